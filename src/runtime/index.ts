@@ -1,0 +1,5 @@
+// The runtime room's public surface: process infrastructure that knows nothing about messaging.
+export * from "./errors";
+export * from "./crypto";
+export * from "./ids";
+export * from "./log";
