@@ -34,5 +34,7 @@ describe("log", () => {
 
   test("keeps short numbers and plain text", () => {
     expect(redactText("order 1234 shipped in 3 days")).toBe("order 1234 shipped in 3 days");
+    expect(redactText("at 2026-11-23T10:36:42.272Z")).toBe("at 2026-11-23T10:36:42.272Z");
+    expect(redactText("wa_id 4917000000011")).toBe("wa_id [phone]");
   });
 });

@@ -12,8 +12,10 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 
 const SECRET_KEY = /(token|secret|password|api_key|apikey|authorization|instance_key|cookie)$/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-// International or local phone numbers: 8+ digits, optionally with +, spaces, dots, dashes, parentheses.
-const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+// Phone numbers: "+" then 8+ digits with separators, or a bare run of 8–15 digits (WhatsApp's wa_id is
+// the phone number). Dates and times (short digit groups) are left alone.
+const PHONE_INTL = /\+\d[\d\s().-]{6,}\d/g;
+const PHONE_BARE = /(?<![\w.:-])\d{8,15}(?![\w.:-])/g;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 
@@ -22,7 +24,8 @@ export const redactText = (text: string): string =>
     .replace(BEARER, "$1[redacted]")
     .replace(JWT, "[redacted-jwt]")
     .replace(EMAIL, "[email]")
-    .replace(PHONE, (m) => (m.replace(/\D/g, "").length >= 8 ? "[phone]" : m));
+    .replace(PHONE_INTL, (m) => (m.replace(/\D/g, "").length >= 8 ? "[phone]" : m))
+    .replace(PHONE_BARE, "[phone]");
 
 const redactValue = (key: string, value: unknown, depth: number): unknown => {
   if (value === null || value === undefined) return value;
@@ -61,7 +64,7 @@ const build = (state: LoggerState, bound: LogFields): Logger => {
   const write = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (LEVELS[level] < LEVELS[state.level]) return;
     try {
-      const record = redactValue("", { ts: new Date().toISOString(), level, msg, ...bound, ...fields }, 0);
+      const record = { ts: new Date().toISOString(), level, msg, ...(redactValue("", { ...bound, ...fields }, 0) as LogFields) };
       state.sink(JSON.stringify(record));
     } catch {
       // A log line must never take the process down (e.g. a circular value or a closed stdout).

@@ -1,0 +1,53 @@
+import type { z } from "zod";
+
+/** Where a value came from: the TOML file or an environment variable. */
+export type Origin = { kind: "file" | "env"; name: string };
+
+/** Example values shown as the fix for common keys. */
+const EXAMPLES: Record<string, string> = {
+  "server.port": "8080",
+  "server.host": "0.0.0.0",
+  "server.public_url": "https://chat.example.com",
+  "database.url": "postgres://xin:secret@127.0.0.1:5432/xin",
+  data_dir: "/var/lib/xin",
+  instance_key: "the value `xin init` wrote to xin.env (XIN_INSTANCE_KEY)",
+  "log.level": "info",
+};
+
+const envName = (key: string) => `XIN_${key.toUpperCase().replaceAll(".", "__")}`;
+
+const valueAt = (tree: unknown, path: PropertyKey[]): unknown => {
+  let node = tree;
+  for (const part of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+};
+
+const isSecretKey = (key: string) => /instance_key|admin_token|api_key|secret|password/.test(key);
+
+/**
+ * One line per issue: `key (origin): what is wrong, got VALUE; set e.g. EXAMPLE`. Secrets are never
+ * echoed. Unknown keys (strict objects) name the key and suggest removing it.
+ */
+export const formatIssues = (issues: z.core.$ZodIssue[], tree: unknown, origins: Map<string, Origin>, path: string): string => {
+  const lines = issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => {
+        const key = [...issue.path.map(String), k].join(".");
+        const origin = origins.get(key);
+        const where = origin?.kind === "env" ? origin.name : `in ${path}`;
+        return `${key} (${where}): unknown key; remove it or check its spelling`;
+      });
+    }
+    const key = issue.path.map(String).join(".");
+    const origin = origins.get(key);
+    const where = origin ? (origin.kind === "env" ? origin.name : `in ${origin.name}`) : `missing; set it in ${path} or ${envName(key)}`;
+    const value = valueAt(tree, issue.path);
+    const shown = value === undefined ? "" : isSecretKey(key) ? ", got [hidden]" : `, got ${JSON.stringify(value)}`;
+    const example = EXAMPLES[key] ? `; set e.g. ${EXAMPLES[key]}` : "";
+    return [`${key} (${where}): ${issue.message}${shown}${example}`];
+  });
+  return `invalid configuration:\n  ${lines.join("\n  ")}`;
+};

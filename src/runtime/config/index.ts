@@ -1,0 +1,2 @@
+export { configSchema, SECRET_KEYS, type Config } from "./schema";
+export { defaultDataDir, envFilePath, loadConfig, parseEnvFile, resolveConfigPath } from "./load";

@@ -1,0 +1,75 @@
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isXinError } from "../errors";
+import { loadConfig, parseEnvFile } from "./load";
+
+const KEY = "k".repeat(43);
+
+const write = (toml: string, envFile?: string, mode = 0o600) => {
+  const dir = mkdtempSync(join(tmpdir(), "xin-config-"));
+  writeFileSync(join(dir, "xin.toml"), toml);
+  if (envFile !== undefined) {
+    writeFileSync(join(dir, "xin.env"), envFile);
+    chmodSync(join(dir, "xin.env"), mode);
+  }
+  return { dir, path: join(dir, "xin.toml") };
+};
+
+const errorOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    if (isXinError(e)) return e;
+    throw e;
+  }
+  throw new Error("expected an error");
+};
+
+describe("loadConfig", () => {
+  test("file, env file and environment merge in that order, with defaults", () => {
+    const { dir, path } = write(`data_dir = "."\n[server]\nport = 9000\n`, `XIN_INSTANCE_KEY=${KEY}\nXIN_SERVER__HOST=127.0.0.1\n`);
+    const config = loadConfig({ path, env: { XIN_SERVER__HOST: "::1" } });
+    expect(config.data_dir).toBe(dir);
+    expect(config.server.port).toBe(9000);
+    expect(config.server.host).toBe("::1");
+    expect(config.instance_key).toBe(KEY);
+    expect(config.queue.max_attempts).toBe(8);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test("every problem is named with key, origin, value and fix", () => {
+    const { path } = write(`data_dir = "/tmp/x"\ninstance_key = "${KEY}"\n[server]\nprot = 1\n`);
+    const error = errorOf(() => loadConfig({ path, env: { XIN_SERVER__PORT: "abc", XIN_LOG__LEVEL: "loud" } }));
+    expect(error.code).toBe("config.invalid");
+    expect(error.message).toContain("server.prot (in " + path + "): unknown key");
+    expect(error.message).toContain('server.port (XIN_SERVER__PORT):');
+    expect(error.message).toContain('got "abc"; set e.g. 8080');
+    expect(error.message).toContain("log.level (XIN_LOG__LEVEL)");
+  });
+
+  test("a missing secret says where to set it and never echoes secrets", () => {
+    const { path } = write(`data_dir = "/tmp/x"\n`);
+    const missing = errorOf(() => loadConfig({ path, env: {} }));
+    expect(missing.message).toContain("instance_key (missing; set it in");
+    expect(missing.message).toContain("XIN_INSTANCE_KEY");
+    const short = errorOf(() => loadConfig({ path, env: { XIN_INSTANCE_KEY: "tooshort-secret" } }));
+    expect(short.message).toContain("got [hidden]");
+    expect(short.message).not.toContain("tooshort-secret");
+  });
+
+  test("missing file, bad TOML and an exposed env file are clear errors", () => {
+    expect(errorOf(() => loadConfig({ path: "/nonexistent/xin.toml", env: {} })).code).toBe("config.missing");
+    const bad = write(`data_dir = \n`);
+    expect(errorOf(() => loadConfig({ path: bad.path, env: {} })).message).toContain("is not valid TOML");
+    const exposed = write(`data_dir = "."\n`, `XIN_INSTANCE_KEY=${KEY}\n`, 0o644);
+    const error = errorOf(() => loadConfig({ path: exposed.path, env: {} }));
+    expect(error.code).toBe("config.env_file_exposed");
+    expect(error.hint).toContain("chmod 600");
+  });
+
+  test("env file parsing ignores comments and strips quotes", () => {
+    expect(parseEnvFile(`# c\nA=1\nB="two words"\n\nC='x=y'\n`)).toEqual({ A: "1", B: "two words", C: "x=y" });
+  });
+});

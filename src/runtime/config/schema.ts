@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+/**
+ * The one config schema. Sources, lowest to highest precedence: these defaults → `xin.toml` → the
+ * instance env file (`<data_dir>/xin.env`) → the process environment (`XIN_` + key path in upper case,
+ * levels joined by `__`: `server.port` ← `XIN_SERVER__PORT`). Every object is strict so a typo is an
+ * error, and every key is described: the descriptions feed `xin config` output and the README table.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const serverSchema = z
+  .object({
+    host: z.string().default("0.0.0.0").describe("address the HTTP server listens on"),
+    port: port.default(8080).describe("HTTP port for webhooks, widget, admin API, /healthz, /metrics"),
+    public_url: z.url().optional().describe("the public https URL providers reach this server at, e.g. https://chat.example.com"),
+    body_limit_bytes: z.coerce.number().int().min(1024).default(1024 * 1024).describe("largest accepted request body"),
+    drain_timeout_ms: z.coerce.number().int().min(0).default(10_000).describe("how long shutdown waits for in-flight work"),
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional()
+      .describe("external PostgreSQL URL; when unset xin runs its embedded PostgreSQL in <data_dir>/pg"),
+    pool_max: z.coerce.number().int().min(2).max(200).default(10).describe("connections in the pool"),
+  })
+  .strict();
+
+export const queueSchema = z
+  .object({
+    concurrency: z.coerce.number().int().min(1).max(256).default(8).describe("jobs run at once by this process"),
+    max_attempts: z.coerce.number().int().min(1).max(100).default(8).describe("attempts before a job is dead-lettered"),
+    backoff_base_ms: z.coerce.number().int().min(1).default(1000).describe("first retry delay; doubles per attempt, with jitter"),
+    backoff_max_ms: z.coerce.number().int().min(1).default(10 * 60_000).describe("cap on a retry delay"),
+    lease_ms: z.coerce.number().int().min(500).default(60_000).describe("how long a claimed job is owned before another worker may take it over"),
+    poll_interval_ms: z.coerce.number().int().min(10).default(2_000).describe("idle poll when no wake-up signal arrives"),
+    retention_days: z.coerce.number().int().min(1).default(7).describe("finished jobs older than this are purged"),
+  })
+  .strict();
+
+export const logSchema = z
+  .object({
+    level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("lowest level written"),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    instance_name: z.string().min(1).default("xin").describe("a name for this instance, shown in status"),
+    data_dir: z.string().min(1).describe("folder for the embedded store, blobs and runtime files"),
+    instance_key: z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .describe("secret that signs tokens and encrypts credentials; kept in <data_dir>/xin.env as XIN_INSTANCE_KEY"),
+    admin_token: z.string().optional().describe("first admin token, written by xin init into xin.env (XIN_ADMIN_TOKEN)"),
+    server: serverSchema.default(serverSchema.parse({})),
+    database: databaseSchema.default(databaseSchema.parse({})),
+    queue: queueSchema.default(queueSchema.parse({})),
+    log: logSchema.default(logSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Keys whose values are secrets: masked in every printout. */
+export const SECRET_KEYS = new Set(["instance_key", "admin_token", "database.url"]);

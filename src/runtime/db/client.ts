@@ -1,0 +1,35 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres, { type Sql } from "postgres";
+import * as schema from "./schema";
+
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Where the store lives: a postgres:// URL (external) or a unix socket folder (embedded). */
+export type StoreTarget = { url: string } | { socketDir: string; user: string; database: string };
+
+export type StoreClient = { sql: Sql; db: Db; close(timeoutSeconds?: number): Promise<void> };
+
+/**
+ * Opens the one connection pool everything uses. postgres.js reconnects lazily, so a restarted
+ * embedded server is picked up by the next query without reopening the client.
+ */
+export const openClient = (target: StoreTarget, options: { max?: number } = {}): StoreClient => {
+  const common = { max: options.max ?? 10, onnotice: () => {}, idle_timeout: 60, connect_timeout: 10 } as const;
+  const sql =
+    "url" in target
+      ? postgres(target.url, common)
+      : postgres({ ...common, host: target.socketDir, port: 5432, username: target.user, database: target.database });
+  const db = drizzle({ client: sql, schema });
+  return { sql, db, close: (timeout = 5) => sql.end({ timeout }) };
+};
+
+/** Runs `fn` in a transaction and calls the hooks it registered only after COMMIT succeeded. */
+export type TxContext = { tx: Tx; afterCommit(hook: () => void): void };
+
+export const transaction = async <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
+  const hooks: (() => void)[] = [];
+  const result = await db.transaction((tx) => fn({ tx, afterCommit: (hook) => hooks.push(hook) }));
+  for (const hook of hooks) hook();
+  return result;
+};

@@ -1,0 +1,41 @@
+import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { brands } from "./brands";
+
+/** A document or URL a brand's knowledge came from; `content_hash` makes re-ingesting unchanged input a no-op. */
+export const knowledgeSources = pgTable(
+  "knowledge_sources",
+  {
+    id: text("id").primaryKey(),
+    tenant_id: text("tenant_id").notNull(),
+    brand_id: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"file" | "url">().notNull(),
+    source: text("source").notNull(),
+    content_hash: text("content_hash").notNull(),
+    status: text("status").notNull().default("ready"),
+    error: text("error"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("knowledge_sources_brand_source").on(t.brand_id, t.source), index("knowledge_sources_tenant").on(t.tenant_id)],
+);
+
+/** A retrievable piece of a source: text, where it came from, its lexical terms and (optionally) its embedding. */
+export const chunks = pgTable(
+  "chunks",
+  {
+    id: text("id").primaryKey(),
+    tenant_id: text("tenant_id").notNull(),
+    brand_id: text("brand_id").notNull(),
+    source_id: text("source_id").notNull().references(() => knowledgeSources.id, { onDelete: "cascade" }),
+    ordinal: integer("ordinal").notNull(),
+    text: text("text").notNull(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    terms: jsonb("terms").$type<Record<string, number>>(),
+    token_count: integer("token_count").notNull().default(0),
+    embedding: real("embedding").array(),
+    embedding_model: text("embedding_model"),
+    created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("chunks_tenant_brand").on(t.tenant_id, t.brand_id), index("chunks_source").on(t.source_id)],
+);

@@ -1,0 +1,98 @@
+import { XinError } from "../errors";
+import type { Logger } from "../log";
+import { openClient, type Db, type StoreClient } from "./client";
+import { EMBEDDED_DATABASE, EmbeddedPostgres } from "./embedded";
+import { migrations } from "./embedded.gen";
+import { migrate, migrationStatus, type MigrationStatus } from "./migrate";
+
+export type StoreKind = "embedded" | "external";
+export type StoreOptions = { dataDir: string; url?: string; poolMax: number; log: Logger; onRestart?: () => void };
+
+/**
+ * The store: one pool (postgres.js + drizzle) over either the embedded server or an external one.
+ * `open` starts the embedded server when there is no URL, connects, and (unless told not to) applies
+ * pending migrations. `close` ends the pool, then stops the embedded server: in that order, so no
+ * query is cut off by the server going away.
+ */
+export class Store {
+  readonly kind: StoreKind;
+  private embedded: EmbeddedPostgres | null = null;
+  private client: StoreClient | null = null;
+
+  constructor(private readonly options: StoreOptions) {
+    this.kind = options.url ? "external" : "embedded";
+  }
+
+  get sql() {
+    return this.ready().sql;
+  }
+
+  get db(): Db {
+    return this.ready().db;
+  }
+
+  private ready(): StoreClient {
+    if (!this.client) throw new XinError("store.not_open", "the store is not open");
+    return this.client;
+  }
+
+  async open(options: { migrate?: boolean } = {}): Promise<void> {
+    const { url, dataDir, poolMax, log } = this.options;
+    if (url) {
+      this.client = openClient({ url }, { max: poolMax });
+    } else {
+      this.embedded = new EmbeddedPostgres(dataDir, log.child({ room: "store" }), this.options.onRestart);
+      await this.embedded.start();
+      this.client = openClient({ socketDir: this.embedded.layout.sockDir, user: this.embedded.user, database: EMBEDDED_DATABASE }, { max: poolMax });
+    }
+    try {
+      await this.client.sql`select 1`;
+      if (options.migrate !== false) {
+        const applied = await migrate(this.client.sql, migrations);
+        if (applied.length) log.info("migrations applied", { room: "store", migrations: applied });
+      }
+    } catch (e) {
+      await this.close();
+      throw storeError(e, url);
+    }
+  }
+
+  async migrate(): Promise<string[]> {
+    return migrate(this.sql, migrations);
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    return migrationStatus(this.sql, migrations);
+  }
+
+  /** True when a trivial query answers within the timeout. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    if (!this.client) return false;
+    const timeout = Bun.sleep(timeoutMs).then(() => false);
+    return Promise.race([this.client.sql`select 1`.then(() => true, () => false), timeout]);
+  }
+
+  get embeddedPid(): number | null {
+    return this.embedded?.pid ?? null;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await client.close(5).catch(() => {});
+    await this.embedded?.stop();
+    this.embedded = null;
+  }
+}
+
+const storeError = (e: unknown, url?: string): XinError => {
+  if (e instanceof XinError) return e;
+  const code = (e as { code?: string }).code;
+  if (url && (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "CONNECT_TIMEOUT")) {
+    return new XinError("store.unreachable", `cannot reach the PostgreSQL at database.url (${code})`, {
+      hint: "check that the server runs and database.url (XIN_DATABASE__URL) points at it",
+      cause: e,
+    });
+  }
+  return new XinError("store.open_failed", `cannot open the store: ${(e as Error).message}`, { cause: e });
+};

@@ -1,0 +1,57 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { XinError } from "./errors";
+
+/** Start time of a process in clock ticks since boot: tells a live pid from a reused one. */
+const startTime = (pid: number): string | null => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+};
+
+export type LockHolder = { pid: number; command: string };
+
+const lockPath = (dataDir: string) => join(dataDir, "xin.lock");
+
+/** Who holds the data dir's lock, if a live process does (a stale lock of a dead process is ignored). */
+export const lockHolder = (dataDir: string): LockHolder | null => {
+  try {
+    const [pid, started, command] = readFileSync(lockPath(dataDir), "utf8").split("\n");
+    const n = Number(pid);
+    if (Number.isInteger(n) && n > 0 && startTime(n) === started) return { pid: n, command: command ?? "" };
+  } catch {
+    // no lock file
+  }
+  return null;
+};
+
+/**
+ * An exclusive lock on a data dir for one xin process (`serve`, or a CLI command using the embedded
+ * store). Created with O_EXCL, so two processes starting at once cannot both win; a lock left by a
+ * killed process (pid gone or reused) is taken over. Returns the release function.
+ */
+export const acquireInstanceLock = (dataDir: string, command: string): (() => void) => {
+  const file = lockPath(dataDir);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, "wx", 0o600);
+      writeSync(fd, `${process.pid}\n${startTime(process.pid)}\n${command}\n`);
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const holder = lockHolder(dataDir);
+      if (holder) {
+        throw new XinError("instance.locked", `another xin (pid ${holder.pid}, \`xin ${holder.command}\`) is using ${dataDir}`, {
+          hint: holder.command === "serve" ? "xin is already running: stop it first, or use its admin API (xin status works against it)" : "wait for it to finish",
+          data: { pid: holder.pid },
+        });
+      }
+      rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new XinError("instance.lock_failed", `cannot take the lock ${file}`);
+};

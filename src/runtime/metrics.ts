@@ -1,0 +1,47 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * The process's Prometheus metrics. One registry per app instance (tests build several apps in one
+ * process), created explicitly: importing this module registers nothing.
+ */
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export const createMetrics = () => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "xin_" }); // process memory, cpu, event loop lag
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "xin_http_requests_total",
+      help: "HTTP requests by route, method and status",
+      labelNames: ["route", "method", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "xin_http_request_duration_seconds",
+      help: "HTTP request latency by route",
+      labelNames: ["route", "method"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    jobOutcomes: new Counter({
+      name: "xin_jobs_total",
+      help: "finished job runs by kind and outcome (done, retry, dead)",
+      labelNames: ["kind", "outcome"] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: "xin_job_duration_seconds",
+      help: "job run time by kind",
+      labelNames: ["kind"] as const,
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: "xin_queue_jobs",
+      help: "jobs in the queue by state and kind (sampled at scrape)",
+      labelNames: ["state", "kind"] as const,
+      registers: [registry],
+    }),
+  };
+};

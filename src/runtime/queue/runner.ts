@@ -1,0 +1,172 @@
+import { sql as dsql } from "drizzle-orm";
+import type { Sql } from "postgres";
+import type { TxContext } from "../db/client";
+import { errorCode, errorText, XinError } from "../errors";
+import { newId } from "../ids";
+import type { Logger } from "../log";
+import type { Metrics } from "../metrics";
+import { backoffDelay } from "./backoff";
+import { claimJobs, msUntilNextDue, reapExpired } from "./claim";
+import type { Job, JobHandler, QueueOptions } from "./types";
+import type { Wake } from "./wake";
+
+type Claimed = Job & { lease_token: string };
+
+/**
+ * Runs jobs from the durable queue with bounded concurrency.
+ *
+ * Guarantees: a job completes at most once (completion is fenced by its lease token); a job whose
+ * worker dies is taken over after its lease expires (heartbeats keep a live lease); a failing job is
+ * retried with capped exponential backoff and jitter and dead-lettered with its last error after
+ * `max_attempts`. `stop` claims nothing new, lets jobs in hand finish until the deadline, then aborts
+ * them and puts them back without counting the attempt.
+ */
+export class QueueRunner {
+  readonly workerId = newId("wrk");
+  private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
+  private loop: Promise<void> | null = null;
+  private readonly stopSignal = new AbortController();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly options: QueueOptions,
+    private readonly wake: Wake,
+    private readonly log: Logger,
+    private readonly metrics?: Metrics,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const kinds = Object.keys(this.handlers);
+    let lastReap = 0;
+    while (!this.stopSignal.signal.aborted) {
+      try {
+        if (Date.now() - lastReap >= this.options.poll_interval_ms) {
+          lastReap = Date.now();
+          const reaped = await reapExpired(this.sql);
+          if (reaped) this.log.warn("jobs with expired lease returned to queue", { count: reaped });
+        }
+        const free = this.options.concurrency - this.inFlight.size;
+        if (free > 0 && kinds.length) {
+          const jobs = await claimJobs(this.sql, this.workerId, free, this.options.lease_ms, kinds);
+          for (const job of jobs) this.execute(job);
+          if (jobs.length === free) continue; // more may be waiting
+        }
+        const idle = this.inFlight.size < this.options.concurrency ? await msUntilNextDue(this.sql, this.options.poll_interval_ms) : this.options.poll_interval_ms;
+        if (idle > 0) await this.wake.wait(idle, this.stopSignal.signal);
+      } catch (e) {
+        // The store may be restarting: keep the loop alive and try again shortly.
+        this.log.warn("queue loop iteration failed", { err_code: errorCode(e), err: errorText(e) });
+        await this.wake.wait(Math.min(1000, this.options.poll_interval_ms), this.stopSignal.signal);
+      }
+    }
+  }
+
+  private execute(job: Claimed): void {
+    const abort = new AbortController();
+    const done = this.runOne(job, abort).finally(() => {
+      this.inFlight.delete(job.id);
+      this.wake.notify(); // a slot is free: claim again
+    });
+    this.inFlight.set(job.id, { done, abort });
+  }
+
+  private async runOne(job: Claimed, abort: AbortController): Promise<void> {
+    const log = this.log.child({ job_id: job.id, kind: job.kind, tenant_id: job.tenant_id ?? undefined, attempt: job.attempts });
+    const started = performance.now();
+    let completed = false;
+    const heartbeat = setInterval(() => void this.extendLease(job, abort), Math.max(100, Math.floor(this.options.lease_ms / 3)));
+    try {
+      const handler = this.handlers[job.kind];
+      if (!handler) throw new XinError("queue.no_handler", `no handler for job kind ${job.kind}`);
+      await handler(job, {
+        log,
+        signal: abort.signal,
+        completeIn: async (ctx: TxContext) => {
+          const rows = await ctx.tx.execute(dsql`
+            update jobs set state = 'done', finished_at = now(), lease_token = null, locked_until = null
+            where id = ${job.id} and lease_token = ${job.lease_token} returning id`);
+          if (rows.length !== 1) throw new XinError("queue.lease_lost", "the job was taken over by another worker");
+          ctx.afterCommit(() => (completed = true));
+        },
+      });
+      if (!completed) await this.complete(job);
+      this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "done" });
+      log.debug("job done", { duration_ms: Math.round(performance.now() - started) });
+    } catch (e) {
+      if (this.stopSignal.signal.aborted && abort.signal.aborted) {
+        await this.release(job).catch(() => {});
+        log.info("job released at shutdown");
+      } else {
+        await this.fail(job, e, log).catch((err) => log.error("job failure not recorded", { err: errorText(err) }));
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.metrics?.jobDuration.observe({ kind: job.kind }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async extendLease(job: Claimed, abort: AbortController) {
+    try {
+      const rows = await this.sql`
+        update jobs set locked_until = now() + ${this.options.lease_ms} * interval '1 millisecond'
+        where id = ${job.id} and lease_token = ${job.lease_token} and state = 'running' returning id`;
+      if (rows.count === 0) abort.abort(new XinError("queue.lease_lost", "lease lost"));
+    } catch {
+      // A failed heartbeat is retried on the next tick; the lease is long enough to survive one miss.
+    }
+  }
+
+  private async complete(job: Claimed) {
+    await this.sql`
+      update jobs set state = 'done', finished_at = now(), lease_token = null, locked_until = null
+      where id = ${job.id} and lease_token = ${job.lease_token}`;
+  }
+
+  private async release(job: Claimed) {
+    await this.sql`
+      update jobs set state = 'queued', attempts = attempts - 1, lease_token = null, locked_by = null, locked_until = null
+      where id = ${job.id} and lease_token = ${job.lease_token}`;
+  }
+
+  private async fail(job: Claimed, e: unknown, log: Logger) {
+    const err = e as { retryable?: boolean; retryAfterMs?: number };
+    const final = err.retryable === false || job.attempts >= job.max_attempts;
+    const message = `${errorCode(e)}: ${errorText(e)}`.slice(0, 2000);
+    if (final) {
+      await this.sql`
+        update jobs set state = 'dead', finished_at = now(), last_error = ${message}, lease_token = null, locked_until = null
+        where id = ${job.id} and lease_token = ${job.lease_token}`;
+      this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "dead" });
+      log.error("job dead-lettered", { err_code: errorCode(e), attempts: job.attempts });
+      return;
+    }
+    const delay = typeof err.retryAfterMs === "number" ? err.retryAfterMs : backoffDelay(job.attempts, this.options.backoff_base_ms, this.options.backoff_max_ms);
+    await this.sql`
+      update jobs set state = 'queued', run_at = now() + ${delay} * interval '1 millisecond', last_error = ${message},
+        lease_token = null, locked_by = null, locked_until = null
+      where id = ${job.id} and lease_token = ${job.lease_token}`;
+    this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "retry" });
+    log.warn("will retry", { err_code: errorCode(e), retrying_in_ms: delay, attempts: job.attempts });
+  }
+
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  /** Drains: no new claims; waits for jobs in hand until `deadline` (epoch ms), then aborts them. */
+  async stop(deadline: number): Promise<void> {
+    this.stopSignal.abort();
+    await this.loop?.catch(() => {});
+    const all = Promise.all([...this.inFlight.values()].map((f) => f.done));
+    const timeout = Bun.sleep(Math.max(0, deadline - Date.now())).then(() => "timeout" as const);
+    if ((await Promise.race([all, timeout])) === "timeout") {
+      for (const f of this.inFlight.values()) f.abort.abort(new XinError("queue.draining", "shutting down"));
+      await Promise.race([all, Bun.sleep(2000)]);
+    }
+  }
+}

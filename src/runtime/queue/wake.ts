@@ -1,0 +1,50 @@
+import type { Sql } from "postgres";
+import type { Logger } from "../log";
+
+export const WAKE_CHANNEL = "xin_jobs";
+
+/**
+ * Wakes idle workers when jobs are enqueued: in-process through `notify()` (called after COMMIT) and
+ * across processes through LISTEN/NOTIFY (enqueue issues `pg_notify` inside its transaction, which
+ * Postgres delivers only on commit). A missed signal costs at most one poll interval.
+ */
+export class Wake {
+  private waiters = new Set<() => void>();
+  private unlisten: (() => Promise<void>) | null = null;
+
+  notify(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w();
+  }
+
+  /** Resolves on the next signal or after `ms`, whichever comes first. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  async listen(sql: Sql, log: Logger): Promise<void> {
+    try {
+      const sub = await sql.listen(WAKE_CHANNEL, () => this.notify());
+      this.unlisten = () => sub.unlisten();
+    } catch (e) {
+      log.warn("queue listen failed, polling only", { err: (e as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = null;
+    this.notify();
+  }
+}
