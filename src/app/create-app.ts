@@ -1,0 +1,105 @@
+import { mkdirSync } from "node:fs";
+import { gatewayService } from "../gateway";
+import { acquireInstanceLock } from "../runtime/instance-lock";
+import type { Logger, Service } from "../runtime";
+import type { Config } from "../runtime/config";
+import { Store } from "../runtime/db";
+import { createMetrics } from "../runtime/metrics";
+import { queueDepth, Wake } from "../runtime/queue";
+import { jobHandlers, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { readStatus } from "./status";
+
+export type AppPhase = "starting" | "ready" | "draining";
+
+export type App = {
+  services: Service[];
+  store: Store;
+  /** The bound HTTP port once the gateway started (differs from config when it is 0). */
+  port(): number | null;
+  setPhase(phase: AppPhase): void;
+};
+
+/**
+ * The composition root: turns a Config into the ordered Service list of DESIGN §1 — store, gateway,
+ * workers (which run the orchestrator's respond jobs, delivery and ingestion), scheduler. Building the
+ * app starts nothing.
+ */
+export const createApp = (config: Config, log: Logger): App => {
+  const startedAt = Date.now();
+  let phase: AppPhase = "starting";
+  const metrics = createMetrics();
+  const wake = new Wake();
+  const store = new Store({
+    dataDir: config.data_dir,
+    url: config.database.url,
+    poolMax: config.database.pool_max,
+    log,
+  });
+  let releaseLock: (() => void) | null = null;
+
+  const storeService: Service = {
+    name: "store",
+    start: async () => {
+      mkdirSync(config.data_dir, { recursive: true });
+      if (store.kind === "embedded") releaseLock = acquireInstanceLock(config.data_dir, "serve");
+      try {
+        await store.open({ migrate: true });
+      } catch (e) {
+        releaseLock?.();
+        throw e;
+      }
+    },
+    stop: async () => {
+      await store.close();
+      releaseLock?.();
+      releaseLock = null;
+    },
+  };
+
+  const readiness = async () => {
+    if (phase !== "ready") return { ready: false, reason: phase };
+    if (!(await store.ping())) return { ready: false, reason: "store_unreachable" };
+    return { ready: true };
+  };
+
+  const gateway = gatewayService({
+    db: () => store.db,
+    instanceKey: config.instance_key,
+    host: config.server.host,
+    port: config.server.port,
+    bodyLimitBytes: config.server.body_limit_bytes,
+    log: log.child({ room: "gateway" }),
+    metrics,
+    readiness,
+    status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
+    beforeScrape: async () => {
+      metrics.queueDepth.reset();
+      for (const d of await queueDepth(store.sql)) metrics.queueDepth.set({ state: d.state, kind: d.kind }, d.count);
+    },
+  });
+
+  const workers = workersService({
+    sql: () => store.sql,
+    handlers: () => jobHandlers({ sql: store.sql, retentionDays: config.queue.retention_days }),
+    options: config.queue,
+    wake,
+    log: log.child({ room: "workers" }),
+    metrics,
+  });
+
+  const scheduler = schedulerService({
+    sql: () => store.sql,
+    db: () => store.db,
+    wake,
+    log: log.child({ room: "scheduler" }),
+    maxAttempts: config.queue.max_attempts,
+    schedules: [{ name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) }],
+  });
+
+  return {
+    services: [storeService, gateway, workers, scheduler],
+    store,
+    port: () => gateway.port(),
+    setPhase: (p) => (phase = p),
+  };
+};

@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import { inboxCounts, type InboxCounts } from "../inbox";
+import type { Config } from "../runtime/config";
+import { schema, type MigrationStatus, type Store, type StoreKind } from "../runtime/db";
+import { queueDepth } from "../runtime/queue";
+import { listTenants } from "../tenancy";
+import { XIN_VERSION } from "./version";
+
+export type InstanceStatus = {
+  instance: { name: string; id: string | null; version: string; data_dir: string };
+  store: { kind: StoreKind; migrations: MigrationStatus };
+  queue: { by_state: Record<string, number>; by_kind: { kind: string; state: string; count: number }[] };
+  tenants: { id: string; name: string }[];
+  counts: InboxCounts;
+  server: { running: boolean; pid: number | null; uptime_seconds: number | null };
+};
+
+/** Everything `xin status` and `GET /api/v1/status` report, read from the store. */
+export const readStatus = async (store: Store, config: Config, server: InstanceStatus["server"]): Promise<InstanceStatus> => {
+  const [idRow] = await store.db.select().from(schema.instanceMeta).where(eq(schema.instanceMeta.key, "instance_id"));
+  const depth = await queueDepth(store.sql);
+  const byState: Record<string, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+  for (const d of depth) byState[d.state] = (byState[d.state] ?? 0) + d.count;
+  return {
+    instance: { name: config.instance_name, id: idRow?.value ?? null, version: XIN_VERSION, data_dir: config.data_dir },
+    store: { kind: store.kind, migrations: await store.migrationStatus() },
+    queue: { by_state: byState, by_kind: depth },
+    tenants: (await listTenants(store.db)).map((t) => ({ id: t.id, name: t.name })),
+    counts: await inboxCounts(store.sql),
+    server,
+  };
+};

@@ -1,0 +1,17 @@
+import { Command } from "commander";
+import { XIN_VERSION } from "../app";
+import { initCommand } from "./init";
+import { migrateCommand } from "./migrate";
+import { serveCommand } from "./serve";
+import { statusCommand } from "./status";
+
+/** The command tree. Each command lives in its own file; none holds business logic. */
+export const buildProgram = (): Command => {
+  const program = new Command("xin")
+    .description("self-hosted business messaging assistant: answers customers from your knowledge, hands off to humans")
+    .version(XIN_VERSION, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand]) add(program).exitOverride();
+  return program;
+};

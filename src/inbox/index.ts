@@ -1,0 +1,2 @@
+// The inbox room: contacts, conversations, messages, escalations — their write paths and queries.
+export { inboxCounts, type InboxCounts } from "./stats";

@@ -1,0 +1,75 @@
+import { errorCode, errorText, XinError } from "../errors";
+import { newId } from "../ids";
+import type { Logger } from "../log";
+import type { Metrics } from "../metrics";
+import { errorResponse } from "./respond";
+import type { RequestContext, Router } from "./router";
+
+export type HttpOptions = { router: Router; log: Logger; metrics?: Metrics; bodyLimitBytes: number };
+type Peer = { requestIP(req: Request): { address: string } | null } | undefined;
+
+const readLimited = async (req: Request, limit: number): Promise<Uint8Array> => {
+  const tooLarge = () =>
+    new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, { status: 413, hint: "raise server.body_limit_bytes" });
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+};
+
+/**
+ * Turns a Router into a `fetch` handler: request id, body limit, error → JSON response, one log line
+ * and metrics per request. Tests call it in process with `new Request(...)`.
+ */
+export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes }: HttpOptions) =>
+  async (req: Request, server?: Peer): Promise<Response> => {
+    const started = performance.now();
+    const url = new URL(req.url);
+    const requestId = req.headers.get("x-request-id")?.slice(0, 64) || newId("req");
+    const match = router.match(req.method, url.pathname);
+    const routeLabel = match.route?.pattern ?? "unmatched";
+    const reqLog = log.child({ request_id: requestId, route: routeLabel });
+    let response: Response;
+    try {
+      if (!match.route) {
+        throw match.allowed.length
+          ? new XinError("http.method_not_allowed", `${req.method} is not allowed here`, { status: 405 })
+          : new XinError("http.not_found", "no such route", { status: 404 });
+      }
+      let body: Uint8Array | null = null;
+      const ctx: RequestContext = {
+        req,
+        url,
+        params: match.params,
+        requestId,
+        log: reqLog,
+        ip: server?.requestIP(req)?.address ?? null,
+        body: async () => (body ??= await readLimited(req, bodyLimitBytes)),
+        json: async () => {
+          const bytes = await ctx.body();
+          try {
+            return JSON.parse(new TextDecoder().decode(bytes));
+          } catch {
+            throw new XinError("http.json_invalid", "request body is not valid JSON", { status: 400 });
+          }
+        },
+      };
+      response = await match.route.handler(ctx);
+    } catch (e) {
+      response = errorResponse(e, requestId);
+      if (response.status >= 500) reqLog.error("request failed", { err_code: errorCode(e), err: errorText(e) });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    metrics?.httpRequests.inc({ route: routeLabel, method: req.method, status: String(response.status) });
+    metrics?.httpDuration.observe({ route: routeLabel, method: req.method }, seconds);
+    reqLog.debug("request", { method: req.method, status: response.status, duration_ms: Math.round(seconds * 1000) });
+    response.headers.set("x-request-id", requestId);
+    return response;
+  };

@@ -1,0 +1,4 @@
+export { createFetchHandler, type HttpOptions } from "./handler";
+export { errorResponse, json } from "./respond";
+export { Router, type Handler, type RequestContext, type Route } from "./router";
+export { listen } from "./server";

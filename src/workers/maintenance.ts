@@ -1,0 +1,18 @@
+import type { Sql } from "postgres";
+import type { JobHandler } from "../runtime/queue";
+
+export const PURGE_JOBS = "maintenance.purge_jobs";
+
+/** Deletes finished (done/dead) jobs older than the retention period, in bounded batches. */
+export const purgeJobsHandler = (sql: Sql, retentionDays: number): JobHandler => async (_job, ctx) => {
+  let total = 0;
+  for (;;) {
+    const rows = await sql`
+      delete from jobs where id in (
+        select id from jobs where state in ('done', 'dead') and finished_at < now() - ${retentionDays} * interval '1 day'
+        limit 5000)`;
+    total += rows.count;
+    if (rows.count < 5000 || ctx.signal.aborted) break;
+  }
+  ctx.log.info("jobs purged", { count: total });
+};
