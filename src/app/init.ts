@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { stringify } from "smol-toml";
 import { generateInstanceKey, newId, XinError, type Logger } from "../runtime";
 import { envFilePath } from "../runtime/config";
-import { assertReachable, schema, serviceIds, Store, transaction } from "../runtime/db";
+import { assertReachable, schema, serviceIds, Store, transaction, type ServiceIds } from "../runtime/db";
 import { acquireInstanceLock } from "../runtime/instance-lock";
 import { createBrand, createTenant, issueToken, listBrands, listTenants } from "../tenancy";
 
@@ -66,9 +66,21 @@ export const initInstance = async (o: InitOptions): Promise<InitResult> => {
   }
   const embedded = !o.databaseUrl;
   const ids = embedded ? serviceIds({ create: true }) : null;
-  checkWritable(dataDir);
-  if (embedded) assertReachable(dataDir, ids);
-  mkdirSync(dirname(configPath), { recursive: true });
+  const createdDataDir = !existsSync(dataDir);
+  try {
+    checkWritable(dataDir);
+    if (embedded) assertReachable(dataDir, ids);
+    mkdirSync(dirname(configPath), { recursive: true });
+    return await createInstance(o, dataDir, configPath, envFile, ids);
+  } catch (e) {
+    // Nothing half-made: a data dir this run created goes away with the failure.
+    if (createdDataDir && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+};
+
+const createInstance = async (o: InitOptions, dataDir: string, configPath: string, envFile: string, ids: ServiceIds): Promise<InitResult> => {
+  const embedded = !o.databaseUrl;
 
   const instanceKey = generateInstanceKey();
   const store = new Store({ dataDir, url: o.databaseUrl, poolMax: 2, log: o.log });

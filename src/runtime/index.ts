@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./crypto";
 export * from "./ids";
 export * from "./log";
+export { onTerminate, startServices, type Service } from "./lifecycle";

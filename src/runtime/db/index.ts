@@ -3,4 +3,4 @@ export * as schema from "./schema";
 export { Store, type StoreKind, type StoreOptions } from "./store";
 export { migrations } from "./embedded.gen";
 export { migrate, migrationStatus, type EmbeddedMigration, type MigrationStatus } from "./migrate";
-export { EmbeddedPostgres, embeddedLayout, serviceIds, assertReachable, SERVICE_USER, isAlive } from "./embedded";
+export { EmbeddedPostgres, embeddedLayout, serviceIds, assertReachable, SERVICE_USER, isAlive, type ServiceIds } from "./embedded";

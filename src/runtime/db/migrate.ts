@@ -1,4 +1,4 @@
-import type { Sql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
 import { sha256Hex } from "../crypto";
 import { XinError } from "../errors";
 
@@ -10,12 +10,12 @@ export type MigrationStatus = { applied: number; pending: string[]; latest: stri
 // Any 64-bit constant unique to xin: serializes concurrent migrators across processes.
 const MIGRATION_LOCK = 0x78696e6d696772n; // "xinmigr"
 
-const ensureTable = async (tx: Sql) => {
+const ensureTable = async (tx: TransactionSql) => {
   await tx`create schema if not exists drizzle`;
   await tx`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
 };
 
-const appliedRows = async (sql: Sql) =>
+const appliedRows = async (sql: Sql | TransactionSql) =>
   (await sql<{ created_at: string }[]>`select created_at from drizzle.__drizzle_migrations order by created_at`).map((r) =>
     Number(r.created_at),
   );

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite: what `npm test` and .ci/run run. Installs the Debian packages the tests need
+# when they are missing (as root), builds the executable the end-to-end tests run, type-checks, runs
+# `bun test`, and ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+command -v tmux >/dev/null || need+=(tmux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages: ${need[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+      || { echo "apt-get install ${need[*]} failed"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+
+BUN=node_modules/.bin/bun
+failed=0
+extra_fail=0
+
+if ! $BUN scripts/build.ts --no-smoke; then echo "build failed"; extra_fail=$((extra_fail + 1)); fi
+if ! node_modules/.bin/tsc --noEmit -p .; then echo "type check failed"; extra_fail=$((extra_fail + 1)); fi
+
+log=$(mktemp)
+$BUN test "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+pass=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+fail=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+rm -f "$log"
+if [ "$status" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi # bun failed without a count (e.g. a crash)
+failed=$((fail + extra_fail))
+echo "${pass} passed, ${failed} failed"
+[ "$failed" = 0 ]

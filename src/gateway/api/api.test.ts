@@ -1,0 +1,76 @@
+import { expect, test } from "bun:test";
+import { describeStores } from "../../../test/support/db";
+import { silentLogger } from "../../runtime";
+import { schema, transaction } from "../../runtime/db";
+import { createMetrics } from "../../runtime/metrics";
+import { createBrand, createTenant, issueToken } from "../../tenancy";
+import { createGatewayHandler } from "..";
+
+const KEY = "test-instance-key-0123456789abcdefghijklmnop";
+
+describeStores("admin API auth", (getDb) => {
+  const setup = async () => {
+    const { db } = getDb();
+    return transaction(db, async ({ tx }) => {
+      const a = await createTenant(tx, `a-${crypto.randomUUID()}`, "test");
+      const b = await createTenant(tx, `b-${crypto.randomUUID()}`, "test");
+      await createBrand(tx, a.id, "Brand A", "test");
+      const admin = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "admin" }, "test");
+      const agentA = await issueToken(tx, KEY, { role: "agent", tenant_id: a.id, name: "agent a" }, "test");
+      const expired = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "old", ttl_seconds: -10 }, "test");
+      return { a, b, admin, agentA, expired };
+    });
+  };
+  const handler = () =>
+    createGatewayHandler({
+      db: () => getDb().db,
+      instanceKey: KEY,
+      host: "127.0.0.1",
+      port: 0,
+      bodyLimitBytes: 1 << 20,
+      log: silentLogger,
+      metrics: createMetrics(),
+      readiness: async () => ({ ready: true }),
+      status: async () => ({ ok: true }),
+      beforeScrape: async () => {},
+    }).fetch;
+  const get = (path: string, token?: string) =>
+    handler()(new Request(`http://x${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
+
+  test("401 without a token, with a forged, expired or revoked one", async () => {
+    const { admin, expired } = await setup();
+    expect((await get("/api/v1/tenants")).status).toBe(401);
+    expect((await get("/api/v1/tenants", "not.a.jwt")).status).toBe(401);
+    const forged = admin.token.slice(0, -4) + (admin.token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    expect((await get("/api/v1/tenants", forged)).status).toBe(401);
+    const exp = await get("/api/v1/tenants", expired.token);
+    expect(exp.status).toBe(401);
+    expect((await exp.json()).error.message).toBe("token expired");
+    await getDb().db.update(schema.tokens).set({ revoked_at: new Date() });
+    expect((await get("/api/v1/tenants", admin.token)).status).toBe(401);
+  });
+
+  test("a token signed with another instance key is rejected", async () => {
+    const other = await transaction(getDb().db, ({ tx }) => issueToken(tx, "another-instance-key-0123456789abcdefgh", { role: "admin", tenant_id: null, name: "x" }, "test"));
+    expect((await get("/api/v1/tenants", other.token)).status).toBe(401);
+  });
+
+  test("an admin sees every tenant; an agent only its own and no instance status", async () => {
+    const { a, b, admin, agentA } = await setup();
+    const all = (await (await get("/api/v1/tenants", admin.token)).json()).data.map((t: { id: string }) => t.id);
+    expect(all).toEqual(expect.arrayContaining([a.id, b.id]));
+    const mine = (await (await get("/api/v1/tenants", agentA.token)).json()).data.map((t: { id: string }) => t.id);
+    expect(mine).toEqual([a.id]);
+    expect((await get("/api/v1/status", agentA.token)).status).toBe(403);
+    expect((await get("/api/v1/status", admin.token)).status).toBe(200);
+  });
+
+  test("issuing tokens is audited; an agent token without a tenant is refused", async () => {
+    const { admin } = await setup();
+    const rows = await getDb().sql`select action, subject_id from audit_log where subject_id = ${admin.id}`;
+    expect(rows.map((r) => r.action)).toEqual(["token.create"]);
+    await expect(
+      transaction(getDb().db, ({ tx }) => issueToken(tx, KEY, { role: "agent", tenant_id: null, name: "x" }, "test")),
+    ).rejects.toMatchObject({ code: "token.tenant_required" });
+  });
+});
