@@ -88,7 +88,7 @@ export const createApp = (config: Config, log: Logger): App => {
   });
 
   const scheduler = schedulerService({
-    sql: () => store.sql,
+    session: () => store.openSession(),
     db: () => store.db,
     wake,
     log: log.child({ room: "scheduler" }),

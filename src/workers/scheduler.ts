@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { ReservedSql, Sql } from "postgres";
+import type { Sql } from "postgres";
 import { errorText, type Logger, type Service } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import { enqueueJobs, type NewJob, type Wake } from "../runtime/queue";
@@ -9,15 +9,24 @@ export type Schedule = { name: string; cron: string; job: () => NewJob };
 const SCHEDULER_LOCK = 0x78696e63726f6en; // "xincron"
 
 /**
- * Runs cron schedules on exactly one instance: the one holding a session-level advisory lock (others
- * retry every minute, so a stopped leader is replaced). A schedule only enqueues a durable job; the
- * work runs in the queue, so a crash between tick and work loses nothing.
+ * Runs cron schedules on exactly one instance: the one holding a session-level advisory lock on its
+ * own connection. Every minute each instance asks for the lock again: the leader's ask succeeds
+ * (the lock is re-entrant), a follower's succeeds only once the leader's session is gone, and a leader
+ * whose connection was replaced (a restarted store) finds out and stops its schedules. A schedule only
+ * enqueues a durable job; the work runs in the queue, so a crash between tick and work loses nothing.
  */
-export const schedulerService = (deps: { sql: () => Sql; db: () => Db; wake: Wake; log: Logger; schedules: Schedule[]; maxAttempts: number }): Service => {
-  let conn: ReservedSql | null = null;
+export const schedulerService = (deps: {
+  session: () => Sql;
+  db: () => Db;
+  wake: Wake;
+  log: Logger;
+  schedules: Schedule[];
+  maxAttempts: number;
+  checkEveryMs?: number;
+}): Service => {
+  let session: Sql | null = null;
   let tasks: ScheduledTask[] = [];
-  let retry: Timer | null = null;
-  let stopped = false;
+  let timer: Timer | null = null;
 
   const fire = async (s: Schedule) => {
     try {
@@ -28,39 +37,40 @@ export const schedulerService = (deps: { sql: () => Sql; db: () => Db; wake: Wak
     }
   };
 
-  const tryLead = async () => {
-    if (stopped || conn) return;
+  const follow = async () => {
+    for (const t of tasks) await t.destroy();
+    tasks = [];
+  };
+
+  const check = async () => {
     try {
-      const c = await deps.sql().reserve();
-      const [row] = await c`select pg_try_advisory_lock(${SCHEDULER_LOCK.toString()}::bigint) as ok`;
-      if (!row?.ok) {
-        c.release();
-        return;
+      session ??= deps.session();
+      const [row] = await session`select pg_try_advisory_lock(${SCHEDULER_LOCK.toString()}::bigint) as ok`;
+      if (row?.ok && tasks.length === 0) {
+        tasks = deps.schedules.map((s) => cron.schedule(s.cron, () => fire(s), { name: s.name, noOverlap: true }));
+        deps.log.info("scheduler leading", { schedules: deps.schedules.length });
+      } else if (!row?.ok && tasks.length > 0) {
+        await follow();
+        deps.log.warn("scheduler lost the lead");
       }
-      conn = c;
-      tasks = deps.schedules.map((s) => cron.schedule(s.cron, () => fire(s), { name: s.name, noOverlap: true }));
-      deps.log.info("scheduler leading", { schedules: deps.schedules.length });
     } catch (e) {
-      deps.log.warn("scheduler lock failed", { err: errorText(e) });
+      await follow();
+      deps.log.warn("scheduler lock check failed", { err: errorText(e) });
     }
   };
 
   return {
     name: "scheduler",
     start: async () => {
-      await tryLead();
-      retry = setInterval(() => void tryLead(), 60_000);
+      await check();
+      timer = setInterval(() => void check(), deps.checkEveryMs ?? 60_000);
     },
     stop: async () => {
-      stopped = true;
-      if (retry) clearInterval(retry);
-      for (const t of tasks) await t.destroy();
-      tasks = [];
-      if (conn) {
-        await conn`select pg_advisory_unlock(${SCHEDULER_LOCK.toString()}::bigint)`.catch(() => {});
-        conn.release();
-        conn = null;
-      }
+      if (timer) clearInterval(timer);
+      await follow();
+      // Ending the session releases the advisory lock for the next leader.
+      await session?.end({ timeout: 2 }).catch(() => {});
+      session = null;
     },
   };
 };

@@ -1,6 +1,7 @@
 import { XinError } from "../errors";
 import type { Logger } from "../log";
-import { openClient, type Db, type StoreClient } from "./client";
+import type { Sql } from "postgres";
+import { openClient, type Db, type StoreClient, type StoreTarget } from "./client";
 import { EMBEDDED_DATABASE, EmbeddedPostgres } from "./embedded";
 import { migrations } from "./embedded.gen";
 import { migrate, migrationStatus, type MigrationStatus } from "./migrate";
@@ -18,6 +19,7 @@ export class Store {
   readonly kind: StoreKind;
   private embedded: EmbeddedPostgres | null = null;
   private client: StoreClient | null = null;
+  private target: StoreTarget | null = null;
 
   constructor(private readonly options: StoreOptions) {
     this.kind = options.url ? "external" : "embedded";
@@ -39,12 +41,13 @@ export class Store {
   async open(options: { migrate?: boolean } = {}): Promise<void> {
     const { url, dataDir, poolMax, log } = this.options;
     if (url) {
-      this.client = openClient({ url }, { max: poolMax });
+      this.target = { url };
     } else {
       this.embedded = new EmbeddedPostgres(dataDir, log.child({ room: "store" }), this.options.onRestart);
       await this.embedded.start();
-      this.client = openClient({ socketDir: this.embedded.layout.sockDir, user: this.embedded.user, database: EMBEDDED_DATABASE }, { max: poolMax });
+      this.target = { socketDir: this.embedded.layout.sockDir, user: this.embedded.user, database: EMBEDDED_DATABASE };
     }
+    this.client = openClient(this.target, { max: poolMax });
     try {
       await this.client.sql`select 1`;
       if (options.migrate !== false) {
@@ -55,6 +58,12 @@ export class Store {
       await this.close();
       throw storeError(e, url);
     }
+  }
+
+  /** A separate one-connection client to the same database, for session state (advisory locks). */
+  openSession(): Sql {
+    if (!this.target) throw new XinError("store.not_open", "the store is not open");
+    return openClient(this.target, { max: 1 }).sql;
   }
 
   async migrate(): Promise<string[]> {
