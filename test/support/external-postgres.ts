@@ -24,7 +24,8 @@ const ids = () => {
 
 export type ExternalPostgres = { url: string; stop(): Promise<void> };
 
-export const startExternalPostgres = async (): Promise<ExternalPostgres> => {
+/** `durable` keeps fsync and synchronous commit on (benchmarks); tests run without them for speed. */
+export const startExternalPostgres = async (options: { durable?: boolean } = {}): Promise<ExternalPostgres> => {
   if (!existsSync(`${BIN}/initdb`)) {
     throw new Error(`${BIN}/initdb not found: install Debian's postgresql-15 (bash scripts/test.sh does it when run as root)`);
   }
@@ -38,8 +39,8 @@ export const startExternalPostgres = async (): Promise<ExternalPostgres> => {
   const port = freePort();
   const child: ChildProcess = spawn(
     `${BIN}/postgres`,
-    ["-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-      "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+    ["-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
+      ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])],
     { uid, gid, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";

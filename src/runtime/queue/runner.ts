@@ -7,6 +7,7 @@ import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import { backoffDelay } from "./backoff";
 import { claimJobs, msUntilNextDue, reapExpired } from "./claim";
+import { Completer } from "./completer";
 import type { Job, JobHandler, QueueOptions } from "./types";
 import type { Wake } from "./wake";
 
@@ -26,6 +27,7 @@ export class QueueRunner {
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
   private loop: Promise<void> | null = null;
   private readonly stopSignal = new AbortController();
+  private readonly completer: Completer;
 
   constructor(
     private readonly sql: Sql,
@@ -34,7 +36,9 @@ export class QueueRunner {
     private readonly wake: Wake,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
-  ) {}
+  ) {
+    this.completer = new Completer(sql);
+  }
 
   start(): void {
     this.loop = this.run();
@@ -122,9 +126,7 @@ export class QueueRunner {
   }
 
   private async complete(job: Claimed) {
-    await this.sql`
-      update jobs set state = 'done', finished_at = now(), lease_token = null, locked_until = null
-      where id = ${job.id} and lease_token = ${job.lease_token}`;
+    await this.completer.complete(job.id, job.lease_token);
   }
 
   private async release(job: Claimed) {

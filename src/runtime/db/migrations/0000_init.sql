@@ -210,7 +210,7 @@ CREATE INDEX "contacts_tenant" ON "contacts" USING btree ("tenant_id");--> state
 CREATE INDEX "conversations_tenant_status" ON "conversations" USING btree ("tenant_id","status");--> statement-breakpoint
 CREATE INDEX "conversations_contact" ON "conversations" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "escalations_tenant_state" ON "escalations" USING btree ("tenant_id","state","created_at");--> statement-breakpoint
-CREATE INDEX "jobs_claim" ON "jobs" USING btree ("run_at","id") WHERE state = 'queued';--> statement-breakpoint
+CREATE INDEX "jobs_claim" ON "jobs" USING btree ("id") WHERE state = 'queued';--> statement-breakpoint
 CREATE INDEX "jobs_key_open" ON "jobs" USING btree ("key","id") WHERE state in ('queued', 'running');--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_one_running_per_key" ON "jobs" USING btree ("key") WHERE state = 'running' and key is not null;--> statement-breakpoint
 CREATE INDEX "jobs_running_lease" ON "jobs" USING btree ("locked_until") WHERE state = 'running';--> statement-breakpoint

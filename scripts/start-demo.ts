@@ -1,0 +1,32 @@
+// `npm start`: builds dist/xin, creates a demo instance on the embedded store in ./.xin-demo if there is
+// none (tenant "demo", brand "Demo Shop"), and runs `xin serve` on http://localhost:8080 (set
+// XIN_SERVER__PORT to change it). Ctrl+C stops it cleanly.
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "./build";
+
+const root = join(import.meta.dir, "..");
+const binary = await build();
+
+/** As root, PostgreSQL runs as user xin, which must be able to enter every parent of the data dir. */
+const reachableByOthers = (dir: string): boolean => {
+  for (let d = dir; d !== "/"; d = join(d, "..")) if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
+  return true;
+};
+const local = join(root, ".xin-demo");
+const dataDir = process.getuid?.() === 0 && !reachableByOthers(root) ? "/var/lib/xin-demo" : local;
+const config = join(dataDir, "xin.toml");
+
+if (!existsSync(config)) {
+  const port = process.env.XIN_SERVER__PORT ?? "8080";
+  const init = Bun.spawnSync([binary, "init", "--yes", "--data-dir", dataDir, "--tenant", "demo", "--brand", "Demo Shop", "--port", port], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (init.exitCode !== 0) process.exit(init.exitCode ?? 1);
+}
+
+console.log(`\nxin demo: ${dataDir} — admin token in ${join(dataDir, "xin.env")}; stop with Ctrl+C\n`);
+const serve = Bun.spawn([binary, "serve", "--config", config], { stdio: ["inherit", "inherit", "inherit"] });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => serve.kill(signal));
+process.exit(await serve.exited);
