@@ -1,0 +1,67 @@
+/**
+ * The one place adapters make HTTP calls. It applies the context's deadline and abort signal, and turns
+ * transport failures into retryable `ChannelError`s, so adapters only classify provider answers.
+ */
+import type { ChannelContext } from "./types";
+import { sendRetryable } from "./errors";
+
+export type ProviderResponse = {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON body, or undefined when the body was empty or not JSON (e.g. an HTML 502 page). */
+  json: unknown;
+};
+
+export type RequestBody = { json: unknown } | { form: FormData } | { none: true };
+
+/** Delay hinted by a `Retry-After` header (seconds or HTTP date), in milliseconds. */
+export const retryAfterHeaderMs = (headers: Headers, now = Date.now()): number | undefined => {
+  const value = headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+};
+
+const readJson = async (response: Response): Promise<unknown> => {
+  const text = await response.text();
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Performs one request. Resolves with whatever the provider answered (any status); rejects only with a
+ * retryable `ChannelError` for timeouts, aborts and network failures.
+ */
+export const providerRequest = async <C>(
+  ctx: Pick<ChannelContext<C>, "fetch" | "signal" | "deadline">,
+  method: "GET" | "POST",
+  url: string,
+  body: RequestBody,
+  headers: Record<string, string> = {},
+): Promise<ProviderResponse> => {
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw sendRetryable("deadline passed before the request was sent", { reason: "timeout" });
+  const timeout = AbortSignal.timeout(remaining);
+  const signal = AbortSignal.any([ctx.signal, timeout]);
+  const init: RequestInit = { method, headers: { ...headers }, signal };
+  if ("json" in body) {
+    init.body = JSON.stringify(body.json);
+    (init.headers as Record<string, string>)["content-type"] = "application/json";
+  } else if ("form" in body) {
+    init.body = body.form;
+  }
+  try {
+    const response = await ctx.fetch(url, init);
+    return { status: response.status, headers: response.headers, json: await readJson(response) };
+  } catch (cause) {
+    if (ctx.signal.aborted) throw sendRetryable("request aborted by shutdown", { reason: "aborted", cause });
+    if (timeout.aborted) throw sendRetryable("provider did not answer before the deadline", { reason: "timeout", cause });
+    throw sendRetryable("provider unreachable", { reason: "network", cause });
+  }
+};
