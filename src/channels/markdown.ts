@@ -6,7 +6,9 @@
 
 export type MdNode =
   | { type: "text"; text: string }
-  | { type: "bold" | "italic" | "strike"; children: MdNode[] }
+  | { type: "bold"; children: MdNode[] }
+  | { type: "italic"; children: MdNode[] }
+  | { type: "strike"; children: MdNode[] }
   | { type: "code"; text: string }
   | { type: "pre"; text: string; language?: string }
   | { type: "link"; children: MdNode[]; url: string };
