@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { errorFixtures } from "../../../test/support/fixtures";
 import { classifyGraphFailure } from "./graph-error";
+import type { ChannelErrorReason } from "../errors";
 
 // The worker classification column of fixtures/channels/README.md, by file.
-const EXPECTED: Record<string, { retryable: boolean; reason: string; providerCode: string }> = {
+const EXPECTED: Record<string, { retryable: boolean; reason: ChannelErrorReason; providerCode: string }> = {
   "131047_outside_window.400.json": { retryable: false, reason: "outside_window", providerCode: "131047" },
   "131026_undeliverable.400.json": { retryable: false, reason: "undeliverable", providerCode: "131026" },
   "130429_throughput.400.json": { retryable: true, reason: "rate_limited", providerCode: "130429" },
