@@ -27,6 +27,7 @@ export type ChannelErrorReason =
   | "network"
   | "aborted"
   | "unsupported"
+  | "conflict"
   | "unknown";
 
 export type ChannelErrorOptions = {
