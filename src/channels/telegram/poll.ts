@@ -36,6 +36,8 @@ export async function* pollTelegram(ctx: ChannelContext<TelegramCredentials>, op
     if (!parsed.success) throw sendRejected("getUpdates answered an unexpected shape", { reason: "unknown" });
     for (const update of [...parsed.data].sort((a, b) => a.update_id - b.update_id)) {
       if (update.update_id < offset) continue;
+      // After stop, start no new item: the rest of the batch comes again from the persisted offset.
+      if (ctx.signal.aborted) return;
       offset = update.update_id + 1;
       yield { updateId: update.update_id, nextOffset: offset, body: encoder.encode(JSON.stringify(update)) };
     }

@@ -89,7 +89,14 @@ export const startTelegramFake = (options: { token: string; botId?: number }): T
     }
   });
 
+  const resetRequests = server.reset;
   return Object.assign(server, {
+    /** Forgets requests, scripts, queued updates and the webhook. */
+    reset() {
+      resetRequests();
+      updates = [];
+      webhookUrl = "";
+    },
     pushUpdates(more: { update_id: number }[]) {
       updates.push(...more);
       wake?.();
