@@ -143,3 +143,18 @@ export type ParseResult = {
 };
 
 export const emptyParseResult = (): ParseResult => ({ messages: [], statuses: [], events: [], skipped: [] });
+
+// Content the AI may answer. Reactions, edits, referrals and unsupported content are recorded only
+// (unsupported goes to the agents' queue); `/start` and other commands are answerable text.
+const ANSWERABLE = new Set<InboundContent["kind"]>(["text", "media", "location", "contacts", "button_reply", "callback_query", "story_reply"]);
+
+/**
+ * Whether the orchestrator should produce a reply: never for echoes of our own messages, group
+ * chatter not addressed to us, reactions, edits or unsupported content.
+ */
+export const shouldRespond = (message: InboundMessage): boolean =>
+  !message.isEcho && message.isAddressedToUs && ANSWERABLE.has(message.content.kind);
+
+/** Whether a message opens or extends the provider's messaging window (a customer action, not an echo). */
+export const opensWindow = (message: InboundMessage): boolean =>
+  !message.isEcho && message.content.kind !== "unsupported";

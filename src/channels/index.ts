@@ -9,7 +9,7 @@
  * Poller:   for await (const u of ch.poll!(ctx, { offset })) { persist u.body via parse; save u.nextOffset }
  */
 export type * from "./types";
-export { emptyParseResult, isStatusAdvance, statusRank } from "./inbound";
+export { emptyParseResult, isStatusAdvance, opensWindow, shouldRespond, statusRank } from "./inbound";
 export * from "./errors";
 export { channels, channelIds, findChannel, getChannel } from "./registry";
 export { escapeMarkdownV2, measureText, renderMarkdown, splitForChannel, splitText } from "./text";
