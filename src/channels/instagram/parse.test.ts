@@ -24,6 +24,9 @@ describe("instagram parse: fixtures", () => {
     const raw = fixtureJson<{ entry: { messaging: unknown[] }[] }>("instagram", `inbound/${file}`).entry[0].messaging[0];
     expect(result.messages[0]).toMatchObject({ channel: "instagram", accountId: ACCOUNT, isEcho: false, isGroup: false, ...expected });
     expect(result.messages[0].raw).toEqual(raw);
+    // toMatchObject is a subset check: content and contact must match exactly, with no extra keys.
+    expect(result.messages[0].content).toEqual(expected.content as never);
+    if (expected.contact) expect(result.messages[0].contact).toEqual(expected.contact as never);
   });
 
   test("read.json marks xin's message (and earlier ones) read", () => {

@@ -17,8 +17,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ["voice.json", { providerMessageId: "551000001:105", content: { kind: "media", media: { mediaType: "voice", id: "AwACAgIAAxkBAAIBaWdFixtureVoice00001AAHxinTestQQ", mimeType: "audio/ogg", sizeBytes: 14336, durationSeconds: 4 } } }],
   ["location.json", { providerMessageId: "551000003:106", content: { kind: "location", latitude: 52.521918, longitude: 13.413215 } }],
   ["contact.json", { providerMessageId: "551000003:107", content: { kind: "contacts", contacts: [{ name: "Clara Wolf", phones: [{ phone: "+4917000000013" }], emails: [], userId: "551000003" }] } }],
-  ["group_mention.json", { providerMessageId: "-1001987654321:108", conversationId: "-1001987654321", isGroup: true, isAddressedToUs: true, contact: { id: "551000002", name: "Ben Keller" }, content: { kind: "text", text: "@xin_demo_bot do you ship to Austria?", mentions: ["@xin_demo_bot"] } }],
-  ["callback_query.json", { providerMessageId: "callback:2367000000000000101", conversationId: "551000002", contact: { id: "551000002", name: "Ben Keller" }, content: { kind: "callback_query", queryId: "2367000000000000101", data: "faq:shipping", hostMessageId: "551000002:103" } }],
+  ["group_mention.json", { providerMessageId: "-1001987654321:108", conversationId: "-1001987654321", isGroup: true, isAddressedToUs: true, contact: { id: "551000002", name: "Ben Keller", username: "benkeller", languageCode: "en" }, content: { kind: "text", text: "@xin_demo_bot do you ship to Austria?", mentions: ["@xin_demo_bot"] } }],
+  ["callback_query.json", { providerMessageId: "callback:2367000000000000101", conversationId: "551000002", contact: { id: "551000002", name: "Ben Keller", username: "benkeller", languageCode: "en" }, content: { kind: "callback_query", queryId: "2367000000000000101", data: "faq:shipping", hostMessageId: "551000002:103" } }],
 ];
 
 describe("telegram parse: fixtures", () => {
@@ -28,6 +28,9 @@ describe("telegram parse: fixtures", () => {
     expect(result.messages[0]).toMatchObject({ channel: "telegram", accountId: "7000000001", isEcho: false, ...expected });
     const update = fixtureJson<Record<string, unknown>>("telegram", `inbound/${file}`);
     expect(result.messages[0].raw).toEqual(update.message ?? update.callback_query);
+    // toMatchObject is a subset check: content and contact must match exactly, with no extra keys.
+    expect(result.messages[0].content).toEqual(expected.content as never);
+    if (expected.contact) expect(result.messages[0].contact).toEqual(expected.contact as never);
   });
 
   test("my_chat_member kicked → the chat is blocked, no message", () => {

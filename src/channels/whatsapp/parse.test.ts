@@ -38,6 +38,9 @@ describe("whatsapp parse: message fixtures", () => {
     const [message] = result.messages;
     expect(message).toMatchObject({ channel: "whatsapp", accountId: "106540352242922", isEcho: false, isGroup: false, ...expected });
     expect(message.providerMessageId).toBe(raw.entry[0].changes[0].value.messages[0].id);
+    // toMatchObject is a subset check: content and contact must match exactly, with no extra keys.
+    expect(message.content).toEqual(expected.content as never);
+    if (expected.contact) expect(message.contact).toEqual(expected.contact as never);
     expect(message.raw).toEqual(raw.entry[0].changes[0].value.messages[0]);
   });
 
