@@ -3,7 +3,7 @@
  * transport failures into retryable `ChannelError`s, so adapters only classify provider answers.
  */
 import type { ChannelContext } from "./types";
-import { sendRetryable } from "./errors";
+import { ChannelError, sendRejected, sendRetryable, type ChannelErrorReason } from "./errors";
 
 export type ProviderResponse = {
   status: number;
@@ -64,4 +64,61 @@ export const providerRequest = async <C>(
     if (timeout.aborted) throw sendRetryable("provider did not answer before the deadline", { reason: "timeout", cause });
     throw sendRetryable("provider unreachable", { reason: "network", cause });
   }
+};
+
+export type DownloadedMedia = { data: Uint8Array; mimeType?: string };
+
+/**
+ * Downloads a file, refusing more than `maxBytes` (by Content-Length, then while streaming). Statuses
+ * in `finalStatuses` are final (`reason` given); other 4xx are final `unknown`; 5xx/429 retryable.
+ */
+export const providerDownload = async <C>(
+  ctx: Pick<ChannelContext<C>, "fetch" | "signal" | "deadline">,
+  url: string,
+  options: { headers?: Record<string, string>; maxBytes: number; finalStatuses?: Record<number, ChannelErrorReason>; retryStatuses?: number[] },
+): Promise<DownloadedMedia> => {
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw sendRetryable("deadline passed before the download started", { reason: "timeout" });
+  const timeout = AbortSignal.timeout(remaining);
+  let response: Response;
+  try {
+    response = await ctx.fetch(url, { headers: options.headers, signal: AbortSignal.any([ctx.signal, timeout]) });
+  } catch (cause) {
+    if (ctx.signal.aborted) throw sendRetryable("download aborted by shutdown", { reason: "aborted", cause });
+    throw sendRetryable(timeout.aborted ? "download timed out" : "media host unreachable", { reason: timeout.aborted ? "timeout" : "network", cause });
+  }
+  const status = response.status;
+  if (status < 200 || status >= 300) {
+    await response.body?.cancel();
+    const final = options.finalStatuses?.[status];
+    if (final) throw sendRejected(`media download answered HTTP ${status}`, { reason: final, providerCode: String(status) });
+    if (status === 429 || status >= 500 || options.retryStatuses?.includes(status)) {
+      throw sendRetryable(`media download answered HTTP ${status}`, { reason: status === 429 ? "rate_limited" : "unavailable", retryAfterMs: retryAfterHeaderMs(response.headers) });
+    }
+    throw sendRejected(`media download answered HTTP ${status}`, { reason: "unknown", providerCode: String(status) });
+  }
+  const tooLarge = () => sendRejected(`media larger than ${options.maxBytes} bytes`, { reason: "payload" });
+  if (Number(response.headers.get("content-length") ?? 0) > options.maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      size += chunk.length;
+      if (size > options.maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (cause) {
+    if (cause instanceof ChannelError) throw cause;
+    throw sendRetryable("media download interrupted", { reason: ctx.signal.aborted ? "aborted" : "network", cause });
+  }
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  return { data, mimeType: response.headers.get("content-type") ?? undefined };
 };

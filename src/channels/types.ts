@@ -5,7 +5,7 @@
  * delivery worker does send() and classifies a thrown `ChannelError` (retryable or not).
  */
 import type { z } from "zod";
-import type { ParseResult } from "./inbound";
+import type { InboundMedia, ParseResult } from "./inbound";
 import type { ChannelAction, OutboundMessage, SendResult } from "./outbound";
 
 export type * from "./inbound";
@@ -100,6 +100,13 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
 
   /** Read receipts, typing, reactions, callback answers. Same error contract as `send`. */
   act(action: ChannelAction, ctx: ChannelContext<z.output<S>>): Promise<void>;
+
+  /**
+   * Downloads an inbound file (for the durable media-fetch job): by media id with the bearer token
+   * (WhatsApp), by CDN URL (Instagram) or via getFile (Telegram). Refuses files over `maxBytes`.
+   * Retryable errors for expired short-lived links and provider hiccups; final ones for expired media.
+   */
+  fetchMedia(media: InboundMedia, ctx: ChannelContext<z.output<S>>, options?: { maxBytes?: number }): Promise<{ data: Uint8Array; mimeType?: string }>;
 
   /**
    * Long polling (Telegram without public HTTPS). Yields raw updates in order from `offset`; the caller

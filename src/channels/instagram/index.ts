@@ -4,6 +4,7 @@
  * IGSID; human agents may answer up to 7 days with the HUMAN_AGENT tag.
  */
 import type { Channel } from "../types";
+import { fetchInstagramMedia } from "./media";
 import { instagramCapabilities } from "./capabilities";
 import { instagramCredentials } from "./credentials";
 import { parseInstagram } from "./parse";
@@ -20,6 +21,7 @@ export const instagram = {
   parse: parseInstagram,
   send: sendInstagram,
   act: actInstagram,
+  fetchMedia: fetchInstagramMedia,
 } satisfies Channel<typeof instagramCredentials>;
 
 export { instagramCredentials, type InstagramCredentials } from "./credentials";

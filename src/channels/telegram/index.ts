@@ -3,6 +3,7 @@
  * chats (private or group); no messaging window; replies in groups quote the customer's message.
  */
 import type { Channel } from "../types";
+import { fetchTelegramMedia } from "./media";
 import { telegramCapabilities } from "./capabilities";
 import { telegramCredentials } from "./credentials";
 import { parseTelegram } from "./parse";
@@ -20,6 +21,7 @@ export const telegram = {
   parse: parseTelegram,
   send: sendTelegram,
   act: actTelegram,
+  fetchMedia: fetchTelegramMedia,
   poll: pollTelegram,
 } satisfies Channel<typeof telegramCredentials>;
 

@@ -3,6 +3,7 @@
  * wa_id, or by BSUID for users whose number Meta withholds; replies within 24 h, templates outside.
  */
 import type { Channel } from "../types";
+import { fetchWhatsappMedia } from "./media";
 import { whatsappCapabilities } from "./capabilities";
 import { whatsappCredentials } from "./credentials";
 import { parseWhatsapp } from "./parse";
@@ -19,6 +20,7 @@ export const whatsapp = {
   parse: parseWhatsapp,
   send: sendWhatsapp,
   act: actWhatsapp,
+  fetchMedia: fetchWhatsappMedia,
 } satisfies Channel<typeof whatsappCredentials>;
 
 export { whatsappCredentials, type WhatsappCredentials } from "./credentials";

@@ -6,6 +6,8 @@
  * - `POST /{v}/{phone-number-id}/media`     multipart upload (`file`, `type`, `messaging_product`) → `{id}`
  * - `GET  /{v}/{media-id}`                  media info with a download `url` on this fake
  * - `POST /{v}/{ig-id or me}/messages`      Instagram send and sender actions
+ * - `GET  /download/{media-id}`             the media bytes (`fake-media:<id>`); needs the bearer token
+ * - `GET  /cdn/{name}`                      an Instagram-style CDN file (`fake-cdn:<name>`), no token
  * Checks like the real API: bearer token (else 401 + code 190), required fields and text limits
  * (else code 100). Script errors with `script({ status, body, headers })` — e.g. an `errors/` fixture,
  * 429 + `Retry-After`, a bare 5xx — or `{ hang: true }`.
@@ -62,9 +64,13 @@ export const startMetaGraphFake = (options: { accessToken: string }): MetaGraphF
   };
 
   const server = startFakeServer((r) => {
+    const cdn = /^\/cdn\/(.+)$/.exec(r.path);
+    if (cdn && r.method === "GET") return new Response(`fake-cdn:${cdn[1]}`, { headers: { "content-type": "image/jpeg" } });
     if (r.headers.get("authorization") !== `Bearer ${options.accessToken}`) {
       return graphError(401, 190, "Invalid OAuth access token - Cannot parse access token");
     }
+    const download = /^\/download\/(\d+)$/.exec(r.path);
+    if (download && r.method === "GET") return new Response(`fake-media:${download[1]}`, { headers: { "content-type": "audio/ogg" } });
     const match = PATH.exec(r.path);
     if (!match) return graphError(400, 100, "Unsupported request - method type or path not supported");
     const [, id, edge] = match;

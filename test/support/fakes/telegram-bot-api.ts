@@ -3,7 +3,8 @@
  * bodies, answering `{ok, result}` or `{ok: false, error_code, description, parameters?}` like
  * api.telegram.org. Implemented methods: getMe, sendMessage, sendPhoto, sendDocument, sendChatAction,
  * answerCallbackQuery, setMessageReaction, getFile, getUpdates (long polling over `pushUpdates`),
- * setWebhook, deleteWebhook, getWebhookInfo. A wrong token gets 401; getUpdates while a webhook is set
+ * setWebhook, deleteWebhook, getWebhookInfo; and file downloads at `GET /file/bot<token>/<file_path>`
+ * (body `fake-file:<file_path>`). A wrong token gets 401; getUpdates while a webhook is set
  * gets the documented 409. Errors are scripted per test with `script(...)`.
  */
 import { json, startFakeServer, type FakeServer } from "./fake-server";
@@ -48,6 +49,11 @@ export const startTelegramFake = (options: { token: string; botId?: number }): T
   };
 
   const server = startFakeServer(async (r) => {
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(r.path);
+    if (file) {
+      if (file[1] !== options.token) return fail(401, "Unauthorized");
+      return new Response(`fake-file:${file[2]}`, { headers: { "content-type": "application/octet-stream" } });
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(r.path);
     if (!match) return fail(404, "Not Found");
     if (match[1] !== options.token) return fail(401, "Unauthorized");
