@@ -31,7 +31,8 @@ export const parseShape = <S extends z.ZodType>(schema: S, value: unknown, where
   const issue = result.error.issues[0];
   const path = issue?.path.length ? describePath(issue.path) : "";
   const full = [where, path].filter((p) => p.length > 0).join(".") || "body";
-  throw payloadInvalid(`${full}: ${issue?.code ?? "invalid"}`);
+  // zod's messages name expected and received types, never the received value itself.
+  throw payloadInvalid(`${full}: ${(issue?.message ?? "invalid").replace(/^Invalid input: /, "")}`);
 };
 
 /** Seconds (number or numeric string) → epoch milliseconds. */

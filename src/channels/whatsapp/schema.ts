@@ -39,7 +39,8 @@ export const messagesValueSchema = z.object({
   errors: z.array(errorItemSchema).optional(),
 });
 
-const numericString = z.string().regex(/^\d+$/);
+// Meta documents string seconds; accept a bare number too rather than 400 a whole batch over it.
+const numericString = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
 
 export const messageBaseSchema = z
   .object({
