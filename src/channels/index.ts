@@ -12,6 +12,7 @@ export type * from "./types";
 export { emptyParseResult, isStatusAdvance, opensWindow, shouldRespond, statusRank } from "./inbound";
 export * from "./errors";
 export { channels, channelIds, findChannel, getChannel } from "./registry";
+export { messagingWindow, type WindowDecision } from "./window";
 export { escapeMarkdownV2, measureText, renderMarkdown, splitForChannel, splitText } from "./text";
 export { metaSignatureHeader } from "./meta";
 export { whatsapp, whatsappCredentials, whatsappMediaUrl, uploadWhatsappMedia, type WhatsappCredentials } from "./whatsapp";
