@@ -78,8 +78,9 @@ export const contentFields = (content: OutboundContent, mediaRef?: MediaRef): Re
       return { type: "interactive", interactive: listBody(content) };
     }
     case "media": {
-      if (!mediaRef) throw new Error("media must be resolved to a link or an uploaded id first");
+      if (!mediaRef) throw sendRejected("media must be resolved to a link or an uploaded id first", { reason: "payload" });
       const hasCaption = content.mediaType !== "audio";
+      if (content.caption && !hasCaption) throw sendRejected("WhatsApp audio has no caption; send the caption as its own text", { reason: "unsupported" });
       if (content.caption) checkLength(content.caption, whatsappCapabilities.text.captionLimit, "caption");
       const media = stripUndefined({
         ...mediaRef,
