@@ -49,13 +49,11 @@ export const providerRequest = async <C>(
   if (remaining <= 0) throw sendRetryable("deadline passed before the request was sent", { reason: "timeout" });
   const timeout = AbortSignal.timeout(remaining);
   const signal = AbortSignal.any([ctx.signal, timeout]);
-  const init: RequestInit = { method, headers: { ...headers }, signal };
-  if ("json" in body) {
-    init.body = JSON.stringify(body.json);
-    (init.headers as Record<string, string>)["content-type"] = "application/json";
-  } else if ("form" in body) {
-    init.body = body.form;
-  }
+  // FormData bodies get their multipart boundary header from fetch itself.
+  const init: RequestInit =
+    "json" in body
+      ? { method, signal, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body.json) }
+      : { method, signal, headers, body: "form" in body ? body.form : undefined };
   try {
     const response = await ctx.fetch(url, init);
     return { status: response.status, headers: response.headers, json: await readJson(response) };
