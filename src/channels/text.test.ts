@@ -23,6 +23,8 @@ describe("splitText", () => {
   test("prefers a paragraph break", () => {
     const text = "First paragraph, one. Two.\n\nSecond paragraph here.";
     expect(splitText(text, 40, "utf16")).toEqual(["First paragraph, one. Two.", "Second paragraph here."]);
+    // A later sentence end inside the window must not win over the paragraph break.
+    expect(splitText("Para one. Still one.\n\nPara two. More text here.", 45, "utf16")).toEqual(["Para one. Still one.", "Para two. More text here."]);
   });
 
   test("falls back to a sentence end, then a word boundary", () => {

@@ -55,6 +55,11 @@ describe("instagram parse: shapes the fixtures leave out", () => {
     expect(m).toMatchObject({ isEcho: true, conversationId: "5290000000000002", providerMessageId: "m_echo" });
   });
 
+  test("is_echo alone marks an echo (Messenger Platform sends it from the Page id)", () => {
+    const [m] = parse(envelope(event({ message: { mid: "m_echo2", text: "Hi", is_echo: true } }, "104000000000001", "5290000000000003"))).messages;
+    expect(m).toMatchObject({ isEcho: true, conversationId: "5290000000000003", contact: { id: "5290000000000003" } });
+  });
+
   test("a story reply keeps the story reference", () => {
     const [m] = parse(envelope(event({ message: { mid: "m_story", text: "Love this jacket!", reply_to: { story: { id: "1790000000000001", url: "https://lookaside.fbsbx.com/story/1" } } } }))).messages;
     expect(m.content).toEqual({ kind: "story_reply", story: { id: "1790000000000001", url: "https://lookaside.fbsbx.com/story/1" }, text: "Love this jacket!" });
