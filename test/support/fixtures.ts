@@ -40,3 +40,6 @@ export const errorFixture = (provider: Provider, file: string): ErrorFixture => 
   if (!found) throw new Error(`no error fixture ${provider}/errors/${file}`);
   return found;
 };
+
+/** An error fixture as a fake-server reply: `fake.script(replyWith(errorFixture("whatsapp", "…")))`. */
+export const replyWith = (fixture: ErrorFixture, headers?: Record<string, string>) => ({ status: fixture.httpStatus, body: fixture.body, headers });
