@@ -1,0 +1,27 @@
+/**
+ * Instagram Messaging adapter (Instagram Login on graph.instagram.com by default; the Messenger
+ * Platform variant works with a graph.facebook.com API base). Conversations are keyed by the customer's
+ * IGSID; human agents may answer up to 7 days with the HUMAN_AGENT tag.
+ */
+import type { Channel } from "../types";
+import { fetchInstagramMedia } from "./media";
+import { instagramCapabilities } from "./capabilities";
+import { instagramCredentials } from "./credentials";
+import { parseInstagram } from "./parse";
+import { actInstagram, sendInstagram } from "./send";
+import { verifyInstagram } from "./verify";
+
+export const instagram = {
+  id: "instagram",
+  displayName: "Instagram",
+  capabilities: instagramCapabilities,
+  credentials: instagramCredentials,
+  defaultBaseUrl: "https://graph.instagram.com/v25.0",
+  verify: verifyInstagram,
+  parse: parseInstagram,
+  send: sendInstagram,
+  act: actInstagram,
+  fetchMedia: fetchInstagramMedia,
+} satisfies Channel<typeof instagramCredentials>;
+
+export { instagramCredentials, type InstagramCredentials } from "./credentials";

@@ -1,0 +1,90 @@
+/**
+ * Zod shapes of the Telegram Update fields xin reads (channels.md §3.4). Ids are numbers (≤ 52 bits,
+ * exact in a double) and become strings in normalized output.
+ */
+import { z } from "zod";
+
+export const userSchema = z.object({
+  id: z.number(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+export type TelegramUser = z.infer<typeof userSchema>;
+
+export const chatSchema = z.object({
+  id: z.number(),
+  type: z.string(),
+  title: z.string().optional(),
+  username: z.string().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+});
+
+const entitySchema = z.object({ type: z.string(), offset: z.number(), length: z.number(), user: userSchema.optional() });
+const fileSchema = z.object({
+  file_id: z.string(),
+  file_unique_id: z.string().optional(),
+  file_size: z.number().optional(),
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  duration: z.number().optional(),
+});
+export type TelegramFile = z.infer<typeof fileSchema>;
+
+export const messageSchema = z.object({
+  message_id: z.number(),
+  date: z.number(),
+  chat: chatSchema,
+  from: userSchema.optional(),
+  sender_chat: chatSchema.optional(),
+  edit_date: z.number().optional(),
+  text: z.string().optional(),
+  entities: z.array(entitySchema).optional(),
+  caption: z.string().optional(),
+  caption_entities: z.array(entitySchema).optional(),
+  photo: z.array(fileSchema).optional(),
+  document: fileSchema.optional(),
+  animation: fileSchema.optional(),
+  voice: fileSchema.optional(),
+  audio: fileSchema.optional(),
+  video: fileSchema.optional(),
+  video_note: fileSchema.optional(),
+  sticker: fileSchema.optional(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  venue: z.object({ title: z.string().optional(), address: z.string().optional() }).optional(),
+  contact: z.object({ phone_number: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), user_id: z.number().optional() }).optional(),
+  reply_to_message: z.object({ message_id: z.number(), from: userSchema.optional() }).optional(),
+});
+export type TelegramMessage = z.infer<typeof messageSchema>;
+
+export const callbackQuerySchema = z.object({
+  id: z.string().min(1),
+  from: userSchema,
+  message: z.object({ message_id: z.number(), chat: chatSchema }).optional(),
+  inline_message_id: z.string().optional(),
+  data: z.string().optional(),
+  game_short_name: z.string().optional(),
+});
+
+export const chatMemberUpdatedSchema = z.object({
+  chat: chatSchema,
+  from: userSchema,
+  date: z.number(),
+  old_chat_member: z.object({ status: z.string() }),
+  new_chat_member: z.object({ status: z.string() }),
+});
+
+export const messageReactionSchema = z.object({
+  chat: chatSchema,
+  message_id: z.number(),
+  user: userSchema.optional(),
+  date: z.number(),
+  new_reaction: z.array(z.object({ type: z.string(), emoji: z.string().optional() })),
+});
+
+export const updateSchema = z.looseObject({ update_id: z.number().int().nonnegative() });

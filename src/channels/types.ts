@@ -1,0 +1,117 @@
+/**
+ * The channel adapter contract (STYLE.md §3). An adapter is a plain object written
+ * `export const telegram = { … } satisfies Channel<typeof telegramCredentials>`: it holds no state between
+ * calls and never touches the database. The gateway does verify(raw) → parse → one transaction; the
+ * delivery worker does send() and classifies a thrown `ChannelError` (retryable or not).
+ */
+import type { z } from "zod";
+import type { InboundMedia, ParseResult } from "./inbound";
+import type { ChannelAction, OutboundMessage, SendResult } from "./outbound";
+
+export type * from "./inbound";
+export type * from "./outbound";
+
+/** How the channel renders markup: WhatsApp's own (*bold* _italic_), Telegram MarkdownV2, or none. */
+export type FormattingFlavour = "whatsapp" | "telegram_markdown_v2" | "plain";
+
+/** Static facts callers branch on instead of on the provider id. */
+export type ChannelCapabilities = {
+  /** `limit` in `unit`s: Telegram counts UTF-16 code units, Instagram UTF-8 bytes, WhatsApp characters. */
+  text: { limit: number; unit: "utf16" | "utf8_bytes" | "code_points"; captionLimit: number };
+  buttons: { maxCount: number; maxLabelLength: number; hasLists: boolean };
+  media: { inbound: boolean; outboundUrl: boolean; outboundUpload: boolean };
+  /**
+   * Free-form replies are allowed for `hours` after the customer's last message (null: no window).
+   * `humanAgentHours`: a reply written by a human may still go out this long (Instagram HUMAN_AGENT tag).
+   * `hasTemplates`: outside the window an approved template may be sent (WhatsApp).
+   */
+  window: { hours: number | null; humanAgentHours: number | null; hasTemplates: boolean };
+  formatting: FormattingFlavour;
+  hasTyping: boolean;
+  hasReadReceipts: boolean;
+  hasReactions: boolean;
+};
+
+/** The raw webhook request, exactly as received: the body bytes are never re-serialized. */
+export type WebhookRequest = {
+  method: string;
+  headers: Headers;
+  query: URLSearchParams;
+  body: Uint8Array;
+};
+
+/**
+ * `challenge`: answer 200 with `body` as text/plain (Meta's GET handshake).
+ * `verified`: the POST is authentic; go on to `parse`.
+ */
+export type VerifyResult = { kind: "challenge"; body: string } | { kind: "verified" };
+
+/** The channel row as adapters see it: its id (for logs) and its decrypted, schema-parsed credentials. */
+export type ChannelBinding<C> = { channelId: string; credentials: C };
+
+/** Everything an outbound call needs; adapters read nothing else (no env, no config, no globals). */
+export type ChannelContext<C> = ChannelBinding<C> & {
+  /** API root including the version for Meta (`https://graph.facebook.com/v25.0`); tests pass a fake. */
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** Aborted when the worker shuts down; the request is abandoned and reported as retryable. */
+  signal: AbortSignal;
+  /** Epoch milliseconds after which the call is abandoned (retryable `timeout`). */
+  deadline: number;
+};
+
+/** One item from `poll`: the provider's raw update and the cursor to persist once it is stored. */
+export type PolledUpdate = { updateId: number; nextOffset: number; body: Uint8Array };
+
+/**
+ * The contract. Every method is safe to call concurrently; none keeps state.
+ * Errors are `ChannelError`s (errors.ts) with stable codes; nothing else is thrown on purpose.
+ */
+export interface Channel<S extends z.ZodType = z.ZodType> {
+  /** Provider key in URLs (`/webhooks/<id>/<channel_id>`) and rows. */
+  readonly id: string;
+  readonly displayName: string;
+  readonly capabilities: ChannelCapabilities;
+  /** What `xin channel add` must collect; a missing or malformed key is named by the zod issue path. */
+  readonly credentials: S;
+  /** The real API root used when config names none. */
+  readonly defaultBaseUrl: string;
+
+  /**
+   * Authenticates a webhook request before anything parses it: constant-time, over the raw bytes.
+   * Throws `webhook.signature_invalid` (401), `webhook.verify_token_invalid` (403) or
+   * `webhook.payload_invalid` (400, a handshake without a challenge).
+   */
+  verify(request: WebhookRequest, channel: ChannelBinding<z.output<S>>): VerifyResult;
+
+  /**
+   * Pure: verified body bytes → normalized events. Malformed JSON or a wrong envelope throws
+   * `webhook.payload_invalid` (400) and nothing must be written. Events for another account than the
+   * channel's are returned in `skipped` as `foreign_account`.
+   */
+  parse(body: Uint8Array, channel: ChannelBinding<z.output<S>>): ParseResult;
+
+  /**
+   * Sends one message. Resolves with the provider message id to store, or throws a `ChannelError` that
+   * says whether a retry can help (`retryable`, `retryAfterMs`). Not idempotent on the provider side: a
+   * timeout after the provider accepted the message can lead to a duplicate on retry.
+   */
+  send(message: OutboundMessage, ctx: ChannelContext<z.output<S>>): Promise<SendResult>;
+
+  /** Read receipts, typing, reactions, callback answers. Same error contract as `send`. */
+  act(action: ChannelAction, ctx: ChannelContext<z.output<S>>): Promise<void>;
+
+  /**
+   * Downloads an inbound file (for the durable media-fetch job): by media id with the bearer token
+   * (WhatsApp), by CDN URL (Instagram) or via getFile (Telegram). Refuses files over `maxBytes`.
+   * Retryable errors for expired short-lived links and provider hiccups; final ones for expired media.
+   */
+  fetchMedia(media: InboundMedia, ctx: ChannelContext<z.output<S>>, options?: { maxBytes?: number }): Promise<{ data: Uint8Array; mimeType?: string }>;
+
+  /**
+   * Long polling (Telegram without public HTTPS). Yields raw updates in order from `offset`; the caller
+   * persists `nextOffset` after storing each update, so a restart neither repeats nor skips one.
+   * Ends when `ctx.signal` aborts; throws `ChannelError` on conflicts (another poller, webhook active).
+   */
+  poll?(ctx: ChannelContext<z.output<S>>, options: { offset: number; timeoutSeconds?: number }): AsyncIterable<PolledUpdate>;
+}

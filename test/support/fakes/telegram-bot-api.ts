@@ -1,0 +1,114 @@
+/**
+ * Fake Telegram Bot API on loopback: `POST /bot<token>/<method>` with JSON, urlencoded or multipart
+ * bodies, answering `{ok, result}` or `{ok: false, error_code, description, parameters?}` like
+ * api.telegram.org. Implemented methods: getMe, sendMessage, sendPhoto, sendDocument, sendChatAction,
+ * answerCallbackQuery, setMessageReaction, getFile, getUpdates (long polling over `pushUpdates`),
+ * setWebhook, deleteWebhook, getWebhookInfo; and file downloads at `GET /file/bot<token>/<file_path>`
+ * (body `fake-file:<file_path>`). A wrong token gets 401; getUpdates while a webhook is set
+ * gets the documented 409. Errors are scripted per test with `script(...)`.
+ */
+import { json, startFakeServer, type FakeServer } from "./fake-server";
+
+export type TelegramFake = FakeServer & {
+  /** Queue updates for getUpdates (wakes a waiting long poll). */
+  pushUpdates(updates: { update_id: number }[]): void;
+  setWebhookUrl(url: string): void;
+};
+
+const fail = (status: number, description: string, parameters?: Record<string, unknown>) =>
+  json(status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
+const ok = (result: unknown) => json(200, { ok: true, result });
+
+export const startTelegramFake = (options: { token: string; botId?: number }): TelegramFake => {
+  const botId = options.botId ?? Number(options.token.split(":")[0]);
+  const bot = { id: botId, is_bot: true, first_name: "Xin Demo", username: "xin_demo_bot" };
+  let messageId = 200;
+  let webhookUrl = "";
+  let updates: { update_id: number }[] = [];
+  let wake: (() => void) | undefined;
+
+  const sent = (b: Record<string, unknown>, extra: Record<string, unknown>) => {
+    const chatId = Number(b.chat_id);
+    return ok({ message_id: ++messageId, from: bot, chat: { id: chatId, type: chatId < 0 ? "supergroup" : "private" }, date: Math.floor(Date.now() / 1000), ...extra });
+  };
+
+  const getUpdates = async (b: Record<string, unknown>) => {
+    if (webhookUrl) return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    const offset = Number(b.offset ?? 0);
+    // Calling with an offset confirms every earlier update, as on the real server.
+    updates = updates.filter((u) => u.update_id >= offset);
+    const timeoutMs = Math.min(Number(b.timeout ?? 0), 50) * 1000;
+    if (updates.length === 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        wake = () => (clearTimeout(timer), resolve());
+      });
+      wake = undefined;
+    }
+    return ok(updates.slice(0, Number(b.limit ?? 100)));
+  };
+
+  const server = startFakeServer(async (r) => {
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(r.path);
+    if (file) {
+      if (file[1] !== options.token) return fail(401, "Unauthorized");
+      return new Response(`fake-file:${file[2]}`, { headers: { "content-type": "application/octet-stream" } });
+    }
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(r.path);
+    if (!match) return fail(404, "Not Found");
+    if (match[1] !== options.token) return fail(401, "Unauthorized");
+    const b = { ...Object.fromEntries(r.query), ...(r.body ?? {}) };
+    switch (match[2].toLowerCase()) {
+      case "getme":
+        return ok(bot);
+      case "sendmessage": {
+        if (b.chat_id === undefined) return fail(400, "Bad Request: chat_id is empty");
+        const text = typeof b.text === "string" ? b.text : "";
+        if (text.length === 0) return fail(400, "Bad Request: message text is empty");
+        if (text.length > 4096) return fail(400, "Bad Request: message is too long");
+        return sent(b, { text });
+      }
+      case "sendphoto":
+        if (b.chat_id === undefined || b.photo === undefined) return fail(400, "Bad Request: there is no photo in the request");
+        return sent(b, { photo: [{ file_id: "AgACFakePhoto", file_unique_id: "AQADfake", width: 800, height: 800 }] });
+      case "senddocument":
+        if (b.chat_id === undefined || b.document === undefined) return fail(400, "Bad Request: there is no document in the request");
+        return sent(b, { document: { file_id: "BQACFakeDocument", file_unique_id: "AgADfake" } });
+      case "sendchataction":
+      case "answercallbackquery":
+      case "setmessagereaction":
+        return ok(true);
+      case "getfile":
+        return ok({ file_id: b.file_id, file_unique_id: "AgADfake", file_size: 4, file_path: "voice/file_1.oga" });
+      case "getupdates":
+        return getUpdates(b);
+      case "setwebhook":
+        webhookUrl = String(b.url ?? "");
+        return json(200, { ok: true, result: true, description: "Webhook was set" });
+      case "deletewebhook":
+        webhookUrl = "";
+        return json(200, { ok: true, result: true, description: "Webhook was deleted" });
+      case "getwebhookinfo":
+        return ok({ url: webhookUrl, has_custom_certificate: false, pending_update_count: updates.length });
+      default:
+        return fail(404, "Not Found: method not found");
+    }
+  });
+
+  const resetRequests = server.reset;
+  return Object.assign(server, {
+    /** Forgets requests, scripts, queued updates and the webhook. */
+    reset() {
+      resetRequests();
+      updates = [];
+      webhookUrl = "";
+    },
+    pushUpdates(more: { update_id: number }[]) {
+      updates.push(...more);
+      wake?.();
+    },
+    setWebhookUrl(url: string) {
+      webhookUrl = url;
+    },
+  });
+};
