@@ -64,6 +64,9 @@ export const createApp = (config: Config, log: Logger): App => {
 
   const gateway = gatewayService({
     db: () => store.db,
+    sql: () => store.sql,
+    wake,
+    maxAttempts: config.queue.max_attempts,
     instanceKey: config.instance_key,
     host: config.server.host,
     port: config.server.port,

@@ -2,14 +2,20 @@
 // for an LLM.
 import type { Server } from "bun";
 import type { Logger, Service } from "../runtime";
+import type { Sql } from "postgres";
 import type { Db } from "../runtime/db";
+import type { Wake } from "../runtime/queue";
 import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { registerApi } from "./api";
 import { registerHealth, type Readiness } from "./health";
+import { registerWebhooks } from "./webhooks";
 
 export type GatewayDeps = {
   db: () => Db;
+  sql: () => Sql;
+  wake: Wake;
+  maxAttempts: number;
   instanceKey: string;
   host: string;
   port: number;
@@ -25,6 +31,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
+  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   return { router, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
 };
 

@@ -2,3 +2,14 @@
 export { recordAudit, type AuditEntry } from "./audit";
 export { createBrand, createTenant, listBrands, listTenants, slugify, type Brand, type Tenant } from "./tenants";
 export { issueToken, verifyToken, type NewToken, type Principal, type Role } from "./tokens";
+export {
+  apiBaseOf,
+  bindChannel,
+  channelView,
+  createChannel,
+  findChannelRow,
+  listChannelRows,
+  removeChannel,
+  type ChannelRow,
+  type NewChannel,
+} from "./channels";

@@ -3,6 +3,7 @@ import { describeStores } from "../../../test/support/db";
 import { silentLogger } from "../../runtime";
 import { schema, transaction } from "../../runtime/db";
 import { createMetrics } from "../../runtime/metrics";
+import { Wake } from "../../runtime/queue";
 import { createBrand, createTenant, issueToken } from "../../tenancy";
 import { createGatewayHandler } from "..";
 
@@ -24,6 +25,9 @@ describeStores("admin API auth", (getDb) => {
   const handler = () =>
     createGatewayHandler({
       db: () => getDb().db,
+      sql: () => getDb().sql,
+      wake: new Wake(),
+      maxAttempts: 3,
       instanceKey: KEY,
       host: "127.0.0.1",
       port: 0,

@@ -208,7 +208,7 @@ CREATE UNIQUE INDEX "channels_provider_external" ON "channels" USING btree ("pro
 CREATE UNIQUE INDEX "contacts_channel_external" ON "contacts" USING btree ("channel_id","external_id");--> statement-breakpoint
 CREATE INDEX "contacts_tenant" ON "contacts" USING btree ("tenant_id");--> statement-breakpoint
 CREATE INDEX "conversations_tenant_status" ON "conversations" USING btree ("tenant_id","status");--> statement-breakpoint
-CREATE INDEX "conversations_contact" ON "conversations" USING btree ("contact_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "conversations_contact" ON "conversations" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "escalations_tenant_state" ON "escalations" USING btree ("tenant_id","state","created_at");--> statement-breakpoint
 CREATE INDEX "jobs_claim" ON "jobs" USING btree ("id") WHERE state = 'queued';--> statement-breakpoint
 CREATE INDEX "jobs_key_open" ON "jobs" USING btree ("key","id") WHERE state in ('queued', 'running');--> statement-breakpoint

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { brands } from "./brands";
 import { channels } from "./channels";
 import { contacts } from "./contacts";
@@ -23,5 +23,6 @@ export const conversations = pgTable(
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("conversations_tenant_status").on(t.tenant_id, t.status), index("conversations_contact").on(t.contact_id)],
+  // One conversation per contact (a contact is one customer on one channel): a closed one reopens.
+  (t) => [index("conversations_tenant_status").on(t.tenant_id, t.status), uniqueIndex("conversations_contact").on(t.contact_id)],
 );

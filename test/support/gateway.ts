@@ -1,0 +1,55 @@
+// An in-process gateway over a test database, with a channel per provider built from the fixtures'
+// conventions (README of shared/fixtures/channels): requests go through the real fetch handler.
+import { createGatewayHandler } from "../../src/gateway";
+import { silentLogger } from "../../src/runtime";
+import { transaction, type Db } from "../../src/runtime/db";
+import { createMetrics } from "../../src/runtime/metrics";
+import { Wake } from "../../src/runtime/queue";
+import { createBrand, createChannel, createTenant, type ChannelRow } from "../../src/tenancy";
+import type { TestDb } from "./db";
+
+export const INSTANCE_KEY = "gateway-test-instance-key-0123456789abcdef";
+export const WA = { phone_number_id: "106540352242922", access_token: "wa-token", app_secret: "wa-app-secret", verify_token: "wa-verify" };
+export const IG = { ig_user_id: "17841405555555555", access_token: "ig-token", app_secret: "ig-app-secret", verify_token: "ig-verify" };
+export const TG = { bot_token: "7000000001:AAFakeTokenForTestsOnly", mode: "webhook", secret_token: "tg-secret_1", bot_username: "xin_demo_bot" };
+
+export type GatewayFixture = {
+  tenantId: string;
+  brandId: string;
+  channels: Record<"whatsapp" | "instagram" | "telegram", ChannelRow>;
+  fetch: (req: Request) => Promise<Response>;
+};
+
+export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20) =>
+  createGatewayHandler({
+    db: () => db.db,
+    sql: () => db.sql,
+    wake: new Wake(),
+    maxAttempts: 3,
+    instanceKey: INSTANCE_KEY,
+    host: "127.0.0.1",
+    port: 0,
+    bodyLimitBytes,
+    log: silentLogger,
+    metrics: createMetrics(),
+    readiness: async () => ({ ready: true }),
+    status: async () => ({}),
+    beforeScrape: async () => {},
+  }).fetch;
+
+/** A tenant and brand with one channel of each provider, all pointed at `apiBase` when given. */
+export const setupGateway = async (db: TestDb, apiBase?: string): Promise<GatewayFixture> => {
+  const settings = apiBase ? { api_base: apiBase } : {};
+  const made = await transaction(db.db as Db, async ({ tx }) => {
+    const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
+    const brand = await createBrand(tx, tenant.id, "Shop", "test");
+    const make = (provider: string, credentials: Record<string, unknown>) =>
+      createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider, credentials, settings }, "test");
+    return {
+      tenantId: tenant.id,
+      brandId: brand.id,
+      channels: { whatsapp: await make("whatsapp", WA), instagram: await make("instagram", IG), telegram: await make("telegram", TG) },
+    };
+  });
+  return { ...made, fetch: gatewayHandler(db) };
+};
