@@ -1,3 +1,6 @@
 // The inbox room: contacts, conversations, messages, escalations — their write paths and queries.
-export { inboxCounts, type InboxCounts } from "./stats";
+export { loadOutbound, markFailed, markSent, type OutboundRow } from "./delivery";
+export { openEscalation, type NewEscalation } from "./escalations";
+export { DELIVER_JOB, queueReply, type Reply } from "./outbound";
 export { MEDIA_FETCH_JOB, persistParsed, RESPOND_JOB, type ChannelRef, type PersistOutcome } from "./persist";
+export { inboxCounts, type InboxCounts } from "./stats";

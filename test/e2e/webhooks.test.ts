@@ -12,7 +12,7 @@ const signedRequest = (provider: Provider, channelId: string, body: Uint8Array, 
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (provider === "telegram") headers["x-telegram-bot-api-secret-token"] = forge ? "wrong" : TG.secret_token;
   else headers["x-hub-signature-256"] = metaSignatureHeader(forge ? "not-the-secret" : SECRETS[provider].app_secret, body);
-  return new Request(`http://x/webhooks/${provider}/${channelId}`, { method: "POST", headers, body });
+  return new Request(`http://x/webhooks/${provider}/${channelId}`, { method: "POST", headers, body: body as BodyInit });
 };
 
 describeStores("webhooks", (getDb) => {
@@ -94,7 +94,7 @@ describeStores("webhooks", (getDb) => {
     const text = fixtureBytes("whatsapp", "inbound/text.json");
     expect((await gw.fetch(signedRequest("whatsapp", wa.id, text, true))).status).toBe(401);
     expect((await gw.fetch(signedRequest("telegram", gw.channels.telegram.id, fixtureBytes("telegram", "inbound/private_text.json"), true))).status).toBe(401);
-    const unsigned = new Request(`http://x/webhooks/whatsapp/${wa.id}`, { method: "POST", body: text });
+    const unsigned = new Request(`http://x/webhooks/whatsapp/${wa.id}`, { method: "POST", body: text as BodyInit });
     expect((await gw.fetch(unsigned)).status).toBe(401);
     const malformed = await gw.fetch(signedRequest("whatsapp", wa.id, new TextEncoder().encode("{not json")));
     expect(malformed.status).toBe(400);

@@ -1,0 +1,32 @@
+import { eq, sql } from "drizzle-orm";
+import { schema, type Db, type Tx } from "../runtime/db";
+
+/** An outbound message with what delivering it needs to know. */
+export type OutboundRow = {
+  message: typeof schema.messages.$inferSelect;
+  conversation: typeof schema.conversations.$inferSelect;
+  contact: typeof schema.contacts.$inferSelect;
+};
+
+export const loadOutbound = async (db: Db, messageId: string): Promise<OutboundRow | null> => {
+  const [row] = await db
+    .select({ message: schema.messages, conversation: schema.conversations, contact: schema.contacts })
+    .from(schema.messages)
+    .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversation_id))
+    .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
+    .where(eq(schema.messages.id, messageId));
+  return row ?? null;
+};
+
+/** Marks a queued message sent with the provider's id; a message no longer queued is left alone. */
+export const markSent = (tx: Tx, messageId: string, providerMessageId: string) =>
+  tx
+    .update(schema.messages)
+    .set({ status: "sent", provider_message_id: providerMessageId, updated_at: sql`now()` })
+    .where(sql`${schema.messages.id} = ${messageId} and ${schema.messages.status} = 'queued'`);
+
+export const markFailed = (tx: Tx, messageId: string, code: string, message: string) =>
+  tx
+    .update(schema.messages)
+    .set({ status: "failed", error_code: code, error_message: message.slice(0, 1000), updated_at: sql`now()` })
+    .where(sql`${schema.messages.id} = ${messageId} and ${schema.messages.status} = 'queued'`);

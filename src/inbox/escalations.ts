@@ -1,0 +1,39 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { newId } from "../runtime";
+import { schema, type Tx } from "../runtime/db";
+
+export type NewEscalation = {
+  tenant_id: string;
+  conversation_id: string;
+  /** Stable reason code, e.g. `delivery_failed`, `answering_unavailable`, a guardrail's code. */
+  reason: string;
+  draft?: string | null;
+  sources?: unknown[];
+  /** Pause the bot for the conversation while the escalation is open (hand-off). */
+  pauseBot: boolean;
+};
+
+/**
+ * Opens an escalation for the agents' queue, or returns the one already open for the conversation
+ * (one open escalation per conversation: a second problem is added to the first, not queued twice).
+ */
+export const openEscalation = async (tx: Tx, input: NewEscalation): Promise<{ id: string; created: boolean }> => {
+  const [open] = await tx
+    .select({ id: schema.escalations.id })
+    .from(schema.escalations)
+    .where(and(eq(schema.escalations.conversation_id, input.conversation_id), inArray(schema.escalations.state, ["open", "claimed"])));
+  if (input.pauseBot) {
+    await tx.update(schema.conversations).set({ status: "human", updated_at: sql`now()` }).where(eq(schema.conversations.id, input.conversation_id));
+  }
+  if (open) return { id: open.id, created: false };
+  const id = newId("esc");
+  await tx.insert(schema.escalations).values({
+    id,
+    tenant_id: input.tenant_id,
+    conversation_id: input.conversation_id,
+    reason: input.reason,
+    draft: input.draft ?? null,
+    sources: input.sources ?? [],
+  });
+  return { id, created: true };
+};
