@@ -132,8 +132,12 @@ export type ChannelEvent =
   | { kind: "message_deleted"; accountId: string; conversationId: string; providerMessageId: string; timestamp: number }
   | { kind: "account_error"; accountId: string; code: string; title: string; details?: string };
 
-/** Something the adapter recognised as outside xin's scope; the gateway counts and logs these. */
-export type SkippedEvent = { reason: "unknown_event" | "foreign_account"; detail: string };
+/**
+ * Something the adapter recognised as outside this channel's scope; the gateway counts and logs these.
+ * `foreign_account` carries the `accountId` so a gateway that receives batches for several accounts
+ * (one Meta app, several numbers) can find the owning channel (`channels.external_id`) and parse again.
+ */
+export type SkippedEvent = { reason: "unknown_event" | "foreign_account"; detail: string; accountId?: string };
 
 export type ParseResult = {
   messages: InboundMessage[];

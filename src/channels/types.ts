@@ -78,6 +78,12 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
   readonly defaultBaseUrl: string;
 
   /**
+   * The provider's id for the business account these credentials belong to (WhatsApp phone_number_id,
+   * Instagram account id, Telegram bot id): `channels.external_id`, and `accountId` on parsed events.
+   */
+  accountIdOf(credentials: z.output<S>): string;
+
+  /**
    * Authenticates a webhook request before anything parses it: constant-time, over the raw bytes.
    * Throws `webhook.signature_invalid` (401), `webhook.verify_token_invalid` (403) or
    * `webhook.payload_invalid` (400, a handshake without a challenge).

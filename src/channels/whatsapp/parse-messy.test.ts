@@ -42,7 +42,7 @@ describe("whatsapp parse: batching", () => {
   test("a number no channel owns is skipped as foreign, the channel's own is kept", () => {
     const result = parse(envelope(value({ messages: [text("491", "wamid.X", "x")] }, "999"), value({ messages: [text("491", "wamid.Y", "y")] })));
     expect(result.messages.map((m) => m.providerMessageId)).toEqual(["wamid.Y"]);
-    expect(result.skipped).toEqual([{ reason: "foreign_account", detail: "phone_number_id 999" }]);
+    expect(result.skipped).toEqual([{ reason: "foreign_account", detail: "phone_number_id 999", accountId: "999" }]);
   });
 
   test("other webhook fields are counted, not parsed", () => {
