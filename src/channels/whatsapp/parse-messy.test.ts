@@ -62,6 +62,11 @@ describe("whatsapp parse: text is byte-exact", () => {
     const escaped = JSON.stringify(envelope(value({ messages: [text("491", "wamid.T", body)] }))).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
     expect(parseText(escaped).messages[0].content).toEqual({ kind: "text", text: body });
   });
+
+  test("lone surrogates and NUL, which PostgreSQL cannot store, become U+FFFD; the rest stays", () => {
+    const body = JSON.stringify(envelope(value({ messages: [text("491", "wamid.S", "x")] }))).replace('"body":"x"', '"body":"a\\ud83d b\\u0000c \\ud83d\\udc4d"');
+    expect(parseText(body).messages[0].content).toEqual({ kind: "text", text: "a\ufffd b\ufffdc 👍" });
+  });
 });
 
 describe("whatsapp parse: context, edits and unknown types", () => {
