@@ -162,3 +162,32 @@ export const shouldRespond = (message: InboundMessage): boolean =>
 /** Whether a message opens or extends the provider's messaging window (a customer action, not an echo). */
 export const opensWindow = (message: InboundMessage): boolean =>
   !message.isEcho && message.content.kind !== "unsupported";
+
+/**
+ * The text to store as the message body and show the model: what the customer typed, a caption, the
+ * tapped button's title, a place's name. Undefined when the content has no words (a bare photo, a
+ * reaction). Never invents text, so the stored body stays byte-exact.
+ */
+export const bodyOf = (content: InboundContent): string | undefined => {
+  switch (content.kind) {
+    case "text":
+      return content.text;
+    case "media":
+      return content.caption;
+    case "button_reply":
+      return content.title;
+    case "callback_query":
+      return content.data;
+    case "location":
+      return [content.name, content.address].filter(Boolean).join(", ") || undefined;
+    case "story_reply":
+      return content.text;
+    case "edit":
+      return bodyOf(content.content);
+    case "contacts":
+    case "reaction":
+    case "referral":
+    case "unsupported":
+      return undefined;
+  }
+};

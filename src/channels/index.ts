@@ -11,7 +11,7 @@
  * Poller:   for await (const u of ch.poll!(ctx, { offset })) { persist u.body via parse; save u.nextOffset }
  */
 export type * from "./types";
-export { emptyParseResult, isStatusAdvance, opensWindow, shouldRespond, statusRank } from "./inbound";
+export { bodyOf, emptyParseResult, isStatusAdvance, opensWindow, shouldRespond, statusRank } from "./inbound";
 export * from "./errors";
 export { channels, channelIds, findChannel, getChannel } from "./registry";
 export { messagingWindow, type WindowDecision } from "./window";
