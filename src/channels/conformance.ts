@@ -80,6 +80,8 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
       const keys = first.messages.map((m) => m.providerMessageId);
       expect(new Set(keys).size).toBe(keys.length);
       expect(again.messages.map((m) => m.providerMessageId)).toEqual(keys);
+      const accountId = channel.accountIdOf(credentials);
+      for (const item of [...first.messages, ...first.statuses, ...first.events]) expect(item.accountId).toBe(accountId);
       for (const m of first.messages) {
         expect(m.channel).toBe(channel.id);
         expect(m.providerMessageId.length).toBeGreaterThan(0);

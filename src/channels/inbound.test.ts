@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { fixtureBytes } from "../../test/support/fixtures";
-import { isStatusAdvance, shouldRespond, type DeliveryStatus } from "./inbound";
+import { bodyOf, isStatusAdvance, shouldRespond, type DeliveryStatus, type InboundContent } from "./inbound";
 import { getChannel } from "./registry";
 import { whatsapp } from "./whatsapp";
 
@@ -44,5 +44,20 @@ describe("registry", () => {
   test("unknown providers are a 404 ChannelError", () => {
     expect(() => getChannel("myspace")).toThrow(expect.objectContaining({ code: "channel.unknown_provider", status: 404 }));
     expect(getChannel("telegram").id).toBe("telegram");
+  });
+});
+
+describe("bodyOf", () => {
+  test.each<[InboundContent, string | undefined]>([
+    [{ kind: "text", text: "  exact 👩‍👩‍👧 " }, "  exact 👩‍👩‍👧 "],
+    [{ kind: "media", media: { mediaType: "image", id: "1" }, caption: "this one" }, "this one"],
+    [{ kind: "media", media: { mediaType: "image", id: "1" } }, undefined],
+    [{ kind: "button_reply", source: "list", id: "ship_express", title: "Express shipping" }, "Express shipping"],
+    [{ kind: "location", latitude: 1, longitude: 2, name: "Alexanderplatz", address: "10178 Berlin" }, "Alexanderplatz, 10178 Berlin"],
+    [{ kind: "location", latitude: 1, longitude: 2 }, undefined],
+    [{ kind: "edit", originalMessageId: "a", content: { kind: "text", text: "size L" } }, "size L"],
+    [{ kind: "reaction", targetMessageId: "a", emoji: "👍", action: "react" }, undefined],
+  ])("%p → %p", (content, expected) => {
+    expect(bodyOf(content)).toBe(expected);
   });
 });

@@ -132,8 +132,12 @@ export type ChannelEvent =
   | { kind: "message_deleted"; accountId: string; conversationId: string; providerMessageId: string; timestamp: number }
   | { kind: "account_error"; accountId: string; code: string; title: string; details?: string };
 
-/** Something the adapter recognised as outside xin's scope; the gateway counts and logs these. */
-export type SkippedEvent = { reason: "unknown_event" | "foreign_account"; detail: string };
+/**
+ * Something the adapter recognised as outside this channel's scope; the gateway counts and logs these.
+ * `foreign_account` carries the `accountId` so a gateway that receives batches for several accounts
+ * (one Meta app, several numbers) can find the owning channel (`channels.external_id`) and parse again.
+ */
+export type SkippedEvent = { reason: "unknown_event" | "foreign_account"; detail: string; accountId?: string };
 
 export type ParseResult = {
   messages: InboundMessage[];
@@ -158,3 +162,32 @@ export const shouldRespond = (message: InboundMessage): boolean =>
 /** Whether a message opens or extends the provider's messaging window (a customer action, not an echo). */
 export const opensWindow = (message: InboundMessage): boolean =>
   !message.isEcho && message.content.kind !== "unsupported";
+
+/**
+ * The text to store as the message body and show the model: what the customer typed, a caption, the
+ * tapped button's title, a place's name. Undefined when the content has no words (a bare photo, a
+ * reaction). Never invents text, so the stored body stays byte-exact.
+ */
+export const bodyOf = (content: InboundContent): string | undefined => {
+  switch (content.kind) {
+    case "text":
+      return content.text;
+    case "media":
+      return content.caption;
+    case "button_reply":
+      return content.title;
+    case "callback_query":
+      return content.data;
+    case "location":
+      return [content.name, content.address].filter(Boolean).join(", ") || undefined;
+    case "story_reply":
+      return content.text;
+    case "edit":
+      return bodyOf(content.content);
+    case "contacts":
+    case "reaction":
+    case "referral":
+    case "unsupported":
+      return undefined;
+  }
+};

@@ -5,11 +5,13 @@
  *           ch.verify(request, { channelId, credentials: creds })  → challenge | verified (throws 401/403/400)
  *           ch.parse(request.body, binding)                         → { messages, statuses, events, skipped }
  * Worker:   ch.send(message, ctx) → { providerMessageId } | throws ChannelError { retryable, retryAfterMs,
- *           providerCode, reason }; ch.act(action, ctx) for read/typing/reactions/callback answers.
+ *           providerCode, reason }; ch.act(action, ctx) for read/typing/reactions/callback answers;
+ *           ch.fetchMedia(media, ctx) in the media job; messagingWindow(ch.capabilities, …) before sending;
+ *           splitForChannel(text, ch.capabilities) when storing a long reply (one row per part).
  * Poller:   for await (const u of ch.poll!(ctx, { offset })) { persist u.body via parse; save u.nextOffset }
  */
 export type * from "./types";
-export { emptyParseResult, isStatusAdvance, opensWindow, shouldRespond, statusRank } from "./inbound";
+export { bodyOf, emptyParseResult, isStatusAdvance, opensWindow, shouldRespond, statusRank } from "./inbound";
 export * from "./errors";
 export { channels, channelIds, findChannel, getChannel } from "./registry";
 export { messagingWindow, type WindowDecision } from "./window";

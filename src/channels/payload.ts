@@ -7,6 +7,17 @@ import { payloadInvalid } from "./errors";
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
+/**
+ * JSON escapes can spell strings PostgreSQL cannot store in text or jsonb: lone UTF-16 surrogates
+ * (`\ud83d` alone) and NUL (`\u0000`). Those code units become U+FFFD; every other string, in any script,
+ * stays exactly as sent. Without this one odd message would fail the whole webhook's transaction forever.
+ */
+const storableString = (_key: string, value: unknown): unknown => {
+  if (typeof value !== "string") return value;
+  const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
+  return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\ufffd") : wellFormed;
+};
+
 export const parseJsonBody = (body: Uint8Array): unknown => {
   let text: string;
   try {
@@ -15,7 +26,7 @@ export const parseJsonBody = (body: Uint8Array): unknown => {
     throw payloadInvalid("body is not UTF-8");
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, storableString);
   } catch {
     throw payloadInvalid("body is not JSON");
   }

@@ -66,6 +66,8 @@ export type PolledUpdate = { updateId: number; nextOffset: number; body: Uint8Ar
 /**
  * The contract. Every method is safe to call concurrently; none keeps state.
  * Errors are `ChannelError`s (errors.ts) with stable codes; nothing else is thrown on purpose.
+ * Methods are declared in method syntax on purpose: it lets the registry hold adapters with different
+ * credential types as `Channel[]`, while each adapter's `satisfies Channel<typeof schema>` stays exact.
  */
 export interface Channel<S extends z.ZodType = z.ZodType> {
   /** Provider key in URLs (`/webhooks/<id>/<channel_id>`) and rows. */
@@ -76,6 +78,12 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
   readonly credentials: S;
   /** The real API root used when config names none. */
   readonly defaultBaseUrl: string;
+
+  /**
+   * The provider's id for the business account these credentials belong to (WhatsApp phone_number_id,
+   * Instagram account id, Telegram bot id): `channels.external_id`, and `accountId` on parsed events.
+   */
+  accountIdOf(credentials: z.output<S>): string;
 
   /**
    * Authenticates a webhook request before anything parses it: constant-time, over the raw bytes.

@@ -6,7 +6,7 @@
 import type { Channel } from "../types";
 import { fetchInstagramMedia } from "./media";
 import { instagramCapabilities } from "./capabilities";
-import { instagramCredentials } from "./credentials";
+import { instagramCredentials, type InstagramCredentials } from "./credentials";
 import { parseInstagram } from "./parse";
 import { actInstagram, sendInstagram } from "./send";
 import { verifyInstagram } from "./verify";
@@ -17,6 +17,7 @@ export const instagram = {
   capabilities: instagramCapabilities,
   credentials: instagramCredentials,
   defaultBaseUrl: "https://graph.instagram.com/v25.0",
+  accountIdOf: (c: InstagramCredentials) => c.ig_user_id,
   verify: verifyInstagram,
   parse: parseInstagram,
   send: sendInstagram,

@@ -103,7 +103,7 @@ describe("instagram parse: shapes the fixtures leave out", () => {
     const result = parse({ object: "instagram", entry: [{ id: "999", messaging: [event({ message: { mid: "x", text: "x" } })] }, { id: ACCOUNT, changes: [{ field: "comments" }], messaging: [event({ optin: { ref: "x" } })] }] });
     expect(result.messages).toEqual([]);
     expect(result.skipped).toEqual([
-      { reason: "foreign_account", detail: "instagram account 999" },
+      { reason: "foreign_account", detail: "instagram account 999", accountId: "999" },
       { reason: "unknown_event", detail: "instagram field comments" },
       { reason: "unknown_event", detail: "instagram messaging optin" },
     ]);

@@ -63,7 +63,7 @@ export const parseInstagram = (body: Uint8Array, channel: ChannelBinding<Instagr
   const out = emptyParseResult();
   envelope.entry.forEach((entry, e) => {
     if (entry.id !== channel.credentials.ig_user_id) {
-      out.skipped.push({ reason: "foreign_account", detail: `instagram account ${entry.id}` });
+      out.skipped.push({ reason: "foreign_account", detail: `instagram account ${entry.id}`, accountId: entry.id });
       return;
     }
     for (const change of entry.changes ?? []) out.skipped.push({ reason: "unknown_event", detail: `instagram field ${change.field}` });

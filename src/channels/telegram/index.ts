@@ -5,7 +5,7 @@
 import type { Channel } from "../types";
 import { fetchTelegramMedia } from "./media";
 import { telegramCapabilities } from "./capabilities";
-import { telegramCredentials } from "./credentials";
+import { botIdOf, telegramCredentials, type TelegramCredentials } from "./credentials";
 import { parseTelegram } from "./parse";
 import { pollTelegram } from "./poll";
 import { actTelegram, sendTelegram } from "./send";
@@ -17,6 +17,7 @@ export const telegram = {
   capabilities: telegramCapabilities,
   credentials: telegramCredentials,
   defaultBaseUrl: "https://api.telegram.org",
+  accountIdOf: (c: TelegramCredentials) => botIdOf(c.bot_token),
   verify: verifyTelegram,
   parse: parseTelegram,
   send: sendTelegram,

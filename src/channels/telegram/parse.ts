@@ -27,6 +27,10 @@ const contactOf = (user: TelegramUser | undefined, fallbackChat: TelegramMessage
       })
     : stripUndefined({ id: String(fallbackChat.id), name: fallbackChat.title, username: fallbackChat.username });
 
+/** A customer sharing their own contact card tells us their phone number: keep it on the contact. */
+const withOwnPhone = (contact: InboundContact, message: TelegramMessage): InboundContact =>
+  message.contact && message.from && message.contact.user_id === message.from.id ? { ...contact, phone: message.contact.phone_number } : contact;
+
 /** In groups the bot answers only commands, mentions of itself and replies to its own messages. */
 const isAddressedToBot = (message: TelegramMessage, content: InboundContent, channel: Binding): boolean => {
   if (message.chat.type === "private") return true;
@@ -52,7 +56,7 @@ const messageEvent = (raw: unknown, where: string, channel: Binding, isEdit: boo
     conversationId: String(message.chat.id),
     isGroup: message.chat.type !== "private",
     isAddressedToUs: isAddressedToBot(message, content, channel),
-    contact: contactOf(message.from, message.chat),
+    contact: withOwnPhone(contactOf(message.from, message.chat), message),
     timestamp: (isEdit ? (message.edit_date ?? message.date) : message.date) * 1000,
     content: isEdit ? { kind: "edit" as const, originalMessageId: original, content } : content,
     replyTo: message.reply_to_message ? { providerMessageId: messageKey(message.chat.id, message.reply_to_message.message_id), isButtonHost: false } : undefined,

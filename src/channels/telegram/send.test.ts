@@ -52,6 +52,16 @@ describe("telegram send: bodies equal the fixtures", () => {
     ]);
   });
 
+  test("MarkdownV2 that Telegram cannot parse is sent once more as plain text", async () => {
+    fake.script({ status: 400, body: { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0" } });
+    const result = await telegram.send({ conversationId: "551000001", content: { kind: "text", format: "markdown", text: "**Opening** hours: 10-16" } }, ctx());
+    expect(result.providerMessageId).toMatch(/^551000001:\d+$/);
+    expect(fake.requests.map((r) => r.body)).toEqual([
+      { chat_id: 551000001, text: "*Opening* hours: 10\\-16", parse_mode: "MarkdownV2" },
+      { chat_id: 551000001, text: "Opening hours: 10-16" },
+    ]);
+  });
+
   test("upload: multipart sendDocument with the file in `document`", async () => {
     const data = new TextEncoder().encode("%PDF fake");
     const result = await telegram.send({ conversationId: "551000002", content: { kind: "media", mediaType: "document", caption: "Your invoice", source: { upload: { data, filename: "invoice.pdf", mimeType: "application/pdf" } } } }, ctx());

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import type { ChannelAction, ChannelContext, OutboundMessage, SendResult } from "../types";
-import { sendRejected } from "../errors";
+import { ChannelError, sendRejected } from "../errors";
+import { renderMarkdown } from "../text";
 import type { RequestBody } from "../http";
 import { callBotApi } from "./api";
 import type { TelegramCredentials } from "./credentials";
@@ -24,9 +25,27 @@ const bodyOf = (request: BotRequest): RequestBody => {
   return { form };
 };
 
-export const sendTelegram = async (message: OutboundMessage, ctx: Ctx): Promise<SendResult> => {
+const isEntityParseError = (error: unknown): boolean =>
+  error instanceof ChannelError && !error.retryable && /can't parse entities/i.test(error.message);
+
+/**
+ * Sends MarkdownV2 when the text is Markdown; if Telegram cannot parse the entities (LLM output is not
+ * always well-formed), nothing was sent, so the same text goes once more as plain text.
+ */
+const callWithPlainFallback = async (message: OutboundMessage, ctx: Ctx): Promise<unknown> => {
   const request = messageRequest(message);
-  const result = sentSchema.safeParse(await callBotApi(ctx, request.method, bodyOf(request)));
+  try {
+    return await callBotApi(ctx, request.method, bodyOf(request));
+  } catch (error) {
+    const content = message.content;
+    if (content.kind !== "text" || content.format !== "markdown" || !isEntityParseError(error)) throw error;
+    const plain = messageRequest({ ...message, content: { ...content, text: renderMarkdown(content.text, "plain"), format: "plain" } });
+    return callBotApi(ctx, plain.method, bodyOf(plain));
+  }
+};
+
+export const sendTelegram = async (message: OutboundMessage, ctx: Ctx): Promise<SendResult> => {
+  const result = sentSchema.safeParse(await callWithPlainFallback(message, ctx));
   // Sent but unreadable: final, so a retry cannot post the message twice.
   if (!result.success) throw sendRejected("unexpected answer from the Bot API", { reason: "unknown" });
   return { providerMessageId: messageKey(result.data.chat.id, result.data.message_id) };

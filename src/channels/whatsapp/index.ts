@@ -5,7 +5,7 @@
 import type { Channel } from "../types";
 import { fetchWhatsappMedia } from "./media";
 import { whatsappCapabilities } from "./capabilities";
-import { whatsappCredentials } from "./credentials";
+import { whatsappCredentials, type WhatsappCredentials } from "./credentials";
 import { parseWhatsapp } from "./parse";
 import { actWhatsapp, sendWhatsapp } from "./send";
 import { verifyWhatsapp } from "./verify";
@@ -16,6 +16,7 @@ export const whatsapp = {
   capabilities: whatsappCapabilities,
   credentials: whatsappCredentials,
   defaultBaseUrl: "https://graph.facebook.com/v25.0",
+  accountIdOf: (c: WhatsappCredentials) => c.phone_number_id,
   verify: verifyWhatsapp,
   parse: parseWhatsapp,
   send: sendWhatsapp,

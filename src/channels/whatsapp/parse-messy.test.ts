@@ -42,7 +42,7 @@ describe("whatsapp parse: batching", () => {
   test("a number no channel owns is skipped as foreign, the channel's own is kept", () => {
     const result = parse(envelope(value({ messages: [text("491", "wamid.X", "x")] }, "999"), value({ messages: [text("491", "wamid.Y", "y")] })));
     expect(result.messages.map((m) => m.providerMessageId)).toEqual(["wamid.Y"]);
-    expect(result.skipped).toEqual([{ reason: "foreign_account", detail: "phone_number_id 999" }]);
+    expect(result.skipped).toEqual([{ reason: "foreign_account", detail: "phone_number_id 999", accountId: "999" }]);
   });
 
   test("other webhook fields are counted, not parsed", () => {
@@ -61,6 +61,11 @@ describe("whatsapp parse: text is byte-exact", () => {
   ])("%s", (_, body) => {
     const escaped = JSON.stringify(envelope(value({ messages: [text("491", "wamid.T", body)] }))).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
     expect(parseText(escaped).messages[0].content).toEqual({ kind: "text", text: body });
+  });
+
+  test("lone surrogates and NUL, which PostgreSQL cannot store, become U+FFFD; the rest stays", () => {
+    const body = JSON.stringify(envelope(value({ messages: [text("491", "wamid.S", "x")] }))).replace('"body":"x"', '"body":"a\\ud83d b\\u0000c \\ud83d\\udc4d"');
+    expect(parseText(body).messages[0].content).toEqual({ kind: "text", text: "a\ufffd b\ufffdc 👍" });
   });
 });
 

@@ -113,7 +113,7 @@ export const parseWhatsapp = (body: Uint8Array, channel: ChannelBinding<Whatsapp
       const value = parseShape(messagesValueSchema, change.value, where);
       const accountId = value.metadata.phone_number_id;
       if (accountId !== channel.credentials.phone_number_id) {
-        out.skipped.push({ reason: "foreign_account", detail: `phone_number_id ${accountId}` });
+        out.skipped.push({ reason: "foreign_account", detail: `phone_number_id ${accountId}`, accountId });
         return;
       }
       parseMessages(out, value, accountId, where);

@@ -88,6 +88,15 @@ describe("whatsapp send: request bodies equal the fixtures", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  test("media URL lookup reads the documented answer (media_get.response.json)", async () => {
+    fake.script({ status: 200, body: fixtureJson("whatsapp", "send/media_get.response.json") });
+    expect(await whatsappMediaUrl(ctx(), "1700000000000103")).toEqual({
+      url: "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1700000000000103",
+      mimeType: "audio/ogg; codecs=opus",
+    });
+    expect(fake.requests[0].query.get("phone_number_id")).toBe("106540352242922");
+  });
+
   test("media URL lookup for inbound media ids", async () => {
     const info = await whatsappMediaUrl(ctx(), "1700000000000103");
     expect(info.url).toBe(`${fake.url}/download/1700000000000103`);
