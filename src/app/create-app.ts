@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { acquireInstanceLock } from "../runtime/instance-lock";
-import type { Logger, Service } from "../runtime";
+import { BlobStore, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
-import { jobHandlers, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
 import { readStatus } from "./status";
 
 export type AppPhase = "starting" | "ready" | "draining";
@@ -83,7 +84,17 @@ export const createApp = (config: Config, log: Logger): App => {
 
   const workers = workersService({
     sql: () => store.sql,
-    handlers: () => jobHandlers({ sql: store.sql, retentionDays: config.queue.retention_days }),
+    handlers: () =>
+      jobHandlers({
+        db: () => store.db,
+        sql: store.sql,
+        instanceKey: config.instance_key,
+        wake,
+        maxAttempts: config.queue.max_attempts,
+        blobs: new BlobStore(join(config.data_dir, "blobs")),
+        retentionDays: config.queue.retention_days,
+        mediaMaxBytes: config.server.media_max_bytes,
+      }),
     options: config.queue,
     wake,
     log: log.child({ room: "workers" }),
@@ -99,8 +110,17 @@ export const createApp = (config: Config, log: Logger): App => {
     schedules: [{ name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) }],
   });
 
+  const polling = pollingService({
+    db: () => store.db,
+    session: () => store.openSession(),
+    instanceKey: config.instance_key,
+    wake,
+    maxAttempts: config.queue.max_attempts,
+    log: log.child({ room: "workers" }),
+  });
+
   return {
-    services: [storeService, gateway, workers, scheduler],
+    services: [storeService, gateway, workers, polling, scheduler],
     store,
     port: () => gateway.port(),
     setPhase: (p) => (phase = p),

@@ -14,6 +14,7 @@ export const IG = { ig_user_id: "17841405555555555", access_token: "ig-token", a
 export const TG = { bot_token: "7000000001:AAFakeTokenForTestsOnly", mode: "webhook", secret_token: "tg-secret_1", bot_username: "xin_demo_bot" };
 
 export type GatewayFixture = {
+  db: TestDb;
   tenantId: string;
   brandId: string;
   channels: Record<"whatsapp" | "instagram" | "telegram", ChannelRow>;
@@ -37,19 +38,22 @@ export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20) =>
     beforeScrape: async () => {},
   }).fetch;
 
-/** A tenant and brand with one channel of each provider, all pointed at `apiBase` when given. */
-export const setupGateway = async (db: TestDb, apiBase?: string): Promise<GatewayFixture> => {
-  const settings = apiBase ? { api_base: apiBase } : {};
+type Provider = "whatsapp" | "instagram" | "telegram";
+
+/** A tenant and brand with one channel of each provider, each pointed at its fake API when given. */
+export const setupGateway = async (db: TestDb, apiBases: Partial<Record<Provider, string>> = {}): Promise<GatewayFixture> => {
   const made = await transaction(db.db as Db, async ({ tx }) => {
     const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
     const brand = await createBrand(tx, tenant.id, "Shop", "test");
-    const make = (provider: string, credentials: Record<string, unknown>) =>
-      createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider, credentials, settings }, "test");
+    const make = (provider: Provider, credentials: Record<string, unknown>) => {
+      const base = apiBases[provider];
+      return createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider, credentials, settings: base ? { api_base: base } : {} }, "test");
+    };
     return {
       tenantId: tenant.id,
       brandId: brand.id,
       channels: { whatsapp: await make("whatsapp", WA), instagram: await make("instagram", IG), telegram: await make("telegram", TG) },
     };
   });
-  return { ...made, fetch: gatewayHandler(db) };
+  return { ...made, db, fetch: gatewayHandler(db) };
 };
