@@ -1,0 +1,110 @@
+// Retrieval benchmark for the rag room's in-process BM25 (no database).
+//
+//   bun scripts/bench-retrieval.ts [--beir DIR] [--k1 0.9] [--b 0.4] [--fields title+text|text]
+//   bun scripts/bench-retrieval.ts --synthetic 200000 [--queries 500]
+//
+// BEIR mode indexes the corpus, runs every test query (top 100), prints metrics, index time and
+// query latency as one JSON object. Synthetic mode builds a Zipfian corpus of N chunks (~120 tokens)
+// and reports ingest rate, index memory and query latency at that size.
+import { analyzerFor, Bm25Index, evaluateRun, loadBeir } from "../src/rag";
+import type { Run } from "../src/rag";
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+};
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+const latencySummary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { query_p50_ms: round(percentile(sorted, 50), 3), query_p95_ms: round(percentile(sorted, 95), 3) };
+};
+
+const benchBeir = () => {
+  const dir = arg("beir", `${import.meta.dir}/../../shared/data/beir/scifact`);
+  const fields = arg("fields", "title+text");
+  const k1 = Number(arg("k1", "0.9"));
+  const b = Number(arg("b", "0.4"));
+  const data = loadBeir(dir);
+  const index = new Bm25Index(analyzerFor("en"), { k1, b });
+  const t0 = performance.now();
+  for (const doc of data.corpus) index.add(doc.id, fields === "text" ? doc.text : `${doc.title} ${doc.text}`);
+  const indexSeconds = (performance.now() - t0) / 1000;
+  const run: Run = new Map();
+  const times: number[] = [];
+  for (const q of data.queries) {
+    const start = performance.now();
+    const hits = index.search(q.text, 100);
+    times.push(performance.now() - start);
+    // BEIR drops a query's own id from its results (matters for datasets where ids overlap).
+    run.set(q.id, new Map(hits.filter((h) => h.id !== q.id).map((h) => [h.id, h.score])));
+  }
+  const m = evaluateRun(run, data.qrels);
+  return {
+    dataset: dir.split("/").filter(Boolean).pop(),
+    analyzer: index.analyzer.id,
+    fields,
+    k1,
+    b,
+    ndcg_at_10: round(m.ndcg_at_10),
+    recall_at_100: round(m.recall_at_100),
+    mrr_at_10: round(m.mrr_at_10),
+    index_seconds: round(indexSeconds, 3),
+    ...latencySummary(times),
+    queries: m.queries,
+    documents: index.size,
+    index_bytes: index.stats().bytes,
+  };
+};
+
+// Deterministic PRNG (mulberry32) so runs are comparable.
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const benchSynthetic = (chunks: number) => {
+  const random = rng(42);
+  const vocabulary = 50_000;
+  // Zipf(1) over the vocabulary through the inverse CDF of a harmonic approximation.
+  const word = () => `w${Math.floor(Math.exp(random() * Math.log(vocabulary)))}`;
+  const index = new Bm25Index(analyzerFor("en"));
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  for (let i = 0; i < chunks; i++) {
+    const words: string[] = [];
+    const length = 60 + Math.floor(random() * 120);
+    for (let j = 0; j < length; j++) words.push(word());
+    index.add(`chunk-${i}`, words.join(" "));
+  }
+  const ingestSeconds = (performance.now() - t0) / 1000;
+  Bun.gc(true);
+  const times: number[] = [];
+  const queries = Number(arg("queries", "500"));
+  for (let q = 0; q < queries; q++) {
+    const terms = Array.from({ length: 3 + Math.floor(random() * 6) }, word).join(" ");
+    const start = performance.now();
+    index.search(terms, 10);
+    times.push(performance.now() - start);
+  }
+  return {
+    synthetic_chunks: chunks,
+    ingest_seconds: round(ingestSeconds, 2),
+    chunks_per_second: Math.round(chunks / ingestSeconds),
+    ...latencySummary(times),
+    index_bytes: index.stats().bytes,
+    heap_delta_bytes: process.memoryUsage().heapUsed - heapBefore,
+    rss_bytes: process.memoryUsage().rss,
+    terms: index.stats().terms,
+    postings: index.stats().postings,
+  };
+};
+
+const synthetic = arg("synthetic", "");
+console.log(JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : benchBeir()));
