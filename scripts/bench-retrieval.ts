@@ -1,12 +1,12 @@
 // Retrieval benchmark for the rag room's in-process BM25 (no database).
 //
-//   bun scripts/bench-retrieval.ts [--beir DIR] [--k1 0.9] [--b 0.4] [--fields title+text|text]
+//   bun scripts/bench-retrieval.ts [--beir DIR] [--k1 1.2] [--b 0.75] [--fields title+text|text]
 //   bun scripts/bench-retrieval.ts --synthetic 200000 [--queries 500]
 //
 // BEIR mode indexes the corpus, runs every test query (top 100), prints metrics, index time and
 // query latency as one JSON object. Synthetic mode builds a Zipfian corpus of N chunks (~120 tokens)
 // and reports ingest rate, index memory and query latency at that size.
-import { analyzerFor, Bm25Index, evaluateRun, loadBeir } from "../src/rag";
+import { analyzerFor, Bm25Index, DEFAULT_BM25, evaluateRun, loadBeir } from "../src/rag";
 import type { Run } from "../src/rag";
 
 const arg = (name: string, fallback: string): string => {
@@ -27,8 +27,8 @@ const latencySummary = (times: number[]) => {
 const benchBeir = () => {
   const dir = arg("beir", `${import.meta.dir}/../../shared/data/beir/scifact`);
   const fields = arg("fields", "title+text");
-  const k1 = Number(arg("k1", "0.9"));
-  const b = Number(arg("b", "0.4"));
+  const k1 = Number(arg("k1", String(DEFAULT_BM25.k1)));
+  const b = Number(arg("b", String(DEFAULT_BM25.b)));
   const data = loadBeir(dir);
   const index = new Bm25Index(analyzerFor("en"), { k1, b });
   const t0 = performance.now();
