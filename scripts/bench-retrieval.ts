@@ -2,11 +2,12 @@
 //
 //   bun scripts/bench-retrieval.ts [--beir DIR] [--k1 1.2] [--b 0.75] [--fields title+text|text]
 //   bun scripts/bench-retrieval.ts --synthetic 200000 [--queries 500]
+//   bun scripts/bench-retrieval.ts --dense 100000 [--dims 1536] [--queries 50]
 //
 // BEIR mode indexes the corpus, runs every test query (top 100), prints metrics, index time and
 // query latency as one JSON object. Synthetic mode builds a Zipfian corpus of N chunks (~120 tokens)
 // and reports ingest rate, index memory and query latency at that size.
-import { analyzerFor, Bm25Index, DEFAULT_BM25, evaluateRun, loadBeir } from "../src/rag";
+import { analyzerFor, Bm25Index, DEFAULT_BM25, DenseIndex, evaluateRun, loadBeir } from "../src/rag";
 import type { Run } from "../src/rag";
 
 const arg = (name: string, fallback: string): string => {
@@ -106,5 +107,28 @@ const benchSynthetic = (chunks: number) => {
   };
 };
 
+// Dense: N random unit vectors of `dims` floats, exact cosine top-10.
+const benchDense = (rows: number) => {
+  const dims = Number(arg("dims", "1536"));
+  const random = rng(7);
+  const index = new DenseIndex(dims, rows);
+  const vector = new Float32Array(dims);
+  const t0 = performance.now();
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < dims; i++) vector[i] = random() * 2 - 1;
+    index.add(`chunk-${r}`, vector);
+  }
+  const ingestSeconds = (performance.now() - t0) / 1000;
+  const times: number[] = [];
+  for (let q = 0; q < Number(arg("queries", "50")); q++) {
+    for (let i = 0; i < dims; i++) vector[i] = random() * 2 - 1;
+    const start = performance.now();
+    index.search(vector, 10);
+    times.push(performance.now() - start);
+  }
+  return { dense_rows: rows, dims, ingest_seconds: round(ingestSeconds, 2), ...latencySummary(times), matrix_bytes: index.bytes(), rss_bytes: process.memoryUsage().rss };
+};
+
 const synthetic = arg("synthetic", "");
-console.log(JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : benchBeir()));
+const dense = arg("dense", "");
+console.log(JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : dense ? benchDense(Number(dense)) : benchBeir()));
