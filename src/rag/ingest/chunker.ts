@@ -1,5 +1,5 @@
 import { sha256Hex, XinError } from "../../runtime";
-import { estimateTokens, splitToFit, tailOf } from "./tokens";
+import { estimateTokens, splitSentences, splitToFit, splitWords, tailOf } from "./tokens";
 import type { ParsedDocument, Section, SectionKind } from "./types";
 
 /** Token budget per chunk, and how much of the previous chunk is repeated at the start of the next. */
@@ -58,22 +58,34 @@ const faqBodies = (text: string, options: ChunkOptions): string[] => {
   return splitToFit(answer, room).map((piece) => `${question}\n${piece}`);
 };
 
+/** Packing units of a group: whole sections, or the sentences (word windows) of an oversized one. */
+const proseUnits = (group: Section[], options: ChunkOptions) => {
+  // Units leave room for the overlap, so a carried-over tail always fits in front of the next unit.
+  const unitMax = options.maxTokens - options.overlapTokens;
+  return group.flatMap((section, index) => {
+    if (estimateTokens(section.text) <= unitMax) return [{ text: section.text, kind: section.kind, index }];
+    return splitSentences(section.text)
+      .flatMap((sentence) => (estimateTokens(sentence) <= unitMax ? [sentence] : splitWords(sentence, unitMax)))
+      .map((text) => ({ text, kind: section.kind, index }));
+  });
+};
+
 /** Bodies for a group of prose sections: greedy packing, with overlap between consecutive bodies. */
 const proseBodies = (group: Section[], options: ChunkOptions): string[] => {
-  const units = group.flatMap((s) => splitToFit(s.text, options.maxTokens).map((text) => ({ text, kind: s.kind })));
   const bodies: string[] = [];
   let current = "";
-  let previousKind: SectionKind | undefined;
-  for (const unit of units) {
-    const separator = unit.kind === "list_item" && previousKind === "list_item" ? "\n" : "\n\n";
+  let previous: { kind: SectionKind; index: number } | undefined;
+  for (const unit of proseUnits(group, options)) {
+    // Pieces of one section read on with a space; list items one per line; sections as paragraphs.
+    const separator =
+      previous?.index === unit.index ? " " : unit.kind === "list_item" && previous?.kind === "list_item" ? "\n" : "\n\n";
     const joined = current === "" ? unit.text : `${current}${separator}${unit.text}`;
     if (current !== "" && estimateTokens(joined) > options.maxTokens) {
       bodies.push(current);
       const overlap = tailOf(current, options.overlapTokens);
-      const withOverlap = overlap === "" ? unit.text : `${overlap}\n\n${unit.text}`;
-      current = estimateTokens(withOverlap) <= options.maxTokens ? withOverlap : unit.text;
+      current = overlap === "" ? unit.text : `${overlap}${separator}${unit.text}`;
     } else current = joined;
-    previousKind = unit.kind;
+    previous = unit;
   }
   if (current !== "") bodies.push(current);
   return bodies;

@@ -5,12 +5,12 @@ import { ensureCapacity } from "./growable";
  * frequencies, appended in slot order. One pair of typed arrays per term, nothing per posting:
  * 6 bytes a posting. Frequencies above 65,535 saturate (no real chunk repeats a word that often).
  */
-const EMPTY_DOCS = new Int32Array(0);
-const EMPTY_TFS = new Uint16Array(0);
+const EMPTY_DOCS: Int32Array<ArrayBuffer> = new Int32Array(0);
+const EMPTY_TFS: Uint16Array<ArrayBuffer> = new Uint16Array(0);
 
 export class PostingLists {
-  docs: Int32Array[] = [];
-  tfs: Uint16Array[] = [];
+  docs: Int32Array<ArrayBuffer>[] = [];
+  tfs: Uint16Array<ArrayBuffer>[] = [];
   lengths = new Int32Array(64);
 
   /** Appends (slot, tf) to `term`'s list; slots must arrive in increasing order per term. */

@@ -8,14 +8,17 @@ import { cleanText, type ParsedDocument, type Section } from "../types";
  *
  * PDF has no paragraph or heading markup, only positioned lines, so structure is inferred:
  * blank lines end a paragraph, a hyphen at a line end joins the word, and a short line (≤ 8
- * words) without closing punctuation, followed by more text, is taken as a heading.
+ * words) without closing punctuation, followed by a line that starts a new sentence, is taken as a
+ * heading.
  */
 const HEADING_MAX_WORDS = 8;
 const looksLikeHeading = (line: string, next: string | undefined): boolean =>
   next !== undefined &&
   next.trim() !== "" &&
+  // A lower-case next line continues a sentence broken across lines: that was no heading.
+  !/^\p{Ll}/u.test(next) &&
   /^[\p{Lu}\p{N}]/u.test(line) &&
-  !/[.,;:!?]$/.test(line) &&
+  !/[.,;:!?-]$/.test(line) &&
   line.split(/\s+/).length <= HEADING_MAX_WORDS;
 
 export const pageSections = (pageText: string, page: number, headingPath: string[]): Section[] => {
