@@ -14,5 +14,5 @@ test("DOCX heading styles become the heading path, paragraphs become sections", 
 });
 
 test("a zip that is not a DOCX is rejected", async () => {
-  expect(parseDocx(new TextEncoder().encode("PK\u0003\u0004 not really"))).rejects.toThrow();
+  await expect(parseDocx(new TextEncoder().encode("PK\u0003\u0004 not really"))).rejects.toThrow();
 });

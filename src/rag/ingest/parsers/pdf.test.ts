@@ -32,7 +32,7 @@ describe("parsePdf", () => {
   });
 
   test("rejects a corrupt file", async () => {
-    expect(parsePdf(new TextEncoder().encode("%PDF-1.4\nnot a pdf"))).rejects.toThrow();
+    await expect(parsePdf(new TextEncoder().encode("%PDF-1.4\nnot a pdf"))).rejects.toThrow();
   });
 });
 
