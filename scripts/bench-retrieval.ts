@@ -1,6 +1,7 @@
 // Retrieval benchmark for the rag room's in-process BM25 (no database).
 //
 //   bun scripts/bench-retrieval.ts [--beir DIR] [--k1 1.2] [--b 0.75] [--fields title+text|text]
+//   bun scripts/bench-retrieval.ts --compare     (adds lunr, MiniSearch, Orama on the same data)
 //   bun scripts/bench-retrieval.ts --synthetic 200000 [--queries 500]
 //   bun scripts/bench-retrieval.ts --dense 100000 [--dims 1536] [--queries 50]
 //
@@ -85,6 +86,9 @@ const benchSynthetic = (chunks: number) => {
     index.add(`chunk-${i}`, words.join(" "));
   }
   const ingestSeconds = (performance.now() - t0) / 1000;
+  const grownBytes = index.stats().bytes;
+  // Bulk loads leave doubling slack in every posting list; compaction trims it.
+  index.compact();
   Bun.gc(true);
   const times: number[] = [];
   const queries = Number(arg("queries", "500"));
@@ -99,6 +103,7 @@ const benchSynthetic = (chunks: number) => {
     ingest_seconds: round(ingestSeconds, 2),
     chunks_per_second: Math.round(chunks / ingestSeconds),
     ...latencySummary(times),
+    index_bytes_before_compact: grownBytes,
     index_bytes: index.stats().bytes,
     heap_delta_bytes: process.memoryUsage().heapUsed - heapBefore,
     rss_bytes: process.memoryUsage().rss,
@@ -129,6 +134,33 @@ const benchDense = (rows: number) => {
   return { dense_rows: rows, dims, ingest_seconds: round(ingestSeconds, 2), ...latencySummary(times), matrix_bytes: index.bytes(), rss_bytes: process.memoryUsage().rss };
 };
 
+// Side by side: the same corpus, queries and metric code for each JavaScript library.
+const compareBaselines = async () => {
+  const { baselines } = await import("./bench-retrieval-baselines");
+  const data = loadBeir(arg("beir", `${import.meta.dir}/../../shared/data/beir/scifact`));
+  const docs = data.corpus.map((d) => ({ id: d.id, content: `${d.title} ${d.text}` }));
+  const rows = [];
+  for (const baseline of baselines) {
+    const t0 = performance.now();
+    const query = await baseline.build(docs);
+    const indexSeconds = (performance.now() - t0) / 1000;
+    const run: Run = new Map();
+    const times: number[] = [];
+    for (const q of data.queries) {
+      const start = performance.now();
+      const hits = await query(q.text);
+      times.push(performance.now() - start);
+      run.set(q.id, new Map(hits.filter((h) => h.id !== q.id).map((h) => [h.id, h.score])));
+    }
+    const m = evaluateRun(run, data.qrels);
+    rows.push({ system: baseline.name, ndcg_at_10: round(m.ndcg_at_10), recall_at_100: round(m.recall_at_100), mrr_at_10: round(m.mrr_at_10), index_seconds: round(indexSeconds, 3), ...latencySummary(times) });
+  }
+  return rows;
+};
+
 const synthetic = arg("synthetic", "");
 const dense = arg("dense", "");
-console.log(JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : dense ? benchDense(Number(dense)) : benchBeir()));
+if (process.argv.includes("--compare")) {
+  const ours = benchBeir();
+  console.log(JSON.stringify([{ system: `xin ${ours.analyzer} k1=${ours.k1} b=${ours.b}`, ...ours }, ...(await compareBaselines())]));
+} else console.log(JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : dense ? benchDense(Number(dense)) : benchBeir()));
