@@ -15,3 +15,4 @@ export * from "./backends/brand-index";
 export * from "./backends/memory";
 export * from "./eval/beir";
 export * from "./eval/metrics";
+export * from "./eval/run-beir";
