@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { detectFormat, parseSource } from "./parse-file";
+import { detectFormat, formatFromContentType, parseSource } from "./parse-file";
 
 const dir = join(import.meta.dir, "../../../test/fixtures/knowledge");
 const bytesOf = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
@@ -57,6 +57,9 @@ describe("parseSource", () => {
     expect(detectFormat("Docs/FAQ.CSV")).toBe("csv");
     expect(detectFormat("page.htm")).toBe("html");
     expect(detectFormat("README")).toBeUndefined();
+    expect(formatFromContentType("text/html; charset=UTF-8")).toBe("html");
+    expect(formatFromContentType("Application/PDF")).toBe("pdf");
+    expect(formatFromContentType("image/png")).toBeUndefined();
     const outcome = await parseSource({ path: "a.md", bytes: utf8("\ufeff# Title\nbody") });
     expect(outcome.ok && outcome.document.title).toBe("Title");
   });

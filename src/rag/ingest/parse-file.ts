@@ -23,6 +23,23 @@ export const detectFormat = (path: string): SourceFormat | undefined => {
   return match ? BY_EXTENSION[match[1]] : undefined;
 };
 
+const BY_MEDIA_TYPE: Record<string, SourceFormat> = {
+  "text/html": "html", "application/xhtml+xml": "html",
+  "application/pdf": "pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+  "text/markdown": "markdown", "text/x-markdown": "markdown",
+  "text/plain": "text",
+  "text/csv": "csv", "text/tab-separated-values": "tsv",
+  "application/json": "json", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl",
+};
+
+/**
+ * The format an HTTP Content-Type names (parameters such as charset ignored), for crawled URLs
+ * whose paths carry no extension; undefined for anything else (images, archives...).
+ */
+export const formatFromContentType = (contentType: string): SourceFormat | undefined =>
+  BY_MEDIA_TYPE[contentType.split(";")[0].trim().toLowerCase()];
+
 const decodeUtf8 = (bytes: Uint8Array): string => {
   // fatal: a Latin-1 or UTF-16 file is reported, not indexed as mojibake.
   let text: string;
