@@ -9,6 +9,7 @@ export * from "./ingest/prepare-source";
 export * from "./lexical/analyzer";
 export * from "./lexical/bm25-index";
 export * from "./dense/dense-index";
+export * from "./dense/vector-codec";
 export * from "./fuse";
 export * from "./backends/types";
 export * from "./backends/brand-index";

@@ -21,7 +21,7 @@ export class DenseIndex {
   private slotIds: string[] = [];
   private readonly idToSlot = new Map<string, number>();
 
-  constructor(dims: number, initialCapacity = 1024) {
+  constructor(dims: number, initialCapacity = 16) {
     if (!Number.isInteger(dims) || dims <= 0) {
       throw new XinError("rag.vector_invalid", "vector dimension must be a positive integer", { data: { dims } });
     }

@@ -1,12 +1,23 @@
-import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { loadBeir, parseQrels } from "./beir";
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+
 const dataset = (gzip: boolean, corpusLines: string[]) => {
-  const dir = mkdtempSync(join(tmpdir(), "xin-beir-"));
+  const dir = tempDir("xin-beir-");
   mkdirSync(join(dir, "qrels"));
   const corpus = corpusLines.join("\n") + "\n";
   if (gzip) writeFileSync(join(dir, "corpus.jsonl.gz"), gzipSync(corpus));
@@ -36,7 +47,7 @@ describe("loadBeir", () => {
   });
 
   test("a missing corpus is a clear error", () => {
-    expect(() => loadBeir(mkdtempSync(join(tmpdir(), "xin-beir-empty-")))).toThrow("no corpus.jsonl");
+    expect(() => loadBeir(tempDir("xin-beir-empty-"))).toThrow("no corpus.jsonl");
   });
 });
 
