@@ -14,6 +14,7 @@ export * from "./fuse";
 export * from "./backends/types";
 export * from "./backends/brand-index";
 export * from "./backends/memory";
+export * from "./backends/sync";
 export * from "./eval/beir";
 export * from "./eval/metrics";
 export * from "./eval/run-beir";
