@@ -9,6 +9,7 @@ import type { SearchHit, SearchMode, SearchResult, SourceMeta, UpsertOutcome } f
 // Each list is searched this deep before fusion: RRF needs overlap between lists to work.
 const fusionDepth = (k: number) => Math.max(k * 5, 50);
 
+/** A chunk's id within its brand: `<source>#<ordinal>` (stable while the source is unchanged). */
 export const chunkId = (chunk: Pick<Chunk, "source" | "ordinal">): string => `${chunk.source}#${chunk.ordinal}`;
 
 /**

@@ -20,6 +20,7 @@ export const rankRun = (scores: Map<string, number>): string[] =>
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0))
     .map(([id]) => id);
 
+/** nDCG@k of one ranked list (trec_eval `ndcg_cut_k`). */
 export const ndcgAt = (ranked: readonly string[], judged: Map<string, number>, k: number): number => {
   let dcg = 0;
   for (let i = 0; i < Math.min(k, ranked.length); i++) {
@@ -32,6 +33,7 @@ export const ndcgAt = (ranked: readonly string[], judged: Map<string, number>, k
   return idcg === 0 ? 0 : dcg / idcg;
 };
 
+/** Recall@k: relevant documents in the top k over all relevant documents of the query. */
 export const recallAt = (ranked: readonly string[], judged: Map<string, number>, k: number): number => {
   let relevant = 0;
   for (const g of judged.values()) if (g > 0) relevant++;
@@ -41,6 +43,7 @@ export const recallAt = (ranked: readonly string[], judged: Map<string, number>,
   return found / relevant;
 };
 
+/** Reciprocal rank of the first relevant document within the top k, else 0. */
 export const mrrAt = (ranked: readonly string[], judged: Map<string, number>, k: number): number => {
   for (let i = 0; i < Math.min(k, ranked.length); i++) if ((judged.get(ranked[i]) ?? 0) > 0) return 1 / (i + 1);
   return 0;

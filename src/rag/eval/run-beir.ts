@@ -29,6 +29,7 @@ export type BeirTarget = {
 export const percentile = (sorted: readonly number[], p: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
+/** Ingests the corpus into `target`, runs every query (top 100) and scores the run. */
 export const runBeir = async (dataset: BeirDataset, target: BeirTarget): Promise<BeirReport> => {
   const t0 = performance.now();
   await target.ingest(dataset.corpus);
