@@ -33,6 +33,14 @@ describe("splitting", () => {
     expect(Math.max(...windows.map(estimateTokens))).toBeLessThanOrEqual(7);
   });
 
+  test("a word longer than the budget is sliced, punctuation-heavy ones too", () => {
+    for (const blob of ["x".repeat(500), "a/".repeat(200), "https://shop.test/" + "q=1&".repeat(80)]) {
+      const windows = splitWords(blob, 16);
+      expect(windows.join("")).toBe(blob);
+      for (const w of windows) expect(estimateTokens(w)).toBeLessThanOrEqual(16);
+    }
+  });
+
   test("tailOf prefers whole trailing sentences, else trailing words", () => {
     expect(tailOf("One two three. Four five. Six seven.", 5)).toBe("Four five. Six seven.");
     expect(tailOf("a b c d e f g h", 3)).toBe("f g h");

@@ -35,12 +35,32 @@ const words = (text: string): string[] =>
 
 const joinWords = (ws: string[]): string => ws.join(" ").replace(/(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]) (?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu, "");
 
+// A "word" longer than the whole budget (a URL, a base64 blob) is cut into the longest slices that
+// fit, found by binary search since the cost of a slice depends on its punctuation.
+const sliceLongWord = (word: string, maxTokens: number): string[] => {
+  if (rawTokens(word) <= maxTokens) return [word];
+  const chars = Array.from(word);
+  const out: string[] = [];
+  for (let start = 0; start < chars.length; ) {
+    let lo = start + 1;
+    let hi = Math.min(chars.length, start + maxTokens * 10);
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (rawTokens(chars.slice(start, mid).join("")) <= maxTokens) lo = mid;
+      else hi = mid - 1;
+    }
+    out.push(chars.slice(start, lo).join(""));
+    start = lo;
+  }
+  return out;
+};
+
 /** Cuts `text` into windows of at most `maxTokens`, by words (for a sentence too long alone). */
 export const splitWords = (text: string, maxTokens: number): string[] => {
   const out: string[] = [];
   let current: string[] = [];
   let used = 0;
-  for (const word of words(text)) {
+  for (const word of words(text).flatMap((w) => sliceLongWord(w, maxTokens))) {
     const cost = rawTokens(word);
     if (current.length > 0 && Math.ceil(used + cost) > maxTokens) {
       out.push(joinWords(current));
