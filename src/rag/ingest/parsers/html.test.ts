@@ -39,6 +39,17 @@ describe("parseHtml", () => {
     expect(doc.sections.map((s) => s.text)).toEqual(["Byline", "Body"]);
   });
 
+  test("FAQ accordions and definition lists become question/answer pairs", () => {
+    const doc = parseHtml(`<h2>FAQ</h2>
+      <details><summary>Can I return sale items?</summary><p>Yes, within <b>14</b> days.</p></details>
+      <dl><dt>Do you ship abroad?</dt><dd>To the EU only.</dd><dt>Gift wrap?</dt><dd>Yes,</dd><dd>for $3.</dd></dl>`);
+    expect(doc.sections).toEqual([
+      { kind: "faq", text: "Can I return sale items?\nYes, within 14 days.", headingPath: ["FAQ"] },
+      { kind: "faq", text: "Do you ship abroad?\nTo the EU only.", headingPath: ["FAQ"] },
+      { kind: "faq", text: "Gift wrap?\nYes, for $3.", headingPath: ["FAQ"] },
+    ]);
+  });
+
   test("pre is kept as code with its line breaks; entities are decoded", () => {
     const doc = parseHtml("<p>Tom &amp; Jerry&#39;s</p><pre>line 1\n  line 2</pre>");
     expect(doc.sections).toEqual([

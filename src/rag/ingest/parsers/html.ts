@@ -10,7 +10,8 @@ import { cleanText, type ParsedDocument, type Section, type SectionKind } from "
  *   and cookie banners, breadcrumbs, skip links by class or id;
  * - when the page has a `<main>` (or else an `<article>`), only that part is read;
  * - headings build the heading path; `li` → list_item, `pre` → code, `tr` → table row (cells
- *   joined by ` | `); other block elements end a paragraph.
+ *   joined by ` | `); `<details>`/`<summary>` accordions and `<dt>`/`<dd>` pairs → faq; other
+ *   block elements end a paragraph.
  */
 type Document = ReturnType<typeof parseDocument>;
 type Node = Document["children"][number];
@@ -44,6 +45,35 @@ const isDropped = (el: Tag, inContent: boolean): boolean => {
 
 const textOf = (node: Node): string => cleanText(DomUtils.textContent(node));
 
+// FAQ accordions: <details><summary>question</summary>answer</details>.
+const detailsPair = (el: Tag): [string, string][] => {
+  const summary = el.children.find((c): c is Tag => "attribs" in c && c.name === "summary");
+  if (!summary) return [];
+  const question = textOf(summary);
+  const answer = cleanText(el.children.filter((c) => c !== summary).map((c) => DomUtils.textContent(c)).join(" "));
+  return question !== "" && answer !== "" ? [[question, answer]] : [];
+};
+
+// Definition lists as FAQ: each <dt> with the <dd>s that follow it.
+const definitionPairs = (el: Tag): [string, string][] => {
+  const pairs: [string, string][] = [];
+  let question = "";
+  let answers: string[] = [];
+  const close = () => {
+    if (question !== "" && answers.length > 0) pairs.push([question, cleanText(answers.join(" "))]);
+    answers = [];
+  };
+  for (const child of el.children) {
+    if (!("attribs" in child)) continue;
+    if (child.name === "dt") {
+      close();
+      question = textOf(child);
+    } else if (child.name === "dd") answers.push(DomUtils.textContent(child));
+  }
+  close();
+  return pairs;
+};
+
 export const parseHtml = (html: string): ParsedDocument => {
   const doc = parseDocument(html, { decodeEntities: true });
   const titleEl = DomUtils.findOne((el) => el.name === "title", doc.children);
@@ -58,7 +88,8 @@ export const parseHtml = (html: string): ParsedDocument => {
   let buffer: string[] = [];
 
   const push = (kind: SectionKind, raw: string) => {
-    const text = kind === "code" ? raw.trim() : cleanText(raw);
+    // Code keeps its layout; a FAQ pair keeps the line break between question and answer.
+    const text = kind === "code" ? raw.trim() : kind === "faq" ? raw.split("\n").map(cleanText).join("\n") : cleanText(raw);
     if (text !== "") sections.push({ kind, text, headingPath: headings.map((h) => h.text) });
   };
   const flush = () => {
@@ -102,6 +133,14 @@ export const parseHtml = (html: string): ParsedDocument => {
       const cells = node.children.filter((c): c is Tag => "attribs" in c && (c.name === "td" || c.name === "th"));
       push("table", cells.map(textOf).filter((t) => t !== "").join(" | "));
       return;
+    }
+    if (node.name === "details" || node.name === "dl") {
+      flush();
+      const pairs = node.name === "details" ? detailsPair(node) : definitionPairs(node);
+      if (pairs.length > 0) {
+        for (const [question, answer] of pairs) push("faq", `${question}\n${answer}`);
+        return;
+      }
     }
     const content = inContent || node.name === "article" || node.name === "main";
     if (node.name === "li") {
