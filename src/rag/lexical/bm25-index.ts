@@ -40,6 +40,7 @@ export class Bm25Index {
   private freeTermIds: number[] = [];
   private nextTermId = 0;
   private df = new Int32Array(1024);
+  private tfScratch = new Int32Array(1024);
   private readonly postings = new PostingLists();
   private idToSlot = new Map<string, number>();
   private slotIds: (string | undefined)[] = [];
@@ -81,21 +82,23 @@ export class Bm25Index {
   /** Indexes already-analyzed terms (e.g. stored with the chunk) under `id`, replacing any. */
   addTerms(id: string, terms: readonly string[]): void {
     this.remove(id);
-    const counts = new Map<number, number>();
+    // Term frequencies through a scratch array indexed by term id (reset below): no Map per document.
+    const distinct: number[] = [];
     for (const term of terms) {
       const tid = this.termId(term);
-      counts.set(tid, (counts.get(tid) ?? 0) + 1);
+      if (this.tfScratch[tid]++ === 0) distinct.push(tid);
     }
     const slot = this.slotCount++;
     this.norms = ensureCapacity(this.norms, slot + 1);
     this.exactLengths = ensureCapacity(this.exactLengths, slot + 1);
     this.fwdStart = ensureCapacity(this.fwdStart, slot + 1);
     this.fwdLen = ensureCapacity(this.fwdLen, slot + 1);
-    this.fwdPool = ensureCapacity(this.fwdPool, this.fwdUsed + counts.size);
+    this.fwdPool = ensureCapacity(this.fwdPool, this.fwdUsed + distinct.length);
     this.fwdStart[slot] = this.fwdUsed;
-    this.fwdLen[slot] = counts.size;
-    for (const [tid, tf] of counts) {
-      this.postings.append(tid, slot, tf);
+    this.fwdLen[slot] = distinct.length;
+    for (const tid of distinct) {
+      this.postings.append(tid, slot, this.tfScratch[tid]);
+      this.tfScratch[tid] = 0;
       this.df[tid]++;
       this.fwdPool[this.fwdUsed++] = tid;
     }
@@ -105,7 +108,7 @@ export class Bm25Index {
     this.idToSlot.set(id, slot);
     this.live++;
     this.totalLength += terms.length;
-    this.totalPostings += counts.size;
+    this.totalPostings += distinct.length;
   }
 
   /** Removes `id`; true if it was present. */
@@ -218,6 +221,7 @@ export class Bm25Index {
     const tid = this.freeTermIds.pop() ?? this.nextTermId++;
     this.termIds.set(term, tid);
     this.df = ensureCapacity(this.df, tid + 1);
+    this.tfScratch = ensureCapacity(this.tfScratch, tid + 1);
     return tid;
   }
 }

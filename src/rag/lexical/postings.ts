@@ -15,7 +15,7 @@ export class PostingLists {
 
   /** Appends (slot, tf) to `term`'s list; slots must arrive in increasing order per term. */
   append(term: number, slot: number, tf: number): void {
-    this.lengths = ensureCapacity(this.lengths, term + 1);
+    if (term >= this.lengths.length) this.lengths = ensureCapacity(this.lengths, term + 1);
     const n = this.lengths[term];
     let docs = this.docs[term];
     let tfs = this.tfs[term];
