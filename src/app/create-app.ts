@@ -8,6 +8,7 @@ import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
 import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { createKnowledgeBackend, knowledgeApi } from "./knowledge";
 import { readStatus } from "./status";
 
 export type AppPhase = "starting" | "ready" | "draining";
@@ -63,6 +64,9 @@ export const createApp = (config: Config, log: Logger): App => {
     return { ready: true };
   };
 
+  const knowledge = createKnowledgeBackend(() => store.db);
+  const blobs = new BlobStore(join(config.data_dir, "blobs"));
+
   const gateway = gatewayService({
     db: () => store.db,
     sql: () => store.sql,
@@ -75,6 +79,7 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
+    knowledge: knowledgeApi(() => store.db, knowledge),
     status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
     beforeScrape: async () => {
       metrics.queueDepth.reset();
@@ -91,7 +96,8 @@ export const createApp = (config: Config, log: Logger): App => {
         instanceKey: config.instance_key,
         wake,
         maxAttempts: config.queue.max_attempts,
-        blobs: new BlobStore(join(config.data_dir, "blobs")),
+        blobs,
+        knowledge,
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
       }),

@@ -8,8 +8,11 @@ import type { Wake } from "../runtime/queue";
 import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { registerApi } from "./api";
+import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
+
+export type { KnowledgeApi } from "./api/knowledge";
 
 export type GatewayDeps = {
   db: () => Db;
@@ -24,6 +27,7 @@ export type GatewayDeps = {
   metrics: Metrics;
   readiness: Readiness;
   status: () => Promise<unknown>;
+  knowledge: KnowledgeApi;
   beforeScrape: () => Promise<void>;
 };
 
@@ -31,6 +35,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
+  registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   return { router, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
 };

@@ -22,3 +22,4 @@ export * from "./eval/beir";
 export * from "./eval/metrics";
 export * from "./eval/run-beir";
 export * from "./backends/postgres";
+export * from "./ingest/run-ingest";

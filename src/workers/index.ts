@@ -9,6 +9,7 @@ import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
 import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
+import { INGEST_JOB, ingestHandler } from "./ingest";
 import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
 
 export { schedulerService, type Schedule } from "./scheduler";
@@ -16,6 +17,7 @@ export { PURGE_JOBS } from "./maintenance";
 export { pollingService } from "./telegram-poll";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
+export { ingestHandler, INGEST_JOB, type IngestPayload } from "./ingest";
 
 export type HandlerDeps = {
   db: () => Db;
@@ -26,6 +28,7 @@ export type HandlerDeps = {
   blobs: BlobStore;
   retentionDays: number;
   mediaMaxBytes: number;
+  knowledge: Parameters<typeof ingestHandler>[0]["backend"];
 };
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
@@ -33,6 +36,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
   [RESPOND_JOB]: holdingReplyHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
+  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
 });
 

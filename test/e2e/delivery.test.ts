@@ -8,6 +8,7 @@ import { metaSignatureHeader } from "../../src/channels";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { BlobStore, silentLogger } from "../../src/runtime";
 import { QueueRunner, Wake } from "../../src/runtime/queue";
+import { createKnowledgeBackend } from "../../src/app/knowledge";
 import { jobHandlers } from "../../src/workers";
 import { describeStores } from "../support/db";
 import { startMetaGraphFake, startTelegramFake, type MetaGraphFake, type TelegramFake } from "../support/fakes";
@@ -44,6 +45,7 @@ describeStores("delivery", (getDb) => {
       blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
       retentionDays: 7,
       mediaMaxBytes: 1 << 20,
+      knowledge: createKnowledgeBackend(() => db.db),
     });
     runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 4, backoff_base_ms: 50, backoff_max_ms: 200, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
     runner.start();

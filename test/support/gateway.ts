@@ -1,6 +1,7 @@
 // An in-process gateway over a test database, with a channel per provider built from the fixtures'
 // conventions (README of shared/fixtures/channels): requests go through the real fetch handler.
-import { createGatewayHandler } from "../../src/gateway";
+import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
+import { createGatewayHandler, type GatewayDeps } from "../../src/gateway";
 import { silentLogger } from "../../src/runtime";
 import { transaction, type Db } from "../../src/runtime/db";
 import { createMetrics } from "../../src/runtime/metrics";
@@ -21,7 +22,7 @@ export type GatewayFixture = {
   fetch: (req: Request) => Promise<Response>;
 };
 
-export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20) =>
+export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) =>
   createGatewayHandler({
     db: () => db.db,
     sql: () => db.sql,
@@ -35,7 +36,9 @@ export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20) =>
     metrics: createMetrics(),
     readiness: async () => ({ ready: true }),
     status: async () => ({}),
+    knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
     beforeScrape: async () => {},
+    ...overrides,
   }).fetch;
 
 type Provider = "whatsapp" | "instagram" | "telegram";

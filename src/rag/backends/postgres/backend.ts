@@ -31,7 +31,8 @@ export class PostgresBackend implements RetrievalBackend {
 
   constructor(
     private readonly db: () => Db,
-    private readonly analyzerFor: AnalyzerForScope,
+    /** The brand's analyzer (from its persona language); may look it up. Called once per brand. */
+    private readonly analyzerFor: (scope: BrandScope) => ReturnType<AnalyzerForScope> | Promise<ReturnType<AnalyzerForScope>>,
     private readonly params: Partial<Bm25Params> = {},
   ) {}
 
@@ -136,7 +137,7 @@ export class PostgresBackend implements RetrievalBackend {
     const cached = this.cache.get(key);
     if (cached && cached.revision === revision) return cached.index;
     return this.syncs.run(key, async () => {
-      const current = this.cache.get(key) ?? { index: new BrandIndex(this.analyzerFor(scope), this.params), revision: -1 };
+      const current = this.cache.get(key) ?? { index: new BrandIndex(await this.analyzerFor(scope), this.params), revision: -1 };
       const target = await readRevision(this.db(), scope);
       if (current.revision === target) return current.index;
       await syncBrandIndex(current.index, await this.listSources(scope), (source) => this.loadSource(scope, source));

@@ -127,6 +127,7 @@ CREATE TABLE "jobs" (
 	"locked_by" text,
 	"locked_until" timestamp with time zone,
 	"last_error" text,
+	"progress" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
 );
