@@ -7,24 +7,30 @@ import { XinError } from "../runtime";
 export class ApiClient {
   constructor(private readonly baseUrl: string, private readonly token: string | undefined) {}
 
-  async get<T>(path: string, timeoutMs = 5000): Promise<T> {
+  get<T>(path: string, timeoutMs = 5000): Promise<T> {
+    return this.request<T>("GET", path, undefined, timeoutMs);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, timeoutMs = 15_000): Promise<T> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        method,
+        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
       throw new XinError("client.unreachable", `cannot reach the xin server at ${this.baseUrl}`, { hint: "is `xin serve` running?", cause });
     }
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    const answer = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     if (!res.ok) {
-      throw new XinError(body?.error?.code ?? "client.http_error", body?.error?.message ?? `server answered ${res.status}`, {
+      throw new XinError(answer?.error?.code ?? "client.http_error", answer?.error?.message ?? `server answered ${res.status}`, {
         status: res.status,
         hint: res.status === 401 ? "check the admin token (XIN_ADMIN_TOKEN in xin.env, or --token)" : undefined,
       });
     }
-    return body as T;
+    return answer as T;
   }
 }
 

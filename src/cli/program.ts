@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { XIN_VERSION } from "../app";
 import { initCommand } from "./init";
+import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
 import { statusCommand } from "./status";
@@ -12,6 +13,6 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand]) add(program).exitOverride();
+  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand]) add(program).exitOverride();
   return program;
 };

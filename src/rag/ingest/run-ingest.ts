@@ -53,7 +53,23 @@ const walk = (root: string): string[] => {
   return out;
 };
 
-async function* sourcesOf(inputs: string[], options: IngestOptions, failed: IngestSummary["failed"]): AsyncGenerator<SourceInput> {
+/** Local inputs walked up front (cheap), so progress can show a total and an ETA. */
+const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<string, string[]> => {
+  const plan = new Map<string, string[]>();
+  for (const input of inputs) {
+    if (isUrl(input)) continue;
+    const root = resolve(input);
+    try {
+      plan.set(input, walk(root));
+    } catch (e) {
+      failed.push({ source: root, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message });
+      plan.set(input, []);
+    }
+  }
+  return plan;
+};
+
+async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options: IngestOptions, failed: IngestSummary["failed"]): AsyncGenerator<SourceInput> {
   for (const input of inputs) {
     if (isUrl(input)) {
       for await (const event of crawl(input, { ...options.crawl, signal: options.signal })) {
@@ -62,15 +78,7 @@ async function* sourcesOf(inputs: string[], options: IngestOptions, failed: Inge
       }
       continue;
     }
-    const root = resolve(input);
-    let files: string[];
-    try {
-      files = walk(root);
-    } catch (e) {
-      failed.push({ source: root, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message });
-      continue;
-    }
-    for (const file of files) {
+    for (const file of plan.get(input) ?? []) {
       if (!detectFormat(file)) {
         failed.push({ source: file, reason: "unsupported file type" });
         continue;
@@ -94,6 +102,8 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
   const seen = new Set<string>();
   let batch: SourceUpsert[] = [];
   let done = 0;
+  const plan = planFiles(options.inputs, summary.failed);
+  const total = options.inputs.some(isUrl) ? null : [...plan.values()].reduce((n, f) => n + f.length, 0);
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -103,7 +113,7 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
     outcomes.forEach((o, i) => (o.status === "added" ? summary.added : o.status === "changed" ? summary.changed : summary.unchanged).push(items[i].meta.source));
   };
 
-  for await (const input of sourcesOf(options.inputs, options, summary.failed)) {
+  for await (const input of sourcesOf(options.inputs, plan, options, summary.failed)) {
     if (options.signal?.aborted) throw new XinError("ingest.aborted", "ingestion was stopped");
     seen.add(input.source);
     options.keepRaw?.(input.bytes);
@@ -124,7 +134,7 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
       summary.chunks += prepared.chunks.length;
       if (batch.length >= 200 || batch.reduce((n, b) => n + b.chunks.length, 0) >= 5000) await flush();
     }
-    options.onProgress?.({ sources_done: done, sources_total: null, chunks: summary.chunks, current: input.source });
+    options.onProgress?.({ sources_done: done, sources_total: total, chunks: summary.chunks, current: input.source });
   }
   await flush();
 

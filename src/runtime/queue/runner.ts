@@ -83,6 +83,7 @@ export class QueueRunner {
     const log = this.log.child({ job_id: job.id, kind: job.kind, tenant_id: job.tenant_id ?? undefined, attempt: job.attempts });
     const started = performance.now();
     let completed = false;
+    let progressChain: Promise<void> = Promise.resolve();
     const heartbeat = setInterval(() => void this.extendLease(job, abort), Math.max(100, Math.floor(this.options.lease_ms / 3)));
     try {
       const handler = this.handlers[job.kind];
@@ -97,10 +98,16 @@ export class QueueRunner {
           if (rows.length !== 1) throw new XinError("queue.lease_lost", "the job was taken over by another worker");
           ctx.afterCommit(() => (completed = true));
         },
-        reportProgress: async (progress) => {
-          await this.sql`update jobs set progress = ${this.sql.json(progress as never)} where id = ${job.id} and lease_token = ${job.lease_token}`.catch(() => {});
-        },
+        // Writes are chained so a late, unawaited update can never overwrite a newer one.
+        reportProgress: (progress) =>
+          (progressChain = progressChain.then(() =>
+            this.sql`update jobs set progress = ${JSON.stringify(progress)}::jsonb where id = ${job.id} and lease_token = ${job.lease_token}`.then(
+              () => {},
+              () => {},
+            ),
+          )),
       });
+      await progressChain;
       if (!completed) await this.complete(job);
       this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "done" });
       log.debug("job done", { duration_ms: Math.round(performance.now() - started) });
