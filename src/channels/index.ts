@@ -32,3 +32,19 @@ export {
   TELEGRAM_ALLOWED_UPDATES,
   type TelegramCredentials,
 } from "./telegram";
+export {
+  widget,
+  widgetCredentials,
+  widgetIngestSchema,
+  widgetMessageKey,
+  newVisitorId,
+  visitorOfToken,
+  visitorToken,
+  widgetBodySignature,
+  VISITOR_TEXT_LIMIT,
+  WIDGET_NOTIFY_CHANNEL,
+  WIDGET_SIGNATURE_HEADER,
+  type WidgetCredentials,
+  type WidgetIngest,
+  type WidgetNotice,
+} from "./widget";
