@@ -44,7 +44,7 @@ var ICON_SEND = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 
 
 var CSS = [
   ":host{all:initial}",
-  "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}",
+  "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif,'Apple Color Emoji','Segoe UI Emoji','Noto Color Emoji'}",
   ".root{position:fixed;bottom:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px}",
   ".root.right{right:20px}.root.left{left:20px;align-items:flex-start}",
   ".launcher{width:58px;height:58px;border-radius:50%;border:0;cursor:pointer;background:var(--xin-color);color:var(--xin-text);box-shadow:0 6px 20px rgba(15,23,42,.25);display:grid;place-items:center;transition:transform .15s}",
@@ -258,6 +258,7 @@ function open() {
   panel.hidden = false;
   launcher.setAttribute("aria-expanded", "true");
   launcher.setAttribute("aria-label", "Close chat: " + settings.title);
+  launcher.innerHTML = ICON_CLOSE;
   greet();
   scrollDown();
   input.focus();
@@ -267,6 +268,7 @@ function close() {
   panel.hidden = true;
   launcher.setAttribute("aria-expanded", "false");
   launcher.setAttribute("aria-label", "Open chat: " + settings.title);
+  launcher.innerHTML = ICON_CHAT;
   launcher.focus();
 }
 launcher.addEventListener("click", function () { if (isOpen) close(); else open(); });
