@@ -2,3 +2,4 @@ export { createApp, type App, type AppPhase } from "./create-app";
 export { readStatus, type InstanceStatus } from "./status";
 export { XIN_VERSION } from "./version";
 export { initInstance, type InitOptions, type InitResult } from "./init";
+export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";

@@ -12,6 +12,8 @@ import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
 import { registerWidget, type SocketData } from "./widget";
 
+export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
+
 export type GatewayDeps = {
   db: () => Db;
   sql: () => Sql;

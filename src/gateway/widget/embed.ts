@@ -5,7 +5,7 @@
  * script context (`<` as \u003c), so a brand title cannot close the script element.
  */
 import { XinError } from "../../runtime";
-import type { Router } from "../../runtime/http";
+import { json, type Router } from "../../runtime/http";
 import embedSource from "./client/embed.js" with { type: "text" };
 import { loadSite, type WidgetSettings } from "./settings";
 import type { SocketDeps } from "./socket";
@@ -14,6 +14,9 @@ const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</
 
 export const embedScript = (brandId: string, base: string, settings: WidgetSettings): string =>
   `/* xin chat widget */\n(function (CONFIG) {\n"use strict";\n${embedSource}\n})(${scriptJson({ brand: brandId, base, settings })});\n`;
+
+export const unknownWidget = (): XinError =>
+  new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404, exitCode: 2, hint: "add one: xin channel add web --brand B --origin https://shop.example" });
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
@@ -40,9 +43,16 @@ export const registerEmbed = (router: Router, deps: SocketDeps) => {
     if (!site) return new Response(`console.warn("xin: no chat widget for this brand");\n`, { status: 404, headers });
     return new Response(embedScript(site.brandId, ctx.url.origin, site.settings), { headers });
   });
+  // Public facts about a brand's widget (the same the demo page shows): lets `xin widget snippet`
+  // resolve a brand slug through a running server.
+  router.get("/widget/site", async (ctx) => {
+    const site = await loadSite(deps.db(), deps.instanceKey, ctx.url.searchParams.get("brand") ?? "", { bySlug: true });
+    if (!site) throw unknownWidget();
+    return json({ brand_id: site.brandId, title: site.settings.title, demo_path: `/demo/${site.brandId}` });
+  });
   router.get("/demo/:brand", async (ctx) => {
     const site = await loadSite(deps.db(), deps.instanceKey, ctx.params.brand, { bySlug: true });
-    if (!site) throw new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404, hint: "add one: xin channel add web --brand B --origin https://shop.example" });
+    if (!site) throw unknownWidget();
     const base = deps.publicUrl ?? ctx.url.origin;
     return new Response(demoPage(site.settings.title, snippetOf(base, site.brandId), site.brandId), {
       headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; script-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:" },

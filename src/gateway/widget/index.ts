@@ -49,7 +49,8 @@ export const registerWidget = (router: Router, deps: WidgetDeps): Widget => {
   };
 };
 
-export { snippetOf } from "./embed";
+export { snippetOf, unknownWidget } from "./embed";
+export { loadSite, type WidgetSite } from "./settings";
 export type { SocketData } from "./hub";
 export type { ServerFrame, WireMessage } from "./protocol";
 export { TokenBuckets, defaultWidgetLimits, type WidgetLimits } from "./rate-limit";

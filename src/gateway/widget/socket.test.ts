@@ -7,12 +7,14 @@ import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, 
 import type { ServerFrame } from "./protocol";
 
 const SITE = "http://shop.localhost:5173";
+// Bun's WebSocket takes request headers (Origin); the DOM lib's constructor type does not say so.
+const BunWebSocket = WebSocket as unknown as new (url: string, options?: Bun.WebSocketOptions) => WebSocket;
 
 type Client = { ws: WebSocket; frames: ServerFrame[]; next<T extends ServerFrame["type"]>(type: T, ms?: number): Promise<Extract<ServerFrame, { type: T }>>; close(): void };
 
 const connect = (gw: LiveGateway, brand: string, token = "", origin = SITE): Promise<Client> =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/widget/ws?brand=${brand}&token=${encodeURIComponent(token)}`, { headers: { Origin: origin } });
+    const ws = new BunWebSocket(`ws://127.0.0.1:${gw.port}/widget/ws?brand=${brand}&token=${encodeURIComponent(token)}`, { headers: { Origin: origin } });
     const frames: ServerFrame[] = [];
     let cursor = 0;
     const waiters: (() => void)[] = [];
