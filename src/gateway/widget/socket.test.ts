@@ -117,6 +117,20 @@ describeStores("widget socket", (getDb) => {
     again.close();
   });
 
+  test("/demo/<slug> embeds the widget from xin's own origin; /embed.js of an unknown brand is a 404 script", async () => {
+    const demo = await fetch(`${gw.url}/demo/${site.brandSlug}`);
+    expect(demo.status).toBe(200);
+    const html = await demo.text();
+    expect(html).toContain(`<script src="/embed.js?brand=${site.brandId}" async></script>`);
+    expect(html).toContain("<h1>Acme Help</h1>");
+    expect((await fetch(`${gw.url}/demo/nope`)).status).toBe(404);
+    const missing = await fetch(`${gw.url}/embed.js?brand=nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toStartWith("text/javascript");
+    // The demo page's own origin may open the socket without being listed in allowed_origins.
+    expect(await upgradeStatus(gw, site.brandId, gw.url)).toBe(101);
+  });
+
   test("a forged token gets a new visitor with no history", async () => {
     const a = await connect(gw, site.brandId);
     const { visitor_token } = await a.next("ready");
