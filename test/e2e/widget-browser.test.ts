@@ -98,6 +98,31 @@ describeStores("widget in Chromium", (getDb) => {
     await page.close();
   }, 60_000);
 
+  test("where WebSockets cannot connect, the HTTP fallback carries the chat and polls for the reply", async () => {
+    const page = await context.newPage();
+    // A network that kills WebSockets (some corporate proxies): every socket closes before it opens.
+    await page.addInitScript(() => {
+      class DeadSocket {
+        readyState = 3;
+        onclose: ((e: unknown) => void) | null = null;
+        constructor() {
+          setTimeout(() => this.onclose?.({}), 5);
+        }
+        send() {}
+        close() {}
+      }
+      Object.defineProperty(window, "WebSocket", { value: DeadSocket });
+    });
+    await page.goto(`http://localhost:${shop.port}/`);
+    await widgetHost(page).locator(".launcher").click();
+    await widgetHost(page).locator("textarea").fill("over plain http");
+    await widgetHost(page).locator("textarea").press("Enter");
+    await widgetHost(page).locator(".msg.assistant[data-id] .bubble", { hasText: "You said: over plain http" }).waitFor({ timeout: 15_000 });
+    const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'over plain http'`;
+    expect(n).toBe(1);
+    await page.close();
+  }, 60_000);
+
   test("a page on an origin the channel does not allow gets no chat and writes nothing", async () => {
     const page = await context.newPage();
     const consoleLines: string[] = [];
