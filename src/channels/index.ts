@@ -43,6 +43,8 @@ export {
   widgetBodySignature,
   VISITOR_TEXT_LIMIT,
   WIDGET_NOTIFY_CHANNEL,
+  widgetDeltaNotices,
+  widgetTypingNotice,
   WIDGET_SIGNATURE_HEADER,
   type WidgetCredentials,
   type WidgetIngest,

@@ -15,8 +15,40 @@ import type { WidgetCredentials } from "./credentials";
 
 export const WIDGET_NOTIFY_CHANNEL = "xin_widget";
 
-/** What the hub receives on `xin_widget` (JSON, well under Postgres' 8000-byte payload limit). */
-export type WidgetNotice = { channel_id: string; visitor_id: string; provider_message_id: string };
+/**
+ * What the hub receives on `xin_widget` (JSON, under Postgres' 8000-byte payload limit):
+ * - `sent`: a reply was marked sent; the hub loads the row by (channel, provider message id);
+ * - `delta`: a piece of a reply being streamed (issued by the answering code, outside any transaction);
+ * - `typing`: a reply is being prepared, or not any more.
+ */
+export type WidgetNotice =
+  | { kind: "sent"; channel_id: string; visitor_id: string; provider_message_id: string }
+  | { kind: "delta"; channel_id: string; visitor_id: string; message_id: string; text: string }
+  | { kind: "typing"; channel_id: string; visitor_id: string; on: boolean };
+
+type Notify = { channel: string; payload: string };
+
+const notify = (notice: WidgetNotice): Notify => ({ channel: WIDGET_NOTIFY_CHANNEL, payload: JSON.stringify(notice) });
+
+/** Streaming text must stay under the NOTIFY payload limit: pieces are cut at 1,500 code points. */
+const DELTA_PIECE = 1500;
+
+/**
+ * NOTIFYs that stream a reply's text to the visitor's sockets on every instance: publish each with
+ * `select pg_notify(channel, payload)`. `messageId` is the id the final `message` frame will carry
+ * (the stored row's id), so the browser swaps the streamed bubble for the stored one.
+ */
+export const widgetDeltaNotices = (channelId: string, visitorId: string, messageId: string, text: string): Notify[] => {
+  const points = [...text];
+  const out: Notify[] = [];
+  for (let i = 0; i < points.length; i += DELTA_PIECE) {
+    out.push(notify({ kind: "delta", channel_id: channelId, visitor_id: visitorId, message_id: messageId, text: points.slice(i, i + DELTA_PIECE).join("") }));
+  }
+  return out;
+};
+
+export const widgetTypingNotice = (channelId: string, visitorId: string, on: boolean): Notify =>
+  notify({ kind: "typing", channel_id: channelId, visitor_id: visitorId, on });
 
 const textOf = (message: OutboundMessage): string | null => {
   const c = message.content;
@@ -40,8 +72,7 @@ export const sendWidget = async (message: OutboundMessage, ctx: ChannelContext<W
     throw sendRejected(`text is longer than ${widgetCapabilities.text.limit} characters`, { reason: "too_long" });
   }
   const providerMessageId = `wgt_${randomUUID()}`;
-  const notice: WidgetNotice = { channel_id: ctx.channelId, visitor_id: message.conversationId, provider_message_id: providerMessageId };
-  return { providerMessageId, notify: { channel: WIDGET_NOTIFY_CHANNEL, payload: JSON.stringify(notice) } };
+  return { providerMessageId, notify: notify({ kind: "sent", channel_id: ctx.channelId, visitor_id: message.conversationId, provider_message_id: providerMessageId }) };
 };
 
 /** Typing and read state are the gateway's own business (it shows typing while a reply is pending). */

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { widget } from ".";
 import { widgetCredentials } from "./credentials";
 import { newVisitorId, visitorOfToken, visitorToken } from "./token";
-import type { WidgetNotice } from "./send";
+import { widgetDeltaNotices, type WidgetNotice } from "./send";
 
 const creds = widgetCredentials.parse({ allowed_origins: ["https://shop.example"] });
 
@@ -78,7 +78,15 @@ describe("send", () => {
     const sent = await widget.send({ conversationId: "v_AAAAAAAAAAAAAAAAAAAAAA", content: { kind: "buttons", text: "Pick one", buttons: [{ id: "a", title: "A" }] } }, ctx);
     expect(sent.notify?.channel).toBe("xin_widget");
     const notice = JSON.parse(sent.notify?.payload ?? "{}") as WidgetNotice;
-    expect(notice).toEqual({ channel_id: "chn_1", visitor_id: "v_AAAAAAAAAAAAAAAAAAAAAA", provider_message_id: sent.providerMessageId });
+    expect(notice).toEqual({ kind: "sent", channel_id: "chn_1", visitor_id: "v_AAAAAAAAAAAAAAAAAAAAAA", provider_message_id: sent.providerMessageId });
+  });
+
+  test("a long streamed reply becomes delta notices that each fit a NOTIFY payload and rejoin to the text", () => {
+    const text = "Grüße 👩🏽‍💻 ".repeat(600);
+    const notices = widgetDeltaNotices("chn_1", "v_AAAAAAAAAAAAAAAAAAAAAA", "msg_1", text);
+    expect(notices.length).toBeGreaterThan(1);
+    for (const n of notices) expect(new TextEncoder().encode(n.payload).length).toBeLessThan(8000);
+    expect(notices.map((n) => (JSON.parse(n.payload) as { text: string }).text).join("")).toBe(text);
   });
 
   test("templates and uploads are refused as unsupported, not retried", async () => {

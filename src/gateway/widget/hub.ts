@@ -1,7 +1,7 @@
 /**
  * The widget hub: which visitor sockets this instance holds, and the `xin_widget` LISTEN that tells it
  * a reply was marked sent (by the delivery worker of any instance, in the transaction that committed
- * `sent`). On a notice for a visitor connected here it loads the row and pushes a `message` frame; a
+ * `sent`), or streams reply pieces and typing state (the answering code, see widgetDeltaNotices). On a notice for a visitor connected here it loads the row and pushes a `message` frame; a
  * visitor connected elsewhere is served by that instance; an offline one gets it from history later.
  * A lost LISTEN connection is re-established by postgres.js; replies sent meanwhile reach the browser
  * on its next history load (reconnect), never twice (frames carry the message id, the browser de-duplicates).
@@ -20,7 +20,12 @@ import { sentMessage } from "./store";
 export type SocketData = { site: WidgetSite; visitorId: string; visitorToken: string; ip: string; history: boolean };
 export type WidgetSocket = ServerWebSocket<SocketData>;
 
-const noticeSchema = z.object({ channel_id: z.string(), visitor_id: z.string(), provider_message_id: z.string() });
+const target = { channel_id: z.string(), visitor_id: z.string() };
+const noticeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("sent"), ...target, provider_message_id: z.string() }),
+  z.object({ kind: z.literal("delta"), ...target, message_id: z.string(), text: z.string() }),
+  z.object({ kind: z.literal("typing"), ...target, on: z.boolean() }),
+]);
 
 const keyOf = (channelId: string, visitorId: string) => `${channelId}\u0000${visitorId}`;
 
@@ -85,6 +90,14 @@ export class WidgetHub {
       return;
     }
     if (!this.sockets.has(keyOf(notice.channel_id, notice.visitor_id))) return;
+    if (notice.kind === "delta") {
+      this.push(notice.channel_id, notice.visitor_id, { type: "delta", message_id: notice.message_id, text: notice.text });
+      return;
+    }
+    if (notice.kind === "typing") {
+      this.push(notice.channel_id, notice.visitor_id, { type: "typing", on: notice.on });
+      return;
+    }
     try {
       const message = await sentMessage(this.db(), notice.channel_id, notice.provider_message_id);
       if (!message) return;

@@ -4,6 +4,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { describeStores } from "../../../test/support/db";
 import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../../../test/support/widget";
+import { openClient } from "../../runtime/db";
+import { newVisitorId, WIDGET_SIGNATURE_HEADER, widgetBodySignature, widgetCredentials, widgetDeltaNotices, widgetTypingNotice } from "../../channels";
+import { decryptSecret } from "../../runtime";
+import { INSTANCE_KEY } from "../../../test/support/gateway";
 import type { ServerFrame } from "./protocol";
 
 const SITE = "http://shop.localhost:5173";
@@ -129,6 +133,41 @@ describeStores("widget socket", (getDb) => {
     expect(missing.headers.get("content-type")).toStartWith("text/javascript");
     // The demo page's own origin may open the socket without being listed in allowed_origins.
     expect(await upgradeStatus(gw, site.brandId, gw.url)).toBe(101);
+  });
+
+  test("streamed pieces and typing published with NOTIFY from any connection reach the visitor's sockets", async () => {
+    const a = await connect(gw, site.brandId);
+    const { visitor_token } = await a.next("ready");
+    const visitor = visitor_token.split(".")[0];
+    const other = openClient(getDb().target, { max: 1 }); // another instance's connection
+    const publish = async (n: { channel: string; payload: string }) => {
+      await other.sql`select pg_notify(${n.channel}, ${n.payload})`;
+    };
+    try {
+      await publish(widgetTypingNotice(site.channel.id, visitor, true));
+      expect((await a.next("typing")).on).toBe(true);
+      for (const n of widgetDeltaNotices(site.channel.id, visitor, "msg_streaming", "Hello, wor")) await publish(n);
+      expect(await a.next("delta")).toEqual({ type: "delta", message_id: "msg_streaming", text: "Hello, wor" });
+      await publish(widgetTypingNotice(site.channel.id, "v_someoneElseAAAAAAAAAAA", true));
+      await publish(widgetTypingNotice(site.channel.id, visitor, false));
+      expect((await a.next("typing")).on).toBe(false);
+      expect(a.frames.filter((f) => f.type === "typing").length).toBe(2); // the other visitor's notice never arrived here
+    } finally {
+      await other.close();
+      a.close();
+    }
+  });
+
+  test("server-to-server ingest at /webhooks/web/<channel>: signed bodies are stored, unsigned ones get 401", async () => {
+    const visitor_id = newVisitorId();
+    const body = new TextEncoder().encode(JSON.stringify({ visitor_id, messages: [{ id: "s2s-msg-0001", sent_at: Date.now(), text: "from a custom front end" }] }));
+    const credentials = widgetCredentials.parse(JSON.parse(decryptSecret(INSTANCE_KEY, site.channel.credentials_sealed ?? "")));
+    const url = `${gw.url}/webhooks/web/${site.channel.id}`;
+    expect((await fetch(url, { method: "POST", body })).status).toBe(401);
+    const ok = await fetch(url, { method: "POST", body, headers: { [WIDGET_SIGNATURE_HEADER]: widgetBodySignature(credentials, body) } });
+    expect(ok.status).toBe(200);
+    const rows = await getDb().sql`select body from messages where channel_id = ${site.channel.id} and provider_message_id = ${`${visitor_id}:s2s-msg-0001`}`;
+    expect(rows.map((r) => r.body)).toEqual(["from a custom front end"]);
   });
 
   test("a forged token gets a new visitor with no history", async () => {
