@@ -90,7 +90,11 @@ describeStores("widget in Chromium", (getDb) => {
     expect(await page.evaluate(() => document.querySelector("#xin-chat-widget")?.shadowRoot?.activeElement?.classList.contains("launcher"))).toBe(true);
 
     await page.reload();
-    await widgetHost(page).locator(".launcher").click();
+    // Keyboard only: focus the bubble, Enter opens it with focus in the input.
+    await widgetHost(page).locator(".launcher").focus();
+    await page.keyboard.press("Enter");
+    expect(await activeClass(page)).toBe("input");
+    expect(await widgetHost(page).locator(".launcher").getAttribute("aria-label")).toBe("Close chat: Acme Support");
     await reply.first().waitFor({ timeout: 10_000 });
     expect(await widgetHost(page).locator(".msg[data-id] .bubble").allTextContents()).toEqual([text, `You said: ${text}`]);
     const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id}`;

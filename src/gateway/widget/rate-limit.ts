@@ -41,11 +41,15 @@ export class TokenBuckets {
   }
 }
 
-/** The widget's limits: a visitor may send a burst of 6 messages, then one every 3 s; an IP (an office behind NAT) 40, then 2/s. */
+/**
+ * The widget's limits: a visitor may send a burst of 6 messages, then one every 3 s. An IP is many
+ * visitors at once (an office behind NAT, a mobile carrier's CGNAT), so its budget is far larger: 120,
+ * then 10/s for messages; 60, then 5/s for new connections.
+ */
 export type WidgetLimits = { visitor: TokenBuckets; ip: TokenBuckets; connect: TokenBuckets };
 
 export const defaultWidgetLimits = (): WidgetLimits => ({
   visitor: new TokenBuckets({ capacity: 6, refillPerSecond: 1 / 3 }),
-  ip: new TokenBuckets({ capacity: 40, refillPerSecond: 2 }),
-  connect: new TokenBuckets({ capacity: 30, refillPerSecond: 1 }),
+  ip: new TokenBuckets({ capacity: 120, refillPerSecond: 10 }),
+  connect: new TokenBuckets({ capacity: 60, refillPerSecond: 5 }),
 });

@@ -30,7 +30,11 @@ export type WidgetSettings = {
   placeholder: string;
   position: "right" | "left";
   language: string;
+  /** Accessible names and status texts in the widget's language. */
+  labels: Labels;
 };
+
+type Labels = { open: string; close: string; send: string; message: string; messages: string; unavailable: string; offline: string; failed: string };
 
 /** Everything the widget routes need about one brand's widget: resolved per request, never cached stale. */
 export type WidgetSite = {
@@ -41,11 +45,33 @@ export type WidgetSite = {
   settings: WidgetSettings;
 };
 
-const PHRASES: Record<string, { greeting: string; placeholder: string; subtitle: string }> = {
-  en: { greeting: "Hi! How can we help you today?", placeholder: "Write a message…", subtitle: "We usually answer right away" },
-  de: { greeting: "Hallo! Wie können wir helfen?", placeholder: "Nachricht schreiben…", subtitle: "Wir antworten meist sofort" },
-  fr: { greeting: "Bonjour ! Comment pouvons-nous vous aider ?", placeholder: "Écrire un message…", subtitle: "Nous répondons généralement tout de suite" },
-  es: { greeting: "¡Hola! ¿En qué podemos ayudarte?", placeholder: "Escribe un mensaje…", subtitle: "Solemos responder al instante" },
+type Phrases = { greeting: string; placeholder: string; subtitle: string; labels: Labels };
+
+const PHRASES: Record<string, Phrases> = {
+  en: {
+    greeting: "Hi! How can we help you today?",
+    placeholder: "Write a message…",
+    subtitle: "We usually answer right away",
+    labels: { open: "Open chat", close: "Close chat", send: "Send", message: "Message", messages: "Messages", unavailable: "Chat is unavailable right now.", offline: "You seem to be offline. Send again to retry.", failed: "The message could not be sent." },
+  },
+  de: {
+    greeting: "Hallo! Wie können wir helfen?",
+    placeholder: "Nachricht schreiben…",
+    subtitle: "Wir antworten meist sofort",
+    labels: { open: "Chat öffnen", close: "Chat schließen", send: "Senden", message: "Nachricht", messages: "Nachrichten", unavailable: "Der Chat ist gerade nicht verfügbar.", offline: "Keine Verbindung. Zum Wiederholen erneut senden.", failed: "Die Nachricht konnte nicht gesendet werden." },
+  },
+  fr: {
+    greeting: "Bonjour ! Comment pouvons-nous vous aider ?",
+    placeholder: "Écrire un message…",
+    subtitle: "Nous répondons généralement tout de suite",
+    labels: { open: "Ouvrir le chat", close: "Fermer le chat", send: "Envoyer", message: "Message", messages: "Messages", unavailable: "Le chat est indisponible pour le moment.", offline: "Vous semblez hors ligne. Renvoyez pour réessayer.", failed: "Le message n'a pas pu être envoyé." },
+  },
+  es: {
+    greeting: "¡Hola! ¿En qué podemos ayudarte?",
+    placeholder: "Escribe un mensaje…",
+    subtitle: "Solemos responder al instante",
+    labels: { open: "Abrir chat", close: "Cerrar chat", send: "Enviar", message: "Mensaje", messages: "Mensajes", unavailable: "El chat no está disponible ahora.", offline: "Parece que no hay conexión. Envía de nuevo para reintentar.", failed: "No se pudo enviar el mensaje." },
+  },
 };
 
 export const resolveSettings = (brandName: string, personaLanguage: string | undefined, raw: unknown): WidgetSettings => {
@@ -61,6 +87,7 @@ export const resolveSettings = (brandName: string, personaLanguage: string | und
     placeholder: s.placeholder ?? phrases.placeholder,
     position: s.position,
     language,
+    labels: phrases.labels,
   };
 };
 

@@ -90,13 +90,13 @@ var avatar = el("div", "avatar", { "aria-hidden": "true" });
 var titles = el("div", "titles");
 var title = el("h2", "title", { id: "xin-title" });
 var subtitle = el("p", "subtitle");
-var closeBtn = el("button", "close", { type: "button", "aria-label": "Close chat" });
+var closeBtn = el("button", "close", { type: "button" });
 closeBtn.innerHTML = ICON_CLOSE; // static markup, no user text
-var log = el("div", "log", { role: "log", "aria-live": "polite", "aria-label": "Messages", tabindex: "0" });
+var log = el("div", "log", { role: "log", "aria-live": "polite", tabindex: "0" });
 var status = el("div", "status", { role: "status" });
 var form = el("form", "form");
-var input = el("textarea", "input", { rows: "1", "aria-label": "Message", maxlength: "2000" });
-var sendBtn = el("button", "send", { type: "submit", "aria-label": "Send" });
+var input = el("textarea", "input", { rows: "1", maxlength: "2000" });
+var sendBtn = el("button", "send", { type: "submit" });
 sendBtn.innerHTML = ICON_SEND;
 var brandline = el("div", "brandline");
 brandline.textContent = "Powered by xin";
@@ -119,7 +119,12 @@ function applySettings(s) {
   subtitle.textContent = s.subtitle;
   avatar.textContent = (s.title || "?").trim().charAt(0).toUpperCase();
   input.placeholder = s.placeholder;
-  launcher.setAttribute("aria-label", "Open chat: " + s.title);
+  panel.setAttribute("lang", s.language);
+  closeBtn.setAttribute("aria-label", s.labels.close);
+  log.setAttribute("aria-label", s.labels.messages);
+  input.setAttribute("aria-label", s.labels.message);
+  sendBtn.setAttribute("aria-label", s.labels.send);
+  launcher.setAttribute("aria-label", (isOpen ? s.labels.close : s.labels.open) + ": " + s.title);
   root.style.setProperty("--xin-color", s.color);
   root.style.setProperty("--xin-text", s.text_color);
 }
@@ -228,7 +233,7 @@ function sync() {
 }
 function startHttp() {
   mode = "http";
-  sync().then(flush, function () { showStatus("Chat is unavailable right now."); greet(); });
+  sync().then(flush, function () { showStatus(settings.labels.unavailable); greet(); });
   clearInterval(pollTimer);
   pollTimer = setInterval(function () { if (isOpen) sync().catch(function () {}); }, 4000);
 }
@@ -236,12 +241,12 @@ function flush() { pending.forEach(transmit); }
 function transmit(frame) {
   if (mode === "socket") { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); return; }
   post("/widget/send", Object.assign({ token: token }, frame)).then(function (r) {
-    if (!r.ok) return onError(r.body.error && r.body.error.type === "error" ? r.body.error : { client_id: frame.id, message: "The message could not be sent." });
+    if (!r.ok) return onError(r.body.error && r.body.error.type === "error" ? r.body.error : { client_id: frame.id, message: settings.labels.failed });
     saveToken(r.body.visitor_token);
     pending = pending.filter(function (p) { return p.id !== frame.id; });
     r.body.messages.forEach(render);
     if (r.body.typing) setTyping(true);
-  }, function () { showStatus("Offline — we'll retry when you send again."); });
+  }, function () { showStatus(settings.labels.offline); });
 }
 function submit(frame, text) {
   var r = bubbleRow("visitor pending", text);
@@ -257,7 +262,7 @@ function open() {
   isOpen = true;
   panel.hidden = false;
   launcher.setAttribute("aria-expanded", "true");
-  launcher.setAttribute("aria-label", "Close chat: " + settings.title);
+  launcher.setAttribute("aria-label", settings.labels.close + ": " + settings.title);
   launcher.innerHTML = ICON_CLOSE;
   greet();
   scrollDown();
@@ -267,7 +272,7 @@ function close() {
   isOpen = false;
   panel.hidden = true;
   launcher.setAttribute("aria-expanded", "false");
-  launcher.setAttribute("aria-label", "Open chat: " + settings.title);
+  launcher.setAttribute("aria-label", settings.labels.open + ": " + settings.title);
   launcher.innerHTML = ICON_CHAT;
   launcher.focus();
 }
