@@ -4,6 +4,7 @@ import { initCommand } from "./init";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
 import { statusCommand } from "./status";
+import { widgetCommand } from "./widget";
 
 /** The command tree. Each command lives in its own file; none holds business logic. */
 export const buildProgram = (): Command => {
@@ -13,5 +14,6 @@ export const buildProgram = (): Command => {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   for (const add of [initCommand, serveCommand, statusCommand, migrateCommand]) add(program).exitOverride();
+  for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
   return program;
 };
