@@ -1,12 +1,14 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { acquireInstanceLock } from "../runtime/instance-lock";
-import type { Logger, Service } from "../runtime";
+import { BlobStore, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
-import { jobHandlers, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { createKnowledgeBackend, knowledgeApi } from "./knowledge";
 import { readStatus } from "./status";
 
 export type AppPhase = "starting" | "ready" | "draining";
@@ -62,6 +64,9 @@ export const createApp = (config: Config, log: Logger): App => {
     return { ready: true };
   };
 
+  const knowledge = createKnowledgeBackend(() => store.db);
+  const blobs = new BlobStore(join(config.data_dir, "blobs"));
+
   const gateway = gatewayService({
     db: () => store.db,
     sql: () => store.sql,
@@ -74,6 +79,7 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
+    knowledge: knowledgeApi(() => store.db, knowledge),
     status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
     beforeScrape: async () => {
       metrics.queueDepth.reset();
@@ -83,7 +89,18 @@ export const createApp = (config: Config, log: Logger): App => {
 
   const workers = workersService({
     sql: () => store.sql,
-    handlers: () => jobHandlers({ sql: store.sql, retentionDays: config.queue.retention_days }),
+    handlers: () =>
+      jobHandlers({
+        db: () => store.db,
+        sql: store.sql,
+        instanceKey: config.instance_key,
+        wake,
+        maxAttempts: config.queue.max_attempts,
+        blobs,
+        knowledge,
+        retentionDays: config.queue.retention_days,
+        mediaMaxBytes: config.server.media_max_bytes,
+      }),
     options: config.queue,
     wake,
     log: log.child({ room: "workers" }),
@@ -99,8 +116,17 @@ export const createApp = (config: Config, log: Logger): App => {
     schedules: [{ name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) }],
   });
 
+  const polling = pollingService({
+    db: () => store.db,
+    session: () => store.openSession(),
+    instanceKey: config.instance_key,
+    wake,
+    maxAttempts: config.queue.max_attempts,
+    log: log.child({ room: "workers" }),
+  });
+
   return {
-    services: [storeService, gateway, workers, scheduler],
+    services: [storeService, gateway, workers, polling, scheduler],
     store,
     port: () => gateway.port(),
     setPhase: (p) => (phase = p),

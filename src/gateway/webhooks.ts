@@ -1,9 +1,9 @@
 import type { Sql } from "postgres";
-import { persistParsed } from "../inbox";
+import { acceptParsed } from "../inbox";
 import { XinError, type Logger } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import type { RequestContext, Router } from "../runtime/http";
-import { enqueueJobs, type Wake } from "../runtime/queue";
+import type { Wake } from "../runtime/queue";
 import { bindChannel, findChannelRow } from "../tenancy";
 
 export type WebhookDeps = { db: () => Db; sql: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger };
@@ -26,11 +26,7 @@ export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
     if (verdict.kind === "challenge") return new Response(verdict.body, { headers: { "content-type": "text/plain" } });
     if (ctx.req.method !== "POST") throw new XinError("http.method_not_allowed", "webhook events are POSTed", { status: 405 });
     const parsed = adapter.parse(body, binding);
-    const outcome = await transaction(deps.db(), async (tx) => {
-      const result = await persistParsed(tx, row, parsed);
-      await enqueueJobs(tx, deps.wake, result.jobs, deps.maxAttempts);
-      return result;
-    });
+    const outcome = await transaction(deps.db(), (tx) => acceptParsed(tx, deps.wake, deps.maxAttempts, row, parsed));
     ctx.log.info("webhook accepted", {
       tenant_id: row.tenant_id,
       channel: row.provider,

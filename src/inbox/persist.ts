@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { isStatusAdvance, shouldRespond, type DeliveryStatus, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
+import { bodyOf, isStatusAdvance, shouldRespond, type DeliveryStatus, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
 import { schema, type TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
@@ -17,28 +17,6 @@ export type PersistOutcome = {
   jobs: NewJob[];
   /** Conversation ids that got an answerable customer message (for live updates). */
   conversations: string[];
-};
-
-/** What a message row stores for each kind of content: a searchable body, attachments, and the content itself. */
-const bodyOf = (c: InboundContent): string | null => {
-  switch (c.kind) {
-    case "text":
-      return c.text;
-    case "media":
-      return c.caption ?? null;
-    case "button_reply":
-      return c.title;
-    case "callback_query":
-      return c.data;
-    case "story_reply":
-      return c.text ?? null;
-    case "edit":
-      return bodyOf(c.content);
-    case "location":
-      return [c.name, c.address].filter(Boolean).join(", ") || null;
-    default:
-      return null;
-  }
 };
 
 const attachmentsOf = (c: InboundContent): unknown[] =>
@@ -121,7 +99,7 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
           channel_id: channel.id,
           direction: m.isEcho ? ("out" as const) : ("in" as const),
           kind: m.content.kind,
-          body: bodyOf(m.content),
+          body: bodyOf(m.content) ?? null,
           attachments: attachmentsOf(m.content),
           metadata: {
             content: m.content,

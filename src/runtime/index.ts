@@ -4,3 +4,4 @@ export * from "./crypto";
 export * from "./ids";
 export * from "./log";
 export { onTerminate, startServices, type Service } from "./lifecycle";
+export { BlobStore } from "./blobs";

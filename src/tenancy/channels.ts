@@ -40,6 +40,17 @@ export const createChannel = async (tx: Tx, instanceKey: string, input: NewChann
   const [brand] = await tx.select().from(schema.brands).where(and(eq(schema.brands.id, input.brand_id), eq(schema.brands.tenant_id, input.tenant_id)));
   if (!brand) throw new XinError("brand.not_found", `no brand ${input.brand_id} in this tenant`, { status: 404, data: { field: "brand" } });
   const credentials = parseCredentials(adapter, input.credentials);
+  const accountId = adapter.accountIdOf(credentials);
+  const [taken] = await tx
+    .select({ id: schema.channels.id })
+    .from(schema.channels)
+    .where(and(eq(schema.channels.provider, adapter.id), eq(schema.channels.external_id, accountId)));
+  if (taken) {
+    throw new XinError("channel.exists", `this ${adapter.displayName} account is already connected (channel ${taken.id})`, {
+      status: 409,
+      hint: "remove that channel first, or use it",
+    });
+  }
   const [row] = await tx
     .insert(schema.channels)
     .values({
@@ -48,6 +59,7 @@ export const createChannel = async (tx: Tx, instanceKey: string, input: NewChann
       brand_id: input.brand_id,
       provider: adapter.id,
       name: input.name ?? `${adapter.displayName} of ${brand.name}`,
+      external_id: accountId,
       credentials_sealed: encryptSecret(instanceKey, JSON.stringify(credentials)),
       settings: input.settings ?? {},
     })

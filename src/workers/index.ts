@@ -3,14 +3,41 @@ import type { Sql } from "postgres";
 import type { Logger, Service } from "../runtime";
 import type { Metrics } from "../runtime/metrics";
 import { QueueRunner, type JobHandler, type QueueOptions, type Wake } from "../runtime/queue";
+import { RESPOND_JOB } from "../inbox";
+import { holdingReplyHandler } from "../orchestrator";
+import type { BlobStore } from "../runtime";
+import type { Db } from "../runtime/db";
+import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
+import { INGEST_JOB, ingestHandler } from "./ingest";
+import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
 
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
+export { pollingService } from "./telegram-poll";
+export { deliverHandler, DELIVER_JOB } from "./deliver";
+export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
+export { ingestHandler, INGEST_JOB, type IngestPayload } from "./ingest";
+
+export type HandlerDeps = {
+  db: () => Db;
+  sql: Sql;
+  instanceKey: string;
+  wake: Wake;
+  maxAttempts: number;
+  blobs: BlobStore;
+  retentionDays: number;
+  mediaMaxBytes: number;
+  knowledge: Parameters<typeof ingestHandler>[0]["backend"];
+};
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
-export const jobHandlers = (deps: { sql: Sql; retentionDays: number }): Record<string, JobHandler> => ({
+export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
+  [RESPOND_JOB]: holdingReplyHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
+  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
+  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs }),
+  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
 });
 
 /** The queue runner as a Service: claims from start; stop drains within the deadline. */

@@ -1,6 +1,7 @@
 // An in-process gateway over a test database, with a channel per provider built from the fixtures'
 // conventions (README of shared/fixtures/channels): requests go through the real fetch handler.
-import { createGatewayHandler } from "../../src/gateway";
+import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
+import { createGatewayHandler, type GatewayDeps } from "../../src/gateway";
 import { silentLogger } from "../../src/runtime";
 import { transaction, type Db } from "../../src/runtime/db";
 import { createMetrics } from "../../src/runtime/metrics";
@@ -14,13 +15,14 @@ export const IG = { ig_user_id: "17841405555555555", access_token: "ig-token", a
 export const TG = { bot_token: "7000000001:AAFakeTokenForTestsOnly", mode: "webhook", secret_token: "tg-secret_1", bot_username: "xin_demo_bot" };
 
 export type GatewayFixture = {
+  db: TestDb;
   tenantId: string;
   brandId: string;
   channels: Record<"whatsapp" | "instagram" | "telegram", ChannelRow>;
   fetch: (req: Request) => Promise<Response>;
 };
 
-export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20) =>
+export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) =>
   createGatewayHandler({
     db: () => db.db,
     sql: () => db.sql,
@@ -34,22 +36,27 @@ export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20) =>
     metrics: createMetrics(),
     readiness: async () => ({ ready: true }),
     status: async () => ({}),
+    knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
     beforeScrape: async () => {},
+    ...overrides,
   }).fetch;
 
-/** A tenant and brand with one channel of each provider, all pointed at `apiBase` when given. */
-export const setupGateway = async (db: TestDb, apiBase?: string): Promise<GatewayFixture> => {
-  const settings = apiBase ? { api_base: apiBase } : {};
+type Provider = "whatsapp" | "instagram" | "telegram";
+
+/** A tenant and brand with one channel of each provider, each pointed at its fake API when given. */
+export const setupGateway = async (db: TestDb, apiBases: Partial<Record<Provider, string>> = {}): Promise<GatewayFixture> => {
   const made = await transaction(db.db as Db, async ({ tx }) => {
     const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
     const brand = await createBrand(tx, tenant.id, "Shop", "test");
-    const make = (provider: string, credentials: Record<string, unknown>) =>
-      createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider, credentials, settings }, "test");
+    const make = (provider: Provider, credentials: Record<string, unknown>) => {
+      const base = apiBases[provider];
+      return createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider, credentials, settings: base ? { api_base: base } : {} }, "test");
+    };
     return {
       tenantId: tenant.id,
       brandId: brand.id,
       channels: { whatsapp: await make("whatsapp", WA), instagram: await make("instagram", IG), telegram: await make("telegram", TG) },
     };
   });
-  return { ...made, fetch: gatewayHandler(db) };
+  return { ...made, db, fetch: gatewayHandler(db) };
 };

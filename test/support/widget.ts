@@ -3,6 +3,7 @@
 // replies exactly what src/workers/deliver.ts must do: adapter.send, then markSent and the returned
 // NOTIFY in one transaction. Test-only: nothing here is product code.
 import { sql as dsql } from "drizzle-orm";
+import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
 import { getChannel } from "../../src/channels";
 import { gatewayService } from "../../src/gateway";
 import { loadOutbound, markSent, queueReply } from "../../src/inbox";
@@ -42,6 +43,7 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake()): Promise<L
     readiness: async () => ({ ready: true }),
     status: async () => ({}),
     beforeScrape: async () => {},
+    knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
   });
   await service.start();
   const port = service.port() ?? 0;

@@ -1,13 +1,10 @@
 import { expect, test } from "bun:test";
 import { describeStores } from "../../../test/support/db";
-import { silentLogger } from "../../runtime";
+import { gatewayHandler, INSTANCE_KEY } from "../../../test/support/gateway";
 import { schema, transaction } from "../../runtime/db";
-import { createMetrics } from "../../runtime/metrics";
-import { Wake } from "../../runtime/queue";
 import { createBrand, createTenant, issueToken } from "../../tenancy";
-import { createGatewayHandler } from "..";
 
-const KEY = "test-instance-key-0123456789abcdefghijklmnop";
+const KEY = INSTANCE_KEY;
 
 describeStores("admin API auth", (getDb) => {
   const setup = async () => {
@@ -22,22 +19,7 @@ describeStores("admin API auth", (getDb) => {
       return { a, b, admin, agentA, expired };
     });
   };
-  const handler = () =>
-    createGatewayHandler({
-      db: () => getDb().db,
-      sql: () => getDb().sql,
-      wake: new Wake(),
-      maxAttempts: 3,
-      instanceKey: KEY,
-      host: "127.0.0.1",
-      port: 0,
-      bodyLimitBytes: 1 << 20,
-      log: silentLogger,
-      metrics: createMetrics(),
-      readiness: async () => ({ ready: true }),
-      status: async () => ({ ok: true }),
-      beforeScrape: async () => {},
-    }).fetch;
+  const handler = () => gatewayHandler(getDb(), 1 << 20, { status: async () => ({ ok: true }) });
   const get = (path: string, token?: string) =>
     handler()(new Request(`http://x${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
 

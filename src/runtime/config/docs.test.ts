@@ -8,7 +8,7 @@ test("every config key is described", () => {
   expect(undocumented).toEqual([]);
 });
 
-test("the README's configuration table is the schema's (regenerate it with configTable())", () => {
+test("the README's configuration table is the schema's (run: bun scripts/gen-readme-config.ts)", () => {
   const readme = readFileSync(join(import.meta.dir, "../../../README.md"), "utf8");
   expect(readme).toContain(configTable());
 });

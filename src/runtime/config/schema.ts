@@ -14,6 +14,7 @@ export const serverSchema = z
     port: port.default(8080).describe("HTTP port for webhooks, widget, admin API, /healthz, /metrics"),
     public_url: z.url().optional().describe("the public https URL providers reach this server at, e.g. https://chat.example.com"),
     body_limit_bytes: z.coerce.number().int().min(1024).default(1024 * 1024).describe("largest accepted request body"),
+    media_max_bytes: z.coerce.number().int().min(1024).default(25 * 1024 * 1024).describe("largest customer file fetched into the blob store"),
     drain_timeout_ms: z.coerce.number().int().min(0).default(10_000).describe("how long shutdown waits for in-flight work"),
   })
   .strict();

@@ -97,6 +97,9 @@ export class QueueRunner {
           if (rows.length !== 1) throw new XinError("queue.lease_lost", "the job was taken over by another worker");
           ctx.afterCommit(() => (completed = true));
         },
+        reportProgress: async (progress) => {
+          await this.sql`update jobs set progress = ${this.sql.json(progress as never)} where id = ${job.id} and lease_token = ${job.lease_token}`.catch(() => {});
+        },
       });
       if (!completed) await this.complete(job);
       this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "done" });

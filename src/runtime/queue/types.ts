@@ -22,6 +22,8 @@ export type JobContext = {
    * the transaction then rolls back.
    */
   completeIn(ctx: TxContext): Promise<void>;
+  /** Stores progress (or a final result) on the job row for clients to read; best effort. */
+  reportProgress(progress: unknown): Promise<void>;
 };
 
 /**

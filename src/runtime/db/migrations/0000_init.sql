@@ -48,6 +48,7 @@ CREATE TABLE "brands" (
 	"slug" text NOT NULL,
 	"persona" jsonb NOT NULL,
 	"policies" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"knowledge_revision" bigint DEFAULT 0 NOT NULL,
 	"widget" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -126,6 +127,7 @@ CREATE TABLE "jobs" (
 	"locked_by" text,
 	"locked_until" timestamp with time zone,
 	"last_error" text,
+	"progress" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
 );
@@ -135,12 +137,12 @@ CREATE TABLE "chunks" (
 	"tenant_id" text NOT NULL,
 	"brand_id" text NOT NULL,
 	"source_id" text NOT NULL,
+	"chunk_key" text NOT NULL,
 	"ordinal" integer NOT NULL,
 	"text" text NOT NULL,
 	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"terms" jsonb,
 	"token_count" integer DEFAULT 0 NOT NULL,
-	"embedding" real[],
+	"embedding" "bytea",
 	"embedding_model" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -216,7 +218,7 @@ CREATE UNIQUE INDEX "jobs_one_running_per_key" ON "jobs" USING btree ("key") WHE
 CREATE INDEX "jobs_running_lease" ON "jobs" USING btree ("locked_until") WHERE state = 'running';--> statement-breakpoint
 CREATE INDEX "jobs_finished" ON "jobs" USING btree ("finished_at") WHERE state in ('done', 'dead');--> statement-breakpoint
 CREATE INDEX "chunks_tenant_brand" ON "chunks" USING btree ("tenant_id","brand_id");--> statement-breakpoint
-CREATE INDEX "chunks_source" ON "chunks" USING btree ("source_id");--> statement-breakpoint
+CREATE INDEX "chunks_source" ON "chunks" USING btree ("source_id","ordinal");--> statement-breakpoint
 CREATE UNIQUE INDEX "knowledge_sources_brand_source" ON "knowledge_sources" USING btree ("brand_id","source");--> statement-breakpoint
 CREATE INDEX "knowledge_sources_tenant" ON "knowledge_sources" USING btree ("tenant_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_channel_provider_id" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 
 export type Persona = { name: string; tone: string; language: string; directives: string[] };
@@ -13,6 +13,8 @@ export const brands = pgTable(
     slug: text("slug").notNull(),
     persona: jsonb("persona").$type<Persona>().notNull(),
     policies: jsonb("policies").$type<Record<string, unknown>>().notNull().default({}),
+    /** Bumped in every transaction that changes the brand's knowledge: in-process indexes compare it to resync. */
+    knowledge_revision: bigint("knowledge_revision", { mode: "number" }).notNull().default(0),
     widget: jsonb("widget").$type<Record<string, unknown>>().notNull().default({}),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -25,6 +25,8 @@ export const jobs = pgTable(
     locked_by: text("locked_by"),
     locked_until: timestamp("locked_until", { withTimezone: true }),
     last_error: text("last_error"),
+    /** What a long job reports while it runs and its result when done (ingestion progress and summary). */
+    progress: jsonb("progress").$type<unknown>(),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finished_at: timestamp("finished_at", { withTimezone: true }),
   },

@@ -1,4 +1,7 @@
-import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** Raw bytes (little-endian float32 vectors): compact, and decoded without parsing text. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 import { brands } from "./brands";
 
 /** A document or URL a brand's knowledge came from; `content_hash` makes re-ingesting unchanged input a no-op. */
@@ -28,14 +31,15 @@ export const chunks = pgTable(
     tenant_id: text("tenant_id").notNull(),
     brand_id: text("brand_id").notNull(),
     source_id: text("source_id").notNull().references(() => knowledgeSources.id, { onDelete: "cascade" }),
+    /** `<source>#<ordinal>`: the id retrieval reports, unique within a brand. */
+    chunk_key: text("chunk_key").notNull(),
     ordinal: integer("ordinal").notNull(),
     text: text("text").notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
-    terms: jsonb("terms").$type<Record<string, number>>(),
     token_count: integer("token_count").notNull().default(0),
-    embedding: real("embedding").array(),
+    embedding: bytea("embedding"),
     embedding_model: text("embedding_model"),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("chunks_tenant_brand").on(t.tenant_id, t.brand_id), index("chunks_source").on(t.source_id)],
+  (t) => [index("chunks_tenant_brand").on(t.tenant_id, t.brand_id), index("chunks_source").on(t.source_id, t.ordinal)],
 );

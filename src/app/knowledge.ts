@@ -1,0 +1,56 @@
+import { and, eq, or } from "drizzle-orm";
+import { analyzerFor, PostgresBackend, type BrandScope } from "../rag";
+import type { KnowledgeApi } from "../gateway";
+import { XinError } from "../runtime";
+import { schema, type Db } from "../runtime/db";
+
+export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
+
+/**
+ * Finds a brand by id, slug or name (as users type it), optionally within a tenant (id or name).
+ * Ambiguity across tenants is an error that asks for `--tenant`.
+ */
+export const resolveBrand = async (db: Db, ref: string, tenantRef?: string | null): Promise<BrandRef> => {
+  const rows = await db
+    .select({ brand: schema.brands, tenant: schema.tenants })
+    .from(schema.brands)
+    .innerJoin(schema.tenants, eq(schema.tenants.id, schema.brands.tenant_id))
+    .where(
+      and(
+        or(eq(schema.brands.id, ref), eq(schema.brands.slug, ref), eq(schema.brands.name, ref)),
+        tenantRef ? or(eq(schema.tenants.id, tenantRef), eq(schema.tenants.name, tenantRef)) : undefined,
+      ),
+    );
+  if (rows.length === 0) {
+    throw new XinError("brand.not_found", `no brand "${ref}"${tenantRef ? ` in tenant "${tenantRef}"` : ""}`, {
+      status: 404,
+      exitCode: 1,
+      hint: "`xin status` lists tenants; a brand is named by its id, slug or name",
+    });
+  }
+  if (rows.length > 1) {
+    throw new XinError("brand.ambiguous", `"${ref}" names brands in ${rows.length} tenants`, { status: 409, hint: "add --tenant NAME" });
+  }
+  const { brand } = rows[0];
+  return { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, slug: brand.slug, language: brand.persona.language };
+};
+
+/** The brand's persona language picks its analyzer (English stemming, or tokenizing only). */
+const brandAnalyzer = (db: () => Db) => async (scope: BrandScope) => {
+  const [row] = await db()
+    .select({ persona: schema.brands.persona })
+    .from(schema.brands)
+    .where(and(eq(schema.brands.id, scope.brand_id), eq(schema.brands.tenant_id, scope.tenant_id)));
+  return analyzerFor(row?.persona.language ?? "en");
+};
+
+/** The retrieval backend of this instance (the Postgres one; Qdrant when configured, later). */
+export const createKnowledgeBackend = (db: () => Db): PostgresBackend => new PostgresBackend(db, brandAnalyzer(db));
+
+/** The knowledge facade the admin API gets: brand lookup scoped to the caller's tenant, search, sources. */
+export const knowledgeApi = (db: () => Db, backend: PostgresBackend): KnowledgeApi => ({
+  resolveBrand: (ref, tenantId) => resolveBrand(db(), ref, tenantId),
+  search: (scope, query, k) => backend.search({ scope, query, k }),
+  listSources: (scope) => backend.listSources(scope),
+  removeSource: (scope, source) => backend.removeSource(scope, source),
+});

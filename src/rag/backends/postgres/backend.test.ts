@@ -1,0 +1,107 @@
+import { beforeAll, expect, test } from "bun:test";
+import { describeStores } from "../../../../test/support/db";
+import { transaction } from "../../../runtime/db";
+import { createBrand, createTenant } from "../../../tenancy";
+import { chunkDocument } from "../../ingest/chunker";
+import type { ParsedDocument } from "../../ingest/types";
+import { analyzerFor } from "../../lexical/analyzer";
+import type { BrandScope } from "../types";
+import { PostgresBackend } from "./backend";
+
+const doc = (...paragraphs: string[]): ParsedDocument => ({
+  sections: paragraphs.map((text, i) => ({ kind: "paragraph", text, headingPath: [`Part ${i + 1}`] })),
+});
+const small = { maxTokens: 20, overlapTokens: 0 };
+
+describeStores("PostgresBackend", (getDb) => {
+  let A: BrandScope;
+  let B: BrandScope;
+  const backend = () => new PostgresBackend(() => getDb().db, () => analyzerFor("en"));
+  const upsert = (b: PostgresBackend, scope: BrandScope, source: string, hash: string, paragraphs: string[], embeddings?: number[][]) =>
+    b.upsertSource({ scope, meta: { source, hash, format: "markdown", title: source }, chunks: chunkDocument(doc(...paragraphs), { source }, small), embeddings });
+
+  beforeAll(async () => {
+    // Two tenants whose brands have the same slug, to prove isolation is by id in every query.
+    [A, B] = await transaction(getDb().db, async ({ tx }) => {
+      const scopes: BrandScope[] = [];
+      for (const name of ["a", "b"]) {
+        const t = await createTenant(tx, `rag-${name}-${crypto.randomUUID()}`, "test");
+        const brand = await createBrand(tx, t.id, "Shop", "test");
+        scopes.push({ tenant_id: t.id, brand_id: brand.id });
+      }
+      return scopes;
+    });
+  });
+
+  test("added, unchanged by hash, changed atomically, removed — persisted and searchable", async () => {
+    const b = backend();
+    expect(await upsert(b, A, "a.md", "v1", ["Old alpha text.", "Old beta text."])).toEqual({ status: "added", chunks: 2 });
+    expect((await b.search({ scope: A, query: "alpha" })).hits.map((h) => h.chunk_id)).toEqual(["a.md#0"]);
+    expect(await upsert(b, A, "a.md", "v1", ["ignored"])).toEqual({ status: "unchanged", chunks: 1 });
+    expect(await upsert(b, A, "a.md", "v2", ["New gamma text."])).toEqual({ status: "changed", chunks: 1 });
+    expect((await b.search({ scope: A, query: "old alpha beta" })).hits).toEqual([]);
+    const [hit] = (await b.search({ scope: A, query: "gamma" })).hits;
+    expect(hit.chunk).toMatchObject({ source: "a.md", text: "New gamma text.", headingPath: ["Part 1"] });
+    const rows = await getDb().sql`select count(*)::int as n from chunks where brand_id = ${A.brand_id}`;
+    expect(rows[0].n).toBe(1);
+    expect(await b.removeSource(A, "a.md")).toBe(true);
+    expect(await b.removeSource(A, "a.md")).toBe(false);
+    expect((await b.search({ scope: A, query: "gamma" })).hits).toEqual([]);
+  });
+
+  test("another tenant's chunks are never found, whatever the query", async () => {
+    const b = backend();
+    await upsert(b, A, "faq.md", "h1", ["Refunds take five days at shop A."]);
+    await upsert(b, B, "faq.md", "h1", ["Refunds take ten days at shop B. Secret supplier list."]);
+    const texts = (await b.search({ scope: A, query: "refund days secret supplier shop B", k: 50 })).hits.map((h) => h.chunk.text);
+    expect(texts).toEqual(["Refunds take five days at shop A."]);
+    const crossed = { tenant_id: A.tenant_id, brand_id: B.brand_id }; // a real brand id, the wrong tenant
+    expect((await b.search({ scope: crossed, query: "secret supplier" })).hits).toEqual([]);
+    expect(await b.listSources(crossed)).toEqual([]);
+    expect(await b.removeSource(crossed, "faq.md")).toBe(false);
+    expect((await b.search({ scope: B, query: "secret supplier" })).hits).toHaveLength(1);
+  });
+
+  test("a second instance on the same database sees every write (revision sync)", async () => {
+    const writer = backend();
+    const reader = backend();
+    await upsert(writer, A, "hours.md", "h1", ["We open at nine."]);
+    expect((await reader.search({ scope: A, query: "open" })).hits.map((h) => h.chunk.text)).toEqual(["We open at nine."]);
+    await upsert(writer, A, "hours.md", "h2", ["We open at ten on Sundays."]);
+    expect((await reader.search({ scope: A, query: "open" })).hits.map((h) => h.chunk.text)).toEqual(["We open at ten on Sundays."]);
+    await writer.removeSource(A, "hours.md");
+    expect((await reader.search({ scope: A, query: "open" })).hits).toEqual([]);
+  });
+
+  test("searches during replaces see the old set or the new set, never a mix", async () => {
+    const writer = backend();
+    const reader = backend();
+    const version = (v: number) => Array.from({ length: 6 }, (_, i) => `Shipping rule ${i} of version v${v}.`);
+    await upsert(writer, A, "ship.md", "v0", version(0));
+    const seen: string[] = [];
+    let done = false;
+    const readLoop = (async () => {
+      while (!done) {
+        const hits = (await reader.search({ scope: A, query: "shipping rule version", k: 20 })).hits;
+        const versions = new Set(hits.map((h) => /v(\d+)\./.exec(h.chunk.text)![1]));
+        seen.push([...versions].join(","));
+        expect(versions.size).toBe(1);
+        expect(hits.length).toBe(6);
+      }
+    })();
+    for (let v = 1; v <= 8; v++) await upsert(writer, A, "ship.md", `v${v}`, version(v));
+    done = true;
+    await readLoop;
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
+  test("embeddings are stored as bytes and make search hybrid", async () => {
+    const b = backend();
+    await upsert(b, A, "dense.md", "d1", ["Parcel lockers are available.", "Gift cards never expire."], [[1, 0, 0], [0, 1, 0]]);
+    const lexical = await b.search({ scope: A, query: "parcel" });
+    expect(lexical.mode).toBe("lexical");
+    const hybrid = await backend().search({ scope: A, query: "gift", embedding: [0, 1, 0] });
+    expect(hybrid.mode).toBe("hybrid");
+    expect(hybrid.hits[0].chunk.text).toBe("Gift cards never expire.");
+  });
+});

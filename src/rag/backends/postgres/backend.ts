@@ -1,0 +1,177 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { newId } from "../../../runtime";
+import { schema, transaction, type Db, type TxContext } from "../../../runtime/db";
+import { decodeVector, encodeVector } from "../../dense/vector-codec";
+import type { Bm25Params } from "../../lexical/bm25-index";
+import { BrandIndex, chunkId } from "../brand-index";
+import type { AnalyzerForScope } from "../memory";
+import { SyncQueue, syncBrandIndex } from "../sync";
+import { checkScope, scopeKey, type BrandScope, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
+import { chunkFromRow, chunkMetadata, sourceMetaFromRow, type SourceRowMetadata } from "./rows";
+
+type Cached = { index: BrandIndex; revision: number };
+
+/**
+ * The default backend: chunks in Postgres (plain columns, no extension), searched in process.
+ *
+ * Writes go to the tables in one transaction per batch and bump the brand's `knowledge_revision` in
+ * that same transaction. Every search first reads the revision (one indexed primary-key lookup); when
+ * it moved — this process or another `xin serve` on the same database wrote — the brand's in-process
+ * BrandIndex is brought in step with `syncBrandIndex` under a per-brand queue, and each changed source
+ * is swapped synchronously, so readers see a source's old chunks or its new ones, never a mix. The
+ * index is built lazily on a brand's first search.
+ *
+ * Isolation: every SQL statement filters by tenant_id AND brand_id, and each BrandIndex only ever
+ * holds one scope's rows.
+ */
+export class PostgresBackend implements RetrievalBackend {
+  readonly name = "postgres";
+  private readonly cache = new Map<string, Cached>();
+  private readonly syncs = new SyncQueue();
+
+  constructor(
+    private readonly db: () => Db,
+    /** The brand's analyzer (from its persona language); may look it up. Called once per brand. */
+    private readonly analyzerFor: (scope: BrandScope) => ReturnType<AnalyzerForScope> | Promise<ReturnType<AnalyzerForScope>>,
+    private readonly params: Partial<Bm25Params> = {},
+  ) {}
+
+  async upsertSource(input: SourceUpsert): Promise<UpsertOutcome> {
+    const [outcome] = await this.upsertSources([input]);
+    return outcome;
+  }
+
+  /** Several sources of one brand in one transaction (ingest batches: fewer commits). */
+  async upsertSources(inputs: SourceUpsert[]): Promise<UpsertOutcome[]> {
+    if (inputs.length === 0) return [];
+    const scope = checkScope(inputs[0].scope);
+    if (inputs.some((i) => scopeKey(checkScope(i.scope)) !== scopeKey(scope))) throw new Error("upsertSources takes one brand per call");
+    return transaction(this.db(), async (ctx) => {
+      const outcomes: UpsertOutcome[] = [];
+      for (const input of inputs) outcomes.push(await this.writeSource(ctx, scope, input));
+      if (outcomes.some((o) => o.status !== "unchanged")) await bumpRevision(ctx, scope);
+      return outcomes;
+    });
+  }
+
+  private async writeSource({ tx }: TxContext, scope: BrandScope, input: SourceUpsert): Promise<UpsertOutcome> {
+    const { meta, chunks, embeddings } = input;
+    if (embeddings && embeddings.length !== chunks.length) throw new Error(`got ${embeddings.length} embeddings for ${chunks.length} chunks`);
+    const [existing] = await tx
+      .select({ id: schema.knowledgeSources.id, content_hash: schema.knowledgeSources.content_hash })
+      .from(schema.knowledgeSources)
+      .where(and(eq(schema.knowledgeSources.tenant_id, scope.tenant_id), eq(schema.knowledgeSources.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, meta.source)))
+      .for("update");
+    if (existing?.content_hash === meta.hash) return { status: "unchanged", chunks: chunks.length };
+    const metadata: SourceRowMetadata = { format: meta.format, title: meta.title, ...(meta.url ? { url: meta.url } : {}) };
+    let sourceId = existing?.id;
+    if (sourceId) {
+      await tx.delete(schema.chunks).where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.source_id, sourceId)));
+      await tx
+        .update(schema.knowledgeSources)
+        .set({ content_hash: meta.hash, metadata, status: "ready", error: null, updated_at: sql`now()` })
+        .where(eq(schema.knowledgeSources.id, sourceId));
+    } else {
+      sourceId = newId("src");
+      await tx.insert(schema.knowledgeSources).values({
+        id: sourceId,
+        tenant_id: scope.tenant_id,
+        brand_id: scope.brand_id,
+        kind: meta.url ? "url" : "file",
+        source: meta.source,
+        content_hash: meta.hash,
+        metadata,
+      });
+    }
+    for (let i = 0; i < chunks.length; i += 500) {
+      await tx.insert(schema.chunks).values(
+        chunks.slice(i, i + 500).map((c, j) => ({
+          id: newId("chk"),
+          tenant_id: scope.tenant_id,
+          brand_id: scope.brand_id,
+          source_id: sourceId,
+          chunk_key: chunkId(c),
+          ordinal: c.ordinal,
+          text: c.text,
+          metadata: chunkMetadata(c),
+          token_count: c.tokens,
+          embedding: embeddings?.[i + j] ? encodeVector(embeddings[i + j]) : null,
+        })),
+      );
+    }
+    return { status: existing ? "changed" : "added", chunks: chunks.length };
+  }
+
+  async removeSource(scope: BrandScope, source: string): Promise<boolean> {
+    const s = checkScope(scope);
+    return transaction(this.db(), async (ctx) => {
+      const removed = await ctx.tx
+        .delete(schema.knowledgeSources)
+        .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id), eq(schema.knowledgeSources.source, source)))
+        .returning({ id: schema.knowledgeSources.id });
+      if (removed.length) await bumpRevision(ctx, s);
+      return removed.length > 0;
+    });
+  }
+
+  async listSources(scope: BrandScope): Promise<SourceMeta[]> {
+    const s = checkScope(scope);
+    const rows = await this.db()
+      .select({ source: schema.knowledgeSources.source, content_hash: schema.knowledgeSources.content_hash, metadata: schema.knowledgeSources.metadata })
+      .from(schema.knowledgeSources)
+      .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id)))
+      .orderBy(asc(schema.knowledgeSources.source));
+    return rows.map(sourceMetaFromRow);
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const scope = checkScope(request.scope);
+    const index = await this.fresh(scope);
+    return index.search(request.query, request.embedding, request.k ?? 8);
+  }
+
+  /** The brand's index, synced to the stored revision. */
+  private async fresh(scope: BrandScope): Promise<BrandIndex> {
+    const key = scopeKey(scope);
+    const revision = await readRevision(this.db(), scope);
+    const cached = this.cache.get(key);
+    if (cached && cached.revision === revision) return cached.index;
+    return this.syncs.run(key, async () => {
+      const current = this.cache.get(key) ?? { index: new BrandIndex(await this.analyzerFor(scope), this.params), revision: -1 };
+      const target = await readRevision(this.db(), scope);
+      if (current.revision === target) return current.index;
+      await syncBrandIndex(current.index, await this.listSources(scope), (source) => this.loadSource(scope, source));
+      this.cache.set(key, { index: current.index, revision: target });
+      return current.index;
+    });
+  }
+
+  private async loadSource(scope: BrandScope, source: string) {
+    const rows = await this.db()
+      .select({ ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, embedding: schema.chunks.embedding })
+      .from(schema.chunks)
+      .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
+      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source)))
+      .orderBy(asc(schema.chunks.ordinal));
+    const chunks = rows.map((r) => chunkFromRow(r, source));
+    const vectors = rows.map((r) => (r.embedding ? decodeVector(r.embedding) : null));
+    const complete = vectors.length > 0 && vectors.every((v) => v !== null);
+    return { chunks, ...(complete ? { embeddings: vectors as Float32Array[] } : {}) };
+  }
+}
+
+const bumpRevision = async ({ tx }: TxContext, scope: BrandScope) => {
+  await tx
+    .update(schema.brands)
+    .set({ knowledge_revision: sql`${schema.brands.knowledge_revision} + 1` })
+    .where(and(eq(schema.brands.id, scope.brand_id), eq(schema.brands.tenant_id, scope.tenant_id)));
+};
+
+const readRevision = async (db: Db, scope: BrandScope): Promise<number> => {
+  const [row] = await db
+    .select({ revision: schema.brands.knowledge_revision })
+    .from(schema.brands)
+    .where(and(eq(schema.brands.id, scope.brand_id), eq(schema.brands.tenant_id, scope.tenant_id)));
+  return row?.revision ?? 0;
+};
+

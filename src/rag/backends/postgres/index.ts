@@ -1,0 +1,1 @@
+export { PostgresBackend } from "./backend";

@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sha256Hex } from "./crypto";
+
+/**
+ * Content-addressed files under `<data_dir>/blobs/<aa>/<sha256>`: media customers sent, raw documents
+ * ingested. Writing the same bytes twice is a no-op; a file appears whole or not at all (temp + rename).
+ */
+export class BlobStore {
+  constructor(private readonly root: string) {}
+
+  pathOf(sha: string): string {
+    return join(this.root, sha.slice(0, 2), sha);
+  }
+
+  put(data: Uint8Array): { sha256: string; size: number; path: string } {
+    const sha256 = sha256Hex(data);
+    const path = this.pathOf(sha256);
+    if (!existsSync(path)) {
+      mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, path);
+    }
+    return { sha256, size: data.byteLength, path };
+  }
+}

@@ -1,0 +1,80 @@
+import { eq } from "drizzle-orm";
+import type { Sql } from "postgres";
+import { acceptParsed } from "../inbox";
+import { errorText, type Logger, type Service } from "../runtime";
+import { schema, transaction, type Db } from "../runtime/db";
+import type { Wake } from "../runtime/queue";
+import { apiBaseOf, bindChannel, listChannelRows, type ChannelRow } from "../tenancy";
+
+export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; refreshMs?: number };
+
+/**
+ * Long polling for channels whose adapter polls and whose credentials say `mode = "polling"` (servers
+ * without public HTTPS). Each update is stored through the same path as a webhook, and the channel's
+ * offset is saved in that same transaction, so a restart neither repeats nor skips an update. One
+ * poller per channel across instances: each holds a Postgres advisory lock for the channel it polls.
+ */
+export const pollingService = (deps: PollDeps): Service => {
+  const loops = new Map<string, AbortController>();
+  let session: Sql | null = null;
+  let timer: Timer | null = null;
+  let stopped = false;
+
+  const pollOne = async (row: ChannelRow, abort: AbortController) => {
+    const { adapter, binding } = bindChannel(row, deps.instanceKey);
+    const log = deps.log.child({ channel: row.provider, channel_id: row.id });
+    while (!abort.signal.aborted) {
+      try {
+        const [fresh] = await deps.db().select({ poll_offset: schema.channels.poll_offset }).from(schema.channels).where(eq(schema.channels.id, row.id));
+        const ctx = { ...binding, baseUrl: apiBaseOf(row, adapter), fetch, signal: abort.signal, deadline: Date.now() + 120_000 };
+        for await (const update of adapter.poll!(ctx, { offset: Number(fresh?.poll_offset ?? 0) })) {
+          const parsed = adapter.parse(update.body, binding);
+          await transaction(deps.db(), async (tx) => {
+            await acceptParsed(tx, deps.wake, deps.maxAttempts, row, parsed);
+            await tx.tx.update(schema.channels).set({ poll_offset: String(update.nextOffset) }).where(eq(schema.channels.id, row.id));
+          });
+        }
+      } catch (e) {
+        if (abort.signal.aborted) return;
+        log.warn("polling failed, retrying", { err: errorText(e), retrying_in_ms: 5000 });
+        await Bun.sleep(5000);
+      }
+    }
+  };
+
+  const refresh = async () => {
+    if (stopped) return;
+    try {
+      session ??= deps.session();
+      const rows = (await listChannelRows(deps.db())).filter((r) => r.enabled);
+      for (const row of rows) {
+        if (loops.has(row.id)) continue;
+        const { adapter, binding } = bindChannel(row, deps.instanceKey);
+        if (!adapter.poll || binding.credentials.mode !== "polling") continue;
+        const [lock] = await session`select pg_try_advisory_lock(hashtext(${`poll:${row.id}`})) as ok`;
+        if (!lock?.ok) continue;
+        const abort = new AbortController();
+        loops.set(row.id, abort);
+        void pollOne(row, abort).finally(() => loops.delete(row.id));
+        deps.log.info("polling started", { channel_id: row.id });
+      }
+    } catch (e) {
+      deps.log.warn("polling refresh failed", { err: errorText(e) });
+    }
+  };
+
+  return {
+    name: "polling",
+    start: async () => {
+      await refresh();
+      timer = setInterval(() => void refresh(), deps.refreshMs ?? 30_000);
+    },
+    stop: async () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      for (const abort of loops.values()) abort.abort();
+      await session?.end({ timeout: 2 }).catch(() => {});
+      session = null;
+    },
+  };
+};
