@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { widgetDeltaNotices } from "../../src/channels";
 import { snippetOf } from "../../src/gateway/widget";
 import { describeStores } from "../support/db";
 import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../support/widget";
@@ -99,6 +100,25 @@ describeStores("widget in Chromium", (getDb) => {
     expect(await widgetHost(page).locator(".msg[data-id] .bubble").allTextContents()).toEqual([text, `You said: ${text}`]);
     const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id}`;
     expect(n).toBe(2);
+    await page.close();
+  }, 60_000);
+
+  test("a reply streamed as delta notices grows in one bubble while it is produced", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${shop.port}/`);
+    await widgetHost(page).locator(".launcher").click();
+    await widgetHost(page).locator(".msg[data-id]").first().waitFor(); // history loaded: the socket is up
+    const token = await page.evaluate((key) => localStorage.getItem(key), `xin.widget.${site.brandId}`);
+    const visitor = String(token).split(".")[0];
+    const publish = async (n: { channel: string; payload: string }) => {
+      await getDb().sql`select pg_notify(${n.channel}, ${n.payload})`;
+    };
+    for (const piece of ["Your parcel ", "left our warehouse ", "this morning."]) {
+      for (const n of widgetDeltaNotices(site.channel.id, visitor, "msg_streamed_1", piece)) await publish(n);
+    }
+    const streamed = widgetHost(page).locator('[data-stream="msg_streamed_1"] .bubble');
+    await streamed.filter({ hasText: "this morning." }).waitFor({ timeout: 10_000 });
+    expect(await streamed.textContent()).toBe("Your parcel left our warehouse this morning.");
     await page.close();
   }, 60_000);
 

@@ -209,6 +209,10 @@ function connect() {
   var opened = false;
   ws = new WebSocket(url);
   ws.onopen = function () { opened = true; };
+  var socket = ws;
+  var keepAlive = setInterval(function () {
+    if (socket.readyState === 1) socket.send('{"type":"ping"}'); else clearInterval(keepAlive);
+  }, 45000); // under the server's 120 s idle timeout
   ws.onmessage = function (e) { try { onFrame(JSON.parse(e.data)); } catch (err) { /* ignore a bad frame */ } };
   ws.onclose = function () {
     ws = null;
