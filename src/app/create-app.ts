@@ -76,6 +76,7 @@ export const createApp = (config: Config, log: Logger): App => {
     host: config.server.host,
     port: config.server.port,
     bodyLimitBytes: config.server.body_limit_bytes,
+    publicUrl: config.server.public_url,
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,

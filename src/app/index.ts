@@ -3,3 +3,4 @@ export { readStatus, type InstanceStatus } from "./status";
 export { XIN_VERSION } from "./version";
 export { initInstance, type InitOptions, type InitResult } from "./init";
 export { createKnowledgeBackend, knowledgeApi, resolveBrand, type BrandRef } from "./knowledge";
+export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";

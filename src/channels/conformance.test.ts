@@ -5,6 +5,7 @@ import { startMetaGraphFake, startTelegramFake } from "../../test/support/fakes"
 import { runChannelConformance, type ConformanceHarness } from "./conformance";
 import { metaSignatureHeader } from "./meta";
 import { channels } from "./registry";
+import { widgetBodySignature, widgetCredentials } from "./widget";
 
 const samples = (provider: Provider) =>
   listFixtures(provider, "inbound")
@@ -43,6 +44,25 @@ const HARNESSES: Record<string, ConformanceHarness> = {
     },
     conversationId: "551000001",
   },
+  web: (() => {
+    const credentials = { allowed_origins: ["https://shop.example"], widget_id: "wgt_conformance_0001", session_secret: "conformance-session-secret-0123456789abcdef" };
+    const visitor = "v_AAAAAAAAAAAAAAAAAAAAAA";
+    const body = (messages: unknown[]) => new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, visitor: { language: "de" }, messages }));
+    return {
+      credentials,
+      samples: [
+        { name: "text", body: body([{ id: "c-00000001", sent_at: 1_790_000_000_000, text: "Hallo 👋🏽 — ist das Paket unterwegs?" }]) },
+        { name: "burst with a button", body: body([{ id: "c-00000002", sent_at: 1_790_000_000_001, text: "one" }, { id: "c-00000003", sent_at: 1_790_000_000_002, button: { id: "track", title: "Track my order" } }]) },
+      ],
+      signed: (b: Uint8Array, c: Record<string, unknown>) => ({
+        method: "POST",
+        headers: new Headers({ "x-xin-signature": widgetBodySignature(widgetCredentials.parse(c), b) }),
+        query: new URLSearchParams(),
+        body: b,
+      }),
+      conversationId: visitor,
+    } satisfies ConformanceHarness;
+  })(),
 };
 
 describe("registry", () => {

@@ -30,7 +30,8 @@ export type ConformanceHarness = {
   samples: { name: string; body: Uint8Array }[];
   /** A request for `body` authenticated as the provider would send it. */
   signed(body: Uint8Array, credentials: Record<string, unknown>): WebhookRequest;
-  startFake(credentials: Record<string, unknown>): ConformanceFake;
+  /** The provider's fake server; absent for a channel without a provider API (the web widget). */
+  startFake?(credentials: Record<string, unknown>): ConformanceFake;
   /** A conversation id the fake accepts. */
   conversationId: string;
 };
@@ -57,7 +58,7 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
       expect(c.text.limit).toBeGreaterThan(0);
       expect(c.buttons.maxCount).toBeGreaterThanOrEqual(0);
       if (c.window.humanAgentHours !== null) expect(c.window.humanAgentHours).toBeGreaterThan(c.window.hours ?? 0);
-      expect(channel.defaultBaseUrl).toStartWith("https://");
+      if (harness.startFake) expect(channel.defaultBaseUrl).toStartWith("https://");
       const missing = channel.credentials.safeParse({});
       expect(missing.success).toBe(false);
       expect(missing.error?.issues.every((i) => i.path.length > 0)).toBe(true);
@@ -105,8 +106,26 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
       expect(error).toMatchObject({ code: "webhook.payload_invalid", status: 400 });
     });
 
+    const startFake = harness.startFake;
+    if (!startFake) {
+      test("send without a provider API: fresh ids, an aborted send is retryable, over-limit text is refused", async () => {
+        const ctx = (signal = new AbortController().signal): ChannelContext<typeof credentials> => ({ ...binding, baseUrl: "", fetch, signal, deadline: Date.now() + 1000 });
+        const text = { conversationId: harness.conversationId, content: { kind: "text" as const, text: "conformance hello" } };
+        const [a, b] = [await channel.send(text, ctx()), await channel.send(text, ctx())];
+        expect(a.providerMessageId.length).toBeGreaterThan(0);
+        expect(a.providerMessageId).not.toBe(b.providerMessageId);
+        const aborted = new AbortController();
+        aborted.abort();
+        expect(await channel.send(text, ctx(aborted.signal)).catch((e) => e)).toMatchObject({ retryable: true });
+        const long = { ...text, content: { kind: "text" as const, text: "a".repeat(channel.capabilities.text.limit + 1) } };
+        expect(await channel.send(long, ctx()).catch((e) => e)).toMatchObject({ code: "channel.send_rejected", reason: "too_long" });
+        await channel.act({ kind: "typing", conversationId: harness.conversationId }, ctx());
+      });
+      return;
+    }
+
     test("send: text arrives once with an id; 5xx and hangs are retryable; over-limit text is refused", async () => {
-      const fake = harness.startFake(harness.credentials);
+      const fake = startFake(harness.credentials);
       const ctx = (deadlineMs = 5000): ChannelContext<typeof credentials> => ({
         ...binding,
         baseUrl: fake.baseUrl,

@@ -32,3 +32,21 @@ export {
   TELEGRAM_ALLOWED_UPDATES,
   type TelegramCredentials,
 } from "./telegram";
+export {
+  widget,
+  widgetCredentials,
+  widgetIngestSchema,
+  widgetMessageKey,
+  newVisitorId,
+  visitorOfToken,
+  visitorToken,
+  widgetBodySignature,
+  VISITOR_TEXT_LIMIT,
+  WIDGET_NOTIFY_CHANNEL,
+  widgetDeltaNotices,
+  widgetTypingNotice,
+  WIDGET_SIGNATURE_HEADER,
+  type WidgetCredentials,
+  type WidgetIngest,
+  type WidgetNotice,
+} from "./widget";

@@ -54,4 +54,12 @@ export type ChannelAction =
   /** Telegram: stop the spinner on a pressed inline button. */
   | { kind: "answer_callback"; conversationId: string; queryId: string; text?: string };
 
-export type SendResult = { providerMessageId: string };
+export type SendResult = {
+  providerMessageId: string;
+  /**
+   * A Postgres NOTIFY the delivery worker must publish in the same transaction that marks the message
+   * sent (`select pg_notify(channel, payload)`), so listeners see it only once `sent` is durable. Only
+   * channels without a provider API set it (the web widget's hub pushes the row to browsers).
+   */
+  notify?: { channel: string; payload: string };
+};

@@ -1,15 +1,15 @@
 /**
  * Every adapter xin ships, listed explicitly (like Caddy's modules/standard/imports.go): adding a
  * provider is one folder and one line here, and conformance.ts runs against every entry.
- * The web widget joins this list when its adapter lands.
  */
 import { ChannelError } from "./errors";
 import { instagram } from "./instagram";
 import type { Channel } from "./types";
 import { telegram } from "./telegram";
 import { whatsapp } from "./whatsapp";
+import { widget } from "./widget";
 
-export const channels: readonly Channel[] = [whatsapp, instagram, telegram];
+export const channels: readonly Channel[] = [whatsapp, instagram, telegram, widget];
 
 export const channelIds = (): string[] => channels.map((c) => c.id);
 

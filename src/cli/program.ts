@@ -5,6 +5,7 @@ import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
 import { statusCommand } from "./status";
+import { widgetCommand } from "./widget";
 
 /** The command tree. Each command lives in its own file; none holds business logic. */
 export const buildProgram = (): Command => {
@@ -13,6 +14,10 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand]) add(program).exitOverride();
+  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand]) {
+    const command = add(program).exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
   return program;
 };

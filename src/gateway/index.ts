@@ -11,6 +11,9 @@ import { registerApi } from "./api";
 import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
+import { registerWidget, type SocketData } from "./widget";
+
+export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
 
 export type { KnowledgeApi } from "./api/knowledge";
 
@@ -29,6 +32,8 @@ export type GatewayDeps = {
   status: () => Promise<unknown>;
   knowledge: KnowledgeApi;
   beforeScrape: () => Promise<void>;
+  /** `server.public_url`: the widget treats it as an allowed origin of its own (the /demo page). */
+  publicUrl?: string;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
@@ -37,22 +42,35 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
   registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
-  return { router, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
+  const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
+  return { router, widget, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
 };
 
 /** The HTTP listener as a Service: binds on start; on stop, refuses new connections and lets in-flight requests finish. */
 export const gatewayService = (deps: GatewayDeps): Service & { port(): number | null } => {
-  let server: Server<undefined> | null = null;
-  const { fetch } = createGatewayHandler(deps);
+  let server: Server<SocketData> | null = null;
+  const { fetch, widget } = createGatewayHandler(deps);
   return {
     name: "gateway",
     port: () => server?.port ?? null,
     start: async () => {
-      server = listen({ host: deps.host, port: deps.port, fetch }, deps.log);
+      await widget.start(deps.sql());
+      // The widget socket is upgraded before routing; everything else goes through the router.
+      const routed = async (req: Request, srv: Server<SocketData>) => {
+        const upgraded = await widget.upgrade(req, srv);
+        return upgraded === null ? fetch(req, srv) : upgraded;
+      };
+      try {
+        server = listen({ host: deps.host, port: deps.port, fetch: routed, websocket: widget.websocket }, deps.log);
+      } catch (e) {
+        await widget.stop();
+        throw e;
+      }
     },
     stop: async (deadline) => {
       const s = server;
       server = null;
+      await widget.stop();
       if (!s) return;
       await Promise.race([s.stop(false), Bun.sleep(Math.max(0, deadline - Date.now()))]);
       s.stop(true);

@@ -1,16 +1,27 @@
-import type { Server } from "bun";
+import type { Server, WebSocketHandler } from "bun";
 import { XinError } from "../errors";
 import type { Logger } from "../log";
 
-export type ListenOptions = { host: string; port: number; fetch: (req: Request, server: Server<undefined>) => Promise<Response> | Response };
+export type ListenOptions<W = undefined> = {
+  host: string;
+  port: number;
+  /** Resolves undefined only after `server.upgrade(req)` took the request over (WebSocket). */
+  fetch: (req: Request, server: Server<W>) => Promise<Response | undefined> | Response | undefined;
+  websocket?: WebSocketHandler<W>;
+};
 
 /**
  * Binds the HTTP listener. A port in use or a privileged port becomes one clear error naming the
  * config key, instead of a stack trace.
  */
-export const listen = (options: ListenOptions, log: Logger): Server<undefined> => {
+export const listen = <W = undefined>(options: ListenOptions<W>, log: Logger): Server<W> => {
   try {
-    const server = Bun.serve({ hostname: options.host, port: options.port, fetch: options.fetch, idleTimeout: 60 });
+    const common = { hostname: options.host, port: options.port, idleTimeout: 60 };
+    // Without a websocket handler nothing upgrades, so `fetch` always resolves a Response.
+    const plainFetch = options.fetch as (req: Request, server: Server<W>) => Promise<Response> | Response;
+    const server = options.websocket
+      ? Bun.serve<W>({ ...common, fetch: options.fetch, websocket: options.websocket })
+      : Bun.serve<W>({ ...common, fetch: plainFetch });
     log.info("http listening", { host: options.host, port: server.port });
     return server;
   } catch (e) {

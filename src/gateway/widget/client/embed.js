@@ -1,0 +1,306 @@
+// xin chat widget — runs on the customer's site. Served by GET /embed.js?brand=<id>, which wraps this
+// file as `(function (CONFIG) { … })({ brand, base, settings })`. Everything lives in a Shadow DOM so
+// the page's CSS and ours never meet. Message text only ever goes into `textContent`.
+// Protocol: see src/gateway/widget/protocol.ts.
+var doc = document;
+var script = doc.currentScript;
+var base = script && script.src ? new URL(script.src).origin : CONFIG.base;
+var brand = CONFIG.brand;
+var settings = CONFIG.settings;
+var storeKey = "xin.widget." + brand;
+var token = readToken();
+var ws = null;
+var mode = "socket"; // "socket" | "http"
+var failedOpens = 0;
+var retryMs = 1000;
+var pending = []; // frames not yet acknowledged, resent after a reconnect (same ids: no duplicates)
+var seen = {};
+var typingTimer = 0;
+var pollTimer = 0;
+var isOpen = false;
+
+function readToken() {
+  try { return localStorage.getItem(storeKey) || ""; } catch (e) { return ""; }
+}
+function saveToken(t) {
+  token = t;
+  try { localStorage.setItem(storeKey, t); } catch (e) { /* private mode: history lasts this page */ }
+}
+function el(tag, cls, attrs) {
+  var n = doc.createElement(tag);
+  if (cls) n.className = cls;
+  for (var k in attrs || {}) n.setAttribute(k, attrs[k]);
+  return n;
+}
+function newId() {
+  var a = new Uint8Array(12);
+  crypto.getRandomValues(a);
+  return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+}
+
+var ICON_CHAT = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.6.5-1.3.1-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z"/></svg>';
+var ICON_CLOSE = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.7 5.3 12 10.6l5.3-5.3 1.4 1.4-5.3 5.3 5.3 5.3-1.4 1.4-5.3-5.3-5.3 5.3-1.4-1.4 5.3-5.3-5.3-5.3z"/></svg>';
+var ICON_SEND = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.6L15 12 3.3 13.8z"/></svg>';
+
+var CSS = [
+  ":host{all:initial}",
+  "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif,'Apple Color Emoji','Segoe UI Emoji','Noto Color Emoji'}",
+  ".root{position:fixed;bottom:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px}",
+  ".root.right{right:20px}.root.left{left:20px;align-items:flex-start}",
+  ".launcher{width:58px;height:58px;border-radius:50%;border:0;cursor:pointer;background:var(--xin-color);color:var(--xin-text);box-shadow:0 6px 20px rgba(15,23,42,.25);display:grid;place-items:center;transition:transform .15s}",
+  ".launcher:hover{transform:scale(1.05)}.launcher svg{width:28px;height:28px;fill:currentColor}",
+  "button:focus-visible,textarea:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}",
+  ".panel{width:min(370px,calc(100vw - 40px));height:min(560px,calc(100vh - 110px));background:#fff;border-radius:18px;box-shadow:0 18px 50px rgba(15,23,42,.28);display:flex;flex-direction:column;overflow:hidden;color:#0f172a}",
+  ".panel[hidden]{display:none}",
+  ".head{background:var(--xin-color);color:var(--xin-text);padding:16px 16px 16px 18px;display:flex;align-items:center;gap:12px}",
+  ".avatar{width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.22);display:grid;place-items:center;font-weight:700;font-size:16px}",
+  ".titles{flex:1;min-width:0}.title{margin:0;font-size:16px;font-weight:650;line-height:1.25}.subtitle{margin:2px 0 0;font-size:12.5px;opacity:.85}",
+  ".close{background:transparent;border:0;color:inherit;width:34px;height:34px;border-radius:50%;cursor:pointer;display:grid;place-items:center}",
+  ".close:hover{background:rgba(255,255,255,.18)}.close svg{width:20px;height:20px;fill:currentColor}",
+  ".log{flex:1;overflow-y:auto;padding:18px 14px;background:#f8fafc;display:flex;flex-direction:column;gap:8px}",
+  ".msg{display:flex;flex-direction:column;max-width:82%}.msg.visitor{align-self:flex-end;align-items:flex-end}.msg.assistant{align-self:flex-start}",
+  ".bubble{padding:9px 13px;border-radius:16px;font-size:14.5px;line-height:1.45;white-space:pre-wrap;overflow-wrap:anywhere}",
+  ".visitor .bubble{background:var(--xin-color);color:var(--xin-text);border-bottom-right-radius:5px}",
+  ".assistant .bubble{background:#fff;border:1px solid #e2e8f0;border-bottom-left-radius:5px}",
+  ".msg.pending .bubble{opacity:.6}.msg.failed .bubble{outline:1px solid #ef4444}",
+  ".chips{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}",
+  ".chip{border:1px solid var(--xin-color);color:var(--xin-color);background:#fff;border-radius:999px;padding:5px 11px;font-size:13px;cursor:pointer}",
+  ".typing .bubble{display:flex;gap:4px;padding:12px 14px}.dot{width:7px;height:7px;border-radius:50%;background:#94a3b8;animation:b 1.2s infinite}",
+  ".dot:nth-child(2){animation-delay:.15s}.dot:nth-child(3){animation-delay:.3s}@keyframes b{0%,60%,100%{transform:none;opacity:.5}30%{transform:translateY(-4px);opacity:1}}",
+  ".status{font-size:12.5px;color:#b91c1c;padding:0 16px;min-height:0}.status:not(:empty){padding:8px 16px;background:#fef2f2}",
+  ".form{display:flex;align-items:flex-end;gap:8px;padding:12px;border-top:1px solid #e2e8f0;background:#fff}",
+  ".input{flex:1;resize:none;border:1px solid #cbd5e1;border-radius:12px;padding:10px 12px;font-size:14.5px;line-height:1.4;max-height:120px;color:#0f172a;background:#fff}",
+  ".send{width:42px;height:42px;border-radius:12px;border:0;background:var(--xin-color);color:var(--xin-text);cursor:pointer;display:grid;place-items:center}",
+  ".send:disabled{opacity:.45;cursor:default}.send svg{width:20px;height:20px;fill:currentColor}",
+  ".brandline{font-size:11px;color:#94a3b8;text-align:center;padding:0 0 8px;background:#fff}",
+].join("\n");
+
+// ---- DOM -----------------------------------------------------------------------------------------
+var host = el("div", "", { id: "xin-chat-widget" });
+var shadow = host.attachShadow({ mode: "open" });
+var style = el("style");
+style.textContent = CSS;
+var root = el("div", "root " + (settings.position === "left" ? "left" : "right"));
+root.style.setProperty("--xin-color", settings.color);
+root.style.setProperty("--xin-text", settings.text_color);
+var panel = el("div", "panel", { role: "dialog", "aria-labelledby": "xin-title", id: "xin-panel", lang: settings.language });
+panel.hidden = true;
+var head = el("div", "head");
+var avatar = el("div", "avatar", { "aria-hidden": "true" });
+var titles = el("div", "titles");
+var title = el("h2", "title", { id: "xin-title" });
+var subtitle = el("p", "subtitle");
+var closeBtn = el("button", "close", { type: "button" });
+closeBtn.innerHTML = ICON_CLOSE; // static markup, no user text
+var log = el("div", "log", { role: "log", "aria-live": "polite", tabindex: "0" });
+var status = el("div", "status", { role: "status" });
+var form = el("form", "form");
+var input = el("textarea", "input", { rows: "1", maxlength: "2000" });
+var sendBtn = el("button", "send", { type: "submit" });
+sendBtn.innerHTML = ICON_SEND;
+var brandline = el("div", "brandline");
+brandline.textContent = "Powered by xin";
+var launcher = el("button", "launcher", { type: "button", "aria-expanded": "false", "aria-controls": "xin-panel" });
+launcher.innerHTML = ICON_CHAT;
+titles.append(title, subtitle);
+head.append(avatar, titles, closeBtn);
+form.append(input, sendBtn);
+panel.append(head, log, status, form, brandline);
+root.append(panel, launcher);
+shadow.append(style, root);
+var typingRow = bubbleRow("assistant typing", "");
+typingRow.bubble.textContent = "";
+for (var i = 0; i < 3; i++) typingRow.bubble.append(el("span", "dot"));
+typingRow.row.setAttribute("aria-label", "typing");
+
+function applySettings(s) {
+  settings = s;
+  title.textContent = s.title;
+  subtitle.textContent = s.subtitle;
+  avatar.textContent = (s.title || "?").trim().charAt(0).toUpperCase();
+  input.placeholder = s.placeholder;
+  panel.setAttribute("lang", s.language);
+  closeBtn.setAttribute("aria-label", s.labels.close);
+  log.setAttribute("aria-label", s.labels.messages);
+  input.setAttribute("aria-label", s.labels.message);
+  sendBtn.setAttribute("aria-label", s.labels.send);
+  launcher.setAttribute("aria-label", (isOpen ? s.labels.close : s.labels.open) + ": " + s.title);
+  root.style.setProperty("--xin-color", s.color);
+  root.style.setProperty("--xin-text", s.text_color);
+}
+applySettings(settings);
+
+// ---- rendering -----------------------------------------------------------------------------------
+function bubbleRow(cls, text) {
+  var row = el("div", "msg " + cls);
+  var bubble = el("div", "bubble");
+  bubble.textContent = text;
+  row.append(bubble);
+  return { row: row, bubble: bubble };
+}
+function scrollDown() { log.scrollTop = log.scrollHeight; }
+function render(m) {
+  if (seen[m.id]) return;
+  var mine = m.client_id && log.querySelector('[data-client="' + m.client_id + '"]');
+  if (mine) mine.remove();
+  var streaming = log.querySelector('[data-stream="' + m.id + '"]');
+  if (streaming) streaming.remove();
+  seen[m.id] = true;
+  var r = bubbleRow(m.role, m.text);
+  r.row.dataset.id = m.id;
+  if (m.buttons && m.buttons.length) {
+    var chips = el("div", "chips");
+    m.buttons.forEach(function (b) {
+      var c = el("button", "chip", { type: "button" });
+      c.textContent = b.title;
+      c.addEventListener("click", function () { submit({ type: "send", id: newId(), button: { id: b.id, title: b.title } }, b.title); });
+      chips.append(c);
+    });
+    r.row.append(chips);
+  }
+  log.insertBefore(r.row, typingRow.row.isConnected ? typingRow.row : null);
+  if (m.role === "assistant") setTyping(false);
+  scrollDown();
+}
+function renderDelta(id, text) {
+  var row = log.querySelector('[data-stream="' + id + '"]');
+  if (!row) {
+    var r = bubbleRow("assistant", "");
+    r.row.dataset.stream = id;
+    log.insertBefore(r.row, typingRow.row.isConnected ? typingRow.row : null);
+    row = r.row;
+  }
+  row.firstChild.textContent += text;
+  setTyping(false);
+  scrollDown();
+}
+function setTyping(on) {
+  clearTimeout(typingTimer);
+  if (on) {
+    log.append(typingRow.row);
+    typingTimer = setTimeout(function () { setTyping(false); }, 45000);
+  } else if (typingRow.row.isConnected) typingRow.row.remove();
+  scrollDown();
+}
+function showStatus(text) { status.textContent = text || ""; }
+function greet() {
+  if (!log.querySelector(".greeting") && settings.greeting) log.prepend(bubbleRow("assistant greeting", settings.greeting).row);
+}
+
+// ---- transport -----------------------------------------------------------------------------------
+function onFrame(f) {
+  if (f.type === "ready") { saveToken(f.visitor_token); applySettings(f.settings); failedOpens = 0; retryMs = 1000; showStatus(""); flush(); }
+  else if (f.type === "history") { f.messages.forEach(render); greet(); }
+  else if (f.type === "message") { pending = pending.filter(function (p) { return p.id !== f.message.client_id; }); render(f.message); }
+  else if (f.type === "delta") renderDelta(f.message_id, f.text);
+  else if (f.type === "typing") setTyping(f.on);
+  else if (f.type === "error") onError(f);
+}
+function onError(f) {
+  if (f.client_id) {
+    pending = pending.filter(function (p) { return p.id !== f.client_id; });
+    var row = log.querySelector('[data-client="' + f.client_id + '"]');
+    if (row) { row.classList.remove("pending"); row.classList.add("failed"); }
+  }
+  showStatus(f.message);
+}
+function connect() {
+  var url = base.replace(/^http/, "ws") + "/widget/ws?brand=" + encodeURIComponent(brand) + "&token=" + encodeURIComponent(token);
+  var opened = false;
+  ws = new WebSocket(url);
+  ws.onopen = function () { opened = true; };
+  var socket = ws;
+  var keepAlive = setInterval(function () {
+    if (socket.readyState === 1) socket.send('{"type":"ping"}'); else clearInterval(keepAlive);
+  }, 45000); // under the server's 120 s idle timeout
+  ws.onmessage = function (e) { try { onFrame(JSON.parse(e.data)); } catch (err) { /* ignore a bad frame */ } };
+  ws.onclose = function () {
+    ws = null;
+    if (!opened && ++failedOpens >= 2) return startHttp();
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 15000);
+  };
+}
+function post(path, body) {
+  return fetch(base + path + "?brand=" + encodeURIComponent(brand), { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(body) })
+    .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); });
+}
+function sync() {
+  return post("/widget/sync", { token: token }).then(function (r) {
+    if (!r.ok) throw new Error("sync");
+    saveToken(r.body.visitor_token);
+    applySettings(r.body.settings);
+    r.body.messages.forEach(render);
+    greet();
+    showStatus("");
+  });
+}
+function startHttp() {
+  mode = "http";
+  sync().then(flush, function () { showStatus(settings.labels.unavailable); greet(); });
+  clearInterval(pollTimer);
+  pollTimer = setInterval(function () { if (isOpen) sync().catch(function () {}); }, 4000);
+}
+function flush() { pending.forEach(transmit); }
+function transmit(frame) {
+  if (mode === "socket") { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); return; }
+  post("/widget/send", Object.assign({ token: token }, frame)).then(function (r) {
+    if (!r.ok) return onError(r.body.error && r.body.error.type === "error" ? r.body.error : { client_id: frame.id, message: settings.labels.failed });
+    saveToken(r.body.visitor_token);
+    pending = pending.filter(function (p) { return p.id !== frame.id; });
+    r.body.messages.forEach(render);
+    if (r.body.typing) setTyping(true);
+  }, function () { showStatus(settings.labels.offline); });
+}
+function submit(frame, text) {
+  var r = bubbleRow("visitor pending", text);
+  r.row.dataset.client = frame.id;
+  log.insertBefore(r.row, typingRow.row.isConnected ? typingRow.row : null);
+  scrollDown();
+  pending.push(frame);
+  transmit(frame);
+}
+
+// ---- interaction ---------------------------------------------------------------------------------
+function open() {
+  isOpen = true;
+  panel.hidden = false;
+  launcher.setAttribute("aria-expanded", "true");
+  launcher.setAttribute("aria-label", settings.labels.close + ": " + settings.title);
+  launcher.innerHTML = ICON_CLOSE;
+  greet();
+  scrollDown();
+  input.focus();
+}
+function close() {
+  isOpen = false;
+  panel.hidden = true;
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-label", settings.labels.open + ": " + settings.title);
+  launcher.innerHTML = ICON_CHAT;
+  launcher.focus();
+}
+launcher.addEventListener("click", function () { if (isOpen) close(); else open(); });
+closeBtn.addEventListener("click", close);
+panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { e.stopPropagation(); close(); } });
+input.addEventListener("keydown", function (e) {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+});
+input.addEventListener("input", function () {
+  sendBtn.disabled = !input.value.trim();
+  input.style.height = "auto";
+  input.style.height = Math.min(input.scrollHeight, 120) + "px";
+});
+form.addEventListener("submit", function (e) {
+  e.preventDefault();
+  var text = input.value;
+  if (!text.trim()) return;
+  input.value = "";
+  sendBtn.disabled = true;
+  input.style.height = "auto";
+  submit({ type: "send", id: newId(), text: text }, text);
+});
+sendBtn.disabled = true;
+
+function mount() { doc.body.append(host); connect(); }
+if (doc.body) mount(); else doc.addEventListener("DOMContentLoaded", mount);

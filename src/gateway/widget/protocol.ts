@@ -1,0 +1,80 @@
+/**
+ * The widget's socket protocol (JSON text frames over `/widget/ws`; the HTTP fallback returns the same
+ * shapes). Version 1.
+ *
+ * Browser → xin
+ *   { type: "send", id, text }                 a visitor message; `id` (8–64 of [A-Za-z0-9_-]) is chosen
+ *   { type: "send", id, button: { id, title } } by the browser, so a resend after a reconnect is a no-op
+ *   { type: "ping" }                            keep-alive; answered with { type: "pong" }
+ *
+ * xin → browser
+ *   { type: "ready", visitor_token, settings }  first frame; store `visitor_token` (it may be new)
+ *   { type: "history", messages }               everything visible so far, oldest first (after ready)
+ *   { type: "message", message }                a stored message: the visitor's own (ack, or from another
+ *                                               tab; `client_id` matches the send) or a reply
+ *   { type: "delta", message_id, text }         a streamed piece of a reply being produced; the final
+ *                                               `message` with the same id replaces the pieces
+ *   { type: "typing", on }                      a reply is being prepared (or not any more)
+ *   { type: "error", code, message, client_id?, retry_after_ms? }
+ *       codes: frame_invalid, message_too_long, rate_limited, internal
+ */
+import { z } from "zod";
+import type { WidgetSettings } from "./settings";
+
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+export const clientFrameSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("send"),
+    id: clientId,
+    text: z.string().optional(),
+    button: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(256) }).optional(),
+  }),
+  z.object({ type: z.literal("ping") }),
+]);
+
+export type ClientFrame = z.output<typeof clientFrameSchema>;
+export type SendFrame = Extract<ClientFrame, { type: "send" }>;
+
+/** A message as the browser renders it. `text` is plain text: the browser puts it in `textContent`. */
+export type WireMessage = {
+  id: string;
+  role: "visitor" | "assistant";
+  text: string;
+  buttons?: { id: string; title: string }[];
+  client_id?: string;
+  at: string;
+};
+
+export type ServerFrame =
+  | { type: "ready"; visitor_token: string; settings: WidgetSettings }
+  | { type: "history"; messages: WireMessage[] }
+  | { type: "message"; message: WireMessage }
+  | { type: "delta"; message_id: string; text: string }
+  | { type: "typing"; on: boolean }
+  | { type: "pong" }
+  | { type: "error"; code: WidgetErrorCode; message: string; client_id?: string; retry_after_ms?: number };
+
+export type WidgetErrorCode = "frame_invalid" | "message_too_long" | "rate_limited" | "internal";
+
+export const errorFrame = (code: WidgetErrorCode, message: string, extra: { client_id?: string; retry_after_ms?: number } = {}): ServerFrame => ({
+  type: "error",
+  code,
+  message,
+  ...extra,
+});
+
+/** A frame parsed from untrusted socket text, or an error frame to send back. */
+export const readClientFrame = (raw: string | Buffer): ClientFrame | ServerFrame => {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
+  } catch {
+    return errorFrame("frame_invalid", "frames are JSON objects");
+  }
+  const parsed = clientFrameSchema.safeParse(json);
+  if (!parsed.success) return errorFrame("frame_invalid", `unknown or malformed frame: ${parsed.error.issues[0]?.path.join(".") || "type"}`);
+  return parsed.data;
+};
+
+export const isServerFrame = (f: ClientFrame | ServerFrame): f is ServerFrame => f.type === "error";

@@ -1,0 +1,117 @@
+import { and, asc, eq, or } from "drizzle-orm";
+import { z } from "zod";
+import { widget, type WidgetCredentials } from "../../channels";
+import { schema, type Db } from "../../runtime/db";
+import { bindChannel, type ChannelRow } from "../../tenancy";
+
+const color = z.string().regex(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/, "a #rgb or #rrggbb colour");
+
+/**
+ * The brand's `widget` settings as the embed script uses them. Unknown keys are ignored and a bad value
+ * falls back to its default (one typo must not take the widget off a shop's site).
+ */
+const settingsSchema = z.object({
+  title: z.string().min(1).max(60).optional().catch(undefined),
+  subtitle: z.string().max(80).optional().catch(undefined),
+  color: color.default("#4f46e5").catch("#4f46e5"),
+  text_color: color.default("#ffffff").catch("#ffffff"),
+  greeting: z.string().max(500).optional().catch(undefined),
+  placeholder: z.string().max(80).optional().catch(undefined),
+  position: z.enum(["right", "left"]).default("right").catch("right"),
+  language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$/).optional().catch(undefined),
+});
+
+export type WidgetSettings = {
+  title: string;
+  subtitle: string;
+  color: string;
+  text_color: string;
+  greeting: string;
+  placeholder: string;
+  position: "right" | "left";
+  language: string;
+  /** Accessible names and status texts in the widget's language. */
+  labels: Labels;
+};
+
+type Labels = { open: string; close: string; send: string; message: string; messages: string; unavailable: string; offline: string; failed: string };
+
+/** Everything the widget routes need about one brand's widget: resolved per request, never cached stale. */
+export type WidgetSite = {
+  brandId: string;
+  tenantId: string;
+  channel: ChannelRow;
+  credentials: WidgetCredentials;
+  settings: WidgetSettings;
+};
+
+type Phrases = { greeting: string; placeholder: string; subtitle: string; labels: Labels };
+
+const PHRASES: Record<string, Phrases> = {
+  en: {
+    greeting: "Hi! How can we help you today?",
+    placeholder: "Write a message…",
+    subtitle: "We usually answer right away",
+    labels: { open: "Open chat", close: "Close chat", send: "Send", message: "Message", messages: "Messages", unavailable: "Chat is unavailable right now.", offline: "You seem to be offline. Send again to retry.", failed: "The message could not be sent." },
+  },
+  de: {
+    greeting: "Hallo! Wie können wir helfen?",
+    placeholder: "Nachricht schreiben…",
+    subtitle: "Wir antworten meist sofort",
+    labels: { open: "Chat öffnen", close: "Chat schließen", send: "Senden", message: "Nachricht", messages: "Nachrichten", unavailable: "Der Chat ist gerade nicht verfügbar.", offline: "Keine Verbindung. Zum Wiederholen erneut senden.", failed: "Die Nachricht konnte nicht gesendet werden." },
+  },
+  fr: {
+    greeting: "Bonjour ! Comment pouvons-nous vous aider ?",
+    placeholder: "Écrire un message…",
+    subtitle: "Nous répondons généralement tout de suite",
+    labels: { open: "Ouvrir le chat", close: "Fermer le chat", send: "Envoyer", message: "Message", messages: "Messages", unavailable: "Le chat est indisponible pour le moment.", offline: "Vous semblez hors ligne. Renvoyez pour réessayer.", failed: "Le message n'a pas pu être envoyé." },
+  },
+  es: {
+    greeting: "¡Hola! ¿En qué podemos ayudarte?",
+    placeholder: "Escribe un mensaje…",
+    subtitle: "Solemos responder al instante",
+    labels: { open: "Abrir chat", close: "Cerrar chat", send: "Enviar", message: "Mensaje", messages: "Mensajes", unavailable: "El chat no está disponible ahora.", offline: "Parece que no hay conexión. Envía de nuevo para reintentar.", failed: "No se pudo enviar el mensaje." },
+  },
+};
+
+export const resolveSettings = (brandName: string, personaLanguage: string | undefined, raw: unknown): WidgetSettings => {
+  const s = settingsSchema.parse(typeof raw === "object" && raw !== null ? raw : {});
+  const language = s.language ?? personaLanguage ?? "en";
+  const phrases = PHRASES[language.slice(0, 2).toLowerCase()] ?? PHRASES.en;
+  return {
+    title: s.title ?? brandName,
+    subtitle: s.subtitle ?? phrases.subtitle,
+    color: s.color,
+    text_color: s.text_color,
+    greeting: s.greeting ?? phrases.greeting,
+    placeholder: s.placeholder ?? phrases.placeholder,
+    position: s.position,
+    language,
+    labels: phrases.labels,
+  };
+};
+
+/**
+ * The widget of a brand, by its public id (or, for `/demo/<brand>`, its slug): the brand's first
+ * enabled `web` channel. Null when the brand is unknown or has no widget channel.
+ */
+export const loadSite = async (db: Db, instanceKey: string, brandRef: string, options: { bySlug?: boolean } = {}): Promise<WidgetSite | null> => {
+  if (!brandRef || brandRef.length > 200) return null;
+  const match = options.bySlug ? or(eq(schema.brands.id, brandRef), eq(schema.brands.slug, brandRef)) : eq(schema.brands.id, brandRef);
+  const [row] = await db
+    .select({ brand: schema.brands, channel: schema.channels })
+    .from(schema.brands)
+    .innerJoin(schema.channels, and(eq(schema.channels.brand_id, schema.brands.id), eq(schema.channels.provider, widget.id), eq(schema.channels.enabled, true)))
+    .where(match)
+    .orderBy(asc(schema.brands.created_at), asc(schema.channels.created_at))
+    .limit(1);
+  if (!row) return null;
+  const { binding } = bindChannel(row.channel, instanceKey);
+  return {
+    brandId: row.brand.id,
+    tenantId: row.brand.tenant_id,
+    channel: row.channel,
+    credentials: binding.credentials as WidgetCredentials,
+    settings: resolveSettings(row.brand.name, row.brand.persona.language, row.brand.widget),
+  };
+};

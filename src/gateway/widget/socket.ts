@@ -1,0 +1,72 @@
+/**
+ * `/widget/ws?brand=<brand id>&token=<visitor token>`: the upgrade checks the Origin against the
+ * channel's allowed origins (403 before any upgrade otherwise) and a per-IP connection budget (429),
+ * verifies the visitor token (a missing or invalid one gets a new visitor), then speaks protocol.ts.
+ */
+import type { Server, WebSocketHandler } from "bun";
+import { newVisitorId, visitorOfToken, visitorToken } from "../../channels";
+import { errorCode, XinError, type Logger } from "../../runtime";
+import { WidgetHub, type SocketData, type WidgetSocket } from "./hub";
+import { isOriginAllowed, originRefused, ownOriginsOf } from "./origins";
+import { errorFrame, isServerFrame, readClientFrame, type ServerFrame } from "./protocol";
+import type { WidgetLimits } from "./rate-limit";
+import { loadSite } from "./settings";
+import { historyOf, type StoreDeps } from "./store";
+import { sendAsVisitor } from "./visitor-send";
+
+export type SocketDeps = StoreDeps & { instanceKey: string; publicUrl?: string; limits: WidgetLimits; hub: WidgetHub; log: Logger };
+
+export const WIDGET_SOCKET_PATH = "/widget/ws";
+
+const send = (ws: WidgetSocket, frame: ServerFrame): void => {
+  ws.send(JSON.stringify(frame));
+};
+
+/**
+ * Upgrades a widget socket request. Returns null when the request is not for the widget socket (the
+ * router handles it), undefined once upgraded, or the refusal to answer with.
+ */
+export const upgradeWidgetSocket = async (deps: SocketDeps, req: Request, server: Server<SocketData>): Promise<Response | undefined | null> => {
+  const url = new URL(req.url);
+  if (url.pathname !== WIDGET_SOCKET_PATH) return null;
+  const refuse = (e: XinError) => Response.json({ error: { code: e.code, message: e.message } }, { status: e.status });
+  const site = await loadSite(deps.db(), deps.instanceKey, url.searchParams.get("brand") ?? "");
+  if (!site) return refuse(new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404 }));
+  if (!isOriginAllowed(site, req.headers.get("origin"), ownOriginsOf(req, deps.publicUrl))) return refuse(originRefused());
+  const ip = server.requestIP(req)?.address ?? "unknown";
+  const wait = deps.limits.connect.take(ip);
+  if (wait > 0) return refuse(new XinError("widget.rate_limited", "too many connections; try again shortly", { status: 429, data: { retry_after_ms: wait } }));
+  const known = visitorOfToken(site.credentials, url.searchParams.get("token"));
+  const visitorId = known ?? newVisitorId();
+  const data: SocketData = { site, visitorId, visitorToken: visitorToken(site.credentials, visitorId), ip, history: known !== null };
+  if (server.upgrade(req, { data })) return undefined;
+  return refuse(new XinError("widget.upgrade_required", "this endpoint speaks WebSocket", { status: 426 }));
+};
+
+export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketData> => ({
+  idleTimeout: 120,
+  maxPayloadLength: 64 * 1024,
+  open: async (ws) => {
+    deps.hub.add(ws);
+    send(ws, { type: "ready", visitor_token: ws.data.visitorToken, settings: ws.data.site.settings });
+    const messages = ws.data.history ? await historyOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => []) : [];
+    send(ws, { type: "history", messages });
+  },
+  message: async (ws, raw) => {
+    const frame = readClientFrame(raw);
+    if (isServerFrame(frame)) return send(ws, frame);
+    if (frame.type === "ping") return send(ws, { type: "pong" });
+    const { site, visitorId, ip } = ws.data;
+    try {
+      const outcome = await sendAsVisitor(deps, site, visitorId, ip, frame);
+      if (outcome.kind === "refused") return send(ws, outcome.frame);
+      for (const message of outcome.messages) deps.hub.push(site.channel.id, visitorId, { type: "message", message });
+      if (outcome.willReply) deps.hub.push(site.channel.id, visitorId, { type: "typing", on: true });
+    } catch (e) {
+      deps.log.error("widget message failed", { err_code: errorCode(e), channel_id: site.channel.id });
+      send(ws, errorFrame("internal", "the message could not be stored; please try again", { client_id: frame.id }));
+    }
+  },
+  close: (ws) => deps.hub.remove(ws),
+});
+

@@ -1,0 +1,87 @@
+/**
+ * The widget's reads and writes. Visitor messages go through the adapter's `parse` and the same
+ * `persistParsed` + `enqueueJobs` transaction as every webhook, so a widget message and its `respond`
+ * job commit together and a resend with the same client id is a no-op.
+ */
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { widget, type OutboundContent, type WidgetIngest } from "../../channels";
+import { persistParsed } from "../../inbox";
+import { schema, transaction, type Db } from "../../runtime/db";
+import { enqueueJobs, type Wake } from "../../runtime/queue";
+import type { WireMessage } from "./protocol";
+import type { WidgetSite } from "./settings";
+
+export type StoreDeps = { db: () => Db; wake: Wake; maxAttempts: number };
+
+type Row = Pick<typeof schema.messages.$inferSelect, "id" | "direction" | "body" | "metadata" | "provider_message_id" | "created_at">;
+
+const VISIBLE_OUT = ["sent", "delivered", "read"] as const;
+const HISTORY_LIMIT = 200;
+
+const toWire = (row: Row): WireMessage => {
+  const content = (row.metadata as { content?: OutboundContent }).content;
+  const buttons = content?.kind === "buttons" ? content.buttons.map((b) => ({ id: b.id, title: b.title })) : undefined;
+  const clientId = row.direction === "in" ? row.provider_message_id?.split(":")[1] : undefined;
+  return {
+    id: row.id,
+    role: row.direction === "in" ? "visitor" : "assistant",
+    text: row.body ?? "",
+    ...(buttons ? { buttons } : {}),
+    ...(clientId ? { client_id: clientId } : {}),
+    at: row.created_at.toISOString(),
+  };
+};
+
+const columns = {
+  id: schema.messages.id,
+  direction: schema.messages.direction,
+  body: schema.messages.body,
+  metadata: schema.messages.metadata,
+  provider_message_id: schema.messages.provider_message_id,
+  created_at: schema.messages.created_at,
+};
+
+const visible = sql`(${schema.messages.direction} = 'in' or ${schema.messages.status} in ${VISIBLE_OUT})`;
+
+export type Accepted = { messages: WireMessage[]; willReply: boolean };
+
+/** Stores a visitor's messages and their `respond` job in one transaction; returns them as stored. */
+export const acceptVisitorMessages = async (deps: StoreDeps, site: WidgetSite, ingest: WidgetIngest): Promise<Accepted> => {
+  const body = new TextEncoder().encode(JSON.stringify(ingest));
+  const parsed = widget.parse(body, { channelId: site.channel.id, credentials: site.credentials });
+  const outcome = await transaction(deps.db(), async (tx) => {
+    const result = await persistParsed(tx, site.channel, parsed);
+    await enqueueJobs(tx, deps.wake, result.jobs, deps.maxAttempts);
+    return result;
+  });
+  const keys = parsed.messages.map((m) => m.providerMessageId);
+  const rows = await deps.db()
+    .select(columns)
+    .from(schema.messages)
+    .where(and(eq(schema.messages.channel_id, site.channel.id), inArray(schema.messages.provider_message_id, keys)))
+    .orderBy(asc(schema.messages.created_at));
+  return { messages: rows.map(toWire), willReply: outcome.conversations.length > 0 };
+};
+
+/** The visitor's conversation as the widget shows it: messages in and replies that went out, oldest first. */
+export const historyOf = async (db: Db, channelId: string, visitorId: string): Promise<WireMessage[]> => {
+  const rows = await db
+    .select(columns)
+    .from(schema.messages)
+    .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversation_id))
+    .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
+    .where(and(eq(schema.contacts.channel_id, channelId), eq(schema.contacts.external_id, visitorId), visible))
+    .orderBy(desc(schema.messages.created_at))
+    .limit(HISTORY_LIMIT);
+  return rows.reverse().map(toWire);
+};
+
+/** A reply announced on `xin_widget`, once its `sent` state committed; null if not visible (yet). */
+export const sentMessage = async (db: Db, channelId: string, providerMessageId: string): Promise<WireMessage | null> => {
+  const [row] = await db
+    .select(columns)
+    .from(schema.messages)
+    .where(and(eq(schema.messages.channel_id, channelId), eq(schema.messages.provider_message_id, providerMessageId), visible));
+  return row ? toWire(row) : null;
+};
+

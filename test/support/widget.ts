@@ -1,0 +1,92 @@
+// A brand with a web widget channel, a real gateway listener on 127.0.0.1:0, and — until the answering
+// issue lands — a queue runner with an echo responder and a deliver handler that does for widget
+// replies exactly what src/workers/deliver.ts must do: adapter.send, then markSent and the returned
+// NOTIFY in one transaction. Test-only: nothing here is product code.
+import { sql as dsql } from "drizzle-orm";
+import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
+import { getChannel } from "../../src/channels";
+import { gatewayService } from "../../src/gateway";
+import { loadOutbound, markSent, queueReply } from "../../src/inbox";
+import { silentLogger } from "../../src/runtime";
+import { schema, transaction, type Db } from "../../src/runtime/db";
+import { createMetrics } from "../../src/runtime/metrics";
+import { enqueueJobs, QueueRunner, Wake, type JobHandler } from "../../src/runtime/queue";
+import { bindChannel, createBrand, createChannel, createTenant, findChannelRow, type ChannelRow } from "../../src/tenancy";
+import type { TestDb } from "./db";
+import { INSTANCE_KEY } from "./gateway";
+
+export type WidgetSiteFixture = { tenantId: string; brandId: string; brandSlug: string; channel: ChannelRow };
+
+export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Record<string, unknown> = {}): Promise<WidgetSiteFixture> =>
+  transaction(db.db as Db, async ({ tx }) => {
+    const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
+    const brand = await createBrand(tx, tenant.id, `Shop ${crypto.randomUUID().slice(0, 6)}`, "test");
+    await tx.update(schema.brands).set({ widget }).where(dsql`${schema.brands.id} = ${brand.id}`);
+    const channel = await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: { allowed_origins: origins } }, "test");
+    return { tenantId: tenant.id, brandId: brand.id, brandSlug: brand.slug, channel };
+  });
+
+export type LiveGateway = { port: number; url: string; wake: Wake; stop(): Promise<void> };
+
+export const startLiveGateway = async (db: TestDb, wake = new Wake()): Promise<LiveGateway> => {
+  const service = gatewayService({
+    db: () => db.db,
+    sql: () => db.sql,
+    wake,
+    maxAttempts: 3,
+    instanceKey: INSTANCE_KEY,
+    host: "127.0.0.1",
+    port: 0,
+    bodyLimitBytes: 1 << 20,
+    log: silentLogger,
+    metrics: createMetrics(),
+    readiness: async () => ({ ready: true }),
+    status: async () => ({}),
+    beforeScrape: async () => {},
+    knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+  });
+  await service.start();
+  const port = service.port() ?? 0;
+  return { port, url: `http://127.0.0.1:${port}`, wake, stop: () => service.stop(Date.now() + 2000) };
+};
+
+/** Echoes the conversation's latest customer message as the reply ("You said: …"). */
+const echoResponder = (db: TestDb, wake: Wake): JobHandler => async (job, ctx) => {
+  const { conversation_id } = job.payload as { conversation_id: string };
+  const [last] = await db.sql`select m.body, c.tenant_id, c.channel_id from messages m join conversations c on c.id = m.conversation_id
+    where m.conversation_id = ${conversation_id} and m.direction = 'in' order by m.created_at desc limit 1`;
+  await transaction(db.db, async (tx) => {
+    if (last) {
+      const reply = { tenant_id: last.tenant_id, conversation_id, channel_id: last.channel_id, author: "ai" as const, text: `You said: ${last.body}` };
+      const queued = await queueReply(tx, reply, getChannel("web").capabilities);
+      await enqueueJobs(tx, wake, queued.jobs, 3);
+    }
+    await ctx.completeIn(tx);
+  });
+};
+
+/** The widget path of the deliver worker, reduced to what it must do. */
+const widgetDeliverer = (db: TestDb): JobHandler => async (job, ctx) => {
+  const row = await loadOutbound(db.db, (job.payload as { message_id: string }).message_id);
+  if (!row || row.message.status !== "queued") return;
+  const channelRow = await findChannelRow(db.db, row.message.channel_id);
+  if (!channelRow) return;
+  const { adapter, binding } = bindChannel(channelRow, INSTANCE_KEY);
+  const sent = await adapter.send(
+    { conversationId: row.contact.external_id, content: { kind: "text", text: row.message.body ?? "" } },
+    { ...binding, baseUrl: "", fetch, signal: ctx.signal, deadline: Date.now() + 5000 },
+  );
+  await transaction(db.db, async (tx) => {
+    await markSent(tx.tx, row.message.id, sent.providerMessageId);
+    if (sent.notify) await tx.tx.execute(dsql`select pg_notify(${sent.notify.channel}, ${sent.notify.payload})`);
+    await ctx.completeIn(tx);
+  });
+};
+
+export const startEchoWorkers = async (db: TestDb, wake: Wake): Promise<{ stop(): Promise<void> }> => {
+  const handlers = { respond: echoResponder(db, wake), deliver: widgetDeliverer(db) };
+  const options = { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 100 };
+  const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
+  runner.start();
+  return { stop: () => runner.stop(Date.now() + 2000) };
+};
