@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { isChannelError, messagingWindow, type OutboundContent } from "../channels";
 import { DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation } from "../inbox";
 import { errorText, XinError } from "../runtime";
@@ -51,6 +52,8 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => async (job, ctx
     );
     await transaction(deps.db(), async (tx) => {
       await markSent(tx.tx, message_id, sent.providerMessageId);
+      // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
+      if (sent.notify) await tx.tx.execute(sql`select pg_notify(${sent.notify.channel}, ${sent.notify.payload})`);
       await ctx.completeIn(tx);
     });
     ctx.log.info("message sent", { channel: adapter.id, message_id });

@@ -1,17 +1,17 @@
 // A brand with a web widget channel, a real gateway listener on 127.0.0.1:0, and — until the answering
-// issue lands — a queue runner with an echo responder and a deliver handler that does for widget
-// replies exactly what src/workers/deliver.ts must do: adapter.send, then markSent and the returned
-// NOTIFY in one transaction. Test-only: nothing here is product code.
+// issue lands — a queue runner with an echo responder and the real deliver worker (adapter.send, then
+// markSent and the widget's NOTIFY in one transaction). Test-only: nothing here is product code.
 import { sql as dsql } from "drizzle-orm";
 import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
 import { getChannel } from "../../src/channels";
 import { gatewayService } from "../../src/gateway";
-import { loadOutbound, markSent, queueReply } from "../../src/inbox";
+import { queueReply } from "../../src/inbox";
+import { deliverHandler } from "../../src/workers";
 import { silentLogger } from "../../src/runtime";
 import { schema, transaction, type Db } from "../../src/runtime/db";
 import { createMetrics } from "../../src/runtime/metrics";
 import { enqueueJobs, QueueRunner, Wake, type JobHandler } from "../../src/runtime/queue";
-import { bindChannel, createBrand, createChannel, createTenant, findChannelRow, type ChannelRow } from "../../src/tenancy";
+import { createBrand, createChannel, createTenant, type ChannelRow } from "../../src/tenancy";
 import type { TestDb } from "./db";
 import { INSTANCE_KEY } from "./gateway";
 
@@ -65,26 +65,9 @@ const echoResponder = (db: TestDb, wake: Wake): JobHandler => async (job, ctx) =
   });
 };
 
-/** The widget path of the deliver worker, reduced to what it must do. */
-const widgetDeliverer = (db: TestDb): JobHandler => async (job, ctx) => {
-  const row = await loadOutbound(db.db, (job.payload as { message_id: string }).message_id);
-  if (!row || row.message.status !== "queued") return;
-  const channelRow = await findChannelRow(db.db, row.message.channel_id);
-  if (!channelRow) return;
-  const { adapter, binding } = bindChannel(channelRow, INSTANCE_KEY);
-  const sent = await adapter.send(
-    { conversationId: row.contact.external_id, content: { kind: "text", text: row.message.body ?? "" } },
-    { ...binding, baseUrl: "", fetch, signal: ctx.signal, deadline: Date.now() + 5000 },
-  );
-  await transaction(db.db, async (tx) => {
-    await markSent(tx.tx, row.message.id, sent.providerMessageId);
-    if (sent.notify) await tx.tx.execute(dsql`select pg_notify(${sent.notify.channel}, ${sent.notify.payload})`);
-    await ctx.completeIn(tx);
-  });
-};
-
 export const startEchoWorkers = async (db: TestDb, wake: Wake): Promise<{ stop(): Promise<void> }> => {
-  const handlers = { respond: echoResponder(db, wake), deliver: widgetDeliverer(db) };
+  // The real deliver worker; only the respond step is a test echo until the answering pipeline lands.
+  const handlers = { respond: echoResponder(db, wake), deliver: deliverHandler({ db: () => db.db, instanceKey: INSTANCE_KEY }) };
   const options = { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 100 };
   const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
   runner.start();
