@@ -85,10 +85,13 @@ export const serverError = (status = 500): ScriptedReply =>
 
 export const countTokens = (text: string): number => text.split(/\s+/).filter(Boolean).length;
 
-const fnv1a = (text: string, seed = 0x811c9dc5): number => {
-  let h = seed;
+/** FNV-1a, then murmur3's finalizer: FNV alone spreads short words poorly over the low bits. */
+const hash = (text: string): number => {
+  let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 };
 
 /** The fake's embedding: each lower-cased word adds ±1 at a hashed position; unit length. */
@@ -96,11 +99,11 @@ export const fakeEmbedding = (text: string, dimensions: number): number[] => {
   const vector = new Array<number>(dimensions).fill(0);
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [text];
   for (const word of words) {
-    const h = fnv1a(word);
+    const h = hash(word);
     vector[h % dimensions] += h & 0x80000000 ? -1 : 1;
   }
   // Words whose ±1s cancel out still need a direction: fall back to the whole text's hash.
-  if (!vector.some((v) => v !== 0)) vector[fnv1a(text) % dimensions] = 1;
+  if (!vector.some((v) => v !== 0)) vector[hash(text) % dimensions] = 1;
   const norm = Math.hypot(...vector);
   return vector.map((v) => v / norm);
 };
