@@ -15,6 +15,8 @@ export const retryAfterMs = (headers: Headers | undefined, now: number = Date.no
   const raw = headers.get("retry-after")?.trim();
   if (!raw) return undefined;
   if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw) * 1000);
+  // Only an HTTP date (it has a weekday and month name); Date.parse would take "-1" for a year.
+  if (!/[a-z]{3}/i.test(raw)) return undefined;
   const date = Date.parse(raw);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
