@@ -210,4 +210,11 @@ describe("chat", () => {
       { tenant_id: "t2", model: "gpt-fake", calls: 1, failures: 1, prompt_tokens: 0, completion_tokens: 0 },
     ]);
   });
+
+  test("models lists what the endpoint serves, in one attempt", async () => {
+    expect(await client().models()).toEqual(["gpt-fake"]);
+    fake.script(serverError(503));
+    expect(await failure(client({ max_retries: 3 }).models())).toMatchObject({ code: "llm.provider_error", attempts: 1 });
+    expect(fake.requests.filter((r) => r.path === "/v1/models")).toHaveLength(2);
+  });
 });

@@ -8,6 +8,7 @@ import { chat } from "./chat";
 import type { EmbeddingsConfig, LlmConfig } from "./config";
 import { createEmbeddingsClientWith, type EmbeddingsClient } from "./embeddings";
 import { DEFAULT_RETRY_DELAYS, type RetryPolicy } from "./retry";
+import { listModels } from "./models";
 import { createSdk } from "./sdk";
 import { stream } from "./stream";
 import type { ChatMessage, ChatOptions, ChatResult, StreamEvent } from "./types";
@@ -19,11 +20,13 @@ import { noopUsageMeter, type UsageMeter } from "./usage";
  * - `stream`: the same answer as text deltas, then one `end` event with the `ChatResult` (stream.ts has
  *   the timing and retry contract).
  * Both record one `UsageRecord` per call in the meter, success or failure.
+ * - `models`: the ids the endpoint serves (one attempt, for status and config checks; not metered).
  */
 export type ChatClient = {
   readonly model: string;
   chat(messages: readonly ChatMessage[], opts?: ChatOptions): Promise<ChatResult>;
   stream(messages: readonly ChatMessage[], opts?: ChatOptions): AsyncIterable<StreamEvent>;
+  models(opts?: { signal?: AbortSignal }): Promise<string[]>;
 };
 
 export type ClientOptions = {
@@ -41,8 +44,9 @@ const policyOf = (maxRetries: number, options: ClientOptions): RetryPolicy => ({
 });
 
 export const createChatClient = (config: LlmConfig, options: ClientOptions = {}): ChatClient => {
+  const sdk = createSdk({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms, fetch: options.fetch });
   const deps = {
-    sdk: createSdk({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms, fetch: options.fetch }),
+    sdk,
     config,
     policy: policyOf(config.max_retries, options),
     meter: options.meter ?? noopUsageMeter,
@@ -52,14 +56,17 @@ export const createChatClient = (config: LlmConfig, options: ClientOptions = {})
     model: config.model,
     chat: (messages, opts) => chat(deps, messages, opts),
     stream: (messages, opts) => stream(deps, messages, opts),
+    models: (opts) => listModels(sdk, config.timeout_ms, "LLM", opts?.signal),
   };
 };
 
-export const createEmbeddingsClient = (config: EmbeddingsConfig, options: ClientOptions = {}): EmbeddingsClient =>
-  createEmbeddingsClientWith({
-    sdk: createSdk({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms, fetch: options.fetch }),
+export const createEmbeddingsClient = (config: EmbeddingsConfig, options: ClientOptions = {}): EmbeddingsClient => {
+  const sdk = createSdk({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms, fetch: options.fetch });
+  return createEmbeddingsClientWith({
+    sdk,
     config,
     policy: policyOf(config.max_retries, options),
     meter: options.meter ?? noopUsageMeter,
     log: (options.log ?? silentLogger).child({ room: "llm", service: "embeddings" }),
   });
+};

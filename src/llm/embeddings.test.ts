@@ -119,4 +119,9 @@ describe("embed", () => {
     expect(meter.tenantTotals("t1")).toMatchObject({ calls: 2, failures: 0, prompt_tokens: 6, completion_tokens: 0 });
     expect(meter.totals()[0].model).toBe("text-embedding-fake");
   });
+
+  test("models lists the endpoint's models with the embeddings key", async () => {
+    expect(await client().models()).toEqual(["gpt-fake", "text-embedding-fake"]);
+    expect(fake.requests[0].headers.get("authorization")).toBe("Bearer sk-emb-0123456789");
+  });
 });

@@ -7,6 +7,7 @@ import { CallScope } from "./call-scope";
 import { toLlmError } from "./classify";
 import type { EmbeddingsConfig } from "./config";
 import { LlmError } from "./errors";
+import { listModels } from "./models";
 import { withRetries, type RetryPolicy } from "./retry";
 import type { EmbedOptions } from "./types";
 import { UNATTRIBUTED_TENANT, type UsageMeter } from "./usage";
@@ -33,6 +34,8 @@ export type EmbeddingsClient = {
   /** Vector length: configured, or learned from the first answer; undefined until then. */
   readonly dimensions: number | undefined;
   embed(texts: readonly string[], opts?: EmbedOptions): Promise<Float32Array[]>;
+  /** The ids the endpoint serves (one attempt, for status and config checks; not metered). */
+  models(opts?: { signal?: AbortSignal }): Promise<string[]>;
 };
 
 export type EmbeddingsDeps = {
@@ -63,6 +66,7 @@ export const createEmbeddingsClientWith = (deps: EmbeddingsDeps): EmbeddingsClie
       if (!item.embedding.every(Number.isFinite)) throw invalidResponse("embeddings", `vector ${index} has non-finite values`);
       ordered[index] = Float32Array.from(item.embedding);
     });
+    // Every slot is filled: as many items as inputs, each index in range and none repeated.
     const vectors = ordered as Float32Array[];
     const expected = dimensions ?? vectors[0]?.length;
     const wrong = vectors.find((v) => v.length !== expected || v.length === 0);
@@ -126,5 +130,6 @@ export const createEmbeddingsClientWith = (deps: EmbeddingsDeps): EmbeddingsClie
       }
       return out;
     },
+    models: (opts) => listModels(deps.sdk, config.timeout_ms, "embeddings", opts?.signal),
   };
 };

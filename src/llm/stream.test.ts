@@ -79,12 +79,14 @@ describe("stream", () => {
     expect(fake.chatRequests()).toHaveLength(1);
   });
 
-  test("timeout_ms is an idle timeout: a slow but flowing answer completes past it", async () => {
-    fake.scriptChat({ reply: "one two three four five six", chunkDelayMs: 80 });
+  test("timeout_ms is an idle timeout: a slow but flowing answer completes past it, and past the SDK's own timer", async () => {
+    // The SDK's timer is set to 2 × timeout_ms + 1 s = 1.2 s here; the answer takes ~1.5 s.
+    const words = Array.from({ length: 25 }, (_, i) => `w${i}`).join(" ");
+    fake.scriptChat({ reply: words, chunkDelayMs: 60 });
     const started = Date.now();
-    const result = endOf(await collect(client({ timeout_ms: 250 }).stream(ask)));
-    expect(Date.now() - started).toBeGreaterThan(400);
-    expect(result.text).toBe("one two three four five six");
+    const result = endOf(await collect(client({ timeout_ms: 100 }).stream(ask)));
+    expect(Date.now() - started).toBeGreaterThan(1_300);
+    expect(result.text).toBe(words);
   });
 
   test("a stream that stalls after some tokens fails with llm.timeout, after the deltas already yielded", async () => {
