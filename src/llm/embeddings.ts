@@ -7,7 +7,7 @@ import { CallScope } from "./call-scope";
 import { toLlmError } from "./classify";
 import type { EmbeddingsConfig } from "./config";
 import { LlmError } from "./errors";
-import { listModels } from "./models";
+import { listModels } from "./sdk";
 import { withRetries, type RetryPolicy } from "./retry";
 import type { EmbedOptions } from "./types";
 import { UNATTRIBUTED_TENANT, type UsageMeter } from "./usage";

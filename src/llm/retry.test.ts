@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { retryAfterMs } from "./classify";
 import { backoffDelayMs } from "./retry";
-import { retryAfterMs } from "./retry-after";
 
 describe("backoffDelayMs", () => {
   const policy = { maxRetries: 10, baseDelayMs: 100, maxDelayMs: 1_000 };

@@ -143,6 +143,13 @@ describe("stream", () => {
     expect(endOf(got).text).toBe("We open at nine.");
   });
 
+  test("a short answer that looks like the start of a think tag is still delivered", async () => {
+    fake.setReply("<th");
+    const got = await collect(client().stream(ask));
+    expect(got.deltas).toEqual(["<th"]);
+    expect(endOf(got).text).toBe("<th");
+  });
+
   test("the caller's signal ends the stream with llm.cancelled", async () => {
     fake.scriptChat({ reply: "one two three four", stallAfterChunks: 1 });
     const controller = new AbortController();

@@ -102,12 +102,17 @@ export async function* stream(deps: ChatDeps, messages: readonly ChatMessage[], 
       checkNext(scope, next, state);
       scope.rearm();
       done = next.done === true;
-      const text = done ? state.filter.flush() : absorb(state, next.value);
+      const text = done ? "" : absorb(state, next.value);
       if (text) {
-        if (done) state.text += text;
         yield emit(text);
         scope.rearm();
       }
+    }
+    // An answer shorter than "<think>" that looks like its start ("<th") was held back until now.
+    const tail = state.filter.flush();
+    if (tail) {
+      state.text += tail;
+      yield emit(tail);
     }
     const result: ChatResult = {
       text: state.text,

@@ -5,7 +5,7 @@
  * these shapes is ignored; anything short of them is `llm.invalid_response`.
  */
 import { z } from "zod";
-import { LlmError, type LlmErrorCode } from "./errors";
+import { LlmError } from "./errors";
 import type { ServiceLabel } from "./classify";
 
 const usage = z
@@ -70,8 +70,8 @@ export const parseWire = <T>(schema: z.ZodType<T>, value: unknown, service: Serv
   throw invalidResponse(service, `${what}: unexpected shape at ${path}`);
 };
 
-export const invalidResponse = (service: ServiceLabel, detail: string, code: LlmErrorCode = "llm.invalid_response"): LlmError =>
-  new LlmError(code, `${service} endpoint sent an unusable response (${detail})`, { retryable: false });
+export const invalidResponse = (service: ServiceLabel, detail: string): LlmError =>
+  new LlmError("llm.invalid_response", `${service} endpoint sent an unusable response (${detail})`, { retryable: false });
 
 /** ~4 characters a token: the usual rule of thumb, used only when the provider reports nothing. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
