@@ -18,6 +18,12 @@ describe("llm config", () => {
     });
   });
 
+  test("an empty api_key means no key", () => {
+    const parsed = llmConfigSchema.parse({ base_url: "http://x/v1", model: "m", api_key: "" });
+    expect("api_key" in parsed && parsed.api_key !== undefined).toBe(false);
+    expect(llmConfigSchema.parse({ base_url: "http://x/v1", model: "m", api_key: "sk-1" }).api_key).toBe("sk-1");
+  });
+
   test("numbers from environment variables (strings) are coerced", () => {
     const parsed = llmConfigSchema.parse({ base_url: "https://api.openai.com/v1", model: "m", timeout_ms: "5000", temperature: "0.3", max_retries: "0" });
     expect(parsed).toMatchObject({ timeout_ms: 5000, temperature: 0.3, max_retries: 0 });
@@ -52,7 +58,7 @@ describe("embeddings config", () => {
     [{ base_url: "http://x/v1", model: "m", batch_size: 0 }, "batch_size"],
     [{ base_url: "http://x/v1", model: "m", batch_size: 5000 }, "batch_size"],
     [{ base_url: "http://x/v1", model: "m", dimensions: 0 }, "dimensions"],
-    [{ base_url: "http://x/v1", model: "m", api_key: "" }, "api_key"],
+    [{ base_url: "http://x/v1", model: "m", api_key: 42 }, "api_key"],
     [{ base_url: "http://x/v1", model: "m", batchsize: 3 }, "Unrecognized key"],
   ])("rejects %j naming %s", (value, expected) => {
     expect(issues(embeddingsConfigSchema, value).join("\n")).toContain(expected);

@@ -13,7 +13,8 @@ const baseUrl = z
   .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
   .transform((u) => u.replace(/\/+$/, ""));
 
-const apiKey = z.string().min(1);
+// An empty value means "no key" (`XIN_LLM__API_KEY=` in an env file, a compose default of ""), not an error.
+const apiKey = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
 
 export const llmConfigSchema = z
   .object({
@@ -21,9 +22,7 @@ export const llmConfigSchema = z
       "OpenAI-compatible API base URL, including /v1: e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8000/v1 (vLLM), https://api.openai.com/v1, https://openrouter.ai/api/v1",
     ),
     model: z.string().min(1).describe("chat model name as the endpoint knows it, e.g. gpt-4o-mini or llama3.1:8b"),
-    api_key: apiKey
-      .optional()
-      .describe("API key sent as a Bearer token; leave unset for local servers that need none (XIN_LLM__API_KEY)"),
+    api_key: apiKey.describe("API key sent as a Bearer token; leave unset (or empty) for local servers that need none"),
     timeout_ms: z.coerce
       .number()
       .int()
@@ -58,7 +57,7 @@ export const embeddingsConfigSchema = z
       "OpenAI-compatible embeddings base URL, including /v1: e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (TEI), https://api.openai.com/v1",
     ),
     model: z.string().min(1).describe("embedding model name, e.g. text-embedding-3-small or nomic-embed-text"),
-    api_key: apiKey.optional().describe("API key sent as a Bearer token; unset for local servers (XIN_EMBEDDINGS__API_KEY)"),
+    api_key: apiKey.describe("API key sent as a Bearer token; leave unset (or empty) for local servers that need none"),
     dimensions: z.coerce
       .number()
       .int()
