@@ -1,7 +1,8 @@
 import { and, eq, or } from "drizzle-orm";
-import { analyzerFor, PostgresBackend, type BrandScope } from "../rag";
+import { join } from "node:path";
+import { analyzerFor, PostgresBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary } from "../rag";
 import type { KnowledgeApi } from "../gateway";
-import { XinError } from "../runtime";
+import { BlobStore, XinError } from "../runtime";
 import { schema, type Db } from "../runtime/db";
 
 export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
@@ -54,3 +55,18 @@ export const knowledgeApi = (db: () => Db, backend: PostgresBackend): KnowledgeA
   listSources: (scope) => backend.listSources(scope),
   removeSource: (scope, source) => backend.removeSource(scope, source),
 });
+
+export type { IngestProgress, IngestSummary, SearchResult, SourceMeta } from "../rag";
+
+/** `xin ingest` without a running server: straight into the store, raw documents kept in the blob store. */
+export const ingestIntoBrand = (o: { db: () => Db; dataDir: string; scope: BrandScope; inputs: string[]; prune: boolean; onProgress?: (p: IngestProgress) => void }): Promise<IngestSummary> => {
+  const blobs = new BlobStore(join(o.dataDir, "blobs"));
+  return runIngest({
+    backend: createKnowledgeBackend(o.db),
+    scope: o.scope,
+    inputs: o.inputs,
+    prune: o.prune,
+    keepRaw: (bytes) => blobs.put(bytes),
+    onProgress: o.onProgress,
+  });
+};

@@ -1,11 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { createKnowledgeBackend, resolveBrand } from "../app";
-import type { IngestSummary, SearchResult, SourceMeta } from "../rag";
+import { createKnowledgeBackend, ingestIntoBrand, resolveBrand, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
 import { XinError } from "../runtime";
-import { BlobStore } from "../runtime";
-import { runIngest } from "../rag";
-import { join } from "node:path";
 import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
@@ -61,13 +57,12 @@ export const ingestCommand = (program: Command) =>
         store: async (store) => {
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
           const progress = createProgress("ingest");
-          const blobs = new BlobStore(join(config.data_dir, "blobs"));
-          const result = await runIngest({
-            backend: createKnowledgeBackend(() => store.db),
+          const result = await ingestIntoBrand({
+            db: () => store.db,
+            dataDir: config.data_dir,
             scope: { tenant_id: brand.tenant_id, brand_id: brand.id },
             inputs: absolute,
-            prune: opts.prune,
-            keepRaw: (bytes) => blobs.put(bytes),
+            prune: opts.prune ?? false,
             onProgress: (p) => progress.update({ done: p.sources_done, total: p.sources_total, chunks: p.chunks, current: p.current }),
           });
           progress.done();

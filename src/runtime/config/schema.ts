@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { embeddingsConfigSchema, llmConfigSchema } from "./llm";
 
 /**
  * The one config schema. Sources, lowest to highest precedence: these defaults → `xin.toml` → the
@@ -61,10 +62,12 @@ export const configSchema = z
     database: databaseSchema.default(databaseSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
+    embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values are secrets: masked in every printout. */
-export const SECRET_KEYS = new Set(["instance_key", "admin_token", "database.url"]);
+export const SECRET_KEYS = new Set(["instance_key", "admin_token", "database.url", "llm.api_key", "embeddings.api_key"]);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { embeddingsConfigSchema, llmConfigSchema } from "./index";
+import { embeddingsConfigSchema, llmConfigSchema } from "./llm";
 
 const issues = (schema: z.ZodType, value: unknown) => {
   const parsed = schema.safeParse(value);
