@@ -21,3 +21,4 @@ export * from "./backends/sync";
 export * from "./eval/beir";
 export * from "./eval/metrics";
 export * from "./eval/run-beir";
+export * from "./backends/qdrant/qdrant-backend";
