@@ -117,7 +117,11 @@ export const createSchemaValidator = (doc: OpenApiDocument, options: { closed?: 
   const validate = (schema: JsonSchema, value: unknown, path: string): string | null => {
     if (schema.$ref) return validate(resolve(schema.$ref), value, path);
     const constrains = CONSTRAINTS.some((k) => schema[k] !== undefined);
-    if (value === null) return schema.nullable || !constrains ? null : `${path}: must not be null`;
+    if (value === null) {
+      if (schema.nullable || !constrains) return null;
+      const branches = schema.anyOf ?? schema.oneOf ?? [];
+      return branches.some((branch) => validate(branch, null, path) === null) ? null : `${path}: must not be null`;
+    }
     if (schema.nullable && !constrains) return `${path}: expected null, got ${describe(value)}`;
     if (schema.anyOf) {
       const problems = schema.anyOf.map((branch) => validate(branch, value, path));
