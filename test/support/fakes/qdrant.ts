@@ -34,7 +34,14 @@ export type QdrantFake = FakeServer & {
   searches(): Record<string, unknown>[];
   /** The spec's schema for a component, for tests that check bodies themselves. */
   validate(schemaName: string, value: unknown): string | null;
+  /**
+   * Holds the next matching request before it is executed, so a test can interleave other calls:
+   * `arrived` resolves when it is being held, `release()` lets it run against the state at that time.
+   */
+  hold(matches: (r: RecordedRequest) => boolean): Gate;
 };
+
+export type Gate = { arrived: Promise<void>; release(): void };
 
 let cachedDoc: Doc | undefined;
 const loadDoc = async (): Promise<Doc> => (cachedDoc ??= (await Bun.file(SPEC_PATH).json()) as Doc);
@@ -218,7 +225,23 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     return json(200, envelope);
   };
 
-  const server = startFakeServer((r) => {
+  const gates: { matches: (r: RecordedRequest) => boolean; arrive: () => void; released: Promise<void> }[] = [];
+  const hold = (matches: (r: RecordedRequest) => boolean): Gate => {
+    let arrive = () => {};
+    let release = () => {};
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    gates.push({ matches, arrive, released });
+    return { arrived, release };
+  };
+
+  const server = startFakeServer(async (r) => {
+    const gate = gates.findIndex((g) => g.matches(r));
+    if (gate !== -1) {
+      const [held] = gates.splice(gate, 1);
+      held.arrive();
+      await held.released;
+    }
     // Literal segments win over parameters (`/points/scroll` before `/points/{id}`), as in Qdrant's router.
     const matched = routes
       .map((route) => ({ route, m: route.pattern.exec(r.path) }))
@@ -251,5 +274,6 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
         return r.path.endsWith("/batch") ? ((body.searches ?? []) as Record<string, unknown>[]) : [body];
       }),
     validate: (schemaName: string, value: unknown) => validator.validate({ $ref: `#/components/schemas/${schemaName}` }, value),
+    hold,
   });
 };

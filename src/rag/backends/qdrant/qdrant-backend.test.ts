@@ -163,6 +163,21 @@ describe("QdrantBackend: generations", () => {
     expect(seen.size).toBeGreaterThan(1);
   });
 
+  test("a deletion racing a reader's query is detected and the search runs again on the new generation", async () => {
+    const writer = make();
+    const name = created[created.length - 1];
+    const reader = make({ collection: name });
+    await writer.upsertSource({ scope: A, meta: meta("s.md", "v1"), chunks: chunksOf("s.md", "old stock levels") });
+    expect((await reader.search({ scope: A, query: "stock" })).hits).toHaveLength(1);
+    // The reader's query reaches Qdrant only after the writer flipped and deleted the old generation.
+    const gate = fake.hold((r) => r.path === `/collections/${name}/points/query`);
+    const pending = reader.search({ scope: A, query: "stock levels" });
+    await gate.arrived;
+    await writer.upsertSource({ scope: A, meta: meta("s.md", "v2"), chunks: chunksOf("s.md", "new stock levels") });
+    gate.release();
+    expect((await pending).hits.map((h) => h.chunk.text)).toEqual(["new stock levels"]);
+  });
+
   test("points of an unfinished or abandoned write are never read", async () => {
     const b = make();
     const name = created[created.length - 1];
