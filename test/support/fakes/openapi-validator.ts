@@ -45,6 +45,10 @@ const INTEGER_RANGES: Record<string, [number, number]> = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONSTRAINTS = ["$ref", "type", "enum", "properties", "items", "anyOf", "oneOf", "additionalProperties"] as const;
 
+const depth = (problem: string): number => problem.slice(0, problem.indexOf(": ")).split(/[.[]/).length;
+const deepest = (problems: (string | null)[]): string | undefined =>
+  problems.reduce<string | undefined>((best, p) => (p !== null && (best === undefined || depth(p) > depth(best)) ? p : best), undefined);
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const describe = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
@@ -125,7 +129,8 @@ export const createSchemaValidator = (doc: OpenApiDocument, options: { closed?: 
     if (schema.nullable && !constrains) return `${path}: expected null, got ${describe(value)}`;
     if (schema.anyOf) {
       const problems = schema.anyOf.map((branch) => validate(branch, value, path));
-      if (!problems.includes(null)) return problems.find((p) => p !== null && !p.endsWith("expected null, got object")) ?? `${path}: matches no alternative`;
+      // Report the alternative that got furthest into the value: its problem is the informative one.
+      if (!problems.includes(null)) return deepest(problems) ?? `${path}: matches no alternative`;
     }
     if (schema.oneOf) {
       const matches = schema.oneOf.filter((branch) => validate(branch, value, path) === null).length;
