@@ -25,7 +25,7 @@ const result = async <T>(method: string, path: string, body?: unknown): Promise<
   return answer.body.result as T;
 };
 
-type Hit = { id: string | number; score: number; payload?: Record<string, unknown> };
+type Hit = { id: string | number; version: number; score: number; payload?: Record<string, unknown> };
 const query = async (body: Record<string, unknown>) => (await result<{ points: Hit[] }>("POST", "/collections/c/points/query", body)).points;
 
 describe("fake qdrant rejects what the OpenAPI document does not allow", () => {
