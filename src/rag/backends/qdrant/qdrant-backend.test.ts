@@ -3,6 +3,7 @@ import { startQdrantFake, type QdrantFake } from "../../../../test/support/fakes
 import { chunkDocument, indexText } from "../../ingest/chunker";
 import { analyzerFor } from "../../lexical/analyzer";
 import { CONTRACT_DIMS, retrievalBackendContract } from "../contract";
+import { MemoryBackend } from "../memory";
 import type { BrandScope } from "../types";
 import { chunkPayload, chunkPointId } from "./points";
 import { QdrantBackend } from "./qdrant-backend";
@@ -19,10 +20,10 @@ afterAll(async () => {
   await fake.stop();
 });
 
-const make = (options: { denseSize?: number; collection?: string; url?: string } = {}) => {
+const make = (options: { denseSize?: number; collection?: string; url?: string; avgdl?: number } = {}) => {
   const collection = options.collection ?? `xin_test_${++collections}`;
   created.push(collection);
-  return new QdrantBackend({ url: options.url ?? fake.url, collection, denseSize: "denseSize" in options ? options.denseSize : CONTRACT_DIMS, analyzerFor: () => analyzerFor("en") });
+  return new QdrantBackend({ url: options.url ?? fake.url, collection, denseSize: "denseSize" in options ? options.denseSize : CONTRACT_DIMS, analyzerFor: () => analyzerFor("en"), bm25: options.avgdl === undefined ? {} : { avgdl: options.avgdl } });
 };
 
 retrievalBackendContract("QdrantBackend", async () => make());
@@ -193,5 +194,31 @@ describe("QdrantBackend: generations", () => {
     expect(put.status).toBe(200);
     const hits = (await b.search({ scope: A, query: "warranty terms", k: 10 })).hits;
     expect(hits.map((h) => h.chunk.text)).toEqual(["live warranty terms"]);
+  });
+});
+
+describe("QdrantBackend: ranking", () => {
+  test("sparse vectors + Qdrant's IDF reproduce the in-process BM25 scores when avgdl matches the corpus", async () => {
+    const texts = [
+      "Refunds are paid within five working days.",
+      "Refunds for damaged parcels need a photo of the damage.",
+      "Our kettles boil water in ninety seconds.",
+      "Descale the kettle monthly; limescale slows boiling.",
+      "Gift cards never expire and cannot be refunded.",
+      "Opening hours are nine to five on working days.",
+    ];
+    const chunks = chunksOf("corpus.md", ...texts);
+    const analyzer = analyzerFor("en");
+    const avgdl = chunks.reduce((sum, c) => sum + analyzer.analyze(indexText(c)).length, 0) / chunks.length;
+    const qdrant = make({ avgdl });
+    const memory = new MemoryBackend(() => analyzerFor("en"));
+    for (const b of [qdrant, memory]) await b.upsertSource({ scope: A, meta: meta("corpus.md", "v1"), chunks });
+    for (const query of ["refund working days", "kettle boiling limescale", "gift cards expire", "damaged parcel photo refund refund"]) {
+      const expected = (await memory.search({ scope: A, query, k: 10 })).hits;
+      const actual = (await qdrant.search({ scope: A, query, k: 10 })).hits;
+      expect(expected.length).toBeGreaterThan(0);
+      expect(actual.map((h) => h.chunk_id)).toEqual(expected.map((h) => h.chunk_id));
+      actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i].score, 9));
+    }
   });
 });
