@@ -15,15 +15,8 @@
  * answers can be scripted per test (5xx, 429, hang) like the other fakes.
  */
 import { json, startFakeServer, type FakeServer, type RecordedRequest } from "./fake-server";
-import { createSchemaValidator, type JsonSchema, type OpenApiDocument } from "./openapi-validator";
 import { checkVectors, compareIds, FakeQdrantError, matchFilter, pointKey, runQuery, type Filter, type PointId, type QuerySpec, type Scored, type SparseVector, type StoredPoint, type VectorSpace } from "./qdrant-engine";
-
-const SPEC_PATH = new URL("../../../../shared/reference/qdrant/openapi-1.19.json", import.meta.url);
-
-type Parameter = { name: string; in: "path" | "query" | "header"; schema: JsonSchema };
-type Operation = { operationId: string; parameters?: Parameter[]; requestBody?: { content: { "application/json": { schema: JsonSchema } } }; responses: Record<string, { content?: { "application/json"?: { schema: JsonSchema } } }> };
-type Route = { method: string; template: string; pattern: RegExp; names: string[]; op: Operation };
-type Doc = OpenApiDocument & { paths: Record<string, Record<string, Operation>> };
+import { loadQdrantApi } from "./qdrant-openapi";
 
 type Collection = { space: VectorSpace; vectorsConfig: unknown; sparseConfig: unknown; indexes: Map<string, unknown>; points: Map<string, StoredPoint> };
 
@@ -43,31 +36,12 @@ export type QdrantFake = FakeServer & {
 
 export type Gate = { arrived: Promise<void>; release(): void };
 
-let cachedDoc: Doc | undefined;
-const loadDoc = async (): Promise<Doc> => (cachedDoc ??= (await Bun.file(SPEC_PATH).json()) as Doc);
-
-const buildRoutes = (doc: Doc): Route[] =>
-  Object.entries(doc.paths).flatMap(([template, methods]) =>
-    Object.entries(methods).map(([method, op]) => {
-      const names: string[] = [];
-      const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
-      return { method: method.toUpperCase(), template, pattern: new RegExp(`^${source}$`), names, op };
-    }),
-  );
-
-const started = performance.now();
-const elapsed = () => Math.max(0.000001, (performance.now() - started) / 1e6);
-const fail = (status: number, error: string) => json(status, { status: { error }, time: elapsed() });
-
-const parseQueryValue = (raw: string): unknown => {
-  if (raw === "true" || raw === "false") return raw === "true";
-  return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
-};
+// Qdrant reports the seconds it spent on the request.
+const seconds = (since: number) => Math.max(0.000001, (performance.now() - since) / 1000);
+const fail = (since: number, status: number, error: string) => json(status, { status: { error }, time: seconds(since) });
 
 export const startQdrantFake = async (): Promise<QdrantFake> => {
-  const doc = await loadDoc();
-  const routes = buildRoutes(doc);
-  const validator = createSchemaValidator(doc);
+  const api = await loadQdrantApi();
   const collections = new Map<string, Collection>();
   let version = 0;
 
@@ -197,34 +171,6 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     query_batch_points: (name, body) => (body.searches as Record<string, unknown>[]).map((s) => query(collection(name), s)),
   };
 
-  const checkRequest = (route: Route, r: RecordedRequest): { body: Record<string, unknown>; problem: string | null } => {
-    const declared = new Map((route.op.parameters ?? []).filter((p) => p.in === "query").map((p) => [p.name, p.schema]));
-    for (const [key, raw] of r.query) {
-      const schema = declared.get(key);
-      if (!schema) return { body: {}, problem: `Query deserialize error: unknown field \`${key}\`` };
-      const problem = validator.validate(schema, parseQueryValue(raw), `query.${key}`);
-      if (problem) return { body: {}, problem: `Query deserialize error: ${problem}` };
-    }
-    const schema = route.op.requestBody?.content["application/json"].schema;
-    if (!schema) return { body: {}, problem: r.text.length > 0 ? "this operation takes no body" : null };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(r.text.length > 0 ? r.text : "{}");
-    } catch {
-      return { body: {}, problem: "Json deserialize error: body is not JSON" };
-    }
-    const problem = validator.validate(schema, parsed);
-    return { body: (parsed ?? {}) as Record<string, unknown>, problem: problem && `Json deserialize error: ${problem}` };
-  };
-
-  const answer = (route: Route, result: unknown): Response => {
-    const envelope = route.op.operationId === "root" ? { title: "qdrant - vector search engine", version: "1.19.0" } : { status: "ok", time: elapsed(), result };
-    const schema = route.op.responses["200"]?.content?.["application/json"]?.schema;
-    const problem = schema ? validator.validate(schema, envelope, "response") : null;
-    if (problem) return fail(500, `fake qdrant produced a response outside the spec: ${problem}`);
-    return json(200, envelope);
-  };
-
   const gates: { matches: (r: RecordedRequest) => boolean; arrive: () => void; released: Promise<void> }[] = [];
   const hold = (matches: (r: RecordedRequest) => boolean): Gate => {
     let arrive = () => {};
@@ -236,33 +182,30 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
   };
 
   const server = startFakeServer(async (r) => {
+    const since = performance.now();
     const gate = gates.findIndex((g) => g.matches(r));
     if (gate !== -1) {
       const [held] = gates.splice(gate, 1);
       held.arrive();
       await held.released;
     }
-    // Literal segments win over parameters (`/points/scroll` before `/points/{id}`), as in Qdrant's router.
-    const matched = routes
-      .map((route) => ({ route, m: route.pattern.exec(r.path) }))
-      .filter((x) => x.m !== null)
-      .sort((a, b) => a.route.names.length - b.route.names.length);
-    if (matched.length === 0) return fail(404, `Not found: ${r.path}`);
-    const hit = matched.find((x) => x.route.method === r.method);
-    if (!hit || !hit.m) return fail(405, `method ${r.method} not allowed on ${r.path}`);
-    const { route } = hit;
-    const { body, problem } = checkRequest(route, r);
-    if (problem) return fail(400, problem);
-    const handler = handlers[route.op.operationId];
-    if (!handler) return fail(501, `fake qdrant does not implement ${route.op.operationId}`);
-    const nameIndex = route.names.indexOf("collection_name");
-    const name = nameIndex === -1 ? "" : decodeURIComponent(hit.m[nameIndex + 1] ?? "");
+    const found = api.match(r.method, r.path);
+    if ("status" in found) return fail(since, found.status, found.error);
+    const { body, problem } = api.checkRequest(found.route, r);
+    if (problem) return fail(since, 400, problem);
+    const operation = found.route.op.operationId;
+    const handler = handlers[operation];
+    if (!handler) return fail(since, 501, `fake qdrant does not implement ${operation}`);
+    let envelope: unknown;
     try {
-      return answer(route, handler(name, body));
+      const result = handler(found.params.collection_name ?? "", body);
+      envelope = operation === "root" ? { title: "qdrant - vector search engine", version: "1.19.0" } : { status: "ok", time: seconds(since), result };
     } catch (e) {
-      if (e instanceof FakeQdrantError) return fail(e.status, e.message);
+      if (e instanceof FakeQdrantError) return fail(since, e.status, e.message);
       throw e;
     }
+    const invalid = api.checkAnswer(found.route, envelope);
+    return invalid ? fail(since, 500, `fake qdrant produced a response outside the spec: ${invalid}`) : json(200, envelope);
   });
 
   const isSearch = (r: RecordedRequest) => /\/points\/query(\/batch)?$/.test(r.path);
@@ -273,7 +216,7 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
         const body = (r.body ?? {}) as Record<string, unknown>;
         return r.path.endsWith("/batch") ? ((body.searches ?? []) as Record<string, unknown>[]) : [body];
       }),
-    validate: (schemaName: string, value: unknown) => validator.validate({ $ref: `#/components/schemas/${schemaName}` }, value),
+    validate: api.validateComponent,
     hold,
   });
 };
