@@ -59,6 +59,9 @@ export const retrievalBackendContract = (label: string, create: BackendFactory):
       await upsert(b, { tenant_id: "t:x", brand_id: "y" }, "s.md", "h", "secret plan");
       expect((await b.search({ scope: { tenant_id: "t", brand_id: "x:y" }, query: "secret plan" })).hits).toEqual([]);
       expect((await b.search({ scope: { tenant_id: 't","x', brand_id: "y" }, query: "secret plan" })).hits).toEqual([]);
+      for (const tenant_id of ["*", ".*", "t:x ", "T:X", '{"any":["t:x"]}']) {
+        expect((await b.search({ scope: { tenant_id, brand_id: "y" }, query: "secret plan" })).hits).toEqual([]);
+      }
     });
 
     test("crafted query texts and source names do not widen a search", async () => {

@@ -22,6 +22,12 @@ import type { SourceRecord } from "./points";
  * the records), so a steady-state search costs one token read, the query and one token read.
  * Tokens are random and never reused, so a cache can never match a token written after its load.
  * A short TTL bounds staleness if a writer died between the flip and the token rewrite.
+ *
+ * Why a record point and not the alternatives: flipping a "live" flag on the chunk points is a
+ * multi-point update, which Qdrant applies point by point (readers would see a mix); collection
+ * aliases switch atomically but per collection, not per source; and filtering on "the newest
+ * generation" cannot be expressed in one Qdrant filter. One point per source is the smallest
+ * thing Qdrant updates atomically, and conditional upserts (`update_filter`) give it a CAS.
  */
 export type LiveSet = { token: string | null; generations: ReadonlyMap<string, string>; loadedAt: number };
 

@@ -20,10 +20,10 @@ afterAll(async () => {
   await fake.stop();
 });
 
-const make = (options: { denseSize?: number; collection?: string; url?: string; avgdl?: number } = {}) => {
+const make = (options: { denseSize?: number; collection?: string; url?: string; avgdl?: number; timeoutMs?: number } = {}) => {
   const collection = options.collection ?? `xin_test_${++collections}`;
   created.push(collection);
-  return new QdrantBackend({ url: options.url ?? fake.url, collection, denseSize: "denseSize" in options ? options.denseSize : CONTRACT_DIMS, analyzerFor: () => analyzerFor("en"), bm25: options.avgdl === undefined ? {} : { avgdl: options.avgdl } });
+  return new QdrantBackend({ url: options.url ?? fake.url, collection, denseSize: "denseSize" in options ? options.denseSize : CONTRACT_DIMS, analyzerFor: () => analyzerFor("en"), bm25: options.avgdl === undefined ? {} : { avgdl: options.avgdl }, timeoutMs: options.timeoutMs });
 };
 
 retrievalBackendContract("QdrantBackend", async () => make());
@@ -109,6 +109,13 @@ describe("QdrantBackend: errors", () => {
     const b = make({ url: "http://127.0.0.1:9" });
     const error = await b.search({ scope: A, query: "anything" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "rag.backend_unreachable", retryable: true, status: 503 });
+  });
+
+  test("a Qdrant that stops answering is rag.backend_unreachable after the timeout", async () => {
+    const b = make({ timeoutMs: 150 });
+    await b.init();
+    fake.script({ hang: true });
+    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({ code: "rag.backend_unreachable", retryable: true });
   });
 
   test("5xx is retryable, 429 carries Retry-After, 4xx is final", async () => {
