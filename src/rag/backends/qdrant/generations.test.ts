@@ -8,6 +8,7 @@ const record = (source: string, generation: string): SourceRecord => ({
   kind: "source",
   source,
   generation,
+  retired: null,
   chunks: 1,
   meta: { source, hash: generation, format: "text", title: source },
 });

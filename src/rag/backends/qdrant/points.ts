@@ -41,7 +41,15 @@ const SourceMetaSchema: z.ZodType<SourceMeta> = z.object({
 });
 
 export const ChunkPayload = z.object({ kind: z.literal(KIND.chunk), generation: z.string(), chunk: ChunkSchema });
-export const SourcePayload = z.object({ kind: z.literal(KIND.source), source: z.string(), generation: z.string(), chunks: z.number().int(), meta: SourceMetaSchema });
+export const SourcePayload = z.object({
+  kind: z.literal(KIND.source),
+  source: z.string(),
+  generation: z.string(),
+  /** The generation this one replaced, until its points are deleted (an interrupted replace leaves it set). */
+  retired: z.string().nullable(),
+  chunks: z.number().int(),
+  meta: SourceMetaSchema,
+});
 export const BrandPayload = z.object({ kind: z.literal(KIND.brand), token: z.string() });
 export type SourceRecord = z.infer<typeof SourcePayload>;
 
@@ -73,11 +81,12 @@ export const chunkPayload = (scope: BrandScope, generation: string, chunk: Chunk
   chunk,
 });
 
-export const sourcePayload = (scope: BrandScope, meta: SourceMeta, generation: string, chunks: number) => ({
+export const sourcePayload = (scope: BrandScope, meta: SourceMeta, generation: string, retired: string | null, chunks: number) => ({
   ...scopePayload(scope),
   kind: KIND.source,
   source: meta.source,
   generation,
+  retired,
   chunks,
   meta,
 });

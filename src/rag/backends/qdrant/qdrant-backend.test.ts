@@ -141,7 +141,8 @@ describe("QdrantBackend: generations", () => {
     fake.reset();
     await b.upsertSource({ scope: A, meta: meta("g.md", "v2"), chunks: chunksOf("g.md", "second version text") });
     const writes = fake.requests.filter((r) => r.method === "PUT" || r.path.endsWith("/delete")).map((r) => r.path.split("/").pop());
-    expect(writes).toEqual(["points", "points", "points", "delete"]);
+    // chunks, flip, token, delete the old generation, clear `retired` on the record
+    expect(writes).toEqual(["points", "points", "points", "delete", "points"]);
     const flip = fake.requests.filter((r) => r.method === "PUT")[1]?.body as { update_filter?: unknown };
     expect(mustOf(flip.update_filter)).toContainEqual({ key: "generation", match: { value: oldGen } });
     const left = fake.points(name).filter((p) => p.payload.kind === "chunk");
@@ -202,6 +203,24 @@ describe("QdrantBackend: generations", () => {
     expect(stored).toEqual(["version three"]);
     expect((await a.listSources(A)).map((s) => s.hash)).toEqual(["v3"]);
     expect((await a.search({ scope: A, query: "version" })).hits.map((h) => h.chunk.text)).toEqual(["version three"]);
+  });
+
+  test("a replace interrupted after its flip is finished by the retry", async () => {
+    const b = make();
+    const name = created[created.length - 1];
+    await b.upsertSource({ scope: A, meta: meta("i.md", "v1"), chunks: chunksOf("i.md", "first edition") });
+    const isToken = (r: { method: string; body?: Record<string, unknown> }) =>
+      r.method === "PUT" && JSON.stringify(r.body?.points ?? "").includes('"kind":"brand"');
+    fake.script({ status: 503, body: { status: { error: "Service unavailable" }, time: 0 } }, isToken);
+    const failed = await b.upsertSource({ scope: A, meta: meta("i.md", "v2"), chunks: chunksOf("i.md", "second edition") }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: "rag.backend_failed", retryable: true });
+    const texts = () => fake.points(name).filter((p) => p.payload.kind === "chunk").map((p) => (p.payload.chunk as { text: string }).text).sort();
+    expect(texts()).toEqual(["first edition", "second edition"]);
+    // Readers already see only the new generation: the flip happened.
+    expect((await make({ collection: name }).search({ scope: A, query: "edition" })).hits.map((h) => h.chunk.text)).toEqual(["second edition"]);
+    expect(await b.upsertSource({ scope: A, meta: meta("i.md", "v2"), chunks: chunksOf("i.md", "second edition") })).toEqual({ status: "unchanged", chunks: 1 });
+    expect(texts()).toEqual(["second edition"]);
+    expect(fake.points(name).find((p) => p.payload.kind === "source")?.payload.retired).toBeNull();
   });
 
   test("points of an unfinished or abandoned write are never read", async () => {

@@ -41,6 +41,9 @@ const SCROLL_PAGE = 256;
  * - Concurrent replaces of one source: the record flip is conditional (`update_filter` on the
  *   generation that writer read), so exactly one wins; the loser deletes its own points and
  *   throws a retryable `rag.replace_conflict` unless the winner stored the same hash.
+ * - Interrupted writes: chunks written before a failed flip are in no record (invisible, and
+ *   deleted on the way out); a replace that failed after its flip is finished by the job's retry,
+ *   which finds the same hash with `retired` still set.
  * Nothing happens at construction; the first call creates or verifies the collection.
  */
 export class QdrantBackend implements RetrievalBackend {
@@ -74,7 +77,11 @@ export class QdrantBackend implements RetrievalBackend {
     }
     await this.init();
     const previous = await this.readRecord(scope, meta.source);
-    if (previous?.meta.hash === meta.hash) return { status: "unchanged", chunks: previous.chunks };
+    if (previous?.meta.hash === meta.hash) {
+      // A replace that died after its flip left `retired` set: this retry finishes it.
+      if (previous.retired !== null) await this.finish(scope, previous);
+      return { status: "unchanged", chunks: previous.chunks };
+    }
     const generation = randomUUID();
     try {
       await this.writeChunks(scope, generation, chunks, vectors);
@@ -93,11 +100,9 @@ export class QdrantBackend implements RetrievalBackend {
     if (current?.generation !== generation) {
       await this.deleteChunks(scope, meta.source, generation);
       if (current?.meta.hash === meta.hash) return { status: previous ? "changed" : "added", chunks: current.chunks };
-      throw new QdrantBackendError("rag.replace_conflict", `another writer replaced ${meta.source} at the same time`, { status: 409, retryable: true });
+      throw new QdrantBackendError("rag.replace_conflict", "another writer replaced the source at the same time", { status: 409, retryable: true, data: { source: meta.source } });
     }
-    await this.touchBrand(scope);
-    if (previous) await this.deleteChunks(scope, meta.source, previous.generation);
-    this.live.invalidate(scope);
+    await this.finish(scope, current);
     return { status: previous ? "changed" : "added", chunks: chunks.length };
   }
 
@@ -151,11 +156,23 @@ export class QdrantBackend implements RetrievalBackend {
   // The atomic step: one point. Conditional on the generation this writer read, or insert-only
   // when there was none, so two concurrent replaces cannot both win.
   private async flip(scope: BrandScope, meta: SourceMeta, generation: string, count: number, previous: SourceRecord | undefined): Promise<void> {
-    const point = { id: sourcePointId(scope, meta.source), vector: {}, payload: sourcePayload(scope, meta, generation, count) };
+    const point = { id: sourcePointId(scope, meta.source), vector: {}, payload: sourcePayload(scope, meta, generation, previous?.generation ?? null, count) };
     const condition = previous
       ? { update_filter: scopedFilter(scope, KIND.source, { source: meta.source, generation: previous.generation }) }
       : { update_mode: "insert_only" as const };
     await call("switch generation", () => this.client.upsert(this.options.collection, { wait: true, points: [point], ...condition }));
+  }
+
+  // After a flip: publish the change (token), then delete the retired generation, then clear
+  // `retired` (conditionally, so a newer flip is never overwritten). Every step is idempotent.
+  private async finish(scope: BrandScope, record: SourceRecord): Promise<void> {
+    await this.touchBrand(scope);
+    this.live.invalidate(scope);
+    if (record.retired === null) return;
+    await this.deleteChunks(scope, record.source, record.retired);
+    const point = { id: sourcePointId(scope, record.source), vector: {}, payload: sourcePayload(scope, record.meta, record.generation, null, record.chunks) };
+    const update_filter = scopedFilter(scope, KIND.source, { source: record.source, generation: record.generation });
+    await call("retire generation", () => this.client.upsert(this.options.collection, { wait: true, points: [point], update_filter }));
   }
 
   private async touchBrand(scope: BrandScope): Promise<void> {
