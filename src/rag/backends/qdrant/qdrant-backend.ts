@@ -44,7 +44,8 @@ const SCROLL_PAGE = 256;
  * - Interrupted writes: chunks written before a failed flip are in no record (invisible, and
  *   deleted on the way out); a replace that failed after its flip is finished by the job's retry,
  *   which finds the same hash with `retired` still set.
- * Nothing happens at construction; the first call creates or verifies the collection.
+ * Nothing happens at construction; the first call creates or verifies the collection. Written
+ * against Qdrant's 1.19 REST API (it relies on conditional upserts and the parameterised `rrf`).
  */
 export class QdrantBackend implements RetrievalBackend {
   readonly name = "qdrant";
