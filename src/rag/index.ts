@@ -23,3 +23,4 @@ export * from "./eval/metrics";
 export * from "./eval/run-beir";
 export * from "./backends/postgres";
 export * from "./ingest/run-ingest";
+export * from "./backends/qdrant/qdrant-backend";
