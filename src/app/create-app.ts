@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { acquireInstanceLock } from "../runtime/instance-lock";
-import { BlobStore, type Logger, type Service } from "../runtime";
+import { BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
@@ -10,6 +10,8 @@ import { queueDepth, Wake } from "../runtime/queue";
 import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
 import { createKnowledgeBackend, knowledgeApi } from "./knowledge";
 import { readStatus } from "./status";
+import { connectChannel, testChannel } from "./channels";
+import { findChannelRow } from "../tenancy";
 
 export type AppPhase = "starting" | "ready" | "draining";
 
@@ -81,6 +83,14 @@ export const createApp = (config: Config, log: Logger): App => {
     metrics,
     readiness,
     knowledge: knowledgeApi(() => store.db, knowledge),
+    channelOps: {
+      test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
+      connect: async (id, tenantId) => {
+        const row = await findChannelRow(store.db, id, tenantId);
+        if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });
+        return { id, result: (await connectChannel(config, row)) ?? "this provider's webhook is configured in its dashboard" };
+      },
+    },
     status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
     beforeScrape: async () => {
       metrics.queueDepth.reset();

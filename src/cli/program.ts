@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { XIN_VERSION } from "../app";
+import { channelCommand } from "./channel";
 import { initCommand } from "./init";
 import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
@@ -14,7 +15,7 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand]) {
+  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }
