@@ -6,3 +6,4 @@ export { createKnowledgeBackend, ingestIntoBrand, knowledgeApi, resolveBrand, ty
 export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";
 export { addChannel, connectChannel, testChannel, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
 export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
+export { evalRetrievalBeir } from "./eval";

@@ -3,6 +3,7 @@ import { newId } from "../../../runtime";
 import { schema, transaction, type Db, type TxContext } from "../../../runtime/db";
 import { decodeVector, encodeVector } from "../../dense/vector-codec";
 import type { Bm25Params } from "../../lexical/bm25-index";
+import type { Chunk } from "../../ingest/chunker";
 import { BrandIndex, chunkId } from "../brand-index";
 import type { AnalyzerForScope } from "../memory";
 import { SyncQueue, syncBrandIndex } from "../sync";
@@ -137,13 +138,38 @@ export class PostgresBackend implements RetrievalBackend {
     const cached = this.cache.get(key);
     if (cached && cached.revision === revision) return cached.index;
     return this.syncs.run(key, async () => {
-      const current = this.cache.get(key) ?? { index: new BrandIndex(await this.analyzerFor(scope), this.params), revision: -1 };
+      const cached = this.cache.get(key);
+      const current = cached ?? { index: new BrandIndex(await this.analyzerFor(scope), this.params), revision: -1 };
       const target = await readRevision(this.db(), scope);
       if (current.revision === target) return current.index;
-      await syncBrandIndex(current.index, await this.listSources(scope), (source) => this.loadSource(scope, source));
+      const stored = await this.listSources(scope);
+      // A first build reads every chunk of the brand in one pass; later syncs reload only changed sources.
+      const bulk = cached ? null : await this.loadBrand(scope);
+      await syncBrandIndex(current.index, stored, async (source) => bulk?.get(source) ?? this.loadSource(scope, source));
       this.cache.set(key, { index: current.index, revision: target });
       return current.index;
     });
+  }
+
+  /** Builds the brand's index now (after a bulk ingest), so the first search does not pay for it. */
+  async warm(scope: BrandScope): Promise<void> {
+    await this.fresh(checkScope(scope));
+  }
+
+  private async loadBrand(scope: BrandScope): Promise<Map<string, { chunks: Chunk[]; embeddings?: Float32Array[] }>> {
+    const rows = await this.db()
+      .select({ source: schema.knowledgeSources.source, ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, embedding: schema.chunks.embedding })
+      .from(schema.chunks)
+      .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
+      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id)))
+      .orderBy(asc(schema.chunks.source_id), asc(schema.chunks.ordinal));
+    const bySource = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const list = bySource.get(r.source);
+      if (list) list.push(r);
+      else bySource.set(r.source, [r]);
+    }
+    return new Map([...bySource].map(([source, list]) => [source, toLoaded(list, source)]));
   }
 
   private async loadSource(scope: BrandScope, source: string) {
@@ -153,12 +179,19 @@ export class PostgresBackend implements RetrievalBackend {
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
       .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source)))
       .orderBy(asc(schema.chunks.ordinal));
-    const chunks = rows.map((r) => chunkFromRow(r, source));
-    const vectors = rows.map((r) => (r.embedding ? decodeVector(r.embedding) : null));
-    const complete = vectors.length > 0 && vectors.every((v) => v !== null);
-    return { chunks, ...(complete ? { embeddings: vectors as Float32Array[] } : {}) };
+    return toLoaded(rows, source);
   }
 }
+
+type ChunkRow = { ordinal: number; text: string; token_count: number; metadata: unknown; embedding: Uint8Array | null };
+
+/** Rows of one source → its chunks, and its vectors when every chunk has one. */
+const toLoaded = (rows: ChunkRow[], source: string): { chunks: Chunk[]; embeddings?: Float32Array[] } => {
+  const chunks = rows.map((r) => chunkFromRow(r, source));
+  const vectors = rows.map((r) => (r.embedding ? decodeVector(r.embedding) : null));
+  const complete = vectors.length > 0 && vectors.every((v) => v !== null);
+  return { chunks, ...(complete ? { embeddings: vectors as Float32Array[] } : {}) };
+};
 
 const bumpRevision = async ({ tx }: TxContext, scope: BrandScope) => {
   await tx
