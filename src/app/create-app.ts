@@ -8,7 +8,7 @@ import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
 import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
-import { createKnowledgeBackend, knowledgeApi } from "./knowledge";
+import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
 import { findChannelRow } from "../tenancy";
@@ -67,6 +67,7 @@ export const createApp = (config: Config, log: Logger): App => {
   };
 
   const knowledge = createKnowledgeBackend(() => store.db);
+  const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
 
   const gateway = gatewayService({
@@ -82,7 +83,7 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
-    knowledge: knowledgeApi(() => store.db, knowledge),
+    knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
       connect: async (id, tenantId) => {
@@ -109,6 +110,7 @@ export const createApp = (config: Config, log: Logger): App => {
         maxAttempts: config.queue.max_attempts,
         blobs,
         knowledge,
+        embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
       }),

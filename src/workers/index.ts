@@ -29,6 +29,8 @@ export type HandlerDeps = {
   retentionDays: number;
   mediaMaxBytes: number;
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
+  /** Embeds chunk texts when an embeddings endpoint is configured. */
+  embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
 };
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
@@ -36,7 +38,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
   [RESPOND_JOB]: holdingReplyHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs }),
+  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
 });
 
