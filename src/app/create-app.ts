@@ -66,7 +66,7 @@ export const createApp = (config: Config, log: Logger): App => {
     return { ready: true };
   };
 
-  const knowledge = createKnowledgeBackend(() => store.db);
+  const knowledge = createKnowledgeBackend(() => store.db, config);
   const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
 

@@ -47,3 +47,30 @@ describeStores("knowledge with embeddings", (getDb) => {
     expect((await resolveBrand(db.db, "kite-shop", scope.tenant_id)).id).toBe(scope.brand_id);
   });
 });
+
+test("retrieval.backend = qdrant sends ingestion and search to Qdrant, filtered by tenant and brand", async () => {
+  const { startQdrantFake } = await import("../../test/support/fakes/qdrant");
+  const qdrant = await startQdrantFake();
+  try {
+    const { configSchema } = await import("../runtime/config");
+    const config = configSchema.parse({ data_dir: "/tmp/x", instance_key: "k".repeat(40), retrieval: { backend: "qdrant", qdrant_url: qdrant.url } });
+    const backend = createKnowledgeBackend(() => {
+      throw new Error("the qdrant backend must not touch Postgres");
+    }, config);
+    expect(backend.name).toBe("qdrant");
+    const docs = mkdtempSync(join(tmpdir(), "xin-docs-"));
+    writeFileSync(join(docs, "hours.md"), "# Hours\n\nThe shop opens at nine on Saturdays.\n");
+    const scope = { tenant_id: "ten_q", brand_id: "brd_q" };
+    const { runIngest } = await import("../rag");
+    const summary = await runIngest({ backend, scope, inputs: [docs] });
+    expect(summary.added.length).toBe(1);
+    const hits = (await backend.search({ scope, query: "saturday opening", k: 3 })).hits;
+    expect(hits[0].chunk.text).toContain("opens at nine");
+    expect((await backend.search({ scope: { tenant_id: "ten_other", brand_id: "brd_q" }, query: "saturday opening" })).hits).toEqual([]);
+    const searches = qdrant.requests.filter((r) => r.path.includes("/points/query"));
+    expect(searches.length).toBeGreaterThan(0);
+    for (const r of searches) expect(r.text).toContain("tenant_id");
+  } finally {
+    await qdrant.stop();
+  }
+});

@@ -1,7 +1,7 @@
 import { and, eq, or } from "drizzle-orm";
 import { join } from "node:path";
 import { createEmbeddingsClient, type EmbeddingsClient } from "../llm";
-import { analyzerFor, PostgresBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary, type RetrievalBackend } from "../rag";
+import { analyzerFor, PostgresBackend, QdrantBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary, type RetrievalBackend } from "../rag";
 import type { Config } from "../runtime/config";
 import type { KnowledgeApi } from "../gateway";
 import { BlobStore, XinError, type Logger } from "../runtime";
@@ -47,8 +47,32 @@ const brandAnalyzer = (db: () => Db) => async (scope: BrandScope) => {
   return analyzerFor(row?.persona.language ?? "en");
 };
 
-/** The retrieval backend of this instance (the Postgres one). */
-export const createKnowledgeBackend = (db: () => Db): PostgresBackend => new PostgresBackend(db, brandAnalyzer(db));
+export type KnowledgeBackend = RetrievalBackend & {
+  upsertSources?: PostgresBackend["upsertSources"];
+  warm?: PostgresBackend["warm"];
+};
+
+/**
+ * The retrieval backend of this instance: Postgres (default), or Qdrant when `retrieval.backend =
+ * "qdrant"`. Qdrant's sparse vectors are built with one analyzer for the whole collection (English);
+ * a dense size must be known up front, so it takes `embeddings.dimensions`.
+ */
+export const createKnowledgeBackend = (db: () => Db, config?: Config): KnowledgeBackend => {
+  const r = config?.retrieval;
+  if (r?.backend !== "qdrant") return new PostgresBackend(db, brandAnalyzer(db));
+  if (config?.embeddings && !config.embeddings.dimensions) {
+    throw new XinError("config.invalid", "retrieval.backend = qdrant with embeddings needs embeddings.dimensions (the collection's vector size)", {
+      hint: "set embeddings.dimensions (XIN_EMBEDDINGS__DIMENSIONS) to the model's vector size, e.g. 1536",
+    });
+  }
+  return new QdrantBackend({
+    url: r.qdrant_url!,
+    apiKey: r.qdrant_api_key,
+    collection: r.qdrant_collection,
+    denseSize: config?.embeddings?.dimensions,
+    analyzerFor: () => analyzerFor("en"),
+  });
+};
 
 /** The embeddings client when `embeddings` is configured; null means lexical-only retrieval. */
 export const createEmbedder = (config: Config): EmbeddingsClient | null => (config.embeddings ? createEmbeddingsClient(config.embeddings) : null);
@@ -71,7 +95,7 @@ export const searchKnowledge = async (backend: RetrievalBackend, embedder: Embed
 };
 
 /** The knowledge facade the admin API gets: brand lookup scoped to the caller's tenant, search, sources. */
-export const knowledgeApi = (db: () => Db, backend: PostgresBackend, embedder: EmbeddingsClient | null = null, log?: Logger): KnowledgeApi => ({
+export const knowledgeApi = (db: () => Db, backend: KnowledgeBackend, embedder: EmbeddingsClient | null = null, log?: Logger): KnowledgeApi => ({
   resolveBrand: (ref, tenantId) => resolveBrand(db(), ref, tenantId),
   search: (scope, query, k) => searchKnowledge(backend, embedder, scope, query, k, log),
   listSources: (scope) => backend.listSources(scope),
@@ -88,11 +112,12 @@ export const ingestIntoBrand = (o: {
   inputs: string[];
   prune: boolean;
   embedder?: EmbeddingsClient | null;
+  config?: Config;
   onProgress?: (p: IngestProgress) => void;
 }): Promise<IngestSummary> => {
   const blobs = new BlobStore(join(o.dataDir, "blobs"));
   return runIngest({
-    backend: createKnowledgeBackend(o.db),
+    backend: createKnowledgeBackend(o.db, o.config),
     scope: o.scope,
     inputs: o.inputs,
     prune: o.prune,

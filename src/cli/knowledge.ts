@@ -61,6 +61,7 @@ export const ingestCommand = (program: Command) =>
             db: () => store.db,
             dataDir: config.data_dir,
             embedder: createEmbedder(config),
+            config,
             scope: { tenant_id: brand.tenant_id, brand_id: brand.id },
             inputs: absolute,
             prune: opts.prune ?? false,
@@ -103,7 +104,7 @@ export const searchCommand = (program: Command) =>
         api: (client) => client.get(`/api/v1/brands/${encodeURIComponent(opts.brand)}/search?q=${encodeURIComponent(query)}&k=${k}`),
         store: async (store) => {
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
-          return searchKnowledge(createKnowledgeBackend(() => store.db), createEmbedder(config), { tenant_id: brand.tenant_id, brand_id: brand.id }, query, k);
+          return searchKnowledge(createKnowledgeBackend(() => store.db, config), createEmbedder(config), { tenant_id: brand.tenant_id, brand_id: brand.id }, query, k);
         },
       });
       report({ query, ...result }, opts, hitsText);
@@ -117,7 +118,7 @@ export const knowledgeCommand = (program: Command) => {
       api,
       store: async (store) => {
         const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
-        return direct(createKnowledgeBackend(() => store.db), { tenant_id: brand.tenant_id, brand_id: brand.id });
+        return direct(createKnowledgeBackend(() => store.db, config), { tenant_id: brand.tenant_id, brand_id: brand.id });
       },
     });
   };
