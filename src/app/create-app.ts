@@ -7,7 +7,7 @@ import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
-import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
@@ -111,6 +111,7 @@ export const createApp = (config: Config, log: Logger): App => {
         blobs,
         knowledge,
         embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
+        embeddingModel: config.embeddings?.model ?? null,
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
       }),
@@ -126,7 +127,13 @@ export const createApp = (config: Config, log: Logger): App => {
     wake,
     log: log.child({ room: "scheduler" }),
     maxAttempts: config.queue.max_attempts,
-    schedules: [{ name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) }],
+    schedules: [
+      { name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
+      // A changed embedding model re-embeds stored knowledge in the background (checked at start and hourly).
+      ...(config.embeddings && config.retrieval.backend === "postgres"
+        ? [{ name: "re-embed stale knowledge", cron: "7 * * * *", atStart: true, job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }) }]
+        : []),
+    ],
   });
 
   const polling = pollingService({

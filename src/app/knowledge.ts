@@ -59,7 +59,7 @@ export type KnowledgeBackend = RetrievalBackend & {
  */
 export const createKnowledgeBackend = (db: () => Db, config?: Config): KnowledgeBackend => {
   const r = config?.retrieval;
-  if (r?.backend !== "qdrant") return new PostgresBackend(db, brandAnalyzer(db));
+  if (r?.backend !== "qdrant") return new PostgresBackend(db, brandAnalyzer(db), {}, config?.embeddings?.model ?? null);
   if (config?.embeddings && !config.embeddings.dimensions) {
     throw new XinError("config.invalid", "retrieval.backend = qdrant with embeddings needs embeddings.dimensions (the collection's vector size)", {
       hint: "set embeddings.dimensions (XIN_EMBEDDINGS__DIMENSIONS) to the model's vector size, e.g. 1536",

@@ -11,6 +11,7 @@ import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
 import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
+import { REEMBED_JOB, REEMBED_SCAN_JOB, reembedHandler, reembedScanHandler } from "./reembed";
 
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
@@ -18,6 +19,7 @@ export { pollingService } from "./telegram-poll";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
 export { ingestHandler, INGEST_JOB, type IngestPayload } from "./ingest";
+export { REEMBED_JOB, REEMBED_SCAN_JOB } from "./reembed";
 
 export type HandlerDeps = {
   db: () => Db;
@@ -31,10 +33,17 @@ export type HandlerDeps = {
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
   /** Embeds chunk texts when an embeddings endpoint is configured. */
   embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
+  embeddingModel?: string | null;
 };
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
 export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
+  ...(deps.embed && deps.embeddingModel
+    ? {
+        [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
+        [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
+      }
+    : {}),
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
   [RESPOND_JOB]: holdingReplyHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),

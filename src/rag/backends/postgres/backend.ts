@@ -35,6 +35,12 @@ export class PostgresBackend implements RetrievalBackend {
     /** The brand's analyzer (from its persona language); may look it up. Called once per brand. */
     private readonly analyzerFor: (scope: BrandScope) => ReturnType<AnalyzerForScope> | Promise<ReturnType<AnalyzerForScope>>,
     private readonly params: Partial<Bm25Params> = {},
+    /**
+     * The embedding model in use. Vectors are stored with their model, and only vectors of this model
+     * are searched: after a model change, sources not yet re-embedded are found lexically, never by
+     * comparing vectors of two models (no outage, no wrong matches).
+     */
+    private readonly embeddingModel: string | null = null,
   ) {}
 
   async upsertSource(input: SourceUpsert): Promise<UpsertOutcome> {
@@ -97,6 +103,7 @@ export class PostgresBackend implements RetrievalBackend {
           metadata: chunkMetadata(c),
           token_count: c.tokens,
           embedding: embeddings?.[i + j] ? encodeVector(embeddings[i + j]) : null,
+          embedding_model: embeddings?.[i + j] ? this.embeddingModel : null,
         })),
       );
     }
@@ -156,9 +163,23 @@ export class PostgresBackend implements RetrievalBackend {
     await this.fresh(checkScope(scope));
   }
 
+  /** A chunk's columns, its vector only when it belongs to the model in use. */
+  private chunkColumns() {
+    const model = this.embeddingModel;
+    return {
+      ordinal: schema.chunks.ordinal,
+      text: schema.chunks.text,
+      token_count: schema.chunks.token_count,
+      metadata: schema.chunks.metadata,
+      embedding: model
+        ? sql<Uint8Array | null>`case when ${schema.chunks.embedding_model} = ${model} then ${schema.chunks.embedding} end`.mapWith(schema.chunks.embedding)
+        : sql<null>`null`,
+    };
+  }
+
   private async loadBrand(scope: BrandScope): Promise<Map<string, { chunks: Chunk[]; embeddings?: Float32Array[] }>> {
     const rows = await this.db()
-      .select({ source: schema.knowledgeSources.source, ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, embedding: schema.chunks.embedding })
+      .select({ source: schema.knowledgeSources.source, ...this.chunkColumns() })
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
       .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id)))
@@ -174,7 +195,7 @@ export class PostgresBackend implements RetrievalBackend {
 
   private async loadSource(scope: BrandScope, source: string) {
     const rows = await this.db()
-      .select({ ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, embedding: schema.chunks.embedding })
+      .select(this.chunkColumns())
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
       .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source)))
