@@ -7,6 +7,7 @@ import { RESPOND_JOB } from "../inbox";
 import { holdingReplyHandler } from "../orchestrator";
 import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
+import { CHANNEL_ACT_JOB, channelActHandler } from "./act";
 import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
@@ -48,6 +49,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
   [RESPOND_JOB]: holdingReplyHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
+  [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
 });
 
