@@ -1,12 +1,13 @@
 import type { ParseResult } from "../channels";
 import { acceptParsed, type ChannelRef } from "../inbox";
-import { errorText, type Logger } from "../runtime";
+import { Batcher, errorText, type Logger } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
 
-type Pending = { channel: ChannelRef; parsed: ParseResult; resolve: (n: { inserted: number; duplicates: number }) => void; reject: (e: unknown) => void };
+type Item = { channel: ChannelRef; parsed: ParseResult };
+type Counts = { inserted: number; duplicates: number };
 
-const merge = (items: Pending[]): ParseResult => ({
+const merge = (items: Item[]): ParseResult => ({
   messages: items.flatMap((i) => i.parsed.messages),
   statuses: items.flatMap((i) => i.parsed.statuses),
   events: items.flatMap((i) => i.parsed.events),
@@ -21,42 +22,31 @@ const merge = (items: Pending[]): ParseResult => ({
  * latency). If a batch fails, its requests are retried one by one, so one bad request cannot fail others.
  */
 export class GroupCommitter {
-  private pending: Pending[] = [];
-  private flushing = false;
+  private readonly batcher: Batcher<Item, Counts>;
 
-  constructor(private readonly deps: { db: () => Db; wake: Wake; maxAttempts: number; log: Logger; maxBatch?: number }) {}
-
-  submit(channel: ChannelRef, parsed: ParseResult): Promise<{ inserted: number; duplicates: number }> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ channel, parsed, resolve, reject });
-      if (!this.flushing) void this.flush();
+  constructor(private readonly deps: { db: () => Db; wake: Wake; maxAttempts: number; log: Logger; maxBatch?: number }) {
+    this.batcher = new Batcher((items) => this.write(items), {
+      maxBatch: deps.maxBatch ?? 500,
+      onBatchError: async (items, error) => {
+        if (items.length === 1) return [error instanceof Error ? error : new Error(String(error))];
+        deps.log.warn("group commit failed, retrying requests one by one", { requests: items.length, err: errorText(error) });
+        const outcomes: (Counts | Error)[] = [];
+        for (const item of items) outcomes.push(await this.write([item]).then(([o]) => o, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+        return outcomes;
+      },
     });
   }
 
-  private async flush() {
-    this.flushing = true;
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, this.deps.maxBatch ?? 500);
-      try {
-        const outcomes = await this.write(batch);
-        batch.forEach((p, i) => p.resolve(outcomes[i]));
-      } catch (e) {
-        if (batch.length === 1) batch[0].reject(e);
-        else {
-          this.deps.log.warn("group commit failed, retrying requests one by one", { requests: batch.length, err: errorText(e) });
-          for (const p of batch) await this.write([p]).then(([o]) => p.resolve(o), p.reject);
-        }
-      }
-    }
-    this.flushing = false;
+  submit(channel: ChannelRef, parsed: ParseResult): Promise<Counts> {
+    return this.batcher.submit({ channel, parsed });
   }
 
   /** One transaction for the batch; per channel, one set-based write of everything its requests carried. */
-  private async write(batch: Pending[]): Promise<{ inserted: number; duplicates: number }[]> {
-    const byChannel = new Map<string, Pending[]>();
+  private async write(batch: Item[]): Promise<Counts[]> {
+    const byChannel = new Map<string, Item[]>();
     for (const p of batch) byChannel.set(p.channel.id, [...(byChannel.get(p.channel.id) ?? []), p]);
     const perChannel = await transaction(this.deps.db(), async (tx) => {
-      const results = new Map<string, { inserted: number; duplicates: number }>();
+      const results = new Map<string, Counts>();
       for (const [id, items] of [...byChannel].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const outcome = await acceptParsed(tx, this.deps.wake, this.deps.maxAttempts, items[0].channel, merge(items));
         results.set(id, { inserted: outcome.inserted, duplicates: outcome.duplicates });
