@@ -111,6 +111,21 @@ const suite = async (base: string, whatsappPath: string, telegramPath: string) =
   },
 });
 
+/**
+ * A provider stand-in answering every send, read receipt and typing call at once, as the real APIs do
+ * when healthy: the bench then measures the gateway with its workers doing their normal work.
+ */
+const startProviderStub = () =>
+  Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req) => {
+      const path = new URL(req.url).pathname;
+      if (path.startsWith("/bot")) return Response.json({ ok: true, result: { message_id: Math.floor(Math.random() * 1e9), date: 0, chat: { id: 1, type: "private" } } });
+      return Response.json({ messaging_product: "whatsapp", contacts: [], messages: [{ id: `wamid.stub.${Math.random()}` }], success: true });
+    },
+  });
+
 const instance = async (databaseUrl?: string) => {
   const { dir, xin } = await loneBinary();
   const port = freePort();
@@ -118,12 +133,13 @@ const instance = async (databaseUrl?: string) => {
   const init = run(xin, ["init", "--yes", "--data-dir", dataDir, "--brand", "Bench", "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : [])]);
   if (init.code !== 0) throw new Error(init.stderr);
   const config = join(dataDir, "xin.toml");
-  const dead = `http://127.0.0.1:${freePort()}`; // replies fail fast against a closed port: the bench measures the gateway
-  const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "bench", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", dead, "--config", config, "--json"]);
-  const tg = run(xin, ["channel", "add", "telegram", "--brand", "bench", "--bot-token", TG.token, "--secret-token", TG.secret, "--api-base", dead, "--config", config, "--json"]);
+  const stub = startProviderStub();
+  const api = `http://127.0.0.1:${stub.port}`;
+  const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "bench", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `${api}/v25.0`, "--config", config, "--json"]);
+  const tg = run(xin, ["channel", "add", "telegram", "--brand", "bench", "--bot-token", TG.token, "--secret-token", TG.secret, "--api-base", api, "--config", config, "--json"]);
   if (wa.code !== 0 || tg.code !== 0) throw new Error(wa.stderr + tg.stderr);
   const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn" });
-  return { dir, xin, config, server, paths: [JSON.parse(wa.stdout).webhook_path, JSON.parse(tg.stdout).webhook_path] as [string, string] };
+  return { dir, xin, config, server, stub, paths: [JSON.parse(wa.stdout).webhook_path, JSON.parse(tg.stdout).webhook_path] as [string, string] };
 };
 
 const countIn = (xin: string, config: string): number => JSON.parse(run(xin, ["status", "--config", config, "--json"]).stdout).counts.messages_in;
@@ -148,6 +164,7 @@ for (const kind of ["embedded", "external"] as const) {
   const stored = countIn(inst.xin, inst.config);
   results[kind] = { ...r, acked_messages: acked, stored_messages_in: stored };
   await inst.server.stop();
+  inst.stub.stop(true);
   rmSync(inst.dir, { recursive: true, force: true });
   await ext?.stop();
 }
