@@ -8,7 +8,9 @@ import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
 import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
-import { createKnowledgeBackend, knowledgeApi } from "./knowledge";
+import { askQuestion } from "../orchestrator";
+import { createAnswering } from "./answering";
+import { createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
 import { readStatus } from "./status";
 
 export type AppPhase = "starting" | "ready" | "draining";
@@ -66,6 +68,7 @@ export const createApp = (config: Config, log: Logger): App => {
 
   const knowledge = createKnowledgeBackend(() => store.db);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
+  const answering = createAnswering(config, { backend: knowledge, metrics, log });
 
   const gateway = gatewayService({
     db: () => store.db,
@@ -81,6 +84,10 @@ export const createApp = (config: Config, log: Logger): App => {
     metrics,
     readiness,
     knowledge: knowledgeApi(() => store.db, knowledge),
+    ask: {
+      resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
+      ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
+    },
     status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
     beforeScrape: async () => {
       metrics.queueDepth.reset();
@@ -101,6 +108,7 @@ export const createApp = (config: Config, log: Logger): App => {
         knowledge,
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
+        answering: answering.respond,
       }),
     options: config.queue,
     wake,
@@ -127,7 +135,7 @@ export const createApp = (config: Config, log: Logger): App => {
   });
 
   return {
-    services: [storeService, gateway, workers, polling, scheduler],
+    services: [storeService, gateway, answering.service, workers, polling, scheduler],
     store,
     port: () => gateway.port(),
     setPhase: (p) => (phase = p),

@@ -12,6 +12,7 @@ const human = (s: InstanceStatus): string => {
       ["server", s.server.running ? `running (pid ${s.server.pid}, up ${s.server.uptime_seconds}s)` : "not running"],
       ["store", `${s.store.kind}, migrations ${s.store.migrations.applied}/${s.store.migrations.known} applied${s.store.migrations.pending.length ? `, ${s.store.migrations.pending.length} pending` : ""}`],
       ["queue", `${q.queued ?? 0} queued, ${q.running ?? 0} running, ${q.done ?? 0} done, ${q.dead ?? 0} dead`],
+      ["answering", s.answering ? (s.answering.mode === "llm" ? `LLM (${s.answering.model})` : "knowledge base only (no LLM configured)") : "unknown"],
       ["tenants", s.tenants.map((t) => t.name).join(", ") || "none"],
       ["conversations", s.counts.conversations],
       ["messages", `${s.counts.messages_in} in, ${s.counts.messages_out} out`],

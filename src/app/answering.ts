@@ -1,0 +1,60 @@
+import { createChatClient, createUsageMeter, type ChatClient } from "../llm";
+import { BUILT_IN_GUARDRAILS, loadCustomGuardrails, type Guardrail, type PipelineDeps, type RespondDeps } from "../orchestrator";
+import type { Logger, Service } from "../runtime";
+import type { Config } from "../runtime/config";
+import type { Metrics } from "../runtime/metrics";
+import type { PostgresBackend } from "../rag";
+
+export type AnsweringMode = "llm" | "knowledge";
+
+/** Which answering mode the config selects: `llm` with an `llm` section, else answers from the knowledge base alone. */
+export const answeringMode = (config: Config): AnsweringMode => (config.llm ? "llm" : "knowledge");
+
+/**
+ * The answering engine of an instance: the chat client (metered per tenant into /metrics), the
+ * guardrails (built-in, then the custom ones of `answer.guardrails_dir`, loaded by `service.start`),
+ * and the respond-job settings. Building it opens nothing.
+ */
+export const createAnswering = (config: Config, deps: { backend: PostgresBackend; metrics?: Metrics; log: Logger }) => {
+  const m = deps.metrics;
+  const meter = createUsageMeter({
+    log: deps.log,
+    onRecord: (r) => {
+      if (!m) return;
+      m.llmCalls.inc({ tenant: r.tenant_id, model: r.model, outcome: r.outcome });
+      m.llmTokens.inc({ tenant: r.tenant_id, model: r.model, kind: r.kind, type: "prompt" }, r.prompt_tokens);
+      m.llmTokens.inc({ tenant: r.tenant_id, model: r.model, kind: r.kind, type: "completion" }, r.completion_tokens);
+      m.llmLatency.observe({ tenant: r.tenant_id }, r.latency_ms / 1000);
+    },
+  });
+  const chat: ChatClient | null = config.llm ? createChatClient(config.llm, { meter, log: deps.log }) : null;
+  let guardrails: readonly Guardrail[] = BUILT_IN_GUARDRAILS;
+  const pipeline: PipelineDeps = {
+    search: (r) => deps.backend.search(r),
+    chat,
+    get guardrails() {
+      return guardrails;
+    },
+    config: config.answer,
+    log: deps.log.child({ room: "orchestrator" }),
+  };
+  const respond: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome"> = {
+    pipeline,
+    quietWindowMs: config.answer.quiet_window_ms,
+    historyTokens: config.answer.history_tokens,
+    onOutcome: (tenant, o, seconds, committed) => {
+      m?.answers.inc({ tenant, outcome: committed ? o.outcome : "dropped", reason: o.reason ?? "", mode: o.mode });
+      m?.answerDuration.observe({ mode: o.mode }, seconds);
+    },
+  };
+  const service: Service = {
+    name: "orchestrator",
+    start: async () => {
+      const dir = config.answer.guardrails_dir;
+      if (dir) guardrails = [...BUILT_IN_GUARDRAILS, ...(await loadCustomGuardrails(dir, BUILT_IN_GUARDRAILS.map((g) => g.code)))];
+      deps.log.info("answering ready", { mode: answeringMode(config), guardrails: guardrails.length });
+    },
+    stop: async () => {},
+  };
+  return { pipeline, respond, service, mode: answeringMode(config) };
+};
