@@ -1,9 +1,11 @@
 import { createChatClient, createUsageMeter, type ChatClient } from "../llm";
-import { BUILT_IN_GUARDRAILS, loadCustomGuardrails, type Guardrail, type PipelineDeps, type RespondDeps } from "../orchestrator";
+import { askQuestion, BUILT_IN_GUARDRAILS, loadCustomGuardrails, type AskResult, type Guardrail, type PipelineDeps, type RespondDeps, type Turn } from "../orchestrator";
 import type { Logger, Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import type { Metrics } from "../runtime/metrics";
 import type { PostgresBackend } from "../rag";
+import type { Store } from "../runtime/db";
+import { createKnowledgeBackend, resolveBrand } from "./knowledge";
 
 export type AnsweringMode = "llm" | "knowledge";
 
@@ -57,4 +59,21 @@ export const createAnswering = (config: Config, deps: { backend: PostgresBackend
     stop: async () => {},
   };
   return { pipeline, respond, service, mode: answeringMode(config) };
+};
+
+/**
+ * `xin ask` / `xin chat` without a running server: the same pipeline on the store the CLI opened,
+ * with this process's config (LLM, guardrails folder). Nothing is stored or sent.
+ */
+export const askOnStore = async (
+  store: Store,
+  config: Config,
+  log: Logger,
+  brandRef: { brand: string; tenant?: string },
+): Promise<(question: string, history: readonly Turn[]) => Promise<AskResult>> => {
+  const brand = await resolveBrand(store.db, brandRef.brand, brandRef.tenant);
+  const answering = createAnswering(config, { backend: createKnowledgeBackend(() => store.db), log });
+  await answering.service.start();
+  const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
+  return (question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history);
 };

@@ -4,4 +4,5 @@ export { XIN_VERSION } from "./version";
 export { initInstance, type InitOptions, type InitResult } from "./init";
 export { createKnowledgeBackend, ingestIntoBrand, knowledgeApi, resolveBrand, type BrandRef, type IngestSummary, type SearchResult, type SourceMeta } from "./knowledge";
 export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";
-export { answeringMode, createAnswering, type AnsweringMode } from "./answering";
+export { answeringMode, askOnStore, createAnswering, type AnsweringMode } from "./answering";
+export type { AskResult, Turn } from "../orchestrator";
