@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { askOnStore, type AskResult, type Turn } from "../app";
-import { usageError } from "../runtime";
+import { usageError, type Logger } from "../runtime";
+import type { Config } from "../runtime/config";
 import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
 import { report } from "./output";
@@ -23,6 +24,13 @@ export const renderAsk = (r: AskResult): string => {
   return [head, ...(r.reply ? ["", r.reply, ""] : [""]), sources, checks].join("\n");
 };
 
+/** One question, through the running server when there is one, else on the store. */
+export const runAsk = (config: Config, log: Logger, opts: Pick<AskFlags, "brand" | "tenant">, question: string): Promise<AskResult> =>
+  viaServerOrStore<AskResult>(config, log, {
+    api: (client) => askViaApi(client, opts.brand)(question, []),
+    store: async (store) => (await askOnStore(store, config, log, opts))(question, []),
+  });
+
 export const askCommand = (program: Command) =>
   program
     .command("ask")
@@ -34,11 +42,5 @@ export const askCommand = (program: Command) =>
     .option("--json", "print one JSON object: outcome, reply, reason, confidence, sources, guardrails")
     .action(async (question: string, opts: AskFlags) => {
       if (!question.trim()) throw usageError("the question is empty");
-      const config = configFrom(opts.config);
-      const log = cliLogger();
-      const result = await viaServerOrStore<AskResult>(config, log, {
-        api: (client) => askViaApi(client, opts.brand)(question, []),
-        store: async (store) => (await askOnStore(store, config, log, opts))(question, []),
-      });
-      report(result, opts, renderAsk);
+      report(await runAsk(configFrom(opts.config), cliLogger(), opts, question), opts, renderAsk);
     });
