@@ -1,7 +1,13 @@
 import { analyzerFor, type Analyzer } from "../rag";
 import type { Confidence, Passage } from "./types";
 
-const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text));
+// Words that shape a question but say nothing about its subject: the analyzers' stop lists are built for
+// documents and keep some of them ("where", "your"), which would make every question look half-covered.
+const QUESTION_WORDS =
+  /\b(what|when|where|which|who|whom|whose|why|how|much|many|long|do|does|did|can|could|would|will|shall|should|may|might|is|are|was|were|am|be|i|me|my|mine|you|your|yours|we|us|our|ours|please|tell|know|want|like|need|have|has|get|there|any|some|hi|hello|hey|thanks|thank)\b/gi;
+
+const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
+const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
 const share = (wanted: Set<string>, have: Set<string>): number => {
   if (wanted.size === 0) return 0;
@@ -19,7 +25,7 @@ export const retrievalStrength = (analyzer: Analyzer, question: string, passages
   const wanted = termsOf(analyzer, question);
   let best = 0;
   for (const p of passages.slice(0, 3)) {
-    const coverage = share(wanted, termsOf(analyzer, `${p.title}\n${p.text}`));
+    const coverage = share(wanted, termsOf(analyzer, passageText(p)));
     best = Math.max(best, coverage, Math.min(1, Math.max(0, p.dense ?? 0)));
   }
   return best;
@@ -33,7 +39,7 @@ export const retrievalStrength = (analyzer: Analyzer, question: string, passages
 export const grounding = (analyzer: Analyzer, answer: string, passages: readonly Passage[], question: string): number => {
   const said = termsOf(analyzer, answer);
   if (said.size === 0) return 0.5;
-  const known = termsOf(analyzer, [question, ...passages.map((p) => `${p.title}\n${p.text}`)].join("\n"));
+  const known = termsOf(analyzer, [question, ...passages.map(passageText)].join("\n"));
   return share(said, known);
 };
 

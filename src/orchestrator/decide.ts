@@ -32,6 +32,7 @@ const toPassages = (result: SearchResult): Passage[] =>
     chunk_id: h.chunk_id,
     source: h.chunk.source,
     title: h.chunk.title,
+    heading: h.chunk.headingPath.join(" › "),
     text: h.chunk.text,
     score: h.score,
     ...(h.lexical ? { lexical: h.lexical.score } : {}),
@@ -104,8 +105,11 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
     const best = passages[0];
     draft = best ? knowledgeAnswer(analyzer, req.question, best) : null;
     used = best && draft ? [best] : [];
-    // The passage is its own grounding; whether it answers the question is all retrieval strength says.
-    confidence = { value: draft ? retrieval : 0, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
+    // The passage is its own grounding. Whether it answers the question: how much of the question the
+    // passage covers, and how much the trimmed answer itself covers (a passage can match on a word that
+    // the extracted sentences do not carry) — the weaker of the two, as nobody rephrases it.
+    const answered = best && draft ? retrievalStrength(analyzer, req.question, [{ ...best, text: draft }]) : 0;
+    confidence = { value: Math.round(Math.min(retrieval, answered) * 1000) / 1000, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
   }
 
   const outputChecks = await runGuardrails(deps.guardrails, "output", { ...common, passages, draft, confidence }, defaults);

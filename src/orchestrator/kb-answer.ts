@@ -6,7 +6,8 @@ const MAX_CHARS = 600;
 const sentencesOf = (text: string): string[] =>
   text
     .split(/\n+/)
-    .flatMap((line) => line.match(/[^.!?]+(?:[.!?]+["')\]]*|$)/g) ?? [])
+    // A sentence ends at . ! ? followed by a space and a capital or digit: "4.90 euros" and "e.g. this" stay whole.
+    .flatMap((line) => line.split(/(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u))
     .map((s) => s.trim())
     .filter((s) => s !== "");
 

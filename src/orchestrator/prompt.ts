@@ -26,7 +26,7 @@ const documentsBlock = (passages: readonly Passage[]): string =>
     ? "<documents>\n(no documents matched this question)\n</documents>"
     : [
         "<documents>",
-        ...passages.map((d) => `<document n="${d.n}" source="${attr(d.source)}" title="${attr(d.title)}">\n${defuse(d.text)}\n</document>`),
+        ...passages.map((d) => `<document n="${d.n}" source="${attr(d.source)}" title="${attr([d.title, d.heading].filter(Boolean).join(" › "))}">\n${defuse(d.text)}\n</document>`),
         "</documents>",
       ].join("\n");
 

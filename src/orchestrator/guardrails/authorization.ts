@@ -30,7 +30,9 @@ export const authorizationRequired: Guardrail = {
   evaluate: ({ stage, question, draft, options }) => {
     if (stage === "input") {
       const text = question.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-      if (REQUEST.some((p) => p.test(text))) return fail("the customer asks for an action staff must authorize");
+      // "When will I get my money back?" asks about the policy; "Can I get my money back?" asks for the action.
+      const informational = /^\s*(when|how\s+long|how\s+soon|how\s+do|how\s+does|what|where|which)\b/.test(text);
+      if (REQUEST.some((p, i) => !(informational && i === 1) && p.test(text))) return fail("the customer asks for an action staff must authorize");
       const extra = stringList(options.actions).find((a) => text.includes(a.toLowerCase()));
       return extra ? fail(`the customer asks about "${extra}"`) : pass;
     }
