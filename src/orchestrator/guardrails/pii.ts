@@ -23,7 +23,9 @@ export const findPii = (text: string): { kind: string; value: string }[] => {
   for (const m of text.match(EMAIL) ?? []) out.push({ kind: "email", value: m.toLowerCase() });
   for (const m of text.match(CARD) ?? []) if (luhn(digits(m))) out.push({ kind: "card", value: digits(m) });
   for (const m of text.match(IBAN) ?? []) out.push({ kind: "iban", value: m.replace(/\s/g, "") });
-  for (const m of text.match(PHONE) ?? []) if (!out.some((o) => o.kind === "card" && o.value === digits(m))) out.push({ kind: "phone", value: digits(m) });
+  // Phone numbers are looked for in what is left, so a card or IBAN is not reported twice.
+  const rest = text.replace(CARD, (m) => (luhn(digits(m)) ? " " : m)).replace(IBAN, " ");
+  for (const m of rest.match(PHONE) ?? []) out.push({ kind: "phone", value: digits(m) });
   return out;
 };
 
