@@ -3,7 +3,12 @@ import { describeStores } from "../../test/support/db";
 import { startOpenAIFake, serverError, type OpenAIFake } from "../../test/support/fakes/openai";
 import { ingestDocs, queueSettled, waitUntil, whatsappText } from "../../test/support/answering";
 import { setupGateway, type GatewayFixture } from "../../test/support/gateway";
-import { RESPOND_JOB } from "../inbox";
+import { setupWidgetSite } from "../../test/support/widget";
+import { INSTANCE_KEY } from "../../test/support/gateway";
+import { newVisitorId, WIDGET_NOTIFY_CHANNEL } from "../channels";
+import { acceptParsed, RESPOND_JOB } from "../inbox";
+import { transaction } from "../runtime/db";
+import { bindChannel } from "../tenancy";
 import { analyzerFor, MemoryBackend } from "../rag";
 import { silentLogger } from "../runtime";
 import { QueueRunner, Wake } from "../runtime/queue";
@@ -131,6 +136,26 @@ describeStores("respond job", (getDb) => {
     expect(llm.chatRequests().length).toBe(2);
     const last = (llm.chatRequests()[1].body as { messages: { content: string }[] }).messages[1].content;
     expect(last).toContain("How long does shipping to Austria take?\nAnd to Switzerland?");
+  });
+
+  test("web widget: typing while the answer is written, then the checked reply streamed as a delta, committed with the row", async () => {
+    const db = getDb();
+    const site = await setupWidgetSite(db, ["https://shop.example"]);
+    await ingestDocs(db, { tenant_id: site.tenantId, brand_id: site.brandId }, SHOP_DOCS);
+    const notices: { kind: string; text?: string; on?: boolean; message_id?: string }[] = [];
+    const sub = await db.sql.listen(WIDGET_NOTIFY_CHANNEL, (p) => notices.push(JSON.parse(p)));
+    const visitor = newVisitorId();
+    const { adapter, binding } = bindChannel(site.channel, INSTANCE_KEY);
+    const body = new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, messages: [{ id: "client-msg-0001", sent_at: Date.now(), text: "How long does shipping to Austria take?" }] }));
+    const parsed = adapter.parse(body, binding);
+    await transaction(db.db, (tx) => acceptParsed(tx, deps.wake, 3, { id: site.channel.id, tenant_id: site.tenantId, brand_id: site.brandId, provider: "web" }, parsed));
+    await waitUntil(async () => notices.some((n) => n.kind === "delta"));
+    await sub.unlisten();
+    expect(notices.map((n) => n.kind)).toEqual(["typing", "delta"]);
+    expect(notices[0].on).toBe(true);
+    expect(notices[1].text).toBe("Shipping to Austria takes 4 to 6 working days.");
+    const [row] = await db.sql`select id from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId})`;
+    expect(notices[1].message_id).toBe(row.id);
   });
 
   test("the LLM failing after its retries escalates as llm_unavailable: never silence", async () => {
