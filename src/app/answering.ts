@@ -40,8 +40,9 @@ export const createAnswering = (config: Config, deps: { backend: PostgresBackend
     config: config.answer,
     log: deps.log.child({ room: "orchestrator" }),
   };
-  const respond: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome"> = {
+  const respond: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits"> = {
     pipeline,
+    limits: { perContact: config.answer.contact_answers_per_minute, perTenantLlm: config.answer.tenant_llm_answers_per_minute },
     quietWindowMs: config.answer.quiet_window_ms,
     historyTokens: config.answer.history_tokens,
     onOutcome: (tenant, o, seconds, committed) => {

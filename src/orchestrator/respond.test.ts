@@ -60,6 +60,7 @@ describeStores("respond job", (getDb) => {
     llm.reset();
     llm.setReply(GROUNDED);
     deps.quietWindowMs = 0;
+    deps.limits = undefined;
   });
 
   const outbound = (wa: string) =>
@@ -156,6 +157,35 @@ describeStores("respond job", (getDb) => {
     expect(notices[1].text).toBe("Shipping to Austria takes 4 to 6 working days.");
     const [row] = await db.sql`select id from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId})`;
     expect(notices[1].message_id).toBe(row.id);
+  });
+
+  test("rate limits: a second answer within the minute waits in the queue (never dropped); after its waits it escalates as rate_limited", async () => {
+    const db = getDb();
+    await whatsappText(gw, "4915100000007", "wamid.g1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000007")).length === 1);
+    deps.limits = { perContact: 1, perTenantLlm: 0 };
+    // No deliver worker here: its queued job (same conversation key) would hold back the next respond job.
+    await db.sql`update jobs set state = 'done' where kind = 'deliver'`;
+    await whatsappText(gw, "4915100000007", "wamid.g2", "And how long does shipping to Switzerland take?");
+    await waitUntil(async () => (await db.sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
+    const [deferred] = await db.sql`select id, payload, extract(epoch from (run_at - now()))::float8 as wait_s from jobs where kind = 'respond' and state = 'queued'`;
+    expect(deferred.wait_s).toBeGreaterThan(30);
+    expect((await outbound("4915100000007")).length).toBe(1);
+    expect(llm.chatRequests().length).toBe(1);
+    // Its turn never comes within the limit: after the last allowed wait the conversation goes to a human.
+    await db.sql`update jobs set run_at = now(), payload = jsonb_set(payload, '{rate_deferrals}', '30') where id = ${deferred.id}`;
+    deps.wake.notify();
+    await waitUntil(async () => (await escalations("4915100000007")).length === 1);
+    expect((await escalations("4915100000007"))[0].reason).toBe("rate_limited");
+    expect(llm.chatRequests().length).toBe(1);
+  });
+
+  test("rate limits: one tenant's LLM answers per minute are capped", async () => {
+    deps.limits = { perContact: 0, perTenantLlm: 1 };
+    await whatsappText(gw, "4915100000008", "wamid.h1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await getDb().sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
+    expect(await outbound("4915100000008")).toEqual([]);
+    await getDb().sql`delete from jobs where kind = 'respond' and state = 'queued'`;
   });
 
   test("the LLM failing after its retries escalates as llm_unavailable: never silence", async () => {

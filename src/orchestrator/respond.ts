@@ -7,6 +7,7 @@ import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
 import type { AnswerOutcome } from "./types";
+import { rateLimitWait, type AnswerLimits } from "./rate-limit";
 import { isWidget, publishTyping, widgetDeltas } from "./widget-stream";
 
 export const DEFAULT_HOLDING_MESSAGE = "Thanks for your message! A member of our team will get back to you here shortly.";
@@ -19,25 +20,33 @@ export type RespondDeps = {
   /** Quiet window: the customer must have been silent this long before a burst is answered. */
   quietWindowMs: number;
   historyTokens: number;
+  /** Budget protection (LLM answers only); omitted: no limits. */
+  limits?: AnswerLimits;
   /** Called once per finished run that produced an outcome (metrics); must not throw. */
   onOutcome?: (tenantId: string, outcome: AnswerOutcome, seconds: number, committed: boolean) => void;
 };
 
-const Payload = z.object({ conversation_id: z.string().min(1) });
+const Payload = z.object({
+  conversation_id: z.string().min(1),
+  deferrals: z.number().int().min(0).default(0),
+  rate_deferrals: z.number().int().min(0).default(0),
+});
+type Payload = z.output<typeof Payload>;
 
-/** Sleeps until the conversation's newest customer message is `quietMs` old (capped: a customer typing non-stop still gets an answer). */
-const waitForQuiet = async (db: Db, conversationId: string, quietMs: number, signal: AbortSignal) => {
-  if (quietMs <= 0) return;
-  const deadline = Date.now() + quietMs * 5;
-  while (Date.now() < deadline) {
-    const [row] = await db.execute<{ ms: number | null }>(
-      sql`select (extract(epoch from (now() - max(created_at))) * 1000)::float8 as ms from messages where conversation_id = ${conversationId} and direction = 'in'`,
-    );
-    const remaining = quietMs - Number(row?.ms ?? quietMs);
-    if (remaining <= 0) return;
-    await Bun.sleep(Math.min(remaining + 5, deadline - Date.now()));
-    signal.throwIfAborted();
-  }
+/** After this many waits for the rate limits (~half an hour) the turn goes to a human instead. */
+const MAX_RATE_DEFERRALS = 30;
+export const RATE_LIMITED = "rate_limited";
+
+/** How many times a run may put itself off for the quiet window: a customer typing non-stop still gets an answer. */
+const MAX_DEFERRALS = 5;
+
+/** Milliseconds until the conversation's newest customer message is `quietMs` old (0: quiet already). */
+const quietRemaining = async (db: Db, conversationId: string, quietMs: number): Promise<number> => {
+  if (quietMs <= 0) return 0;
+  const [row] = await db.execute<{ ms: number | null }>(
+    sql`select (extract(epoch from (now() - max(created_at))) * 1000)::float8 as ms from messages where conversation_id = ${conversationId} and direction = 'in'`,
+  );
+  return Math.max(0, Math.ceil(quietMs - Number(row?.ms ?? quietMs)));
 };
 
 /** A customer message or an agent's reply that was not there when the context was read. */
@@ -58,7 +67,7 @@ const arrivedMeanwhile = async ({ tx }: TxContext, c: RespondContext): Promise<b
 };
 
 /**
- * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits for the quiet
+ * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits (in the queue) for the quiet
  * window, answers the customer's unanswered burst as a whole through `answerTurn`, then in ONE
  * transaction — conversation row locked — either queues the reply (confidence, chunk ids and guardrail
  * decisions stored in its metadata) with its `deliver` jobs, or opens an escalation holding the draft
@@ -76,19 +85,33 @@ export const respondHandler = (deps: RespondDeps): JobHandler => async (job, ctx
     return;
   }
   const conversationId = payload.data.conversation_id;
-  await waitForQuiet(deps.db(), conversationId, deps.quietWindowMs, ctx.signal);
+  // The quiet window is waited for in the queue, not in a worker slot: the run puts itself off (a new
+  // job of the same key, due when the window ends) and completes, in one transaction.
+  const defer = (delayMs: number, next: Payload) =>
+    transaction(deps.db(), async (tx) => {
+      await enqueueJobs(tx, deps.wake, [{ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: next, run_at: new Date(Date.now() + delayMs) }], deps.maxAttempts);
+      await ctx.completeIn(tx);
+    });
+  const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
+  if (remaining > 0 && payload.data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...payload.data, deferrals: payload.data.deferrals + 1 });
   const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens);
   if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
+  let limited = false;
+  if (deps.limits && deps.pipeline.chat) {
+    const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id }, deps.limits);
+    if (wait > 0 && payload.data.rate_deferrals < MAX_RATE_DEFERRALS) {
+      ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
+      return defer(wait, { ...payload.data, rate_deferrals: payload.data.rate_deferrals + 1 });
+    }
+    limited = wait > 0;
+  }
 
   const widget = isWidget(c.channel.provider);
   if (widget) await publishTyping(deps.db(), c, true);
   const started = performance.now();
-  const outcome = await answerTurn(deps.pipeline, {
-    brand: c.brand,
-    question: c.unanswered.map((m) => m.text).join("\n"),
-    history: c.history,
-    signal: ctx.signal,
-  });
+  const outcome: AnswerOutcome = limited
+    ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
+    : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal });
 
   const committed = await transaction(deps.db(), async (tx) => {
     const [locked] = await tx.tx

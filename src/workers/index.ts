@@ -31,7 +31,7 @@ export type HandlerDeps = {
   mediaMaxBytes: number;
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
   /** The answering pipeline and its settings; omitted: knowledge-base answers, built-in guardrails, defaults. */
-  answering?: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome">;
+  answering?: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits">;
 };
 
 const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => ({

@@ -22,6 +22,18 @@ export const answerConfigSchema = z
       .max(1)
       .default(0.45)
       .describe("answers below this confidence (0..1) escalate with reason low_confidence; a brand policy may override it"),
+    contact_answers_per_minute: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(6)
+      .describe("most answers per conversation per minute when an LLM is configured; more wait and are answered together (0: no limit)"),
+    tenant_llm_answers_per_minute: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(600)
+      .describe("most LLM answers per tenant per minute; more wait their turn, then escalate as rate_limited (0: no limit)"),
     guardrails_dir: z
       .string()
       .min(1)
