@@ -184,7 +184,7 @@ describeStores("respond job", (getDb) => {
     deps.limits = { perContact: 0, perTenantLlm: 1 };
     await whatsappText(gw, "4915100000008", "wamid.h1", "How long does shipping to Austria take?");
     await waitUntil(async () => (await getDb().sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
-    expect(await outbound("4915100000008")).toEqual([]);
+    expect((await outbound("4915100000008")).length).toBe(0);
     await getDb().sql`delete from jobs where kind = 'respond' and state = 'queued'`;
   });
 
