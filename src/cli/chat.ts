@@ -15,29 +15,29 @@ const MAX_TURNS = 20;
  * history; `/quit` or Ctrl+D ends.
  */
 const converse = async (ask: (question: string, history: readonly Turn[]) => Promise<AskResult>, brand: string): Promise<void> => {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  // Lines are read as an async stream, so piped input (a script of questions) is buffered, not lost
+  // while an answer is being computed.
+  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
+  const prompt = () => process.stdout.write("\nyou> ");
   process.stdout.write(`chatting with ${brand} — /reset forgets the conversation, /quit ends\n`);
   let history: Turn[] = [];
+  prompt();
   try {
-    for (;;) {
-      let line: string;
-      try {
-        line = (await rl.question("\nyou> ")).trim();
-      } catch {
-        return; // input closed (Ctrl+D, end of piped input)
-      }
+    for await (const raw of rl) {
+      const line = raw.trim();
       if (line === "/quit" || line === "/exit") return;
       if (line === "/reset") {
         history = [];
         process.stdout.write("(conversation forgotten)\n");
-        continue;
+      } else if (line) {
+        if (!process.stdin.isTTY) process.stdout.write(`${line}\n`);
+        const result = await ask(line, history);
+        process.stdout.write(`\n${brand}> ${renderAsk(result).replace(/\n/g, "\n  ")}\n`);
+        history.push({ role: "customer", text: line });
+        if (result.outcome === "answer" && result.reply) history.push({ role: "assistant", text: result.reply });
+        history = history.slice(-MAX_TURNS);
       }
-      if (!line) continue;
-      const result = await ask(line, history);
-      process.stdout.write(`\n${brand}> ${renderAsk(result).replace(/\n/g, "\n  ")}\n`);
-      history.push({ role: "customer", text: line });
-      if (result.outcome === "answer" && result.reply) history.push({ role: "assistant", text: result.reply });
-      history = history.slice(-MAX_TURNS);
+      prompt();
     }
   } finally {
     rl.close();

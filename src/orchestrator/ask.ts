@@ -25,8 +25,15 @@ export const toAskResult = (o: AnswerOutcome): AskResult => ({
   reason: o.reason,
   confidence: o.confidence.value,
   sources: o.sources,
-  guardrails: o.guardrails.map((g) => ({ code: g.code, passed: g.passed })),
+  guardrails: mergeByCode(o.guardrails),
 });
+
+/** One entry per guardrail: an evaluator that ran at both stages passed only if it passed at both. */
+const mergeByCode = (decisions: AnswerOutcome["guardrails"]): AskResult["guardrails"] => {
+  const byCode = new Map<string, boolean>();
+  for (const d of decisions) byCode.set(d.code, (byCode.get(d.code) ?? true) && d.passed);
+  return [...byCode].map(([code, passed]) => ({ code, passed }));
+};
 
 export const loadBrandProfile = async (db: Db, scope: { tenant_id: string; brand_id: string }): Promise<BrandProfile> => {
   const [brand] = await db

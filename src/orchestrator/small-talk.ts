@@ -10,7 +10,7 @@ export const smallTalkReply = (brand: BrandProfile, question: string): string | 
   const text = question.trim();
   if (text.length > 60) return null;
   const name = brand.persona.name || brand.name;
-  if (GREETING.test(text)) return `Hello! I'm ${name}, ${brand.name}'s assistant. How can I help you today?`;
+  if (GREETING.test(text)) return name === brand.name ? `Hello! Welcome to ${brand.name}. How can I help you today?` : `Hello! I'm ${name}, ${brand.name}'s assistant. How can I help you today?`;
   if (THANKS.test(text) && !/\?/.test(text)) return "You're welcome! Is there anything else I can help you with?";
   return null;
 };
