@@ -59,7 +59,11 @@ const arrivedMeanwhile = async ({ tx }: TxContext, c: RespondContext): Promise<b
         eq(schema.messages.conversation_id, c.conversation.id),
         c.seenIds.length ? notInArray(schema.messages.id, c.seenIds) : undefined,
         c.oldestSeenAt ? gt(schema.messages.created_at, c.oldestSeenAt) : undefined,
-        or(eq(schema.messages.direction, "in"), sql`${schema.messages.metadata}->>'author' = 'human'`),
+        // Customer messages the respond step would answer (text addressed to us: those get a respond job of their own).
+        or(
+          sql`${schema.messages.direction} = 'in' and coalesce(btrim(${schema.messages.body}), '') <> '' and ${schema.messages.metadata}->>'not_addressed' is null`,
+          sql`${schema.messages.metadata}->>'author' = 'human'`,
+        ),
       ),
     )
     .limit(1);
