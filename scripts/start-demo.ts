@@ -24,9 +24,15 @@ if (!existsSync(config)) {
     stderr: "inherit",
   });
   if (init.exitCode !== 0) process.exit(init.exitCode ?? 1);
+  // The chat widget on the demo page: a web channel that accepts the local origins.
+  const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`].flatMap((o) => ["--origin", o]);
+  const web = Bun.spawnSync([binary, "channel", "add", "web", "--brand", "demo-shop", ...origins, "--config", config], { stdout: "ignore", stderr: "inherit" });
+  if (web.exitCode !== 0) process.exit(web.exitCode ?? 1);
 }
 
-console.log(`\nxin demo: ${dataDir} — admin token in ${join(dataDir, "xin.env")}; stop with Ctrl+C\n`);
+const port = process.env.XIN_SERVER__PORT ?? "8080";
+console.log(`\nxin demo: open http://localhost:${port}/demo/demo-shop and type into the chat bubble`);
+console.log(`data in ${dataDir}; admin token in ${join(dataDir, "xin.env")}; stop with Ctrl+C\n`);
 const serve = Bun.spawn([binary, "serve", "--config", config], { stdio: ["inherit", "inherit", "inherit"] });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => serve.kill(signal));
 process.exit(await serve.exited);

@@ -1,11 +1,11 @@
-import { createChatClient, createUsageMeter, type ChatClient } from "../llm";
+import { createChatClient, createUsageMeter, type ChatClient, type EmbeddingsClient } from "../llm";
 import { askQuestion, BUILT_IN_GUARDRAILS, loadCustomGuardrails, type AskResult, type Guardrail, type PipelineDeps, type RespondDeps, type Turn } from "../orchestrator";
 import type { Logger, Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import type { Metrics } from "../runtime/metrics";
-import type { PostgresBackend } from "../rag";
+import type { RetrievalBackend } from "../rag";
 import type { Store } from "../runtime/db";
-import { createKnowledgeBackend, resolveBrand } from "./knowledge";
+import { createEmbedder, createKnowledgeBackend, resolveBrand, searchKnowledge } from "./knowledge";
 
 export type AnsweringMode = "llm" | "knowledge";
 
@@ -17,7 +17,7 @@ export const answeringMode = (config: Config): AnsweringMode => (config.llm ? "l
  * guardrails (built-in, then the custom ones of `answer.guardrails_dir`, loaded by `service.start`),
  * and the respond-job settings. Building it opens nothing.
  */
-export const createAnswering = (config: Config, deps: { backend: PostgresBackend; metrics?: Metrics; log: Logger }) => {
+export const createAnswering = (config: Config, deps: { backend: RetrievalBackend; embedder?: EmbeddingsClient | null; metrics?: Metrics; log: Logger }) => {
   const m = deps.metrics;
   const meter = createUsageMeter({
     log: deps.log,
@@ -32,7 +32,8 @@ export const createAnswering = (config: Config, deps: { backend: PostgresBackend
   const chat: ChatClient | null = config.llm ? createChatClient(config.llm, { meter, log: deps.log }) : null;
   let guardrails: readonly Guardrail[] = BUILT_IN_GUARDRAILS;
   const pipeline: PipelineDeps = {
-    search: (r) => deps.backend.search(r),
+    // Hybrid when an embeddings endpoint is configured (lexical-only if it fails), as `xin search` does.
+    search: (r) => searchKnowledge(deps.backend, deps.embedder ?? null, r.scope, r.query, r.k, deps.log),
     chat,
     get guardrails() {
       return guardrails;
@@ -73,7 +74,7 @@ export const askOnStore = async (
   brandRef: { brand: string; tenant?: string },
 ): Promise<(question: string, history: readonly Turn[]) => Promise<AskResult>> => {
   const brand = await resolveBrand(store.db, brandRef.brand, brandRef.tenant);
-  const answering = createAnswering(config, { backend: createKnowledgeBackend(() => store.db), log });
+  const answering = createAnswering(config, { backend: createKnowledgeBackend(() => store.db, config), embedder: createEmbedder(config), log });
   await answering.service.start();
   const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
   return (question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history);

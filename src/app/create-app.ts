@@ -2,16 +2,18 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { acquireInstanceLock } from "../runtime/instance-lock";
-import { BlobStore, type Logger, type Service } from "../runtime";
+import { BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
-import { jobHandlers, pollingService, PURGE_JOBS, schedulerService, workersService } from "../workers";
+import { jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
-import { createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
+import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
 import { readStatus } from "./status";
+import { connectChannel, testChannel } from "./channels";
+import { findChannelRow } from "../tenancy";
 
 export type AppPhase = "starting" | "ready" | "draining";
 
@@ -66,9 +68,10 @@ export const createApp = (config: Config, log: Logger): App => {
     return { ready: true };
   };
 
-  const knowledge = createKnowledgeBackend(() => store.db);
+  const knowledge = createKnowledgeBackend(() => store.db, config);
+  const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
-  const answering = createAnswering(config, { backend: knowledge, metrics, log });
+  const answering = createAnswering(config, { backend: knowledge, embedder, metrics, log });
 
   const gateway = gatewayService({
     db: () => store.db,
@@ -83,10 +86,18 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
-    knowledge: knowledgeApi(() => store.db, knowledge),
+    knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
+    },
+    channelOps: {
+      test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
+      connect: async (id, tenantId) => {
+        const row = await findChannelRow(store.db, id, tenantId);
+        if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });
+        return { id, result: (await connectChannel(config, row)) ?? "this provider's webhook is configured in its dashboard" };
+      },
     },
     status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
     beforeScrape: async () => {
@@ -106,6 +117,8 @@ export const createApp = (config: Config, log: Logger): App => {
         maxAttempts: config.queue.max_attempts,
         blobs,
         knowledge,
+        embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
+        embeddingModel: config.embeddings?.model ?? null,
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
@@ -122,7 +135,13 @@ export const createApp = (config: Config, log: Logger): App => {
     wake,
     log: log.child({ room: "scheduler" }),
     maxAttempts: config.queue.max_attempts,
-    schedules: [{ name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) }],
+    schedules: [
+      { name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
+      // A changed embedding model re-embeds stored knowledge in the background (checked at start and hourly).
+      ...(config.embeddings && config.retrieval.backend === "postgres"
+        ? [{ name: "re-embed stale knowledge", cron: "7 * * * *", atStart: true, job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }) }]
+        : []),
+    ],
   });
 
   const polling = pollingService({

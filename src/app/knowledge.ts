@@ -1,8 +1,10 @@
 import { and, eq, or } from "drizzle-orm";
 import { join } from "node:path";
-import { analyzerFor, PostgresBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary } from "../rag";
+import { createEmbeddingsClient, type EmbeddingsClient } from "../llm";
+import { analyzerFor, PostgresBackend, QdrantBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary, type RetrievalBackend } from "../rag";
+import type { Config } from "../runtime/config";
 import type { KnowledgeApi } from "../gateway";
-import { BlobStore, XinError } from "../runtime";
+import { BlobStore, XinError, type Logger } from "../runtime";
 import { schema, type Db } from "../runtime/db";
 
 export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
@@ -45,13 +47,57 @@ const brandAnalyzer = (db: () => Db) => async (scope: BrandScope) => {
   return analyzerFor(row?.persona.language ?? "en");
 };
 
-/** The retrieval backend of this instance (the Postgres one; Qdrant when configured, later). */
-export const createKnowledgeBackend = (db: () => Db): PostgresBackend => new PostgresBackend(db, brandAnalyzer(db));
+export type KnowledgeBackend = RetrievalBackend & {
+  upsertSources?: PostgresBackend["upsertSources"];
+  warm?: PostgresBackend["warm"];
+};
+
+/**
+ * The retrieval backend of this instance: Postgres (default), or Qdrant when `retrieval.backend =
+ * "qdrant"`. Qdrant's sparse vectors are built with one analyzer for the whole collection (English);
+ * a dense size must be known up front, so it takes `embeddings.dimensions`.
+ */
+export const createKnowledgeBackend = (db: () => Db, config?: Config): KnowledgeBackend => {
+  const r = config?.retrieval;
+  if (r?.backend !== "qdrant") return new PostgresBackend(db, brandAnalyzer(db), {}, config?.embeddings?.model ?? null);
+  if (config?.embeddings && !config.embeddings.dimensions) {
+    throw new XinError("config.invalid", "retrieval.backend = qdrant with embeddings needs embeddings.dimensions (the collection's vector size)", {
+      hint: "set embeddings.dimensions (XIN_EMBEDDINGS__DIMENSIONS) to the model's vector size, e.g. 1536",
+    });
+  }
+  return new QdrantBackend({
+    url: r.qdrant_url!,
+    apiKey: r.qdrant_api_key,
+    collection: r.qdrant_collection,
+    denseSize: config?.embeddings?.dimensions,
+    analyzerFor: () => analyzerFor("en"),
+  });
+};
+
+/** The embeddings client when `embeddings` is configured; null means lexical-only retrieval. */
+export const createEmbedder = (config: Config): EmbeddingsClient | null => (config.embeddings ? createEmbeddingsClient(config.embeddings) : null);
+
+/**
+ * Search with the query embedded when an embeddings endpoint is configured (hybrid), lexical-only
+ * otherwise — and lexical-only, with a warning, when the endpoint fails: a customer still gets an
+ * answer from the brand's documents while the embeddings server is down.
+ */
+export const searchKnowledge = async (backend: RetrievalBackend, embedder: EmbeddingsClient | null, scope: BrandScope, query: string, k: number, log?: Logger) => {
+  let embedding: Float32Array | undefined;
+  if (embedder && query.trim()) {
+    try {
+      [embedding] = await embedder.embed([query], { tenantId: scope.tenant_id });
+    } catch (e) {
+      log?.warn("query embedding failed, searching lexical-only", { err: (e as Error).message });
+    }
+  }
+  return backend.search({ scope, query, k, embedding });
+};
 
 /** The knowledge facade the admin API gets: brand lookup scoped to the caller's tenant, search, sources. */
-export const knowledgeApi = (db: () => Db, backend: PostgresBackend): KnowledgeApi => ({
+export const knowledgeApi = (db: () => Db, backend: KnowledgeBackend, embedder: EmbeddingsClient | null = null, log?: Logger): KnowledgeApi => ({
   resolveBrand: (ref, tenantId) => resolveBrand(db(), ref, tenantId),
-  search: (scope, query, k) => backend.search({ scope, query, k }),
+  search: (scope, query, k) => searchKnowledge(backend, embedder, scope, query, k, log),
   listSources: (scope) => backend.listSources(scope),
   removeSource: (scope, source) => backend.removeSource(scope, source),
 });
@@ -59,14 +105,24 @@ export const knowledgeApi = (db: () => Db, backend: PostgresBackend): KnowledgeA
 export type { IngestProgress, IngestSummary, SearchResult, SourceMeta } from "../rag";
 
 /** `xin ingest` without a running server: straight into the store, raw documents kept in the blob store. */
-export const ingestIntoBrand = (o: { db: () => Db; dataDir: string; scope: BrandScope; inputs: string[]; prune: boolean; onProgress?: (p: IngestProgress) => void }): Promise<IngestSummary> => {
+export const ingestIntoBrand = (o: {
+  db: () => Db;
+  dataDir: string;
+  scope: BrandScope;
+  inputs: string[];
+  prune: boolean;
+  embedder?: EmbeddingsClient | null;
+  config?: Config;
+  onProgress?: (p: IngestProgress) => void;
+}): Promise<IngestSummary> => {
   const blobs = new BlobStore(join(o.dataDir, "blobs"));
   return runIngest({
-    backend: createKnowledgeBackend(o.db),
+    backend: createKnowledgeBackend(o.db, o.config),
     scope: o.scope,
     inputs: o.inputs,
     prune: o.prune,
     keepRaw: (bytes) => blobs.put(bytes),
+    embed: o.embedder ? (texts) => o.embedder!.embed(texts, { tenantId: o.scope.tenant_id }) : undefined,
     onProgress: o.onProgress,
   });
 };

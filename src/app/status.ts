@@ -10,6 +10,8 @@ import { XIN_VERSION } from "./version";
 export type InstanceStatus = {
   instance: { name: string; id: string | null; version: string; data_dir: string };
   store: { kind: StoreKind; migrations: MigrationStatus };
+  /** How knowledge is searched: hybrid (BM25 + dense) with an embeddings endpoint, else lexical-only. */
+  retrieval: { backend: "postgres" | "qdrant"; mode: "hybrid" | "lexical"; embeddings_model: string | null };
   queue: { by_state: Record<string, number>; by_kind: { kind: string; state: string; count: number }[] };
   tenants: { id: string; name: string }[];
   counts: InboxCounts;
@@ -27,6 +29,7 @@ export const readStatus = async (store: Store, config: Config, server: InstanceS
   return {
     instance: { name: config.instance_name, id: idRow?.value ?? null, version: XIN_VERSION, data_dir: config.data_dir },
     store: { kind: store.kind, migrations: await store.migrationStatus() },
+    retrieval: { backend: config.retrieval.backend, mode: config.embeddings ? "hybrid" : "lexical", embeddings_model: config.embeddings?.model ?? null },
     queue: { by_state: byState, by_kind: depth },
     tenants: (await listTenants(store.db)).map((t) => ({ id: t.id, name: t.name })),
     counts: await inboxCounts(store.sql),

@@ -117,6 +117,19 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
   fetchMedia(media: InboundMedia, ctx: ChannelContext<z.output<S>>, options?: { maxBytes?: number }): Promise<{ data: Uint8Array; mimeType?: string }>;
 
   /**
+   * Checks the credentials against the provider (`xin channel test`): resolves with what the provider
+   * said (the bot's name, the account id) or throws the classified `ChannelError` (401 token rejected).
+   */
+  check?(ctx: ChannelContext<z.output<S>>): Promise<string>;
+
+  /**
+   * Tells the provider where to deliver updates, where its API allows that (Telegram `setWebhook`, or
+   * removing the webhook in polling mode). Meta's webhooks are configured in the app dashboard, so
+   * their adapters have no `connect`. Resolves with what was done.
+   */
+  connect?(ctx: ChannelContext<z.output<S>>, webhookUrl: string | null): Promise<string>;
+
+  /**
    * Long polling (Telegram without public HTTPS). Yields raw updates in order from `offset`; the caller
    * persists `nextOffset` after storing each update, so a restart neither repeats nor skips one.
    * Ends when `ctx.signal` aborts; throws `ChannelError` on conflicts (another poller, webhook active).

@@ -42,14 +42,21 @@ const checkUrl = (flag: string, value: string | undefined, protocols: string[]) 
 const ask = async (flags: InitFlags): Promise<InitFlags> => {
   if (flags.yes || !process.stdin.isTTY) return flags;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const q = async (label: string, current: string | undefined, fallback: string) =>
-    current ?? ((await rl.question(`${label} [${fallback}]: `)).trim() || fallback);
+  // Read through the line iterator, not rl.question: lines typed (or pasted) ahead are kept, not lost.
+  const lines = rl[Symbol.asyncIterator]();
+  const answer = async (prompt: string): Promise<string> => {
+    process.stderr.write(prompt);
+    const next = await lines.next();
+    if (next.done) throw usageError("input ended before every question was answered", "answer the questions, or pass --yes with flags");
+    return String(next.value).trim();
+  };
+  const q = async (label: string, current: string | undefined, fallback: string) => current ?? ((await answer(`${label} [${fallback}]: `)) || fallback);
   try {
     const dataDir = await q("data folder", flags.dataDir, defaultDataDir());
     const tenant = await q("tenant (your company or client)", flags.tenant, "default");
     const brand = await q("first brand", flags.brand, "My Brand");
     const port = await q("HTTP port", flags.port, "8080");
-    const publicUrl = flags.publicUrl ?? ((await rl.question("public https URL (blank if none yet): ")).trim() || undefined);
+    const publicUrl = flags.publicUrl ?? ((await answer("public https URL (blank if none yet): ")) || undefined);
     return { ...flags, dataDir, tenant, brand, port, publicUrl };
   } finally {
     rl.close();

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { createKnowledgeBackend, ingestIntoBrand, resolveBrand, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
+import { createEmbedder, createKnowledgeBackend, ingestIntoBrand, resolveBrand, searchKnowledge, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
 import { XinError } from "../runtime";
 import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
@@ -60,6 +60,8 @@ export const ingestCommand = (program: Command) =>
           const result = await ingestIntoBrand({
             db: () => store.db,
             dataDir: config.data_dir,
+            embedder: createEmbedder(config),
+            config,
             scope: { tenant_id: brand.tenant_id, brand_id: brand.id },
             inputs: absolute,
             prune: opts.prune ?? false,
@@ -102,7 +104,7 @@ export const searchCommand = (program: Command) =>
         api: (client) => client.get(`/api/v1/brands/${encodeURIComponent(opts.brand)}/search?q=${encodeURIComponent(query)}&k=${k}`),
         store: async (store) => {
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
-          return createKnowledgeBackend(() => store.db).search({ scope: { tenant_id: brand.tenant_id, brand_id: brand.id }, query, k });
+          return searchKnowledge(createKnowledgeBackend(() => store.db, config), createEmbedder(config), { tenant_id: brand.tenant_id, brand_id: brand.id }, query, k);
         },
       });
       report({ query, ...result }, opts, hitsText);
@@ -116,7 +118,7 @@ export const knowledgeCommand = (program: Command) => {
       api,
       store: async (store) => {
         const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
-        return direct(createKnowledgeBackend(() => store.db), { tenant_id: brand.tenant_id, brand_id: brand.id });
+        return direct(createKnowledgeBackend(() => store.db, config), { tenant_id: brand.tenant_id, brand_id: brand.id });
       },
     });
   };

@@ -9,6 +9,7 @@ import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { registerApi } from "./api";
 import { registerAskApi, type AskApi } from "./api/ask";
+import { registerChannelOps, type ChannelOps } from "./api/channel-ops";
 import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
@@ -18,6 +19,7 @@ export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
 
 export type { KnowledgeApi } from "./api/knowledge";
 export type { AskApi } from "./api/ask";
+export type { ChannelOps } from "./api/channel-ops";
 
 export type GatewayDeps = {
   db: () => Db;
@@ -35,6 +37,7 @@ export type GatewayDeps = {
   knowledge: KnowledgeApi;
   /** The answering dry run behind `xin ask` / `xin chat`; omitted: the route is not served. */
   ask?: AskApi;
+  channelOps?: ChannelOps;
   beforeScrape: () => Promise<void>;
   /** `server.public_url`: the widget treats it as an allowed origin of its own (the /demo page). */
   publicUrl?: string;
@@ -46,6 +49,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
   registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
+  if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
   return { router, widget, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };

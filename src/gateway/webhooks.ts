@@ -1,10 +1,10 @@
 import type { Sql } from "postgres";
-import { acceptParsed } from "../inbox";
 import { XinError, type Logger } from "../runtime";
-import { transaction, type Db } from "../runtime/db";
+import type { Db } from "../runtime/db";
 import type { RequestContext, Router } from "../runtime/http";
 import type { Wake } from "../runtime/queue";
 import { bindChannel, findChannelRow } from "../tenancy";
+import { GroupCommitter } from "./group-commit";
 
 export type WebhookDeps = { db: () => Db; sql: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger };
 
@@ -12,28 +12,46 @@ const unknownChannel = () => new XinError("webhook.channel_unknown", "no such ch
 
 /**
  * `/webhooks/<provider>/<channel_id>`: verify the raw bytes, parse, persist everything the request
- * carried and enqueue its follow-up jobs in ONE transaction, then answer 200. A provider's retry of
+ * carried and enqueue its follow-up jobs in ONE transaction (shared with concurrent requests by the
+ * group committer), then answer 200. A provider's retry of
  * the same event is a no-op that still answers 200; a bad signature (401), a malformed payload (400)
  * or an unknown channel (404) writes nothing. Never waits for an LLM.
  */
+/** How long a channel row and its decrypted credentials are reused: a change or removal applies within this. */
+const CHANNEL_CACHE_MS = 2000;
+
 export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
+  const committer = new GroupCommitter(deps);
+  const cache = new Map<string, { at: number; entry: Awaited<ReturnType<typeof load>> }>();
+  const load = async (id: string) => {
+    const row = await findChannelRow(deps.db(), id);
+    return row ? { row, ...bindChannel(row, deps.instanceKey) } : null;
+  };
+  const channelFor = async (id: string) => {
+    const hit = cache.get(id);
+    if (hit && Date.now() - hit.at < CHANNEL_CACHE_MS) return hit.entry;
+    const entry = await load(id);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(id, { at: Date.now(), entry });
+    return entry;
+  };
   const handle = async (ctx: RequestContext) => {
-    const row = await findChannelRow(deps.db(), ctx.params.channel_id);
-    if (!row || row.provider !== ctx.params.provider || !row.enabled) throw unknownChannel();
-    const { adapter, binding } = bindChannel(row, deps.instanceKey);
+    const found = await channelFor(ctx.params.channel_id);
+    if (!found || found.row.provider !== ctx.params.provider || !found.row.enabled) throw unknownChannel();
+    const { row, adapter, binding } = found;
     const body = await ctx.body();
     const verdict = adapter.verify({ method: ctx.req.method, headers: ctx.req.headers, query: ctx.url.searchParams, body }, binding);
     if (verdict.kind === "challenge") return new Response(verdict.body, { headers: { "content-type": "text/plain" } });
     if (ctx.req.method !== "POST") throw new XinError("http.method_not_allowed", "webhook events are POSTed", { status: 405 });
     const parsed = adapter.parse(body, binding);
-    const outcome = await transaction(deps.db(), (tx) => acceptParsed(tx, deps.wake, deps.maxAttempts, row, parsed));
-    ctx.log.info("webhook accepted", {
+    const outcome = await committer.submit(row, parsed);
+    ctx.log.debug("webhook accepted", {
       tenant_id: row.tenant_id,
       channel: row.provider,
       channel_id: row.id,
-      messages: outcome.inserted,
-      duplicates: outcome.duplicates,
-      statuses: outcome.statuses_applied,
+      batch_inserted: outcome.inserted,
+      batch_duplicates: outcome.duplicates,
+      statuses: parsed.statuses.length,
       skipped: parsed.skipped.length,
     });
     return new Response("ok", { headers: { "content-type": "text/plain" } });

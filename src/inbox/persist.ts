@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bodyOf, isStatusAdvance, shouldRespond, type DeliveryStatus, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
+import { bodyOf, getChannel, isStatusAdvance, shouldRespond, type DeliveryStatus, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
 import { schema, type TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
@@ -9,6 +9,7 @@ export type ChannelRef = { id: string; tenant_id: string; brand_id: string; prov
 
 export const RESPOND_JOB = "respond";
 export const MEDIA_FETCH_JOB = "media.fetch";
+export const CHANNEL_ACT_JOB = "channel.act";
 
 export type PersistOutcome = {
   inserted: number;
@@ -136,6 +137,22 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
         });
       }
       if (shouldRespond(m) && conversation.status === "bot") toAnswer.add(conversation.id);
+    }
+    // Read receipts where the provider has them: the newest message of each conversation marks the rest.
+    if (getChannel(channel.provider).capabilities.hasReadReceipts) {
+      const newest = new Map<string, InboundMessage>();
+      for (const m of messages) {
+        if (!fresh.has(m.providerMessageId) || m.isEcho || !shouldRespond(m)) continue;
+        const seen = newest.get(m.conversationId);
+        if (!seen || m.timestamp >= seen.timestamp) newest.set(m.conversationId, m);
+      }
+      for (const m of newest.values()) {
+        outcome.jobs.push({
+          kind: CHANNEL_ACT_JOB,
+          tenant_id: channel.tenant_id,
+          payload: { channel_id: channel.id, action: { kind: "mark_read", conversationId: m.conversationId, providerMessageId: m.providerMessageId } },
+        });
+      }
     }
     for (const conversationId of toAnswer) {
       // One respond job per conversation per webhook: a burst is answered as a whole (issue 6 adds the quiet window).

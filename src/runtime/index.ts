@@ -5,3 +5,4 @@ export * from "./ids";
 export * from "./log";
 export { onTerminate, startServices, type Service } from "./lifecycle";
 export { BlobStore } from "./blobs";
+export { Batcher } from "./batcher";

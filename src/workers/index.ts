@@ -8,10 +8,12 @@ import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orches
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
+import { CHANNEL_ACT_JOB, channelActHandler } from "./act";
 import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
 import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
+import { REEMBED_JOB, REEMBED_SCAN_JOB, reembedHandler, reembedScanHandler } from "./reembed";
 
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
@@ -19,6 +21,7 @@ export { pollingService } from "./telegram-poll";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
 export { ingestHandler, INGEST_JOB, type IngestPayload } from "./ingest";
+export { REEMBED_JOB, REEMBED_SCAN_JOB } from "./reembed";
 
 export type HandlerDeps = {
   db: () => Db;
@@ -32,6 +35,9 @@ export type HandlerDeps = {
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
   /** The answering pipeline and its settings; omitted: knowledge-base answers, built-in guardrails, defaults. */
   answering?: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits">;
+  /** Embeds chunk texts when an embeddings endpoint is configured. */
+  embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
+  embeddingModel?: string | null;
 };
 
 const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => ({
@@ -42,10 +48,17 @@ const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
 export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
+  ...(deps.embed && deps.embeddingModel
+    ? {
+        [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
+        [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
+      }
+    : {}),
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
   [RESPOND_JOB]: respondHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, ...(deps.answering ?? defaultAnswering(deps)) }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs }),
+  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
+  [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
 });
 

@@ -12,7 +12,7 @@ type Backend = RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => 
  * the job row at most every 250 ms for clients to follow, and the final summary is the job's result.
  * Re-running after a crash is cheap: sources already stored with the same hash are skipped.
  */
-export const ingestHandler = (deps: { backend: Backend; blobs: BlobStore }): JobHandler => async (job, ctx) => {
+export const ingestHandler = (deps: { backend: Backend; blobs: BlobStore; embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]> }): JobHandler => async (job, ctx) => {
   const payload = job.payload as IngestPayload;
   let last = 0;
   const report = (p: IngestProgress) => {
@@ -26,6 +26,7 @@ export const ingestHandler = (deps: { backend: Backend; blobs: BlobStore }): Job
     inputs: payload.inputs,
     prune: payload.prune,
     keepRaw: (bytes) => deps.blobs.put(bytes),
+    embed: deps.embed ? (texts) => deps.embed!(texts, payload.tenant_id) : undefined,
     onProgress: report,
     signal: ctx.signal,
   });

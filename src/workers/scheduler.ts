@@ -4,7 +4,8 @@ import { errorText, type Logger, type Service } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import { enqueueJobs, type NewJob, type Wake } from "../runtime/queue";
 
-export type Schedule = { name: string; cron: string; job: () => NewJob };
+/** `atStart`: also fired when this instance becomes the leader (catch-up work such as re-embedding). */
+export type Schedule = { name: string; cron: string; job: () => NewJob; atStart?: boolean };
 
 const SCHEDULER_LOCK = 0x78696e63726f6en; // "xincron"
 
@@ -49,6 +50,7 @@ export const schedulerService = (deps: {
       if (row?.ok && tasks.length === 0) {
         tasks = deps.schedules.map((s) => cron.schedule(s.cron, () => fire(s), { name: s.name, noOverlap: true }));
         deps.log.info("scheduler leading", { schedules: deps.schedules.length });
+        for (const s of deps.schedules) if (s.atStart) await fire(s);
       } else if (!row?.ok && tasks.length > 0) {
         await follow();
         deps.log.warn("scheduler lost the lead");

@@ -26,7 +26,7 @@ describe("dist/xin", () => {
     expect(run(xin, ["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const help = run(xin, ["--help"]);
     expect(help.code).toBe(0);
-    for (const cmd of ["init", "serve", "status", "migrate"]) {
+    for (const cmd of ["init", "serve", "status", "migrate", "ingest", "search", "knowledge", "channel", "eval", "widget"]) {
       expect(help.stdout).toContain(cmd);
       const sub = run(xin, [cmd, "--help"]);
       expect(sub.code).toBe(0);
@@ -48,6 +48,21 @@ describe("dist/xin", () => {
     const again = run(xin, ["init", "--yes", "--data-dir", join(dir, "data")]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("--force");
+  });
+
+  test("init on a terminal asks for what the flags did not give, and accepts answers typed ahead", async () => {
+    const inst = join(dir, "asked");
+    // `script` gives the command a real terminal, as an operator's ssh session would.
+    const p = Bun.spawn(["script", "-qc", `${xin} init`, "/dev/null"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", HOME: dir } });
+    p.stdin.write(`${inst}\nAcme\nAcme Boots\n${port + 1}\nhttps://chat.acme.example\n`);
+    await p.stdin.end();
+    const out = await new Response(p.stdout).text();
+    expect(await p.exited).toBe(0);
+    expect(out).toContain("tenant (your company or client) [default]:");
+    expect(out).toContain("xin instance created in " + inst);
+    const toml = readFileSync(join(inst, "xin.toml"), "utf8");
+    expect(toml).toContain(`port = ${port + 1}`);
+    expect(toml).toContain('public_url = "https://chat.acme.example"');
   });
 
   test("serve answers /readyz 200; a second serve on the same data dir fails cleanly and the first keeps serving", async () => {

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { metaSignatureHeader } from "../../src/channels";
+import { getChannel, metaSignatureHeader } from "../../src/channels";
+import { queueReply } from "../../src/inbox";
+import { transaction } from "../../src/runtime/db";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { BlobStore, silentLogger } from "../../src/runtime";
-import { QueueRunner, Wake } from "../../src/runtime/queue";
+import { enqueueJobs, QueueRunner, Wake } from "../../src/runtime/queue";
 import { createKnowledgeBackend } from "../../src/app/knowledge";
 import { jobHandlers } from "../../src/workers";
 import { describeStores } from "../support/db";
@@ -26,7 +28,10 @@ afterAll(async () => {
   await telegram.stop();
 });
 
-const sends = (fake: { requests: { method: string; path: string }[] }, suffix: string) => fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(suffix));
+type Recorded = { method: string; path: string; body?: Record<string, unknown> };
+const sends = (fake: { requests: Recorded[] }, suffix: string) => fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(suffix));
+/** A WhatsApp text send (mark-as-read goes to the same path with `status: "read"`). */
+const isTextSend = (r: Recorded) => r.path.endsWith("/messages") && r.body?.type === "text";
 
 describeStores("delivery", (getDb) => {
   let gw: GatewayFixture;
@@ -90,7 +95,7 @@ describeStores("delivery", (getDb) => {
     const out = await outbound("4917000000021");
     expect(out.length).toBe(1);
     expect(out[0].provider_message_id).toStartWith("wamid.");
-    const sent = sends(meta, `/${WA.phone_number_id}/messages`).filter((r) => (r as { body?: { type?: string } }).body?.type === "text");
+    const sent = meta.requests.filter(isTextSend);
     expect(sent.length).toBe(1);
     const request = (sent[0] as unknown as { body: { to: string; text: { body: string } } }).body;
     expect(request.to).toBe("+4917000000021");
@@ -99,13 +104,16 @@ describeStores("delivery", (getDb) => {
       join contacts k on k.id = c.contact_id where k.external_id = '4917000000021'`;
     // No knowledge and no LLM in this harness: the question escalates as low_confidence (the answering pipeline).
     expect(esc).toMatchObject({ reason: "low_confidence", state: "open", status: "human" });
+    // Each customer message was marked read (WhatsApp's blue ticks), once.
+    const reads = sends(meta, "/messages").filter((r) => r.body?.status === "read").map((r) => r.body?.message_id);
+    expect(reads.sort()).toEqual(["wamid.d1", "wamid.d2"]);
   });
 
   test("5xx and 429 are retried with backoff (honouring Retry-After) and the reply arrives exactly once", async () => {
-    meta.script([{ status: 500, body: { error: { message: "oops", type: "OAuthException", code: 1, fbtrace_id: "x" } } }, { status: 503 }, replyWith(errorFixture("whatsapp", "130429_throughput.400.json"), { "retry-after": "1" })], (r) => r.path.endsWith("/messages"));
+    meta.script([{ status: 500, body: { error: { message: "oops", type: "OAuthException", code: 1, fbtrace_id: "x" } } }, { status: 503 }, replyWith(errorFixture("whatsapp", "130429_throughput.400.json"), { "retry-after": "1" })], isTextSend);
     await postWhatsapp("4917000000022", "wamid.r1", "Is the store open on Sunday?");
     await waitFor(async () => (await outbound("4917000000022"))[0]?.status === "sent");
-    const attempts = sends(meta, "/messages");
+    const attempts = meta.requests.filter(isTextSend);
     expect(attempts.length).toBe(4); // 500, 503, 429, then success
     const [job] = await getDb().sql`select attempts, state from jobs where kind = 'deliver' order by id desc limit 1`;
     expect(job).toMatchObject({ attempts: 4, state: "done" });
@@ -113,12 +121,12 @@ describeStores("delivery", (getDb) => {
   });
 
   test("a permanent error marks the message failed with the provider's code after one try and raises it to agents", async () => {
-    meta.script(replyWith(errorFixture("whatsapp", "131047_outside_window.400.json")), (r) => r.path.endsWith("/messages"));
+    meta.script(replyWith(errorFixture("whatsapp", "131047_outside_window.400.json")), isTextSend);
     await postWhatsapp("4917000000023", "wamid.p1", "hi");
     await waitFor(async () => (await outbound("4917000000023"))[0]?.status === "failed");
     const [msg] = await outbound("4917000000023");
     expect(msg.error_code).toBe("131047");
-    expect(sends(meta, "/messages").length).toBe(1);
+    expect(meta.requests.filter(isTextSend).length).toBe(1);
     const [esc] = await getDb().sql`select e.reason from escalations e join conversations c on c.id = e.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = '4917000000023'`;
     expect(esc.reason).toBe("delivery_failed"); // "hi" is answered with a greeting, whose delivery failed
@@ -137,5 +145,42 @@ describeStores("delivery", (getDb) => {
     await waitFor(async () => (await outbound(String(chat)))[0]?.status === "failed");
     expect(sends(telegram, "/sendMessage").length).toBe(1);
     expect((await outbound(String(chat)))[0].error_code).toBe("403");
+  });
+
+  test("an inbound voice note is fetched into the blob store by a durable job after the ack", async () => {
+    const db = getDb();
+    const body = fixtureBytes("whatsapp", "inbound/audio_voice.json");
+    const res = await gw.fetch(new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
+      method: "POST",
+      headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" },
+      body: body as BodyInit,
+    }));
+    expect(res.status).toBe(200);
+    await waitFor(async () => (await db.sql`select attachments from messages where kind = 'media' and channel_id = ${gw.channels.whatsapp.id}`)[0]?.attachments?.[0]?.blob !== undefined);
+    const [row] = await db.sql`select attachments from messages where kind = 'media' and channel_id = ${gw.channels.whatsapp.id}`;
+    const blob = row.attachments[0].blob;
+    expect(blob.sha256).toBe(new Bun.CryptoHasher("sha256").update(`fake-media:${row.attachments[0].id}`).digest("hex"));
+    expect(meta.requests.some((r) => r.path.startsWith("/download/"))).toBe(true);
+  });
+
+  test("outside WhatsApp's 24 hours a reply needs a template: none configured fails it to the agents; a configured one is sent", async () => {
+    const db = getDb();
+    await postWhatsapp("4917000000024", "wamid.w1", "hello");
+    await waitFor(async () => (await outbound("4917000000024"))[0]?.status === "sent");
+    const [conv] = await db.sql`select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = '4917000000024'`;
+    await db.sql`update conversations set last_customer_message_at = now() - interval '25 hours' where id = ${conv.id}`;
+    const queue = async (text: string) =>
+      transaction(db.db, async (ctx) => {
+        const { jobs } = await queueReply(ctx, { tenant_id: gw.tenantId, conversation_id: conv.id, channel_id: gw.channels.whatsapp.id, author: "human", text }, getChannel("whatsapp").capabilities);
+        await enqueueJobs(ctx, wake, jobs, 4);
+      });
+    await queue("late answer");
+    await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "late answer" && m.status === "failed"));
+    expect((await outbound("4917000000024")).find((m) => m.body === "late answer")?.error_code).toBe("window_closed");
+    await db.sql`update channels set settings = settings || '{"template": {"name": "order_update", "language": "en"}}'::jsonb where id = ${gw.channels.whatsapp.id}`;
+    await queue("templated answer");
+    await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "templated answer" && m.status === "sent"));
+    const template = meta.requests.find((r) => (r.body as { type?: string } | undefined)?.type === "template");
+    expect((template?.body as { template: { name: string } }).template.name).toBe("order_update");
   });
 });

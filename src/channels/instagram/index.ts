@@ -4,6 +4,7 @@
  * IGSID; human agents may answer up to 7 days with the HUMAN_AGENT tag.
  */
 import type { Channel } from "../types";
+import { graphCall } from "../meta/client";
 import { fetchInstagramMedia } from "./media";
 import { instagramCapabilities } from "./capabilities";
 import { instagramCredentials, type InstagramCredentials } from "./credentials";
@@ -23,6 +24,10 @@ export const instagram = {
   send: sendInstagram,
   act: actInstagram,
   fetchMedia: fetchInstagramMedia,
+  check: async (ctx) => {
+    await graphCall(ctx, "GET", `/${ctx.credentials.ig_user_id}?fields=id`, { none: true });
+    return `the access token works for account ${ctx.credentials.ig_user_id}`;
+  },
 } satisfies Channel<typeof instagramCredentials>;
 
 export { instagramCredentials, type InstagramCredentials } from "./credentials";

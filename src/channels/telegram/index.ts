@@ -10,6 +10,7 @@ import { parseTelegram } from "./parse";
 import { pollTelegram } from "./poll";
 import { actTelegram, sendTelegram } from "./send";
 import { verifyTelegram } from "./verify";
+import { deleteTelegramWebhook, getTelegramMe, setTelegramWebhook } from "./api";
 
 export const telegram = {
   id: "telegram",
@@ -24,6 +25,19 @@ export const telegram = {
   act: actTelegram,
   fetchMedia: fetchTelegramMedia,
   poll: pollTelegram,
+  check: async (ctx) => {
+    const me = await getTelegramMe(ctx);
+    return `bot @${me.username ?? "?"} (id ${me.id}) accepted the token`;
+  },
+  connect: async (ctx, webhookUrl) => {
+    if (ctx.credentials.mode === "polling") {
+      await deleteTelegramWebhook(ctx);
+      return "polling mode: any webhook removed, xin serve polls getUpdates";
+    }
+    if (!webhookUrl) return "webhook mode, but no server.public_url is set: configure it, then run `xin channel connect`";
+    await setTelegramWebhook(ctx, webhookUrl);
+    return `webhook set to ${webhookUrl} with the secret token`;
+  },
 } satisfies Channel<typeof telegramCredentials>;
 
 export { telegramCredentials, botIdOf, type TelegramCredentials } from "./credentials";

@@ -3,6 +3,7 @@
  * wa_id, or by BSUID for users whose number Meta withholds; replies within 24 h, templates outside.
  */
 import type { Channel } from "../types";
+import { graphCall } from "../meta/client";
 import { fetchWhatsappMedia } from "./media";
 import { whatsappCapabilities } from "./capabilities";
 import { whatsappCredentials, type WhatsappCredentials } from "./credentials";
@@ -22,6 +23,10 @@ export const whatsapp = {
   send: sendWhatsapp,
   act: actWhatsapp,
   fetchMedia: fetchWhatsappMedia,
+  check: async (ctx) => {
+    await graphCall(ctx, "GET", `/${ctx.credentials.phone_number_id}?fields=id`, { none: true });
+    return `the access token works for account ${ctx.credentials.phone_number_id}`;
+  },
 } satisfies Channel<typeof whatsappCredentials>;
 
 export { whatsappCredentials, type WhatsappCredentials } from "./credentials";

@@ -1,5 +1,5 @@
 import { chunkDocument } from "../ingest/chunker";
-import type { RetrievalBackend, BrandScope } from "../backends/types";
+import type { BrandScope, RetrievalBackend, SourceUpsert } from "../backends/types";
 import type { BeirDataset, BeirDocument } from "./beir";
 import { evaluateRun, type Run } from "./metrics";
 
@@ -62,13 +62,24 @@ export const runBeir = async (dataset: BeirDataset, target: BeirTarget): Promise
  * as a titled paragraph and chunked like any other document; a document's score is its best
  * chunk's (MaxP), so long documents split into several chunks are still judged as one.
  */
-export const backendTarget = (backend: RetrievalBackend, scope: BrandScope): BeirTarget => ({
+export const backendTarget = (
+  backend: RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => Promise<unknown>; warm?: (scope: BrandScope) => Promise<void> },
+  scope: BrandScope,
+): BeirTarget => ({
   async ingest(documents) {
-    for (const doc of documents) {
-      const parsed = { title: doc.title, sections: [{ kind: "paragraph" as const, text: doc.text, headingPath: [] }] };
-      const chunks = chunkDocument(parsed, { source: doc.id });
-      await backend.upsertSource({ scope, meta: { source: doc.id, hash: doc.id, format: "json", title: doc.title }, chunks });
+    // Backends that write in batches (one transaction each on Postgres) get 200 documents at a time.
+    const batchSize = backend.upsertSources ? 200 : 1;
+    for (let i = 0; i < documents.length; i += batchSize) {
+      const batch: SourceUpsert[] = documents.slice(i, i + batchSize).map((doc) => {
+        const parsed = { title: doc.title, sections: [{ kind: "paragraph" as const, text: doc.text, headingPath: [] }] };
+        const chunks = chunkDocument(parsed, { source: doc.id });
+        return { scope, meta: { source: doc.id, hash: doc.id, format: "json", title: doc.title }, chunks };
+      });
+      if (backend.upsertSources) await backend.upsertSources(batch);
+      else for (const item of batch) await backend.upsertSource(item);
     }
+    // Ingest ends when the corpus is searchable: an in-process index built on first use counts here.
+    await backend.warm?.(scope);
   },
   async search(query, k) {
     const result = await backend.search({ scope, query, k: k * 3 });

@@ -50,6 +50,16 @@ export const logSchema = z
   })
   .strict();
 
+export const retrievalSchema = z
+  .object({
+    backend: z.enum(["postgres", "qdrant"]).default("postgres").describe("where chunks are searched: postgres (default, no extension) or qdrant (large deployments)"),
+    qdrant_url: z.url().optional().describe("Qdrant REST address when backend = qdrant, e.g. http://127.0.0.1:6333"),
+    qdrant_api_key: z.string().optional().describe("Qdrant API key, when the server requires one"),
+    qdrant_collection: z.string().min(1).default("xin_chunks").describe("the one Qdrant collection this instance uses"),
+  })
+  .strict()
+  .refine((r) => r.backend !== "qdrant" || r.qdrant_url !== undefined, { path: ["qdrant_url"], message: "required when retrieval.backend = qdrant" });
+
 export const configSchema = z
   .object({
     instance_name: z.string().min(1).default("xin").describe("a name for this instance, shown in status"),
@@ -63,6 +73,7 @@ export const configSchema = z
     database: databaseSchema.default(databaseSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    retrieval: retrievalSchema.default(retrievalSchema.parse({})),
     llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
     embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
     answer: answerConfigSchema.default(answerConfigSchema.parse({})),
@@ -72,4 +83,4 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values are secrets: masked in every printout. */
-export const SECRET_KEYS = new Set(["instance_key", "admin_token", "database.url", "llm.api_key", "embeddings.api_key"]);
+export const SECRET_KEYS = new Set(["instance_key", "admin_token", "database.url", "llm.api_key", "embeddings.api_key", "retrieval.qdrant_api_key"]);

@@ -1,6 +1,7 @@
 import type { Sql } from "postgres";
+import { Batcher } from "../batcher";
 
-type Pending = { id: number; token: string; resolve: () => void; reject: (e: unknown) => void };
+type Completion = { id: number; token: string };
 
 /**
  * Group commit for job completions: while one UPDATE is in flight, completions queue up and the next
@@ -8,32 +9,22 @@ type Pending = { id: number; token: string; resolve: () => void; reject: (e: unk
  * lost its lease completes nothing. At low load a completion is flushed at once (no added latency).
  */
 export class Completer {
-  private pending: Pending[] = [];
-  private flushing = false;
+  private readonly batcher: Batcher<Completion, void>;
 
-  constructor(private readonly sql: Sql) {}
-
-  complete(id: number, token: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ id, token, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush() {
-    this.flushing = true;
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, 500);
-      try {
-        await this.sql`
+  constructor(sql: Sql) {
+    this.batcher = new Batcher<Completion, void>(
+      async (batch) => {
+        await sql`
           update jobs set state = 'done', finished_at = now(), lease_token = null, locked_until = null
           from unnest(${batch.map((p) => p.id)}::bigint[], ${batch.map((p) => p.token)}::text[]) as t(id, token)
           where jobs.id = t.id and jobs.lease_token = t.token`;
-        for (const p of batch) p.resolve();
-      } catch (e) {
-        for (const p of batch) p.reject(e);
-      }
-    }
-    this.flushing = false;
+        return batch.map((): void => undefined);
+      },
+      { maxBatch: 500 },
+    );
+  }
+
+  complete(id: number, token: string): Promise<void> {
+    return this.batcher.submit({ id, token });
   }
 }

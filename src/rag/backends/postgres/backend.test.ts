@@ -16,7 +16,7 @@ const small = { maxTokens: 20, overlapTokens: 0 };
 describeStores("PostgresBackend", (getDb) => {
   let A: BrandScope;
   let B: BrandScope;
-  const backend = () => new PostgresBackend(() => getDb().db, () => analyzerFor("en"));
+  const backend = (model: string | null = "test-embed") => new PostgresBackend(() => getDb().db, () => analyzerFor("en"), {}, model);
   const upsert = (b: PostgresBackend, scope: BrandScope, source: string, hash: string, paragraphs: string[], embeddings?: number[][]) =>
     b.upsertSource({ scope, meta: { source, hash, format: "markdown", title: source }, chunks: chunkDocument(doc(...paragraphs), { source }, small), embeddings });
 
@@ -103,5 +103,7 @@ describeStores("PostgresBackend", (getDb) => {
     const hybrid = await backend().search({ scope: A, query: "gift", embedding: [0, 1, 0] });
     expect(hybrid.mode).toBe("hybrid");
     expect(hybrid.hits[0].chunk.text).toBe("Gift cards never expire.");
+    // After a model change, vectors of the old model are never compared with the new model's queries.
+    expect((await backend("another-model").search({ scope: A, query: "gift", embedding: [0, 1, 0] })).mode).toBe("lexical");
   });
 });

@@ -3,6 +3,7 @@ import { newId } from "../../../runtime";
 import { schema, transaction, type Db, type TxContext } from "../../../runtime/db";
 import { decodeVector, encodeVector } from "../../dense/vector-codec";
 import type { Bm25Params } from "../../lexical/bm25-index";
+import type { Chunk } from "../../ingest/chunker";
 import { BrandIndex, chunkId } from "../brand-index";
 import type { AnalyzerForScope } from "../memory";
 import { SyncQueue, syncBrandIndex } from "../sync";
@@ -34,6 +35,12 @@ export class PostgresBackend implements RetrievalBackend {
     /** The brand's analyzer (from its persona language); may look it up. Called once per brand. */
     private readonly analyzerFor: (scope: BrandScope) => ReturnType<AnalyzerForScope> | Promise<ReturnType<AnalyzerForScope>>,
     private readonly params: Partial<Bm25Params> = {},
+    /**
+     * The embedding model in use. Vectors are stored with their model, and only vectors of this model
+     * are searched: after a model change, sources not yet re-embedded are found lexically, never by
+     * comparing vectors of two models (no outage, no wrong matches).
+     */
+    private readonly embeddingModel: string | null = null,
   ) {}
 
   async upsertSource(input: SourceUpsert): Promise<UpsertOutcome> {
@@ -96,6 +103,7 @@ export class PostgresBackend implements RetrievalBackend {
           metadata: chunkMetadata(c),
           token_count: c.tokens,
           embedding: embeddings?.[i + j] ? encodeVector(embeddings[i + j]) : null,
+          embedding_model: embeddings?.[i + j] ? this.embeddingModel : null,
         })),
       );
     }
@@ -137,28 +145,74 @@ export class PostgresBackend implements RetrievalBackend {
     const cached = this.cache.get(key);
     if (cached && cached.revision === revision) return cached.index;
     return this.syncs.run(key, async () => {
-      const current = this.cache.get(key) ?? { index: new BrandIndex(await this.analyzerFor(scope), this.params), revision: -1 };
+      const cached = this.cache.get(key);
+      const current = cached ?? { index: new BrandIndex(await this.analyzerFor(scope), this.params), revision: -1 };
       const target = await readRevision(this.db(), scope);
       if (current.revision === target) return current.index;
-      await syncBrandIndex(current.index, await this.listSources(scope), (source) => this.loadSource(scope, source));
+      const stored = await this.listSources(scope);
+      // A first build reads every chunk of the brand in one pass; later syncs reload only changed sources.
+      const bulk = cached ? null : await this.loadBrand(scope);
+      await syncBrandIndex(current.index, stored, async (source) => bulk?.get(source) ?? this.loadSource(scope, source));
       this.cache.set(key, { index: current.index, revision: target });
       return current.index;
     });
   }
 
+  /** Builds the brand's index now (after a bulk ingest), so the first search does not pay for it. */
+  async warm(scope: BrandScope): Promise<void> {
+    await this.fresh(checkScope(scope));
+  }
+
+  /** A chunk's columns, its vector only when it belongs to the model in use. */
+  private chunkColumns() {
+    const model = this.embeddingModel;
+    return {
+      ordinal: schema.chunks.ordinal,
+      text: schema.chunks.text,
+      token_count: schema.chunks.token_count,
+      metadata: schema.chunks.metadata,
+      embedding: model
+        ? sql<Uint8Array | null>`case when ${schema.chunks.embedding_model} = ${model} then ${schema.chunks.embedding} end`.mapWith(schema.chunks.embedding)
+        : sql<null>`null`,
+    };
+  }
+
+  private async loadBrand(scope: BrandScope): Promise<Map<string, { chunks: Chunk[]; embeddings?: Float32Array[] }>> {
+    const rows = await this.db()
+      .select({ source: schema.knowledgeSources.source, ...this.chunkColumns() })
+      .from(schema.chunks)
+      .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
+      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id)))
+      .orderBy(asc(schema.chunks.source_id), asc(schema.chunks.ordinal));
+    const bySource = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const list = bySource.get(r.source);
+      if (list) list.push(r);
+      else bySource.set(r.source, [r]);
+    }
+    return new Map([...bySource].map(([source, list]) => [source, toLoaded(list, source)]));
+  }
+
   private async loadSource(scope: BrandScope, source: string) {
     const rows = await this.db()
-      .select({ ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, embedding: schema.chunks.embedding })
+      .select(this.chunkColumns())
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
       .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source)))
       .orderBy(asc(schema.chunks.ordinal));
-    const chunks = rows.map((r) => chunkFromRow(r, source));
-    const vectors = rows.map((r) => (r.embedding ? decodeVector(r.embedding) : null));
-    const complete = vectors.length > 0 && vectors.every((v) => v !== null);
-    return { chunks, ...(complete ? { embeddings: vectors as Float32Array[] } : {}) };
+    return toLoaded(rows, source);
   }
 }
+
+type ChunkRow = { ordinal: number; text: string; token_count: number; metadata: unknown; embedding: Uint8Array | null };
+
+/** Rows of one source → its chunks, and its vectors when every chunk has one. */
+const toLoaded = (rows: ChunkRow[], source: string): { chunks: Chunk[]; embeddings?: Float32Array[] } => {
+  const chunks = rows.map((r) => chunkFromRow(r, source));
+  const vectors = rows.map((r) => (r.embedding ? decodeVector(r.embedding) : null));
+  const complete = vectors.length > 0 && vectors.every((v) => v !== null);
+  return { chunks, ...(complete ? { embeddings: vectors as Float32Array[] } : {}) };
+};
 
 const bumpRevision = async ({ tx }: TxContext, scope: BrandScope) => {
   await tx

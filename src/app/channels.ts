@@ -1,0 +1,62 @@
+import { getChannel } from "../channels";
+import { XinError } from "../runtime";
+import type { Config } from "../runtime/config";
+import { transaction, type Db } from "../runtime/db";
+import { apiBaseOf, bindChannel, channelView, createChannel, findChannelRow, type ChannelRow } from "../tenancy";
+import { resolveBrand } from "./knowledge";
+
+export type AddChannelInput = {
+  brand: string;
+  tenant?: string | null;
+  provider: string;
+  credentials: Record<string, unknown>;
+  apiBase?: string;
+  name?: string;
+};
+
+export type ChannelReport = ReturnType<typeof channelView> & { webhook_url: string | null; connect: string | null };
+
+/** The public webhook URL of a channel, when `server.public_url` is set. */
+export const webhookUrlOf = (config: Config, row: ChannelRow): string | null =>
+  config.server.public_url ? `${config.server.public_url.replace(/\/+$/, "")}/webhooks/${row.provider}/${row.id}` : null;
+
+const providerCtx = (row: ChannelRow, instanceKey: string) => {
+  const { adapter, binding } = bindChannel(row, instanceKey);
+  return { adapter, ctx: { ...binding, baseUrl: apiBaseOf(row, adapter), fetch, signal: AbortSignal.timeout(20_000), deadline: Date.now() + 20_000 } };
+};
+
+/** Tells the provider where to deliver (Telegram setWebhook), where its API allows; null when it has no such call. */
+export const connectChannel = async (config: Config, row: ChannelRow): Promise<string | null> => {
+  const { adapter, ctx } = providerCtx(row, config.instance_key);
+  return adapter.connect ? adapter.connect(ctx, webhookUrlOf(config, row)) : null;
+};
+
+/** Checks a channel's credentials against its provider. */
+export const testChannel = async (config: Config, db: Db, id: string, tenantId: string | null): Promise<{ id: string; provider: string; result: string }> => {
+  const row = await findChannelRow(db, id, tenantId);
+  if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });
+  const { adapter, ctx } = providerCtx(row, config.instance_key);
+  if (!adapter.check) return { id: row.id, provider: row.provider, result: `${adapter.displayName} has no provider API to check; send a message to test it` };
+  return { id: row.id, provider: row.provider, result: await adapter.check(ctx) };
+};
+
+/**
+ * Adds a channel to a brand: credentials validated by the adapter and stored encrypted, then the
+ * provider told where to deliver. A failed provider call leaves the channel stored and
+ * says so: `xin channel connect` retries it.
+ */
+export const addChannel = async (config: Config, db: Db, input: AddChannelInput, actor: string): Promise<ChannelReport> => {
+  const adapter = getChannel(input.provider);
+  const brand = await resolveBrand(db, input.brand, input.tenant);
+  const credentials = input.credentials;
+  const row = await transaction(db, ({ tx }) =>
+    createChannel(tx, config.instance_key, { tenant_id: brand.tenant_id, brand_id: brand.id, provider: adapter.id, name: input.name, credentials, settings: input.apiBase ? { api_base: input.apiBase } : {} }, actor),
+  );
+  let connect: string | null;
+  try {
+    connect = await connectChannel(config, row);
+  } catch (e) {
+    connect = `could not reach ${adapter.displayName}: ${(e as Error).message}; run \`xin channel connect ${row.id}\` to retry`;
+  }
+  return { ...channelView(row), webhook_url: webhookUrlOf(config, row), connect };
+};

@@ -1,0 +1,27 @@
+import { isChannelError, type ChannelAction } from "../channels";
+import { CHANNEL_ACT_JOB } from "../inbox";
+import type { Db } from "../runtime/db";
+import type { JobHandler } from "../runtime/queue";
+import { apiBaseOf, bindChannel, findChannelRow } from "../tenancy";
+
+export { CHANNEL_ACT_JOB };
+
+/**
+ * Side actions that produce no stored message (read receipts, typing): retried on provider hiccups
+ * like any job, but a permanent refusal is logged and dropped — a missing blue tick never escalates.
+ */
+export const channelActHandler = (deps: { db: () => Db; instanceKey: string; fetch?: typeof fetch }): JobHandler => async (job, ctx) => {
+  const { channel_id, action } = job.payload as { channel_id: string; action: ChannelAction };
+  const row = await findChannelRow(deps.db(), channel_id);
+  if (!row) return;
+  const { adapter, binding } = bindChannel(row, deps.instanceKey);
+  try {
+    await adapter.act(action, { ...binding, baseUrl: apiBaseOf(row, adapter), fetch: deps.fetch ?? fetch, signal: ctx.signal, deadline: Date.now() + 15_000 });
+  } catch (e) {
+    if (isChannelError(e) && !e.retryable) {
+      ctx.log.warn("channel action refused", { action: action.kind, err_code: e.code, provider_code: e.providerCode });
+      return;
+    }
+    throw e;
+  }
+};

@@ -1,0 +1,61 @@
+// Telegram without public HTTPS: the polling service stores updates through the webhook path and saves
+// the offset in the same transaction, so a restart neither repeats nor skips an update.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { silentLogger } from "../../src/runtime";
+import { openClient, transaction } from "../../src/runtime/db";
+import { Wake } from "../../src/runtime/queue";
+import { createBrand, createChannel, createTenant } from "../../src/tenancy";
+import { pollingService } from "../../src/workers";
+import { describeStores } from "../support/db";
+import { startTelegramFake, type TelegramFake } from "../support/fakes";
+import { INSTANCE_KEY, TG } from "../support/gateway";
+
+let telegram: TelegramFake;
+beforeAll(() => {
+  telegram = startTelegramFake({ token: TG.bot_token });
+});
+afterAll(async () => {
+  await telegram.stop();
+});
+
+const update = (id: number, text: string) => ({
+  update_id: id,
+  message: { message_id: id, from: { id: 551000009, is_bot: false, first_name: "Poll" }, chat: { id: 551000009, type: "private", first_name: "Poll" }, date: 1764000000, text },
+});
+
+describeStores("telegram polling", (getDb) => {
+  test("updates are stored once each, in order, across a restart of the poller", async () => {
+    const db = getDb();
+    const channel = await transaction(db.db, async ({ tx }) => {
+      const tenant = await createTenant(tx, `p-${crypto.randomUUID()}`, "test");
+      const brand = await createBrand(tx, tenant.id, "Poll Shop", "test");
+      return createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "telegram", credentials: { bot_token: TG.bot_token, mode: "polling" }, settings: { api_base: telegram.url } }, "test");
+    });
+    const start = async () => {
+      const service = pollingService({ db: () => db.db, session: () => openClient(db.target, { max: 1 }).sql, instanceKey: INSTANCE_KEY, wake: new Wake(), maxAttempts: 3, log: silentLogger, refreshMs: 60_000 });
+      await service.start();
+      return service;
+    };
+    const stored = async () => (await db.sql`select body from messages where channel_id = ${channel.id} order by provider_message_id`).map((r) => r.body);
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 15_000;
+      while ((await stored()).length < n) {
+        if (Date.now() > deadline) throw new Error(`expected ${n} messages`);
+        await Bun.sleep(25);
+      }
+    };
+    telegram.pushUpdates([update(700001, "one"), update(700002, "two")]);
+    const first = await start();
+    await waitFor(2);
+    await first.stop(Date.now() + 1000);
+    const [row] = await db.sql`select poll_offset from channels where id = ${channel.id}`;
+    expect(Number(row.poll_offset)).toBe(700003);
+    telegram.pushUpdates([update(700003, "three")]);
+    const second = await start();
+    await waitFor(3);
+    await second.stop(Date.now() + 1000);
+    expect(await stored()).toEqual(["one", "two", "three"]);
+    const offsets = telegram.requests.filter((r) => r.path.endsWith("/getUpdates")).map((r) => Number(r.body?.offset ?? 0));
+    expect(offsets).toContain(700003); // the restarted poller resumed from the saved offset
+  });
+});
