@@ -19,7 +19,7 @@ const config = join(dataDir, "xin.toml");
 
 if (!existsSync(config)) {
   const port = process.env.XIN_SERVER__PORT ?? "8080";
-  const init = Bun.spawnSync([binary, "init", "--yes", "--data-dir", dataDir, "--tenant", "demo", "--brand", "Demo Shop", "--port", port], {
+  const init = Bun.spawnSync([binary, "init", "--yes", "--data-dir", dataDir, "--tenant", "demo", "--brand", "Demo Shop", "--port", port, "--demo"], {
     stdout: "inherit",
     stderr: "inherit",
   });

@@ -8,7 +8,9 @@ import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
 import { jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
-import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
+import { askQuestion } from "../orchestrator";
+import { createAnswering } from "./answering";
+import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
 import { findChannelRow } from "../tenancy";
@@ -69,6 +71,7 @@ export const createApp = (config: Config, log: Logger): App => {
   const knowledge = createKnowledgeBackend(() => store.db, config);
   const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
+  const answering = createAnswering(config, { backend: knowledge, embedder, metrics, log });
 
   const gateway = gatewayService({
     db: () => store.db,
@@ -84,6 +87,10 @@ export const createApp = (config: Config, log: Logger): App => {
     metrics,
     readiness,
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
+    ask: {
+      resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
+      ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
+    },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
       connect: async (id, tenantId) => {
@@ -114,6 +121,7 @@ export const createApp = (config: Config, log: Logger): App => {
         embeddingModel: config.embeddings?.model ?? null,
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
+        answering: answering.respond,
       }),
     options: config.queue,
     wake,
@@ -146,7 +154,7 @@ export const createApp = (config: Config, log: Logger): App => {
   });
 
   return {
-    services: [storeService, gateway, workers, polling, scheduler],
+    services: [storeService, gateway, answering.service, workers, polling, scheduler],
     store,
     port: () => gateway.port(),
     setPhase: (p) => (phase = p),

@@ -4,6 +4,8 @@ export { XIN_VERSION } from "./version";
 export { initInstance, type InitOptions, type InitResult } from "./init";
 export { createEmbedder, createKnowledgeBackend, ingestIntoBrand, searchKnowledge, knowledgeApi, resolveBrand, type BrandRef, type IngestSummary, type SearchResult, type SourceMeta } from "./knowledge";
 export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";
+export { answeringMode, askOnStore, createAnswering, type AnsweringMode } from "./answering";
+export type { AskResult, Turn } from "../orchestrator";
 export { addChannel, connectChannel, testChannel, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
 export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";

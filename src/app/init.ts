@@ -6,6 +6,8 @@ import { envFilePath } from "../runtime/config";
 import { assertReachable, schema, serviceIds, Store, transaction, type ServiceIds } from "../runtime/db";
 import { acquireInstanceLock } from "../runtime/instance-lock";
 import { createBrand, createTenant, issueToken, listBrands, listTenants } from "../tenancy";
+import { seedDemoKnowledge } from "./demo";
+import { createKnowledgeBackend } from "./knowledge";
 
 export type InitOptions = {
   dataDir: string;
@@ -16,6 +18,8 @@ export type InitOptions = {
   publicUrl?: string;
   databaseUrl?: string;
   force: boolean;
+  /** Seed the first brand with the embedded demo knowledge (`npm start`). */
+  demo?: boolean;
   log: Logger;
 };
 
@@ -28,6 +32,8 @@ export type InitResult = {
   brand: { id: string; name: string };
   admin_token: string;
   service_user: string | null;
+  /** Passages of demo knowledge written (0 without `demo`). */
+  demo_chunks: number;
 };
 
 const writeAside = (path: string, text: string, mode: number) => {
@@ -94,6 +100,7 @@ const createInstance = async (o: InitOptions, dataDir: string, configPath: strin
       const { token } = await issueToken(tx, instanceKey, { role: "admin", tenant_id: null, name: "first admin (xin init)" }, "cli:init");
       return { tenant, brand, token };
     });
+    const demoChunks = o.demo ? await seedDemoKnowledge(createKnowledgeBackend(() => store.db), { tenant_id: result.tenant.id, brand_id: result.brand.id }) : 0;
     const config: Record<string, unknown> = {
       instance_name: "xin",
       data_dir: dataDir,
@@ -119,6 +126,7 @@ const createInstance = async (o: InitOptions, dataDir: string, configPath: strin
       brand: { id: result.brand.id, name: result.brand.name },
       admin_token: result.token,
       service_user: ids?.name ?? null,
+      demo_chunks: demoChunks,
     };
   } finally {
     await store.close();

@@ -4,6 +4,7 @@ import type { Config } from "../runtime/config";
 import { schema, type MigrationStatus, type Store, type StoreKind } from "../runtime/db";
 import { queueDepth } from "../runtime/queue";
 import { listTenants } from "../tenancy";
+import { answeringMode, type AnsweringMode } from "./answering";
 import { XIN_VERSION } from "./version";
 
 export type InstanceStatus = {
@@ -15,6 +16,8 @@ export type InstanceStatus = {
   tenants: { id: string; name: string }[];
   counts: InboxCounts;
   server: { running: boolean; pid: number | null; uptime_seconds: number | null };
+  /** How customers are answered: `llm` (the configured model) or `knowledge` (best passage, no LLM). */
+  answering: { mode: AnsweringMode; model: string | null };
 };
 
 /** Everything `xin status` and `GET /api/v1/status` report, read from the store. */
@@ -31,5 +34,6 @@ export const readStatus = async (store: Store, config: Config, server: InstanceS
     tenants: (await listTenants(store.db)).map((t) => ({ id: t.id, name: t.name })),
     counts: await inboxCounts(store.sql),
     server,
+    answering: { mode: answeringMode(config), model: config.llm?.model ?? null },
   };
 };

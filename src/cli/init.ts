@@ -17,6 +17,7 @@ type InitFlags = {
   publicUrl?: string;
   databaseUrl?: string;
   force?: boolean;
+  demo?: boolean;
   json?: boolean;
 };
 
@@ -69,6 +70,7 @@ const nextSteps = (r: InitResult) =>
     `  brand   ${r.brand.name} (${r.brand.id})`,
     `  config  ${r.config}`,
     `  secrets ${r.env_file} (mode 0600: instance key and admin token)`,
+    ...(r.demo_chunks ? [`  demo    sample knowledge of a demo shop (${r.demo_chunks} passages); try: xin ask "Is shipping free?" --brand "${r.brand.name}" --config ${r.config}`] : []),
     "",
     "Next:",
     `  xin serve --config ${r.config}`,
@@ -88,6 +90,7 @@ export const initCommand = (program: Command) =>
     .option("--public-url <url>", "public https URL providers reach this server at")
     .option("--database-url <url>", "an external PostgreSQL instead of the embedded store")
     .option("--force", "re-initialise an existing instance (new config, key and admin token; stored data is kept)")
+    .option("--demo", "give the first brand the sample knowledge of a demo shop (answered with no LLM configured)")
     .option("--json", "print one JSON document")
     .action(async (raw: InitFlags) => {
       const flags = await ask(raw);
@@ -103,6 +106,7 @@ export const initCommand = (program: Command) =>
         publicUrl: flags.publicUrl,
         databaseUrl: flags.databaseUrl,
         force: flags.force ?? false,
+        demo: flags.demo ?? false,
         log: cliLogger(),
       });
       report(result, flags, nextSteps);

@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { XIN_VERSION } from "../app";
+import { askCommand } from "./ask";
+import { chatCommand } from "./chat";
 import { channelCommand } from "./channel";
 import { evalCommand } from "./eval";
 import { initCommand } from "./init";
@@ -16,7 +18,7 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand]) {
+  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }

@@ -13,6 +13,7 @@ const human = (s: InstanceStatus): string => {
       ["store", `${s.store.kind}, migrations ${s.store.migrations.applied}/${s.store.migrations.known} applied${s.store.migrations.pending.length ? `, ${s.store.migrations.pending.length} pending` : ""}`],
       ["retrieval", `${s.retrieval.backend}, ${s.retrieval.mode === "hybrid" ? `hybrid: BM25 + ${s.retrieval.embeddings_model} embeddings` : "lexical-only (BM25): no embeddings endpoint configured"}`],
       ["queue", `${q.queued ?? 0} queued, ${q.running ?? 0} running, ${q.done ?? 0} done, ${q.dead ?? 0} dead`],
+      ["answering", s.answering ? (s.answering.mode === "llm" ? `LLM (${s.answering.model})` : "knowledge base only (no LLM configured)") : "unknown"],
       ["tenants", s.tenants.map((t) => t.name).join(", ") || "none"],
       ["conversations", s.counts.conversations],
       ["messages", `${s.counts.messages_in} in, ${s.counts.messages_out} out`],

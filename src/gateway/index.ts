@@ -8,6 +8,7 @@ import type { Wake } from "../runtime/queue";
 import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { registerApi } from "./api";
+import { registerAskApi, type AskApi } from "./api/ask";
 import { registerChannelOps, type ChannelOps } from "./api/channel-ops";
 import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
 import { registerHealth, type Readiness } from "./health";
@@ -17,6 +18,7 @@ import { registerWidget, type SocketData } from "./widget";
 export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
 
 export type { KnowledgeApi } from "./api/knowledge";
+export type { AskApi } from "./api/ask";
 export type { ChannelOps } from "./api/channel-ops";
 
 export type GatewayDeps = {
@@ -33,6 +35,8 @@ export type GatewayDeps = {
   readiness: Readiness;
   status: () => Promise<unknown>;
   knowledge: KnowledgeApi;
+  /** The answering dry run behind `xin ask` / `xin chat`; omitted: the route is not served. */
+  ask?: AskApi;
   channelOps?: ChannelOps;
   beforeScrape: () => Promise<void>;
   /** `server.public_url`: the widget treats it as an allowed origin of its own (the /demo page). */
@@ -44,6 +48,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
   registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
+  if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });

@@ -1,2 +1,7 @@
-// The orchestrator room: the respond step (context, prompt, LLM, guardrails, decision).
-export { DEFAULT_HOLDING_MESSAGE, holdingReplyHandler } from "./holding-reply";
+// The orchestrator room: the respond step (context, prompt, LLM, guardrails, decision), `xin ask`.
+export { askQuestion, loadBrandProfile, toAskResult, type AskResult } from "./ask";
+export { answerTurn, LLM_UNAVAILABLE, type PipelineDeps, type TurnRequest } from "./decide";
+export { BUILT_IN_GUARDRAILS, loadCustomGuardrails, runGuardrails, type Guardrail, type GuardrailInput, type GuardrailStage, type GuardrailVerdict } from "./guardrails";
+export { parsePolicies, type BrandPolicies } from "./policies";
+export { DEFAULT_HOLDING_MESSAGE, respondHandler, type RespondDeps } from "./respond";
+export type { AnswerMode, AnswerOutcome, BrandProfile, Confidence, GuardrailDecision, Passage, Turn } from "./types";

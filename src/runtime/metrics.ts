@@ -43,5 +43,38 @@ export const createMetrics = () => {
       labelNames: ["state", "kind"] as const,
       registers: [registry],
     }),
+    // Answering (orchestrator): LLM usage per tenant, and what became of each customer turn.
+    llmTokens: new Counter({
+      name: "xin_llm_tokens_total",
+      help: "LLM tokens by tenant, model, call kind and token type (prompt, completion)",
+      labelNames: ["tenant", "model", "kind", "type"] as const,
+      registers: [registry],
+    }),
+    llmCalls: new Counter({
+      name: "xin_llm_calls_total",
+      help: "LLM calls by tenant, model and outcome (ok or the error code)",
+      labelNames: ["tenant", "model", "outcome"] as const,
+      registers: [registry],
+    }),
+    llmLatency: new Histogram({
+      name: "xin_llm_latency_seconds",
+      help: "LLM call latency, retries included, by tenant",
+      labelNames: ["tenant"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    answers: new Counter({
+      name: "xin_answers_total",
+      help: "customer turns by tenant, outcome (answer, escalation, dropped), reason and mode (llm, knowledge)",
+      labelNames: ["tenant", "outcome", "reason", "mode"] as const,
+      registers: [registry],
+    }),
+    answerDuration: new Histogram({
+      name: "xin_answer_duration_seconds",
+      help: "time to decide one customer turn (retrieval, LLM, guardrails), by mode",
+      labelNames: ["mode"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+      registers: [registry],
+    }),
   };
 };

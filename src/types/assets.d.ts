@@ -7,3 +7,7 @@ declare module "*.tar.gz" {
   const path: string;
   export default path;
 }
+declare module "*.md" {
+  const text: string;
+  export default text;
+}

@@ -4,7 +4,8 @@ import type { Logger, Service } from "../runtime";
 import type { Metrics } from "../runtime/metrics";
 import { QueueRunner, type JobHandler, type QueueOptions, type Wake } from "../runtime/queue";
 import { RESPOND_JOB } from "../inbox";
-import { holdingReplyHandler } from "../orchestrator";
+import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orchestrator";
+import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
 import { CHANNEL_ACT_JOB, channelActHandler } from "./act";
@@ -32,10 +33,18 @@ export type HandlerDeps = {
   retentionDays: number;
   mediaMaxBytes: number;
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
+  /** The answering pipeline and its settings; omitted: knowledge-base answers, built-in guardrails, defaults. */
+  answering?: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits">;
   /** Embeds chunk texts when an embeddings endpoint is configured. */
   embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
   embeddingModel?: string | null;
 };
+
+const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => ({
+  pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: 6, min_confidence: 0.45 }, log: silentLogger },
+  quietWindowMs: 0,
+  historyTokens: 1500,
+});
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
 export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
@@ -46,7 +55,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
       }
     : {}),
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
-  [RESPOND_JOB]: holdingReplyHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
+  [RESPOND_JOB]: respondHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, ...(deps.answering ?? defaultAnswering(deps)) }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),

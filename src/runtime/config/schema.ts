@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { answerConfigSchema } from "./answer";
 import { embeddingsConfigSchema, llmConfigSchema } from "./llm";
 
 /**
@@ -75,6 +76,7 @@ export const configSchema = z
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),
     llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
     embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
+    answer: answerConfigSchema.default(answerConfigSchema.parse({})),
   })
   .strict();
 

@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import { createInterface } from "node:readline/promises";
+import { askOnStore, type AskResult, type Turn } from "../app";
+import { askViaApi, renderAsk, type AskFlags } from "./ask";
+import { cliLogger, configFrom } from "./context";
+import { viaServerOrStore } from "./with-store";
+
+/** Keeps the last turns only: what the pipeline's history budget would keep anyway. */
+const MAX_TURNS = 20;
+
+/**
+ * A terminal conversation with the brand's assistant through the same pipeline as customers: every
+ * answer shows its sources and guardrail decisions. An escalation is shown as such (with its draft),
+ * and the chat goes on as if an agent had taken note: nothing is stored or sent. `/reset` forgets the
+ * history; `/quit` or Ctrl+D ends.
+ */
+const converse = async (ask: (question: string, history: readonly Turn[]) => Promise<AskResult>, brand: string): Promise<void> => {
+  // Lines are read as an async stream, so piped input (a script of questions) is buffered, not lost
+  // while an answer is being computed.
+  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
+  const prompt = () => process.stdout.write("\nyou> ");
+  process.stdout.write(`chatting with ${brand} — /reset forgets the conversation, /quit ends\n`);
+  let history: Turn[] = [];
+  prompt();
+  try {
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === "/quit" || line === "/exit") return;
+      if (line === "/reset") {
+        history = [];
+        process.stdout.write("(conversation forgotten)\n");
+      } else if (line) {
+        if (!process.stdin.isTTY) process.stdout.write(`${line}\n`);
+        const result = await ask(line, history);
+        process.stdout.write(`\n${brand}> ${renderAsk(result).replace(/\n/g, "\n  ")}\n`);
+        history.push({ role: "customer", text: line });
+        if (result.outcome === "answer" && result.reply) history.push({ role: "assistant", text: result.reply });
+        history = history.slice(-MAX_TURNS);
+      }
+      prompt();
+    }
+  } finally {
+    rl.close();
+  }
+};
+
+export const chatCommand = (program: Command) =>
+  program
+    .command("chat")
+    .description("talk to a brand's assistant in the terminal, with its sources and guardrail decisions")
+    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
+    .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
+    .action(async (opts: AskFlags) => {
+      const config = configFrom(opts.config);
+      const log = cliLogger();
+      await viaServerOrStore<void>(config, log, {
+        api: (client) => converse(askViaApi(client, opts.brand), opts.brand),
+        store: async (store) => converse(await askOnStore(store, config, log, opts), opts.brand),
+      });
+    });

@@ -1,0 +1,67 @@
+import { analyzerFor, type Analyzer } from "../rag";
+import type { Confidence, Passage } from "./types";
+
+// Words that shape a question but say nothing about its subject: the analyzers' stop lists are built for
+// documents and keep some of them ("where", "your"), which would make every question look half-covered.
+const QUESTION_WORDS =
+  /\b(what|when|where|which|who|whom|whose|why|how|much|many|long|do|does|did|can|could|would|will|shall|should|may|might|is|are|was|were|am|be|i|me|my|mine|you|your|yours|we|us|our|ours|please|tell|know|want|like|need|have|has|get|there|any|some|hi|hello|hey|thanks|thank)\b/gi;
+
+const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
+const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
+
+const share = (wanted: Set<string>, have: Set<string>): number => {
+  if (wanted.size === 0) return 0;
+  let n = 0;
+  for (const t of wanted) if (have.has(t)) n += 1;
+  return n / wanted.size;
+};
+
+/**
+ * Retrieval strength: how much of the question the best of the top passages covers (share of the
+ * question's content terms it contains), or its embedding similarity when dense search ran, whichever
+ * is higher. BM25 scores are not comparable across queries; coverage is, and stays in 0..1.
+ */
+export const retrievalStrength = (analyzer: Analyzer, question: string, passages: readonly Passage[]): number => {
+  const wanted = termsOf(analyzer, question);
+  let best = 0;
+  for (const p of passages.slice(0, 3)) {
+    const coverage = share(wanted, termsOf(analyzer, passageText(p)));
+    best = Math.max(best, coverage, Math.min(1, Math.max(0, p.dense ?? 0)));
+  }
+  return best;
+};
+
+/**
+ * Grounding: the share of the answer's content terms found in the passages (or the question: repeating
+ * the customer's words is not making things up). An answer without content words (“Yes.”) gets 0.5:
+ * it may be right, but nothing shows it.
+ */
+export const grounding = (analyzer: Analyzer, answer: string, passages: readonly Passage[], question: string): number => {
+  const said = termsOf(analyzer, answer);
+  if (said.size === 0) return 0.5;
+  const known = termsOf(analyzer, [question, ...passages.map(passageText)].join("\n"));
+  return share(said, known);
+};
+
+const HEDGES = /\b(i\s+(do\s+not|don't)\s+know|i('m|\s+am)\s+not\s+sure|(cannot|can't|could\s+not|couldn't)\s+find|no\s+information|not\s+(mentioned|covered)\s+in|i\s+(do\s+not|don't)\s+have\s+(that|this|any)\s+information|a\s+colleague\s+will\s+follow\s+up)\b/i;
+
+/** The model's own signal: a finished answer scores 1, a cut-off or filtered one less, a hedge almost nothing. */
+export const modelSignal = (finishReason: string, text: string): number => {
+  if (text.trim() === "" || HEDGES.test(text)) return 0.1;
+  if (finishReason === "stop") return 1;
+  if (finishReason === "length") return 0.4;
+  if (finishReason === "content_filter") return 0;
+  return 0.8;
+};
+
+/** LLM answers: grounding weighs most (it is about this answer), then retrieval, then the model's signal. */
+export const blend = (retrieval: number, ground: number, model: number): Confidence => ({
+  value: round(0.35 * retrieval + 0.45 * ground + 0.2 * model),
+  retrieval: round(retrieval),
+  grounding: round(ground),
+  model: round(model),
+});
+
+const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+
+export const analyzerOf = (language: string): Analyzer => analyzerFor(language || "en");

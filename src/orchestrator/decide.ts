@@ -1,0 +1,120 @@
+import { isLlmError, stripThinking, type ChatClient } from "../llm";
+import type { BrandScope, SearchResult } from "../rag";
+import { errorCode, type Logger } from "../runtime";
+import type { AnswerConfig } from "../runtime/config";
+import { analyzerOf, blend, grounding, modelSignal, retrievalStrength } from "./confidence";
+import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
+import { knowledgeAnswer } from "./kb-answer";
+import { buildPrompt, parseReply } from "./prompt";
+import { smallTalkReply } from "./small-talk";
+import type { AnswerOutcome, BrandProfile, Confidence, GuardrailDecision, Passage, Turn } from "./types";
+
+/** What the pipeline needs; none of it is per-call state, so one set serves every conversation. */
+export type PipelineDeps = {
+  search(request: { scope: BrandScope; query: string; k: number }): Promise<SearchResult>;
+  /** null: no LLM configured, answers come from the knowledge base alone. */
+  chat: ChatClient | null;
+  guardrails: readonly Guardrail[];
+  config: Pick<AnswerConfig, "top_k" | "min_confidence">;
+  log: Logger;
+};
+
+export type TurnRequest = { brand: BrandProfile; question: string; history: readonly Turn[]; now?: Date; signal?: AbortSignal };
+
+/** Reason of an escalation when the LLM or retrieval failed (timeouts, errors, quota). */
+export const LLM_UNAVAILABLE = "llm_unavailable";
+
+const ZERO: Confidence = { value: 0, retrieval: 0, grounding: 0, model: 0 };
+
+const toPassages = (result: SearchResult): Passage[] =>
+  result.hits.map((h, i) => ({
+    n: i + 1,
+    chunk_id: h.chunk_id,
+    source: h.chunk.source,
+    title: h.chunk.title,
+    heading: h.chunk.headingPath.join(" › "),
+    text: h.chunk.text,
+    score: h.score,
+    ...(h.lexical ? { lexical: h.lexical.score } : {}),
+    ...(h.dense ? { dense: h.dense.score } : {}),
+  }));
+
+/**
+ * One customer turn through the whole answering pipeline — retrieve, input guardrails, generate (LLM,
+ * or the best passage when none is configured), confidence, output guardrails — and the decision.
+ * Pure with respect to the store: persisting the outcome is the caller's (respond job, `xin ask`).
+ * Never throws for an LLM or retrieval failure: that is an `llm_unavailable` escalation. Throws only
+ * when `signal` aborts (the job lost its lease or the process drains), so the job is retried.
+ */
+export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<AnswerOutcome> => {
+  const mode = deps.chat ? "llm" : "knowledge";
+  const base = { mode, tokens: { prompt: 0, completion: 0 } } as const;
+  const escalate = (reason: string, guardrails: GuardrailDecision[], extra: Partial<AnswerOutcome> = {}): AnswerOutcome => ({
+    ...base,
+    outcome: "escalation",
+    reply: null,
+    reason,
+    confidence: ZERO,
+    sources: [],
+    guardrails,
+    ...extra,
+  });
+  const scope = { tenant_id: req.brand.tenant_id, brand_id: req.brand.id };
+  const analyzer = analyzerOf(req.brand.persona.language);
+  const now = req.now ?? new Date();
+
+  let retrieved: Passage[];
+  try {
+    retrieved = toPassages(await deps.search({ scope, query: req.question, k: deps.config.top_k }));
+  } catch (e) {
+    req.signal?.throwIfAborted();
+    deps.log.warn("retrieval failed", { err_code: errorCode(e) });
+    return escalate(LLM_UNAVAILABLE, []);
+  }
+  const passages = dropPoisoned(retrieved).map((p, i) => ({ ...p, n: i + 1 }));
+  const common = { question: req.question, history: req.history, brand: req.brand, mode, now } as const;
+  const defaults = { low_confidence: { default_min: deps.config.min_confidence } };
+
+  const inputChecks = await runGuardrails(deps.guardrails, "input", { ...common, passages: retrieved, draft: null, confidence: null }, defaults);
+  const retrieval = retrievalStrength(analyzer, req.question, passages);
+  const inputFailure = firstFailure(inputChecks);
+  if (inputFailure) return escalate(inputFailure, inputChecks, { confidence: { ...ZERO, retrieval } });
+
+  const canned = smallTalkReply(req.brand, req.question);
+  if (canned) return { ...base, outcome: "answer", reply: canned, reason: null, confidence: { value: 1, retrieval, grounding: 1, model: 1 }, sources: [], guardrails: inputChecks };
+
+  let draft: string | null;
+  let used: Passage[];
+  let confidence: Confidence;
+  let tokens: AnswerOutcome["tokens"] = base.tokens;
+  if (deps.chat) {
+    try {
+      const result = await deps.chat.chat(buildPrompt(req.brand, passages, req.history, req.question), { tenantId: req.brand.tenant_id, signal: req.signal });
+      const parsed = parseReply(stripThinking(result.text));
+      draft = parsed.text || null;
+      const cited = passages.filter((p) => parsed.cited.includes(p.n));
+      used = cited.length ? cited : passages.slice(0, 3);
+      confidence = blend(retrieval, grounding(analyzer, parsed.text, passages, req.question), modelSignal(result.finish_reason, parsed.text));
+      tokens = { prompt: result.usage.prompt_tokens, completion: result.usage.completion_tokens };
+    } catch (e) {
+      req.signal?.throwIfAborted();
+      deps.log.warn("llm call failed", { err_code: isLlmError(e) ? e.code : errorCode(e) });
+      return escalate(LLM_UNAVAILABLE, inputChecks, { confidence: { ...ZERO, retrieval } });
+    }
+  } else {
+    const best = passages[0];
+    draft = best ? knowledgeAnswer(analyzer, req.question, best) : null;
+    used = best && draft ? [best] : [];
+    // The passage is its own grounding. Whether it answers the question: how much of the question the
+    // passage covers, and how much the trimmed answer itself covers (a passage can match on a word that
+    // the extracted sentences do not carry) — the weaker of the two, as nobody rephrases it.
+    const answered = best && draft ? retrievalStrength(analyzer, req.question, [{ ...best, text: draft }]) : 0;
+    confidence = { value: Math.round(Math.min(retrieval, answered) * 1000) / 1000, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
+  }
+
+  const outputChecks = await runGuardrails(deps.guardrails, "output", { ...common, passages, draft, confidence }, defaults);
+  const guardrails = [...inputChecks, ...outputChecks];
+  const sources = used.map((p) => ({ source: p.source, chunk_id: p.chunk_id }));
+  const failure = firstFailure(outputChecks) ?? (draft ? null : "low_confidence");
+  return { ...base, tokens, outcome: failure ? "escalation" : "answer", reply: draft, reason: failure, confidence, sources, guardrails };
+};

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * A brand's answering policies, read from `brands.policies` (jsonb written by admins and other rooms).
+ * Read defensively: unknown keys are kept for their owners, and a malformed value falls back to its
+ * default instead of failing every answer of the brand.
+ *
+ * ```json
+ * { "holding_message": "Thanks! A colleague will reply shortly.",
+ *   "min_confidence": 0.5,
+ *   "guardrails": { "blocked_topic": { "topics": ["politics", "competitor prices"] },
+ *                   "outside_hours": { "timezone": "Europe/Berlin", "hours": { "mon": "09:00-18:00" } },
+ *                   "language_mismatch": { "enabled": false } } }
+ * ```
+ * `guardrails.<code>` configures the evaluator with that reason code; `enabled: false` switches it off.
+ */
+const guardrailOptions = z.record(z.string(), z.record(z.string(), z.unknown()).catch({})).catch({});
+
+export const brandPoliciesSchema = z
+  .object({
+    holding_message: z.string().min(1).optional().catch(undefined),
+    min_confidence: z.number().min(0).max(1).optional().catch(undefined),
+    guardrails: guardrailOptions.default({}),
+  })
+  .loose();
+
+export type BrandPolicies = z.infer<typeof brandPoliciesSchema>;
+
+export const parsePolicies = (raw: unknown): BrandPolicies => {
+  const parsed = brandPoliciesSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : { guardrails: {} };
+};
+
+/** The per-brand options of one guardrail (`{}` when none are set). */
+export const guardrailOptionsOf = (policies: BrandPolicies, code: string): Record<string, unknown> => policies.guardrails[code] ?? {};
+
+export const isGuardrailEnabled = (policies: BrandPolicies, code: string, byDefault = true): boolean => {
+  const enabled = guardrailOptionsOf(policies, code).enabled;
+  return typeof enabled === "boolean" ? enabled : byDefault;
+};

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { describeStores } from "../../test/support/db";
+import { startOpenAIFake, serverError, type OpenAIFake } from "../../test/support/fakes/openai";
+import { ingestDocs, queueSettled, waitUntil, whatsappText } from "../../test/support/answering";
+import { setupGateway, type GatewayFixture } from "../../test/support/gateway";
+import { setupWidgetSite } from "../../test/support/widget";
+import { INSTANCE_KEY } from "../../test/support/gateway";
+import { newVisitorId, WIDGET_NOTIFY_CHANNEL } from "../channels";
+import { acceptParsed, RESPOND_JOB } from "../inbox";
+import { transaction } from "../runtime/db";
+import { bindChannel } from "../tenancy";
+import { analyzerFor, MemoryBackend } from "../rag";
+import { silentLogger } from "../runtime";
+import { QueueRunner, Wake } from "../runtime/queue";
+import { DEFAULT_HOLDING_MESSAGE, respondHandler, type RespondDeps } from "./respond";
+import { pipelineDeps, SHOP_DOCS } from "./test-kit";
+
+let llm: OpenAIFake;
+beforeAll(() => {
+  llm = startOpenAIFake();
+});
+afterAll(() => llm.stop());
+
+const GROUNDED = "Shipping to Austria takes 4 to 6 working days [1].";
+
+describeStores("respond job", (getDb) => {
+  let gw: GatewayFixture;
+  let runner: QueueRunner;
+  let deps: RespondDeps;
+  // Runs while the answer is being written (after the context was read, before the final transaction).
+  let meanwhile: (() => Promise<void>) | null = null;
+
+  beforeAll(async () => {
+    const db = getDb();
+    gw = await setupGateway(db, { whatsapp: "http://127.0.0.1:9" });
+    const backend = await ingestDocs(db, { tenant_id: gw.tenantId, brand_id: gw.brandId }, SHOP_DOCS);
+    const base = pipelineDeps(new MemoryBackend(() => analyzerFor("en")), llm.baseUrl, 1);
+    const wake = new Wake();
+    deps = {
+      db: () => db.db,
+      wake,
+      maxAttempts: 3,
+      quietWindowMs: 0,
+      historyTokens: 500,
+      pipeline: {
+        ...base,
+        search: async (r) => {
+          const hook = meanwhile;
+          meanwhile = null;
+          await hook?.();
+          return backend.search(r);
+        },
+      },
+    };
+    runner = new QueueRunner(db.sql, { [RESPOND_JOB]: respondHandler(deps) }, { concurrency: 4, max_attempts: 3, backoff_base_ms: 20, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
+    runner.start();
+  });
+  afterAll(() => runner.stop(Date.now() + 2000));
+  beforeEach(() => {
+    llm.reset();
+    llm.setReply(GROUNDED);
+    deps.quietWindowMs = 0;
+    deps.limits = undefined;
+  });
+
+  const outbound = (wa: string) =>
+    getDb().sql`select m.body, m.status, m.metadata from messages m join conversations c on c.id = m.conversation_id
+      join contacts k on k.id = c.contact_id where k.external_id = ${wa} and m.direction = 'out' order by m.created_at, m.id`;
+  const escalations = (wa: string) =>
+    getDb().sql`select e.reason, e.draft, e.sources, c.status from escalations e join conversations c on c.id = e.conversation_id
+      join contacts k on k.id = c.contact_id where k.external_id = ${wa}`;
+  const deliverJobs = async () => (await getDb().sql`select count(*)::int as n from jobs where kind = 'deliver'`)[0].n as number;
+
+  test("an answer is queued for delivery with its confidence, chunk ids and guardrail decisions", async () => {
+    const before = await deliverJobs();
+    await whatsappText(gw, "4915100000001", "wamid.a1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000001")).length === 1);
+    const [reply] = await outbound("4915100000001");
+    expect(reply.body).toBe("Shipping to Austria takes 4 to 6 working days.");
+    expect(reply.status).toBe("queued");
+    const answer = reply.metadata.answer;
+    expect(answer.confidence.value).toBeGreaterThan(0.45);
+    expect(answer.chunk_ids[0]).toStartWith("shipping.md#");
+    expect(answer.guardrails.every((g: { passed: boolean }) => g.passed)).toBe(true);
+    expect(await deliverJobs()).toBe(before + 1);
+  });
+
+  test("a failing draft is never sent: escalation with the draft, bot paused, holding message once", async () => {
+    llm.setReply("Sure, call our manager Anna on +49 170 9876543 [1].");
+    await whatsappText(gw, "4915100000002", "wamid.b1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await escalations("4915100000002")).length === 1);
+    await queueSettled(getDb(), RESPOND_JOB);
+    const [esc] = await escalations("4915100000002");
+    expect(esc).toMatchObject({ reason: "pii_in_answer", status: "human", draft: "Sure, call our manager Anna on +49 170 9876543." });
+    expect(esc.sources[0].source).toBe("shipping.md");
+    // A second message while the conversation waits for an agent: no second holding message, no answer.
+    await whatsappText(gw, "4915100000002", "wamid.b2", "Hello?? anyone there?");
+    await queueSettled(getDb(), RESPOND_JOB);
+    const out = await outbound("4915100000002");
+    expect(out.map((m) => m.body)).toEqual([DEFAULT_HOLDING_MESSAGE]);
+    expect(llm.chatRequests().length).toBe(1);
+  });
+
+  test("a burst within the quiet window gets one reply that answers it as a whole", async () => {
+    deps.quietWindowMs = 400;
+    await whatsappText(gw, "4915100000003", "wamid.c1", "Hi,");
+    await whatsappText(gw, "4915100000003", "wamid.c2", "quick question:");
+    await whatsappText(gw, "4915100000003", "wamid.c3", "how long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000003")).length >= 1);
+    await queueSettled(getDb(), RESPOND_JOB);
+    expect((await outbound("4915100000003")).length).toBe(1);
+    expect(llm.chatRequests().length).toBe(1);
+    const prompt = (llm.chatRequests()[0].body as { messages: { content: string }[] }).messages[1].content;
+    expect(prompt).toContain("<customer_message>\nHi,\nquick question:\nhow long does shipping to Austria take?\n</customer_message>");
+  });
+
+  test("an agent's reply while the draft was written drops the draft", async () => {
+    meanwhile = async () => {
+      await getDb().sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
+        select 'msg_agent_1', c.tenant_id, c.id, c.channel_id, 'out', 'text', 'Hi, Tom here from the team!', '{"author":"human"}'::jsonb, 'queued'
+        from conversations c join contacts k on k.id = c.contact_id where k.external_id = '4915100000004'`;
+    };
+    await whatsappText(gw, "4915100000004", "wamid.d1", "How long does shipping to Austria take?");
+    await queueSettled(getDb(), RESPOND_JOB);
+    expect(llm.chatRequests().length).toBe(1);
+    expect((await outbound("4915100000004")).map((m) => m.body)).toEqual(["Hi, Tom here from the team!"]);
+  });
+
+  test("a newer customer message while the draft was written: that draft is dropped, one reply answers both", async () => {
+    meanwhile = async () => {
+      await whatsappText(gw, "4915100000005", "wamid.e2", "And to Switzerland?");
+    };
+    await whatsappText(gw, "4915100000005", "wamid.e1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000005")).length >= 1);
+    await queueSettled(getDb(), RESPOND_JOB);
+    expect((await outbound("4915100000005")).length).toBe(1);
+    expect(llm.chatRequests().length).toBe(2);
+    const last = (llm.chatRequests()[1].body as { messages: { content: string }[] }).messages[1].content;
+    expect(last).toContain("How long does shipping to Austria take?\nAnd to Switzerland?");
+  });
+
+  test("web widget: typing while the answer is written, then the checked reply streamed as a delta, committed with the row", async () => {
+    const db = getDb();
+    const site = await setupWidgetSite(db, ["https://shop.example"]);
+    await ingestDocs(db, { tenant_id: site.tenantId, brand_id: site.brandId }, SHOP_DOCS);
+    const notices: { kind: string; text?: string; on?: boolean; message_id?: string }[] = [];
+    const sub = await db.sql.listen(WIDGET_NOTIFY_CHANNEL, (p) => notices.push(JSON.parse(p)));
+    const visitor = newVisitorId();
+    const { adapter, binding } = bindChannel(site.channel, INSTANCE_KEY);
+    const body = new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, messages: [{ id: "client-msg-0001", sent_at: Date.now(), text: "How long does shipping to Austria take?" }] }));
+    const parsed = adapter.parse(body, binding);
+    await transaction(db.db, (tx) => acceptParsed(tx, deps.wake, 3, { id: site.channel.id, tenant_id: site.tenantId, brand_id: site.brandId, provider: "web" }, parsed));
+    await waitUntil(async () => notices.some((n) => n.kind === "delta"));
+    await sub.unlisten();
+    expect(notices.map((n) => n.kind)).toEqual(["typing", "delta"]);
+    expect(notices[0].on).toBe(true);
+    expect(notices[1].text).toBe("Shipping to Austria takes 4 to 6 working days.");
+    const [row] = await db.sql`select id from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId})`;
+    expect(notices[1].message_id).toBe(row.id);
+  });
+
+  test("rate limits: a second answer within the minute waits in the queue (never dropped); after its waits it escalates as rate_limited", async () => {
+    const db = getDb();
+    await whatsappText(gw, "4915100000007", "wamid.g1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000007")).length === 1);
+    deps.limits = { perContact: 1, perTenantLlm: 0 };
+    // No deliver worker here: its queued job (same conversation key) would hold back the next respond job.
+    await db.sql`update jobs set state = 'done' where kind = 'deliver'`;
+    await whatsappText(gw, "4915100000007", "wamid.g2", "And how long does shipping to Switzerland take?");
+    await waitUntil(async () => (await db.sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
+    const [deferred] = await db.sql`select id, payload, extract(epoch from (run_at - now()))::float8 as wait_s from jobs where kind = 'respond' and state = 'queued'`;
+    expect(deferred.wait_s).toBeGreaterThan(30);
+    expect((await outbound("4915100000007")).length).toBe(1);
+    expect(llm.chatRequests().length).toBe(1);
+    // Its turn never comes within the limit: after the last allowed wait the conversation goes to a human.
+    await db.sql`update jobs set run_at = now(), payload = jsonb_set(payload, '{rate_deferrals}', '30') where id = ${deferred.id}`;
+    deps.wake.notify();
+    await waitUntil(async () => (await escalations("4915100000007")).length === 1);
+    expect((await escalations("4915100000007"))[0].reason).toBe("rate_limited");
+    expect(llm.chatRequests().length).toBe(1);
+  });
+
+  test("rate limits: one tenant's LLM answers per minute are capped", async () => {
+    deps.limits = { perContact: 0, perTenantLlm: 1 };
+    await whatsappText(gw, "4915100000008", "wamid.h1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await getDb().sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
+    expect((await outbound("4915100000008")).length).toBe(0);
+    await getDb().sql`delete from jobs where kind = 'respond' and state = 'queued'`;
+  });
+
+  test("the LLM failing after its retries escalates as llm_unavailable: never silence", async () => {
+    llm.script([serverError(500), serverError(503)]);
+    await whatsappText(gw, "4915100000006", "wamid.f1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await escalations("4915100000006")).length === 1);
+    expect((await escalations("4915100000006"))[0]).toMatchObject({ reason: "llm_unavailable", draft: null, status: "human" });
+    await queueSettled(getDb(), RESPOND_JOB);
+    expect((await outbound("4915100000006")).map((m) => m.body)).toEqual([DEFAULT_HOLDING_MESSAGE]);
+  });
+});

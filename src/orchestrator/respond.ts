@@ -1,0 +1,178 @@
+import { and, eq, gt, notInArray, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getChannel } from "../channels";
+import { openEscalation, queueReply } from "../inbox";
+import { schema, transaction, type Db, type TxContext } from "../runtime/db";
+import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
+import { loadRespondContext, type RespondContext } from "./context";
+import { answerTurn, type PipelineDeps } from "./decide";
+import type { AnswerOutcome } from "./types";
+import { rateLimitWait, type AnswerLimits } from "./rate-limit";
+import { isWidget, publishTyping, widgetDeltas } from "./widget-stream";
+
+export const DEFAULT_HOLDING_MESSAGE = "Thanks for your message! A member of our team will get back to you here shortly.";
+
+export type RespondDeps = {
+  db: () => Db;
+  wake: Wake;
+  maxAttempts: number;
+  pipeline: PipelineDeps;
+  /** Quiet window: the customer must have been silent this long before a burst is answered. */
+  quietWindowMs: number;
+  historyTokens: number;
+  /** Budget protection (LLM answers only); omitted: no limits. */
+  limits?: AnswerLimits;
+  /** Called once per finished run that produced an outcome (metrics); must not throw. */
+  onOutcome?: (tenantId: string, outcome: AnswerOutcome, seconds: number, committed: boolean) => void;
+};
+
+const Payload = z.object({
+  conversation_id: z.string().min(1),
+  deferrals: z.number().int().min(0).default(0),
+  rate_deferrals: z.number().int().min(0).default(0),
+});
+type Payload = z.output<typeof Payload>;
+
+/** After this many waits for the rate limits (~half an hour) the turn goes to a human instead. */
+const MAX_RATE_DEFERRALS = 30;
+export const RATE_LIMITED = "rate_limited";
+
+/** How many times a run may put itself off for the quiet window: a customer typing non-stop still gets an answer. */
+const MAX_DEFERRALS = 5;
+
+/** Milliseconds until the conversation's newest customer message is `quietMs` old (0: quiet already). */
+const quietRemaining = async (db: Db, conversationId: string, quietMs: number): Promise<number> => {
+  if (quietMs <= 0) return 0;
+  const [row] = await db.execute<{ ms: number | null }>(
+    sql`select (extract(epoch from (now() - max(created_at))) * 1000)::float8 as ms from messages where conversation_id = ${conversationId} and direction = 'in'`,
+  );
+  return Math.max(0, Math.ceil(quietMs - Number(row?.ms ?? quietMs)));
+};
+
+/** A customer message or an agent's reply that was not there when the context was read. */
+const arrivedMeanwhile = async ({ tx }: TxContext, c: RespondContext): Promise<boolean> => {
+  const rows = await tx
+    .select({ id: schema.messages.id })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.conversation_id, c.conversation.id),
+        c.seenIds.length ? notInArray(schema.messages.id, c.seenIds) : undefined,
+        c.oldestSeenAt ? gt(schema.messages.created_at, c.oldestSeenAt) : undefined,
+        // Customer messages the respond step would answer (text addressed to us: those get a respond job of their own).
+        or(
+          sql`${schema.messages.direction} = 'in' and coalesce(btrim(${schema.messages.body}), '') <> '' and ${schema.messages.metadata}->>'not_addressed' is null`,
+          sql`${schema.messages.metadata}->>'author' = 'human'`,
+        ),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+};
+
+/**
+ * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits (in the queue) for the quiet
+ * window, answers the customer's unanswered burst as a whole through `answerTurn`, then in ONE
+ * transaction — conversation row locked — either queues the reply (confidence, chunk ids and guardrail
+ * decisions stored in its metadata) with its `deliver` jobs, or opens an escalation holding the draft
+ * and its sources, pausing the bot; the brand's holding message goes out when the escalation is new
+ * (once per hand-off, not per message). The draft is dropped, and nothing sent, when a newer customer
+ * message (its own respond job follows and answers the whole burst) or an agent's reply arrived while
+ * it was being written, or the conversation left bot mode. Replays are harmless: a run that finds
+ * nothing unanswered does nothing.
+ */
+export const respondHandler = (deps: RespondDeps): JobHandler => async (job, ctx) => {
+  const payload = Payload.safeParse(job.payload);
+  if (!payload.success) {
+    // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
+    ctx.log.error("respond job invalid", { err_code: "respond.payload_invalid" });
+    return;
+  }
+  const conversationId = payload.data.conversation_id;
+  // The quiet window is waited for in the queue, not in a worker slot: the run puts itself off (a new
+  // job of the same key, due when the window ends) and completes, in one transaction.
+  const defer = (delayMs: number, next: Payload) =>
+    transaction(deps.db(), async (tx) => {
+      await enqueueJobs(tx, deps.wake, [{ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: next, run_at: new Date(Date.now() + delayMs) }], deps.maxAttempts);
+      await ctx.completeIn(tx);
+    });
+  const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
+  if (remaining > 0 && payload.data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...payload.data, deferrals: payload.data.deferrals + 1 });
+  const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens);
+  if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
+  let limited = false;
+  if (deps.limits && deps.pipeline.chat) {
+    const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id }, deps.limits);
+    if (wait > 0 && payload.data.rate_deferrals < MAX_RATE_DEFERRALS) {
+      ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
+      return defer(wait, { ...payload.data, rate_deferrals: payload.data.rate_deferrals + 1 });
+    }
+    limited = wait > 0;
+  }
+
+  const widget = isWidget(c.channel.provider);
+  if (widget) await publishTyping(deps.db(), c, true);
+  const started = performance.now();
+  const outcome: AnswerOutcome = limited
+    ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
+    : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal });
+
+  const committed = await transaction(deps.db(), async (tx) => {
+    const [locked] = await tx.tx
+      .select({ status: schema.conversations.status })
+      .from(schema.conversations)
+      .where(eq(schema.conversations.id, conversationId))
+      .for("update");
+    if (locked?.status !== "bot" || (await arrivedMeanwhile(tx, c))) {
+      await ctx.completeIn(tx);
+      return false;
+    }
+    const adapter = getChannel(c.channel.provider);
+    const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
+    const jobs: NewJob[] = [];
+    if (outcome.outcome === "answer" && outcome.reply) {
+      const queued = await queueReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: replyMetadata(outcome, c) }, adapter.capabilities);
+      jobs.push(...queued.jobs);
+      if (widget) for (const n of widgetDeltas(c, queued.ids[0], outcome.reply)) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
+    } else {
+      const escalation = await openEscalation(tx.tx, {
+        tenant_id: c.conversation.tenant_id,
+        conversation_id: conversationId,
+        reason: outcome.reason ?? "low_confidence",
+        draft: outcome.reply,
+        sources: outcome.sources,
+        pauseBot: true,
+      });
+      if (escalation.created) {
+        const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
+        jobs.push(...(await queueReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities)).jobs);
+      }
+    }
+    await enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts);
+    await ctx.completeIn(tx);
+    return true;
+  });
+  if (widget && !committed) await publishTyping(deps.db(), c, false);
+  deps.onOutcome?.(c.conversation.tenant_id, outcome, (performance.now() - started) / 1000, committed);
+  ctx.log.info(committed ? "respond done" : "draft dropped", {
+    conversation_id: conversationId,
+    outcome: outcome.outcome,
+    reason: outcome.reason ?? undefined,
+    mode: outcome.mode,
+    confidence: outcome.confidence.value,
+    burst: c.unanswered.length,
+  });
+};
+
+/** Stored with the reply: what it answered, how sure xin was and which chunks it used. */
+const replyMetadata = (o: AnswerOutcome, c: RespondContext): Record<string, unknown> => ({
+  answer: {
+    mode: o.mode,
+    confidence: o.confidence,
+    chunk_ids: o.sources.map((s) => s.chunk_id),
+    sources: o.sources,
+    guardrails: o.guardrails.map((g) => ({ code: g.code, passed: g.passed })),
+    answers: c.unanswered.map((m) => m.id),
+    tokens: o.tokens,
+  },
+});

@@ -1,0 +1,95 @@
+// End to end: a WhatsApp webhook in, the respond step answering from the brand's ingested knowledge
+// with the (fake) LLM, the reply out through the (fake) Graph API; LLM usage per tenant in /metrics.
+import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAnswering, createKnowledgeBackend } from "../../src/app";
+import { SHOP_DOCS } from "../../src/orchestrator/test-kit";
+import { BlobStore, silentLogger } from "../../src/runtime";
+import { configSchema } from "../../src/runtime/config";
+import { createMetrics } from "../../src/runtime/metrics";
+import { QueueRunner, Wake } from "../../src/runtime/queue";
+import { jobHandlers } from "../../src/workers";
+import { ingestDocs, waitUntil, whatsappText } from "../support/answering";
+import { describeStores } from "../support/db";
+import { startMetaGraphFake, type MetaGraphFake } from "../support/fakes";
+import { startOpenAIFake, type OpenAIFake } from "../support/fakes/openai";
+import { INSTANCE_KEY, setupGateway, WA, type GatewayFixture } from "../support/gateway";
+
+let meta: MetaGraphFake;
+let llm: OpenAIFake;
+beforeAll(() => {
+  meta = startMetaGraphFake({ accessToken: WA.access_token });
+  llm = startOpenAIFake();
+});
+afterAll(async () => {
+  await meta.stop();
+  await llm.stop();
+});
+
+type GraphText = { to: string; type: string; text?: { body: string } };
+const textsTo = (to: string) =>
+  meta.requests.filter((r) => r.method === "POST" && r.path.endsWith("/messages")).map((r) => r.body as unknown as GraphText).filter((b) => b.type === "text" && b.to === to);
+
+describeStores("answering end to end", (getDb) => {
+  let gw: GatewayFixture;
+  let runner: QueueRunner;
+  const metrics = createMetrics();
+  beforeAll(async () => {
+    const db = getDb();
+    gw = await setupGateway(db, { whatsapp: meta.baseUrl });
+    await ingestDocs(db, { tenant_id: gw.tenantId, brand_id: gw.brandId }, SHOP_DOCS);
+    const config = configSchema.parse({
+      data_dir: "/tmp/unused",
+      instance_key: INSTANCE_KEY,
+      llm: { base_url: llm.baseUrl, model: "fake-model", max_retries: 1 },
+      answer: { quiet_window_ms: 0 },
+    });
+    const knowledge = createKnowledgeBackend(() => db.db);
+    const answering = createAnswering(config, { backend: knowledge, metrics, log: silentLogger });
+    await answering.service.start();
+    const wake = new Wake();
+    const handlers = jobHandlers({
+      db: () => db.db,
+      sql: db.sql,
+      instanceKey: INSTANCE_KEY,
+      wake,
+      maxAttempts: 4,
+      blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
+      retentionDays: 7,
+      mediaMaxBytes: 1 << 20,
+      knowledge,
+      answering: answering.respond,
+    });
+    runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 4, backoff_base_ms: 50, backoff_max_ms: 200, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
+    runner.start();
+  });
+  afterAll(() => runner.stop(Date.now() + 2000));
+  beforeEach(() => {
+    meta.reset();
+    llm.reset();
+  });
+
+  test("a question is answered from the ingested docs, delivered once through the Graph API, usage in /metrics", async () => {
+    llm.setReply((messages) => (messages.at(-1)?.content.includes("shipping.md") ? "Shipping to Austria takes 4 to 6 working days [1]." : "I don't know."));
+    expect((await whatsappText(gw, "4916000000001", "wamid.e2e1", "How long does shipping to Austria take?")).status).toBe(200);
+    await waitUntil(async () => textsTo("+4916000000001").length === 1);
+    expect(textsTo("+4916000000001")[0].text?.body).toBe("Shipping to Austria takes 4 to 6 working days.");
+    const [row] = await getDb().sql`select status, metadata from messages where direction = 'out' and body like 'Shipping to Austria%'`;
+    expect(row.status).toBe("sent");
+    expect(row.metadata.answer.sources[0].source).toBe("shipping.md");
+    const exposition = await metrics.registry.metrics();
+    expect(exposition).toMatch(new RegExp(`xin_llm_tokens_total\\{tenant="${gw.tenantId}",model="fake-model",kind="chat",type="completion"\\} 10`));
+    expect(exposition).toContain(`xin_answers_total{tenant="${gw.tenantId}",outcome="answer",reason="",mode="llm"} 1`);
+  });
+
+  test("a refund request escalates: the customer gets the holding message only, never the model's text", async () => {
+    await whatsappText(gw, "4916000000002", "wamid.e2e2", "I want a refund for my sweater, it has a hole.");
+    await waitUntil(async () => textsTo("+4916000000002").length === 1);
+    const [esc] = await getDb().sql`select e.reason from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id = '4916000000002'`;
+    expect(esc.reason).toBe("authorization_required");
+    expect(textsTo("+4916000000002")[0].text?.body).toStartWith("Thanks for your message!");
+    expect(llm.chatRequests().length).toBe(0);
+  });
+});
