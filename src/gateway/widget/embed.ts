@@ -29,7 +29,7 @@ const demoPage = (title: string, snippet: string, brandId: string): string => `<
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — chat demo</title>
 <style>body{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1e293b;background:linear-gradient(160deg,#f1f5f9,#e2e8f0);min-height:100vh}
-main{max-width:680px;margin:0 auto;padding:72px 24px}h1{font-size:34px;margin:0 0 12px}code{background:#fff;padding:2px 6px;border-radius:6px}pre code{display:block;padding:12px;white-space:pre-wrap;word-break:break-all}</style>
+main{max-width:560px;margin:0 0 0 6vw;padding:72px 24px}@media (max-width:1000px){main{margin:0 auto}}h1{font-size:34px;margin:0 0 12px}code{background:#fff;padding:2px 6px;border-radius:6px}pre code{display:block;padding:12px;white-space:pre-wrap;word-break:break-all}</style>
 </head><body><main><h1>${escapeHtml(title)}</h1>
 <p>This page embeds the chat widget exactly as your site will. Open the bubble in the corner and type a message.</p>
 <p>To put it on your site, paste this before <code>&lt;/body&gt;</code>:</p><pre><code>${escapeHtml(snippet)}</code></pre></main>
