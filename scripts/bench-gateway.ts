@@ -126,7 +126,7 @@ const startProviderStub = () =>
     },
   });
 
-const instance = async (databaseUrl?: string) => {
+const instance = async (databaseUrl?: string, env: Record<string, string> = {}) => {
   const { dir, xin } = await loneBinary();
   const port = freePort();
   const dataDir = join(dir, "data");
@@ -138,7 +138,7 @@ const instance = async (databaseUrl?: string) => {
   const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "bench", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `${api}/v25.0`, "--config", config, "--json"]);
   const tg = run(xin, ["channel", "add", "telegram", "--brand", "bench", "--bot-token", TG.token, "--secret-token", TG.secret, "--api-base", api, "--config", config, "--json"]);
   if (wa.code !== 0 || tg.code !== 0) throw new Error(wa.stderr + tg.stderr);
-  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn" });
+  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", ...env });
   return { dir, xin, config, server, stub, paths: [JSON.parse(wa.stdout).webhook_path, JSON.parse(tg.stdout).webhook_path] as [string, string] };
 };
 
@@ -153,10 +153,19 @@ const results: Record<string, unknown> = { seconds_per_run: SECONDS, cores: navi
   results.hello_world = { at_1000_per_s: await loadInChild({ url, kind: "hello", perPost: 1 }, { rate: 1000 }), max: await loadInChild({ url, kind: "hello", perPost: 1 }, { concurrency: 64 }) };
   hello.kill();
 }
-for (const kind of ["embedded", "external"] as const) {
-  if (arg("--only") && arg("--only") !== kind) continue;
-  const ext = kind === "external" ? await startExternalPostgres({ durable: true }) : null;
-  const inst = await instance(ext?.url);
+// "all-in-one": one `xin serve` acknowledges and also answers every message (retrieval, guardrails,
+// delivery) on the same two cores. "gateway-only": `queue.run_jobs = false`, the scale-out shape where
+// other instances do the work; it measures the acknowledgement path alone.
+const variants = [
+  { name: "embedded", store: "embedded", env: {} },
+  { name: "embedded_gateway_only", store: "embedded", env: { XIN_QUEUE__RUN_JOBS: "false" } },
+  { name: "external", store: "external", env: {} },
+  { name: "external_gateway_only", store: "external", env: { XIN_QUEUE__RUN_JOBS: "false" } },
+] as const;
+for (const { name: kind, store, env } of variants) {
+  if (arg("--only") && arg("--only") !== store) continue;
+  const ext = store === "external" ? await startExternalPostgres({ durable: true }) : null;
+  const inst = await instance(ext?.url, env);
   const r = await suite(inst.server.url, ...inst.paths);
   // Every acknowledged message (warm-ups included) must be in the store: nothing acked is lost.
   const acked = [r.whatsapp_1_msg.at_1000_per_s, r.whatsapp_1_msg.max, r.whatsapp_10_msgs.max, r.telegram.at_1000_per_s, r.telegram.max].reduce((n, x) => n + x.messages + (x.warmup_messages ?? 0), 0);

@@ -154,7 +154,8 @@ export const createApp = (config: Config, log: Logger): App => {
   });
 
   return {
-    services: [storeService, gateway, answering.service, workers, polling, scheduler],
+    // A gateway-only instance (queue.run_jobs = false) acknowledges and persists; others do the work.
+    services: config.queue.run_jobs ? [storeService, gateway, answering.service, workers, polling, scheduler] : [storeService, gateway, answering.service],
     store,
     port: () => gateway.port(),
     setPhase: (p) => (phase = p),

@@ -34,6 +34,12 @@ export const databaseSchema = z
 
 export const queueSchema = z
   .object({
+    run_jobs: z
+      .enum(["true", "false"])
+      .or(z.boolean())
+      .transform((v) => v === true || v === "true")
+      .default(true)
+      .describe("run jobs, polling and schedules in this process; false makes a gateway-only instance (scale-out: other instances on the same database do the work)"),
     concurrency: z.coerce.number().int().min(1).max(256).default(8).describe("jobs run at once by this process"),
     max_attempts: z.coerce.number().int().min(1).max(100).default(8).describe("attempts before a job is dead-lettered"),
     backoff_base_ms: z.coerce.number().int().min(1).default(1000).describe("first retry delay; doubles per attempt, with jitter"),
