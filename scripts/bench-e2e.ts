@@ -1,0 +1,118 @@
+// End-to-end benchmark (issue 6): webhook in → respond (retrieval, LLM, guardrails) → provider send out,
+// through the compiled `dist/xin serve`, with the LLM fake answering instantly and the quiet window 0.
+//   bun scripts/build.ts --no-smoke && bun scripts/bench-e2e.ts [--seconds 5] [--burst 1000] [--only embedded|external]
+// - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
+//   every reply reached the provider stub;
+// - platform overhead: at 200 messages/s, the time from posting a webhook to the provider receiving the
+//   reply (this includes the fake LLM's own ~1 ms), p50/p99.
+// The provider stub and the LLM fake run in this process; webhooks come from a child process.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { hmacSha256Hex } from "../src/runtime";
+import { startExternalPostgres } from "../test/support/external-postgres";
+import { startOpenAIFake } from "../test/support/fakes/openai";
+import { freePort, loneBinary, run, serve } from "../test/support/binary";
+
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const SECONDS = Number(arg("--seconds") ?? 5);
+const BURST = Number(arg("--burst") ?? 1000);
+const WA = { phone: "106540352242922", secret: "bench-app-secret" };
+const QUESTION = "How long does delivery to Austria take?";
+const ANSWER = "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1].";
+
+const body = (from: string, id: string) =>
+  JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [{ id: "2200000000000007", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550199999", phone_number_id: WA.phone }, contacts: [{ wa_id: from, profile: { name: "Bench" } }], messages: [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: QUESTION } }] } }] }],
+  });
+
+// Child: posts webhooks, each from a new customer, and prints when each was posted (epoch ms).
+if (process.argv.includes("--post")) {
+  const spec = JSON.parse(arg("--post") ?? "{}") as { url: string; prefix: string; count: number; rate?: number; concurrency?: number };
+  const posted: Record<string, number> = {};
+  let next = 0;
+  const one = async (i: number) => {
+    const from = `${spec.prefix}${String(i).padStart(6, "0")}`;
+    const b = body(from, `wamid.e2e.${from}`);
+    posted[`+${from}`] = performance.timeOrigin + performance.now();
+    const res = await fetch(spec.url, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${hmacSha256Hex(WA.secret, b)}` }, body: b });
+    if (res.status !== 200) posted[`+${from}`] = -1;
+    await res.arrayBuffer();
+  };
+  if (spec.rate) {
+    const started = performance.now();
+    const inflight: Promise<void>[] = [];
+    for (let i = 0; i < spec.count; i++) {
+      const wait = started + (i * 1000) / spec.rate - performance.now();
+      if (wait > 0) await Bun.sleep(wait);
+      inflight.push(one(i));
+    }
+    await Promise.all(inflight);
+  } else {
+    await Promise.all(Array.from({ length: spec.concurrency ?? 64 }, async () => { while (next < spec.count) await one(next++); }));
+  }
+  console.log(JSON.stringify(posted));
+  process.exit(0);
+}
+
+const pct = (sorted: number[], p: number) => +(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0).toFixed(1);
+
+const llm = startOpenAIFake();
+llm.setReply(() => ANSWER);
+const arrivals = new Map<string, number>();
+const stub = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch: async (req) => {
+    const payload = (await req.json().catch(() => ({}))) as { to?: string; type?: string; text?: { body?: string } };
+    if (payload.type === "text" && payload.to && !arrivals.has(payload.to)) arrivals.set(payload.to, performance.timeOrigin + performance.now());
+    return Response.json({ messaging_product: "whatsapp", contacts: [], messages: [{ id: `wamid.stub.${Math.random()}` }], success: true });
+  },
+});
+
+const post = async (spec: { url: string; prefix: string; count: number; rate?: number; concurrency?: number }) => {
+  const child = Bun.spawn([process.execPath, import.meta.path, "--post", JSON.stringify(spec)], { stdout: "pipe", stderr: "inherit" });
+  const out = await new Response(child.stdout).text();
+  await child.exited;
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Record<string, number>;
+};
+
+const awaitReplies = async (posted: Record<string, number>, timeoutMs: number) => {
+  const wanted = Object.keys(posted).filter((k) => posted[k] > 0);
+  const deadline = Date.now() + timeoutMs;
+  while (wanted.some((k) => !arrivals.has(k)) && Date.now() < deadline) await Bun.sleep(20);
+  const latencies = wanted.filter((k) => arrivals.has(k)).map((k) => arrivals.get(k)! - posted[k]).sort((a, b) => a - b);
+  const last = Math.max(...wanted.filter((k) => arrivals.has(k)).map((k) => arrivals.get(k)!));
+  return { posted: wanted.length, replied: latencies.length, latencies, last, first: Math.min(...wanted.map((k) => posted[k])) };
+};
+
+const results: Record<string, unknown> = { burst: BURST, rate_run_seconds: SECONDS, cores: navigator.hardwareConcurrency };
+for (const store of ["embedded", "external"] as const) {
+  if (arg("--only") && arg("--only") !== store) continue;
+  const ext = store === "external" ? await startExternalPostgres({ durable: true }) : null;
+  const { dir, xin } = await loneBinary();
+  const port = freePort();
+  const dataDir = join(dir, "data");
+  const init = run(xin, ["init", "--yes", "--demo", "--data-dir", dataDir, "--brand", "Demo Shop", "--port", String(port), ...(ext ? ["--database-url", ext.url] : [])]);
+  if (init.code !== 0) throw new Error(init.stderr);
+  const config = join(dataDir, "xin.toml");
+  const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "demo-shop", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `http://127.0.0.1:${stub.port}/v25.0`, "--config", config, "--json"]);
+  if (wa.code !== 0) throw new Error(wa.stderr);
+  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", XIN_QUEUE__CONCURRENCY: "16" });
+  const url = `${server.url}${JSON.parse(wa.stdout).webhook_path}`;
+
+  await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
+  const steady = await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}1`, count: 200 * SECONDS, rate: 200 }), 60_000);
+  const burst = await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}2`, count: BURST, concurrency: 64 }), 120_000);
+  results[store] = {
+    at_200_per_s: { messages: steady.posted, replies: steady.replied, p50_ms: pct(steady.latencies, 50), p99_ms: pct(steady.latencies, 99) },
+    burst: { messages: burst.posted, replies: burst.replied, replies_per_s: Math.round(burst.replied / ((burst.last - burst.first) / 1000)), p50_ms: pct(burst.latencies, 50), p99_ms: pct(burst.latencies, 99) },
+    llm_requests: llm.chatRequests().length,
+  };
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+  await ext?.stop();
+}
+stub.stop(true);
+await llm.stop();
+console.log(JSON.stringify(results, null, 2));
