@@ -1,16 +1,13 @@
 // End to end: a WhatsApp webhook in, the respond step answering from the brand's ingested knowledge
 // with the (fake) LLM, the reply out through the (fake) Graph API; LLM usage per tenant in /metrics.
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createAnswering, createKnowledgeBackend } from "../../src/app";
 import { SHOP_DOCS } from "../../src/orchestrator/test-kit";
-import { BlobStore, silentLogger } from "../../src/runtime";
+import { silentLogger } from "../../src/runtime";
 import { configSchema } from "../../src/runtime/config";
 import { createMetrics } from "../../src/runtime/metrics";
-import { QueueRunner, Wake } from "../../src/runtime/queue";
-import { jobHandlers } from "../../src/workers";
+import { Wake, type QueueRunner } from "../../src/runtime/queue";
+import { startTestWorkers } from "../support/workers";
 import { ingestDocs, waitUntil, whatsappText } from "../support/answering";
 import { describeStores } from "../support/db";
 import { startMetaGraphFake, type MetaGraphFake } from "../support/fakes";
@@ -50,20 +47,7 @@ describeStores("answering end to end", (getDb) => {
     const answering = createAnswering(config, { backend: knowledge, metrics, log: silentLogger });
     await answering.service.start();
     const wake = new Wake();
-    const handlers = jobHandlers({
-      db: () => db.db,
-      sql: db.sql,
-      instanceKey: INSTANCE_KEY,
-      wake,
-      maxAttempts: 4,
-      blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
-      retentionDays: 7,
-      mediaMaxBytes: 1 << 20,
-      knowledge,
-      answering: answering.respond,
-    });
-    runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 4, backoff_base_ms: 50, backoff_max_ms: 200, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
-    runner.start();
+    runner = startTestWorkers(db, wake, { knowledge, answering: answering.respond });
   });
   afterAll(() => runner.stop(Date.now() + 2000));
   beforeEach(() => {

@@ -1,21 +1,16 @@
 // A customer message in through the gateway, the respond step, and the reply out through the provider's
 // send API (a fake on loopback): retries on 5xx/429, one try on a permanent error, nothing sent twice.
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { getChannel, metaSignatureHeader } from "../../src/channels";
 import { queueReply } from "../../src/inbox";
 import { transaction } from "../../src/runtime/db";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
-import { BlobStore, silentLogger } from "../../src/runtime";
-import { enqueueJobs, QueueRunner, Wake } from "../../src/runtime/queue";
-import { createKnowledgeBackend } from "../../src/app/knowledge";
-import { jobHandlers } from "../../src/workers";
+import { enqueueJobs, Wake, type QueueRunner } from "../../src/runtime/queue";
+import { startTestWorkers } from "../support/workers";
 import { describeStores } from "../support/db";
 import { startMetaGraphFake, startTelegramFake, type MetaGraphFake, type TelegramFake } from "../support/fakes";
 import { errorFixture, fixtureBytes, replyWith } from "../support/fixtures";
-import { INSTANCE_KEY, setupGateway, TG, WA, type GatewayFixture } from "../support/gateway";
+import { setupGateway, TG, WA, type GatewayFixture } from "../support/gateway";
 
 let meta: MetaGraphFake;
 let telegram: TelegramFake;
@@ -40,20 +35,7 @@ describeStores("delivery", (getDb) => {
   beforeAll(async () => {
     gw = await setupGateway(getDb(), { whatsapp: meta.baseUrl, telegram: telegram.url });
     wake = new Wake();
-    const db = getDb();
-    const handlers = jobHandlers({
-      db: () => db.db,
-      sql: db.sql,
-      instanceKey: INSTANCE_KEY,
-      wake,
-      maxAttempts: 4,
-      blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
-      retentionDays: 7,
-      mediaMaxBytes: 1 << 20,
-      knowledge: createKnowledgeBackend(() => db.db),
-    });
-    runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 4, backoff_base_ms: 50, backoff_max_ms: 200, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
-    runner.start();
+    runner = startTestWorkers(getDb(), wake);
   });
   afterAll(async () => {
     await runner.stop(Date.now() + 2000);
