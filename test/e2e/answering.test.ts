@@ -60,8 +60,10 @@ describeStores("answering end to end", (getDb) => {
     expect((await whatsappText(gw, "4916000000001", "wamid.e2e1", "How long does shipping to Austria take?")).status).toBe(200);
     await waitUntil(async () => textsTo("+4916000000001").length === 1);
     expect(textsTo("+4916000000001")[0].text?.body).toBe("Shipping to Austria takes 4 to 6 working days.");
-    const [row] = await getDb().sql`select status, metadata from messages where direction = 'out' and body like 'Shipping to Austria%'`;
-    expect(row.status).toBe("sent");
+    // The provider has the message before the worker's "sent" commit lands: wait for the row.
+    const sentRow = async () => (await getDb().sql`select status, metadata from messages where direction = 'out' and body like 'Shipping to Austria%'`)[0];
+    await waitUntil(async () => (await sentRow())?.status === "sent");
+    const row = await sentRow();
     expect(row.metadata.answer.sources[0].source).toBe("shipping.md");
     const exposition = await metrics.registry.metrics();
     expect(exposition).toMatch(new RegExp(`xin_llm_tokens_total\\{tenant="${gw.tenantId}",model="fake-model",kind="chat",type="completion"\\} 10`));
