@@ -113,6 +113,7 @@ export const ingestIntoBrand = (o: {
   prune: boolean;
   embedder?: EmbeddingsClient | null;
   config?: Config;
+  crawl?: { max_pages: number; max_depth: number };
   onProgress?: (p: IngestProgress) => void;
 }): Promise<IngestSummary> => {
   const blobs = new BlobStore(join(o.dataDir, "blobs"));
@@ -123,6 +124,7 @@ export const ingestIntoBrand = (o: {
     prune: o.prune,
     keepRaw: (bytes) => blobs.put(bytes),
     embed: o.embedder ? (texts) => o.embedder!.embed(texts, { tenantId: o.scope.tenant_id }) : undefined,
+    crawl: o.crawl ? { maxPages: o.crawl.max_pages, maxDepth: o.crawl.max_depth } : undefined,
     onProgress: o.onProgress,
   });
 };

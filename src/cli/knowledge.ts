@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { createEmbedder, createKnowledgeBackend, ingestIntoBrand, resolveBrand, searchKnowledge, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
-import { XinError } from "../runtime";
+import { usageError, XinError } from "../runtime";
 import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
@@ -43,15 +43,20 @@ export const ingestCommand = (program: Command) =>
     .requiredOption("--brand <brand>", "brand id, slug or name")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--prune", "remove stored sources that are gone from the given folders or sites")
+    .option("--max-pages <n>", "crawling: at most this many pages per site", "200")
+    .option("--max-depth <n>", "crawling: at most this many links away from the start page", "3")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print the summary as one JSON document")
-    .action(async (inputs: string[], opts: Common & { prune?: boolean }) => {
+    .action(async (inputs: string[], opts: Common & { prune?: boolean; maxPages: string; maxDepth: string }) => {
+      const crawl = { max_pages: Number(opts.maxPages), max_depth: Number(opts.maxDepth) };
+      if (!Number.isInteger(crawl.max_pages) || crawl.max_pages < 1) throw usageError(`--max-pages must be a positive whole number, got "${opts.maxPages}"`);
+      if (!Number.isInteger(crawl.max_depth) || crawl.max_depth < 0) throw usageError(`--max-depth must be a whole number, got "${opts.maxDepth}"`);
       const config = configFrom(opts.config);
       // Paths are resolved here, where the user typed them: the server may run in another folder.
       const absolute = inputs.map((i) => (/^https?:\/\//i.test(i) ? i : resolve(i)));
       const summary = await viaServerOrStore<IngestSummary>(config, cliLogger(), {
         api: async (client) => {
-          const { job_id } = await client.request<{ job_id: number }>("POST", `/api/v1/brands/${encodeURIComponent(opts.brand)}/ingest`, { inputs: absolute, prune: opts.prune ?? false });
+          const { job_id } = await client.request<{ job_id: number }>("POST", `/api/v1/brands/${encodeURIComponent(opts.brand)}/ingest`, { inputs: absolute, prune: opts.prune ?? false, crawl });
           return followJob(client, job_id);
         },
         store: async (store) => {
@@ -65,6 +70,7 @@ export const ingestCommand = (program: Command) =>
             scope: { tenant_id: brand.tenant_id, brand_id: brand.id },
             inputs: absolute,
             prune: opts.prune ?? false,
+            crawl,
             onProgress: (p) => progress.update({ done: p.sources_done, total: p.sources_total, chunks: p.chunks, current: p.current }),
           });
           progress.done();

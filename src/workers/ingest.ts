@@ -4,7 +4,7 @@ import type { JobHandler } from "../runtime/queue";
 
 export const INGEST_JOB = "ingest";
 
-export type IngestPayload = { tenant_id: string; brand_id: string; inputs: string[]; prune: boolean };
+export type IngestPayload = { tenant_id: string; brand_id: string; inputs: string[]; prune: boolean; crawl?: { max_pages: number; max_depth: number } };
 type Backend = RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => Promise<{ status: string }[]> };
 
 /**
@@ -25,6 +25,7 @@ export const ingestHandler = (deps: { backend: Backend; blobs: BlobStore; embed?
     scope: { tenant_id: payload.tenant_id, brand_id: payload.brand_id },
     inputs: payload.inputs,
     prune: payload.prune,
+    crawl: payload.crawl ? { maxPages: payload.crawl.max_pages, maxDepth: payload.crawl.max_depth } : undefined,
     keepRaw: (bytes) => deps.blobs.put(bytes),
     embed: deps.embed ? (texts) => deps.embed!(texts, payload.tenant_id) : undefined,
     onProgress: report,

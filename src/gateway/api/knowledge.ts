@@ -19,7 +19,13 @@ export type KnowledgeApi = {
 
 export type KnowledgeDeps = { db: () => Db; instanceKey: string; wake: Wake; maxAttempts: number; knowledge: KnowledgeApi };
 
-const IngestBody = z.object({ inputs: z.array(z.string().min(1)).min(1).max(1000), prune: z.boolean().default(false) }).strict();
+const IngestBody = z
+  .object({
+    inputs: z.array(z.string().min(1)).min(1).max(1000),
+    prune: z.boolean().default(false),
+    crawl: z.object({ max_pages: z.number().int().min(1).max(10_000), max_depth: z.number().int().min(0).max(20) }).strict().optional(),
+  })
+  .strict();
 
 const bad = (message: string, field: string) => new XinError("api.invalid", message, { status: 400, data: { field } });
 

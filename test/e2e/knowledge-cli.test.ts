@@ -1,0 +1,82 @@
+// `xin ingest / search / knowledge` as a user runs them: directly on the store, then through a running
+// server (ingestion as a durable job whose progress the CLI follows), on the compiled binary.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, loneBinary, serve, type Serving } from "../support/binary";
+
+let dir = "";
+let xin = "";
+let config = "";
+let port = 0;
+let server: Serving | null = null;
+let site: ReturnType<typeof Bun.serve>;
+
+// Async: the little website below answers from this process's event loop.
+const run = async (...args: string[]) => {
+  const p = Bun.spawn([xin, ...args, "--config", config], { env: { PATH: process.env.PATH ?? "", HOME: dir }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+};
+
+beforeAll(async () => {
+  ({ dir, xin } = await loneBinary());
+  port = freePort();
+  config = join(dir, "data/xin.toml");
+  const init = Bun.spawnSync([xin, "init", "--yes", "--data-dir", join(dir, "data"), "--brand", "Kite Shop", "--port", String(port)]);
+  expect(init.exitCode).toBe(0);
+  const docs = join(dir, "docs");
+  mkdirSync(join(docs, "faq"), { recursive: true });
+  writeFileSync(join(docs, "faq", "kites.md"), "# Kites\n\nOur kites fly in light wind.\n\n## Repairs\n\nTorn kites are repaired for free.\n");
+  writeFileSync(join(docs, "faq.csv"), "question,answer\nDo you sell gift cards?,Gift cards never expire.\n");
+  site = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/robots.txt") return new Response("User-agent: *\nAllow: /\n");
+      const pages: Record<string, string> = {
+        "/": `<main><h1>Help</h1><p>Opening hours are nine to six.</p><a href="/a">a</a><a href="/b">b</a></main>`,
+        "/a": `<main><p>Page A about parcels.</p></main>`,
+        "/b": `<main><p>Page B about vouchers.</p></main>`,
+      };
+      return pages[path] ? new Response(pages[path], { headers: { "content-type": "text/html" } }) : new Response("no", { status: 404 });
+    },
+  });
+});
+
+afterAll(async () => {
+  if (server && server.proc.exitCode === null) await server.stop();
+  site.stop(true);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("directly on the store: ingest a folder, search it, list and remove sources; a re-run changes nothing", async () => {
+  const first = await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json");
+  expect(first.code).toBe(0);
+  const summary = JSON.parse(first.stdout);
+  expect(summary.added.sort()).toEqual([join(dir, "docs/faq.csv"), join(dir, "docs/faq/kites.md")]);
+  const again = JSON.parse((await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json")).stdout);
+  expect(again.unchanged.length).toBe(2);
+  const search = JSON.parse((await run("search", "repair a torn kite", "--brand", "Kite Shop", "--json")).stdout);
+  expect(search.mode).toBe("lexical");
+  expect(search.hits[0].chunk.text).toContain("repaired for free");
+  const list = JSON.parse((await run("knowledge", "list", "--brand", "kite-shop", "--json")).stdout);
+  expect(list.map((s: { source: string }) => s.source)).toContain(join(dir, "docs/faq.csv"));
+  expect((await run("knowledge", "remove", join(dir, "docs/faq.csv"), "--brand", "kite-shop")).code).toBe(0);
+  const after = JSON.parse((await run("search", "gift cards", "--brand", "kite-shop", "--json")).stdout);
+  expect(after.hits).toEqual([]);
+  expect((await run("search", "x", "--brand", "no-such-brand")).code).toBe(1);
+});
+
+test("through a running server: a crawl with --max-pages becomes a job whose summary the CLI prints", async () => {
+  server = await serve(xin, config, port);
+  const r = await run("ingest", `http://127.0.0.1:${site.port}/`, "--brand", "kite-shop", "--max-pages", "2", "--json");
+  expect(r.code).toBe(0);
+  const summary = JSON.parse(r.stdout);
+  expect(summary.added.length).toBe(2); // the start page and one more: the page limit holds
+  const search = JSON.parse((await run("search", "opening hours", "--brand", "kite-shop", "--json")).stdout);
+  expect(search.hits[0].chunk.url).toBe(`http://127.0.0.1:${site.port}/`);
+  expect((await run("ingest", "x", "--brand", "kite-shop", "--max-pages", "zero")).code).toBe(2);
+  expect(await server.stop()).toBe(0);
+});
