@@ -9,6 +9,7 @@ import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { registerApi } from "./api";
 import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
+import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
 import { registerWidget, type SocketData } from "./widget";
@@ -34,12 +35,16 @@ export type GatewayDeps = {
   beforeScrape: () => Promise<void>;
   /** `server.public_url`: the widget treats it as an allowed origin of its own (the /demo page). */
   publicUrl?: string;
+  /** The xin version, shown in the OpenAPI document. */
+  version?: string;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
+  // Issue 7: the described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
+  registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev" });
   registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
