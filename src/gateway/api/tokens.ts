@@ -1,10 +1,9 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { XinError } from "../../runtime";
 import { schema, transaction } from "../../runtime/db";
-import { issueToken, recordAudit } from "../../tenancy";
+import { issueToken, listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView as view } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
-import { actorName, IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
+import { actorName, IdParams, TenantQuery, tenantScope, type AdminDeps } from "./scope";
 
 const TokenView = z.object({
   id: z.string(),
@@ -15,21 +14,10 @@ const TokenView = z.object({
   revoked_at: z.iso.datetime().nullable(),
   created_at: z.iso.datetime(),
 });
-type TokenRow = typeof schema.tokens.$inferSelect;
-const view = (t: TokenRow) => ({ id: t.id, tenant_id: t.tenant_id, name: t.name, role: t.role, expires_at: t.expires_at, revoked_at: t.revoked_at, created_at: t.created_at });
-
-/** `30d`, `12h`, `45m`, `3600s` or plain seconds → seconds. */
-export const parseTtl = (raw: string): number | null => {
-  const m = /^(\d+)([smhdw]?)$/.exec(raw.trim());
-  if (!m) return null;
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as "" | "s" | "m" | "h" | "d" | "w"];
-  return Number(m[1]) * unit;
-};
-
 const NewTokenBody = z
   .object({
     role: z.enum(["admin", "agent"]),
-    tenant: z.string().min(1).nullable().default(null).describe("tenant id; null only for an instance admin token"),
+    tenant: z.string().min(1).nullable().default(null).describe("tenant id or name; null only for an instance admin token"),
     name: z.string().trim().min(1).max(200),
     ttl: z.string().refine((t) => parseTtl(t) !== null && parseTtl(t)! > 0, { message: "a duration like 30d, 12h, 45m" }).optional(),
   })
@@ -54,9 +42,8 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     query: z.object(TenantQuery),
     response: z.object({ data: z.array(TokenView), next_cursor: z.null() }),
     handle: async ({ principal, query }) => {
-      const scope = tenantScope(principal, query.tenant);
-      const rows = await deps.db().select().from(schema.tokens).where(scope ? eq(schema.tokens.tenant_id, scope) : undefined).orderBy(asc(schema.tokens.created_at));
-      return { data: rows.map(view), next_cursor: null };
+      const scope = tenantScope(principal, query.tenant ? (await resolveTenant(deps.db(), query.tenant)).id : undefined);
+      return { data: (await listTokenRows(deps.db(), scope)).map(view), next_cursor: null };
     },
   }),
   defineRoute({
@@ -69,11 +56,9 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     status: 201,
     response: TokenView.extend({ token: z.string() }),
     handle: async ({ principal, body }) => {
-      const tenant = principal.tenant_id === null ? body.tenant : tenantScope(principal, body.tenant ?? principal.tenant_id);
-      if (tenant) {
-        const [t] = await deps.db().select({ id: schema.tenants.id }).from(schema.tenants).where(eq(schema.tenants.id, tenant));
-        if (!t) throw new XinError("tenant.not_found", `no tenant ${tenant}`, { status: 404, data: { field: "tenant" } });
-      }
+      // A tenant-scoped admin issues tokens of its own tenant only; an unknown tenant is 404 either way.
+      const ref = body.tenant ?? principal.tenant_id;
+      const tenant = ref === null ? null : tenantScope(principal, (await resolveTenant(deps.db(), ref)).id);
       const issued = await transaction(deps.db(), ({ tx }) =>
         issueToken(tx, deps.instanceKey, { role: body.role, tenant_id: tenant, name: body.name, ttl_seconds: body.ttl ? parseTtl(body.ttl) : null }, actorName(principal)),
       );
@@ -90,18 +75,7 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     resource: "token",
     params: IdParams,
     response: TokenView,
-    handle: async ({ principal, params }) =>
-      transaction(deps.db(), async ({ tx }) => {
-        const scope = tenantScope(principal);
-        const [row] = await tx
-          .update(schema.tokens)
-          .set({ revoked_at: sql`coalesce(${schema.tokens.revoked_at}, now())` })
-          .where(and(eq(schema.tokens.id, params.id), scope ? eq(schema.tokens.tenant_id, scope) : undefined))
-          .returning();
-        if (!row) throw notFound("token");
-        await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "token.revoke", subject_type: "token", subject_id: row.id, after: { revoked_at: row.revoked_at } });
-        return view(row);
-      }),
+    handle: async ({ principal, params }) => view(await transaction(deps.db(), ({ tx }) => revokeToken(tx, params.id, tenantScope(principal), actorName(principal)))),
   }),
   defineRoute({
     method: "GET",
