@@ -27,7 +27,7 @@ export const tokenCommand = (program: Command) => {
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document with `token`")
     .action(async (opts: CommonOpts & { role: string; tenant?: string; name: string; ttl?: string }) => {
-      const role = opts.role === "agent" || opts.role === "admin" ? opts.role : null;
+      const role: "agent" | "admin" | null = opts.role === "agent" ? "agent" : opts.role === "admin" ? "admin" : null;
       if (!role) throw usageError(`--role ${opts.role}: use agent or admin`);
       if (opts.role === "agent" && !opts.tenant) throw usageError("an agent token needs --tenant", "xin token create --role agent --tenant <tenant> --name <name>");
       const config = configFrom(opts.config);
