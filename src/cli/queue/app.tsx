@@ -1,5 +1,5 @@
 import { Box, useApp, useInput, useWindowSize } from "ink";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { DetailView } from "./components/DetailView";
 import { Editor } from "./components/Editor";
 import { Footer, type Flash } from "./components/Footer";
@@ -46,7 +46,13 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
   const [editing, setEditing] = useState<Editing | null>(null);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   // Unsent text per escalation: survives reconnects, refreshes and leaving the editor.
-  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  // A ref is the source of truth so keystrokes arriving in one tick (a paste, fast typing) all land.
+  const draftsRef = useRef<Record<string, string>>({});
+  const [drafts, setDraftsState] = useState<Record<string, string>>({});
+  const setDrafts = (update: (d: Record<string, string>) => Record<string, string>) => {
+    draftsRef.current = update(draftsRef.current);
+    setDraftsState(draftsRef.current);
+  };
   const [flash, setFlash] = useState<Flash | null>(null);
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
@@ -127,15 +133,15 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
 
   useInput((input, key) => {
     if (editing) {
-      const outcome = editKey(drafts[editing.id] ?? "", input, key);
+      const outcome = editKey(draftsRef.current[editing.id] ?? "", input, key);
       if (outcome === "cancel") return setEditing(null);
       if (outcome === "external") {
-        const edited = openExternal?.(drafts[editing.id] ?? "");
+        const edited = openExternal?.(draftsRef.current[editing.id] ?? "");
         if (edited != null) setDrafts((d) => ({ ...d, [editing.id]: edited }));
         return;
       }
       if (outcome === "send") {
-        const text = (drafts[editing.id] ?? "").trim();
+        const text = (draftsRef.current[editing.id] ?? "").trim();
         if (!text || busy) return;
         const { id, kind } = editing;
         void run(id, kind === "edit" ? "send" : "reply", text).then((ok) => {
