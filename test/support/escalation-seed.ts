@@ -18,13 +18,14 @@ export type Seeded = {
   agent2: string;
 };
 
-export const seedEscalation = async (db: Db, options: { apiBase?: string; phoneNumberId?: string; draft?: string | null; waId?: string } = {}): Promise<Seeded> =>
+export const seedEscalation = async (db: Db, options: { apiBase?: string; phoneNumberId?: string; draft?: string | null; waId?: string; instanceKey?: string } = {}): Promise<Seeded> =>
   transaction(db, async ({ tx }) => {
+    const key = options.instanceKey ?? INSTANCE_KEY;
     const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
     const brand = await createBrand(tx, tenant.id, `Shop ${tenant.id.slice(-4)}`, "test");
     const channel = await createChannel(
       tx,
-      INSTANCE_KEY,
+      key,
       { tenant_id: tenant.id, brand_id: brand.id, provider: "whatsapp", credentials: { ...WA, phone_number_id: options.phoneNumberId ?? String(Date.now()) + String(Math.floor(Math.random() * 1e6)) }, settings: options.apiBase ? { api_base: options.apiBase } : {} },
       "test",
     );
@@ -44,8 +45,8 @@ export const seedEscalation = async (db: Db, options: { apiBase?: string; phoneN
       sources: [{ source: "returns.md", heading: "Refunds", score: 0.82 }],
       pauseBot: true,
     });
-    const admin = await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: null, name: "root" }, "test");
-    const agent = await issueToken(tx, INSTANCE_KEY, { role: "agent", tenant_id: tenant.id, name: "alice" }, "test");
-    const agent2 = await issueToken(tx, INSTANCE_KEY, { role: "agent", tenant_id: tenant.id, name: "bob" }, "test");
+    const admin = await issueToken(tx, key, { role: "admin", tenant_id: null, name: "root" }, "test");
+    const agent = await issueToken(tx, key, { role: "agent", tenant_id: tenant.id, name: "alice" }, "test");
+    const agent2 = await issueToken(tx, key, { role: "agent", tenant_id: tenant.id, name: "bob" }, "test");
     return { tenantId: tenant.id, brandId: brand.id, channelId: channel.id, contactId, conversationId, escalationId: esc.id, admin: admin.token, agent: agent.token, agent2: agent2.token };
   });

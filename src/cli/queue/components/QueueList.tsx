@@ -19,8 +19,8 @@ export const QueueList = ({ items, selected, me, now, slaMinutes, width, height,
   const rows = Math.max(1, height - 1);
   const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), Math.max(0, items.length - rows));
   const wide = width - 2 - 7 - 10 - 4;
-  const reasonW = Math.max(12, Math.floor(wide * 0.38));
-  const whereW = Math.max(10, Math.floor(wide * 0.34));
+  const reasonW = Math.max(12, Math.floor(wide * 0.36));
+  const whereW = Math.max(10, Math.floor(wide * 0.4));
   const whoW = Math.max(6, wide - reasonW - whereW);
   return (
     <Box flexDirection="column" height={height} width={width}>
