@@ -37,7 +37,7 @@ export type EscalationSummary = Awaited<ReturnType<typeof listEscalations>>[numb
 
 /** Keyset condition for ascending (created_at, id) order; milliseconds, as a cursor carries a JS Date. */
 export const afterCursor = (at: typeof schema.escalations.created_at, id: typeof schema.escalations.id, c?: Cursor): SQL | undefined =>
-  c ? or(gt(sql`date_trunc('milliseconds', ${at})`, c.at), and(eq(sql`date_trunc('milliseconds', ${at})`, c.at), gt(id, c.id))) : undefined;
+  c ? or(sql`date_trunc('milliseconds', ${at}) > ${c.at.toISOString()}::timestamptz`, and(sql`date_trunc('milliseconds', ${at}) = ${c.at.toISOString()}::timestamptz`, gt(id, c.id))) : undefined;
 
 /** Escalations oldest first (the queue's order), with the brand, channel and contact agents need to triage. */
 export const listEscalations = (db: Db, f: EscalationFilter) =>

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, gt, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { XinError } from "../../runtime";
@@ -52,12 +52,14 @@ export const page = <T extends { id: string | number; created_at: Date }>(rows: 
 export const keysetAfter = (at: AnyPgColumn, id: AnyPgColumn, c?: Cursor): SQL | undefined => {
   if (!c) return undefined;
   const ms = sql`date_trunc('milliseconds', ${at})`;
-  return or(gt(ms, c.at), and(eq(ms, c.at), gt(id, c.id)));
+  const when = sql`${c.at.toISOString()}::timestamptz`;
+  return or(sql`${ms} > ${when}`, and(sql`${ms} = ${when}`, gt(id, c.id)));
 };
 
 /** The same for newest-first listings (the audit log, whose ids are numbers). */
 export const keysetBefore = (at: AnyPgColumn, id: AnyPgColumn, c?: Cursor): SQL | undefined => {
   if (!c) return undefined;
   const ms = sql`date_trunc('milliseconds', ${at})`;
-  return or(lt(ms, c.at), and(eq(ms, c.at), lt(id, Number(c.id))));
+  const when = sql`${c.at.toISOString()}::timestamptz`;
+  return or(sql`${ms} < ${when}`, and(sql`${ms} = ${when}`, lt(id, Number(c.id))));
 };
