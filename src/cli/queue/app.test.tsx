@@ -109,6 +109,19 @@ describeStores("xin queue screen", (getDb) => {
     r.unmount();
   });
 
+  test("a new escalation appears by itself through the event stream, without waiting for a poll", async () => {
+    const s = await seedEscalation(getDb().db);
+    const r = render(<QueueApp api={queueApi(url(), s.admin)} pollMs={60_000} />);
+    await until("the list", () => (r.lastFrame() ?? "").includes("● live"));
+    await Bun.sleep(300); // the event stream is open
+    const before = (r.lastFrame() ?? "").match(/(\d+) waiting/)?.[1];
+    const next = await seedEscalation(getDb().db);
+    const brand = (await getDb().sql`select name from brands where id = ${next.brandId}`)[0].name as string;
+    await until("the new escalation", () => (r.lastFrame() ?? "").includes(brand), 6000);
+    expect(Number((r.lastFrame() ?? "").match(/(\d+) waiting/)?.[1])).toBe(Number(before) + 1);
+    r.unmount();
+  });
+
   test("fits 80×24 and re-lays out on resize", async () => {
     const s = await seedEscalation(getDb().db);
     class Screen extends EventEmitter {

@@ -12,6 +12,11 @@ export type QueueApi = {
   list(): Promise<QueueItem[]>;
   detail(id: string): Promise<QueueDetail>;
   act(id: string, action: QueueAction, text?: string): Promise<QueueDetail>;
+  /**
+   * Follows the server's event stream (`/api/v1/events`) and calls `onChange` for every event; resolves
+   * when the stream ends or fails (the caller reconnects). Polling stays the safety net.
+   */
+  watch(onChange: () => void, signal: AbortSignal): Promise<void>;
 };
 
 const Page = z.object({ data: z.array(QueueItem) });
@@ -46,6 +51,18 @@ export const queueApi = (baseUrl: string, token: string): QueueApi => {
     detail: (id) => call(() => client.get(`/api/v1/escalations/${encodeURIComponent(id)}`), QueueDetail),
     act: (id, action, text) =>
       call(() => client.request("POST", `/api/v1/escalations/${encodeURIComponent(id)}/${action}`, text === undefined ? undefined : { text }, 10_000), Acted).then((a) => a.escalation),
+    watch: async (onChange, signal) => {
+      try {
+        const res = await fetch(new URL("/api/v1/events", baseUrl), { headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" }, signal });
+        if (!res.ok || !res.body) return;
+        const decoder = new TextDecoder();
+        for await (const chunk of res.body) {
+          if (decoder.decode(chunk, { stream: true }).includes("\nevent: ")) onChange();
+        }
+      } catch {
+        // The stream is an accelerator: when it breaks, polling notices the outage and the hook reconnects.
+      }
+    },
   };
 };
 

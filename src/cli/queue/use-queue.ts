@@ -52,5 +52,25 @@ export const useQueue = (api: QueueApi, pollMs: number) => {
   }, [api, pollMs, kick]);
 
   const refresh = useCallback(() => setKick((k) => k + 1), []);
+
+  // Server-sent events make changes show at once; a dropped stream is reopened after a pause.
+  useEffect(() => {
+    const abort = new AbortController();
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    const onChange = () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => setKick((k) => k + 1), 150);
+    };
+    void (async () => {
+      while (!abort.signal.aborted) {
+        await api.watch(onChange, abort.signal);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    })();
+    return () => {
+      abort.abort();
+      clearTimeout(debounce);
+    };
+  }, [api]);
   return { items, me, connection, refresh };
 };
