@@ -29,6 +29,9 @@ let db: (TestDb & { dispose(): Promise<void> }) | null = null;
 let meta: MetaGraphFake;
 let seeded: Seeded;
 let agentToken = "";
+let agentTokenId = "";
+let xinPath = "";
+let configPath = "";
 
 beforeAll(async () => {
   const lone = await loneBinary();
@@ -47,7 +50,9 @@ beforeAll(async () => {
   const [tenant] = await db.sql`select name from tenants where id = ${seeded.tenantId}`;
   const created = run(lone.xin, ["token", "create", "--role", "agent", "--tenant", tenant.name, "--name", "alice", "--ttl", "1d", "--config", config, "--json"]);
   expect(created.code).toBe(0);
-  agentToken = JSON.parse(created.stdout).token;
+  ({ token: agentToken, id: agentTokenId } = JSON.parse(created.stdout));
+  xinPath = lone.xin;
+  configPath = config;
   const launcher = join(dir, "queue.sh");
   writeFileSync(launcher, `#!/bin/sh\nexport XIN_URL=${server.url} XIN_TOKEN=${agentToken} TERM=xterm-256color\nexec ${lone.xin} queue --poll 300\n`, { mode: 0o755 });
   expect(tmux("new-session", "-d", "-s", "queue", "-x", "80", "-y", "24", launcher).exitCode).toBe(0);
@@ -86,6 +91,12 @@ test("an agent approves the AI draft with keystrokes: one message to WhatsApp, a
   expect(msg).toMatchObject({ status: "sent", author: "human" });
   const audit = await db!.sql`select a.action, a.actor, t.name from audit_log a join tokens t on a.actor = 'token:' || t.id where a.subject_id = ${seeded.escalationId}`;
   expect(audit.map((a) => [a.action, a.name])).toEqual([["escalation.approve", "alice"]]);
+  // Revoking the agent's token (CLI, through the server) locks the running queue out at once.
+  const listed = run(xinPath, ["token", "list", "--config", configPath, "--json"]);
+  expect(JSON.parse(listed.stdout).map((t: { name: string }) => t.name)).toContain("alice");
+  expect(run(xinPath, ["token", "revoke", agentTokenId, "--config", configPath]).code).toBe(0);
+  await until("locked out", () => screen().includes("token refused"));
+  writeFileSync("/tmp/xin-queue-revoked.txt", screen());
   keys("q");
   await until("quit", () => tmux("has-session", "-t", "queue").exitCode !== 0, 5000);
 }, 60_000);

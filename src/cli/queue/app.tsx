@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, useWindowSize } from "ink";
+import { Box, Text, useApp, useInput, useWindowSize } from "ink";
 import { useCallback, useRef, useState } from "react";
 import { DetailView } from "./components/DetailView";
 import { Editor } from "./components/Editor";
@@ -9,7 +9,8 @@ import { QueueList } from "./components/QueueList";
 import { commandFor, editKey, type Command, type Mode } from "./keys";
 import { isFailure, type QueueApi } from "./queue-api";
 import type { QueueAction, QueueItem } from "./types";
-import { useDetail, useNow } from "./use-detail";
+import { useDetail } from "./use-detail";
+import { useNow } from "./use-now";
 import { useQueue } from "./use-queue";
 
 export type QueueAppProps = {
@@ -168,6 +169,13 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
       <Header connection={connection} me={me} open={items.length} width={width} />
       {help ? (
         <HelpOverlay width={width} height={bodyHeight} />
+      ) : connection.state === "unauthorized" ? (
+        <Box height={bodyHeight} width={width} borderStyle="round" borderColor="red" flexDirection="column" justifyContent="center" paddingX={2}>
+          <Text bold color="red">The server refused this token: {connection.message}.</Text>
+          <Text>It may have been revoked or have expired. Ask an admin for a new one:</Text>
+          <Text color="cyan">{"  xin token create --role agent --tenant <tenant> --name <you>"}</Text>
+          <Text dimColor>Unsent replies stay here; this screen retries by itself.</Text>
+        </Box>
       ) : view === "detail" && item ? (
         <DetailView item={item} detail={detail} me={me} now={now} slaMinutes={slaMinutes} width={width} height={bodyHeight} position={`${index + 1}/${items.length}`} />
       ) : (

@@ -24,13 +24,3 @@ export const useDetail = (api: QueueApi, id: string | null, version: number): Qu
   }, [api, id, version]);
   return detail?.id === id ? detail : null;
 };
-
-/** A clock for waiting times, ticking every `ms`. */
-export const useNow = (ms = 1000): number => {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-};
