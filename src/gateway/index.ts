@@ -8,7 +8,7 @@ import type { Wake } from "../runtime/queue";
 import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { registerApi } from "./api";
-import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
+import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
@@ -44,8 +44,8 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
   // Issue 7: the described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
-  registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev" });
-  registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
+  const knowledge = knowledgeRoutes({ db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
+  registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: knowledge });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
   return { router, widget, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };

@@ -91,6 +91,21 @@ describeStores("admin API areas", (getDb) => {
     expect(audit.body.data.map((a: { action: string }) => a.action)).toContain("tenant.create");
   });
 
+  test("knowledge: ingest queues a job the tenant can follow; search needs q; sources list; jobs are tenant-scoped", async () => {
+    const s = await seedEscalation(getDb().db);
+    const other = await seedEscalation(getDb().db);
+    const queued = await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.agent, { inputs: ["faq.md"] });
+    expect(queued.status).toBe(202);
+    expect(queued.body.brand_id).toBe(s.brandId);
+    const job = await call("GET", `/api/v1/jobs/${queued.body.job_id}`, s.agent);
+    expect(job.body).toMatchObject({ kind: "ingest", state: "queued" });
+    expect((await call("GET", `/api/v1/jobs/${queued.body.job_id}`, other.agent)).status).toBe(404);
+    expect((await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.agent, { inputs: [] })).body.error).toMatchObject({ code: "api.invalid", field: "inputs" });
+    expect((await call("GET", `/api/v1/brands/${s.brandId}/search`, s.agent)).body.error).toMatchObject({ code: "api.invalid", field: "q" });
+    expect((await call("GET", `/api/v1/brands/${s.brandId}/search?q=refund`, s.agent)).status).toBe(200);
+    expect((await call("GET", `/api/v1/brands/${s.brandId}/sources`, s.agent)).body).toEqual({ data: [] });
+  });
+
   test("the OpenAPI 3.1 document describes every operation with its schemas and needs no token", async () => {
     const doc = (await call("GET", "/api/v1/openapi.json", null)).body;
     expect(doc.openapi).toBe("3.1.0");

@@ -11,7 +11,7 @@ import type { AdminDeps } from "./scope";
 import { tenantRoutes } from "./tenants";
 import { tokenRoutes } from "./tokens";
 
-export type AdminApiDeps = AdminDeps & EventsDeps & { version: string };
+export type AdminApiDeps = AdminDeps & EventsDeps & { version: string; /** Routes of other areas (knowledge) to serve and describe too. */ extra?: ApiRoute[] };
 
 /** Every described admin-API route, one list per area; the OpenAPI document is generated from it. */
 export const adminRoutes = (deps: AdminApiDeps): ApiRoute[] => [
@@ -23,6 +23,7 @@ export const adminRoutes = (deps: AdminApiDeps): ApiRoute[] => [
   ...tokenRoutes(deps),
   ...automationRoutes(deps),
   ...eventRoutes(deps),
+  ...(deps.extra ?? []),
 ];
 
 /** Registers the admin API and `GET /api/v1/openapi.json` (public: a description, no data). */

@@ -10,18 +10,13 @@ import { newId } from "../../runtime";
 import { schema, transaction } from "../../runtime/db";
 import { issueToken } from "../../tenancy";
 
-type Operation = { parameters: { name: string; in: string }[]; requestBody?: { content: { "application/json": { schema: JsonSchema } } }; "x-resource"?: string };
+type Operation = { parameters: { name: string; in: string; required?: boolean }[]; requestBody?: { content: { "application/json": { schema: JsonSchema } } }; "x-resource"?: string };
 type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; required?: string[] };
 
 /** Routes served but not (yet) described in the document: listed here so none escapes the check. */
 const UNDESCRIBED: Record<string, { resource?: string }> = {
   "GET /api/v1/status": {},
   "GET /api/v1/openapi.json": {},
-  "POST /api/v1/brands/:brand/ingest": { resource: "brand" },
-  "GET /api/v1/brands/:brand/search": { resource: "brand" },
-  "GET /api/v1/brands/:brand/sources": { resource: "brand" },
-  "DELETE /api/v1/brands/:brand/sources": { resource: "brand" },
-  "GET /api/v1/jobs/:id": { resource: "job" },
 };
 
 describeStores("tenant isolation on every admin route", (getDb) => {
@@ -60,7 +55,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     if (!schemaOf) return undefined;
     const values: Record<string, unknown> = {
       brand: b.brandId, tenant: b.tenantId, provider: "whatsapp", credentials: { ...WA, phone_number_id: "555000111" }, name: "intruder", text: "hello from A",
-      role: "agent", kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
+      role: "agent", inputs: ["faq.md"], prune: false, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
     };
     return Object.fromEntries(Object.keys(schemaOf.properties ?? {}).map((k) => [k, values[k] ?? "x"]));
   };
@@ -90,8 +85,11 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     for (const token of [a.agent, adminA]) {
       for (const call of calls) {
         const path = call.path.replace(/:(\w+)/, () => idOf(b, extra, call.resource));
-        const tenantParam = call.op?.parameters.some((p) => p.name === "tenant") ? `?tenant=${b.tenantId}` : "";
-        const body = bodyFor(call.op?.requestBody?.content["application/json"].schema, b) ?? (call.method === "POST" ? { inputs: ["x.md"] } : undefined);
+        const query = new URLSearchParams();
+        if (call.op?.parameters.some((p) => p.name === "tenant")) query.set("tenant", b.tenantId);
+        for (const p of call.op?.parameters ?? []) if (p.in === "query" && p.required) query.set(p.name, "x");
+        const tenantParam = query.size ? `?${query}` : "";
+        const body = bodyFor(call.op?.requestBody?.content["application/json"].schema, b);
         const res = await gatewayHandler(getDb())(
           new Request(`http://x${path}${tenantParam}`, { method: call.method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined }),
         );
