@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { getChannel } from "../channels";
 import { XinError } from "../runtime";
 import { schema, type TxContext } from "../runtime/db";
@@ -41,14 +41,18 @@ const actionable = (actor: Actor) =>
  * Moves an escalation with one conditional UPDATE, so two agents racing on it cannot both win: the
  * loser's UPDATE matches no row (Postgres re-checks the WHERE after the winner commits) and gets 409.
  */
-const transition = async (tx: TxContext["tx"], id: string, actor: Actor, set: Partial<EscalationRow>): Promise<EscalationRow> => {
+const transition = async (tx: TxContext["tx"], id: string, actor: Actor, set: Partial<EscalationRow>, extra?: SQL): Promise<EscalationRow> => {
   const before = await load(tx, id, actor);
   const [row] = await tx
     .update(schema.escalations)
     .set({ ...set, agent_id: actor.agent_id, updated_at: sql`now()` })
-    .where(and(eq(schema.escalations.id, before.id), actionable(actor)))
+    .where(and(eq(schema.escalations.id, before.id), actionable(actor), extra))
     .returning();
-  if (!row) throw conflict((await load(tx, id, actor)) ?? before, actor);
+  if (!row) {
+    const now = await load(tx, id, actor);
+    if (extra && now.state === "claimed" && now.agent_id === actor.agent_id) throw new XinError("escalation.no_draft", "the draft was already sent", { status: 409 });
+    throw conflict(now, actor);
+  }
   return row;
 };
 
@@ -74,11 +78,13 @@ export const claimEscalation = async (ctx: TxContext, id: string, actor: Actor):
 export type SendKind = "approve" | "edit" | "reply";
 
 /**
- * Resolves an escalation by sending text to the customer as a human reply: the AI draft (approve), an
- * edited draft (edit) or the agent's own words (reply). The state change, the outbound rows and the
- * audit record share the caller's transaction; the caller enqueues the returned deliver jobs in it too,
- * so the reply exists exactly when the resolution commits and a second attempt sends nothing.
- * The bot resumes unless the agent has taken the conversation over.
+ * Sends text to the customer as a human reply: the AI draft (approve), an edited draft (edit) or the
+ * agent's own words (reply). The state change, the outbound rows and the audit record share the
+ * caller's transaction; the caller enqueues the returned deliver jobs in it too, so the reply exists
+ * exactly when the change commits and a second attempt sends nothing.
+ * Normally this resolves the escalation and the bot resumes. When the agent has taken the conversation
+ * over, the escalation stays claimed (the conversation stays in their queue, the bot paused) until they
+ * hand it back or close it; approving then consumes the draft, so it can go out only once.
  */
 export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, kind: SendKind, text?: string): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
@@ -88,15 +94,20 @@ export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, k
       ? new XinError("escalation.no_draft", "this escalation has no draft to approve; write a reply", { status: 409 })
       : new XinError("api.invalid", "text is required", { status: 400, data: { field: "text" } });
   }
-  const row = await transition(ctx.tx, id, actor, { state: "resolved", resolution: kind === "approve" ? "approved" : kind === "edit" ? "edited" : "replied" });
-  const [conversation] = await ctx.tx.select().from(schema.conversations).where(eq(schema.conversations.id, row.conversation_id));
+  const [conversation] = await ctx.tx.select().from(schema.conversations).where(eq(schema.conversations.id, before.conversation_id));
+  const takenOver = conversation.assigned_agent_id !== null;
+  const resolution = kind === "approve" ? "approved" : kind === "edit" ? "edited" : "replied";
+  const consumesDraft = kind === "approve" ? isNotNull(schema.escalations.draft) : undefined;
+  const row = takenOver
+    ? await transition(ctx.tx, id, actor, { state: "claimed", ...(kind === "approve" ? { draft: null } : {}) }, consumesDraft)
+    : await transition(ctx.tx, id, actor, { state: "resolved", resolution });
   const [channel] = await ctx.tx.select().from(schema.channels).where(eq(schema.channels.id, conversation.channel_id));
   const queued = await queueReply(
     ctx,
     { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, author: "human", text: body, metadata: { escalation_id: row.id, agent_id: actor.agent_id } },
     getChannel(channel.provider).capabilities,
   );
-  if (conversation.assigned_agent_id === null) {
+  if (!takenOver) {
     await ctx.tx.update(schema.conversations).set({ status: "bot", updated_at: sql`now()` }).where(eq(schema.conversations.id, conversation.id));
   }
   await audit(ctx, actor, kind === "approve" ? "approve" : kind === "edit" ? "edit_send" : "reply", before, row, { message_ids: queued.ids, length: body.length });

@@ -34,8 +34,8 @@ export const seedEscalation = async (db: Db, options: { apiBase?: string; phoneN
     const conversationId = newId("cnv");
     await tx.insert(schema.conversations).values({ id: conversationId, tenant_id: tenant.id, brand_id: brand.id, channel_id: channel.id, contact_id: contactId, last_customer_message_at: new Date() });
     await tx.insert(schema.messages).values([
-      { id: newId("msg"), tenant_id: tenant.id, conversation_id: conversationId, channel_id: channel.id, direction: "in", body: "Hi! I ordered shoes last week.", provider_message_id: `wamid.${crypto.randomUUID()}`, status: "received" },
-      { id: newId("msg"), tenant_id: tenant.id, conversation_id: conversationId, channel_id: channel.id, direction: "in", body: "They are too small, can I get a refund?", provider_message_id: `wamid.${crypto.randomUUID()}`, status: "received" },
+      { id: newId("msg"), tenant_id: tenant.id, conversation_id: conversationId, channel_id: channel.id, direction: "in", body: "Hi! I ordered shoes last week.", provider_message_id: `wamid.${crypto.randomUUID()}`, status: "received", created_at: new Date(Date.now() - 120_000) },
+      { id: newId("msg"), tenant_id: tenant.id, conversation_id: conversationId, channel_id: channel.id, direction: "in", body: "They are too small, can I get a refund?", provider_message_id: `wamid.${crypto.randomUUID()}`, status: "received", created_at: new Date(Date.now() - 60_000) },
     ]);
     const esc = await openEscalation(tx, {
       tenant_id: tenant.id,

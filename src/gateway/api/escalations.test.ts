@@ -77,16 +77,24 @@ describeStores("escalation actions through the admin API", (getDb) => {
     const blank = await call("POST", `/api/v1/escalations/${own.escalationId}/reply`, own.agent, {});
     expect(blank).toMatchObject({ status: 400, body: { error: { code: "api.invalid", field: "text" } } });
     expect((await call("POST", `/api/v1/escalations/${own.escalationId}/take-over`, own.agent)).body.escalation).toMatchObject({ state: "claimed", conversation_status: "human" });
+    // Taken over: replies go out and the conversation stays with the agent (claimed, bot paused).
     const replied = await call("POST", `/api/v1/escalations/${own.escalationId}/reply`, own.agent, { text: "Hi Ana, this is Alice." });
-    expect(replied.body.escalation).toMatchObject({ state: "resolved", resolution: "replied", conversation_status: "human" });
+    expect(replied.body.escalation).toMatchObject({ state: "claimed", conversation_status: "human" });
+    await call("POST", `/api/v1/escalations/${own.escalationId}/reply`, own.agent, { text: "Your refund is on its way." });
+    expect((await outbound(own.conversationId)).map((m) => m.body)).toEqual(["Hi Ana, this is Alice.", "Your refund is on its way."]);
+    expect((await call("POST", `/api/v1/escalations/${own.escalationId}/reply`, own.agent2, { text: "hi" })).body.error.code).toBe("escalation.claimed");
     const [conv] = await getDb().sql`select status, assigned_agent_id from conversations where id = ${own.conversationId}`;
     expect(conv.assigned_agent_id).not.toBeNull();
 
     const back = await seedEscalation(getDb().db);
     await call("POST", `/api/v1/escalations/${back.escalationId}/take-over`, back.agent);
+    // The draft can be approved once while taken over; a second approve sends nothing.
+    expect((await call("POST", `/api/v1/escalations/${back.escalationId}/approve`, back.agent)).body.escalation).toMatchObject({ state: "claimed", draft: null });
+    expect((await call("POST", `/api/v1/escalations/${back.escalationId}/approve`, back.agent)).body.error.code).toBe("escalation.no_draft");
+    expect((await outbound(back.conversationId)).length).toBe(1);
     const handed = await call("POST", `/api/v1/escalations/${back.escalationId}/hand-back`, back.agent);
     expect(handed.body.escalation).toMatchObject({ state: "resolved", resolution: "handed_back", conversation_status: "bot" });
-    expect((await audit(back.escalationId)).map((r) => r.action)).toEqual(["escalation.take_over", "escalation.hand_back"]);
+    expect((await audit(back.escalationId)).map((r) => r.action)).toEqual(["escalation.take_over", "escalation.approve", "escalation.hand_back"]);
 
     const closing = await seedEscalation(getDb().db);
     const closed = await call("POST", `/api/v1/escalations/${closing.escalationId}/close`, closing.agent2);
