@@ -72,6 +72,11 @@ test("an agent approves the AI draft with keystrokes: one message to WhatsApp, a
   writeFileSync("/tmp/xin-queue-list.txt", list);
   expect(list).toContain("● live");
   expect(list).toContain("approve & send");
+  keys("?");
+  await until("help", () => screen().includes("Keys"));
+  writeFileSync("/tmp/xin-queue-help.txt", screen());
+  keys("Escape");
+  await until("help closed", () => !screen().includes("Keys"));
   keys("Enter");
   await until("the conversation", () => screen().includes("can I get a refund?") && screen().includes("returns.md"));
   writeFileSync("/tmp/xin-queue-detail.txt", screen());

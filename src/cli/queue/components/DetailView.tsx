@@ -8,8 +8,11 @@ type Props = { item: QueueItem; detail: QueueDetail | null; me: QueueMe | null; 
 const speaker = (m: QueueMessage) => (m.direction === "in" ? "Customer" : m.author === "human" ? "Agent" : "Bot");
 const SPEAKER_COLOR: Record<string, string> = { Customer: "white", Agent: "cyan", Bot: "blue" };
 
+/** Local `HH:MM` of a message: enough to read the pace of a conversation. */
+const clock = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
+
 /** Lines a message takes at this width, so the transcript shows as many recent ones as fit. */
-const linesOf = (m: QueueMessage, width: number) => Math.max(1, Math.ceil(((m.body ?? "").length + 10) / Math.max(20, width - 2)));
+const linesOf = (m: QueueMessage, width: number) => Math.max(1, Math.ceil(((m.body ?? "").length + 16) / Math.max(20, width - 2)));
 
 /** One escalation: why it is here, the recent transcript, the AI draft and the sources it drew on. */
 export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, position }: Props) => {
@@ -26,16 +29,22 @@ export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, p
   }
   return (
     <Box flexDirection="column" height={height} width={width}>
-      <Text wrap="truncate-end">
-        <Text bold>{humanReason(item.reason)}</Text>
-        <Text dimColor>{`  ${item.brand_name} · ${PROVIDER_LABEL[item.provider] ?? item.provider} · ${item.contact_name ?? "customer"}  `}</Text>
-        <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]}>{`waiting ${waited(item.created_at, now)}`}</Text>
-        <Text dimColor>{`  ${claimLabel(item, me)}  ${position}`}</Text>
-      </Text>
+      <Box justifyContent="space-between" width={width}>
+        <Text wrap="truncate-end">
+          <Text bold>{humanReason(item.reason)}</Text>
+          <Text>{`  ${item.contact_name ?? "customer"}`}</Text>
+          <Text dimColor>{` · ${item.brand_name} · ${PROVIDER_LABEL[item.provider] ?? item.provider}`}</Text>
+        </Text>
+        <Text>
+          <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>{`waiting ${waited(item.created_at, now)}`}</Text>
+          <Text dimColor>{`  ${claimLabel(item, me)}  ${position}`}</Text>
+        </Text>
+      </Box>
       <Box flexDirection="column" flexGrow={1} overflow="hidden" marginTop={1}>
         {detail ? null : <Text dimColor>loading transcript…</Text>}
         {transcript.map((m) => (
           <Text key={m.id} wrap="wrap">
+            <Text dimColor>{`${clock(m.created_at)} `}</Text>
             <Text bold color={SPEAKER_COLOR[speaker(m)]}>{`${speaker(m)}: `}</Text>
             <Text>{m.body ?? `[${m.status}]`}</Text>
           </Text>
