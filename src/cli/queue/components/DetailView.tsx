@@ -20,6 +20,9 @@ export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, p
   const sources = detail?.sources ?? [];
   const sourceLines = Math.min(3, sources.length) + 1;
   const budget = Math.max(2, height - 3 - draftLines - sourceLines);
+  const wait = ` waiting ${waited(item.created_at, now)}`;
+  const status = `  ${claimLabel(item, me)}  ${position}`;
+  const right = wait + status;
   const transcript: QueueMessage[] = [];
   let used = 0;
   for (const m of [...(detail?.transcript ?? [])].reverse()) {
@@ -29,15 +32,17 @@ export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, p
   }
   return (
     <Box flexDirection="column" height={height} width={width}>
-      <Box justifyContent="space-between" width={width}>
-        <Text wrap="truncate-end">
-          <Text bold>{humanReason(item.reason)}</Text>
-          <Text>{`  ${item.contact_name ?? "customer"}`}</Text>
-          <Text dimColor>{` · ${item.brand_name} · ${PROVIDER_LABEL[item.provider] ?? item.provider}`}</Text>
-        </Text>
+      <Box width={width}>
+        <Box width={width - right.length} overflow="hidden">
+          <Text wrap="truncate-end">
+            <Text bold>{humanReason(item.reason)}</Text>
+            <Text>{`  ${item.contact_name ?? "customer"}`}</Text>
+            <Text dimColor>{` · ${item.brand_name} · ${PROVIDER_LABEL[item.provider] ?? item.provider}`}</Text>
+          </Text>
+        </Box>
         <Text>
-          <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>{`waiting ${waited(item.created_at, now)}`}</Text>
-          <Text dimColor>{`  ${claimLabel(item, me)}  ${position}`}</Text>
+          <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>{wait}</Text>
+          <Text dimColor>{status}</Text>
         </Text>
       </Box>
       <Box flexDirection="column" flexGrow={1} overflow="hidden" marginTop={1}>
