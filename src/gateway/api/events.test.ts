@@ -54,6 +54,17 @@ describeStores("server-sent events", (getDb) => {
     expect(resumed.some((e) => e.event === "message" && e.data.direction === "out")).toBe(true);
   });
 
+  test("ingestion progress streams as it changes", async () => {
+    const a = await seedEscalation(getDb().db);
+    const [job] = await getDb().sql`insert into jobs (kind, tenant_id, max_attempts, state, progress) values ('ingest', ${a.tenantId}, 1, 'running', ${JSON.stringify({ done: 1, total: 4 })}::jsonb) returning id`;
+    const res = await open(a.agent);
+    // postgres.js runs a query only when awaited (or then-ed).
+    setTimeout(() => getDb().sql`update jobs set progress = ${JSON.stringify({ done: 4, total: 4 })}::jsonb, state = 'done', finished_at = now() where id = ${job.id}`.then(() => {}), 300);
+    const events = await readEvents(res, (ev) => ev.some((e) => e.event === "ingestion" && e.data.state === "done"));
+    const progress = events.filter((e) => e.event === "ingestion" && e.data.id === Number(job.id)).map((e) => (e.data.progress as { done: number }).done);
+    expect(progress).toEqual([1, 4]);
+  });
+
   test("another tenant's stream is refused; no token is 401", async () => {
     const a = await seedEscalation(getDb().db);
     const b = await seedEscalation(getDb().db);
