@@ -109,6 +109,31 @@ describeStores("xin queue screen", (getDb) => {
     r.unmount();
   });
 
+  test("take over keeps the conversation with the agent through replies; hand back returns it to the bot", async () => {
+    const s = await seedEscalation(getDb().db);
+    const r = render(<QueueApp api={queueApi(url(), s.agent)} pollMs={200} openExternal={(text) => `${text} (checked in $EDITOR)`} />);
+    await until("the list", () => (r.lastFrame() ?? "").includes("needs authorization"));
+    r.stdin.write("t");
+    await until("taken over", () => (r.lastFrame() ?? "").includes("the bot is paused"));
+    await until("yours", () => (r.lastFrame() ?? "").includes("yours"));
+    r.stdin.write("e");
+    await until("the editor with the draft", () => (r.lastFrame() ?? "").includes("Edit the draft"));
+    r.stdin.write(""); // ctrl+o: the external editor
+    // The editor box wraps long text: compare with its borders and line breaks flattened.
+    await until("edited externally", () => (r.lastFrame() ?? "").replace(/[│\s]+/g, " ").includes("full refund. (checked in $EDITOR)"));
+    r.stdin.write(KEY.enter);
+    await until("sent", () => (r.lastFrame() ?? "").includes("Edited reply sent."));
+    await until("still listed as yours", () => (r.lastFrame() ?? "").includes("yours"));
+    r.stdin.write("b");
+    await until("handed back", () => (r.lastFrame() ?? "").includes("Handed back to the bot."));
+    await until("gone from the queue", () => (r.lastFrame() ?? "").includes("Nothing waiting"));
+    const [conv] = await getDb().sql`select status, assigned_agent_id from conversations where id = ${s.conversationId}`;
+    expect(conv).toMatchObject({ status: "bot", assigned_agent_id: null });
+    const out = await outbound(s.conversationId);
+    expect(out.map((m) => m.body)).toEqual(["Sorry about the fit! You can return unworn shoes within 30 days for a full refund. (checked in $EDITOR)"]);
+    r.unmount();
+  });
+
   test("a new escalation appears by itself through the event stream, without waiting for a poll", async () => {
     const s = await seedEscalation(getDb().db);
     const r = render(<QueueApp api={queueApi(url(), s.admin)} pollMs={60_000} />);

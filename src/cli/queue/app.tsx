@@ -138,8 +138,8 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
       if (outcome === "cancel") return setEditing(null);
       if (outcome === "external") {
         const edited = openExternal?.(draftsRef.current[editing.id] ?? "");
-        if (edited != null) setDrafts((d) => ({ ...d, [editing.id]: edited }));
-        return;
+        if (edited == null) return setFlash({ text: "The external editor did not save (is $EDITOR set?); your text is unchanged.", tone: "error" });
+        return setDrafts((d) => ({ ...d, [editing.id]: edited }));
       }
       if (outcome === "send") {
         const text = (draftsRef.current[editing.id] ?? "").trim();

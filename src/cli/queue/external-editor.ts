@@ -15,8 +15,13 @@ export const externalEditor = (editor: string, stdin: NodeJS.ReadStream) => (tex
   if (raw) stdin.setRawMode(false);
   try {
     const [cmd, ...args] = editor.split(/\s+/).filter(Boolean);
-    const result = Bun.spawnSync([cmd, ...args, file], { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
-    return result.exitCode === 0 ? readFileSync(file, "utf8").replace(/\n+$/, "") : null;
+    let exitCode: number | null;
+    try {
+      exitCode = Bun.spawnSync([cmd, ...args, file], { stdin: "inherit", stdout: "inherit", stderr: "inherit" }).exitCode;
+    } catch {
+      exitCode = null; // no such editor: the inline text stays as it was
+    }
+    return exitCode === 0 ? readFileSync(file, "utf8").replace(/\n+$/, "") : null;
   } finally {
     if (raw) stdin.setRawMode(true);
     process.stdout.write("\x1b[2J\x1b[H");
