@@ -45,16 +45,16 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
   // Issue 7: the described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
   const knowledge = knowledgeRoutes({ db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
-  registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: knowledge });
+  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: knowledge });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
-  return { router, widget, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
+  return { router, widget, closeStreams: admin.closeStreams, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
 };
 
 /** The HTTP listener as a Service: binds on start; on stop, refuses new connections and lets in-flight requests finish. */
 export const gatewayService = (deps: GatewayDeps): Service & { port(): number | null } => {
   let server: Server<SocketData> | null = null;
-  const { fetch, widget } = createGatewayHandler(deps);
+  const { fetch, widget, closeStreams } = createGatewayHandler(deps);
   return {
     name: "gateway",
     port: () => server?.port ?? null,
@@ -75,6 +75,7 @@ export const gatewayService = (deps: GatewayDeps): Service & { port(): number | 
     stop: async (deadline) => {
       const s = server;
       server = null;
+      closeStreams();
       await widget.stop();
       if (!s) return;
       await Promise.race([s.stop(false), Bun.sleep(Math.max(0, deadline - Date.now()))]);

@@ -14,7 +14,7 @@ import { tokenRoutes } from "./tokens";
 export type AdminApiDeps = AdminDeps & EventsDeps & { version: string; /** Routes of other areas (knowledge) to serve and describe too. */ extra?: ApiRoute[] };
 
 /** Every described admin-API route, one list per area; the OpenAPI document is generated from it. */
-export const adminRoutes = (deps: AdminApiDeps): ApiRoute[] => [
+export const adminRoutes = (deps: AdminApiDeps, closing: AbortSignal = new AbortController().signal): ApiRoute[] => [
   ...tenantRoutes(deps),
   ...brandRoutes(deps),
   ...channelRoutes(deps),
@@ -22,15 +22,19 @@ export const adminRoutes = (deps: AdminApiDeps): ApiRoute[] => [
   ...escalationRoutes(deps),
   ...tokenRoutes(deps),
   ...automationRoutes(deps),
-  ...eventRoutes(deps),
+  ...eventRoutes(deps, closing),
   ...(deps.extra ?? []),
 ];
 
-/** Registers the admin API and `GET /api/v1/openapi.json` (public: a description, no data). */
-export const registerAdminApi = (router: Router, deps: AdminApiDeps): ApiRoute[] => {
-  const routes = adminRoutes(deps);
+/**
+ * Registers the admin API and `GET /api/v1/openapi.json` (public: a description, no data). Returns the
+ * routes and `closeStreams`, which ends every open event stream (called when the gateway stops).
+ */
+export const registerAdminApi = (router: Router, deps: AdminApiDeps): { routes: ApiRoute[]; closeStreams: () => void } => {
+  const closing = new AbortController();
+  const routes = adminRoutes(deps, closing.signal);
   registerRoutes(router, routes, deps);
   const document = JSON.stringify(openApiDocument(routes, deps.version));
   router.get("/api/v1/openapi.json", () => new Response(document, { headers: { "content-type": "application/json; charset=utf-8" } }));
-  return routes;
+  return { routes, closeStreams: () => closing.abort() };
 };

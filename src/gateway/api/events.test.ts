@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { describeStores } from "../../../test/support/db";
 import { seedEscalation } from "../../../test/support/escalation-seed";
-import { gatewayHandler } from "../../../test/support/gateway";
+import { gatewayApp, gatewayHandler } from "../../../test/support/gateway";
 
 type Sse = { id: string; event: string; data: Record<string, unknown> };
 
@@ -63,6 +63,17 @@ describeStores("server-sent events", (getDb) => {
     const events = await readEvents(res, (ev) => ev.some((e) => e.event === "ingestion" && e.data.state === "done"));
     const progress = events.filter((e) => e.event === "ingestion" && e.data.id === Number(job.id)).map((e) => (e.data.progress as { done: number }).done);
     expect(progress).toEqual([1, 4]);
+  });
+
+  test("stopping the gateway ends open streams instead of waiting out the drain deadline", async () => {
+    const a = await seedEscalation(getDb().db);
+    const app = gatewayApp(getDb());
+    const res = await app.fetch(new Request("http://x/api/v1/events", { headers: { authorization: `Bearer ${a.agent}` } }));
+    const reader = res.body!.getReader();
+    await reader.read(); // connected
+    app.closeStreams();
+    const ended = await Promise.race([(async () => { while (!(await reader.read()).done); return true; })(), Bun.sleep(5000).then(() => false)]);
+    expect(ended).toBe(true);
   });
 
   test("another tenant's stream is refused; no token is 401", async () => {

@@ -17,7 +17,7 @@ const HEARTBEAT_MS = 15_000;
  * transactions that committed late: delivery is at least once and clients dedupe on (event, id, data).
  * No table of events is kept — the rows themselves are the log, so any instance can serve any client.
  */
-export const eventRoutes = (deps: AdminDeps & EventsDeps): ApiRoute[] => {
+export const eventRoutes = (deps: AdminDeps & EventsDeps, closing: AbortSignal): ApiRoute[] => {
   const signal = new ChangeSignal(deps.sql);
   const poll = deps.eventPollMs ?? 2000;
   return [
@@ -35,11 +35,19 @@ export const eventRoutes = (deps: AdminDeps & EventsDeps): ApiRoute[] => {
         let watermark = new Date(Number.isFinite(resume) ? resume : Date.now());
         const abort = new AbortController();
         ctx.req.signal.addEventListener("abort", () => abort.abort(), { once: true });
+        // Streams never finish on their own: the gateway ends them when it stops, so shutdown does not wait out its deadline.
+        closing.addEventListener("abort", () => abort.abort(), { once: true });
         const seen = new Map<string, string>();
         const encoder = new TextEncoder();
         const stream = new ReadableStream<Uint8Array>({
           start: async (controller) => {
-            const write = (text: string) => controller.enqueue(encoder.encode(text));
+            const write = (text: string) => {
+              try {
+                controller.enqueue(encoder.encode(text));
+              } catch {
+                abort.abort(); // the client went away between two reads
+              }
+            };
             write(`retry: 2000\n: connected\n\n`);
             let beat = Date.now();
             while (!abort.signal.aborted) {
@@ -59,7 +67,11 @@ export const eventRoutes = (deps: AdminDeps & EventsDeps): ApiRoute[] => {
               }
               await signal.wait(poll, abort.signal);
             }
-            controller.close();
+            try {
+              controller.close();
+            } catch {
+              // already cancelled by the client
+            }
           },
           cancel: () => abort.abort(),
         });
