@@ -7,7 +7,7 @@ import type { Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
 import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
-import { registerApi } from "./api";
+import { statusRoutes } from "./api";
 import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
@@ -42,10 +42,9 @@ export type GatewayDeps = {
 export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
-  registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
   // Issue 7: the described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
   const knowledge = knowledgeRoutes({ db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
-  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: knowledge });
+  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
   return { router, widget, closeStreams: admin.closeStreams, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };

@@ -15,7 +15,6 @@ type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; requ
 
 /** Routes served but not (yet) described in the document: listed here so none escapes the check. */
 const UNDESCRIBED: Record<string, { resource?: string }> = {
-  "GET /api/v1/status": {},
   "GET /api/v1/openapi.json": {},
 };
 
