@@ -31,6 +31,8 @@ export const escalationListing = {
   provider: schema.channels.provider,
   conversation_status: schema.conversations.status,
   contact_name: schema.contacts.display_name,
+  /** The name on the claiming agent's token, so colleagues see who holds it. */
+  agent_name: schema.tokens.name,
 };
 
 export type EscalationSummary = Awaited<ReturnType<typeof listEscalations>>[number];
@@ -48,6 +50,7 @@ export const listEscalations = (db: Db, f: EscalationFilter) =>
     .innerJoin(schema.brands, eq(schema.brands.id, schema.conversations.brand_id))
     .innerJoin(schema.channels, eq(schema.channels.id, schema.conversations.channel_id))
     .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
+    .leftJoin(schema.tokens, eq(schema.tokens.id, schema.escalations.agent_id))
     .where(
       and(
         f.tenantId ? eq(schema.escalations.tenant_id, f.tenantId) : undefined,
@@ -69,6 +72,7 @@ export const getEscalationDetail = async (db: Db, id: string, tenantId: string |
     .innerJoin(schema.brands, eq(schema.brands.id, schema.conversations.brand_id))
     .innerJoin(schema.channels, eq(schema.channels.id, schema.conversations.channel_id))
     .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
+    .leftJoin(schema.tokens, eq(schema.tokens.id, schema.escalations.agent_id))
     .where(and(eq(schema.escalations.id, id), tenantId ? eq(schema.escalations.tenant_id, tenantId) : undefined));
   if (!row) return null;
   const transcript = await recentMessages(db, row.conversation_id, transcriptLimit);

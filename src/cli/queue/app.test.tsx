@@ -84,7 +84,7 @@ describeStores("xin queue screen", (getDb) => {
     await until("the editor", () => (r.lastFrame() ?? "").includes("Your reply"));
     // The claim is visible to a second agent, who cannot act on it.
     const other = render(<QueueApp api={queueApi(url(), s.agent2)} pollMs={200} />);
-    await until("claimed for bob", () => (other.lastFrame() ?? "").includes("claimed"));
+    await until("claimed for bob", () => (other.lastFrame() ?? "").includes("claimed·alice"));
     other.stdin.write("c");
     await until("close confirm", () => (other.lastFrame() ?? "").includes("Close this escalation"));
     other.stdin.write("y");

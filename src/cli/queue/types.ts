@@ -23,6 +23,7 @@ export const QueueItem = z.object({
   channel_name: z.string(),
   provider: z.string(),
   contact_name: z.string().nullable(),
+  agent_name: z.string().nullable().default(null),
   conversation_status: z.enum(["bot", "human", "closed"]),
 });
 

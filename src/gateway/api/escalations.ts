@@ -28,6 +28,7 @@ const Summary = z.object({
   provider: z.string(),
   conversation_status: z.enum(["bot", "human", "closed"]),
   contact_name: z.string().nullable(),
+  agent_name: z.string().nullable(),
 });
 
 const Message = z.object({

@@ -5,7 +5,7 @@ import type { QueueItem, QueueMe } from "../types";
 type Props = { items: QueueItem[]; selected: number; me: QueueMe | null; now: number; slaMinutes: number; width: number; height: number; stale: boolean };
 
 export const claimLabel = (item: QueueItem, me: QueueMe | null) =>
-  item.state !== "claimed" ? (item.conversation_status === "human" ? "bot paused" : "open") : item.agent_id === me?.token_id ? "yours" : "claimed";
+  item.state !== "claimed" ? (item.conversation_status === "human" ? "bot paused" : "open") : item.agent_id === me?.token_id ? "yours" : `claimed·${item.agent_name ?? "agent"}`;
 
 /** The waiting escalations, oldest first, windowed around the selection so it fits any height. */
 export const QueueList = ({ items, selected, me, now, slaMinutes, width, height, stale }: Props) => {
@@ -18,9 +18,9 @@ export const QueueList = ({ items, selected, me, now, slaMinutes, width, height,
   }
   const rows = Math.max(1, height - 1);
   const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), Math.max(0, items.length - rows));
-  const wide = width - 2 - 7 - 10 - 4;
-  const reasonW = Math.max(12, Math.floor(wide * 0.36));
-  const whereW = Math.max(10, Math.floor(wide * 0.4));
+  const wide = width - 2 - 7 - 14 - 4;
+  const reasonW = Math.max(12, Math.floor(wide * 0.38));
+  const whereW = Math.max(10, Math.floor(wide * 0.39));
   const whoW = Math.max(6, wide - reasonW - whereW);
   return (
     <Box flexDirection="column" height={height} width={width}>
@@ -35,7 +35,7 @@ export const QueueList = ({ items, selected, me, now, slaMinutes, width, height,
             <Text>{fit(humanReason(item.reason), reasonW, true)} </Text>
             <Text>{fit(`${item.brand_name} · ${PROVIDER_LABEL[item.provider] ?? item.provider}`, whereW, true)} </Text>
             <Text>{fit(item.contact_name ?? "customer", whoW, true)} </Text>
-            <Text color={claim === "claimed" ? "magenta" : claim === "yours" ? "cyan" : undefined}>{fit(claim, 10)}</Text>
+            <Text color={claim.startsWith("claimed") ? "magenta" : claim === "yours" ? "cyan" : undefined}>{fit(claim, 14)}</Text>
           </Text>
         );
       })}
