@@ -44,7 +44,7 @@ describeStores("admin API areas", (getDb) => {
     expect((await call("POST", "/api/v1/tokens", s.agent, { role: "admin", tenant: null, name: "escalate" })).status).toBe(403);
     expect((await call("POST", "/api/v1/tokens", s.admin, { role: "agent", tenant: s.tenantId, name: "x", ttl: "soon" })).body.error.field).toBe("ttl");
     const listed = await call("GET", `/api/v1/tokens?tenant=${s.tenantId}`, s.admin);
-    expect(listed.body.data.map((t: { name: string }) => t.name)).toEqual(["alice", "bob", "carol"]);
+    expect(listed.body.data.map((t: { name: string }) => t.name).sort()).toEqual(["alice", "bob", "carol"]);
     expect(JSON.stringify(listed.body)).not.toContain(made.body.token);
     expect((await call("DELETE", `/api/v1/tokens/${made.body.id}`, s.admin)).body.revoked_at).toBeString();
     expect((await call("GET", "/api/v1/me", made.body.token)).status).toBe(401);
