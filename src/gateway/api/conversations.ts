@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recentMessages } from "../../inbox";
 import { schema } from "../../runtime/db";
 import { defineRoute, type ApiRoute } from "./define";
-import { decodeCursor, keysetAfter, page, pageOf, PageQuery, TimeQuery } from "./page";
+import { decodeCursor, keysetAfter, MessageView, page, pageOf, PageQuery, TimeQuery } from "./page";
 import { IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
 
 const Conversation = z.object({
@@ -19,7 +19,6 @@ const Conversation = z.object({
   updated_at: z.iso.datetime(),
 });
 const Contact = z.object({ id: z.string(), tenant_id: z.string(), channel_id: z.string(), external_id: z.string(), display_name: z.string().nullable(), created_at: z.iso.datetime() });
-const Message = z.object({ id: z.string(), direction: z.enum(["in", "out"]), body: z.string().nullable(), status: z.string(), author: z.string().nullable(), created_at: z.iso.datetime() });
 
 /** Conversations, their messages, and contacts. Read-only here: replies go through escalation actions. */
 export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
@@ -73,7 +72,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     resource: "conversation",
     params: IdParams,
     query: z.object({ limit: PageQuery.limit }),
-    response: z.object({ data: z.array(Message) }),
+    response: z.object({ data: z.array(MessageView) }),
     handle: async ({ principal, params, query }) => {
       const scope = tenantScope(principal);
       const [row] = await deps.db().select({ id: schema.conversations.id }).from(schema.conversations).where(and(eq(schema.conversations.id, params.id), scope ? eq(schema.conversations.tenant_id, scope) : undefined));

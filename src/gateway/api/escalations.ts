@@ -5,7 +5,7 @@ import { transaction, type TxContext } from "../../runtime/db";
 import { enqueueJobs } from "../../runtime/queue";
 import { defineRoute, type ApiRoute } from "./define";
 import { EVENTS_CHANNEL } from "./event-feed";
-import { decodeCursor, page, pageOf, PageQuery, TimeQuery } from "./page";
+import { decodeCursor, MessageView, page, pageOf, PageQuery, TimeQuery } from "./page";
 import { actorOf, IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
 
 const States = z.enum(["open", "claimed", "resolved", "closed"]);
@@ -31,16 +31,7 @@ const Summary = z.object({
   agent_name: z.string().nullable(),
 });
 
-const Message = z.object({
-  id: z.string(),
-  direction: z.enum(["in", "out"]),
-  body: z.string().nullable(),
-  status: z.string(),
-  author: z.string().nullable(),
-  created_at: z.iso.datetime(),
-});
-
-export const EscalationDetail = Summary.extend({ sources: z.array(z.unknown()), transcript: z.array(Message) });
+export const EscalationDetail = Summary.extend({ sources: z.array(z.unknown()), transcript: z.array(MessageView) });
 
 const ActionAnswer = z.object({ escalation: EscalationDetail, message_ids: z.array(z.string()) });
 const TextBody = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();

@@ -19,6 +19,16 @@ export const TimeQuery = {
   until: z.coerce.date().optional().describe("only items created before this instant (ISO 8601)"),
 };
 
+/** A message as listings show it (transcripts of escalations and conversations). */
+export const MessageView = z.object({
+  id: z.string(),
+  direction: z.enum(["in", "out"]),
+  body: z.string().nullable(),
+  status: z.string(),
+  author: z.string().nullable().describe("ai or human for replies"),
+  created_at: z.iso.datetime(),
+});
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
 export type Cursor = { at: Date; id: string };
