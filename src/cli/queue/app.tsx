@@ -63,7 +63,9 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
   const item: QueueItem | undefined = items[index];
   const detail = useDetail(api, view === "detail" ? (item?.id ?? null) : null, version + (connection.state === "live" ? connection.at : 0));
   const offline = connection.state === "reconnecting";
-  const mode: Mode = help ? "help" : confirm ? "confirm" : editing ? "editor" : view;
+  // With nothing left to show (the last one was just resolved), the detail view falls back to the list.
+  const shown = item ? view : "list";
+  const mode: Mode = help ? "help" : confirm ? "confirm" : editing ? "editor" : shown;
 
   const select = (i: number) => {
     const next = items[Math.max(0, Math.min(items.length - 1, i))];
@@ -176,7 +178,7 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
           <Text color="cyan">{"  xin token create --role agent --tenant <tenant> --name <you>"}</Text>
           <Text dimColor>Unsent replies stay here; this screen retries by itself.</Text>
         </Box>
-      ) : view === "detail" && item ? (
+      ) : shown === "detail" && item ? (
         <DetailView item={item} detail={detail} me={me} now={now} slaMinutes={slaMinutes} width={width} height={bodyHeight} position={`${index + 1}/${items.length}`} />
       ) : (
         <QueueList items={items} selected={index} me={me} now={now} slaMinutes={slaMinutes} width={width} height={bodyHeight} stale={stale} />
