@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { gatewayService } from "../gateway";
+import { XIN_VERSION } from "./version";
 import { acquireInstanceLock } from "../runtime/instance-lock";
 import { BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
@@ -83,6 +84,7 @@ export const createApp = (config: Config, log: Logger): App => {
     port: config.server.port,
     bodyLimitBytes: config.server.body_limit_bytes,
     publicUrl: config.server.public_url,
+    version: XIN_VERSION,
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,

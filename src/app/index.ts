@@ -9,3 +9,4 @@ export type { AskResult, Turn } from "../orchestrator";
 export { addChannel, connectChannel, testChannel, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
 export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";
+export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";

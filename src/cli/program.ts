@@ -10,6 +10,9 @@ import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
 import { statusCommand } from "./status";
 import { widgetCommand } from "./widget";
+// Issue 7: agents.
+import { queueCommand } from "./queue-command";
+import { tokenCommand } from "./token";
 
 /** The command tree. Each command lives in its own file; none holds business logic. */
 export const buildProgram = (): Command => {
@@ -23,5 +26,7 @@ export const buildProgram = (): Command => {
     for (const sub of command.commands) sub.exitOverride();
   }
   for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
+  for (const sub of tokenCommand(program).exitOverride().commands) sub.exitOverride();
+  queueCommand(program).exitOverride();
   return program;
 };

@@ -7,10 +7,11 @@ import type { Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
 import { createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
-import { registerApi } from "./api";
+import { statusRoutes } from "./api";
 import { registerAskApi, type AskApi } from "./api/ask";
 import { registerChannelOps, type ChannelOps } from "./api/channel-ops";
-import { registerKnowledgeApi, type KnowledgeApi } from "./api/knowledge";
+import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
+import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
 import { registerWidget, type SocketData } from "./widget";
@@ -41,24 +42,27 @@ export type GatewayDeps = {
   beforeScrape: () => Promise<void>;
   /** `server.public_url`: the widget treats it as an allowed origin of its own (the /demo page). */
   publicUrl?: string;
+  /** The xin version, shown in the OpenAPI document. */
+  version?: string;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
-  registerApi(router, { db: deps.db, instanceKey: deps.instanceKey, status: deps.status });
-  registerKnowledgeApi(router, { db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
+  // The described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
+  const knowledge = knowledgeRoutes({ db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
+  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
   const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
-  return { router, widget, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
+  return { router, widget, closeStreams: admin.closeStreams, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
 };
 
 /** The HTTP listener as a Service: binds on start; on stop, refuses new connections and lets in-flight requests finish. */
 export const gatewayService = (deps: GatewayDeps): Service & { port(): number | null } => {
   let server: Server<SocketData> | null = null;
-  const { fetch, widget } = createGatewayHandler(deps);
+  const { fetch, widget, closeStreams } = createGatewayHandler(deps);
   return {
     name: "gateway",
     port: () => server?.port ?? null,
@@ -79,6 +83,7 @@ export const gatewayService = (deps: GatewayDeps): Service & { port(): number | 
     stop: async (deadline) => {
       const s = server;
       server = null;
+      closeStreams();
       await widget.stop();
       if (!s) return;
       await Promise.race([s.stop(false), Bun.sleep(Math.max(0, deadline - Date.now()))]);

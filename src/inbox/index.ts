@@ -5,3 +5,6 @@ export { DELIVER_JOB, queueReply, type Reply } from "./outbound";
 export { acceptParsed } from "./accept";
 export { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, persistParsed, RESPOND_JOB, type ChannelRef, type PersistOutcome } from "./persist";
 export { inboxCounts, type InboxCounts } from "./stats";
+// Agents' side of escalations (issue 7).
+export { claimEscalation, closeEscalation, handBack, sendResolution, takeOver, type ActionAudit, type ActionResult, type Actor, type SendKind } from "./escalation-actions";
+export { getEscalationDetail, listEscalations, recentMessages, type Cursor, type EscalationFilter, type EscalationSummary } from "./escalation-queries";

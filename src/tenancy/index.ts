@@ -13,3 +13,5 @@ export {
   type ChannelRow,
   type NewChannel,
 } from "./channels";
+// Token administration for the API and the CLI (issue 7).
+export { listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView, type TokenRow, type TokenView } from "./token-admin";

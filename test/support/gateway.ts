@@ -22,7 +22,10 @@ export type GatewayFixture = {
   fetch: (req: Request) => Promise<Response>;
 };
 
-export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) =>
+export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) => gatewayApp(db, bodyLimitBytes, overrides).fetch;
+
+/** The whole handler: router (to enumerate routes), widget hub and fetch. */
+export const gatewayApp = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) =>
   createGatewayHandler({
     db: () => db.db,
     sql: () => db.sql,
@@ -39,7 +42,7 @@ export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: 
     knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
     beforeScrape: async () => {},
     ...overrides,
-  }).fetch;
+  });
 
 type Provider = "whatsapp" | "instagram" | "telegram";
 

@@ -1,20 +1,25 @@
+import { z } from "zod";
+import { XinError } from "../../runtime";
 import type { Db } from "../../runtime/db";
-import { json, type Router } from "../../runtime/http";
-import { listTenants } from "../../tenancy";
-import { authenticate, canSeeTenant, requireAdmin } from "../auth";
+import { defineRoute, type ApiRoute } from "./define";
 
 export type ApiDeps = { db: () => Db; instanceKey: string; status: () => Promise<unknown> };
 
-/** The admin API under /api/v1. Every route authenticates first; tenant scope is applied in the query path. */
-export const registerApi = (router: Router, deps: ApiDeps) => {
-  router.get("/api/v1/tenants", async (ctx) => {
-    const principal = await authenticate(ctx, deps);
-    const tenants = (await listTenants(deps.db())).filter((t) => canSeeTenant(principal, t.id));
-    return json({ data: tenants.map((t) => ({ id: t.id, name: t.name, created_at: t.created_at })) });
-  });
-
-  router.get("/api/v1/status", async (ctx) => {
-    requireAdmin(await authenticate(ctx, deps));
-    return json(await deps.status());
-  });
-};
+/**
+ * `GET /api/v1/status`: the instance as `xin status` shows it. It names every tenant, so only an
+ * instance admin (a token without a tenant) may read it. The other areas live in their own files.
+ */
+export const statusRoutes = (deps: ApiDeps): ApiRoute[] => [
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/status",
+    tag: "instance",
+    summary: "Instance status: store, migrations, queue depth, tenants and counts (instance admins).",
+    admin: true,
+    response: z.record(z.string(), z.unknown()),
+    handle: async ({ principal }) => {
+      if (principal.tenant_id !== null) throw new XinError("auth.forbidden", "instance status needs an instance admin token", { status: 403 });
+      return deps.status();
+    },
+  }),
+];

@@ -2,10 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { XinError } from "../../runtime";
 import { schema, transaction, type Db } from "../../runtime/db";
-import { json, type RequestContext, type Router } from "../../runtime/http";
+import type { Router } from "../../runtime/http";
 import { enqueueJobs, type Wake } from "../../runtime/queue";
 import { recordAudit, type Principal } from "../../tenancy";
-import { authenticate, canSeeTenant } from "../auth";
+import { canSeeTenant } from "../auth";
+import { defineRoute, registerRoutes, type ApiRoute } from "./define";
 
 export type BrandScopeRef = { id: string; tenant_id: string; name: string };
 
@@ -21,68 +22,111 @@ export type KnowledgeDeps = { db: () => Db; instanceKey: string; wake: Wake; max
 
 const IngestBody = z
   .object({
-    inputs: z.array(z.string().min(1)).min(1).max(1000),
-    prune: z.boolean().default(false),
-    crawl: z.object({ max_pages: z.number().int().min(1).max(10_000), max_depth: z.number().int().min(0).max(20) }).strict().optional(),
+    inputs: z.array(z.string().min(1)).min(1).max(1000).describe("files, folders or http(s) URLs, as paths on the server"),
+    prune: z.boolean().default(false).describe("remove stored sources gone from the given folders or sites"),
+    crawl: z
+      .object({ max_pages: z.number().int().min(1).max(10_000), max_depth: z.number().int().min(0).max(20) })
+      .strict()
+      .optional()
+      .describe("limits for crawled sites"),
   })
   .strict();
-
-const bad = (message: string, field: string) => new XinError("api.invalid", message, { status: 400, data: { field } });
+const BrandParams = z.object({ brand: z.string().min(1).describe("brand id, slug or name") });
 
 /** Brand routes take an id, slug or name; an agent only ever resolves brands of its own tenant. */
-const brandOf = async (ctx: RequestContext, deps: KnowledgeDeps): Promise<{ principal: Principal; brand: BrandScopeRef }> => {
-  const principal = await authenticate(ctx, deps);
-  const brand = await deps.knowledge.resolveBrand(ctx.params.brand, principal.tenant_id);
+const brandOf = async (principal: Principal, ref: string, deps: KnowledgeDeps): Promise<BrandScopeRef> => {
+  const brand = await deps.knowledge.resolveBrand(ref, principal.tenant_id);
   if (!canSeeTenant(principal, brand.tenant_id)) throw new XinError("brand.not_found", "no such brand", { status: 404 });
-  return { principal, brand };
+  return brand;
 };
 
-export const registerKnowledgeApi = (router: Router, deps: KnowledgeDeps) => {
-  router.post("/api/v1/brands/:brand/ingest", async (ctx) => {
-    const { principal, brand } = await brandOf(ctx, deps);
-    const body = IngestBody.safeParse(await ctx.json());
-    if (!body.success) throw bad(`invalid ingest request: ${body.error.issues[0]?.message}`, String(body.error.issues[0]?.path[0] ?? "body"));
-    const [id] = await transaction(deps.db(), async (tx) => {
-      const ids = await enqueueJobs(tx, deps.wake, [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload: { tenant_id: brand.tenant_id, brand_id: brand.id, ...body.data } }], deps.maxAttempts);
-      await recordAudit(tx.tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.ingest", subject_type: "brand", subject_id: brand.id, after: body.data });
-      return ids;
-    });
-    return json({ job_id: id, brand_id: brand.id }, 202);
-  });
+/** Knowledge sources, ingestion and search of a brand, and ingestion jobs: described like every admin route. */
+export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/brands/:brand/ingest",
+    tag: "knowledge",
+    summary: "Queue an ingestion of files or URLs into the brand's knowledge; follow the job at /api/v1/jobs/{id}.",
+    resource: "brand",
+    params: BrandParams,
+    body: IngestBody,
+    status: 202,
+    response: z.object({ job_id: z.number().int(), brand_id: z.string() }),
+    handle: async ({ principal, params, body }) => {
+      const brand = await brandOf(principal, params.brand, deps);
+      const [id] = await transaction(deps.db(), async (tx) => {
+        const ids = await enqueueJobs(tx, deps.wake, [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload: { tenant_id: brand.tenant_id, brand_id: brand.id, ...body } }], deps.maxAttempts);
+        await recordAudit(tx.tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.ingest", subject_type: "brand", subject_id: brand.id, after: body });
+        return ids;
+      });
+      return { job_id: id, brand_id: brand.id };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/brands/:brand/search",
+    tag: "knowledge",
+    summary: "Search the brand's knowledge as the answering pipeline does.",
+    resource: "brand",
+    params: BrandParams,
+    query: z.object({ q: z.string().trim().min(1, "q is required"), k: z.coerce.number().catch(8).default(8).describe("results (1–100)") }),
+    response: z.unknown(),
+    handle: async ({ principal, params, query }) => {
+      const brand = await brandOf(principal, params.brand, deps);
+      const k = Math.min(100, Math.max(1, Math.trunc(query.k) || 8));
+      return deps.knowledge.search({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.q, k);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/brands/:brand/sources",
+    tag: "knowledge",
+    summary: "The brand's knowledge sources with their status and hashes.",
+    resource: "brand",
+    params: BrandParams,
+    response: z.object({ data: z.array(z.unknown()) }),
+    handle: async ({ principal, params }) => {
+      const brand = await brandOf(principal, params.brand, deps);
+      return { data: await deps.knowledge.listSources({ tenant_id: brand.tenant_id, brand_id: brand.id }) };
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/api/v1/brands/:brand/sources",
+    tag: "knowledge",
+    summary: "Remove one source (and its chunks) from the brand's knowledge.",
+    resource: "brand",
+    params: BrandParams,
+    query: z.object({ source: z.string().min(1, "source is required") }),
+    response: z.object({ removed: z.literal(true) }),
+    handle: async ({ principal, params, query }) => {
+      const brand = await brandOf(principal, params.brand, deps);
+      const removed = await deps.knowledge.removeSource({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.source);
+      if (!removed) throw new XinError("knowledge.source_not_found", "no such source in this brand", { status: 404 });
+      await transaction(deps.db(), ({ tx }) =>
+        recordAudit(tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.remove", subject_type: "source", subject_id: query.source, before: { source: query.source } }),
+      );
+      return { removed: true as const };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/jobs/:id",
+    tag: "knowledge",
+    summary: "An ingestion (or other) job: state, attempts, progress, last error.",
+    resource: "job",
+    params: z.object({ id: z.string() }),
+    response: z.object({ id: z.number().int(), kind: z.string(), state: z.string(), attempts: z.number().int(), progress: z.unknown(), last_error: z.string().nullable(), created_at: z.iso.datetime(), finished_at: z.iso.datetime().nullable() }),
+    handle: async ({ principal, params }) => {
+      const id = Number(params.id);
+      if (!Number.isSafeInteger(id)) throw new XinError("job.not_found", "no such job", { status: 404 });
+      const [job] = await deps.db().select().from(schema.jobs).where(and(eq(schema.jobs.id, id)));
+      if (!job || (job.tenant_id ? !canSeeTenant(principal, job.tenant_id) : principal.role !== "admin")) {
+        throw new XinError("job.not_found", "no such job", { status: 404 });
+      }
+      return { id: job.id, kind: job.kind, state: job.state, attempts: job.attempts, progress: job.progress, last_error: job.last_error, created_at: job.created_at, finished_at: job.finished_at };
+    },
+  }),
+];
 
-  router.get("/api/v1/brands/:brand/search", async (ctx) => {
-    const { brand } = await brandOf(ctx, deps);
-    const q = ctx.url.searchParams.get("q") ?? "";
-    const k = Math.min(100, Math.max(1, Number(ctx.url.searchParams.get("k") ?? 8) || 8));
-    if (!q.trim()) throw bad("q is required", "q");
-    return json(await deps.knowledge.search({ tenant_id: brand.tenant_id, brand_id: brand.id }, q, k));
-  });
-
-  router.get("/api/v1/brands/:brand/sources", async (ctx) => {
-    const { brand } = await brandOf(ctx, deps);
-    return json({ data: await deps.knowledge.listSources({ tenant_id: brand.tenant_id, brand_id: brand.id }) });
-  });
-
-  router.add("DELETE", "/api/v1/brands/:brand/sources", async (ctx) => {
-    const { principal, brand } = await brandOf(ctx, deps);
-    const source = ctx.url.searchParams.get("source");
-    if (!source) throw bad("source is required", "source");
-    const removed = await deps.knowledge.removeSource({ tenant_id: brand.tenant_id, brand_id: brand.id }, source);
-    if (!removed) throw new XinError("knowledge.source_not_found", "no such source in this brand", { status: 404 });
-    await transaction(deps.db(), ({ tx }) =>
-      recordAudit(tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.remove", subject_type: "source", subject_id: source, before: { source } }),
-    );
-    return json({ removed: true });
-  });
-
-  router.get("/api/v1/jobs/:id", async (ctx) => {
-    const principal = await authenticate(ctx, deps);
-    const id = Number(ctx.params.id);
-    if (!Number.isSafeInteger(id)) throw new XinError("job.not_found", "no such job", { status: 404 });
-    const [job] = await deps.db().select().from(schema.jobs).where(and(eq(schema.jobs.id, id)));
-    if (!job || (job.tenant_id ? !canSeeTenant(principal, job.tenant_id) : principal.role !== "admin")) {
-      throw new XinError("job.not_found", "no such job", { status: 404 });
-    }
-    return json({ id: job.id, kind: job.kind, state: job.state, attempts: job.attempts, progress: job.progress, last_error: job.last_error, created_at: job.created_at, finished_at: job.finished_at });
-  });
-};
+export const registerKnowledgeApi = (router: Router, deps: KnowledgeDeps) => registerRoutes(router, knowledgeRoutes(deps), deps);

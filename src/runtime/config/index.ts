@@ -3,3 +3,4 @@ export { defaultDataDir, envFilePath, loadConfig, parseEnvFile, resolveConfigPat
 export { configKeys, configTable, type KeyDoc } from "./docs";
 export { embeddingsConfigSchema, llmConfigSchema, LLM_SECRET_KEYS, type EmbeddingsConfig, type LlmConfig } from "./llm";
 export { answerConfigSchema, type AnswerConfig } from "./answer";
+export { clientEnv } from "./client";

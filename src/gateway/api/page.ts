@@ -1,0 +1,75 @@
+import { and, gt, lt, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import { XinError } from "../../runtime";
+
+/**
+ * Keyset pagination shared by every listing: `limit` (1–200, default 50) and an opaque `cursor` taken
+ * from the previous page's `next_cursor`. Keyset, not offset, so rows arriving meanwhile neither repeat
+ * nor vanish between pages.
+ */
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe("page size (1–200)"),
+  cursor: z.string().optional().describe("next_cursor of the previous page"),
+};
+
+/** Time filters shared by listings: ISO 8601 instants, `since` exclusive lower and `until` exclusive upper bound. */
+export const TimeQuery = {
+  since: z.coerce.date().optional().describe("only items created after this instant (ISO 8601)"),
+  until: z.coerce.date().optional().describe("only items created before this instant (ISO 8601)"),
+};
+
+/** A message as listings show it (transcripts of escalations and conversations). */
+export const MessageView = z.object({
+  id: z.string(),
+  direction: z.enum(["in", "out"]),
+  body: z.string().nullable(),
+  status: z.string(),
+  author: z.string().nullable().describe("ai or human for replies"),
+  created_at: z.iso.datetime(),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+export type Cursor = { at: Date; id: string };
+
+export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString("base64url");
+
+export const decodeCursor = (raw: string | undefined): Cursor | undefined => {
+  if (!raw) return undefined;
+  let decoded: unknown = null;
+  try {
+    decoded = JSON.parse(Buffer.from(raw, "base64url").toString());
+  } catch {
+    decoded = null; // reported below as an invalid cursor
+  }
+  const parsed = z.tuple([z.iso.datetime(), z.string()]).safeParse(decoded);
+  if (!parsed.success) throw new XinError("api.invalid", "cursor: not a cursor this server issued", { status: 400, data: { field: "cursor" } });
+  return { at: new Date(parsed.data[0]), id: parsed.data[1] };
+};
+
+/** A page answer: `next_cursor` is set only when the page came back full. */
+export const page = <T extends { id: string | number; created_at: Date }>(rows: T[], limit: number) => ({
+  data: rows,
+  next_cursor: rows.length === limit ? encodeCursor({ at: rows[rows.length - 1].created_at, id: String(rows[rows.length - 1].id) }) : null,
+});
+
+/**
+ * Rows after the cursor in (created_at, id) order. Postgres keeps microseconds and a JS Date only
+ * milliseconds, so the column is truncated to milliseconds before comparing: otherwise the last row of
+ * a page would come back at the top of the next one.
+ */
+export const keysetAfter = (at: AnyPgColumn, id: AnyPgColumn, c?: Cursor): SQL | undefined => {
+  if (!c) return undefined;
+  const ms = sql`date_trunc('milliseconds', ${at})`;
+  const when = sql`${c.at.toISOString()}::timestamptz`;
+  return or(sql`${ms} > ${when}`, and(sql`${ms} = ${when}`, gt(id, c.id)));
+};
+
+/** The same for newest-first listings (the audit log, whose ids are numbers). */
+export const keysetBefore = (at: AnyPgColumn, id: AnyPgColumn, c?: Cursor): SQL | undefined => {
+  if (!c) return undefined;
+  const ms = sql`date_trunc('milliseconds', ${at})`;
+  const when = sql`${c.at.toISOString()}::timestamptz`;
+  return or(sql`${ms} < ${when}`, and(sql`${ms} = ${when}`, lt(id, Number(c.id))));
+};
