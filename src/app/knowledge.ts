@@ -5,7 +5,8 @@ import { analyzerFor, PostgresBackend, QdrantBackend, runIngest, type BrandScope
 import type { Config } from "../runtime/config";
 import type { KnowledgeApi } from "../gateway";
 import { BlobStore, XinError, type Logger } from "../runtime";
-import { schema, type Db } from "../runtime/db";
+import { schema, transaction, type Db } from "../runtime/db";
+import { recordAudit } from "../tenancy";
 
 export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
 
@@ -105,7 +106,7 @@ export const knowledgeApi = (db: () => Db, backend: KnowledgeBackend, embedder: 
 export type { IngestProgress, IngestSummary, SearchResult, SourceMeta } from "../rag";
 
 /** `xin ingest` without a running server: straight into the store, raw documents kept in the blob store. */
-export const ingestIntoBrand = (o: {
+export const ingestIntoBrand = async (o: {
   db: () => Db;
   dataDir: string;
   scope: BrandScope;
@@ -117,7 +118,7 @@ export const ingestIntoBrand = (o: {
   onProgress?: (p: IngestProgress) => void;
 }): Promise<IngestSummary> => {
   const blobs = new BlobStore(join(o.dataDir, "blobs"));
-  return runIngest({
+  const summary = await runIngest({
     backend: createKnowledgeBackend(o.db, o.config),
     scope: o.scope,
     inputs: o.inputs,
@@ -127,4 +128,28 @@ export const ingestIntoBrand = (o: {
     crawl: o.crawl ? { maxPages: o.crawl.max_pages, maxDepth: o.crawl.max_depth } : undefined,
     onProgress: o.onProgress,
   });
+  // A change made from the CLI is audited like one made through the API.
+  await transaction(o.db(), ({ tx }) =>
+    recordAudit(tx, {
+      tenant_id: o.scope.tenant_id,
+      actor: "cli",
+      action: "knowledge.ingest",
+      subject_type: "brand",
+      subject_id: o.scope.brand_id,
+      after: { inputs: o.inputs, prune: o.prune, added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, failed: summary.failed.length },
+    }),
+  );
+  return summary;
+};
+
+/** Removes a source and its chunks (its path as listed, or as typed relative to here), audited. */
+export const removeKnowledgeSource = async (db: () => Db, config: Config | undefined, scope: BrandScope, source: string, alternative: string, actor: string): Promise<boolean> => {
+  const backend = createKnowledgeBackend(db, config);
+  const removed = (await backend.removeSource(scope, source)) ? source : (await backend.removeSource(scope, alternative)) ? alternative : null;
+  if (removed) {
+    await transaction(db(), ({ tx }) =>
+      recordAudit(tx, { tenant_id: scope.tenant_id, actor, action: "knowledge.remove", subject_type: "source", subject_id: removed, before: { source: removed } }),
+    );
+  }
+  return removed !== null;
 };

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { createEmbedder, createKnowledgeBackend, ingestIntoBrand, resolveBrand, searchKnowledge, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
+import { createEmbedder, createKnowledgeBackend, ingestIntoBrand, removeKnowledgeSource, resolveBrand, searchKnowledge, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
 import { usageError, XinError } from "../runtime";
 import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
@@ -145,11 +145,14 @@ export const knowledgeCommand = (program: Command) => {
   });
 
   common(knowledge.command("remove").description("remove a source and its chunks").argument("<source>", "the source as listed")).action(async (source: string, opts: Common) => {
-    const removed = await withStore<boolean>(
-      opts,
-      async (c) => (await c.request<{ removed: boolean }>("DELETE", `${brandPath(opts)}?source=${encodeURIComponent(source)}`)).removed,
-      async (b, s) => (await b.removeSource(s, source)) || b.removeSource(s, resolve(source)),
-    );
+    const config = configFrom(opts.config);
+    const removed = await viaServerOrStore<boolean>(config, cliLogger(), {
+      api: async (c) => (await c.request<{ removed: boolean }>("DELETE", `${brandPath(opts)}?source=${encodeURIComponent(source)}`)).removed,
+      store: async (store) => {
+        const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
+        return removeKnowledgeSource(() => store.db, config, { tenant_id: brand.tenant_id, brand_id: brand.id }, source, resolve(source), "cli");
+      },
+    });
     if (!removed) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`);
     report({ removed: source }, opts, () => `removed ${source}`);
   });

@@ -56,6 +56,12 @@ export const queueCommand = (program: Command) =>
       if (!(sla > 0) || !(poll >= 200)) throw usageError("--sla must be > 0 minutes and --poll at least 200 ms");
       if (!process.stdin.isTTY) throw usageError("xin queue needs an interactive terminal", "run it in a terminal (or tmux), not with redirected input");
       quietConsole(join(tmpdir(), `xin-queue-${process.getuid?.() ?? "user"}.log`));
-      const app = render(<QueueApp api={queueApi(url, token)} pollMs={poll} slaMinutes={sla} openExternal={externalEditor(clientEnv().editor, process.stdin)} />, { exitOnCtrlC: true, patchConsole: false });
+      // `interactive`: live even when CI is set in the environment (ink would otherwise render only at
+      // exit); on a terminal `xin queue` is always an interactive program.
+      const app = render(<QueueApp api={queueApi(url, token)} pollMs={poll} slaMinutes={sla} openExternal={externalEditor(clientEnv().editor, process.stdin)} />, {
+        exitOnCtrlC: true,
+        patchConsole: false,
+        interactive: Boolean(process.stdout.isTTY),
+      });
       await app.waitUntilExit();
     });
