@@ -38,7 +38,8 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
   const messages = dedupeBy(parsed.messages, (m) => m.providerMessageId);
 
   if (messages.length) {
-    const customers = dedupeBy(messages, (m) => m.conversationId);
+    // Sorted: concurrent writers then lock contact and conversation rows in the same order (no deadlocks).
+    const customers = dedupeBy(messages, (m) => m.conversationId).sort((a, b) => (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0));
     const contacts = await tx
       .insert(schema.contacts)
       .values(
