@@ -139,20 +139,22 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
       }
       if (shouldRespond(m) && conversation.status === "bot") toAnswer.add(conversation.id);
     }
-    // Read receipts where the provider has them: the newest message of each conversation marks the rest.
-    if (getChannel(channel.provider).capabilities.hasReadReceipts) {
-      const newest = new Map<string, InboundMessage>();
+    // Read receipts and typing indicators where the provider has them, for the newest message of each
+    // conversation: typing while the bot is about to answer, a read receipt always.
+    const capabilities = getChannel(channel.provider).capabilities;
+    if (capabilities.hasReadReceipts || capabilities.hasTyping) {
+      const newest = new Map<string, { message: InboundMessage; conversationId: string }>();
       for (const m of messages) {
         if (!fresh.has(m.providerMessageId) || m.isEcho || !shouldRespond(m)) continue;
         const seen = newest.get(m.conversationId);
-        if (!seen || m.timestamp >= seen.timestamp) newest.set(m.conversationId, m);
+        if (!seen || m.timestamp >= seen.message.timestamp) newest.set(m.conversationId, { message: m, conversationId: conversationOf(m).id });
       }
-      for (const m of newest.values()) {
-        outcome.jobs.push({
-          kind: CHANNEL_ACT_JOB,
-          tenant_id: channel.tenant_id,
-          payload: { channel_id: channel.id, action: { kind: "mark_read", conversationId: m.conversationId, providerMessageId: m.providerMessageId } },
-        });
+      const act = (action: Record<string, unknown>) =>
+        outcome.jobs.push({ kind: CHANNEL_ACT_JOB, tenant_id: channel.tenant_id, payload: { channel_id: channel.id, action } });
+      for (const { message: m, conversationId } of newest.values()) {
+        const target = { conversationId: m.conversationId, providerMessageId: m.providerMessageId };
+        if (capabilities.hasReadReceipts) act({ kind: "mark_read", ...target });
+        if (capabilities.hasTyping && toAnswer.has(conversationId)) act({ kind: "typing", ...target });
       }
     }
     for (const conversationId of toAnswer) {
