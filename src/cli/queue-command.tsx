@@ -2,12 +2,10 @@ import type { Command } from "commander";
 import { appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { render } from "ink";
 import { usageError, XinError } from "../runtime";
 import { clientEnv } from "../runtime/config";
 import { localBaseUrl } from "./client";
 import { configFrom } from "./context";
-import { QueueApp } from "./queue/app";
 import { externalEditor } from "./queue/external-editor";
 import { queueApi } from "./queue/queue-api";
 
@@ -56,6 +54,8 @@ export const queueCommand = (program: Command) =>
       if (!(sla > 0) || !(poll >= 200)) throw usageError("--sla must be > 0 minutes and --poll at least 200 ms");
       if (!process.stdin.isTTY) throw usageError("xin queue needs an interactive terminal", "run it in a terminal (or tmux), not with redirected input");
       quietConsole(join(tmpdir(), `xin-queue-${process.getuid?.() ?? "user"}.log`));
+      // Loaded here, not at the top: ink and React cost every other command (and `serve`) start-up time.
+      const [{ render }, { QueueApp }] = await Promise.all([import("ink"), import("./queue/app")]);
       // `interactive`: live even when CI is set in the environment (ink would otherwise render only at
       // exit); on a terminal `xin queue` is always an interactive program.
       const app = render(<QueueApp api={queueApi(url, token)} pollMs={poll} slaMinutes={sla} openExternal={externalEditor(clientEnv().editor, process.stdin)} />, {

@@ -1,7 +1,7 @@
 // `xin ingest / search / knowledge` as a user runs them: directly on the store, then through a running
 // server (ingestion as a durable job whose progress the CLI follows), on the compiled binary.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, loneBinary, serve, type Serving } from "../support/binary";
 
@@ -29,6 +29,10 @@ beforeAll(async () => {
   mkdirSync(join(docs, "faq"), { recursive: true });
   writeFileSync(join(docs, "faq", "kites.md"), "# Kites\n\nOur kites fly in light wind.\n\n## Repairs\n\nTorn kites are repaired for free.\n");
   writeFileSync(join(docs, "faq.csv"), "question,answer\nDo you sell gift cards?,Gift cards never expire.\n");
+  // Parsers the binary loads only on first use (PDF, DOCX) must work from the lone executable too.
+  const fixtures = join(import.meta.dir, "../fixtures/knowledge");
+  copyFileSync(join(fixtures, "returns.docx"), join(docs, "returns.docx"));
+  copyFileSync(join(fixtures, "warranty.pdf"), join(docs, "warranty.pdf"));
   site = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -55,9 +59,10 @@ test("directly on the store: ingest a folder, search it, list and remove sources
   const first = await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json");
   expect(first.code).toBe(0);
   const summary = JSON.parse(first.stdout);
-  expect(summary.added.sort()).toEqual([join(dir, "docs/faq.csv"), join(dir, "docs/faq/kites.md")]);
+  expect(summary.added.sort()).toEqual([join(dir, "docs/faq.csv"), join(dir, "docs/faq/kites.md"), join(dir, "docs/returns.docx"), join(dir, "docs/warranty.pdf")]);
+  expect(summary.failed).toEqual([]);
   const again = JSON.parse((await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json")).stdout);
-  expect(again.unchanged.length).toBe(2);
+  expect(again.unchanged.length).toBe(4);
   const search = JSON.parse((await run("search", "repair a torn kite", "--brand", "Kite Shop", "--json")).stdout);
   expect(search.mode).toBe("lexical");
   expect(search.hits[0].chunk.text).toContain("repaired for free");

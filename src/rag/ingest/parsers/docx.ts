@@ -1,4 +1,3 @@
-import mammoth from "mammoth";
 import type { ParsedDocument } from "../types";
 import { parseHtml } from "./html";
 
@@ -8,6 +7,8 @@ import { parseHtml } from "./html";
  * Images, comments and tracked-change markup are ignored.
  */
 export const parseDocx = async (bytes: Uint8Array): Promise<ParsedDocument> => {
+  // Loaded on first use: mammoth and its zip/xml libraries are a third of every command's start-up.
+  const { default: mammoth } = await import("mammoth");
   const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
   return parseHtml(result.value);
 };

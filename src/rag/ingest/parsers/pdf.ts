@@ -1,4 +1,3 @@
-import { extractText, getDocumentProxy, getMeta } from "unpdf";
 import { cleanText, type ParsedDocument, type Section } from "../types";
 
 /**
@@ -49,6 +48,8 @@ export const pageSections = (pageText: string, page: number, headingPath: string
 export const parsePdf = async (bytes: Uint8Array): Promise<ParsedDocument> => {
   // pdf.js transfers (detaches) the buffer it is given: hand it a copy, never the caller's bytes.
   // verbosity 0: pdf.js would otherwise print recovery warnings for damaged files to stdout.
+  // Loaded on first use, like mammoth: pdf.js is large and most commands never read a PDF.
+  const { extractText, getDocumentProxy, getMeta } = await import("unpdf");
   const pdf = await getDocumentProxy(bytes.slice(), { verbosity: 0 });
   try {
     const { text } = await extractText(pdf, { mergePages: false });
