@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { validate } from "node-cron";
 import { z } from "zod";
 import { newId } from "../../runtime";
@@ -6,7 +6,7 @@ import { schema, transaction } from "../../runtime/db";
 import { recordAudit } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand } from "./lookup";
-import { decodeCursor, keysetBefore, page, pageOf, PageQuery, TimeQuery } from "./page";
+import { decodeCursor, keysetBefore, page, pageOf, PageQuery, TimeQuery, timeWindow } from "./page";
 import { actorName, IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
 
 const Automation = z.object({
@@ -133,8 +133,7 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
             scope ? eq(a.tenant_id, scope) : undefined,
             query.action ? eq(a.action, query.action) : undefined,
             query.subject_id ? eq(a.subject_id, query.subject_id) : undefined,
-            query.since ? gt(a.created_at, query.since) : undefined,
-            query.until ? lt(a.created_at, query.until) : undefined,
+            timeWindow(a.created_at, query),
             keysetBefore(a.created_at, a.id, decodeCursor(query.cursor)),
           ),
         )

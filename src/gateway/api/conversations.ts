@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { recentMessages } from "../../inbox";
 import { schema } from "../../runtime/db";
 import { defineRoute, type ApiRoute } from "./define";
-import { decodeCursor, keysetAfter, MessageView, page, pageOf, PageQuery, TimeQuery } from "./page";
+import { decodeCursor, keysetAfter, MessageView, page, pageOf, PageQuery, TimeQuery, timeWindow } from "./page";
 import { IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
 
 const Conversation = z.object({
@@ -40,8 +40,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
           and(
             scope ? eq(c.tenant_id, scope) : undefined,
             query.status ? eq(c.status, query.status) : undefined,
-            query.since ? gt(c.created_at, query.since) : undefined,
-            query.until ? lt(c.created_at, query.until) : undefined,
+            timeWindow(c.created_at, query),
             keysetAfter(c.created_at, c.id, decodeCursor(query.cursor)),
           ),
         )
@@ -98,8 +97,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
           and(
             scope ? eq(k.tenant_id, scope) : undefined,
             query.channel ? inArray(k.channel_id, [query.channel]) : undefined,
-            query.since ? gt(k.created_at, query.since) : undefined,
-            query.until ? lt(k.created_at, query.until) : undefined,
+            timeWindow(k.created_at, query),
             keysetAfter(k.created_at, k.id, decodeCursor(query.cursor)),
           ),
         )

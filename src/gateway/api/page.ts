@@ -29,6 +29,10 @@ export const MessageView = z.object({
   created_at: z.iso.datetime(),
 });
 
+/** The `since`/`until` filter of a listing on its creation-time column (undefined when neither is given). */
+export const timeWindow = (at: AnyPgColumn, q: { since?: Date; until?: Date }): SQL | undefined =>
+  and(q.since ? gt(at, q.since) : undefined, q.until ? lt(at, q.until) : undefined);
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
 export type Cursor = { at: Date; id: string };
