@@ -2,7 +2,7 @@ import { getChannel } from "../channels";
 import { XinError } from "../runtime";
 import type { Config } from "../runtime/config";
 import { transaction, type Db } from "../runtime/db";
-import { apiBaseOf, bindChannel, channelView, createChannel, findChannelRow, type ChannelRow } from "../tenancy";
+import { bindChannel, type ChannelRow, channelView, createChannel, findChannelRow, providerContext } from "../tenancy";
 import { resolveBrand } from "./knowledge";
 
 export type AddChannelInput = {
@@ -21,8 +21,8 @@ export const webhookUrlOf = (config: Config, row: ChannelRow): string | null =>
   config.server.public_url ? `${config.server.public_url.replace(/\/+$/, "")}/webhooks/${row.provider}/${row.id}` : null;
 
 const providerCtx = (row: ChannelRow, instanceKey: string) => {
-  const { adapter, binding } = bindChannel(row, instanceKey);
-  return { adapter, ctx: { ...binding, baseUrl: apiBaseOf(row, adapter), fetch, signal: AbortSignal.timeout(20_000), deadline: Date.now() + 20_000 } };
+  const bound = bindChannel(row, instanceKey);
+  return { adapter: bound.adapter, ctx: providerContext(row, bound, { signal: AbortSignal.timeout(20_000), timeoutMs: 20_000 }) };
 };
 
 /** Tells the provider where to deliver (Telegram setWebhook), where its API allows; null when it has no such call. */

@@ -106,6 +106,13 @@ export const bindChannel = (row: ChannelRow, instanceKey: string): { adapter: Ch
 export const apiBaseOf = (row: ChannelRow, adapter: Channel): string =>
   typeof (row.settings as ChannelSettings).api_base === "string" ? ((row.settings as ChannelSettings).api_base as string) : adapter.defaultBaseUrl;
 
+/** What an adapter's outbound calls take: the binding, the channel's API root, fetch, a signal and a deadline. */
+export const providerContext = (
+  row: ChannelRow,
+  bound: { adapter: Channel; binding: ChannelBinding<Record<string, unknown>> },
+  o: { signal: AbortSignal; timeoutMs: number; fetch?: typeof fetch },
+) => ({ ...bound.binding, baseUrl: apiBaseOf(row, bound.adapter), fetch: o.fetch ?? fetch, signal: o.signal, deadline: Date.now() + o.timeoutMs });
+
 /** Public view of a channel: never the credentials. */
 export const channelView = (row: ChannelRow) => ({
   id: row.id,

@@ -9,6 +9,7 @@ export {
   createChannel,
   findChannelRow,
   listChannelRows,
+  providerContext,
   removeChannel,
   type ChannelRow,
   type NewChannel,

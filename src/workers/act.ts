@@ -2,7 +2,7 @@ import { isChannelError, type ChannelAction } from "../channels";
 import { CHANNEL_ACT_JOB } from "../inbox";
 import type { Db } from "../runtime/db";
 import type { JobHandler } from "../runtime/queue";
-import { apiBaseOf, bindChannel, findChannelRow } from "../tenancy";
+import { bindChannel, findChannelRow, providerContext } from "../tenancy";
 
 export { CHANNEL_ACT_JOB };
 
@@ -14,9 +14,9 @@ export const channelActHandler = (deps: { db: () => Db; instanceKey: string; fet
   const { channel_id, action } = job.payload as { channel_id: string; action: ChannelAction };
   const row = await findChannelRow(deps.db(), channel_id);
   if (!row) return;
-  const { adapter, binding } = bindChannel(row, deps.instanceKey);
+  const bound = bindChannel(row, deps.instanceKey);
   try {
-    await adapter.act(action, { ...binding, baseUrl: apiBaseOf(row, adapter), fetch: deps.fetch ?? fetch, signal: ctx.signal, deadline: Date.now() + 15_000 });
+    await bound.adapter.act(action, providerContext(row, bound, { signal: ctx.signal, timeoutMs: 15_000, fetch: deps.fetch }));
   } catch (e) {
     if (isChannelError(e) && !e.retryable) {
       ctx.log.warn("channel action refused", { action: action.kind, err_code: e.code, provider_code: e.providerCode });

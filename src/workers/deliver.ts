@@ -4,7 +4,7 @@ import { DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation } from 
 import { errorText, XinError } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import type { JobContext, JobHandler } from "../runtime/queue";
-import { apiBaseOf, bindChannel, findChannelRow } from "../tenancy";
+import { bindChannel, findChannelRow, providerContext } from "../tenancy";
 
 export { DELIVER_JOB };
 
@@ -31,7 +31,8 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => async (job, ctx
   if (!row || row.message.status !== "queued") return;
   const channelRow = await findChannelRow(deps.db(), row.message.channel_id);
   if (!channelRow) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");
-  const { adapter, binding } = bindChannel(channelRow, deps.instanceKey);
+  const bound = bindChannel(channelRow, deps.instanceKey);
+  const { adapter } = bound;
 
   const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
   const author = meta.author ?? "ai";
@@ -48,7 +49,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => async (job, ctx
   try {
     const sent = await adapter.send(
       { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag" },
-      { ...binding, baseUrl: apiBaseOf(channelRow, adapter), fetch: deps.fetch ?? fetch, signal: ctx.signal, deadline: Date.now() + (deps.sendTimeoutMs ?? 30_000) },
+      providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
     );
     await transaction(deps.db(), async (tx) => {
       await markSent(tx.tx, message_id, sent.providerMessageId);

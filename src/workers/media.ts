@@ -4,7 +4,7 @@ import { MEDIA_FETCH_JOB } from "../inbox";
 import type { BlobStore } from "../runtime";
 import { schema, type Db } from "../runtime/db";
 import type { JobHandler } from "../runtime/queue";
-import { apiBaseOf, bindChannel, findChannelRow } from "../tenancy";
+import { bindChannel, findChannelRow, providerContext } from "../tenancy";
 
 export { MEDIA_FETCH_JOB };
 
@@ -22,13 +22,13 @@ export const mediaFetchHandler = (deps: { db: () => Db; instanceKey: string; blo
     const [message] = await deps.db().select().from(schema.messages).where(eq(schema.messages.id, message_id));
     const channelRow = await findChannelRow(deps.db(), channel_id);
     if (!message || !channelRow) return;
-    const { adapter, binding } = bindChannel(channelRow, deps.instanceKey);
+    const bound = bindChannel(channelRow, deps.instanceKey);
     const attachments = [...(message.attachments as Attachment[])];
     for (let i = 0; i < attachments.length; i++) {
       if (attachments[i].blob) continue;
-      const file = await adapter.fetchMedia(
+      const file = await bound.adapter.fetchMedia(
         attachments[i],
-        { ...binding, baseUrl: apiBaseOf(channelRow, adapter), fetch: deps.fetch ?? fetch, signal: ctx.signal, deadline: Date.now() + 60_000 },
+        providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: 60_000, fetch: deps.fetch }),
         { maxBytes: deps.maxBytes },
       );
       const stored = deps.blobs.put(file.data);

@@ -4,7 +4,7 @@ import { acceptParsed } from "../inbox";
 import { errorText, type Logger, type Service } from "../runtime";
 import { schema, transaction, type Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
-import { apiBaseOf, bindChannel, listChannelRows, type ChannelRow } from "../tenancy";
+import { bindChannel, type ChannelRow, listChannelRows, providerContext } from "../tenancy";
 
 export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; refreshMs?: number };
 
@@ -21,12 +21,13 @@ export const pollingService = (deps: PollDeps): Service => {
   let stopped = false;
 
   const pollOne = async (row: ChannelRow, abort: AbortController) => {
-    const { adapter, binding } = bindChannel(row, deps.instanceKey);
+    const bound = bindChannel(row, deps.instanceKey);
+    const { adapter, binding } = bound;
     const log = deps.log.child({ channel: row.provider, channel_id: row.id });
     while (!abort.signal.aborted) {
       try {
         const [fresh] = await deps.db().select({ poll_offset: schema.channels.poll_offset }).from(schema.channels).where(eq(schema.channels.id, row.id));
-        const ctx = { ...binding, baseUrl: apiBaseOf(row, adapter), fetch, signal: abort.signal, deadline: Date.now() + 120_000 };
+        const ctx = providerContext(row, bound, { signal: abort.signal, timeoutMs: 120_000 });
         for await (const update of adapter.poll!(ctx, { offset: Number(fresh?.poll_offset ?? 0) })) {
           const parsed = adapter.parse(update.body, binding);
           await transaction(deps.db(), async (tx) => {
