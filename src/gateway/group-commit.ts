@@ -44,7 +44,11 @@ export class GroupCommitter {
   /** One transaction for the batch; per channel, one set-based write of everything its requests carried. */
   private async write(batch: Item[]): Promise<Counts[]> {
     const byChannel = new Map<string, Item[]>();
-    for (const p of batch) byChannel.set(p.channel.id, [...(byChannel.get(p.channel.id) ?? []), p]);
+    for (const p of batch) {
+      const items = byChannel.get(p.channel.id);
+      if (items) items.push(p);
+      else byChannel.set(p.channel.id, [p]);
+    }
     const perChannel = await transaction(this.deps.db(), async (tx) => {
       const results = new Map<string, Counts>();
       for (const [id, items] of [...byChannel].sort(([a], [b]) => (a < b ? -1 : 1))) {
