@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bodyOf, getChannel, isStatusAdvance, shouldRespond, type DeliveryStatus, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
+import { bodyOf, getChannel, isStatusAdvance, shouldRespond, statusRank, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
 import { schema, type TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
@@ -180,7 +180,7 @@ const applyStatuses = async ({ tx }: TxContext, channel: ChannelRef, statuses: P
     if (isStatusAdvance(current?.status, s.status)) best.set(s.providerMessageId, s);
   }
   for (const s of best.values()) {
-    const rank = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 }[s.status as DeliveryStatus];
+    const rank = statusRank(s.status);
     const rows = await tx
       .update(schema.messages)
       .set({
