@@ -25,7 +25,7 @@ const ids = () => {
 export type ExternalPostgres = { url: string; stop(): Promise<void> };
 
 /** `durable` keeps fsync and synchronous commit on (benchmarks); tests run without them for speed. */
-export const startExternalPostgres = async (options: { durable?: boolean } = {}): Promise<ExternalPostgres> => {
+export const startExternalPostgres = async (options: { durable?: boolean; extra?: string[] } = {}): Promise<ExternalPostgres> => {
   if (!existsSync(`${BIN}/initdb`)) {
     throw new Error(`${BIN}/initdb not found: install Debian's postgresql-15 (bash scripts/test.sh does it when run as root)`);
   }
@@ -40,7 +40,7 @@ export const startExternalPostgres = async (options: { durable?: boolean } = {})
   const child: ChildProcess = spawn(
     `${BIN}/postgres`,
     ["-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
-      ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])],
+      ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]), ...(options.extra ?? [])],
     { uid, gid, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
