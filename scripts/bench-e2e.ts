@@ -1,6 +1,7 @@
 // End-to-end benchmark (issue 6): webhook in → respond (retrieval, LLM, guardrails) → provider send out,
 // through the compiled `dist/xin serve`, with the LLM fake answering instantly and the quiet window 0.
 //   bun scripts/build.ts --no-smoke && bun scripts/bench-e2e.ts [--seconds 5] [--burst 1000] [--only embedded|external]
+//     [--statements] (external: top statements by server time)  [--xin PATH] (another executable, e.g. a profiling wrapper)
 // - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
 //   every reply reached the provider stub;
 // - platform overhead: at 200 messages/s, the time from posting a webhook to the provider receiving the
@@ -12,10 +13,14 @@ import { hmacSha256Hex } from "../src/runtime";
 import { startExternalPostgres } from "../test/support/external-postgres";
 import { startOpenAIFake } from "../test/support/fakes/openai";
 import { freePort, loneBinary, run, serve } from "../test/support/binary";
+import { postgresPidOnPort, treeCpuMs } from "./lib/process-cpu";
+import { printTopStatements } from "./lib/top-statements";
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const SECONDS = Number(arg("--seconds") ?? 5);
 const BURST = Number(arg("--burst") ?? 1000);
+/** External store only: print the statements that took the server's time (pg_stat_statements). */
+const STATEMENTS = process.argv.includes("--statements");
 const WA = { phone: "106540352242922", secret: "bench-app-secret" };
 const QUESTION = "How long does delivery to Austria take?";
 const ANSWER = "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1].";
@@ -89,8 +94,9 @@ const awaitReplies = async (posted: Record<string, number>, timeoutMs: number) =
 const results: Record<string, unknown> = { burst: BURST, rate_run_seconds: SECONDS, cores: navigator.hardwareConcurrency };
 for (const store of ["embedded", "external"] as const) {
   if (arg("--only") && arg("--only") !== store) continue;
-  const ext = store === "external" ? await startExternalPostgres({ durable: true }) : null;
-  const { dir, xin } = await loneBinary();
+  const ext = store === "external" ? await startExternalPostgres({ durable: true, extra: STATEMENTS ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track_planning=on"] : [] }) : null;
+  const { dir, xin: lone } = await loneBinary();
+  const xin = arg("--xin") ?? lone; // e.g. a wrapper that runs the sources under `bun --cpu-prof-md`
   const port = freePort();
   const dataDir = join(dir, "data");
   const init = run(xin, ["init", "--yes", "--demo", "--data-dir", dataDir, "--brand", "Demo Shop", "--port", String(port), ...(ext ? ["--database-url", ext.url] : [])]);
@@ -103,12 +109,23 @@ for (const store of ["embedded", "external"] as const) {
 
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
   const steady = await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}1`, count: 200 * SECONDS, rate: 200 }), 60_000);
+  // CPU per reply over the burst: xin's process tree (with the embedded PostgreSQL) and an external server's.
+  const pgPid = ext ? postgresPidOnPort(Number(new URL(ext.url).port)) : undefined;
+  const cpu = () => {
+    const x = treeCpuMs(server.proc.pid);
+    const pg = pgPid ? treeCpuMs(pgPid).postgres : 0;
+    return { xin: x.other, postgres: x.postgres + pg };
+  };
+  const cpuBefore = cpu();
   const burst = await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}2`, count: BURST, concurrency: 64 }), 120_000);
+  const cpuAfter = cpu();
   results[store] = {
     at_200_per_s: { messages: steady.posted, replies: steady.replied, p50_ms: pct(steady.latencies, 50), p99_ms: pct(steady.latencies, 99) },
-    burst: { messages: burst.posted, replies: burst.replied, replies_per_s: Math.round(burst.replied / ((burst.last - burst.first) / 1000)), p50_ms: pct(burst.latencies, 50), p99_ms: pct(burst.latencies, 99) },
+    burst: { messages: burst.posted, replies: burst.replied, replies_per_s: Math.round(burst.replied / ((burst.last - burst.first) / 1000)), p50_ms: pct(burst.latencies, 50), p99_ms: pct(burst.latencies, 99),
+      cpu_ms_per_reply: { xin: +((cpuAfter.xin - cpuBefore.xin) / burst.replied).toFixed(2), postgres: +((cpuAfter.postgres - cpuBefore.postgres) / burst.replied).toFixed(2) } },
     llm_requests: llm.chatRequests().length,
   };
+  if (ext && STATEMENTS) await printTopStatements(ext.url);
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   await ext?.stop();

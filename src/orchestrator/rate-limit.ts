@@ -5,16 +5,46 @@ import type { Db } from "../runtime/db";
 export type AnswerLimits = { perContact: number; perTenantLlm: number };
 
 const WINDOW_MS = 60_000;
+/** How long a tenant's counted window is reused before it is read again from the store. */
+const TENANT_REFRESH_MS = 1_000;
 
-const wait = async (db: Db, limit: number, where: ReturnType<typeof sql>): Promise<number> => {
-  if (limit <= 0) return 0;
+type Window = { n: number; ageMs: number | null };
+
+const countWindow = async (db: Db, where: ReturnType<typeof sql>): Promise<Window> => {
   const [row] = await db.execute<{ n: number; age_ms: number | null }>(sql`
     select count(*)::int as n, (extract(epoch from (now() - min(created_at))) * 1000)::float8 as age_ms
     from messages where direction = 'out' and created_at > now() - interval '1 minute' and ${where}`);
-  if (!row || row.n < limit) return 0;
-  // Due when the oldest answer in the window leaves it (plus a little, so the count has dropped).
-  return Math.max(250, Math.ceil(WINDOW_MS - Number(row.age_ms ?? 0)) + 50);
+  return { n: Number(row?.n ?? 0), ageMs: row?.age_ms ?? null };
 };
+
+const waitFor = (w: Window, limit: number): number =>
+  // Due when the oldest answer in the window leaves it (plus a little, so the count has dropped).
+  limit <= 0 || w.n < limit ? 0 : Math.max(250, Math.ceil(WINDOW_MS - Number(w.ageMs ?? 0)) + 50);
+
+/**
+ * A tenant's LLM answers in the last minute, read from the store at most once a second per tenant and
+ * process, plus the answers this process committed since. Counting a busy tenant's window is a scan of
+ * up to a minute of its replies; doing it for every answer cost more than the rest of the respond step
+ * together at a few hundred replies/s. The price: answers other processes sharing the store committed
+ * in the last second are seen a second late, so the limit may be overshot by that much.
+ */
+export class TenantAnswerCounts {
+  private readonly windows = new Map<string, Window & { readAt: number }>();
+
+  async window(db: Db, tenantId: string): Promise<Window> {
+    const cached = this.windows.get(tenantId);
+    if (cached && Date.now() - cached.readAt < TENANT_REFRESH_MS) return cached;
+    const fresh = { ...(await countWindow(db, sql`tenant_id = ${tenantId} and metadata->'answer'->>'mode' = 'llm'`)), readAt: Date.now() };
+    this.windows.set(tenantId, fresh);
+    return fresh;
+  }
+
+  /** An LLM answer this process just committed: counted until the next read includes it. */
+  note(tenantId: string): void {
+    const cached = this.windows.get(tenantId);
+    if (cached) cached.n += 1;
+  }
+}
 
 /**
  * How long an answer must wait to stay within the limits that protect the LLM budget, 0 when it may go
@@ -23,8 +53,15 @@ const wait = async (db: Db, limit: number, where: ReturnType<typeof sql>): Promi
  * traffic cannot starve the others). Counted from the stored replies, so the limits hold across every
  * `xin serve` sharing the database. The caller defers the job; it never drops the message.
  */
-export const rateLimitWait = async (db: Db, c: { conversationId: string; tenantId: string }, limits: AnswerLimits): Promise<number> => {
-  const contact = await wait(db, limits.perContact, sql`conversation_id = ${c.conversationId} and metadata ? 'answer'`);
-  if (contact > 0) return contact;
-  return wait(db, limits.perTenantLlm, sql`tenant_id = ${c.tenantId} and metadata->'answer'->>'mode' = 'llm'`);
+export const rateLimitWait = async (
+  db: Db,
+  c: { conversationId: string; tenantId: string },
+  limits: AnswerLimits,
+  tenants: TenantAnswerCounts,
+): Promise<number> => {
+  if (limits.perContact > 0) {
+    const contact = waitFor(await countWindow(db, sql`conversation_id = ${c.conversationId} and metadata ? 'answer'`), limits.perContact);
+    if (contact > 0) return contact;
+  }
+  return limits.perTenantLlm > 0 ? waitFor(await tenants.window(db, c.tenantId), limits.perTenantLlm) : 0;
 };

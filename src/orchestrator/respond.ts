@@ -7,7 +7,7 @@ import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
 import type { AnswerOutcome } from "./types";
-import { rateLimitWait, type AnswerLimits } from "./rate-limit";
+import { rateLimitWait, TenantAnswerCounts, type AnswerLimits } from "./rate-limit";
 import { isWidget, publishTyping, widgetDeltas } from "./widget-stream";
 
 export const DEFAULT_HOLDING_MESSAGE = "Thanks for your message! A member of our team will get back to you here shortly.";
@@ -81,87 +81,92 @@ const arrivedMeanwhile = async ({ tx }: TxContext, c: RespondContext): Promise<b
  * it was being written, or the conversation left bot mode. Replays are harmless: a run that finds
  * nothing unanswered does nothing.
  */
-export const respondHandler = (deps: RespondDeps): JobHandler => async (job, ctx) => {
-  const payload = Payload.safeParse(job.payload);
-  if (!payload.success) {
-    // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
-    ctx.log.error("respond job invalid", { err_code: "respond.payload_invalid" });
-    return;
-  }
-  const conversationId = payload.data.conversation_id;
-  // The quiet window is waited for in the queue, not in a worker slot: the run puts itself off (a new
-  // job of the same key, due when the window ends) and completes, in one transaction.
-  const defer = (delayMs: number, next: Payload) =>
-    transaction(deps.db(), async (tx) => {
-      await enqueueJobs(tx, deps.wake, [{ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: next, run_at: new Date(Date.now() + delayMs) }], deps.maxAttempts);
-      await ctx.completeIn(tx);
-    });
-  const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
-  if (remaining > 0 && payload.data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...payload.data, deferrals: payload.data.deferrals + 1 });
-  const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens);
-  if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
-  let limited = false;
-  if (deps.limits && deps.pipeline.chat) {
-    const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id }, deps.limits);
-    if (wait > 0 && payload.data.rate_deferrals < MAX_RATE_DEFERRALS) {
-      ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
-      return defer(wait, { ...payload.data, rate_deferrals: payload.data.rate_deferrals + 1 });
+export const respondHandler = (deps: RespondDeps): JobHandler => {
+  const tenantCounts = new TenantAnswerCounts();
+  return async (job, ctx) => {
+    const payload = Payload.safeParse(job.payload);
+    if (!payload.success) {
+      // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
+      ctx.log.error("respond job invalid", { err_code: "respond.payload_invalid" });
+      return;
     }
-    limited = wait > 0;
-  }
-
-  const widget = isWidget(c.channel.provider);
-  if (widget) await publishTyping(deps.db(), c, true);
-  const started = performance.now();
-  const outcome: AnswerOutcome = limited
-    ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
-    : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal });
-
-  const committed = await transaction(deps.db(), async (tx) => {
-    const [locked] = await tx.tx
-      .select({ status: schema.conversations.status })
-      .from(schema.conversations)
-      .where(eq(schema.conversations.id, conversationId))
-      .for("update");
-    if (locked?.status !== "bot" || (await arrivedMeanwhile(tx, c))) {
-      await ctx.completeIn(tx);
-      return false;
-    }
-    const adapter = getChannel(c.channel.provider);
-    const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
-    const jobs: NewJob[] = [];
-    if (outcome.outcome === "answer" && outcome.reply) {
-      const queued = await queueReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: replyMetadata(outcome, c) }, adapter.capabilities);
-      jobs.push(...queued.jobs);
-      if (widget) for (const n of widgetDeltas(c, queued.ids[0], outcome.reply)) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
-    } else {
-      const escalation = await openEscalation(tx.tx, {
-        tenant_id: c.conversation.tenant_id,
-        conversation_id: conversationId,
-        reason: outcome.reason ?? "low_confidence",
-        draft: outcome.reply,
-        sources: outcome.sources,
-        pauseBot: true,
+    const conversationId = payload.data.conversation_id;
+    // The quiet window is waited for in the queue, not in a worker slot: the run puts itself off (a new
+    // job of the same key, due when the window ends) and completes, in one transaction.
+    const defer = (delayMs: number, next: Payload) =>
+      transaction(deps.db(), async (tx) => {
+        await enqueueJobs(tx, deps.wake, [{ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: next, run_at: new Date(Date.now() + delayMs) }], deps.maxAttempts);
+        await ctx.completeIn(tx);
       });
-      if (escalation.created) {
-        const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
-        jobs.push(...(await queueReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities)).jobs);
+    const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
+    if (remaining > 0 && payload.data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...payload.data, deferrals: payload.data.deferrals + 1 });
+    const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens);
+    if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
+    let limited = false;
+    if (deps.limits && deps.pipeline.chat) {
+      const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id }, deps.limits, tenantCounts);
+      if (wait > 0 && payload.data.rate_deferrals < MAX_RATE_DEFERRALS) {
+        ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
+        return defer(wait, { ...payload.data, rate_deferrals: payload.data.rate_deferrals + 1 });
       }
+      limited = wait > 0;
     }
-    await enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts);
-    await ctx.completeIn(tx);
-    return true;
-  });
-  if (widget && !committed) await publishTyping(deps.db(), c, false);
-  deps.onOutcome?.(c.conversation.tenant_id, outcome, (performance.now() - started) / 1000, committed);
-  ctx.log.info(committed ? "respond done" : "draft dropped", {
-    conversation_id: conversationId,
-    outcome: outcome.outcome,
-    reason: outcome.reason ?? undefined,
-    mode: outcome.mode,
-    confidence: outcome.confidence.value,
-    burst: c.unanswered.length,
-  });
+
+    const widget = isWidget(c.channel.provider);
+    if (widget) await publishTyping(deps.db(), c, true);
+    const started = performance.now();
+    const outcome: AnswerOutcome = limited
+      ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
+      : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal });
+
+    const committed = await transaction(deps.db(), async (tx) => {
+      const [locked] = await tx.tx
+        .select({ status: schema.conversations.status })
+        .from(schema.conversations)
+        .where(eq(schema.conversations.id, conversationId))
+        .for("update");
+      if (locked?.status !== "bot" || (await arrivedMeanwhile(tx, c))) {
+        await ctx.completeIn(tx);
+        return false;
+      }
+      const adapter = getChannel(c.channel.provider);
+      const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
+      const jobs: NewJob[] = [];
+      if (outcome.outcome === "answer" && outcome.reply) {
+        const queued = await queueReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: replyMetadata(outcome, c) }, adapter.capabilities);
+        jobs.push(...queued.jobs);
+        if (widget) for (const n of widgetDeltas(c, queued.ids[0], outcome.reply)) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
+      } else {
+        const escalation = await openEscalation(tx.tx, {
+          tenant_id: c.conversation.tenant_id,
+          conversation_id: conversationId,
+          reason: outcome.reason ?? "low_confidence",
+          draft: outcome.reply,
+          sources: outcome.sources,
+          pauseBot: true,
+        });
+        if (escalation.created) {
+          const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
+          jobs.push(...(await queueReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities)).jobs);
+        }
+      }
+      // Completed first: its key is then free, so the deliver jobs can go straight to a local worker.
+      await ctx.completeIn(tx);
+      await enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts);
+      return true;
+    });
+    if (widget && !committed) await publishTyping(deps.db(), c, false);
+    if (committed && outcome.outcome === "answer" && outcome.mode === "llm") tenantCounts.note(c.conversation.tenant_id);
+    deps.onOutcome?.(c.conversation.tenant_id, outcome, (performance.now() - started) / 1000, committed);
+    ctx.log.info(committed ? "respond done" : "draft dropped", {
+      conversation_id: conversationId,
+      outcome: outcome.outcome,
+      reason: outcome.reason ?? undefined,
+      mode: outcome.mode,
+      confidence: outcome.confidence.value,
+      burst: c.unanswered.length,
+    });
+  };
 };
 
 /** Stored with the reply: what it answered, how sure xin was and which chunks it used. */

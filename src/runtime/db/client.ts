@@ -24,12 +24,23 @@ export const openClient = (target: StoreTarget, options: { max?: number } = {}):
   return { sql, db, close: (timeout = 5) => sql.end({ timeout }) };
 };
 
-/** Runs `fn` in a transaction and calls the hooks it registered only after COMMIT succeeded. */
-export type TxContext = { tx: Tx; afterCommit(hook: () => void): void };
+/**
+ * Runs `fn` in a transaction and calls the hooks it registered only after COMMIT succeeded, or, when
+ * it rolled back (an error, or a failed COMMIT), the rollback hooks: in-process promises made inside
+ * the transaction (a worker slot kept for a job) are kept or released with it.
+ */
+export type TxContext = { tx: Tx; afterCommit(hook: () => void): void; afterRollback(hook: () => void): void };
 
 export const transaction = async <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
-  const hooks: (() => void)[] = [];
-  const result = await db.transaction((tx) => fn({ tx, afterCommit: (hook) => hooks.push(hook) }));
-  for (const hook of hooks) hook();
+  const committed: (() => void)[] = [];
+  const rolledBack: (() => void)[] = [];
+  let result: T;
+  try {
+    result = await db.transaction((tx) => fn({ tx, afterCommit: (hook) => committed.push(hook), afterRollback: (hook) => rolledBack.push(hook) }));
+  } catch (e) {
+    for (const hook of rolledBack) hook();
+    throw e;
+  }
+  for (const hook of committed) hook();
   return result;
 };

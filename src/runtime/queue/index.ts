@@ -2,6 +2,6 @@ export { backoffDelay } from "./backoff";
 export { claimJobs, reapExpired } from "./claim";
 export { enqueueJobs, type NewJob } from "./enqueue";
 export { QueueRunner } from "./runner";
-export type { Job, JobContext, JobHandler, QueueOptions } from "./types";
+export type { ClaimedJob, HandOffTaker, Job, JobContext, JobHandler, QueueOptions } from "./types";
 export { Wake, WAKE_CHANNEL } from "./wake";
 export { queueDepth, type QueueDepth } from "./depth";

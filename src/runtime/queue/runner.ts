@@ -8,10 +8,10 @@ import type { Metrics } from "../metrics";
 import { backoffDelay } from "./backoff";
 import { claimJobs, msUntilNextDue, reapExpired } from "./claim";
 import { Completer } from "./completer";
-import type { Job, JobHandler, QueueOptions } from "./types";
+import type { ClaimedJob, HandOffTaker, JobHandler, QueueOptions } from "./types";
 import type { Wake } from "./wake";
 
-type Claimed = Job & { lease_token: string };
+type Claimed = ClaimedJob;
 
 /**
  * Runs jobs from the durable queue with bounded concurrency.
@@ -21,10 +21,21 @@ type Claimed = Job & { lease_token: string };
  * retried with capped exponential backoff and jitter and dead-lettered with its last error after
  * `max_attempts`. `stop` claims nothing new, lets jobs in hand finish until the deadline, then aborts
  * them and puts them back without counting the attempt.
+ *
+ * Jobs enqueued in this process can also be handed to the runner directly (`HandOffTaker`): their rows
+ * are written `running` under its lease in the enqueuing transaction and start when it commits — no
+ * claim query, no wake-up round trip. The same lease, heartbeat and fencing apply, so a crash after
+ * the commit is recovered like any claimed job. Hand-off stops while queued jobs may be waiting (a
+ * claim filled every free slot, or a job was queued because the runner was full), so newcomers never
+ * overtake a backlog; the next claim that finds fewer jobs than free slots turns it back on.
  */
-export class QueueRunner {
+export class QueueRunner implements HandOffTaker {
   readonly workerId = newId("wrk");
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
+  /** Slots kept for jobs being handed over in transactions not yet committed. */
+  private reserved = 0;
+  /** Queued jobs may be waiting: claim them before taking newcomers by hand-off. */
+  private backlog = true;
   private loop: Promise<void> | null = null;
   private readonly stopSignal = new AbortController();
   private readonly completer: Completer;
@@ -40,8 +51,33 @@ export class QueueRunner {
     this.completer = new Completer(sql);
   }
 
+  get leaseMs(): number {
+    return this.options.lease_ms;
+  }
+
   start(): void {
+    this.wake.attach(this);
     this.loop = this.run();
+  }
+
+  tryReserve(kind: string): boolean {
+    if (this.stopSignal.signal.aborted || !this.handlers[kind] || this.backlog) return false;
+    if (this.inFlight.size + this.reserved >= this.options.concurrency) {
+      this.backlog = true; // this job will be queued: it must not be overtaken by the next newcomer
+      return false;
+    }
+    this.reserved += 1;
+    return true;
+  }
+
+  unreserve(): void {
+    this.reserved -= 1;
+    this.wake.notify(); // the slot is free again for a claim
+  }
+
+  adopt(job: Claimed): void {
+    this.reserved -= 1;
+    this.execute(job);
   }
 
   private async run(): Promise<void> {
@@ -54,11 +90,12 @@ export class QueueRunner {
           const reaped = await reapExpired(this.sql);
           if (reaped) this.log.warn("jobs with expired lease returned to queue", { count: reaped });
         }
-        const free = this.options.concurrency - this.inFlight.size;
+        const free = this.options.concurrency - this.inFlight.size - this.reserved;
         if (free > 0 && kinds.length) {
           const jobs = await claimJobs(this.sql, this.workerId, free, this.options.lease_ms, kinds);
           for (const job of jobs) this.execute(job);
-          if (jobs.length === free) continue; // more may be waiting
+          this.backlog = jobs.length === free;
+          if (this.backlog) continue; // more may be waiting
         }
         const idle = this.inFlight.size < this.options.concurrency ? await msUntilNextDue(this.sql, this.options.poll_interval_ms) : this.options.poll_interval_ms;
         if (idle > 0) await this.wake.wait(idle, this.stopSignal.signal);
@@ -173,6 +210,7 @@ export class QueueRunner {
   /** Drains: no new claims; waits for jobs in hand until `deadline` (epoch ms), then aborts them. */
   async stop(deadline: number): Promise<void> {
     this.stopSignal.abort();
+    this.wake.detach(this);
     await this.loop?.catch(() => {});
     const all = Promise.all([...this.inFlight.values()].map((f) => f.done));
     const timeout = Bun.sleep(Math.max(0, deadline - Date.now())).then(() => "timeout" as const);

@@ -12,6 +12,24 @@ export type Job = {
   max_attempts: number;
 };
 
+/** A job this worker holds: the lease token fences its completion. */
+export type ClaimedJob = Job & { lease_token: string };
+
+/**
+ * A runner in this process that can take a job into a free slot at the moment it is enqueued (the
+ * job row is written already `running` under its lease), skipping the claim query and the wake-up.
+ */
+export interface HandOffTaker {
+  readonly workerId: string;
+  readonly leaseMs: number;
+  /** Keeps a slot for a job of `kind`; false when it does not run that kind, is full, or has a backlog to drain first. */
+  tryReserve(kind: string): boolean;
+  /** Gives back a kept slot whose job was not handed over (its transaction rolled back, or it was queued). */
+  unreserve(): void;
+  /** Starts a job whose row committed in the running state with this taker's lease. */
+  adopt(job: ClaimedJob): void;
+}
+
 export type JobContext = {
   log: Logger;
   /** Aborted when the lease is lost or the drain deadline passes: stop and throw. */

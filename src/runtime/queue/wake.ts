@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import type { Logger } from "../log";
+import type { HandOffTaker } from "./types";
 
 export const WAKE_CHANNEL = "xin_jobs";
 
@@ -11,6 +12,22 @@ export const WAKE_CHANNEL = "xin_jobs";
 export class Wake {
   private waiters = new Set<() => void>();
   private unlisten: (() => Promise<void>) | null = null;
+  private readonly takers = new Set<HandOffTaker>();
+
+  /** Runners of this process announce themselves here so that enqueue can hand jobs to them directly. */
+  attach(taker: HandOffTaker): void {
+    this.takers.add(taker);
+  }
+
+  detach(taker: HandOffTaker): void {
+    this.takers.delete(taker);
+  }
+
+  /** A runner that kept a slot for a job of `kind`, or null: the job is queued for whoever claims it. */
+  reserveFor(kind: string): HandOffTaker | null {
+    for (const t of this.takers) if (t.tryReserve(kind)) return t;
+    return null;
+  }
 
   notify(): void {
     const waiters = [...this.waiters];

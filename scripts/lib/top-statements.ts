@@ -1,0 +1,20 @@
+// Prints where a PostgreSQL server spent its time, from pg_stat_statements (the server must have been
+// started with it in shared_preload_libraries).
+import postgres from "postgres";
+
+export const printTopStatements = async (url: string, limit = 25): Promise<void> => {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`create extension if not exists pg_stat_statements`;
+    const [total] = await sql`select sum(calls)::int as calls, round(sum(total_exec_time + total_plan_time)::numeric) as ms from pg_stat_statements`;
+    console.error(`statements: ${total.calls} calls, ${total.ms} ms executing + planning`);
+    console.error("  calls   exec ms  plan ms  statement");
+    const rows = await sql`
+      select calls, round(total_exec_time::numeric) as exec_ms, round(total_plan_time::numeric) as plan_ms,
+        left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 150) as query
+      from pg_stat_statements order by total_exec_time + total_plan_time desc limit ${limit}`;
+    for (const r of rows) console.error(`${String(r.calls).padStart(7)} ${String(r.exec_ms).padStart(9)} ${String(r.plan_ms).padStart(8)}  ${r.query}`);
+  } finally {
+    await sql.end();
+  }
+};
