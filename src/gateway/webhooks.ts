@@ -3,7 +3,7 @@ import { XinError, type Logger } from "../runtime";
 import type { Db } from "../runtime/db";
 import type { RequestContext, Router } from "../runtime/http";
 import type { Wake } from "../runtime/queue";
-import { bindChannel, findChannelRow } from "../tenancy";
+import { ChannelCache } from "../tenancy";
 import { GroupCommitter } from "./group-commit";
 
 export type WebhookDeps = { db: () => Db; sql: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger };
@@ -17,24 +17,10 @@ const unknownChannel = () => new XinError("webhook.channel_unknown", "no such ch
  * the same event is a no-op that still answers 200; a bad signature (401), a malformed payload (400)
  * or an unknown channel (404) writes nothing. Never waits for an LLM.
  */
-/** How long a channel row and its decrypted credentials are reused: a change or removal applies within this. */
-const CHANNEL_CACHE_MS = 2000;
-
 export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
   const committer = new GroupCommitter(deps);
-  const cache = new Map<string, { at: number; entry: Awaited<ReturnType<typeof load>> }>();
-  const load = async (id: string) => {
-    const row = await findChannelRow(deps.db(), id);
-    return row ? { row, ...bindChannel(row, deps.instanceKey) } : null;
-  };
-  const channelFor = async (id: string) => {
-    const hit = cache.get(id);
-    if (hit && Date.now() - hit.at < CHANNEL_CACHE_MS) return hit.entry;
-    const entry = await load(id);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(id, { at: Date.now(), entry });
-    return entry;
-  };
+  const channels = new ChannelCache(deps.db, deps.instanceKey);
+  const channelFor = (id: string) => channels.get(id);
   const handle = async (ctx: RequestContext) => {
     const found = await channelFor(ctx.params.channel_id);
     if (!found || found.row.provider !== ctx.params.provider || !found.row.enabled) throw unknownChannel();

@@ -3,6 +3,7 @@ import { getChannel as adapterFor, type Channel, type ChannelBinding } from "../
 import { decryptSecret, encryptSecret, newId, XinError } from "../runtime";
 import { schema, type Db, type Tx } from "../runtime/db";
 import { recordAudit } from "./audit";
+import { forgetChannels } from "./channel-cache";
 
 export type ChannelRow = typeof schema.channels.$inferSelect;
 export type ChannelSettings = { api_base?: string } & Record<string, unknown>;
@@ -91,6 +92,7 @@ export const listChannelRows = (db: Db | Tx, tenantId?: string | null): Promise<
 
 export const removeChannel = async (tx: Tx, row: ChannelRow, actor: string): Promise<void> => {
   await tx.delete(schema.channels).where(eq(schema.channels.id, row.id));
+  forgetChannels(); // before COMMIT too: a cache refilled meanwhile holds at most TTL_MS
   await recordAudit(tx, { tenant_id: row.tenant_id, actor, action: "channel.remove", subject_type: "channel", subject_id: row.id, before: { provider: row.provider, name: row.name } });
 };
 

@@ -14,5 +14,6 @@ export {
   type ChannelRow,
   type NewChannel,
 } from "./channels";
+export { ChannelCache, forgetChannels, type BoundChannel } from "./channel-cache";
 // Token administration for the API and the CLI (issue 7).
 export { listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView, type TokenRow, type TokenView } from "./token-admin";

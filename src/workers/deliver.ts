@@ -4,7 +4,7 @@ import { DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation } from 
 import { errorText, XinError } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import type { JobContext, JobHandler } from "../runtime/queue";
-import { bindChannel, findChannelRow, providerContext } from "../tenancy";
+import { ChannelCache, providerContext } from "../tenancy";
 
 export { DELIVER_JOB };
 
@@ -25,46 +25,48 @@ type Payload = { message_id: string };
  * - Marking sent and completing the job commit together; a crash after the provider accepted the
  *   message but before that commit can send it twice (providers offer no idempotency key).
  */
-export const deliverHandler = (deps: DeliverDeps): JobHandler => async (job, ctx) => {
-  const { message_id } = job.payload as Payload;
-  const row = await loadOutbound(deps.db(), message_id);
-  if (!row || row.message.status !== "queued") return;
-  const channelRow = await findChannelRow(deps.db(), row.message.channel_id);
-  if (!channelRow) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");
-  const bound = bindChannel(channelRow, deps.instanceKey);
-  const { adapter } = bound;
+export const deliverHandler = (deps: DeliverDeps): JobHandler => {
+  const channels = new ChannelCache(deps.db, deps.instanceKey);
+  return async (job, ctx) => {
+    const { message_id } = job.payload as Payload;
+    const row = await loadOutbound(deps.db(), message_id);
+    if (!row || row.message.status !== "queued") return;
+    const bound = await channels.get(row.message.channel_id);
+    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");
+    const { adapter, row: channelRow } = bound;
 
-  const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
-  const author = meta.author ?? "ai";
-  const last = row.conversation.last_customer_message_at?.getTime();
-  const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
-  let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
-  if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window");
-  if (window.kind === "template_only") {
-    const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
-    if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel");
-    content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
-  }
+    const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
+    const author = meta.author ?? "ai";
+    const last = row.conversation.last_customer_message_at?.getTime();
+    const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
+    let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
+    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window");
+    if (window.kind === "template_only") {
+      const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
+      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel");
+      content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
+    }
 
-  try {
-    const sent = await adapter.send(
-      { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag" },
-      providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
-    );
-    await transaction(deps.db(), async (tx) => {
-      await markSent(tx.tx, message_id, sent.providerMessageId);
-      // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
-      if (sent.notify) await tx.tx.execute(sql`select pg_notify(${sent.notify.channel}, ${sent.notify.payload})`);
-      await ctx.completeIn(tx);
-    });
-    ctx.log.info("message sent", { channel: adapter.id, message_id });
-  } catch (e) {
-    if (e instanceof XinError && e.code === "queue.lease_lost") throw e;
-    const retryable = isChannelError(e) ? e.retryable : true;
-    if (retryable && job.attempts < job.max_attempts) throw e;
-    const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
-    return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
-  }
+    try {
+      const sent = await adapter.send(
+        { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag" },
+        providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
+      );
+      await transaction(deps.db(), async (tx) => {
+        await markSent(tx.tx, message_id, sent.providerMessageId);
+        // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
+        if (sent.notify) await tx.tx.execute(sql`select pg_notify(${sent.notify.channel}, ${sent.notify.payload})`);
+        await ctx.completeIn(tx);
+      });
+      ctx.log.info("message sent", { channel: adapter.id, message_id });
+    } catch (e) {
+      if (e instanceof XinError && e.code === "queue.lease_lost") throw e;
+      const retryable = isChannelError(e) ? e.retryable : true;
+      if (retryable && job.attempts < job.max_attempts) throw e;
+      const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
+      return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
+    }
+  };
 };
 
 const fail = async (deps: DeliverDeps, ctx: JobContext, row: NonNullable<Awaited<ReturnType<typeof loadOutbound>>>, code: string, message: string) => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { getChannel, metaSignatureHeader } from "../../src/channels";
 import { queueReply } from "../../src/inbox";
 import { transaction } from "../../src/runtime/db";
+import { forgetChannels } from "../../src/tenancy";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { enqueueJobs, Wake, type QueueRunner } from "../../src/runtime/queue";
 import { startTestWorkers } from "../support/workers";
@@ -162,6 +163,7 @@ describeStores("delivery", (getDb) => {
     await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "late answer" && m.status === "failed"));
     expect((await outbound("4917000000024")).find((m) => m.body === "late answer")?.error_code).toBe("window_closed");
     await db.sql`update channels set settings = settings || '{"template": {"name": "order_update", "language": "en"}}'::jsonb where id = ${gw.channels.whatsapp.id}`;
+    forgetChannels(); // what xin's own channel edits do: workers read the row again
     await queue("templated answer");
     await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "templated answer" && m.status === "sent"));
     const template = meta.requests.find((r) => (r.body as { type?: string } | undefined)?.type === "template");
