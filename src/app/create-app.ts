@@ -83,6 +83,7 @@ export const createApp = (config: Config, log: Logger): App => {
     host: config.server.host,
     port: config.server.port,
     bodyLimitBytes: config.server.body_limit_bytes,
+    trustedProxies: config.server.trusted_proxies,
     publicUrl: config.server.public_url,
     version: XIN_VERSION,
     log: log.child({ room: "gateway" }),

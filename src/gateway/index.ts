@@ -5,7 +5,7 @@ import type { Logger, Service } from "../runtime";
 import type { Sql } from "postgres";
 import type { Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
-import { createFetchHandler, listen, Router } from "../runtime/http";
+import { clientIpResolver, createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { statusRoutes } from "./api";
 import { registerAskApi, type AskApi } from "./api/ask";
@@ -14,7 +14,7 @@ import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
-import { registerWidget, type SocketData } from "./widget";
+import { registerWidget, type SocketData, type WidgetLimits } from "./widget";
 
 export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
 
@@ -31,6 +31,10 @@ export type GatewayDeps = {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  /** `server.trusted_proxies`: peers whose forwarding headers name the client (rate limits, logs). */
+  trustedProxies?: readonly string[];
+  /** The widget's rate limits; tests pass small ones. Default: `defaultWidgetLimits()`. */
+  widgetLimits?: WidgetLimits;
   log: Logger;
   metrics: Metrics;
   readiness: Readiness;
@@ -55,8 +59,20 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
-  const widget = registerWidget(router, { db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, instanceKey: deps.instanceKey, log: deps.log, publicUrl: deps.publicUrl });
-  return { router, widget, closeStreams: admin.closeStreams, fetch: createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes }) };
+  // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.
+  const clientIp = clientIpResolver(deps.trustedProxies ?? []);
+  const widget = registerWidget(router, {
+    db: deps.db,
+    wake: deps.wake,
+    maxAttempts: deps.maxAttempts,
+    instanceKey: deps.instanceKey,
+    log: deps.log,
+    publicUrl: deps.publicUrl,
+    limits: deps.widgetLimits,
+    clientIp,
+  });
+  const fetch = createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes, clientIp });
+  return { router, widget, closeStreams: admin.closeStreams, fetch };
 };
 
 /** The HTTP listener as a Service: binds on start; on stop, refuses new connections and lets in-flight requests finish. */

@@ -4,7 +4,7 @@
 import { sql as dsql } from "drizzle-orm";
 import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
 import { getChannel } from "../../src/channels";
-import { gatewayService } from "../../src/gateway";
+import { gatewayService, type GatewayDeps } from "../../src/gateway";
 import { queueReply } from "../../src/inbox";
 import { deliverHandler } from "../../src/workers";
 import { silentLogger } from "../../src/runtime";
@@ -28,7 +28,8 @@ export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Rec
 
 export type LiveGateway = { port: number; url: string; wake: Wake; stop(): Promise<void> };
 
-export const startLiveGateway = async (db: TestDb, wake = new Wake()): Promise<LiveGateway> => {
+/** `options`: the proxy and rate-limit settings a test wants to see through the real listener. */
+export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> = {}): Promise<LiveGateway> => {
   const service = gatewayService({
     db: () => db.db,
     sql: () => db.sql,
@@ -44,6 +45,7 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake()): Promise<L
     status: async () => ({}),
     beforeScrape: async () => {},
     knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+    ...options,
   });
   await service.start();
   const port = service.port() ?? 0;

@@ -8,7 +8,7 @@ import type { Server } from "bun";
 import type { Sql } from "postgres";
 import type { Logger } from "../../runtime";
 import type { Db } from "../../runtime/db";
-import type { Router } from "../../runtime/http";
+import { peerClientIp, type ClientIp, type Router } from "../../runtime/http";
 import type { Wake } from "../../runtime/queue";
 import { registerEmbed } from "./embed";
 import { registerWidgetHttp } from "./http";
@@ -25,6 +25,8 @@ export type WidgetDeps = {
   /** `server.public_url`, when configured: an allowed origin of its own and the demo's script URL. */
   publicUrl?: string;
   limits?: WidgetLimits;
+  /** How the socket upgrade finds the client's IP (trusted proxies); default: the TCP peer. */
+  clientIp?: ClientIp;
 };
 
 export type Widget = {
@@ -37,7 +39,7 @@ export type Widget = {
 
 export const registerWidget = (router: Router, deps: WidgetDeps): Widget => {
   const hub = new WidgetHub(deps.db, deps.log);
-  const socketDeps: SocketDeps = { ...deps, limits: deps.limits ?? defaultWidgetLimits(), hub };
+  const socketDeps: SocketDeps = { ...deps, limits: deps.limits ?? defaultWidgetLimits(), hub, clientIp: deps.clientIp ?? peerClientIp };
   registerEmbed(router, socketDeps);
   registerWidgetHttp(router, socketDeps);
   return {

@@ -6,6 +6,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import { newVisitorId, visitorOfToken, visitorToken } from "../../channels";
 import { errorCode, XinError, type Logger } from "../../runtime";
+import type { ClientIp } from "../../runtime/http";
 import { WidgetHub, type SocketData, type WidgetSocket } from "./hub";
 import { isOriginAllowed, originRefused, ownOriginsOf } from "./origins";
 import { errorFrame, isServerFrame, readClientFrame, type ServerFrame } from "./protocol";
@@ -14,7 +15,15 @@ import { loadSite } from "./settings";
 import { historyOf, type StoreDeps } from "./store";
 import { sendAsVisitor } from "./visitor-send";
 
-export type SocketDeps = StoreDeps & { instanceKey: string; publicUrl?: string; limits: WidgetLimits; hub: WidgetHub; log: Logger };
+export type SocketDeps = StoreDeps & {
+  instanceKey: string;
+  publicUrl?: string;
+  limits: WidgetLimits;
+  hub: WidgetHub;
+  log: Logger;
+  /** The same resolver the router's `ctx.ip` uses, so a socket and the HTTP fallback share a visitor's IP budget. */
+  clientIp: ClientIp;
+};
 
 export const WIDGET_SOCKET_PATH = "/widget/ws";
 
@@ -33,7 +42,7 @@ export const upgradeWidgetSocket = async (deps: SocketDeps, req: Request, server
   const site = await loadSite(deps.db(), deps.instanceKey, url.searchParams.get("brand") ?? "");
   if (!site) return refuse(new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404 }));
   if (!isOriginAllowed(site, req.headers.get("origin"), ownOriginsOf(req, deps.publicUrl))) return refuse(originRefused());
-  const ip = server.requestIP(req)?.address ?? "unknown";
+  const ip = deps.clientIp(server.requestIP(req)?.address ?? null, req.headers) ?? "unknown";
   const wait = deps.limits.connect.take(ip);
   if (wait > 0) return refuse(new XinError("widget.rate_limited", "too many connections; try again shortly", { status: 429, data: { retry_after_ms: wait } }));
   const known = visitorOfToken(site.credentials, url.searchParams.get("token"));

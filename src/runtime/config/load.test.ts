@@ -49,6 +49,27 @@ describe("loadConfig", () => {
     expect(error.message).toContain("log.level (XIN_LOG__LEVEL)");
   });
 
+  test("server.trusted_proxies: empty by default, a TOML array, or a comma/space separated env value", () => {
+    const base = `data_dir = "/tmp/x"\ninstance_key = "${KEY}"\n`;
+    expect(loadConfig({ path: write(base).path, env: {} }).server.trusted_proxies).toEqual([]);
+    const toml = write(`${base}[server]\ntrusted_proxies = ["127.0.0.1", "10.0.0.0/8", "fd00::/8"]\n`);
+    expect(loadConfig({ path: toml.path, env: {} }).server.trusted_proxies).toEqual(["127.0.0.1", "10.0.0.0/8", "fd00::/8"]);
+    const env = loadConfig({ path: toml.path, env: { XIN_SERVER__TRUSTED_PROXIES: " 192.168.0.0/16, ::1 172.16.0.0/12," } });
+    expect(env.server.trusted_proxies).toEqual(["192.168.0.0/16", "::1", "172.16.0.0/12"]);
+    expect(loadConfig({ path: toml.path, env: { XIN_SERVER__TRUSTED_PROXIES: "" } }).server.trusted_proxies).toEqual([]);
+  });
+
+  test("an invalid trusted proxy range names the key, the bad value and the fix", () => {
+    const { path } = write(`data_dir = "/tmp/x"\ninstance_key = "${KEY}"\n[server]\ntrusted_proxies = ["10.0.0.0/8", "10.0.0/8"]\n`);
+    const fromFile = errorOf(() => loadConfig({ path, env: {} }));
+    expect(fromFile.code).toBe("config.invalid");
+    expect(fromFile.message).toContain(`server.trusted_proxies (in ${path}): "10.0.0/8" is not an IP address or CIDR range`);
+    expect(fromFile.message).toContain("set e.g. [\"127.0.0.1\", \"10.0.0.0/8\"");
+    const fromEnv = errorOf(() => loadConfig({ path, env: { XIN_SERVER__TRUSTED_PROXIES: "127.0.0.1,10.0.0.0/33" } }));
+    expect(fromEnv.message).toContain('server.trusted_proxies (XIN_SERVER__TRUSTED_PROXIES): "10.0.0.0/33" is not an IP address or CIDR range');
+    expect(fromEnv.message).toContain("XIN_SERVER__TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8");
+  });
+
   test("a missing secret says where to set it and never echoes secrets", () => {
     const { path } = write(`data_dir = "/tmp/x"\n`);
     const missing = errorOf(() => loadConfig({ path, env: {} }));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidr } from "../ip";
 import { answerConfigSchema } from "./answer";
 import { embeddingsConfigSchema, llmConfigSchema } from "./llm";
 
@@ -10,6 +11,19 @@ import { embeddingsConfigSchema, llmConfigSchema } from "./llm";
  */
 const port = z.coerce.number().int().min(1).max(65535);
 
+/**
+ * A list of addresses and CIDR ranges: a TOML array, or from the environment one string separated by
+ * commas or spaces (`XIN_SERVER__TRUSTED_PROXIES=10.0.0.0/8,::1`). Each bad entry is one issue naming it.
+ */
+const ipRanges = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
+  z.array(z.string()).superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (!parseCidr(entry)) ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an IP address or CIDR range` });
+    }
+  }),
+);
+
 export const serverSchema = z
   .object({
     host: z.string().default("0.0.0.0").describe("address the HTTP server listens on"),
@@ -17,6 +31,11 @@ export const serverSchema = z
     public_url: z.url().optional().describe("the public https URL providers reach this server at, e.g. https://chat.example.com"),
     body_limit_bytes: z.coerce.number().int().min(1024).default(1024 * 1024).describe("largest accepted request body"),
     media_max_bytes: z.coerce.number().int().min(1024).default(25 * 1024 * 1024).describe("largest customer file fetched into the blob store"),
+    trusted_proxies: ipRanges
+      .default([])
+      .describe(
+        "reverse proxies (IPs or CIDR ranges, IPv4/IPv6) whose X-Forwarded-For / Forwarded headers name the client; empty: trust none, the TCP peer is the client",
+      ),
     drain_timeout_ms: z.coerce.number().int().min(0).default(10_000).describe("how long shutdown waits for in-flight work"),
   })
   .strict();

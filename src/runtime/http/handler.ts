@@ -2,10 +2,18 @@ import { errorCode, errorText, XinError } from "../errors";
 import { newId } from "../ids";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
+import { peerClientIp, type ClientIp } from "./client-ip";
 import { errorResponse } from "./respond";
 import type { RequestContext, Router } from "./router";
 
-export type HttpOptions = { router: Router; log: Logger; metrics?: Metrics; bodyLimitBytes: number };
+export type HttpOptions = {
+  router: Router;
+  log: Logger;
+  metrics?: Metrics;
+  bodyLimitBytes: number;
+  /** Peer + headers → `ctx.ip` (client-ip.ts); default: the peer, headers ignored. */
+  clientIp?: ClientIp;
+};
 type Peer = { requestIP(req: Request): { address: string } | null } | undefined;
 
 const readLimited = async (req: Request, limit: number): Promise<Uint8Array> => {
@@ -28,7 +36,7 @@ const readLimited = async (req: Request, limit: number): Promise<Uint8Array> => 
  * Turns a Router into a `fetch` handler: request id, body limit, error → JSON response, one log line
  * and metrics per request. Tests call it in process with `new Request(...)`.
  */
-export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes }: HttpOptions) =>
+export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clientIp = peerClientIp }: HttpOptions) =>
   async (req: Request, server?: Peer): Promise<Response> => {
     const started = performance.now();
     const url = new URL(req.url);
@@ -50,7 +58,7 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes }: Htt
         params: match.params,
         requestId,
         log: reqLog,
-        ip: server?.requestIP(req)?.address ?? null,
+        ip: clientIp(server?.requestIP(req)?.address ?? null, req.headers),
         body: async () => (body ??= await readLimited(req, bodyLimitBytes)),
         json: async () => {
           const bytes = await ctx.body();

@@ -1,3 +1,4 @@
+export { clientIpResolver, peerClientIp, type ClientIp } from "./client-ip";
 export { createFetchHandler, type HttpOptions } from "./handler";
 export { errorResponse, json } from "./respond";
 export { Router, type Handler, type RequestContext, type Route } from "./router";

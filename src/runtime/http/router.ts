@@ -10,7 +10,7 @@ export type RequestContext = {
   body(): Promise<Uint8Array>;
   /** The body parsed as JSON (`http.json_invalid`, 400, when it is not). */
   json(): Promise<unknown>;
-  /** The client address, for logs and rate limits. */
+  /** The client address, for logs and rate limits: the peer, or who it forwards for when it is a trusted proxy. */
   ip: string | null;
 };
 
