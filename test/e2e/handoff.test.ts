@@ -11,7 +11,7 @@ import { Wake, type QueueRunner } from "../../src/runtime/queue";
 import { ingestDocs, waitUntil, whatsappText } from "../support/answering";
 import { describeStores } from "../support/db";
 import { startMetaGraphFake, type MetaGraphFake } from "../support/fakes";
-import { startOpenAIFake, type OpenAIFake } from "../support/fakes/openai";
+import { isChatRequest, rateLimited, serverError, startOpenAIFake, type OpenAIFake } from "../support/fakes/openai";
 import { gatewayHandler, INSTANCE_KEY, setupGateway, WA, type GatewayFixture } from "../support/gateway";
 import { agentOf, auditOf, conversationOf, escalationsOf, jobsSettled, outboundOf, textsTo, type AgentApi } from "../support/handoff";
 import { startTestWorkers } from "../support/workers";
@@ -66,6 +66,9 @@ describeStores("hand-off end to end", (getDb) => {
   });
 
   const settled = () => waitUntil(() => jobsSettled(getDb()));
+  /** The model answers the shipping question from shipping.md, citing it, as a grounded answer does. */
+  const shippingReply = () =>
+    llm.setReply((messages) => (messages.at(-1)?.content.includes("shipping.md") ? `${SHIPPING_ANSWER.slice(0, -1)} [1].` : "I don't know."));
 
   /** The customer complains; waits for the escalation and its holding message, the only thing sent so far. */
   const escalated = async (waId: string) => {
@@ -151,7 +154,7 @@ describeStores("hand-off end to end", (getDb) => {
     expect(back.body.escalation).toMatchObject({ state: "resolved", resolution: "handed_back", conversation_status: "bot" });
     await waitUntil(async () => textsTo(meta, waId).length === 2);
 
-    llm.setReply((messages) => (messages.at(-1)?.content.includes("shipping.md") ? `${SHIPPING_ANSWER.slice(0, -1)} [1].` : "I don't know."));
+    shippingReply();
     await whatsappText(gw, waId, `wamid.${waId}.2`, SHIPPING);
     await waitUntil(async () => textsTo(meta, waId).length === 3);
     await settled();
@@ -169,5 +172,98 @@ describeStores("hand-off end to end", (getDb) => {
       ["escalation.reply", alice.actor],
       ["escalation.hand_back", alice.actor],
     ]);
+  });
+
+  test("close after take over: the bot resumes (nothing else could ever hand it back), the next message is answered once", async () => {
+    const waId = "4916100000005";
+    const { conversationId, escalationId } = await escalated(waId);
+    await alice("POST", `/api/v1/escalations/${escalationId}/take-over`);
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/close`)).body.escalation).toMatchObject({ state: "closed", conversation_status: "bot" });
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/hand-back`)).body.error?.code).toBe("escalation.done");
+    const [conv] = await getDb().sql`select status, assigned_agent_id from conversations where id = ${conversationId}`;
+    expect(conv).toEqual({ status: "bot", assigned_agent_id: null });
+
+    shippingReply();
+    await whatsappText(gw, waId, `wamid.${waId}.2`, SHIPPING);
+    await waitUntil(async () => textsTo(meta, waId).length === 2);
+    await settled();
+    expect(textsTo(meta, waId)).toEqual([HOLDING, SHIPPING_ANSWER]);
+    expect((await auditOf(getDb(), escalationId)).map((r) => r.action)).toEqual(["escalation.take_over", "escalation.close"]);
+  });
+
+  /**
+   * How one customer message ended: answered by exactly one AI reply (its metadata names the messages it
+   * answers), or covered by the conversation's open escalation whose holding message went out. Anything
+   * else — silence, two replies — is returned as such so the assertion names it.
+   */
+  const fateOf = async (conversationId: string, messageId: string): Promise<string> => {
+    const out = await outboundOf(getDb(), conversationId);
+    const answers = out.filter((m) => (m.answer?.answers ?? []).includes(messageId));
+    if (answers.length > 1) return "answered twice";
+    if (answers.length === 1) return answers[0].status === "sent" ? "answered" : `answer ${answers[0].status}`;
+    const open = (await escalationsOf(getDb(), conversationId)).filter((e) => e.state === "open");
+    const holding = out.filter((m) => m.holding && m.status === "sent");
+    return open.length === 1 && holding.length === 1 ? `escalated: ${open[0].reason}` : "silent";
+  };
+
+  test("LLM down: each message ends answered once or in an llm_unavailable escalation with its holding message; after recovery the bot answers", async () => {
+    shippingReply();
+    // Down the way providers go down: 500s, a 429 asking for a short wait, a request that hangs until
+    // the client's timeout, a 503 — round-robin, whatever the client's retries do.
+    llm.outage([serverError(500), rateLimited({ retryAfterMs: 200 }), { hang: true }, serverError(503)], isChatRequest);
+    const customers = ["4916200000001", "4916200000002", "4916200000003", "4916200000004", "4916200000005"];
+    const [a, b, c, d, e] = customers;
+    const plan: [string, string][] = [
+      [a, SHIPPING],
+      [b, SHIPPING],
+      [c, SHIPPING],
+      [b, `Sorry, ${SHIPPING.toLowerCase()}`],
+      [d, SHIPPING],
+      [e, SHIPPING],
+      [d, `Hello? ${SHIPPING}`],
+    ];
+    const escalatedCount = async () => (await getDb().sql`select count(*)::int as n from escalations where reason = 'llm_unavailable'`)[0].n as number;
+    // Lifted after 2 s at the earliest and only once two customers were escalated, so the outage
+    // certainly hit someone while later messages still arrive around the recovery.
+    const lifted = (async () => {
+      await Bun.sleep(2_000);
+      await waitUntil(async () => (await escalatedCount()) >= 2);
+      llm.outage(null);
+    })();
+    for (const [i, [waId, text]] of plan.entries()) {
+      expect((await whatsappText(gw, waId, `wamid.${waId}.${i}`, text)).status).toBe(200);
+      await Bun.sleep(450); // customers write over a period, not in one burst
+    }
+    await lifted;
+    await settled();
+
+    const fates: string[] = [];
+    for (const waId of customers) {
+      const conversationId = (await conversationOf(getDb(), waId))!;
+      const inbound = await getDb().sql`select id from messages where conversation_id = ${conversationId} and direction = 'in' order by created_at`;
+      for (const m of inbound) fates.push(await fateOf(conversationId, m.id));
+      // What went out is exactly what is stored as sent: no send lost, none repeated.
+      const out = await outboundOf(getDb(), conversationId);
+      expect(out.every((m) => m.status === "sent")).toBe(true);
+      expect(textsTo(meta, waId)).toEqual(out.map((m) => m.body));
+      expect(out.filter((m) => m.holding).length).toBeLessThanOrEqual(1);
+    }
+    expect(fates.length).toBe(plan.length);
+    expect(fates.filter((f) => f !== "answered" && f !== "escalated: llm_unavailable")).toEqual([]);
+    expect(fates.filter((f) => f === "escalated: llm_unavailable").length).toBeGreaterThanOrEqual(2);
+    const reasons = await getDb().sql`select distinct reason from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id in ${getDb().sql(customers)}`;
+    expect(reasons.map((r) => r.reason)).toEqual(["llm_unavailable"]);
+
+    // Recovered: a new customer is answered normally, once.
+    const after = "4916200000006";
+    const calls = llm.chatRequests().length;
+    await whatsappText(gw, after, `wamid.${after}.1`, SHIPPING);
+    await waitUntil(async () => textsTo(meta, after).length === 1);
+    await settled();
+    expect(textsTo(meta, after)).toEqual([SHIPPING_ANSWER]);
+    expect(llm.chatRequests().length).toBe(calls + 1);
+    const conversationId = (await conversationOf(getDb(), after))!;
+    expect((await outboundOf(getDb(), conversationId)).map((m) => [m.body, m.answer?.mode])).toEqual([[SHIPPING_ANSWER, "llm"]]);
+    expect((await escalationsOf(getDb(), conversationId)).length).toBe(0);
   });
 });
