@@ -222,7 +222,9 @@ describeStores("hand-off end to end", (getDb) => {
       [e, SHIPPING],
       [d, `Hello? ${SHIPPING}`],
     ];
-    const escalatedCount = async () => (await getDb().sql`select count(*)::int as n from escalations where reason = 'llm_unavailable'`)[0].n as number;
+    const escalatedCount = async () =>
+      (await getDb().sql`select count(*)::int as n from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id
+                         where e.reason = 'llm_unavailable' and k.external_id in ${getDb().sql(customers)}`)[0].n as number;
     // Lifted after 2 s at the earliest and only once two customers were escalated, so the outage
     // certainly hit someone while later messages still arrive around the recovery.
     const lifted = (async () => {
