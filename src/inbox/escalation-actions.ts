@@ -84,7 +84,7 @@ export type SendKind = "approve" | "edit" | "reply";
  * exactly when the change commits and a second attempt sends nothing.
  * Normally this resolves the escalation and the bot resumes. When the agent has taken the conversation
  * over, the escalation stays claimed (the conversation stays in their queue, the bot paused) until they
- * hand it back or close it; approving then consumes the draft, so it can go out only once.
+ * hand it back or close it (both resume the bot); approving then consumes the draft, so it can go out only once.
  */
 export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, kind: SendKind, text?: string): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
@@ -138,14 +138,19 @@ export const handBack = async (ctx: TxContext, id: string, actor: Actor): Promis
   return { escalation: row, message_ids: [], jobs: [] };
 };
 
-/** Closes without a reply (spam, answered elsewhere). The bot resumes unless the agent took over. */
+/**
+ * Closes without a reply (spam, answered elsewhere) and the bot resumes, also after a take-over: the
+ * closed escalation was the only handle on the conversation (hand-back and replies need an open or
+ * claimed one), so keeping it paused would leave the customer unanswered with nobody able to act.
+ */
 export const closeEscalation = async (ctx: TxContext, id: string, actor: Actor): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
   const row = await transition(ctx.tx, id, actor, { state: "closed", resolution: "closed" });
-  await ctx.tx
+  const resumed = await ctx.tx
     .update(schema.conversations)
-    .set({ status: "bot", updated_at: sql`now()` })
-    .where(and(eq(schema.conversations.id, row.conversation_id), inArray(schema.conversations.status, ["human"]), sql`${schema.conversations.assigned_agent_id} is null`));
-  await audit(ctx, actor, "close", before, row);
+    .set({ status: "bot", assigned_agent_id: null, updated_at: sql`now()` })
+    .where(and(eq(schema.conversations.id, row.conversation_id), inArray(schema.conversations.status, ["human"])))
+    .returning({ id: schema.conversations.id });
+  await audit(ctx, actor, "close", before, row, resumed.length ? { conversation_status: "bot" } : {});
   return { escalation: row, message_ids: [], jobs: [] };
 };

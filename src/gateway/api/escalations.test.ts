@@ -102,4 +102,15 @@ describeStores("escalation actions through the admin API", (getDb) => {
     expect((await outbound(closing.conversationId)).length).toBe(0);
     expect((await call("GET", `/api/v1/escalations?state=closed`, closing.agent2)).body.data.map((e: { id: string }) => e.id)).toEqual([closing.escalationId]);
   });
+
+  test("closing a taken-over escalation gives the conversation back to the bot: nothing else could hand it back", async () => {
+    const s = await seedEscalation(getDb().db);
+    await call("POST", `/api/v1/escalations/${s.escalationId}/take-over`, s.agent);
+    const closed = await call("POST", `/api/v1/escalations/${s.escalationId}/close`, s.agent);
+    expect(closed.body.escalation).toMatchObject({ state: "closed", resolution: "closed", conversation_status: "bot" });
+    const [conv] = await getDb().sql`select status, assigned_agent_id from conversations where id = ${s.conversationId}`;
+    expect(conv).toEqual({ status: "bot", assigned_agent_id: null });
+    const [entry] = await getDb().sql`select after from audit_log where subject_id = ${s.escalationId} and action = 'escalation.close'`;
+    expect(entry.after.conversation_status).toBe("bot");
+  });
 });

@@ -2,7 +2,8 @@
  * The recording, scriptable core of the fake provider servers: `Bun.serve` on 127.0.0.1, port 0.
  * Every request is recorded (method, path, headers, body as JSON, form fields or text). A test scripts
  * the next answers with `script(...)`: a given status/body/headers, or `hang` (never answers until the
- * client gives up or the fake stops). Unscripted requests get the fake's documented default answer.
+ * client gives up or the fake stops), or puts the fake down for a while with `outage(...)`. Other
+ * requests get the fake's documented default answer.
  */
 export type RecordedRequest = {
   method: string;
@@ -27,6 +28,12 @@ export type FakeServer = {
   requests: RecordedRequest[];
   /** Queue answers for the next matching requests (default: any request), consumed in order. */
   script(reply: ScriptedReply | ScriptedReply[], matches?: (r: RecordedRequest) => boolean): void;
+  /**
+   * An outage that lasts until `outage(null)`: every matching request not taken by a queued script gets
+   * the next of `replies`, round-robin. A provider that is down fails for a while, not for a count of
+   * requests, and a client's retries must not use the failures up.
+   */
+  outage(replies: ScriptedReply[] | null, matches?: (r: RecordedRequest) => boolean): void;
   /** Resolves when at least `count` requests were recorded (no sleeping in tests). */
   waitForRequests(count: number, timeoutMs?: number): Promise<void>;
   reset(): void;
@@ -65,6 +72,16 @@ export const startFakeServer = (handler: Handler): FakeServer => {
   const scripts: Script[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const hanging = new Set<() => void>();
+  let down: { replies: ScriptedReply[]; next: number; matches: (r: RecordedRequest) => boolean } | null = null;
+
+  const answer = (reply: ScriptedReply, request: Request): Response | Promise<Response> => {
+    if (!("hang" in reply)) return json(reply.status, reply.body ?? {}, reply.headers);
+    return new Promise<Response>((resolve) => {
+      const release = () => resolve(json(503, { hung: true }));
+      hanging.add(release);
+      request.signal.addEventListener("abort", () => hanging.delete(release));
+    });
+  };
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -80,16 +97,9 @@ export const startFakeServer = (handler: Handler): FakeServer => {
         w.resolve();
       }
       const index = scripts.findIndex((s) => s.matches(recorded));
-      if (index === -1) return handler(recorded);
-      const [{ reply }] = scripts.splice(index, 1);
-      if ("hang" in reply) {
-        return new Promise<Response>((resolve) => {
-          const release = () => resolve(json(503, { hung: true }));
-          hanging.add(release);
-          request.signal.addEventListener("abort", () => hanging.delete(release));
-        });
-      }
-      return json(reply.status, reply.body ?? {}, reply.headers);
+      if (index !== -1) return answer(scripts.splice(index, 1)[0].reply, request);
+      if (down?.matches(recorded)) return answer(down.replies[down.next++ % down.replies.length], request);
+      return handler(recorded);
     },
   });
 
@@ -98,6 +108,9 @@ export const startFakeServer = (handler: Handler): FakeServer => {
     requests,
     script(reply, matches = () => true) {
       for (const r of Array.isArray(reply) ? reply : [reply]) scripts.push({ reply: r, matches });
+    },
+    outage(replies, matches = () => true) {
+      down = replies?.length ? { replies, next: 0, matches } : null;
     },
     waitForRequests(count, timeoutMs = 5000) {
       if (requests.length >= count) return Promise.resolve();
@@ -109,6 +122,7 @@ export const startFakeServer = (handler: Handler): FakeServer => {
     reset() {
       requests.length = 0;
       scripts.length = 0;
+      down = null;
     },
     async stop() {
       for (const release of hanging) release();

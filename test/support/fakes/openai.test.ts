@@ -1,7 +1,7 @@
 // The OpenAI fake checked over raw HTTP (no SDK), so its wire format is pinned independently of the
 // client that uses it.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { fakeEmbedding, rateLimited, startOpenAIFake, type OpenAIFake } from "./openai";
+import { fakeEmbedding, isChatRequest, rateLimited, serverError, startOpenAIFake, type OpenAIFake } from "./openai";
 
 const KEY = "sk-fake-0123456789";
 let fake: OpenAIFake;
@@ -12,9 +12,10 @@ beforeAll(() => {
 afterEach(() => fake.reset());
 afterAll(() => fake.stop());
 
-const post = (path: string, body: unknown, key: string | null = KEY) =>
+const post = (path: string, body: unknown, key: string | null = KEY, signal?: AbortSignal) =>
   fetch(`${fake.baseUrl}${path}`, {
     method: "POST",
+    signal,
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
@@ -111,6 +112,18 @@ describe("chat completions", () => {
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limit_exceeded");
     expect((await post("/chat/completions", chatBody)).status).toBe(200);
     expect(fake.chatRequests()).toHaveLength(2);
+  });
+
+  test("an outage fails every chat request in turn (500, 429, hang until the client gives up) until it is lifted; embeddings stay up", async () => {
+    fake.outage([serverError(500), rateLimited({ retryAfterMs: 100 }), { hang: true }], isChatRequest);
+    expect((await post("/chat/completions", chatBody)).status).toBe(500);
+    expect((await post("/chat/completions", chatBody)).status).toBe(429);
+    const gaveUp = await post("/chat/completions", chatBody, KEY, AbortSignal.timeout(100)).catch((e: Error) => e.name);
+    expect(gaveUp).toBe("TimeoutError");
+    expect((await post("/chat/completions", chatBody)).status).toBe(500); // round-robin: the outage is not used up
+    expect((await post("/embeddings", { model: "emb-fake", input: "hi" })).status).toBe(200);
+    fake.outage(null);
+    expect((await post("/chat/completions", chatBody)).status).toBe(200);
   });
 });
 

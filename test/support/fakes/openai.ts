@@ -12,7 +12,8 @@
  *   `dimensions` honoured (default 64).
  * With `apiKey` set, a missing or wrong `Authorization: Bearer` gets OpenAI's 401. With `models` set,
  * other model names get OpenAI's 404 `model_not_found`. Scripted failures (`rateLimited`, `serverError`,
- * `openAIError`, `{ hang: true }`) go through the shared `script(...)` and win over everything else.
+ * `openAIError`, `{ hang: true }`) go through the shared `script(...)` (or `outage(...)` for a while,
+ * e.g. with `isChatRequest`) and win over everything else.
  */
 import { z } from "zod";
 import { json, startFakeServer, type FakeServer, type RecordedRequest, type ScriptedReply } from "./fake-server";
