@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { schema, type Db, type Tx } from "../runtime/db";
+import { preparedOnce, schema, type Db, type Tx } from "../runtime/db";
 
 /** An outbound message with what delivering it needs to know. */
 export type OutboundRow = {
@@ -8,13 +8,18 @@ export type OutboundRow = {
   contact: typeof schema.contacts.$inferSelect;
 };
 
-export const loadOutbound = async (db: Db, messageId: string): Promise<OutboundRow | null> => {
-  const [row] = await db
+const outboundQuery = preparedOnce((db) =>
+  db
     .select({ message: schema.messages, conversation: schema.conversations, contact: schema.contacts })
     .from(schema.messages)
     .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversation_id))
     .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
-    .where(eq(schema.messages.id, messageId));
+    .where(eq(schema.messages.id, sql.placeholder("id")))
+    .prepare("outbound_message"),
+);
+
+export const loadOutbound = async (db: Db, messageId: string): Promise<OutboundRow | null> => {
+  const [row] = await outboundQuery(db).execute({ id: messageId });
   return row ?? null;
 };
 

@@ -1,6 +1,6 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { estimateTokens } from "../rag";
-import { schema, type Db } from "../runtime/db";
+import { preparedOnce, schema, type Db } from "../runtime/db";
 import { parsePolicies } from "./policies";
 import type { BrandProfile, Turn } from "./types";
 
@@ -22,6 +22,27 @@ export type RespondContext = {
   oldestSeenAt: Date | null;
 };
 
+const conversationQuery = preparedOnce((db) =>
+  db
+    .select({ conversation: schema.conversations, brand: schema.brands, channel: schema.channels, contact: schema.contacts })
+    .from(schema.conversations)
+    .innerJoin(schema.brands, eq(schema.brands.id, schema.conversations.brand_id))
+    .innerJoin(schema.channels, eq(schema.channels.id, schema.conversations.channel_id))
+    .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
+    .where(eq(schema.conversations.id, sql.placeholder("id")))
+    .prepare("respond_conversation"),
+);
+
+const recentQuery = preparedOnce((db) =>
+  db
+    .select({ id: schema.messages.id, direction: schema.messages.direction, body: schema.messages.body, status: schema.messages.status, metadata: schema.messages.metadata, created_at: schema.messages.created_at })
+    .from(schema.messages)
+    .where(eq(schema.messages.conversation_id, sql.placeholder("id")))
+    .orderBy(desc(schema.messages.created_at), desc(schema.messages.id))
+    .limit(RECENT)
+    .prepare("respond_recent"),
+);
+
 /**
  * Reads what the respond step needs for one conversation: brand (persona, policies), channel, the
  * unanswered burst — customer messages after the last outbound message (a reply, a holding message or
@@ -29,20 +50,9 @@ export type RespondContext = {
  * without text (media, reactions) are skipped; messages not addressed to the brand (group chatter) too.
  */
 export const loadRespondContext = async (db: Db, conversationId: string, historyTokens: number): Promise<RespondContext | null> => {
-  const [row] = await db
-    .select({ conversation: schema.conversations, brand: schema.brands, channel: schema.channels, contact: schema.contacts })
-    .from(schema.conversations)
-    .innerJoin(schema.brands, eq(schema.brands.id, schema.conversations.brand_id))
-    .innerJoin(schema.channels, eq(schema.channels.id, schema.conversations.channel_id))
-    .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
-    .where(eq(schema.conversations.id, conversationId));
+  const [row] = await conversationQuery(db).execute({ id: conversationId });
   if (!row) return null;
-  const recent = await db
-    .select({ id: schema.messages.id, direction: schema.messages.direction, body: schema.messages.body, status: schema.messages.status, metadata: schema.messages.metadata, created_at: schema.messages.created_at })
-    .from(schema.messages)
-    .where(eq(schema.messages.conversation_id, conversationId))
-    .orderBy(desc(schema.messages.created_at), desc(schema.messages.id))
-    .limit(RECENT);
+  const recent = await recentQuery(db).execute({ id: conversationId });
   const chronological = recent.filter((m) => m.status !== "draft").reverse();
   const lastOut = chronological.findLastIndex((m) => m.direction === "out");
   const isText = (m: (typeof recent)[number]) => typeof m.body === "string" && m.body.trim() !== "" && m.metadata.not_addressed !== true;

@@ -1,3 +1,4 @@
+export { preparedOnce } from "./prepared";
 export { openClient, transaction, type Db, type StoreClient, type StoreTarget, type Tx, type TxContext } from "./client";
 export * as schema from "./schema";
 export { Store, type StoreKind, type StoreOptions } from "./store";

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { newId } from "../../../runtime";
-import { schema, transaction, type Db, type TxContext } from "../../../runtime/db";
+import { preparedOnce, schema, transaction, type Db, type TxContext } from "../../../runtime/db";
 import { decodeVector, encodeVector } from "../../dense/vector-codec";
 import type { Bm25Params } from "../../lexical/bm25-index";
 import type { Chunk } from "../../ingest/chunker";
@@ -221,11 +221,17 @@ const bumpRevision = async ({ tx }: TxContext, scope: BrandScope) => {
     .where(and(eq(schema.brands.id, scope.brand_id), eq(schema.brands.tenant_id, scope.tenant_id)));
 };
 
-const readRevision = async (db: Db, scope: BrandScope): Promise<number> => {
-  const [row] = await db
+// Read before every search: built once (see preparedOnce).
+const revisionQuery = preparedOnce((db) =>
+  db
     .select({ revision: schema.brands.knowledge_revision })
     .from(schema.brands)
-    .where(and(eq(schema.brands.id, scope.brand_id), eq(schema.brands.tenant_id, scope.tenant_id)));
+    .where(and(eq(schema.brands.id, sql.placeholder("brand_id")), eq(schema.brands.tenant_id, sql.placeholder("tenant_id"))))
+    .prepare("knowledge_revision"),
+);
+
+const readRevision = async (db: Db, scope: BrandScope): Promise<number> => {
+  const [row] = await revisionQuery(db).execute({ brand_id: scope.brand_id, tenant_id: scope.tenant_id });
   return row?.revision ?? 0;
 };
 
