@@ -29,6 +29,8 @@ export type ChannelCapabilities = {
   formatting: FormattingFlavour;
   hasTyping: boolean;
   hasReadReceipts: boolean;
+  /** The typing indicator's call also marks the message read (WhatsApp): no separate receipt is sent with it. */
+  typingMarksRead?: boolean;
   hasReactions: boolean;
 };
 

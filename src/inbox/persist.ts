@@ -149,12 +149,15 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
         const seen = newest.get(m.conversationId);
         if (!seen || m.timestamp >= seen.message.timestamp) newest.set(m.conversationId, { message: m, conversationId: conversationOf(m).id });
       }
-      const act = (action: Record<string, unknown>) =>
-        outcome.jobs.push({ kind: CHANNEL_ACT_JOB, tenant_id: channel.tenant_id, payload: { channel_id: channel.id, action } });
+      // One job per conversation for its actions, in order: each job costs more than its HTTP call.
       for (const { message: m, conversationId } of newest.values()) {
         const target = { conversationId: m.conversationId, providerMessageId: m.providerMessageId };
-        if (capabilities.hasReadReceipts) act({ kind: "mark_read", ...target });
-        if (capabilities.hasTyping && toAnswer.has(conversationId)) act({ kind: "typing", ...target });
+        const typing = capabilities.hasTyping && toAnswer.has(conversationId);
+        const actions = [
+          ...(capabilities.hasReadReceipts && !(typing && capabilities.typingMarksRead) ? [{ kind: "mark_read", ...target }] : []),
+          ...(typing ? [{ kind: "typing", ...target }] : []),
+        ];
+        if (actions.length) outcome.jobs.push({ kind: CHANNEL_ACT_JOB, tenant_id: channel.tenant_id, payload: { channel_id: channel.id, actions } });
       }
     }
     for (const conversationId of toAnswer) {

@@ -7,23 +7,27 @@ import { ChannelCache, providerContext } from "../tenancy";
 export { CHANNEL_ACT_JOB };
 
 /**
- * Side actions that produce no stored message (read receipts, typing): retried on provider hiccups
+ * Side actions that produce no stored message (read receipts, typing), a conversation's in one job: retried on provider hiccups
  * like any job, but a permanent refusal is logged and dropped — a missing blue tick never escalates.
  */
 export const channelActHandler = (deps: { db: () => Db; instanceKey: string; fetch?: typeof fetch }): JobHandler => {
   const channels = new ChannelCache(deps.db, deps.instanceKey);
   return async (job, ctx) => {
-    const { channel_id, action } = job.payload as { channel_id: string; action: ChannelAction };
+    // `action`: one action, as jobs written before actions were grouped per conversation carry it.
+    const { channel_id, actions, action } = job.payload as { channel_id: string; actions?: ChannelAction[]; action?: ChannelAction };
     const bound = await channels.get(channel_id);
     if (!bound) return;
-    try {
-      await bound.adapter.act(action, providerContext(bound.row, bound, { signal: ctx.signal, timeoutMs: 15_000, fetch: deps.fetch }));
-    } catch (e) {
-      if (isChannelError(e) && !e.retryable) {
-        ctx.log.warn("channel action refused", { action: action.kind, err_code: e.code, provider_code: e.providerCode });
-        return;
+    // In order; a retry repeats the ones already done, which providers take as no-ops (read twice, typing again).
+    for (const a of actions ?? (action ? [action] : [])) {
+      try {
+        await bound.adapter.act(a, providerContext(bound.row, bound, { signal: ctx.signal, timeoutMs: 15_000, fetch: deps.fetch }));
+      } catch (e) {
+        if (isChannelError(e) && !e.retryable) {
+          ctx.log.warn("channel action refused", { action: a.kind, err_code: e.code, provider_code: e.providerCode });
+          continue;
+        }
+        throw e;
       }
-      throw e;
     }
   };
 };

@@ -9,5 +9,6 @@ export const whatsappCapabilities: ChannelCapabilities = {
   formatting: "whatsapp",
   hasTyping: true,
   hasReadReceipts: true,
+  typingMarksRead: true,
   hasReactions: true,
 };
