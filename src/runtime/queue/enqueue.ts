@@ -42,21 +42,24 @@ export const enqueueJobs = async (ctx: TxContext, wake: Wake | null, items: NewJ
   }
   const queued = items.map((job, index) => ({ job, index })).filter(({ index }) => !started.has(index));
   if (queued.length === 0) return ids;
-  const rows = await ctx.tx
-    .insert(jobs)
-    .values(
-      queued.map(({ job: j }) => ({
-        kind: j.kind,
-        payload: j.payload ?? {},
-        tenant_id: j.tenant_id ?? null,
-        key: j.key ?? null,
-        run_at: j.run_at ?? sql`now()`,
-        max_attempts: j.max_attempts ?? defaultMaxAttempts,
-      })),
-    )
-    .returning({ id: jobs.id });
+  // Sent together (pipelined on the transaction's connection): one round trip, not two.
+  const [rows] = await Promise.all([
+    ctx.tx
+      .insert(jobs)
+      .values(
+        queued.map(({ job: j }) => ({
+          kind: j.kind,
+          payload: j.payload ?? {},
+          tenant_id: j.tenant_id ?? null,
+          key: j.key ?? null,
+          run_at: j.run_at ?? sql`now()`,
+          max_attempts: j.max_attempts ?? defaultMaxAttempts,
+        })),
+      )
+      .returning({ id: jobs.id }),
+    ctx.tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`),
+  ]);
   rows.forEach((r, i) => (ids[queued[i].index] = r.id));
-  await ctx.tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
   if (wake) ctx.afterCommit(() => wake.notify());
   return ids;
 };
