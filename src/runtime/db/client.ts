@@ -1,7 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres, { type Sql } from "postgres";
 import * as schema from "./schema";
-import { withStatementCache } from "./statement-cache";
+import { driverFor } from "./driver";
 
 export type Db = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -21,7 +21,7 @@ export const openClient = (target: StoreTarget, options: { max?: number } = {}):
     "url" in target
       ? postgres(target.url, common)
       : postgres({ ...common, host: target.socketDir, port: 5432, username: target.user, database: target.database });
-  const db = drizzle({ client: withStatementCache(sql), schema });
+  const db = drizzle({ client: driverFor(sql), schema });
   return { sql, db, close: (timeout = 5) => sql.end({ timeout }) };
 };
 

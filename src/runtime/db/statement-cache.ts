@@ -13,6 +13,7 @@ const MAX_TRACKED = 4096;
  * and plans it again on each call — a third of the server's time at a few hundred replies/s. Texts
  * seen repeatedly are prepared (postgres.js keeps them per connection), with a bound on how many, so
  * the texts of variable-length batches cannot grow the per-connection statement caches without end.
+ * Applied to drizzle's queries by `driverFor` (driver.ts).
  */
 export class StatementPolicy {
   private readonly prepared = new Set<string>();
@@ -32,31 +33,3 @@ export class StatementPolicy {
     return false;
   }
 }
-
-type Unsafe = (query: string, args?: unknown[], options?: { prepare?: boolean }) => unknown;
-
-/**
- * The postgres.js client as drizzle should see it: `unsafe` (drizzle's only way in) prepares what the
- * policy says, in transactions and savepoints too. Tagged-template queries are prepared by postgres.js
- * itself and pass through untouched.
- */
-export const withStatementCache = (sql: Sql, policy = new StatementPolicy()): Sql => {
-  const wrap = <T extends object>(client: T): T =>
-    new Proxy(client, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop === "unsafe") {
-          return (query: string, args: unknown[] = [], options: { prepare?: boolean } = {}) =>
-            (value as Unsafe).call(target, query, args, { ...options, prepare: options.prepare || policy.shouldPrepare(query, args.length) });
-        }
-        if (prop === "begin" || prop === "savepoint") {
-          return (...a: unknown[]) => {
-            const fn = a.pop() as (c: object) => unknown;
-            return (value as (...x: unknown[]) => unknown).call(target, ...a, (c: object) => fn(wrap(c)));
-          };
-        }
-        return value;
-      },
-    });
-  return wrap(sql);
-};
