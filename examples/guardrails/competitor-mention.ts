@@ -10,6 +10,8 @@ export default {
   code: "competitor_mention",
   description: "the answer names a competitor",
   stages: ["output"],
+  // A name in the first sentences is a name in the whole answer: it can judge a draft as it is written.
+  streamable: true,
   evaluate(input: Input): Verdict {
     const names = Array.isArray(input.options.names) ? input.options.names.filter((n): n is string => typeof n === "string") : [];
     const draft = (input.draft ?? "").toLowerCase();

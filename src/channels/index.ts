@@ -44,6 +44,7 @@ export {
   VISITOR_TEXT_LIMIT,
   WIDGET_NOTIFY_CHANNEL,
   widgetDeltaNotices,
+  widgetRetractNotice,
   widgetTypingNotice,
   WIDGET_SIGNATURE_HEADER,
   type WidgetCredentials,

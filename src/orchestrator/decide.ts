@@ -5,6 +5,8 @@ import type { AnswerConfig } from "../runtime/config";
 import { analyzerOf, blend, grounding, modelSignal, retrievalStrength } from "./confidence";
 import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
 import { knowledgeAnswer } from "./kb-answer";
+import { streamDraft, type DraftSink } from "./live-draft";
+import { prefixJudge } from "./prefix-checks";
 import { buildPrompt, parseReply } from "./prompt";
 import { smallTalkReply } from "./small-talk";
 import type { AnswerOutcome, BrandProfile, Confidence, GuardrailDecision, Passage, Turn } from "./types";
@@ -19,7 +21,15 @@ export type PipelineDeps = {
   log: Logger;
 };
 
-export type TurnRequest = { brand: BrandProfile; question: string; history: readonly Turn[]; now?: Date; signal?: AbortSignal };
+export type TurnRequest = {
+  brand: BrandProfile;
+  question: string;
+  history: readonly Turn[];
+  now?: Date;
+  signal?: AbortSignal;
+  /** Shows an LLM draft while it is written, piece by checked piece (live-draft.ts); omitted: nothing live. */
+  live?: DraftSink;
+};
 
 /** Reason of an escalation when the LLM or retrieval failed (timeouts, errors, quota). */
 export const LLM_UNAVAILABLE = "llm_unavailable";
@@ -89,7 +99,11 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   let tokens: AnswerOutcome["tokens"] = base.tokens;
   if (deps.chat) {
     try {
-      const result = await deps.chat.chat(buildPrompt(req.brand, passages, req.history, req.question), { tenantId: req.brand.tenant_id, signal: req.signal });
+      const prompt = buildPrompt(req.brand, passages, req.history, req.question);
+      const opts = { tenantId: req.brand.tenant_id, signal: req.signal };
+      const result = req.live
+        ? await streamDraft(deps.chat, prompt, opts, req.live, prefixJudge({ guardrails: deps.guardrails, common, passages, retrieval, analyzer, defaults }))
+        : await deps.chat.chat(prompt, opts);
       const parsed = parseReply(stripThinking(result.text));
       draft = parsed.text || null;
       const cited = passages.filter((p) => parsed.cited.includes(p.n));

@@ -62,13 +62,27 @@ export const buildPrompt = (brand: BrandProfile, passages: readonly Passage[], h
  * and stripped, whitespace is tidied. Returns the reply and the cited document numbers.
  */
 export const parseReply = (raw: string): { text: string; cited: number[] } => {
-  let text = raw.trim().replace(/^(assistant|answer|reply|response)\s*:\s*/i, "");
+  let text = stripLabel(raw);
   if (/^["“].*["”]$/s.test(text)) text = text.slice(1, -1);
   const cited = [...text.matchAll(/\[(\d{1,2})(?:\s*,\s*(\d{1,2}))*\]/g)].flatMap((m) => m[0].match(/\d+/g)!.map(Number));
-  text = text
+  return { text: tidy(text), cited: [...new Set(cited)] };
+};
+
+const stripLabel = (raw: string): string => raw.trim().replace(/^(assistant|answer|reply|response)\s*:\s*/i, "");
+const tidy = (text: string): string =>
+  text
     .replace(/\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]/g, "")
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  return { text, cited: [...new Set(cited)] };
+
+/**
+ * `parseReply`'s text for the start of a reply still being written, or null when that cannot be known
+ * yet: a reply that opens with a quote loses it only if it also ends with one. For any other text,
+ * `parseReply(whole).text` starts with `cleanPrefix(prefix)` when `prefix` ends outside a citation
+ * marker and on a non-space character — what lets the streamed pieces add up to the stored reply.
+ */
+export const cleanPrefix = (prefix: string): string | null => {
+  const text = stripLabel(prefix);
+  return /^["“]/.test(text) ? null : tidy(text);
 };

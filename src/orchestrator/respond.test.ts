@@ -139,24 +139,104 @@ describeStores("respond job", (getDb) => {
     expect(last).toContain("How long does shipping to Austria take?\nAnd to Switzerland?");
   });
 
-  test("web widget: typing while the answer is written, then the checked reply streamed as a delta, committed with the row", async () => {
+  type Notice = { kind: string; text?: string; on?: boolean; message_id?: string };
+  /** A widget brand with the shop's knowledge, and every `xin_widget` notice from now on, in arrival order. */
+  const widgetSite = async () => {
     const db = getDb();
     const site = await setupWidgetSite(db, ["https://shop.example"]);
     await ingestDocs(db, { tenant_id: site.tenantId, brand_id: site.brandId }, SHOP_DOCS);
-    const notices: { kind: string; text?: string; on?: boolean; message_id?: string }[] = [];
-    const sub = await db.sql.listen(WIDGET_NOTIFY_CHANNEL, (p) => notices.push(JSON.parse(p)));
+    const notices: Notice[] = [];
+    const listeners: ((n: Notice) => void)[] = [];
+    const sub = await db.sql.listen(WIDGET_NOTIFY_CHANNEL, (p) => {
+      const n = JSON.parse(p) as Notice;
+      notices.push(n);
+      for (const l of listeners) l(n);
+    });
     const visitor = newVisitorId();
-    const { adapter, binding } = bindChannel(site.channel, INSTANCE_KEY);
-    const body = new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, messages: [{ id: "client-msg-0001", sent_at: Date.now(), text: "How long does shipping to Austria take?" }] }));
-    const parsed = adapter.parse(body, binding);
-    await transaction(db.db, (tx) => acceptParsed(tx, deps.wake, 3, { id: site.channel.id, tenant_id: site.tenantId, brand_id: site.brandId, provider: "web" }, parsed));
-    await waitUntil(async () => notices.some((n) => n.kind === "delta"));
-    await sub.unlisten();
-    expect(notices.map((n) => n.kind)).toEqual(["typing", "delta"]);
-    expect(notices[0].on).toBe(true);
-    expect(notices[1].text).toBe("Shipping to Austria takes 4 to 6 working days.");
-    const [row] = await db.sql`select id from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId})`;
-    expect(notices[1].message_id).toBe(row.id);
+    const say = async (clientId: string, text: string) => {
+      const { adapter, binding } = bindChannel(site.channel, INSTANCE_KEY);
+      const body = new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, messages: [{ id: clientId, sent_at: Date.now(), text }] }));
+      await transaction(db.db, (tx) => acceptParsed(tx, deps.wake, 3, { id: site.channel.id, tenant_id: site.tenantId, brand_id: site.brandId, provider: "web" }, adapter.parse(body, binding)));
+    };
+    const replies = () => db.sql`select id, body, metadata from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId}) order by created_at, id`;
+    const escalated = () => db.sql`select e.reason from escalations e join conversations c on c.id = e.conversation_id where c.brand_id = ${site.brandId}`;
+    return { notices, onNotice: (l: (n: Notice) => void) => listeners.push(l), say, replies, escalated, stop: () => sub.unlisten() };
+  };
+  const THREE = "Shipping to Austria takes 4 to 6 working days [1]. Orders within Germany arrive in 2 to 3 working days [1]. Shipping is free for orders over 50 euros [1].";
+
+  test("web widget: a one-sentence reply goes out whole with its commit, under the id its stored row names", async () => {
+    const w = await widgetSite();
+    await w.say("client-msg-0001", "How long does shipping to Austria take?");
+    await waitUntil(async () => w.notices.some((n) => n.kind === "delta"));
+    await w.stop();
+    expect(w.notices.map((n) => n.kind)).toEqual(["typing", "delta"]);
+    expect(w.notices[0].on).toBe(true);
+    expect(w.notices[1].text).toBe("Shipping to Austria takes 4 to 6 working days.");
+    const [row] = await w.replies();
+    expect(w.notices[1].message_id).toBe(row.metadata.stream_id);
+  });
+
+  test("web widget: an LLM reply is streamed sentence by sentence while it is written; the pieces add up to the stored reply", async () => {
+    llm.scriptChat({ reply: THREE, chunkDelayMs: 15 });
+    const w = await widgetSite();
+    // Whether the reply was stored when the first piece reached the listener.
+    const probe: { storedAtFirstPiece?: Promise<number> } = {};
+    w.onNotice((n) => {
+      if (n.kind === "delta") probe.storedAtFirstPiece ??= w.replies().then((rows) => rows.length);
+    });
+    await w.say("client-msg-0002", "How long does shipping to Austria take?");
+    await waitUntil(async () => {
+      const [row] = await w.replies();
+      return row !== undefined && w.notices.filter((n) => n.kind === "delta").map((n) => n.text).join("") === row.body;
+    });
+    await w.stop();
+    const [row] = await w.replies();
+    expect(row.body).toBe("Shipping to Austria takes 4 to 6 working days. Orders within Germany arrive in 2 to 3 working days. Shipping is free for orders over 50 euros.");
+    expect(w.notices.map((n) => n.kind)).toEqual(["typing", "delta", "delta", "delta"]);
+    expect(w.notices.slice(1).map((n) => n.text)).toEqual([
+      "Shipping to Austria takes 4 to 6 working days.",
+      " Orders within Germany arrive in 2 to 3 working days.",
+      " Shipping is free for orders over 50 euros.",
+    ]);
+    expect(new Set(w.notices.slice(1).map((n) => n.message_id))).toEqual(new Set([row.metadata.stream_id]));
+    expect(await probe.storedAtFirstPiece).toBe(0);
+  });
+
+  test("web widget: a sentence with personal data is never streamed; what was shown is retracted and the conversation escalates", async () => {
+    llm.scriptChat({ reply: "Shipping to Austria takes 4 to 6 working days [1]. For details call Anna on +49 170 9876543 today. Bye!", chunkDelayMs: 5 });
+    const w = await widgetSite();
+    await w.say("client-msg-0003", "How long does shipping to Austria take?");
+    await waitUntil(async () => w.notices.some((n) => n.kind === "retract"));
+    await w.stop();
+    expect(w.notices.map((n) => n.kind)).toEqual(["typing", "delta", "retract"]);
+    expect(w.notices[1].text).toBe("Shipping to Austria takes 4 to 6 working days.");
+    expect(w.notices[2].message_id).toBe(w.notices[1].message_id);
+    expect(JSON.stringify(w.notices)).not.toMatch(/Anna|9876543/);
+    expect((await w.escalated()).map((e) => e.reason)).toEqual(["pii_in_answer"]);
+    const out = await w.replies();
+    expect(out.map((m) => m.body)).toEqual([DEFAULT_HOLDING_MESSAGE]);
+    expect(out[0].metadata.stream_id).toBeUndefined();
+  });
+
+  test("web widget: a draft dropped for a newer visitor message is retracted; the next draft answers both", async () => {
+    llm.scriptChat([{ reply: THREE, chunkDelayMs: 15 }, { reply: THREE }]);
+    const w = await widgetSite();
+    const probe: { followUp?: Promise<void> } = {};
+    w.onNotice((n) => {
+      if (n.kind === "delta") probe.followUp ??= w.say("client-msg-0005", "And to Switzerland?");
+    });
+    await w.say("client-msg-0004", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await w.replies()).length === 1);
+    await probe.followUp;
+    await queueSettled(getDb(), RESPOND_JOB);
+    await w.stop();
+    const [row] = await w.replies();
+    const first = w.notices.find((n) => n.kind === "delta")?.message_id;
+    expect(first).toBeDefined();
+    expect(first).not.toBe(row.metadata.stream_id);
+    expect(w.notices.some((n) => n.kind === "retract" && n.message_id === first)).toBe(true);
+    expect(w.notices.findIndex((n) => n.kind === "retract")).toBeLessThan(w.notices.findIndex((n) => n.message_id === row.metadata.stream_id));
+    expect(llm.chatRequests().length).toBe(2);
   });
 
   test("rate limits: a second answer within the minute waits in the queue (never dropped); after its waits it escalates as rate_limited", async () => {

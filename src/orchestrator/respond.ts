@@ -8,7 +8,7 @@ import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
 import type { AnswerOutcome } from "./types";
 import { rateLimitWait, TenantAnswerCounts, type AnswerLimits } from "./rate-limit";
-import { isWidget, publishTyping, widgetDeltas } from "./widget-stream";
+import { isWidget, publishTyping, WidgetDraft, widgetDeltas } from "./widget-stream";
 
 export const DEFAULT_HOLDING_MESSAGE = "Thanks for your message! A member of our team will get back to you here shortly.";
 
@@ -114,10 +114,12 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
 
     const widget = isWidget(c.channel.provider);
     if (widget) await publishTyping(deps.db(), c, true);
+    // An LLM draft for the widget is shown while it is written, each sentence once checked (live-draft.ts).
+    const live = widget && deps.pipeline.chat && !limited ? new WidgetDraft(deps.db(), c) : undefined;
     const started = performance.now();
     const outcome: AnswerOutcome = limited
       ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
-      : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal });
+      : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal, live });
 
     const committed = await transaction(deps.db(), async (tx) => {
       const [locked] = await tx.tx
@@ -133,9 +135,10 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
       const jobs: NewJob[] = [];
       if (outcome.outcome === "answer" && outcome.reply) {
-        const queued = await queueReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: replyMetadata(outcome, c) }, adapter.capabilities);
+        const queued = await queueReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata } }, adapter.capabilities);
         jobs.push(...queued.jobs);
-        if (widget) for (const n of widgetDeltas(c, queued.ids[0], outcome.reply)) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
+        const notices = live ? live.finish(outcome.reply) : widget ? widgetDeltas(c, queued.ids[0], outcome.reply) : [];
+        for (const n of notices) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
       } else {
         const escalation = await openEscalation(tx.tx, {
           tenant_id: c.conversation.tenant_id,
@@ -145,6 +148,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
           sources: outcome.sources,
           pauseBot: true,
         });
+        for (const n of live?.retraction() ?? []) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
         if (escalation.created) {
           const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
           jobs.push(...(await queueReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities)).jobs);
@@ -154,8 +158,13 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       await ctx.completeIn(tx);
       await enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts);
       return true;
+    }).catch(async (e: unknown) => {
+      // The job is retried (a new draft); the text shown for this one must not stay on screen.
+      await live?.retract();
+      throw e;
     });
     if (widget && !committed) await publishTyping(deps.db(), c, false);
+    if (!committed) await live?.retract();
     if (committed && outcome.outcome === "answer" && outcome.mode === "llm") tenantCounts.note(c.conversation.tenant_id);
     deps.onOutcome?.(c.conversation.tenant_id, outcome, (performance.now() - started) / 1000, committed);
     ctx.log.info(committed ? "respond done" : "draft dropped", {

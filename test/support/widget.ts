@@ -6,6 +6,7 @@ import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
 import { getChannel } from "../../src/channels";
 import { gatewayService, type GatewayDeps } from "../../src/gateway";
 import { queueReply } from "../../src/inbox";
+import { respondHandler, type PipelineDeps } from "../../src/orchestrator";
 import { deliverHandler } from "../../src/workers";
 import { silentLogger } from "../../src/runtime";
 import { schema, transaction, type Db } from "../../src/runtime/db";
@@ -70,6 +71,19 @@ const echoResponder = (db: TestDb, wake: Wake): JobHandler => async (job, ctx) =
 export const startEchoWorkers = async (db: TestDb, wake: Wake): Promise<{ stop(): Promise<void> }> => {
   // The real deliver worker; only the respond step is a test echo until the answering pipeline lands.
   const handlers = { respond: echoResponder(db, wake), deliver: deliverHandler({ db: () => db.db, instanceKey: INSTANCE_KEY }) };
+  const options = { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 100 };
+  const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
+  runner.start();
+  return { stop: () => runner.stop(Date.now() + 2000) };
+};
+
+/**
+ * The real respond step (pipeline as given: a streaming LLM fake, the brand's knowledge) and the real
+ * deliver worker: what `xin serve` runs for a widget, without the rest of the app.
+ */
+export const startAnsweringWorkers = async (db: TestDb, wake: Wake, pipeline: PipelineDeps): Promise<{ stop(): Promise<void> }> => {
+  const respond = respondHandler({ db: () => db.db, wake, maxAttempts: 3, pipeline, quietWindowMs: 0, historyTokens: 500 });
+  const handlers = { respond, deliver: deliverHandler({ db: () => db.db, instanceKey: INSTANCE_KEY }) };
   const options = { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 100 };
   const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
   runner.start();

@@ -33,6 +33,6 @@ export const widget = {
 export { VISITOR_TEXT_LIMIT } from "./capabilities";
 export { widgetCredentials, type WidgetCredentials } from "./credentials";
 export { widgetIngestSchema, widgetMessageKey, type WidgetIngest } from "./parse";
-export { WIDGET_NOTIFY_CHANNEL, widgetDeltaNotices, widgetTypingNotice, type WidgetNotice } from "./send";
+export { WIDGET_NOTIFY_CHANNEL, widgetDeltaNotices, widgetRetractNotice, widgetTypingNotice, type WidgetNotice } from "./send";
 export { newVisitorId, visitorOfToken, visitorToken, widgetBodySignature } from "./token";
 export { WIDGET_SIGNATURE_HEADER } from "./verify";

@@ -19,12 +19,14 @@ export const WIDGET_NOTIFY_CHANNEL = "xin_widget";
  * What the hub receives on `xin_widget` (JSON, under Postgres' 8000-byte payload limit):
  * - `sent`: a reply was marked sent; the hub loads the row by (channel, provider message id);
  * - `delta`: a piece of a reply being streamed (issued by the answering code, outside any transaction);
- * - `typing`: a reply is being prepared, or not any more.
+ * - `typing`: a reply is being prepared, or not any more;
+ * - `retract`: the pieces streamed under `message_id` are taken back (that draft will not be sent).
  */
 export type WidgetNotice =
   | { kind: "sent"; channel_id: string; visitor_id: string; provider_message_id: string }
   | { kind: "delta"; channel_id: string; visitor_id: string; message_id: string; text: string }
-  | { kind: "typing"; channel_id: string; visitor_id: string; on: boolean };
+  | { kind: "typing"; channel_id: string; visitor_id: string; on: boolean }
+  | { kind: "retract"; channel_id: string; visitor_id: string; message_id: string };
 
 type Notify = { channel: string; payload: string };
 
@@ -49,6 +51,10 @@ export const widgetDeltaNotices = (channelId: string, visitorId: string, message
 
 export const widgetTypingNotice = (channelId: string, visitorId: string, on: boolean): Notify =>
   notify({ kind: "typing", channel_id: channelId, visitor_id: visitorId, on });
+
+/** Takes back every piece streamed under `messageId`: the browser removes that bubble. */
+export const widgetRetractNotice = (channelId: string, visitorId: string, messageId: string): Notify =>
+  notify({ kind: "retract", channel_id: channelId, visitor_id: visitorId, message_id: messageId });
 
 const textOf = (message: OutboundMessage): string | null => {
   const c = message.content;

@@ -1,7 +1,7 @@
 /**
  * The widget hub: which visitor sockets this instance holds, and the `xin_widget` LISTEN that tells it
  * a reply was marked sent (by the delivery worker of any instance, in the transaction that committed
- * `sent`), or streams reply pieces and typing state (the answering code, see widgetDeltaNotices). On a notice for a visitor connected here it loads the row and pushes a `message` frame; a
+ * `sent`), or streams reply pieces, their retraction and typing state (the answering code, see widgetDeltaNotices). On a notice for a visitor connected here it loads the row and pushes a `message` frame; a
  * visitor connected elsewhere is served by that instance; an offline one gets it from history later.
  * A lost LISTEN connection is re-established by postgres.js; replies sent meanwhile reach the browser
  * on its next history load (reconnect), never twice (frames carry the message id, the browser de-duplicates).
@@ -25,6 +25,7 @@ const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("sent"), ...target, provider_message_id: z.string() }),
   z.object({ kind: z.literal("delta"), ...target, message_id: z.string(), text: z.string() }),
   z.object({ kind: z.literal("typing"), ...target, on: z.boolean() }),
+  z.object({ kind: z.literal("retract"), ...target, message_id: z.string() }),
 ]);
 
 const keyOf = (channelId: string, visitorId: string) => `${channelId}\u0000${visitorId}`;
@@ -92,6 +93,10 @@ export class WidgetHub {
     if (!this.sockets.has(keyOf(notice.channel_id, notice.visitor_id))) return;
     if (notice.kind === "delta") {
       this.push(notice.channel_id, notice.visitor_id, { type: "delta", message_id: notice.message_id, text: notice.text });
+      return;
+    }
+    if (notice.kind === "retract") {
+      this.push(notice.channel_id, notice.visitor_id, { type: "retract", message_id: notice.message_id });
       return;
     }
     if (notice.kind === "typing") {

@@ -13,7 +13,10 @@
  *   { type: "message", message }                a stored message: the visitor's own (ack, or from another
  *                                               tab; `client_id` matches the send) or a reply
  *   { type: "delta", message_id, text }         a streamed piece of a reply being produced; the final
- *                                               `message` with the same id replaces the pieces
+ *                                               `message` whose id or `stream_id` is `message_id`
+ *                                               replaces the pieces
+ *   { type: "retract", message_id }             the pieces streamed under `message_id` are taken back:
+ *                                               remove that bubble (the reply will not be sent)
  *   { type: "typing", on }                      a reply is being prepared (or not any more)
  *   { type: "error", code, message, client_id?, retry_after_ms? }
  *       codes: frame_invalid, message_too_long, rate_limited, internal
@@ -43,6 +46,8 @@ export type WireMessage = {
   text: string;
   buttons?: { id: string; title: string }[];
   client_id?: string;
+  /** A reply that was streamed while written: the `delta` pieces under this id are its draft. */
+  stream_id?: string;
   at: string;
 };
 
@@ -51,6 +56,7 @@ export type ServerFrame =
   | { type: "history"; messages: WireMessage[] }
   | { type: "message"; message: WireMessage }
   | { type: "delta"; message_id: string; text: string }
+  | { type: "retract"; message_id: string }
   | { type: "typing"; on: boolean }
   | { type: "pong" }
   | { type: "error"; code: WidgetErrorCode; message: string; client_id?: string; retry_after_ms?: number };

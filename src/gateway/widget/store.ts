@@ -22,12 +22,14 @@ const toWire = (row: Row): WireMessage => {
   const content = (row.metadata as { content?: OutboundContent }).content;
   const buttons = content?.kind === "buttons" ? content.buttons.map((b) => ({ id: b.id, title: b.title })) : undefined;
   const clientId = row.direction === "in" ? row.provider_message_id?.split(":")[1] : undefined;
+  const streamId = row.direction === "out" ? (row.metadata as { stream_id?: unknown }).stream_id : undefined;
   return {
     id: row.id,
     role: row.direction === "in" ? "visitor" : "assistant",
     text: row.body ?? "",
     ...(buttons ? { buttons } : {}),
     ...(clientId ? { client_id: clientId } : {}),
+    ...(typeof streamId === "string" ? { stream_id: streamId } : {}),
     at: row.created_at.toISOString(),
   };
 };

@@ -27,6 +27,7 @@ export const authorizationRequired: Guardrail = {
   code: "authorization_required",
   description: "a refund, cancellation, order change or discount that needs staff authorization",
   stages: ["input", "output"],
+  streamable: true,
   evaluate: ({ stage, question, draft, options }) => {
     if (stage === "input") {
       const text = question.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();

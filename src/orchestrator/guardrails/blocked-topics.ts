@@ -11,6 +11,7 @@ export const blockedTopics: Guardrail = {
   code: "blocked_topic",
   description: "the message or the answer touches a topic the brand blocked",
   stages: ["input", "output"],
+  streamable: true,
   evaluate: ({ stage, question, draft, options }) => {
     const topics = stringList(options.topics);
     if (topics.length === 0) return pass;

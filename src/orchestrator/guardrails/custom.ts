@@ -9,6 +9,7 @@ const shape = z.object({
   description: z.string().min(1),
   stages: z.array(z.enum(["input", "output"])).min(1),
   enabledByDefault: z.boolean().optional(),
+  streamable: z.boolean().optional(),
   evaluate: z.custom<Guardrail["evaluate"]>((v) => typeof v === "function", "must be a function"),
 });
 

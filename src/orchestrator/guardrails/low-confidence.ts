@@ -9,6 +9,7 @@ export const lowConfidence: Guardrail = {
   code: "low_confidence",
   description: "the answer's confidence is below the brand's threshold",
   stages: ["output"],
+  streamable: true,
   evaluate: ({ confidence, options, brand }) => {
     if (!confidence) return pass;
     const fallback = brand.policies.min_confidence ?? numberIn(options.default_min, 0, 1, 0.45);

@@ -38,6 +38,7 @@ export const piiInAnswer: Guardrail = {
   code: "pii_in_answer",
   description: "personal data in the answer that the brand's knowledge does not publish",
   stages: ["output"],
+  streamable: true,
   evaluate: ({ draft, passages }) => {
     if (!draft) return pass;
     const published = new Set(passages.flatMap((p) => findPii(p.text).map((f) => f.value)));

@@ -32,7 +32,12 @@ export type GuardrailVerdict = { passed: boolean; detail?: string };
  *   throw counts as a failure (`detail` says so): a broken check never lets a draft through;
  * - `stages` says when it runs; a failure at any stage escalates the conversation with `code`;
  * - it is on for every brand unless `enabledByDefault` is false; a brand turns it on or off with
- *   `policies.guardrails.<code>.enabled`.
+ *   `policies.guardrails.<code>.enabled`;
+ * - `streamable: true` (output stage) promises it can judge the start of a draft still being written:
+ *   `draft` is then the text so far and `confidence` is projected from it (its grounding, the retrieval,
+ *   the model signal of the text so far). A failure there holds back the rest of the live text; the
+ *   finished draft is judged again as always. A brand with an enabled output guardrail that is not
+ *   streamable gets no live text (see live-draft.ts).
  * Custom guardrails (config `answer.guardrails_dir`) follow the same contract: a module whose default
  * export (or named export `guardrail`) is this object. See examples/guardrails/.
  */
@@ -41,6 +46,7 @@ export type Guardrail = {
   description: string;
   stages: readonly GuardrailStage[];
   enabledByDefault?: boolean;
+  streamable?: boolean;
   evaluate(input: GuardrailInput): GuardrailVerdict | Promise<GuardrailVerdict>;
 };
 

@@ -9,6 +9,7 @@ export const unsupportedAnswer: Guardrail = {
   code: "unsupported_answer",
   description: "the answer is not supported by the retrieved knowledge",
   stages: ["output"],
+  streamable: true,
   evaluate: ({ draft, confidence, passages, options }) => {
     if (!draft || !confidence) return pass;
     if (passages.length === 0) return fail("no knowledge was retrieved for this question");

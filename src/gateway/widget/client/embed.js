@@ -143,8 +143,8 @@ function render(m) {
   if (seen[m.id]) return;
   var mine = m.client_id && log.querySelector('[data-client="' + m.client_id + '"]');
   if (mine) mine.remove();
-  var streaming = log.querySelector('[data-stream="' + m.id + '"]');
-  if (streaming) streaming.remove();
+  dropStream(m.id);
+  if (m.stream_id) dropStream(m.stream_id); // the stored reply replaces the draft streamed while it was written
   seen[m.id] = true;
   var r = bubbleRow(m.role, m.text);
   r.row.dataset.id = m.id;
@@ -174,6 +174,10 @@ function renderDelta(id, text) {
   setTyping(false);
   scrollDown();
 }
+function dropStream(id) {
+  var row = log.querySelector('[data-stream="' + id + '"]');
+  if (row) row.remove();
+}
 function setTyping(on) {
   clearTimeout(typingTimer);
   if (on) {
@@ -193,6 +197,7 @@ function onFrame(f) {
   else if (f.type === "history") { f.messages.forEach(render); greet(); }
   else if (f.type === "message") { pending = pending.filter(function (p) { return p.id !== f.message.client_id; }); render(f.message); }
   else if (f.type === "delta") renderDelta(f.message_id, f.text);
+  else if (f.type === "retract") dropStream(f.message_id); // that draft will not be sent: it leaves the screen
   else if (f.type === "typing") setTyping(f.on);
   else if (f.type === "error") onError(f);
 }
