@@ -34,8 +34,11 @@ export const queueReply = async ({ tx }: TxContext, reply: Reply, capabilities: 
     metadata: { ...reply.metadata, author: reply.author, content: { kind: "text", text } satisfies OutboundContent, part: i + 1, parts: parts.length },
     status: "queued" as const,
   }));
-  await tx.insert(schema.messages).values(rows);
-  await tx.update(schema.conversations).set({ updated_at: sql`now()` }).where(sql`${schema.conversations.id} = ${reply.conversation_id}`);
+  // Independent statements sent together (pipelined on the transaction's connection): one round trip.
+  await Promise.all([
+    tx.insert(schema.messages).values(rows),
+    tx.update(schema.conversations).set({ updated_at: sql`now()` }).where(sql`${schema.conversations.id} = ${reply.conversation_id}`),
+  ]);
   return {
     ids: rows.map((r) => r.id),
     jobs: rows.map((r) => ({ kind: DELIVER_JOB, tenant_id: reply.tenant_id, key: `conv:${reply.conversation_id}`, payload: { message_id: r.id } })),

@@ -154,9 +154,9 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
           jobs.push(...(await queueReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities)).jobs);
         }
       }
-      // Completed first: its key is then free, so the deliver jobs can go straight to a local worker.
-      await ctx.completeIn(tx);
-      await enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts);
+      // Completed first — its key is then free, so the deliver jobs can go straight to a local worker —
+      // but not waited for alone: statements go out in call order and run in that order, pipelined.
+      await Promise.all([ctx.completeIn(tx), enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts)]);
       return true;
     }).catch(async (e: unknown) => {
       // The job is retried (a new draft); the text shown for this one must not stay on screen.

@@ -53,10 +53,14 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
         providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
       );
       await transaction(deps.db(), async (tx) => {
-        await markSent(tx.tx, message_id, sent.providerMessageId);
+        // Sent together (pipelined): the status, the listeners' notice and the completion in one round trip.
         // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
-        if (sent.notify) await tx.tx.execute(sql`select pg_notify(${sent.notify.channel}, ${sent.notify.payload})`);
-        await ctx.completeIn(tx);
+        const notify = sent.notify;
+        await Promise.all([
+          markSent(tx.tx, message_id, sent.providerMessageId),
+          notify ? tx.tx.execute(sql`select pg_notify(${notify.channel}, ${notify.payload})`) : null,
+          ctx.completeIn(tx),
+        ]);
       });
       ctx.log.info("message sent", { channel: adapter.id, message_id });
     } catch (e) {

@@ -51,17 +51,19 @@ export type Accepted = { messages: WireMessage[]; willReply: boolean };
 export const acceptVisitorMessages = async (deps: StoreDeps, site: WidgetSite, ingest: WidgetIngest): Promise<Accepted> => {
   const body = new TextEncoder().encode(JSON.stringify(ingest));
   const parsed = widget.parse(body, { channelId: site.channel.id, credentials: site.credentials });
-  const outcome = await transaction(deps.db(), async (tx) => {
+  const keys = parsed.messages.map((m) => m.providerMessageId);
+  // The stored rows are read inside the transaction: the caller can then show them to the visitor as
+  // soon as it commits, before the reply — whose job may start at that very commit — can overtake them.
+  const { outcome, rows } = await transaction(deps.db(), async (tx) => {
     const result = await persistParsed(tx, site.channel, parsed);
     await enqueueJobs(tx, deps.wake, result.jobs, deps.maxAttempts);
-    return result;
+    const stored = await tx.tx
+      .select(columns)
+      .from(schema.messages)
+      .where(and(eq(schema.messages.channel_id, site.channel.id), inArray(schema.messages.provider_message_id, keys)))
+      .orderBy(asc(schema.messages.created_at));
+    return { outcome: result, rows: stored };
   });
-  const keys = parsed.messages.map((m) => m.providerMessageId);
-  const rows = await deps.db()
-    .select(columns)
-    .from(schema.messages)
-    .where(and(eq(schema.messages.channel_id, site.channel.id), inArray(schema.messages.provider_message_id, keys)))
-    .orderBy(asc(schema.messages.created_at));
   return { messages: rows.map(toWire), willReply: outcome.conversations.length > 0 };
 };
 
