@@ -20,6 +20,23 @@ export type RespondContext = {
   /** Ids of every message read: a customer or agent message not among them arrived meanwhile. */
   seenIds: string[];
   oldestSeenAt: Date | null;
+  /**
+   * This conversation's answers of the last minute, counted from the messages read (for the per-contact
+   * limit without a query of its own), or null when those messages do not reach back a whole minute.
+   */
+  recentAnswers: AnswerWindow | null;
+};
+
+/** Answers in a rolling minute: how many, and how long ago the oldest of them was written. */
+export type AnswerWindow = { n: number; ageMs: number | null };
+
+const MINUTE_MS = 60_000;
+
+export const answersInLastMinute = (recent: { direction: string; metadata: Record<string, unknown>; created_at: Date }[], now: number): AnswerWindow | null => {
+  const coversMinute = recent.length < RECENT || now - (recent.at(-1)?.created_at.getTime() ?? now) >= MINUTE_MS;
+  if (!coversMinute) return null;
+  const answers = recent.filter((m) => m.direction === "out" && "answer" in m.metadata && now - m.created_at.getTime() < MINUTE_MS);
+  return { n: answers.length, ageMs: answers.length ? now - answers.at(-1)!.created_at.getTime() : null };
 };
 
 const conversationQuery = preparedOnce((db) =>
@@ -77,5 +94,6 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
     history,
     seenIds: recent.map((m) => m.id),
     oldestSeenAt: recent.at(-1)?.created_at ?? null,
+    recentAnswers: answersInLastMinute(recent, Date.now()),
   };
 };

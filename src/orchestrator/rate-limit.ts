@@ -55,12 +55,14 @@ export class TenantAnswerCounts {
  */
 export const rateLimitWait = async (
   db: Db,
-  c: { conversationId: string; tenantId: string },
+  c: { conversationId: string; tenantId: string; recentAnswers?: Window | null },
   limits: AnswerLimits,
   tenants: TenantAnswerCounts,
 ): Promise<number> => {
   if (limits.perContact > 0) {
-    const contact = waitFor(await countWindow(db, sql`conversation_id = ${c.conversationId} and metadata ? 'answer'`), limits.perContact);
+    // The respond step usually counted them already from the conversation's recent messages.
+    const window = c.recentAnswers ?? (await countWindow(db, sql`conversation_id = ${c.conversationId} and metadata ? 'answer'`));
+    const contact = waitFor(window, limits.perContact);
     if (contact > 0) return contact;
   }
   return limits.perTenantLlm > 0 ? waitFor(await tenants.window(db, c.tenantId), limits.perTenantLlm) : 0;

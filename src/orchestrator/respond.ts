@@ -104,7 +104,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
     let limited = false;
     if (deps.limits && deps.pipeline.chat) {
-      const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id }, deps.limits, tenantCounts);
+      const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id, recentAnswers: c.recentAnswers }, deps.limits, tenantCounts);
       if (wait > 0 && payload.data.rate_deferrals < MAX_RATE_DEFERRALS) {
         ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
         return defer(wait, { ...payload.data, rate_deferrals: payload.data.rate_deferrals + 1 });
