@@ -104,7 +104,7 @@ for (const store of ["embedded", "external"] as const) {
   const config = join(dataDir, "xin.toml");
   const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "demo-shop", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `http://127.0.0.1:${stub.port}/v25.0`, "--config", config, "--json"]);
   if (wa.code !== 0) throw new Error(wa.stderr);
-  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", XIN_QUEUE__CONCURRENCY: "16", XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "1000000" });
+  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", XIN_QUEUE__CONCURRENCY: arg("--concurrency") ?? "16", XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "1000000" });
   const url = `${server.url}${JSON.parse(wa.stdout).webhook_path}`;
 
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
