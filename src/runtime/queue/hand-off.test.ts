@@ -122,4 +122,21 @@ describeStores("queue hand-off", (getDb) => {
     await survivor.stop(Date.now() + 2000);
     expect(runs).toEqual([2]);
   });
+
+  test("a job handed to a runner that began draining before the COMMIT goes back to the queue, its attempt not counted", async () => {
+    const db = getDb();
+    const seen: number[] = [];
+    const { wake, runner } = await idleRunner(db, { late: async (job) => void seen.push(job.id) });
+    let stopping: Promise<void> | null = null;
+    const id = await transaction(db.db, async (ctx) => {
+      const [jobId] = await enqueueJobs(ctx, wake, [{ kind: "late" }], 3);
+      stopping = runner.stop(Date.now() + 2000); // the drain starts while the transaction is still open
+      return jobId;
+    });
+    await stopping;
+    await waitFor(async () => (await db.sql`select state from jobs where id = ${id}`)[0].state === "queued");
+    const [row] = await db.sql`select attempts, lease_token from jobs where id = ${id}`;
+    expect(row).toEqual({ attempts: 0, lease_token: null });
+    expect(seen).toEqual([]);
+  });
 });

@@ -11,8 +11,6 @@ import { Completer } from "./completer";
 import type { ClaimedJob, HandOffTaker, JobHandler, QueueOptions } from "./types";
 import type { Wake } from "./wake";
 
-type Claimed = ClaimedJob;
-
 /**
  * Runs jobs from the durable queue with bounded concurrency.
  *
@@ -75,9 +73,11 @@ export class QueueRunner implements HandOffTaker {
     this.wake.notify(); // the slot is free again for a claim
   }
 
-  adopt(job: Claimed): void {
+  adopt(job: ClaimedJob): void {
     this.reserved -= 1;
-    this.execute(job);
+    // Committed while this runner was draining: back to the queue (attempt not counted) for whoever runs next.
+    if (this.stopSignal.signal.aborted) void this.release(job).catch(() => {});
+    else this.execute(job);
   }
 
   private async run(): Promise<void> {
@@ -107,7 +107,7 @@ export class QueueRunner implements HandOffTaker {
     }
   }
 
-  private execute(job: Claimed): void {
+  private execute(job: ClaimedJob): void {
     const abort = new AbortController();
     const done = this.runOne(job, abort).finally(() => {
       this.inFlight.delete(job.id);
@@ -116,7 +116,7 @@ export class QueueRunner implements HandOffTaker {
     this.inFlight.set(job.id, { done, abort });
   }
 
-  private async runOne(job: Claimed, abort: AbortController): Promise<void> {
+  private async runOne(job: ClaimedJob, abort: AbortController): Promise<void> {
     const log = this.log.child({ job_id: job.id, kind: job.kind, tenant_id: job.tenant_id ?? undefined, attempt: job.attempts });
     const started = performance.now();
     let completed = false;
@@ -161,7 +161,7 @@ export class QueueRunner implements HandOffTaker {
     }
   }
 
-  private async extendLease(job: Claimed, abort: AbortController) {
+  private async extendLease(job: ClaimedJob, abort: AbortController) {
     try {
       const rows = await this.sql`
         update jobs set locked_until = now() + ${this.options.lease_ms} * interval '1 millisecond'
@@ -172,17 +172,17 @@ export class QueueRunner implements HandOffTaker {
     }
   }
 
-  private async complete(job: Claimed) {
+  private async complete(job: ClaimedJob) {
     await this.completer.complete(job.id, job.lease_token);
   }
 
-  private async release(job: Claimed) {
+  private async release(job: ClaimedJob) {
     await this.sql`
       update jobs set state = 'queued', attempts = attempts - 1, lease_token = null, locked_by = null, locked_until = null
       where id = ${job.id} and lease_token = ${job.lease_token}`;
   }
 
-  private async fail(job: Claimed, e: unknown, log: Logger) {
+  private async fail(job: ClaimedJob, e: unknown, log: Logger) {
     const err = e as { retryable?: boolean; retryAfterMs?: number };
     const final = err.retryable === false || job.attempts >= job.max_attempts;
     const message = `${errorCode(e)}: ${errorText(e)}`.slice(0, 2000);
