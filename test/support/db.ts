@@ -42,6 +42,13 @@ const startExternal = async (): Promise<Server> => {
   return { target, admin: () => postgres(ext.url, { max: 1, onnotice: () => {} }), stop: ext.stop };
 };
 
+/** Stops the run's shared servers (the preload calls it after the last test file; bun test fires no exit handlers). */
+export const stopTestServers = async (): Promise<void> => {
+  const running = [...servers.values()];
+  servers.clear();
+  for (const s of running) await (await s.catch(() => null))?.stop().catch(() => {});
+};
+
 const TEMPLATE = "xin_template";
 
 const server = (kind: StoreKindName): Promise<Server> => {
