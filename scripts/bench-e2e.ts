@@ -5,7 +5,9 @@
 // - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
 //   every reply reached the provider stub;
 // - platform overhead: at 200 messages/s, the time from posting a webhook to the provider receiving the
-//   reply (this includes the fake LLM's own ~1 ms), p50/p99.
+//   reply (this includes the fake LLM's own ~1 ms), p50/p99 — beside the same-run baseline of a relay
+//   that makes only the harness's hops (webhook in, LLM fake, provider stub) with no store: what xin
+//   adds is the difference.
 // The provider stub and the LLM fake run in this process; webhooks come from a child process.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -60,6 +62,26 @@ if (process.argv.includes("--post")) {
   process.exit(0);
 }
 
+// Child: the same-run baseline — a relay doing only the hops the harness imposes on any platform
+// (take the webhook, ask the LLM fake, send to the provider stub, answer 200), with no store at all.
+if (process.argv.includes("--relay")) {
+  const { llmBase, stubBase } = JSON.parse(arg("--relay") ?? "{}") as { llmBase: string; stubBase: string };
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: async (req) => {
+      const body = (await req.json()) as { entry: { changes: { value: { messages: { from: string; text: { body: string } }[] } }[] }[] };
+      const m = body.entry[0].changes[0].value.messages[0];
+      const chat = await fetch(`${llmBase}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer x" }, body: JSON.stringify({ model: "fake", messages: [{ role: "user", content: m.text.body }] }) });
+      const reply = ((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content;
+      await fetch(`${stubBase}/v25.0/${WA.phone}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messaging_product: "whatsapp", to: `+${m.from}`, type: "text", text: { body: reply } }) });
+      return new Response("ok");
+    },
+  });
+  console.log(server.port);
+  await new Promise(() => {}); // serve until killed; the rest of this file is the parent's
+}
+
 const pct = (sorted: number[], p: number) => +(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0).toFixed(1);
 
 const llm = startOpenAIFake();
@@ -92,6 +114,15 @@ const awaitReplies = async (posted: Record<string, number>, timeoutMs: number) =
 };
 
 const results: Record<string, unknown> = { burst: BURST, rate_run_seconds: SECONDS, cores: navigator.hardwareConcurrency };
+{
+  const relay = Bun.spawn([process.execPath, import.meta.path, "--relay", JSON.stringify({ llmBase: llm.baseUrl, stubBase: `http://127.0.0.1:${stub.port}` })], { stdout: "pipe", stderr: "inherit" });
+  const port = Number(new TextDecoder().decode((await relay.stdout.getReader().read()).value).trim());
+  const url = `http://127.0.0.1:${port}/`;
+  await awaitReplies(await post({ url, prefix: "4900", count: 50, concurrency: 8 }), 30_000); // warm-up
+  const steady = await awaitReplies(await post({ url, prefix: "4901", count: 200 * SECONDS, rate: 200 }), 60_000);
+  results.baseline_relay = { at_200_per_s: { messages: steady.posted, replies: steady.replied, p50_ms: pct(steady.latencies, 50), p99_ms: pct(steady.latencies, 99) } };
+  relay.kill();
+}
 for (const store of ["embedded", "external"] as const) {
   if (arg("--only") && arg("--only") !== store) continue;
   const ext = store === "external" ? await startExternalPostgres({ durable: true, extra: STATEMENTS ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track_planning=on"] : [] }) : null;
