@@ -1,5 +1,5 @@
 import type { ParseResult } from "../channels";
-import { acceptParsed, type ChannelRef } from "../inbox";
+import { acceptInOneStatement, acceptParsed, type ChannelRef } from "../inbox";
 import { Batcher, errorText, type Logger } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
@@ -15,11 +15,13 @@ const merge = (items: Item[]): ParseResult => ({
 });
 
 /**
- * Group commit for webhooks: while one transaction is being written, requests that arrive queue up,
+ * Group commit for webhooks: while one batch is being written, requests that arrive queue up,
  * and the next transaction persists all of them — set-based per channel — with one commit (one fsync)
  * for the lot. Each request is answered only after the transaction holding its events committed, so an
  * acknowledgement still means "durably stored". An idle gateway flushes a request at once (no added
  * latency). If a batch fails, its requests are retried one by one, so one bad request cannot fail others.
+ * A batch is one transaction (jobs handed to this process's runner at COMMIT), or, with no runner here
+ * (gateway-only), one statement per channel — `acceptInOneStatement`, the same rows in one round trip.
  */
 export class GroupCommitter {
   private readonly batcher: Batcher<Item, Counts>;
@@ -48,6 +50,18 @@ export class GroupCommitter {
       const items = byChannel.get(p.channel.id);
       if (items) items.push(p);
       else byChannel.set(p.channel.id, [p]);
+    }
+    // No local runner to hand jobs to (a gateway-only instance): each channel's share in one statement,
+    // one round trip; otherwise one transaction whose jobs go straight to the runner at COMMIT.
+    if (!this.deps.wake.hasTakers && batch.every((p) => p.parsed.events.length === 0)) {
+      const perChannel = new Map<string, Counts>();
+      await Promise.all(
+        [...byChannel].map(async ([id, items]) => {
+          const outcome = await acceptInOneStatement(this.deps.db(), this.deps.wake, this.deps.maxAttempts, items[0].channel, merge(items));
+          perChannel.set(id, { inserted: outcome.inserted, duplicates: outcome.duplicates });
+        }),
+      );
+      return batch.map((p) => perChannel.get(p.channel.id) ?? { inserted: 0, duplicates: 0 });
     }
     const perChannel = await transaction(this.deps.db(), async (tx) => {
       const results = new Map<string, Counts>();

@@ -3,6 +3,7 @@ export { loadOutbound, markFailed, markSent, type OutboundRow } from "./delivery
 export { openEscalation, type NewEscalation } from "./escalations";
 export { DELIVER_JOB, queueReply, type Reply } from "./outbound";
 export { acceptParsed } from "./accept";
+export { acceptInOneStatement } from "./persist-one-statement";
 export { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, persistParsed, RESPOND_JOB, type ChannelRef, type PersistOutcome } from "./persist";
 export { inboxCounts, type InboxCounts } from "./stats";
 // Agents' side of escalations (issue 7).

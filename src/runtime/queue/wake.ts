@@ -23,6 +23,11 @@ export class Wake {
     this.takers.delete(taker);
   }
 
+  /** Whether a runner of this process takes jobs by hand-off (else this instance only enqueues). */
+  get hasTakers(): boolean {
+    return this.takers.size > 0;
+  }
+
   /** A runner that kept a slot for a job of `kind`, or null: the job is queued for whoever claims it. */
   reserveFor(kind: string): HandOffTaker | null {
     for (const t of this.takers) if (t.tryReserve(kind)) return t;
