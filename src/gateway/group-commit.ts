@@ -20,8 +20,9 @@ const merge = (items: Item[]): ParseResult => ({
  * for the lot. Each request is answered only after the transaction holding its events committed, so an
  * acknowledgement still means "durably stored". An idle gateway flushes a request at once (no added
  * latency). If a batch fails, its requests are retried one by one, so one bad request cannot fail others.
- * A batch is one transaction (jobs handed to this process's runner at COMMIT), or, with no runner here
- * (gateway-only), one statement per channel — `acceptInOneStatement`, the same rows in one round trip.
+ * A batch is one transaction (jobs handed to this process's runner at COMMIT) when that runner has a
+ * free slot, else (gateway-only, or busy) one statement per channel — `acceptInOneStatement`, the same
+ * rows in one round trip.
  */
 export class GroupCommitter {
   private readonly batcher: Batcher<Item, Counts>;
@@ -51,9 +52,10 @@ export class GroupCommitter {
       if (items) items.push(p);
       else byChannel.set(p.channel.id, [p]);
     }
-    // No local runner to hand jobs to (a gateway-only instance): each channel's share in one statement,
-    // one round trip; otherwise one transaction whose jobs go straight to the runner at COMMIT.
-    if (!this.deps.wake.hasTakers && batch.every((p) => p.parsed.events.length === 0)) {
+    // No local runner free to take jobs (a gateway-only instance, or one whose workers are all busy):
+    // each channel's share in one statement, one round trip. Otherwise one transaction whose jobs go
+    // straight to the runner at COMMIT.
+    if (!this.deps.wake.handOffAvailable && batch.every((p) => p.parsed.events.length === 0)) {
       const perChannel = new Map<string, Counts>();
       await Promise.all(
         [...byChannel].map(async ([id, items]) => {

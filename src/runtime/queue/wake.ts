@@ -23,9 +23,10 @@ export class Wake {
     this.takers.delete(taker);
   }
 
-  /** Whether a runner of this process takes jobs by hand-off (else this instance only enqueues). */
-  get hasTakers(): boolean {
-    return this.takers.size > 0;
+  /** Whether a runner of this process would take a job by hand-off now (none on a gateway-only instance, none while busy). */
+  get handOffAvailable(): boolean {
+    for (const t of this.takers) if (t.available) return true;
+    return false;
   }
 
   /** A runner that kept a slot for a job of `kind`, or null: the job is queued for whoever claims it. */
