@@ -2,7 +2,7 @@ import { and, eq, gt, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getChannel } from "../channels";
 import { openEscalation, queueReply } from "../inbox";
-import { schema, transaction, type Db, type TxContext } from "../runtime/db";
+import { GroupTransaction, schema, transaction, type Db, type TxContext } from "../runtime/db";
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
@@ -83,6 +83,8 @@ const arrivedMeanwhile = async ({ tx }: TxContext, c: RespondContext): Promise<b
  */
 export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
+  // Concurrent answers commit together (one transaction, one fsync, statements pipelined).
+  const group = new GroupTransaction(deps.db);
   return async (job, ctx) => {
     const payload = Payload.safeParse(job.payload);
     if (!payload.success) {
@@ -121,7 +123,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
       : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal, live });
 
-    const committed = await transaction(deps.db(), async (tx) => {
+    const committed = await group.run(async (tx) => {
       const [locked] = await tx.tx
         .select({ status: schema.conversations.status })
         .from(schema.conversations)

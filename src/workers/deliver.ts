@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { isChannelError, messagingWindow, type OutboundContent } from "../channels";
 import { DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation } from "../inbox";
 import { errorText, XinError } from "../runtime";
-import { transaction, type Db } from "../runtime/db";
+import { GroupTransaction, transaction, type Db } from "../runtime/db";
 import type { JobContext, JobHandler } from "../runtime/queue";
 import { ChannelCache, providerContext } from "../tenancy";
 
@@ -27,6 +27,8 @@ type Payload = { message_id: string };
  */
 export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const channels = new ChannelCache(deps.db, deps.instanceKey);
+  // Concurrent deliveries' sent marks commit together (one transaction, one fsync).
+  const group = new GroupTransaction(deps.db);
   return async (job, ctx) => {
     const { message_id } = job.payload as Payload;
     const row = await loadOutbound(deps.db(), message_id);
@@ -52,7 +54,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
         { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag" },
         providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
       );
-      await transaction(deps.db(), async (tx) => {
+      await group.run(async (tx) => {
         // Sent together (pipelined): the status, the listeners' notice and the completion in one round trip.
         // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
         const notify = sent.notify;

@@ -1,4 +1,5 @@
 export { preparedOnce } from "./prepared";
+export { GroupTransaction } from "./group-transaction";
 export { openClient, transaction, type Db, type StoreClient, type StoreTarget, type Tx, type TxContext } from "./client";
 export * as schema from "./schema";
 export { Store, type StoreKind, type StoreOptions } from "./store";
