@@ -1,8 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { schema, type Db } from "../runtime/db";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { keysetAfter, schema, timeWindow, type Cursor, type Db } from "../runtime/db";
 
-/** A keyset position: rows strictly after (created_at, id) in the listing's order. */
-export type Cursor = { at: Date; id: string };
 
 export type EscalationFilter = {
   tenantId: string | null;
@@ -37,10 +35,6 @@ export const escalationListing = {
 
 export type EscalationSummary = Awaited<ReturnType<typeof listEscalations>>[number];
 
-/** Keyset condition for ascending (created_at, id) order; milliseconds, as a cursor carries a JS Date. */
-export const afterCursor = (at: typeof schema.escalations.created_at, id: typeof schema.escalations.id, c?: Cursor): SQL | undefined =>
-  c ? or(sql`date_trunc('milliseconds', ${at}) > ${c.at.toISOString()}::timestamptz`, and(sql`date_trunc('milliseconds', ${at}) = ${c.at.toISOString()}::timestamptz`, gt(id, c.id))) : undefined;
-
 /** Escalations oldest first (the queue's order), with the brand, channel and contact agents need to triage. */
 export const listEscalations = (db: Db, f: EscalationFilter) =>
   db
@@ -55,9 +49,8 @@ export const listEscalations = (db: Db, f: EscalationFilter) =>
       and(
         f.tenantId ? eq(schema.escalations.tenant_id, f.tenantId) : undefined,
         f.states.length ? inArray(schema.escalations.state, f.states) : undefined,
-        f.since ? gt(schema.escalations.created_at, f.since) : undefined,
-        f.until ? lt(schema.escalations.created_at, f.until) : undefined,
-        afterCursor(schema.escalations.created_at, schema.escalations.id, f.after),
+        timeWindow(schema.escalations.created_at, f),
+        keysetAfter(schema.escalations.created_at, schema.escalations.id, f.after),
       ),
     )
     .orderBy(asc(schema.escalations.created_at), asc(schema.escalations.id))

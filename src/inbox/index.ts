@@ -8,4 +8,4 @@ export { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, persistParsed, RESPOND_JOB, type Chan
 export { inboxCounts, type InboxCounts } from "./stats";
 // Agents' side of escalations (issue 7).
 export { claimEscalation, closeEscalation, handBack, sendResolution, takeOver, type ActionAudit, type ActionResult, type Actor, type SendKind } from "./escalation-actions";
-export { getEscalationDetail, listEscalations, recentMessages, type Cursor, type EscalationFilter, type EscalationSummary } from "./escalation-queries";
+export { getEscalationDetail, listEscalations, recentMessages, type EscalationFilter, type EscalationSummary } from "./escalation-queries";

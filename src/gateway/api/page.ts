@@ -1,7 +1,9 @@
-import { and, gt, lt, or, sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { XinError } from "../../runtime";
+import type { Cursor } from "../../runtime/db";
+
+// The SQL side of listings lives in runtime/db (keyset.ts), shared with the inbox's own queries.
+export { keysetAfter, keysetBefore, timeWindow, type Cursor } from "../../runtime/db";
 
 /**
  * Keyset pagination shared by every listing: `limit` (1–200, default 50) and an opaque `cursor` taken
@@ -29,13 +31,7 @@ export const MessageView = z.object({
   created_at: z.iso.datetime(),
 });
 
-/** The `since`/`until` filter of a listing on its creation-time column (undefined when neither is given). */
-export const timeWindow = (at: AnyPgColumn, q: { since?: Date; until?: Date }): SQL | undefined =>
-  and(q.since ? gt(at, q.since) : undefined, q.until ? lt(at, q.until) : undefined);
-
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
-
-export type Cursor = { at: Date; id: string };
 
 export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString("base64url");
 
@@ -57,23 +53,3 @@ export const page = <T extends { id: string | number; created_at: Date }>(rows: 
   data: rows,
   next_cursor: rows.length === limit ? encodeCursor({ at: rows[rows.length - 1].created_at, id: String(rows[rows.length - 1].id) }) : null,
 });
-
-/**
- * Rows after the cursor in (created_at, id) order. Postgres keeps microseconds and a JS Date only
- * milliseconds, so the column is truncated to milliseconds before comparing: otherwise the last row of
- * a page would come back at the top of the next one.
- */
-export const keysetAfter = (at: AnyPgColumn, id: AnyPgColumn, c?: Cursor): SQL | undefined => {
-  if (!c) return undefined;
-  const ms = sql`date_trunc('milliseconds', ${at})`;
-  const when = sql`${c.at.toISOString()}::timestamptz`;
-  return or(sql`${ms} > ${when}`, and(sql`${ms} = ${when}`, gt(id, c.id)));
-};
-
-/** The same for newest-first listings (the audit log, whose ids are numbers). */
-export const keysetBefore = (at: AnyPgColumn, id: AnyPgColumn, c?: Cursor): SQL | undefined => {
-  if (!c) return undefined;
-  const ms = sql`date_trunc('milliseconds', ${at})`;
-  const when = sql`${c.at.toISOString()}::timestamptz`;
-  return or(sql`${ms} < ${when}`, and(sql`${ms} = ${when}`, lt(id, Number(c.id))));
-};

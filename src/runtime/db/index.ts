@@ -1,4 +1,5 @@
 export { preparedOnce } from "./prepared";
+export { keysetAfter, keysetBefore, timeWindow, type Cursor } from "./keyset";
 export { GroupTransaction } from "./group-transaction";
 export { openClient, transaction, type Db, type StoreClient, type StoreTarget, type Tx, type TxContext } from "./client";
 export * as schema from "./schema";
