@@ -7,7 +7,7 @@ import { recordAudit } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand } from "./lookup";
 import { decodeCursor, keysetBefore, page, pageOf, PageQuery, TimeQuery, timeWindow } from "./page";
-import { actorName, IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
+import { actorName, type AdminDeps, IdParams, inScope, notFound, TenantQuery, tenantScope } from "./scope";
 
 const Automation = z.object({
   id: z.string(),
@@ -43,7 +43,7 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(Automation), next_cursor: z.null() }),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);
-      const rows = await deps.db().select().from(schema.automations).where(scope ? eq(schema.automations.tenant_id, scope) : undefined).orderBy(asc(schema.automations.created_at));
+      const rows = await deps.db().select().from(schema.automations).where(inScope(schema.automations.tenant_id, scope)).orderBy(asc(schema.automations.created_at));
       return { data: rows, next_cursor: null };
     },
   }),
@@ -88,7 +88,7 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     handle: async ({ principal, params, body }) =>
       transaction(deps.db(), async ({ tx }) => {
         const scope = tenantScope(principal);
-        const where = and(eq(schema.automations.id, params.id), scope ? eq(schema.automations.tenant_id, scope) : undefined);
+        const where = and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, scope));
         const [before] = await tx.select().from(schema.automations).where(where);
         if (!before) throw notFound("automation");
         const [row] = await tx.update(schema.automations).set(body).where(where).returning();
@@ -108,7 +108,7 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     handle: async ({ principal, params }) =>
       transaction(deps.db(), async ({ tx }) => {
         const scope = tenantScope(principal);
-        const [row] = await tx.delete(schema.automations).where(and(eq(schema.automations.id, params.id), scope ? eq(schema.automations.tenant_id, scope) : undefined)).returning();
+        const [row] = await tx.delete(schema.automations).where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, scope))).returning();
         if (!row) throw notFound("automation");
         await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.remove", subject_type: "automation", subject_id: row.id, before: { kind: row.kind, schedule: row.schedule } });
         return { removed: true as const, id: row.id };
@@ -130,7 +130,7 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
         .from(a)
         .where(
           and(
-            scope ? eq(a.tenant_id, scope) : undefined,
+            inScope(a.tenant_id, scope),
             query.action ? eq(a.action, query.action) : undefined,
             query.subject_id ? eq(a.subject_id, query.subject_id) : undefined,
             timeWindow(a.created_at, query),

@@ -4,7 +4,7 @@ import { schema, transaction } from "../../runtime/db";
 import { createBrand, recordAudit } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand, type BrandRow } from "./lookup";
-import { actorName, IdParams, TenantQuery, tenantScope, type AdminDeps } from "./scope";
+import { actorName, type AdminDeps, IdParams, inScope, TenantQuery, tenantScope } from "./scope";
 
 const Persona = z.object({ name: z.string().min(1).max(100), tone: z.string().max(500), language: z.string().min(2).max(35), directives: z.array(z.string().max(2000)).max(50) }).strict();
 const Json = z.record(z.string(), z.unknown());
@@ -23,7 +23,7 @@ export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(BrandView), next_cursor: z.null() }),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);
-      const rows = await deps.db().select().from(schema.brands).where(scope ? eq(schema.brands.tenant_id, scope) : undefined).orderBy(schema.brands.created_at);
+      const rows = await deps.db().select().from(schema.brands).where(inScope(schema.brands.tenant_id, scope)).orderBy(schema.brands.created_at);
       return { data: rows.map(view), next_cursor: null };
     },
   }),

@@ -4,7 +4,7 @@ import { recentMessages } from "../../inbox";
 import { schema } from "../../runtime/db";
 import { defineRoute, type ApiRoute } from "./define";
 import { decodeCursor, keysetAfter, MessageView, page, pageOf, PageQuery, TimeQuery, timeWindow } from "./page";
-import { IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
+import { type AdminDeps, IdParams, inScope, notFound, TenantQuery, tenantScope } from "./scope";
 
 const Conversation = z.object({
   id: z.string(),
@@ -38,7 +38,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
         .from(c)
         .where(
           and(
-            scope ? eq(c.tenant_id, scope) : undefined,
+            inScope(c.tenant_id, scope),
             query.status ? eq(c.status, query.status) : undefined,
             timeWindow(c.created_at, query),
             keysetAfter(c.created_at, c.id, decodeCursor(query.cursor)),
@@ -59,7 +59,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: Conversation,
     handle: async ({ principal, params }) => {
       const scope = tenantScope(principal);
-      const [row] = await deps.db().select().from(schema.conversations).where(and(eq(schema.conversations.id, params.id), scope ? eq(schema.conversations.tenant_id, scope) : undefined));
+      const [row] = await deps.db().select().from(schema.conversations).where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
       return row ?? Promise.reject(notFound("conversation"));
     },
   }),
@@ -74,7 +74,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(MessageView) }),
     handle: async ({ principal, params, query }) => {
       const scope = tenantScope(principal);
-      const [row] = await deps.db().select({ id: schema.conversations.id }).from(schema.conversations).where(and(eq(schema.conversations.id, params.id), scope ? eq(schema.conversations.tenant_id, scope) : undefined));
+      const [row] = await deps.db().select({ id: schema.conversations.id }).from(schema.conversations).where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
       if (!row) throw notFound("conversation");
       return { data: await recentMessages(deps.db(), row.id, query.limit) };
     },
@@ -95,7 +95,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
         .from(k)
         .where(
           and(
-            scope ? eq(k.tenant_id, scope) : undefined,
+            inScope(k.tenant_id, scope),
             query.channel ? inArray(k.channel_id, [query.channel]) : undefined,
             timeWindow(k.created_at, query),
             keysetAfter(k.created_at, k.id, decodeCursor(query.cursor)),
@@ -116,7 +116,7 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: Contact.extend({ profile: z.record(z.string(), z.unknown()) }),
     handle: async ({ principal, params }) => {
       const scope = tenantScope(principal);
-      const [row] = await deps.db().select().from(schema.contacts).where(and(eq(schema.contacts.id, params.id), scope ? eq(schema.contacts.tenant_id, scope) : undefined));
+      const [row] = await deps.db().select().from(schema.contacts).where(and(eq(schema.contacts.id, params.id), inScope(schema.contacts.tenant_id, scope)));
       return row ?? Promise.reject(notFound("contact"));
     },
   }),

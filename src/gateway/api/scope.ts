@@ -1,3 +1,5 @@
+import { eq, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { XinError } from "../../runtime";
 import type { Db } from "../../runtime/db";
@@ -19,6 +21,9 @@ export const tenantScope = (principal: Principal, requested?: string): string | 
   if (requested && requested !== principal.tenant_id) throw new XinError("auth.forbidden", "this token cannot see that tenant", { status: 403, data: { field: "tenant" } });
   return principal.tenant_id;
 };
+
+/** The row filter for a scope from `tenantScope`: none for "every tenant", else the tenant's rows only. */
+export const inScope = (tenantColumn: AnyPgColumn, scope: string | null): SQL | undefined => (scope ? eq(tenantColumn, scope) : undefined);
 
 export const actorName = (principal: Principal) => `token:${principal.token_id}`;
 

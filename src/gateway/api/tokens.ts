@@ -3,7 +3,7 @@ import { z } from "zod";
 import { schema, transaction } from "../../runtime/db";
 import { issueToken, listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView as view } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
-import { actorName, IdParams, TenantQuery, tenantScope, type AdminDeps } from "./scope";
+import { actorName, type AdminDeps, IdParams, inScope, TenantQuery, tenantScope } from "./scope";
 
 const TokenView = z.object({
   id: z.string(),
@@ -90,7 +90,7 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
         .db()
         .select({ token_id: schema.tokens.id, name: schema.tokens.name, tenant_id: schema.tokens.tenant_id })
         .from(schema.tokens)
-        .where(and(eq(schema.tokens.role, "agent"), isNull(schema.tokens.revoked_at), scope ? eq(schema.tokens.tenant_id, scope) : undefined))
+        .where(and(eq(schema.tokens.role, "agent"), isNull(schema.tokens.revoked_at), inScope(schema.tokens.tenant_id, scope)))
         .orderBy(asc(schema.tokens.name));
       return { data: rows, next_cursor: null };
     },
