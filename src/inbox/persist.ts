@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getChannel, shouldRespond, type InboundMessage, type ParseResult } from "../channels";
+import { getChannel, type InboundMessage, type ParseResult } from "../channels";
 import { schema, type TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
 import { messageCtes, messageInputs, statusInputs, statusUpdate, type MessageInputs } from "./persist-sql";
@@ -65,18 +65,20 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
     const fresh = new Set(inserted.map((r) => r.provider_message_id));
     const idByProviderId = new Map(inserted.map((r) => [r.provider_message_id, r.id]));
     const toAnswer = new Set<string>();
+    // The per-message facts (`answerable`, `media`) come from the inputs, as the one-statement path's SQL reads them.
+    const factsOf = new Map(input.rows.map((r) => [r.provider_message_id, r]));
     for (const m of messages) {
       if (!fresh.has(m.providerMessageId)) continue;
       const conversation = conversationOf(m);
-      const content = m.content.kind === "edit" ? m.content.content : m.content;
-      if (content.kind === "media" && !m.isEcho) {
+      const facts = factsOf.get(m.providerMessageId)!;
+      if (facts.media) {
         outcome.jobs.push({
           kind: MEDIA_FETCH_JOB,
           tenant_id: channel.tenant_id,
           payload: { message_id: idByProviderId.get(m.providerMessageId), channel_id: channel.id },
         });
       }
-      if (shouldRespond(m) && conversation.status === "bot") toAnswer.add(conversation.id);
+      if (facts.answerable && conversation.status === "bot") toAnswer.add(conversation.id);
     }
     // Read receipts and typing indicators where the provider has them, for the newest message of each
     // conversation: typing while the bot is about to answer, a read receipt always.
@@ -84,7 +86,7 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
     if (capabilities.hasReadReceipts || capabilities.hasTyping) {
       const newest = new Map<string, { message: InboundMessage; conversationId: string }>();
       for (const m of messages) {
-        if (!fresh.has(m.providerMessageId) || m.isEcho || !shouldRespond(m)) continue;
+        if (!fresh.has(m.providerMessageId) || !factsOf.get(m.providerMessageId)!.answerable) continue;
         const seen = newest.get(m.conversationId);
         if (!seen || m.timestamp >= seen.message.timestamp) newest.set(m.conversationId, { message: m, conversationId: conversationOf(m).id });
       }
@@ -115,7 +117,7 @@ const applyStatuses = async ({ tx }: TxContext, channel: ChannelRef, statuses: P
   const input = statusInputs(statuses);
   if (input.length === 0) return 0;
   // One UPDATE for all of them: status callbacks outnumber messages three to one on a busy number.
-  return (await tx.execute(sql`${statusUpdate(channel, input)}`)).length;
+  return (await tx.execute(statusUpdate(channel, input))).length;
 };
 
 const applyEvents = async ({ tx }: TxContext, channel: ChannelRef, parsed: ParseResult) => {
