@@ -20,9 +20,8 @@ const unknownChannel = () => new XinError("webhook.channel_unknown", "no such ch
 export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
   const committer = new GroupCommitter(deps);
   const channels = new ChannelCache(deps.db, deps.instanceKey);
-  const channelFor = (id: string) => channels.get(id);
   const handle = async (ctx: RequestContext) => {
-    const found = await channelFor(ctx.params.channel_id);
+    const found = await channels.get(ctx.params.channel_id);
     if (!found || found.row.provider !== ctx.params.provider || !found.row.enabled) throw unknownChannel();
     const { row, adapter, binding } = found;
     const body = await ctx.body();

@@ -89,7 +89,11 @@ const pickHandOffs = (wake: Wake | null, items: NewJob[]): HandOff[] => {
 const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAttempts: number): Promise<Map<number, ClaimedJob>> => {
   const started = new Map<number, ClaimedJob>();
   const byTaker = new Map<HandOffTaker, HandOff[]>();
-  for (const h of handOffs) byTaker.set(h.taker, [...(byTaker.get(h.taker) ?? []), h]);
+  for (const h of handOffs) {
+    const group = byTaker.get(h.taker);
+    if (group) group.push(h);
+    else byTaker.set(h.taker, [h]);
+  }
   for (const [taker, group] of byTaker) {
     const token = crypto.randomUUID();
     const input = group.map((h) => ({
