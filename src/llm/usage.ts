@@ -87,15 +87,7 @@ export const createUsageMeter = (options: { onRecord?: (record: UsageRecord) => 
       return out.sort((a, b) => a.tenant_id.localeCompare(b.tenant_id) || a.model.localeCompare(b.model));
     },
     tenantTotals(tenantId) {
-      const sum: Omit<UsageTotals, "model"> = {
-        tenant_id: tenantId,
-        calls: 0,
-        failures: 0,
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        latency_ms_sum: 0,
-        latency_ms_max: 0,
-      };
+      const { model: _, ...sum }: UsageTotals = empty(tenantId, "");
       for (const t of byTenant.get(tenantId)?.values() ?? []) {
         sum.calls += t.calls;
         sum.failures += t.failures;
