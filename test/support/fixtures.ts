@@ -1,12 +1,13 @@
 /**
- * Reads the shared fixtures (`../shared/fixtures` beside the repo). Bytes are returned exactly as
- * stored, because webhook signatures are computed over the file bytes.
+ * Reads the shared fixtures (`shared/fixtures`: beside the repo, or where `XIN_SHARED_DIR` points —
+ * scripts/test.sh sets it for a clone made elsewhere). Bytes are returned exactly as stored, because
+ * webhook signatures are computed over the file bytes.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
-export const sharedRoot = join(repoRoot, "..", "shared");
+export const sharedRoot = process.env.XIN_SHARED_DIR || join(repoRoot, "..", "shared");
 export const channelFixturesRoot = join(sharedRoot, "fixtures", "channels");
 
 export type Provider = "whatsapp" | "instagram" | "telegram";

@@ -3,10 +3,12 @@
  * request and every answer go through (query parameters declared and typed, body valid under the
  * operation's requestBody schema, answer valid under its 200 schema).
  */
+import { join } from "node:path";
+import { sharedRoot } from "../fixtures";
 import type { RecordedRequest } from "./fake-server";
 import { createSchemaValidator, type JsonSchema, type OpenApiDocument } from "./openapi-validator";
 
-const SPEC_PATH = new URL("../../../../shared/reference/qdrant/openapi-1.19.json", import.meta.url);
+const SPEC_PATH = join(sharedRoot, "reference", "qdrant", "openapi-1.19.json");
 
 type Parameter = { name: string; in: "path" | "query" | "header"; schema: JsonSchema };
 type Operation = {
