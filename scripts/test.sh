@@ -22,12 +22,12 @@ fi
 
 # The tests read the shared fixtures (shared/fixtures, shared/reference) that live beside the repo. A
 # clone made elsewhere from a local checkout finds them beside the checkout it came from.
-if [ -z "${XIN_SHARED_DIR:-}" ] && [ ! -d ../shared/fixtures ]; then
+if [ -z "${SHARED_DIR:-}" ] && [ ! -d ../shared/fixtures ]; then
   origin=$(git config --get remote.origin.url 2>/dev/null || true)
-  if [ -n "$origin" ] && [ -d "$origin/../shared/fixtures" ]; then export XIN_SHARED_DIR="$(cd "$origin/../shared" && pwd)"; fi
+  if [ -n "$origin" ] && [ -d "$origin/../shared/fixtures" ]; then export SHARED_DIR="$(cd "$origin/../shared" && pwd)"; fi
 fi
-if [ ! -d "${XIN_SHARED_DIR:-../shared}/fixtures" ]; then
-  echo "the shared fixtures are missing: check this repo out beside shared/ (../shared/fixtures), or set XIN_SHARED_DIR"
+if [ ! -d "${SHARED_DIR:-../shared}/fixtures" ]; then
+  echo "the shared fixtures are missing: check this repo out beside shared/ (../shared/fixtures), or set SHARED_DIR"
   echo "0 passed, 1 failed"; exit 1
 fi
 

@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 for (const key of Object.keys(process.env)) {
-  if (key === "XIN_SHARED_DIR") continue; // where the shared fixtures are (test/support/fixtures.ts), not a product setting
   if (key.startsWith("XIN_") || /^(OPENAI|ANTHROPIC|OPENROUTER)_/.test(key)) delete process.env[key];
 }
 // Every temporary file of the run (servers' data dirs, homes, fixtures, the CLI children's) goes under

@@ -1,5 +1,5 @@
 /**
- * Reads the shared fixtures (`shared/fixtures`: beside the repo, or where `XIN_SHARED_DIR` points —
+ * Reads the shared fixtures (`shared/fixtures`: beside the repo, or where `SHARED_DIR` points (not an `XIN_` name: xin reads those as its settings) —
  * scripts/test.sh sets it for a clone made elsewhere). Bytes are returned exactly as stored, because
  * webhook signatures are computed over the file bytes.
  */
@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
-export const sharedRoot = process.env.XIN_SHARED_DIR || join(repoRoot, "..", "shared");
+export const sharedRoot = process.env.SHARED_DIR || join(repoRoot, "..", "shared");
 export const channelFixturesRoot = join(sharedRoot, "fixtures", "channels");
 
 export type Provider = "whatsapp" | "instagram" | "telegram";
