@@ -42,3 +42,11 @@ export const treeCpuMs = (root: number): { postgres: number; other: number } => 
 /** The pid of the postgres server listening on `port`, from its command line (`-p <port>`). */
 export const postgresPidOnPort = (port: number): number | undefined =>
   processes().find((p) => p.comm === "postgres" && readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0").join(" ").includes(`-p ${port}`))?.pid;
+
+/** CPU milliseconds the whole machine spent busy so far (every core, from /proc/stat: all but idle and iowait). */
+export const machineBusyMs = (): number => {
+  const [cpu] = readFileSync("/proc/stat", "utf8").split("\n");
+  const ticks = cpu.trim().split(/\s+/).slice(1).map(Number);
+  const idle = ticks[3] + ticks[4];
+  return (ticks.reduce((a, b) => a + b, 0) - idle) * TICK_MS;
+};

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { preparedOnce, schema, type Db, type Tx } from "../runtime/db";
+import { preparedOnce, schema, type Db, type Tx, type TxContext } from "../runtime/db";
 
 /** An outbound message with what delivering it needs to know. */
 export type OutboundRow = {
@@ -23,12 +23,9 @@ export const loadOutbound = async (db: Db, messageId: string): Promise<OutboundR
   return row ?? null;
 };
 
-/** Marks a queued message sent with the provider's id; a message no longer queued is left alone. */
-export const markSent = (tx: Tx, messageId: string, providerMessageId: string) =>
-  tx
-    .update(schema.messages)
-    .set({ status: "sent", provider_message_id: providerMessageId, updated_at: sql`now()` })
-    .where(sql`${schema.messages.id} = ${messageId} and ${schema.messages.status} = 'queued'`);
+/** Marks a queued message sent with the provider's id; a message no longer queued is left alone. Every reply runs it: a template, not a drizzle build. */
+export const markSent = (tx: TxContext, messageId: string, providerMessageId: string) =>
+  tx.sql`update messages set status = 'sent', provider_message_id = ${providerMessageId}, updated_at = now() where id = ${messageId} and status = 'queued'`;
 
 export const markFailed = (tx: Tx, messageId: string, code: string, message: string) =>
   tx

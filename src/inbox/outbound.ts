@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
 import { splitForChannel, type ChannelCapabilities, type OutboundContent } from "../channels";
 import { newId } from "../runtime";
-import { schema, type TxContext } from "../runtime/db";
+import type { TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
 
 export const DELIVER_JOB = "deliver";
@@ -21,23 +20,21 @@ export type Reply = {
  * on paragraph and sentence boundaries — and returns one `deliver` job per part, keyed by conversation so
  * parts go out in order. A retry after a partial failure never repeats a part that already went out.
  */
-export const queueReply = async ({ tx }: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): Promise<{ ids: string[]; jobs: NewJob[] }> => {
+export const queueReply = async ({ sql }: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): Promise<{ ids: string[]; jobs: NewJob[] }> => {
   const parts = splitForChannel(reply.text, capabilities);
   const rows = parts.map((text, i) => ({
     id: newId("msg"),
-    tenant_id: reply.tenant_id,
-    conversation_id: reply.conversation_id,
-    channel_id: reply.channel_id,
-    direction: "out" as const,
-    kind: "text",
     body: text,
     metadata: { ...reply.metadata, author: reply.author, content: { kind: "text", text } satisfies OutboundContent, part: i + 1, parts: parts.length },
-    status: "queued" as const,
   }));
   // Independent statements sent together (pipelined on the transaction's connection): one round trip.
+  // Templates, not drizzle builds (every answer runs them); the parts ride in one JSON parameter, so the
+  // statement's text — and its prepared plan — is the same for one part or five.
   await Promise.all([
-    tx.insert(schema.messages).values(rows),
-    tx.update(schema.conversations).set({ updated_at: sql`now()` }).where(sql`${schema.conversations.id} = ${reply.conversation_id}`),
+    sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
+      select r.id, ${reply.tenant_id}, ${reply.conversation_id}, ${reply.channel_id}, 'out', 'text', r.body, r.metadata, 'queued'
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, body text, metadata jsonb)`,
+    sql`update conversations set updated_at = now() where id = ${reply.conversation_id}`,
   ]);
   return {
     ids: rows.map((r) => r.id),

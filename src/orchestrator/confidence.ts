@@ -9,6 +9,25 @@ const QUESTION_WORDS =
 const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
 const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
+/** Passages recur in answer after answer (the same few chunks answer most questions), so their terms are kept. */
+const PASSAGE_TERMS_KEPT = 4096;
+const passageTerms = new Map<string, Map<string, Set<string>>>(); // by analyzer (id and language), then text
+
+/** A passage's terms: analysed once per text and analyzer, then read from a bounded cache (oldest out first). */
+const termsOfPassage = (analyzer: Analyzer, p: Passage): Set<string> => {
+  const text = passageText(p);
+  const key = `${analyzer.id}:${analyzer.language}`;
+  let kept = passageTerms.get(key);
+  if (!kept) passageTerms.set(key, (kept = new Map()));
+  let terms = kept.get(text);
+  if (!terms) {
+    terms = termsOf(analyzer, text);
+    if (kept.size >= PASSAGE_TERMS_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(text, terms);
+  }
+  return terms;
+};
+
 const share = (wanted: Set<string>, have: Set<string>): number => {
   if (wanted.size === 0) return 0;
   let n = 0;
@@ -25,7 +44,7 @@ export const retrievalStrength = (analyzer: Analyzer, question: string, passages
   const wanted = termsOf(analyzer, question);
   let best = 0;
   for (const p of passages.slice(0, 3)) {
-    const coverage = share(wanted, termsOf(analyzer, passageText(p)));
+    const coverage = share(wanted, termsOfPassage(analyzer, p));
     best = Math.max(best, coverage, Math.min(1, Math.max(0, p.dense ?? 0)));
   }
   return best;
@@ -39,8 +58,11 @@ export const retrievalStrength = (analyzer: Analyzer, question: string, passages
 export const grounding = (analyzer: Analyzer, answer: string, passages: readonly Passage[], question: string): number => {
   const said = termsOf(analyzer, answer);
   if (said.size === 0) return 0.5;
-  const known = termsOf(analyzer, [question, ...passages.map(passageText)].join("\n"));
-  return share(said, known);
+  // The terms of question and passages together: analysing is per line, so the union of each one's terms.
+  const known = [termsOf(analyzer, question), ...passages.map((p) => termsOfPassage(analyzer, p))];
+  let n = 0;
+  for (const t of said) if (known.some((k) => k.has(t))) n += 1;
+  return n / said.size;
 };
 
 const HEDGES = /\b(i\s+(do\s+not|don't)\s+know|i('m|\s+am)\s+not\s+sure|(cannot|can't|could\s+not|couldn't)\s+find|no\s+information|not\s+(mentioned|covered)\s+in|i\s+(do\s+not|don't)\s+have\s+(that|this|any)\s+information|a\s+colleague\s+will\s+follow\s+up)\b/i;

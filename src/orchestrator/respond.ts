@@ -1,8 +1,8 @@
-import { and, eq, gt, notInArray, or, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getChannel } from "../channels";
 import { openEscalation, queueReply } from "../inbox";
-import { GroupTransaction, schema, transaction, type Db, type TxContext } from "../runtime/db";
+import { GroupTransaction, transaction, type Db, type TxContext } from "../runtime/db";
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
@@ -49,25 +49,27 @@ const quietRemaining = async (db: Db, conversationId: string, quietMs: number): 
   return Math.max(0, Math.ceil(quietMs - Number(row?.ms ?? quietMs)));
 };
 
-/** A customer message or an agent's reply that was not there when the context was read. */
-const arrivedMeanwhile = async ({ tx }: TxContext, c: RespondContext): Promise<boolean> => {
-  const rows = await tx
-    .select({ id: schema.messages.id })
-    .from(schema.messages)
-    .where(
-      and(
-        eq(schema.messages.conversation_id, c.conversation.id),
-        c.seenIds.length ? notInArray(schema.messages.id, c.seenIds) : undefined,
-        c.oldestSeenAt ? gt(schema.messages.created_at, c.oldestSeenAt) : undefined,
-        // Customer messages the respond step would answer (text addressed to us: those get a respond job of their own).
-        or(
-          sql`${schema.messages.direction} = 'in' and coalesce(btrim(${schema.messages.body}), '') <> '' and ${schema.messages.metadata}->>'not_addressed' is null`,
-          sql`${schema.messages.metadata}->>'author' = 'human'`,
-        ),
-      ),
-    )
-    .limit(1);
-  return rows.length > 0;
+/**
+ * Locks the conversation row and tells whether the draft may still go out: the conversation is in bot
+ * mode and no customer message the respond step would answer (text addressed to us: those get a respond
+ * job of their own) nor an agent's reply arrived since the context was read. Both statements are sent at
+ * once; the check still runs after the lock is held, and reads what committed up to then (each statement
+ * of a READ COMMITTED transaction takes its own snapshot when it starts). Templates, not drizzle builds:
+ * every answer runs them.
+ */
+const stillCurrent = async (tx: TxContext, c: RespondContext): Promise<boolean> => {
+  const since = c.oldestSeenAt?.toISOString() ?? null; // drizzle set this client's timestamp serializer to take strings
+  const [[locked], [newer]] = await Promise.all([
+    tx.sql<{ status: string }[]>`select status from conversations where id = ${c.conversation.id} for update`,
+    tx.sql`
+      select 1 from messages
+      where conversation_id = ${c.conversation.id}
+        and id <> all(${tx.sql.array(c.seenIds)}::text[])
+        and (${since}::timestamptz is null or created_at > ${since}::timestamptz)
+        and ((direction = 'in' and coalesce(btrim(body), '') <> '' and metadata->>'not_addressed' is null) or metadata->>'author' = 'human')
+      limit 1`,
+  ]);
+  return locked?.status === "bot" && !newer;
 };
 
 /**
@@ -124,12 +126,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal, live });
 
     const committed = await group.run(async (tx) => {
-      const [locked] = await tx.tx
-        .select({ status: schema.conversations.status })
-        .from(schema.conversations)
-        .where(eq(schema.conversations.id, conversationId))
-        .for("update");
-      if (locked?.status !== "bot" || (await arrivedMeanwhile(tx, c))) {
+      if (!(await stillCurrent(tx, c))) {
         await ctx.completeIn(tx);
         return false;
       }

@@ -59,7 +59,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
         // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
         const notify = sent.notify;
         await Promise.all([
-          markSent(tx.tx, message_id, sent.providerMessageId),
+          markSent(tx, message_id, sent.providerMessageId),
           notify ? tx.tx.execute(sql`select pg_notify(${notify.channel}, ${notify.payload})`) : null,
           ctx.completeIn(tx),
         ]);

@@ -1,6 +1,4 @@
-import { sql } from "drizzle-orm";
 import type { TxContext } from "../db/client";
-import { jobs } from "../db/schema";
 import type { ClaimedJob, HandOffTaker } from "./types";
 import { WAKE_CHANNEL, type Wake } from "./wake";
 
@@ -42,24 +40,28 @@ export const enqueueJobs = async (ctx: TxContext, wake: Wake | null, items: NewJ
   }
   const queued = items.map((job, index) => ({ job, index })).filter(({ index }) => !started.has(index));
   if (queued.length === 0) return ids;
-  // Sent together (pipelined on the transaction's connection): one round trip, not two.
+  // Sent together (pipelined on the transaction's connection): one round trip, not two. The jobs ride
+  // in one JSON parameter: one statement text (and plan) for any number of them, no drizzle build.
+  const input = queued.map(({ job: j }, i) => ({
+    i,
+    kind: j.kind,
+    payload: j.payload ?? {},
+    tenant_id: j.tenant_id ?? null,
+    key: j.key ?? null,
+    run_at: j.run_at?.toISOString() ?? null,
+    max_attempts: j.max_attempts ?? defaultMaxAttempts,
+  }));
   const [rows] = await Promise.all([
-    ctx.tx
-      .insert(jobs)
-      .values(
-        queued.map(({ job: j }) => ({
-          kind: j.kind,
-          payload: j.payload ?? {},
-          tenant_id: j.tenant_id ?? null,
-          key: j.key ?? null,
-          run_at: j.run_at ?? sql`now()`,
-          max_attempts: j.max_attempts ?? defaultMaxAttempts,
-        })),
-      )
-      .returning({ id: jobs.id }),
-    ctx.tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`),
+    ctx.sql<{ id: string }[]>`
+      insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts)
+      select t.kind, t.payload, t.tenant_id, t.key, coalesce(t.run_at, now()), t.max_attempts
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(i int, kind text, payload jsonb, tenant_id text, key text, run_at timestamptz, max_attempts int)
+      order by t.i
+      returning id`,
+    ctx.sql`select pg_notify(${WAKE_CHANNEL}, '')`,
   ]);
-  rows.forEach((r, i) => (ids[queued[i].index] = r.id));
+  // INSERT … SELECT … ORDER BY assigns ids (and returns rows) in input order.
+  rows.forEach((r, i) => (ids[queued[i].index] = Number(r.id)));
   if (wake) ctx.afterCommit(() => wake.notify());
   return ids;
 };
@@ -105,7 +107,7 @@ const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAtte
       max_attempts: h.job.max_attempts ?? defaultMaxAttempts,
     }));
     // The batch index rides along in the lease token (`<token>:<index>`): RETURNING cannot name the input row.
-    const rows = await ctx.tx.execute<{ id: string; kind: string; key: string | null; tenant_id: string | null; payload: unknown; max_attempts: number; lease_token: string }>(sql`
+    const rows = await ctx.sql<{ id: string; kind: string; key: string | null; tenant_id: string | null; payload: unknown; max_attempts: number; lease_token: string }[]>`
       insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts, state, attempts, lease_token, locked_by, locked_until)
       select t.kind, t.payload, t.tenant_id, t.key, now(), t.max_attempts, 'running', 1, ${token} || ':' || t.i, ${taker.workerId},
         now() + ${taker.leaseMs} * interval '1 millisecond'
@@ -113,7 +115,7 @@ const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAtte
       where t.key is null or not exists (select 1 from jobs o where o.key = t.key and o.state in ('queued', 'running'))
       order by t.i
       on conflict (key) where state = 'running' and key is not null do nothing
-      returning id, kind, key, tenant_id, payload, max_attempts, lease_token`);
+      returning id, kind, key, tenant_id, payload, max_attempts, lease_token`;
     for (const r of rows) {
       const index = Number(r.lease_token.slice(token.length + 1));
       started.set(index, { id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token });

@@ -1,4 +1,3 @@
-import { sql as dsql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { TxContext } from "../db/client";
 import { errorCode, errorText, XinError } from "../errors";
@@ -133,9 +132,9 @@ export class QueueRunner implements HandOffTaker {
         log,
         signal: abort.signal,
         completeIn: async (ctx: TxContext) => {
-          const rows = await ctx.tx.execute(dsql`
+          const rows = await ctx.sql`
             update jobs set state = 'done', finished_at = now(), lease_token = null, locked_until = null
-            where id = ${job.id} and lease_token = ${job.lease_token} returning id`);
+            where id = ${job.id} and lease_token = ${job.lease_token} returning id`;
           if (rows.length !== 1) throw new XinError("queue.lease_lost", "the job was taken over by another worker");
           ctx.afterCommit(() => (completed = true));
         },
