@@ -15,22 +15,25 @@ export type Reply = {
   metadata?: Record<string, unknown>;
 };
 
+export type StartedReply = { ids: string[]; jobs: NewJob[]; written: Promise<unknown> };
+
 /**
  * Stores a reply as outbound rows — one per part when the text is longer than the channel's limit, split
  * on paragraph and sentence boundaries — and returns one `deliver` job per part, keyed by conversation so
  * parts go out in order. A retry after a partial failure never repeats a part that already went out.
+ * Its statements are sent at once and not waited for (`written`): the caller pipelines what follows
+ * (completing its job, enqueueing the deliveries) into the same round trip.
  */
-export const queueReply = async ({ sql }: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): Promise<{ ids: string[]; jobs: NewJob[] }> => {
+export const startReply = ({ sql }: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): StartedReply => {
   const parts = splitForChannel(reply.text, capabilities);
   const rows = parts.map((text, i) => ({
     id: newId("msg"),
     body: text,
     metadata: { ...reply.metadata, author: reply.author, content: { kind: "text", text } satisfies OutboundContent, part: i + 1, parts: parts.length },
   }));
-  // Independent statements sent together (pipelined on the transaction's connection): one round trip.
   // Templates, not drizzle builds (every answer runs them); the parts ride in one JSON parameter, so the
   // statement's text — and its prepared plan — is the same for one part or five.
-  await Promise.all([
+  const written = Promise.all([
     sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
       select r.id, ${reply.tenant_id}, ${reply.conversation_id}, ${reply.channel_id}, 'out', 'text', r.body, r.metadata, 'queued'
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, body text, metadata jsonb)`,
@@ -39,5 +42,13 @@ export const queueReply = async ({ sql }: TxContext, reply: Reply, capabilities:
   return {
     ids: rows.map((r) => r.id),
     jobs: rows.map((r) => ({ kind: DELIVER_JOB, tenant_id: reply.tenant_id, key: `conv:${reply.conversation_id}`, payload: { message_id: r.id } })),
+    written,
   };
+};
+
+/** `startReply`, returning once its rows are written. */
+export const queueReply = async (ctx: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): Promise<{ ids: string[]; jobs: NewJob[] }> => {
+  const { ids, jobs, written } = startReply(ctx, reply, capabilities);
+  await written;
+  return { ids, jobs };
 };

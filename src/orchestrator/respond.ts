@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getChannel } from "../channels";
-import { openEscalation, queueReply } from "../inbox";
+import { openEscalation, startReply } from "../inbox";
 import { GroupTransaction, transaction, type Db, type TxContext } from "../runtime/db";
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
@@ -133,11 +133,17 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       const adapter = getChannel(c.channel.provider);
       const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
       const jobs: NewJob[] = [];
+      // Statements not waited for one by one: they go out in call order and run in that order on the
+      // transaction's connection, so the reply, its notices, the completion and the deliver jobs travel
+      // in one round trip. Completed before the jobs are written — its key is then free, so the deliver
+      // jobs can go straight to a local worker.
+      const writes: Promise<unknown>[] = [];
+      const notify = (n: { channel: string; payload: string }) => writes.push(tx.sql`select pg_notify(${n.channel}, ${n.payload})`);
       if (outcome.outcome === "answer" && outcome.reply) {
-        const queued = await queueReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata } }, adapter.capabilities);
-        jobs.push(...queued.jobs);
-        const notices = live ? live.finish(outcome.reply) : widget ? widgetDeltas(c, queued.ids[0], outcome.reply) : [];
-        for (const n of notices) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
+        const reply = startReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata } }, adapter.capabilities);
+        writes.push(reply.written);
+        jobs.push(...reply.jobs);
+        for (const n of live ? live.finish(outcome.reply) : widget ? widgetDeltas(c, reply.ids[0], outcome.reply) : []) notify(n);
       } else {
         const escalation = await openEscalation(tx.tx, {
           tenant_id: c.conversation.tenant_id,
@@ -147,15 +153,15 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
           sources: outcome.sources,
           pauseBot: true,
         });
-        for (const n of live?.retraction() ?? []) await tx.tx.execute(sql`select pg_notify(${n.channel}, ${n.payload})`);
+        for (const n of live?.retraction() ?? []) notify(n);
         if (escalation.created) {
           const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
-          jobs.push(...(await queueReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities)).jobs);
+          const holding = startReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities);
+          writes.push(holding.written);
+          jobs.push(...holding.jobs);
         }
       }
-      // Completed first — its key is then free, so the deliver jobs can go straight to a local worker —
-      // but not waited for alone: statements go out in call order and run in that order, pipelined.
-      await Promise.all([ctx.completeIn(tx), enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts)]);
+      await Promise.all([...writes, ctx.completeIn(tx), enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts)]);
       return true;
     }).catch(async (e: unknown) => {
       // The job is retried (a new draft); the text shown for this one must not stay on screen.
