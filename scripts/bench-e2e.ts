@@ -1,10 +1,11 @@
 // End-to-end benchmark (issue 6): webhook in → respond (retrieval, LLM, guardrails) → provider send out,
 // through the compiled `dist/xin serve`, with the LLM fake answering instantly and the quiet window 0.
-//   bun scripts/build.ts --no-smoke && bun scripts/bench-e2e.ts [--seconds 5] [--burst 1000] [--only embedded|external]
+//   bun scripts/build.ts --no-smoke && bun scripts/bench-e2e.ts [--seconds 5] [--warmup-seconds 2] [--burst 1000]
+//     [--only embedded|external] [--concurrency N] (queue.concurrency; default: xin's own)
 //     [--statements] (external: top statements by server time)  [--xin PATH] (another executable, e.g. a profiling wrapper)
 // - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
 //   every reply reached the provider stub;
-// - platform overhead: at 200 messages/s, the time from posting a webhook to the provider receiving the
+// - platform overhead: at 200 messages/s, after --warmup-seconds of the same load, the time from posting a webhook to the provider receiving the
 //   reply (this includes the fake LLM's own ~1 ms), p50/p99 — beside the same-run baseline of a relay
 //   that makes only the harness's hops (webhook in, LLM fake, provider stub) with no store: what xin
 //   adds is the difference.
@@ -20,6 +21,8 @@ import { printTopStatements } from "./lib/top-statements";
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const SECONDS = Number(arg("--seconds") ?? 5);
+/** Seconds of the same 200 messages/s before the measured ones: a server that just started is still compiling its hot code and opening its pool. */
+const WARMUP_SECONDS = Number(arg("--warmup-seconds") ?? 2);
 const BURST = Number(arg("--burst") ?? 1000);
 /** External store only: print the statements that took the server's time (pg_stat_statements). */
 const STATEMENTS = process.argv.includes("--statements");
@@ -119,12 +122,13 @@ const perReply = (before: { xin: number; postgres: number; machine: number }, af
   return { xin: +ms("xin").toFixed(2), postgres: +ms("postgres").toFixed(2), rest_of_machine: +(ms("machine") - ms("xin") - ms("postgres")).toFixed(2) };
 };
 
-const results: Record<string, unknown> = { burst: BURST, rate_run_seconds: SECONDS, cores: navigator.hardwareConcurrency };
+const results: Record<string, unknown> = { burst: BURST, rate_run_seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, cores: navigator.hardwareConcurrency };
 {
   const relay = Bun.spawn([process.execPath, import.meta.path, "--relay", JSON.stringify({ llmBase: llm.baseUrl, stubBase: `http://127.0.0.1:${stub.port}` })], { stdout: "pipe", stderr: "inherit" });
   const port = Number(new TextDecoder().decode((await relay.stdout.getReader().read()).value).trim());
   const url = `http://127.0.0.1:${port}/`;
   await awaitReplies(await post({ url, prefix: "4900", count: 50, concurrency: 8 }), 30_000); // warm-up
+  await awaitReplies(await post({ url, prefix: "4903", count: 200 * WARMUP_SECONDS, rate: 200 }), 60_000);
   const steady = await awaitReplies(await post({ url, prefix: "4901", count: 200 * SECONDS, rate: 200 }), 60_000);
   results.baseline_relay = { at_200_per_s: { messages: steady.posted, replies: steady.replied, p50_ms: pct(steady.latencies, 50), p99_ms: pct(steady.latencies, 99) } };
   relay.kill();
@@ -145,6 +149,7 @@ for (const store of ["embedded", "external"] as const) {
   const url = `${server.url}${JSON.parse(wa.stdout).webhook_path}`;
 
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
+  await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}3`, count: 200 * WARMUP_SECONDS, rate: 200 }), 60_000);
   const steady = await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}1`, count: 200 * SECONDS, rate: 200 }), 60_000);
   // CPU per reply over the burst: xin's process tree (with the embedded PostgreSQL) and an external server's.
   const pgPid = ext ? postgresPidOnPort(Number(new URL(ext.url).port)) : undefined;
