@@ -100,8 +100,17 @@ describeStores("one-statement webhook write", (getDb) => {
       return new TextEncoder().encode(JSON.stringify(template));
     };
     const first = post([1, 2, 3].map((n) => ({ ...base, from: "4917000009999", id: `wamid.eq.${n}`, timestamp: String(1_790_000_000 + n), text: { body: `part ${n}` } })));
+    const before = await Promise.all([a, b].map(async (side) => (await side.db.sql`select coalesce(max(id), 0)::int as n from jobs`)[0].n as number));
     const parsed = await both("whatsapp", first);
     expect(parsed.messages.length).toBe(3);
+    // The bot answers: its respond job carries the typing call (which marks read on WhatsApp) for the
+    // newest part, and no channel.act job is written.
+    for (const [i, side] of [a, b].entries()) {
+      const jobs = await side.db.sql<{ kind: string; payload: { channel_id?: string; actions?: { kind: string; providerMessageId: string }[] } }[]>`select kind, payload from jobs where id > ${before[i]} order by id`;
+      expect(jobs.map((j) => j.kind)).toEqual(["respond"]);
+      expect(jobs[0].payload.channel_id).toBe(side.gw.channels.whatsapp.id);
+      expect(jobs[0].payload.actions?.map((x) => [x.kind, x.providerMessageId])).toEqual([["typing", "wamid.eq.3"]]);
+    }
     // Half new, half already stored.
     await both("whatsapp", post([3, 4].map((n) => ({ ...base, from: "4917000009999", id: `wamid.eq.${n}`, timestamp: String(1_790_000_000 + n), text: { body: `part ${n}` } }))));
     for (const side of [a, b]) await side.db.sql`update conversations set status = 'human'`;

@@ -16,8 +16,9 @@ export type StatementOutcome = { inserted: number; duplicates: number; statuses_
  *
  * The jobs follow the same rules as `persistParsed`, derived in SQL from what the inserts returned:
  * `media.fetch` for every new message with a file; per conversation that got a new answerable message,
- * `respond` when it is with the bot, and one `channel.act` for its newest answerable message (a read
- * receipt, and typing when the bot will answer; WhatsApp's typing call marks read). The equivalence of
+ * `respond` when it is with the bot, and the actions for its newest answerable message (a read receipt,
+ * and typing when the bot will answer; WhatsApp's typing call marks read) — in the respond job when the
+ * bot answers, else in a `channel.act` job. The equivalence of
  * the two paths is tested on every fixture (`persist-one-statement.test.ts`).
  */
 export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<StatementOutcome> => {
@@ -38,7 +39,7 @@ export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempt
       select distinct on (conversation_id) conversation_id, external_id, provider_message_id from fresh where answerable
       order by conversation_id, ts desc, ord desc
     ), acts as (
-      select n.conversation_id,
+      select n.conversation_id, a.conversation_id is not null as answered,
         (case when ${readReceipts} and not (${typing} and a.conversation_id is not null and ${typingMarksRead})
           then jsonb_build_array(jsonb_build_object('kind', 'mark_read', 'conversationId', n.external_id, 'providerMessageId', n.provider_message_id))
           else '[]'::jsonb end)
@@ -50,9 +51,13 @@ export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempt
       select 1 as grp, ord, ${MEDIA_FETCH_JOB}::text as kind, null::text as key, jsonb_build_object('message_id', message_id, 'channel_id', ${channel.id}::text) as payload
       from fresh where media
       union all
-      select 2, 0, ${CHANNEL_ACT_JOB}, null, jsonb_build_object('channel_id', ${channel.id}::text, 'actions', actions) from acts where jsonb_array_length(actions) > 0
+      select 2, 0, ${CHANNEL_ACT_JOB}, null, jsonb_build_object('channel_id', ${channel.id}::text, 'actions', actions) from acts where not answered and jsonb_array_length(actions) > 0
       union all
-      select 3, ord, ${RESPOND_JOB}, 'conv:' || conversation_id, jsonb_build_object('conversation_id', conversation_id) from answer
+      -- A conversation the bot answers has its actions run by its respond job.
+      select 3, a.ord, ${RESPOND_JOB}, 'conv:' || a.conversation_id, jsonb_build_object('conversation_id', a.conversation_id)
+        || coalesce((select jsonb_build_object('channel_id', ${channel.id}::text, 'actions', x.actions) from acts x
+                     where x.conversation_id = a.conversation_id and jsonb_array_length(x.actions) > 0), '{}'::jsonb)
+      from answer a
     ), j as (
       insert into jobs (kind, payload, tenant_id, key, max_attempts)
       select kind, payload, ${channel.tenant_id}, key, ${maxAttempts} from wanted order by grp, ord

@@ -81,8 +81,10 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
       if (facts.answerable && conversation.status === "bot") toAnswer.add(conversation.id);
     }
     // Read receipts and typing indicators where the provider has them, for the newest message of each
-    // conversation: typing while the bot is about to answer, a read receipt always.
+    // conversation: typing while the bot is about to answer, a read receipt always. A conversation the
+    // bot answers has them run by its respond job (one job less per message); others get a job of their own.
     const capabilities = getChannel(channel.provider).capabilities;
+    const respondActions = new Map<string, { kind: string; conversationId: string; providerMessageId: string }[]>();
     if (capabilities.hasReadReceipts || capabilities.hasTyping) {
       const newest = new Map<string, { message: InboundMessage; conversationId: string }>();
       for (const m of messages) {
@@ -98,12 +100,16 @@ export const persistParsed = async (ctx: TxContext, channel: ChannelRef, parsed:
           ...(capabilities.hasReadReceipts && !(typing && capabilities.typingMarksRead) ? [{ kind: "mark_read", ...target }] : []),
           ...(typing ? [{ kind: "typing", ...target }] : []),
         ];
-        if (actions.length) outcome.jobs.push({ kind: CHANNEL_ACT_JOB, tenant_id: channel.tenant_id, payload: { channel_id: channel.id, actions } });
+        if (actions.length === 0) continue;
+        if (toAnswer.has(conversationId)) respondActions.set(conversationId, actions);
+        else outcome.jobs.push({ kind: CHANNEL_ACT_JOB, tenant_id: channel.tenant_id, payload: { channel_id: channel.id, actions } });
       }
     }
     for (const conversationId of toAnswer) {
       // One respond job per conversation per webhook: a burst is answered as a whole (issue 6 adds the quiet window).
-      outcome.jobs.push({ kind: RESPOND_JOB, tenant_id: channel.tenant_id, key: `conv:${conversationId}`, payload: { conversation_id: conversationId } });
+      const actions = respondActions.get(conversationId);
+      const payload = { conversation_id: conversationId, ...(actions ? { channel_id: channel.id, actions } : {}) };
+      outcome.jobs.push({ kind: RESPOND_JOB, tenant_id: channel.tenant_id, key: `conv:${conversationId}`, payload });
     }
     outcome.conversations = [...toAnswer];
   }

@@ -61,6 +61,7 @@ describeStores("respond job", (getDb) => {
     llm.setReply(GROUNDED);
     deps.quietWindowMs = 0;
     deps.limits = undefined;
+    deps.act = undefined;
   });
 
   const outbound = (wa: string) =>
@@ -83,6 +84,24 @@ describeStores("respond job", (getDb) => {
     expect(answer.chunk_ids[0]).toStartWith("shipping.md#");
     expect(answer.guardrails.every((g: { passed: boolean }) => g.passed)).toBe(true);
     expect(await deliverJobs()).toBe(before + 1);
+  });
+
+  test("the job runs the typing call the webhook gave it before its reply commits; a failing call does not stop the answer", async () => {
+    const calls: { channel: string; kinds: string[]; repliesSeen: number }[] = [];
+    deps.act = async (channelId, actions) => {
+      await Bun.sleep(100); // slower than the answer: the commit must wait for it
+      calls.push({ channel: channelId, kinds: actions.map((a) => a.kind), repliesSeen: (await outbound("4915100000009")).length });
+    };
+    await whatsappText(gw, "4915100000009", "wamid.t1", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000009")).length === 1);
+    expect(calls).toEqual([{ channel: gw.channels.whatsapp.id, kinds: ["typing"], repliesSeen: 0 }]);
+
+    deps.act = async () => {
+      throw new Error("provider down");
+    };
+    // Another customer (this runner has no deliver worker: the first reply's job holds its conversation's key).
+    await whatsappText(gw, "4915100000010", "wamid.t2", "How long does shipping to Austria take?");
+    await waitUntil(async () => (await outbound("4915100000010")).length === 1);
   });
 
   test("a failing draft is never sent: escalation with the draft, bot paused, holding message once", async () => {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getChannel } from "../channels";
+import { getChannel, type ChannelAction } from "../channels";
+import { errorCode, type Logger } from "../runtime";
 import { openEscalation, startReply } from "../inbox";
 import { GroupTransaction, transaction, type Db, type TxContext } from "../runtime/db";
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
@@ -22,6 +23,8 @@ export type RespondDeps = {
   historyTokens: number;
   /** Budget protection (LLM answers only); omitted: no limits. */
   limits?: AnswerLimits;
+  /** Runs the side actions (read receipt, typing) a respond job carries; omitted: they are skipped. */
+  act?: (channelId: string, actions: ChannelAction[], ctx: { signal: AbortSignal; log: Logger }) => Promise<void>;
   /** Called once per finished run that produced an outcome (metrics); must not throw. */
   onOutcome?: (tenantId: string, outcome: AnswerOutcome, seconds: number, committed: boolean) => void;
 };
@@ -30,6 +33,9 @@ const Payload = z.object({
   conversation_id: z.string().min(1),
   deferrals: z.number().int().min(0).default(0),
   rate_deferrals: z.number().int().min(0).default(0),
+  // The read receipt and typing for the newest message, when the webhook gave them to this job (inbox/persist.ts).
+  channel_id: z.string().min(1).optional(),
+  actions: z.array(z.object({ kind: z.enum(["mark_read", "typing"]), conversationId: z.string(), providerMessageId: z.string() })).optional(),
 });
 type Payload = z.output<typeof Payload>;
 
@@ -88,30 +94,48 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
   // Concurrent answers commit together (one transaction, one fsync, statements pipelined).
   const group = new GroupTransaction(deps.db);
   return async (job, ctx) => {
-    const payload = Payload.safeParse(job.payload);
-    if (!payload.success) {
+    const parsed = Payload.safeParse(job.payload);
+    if (!parsed.success) {
       // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
       ctx.log.error("respond job invalid", { err_code: "respond.payload_invalid" });
       return;
     }
-    const conversationId = payload.data.conversation_id;
+    const { actions, channel_id, ...data } = parsed.data;
+    // The customer sees the read tick and typing while the answer is written: run alongside it, best
+    // effort (a lost typing indicator is not worth a retry), and finished before anything commits, so a
+    // typing indicator never arrives after the reply.
+    const acted =
+      actions?.length && channel_id && deps.act
+        ? deps.act(channel_id, actions, ctx).catch((e: unknown) => ctx.log.warn("channel actions failed", { err_code: errorCode(e) }))
+        : undefined;
+    try {
+      await answer(job, ctx, { data, acted });
+    } finally {
+      await acted;
+    }
+  };
+
+  async function answer(job: Parameters<JobHandler>[0], ctx: Parameters<JobHandler>[1], { data, acted }: { data: Payload; acted?: Promise<void> }) {
+    const conversationId = data.conversation_id;
     // The quiet window is waited for in the queue, not in a worker slot: the run puts itself off (a new
     // job of the same key, due when the window ends) and completes, in one transaction.
-    const defer = (delayMs: number, next: Payload) =>
-      transaction(deps.db(), async (tx) => {
+    const defer = async (delayMs: number, next: Payload) => {
+      await acted;
+      return transaction(deps.db(), async (tx) => {
         await enqueueJobs(tx, deps.wake, [{ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: next, run_at: new Date(Date.now() + delayMs) }], deps.maxAttempts);
         await ctx.completeIn(tx);
       });
+    };
     const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
-    if (remaining > 0 && payload.data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...payload.data, deferrals: payload.data.deferrals + 1 });
+    if (remaining > 0 && data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...data, deferrals: data.deferrals + 1 });
     const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens);
     if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
     let limited = false;
     if (deps.limits && deps.pipeline.chat) {
       const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id, recentAnswers: c.recentAnswers }, deps.limits, tenantCounts);
-      if (wait > 0 && payload.data.rate_deferrals < MAX_RATE_DEFERRALS) {
+      if (wait > 0 && data.rate_deferrals < MAX_RATE_DEFERRALS) {
         ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
-        return defer(wait, { ...payload.data, rate_deferrals: payload.data.rate_deferrals + 1 });
+        return defer(wait, { ...data, rate_deferrals: data.rate_deferrals + 1 });
       }
       limited = wait > 0;
     }
@@ -125,6 +149,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
       : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal, live });
 
+    await acted;
     const committed = await group.run(async (tx) => {
       if (!(await stillCurrent(tx, c))) {
         await ctx.completeIn(tx);
@@ -180,7 +205,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       confidence: outcome.confidence.value,
       burst: c.unanswered.length,
     });
-  };
+  }
 };
 
 /** Stored with the reply: what it answered, how sure xin was and which chunks it used. */

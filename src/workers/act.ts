@@ -1,24 +1,22 @@
 import { isChannelError, type ChannelAction } from "../channels";
 import { CHANNEL_ACT_JOB } from "../inbox";
+import type { Logger } from "../runtime";
 import type { Db } from "../runtime/db";
 import type { JobHandler } from "../runtime/queue";
 import { ChannelCache, providerContext } from "../tenancy";
 
 export { CHANNEL_ACT_JOB };
 
-/**
- * Side actions that produce no stored message (read receipts, typing), a conversation's in one job: retried on provider hiccups
- * like any job, but a permanent refusal is logged and dropped — a missing blue tick never escalates.
- */
-export const channelActHandler = (deps: { db: () => Db; instanceKey: string; fetch?: typeof fetch }): JobHandler => {
+/** Runs a conversation's side actions in order; a permanent refusal is logged and skipped, a hiccup thrown. */
+export type ChannelActions = (channelId: string, actions: ChannelAction[], ctx: { signal: AbortSignal; log: Logger }) => Promise<void>;
+
+export const channelActions = (deps: { db: () => Db; instanceKey: string; fetch?: typeof fetch }): ChannelActions => {
   const channels = new ChannelCache(deps.db, deps.instanceKey);
-  return async (job, ctx) => {
-    // `action`: one action, as jobs written before actions were grouped per conversation carry it.
-    const { channel_id, actions, action } = job.payload as { channel_id: string; actions?: ChannelAction[]; action?: ChannelAction };
-    const bound = await channels.get(channel_id);
+  return async (channelId, actions, ctx) => {
+    const bound = await channels.get(channelId);
     if (!bound) return;
     // In order; a retry repeats the ones already done, which providers take as no-ops (read twice, typing again).
-    for (const a of actions ?? (action ? [action] : [])) {
+    for (const a of actions) {
       try {
         await bound.adapter.act(a, providerContext(bound.row, bound, { signal: ctx.signal, timeoutMs: 15_000, fetch: deps.fetch }));
       } catch (e) {
@@ -29,5 +27,19 @@ export const channelActHandler = (deps: { db: () => Db; instanceKey: string; fet
         throw e;
       }
     }
+  };
+};
+
+/**
+ * Side actions that produce no stored message (read receipts, typing), a conversation's in one job: retried on provider hiccups
+ * like any job, but a permanent refusal is logged and dropped — a missing blue tick never escalates. A conversation the bot is
+ * about to answer has its actions run by its `respond` job instead (one job less per message).
+ */
+export const channelActHandler = (deps: { db: () => Db; instanceKey: string; fetch?: typeof fetch }): JobHandler => {
+  const run = channelActions(deps);
+  return async (job, ctx) => {
+    // `action`: one action, as jobs written before actions were grouped per conversation carry it.
+    const { channel_id, actions, action } = job.payload as { channel_id: string; actions?: ChannelAction[]; action?: ChannelAction };
+    await run(channel_id, actions ?? (action ? [action] : []), ctx);
   };
 };

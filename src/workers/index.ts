@@ -8,7 +8,7 @@ import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orches
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
-import { CHANNEL_ACT_JOB, channelActHandler } from "./act";
+import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
 import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
@@ -55,7 +55,13 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
       }
     : {}),
   [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
-  [RESPOND_JOB]: respondHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, ...(deps.answering ?? defaultAnswering(deps)) }),
+  [RESPOND_JOB]: respondHandler({
+    db: deps.db,
+    wake: deps.wake,
+    maxAttempts: deps.maxAttempts,
+    act: channelActions({ db: deps.db, instanceKey: deps.instanceKey }),
+    ...(deps.answering ?? defaultAnswering(deps)),
+  }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
