@@ -20,9 +20,9 @@ const merge = (items: Item[]): ParseResult => ({
  * for the lot. Each request is answered only after the transaction holding its events committed, so an
  * acknowledgement still means "durably stored". An idle gateway flushes a request at once (no added
  * latency). If a batch fails, its requests are retried one by one, so one bad request cannot fail others.
- * A batch is one transaction (jobs handed to this process's runner at COMMIT) when that runner has a
- * free slot, else (gateway-only, or busy) one statement per channel — `acceptInOneStatement`, the same
- * rows in one round trip.
+ * A batch is one statement per channel (`acceptInOneStatement`: the rows and the jobs in one round trip,
+ * jobs started at once by this process's runner when it has free slots); a batch carrying events
+ * (blocks, deletions) is one transaction (`acceptParsed`).
  */
 export class GroupCommitter {
   private readonly batcher: Batcher<Item, Counts>;
@@ -52,10 +52,10 @@ export class GroupCommitter {
       if (items) items.push(p);
       else byChannel.set(p.channel.id, [p]);
     }
-    // No local runner free to take jobs (a gateway-only instance, or one whose workers are all busy):
-    // each channel's share in one statement, one round trip. Otherwise one transaction whose jobs go
-    // straight to the runner at COMMIT.
-    if (!this.deps.wake.handOffAvailable && batch.every((p) => p.parsed.events.length === 0)) {
+    // Each channel's share in one statement, one round trip, its jobs started at once on this process's
+    // runner when it has free slots (written running under its lease). Events (blocks, deletions) take
+    // the transactional path.
+    if (batch.every((p) => p.parsed.events.length === 0)) {
       const perChannel = new Map<string, Counts>();
       await Promise.all(
         [...byChannel].map(async ([id, items]) => {

@@ -7,6 +7,7 @@ import { createTestDb, describeStores, type TestDb } from "../../test/support/db
 import { fixtureBytes, listFixtures, type Provider } from "../../test/support/fixtures";
 import { IG, setupGateway, TG, WA, type GatewayFixture } from "../../test/support/gateway";
 import { transaction } from "../runtime/db";
+import { Wake } from "../runtime/queue";
 import { acceptParsed } from "./accept";
 import { acceptInOneStatement } from "./persist-one-statement";
 
@@ -123,3 +124,60 @@ describeStores("one-statement webhook write", (getDb) => {
   });
 });
 
+
+describeStores("one-statement webhook write with hand-off", (getDb) => {
+  let side: Side;
+  beforeAll(async () => {
+    side = { db: getDb(), gw: await setupGateway(getDb()) };
+  });
+
+  /** A runner with `free` slots that records what it was given. */
+  const taker = (free: number) => {
+    const adopted: { kind: string; key: string | null; lease_token: string }[] = [];
+    let reserved = 0;
+    const t = {
+      workerId: "wrk_test",
+      leaseMs: 60_000,
+      available: true,
+      tryReserve: () => (reserved < free ? (reserved += 1) > 0 : false),
+      unreserve: () => void (reserved -= 1),
+      adopt: (job: { kind: string; key: string | null; lease_token: string }) => void (adopted.push(job), (reserved -= 1)),
+    };
+    const wake = new Wake();
+    wake.attach(t);
+    return { wake, adopted, reserved: () => reserved };
+  };
+  const texts = (from: string[], id: string) => {
+    const template = JSON.parse(new TextDecoder().decode(fixtureBytes("whatsapp", "inbound/text.json")));
+    const value = template.entry[0].changes[0].value;
+    value.messages = from.map((f, n) => ({ ...value.messages[0], from: f, id: `${id}.${n}`, text: { body: "When do you open?" } }));
+    return parse("whatsapp", side, new TextEncoder().encode(JSON.stringify(template)));
+  };
+
+  test("jobs are written running under the runner's lease up to its free slots, the rest queued; every slot comes back", async () => {
+    const t = taker(2);
+    const out = await acceptInOneStatement(side.db.db, t.wake, 5, ref(side, "whatsapp"), texts(["4917000001001", "4917000001002", "4917000001003"], "wamid.ho.a"));
+    expect(out.jobs).toBe(3);
+    expect(t.adopted.map((j) => j.kind)).toEqual(["respond", "respond"]);
+    expect(t.reserved()).toBe(0);
+    const rows = await side.db.sql`select state, locked_by, lease_token from jobs where payload->>'conversation_id' in (select v.id from conversations v join contacts k on k.id = v.contact_id where k.external_id like '491700000100%') order by id`;
+    expect(rows.map((r) => r.state)).toEqual(["running", "running", "queued"]);
+    expect(rows.filter((r) => r.state === "running").map((r) => r.locked_by)).toEqual(["wrk_test", "wrk_test"]);
+    expect(rows.filter((r) => r.state === "running").map((r) => r.lease_token).sort()).toEqual(t.adopted.map((j) => j.lease_token).sort());
+  });
+
+  test("a conversation with an open job gets its next job queued behind it, not started", async () => {
+    const t = taker(5);
+    // 4917000001001's respond job from the test above is still running.
+    await acceptInOneStatement(side.db.db, t.wake, 5, ref(side, "whatsapp"), texts(["4917000001001", "4917000001004"], "wamid.ho.b"));
+    const states = await side.db.sql`select k.external_id, j.state from jobs j join conversations v on 'conv:' || v.id = j.key
+      join contacts k on k.id = v.contact_id where k.external_id in ('4917000001001', '4917000001004') order by j.id`;
+    expect(states.map((r) => [r.external_id, r.state])).toEqual([
+      ["4917000001001", "running"], // from the test above
+      ["4917000001001", "queued"],
+      ["4917000001004", "running"],
+    ]);
+    expect(t.adopted).toHaveLength(1);
+    expect(t.reserved()).toBe(0);
+  });
+});

@@ -1,11 +1,22 @@
 import { sql } from "drizzle-orm";
 import { getChannel, type ParseResult } from "../channels";
 import type { Db } from "../runtime/db";
-import { WAKE_CHANNEL, type Wake } from "../runtime/queue";
+import { WAKE_CHANNEL, type ClaimedJob, type HandOffTaker, type Wake } from "../runtime/queue";
 import { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, RESPOND_JOB, type ChannelRef } from "./persist";
 import { messageCtes, messageInputs, statusInputs, statusUpdate } from "./persist-sql";
 
 export type StatementOutcome = { inserted: number; duplicates: number; statuses_applied: number; jobs: number };
+
+/** Slots kept on a local runner: that many of the batch's jobs are written running under its lease. */
+type HandOff = { taker: HandOffTaker; slots: number; token: string };
+
+type StartedRow = { id: string; kind: string; key: string | null; tenant_id: string | null; payload: unknown; max_attempts: number; lease_token: string };
+
+/** The one-running-per-key index: a concurrent writer started a job of the same key first. */
+const isKeyRace = (e: unknown): boolean => {
+  const pg = (e as { cause?: unknown }).cause ?? e; // drizzle wraps the driver's error
+  return (pg as { code?: string }).code === "23505" && (pg as { constraint_name?: string }).constraint_name === "jobs_one_running_per_key";
+};
 
 /**
  * What `acceptParsed` does — contacts, conversations, messages, statuses and the follow-up jobs with
@@ -22,13 +33,37 @@ export type StatementOutcome = { inserted: number; duplicates: number; statuses_
  * the two paths is tested on every fixture (`persist-one-statement.test.ts`).
  */
 export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<StatementOutcome> => {
+  // A local runner's free slots, kept for the batch's jobs (at most one respond and one other job per message).
+  const reserved = parsed.messages.length ? wake?.reserveSlots(RESPOND_JOB, parsed.messages.length) : null;
+  const handOff = reserved ? { ...reserved, token: crypto.randomUUID() } : null;
+  try {
+    const { outcome, started } = await writeBatch(db, maxAttempts, channel, parsed, handOff).catch((e: unknown) => {
+      // Another writer started a job of one of these keys between our check and our insert: the whole
+      // statement rolled back; written again with every job queued (behind that one).
+      if (!handOff || !isKeyRace(e)) throw e;
+      return writeBatch(db, maxAttempts, channel, parsed, null);
+    });
+    for (const r of started) {
+      handOff!.taker.adopt({ id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token });
+    }
+    for (let i = started.length; i < (handOff?.slots ?? 0); i++) handOff!.taker.unreserve();
+    if (outcome.jobs > started.length) wake?.notify();
+    return outcome;
+  } catch (e) {
+    for (let i = 0; i < (handOff?.slots ?? 0); i++) handOff!.taker.unreserve();
+    throw e;
+  }
+};
+
+const writeBatch = async (db: Db, maxAttempts: number, channel: ChannelRef, parsed: ParseResult, handOff: HandOff | null): Promise<{ outcome: StatementOutcome; started: StartedRow[] }> => {
   const input = messageInputs(parsed.messages);
   const statuses = statusInputs(parsed.statuses);
   const caps = getChannel(channel.provider).capabilities;
   const readReceipts = caps.hasReadReceipts;
   const typing = caps.hasTyping;
   const typingMarksRead = caps.typingMarksRead === true;
-  const [row] = await db.execute<{ inserted: number; statuses: number; jobs: number }>(sql`
+  const slots = handOff?.slots ?? 0;
+  const [row] = await db.execute<{ inserted: number; statuses: number; jobs: number; started: StartedRow[] }>(sql`
     ${messageCtes(channel, input)},
     fresh as (
       select im.ord, im.ts, im.answerable, im.media, im.external_id, im.provider_message_id, m.id as message_id, v.id as conversation_id, v.status
@@ -58,17 +93,31 @@ export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempt
         || coalesce((select jsonb_build_object('channel_id', ${channel.id}::text, 'actions', x.actions) from acts x
                      where x.conversation_id = a.conversation_id and jsonb_array_length(x.actions) > 0), '{}'::jsonb)
       from answer a
+    ), startable as (
+      -- Hand-off: a job may start at once when a slot was kept for it and no job of its key is open
+      -- (per-key order); answers first, as the customer waits for them.
+      select w.*, row_number() over (order by grp, ord) as i,
+        ${slots} > 0 and (w.key is null or not exists (select 1 from jobs o where o.key = w.key and o.state in ('queued', 'running'))) as free
+      from wanted w
+    ), chosen as (
+      select s.*, s.free and count(*) filter (where s.free) over (order by s.grp desc, s.ord rows unbounded preceding) <= ${slots} as run_now
+      from startable s
     ), j as (
-      insert into jobs (kind, payload, tenant_id, key, max_attempts)
-      select kind, payload, ${channel.tenant_id}, key, ${maxAttempts} from wanted order by grp, ord
-      returning id
+      insert into jobs (kind, payload, tenant_id, key, max_attempts, state, attempts, lease_token, locked_by, locked_until)
+      select kind, payload, ${channel.tenant_id}, key, ${maxAttempts},
+        case when run_now then 'running' else 'queued' end, case when run_now then 1 else 0 end,
+        case when run_now then ${handOff?.token ?? ""} || ':' || i end, case when run_now then ${handOff?.taker.workerId ?? null}::text end,
+        case when run_now then now() + ${handOff?.taker.leaseMs ?? 0} * interval '1 millisecond' end
+      from chosen order by grp, ord
+      returning id, state, kind, key, tenant_id, payload, max_attempts, lease_token
     ), woke as (
-      select pg_notify(${WAKE_CHANNEL}, '') from (select 1 from j limit 1) any_job
+      select pg_notify(${WAKE_CHANNEL}, '') from (select 1 from j where state = 'queued' limit 1) any_queued
     ), st as (
       ${statuses.length ? statusUpdate(channel, statuses) : sql`select null::text as id where false`}
     )
     select (select count(*) from m)::int as inserted, (select count(*) from st)::int as statuses,
-      (select count(*) from j)::int as jobs, (select count(*) from woke)::int as woke`);
-  if (row.jobs > 0) wake?.notify();
-  return { inserted: row.inserted, duplicates: input.messages.length - row.inserted, statuses_applied: row.statuses, jobs: row.jobs };
+      (select count(*) from j)::int as jobs, (select count(*) from woke)::int as woke,
+      (select coalesce(jsonb_agg(j) filter (where state = 'running'), '[]'::jsonb) from j) as started`);
+  const outcome = { inserted: row.inserted, duplicates: input.messages.length - row.inserted, statuses_applied: row.statuses, jobs: row.jobs };
+  return { outcome, started: row.started };
 };

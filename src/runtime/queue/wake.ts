@@ -35,6 +35,16 @@ export class Wake {
     return null;
   }
 
+  /** Up to `max` slots kept on one runner for jobs of `kind` (a batch written in one statement), or null. */
+  reserveSlots(kind: string, max: number): { taker: HandOffTaker; slots: number } | null {
+    for (const t of this.takers) {
+      let slots = 0;
+      while (slots < max && t.tryReserve(kind)) slots += 1;
+      if (slots) return { taker: t, slots };
+    }
+    return null;
+  }
+
   notify(): void {
     const waiters = [...this.waiters];
     this.waiters.clear();
