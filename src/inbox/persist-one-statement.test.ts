@@ -124,7 +124,6 @@ describeStores("one-statement webhook write", (getDb) => {
   });
 });
 
-
 describeStores("one-statement webhook write with hand-off", (getDb) => {
   let side: Side;
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getChannel, type ParseResult } from "../channels";
 import type { Db } from "../runtime/db";
-import { WAKE_CHANNEL, type ClaimedJob, type HandOffTaker, type Wake } from "../runtime/queue";
+import { WAKE_CHANNEL, type HandOffTaker, type Wake } from "../runtime/queue";
 import { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, RESPOND_JOB, type ChannelRef } from "./persist";
 import { messageCtes, messageInputs, statusInputs, statusUpdate } from "./persist-sql";
 
@@ -21,16 +21,19 @@ const isKeyRace = (e: unknown): boolean => {
 /**
  * What `acceptParsed` does — contacts, conversations, messages, statuses and the follow-up jobs with
  * their NOTIFY — as ONE statement with no explicit transaction (a statement is atomic on its own): one
- * round trip and one commit instead of four round trips. For instances with no local runner to hand
- * jobs to (gateway-only), where the acknowledgement time is the whole job; not for events
- * (blocks, deletions), which the transactional path applies.
+ * round trip and one commit instead of four round trips: the gateway's path for every batch without
+ * events (blocks, deletions), which the transactional path applies.
  *
  * The jobs follow the same rules as `persistParsed`, derived in SQL from what the inserts returned:
  * `media.fetch` for every new message with a file; per conversation that got a new answerable message,
  * `respond` when it is with the bot, and the actions for its newest answerable message (a read receipt,
  * and typing when the bot will answer; WhatsApp's typing call marks read) — in the respond job when the
- * bot answers, else in a `channel.act` job. The equivalence of
- * the two paths is tested on every fixture (`persist-one-statement.test.ts`).
+ * bot answers, else in a `channel.act` job. The equivalence of the two paths is tested on every
+ * fixture (`persist-one-statement.test.ts`).
+ *
+ * Hand-off in the statement: when this process's runner has free slots, they are kept first and that
+ * many jobs (answers first; none whose key has a job open) are written running under its lease; the
+ * runner adopts the rows returned, the way `enqueueJobs` hands jobs over at COMMIT.
  */
 export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<StatementOutcome> => {
   // A local runner's free slots, kept for the batch's jobs (at most one respond and one other job per message).

@@ -45,7 +45,6 @@ export type TxContext = {
 /** The postgres.js transaction under a drizzle one (drizzle keeps it as its session's client). */
 const clientOf = (tx: Tx): TransactionSql => (tx as unknown as { session: { client: TransactionSql } }).session.client;
 
-
 export const transaction = async <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
   const committed: (() => void)[] = [];
   const rolledBack: (() => void)[] = [];
