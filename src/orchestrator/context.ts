@@ -67,9 +67,9 @@ const recentQuery = preparedOnce((db) =>
  * without text (media, reactions) are skipped; messages not addressed to the brand (group chatter) too.
  */
 export const loadRespondContext = async (db: Db, conversationId: string, historyTokens: number): Promise<RespondContext | null> => {
-  const [row] = await conversationQuery(db).execute({ id: conversationId });
+  // Both by conversation id, so sent together: one round trip.
+  const [[row], recent] = await Promise.all([conversationQuery(db).execute({ id: conversationId }), recentQuery(db).execute({ id: conversationId })]);
   if (!row) return null;
-  const recent = await recentQuery(db).execute({ id: conversationId });
   const chronological = recent.filter((m) => m.status !== "draft").reverse();
   const lastOut = chronological.findLastIndex((m) => m.direction === "out");
   const isText = (m: (typeof recent)[number]) => typeof m.body === "string" && m.body.trim() !== "" && m.metadata.not_addressed !== true;
