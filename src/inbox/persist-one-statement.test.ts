@@ -179,4 +179,31 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
     expect(t.adopted).toHaveLength(1);
     expect(t.reserved()).toBe(0);
   });
+
+  test("a writer that starts the same conversation's job first: the batch is written again with its jobs queued", async () => {
+    const t = taker(5);
+    const from = "4917000001005";
+    await acceptInOneStatement(side.db.db, null, 5, ref(side, "whatsapp"), texts([from], "wamid.ho.c"));
+    const [conv] = await side.db.sql`select v.id from conversations v join contacts k on k.id = v.contact_id where k.external_id = ${from}`;
+    await side.db.sql`update jobs set state = 'done' where key = ${`conv:${conv.id}`}`;
+    // Another writer has started a job of this conversation and not committed yet: our statement's check
+    // cannot see it, our running row waits on its unique index entry, and conflicts once it commits.
+    let commitOther!: () => void;
+    const otherCommitted = new Promise<void>((r) => (commitOther = r));
+    const other = side.db.sql.begin(async (tx) => {
+      await tx`insert into jobs (kind, key, payload, state, attempts, max_attempts, lease_token, locked_by, locked_until)
+        values ('respond', ${`conv:${conv.id}`}, '{}', 'running', 1, 5, 'other', 'wrk_other', now() + interval '1 minute')`;
+      await otherCommitted;
+    });
+    await Bun.sleep(100);
+    const ours = acceptInOneStatement(side.db.db, t.wake, 5, ref(side, "whatsapp"), texts([from], "wamid.ho.d"));
+    await Bun.sleep(200);
+    commitOther();
+    await other;
+    expect((await ours).inserted).toBe(1);
+    expect(t.adopted).toHaveLength(0);
+    expect(t.reserved()).toBe(0);
+    const states = await side.db.sql`select state, locked_by from jobs where key = ${`conv:${conv.id}`} and state <> 'done' order by id`;
+    expect(states.map((r) => [r.state, r.locked_by])).toEqual([["running", "wrk_other"], ["queued", null]]);
+  });
 });
