@@ -3,6 +3,7 @@
 //   bun scripts/build.ts --no-smoke && bun scripts/bench-e2e.ts [--seconds 5] [--warmup-seconds 2] [--burst 1000]
 //     [--only embedded|external] [--concurrency N] (queue.concurrency; default: xin's own)
 //     [--statements] (external: top statements by server time)  [--xin PATH] (another executable, e.g. a profiling wrapper)
+//     [--series] (the 200/s run's slowest reply per 250 ms)
 // - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
 //   every reply reached the provider stub;
 // - platform overhead: at 200 messages/s, after --warmup-seconds of the same load, the time from posting a webhook to the provider receiving the
@@ -26,6 +27,8 @@ const WARMUP_SECONDS = Number(arg("--warmup-seconds") ?? 2);
 const BURST = Number(arg("--burst") ?? 1000);
 /** External store only: print the statements that took the server's time (pg_stat_statements). */
 const STATEMENTS = process.argv.includes("--statements");
+/** Print the 200 messages/s run's slowest reply per 250 ms of posting: one stall, or a tail spread out? */
+const SERIES = process.argv.includes("--series");
 const WA = { phone: "106540352242922", secret: "bench-app-secret" };
 const QUESTION = "How long does delivery to Austria take?";
 const ANSWER = "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1].";
@@ -113,7 +116,7 @@ const awaitReplies = async (posted: Record<string, number>, timeoutMs: number) =
   while (wanted.some((k) => !arrivals.has(k)) && Date.now() < deadline) await Bun.sleep(20);
   const latencies = wanted.filter((k) => arrivals.has(k)).map((k) => arrivals.get(k)! - posted[k]).sort((a, b) => a - b);
   const last = Math.max(...wanted.filter((k) => arrivals.has(k)).map((k) => arrivals.get(k)!));
-  return { posted: wanted.length, replied: latencies.length, latencies, last, first: Math.min(...wanted.map((k) => posted[k])) };
+  return { postedMap: posted, posted: wanted.length, replied: latencies.length, latencies, last, first: Math.min(...wanted.map((k) => posted[k])) };
 };
 
 /** CPU per reply over the burst: xin, PostgreSQL, and the rest of the machine (this harness, its fakes, the poster). */
@@ -151,6 +154,15 @@ for (const store of ["embedded", "external"] as const) {
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}3`, count: 200 * WARMUP_SECONDS, rate: 200 }), 60_000);
   const steady = await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}1`, count: 200 * SECONDS, rate: 200 }), 60_000);
+  if (SERIES) {
+    const byPost = Object.entries(steady.postedMap).filter(([k]) => arrivals.has(k)).map(([k, t]) => [t, arrivals.get(k)! - t] as const).sort((a, b) => a[0] - b[0]);
+    const slowest: number[] = [];
+    for (const [t, latency] of byPost) {
+      const slot = Math.floor((t - byPost[0][0]) / 250);
+      slowest[slot] = Math.max(slowest[slot] ?? 0, latency);
+    }
+    console.error(`${store}: slowest reply per 250 ms of posting (ms): ${slowest.map((x) => Math.round(x)).join(" ")}`);
+  }
   // CPU per reply over the burst: xin's process tree (with the embedded PostgreSQL) and an external server's.
   const pgPid = ext ? postgresPidOnPort(Number(new URL(ext.url).port)) : undefined;
   const cpu = () => {

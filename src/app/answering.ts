@@ -33,7 +33,7 @@ export const createAnswering = (config: Config, deps: { backend: RetrievalBacken
   let guardrails: readonly Guardrail[] = BUILT_IN_GUARDRAILS;
   const pipeline: PipelineDeps = {
     // Hybrid when an embeddings endpoint is configured (lexical-only if it fails), as `xin search` does.
-    search: (r) => searchKnowledge(deps.backend, deps.embedder ?? null, r.scope, r.query, r.k, deps.log),
+    search: (r) => searchKnowledge(deps.backend, deps.embedder ?? null, r.scope, r.query, r.k, deps.log, r.revision),
     chat,
     get guardrails() {
       return guardrails;

@@ -83,7 +83,7 @@ export const createEmbedder = (config: Config): EmbeddingsClient | null => (conf
  * otherwise — and lexical-only, with a warning, when the endpoint fails: a customer still gets an
  * answer from the brand's documents while the embeddings server is down.
  */
-export const searchKnowledge = async (backend: RetrievalBackend, embedder: EmbeddingsClient | null, scope: BrandScope, query: string, k: number, log?: Logger) => {
+export const searchKnowledge = async (backend: RetrievalBackend, embedder: EmbeddingsClient | null, scope: BrandScope, query: string, k: number, log?: Logger, revision?: number) => {
   let embedding: Float32Array | undefined;
   if (embedder && query.trim()) {
     try {
@@ -92,7 +92,7 @@ export const searchKnowledge = async (backend: RetrievalBackend, embedder: Embed
       log?.warn("query embedding failed, searching lexical-only", { err: (e as Error).message });
     }
   }
-  return backend.search({ scope, query, k, embedding });
+  return backend.search({ scope, query, k, embedding, revision });
 };
 
 /** The knowledge facade the admin API gets: brand lookup scoped to the caller's tenant, search, sources. */

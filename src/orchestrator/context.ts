@@ -86,7 +86,7 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
   }
   const brand = row.brand;
   return {
-    brand: { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, persona: brand.persona, policies: parsePolicies(brand.policies) },
+    brand: { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, persona: brand.persona, policies: parsePolicies(brand.policies), knowledgeRevision: brand.knowledge_revision },
     conversation: { id: row.conversation.id, tenant_id: row.conversation.tenant_id, status: row.conversation.status },
     channel: { id: row.channel.id, provider: row.channel.provider },
     contactExternalId: row.contact.external_id,

@@ -13,7 +13,8 @@ import type { AnswerOutcome, BrandProfile, Confidence, GuardrailDecision, Passag
 
 /** What the pipeline needs; none of it is per-call state, so one set serves every conversation. */
 export type PipelineDeps = {
-  search(request: { scope: BrandScope; query: string; k: number }): Promise<SearchResult>;
+  /** `revision`: the brand's knowledge revision when the caller read it with the brand. */
+  search(request: { scope: BrandScope; query: string; k: number; revision?: number }): Promise<SearchResult>;
   /** null: no LLM configured, answers come from the knowledge base alone. */
   chat: ChatClient | null;
   guardrails: readonly Guardrail[];
@@ -75,7 +76,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
 
   let retrieved: Passage[];
   try {
-    retrieved = toPassages(await deps.search({ scope, query: req.question, k: deps.config.top_k }));
+    retrieved = toPassages(await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision }));
   } catch (e) {
     req.signal?.throwIfAborted();
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });

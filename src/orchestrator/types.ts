@@ -5,7 +5,15 @@ import type { BrandPolicies } from "./policies";
 export type Turn = { role: "customer" | "assistant"; text: string };
 
 /** The brand as the pipeline sees it: who speaks and by which rules. */
-export type BrandProfile = { id: string; tenant_id: string; name: string; persona: schema.Persona; policies: BrandPolicies };
+export type BrandProfile = {
+  id: string;
+  tenant_id: string;
+  name: string;
+  persona: schema.Persona;
+  policies: BrandPolicies;
+  /** The brand's knowledge revision when it was read (retrieval then need not read it again). */
+  knowledgeRevision?: number;
+};
 
 /** A retrieved knowledge passage handed to the prompt and to the guardrails. `n` is its 1-based citation number. */
 export type Passage = { n: number; chunk_id: string; source: string; title: string; heading: string; text: string; score: number; lexical?: number; dense?: number };

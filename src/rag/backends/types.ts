@@ -57,6 +57,8 @@ export type SearchRequest = {
   embedding?: readonly number[] | Float32Array;
   /** Number of hits wanted (default 8). */
   k?: number;
+  /** The brand's knowledge revision as the caller just read it (with the brand): a backend that keeps an index per revision need not read it again. */
+  revision?: number;
 };
 
 export type SearchHit = {

@@ -73,6 +73,18 @@ describeStores("PostgresBackend", (getDb) => {
     expect((await reader.search({ scope: A, query: "open" })).hits).toEqual([]);
   });
 
+  test("a search given the revision its caller read with the brand syncs to it without reading it again", async () => {
+    const writer = backend();
+    const reader = backend();
+    const revision = async () => Number((await getDb().sql`select knowledge_revision from brands where id = ${A.brand_id}`)[0].knowledge_revision);
+    await upsert(writer, A, "menu.md", "h1", ["Soup of the day: tomato."]);
+    expect((await reader.search({ scope: A, query: "soup", revision: await revision() })).hits.map((h) => h.chunk.text)).toEqual(["Soup of the day: tomato."]);
+    await upsert(writer, A, "menu.md", "h2", ["Soup of the day: lentil."]);
+    // The revision read after the change brings the change in; the one the reader has needs no read at all.
+    expect((await reader.search({ scope: A, query: "soup", revision: await revision() })).hits.map((h) => h.chunk.text)).toEqual(["Soup of the day: lentil."]);
+    await writer.removeSource(A, "menu.md");
+  });
+
   test("searches during replaces see the old set or the new set, never a mix", async () => {
     const writer = backend();
     const reader = backend();

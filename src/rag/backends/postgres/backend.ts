@@ -134,14 +134,14 @@ export class PostgresBackend implements RetrievalBackend {
 
   async search(request: SearchRequest): Promise<SearchResult> {
     const scope = checkScope(request.scope);
-    const index = await this.fresh(scope);
+    const index = await this.fresh(scope, request.revision);
     return index.search(request.query, request.embedding, request.k ?? 8);
   }
 
-  /** The brand's index, synced to the stored revision. */
-  private async fresh(scope: BrandScope): Promise<BrandIndex> {
+  /** The brand's index, synced to the stored revision (`known`: as the caller just read it, saving a round trip). */
+  private async fresh(scope: BrandScope, known?: number): Promise<BrandIndex> {
     const key = scopeKey(scope);
-    const revision = await readRevision(this.db(), scope);
+    const revision = known ?? (await readRevision(this.db(), scope));
     const cached = this.cache.get(key);
     if (cached && cached.revision === revision) return cached.index;
     return this.syncs.run(key, async () => {
