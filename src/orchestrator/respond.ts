@@ -87,7 +87,8 @@ const stillCurrent = async (tx: TxContext, c: RespondContext): Promise<boolean> 
  * (once per hand-off, not per message). The draft is dropped, and nothing sent, when a newer customer
  * message (its own respond job follows and answers the whole burst) or an agent's reply arrived while
  * it was being written, or the conversation left bot mode. Replays are harmless: a run that finds
- * nothing unanswered does nothing.
+ * nothing unanswered does nothing. The read receipt and typing indicator the webhook put in the job run
+ * alongside the answer, best effort, and are finished before anything commits.
  */
 export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
