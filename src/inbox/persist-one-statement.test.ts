@@ -137,7 +137,6 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
     const t = {
       workerId: "wrk_test",
       leaseMs: 60_000,
-      available: true,
       tryReserve: () => (reserved < free ? (reserved += 1) > 0 : false),
       unreserve: () => void (reserved -= 1),
       adopt: (job: { kind: string; key: string | null; lease_token: string }) => void (adopted.push(job), (reserved -= 1)),

@@ -85,10 +85,8 @@ describeStores("queue hand-off", (getDb) => {
     const order: number[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { wake, runner, stop } = await idleRunner(db, { slow: async (job) => { order.push((job.payload as { seq: number }).seq); await gate; } }, { ...OPTIONS, concurrency: 1 });
-    expect([runner.available, wake.handOffAvailable]).toEqual([true, true]);
+    const { wake, stop } = await idleRunner(db, { slow: async (job) => { order.push((job.payload as { seq: number }).seq); await gate; } }, { ...OPTIONS, concurrency: 1 });
     await enqueue(db, wake, [{ kind: "slow", payload: { seq: 0 } }]); // takes the only slot
-    expect([runner.available, wake.handOffAvailable]).toEqual([false, false]); // writers then skip hand-off
     await enqueue(db, wake, [{ kind: "slow", payload: { seq: 1 } }]); // queued: the runner is full
     const [second] = await db.sql`select state from jobs where kind = 'slow' and payload->>'seq' = '1'`;
     expect(second.state).toBe("queued");
@@ -106,7 +104,6 @@ describeStores("queue hand-off", (getDb) => {
     const dead: HandOffTaker & { adopted: ClaimedJob[] } = {
       workerId: "wrk_dead",
       leaseMs: 300,
-      available: true,
       adopted: [],
       tryReserve: (kind) => kind === "orphan",
       unreserve: () => {},

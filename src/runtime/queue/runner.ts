@@ -60,10 +60,6 @@ export class QueueRunner implements HandOffTaker {
     this.loop = this.run();
   }
 
-  get available(): boolean {
-    return !this.stopSignal.signal.aborted && !this.backlog && this.inFlight.size + this.reserved < this.options.concurrency;
-  }
-
   tryReserve(kind: string): boolean {
     if (this.stopSignal.signal.aborted || !this.handlers[kind] || this.backlog) return false;
     if (this.inFlight.size + this.reserved >= this.options.concurrency) {

@@ -22,8 +22,6 @@ export type ClaimedJob = Job & { lease_token: string };
 export interface HandOffTaker {
   readonly workerId: string;
   readonly leaseMs: number;
-  /** Whether it would take a job now (a free slot, no backlog): writers choose their path by it. */
-  readonly available: boolean;
   /** Keeps a slot for a job of `kind`; false when it does not run that kind, is full, or has a backlog to drain first. */
   tryReserve(kind: string): boolean;
   /** Gives back a kept slot whose job was not handed over (its transaction rolled back, or it was queued). */

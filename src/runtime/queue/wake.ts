@@ -23,12 +23,6 @@ export class Wake {
     this.takers.delete(taker);
   }
 
-  /** Whether a runner of this process would take a job by hand-off now (none on a gateway-only instance, none while busy). */
-  get handOffAvailable(): boolean {
-    for (const t of this.takers) if (t.available) return true;
-    return false;
-  }
-
   /** A runner that kept a slot for a job of `kind`, or null: the job is queued for whoever claims it. */
   reserveFor(kind: string): HandOffTaker | null {
     for (const t of this.takers) if (t.tryReserve(kind)) return t;
