@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { keysetAfter, schema, timeWindow, type Cursor, type Db } from "../runtime/db";
 
-
 export type EscalationFilter = {
   tenantId: string | null;
   states: schema.EscalationState[];

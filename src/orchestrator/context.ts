@@ -2,6 +2,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { estimateTokens } from "../rag";
 import { preparedOnce, schema, type Db } from "../runtime/db";
 import { parsePolicies } from "./policies";
+import { WINDOW_MS, type AnswerWindow } from "./rate-limit";
 import type { BrandProfile, Turn } from "./types";
 
 /** How many recent messages are read per respond run: history beyond them never fits the budget anyway. */
@@ -27,15 +28,10 @@ export type RespondContext = {
   recentAnswers: AnswerWindow | null;
 };
 
-/** Answers in a rolling minute: how many, and how long ago the oldest of them was written. */
-export type AnswerWindow = { n: number; ageMs: number | null };
-
-const MINUTE_MS = 60_000;
-
 export const answersInLastMinute = (recent: { direction: string; metadata: Record<string, unknown>; created_at: Date }[], now: number): AnswerWindow | null => {
-  const coversMinute = recent.length < RECENT || now - (recent.at(-1)?.created_at.getTime() ?? now) >= MINUTE_MS;
+  const coversMinute = recent.length < RECENT || now - (recent.at(-1)?.created_at.getTime() ?? now) >= WINDOW_MS;
   if (!coversMinute) return null;
-  const answers = recent.filter((m) => m.direction === "out" && "answer" in m.metadata && now - m.created_at.getTime() < MINUTE_MS);
+  const answers = recent.filter((m) => m.direction === "out" && "answer" in m.metadata && now - m.created_at.getTime() < WINDOW_MS);
   return { n: answers.length, ageMs: answers.length ? now - answers.at(-1)!.created_at.getTime() : null };
 };
 

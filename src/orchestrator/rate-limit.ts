@@ -4,20 +4,22 @@ import type { Db } from "../runtime/db";
 /** Answers per rolling minute; 0 switches a limit off. */
 export type AnswerLimits = { perContact: number; perTenantLlm: number };
 
-const WINDOW_MS = 60_000;
+/** The rolling window both limits count answers in. */
+export const WINDOW_MS = 60_000;
 /** How long a tenant's counted window is reused before it is read again from the store. */
 const TENANT_REFRESH_MS = 1_000;
 
-type Window = { n: number; ageMs: number | null };
+/** Answers in the window: how many, and how long ago the oldest of them was written. */
+export type AnswerWindow = { n: number; ageMs: number | null };
 
-const countWindow = async (db: Db, where: ReturnType<typeof sql>): Promise<Window> => {
+const countWindow = async (db: Db, where: ReturnType<typeof sql>): Promise<AnswerWindow> => {
   const [row] = await db.execute<{ n: number; age_ms: number | null }>(sql`
     select count(*)::int as n, (extract(epoch from (now() - min(created_at))) * 1000)::float8 as age_ms
     from messages where direction = 'out' and created_at > now() - interval '1 minute' and ${where}`);
   return { n: Number(row?.n ?? 0), ageMs: row?.age_ms ?? null };
 };
 
-const waitFor = (w: Window, limit: number): number =>
+const waitFor = (w: AnswerWindow, limit: number): number =>
   // Due when the oldest answer in the window leaves it (plus a little, so the count has dropped).
   limit <= 0 || w.n < limit ? 0 : Math.max(250, Math.ceil(WINDOW_MS - Number(w.ageMs ?? 0)) + 50);
 
@@ -29,9 +31,9 @@ const waitFor = (w: Window, limit: number): number =>
  * in the last second are seen a second late, so the limit may be overshot by that much.
  */
 export class TenantAnswerCounts {
-  private readonly windows = new Map<string, Window & { readAt: number }>();
+  private readonly windows = new Map<string, AnswerWindow & { readAt: number }>();
 
-  async window(db: Db, tenantId: string): Promise<Window> {
+  async window(db: Db, tenantId: string): Promise<AnswerWindow> {
     const cached = this.windows.get(tenantId);
     if (cached && Date.now() - cached.readAt < TENANT_REFRESH_MS) return cached;
     const fresh = { ...(await countWindow(db, sql`tenant_id = ${tenantId} and metadata->'answer'->>'mode' = 'llm'`)), readAt: Date.now() };
@@ -55,7 +57,7 @@ export class TenantAnswerCounts {
  */
 export const rateLimitWait = async (
   db: Db,
-  c: { conversationId: string; tenantId: string; recentAnswers?: Window | null },
+  c: { conversationId: string; tenantId: string; recentAnswers?: AnswerWindow | null },
   limits: AnswerLimits,
   tenants: TenantAnswerCounts,
 ): Promise<number> => {

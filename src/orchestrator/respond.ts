@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getChannel, type ChannelAction } from "../channels";
 import { errorCode, type Logger } from "../runtime";
 import { openEscalation, startReply } from "../inbox";
-import { GroupTransaction, transaction, type Db, type TxContext } from "../runtime/db";
+import { GroupTransaction, notifyInTx, transaction, type Db, type TxContext } from "../runtime/db";
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
@@ -164,7 +164,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       // in one round trip. Completed before the jobs are written — its key is then free, so the deliver
       // jobs can go straight to a local worker.
       const writes: Promise<unknown>[] = [];
-      const notify = (n: { channel: string; payload: string }) => writes.push(tx.sql`select pg_notify(${n.channel}, ${n.payload})`);
+      const notify = (n: { channel: string; payload: string }) => writes.push(notifyInTx(tx, n));
       if (outcome.outcome === "answer" && outcome.reply) {
         const reply = startReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata } }, adapter.capabilities);
         writes.push(reply.written);

@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
 import { isChannelError, messagingWindow, type OutboundContent } from "../channels";
 import { DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation } from "../inbox";
 import { errorText, XinError } from "../runtime";
-import { GroupTransaction, transaction, type Db } from "../runtime/db";
+import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
 import type { JobContext, JobHandler } from "../runtime/queue";
 import { ChannelCache, providerContext } from "../tenancy";
 
@@ -60,7 +59,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
         const notify = sent.notify;
         await Promise.all([
           markSent(tx, message_id, sent.providerMessageId),
-          notify ? tx.tx.execute(sql`select pg_notify(${notify.channel}, ${notify.payload})`) : null,
+          notify ? notifyInTx(tx, notify) : null,
           ctx.completeIn(tx),
         ]);
       });

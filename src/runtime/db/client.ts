@@ -42,6 +42,9 @@ export type TxContext = {
   afterRollback(hook: () => void): void;
 };
 
+/** A NOTIFY issued in `ctx`'s transaction: PostgreSQL delivers it to listeners only if that commits. */
+export const notifyInTx = (ctx: TxContext, n: { channel: string; payload: string }) => ctx.sql`select pg_notify(${n.channel}, ${n.payload})`;
+
 /** The postgres.js transaction under a drizzle one (drizzle keeps it as its session's client). */
 const clientOf = (tx: Tx): TransactionSql => (tx as unknown as { session: { client: TransactionSql } }).session.client;
 

@@ -1,5 +1,3 @@
-import type { Sql } from "postgres";
-
 /** Statements kept prepared per connection, at most. */
 const MAX_PREPARED = 256;
 /** A statement is prepared once its text was sent this often (one-off texts never are). */
