@@ -3,18 +3,14 @@
 // the page's hostile CSS does not reach the widget nor ours the page; a page on an origin the channel
 // does not allow gets no chat. Writes a screenshot of the open widget to /tmp/xin-widget-open.png.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { widgetDeltaNotices } from "../../src/channels";
 import { snippetOf } from "../../src/gateway/widget";
+import { launchChromium } from "../support/chromium";
 import { describeStores } from "../support/db";
 import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../support/widget";
 
 export const SCREENSHOT = "/tmp/xin-widget-open.png";
-const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
 
 // The shop's own CSS is deliberately hostile: if it reached into the widget, the bubbles would turn
 // serif, red and lime. Its `.bubble` and `.panel` elements must keep their look after ours loads.
@@ -32,11 +28,10 @@ describeStores("widget in Chromium", (getDb) => {
   let site: WidgetSiteFixture;
   let shop: ReturnType<typeof Bun.serve>;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let workers: { stop(): Promise<void> };
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error("Chromium is not installed (looked for /usr/lib/chromium/chromium and /usr/bin/chromium): apt-get install -y chromium, or run scripts/test.sh as root, which installs it");
     gw = await startLiveGateway(getDb());
     // The shop listens on 127.0.0.1 but is visited as http://localhost:<port>: a different origin from
     // xin's http://127.0.0.1:<gw port>. The same server visited as http://127.0.0.1:<port> is the
@@ -44,16 +39,15 @@ describeStores("widget in Chromium", (getDb) => {
     shop = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(shopPage(snippetOf(gw.url, site.brandId)), { headers: { "content-type": "text/html" } }) });
     site = await setupWidgetSite(getDb(), [`http://localhost:${shop.port}`], { title: "Acme Support", subtitle: "Typically replies in a minute", color: "#0f766e", greeting: "Hi! Ask us anything about your order." });
     workers = await startEchoWorkers(getDb(), gw.wake);
-    profile = mkdtempSync(join(tmpdir(), "xin-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 800 } });
+    browser = await launchChromium();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await workers?.stop();
     shop?.stop(true);
     await gw?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   test("a visitor on an allowed origin chats, reloads and keeps the history; styles stay on their side", async () => {

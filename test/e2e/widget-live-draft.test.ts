@@ -3,21 +3,17 @@
 // in one bubble that the stored reply then replaces; a draft whose second sentence leaks personal data
 // shows its first sentence, which then disappears for the holding message — the leak never reaches the page.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { snippetOf } from "../../src/gateway/widget";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { pipelineDeps, SHOP_DOCS } from "../../src/orchestrator/test-kit";
 import { analyzerFor, MemoryBackend } from "../../src/rag";
 import { ingestDocs } from "../support/answering";
+import { launchChromium } from "../support/chromium";
 import { describeStores } from "../support/db";
 import { startOpenAIFake, type OpenAIFake } from "../support/fakes/openai";
 import { setupWidgetSite, startAnsweringWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../support/widget";
 
-const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
 
 const page = (snippet: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Wool &amp; Co</h1>${snippet}</body></html>`;
 
@@ -42,12 +38,11 @@ describeStores("live drafts in Chromium", (getDb) => {
   let site: WidgetSiteFixture;
   let shop: ReturnType<typeof Bun.serve>;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let workers: { stop(): Promise<void> };
   let llm: OpenAIFake;
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error("Chromium is not installed (looked for /usr/lib/chromium/chromium and /usr/bin/chromium)");
     gw = await startLiveGateway(getDb());
     shop = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(page(snippetOf(gw.url, site.brandId)), { headers: { "content-type": "text/html" } }) });
     site = await setupWidgetSite(getDb(), [`http://localhost:${shop.port}`], { title: "Wool & Co" });
@@ -55,17 +50,16 @@ describeStores("live drafts in Chromium", (getDb) => {
     llm = startOpenAIFake();
     const pipeline = { ...pipelineDeps(new MemoryBackend(() => analyzerFor("en")), llm.baseUrl, 1), search: knowledge.search.bind(knowledge) };
     workers = await startAnsweringWorkers(getDb(), gw.wake, pipeline);
-    profile = mkdtempSync(join(tmpdir(), "xin-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 800 } });
+    browser = await launchChromium();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await workers?.stop();
     llm?.stop();
     shop?.stop(true);
     await gw?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const ask = async (text: string) => {
