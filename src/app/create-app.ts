@@ -51,6 +51,7 @@ export const createApp = (config: Config, log: Logger): App => {
       if (store.kind === "embedded") releaseLock = acquireInstanceLock(config.data_dir, "serve");
       try {
         await store.open({ migrate: true });
+        store.watchHealth();
       } catch (e) {
         releaseLock?.();
         throw e;
@@ -65,7 +66,7 @@ export const createApp = (config: Config, log: Logger): App => {
 
   const readiness = async () => {
     if (phase !== "ready") return { ready: false, reason: phase };
-    if (!(await store.ping())) return { ready: false, reason: "store_unreachable" };
+    if (!store.health.isUp) return { ready: false, reason: "store_unreachable" };
     return { ready: true };
   };
 
@@ -89,6 +90,7 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
+    storeUp: () => store.health.isUp,
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),

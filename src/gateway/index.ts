@@ -48,6 +48,8 @@ export type GatewayDeps = {
   publicUrl?: string;
   /** The xin version, shown in the OpenAPI document. */
   version?: string;
+  /** Whether the store answers (its health probe); false: webhooks get a 503 at once. Omitted: always up. */
+  storeUp?: () => boolean;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
@@ -58,7 +60,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
-  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
+  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, storeUp: deps.storeUp });
   // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.
   const clientIp = clientIpResolver(deps.trustedProxies ?? []);
   const widget = registerWidget(router, {
