@@ -6,7 +6,17 @@ import type { Wake } from "../runtime/queue";
 import { ChannelCache } from "../tenancy";
 import { GroupCommitter } from "./group-commit";
 
-export type WebhookDeps = { db: () => Db; sql: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; storeUp?: () => boolean };
+export type WebhookDeps = {
+  db: () => Db;
+  sql: () => Sql;
+  instanceKey: string;
+  wake: Wake;
+  maxAttempts: number;
+  log: Logger;
+  storeUp?: () => boolean;
+  /** Told how long each webhook took to acknowledge (the admission gate yields background work to slow acks). */
+  onAck?: (ms: number) => void;
+};
 
 const unknownChannel = () => new XinError("webhook.channel_unknown", "no such channel", { status: 404 });
 
@@ -44,6 +54,14 @@ export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
     });
     return new Response("ok", { headers: { "content-type": "text/plain" } });
   };
-  router.get("/webhooks/:provider/:channel_id", handle);
-  router.post("/webhooks/:provider/:channel_id", handle);
+  const timed = async (ctx: RequestContext) => {
+    const started = performance.now();
+    try {
+      return await handle(ctx);
+    } finally {
+      deps.onAck?.(performance.now() - started);
+    }
+  };
+  router.get("/webhooks/:provider/:channel_id", timed);
+  router.post("/webhooks/:provider/:channel_id", timed);
 };

@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { isStoreUnreachable } from "../errors";
 import type { Logger } from "../log";
 
 export type StoreHealthOptions = {
@@ -6,7 +7,7 @@ export type StoreHealthOptions = {
   upIntervalMs?: number;
   /** Probe period while it does not: recovery is noticed within this much time of the server being back. */
   downIntervalMs?: number;
-  /** A probe slower than this counts as a failure (a hung server or network). */
+  /** A probe slower than this, three times in a row, counts as an outage (a hung server or network). */
   timeoutMs?: number;
 };
 
@@ -21,6 +22,7 @@ export class StoreHealth {
   private up = true;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  private slow = 0;
   private readonly o: Required<StoreHealthOptions>;
 
   constructor(
@@ -56,17 +58,23 @@ export class StoreHealth {
   private async probe(): Promise<void> {
     this.timer = null;
     let timeout: ReturnType<typeof setTimeout> | undefined;
-    const ok = await Promise.race([
-      this.probeSql`select 1`.then(() => true, () => false),
-      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), this.o.timeoutMs))),
+    const outcome = await Promise.race([
+      this.probeSql`select 1`.then(() => "ok" as const, (e: unknown) => (isStoreUnreachable(e) ? ("refused" as const) : ("ok" as const))),
+      new Promise<"slow">((resolve) => (timeout = setTimeout(() => resolve("slow"), this.o.timeoutMs))),
     ]);
     clearTimeout(timeout);
     if (this.stopped) return;
+    // A refused connection is an outage at once; slowness only when it lasts (SLOW_PROBES in a row):
+    // an overloaded machine answers late, and refusing its webhooks would only add the providers' retries.
+    this.slow = outcome === "slow" ? this.slow + 1 : 0;
+    const ok = outcome === "ok" || (outcome === "slow" && this.slow < SLOW_PROBES);
     if (ok !== this.up) {
       this.up = ok;
       if (ok) this.log.info("store reachable again", { room: "store" });
-      else this.log.error("store unreachable", { room: "store" });
+      else this.log.error("store unreachable", { room: "store", cause: outcome });
     }
     this.schedule(ok ? this.o.upIntervalMs : this.o.downIntervalMs);
   }
 }
+
+const SLOW_PROBES = 3;
