@@ -45,6 +45,9 @@ test("the right answer, citing the passage, only when the passage carrying the p
   // Without it the model guesses: the same sentence with other numbers, a plausible wrong answer.
   expect(await ask("When do I get my refund?", [CARE])).toBe(`${wrongNumbers("Your refund arrives within 5 working days.")} [1]`);
   expect(wrongNumbers("5 working days")).toBe("8 working days");
+  // The phrase in a passage of another source is not the right passage.
+  expect(await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")])).toStartWith(wrongNumbers("Your refund"));
+  expect(await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")])).not.toContain("5 working days");
   expect(await (await scriptedLlm(set, { onMissing: "unsure" }))(buildPrompt(brand, [CARE], [], "When do I get my refund?"), {})).toBe(UNSURE_REPLY);
 });
 

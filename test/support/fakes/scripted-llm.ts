@@ -4,8 +4,9 @@
  * - it finds the customer's question inside the prompt's <customer_message> fence (the burst's last
  *   question that the set knows) and looks it up among the set's items;
  * - answerable item: replies with the item's `llm` text, citing the document, ONLY when the right passage
- *   is among the prompt's <document>s — one carrying the item's phrase, or, when no chunk of the set
- *   carries the phrase verbatim (the authors paraphrased), one from the item's source. Otherwise it
+ *   is among the prompt's <document>s — a passage of the item's source (or source_alt) carrying its
+ *   phrase, or, when no chunk of those sources carries the phrase verbatim (the authors paraphrased),
+ *   any passage of them. Otherwise it
  *   guesses: the same reply with its numbers changed (a plausible wrong answer) when it has numbers,
  *   else "I don't know, a colleague will follow up";
  * - must-escalate item: replies with the item's `llm` text (ungrounded or unauthorised), citing [1].
@@ -46,14 +47,16 @@ export const documentsOf = (messages: readonly FakeChatMessage[]): PromptDocumen
 /** A plausible wrong answer: every digit moved by 3 ("30 days" → "63 days"). */
 export const wrongNumbers = (text: string): string => text.replace(/\d/g, (d) => String((Number(d) + 3) % 10));
 
-const chunkTextsOf = async (docsDir: string | null): Promise<string[]> => {
+type SetChunk = { source: string; text: string };
+
+const chunksOf = async (docsDir: string | null): Promise<SetChunk[]> => {
   if (!docsDir) return [];
-  const texts: string[] = [];
+  const chunks: SetChunk[] = [];
   for (const rel of [...new Glob("**/*").scanSync({ cwd: docsDir, onlyFiles: true })].sort()) {
     const prepared = await prepareSource({ source: rel, bytes: new Uint8Array(readFileSync(join(docsDir, rel))) });
-    if (prepared.ok) texts.push(...prepared.chunks.map((c) => c.text));
+    if (prepared.ok) chunks.push(...prepared.chunks.map((c) => ({ source: rel, text: c.text })));
   }
-  return texts;
+  return chunks;
 };
 
 /** The item whose question the customer message holds: exact first, else the longest one it contains. */
@@ -66,10 +69,12 @@ const withCitation = (text: string, n: number | null) => (n === null ? text : `$
 
 /** The reply function for one set (build it per set: two sets may ask the same question). */
 export const scriptedLlm = async (set: Pick<EvalSet, "answer" | "escalate" | "docsDir">, options: { onMissing?: "guess" | "unsure" } = {}): Promise<ScriptedReply> => {
-  const chunks = await chunkTextsOf(set.docsDir);
-  const phrases = (i: AnswerItem) => [i.phrase, ...i.phrase_alt];
-  // Items whose phrase no chunk carries verbatim are grounded by their source's passage instead.
-  const paraphrased = new Set(set.answer.filter((i) => !chunks.some((c) => phrases(i).some((p) => carries(c, p)))).map((i) => i.q));
+  const chunks = await chunksOf(set.docsDir);
+  const says = (i: AnswerItem, text: string) => [i.phrase, ...i.phrase_alt].some((p) => carries(text, p));
+  const fromSource = (i: AnswerItem, source: string) => [i.source, ...i.source_alt].some((s) => isSource(source, s));
+  // The right passage is one of the item's sources carrying its phrase; when no chunk of those sources
+  // carries it verbatim (the authors paraphrased), any passage of those sources.
+  const verbatim = new Set(set.answer.filter((i) => chunks.some((c) => fromSource(i, c.source) && says(i, c.text))).map((i) => i.q));
   return (messages) => {
     const message = customerMessageOf(messages);
     const docs = documentsOf(messages);
@@ -78,9 +83,7 @@ export const scriptedLlm = async (set: Pick<EvalSet, "answer" | "escalate" | "do
     if (escalate && (!answer || escalate.q.length >= answer.q.length)) return withCitation(escalate.llm || "Done, that's all taken care of for you.", docs.length ? docs[0].n : null);
     if (!answer) return UNSURE_REPLY;
     const text = answer.llm || answer.phrase;
-    const right = paraphrased.has(answer.q)
-      ? docs.find((d) => [answer.source, ...answer.source_alt].some((s) => isSource(d.source, s)))
-      : docs.find((d) => phrases(answer).some((p) => carries(d.text, p)));
+    const right = docs.find((d) => fromSource(answer, d.source) && (!verbatim.has(answer.q) || says(answer, d.text)));
     if (right) return withCitation(text, right.n);
     if ((options.onMissing ?? "guess") === "guess" && /\d/.test(text)) return withCitation(wrongNumbers(text), docs.length ? docs[0].n : null);
     return UNSURE_REPLY;
