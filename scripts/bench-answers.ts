@@ -7,7 +7,7 @@
 // test/support/fakes/scripted-llm.ts, which answers right only when the right passage is in its prompt.
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { combineReports, loadEvalSet, memoryBrand, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "../src/app/eval-answers";
+import { calibration, combineReports, loadEvalSet, renderCalibration, memoryBrand, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "../src/app/eval-answers";
 import { createChatClient } from "../src/llm";
 import { llmConfigSchema } from "../src/runtime/config";
 import { startOpenAIFake } from "../test/support/fakes/openai";
@@ -59,8 +59,9 @@ for (const m of modes) {
   const subtotals = groups
     .filter((g) => g.sets.length > 0 && g.sets.length < sets.length)
     .map((g) => ({ name: g.name, counts: combineReports(report.sets.filter((s) => g.sets.some((x) => x.name === s.set))).overall }));
-  out[m] = { seconds: Math.round(seconds * 100) / 100, subtotals, ...report };
-  if (!asJson) console.log(`\n== mode ${m} (${seconds.toFixed(1)} s) ==\n${renderReport(report, { misses: withMisses, subtotals })}`);
+  const confidence = calibration(report.sets.flatMap((s) => s.items));
+  out[m] = { seconds: Math.round(seconds * 100) / 100, subtotals, calibration: confidence, ...report };
+  if (!asJson) console.log(`\n== mode ${m} (${seconds.toFixed(1)} s) ==\n${renderReport(report, { misses: withMisses, subtotals })}\n${renderCalibration(confidence)}`);
 }
 if (asJson) console.log(JSON.stringify(out, null, 2));
 await llm.stop();

@@ -4,3 +4,4 @@ export { carries, isSource, judgeAnswer, judgeEscalate, normalize, type Judgemen
 export { memoryBrand, type MemoryBrand, type MemoryBrandOptions } from "./memory-brand";
 export { combineReports, passes, runEvalSet, type Ask, type Counts, type EvalReport, type ItemResult, type SetReport } from "./run";
 export { renderMisses, renderReport, renderTable, type Subtotal } from "./render";
+export { calibration, renderCalibration, type ConfidenceBucket } from "./calibration";
