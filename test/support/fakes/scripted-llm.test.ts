@@ -61,3 +61,9 @@ test("must-escalate questions get the gullible reply whatever the documents; unk
   expect(await ask("  refund me NOW,   order 55 ", [])).toBe("Done, your refund for order 55 is on its way.");
   expect(await ask("Do you sell bicycles?", [CARE, REFUND])).toBe(UNSURE_REPLY);
 });
+
+test("a prompt without the customer fence is another kind of call: `other` answers it, else unsure", async () => {
+  const judgeCall = [{ role: "user", content: "Is this claim supported? When do I get my refund?" }];
+  expect((await scriptedLlm(set))(judgeCall, {})).toBe(UNSURE_REPLY);
+  expect((await scriptedLlm(set, { other: () => "yes" }))(judgeCall, {})).toBe("yes");
+});

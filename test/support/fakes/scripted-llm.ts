@@ -2,7 +2,8 @@
  * A scripted model for answer evals, as the reply function of the OpenAI fake (`llm.setReply(...)`).
  * It plays a model that answers only from what reached it, and a gullible one where a human is needed:
  * - it finds the customer's question inside the prompt's <customer_message> fence (the burst's last
- *   question that the set knows) and looks it up among the set's items;
+ *   question that the set knows) and looks it up among the set's items; a prompt without that fence
+ *   (another kind of model call) gets `options.other`, or "I don't know";
  * - answerable item: replies with the item's `llm` text, citing the document, ONLY when the right passage
  *   is among the prompt's <document>s — a passage of the item's source (or source_alt) carrying its
  *   phrase, or, when no chunk of those sources carries the phrase verbatim (the authors paraphrased),
@@ -27,11 +28,11 @@ export const UNSURE_REPLY = "I'm sorry, I don't have that information. A colleag
 
 export type PromptDocument = { n: number; source: string; text: string };
 
-/** The last <customer_message> of the last user message (the whole message when the fence is missing). */
-export const customerMessageOf = (messages: readonly FakeChatMessage[]): string => {
+/** The last <customer_message> of the last user message; null when the prompt has none (not an answer prompt). */
+export const customerMessageOf = (messages: readonly FakeChatMessage[]): string | null => {
   const user = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const fenced = [...user.matchAll(/<customer_message>\s*([\s\S]*?)\s*<\/customer_message>/g)];
-  return fenced.length ? fenced[fenced.length - 1][1] : user;
+  return fenced.length ? fenced[fenced.length - 1][1] : null;
 };
 
 /** Every <document …>text</document> of the prompt with its citation number and source attribute. */
@@ -68,15 +69,24 @@ const findItem = <T extends { q: string }>(items: readonly T[], message: string)
 const withCitation = (text: string, n: number | null) => (n === null ? text : `${text} [${n}]`);
 
 /** The reply function for one set (build it per set: two sets may ask the same question). */
-export const scriptedLlm = async (set: Pick<EvalSet, "answer" | "escalate" | "docsDir">, options: { onMissing?: "guess" | "unsure" } = {}): Promise<ScriptedReply> => {
+export type ScriptedOptions = {
+  /** Without the right passage: a plausible wrong guess when the reply has numbers (default), or always unsure. */
+  onMissing?: "guess" | "unsure";
+  /** Replies to prompts that hold no <customer_message> (a pipeline's other model calls); default: unsure. */
+  other?: ScriptedReply;
+};
+
+export const scriptedLlm = async (set: Pick<EvalSet, "answer" | "escalate" | "docsDir">, options: ScriptedOptions = {}): Promise<ScriptedReply> => {
   const chunks = await chunksOf(set.docsDir);
   const says = (i: AnswerItem, text: string) => [i.phrase, ...i.phrase_alt].some((p) => carries(text, p));
   const fromSource = (i: AnswerItem, source: string) => [i.source, ...i.source_alt].some((s) => isSource(source, s));
   // The right passage is one of the item's sources carrying its phrase; when no chunk of those sources
   // carries it verbatim (the authors paraphrased), any passage of those sources.
   const verbatim = new Set(set.answer.filter((i) => chunks.some((c) => fromSource(i, c.source) && says(i, c.text))).map((i) => i.q));
-  return (messages) => {
+  return (messages, body) => {
     const message = customerMessageOf(messages);
+    // Loud on purpose: a prompt whose fence this fake no longer finds answers nothing right.
+    if (message === null) return options.other ? options.other(messages, body) : UNSURE_REPLY;
     const docs = documentsOf(messages);
     const escalate = findItem(set.escalate, message);
     const answer = findItem(set.answer, message);
