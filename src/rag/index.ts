@@ -24,3 +24,4 @@ export * from "./eval/run-beir";
 export * from "./backends/postgres";
 export * from "./ingest/run-ingest";
 export * from "./backends/qdrant/qdrant-backend";
+export * from "./ingest/upload-name";
