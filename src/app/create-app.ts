@@ -7,6 +7,7 @@ import { BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
+import { EgressGuard } from "../runtime/net";
 import { queueDepth, Wake } from "../runtime/queue";
 import { jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
@@ -72,6 +73,8 @@ export const createApp = (config: Config, log: Logger): App => {
   const knowledge = createKnowledgeBackend(() => store.db, config);
   const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
+  // On by default: only public addresses unless the operator lists ranges in egress.allow_cidrs.
+  const egress = new EgressGuard({ allowCidrs: config.egress.allow_cidrs });
   const answering = createAnswering(config, { backend: knowledge, embedder, metrics, log });
 
   const gateway = gatewayService({
@@ -90,6 +93,9 @@ export const createApp = (config: Config, log: Logger): App => {
     metrics,
     readiness,
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
+    blobs,
+    egress,
+    uploadLimitBytes: config.server.upload_limit_bytes,
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
@@ -119,6 +125,7 @@ export const createApp = (config: Config, log: Logger): App => {
         wake,
         maxAttempts: config.queue.max_attempts,
         blobs,
+        egress,
         knowledge,
         embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
         embeddingModel: config.embeddings?.model ?? null,
