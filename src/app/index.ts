@@ -10,3 +10,4 @@ export { addChannel, connectChannel, testChannel, webhookUrlOf, type AddChannelI
 export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";
+export { detectFormat, uploadNameIssue, walkFiles } from "../rag";

@@ -25,3 +25,4 @@ export * from "./backends/postgres";
 export * from "./ingest/run-ingest";
 export * from "./backends/qdrant/qdrant-backend";
 export * from "./ingest/upload-name";
+export * from "./ingest/walk";

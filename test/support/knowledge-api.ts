@@ -27,6 +27,8 @@ export const seedKnowledgeTenant = (db: TestDb, label: string): Promise<Knowledg
 export type KnowledgeApiHarness = {
   blobs: BlobStore;
   blobDir: string;
+  /** The gateway's fetch handler (for Bun.serve when a test needs a real URL). */
+  fetch: (req: Request) => Promise<Response>;
   call(method: string, path: string, token: string, body?: unknown): Promise<Response>;
   /** Posts multipart/form-data as a browser or curl would. */
   upload(path: string, token: string, form: FormData): Promise<Response>;
@@ -46,6 +48,7 @@ export const knowledgeApiHarness = (db: TestDb, egress = new EgressGuard()): Kno
   return {
     blobs,
     blobDir,
+    fetch,
     call: (method, path, token, body) => request(method, path, token, body === undefined ? undefined : JSON.stringify(body), "application/json"),
     upload: async (path, token, form) => {
       const prepared = new Request("http://x/", { method: "POST", body: form });

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { isXinError, XinError } from "../../runtime";
 import type { BrandScope, RetrievalBackend, SourceUpsert } from "../backends/types";
 import { crawl, type CrawlOptions } from "./crawl/crawl";
@@ -7,6 +7,7 @@ import { detectFormat } from "./parse-file";
 import { prepareSource, type SourceInput } from "./prepare-source";
 import { classifySource } from "./source-hash";
 import { isUploadSource } from "./upload-name";
+import { walkFiles } from "./walk";
 
 export type IngestSummary = {
   added: string[];
@@ -50,22 +51,6 @@ export type IngestOptions = {
 };
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
-const HIDDEN = /(^|\/)\.[^/]/;
-
-/** Every ingestible file under `root` (hidden files and folders skipped), sorted for stable runs. */
-const walk = (root: string): string[] => {
-  const st = statSync(root);
-  if (st.isFile()) return [root];
-  const out: string[] = [];
-  for (const name of readdirSync(root).sort()) {
-    if (name.startsWith(".") || name === "node_modules") continue;
-    const path = join(root, name);
-    const s = statSync(path);
-    if (s.isDirectory()) out.push(...walk(path));
-    else if (s.isFile()) out.push(path);
-  }
-  return out;
-};
 
 /** Local inputs walked up front (cheap), so progress can show a total and an ETA. */
 const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<string, string[]> => {
@@ -74,7 +59,7 @@ const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<strin
     if (isUrl(input)) continue;
     const root = resolve(input);
     try {
-      plan.set(input, walk(root));
+      plan.set(input, walkFiles(root));
     } catch (e) {
       failed.push({ source: root, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message });
       plan.set(input, []);
