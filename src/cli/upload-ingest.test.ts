@@ -32,7 +32,7 @@ describeStores("xin ingest through a server uploads the local files", (getDb) =>
     server.stop(true);
     await h.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   test("a folder in several batches, searchable by relative names; a re-run with --prune removes the deleted file", async () => {
     const t = await seedKnowledgeTenant(getDb(), "cli");

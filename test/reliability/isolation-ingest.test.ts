@@ -69,11 +69,11 @@ describeStores("ingest and media isolation under attack", (getDb) => {
     writeFileSync(join(dir, "tenant-b", "docs", "pricing.md"), "# Pricing\n\nVICTIMSECRET: our supplier margin is 61 percent.\n");
     writeFileSync(join(dir, "server-notes.md"), "# Notes\n\nSERVERSECRET the database password is swordfish.\n");
     await ingestIntoBrand({ db: () => getDb().db, dataDir: dir, scope: { tenant_id: b.tenantId, brand_id: b.brandId }, inputs: [join(dir, "tenant-b", "docs")], prune: false });
-  });
+  }, 30_000);
   afterAll(async () => {
     await h.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   const ingest = (token: string, body: unknown) => h.call("POST", `/api/v1/brands/${a.brandId}/ingest`, token, body);
   /** Requests that must be refused outright (4xx, nothing queued). */
