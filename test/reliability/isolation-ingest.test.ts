@@ -1,7 +1,8 @@
 // Tenant A attacks through knowledge ingestion and media: server paths (tenant B's knowledge folder,
 // files of the server), SSRF targets (loopback in every spelling, private ranges, the cloud metadata
 // address, a name resolving to loopback, DNS rebinding between the API's check and the job, a redirect
-// from an allowed site to loopback) and Instagram attachments naming a foreign host. Every attempt is
+// from an allowed site to loopback, a channel API root on the metadata address) and Instagram
+// attachments naming a foreign host. Every attempt is
 // made with A's tenant admin and A's agent; a breach is any attempt that was accepted where it must be
 // refused, any secret that became searchable in A's brand, any request that reached the internal
 // service, or any media fetched from a foreign host. The suite counts them: 0 on both stores.
@@ -128,6 +129,10 @@ describeStores("ingest and media isolation under attack", (getDb) => {
       const { error } = await res.json();
       if (error?.code !== "egress.blocked") breaches.push(`url ${url}: ${error?.code ?? res.status}, not egress.blocked`);
     }
+    // A channel's API root is where sends carry its token: a tenant admin may not aim it at the metadata service.
+    const channel = await h.call("POST", "/api/v1/channels", a.admin, { brand: a.brandId, provider: "telegram", credentials: { bot_token: "7000000009:AAEvilTokenForTestsOnly", mode: "polling" }, settings: { api_base: "http://169.254.169.254/" } });
+    if (channel.status !== 403) breaches.push(`channel api_base on the metadata address: ${channel.status}`);
+    if ((await getDb().sql`select 1 from channels where tenant_id = ${a.tenantId}`).length > 0) breaches.push("a channel of A was created");
     expect(internalHits).toBe(0);
   });
 
