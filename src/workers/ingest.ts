@@ -20,7 +20,9 @@ export const IngestPayloadSchema = z.object({
   keep: z.array(z.string()).default([]),
   prune: z.boolean().default(false),
   crawl: z.object({ max_pages: z.number().int(), max_depth: z.number().int() }).optional(),
-});
+})
+  // Strict: a payload of the old shape (`inputs` with server paths) is refused, not half-read.
+  .strict();
 export type IngestPayload = z.input<typeof IngestPayloadSchema>;
 type Backend = RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => Promise<{ status: string }[]> };
 
