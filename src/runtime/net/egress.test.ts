@@ -90,6 +90,12 @@ describe("egress guard", () => {
     secretHits = 0;
   });
 
+  test("a DNS lookup that never answers ends with the caller's signal", async () => {
+    const guard = new EgressGuard({ resolve: () => new Promise<string[]>(() => {}) });
+    const error = await guard.fetch("http://slow.test/", { signal: AbortSignal.timeout(50) }).catch((e) => e);
+    expect(error.name).toBe("TimeoutError");
+  });
+
   test("https: TLS verifies the certificate against the original name while connecting to the checked address", async () => {
     const dir = mkdtempSync(join(tmpdir(), "xin-egress-tls-"));
     const made = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=shop.example.test", "-addext", "subjectAltName=DNS:shop.example.test"]);

@@ -50,6 +50,17 @@ const systemResolve: Resolve = async (host) => (await lookup(host, { all: true, 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
+/** A DNS lookup cannot be cancelled; the caller's deadline still ends the wait for it. */
+const untilAborted = <T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+};
+
 export class EgressGuard {
   private readonly allow: IpRanges;
   private readonly resolve: Resolve;
@@ -121,7 +132,7 @@ export class EgressGuard {
     let body = init.body;
     const headers = new Headers(init.headers);
     for (let hop = 0; ; hop++) {
-      const target = await this.check(url);
+      const target = await untilAborted(this.check(url), init.signal ?? undefined);
       const named = target.connectUrl.hostname !== url.hostname;
       if (named) headers.set("host", url.host);
       else headers.delete("host");
