@@ -26,6 +26,10 @@ export type GatewayFixture = {
   fetch: (req: Request) => Promise<Response>;
 };
 
+// One blob folder for every handler of the process (tests build many handlers, each needs a store).
+let blobs: BlobStore | null = null;
+const testBlobs = () => (blobs ??= new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))));
+
 export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) => gatewayApp(db, bodyLimitBytes, overrides).fetch;
 
 /** The whole handler: router (to enumerate routes), widget hub and fetch. */
@@ -44,7 +48,7 @@ export const gatewayApp = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Part
     readiness: async () => ({ ready: true }),
     status: async () => ({}),
     knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
-    blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
+    blobs: testBlobs(),
     // The product's default: only public addresses.
     egress: new EgressGuard(),
     uploadLimitBytes: 8 << 20,
