@@ -9,6 +9,7 @@ import { z } from "zod";
 import { isHttpUrl, uploadNameIssue } from "../../rag";
 import { BlobStore, XinError } from "../../runtime";
 import type { RequestContext } from "../../runtime/http";
+import type { EgressGuard } from "../../runtime/net";
 
 const UploadFile = z
   .object({
@@ -96,6 +97,20 @@ export const checkIngest = (body: IngestRequest): { name: string; bytes: Uint8Ar
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) throw refused(`files.${i}.content_base64`, "api.invalid", `files.${i}.content_base64 is not base64`);
     return { name: file.name, bytes: new Uint8Array(Buffer.from(base64, "base64")) };
   });
+};
+
+/**
+ * Refused addresses are answered at once (400 `egress.blocked`, nothing queued). The job checks again
+ * when it fetches (DNS may change meanwhile); a name that does not resolve now is left to the job.
+ */
+export const checkUrls = async (egress: EgressGuard, urls: string[]): Promise<void> => {
+  for (const url of urls) {
+    try {
+      await egress.check(url);
+    } catch (e) {
+      if (!(e instanceof XinError && e.code === "egress.unresolvable")) throw e;
+    }
+  }
 };
 
 /** Keeps the uploaded bytes in the blob store: what the job payload names. */

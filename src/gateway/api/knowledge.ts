@@ -8,7 +8,7 @@ import { enqueueJobs, type Wake } from "../../runtime/queue";
 import { recordAudit, type Principal } from "../../tenancy";
 import { canSeeTenant, requireAdmin } from "../auth";
 import { defineRoute, registerRoutes, type ApiRoute } from "./define";
-import { checkIngest, IngestBody, readIngestBody, storeUploads } from "./knowledge-upload";
+import { checkIngest, checkUrls, IngestBody, readIngestBody, storeUploads } from "./knowledge-upload";
 
 export type BrandScopeRef = { id: string; tenant_id: string; name: string };
 
@@ -67,8 +67,7 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     handle: async ({ principal, params, body }) => {
       const brand = await brandToChange(principal, params.brand, deps);
       const uploads = checkIngest(body);
-      // Refused addresses are answered now (the job checks again when it fetches: DNS may change).
-      for (const url of body.inputs) await deps.egress.check(url).catch((e) => (e instanceof XinError && e.code === "egress.unresolvable" ? null : Promise.reject(e)));
+      await checkUrls(deps.egress, body.inputs);
       const files = storeUploads(deps.blobs, uploads);
       const payload = { tenant_id: brand.tenant_id, brand_id: brand.id, urls: body.inputs, files, keep: body.keep, prune: body.prune, crawl: body.crawl };
       const [id] = await transaction(deps.db(), async (tx) => {
