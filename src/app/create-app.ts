@@ -7,6 +7,7 @@ import { AdmissionGate, BlobStore, XinError, type Logger, type Service } from ".
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
+import { EgressGuard } from "../runtime/net";
 import { queueDepth, Wake } from "../runtime/queue";
 import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
@@ -76,6 +77,8 @@ export const createApp = (config: Config, log: Logger): App => {
   const knowledge = createKnowledgeBackend(() => store.db, config);
   const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
+  // On by default: only public addresses unless the operator lists ranges in egress.allow_cidrs.
+  const egress = new EgressGuard({ allowCidrs: config.egress.allow_cidrs });
   const answering = createAnswering(config, { backend: knowledge, embedder, metrics, log });
 
   const gateway = gatewayService({
@@ -96,6 +99,9 @@ export const createApp = (config: Config, log: Logger): App => {
     storeUp: () => store.health.isUp,
     onAck: (ms) => admission.observe(ms),
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
+    blobs,
+    egress,
+    uploadLimitBytes: config.server.upload_limit_bytes,
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
@@ -125,6 +131,7 @@ export const createApp = (config: Config, log: Logger): App => {
         wake,
         maxAttempts: config.queue.max_attempts,
         blobs,
+        egress,
         knowledge,
         embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
         embeddingModel: config.embeddings?.model ?? null,

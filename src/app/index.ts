@@ -11,3 +11,4 @@ export { channelView, findChannelRow, listChannelRows, removeChannel } from "../
 export { evalRetrievalBeir } from "./eval";
 export { combineReports, loadEvalSet, memoryBrand, passes, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "./eval-answers";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";
+export { detectFormat, uploadNameIssue, walkFiles } from "../rag";

@@ -24,3 +24,5 @@ export * from "./eval/run-beir";
 export * from "./backends/postgres";
 export * from "./ingest/run-ingest";
 export * from "./backends/qdrant/qdrant-backend";
+export * from "./ingest/upload-name";
+export * from "./ingest/walk";

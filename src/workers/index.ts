@@ -8,6 +8,7 @@ import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orches
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
+import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
 import { DELIVER_JOB, deliverHandler } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
@@ -20,7 +21,7 @@ export { PURGE_JOBS } from "./maintenance";
 export { pollingService } from "./telegram-poll";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
-export { ingestHandler, INGEST_JOB, type IngestPayload } from "./ingest";
+export { ingestHandler, INGEST_JOB, IngestPayloadSchema, type IngestPayload } from "./ingest";
 export { REEMBED_JOB, REEMBED_SCAN_JOB } from "./reembed";
 
 export type HandlerDeps = {
@@ -32,6 +33,8 @@ export type HandlerDeps = {
   blobs: BlobStore;
   retentionDays: number;
   mediaMaxBytes: number;
+  /** The egress guard every tenant- or payload-steered fetch goes through (crawling, media). */
+  egress: EgressGuard;
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
   /** The answering pipeline and its settings; omitted: knowledge-base answers, built-in guardrails, defaults. */
   answering?: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits">;
@@ -63,9 +66,9 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
     ...(deps.answering ?? defaultAnswering(deps)),
   }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
+  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
+  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
 });
 
 /**

@@ -8,7 +8,11 @@ import { gatewayService, type GatewayDeps } from "../../src/gateway";
 import { queueReply } from "../../src/inbox";
 import { respondHandler, type PipelineDeps } from "../../src/orchestrator";
 import { deliverHandler } from "../../src/workers";
-import { silentLogger } from "../../src/runtime";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobStore, silentLogger } from "../../src/runtime";
+import { EgressGuard } from "../../src/runtime/net";
 import { schema, transaction, type Db } from "../../src/runtime/db";
 import { createMetrics } from "../../src/runtime/metrics";
 import { enqueueJobs, QueueRunner, Wake, type JobHandler } from "../../src/runtime/queue";
@@ -47,6 +51,10 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: P
     status: async () => ({}),
     beforeScrape: async () => {},
     knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+    blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
+    // The product's default: only public addresses.
+    egress: new EgressGuard(),
+    uploadLimitBytes: 8 << 20,
     ...options,
   });
   await service.start();

@@ -16,9 +16,8 @@ export type HttpOptions = {
 };
 type Peer = { requestIP(req: Request): { address: string } | null } | undefined;
 
-const readLimited = async (req: Request, limit: number): Promise<Uint8Array> => {
-  const tooLarge = () =>
-    new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, { status: 413, hint: "raise server.body_limit_bytes" });
+const readLimited = async (req: Request, limit: number, key = "server.body_limit_bytes"): Promise<Uint8Array> => {
+  const tooLarge = () => new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, { status: 413, hint: `raise ${key}` });
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
   if (!req.body) return new Uint8Array();
@@ -59,7 +58,7 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
         requestId,
         log: reqLog,
         ip: clientIp(server?.requestIP(req)?.address ?? null, req.headers),
-        body: async () => (body ??= await readLimited(req, bodyLimitBytes)),
+        body: async (limit) => (body ??= await readLimited(req, limit?.bytes ?? bodyLimitBytes, limit?.key)),
         json: async () => {
           const bytes = await ctx.body();
           try {
