@@ -42,6 +42,7 @@ const toPassages = (result: SearchResult): Passage[] =>
     n: i + 1,
     chunk_id: h.chunk_id,
     source: h.chunk.source,
+    ...(h.chunk.url ? { url: h.chunk.url } : {}),
     title: h.chunk.title,
     heading: h.chunk.headingPath.join(" › "),
     text: h.chunk.text,
@@ -117,14 +118,14 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       return escalate(LLM_UNAVAILABLE, inputChecks, { confidence: { ...ZERO, retrieval } });
     }
   } else {
-    const best = passages[0];
-    draft = best ? knowledgeAnswer(analyzer, req.question, best) : null;
-    used = best && draft ? [best] : [];
+    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution);
+    draft = found?.text ?? null;
+    used = found?.used ?? [];
     // The passage is its own grounding. Whether it answers the question: how much of the question the
-    // passage covers, and how much the trimmed answer itself covers (a passage can match on a word that
+    // passages cover, and how much the extracted answer itself covers (a passage can match on a word that
     // the extracted sentences do not carry) — the weaker of the two, as nobody rephrases it.
-    const answered = best && draft ? retrievalStrength(analyzer, req.question, [{ ...best, text: draft }]) : 0;
-    confidence = { value: Math.round(Math.min(retrieval, answered) * 1000) / 1000, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
+    const coverage = found?.coverage ?? 0;
+    confidence = { value: Math.round(Math.min(retrieval, coverage) * 1000) / 1000, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
   }
 
   const outputChecks = await runGuardrails(deps.guardrails, "output", { ...common, passages, draft, confidence }, defaults);

@@ -1,9 +1,11 @@
 import { XinError } from "../../runtime";
 import { DenseIndex } from "../dense/dense-index";
 import { reciprocalRankFusion } from "../fuse";
-import { indexText, type Chunk } from "../ingest/chunker";
+import type { Chunk } from "../ingest/chunker";
 import type { Analyzer } from "../lexical/analyzer";
 import { Bm25Index, type Bm25Params } from "../lexical/bm25-index";
+import { queryTerms } from "../lexical/query-words";
+import { chunkTerms } from "./chunk-terms";
 import type { SearchHit, SearchMode, SearchResult, SourceMeta, UpsertOutcome } from "./types";
 
 // Each list is searched this deep before fusion: RRF needs overlap between lists to work.
@@ -46,7 +48,7 @@ export class BrandIndex {
     const ids = chunks.map((chunk, i) => {
       const id = chunkId(chunk);
       this.chunks.set(id, chunk);
-      this.lexical.add(id, indexText(chunk));
+      this.lexical.addTerms(id, chunkTerms(this.lexical.analyzer, chunk));
       const vector = embeddings?.[i];
       if (vector !== undefined) {
         this.dense ??= new DenseIndex(vector.length);
@@ -72,7 +74,7 @@ export class BrandIndex {
 
   search(query: string, embedding: readonly number[] | Float32Array | undefined, k: number): SearchResult {
     const depth = fusionDepth(k);
-    const lexical = this.lexical.search(query, depth);
+    const lexical = this.lexical.searchTerms(queryTerms(this.lexical.analyzer, query), depth);
     const useDense = embedding !== undefined && this.dense !== undefined && this.dense.size > 0;
     const dense = useDense && this.dense ? this.dense.search(embedding, depth) : [];
     const mode: SearchMode = useDense ? (query.trim() === "" ? "dense" : "hybrid") : "lexical";

@@ -1,0 +1,92 @@
+import type { Analyzer } from "../rag";
+
+/** At most this many characters of a passage make an answer; longer runs are not an answer but a page. */
+export const MAX_ANSWER_CHARS = 600;
+const MAX_UNITS = 3;
+
+// FAQ markers a document may carry ("Q: …", "A: …", "Answer - …"): the customer must never see them.
+const QA_PREFIX = /^(?:q|a|question|answer|frage|antwort)\s*[:.)\-–]\s*/i;
+// A list marker at the start of a line ("- ", "• ", "1. "): the unit is the item, not its bullet.
+const BULLET = /^(?:[-*•▪◦–]|\d{1,2}[.)])\s+/;
+
+/** Text without its FAQ/list markers, as it may be shown to a customer. */
+export const cleanUnit = (text: string): string => text.replace(QA_PREFIX, "").replace(BULLET, "").replace(QA_PREFIX, "").trim();
+
+/**
+ * A passage cut into answer units: each line, then each sentence of a line. A sentence ends at
+ * . ! ? followed by a space and a capital or digit, so "4.90 euros" and "e.g. this" stay whole.
+ */
+export const unitsOf = (text: string): string[] =>
+  text
+    .split(/\n+/)
+    .flatMap((line) => line.split(/(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u))
+    .map(cleanUnit)
+    .filter((s) => s !== "");
+
+export type Selection = { start: number; end: number; covered: Set<string>; score: number };
+
+/**
+ * Weights for the question's terms inside one passage: a term found in few of its units tells
+ * the units apart ("40" among lines that all say "foot container"), one in every unit does not.
+ * This is IDF over the passage's units, so it costs one pass over a few hundred words.
+ */
+const unitWeights = (wanted: ReadonlySet<string>, unitTerms: readonly Set<string>[]): Map<string, number> => {
+  const weights = new Map<string, number>();
+  for (const term of wanted) {
+    const df = unitTerms.reduce((n, terms) => n + (terms.has(term) ? 1 : 0), 0);
+    weights.set(term, df === 0 ? 0 : 1 + Math.log(unitTerms.length / df));
+  }
+  return weights;
+};
+
+/**
+ * The run of up to three consecutive units that covers most of the question (each distinct term
+ * once, weighted as above), never starting or ending on a unit that adds nothing; at equal
+ * coverage the shorter run. Questions inside the passage (FAQ headings) are never part of it.
+ * null when no unit carries a question term.
+ */
+export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Selection | null => {
+  const unitTerms = units.map((u) => new Set(u.endsWith("?") ? [] : analyzer.analyze(u).filter((t) => wanted.has(t))));
+  const weights = unitWeights(wanted, unitTerms);
+  let best: Selection | null = null;
+  let bestLength = Infinity;
+  for (let i = 0; i < units.length; i++) {
+    if (unitTerms[i].size === 0) continue;
+    const covered = new Set<string>();
+    let score = 0;
+    let length = -1;
+    for (let j = i; j < Math.min(units.length, i + MAX_UNITS); j++) {
+      if (units[j].endsWith("?")) break;
+      length += units[j].length + 1;
+      if (length > MAX_ANSWER_CHARS) break;
+      let added = 0;
+      for (const t of unitTerms[j]) if (!covered.has(t)) (covered.add(t), (added += weights.get(t) ?? 0));
+      if (added === 0) continue;
+      score += added;
+      if (!best || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && length < bestLength)) {
+        best = { start: i, end: j, covered: new Set(covered), score };
+        bestLength = length;
+      }
+    }
+  }
+  return best;
+};
+
+/**
+ * The selection widened to what completes it. A unit that ends with ":" introduces what follows
+ * ("Opening hours:" then the days), so the following units join while they fit. Otherwise the next
+ * units often finish the thought ("Orders ship in 2 days. Express is next-day."): they join while the
+ * whole stays short (half the budget, three units). Never across a question: that is the next FAQ.
+ */
+export const widen = (units: readonly string[], sel: Selection): Selection => {
+  const introduces = units[sel.end].endsWith(":");
+  const budget = introduces ? MAX_ANSWER_CHARS : MAX_ANSWER_CHARS / 2;
+  const most = introduces ? sel.end + 6 : sel.start + MAX_UNITS - 1;
+  let end = sel.end;
+  let length = units.slice(sel.start, end + 1).join(" ").length;
+  while (end < most && end + 1 < units.length && !units[end + 1].endsWith("?") && length + units[end + 1].length < budget) {
+    end += 1;
+    length += units[end].length + 1;
+  }
+  return { ...sel, end };
+};
