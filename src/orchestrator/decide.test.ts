@@ -113,7 +113,9 @@ describe("knowledge-base mode (no LLM)", () => {
     expect(o).toMatchObject({ outcome: "answer", mode: "knowledge", reason: null });
     expect(o.reply).toContain("Shipping to Austria and Switzerland takes 4 to 6 working days.");
     expect(o.reply).not.toContain("Wash");
-    expect(o.reply).toEndWith("(Source: Shipping, shipping.md)");
+    // No file name, no attribution line: the brand policy `attribution` defaults to none.
+    expect(o.reply).not.toContain("shipping.md");
+    expect(o.reply).not.toContain("Source");
     expect(o.sources).toEqual([{ source: "shipping.md", chunk_id: expect.stringMatching(/^shipping\.md#/) }]);
   });
 

@@ -4,6 +4,7 @@ import { errorCode, type Logger } from "../runtime";
 import type { AnswerConfig } from "../runtime/config";
 import { analyzerOf, blend, grounding, modelSignal, retrievalStrength } from "./confidence";
 import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
+import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
 import { streamDraft, type DraftSink } from "./live-draft";
 import { prefixJudge } from "./prefix-checks";
@@ -83,7 +84,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });
     return escalate(LLM_UNAVAILABLE, []);
   }
-  const passages = dropPoisoned(retrieved).map((p, i) => ({ ...p, n: i + 1 }));
+  const passages = preferCurrent(dropPoisoned(retrieved)).map((p, i) => ({ ...p, n: i + 1 }));
   const common = { question: req.question, history: req.history, brand: req.brand, mode, now } as const;
   const defaults = { low_confidence: { default_min: deps.config.min_confidence } };
 
