@@ -1,12 +1,9 @@
-import { analyzerFor, type Analyzer } from "../rag";
+import { analyzerFor, stripQueryFiller, type Analyzer } from "../rag";
 import type { Confidence, Passage } from "./types";
 
-// Words that shape a question but say nothing about its subject: the analyzers' stop lists are built for
-// documents and keep some of them ("where", "your"), which would make every question look half-covered.
-const QUESTION_WORDS =
-  /\b(what|when|where|which|who|whom|whose|why|how|much|many|long|do|does|did|can|could|would|will|shall|should|may|might|is|are|was|were|am|be|i|me|my|mine|you|your|yours|we|us|our|ours|please|tell|know|want|like|need|have|has|get|there|any|some|hi|hello|hey|thanks|thank)\b/gi;
-
-const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
+// Words that shape a question but say nothing about its subject ("what", "can I", "please"; per
+// language, shared with retrieval's query side): they would make every question look half-covered.
+const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(stripQueryFiller(analyzer.language, text)));
 const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
 /** Passages recur in answer after answer (the same few chunks answer most questions), so their terms are kept. */
@@ -83,6 +80,20 @@ export const blend = (retrieval: number, ground: number, model: number): Confide
   grounding: round(ground),
   model: round(model),
 });
+
+/**
+ * Knowledge-mode answers (no LLM): the passage is its own grounding, so what is uncertain is only
+ * whether it answers the question — how much of the question the passages cover (`retrieval`) and
+ * the extracted answer carries (`coverage`), the weaker of the two. Coverage is rescaled so that a
+ * threshold means what it says on the eval sets (BENCH.md): half the question's words is nothing (a
+ * passage about shipping for "Do you ship to Mars?"), every word is 1, and the default threshold
+ * 0.45 lets through answers that carry about three quarters of the question's terms or more.
+ */
+export const knowledgeConfidence = (retrieval: number, coverage: number): Confidence => {
+  const covered = Math.min(retrieval, coverage);
+  return { value: round((covered - KNOWLEDGE_FLOOR) / (1 - KNOWLEDGE_FLOOR)), retrieval: round(retrieval), grounding: coverage > 0 ? 1 : 0, model: coverage > 0 ? 1 : 0 };
+};
+const KNOWLEDGE_FLOOR = 0.5;
 
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 

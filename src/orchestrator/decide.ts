@@ -2,7 +2,7 @@ import { isLlmError, stripThinking, type ChatClient } from "../llm";
 import type { BrandScope, SearchResult } from "../rag";
 import { errorCode, type Logger } from "../runtime";
 import type { AnswerConfig } from "../runtime/config";
-import { analyzerOf, blend, grounding, modelSignal, retrievalStrength } from "./confidence";
+import { analyzerOf, blend, grounding, knowledgeConfidence, modelSignal, retrievalStrength } from "./confidence";
 import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
 import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
@@ -122,11 +122,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
     const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution);
     draft = found?.text ?? null;
     used = found?.used ?? [];
-    // The passage is its own grounding. Whether it answers the question: how much of the question the
-    // passages cover, and how much the extracted answer itself covers (a passage can match on a word that
-    // the extracted sentences do not carry) — the weaker of the two, as nobody rephrases it.
-    const coverage = found?.coverage ?? 0;
-    confidence = { value: Math.round(Math.min(retrieval, coverage) * 1000) / 1000, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
+    confidence = knowledgeConfidence(retrieval, found?.coverage ?? 0);
   }
 
   const outputChecks = await runGuardrails(deps.guardrails, "output", { ...common, passages, draft, confidence }, defaults);

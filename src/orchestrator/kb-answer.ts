@@ -1,6 +1,6 @@
 import type { Analyzer } from "../rag";
 import { questionParts } from "./question-parts";
-import { selectUnits, unitsOf, widen } from "./sentence-select";
+import { selectUnits, unitsOf } from "./sentence-select";
 import type { Passage } from "./types";
 
 /**
@@ -30,7 +30,7 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage): P
   const units = unitsOf(p.text);
   const found = selectUnits(analyzer, wanted, units);
   if (!found) return null;
-  const sel = widen(units, found);
+  const sel = found;
   const covered = new Set(found.covered);
   for (const t of contextTerms(analyzer, p)) if (wanted.has(t)) covered.add(t);
   return { passage: p, text: units.slice(sel.start, sel.end + 1).join(sel.end > sel.start && units[sel.start].endsWith(":") ? "\n" : " "), covered };

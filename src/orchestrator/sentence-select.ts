@@ -25,6 +25,21 @@ export const unitsOf = (text: string): string[] =>
 
 export type Selection = { start: number; end: number; covered: Set<string>; score: number };
 
+/** Each unit's question terms. A question (an FAQ's) is never answer text: its terms go to the answer right after it. */
+const termsOfUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Set<string>[] => {
+  let asked: string[] = [];
+  return units.map((u) => {
+    const terms = analyzer.analyze(u).filter((t) => wanted.has(t));
+    if (u.endsWith("?")) {
+      asked = terms;
+      return new Set<string>();
+    }
+    const own = new Set([...terms, ...asked]);
+    asked = [];
+    return own;
+  });
+};
+
 /**
  * Weights for the question's terms inside one passage: a term found in few of its units tells
  * the units apart ("40" among lines that all say "foot container"), one in every unit does not.
@@ -39,24 +54,32 @@ const unitWeights = (wanted: ReadonlySet<string>, unitTerms: readonly Set<string
   return weights;
 };
 
+const weightOf = (terms: Iterable<string>, weights: ReadonlyMap<string, number>): number => {
+  let w = 0;
+  for (const t of terms) w += weights.get(t) ?? 0;
+  return w;
+};
+
 /**
  * The run of up to three consecutive units that covers most of the question (each distinct term
- * once, weighted as above), never starting or ending on a unit that adds nothing; at equal
- * coverage the shorter run. Questions inside the passage (FAQ headings) are never part of it.
- * null when no unit carries a question term.
+ * once, weighted as above); at equal coverage the shorter run. A run starts on its strongest unit
+ * — what it is about comes first, its details after ("40-foot container: 62m2. Capacity 5-8 tons.")
+ * — and never ends on a unit that adds nothing. Questions inside the passage (FAQ headings) are
+ * never part of it. null when no unit carries a question term.
  */
 export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Selection | null => {
-  const unitTerms = units.map((u) => new Set(u.endsWith("?") ? [] : analyzer.analyze(u).filter((t) => wanted.has(t))));
+  const unitTerms = termsOfUnits(analyzer, wanted, units);
   const weights = unitWeights(wanted, unitTerms);
+  const own = unitTerms.map((t) => weightOf(t, weights));
   let best: Selection | null = null;
   let bestLength = Infinity;
   for (let i = 0; i < units.length; i++) {
-    if (unitTerms[i].size === 0) continue;
+    if (own[i] === 0) continue;
     const covered = new Set<string>();
     let score = 0;
     let length = -1;
     for (let j = i; j < Math.min(units.length, i + MAX_UNITS); j++) {
-      if (units[j].endsWith("?")) break;
+      if (units[j].endsWith("?") || own[j] > own[i]) break;
       length += units[j].length + 1;
       if (length > MAX_ANSWER_CHARS) break;
       let added = 0;
@@ -69,22 +92,25 @@ export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, uni
       }
     }
   }
-  return best;
+  return best ? widen(units, best, own) : null;
 };
 
 /**
  * The selection widened to what completes it. A unit that ends with ":" introduces what follows
  * ("Opening hours:" then the days), so the following units join while they fit. Otherwise the next
  * units often finish the thought ("Orders ship in 2 days. Express is next-day."): they join while the
- * whole stays short (half the budget, three units). Never across a question: that is the next FAQ.
+ * whole stays short (half the budget, three units), but not a unit about the question at least half
+ * as much as the selection's first (a sibling — the next container size — not the rest of this answer), nor one
+ * that introduces a list of its own. Never across a question: that is the next FAQ.
  */
-export const widen = (units: readonly string[], sel: Selection): Selection => {
+const widen = (units: readonly string[], sel: Selection, own: readonly number[]): Selection => {
   const introduces = units[sel.end].endsWith(":");
   const budget = introduces ? MAX_ANSWER_CHARS : MAX_ANSWER_CHARS / 2;
   const most = introduces ? sel.end + 6 : sel.start + MAX_UNITS - 1;
   let end = sel.end;
   let length = units.slice(sel.start, end + 1).join(" ").length;
   while (end < most && end + 1 < units.length && !units[end + 1].endsWith("?") && length + units[end + 1].length < budget) {
+    if (!introduces && (own[end + 1] >= own[sel.start] / 2 || units[end + 1].endsWith(":"))) break;
     end += 1;
     length += units[end].length + 1;
   }
