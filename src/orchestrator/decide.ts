@@ -6,6 +6,7 @@ import { analyzerOf, blend, grounding, knowledgeConfidence, modelSignal, retriev
 import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
 import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
+import type { TermWeights } from "./sentence-select";
 import { streamDraft, type DraftSink } from "./live-draft";
 import { prefixJudge } from "./prefix-checks";
 import { buildPrompt, parseReply } from "./prompt";
@@ -52,6 +53,14 @@ const toPassages = (result: SearchResult): Passage[] =>
     ...(h.dense ? { dense: h.dense.score } : {}),
   }));
 
+/** The query terms' IDF from the search, as a lookup (terms it did not weigh count as the rarest it did). */
+const weightsOf = (result: SearchResult): TermWeights | undefined => {
+  if (!result.terms || result.terms.length === 0) return undefined;
+  const idf = new Map(result.terms.map((t) => [t.term, t.idf]));
+  const rarest = Math.max(...idf.values());
+  return (term) => idf.get(term) ?? rarest;
+};
+
 /**
  * One customer turn through the whole answering pipeline — retrieve, input guardrails, generate (LLM,
  * or the best passage when none is configured), confidence, output guardrails — and the decision.
@@ -77,8 +86,11 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   const now = req.now ?? new Date();
 
   let retrieved: Passage[];
+  let termWeights: TermWeights | undefined;
   try {
-    retrieved = toPassages(await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision }));
+    const result = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
+    retrieved = toPassages(result);
+    termWeights = weightsOf(result);
   } catch (e) {
     req.signal?.throwIfAborted();
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });
@@ -119,7 +131,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       return escalate(LLM_UNAVAILABLE, inputChecks, { confidence: { ...ZERO, retrieval } });
     }
   } else {
-    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution);
+    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution, termWeights);
     draft = found?.text ?? null;
     used = found?.used ?? [];
     confidence = knowledgeConfidence(retrieval, found?.coverage ?? 0);

@@ -44,3 +44,12 @@ describe("knowledge answer", () => {
     expect(knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING])?.coverage).toBe(0.5);
   });
 });
+
+describe("knowledge answer with the backend's term weights", () => {
+  test("a rare word the answer lacks weighs more than a common word it has", () => {
+    const idf = new Map([["ship", 0.2], ["mar", 3]]);
+    const weighted = knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING], "none", (t) => idf.get(t) ?? 1);
+    expect(weighted?.coverage).toBeCloseTo(0.2 / 3.2, 6);
+    expect(knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING])?.coverage).toBe(0.5);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Analyzer } from "../rag";
 import { questionParts } from "./question-parts";
-import { selectUnits, unitsOf } from "./sentence-select";
+import { EQUAL_WEIGHTS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
 /**
@@ -14,7 +14,7 @@ export type KnowledgeAnswer = {
   text: string;
   /** The passages the text was taken from, best first. */
   used: Passage[];
-  /** Share (0..1) of the question's content terms that the text and its passages' headings carry. */
+  /** Share (0..1) of the question's content terms that the text and its passages' headings carry, each term weighted by its IDF. */
   coverage: number;
 };
 
@@ -26,9 +26,9 @@ const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> => new Set(an
 type Piece = { passage: Passage; text: string; covered: Set<string> };
 
 /** The best run of units of `p` for `wanted`, as text with the terms it (and p's headings) covers. */
-const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage): Piece | null => {
+const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights): Piece | null => {
   const units = unitsOf(p.text);
-  const found = selectUnits(analyzer, wanted, units);
+  const found = selectUnits(analyzer, wanted, units, weight);
   if (!found) return null;
   const sel = found;
   const covered = new Set(found.covered);
@@ -36,35 +36,45 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage): P
   return { passage: p, text: units.slice(sel.start, sel.end + 1).join(sel.end > sel.start && units[sel.start].endsWith(":") ? "\n" : " "), covered };
 };
 
-const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>): number => {
-  let n = 0;
-  for (const t of part) if (covered.has(t)) n += 1;
-  return part.size === 0 ? 1 : n / part.size;
+const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>, weight: TermWeights): number => {
+  let have = 0;
+  let all = 0;
+  for (const t of part) {
+    all += weight(t);
+    if (covered.has(t)) have += weight(t);
+  }
+  return all === 0 ? 1 : have / all;
 };
 
 /**
  * The no-LLM answer: the units (sentences, lines, list items) of the best passage that cover most of
  * the question, FAQ markers removed. A question that asks several things must have each part
- * covered (more than half of its terms): a part the best passage misses is looked for in the next
+ * covered (more than half of its weighted terms): a part the best passage misses is looked for in the next
  * passages, and if none covers it there is no answer (null: escalate) rather than half of one.
  * null too when no unit shares a term with the question: a passage that matched only on its title
  * is not an answer.
  */
-export const knowledgeAnswer = (analyzer: Analyzer, question: string, passages: readonly Passage[], attribution: Attribution = "none"): KnowledgeAnswer | null => {
+export const knowledgeAnswer = (
+  analyzer: Analyzer,
+  question: string,
+  passages: readonly Passage[],
+  attribution: Attribution = "none",
+  weight: TermWeights = EQUAL_WEIGHTS,
+): KnowledgeAnswer | null => {
   const parts = questionParts(analyzer, question);
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
-  const first = best ? pieceOf(analyzer, wanted, best) : null;
+  const first = best ? pieceOf(analyzer, wanted, best, weight) : null;
   if (!first) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
-  const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered) > 0 : shareOf(part, covered) > 0.5);
+  const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
   for (const part of parts) {
     if (enough(part)) continue;
     const extra = passages
       .slice(0, PART_DEPTH)
-      .map((p) => pieceOf(analyzer, part, p))
-      .find((piece) => piece !== null && shareOf(part, piece.covered) > 0.5 && !pieces.some((q) => q.text === piece.text));
+      .map((p) => pieceOf(analyzer, part, p, weight))
+      .find((piece) => piece !== null && shareOf(part, piece.covered, weight) > 0.5 && !pieces.some((q) => q.text === piece.text));
     if (!extra) return null;
     pieces.push(extra);
     for (const t of extra.covered) covered.add(t);
@@ -72,7 +82,7 @@ export const knowledgeAnswer = (analyzer: Analyzer, question: string, passages: 
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
-  return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered) };
+  return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
 };
 
 const FILE_NAME = /\.[a-z0-9]{1,5}$/i;

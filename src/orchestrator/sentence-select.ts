@@ -43,16 +43,21 @@ const termsOfUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: re
 /**
  * Weights for the question's terms inside one passage: a term found in few of its units tells
  * the units apart ("40" among lines that all say "foot container"), one in every unit does not.
- * This is IDF over the passage's units, so it costs one pass over a few hundred words.
+ * This is IDF over the passage's units (one pass over a few hundred words), times the term's IDF
+ * over the brand's knowledge when the backend gave it ("Yekaterinburg" tells more than "number").
  */
-const unitWeights = (wanted: ReadonlySet<string>, unitTerms: readonly Set<string>[]): Map<string, number> => {
+const unitWeights = (wanted: ReadonlySet<string>, unitTerms: readonly Set<string>[], corpus: TermWeights): Map<string, number> => {
   const weights = new Map<string, number>();
   for (const term of wanted) {
     const df = unitTerms.reduce((n, terms) => n + (terms.has(term) ? 1 : 0), 0);
-    weights.set(term, df === 0 ? 0 : 1 + Math.log(unitTerms.length / df));
+    weights.set(term, df === 0 ? 0 : (1 + Math.log(unitTerms.length / df)) * corpus(term));
   }
   return weights;
 };
+
+/** How much a question term weighs over the whole knowledge base (its IDF), 1 when unknown. */
+export type TermWeights = (term: string) => number;
+export const EQUAL_WEIGHTS: TermWeights = () => 1;
 
 const weightOf = (terms: Iterable<string>, weights: ReadonlyMap<string, number>): number => {
   let w = 0;
@@ -67,9 +72,9 @@ const weightOf = (terms: Iterable<string>, weights: ReadonlyMap<string, number>)
  * — and never ends on a unit that adds nothing. Questions inside the passage (FAQ headings) are
  * never part of it. null when no unit carries a question term.
  */
-export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Selection | null => {
+export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[], corpus: TermWeights = EQUAL_WEIGHTS): Selection | null => {
   const unitTerms = termsOfUnits(analyzer, wanted, units);
-  const weights = unitWeights(wanted, unitTerms);
+  const weights = unitWeights(wanted, unitTerms, corpus);
   const own = unitTerms.map((t) => weightOf(t, weights));
   let best: Selection | null = null;
   let bestLength = Infinity;

@@ -74,7 +74,8 @@ export class BrandIndex {
 
   search(query: string, embedding: readonly number[] | Float32Array | undefined, k: number): SearchResult {
     const depth = fusionDepth(k);
-    const lexical = this.lexical.searchTerms(queryTerms(this.lexical.analyzer, query), depth);
+    const terms = queryTerms(this.lexical.analyzer, query);
+    const lexical = this.lexical.searchTerms(terms, depth);
     const useDense = embedding !== undefined && this.dense !== undefined && this.dense.size > 0;
     const dense = useDense && this.dense ? this.dense.search(embedding, depth) : [];
     const mode: SearchMode = useDense ? (query.trim() === "" ? "dense" : "hybrid") : "lexical";
@@ -89,7 +90,8 @@ export class BrandIndex {
       const den = denseRank.get(id);
       hits.push({ chunk_id: id, score, ...(lex ? { lexical: lex } : {}), ...(den ? { dense: den } : {}), chunk });
     }
-    return { mode, hits };
+    const weights = [...new Set(terms)].map((term) => ({ term, idf: this.lexical.idf(term) }));
+    return { mode, hits, terms: weights };
   }
 
   private dropChunks(ids: readonly string[]): void {

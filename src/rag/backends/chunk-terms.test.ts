@@ -39,3 +39,18 @@ describe("field boost", () => {
     expect(hits.map((h) => h.chunk.source)).toEqual(["b.md", "a.md"]);
   });
 });
+
+describe("query term weights", () => {
+  test("lexical search reports each query term's IDF over the brand (rare and unknown terms weigh most)", async () => {
+    const en = analyzerFor("en");
+    const backend = new MemoryBackend(() => en);
+    const scope = { tenant_id: "t", brand_id: "b" };
+    const texts = ["We ship to Austria.", "We ship to Italy.", "We ship to France."];
+    await backend.upsertSource({ scope, meta: { source: "s.md", hash: "1", format: "markdown", title: "S" }, chunks: texts.map((text, i) => ({ ...chunk("s.md", "S", [], text), ordinal: i, hash: `h${i}` })) });
+    const result = await backend.search({ scope, query: "Do you ship to Austria or Mars?", k: 3 });
+    const idf = new Map(result.terms?.map((t) => [t.term, t.idf]));
+    expect([...idf.keys()].sort()).toEqual(["austria", "mar", "ship"]);
+    expect(idf.get("ship")).toBeLessThan(idf.get("austria") ?? 0);
+    expect(idf.get("austria")).toBeLessThan(idf.get("mar") ?? 0);
+  });
+});
