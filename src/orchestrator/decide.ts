@@ -7,6 +7,7 @@ import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./gua
 import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
 import type { TermWeights } from "./sentence-select";
+import { weightsOf } from "./term-weights";
 import { streamDraft, type DraftSink } from "./live-draft";
 import { prefixJudge } from "./prefix-checks";
 import { buildPrompt, parseReply } from "./prompt";
@@ -53,14 +54,6 @@ const toPassages = (result: SearchResult): Passage[] =>
     ...(h.dense ? { dense: h.dense.score } : {}),
   }));
 
-/** The query terms' IDF from the search, as a lookup (terms it did not weigh count as the rarest it did). */
-const weightsOf = (result: SearchResult): TermWeights | undefined => {
-  if (!result.terms || result.terms.length === 0) return undefined;
-  const idf = new Map(result.terms.map((t) => [t.term, t.idf]));
-  const rarest = Math.max(...idf.values());
-  return (term) => idf.get(term) ?? rarest;
-};
-
 /**
  * One customer turn through the whole answering pipeline — retrieve, input guardrails, generate (LLM,
  * or the best passage when none is configured), confidence, output guardrails — and the decision.
@@ -86,11 +79,11 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   const now = req.now ?? new Date();
 
   let retrieved: Passage[];
-  let termWeights: TermWeights | undefined;
+  let termWeights: TermWeights;
   try {
     const result = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
     retrieved = toPassages(result);
-    termWeights = weightsOf(result);
+    termWeights = weightsOf(result, analyzer.language);
   } catch (e) {
     req.signal?.throwIfAborted();
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });

@@ -90,7 +90,7 @@ export class BrandIndex {
       const den = denseRank.get(id);
       hits.push({ chunk_id: id, score, ...(lex ? { lexical: lex } : {}), ...(den ? { dense: den } : {}), chunk });
     }
-    const weights = [...new Set(terms)].map((term) => ({ term, idf: this.lexical.idf(term) }));
+    const weights = [...new Set(terms)].map((term) => ({ term, idf: this.lexical.idf(term), df: this.lexical.docFrequency(term) }));
     return { mode, hits, terms: weights };
   }
 

@@ -73,7 +73,7 @@ export type SearchHit = {
 };
 
 /** A query term as it was searched, with its IDF over the brand's chunks: how much finding it says. */
-export type QueryTermWeight = { term: string; idf: number };
+export type QueryTermWeight = { term: string; idf: number; df: number };
 
 /**
  * `terms`: the analysed query terms with their IDF, from backends that keep the brand's document

@@ -173,9 +173,14 @@ export class Bm25Index {
 
   /** idf(t) over the live documents, as `searchTerms` weighs it; a term no document has gets the highest. */
   idf(term: string): number {
-    const tid = this.termIds.get(term);
-    const df = tid === undefined ? 0 : this.df[tid];
+    const df = this.docFrequency(term);
     return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
+  }
+
+  /** How many live documents contain `term`. */
+  docFrequency(term: string): number {
+    const tid = this.termIds.get(term);
+    return tid === undefined ? 0 : this.df[tid];
   }
 
   /** Reclaims removed documents' postings and slots. O(index size); safe to call any time. */

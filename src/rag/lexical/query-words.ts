@@ -14,14 +14,14 @@ const FILLER: Record<string, string> = {
     "could would will shall should may might must is are was were am be been being i i'm im i'd i'll me my mine " +
     "myself you you're your yours u ur we us our ours please pls plz tell know let lets want wanna like need " +
     "have has had there here any some anything something hi hello hey dear thanks thank thx ok okay so well just " +
-    "also still about get give find possible way ways it its it's that this the a an to of",
+    "also still about get give find possible way ways it its it's that this the a an to of via",
   de:
     "was wie wann wo woher wohin welche welcher welches welchen welchem wer wen wem wessen warum wieso weshalb " +
     "wieviel wieviele viel viele lange kann kannst können könnt könnte könnten darf dürfen muss müssen soll " +
     "sollte sollten würde würden möchte möchten will wollen ist sind war waren bin bist sein gibt gibt's es ich " +
     "mir mich mein meine meinen meinem meiner du dir dich dein deine sie ihnen ihr ihre ihren ihrem euer eure " +
     "euch wir uns unser unsere bitte danke hallo guten tag sagen wissen gerne gern der die das den dem des ein " +
-    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie",
+    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie über",
 };
 
 const patterns = new Map<string, RegExp | null>();
@@ -54,3 +54,17 @@ export const queryTerms = (analyzer: Analyzer, text: string): string[] => {
   const content = analyzer.analyze(stripQueryFiller(analyzer.language, text));
   return content.length > 0 ? content : analyzer.analyze(text);
 };
+
+/**
+ * Light words of a question's frame: searched (they may matter: "work visa", "take back my passport"),
+ * but a reply need not repeat them — "How long do refunds take?" is answered by "Refunds are processed
+ * within 3-5 days", "How does the subscription work?" by what it does. Coverage weighs them a quarter.
+ */
+const LIGHT: Record<string, ReadonlySet<string>> = {
+  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option"]),
+  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt"]),
+};
+export const LIGHT_WEIGHT = 0.25;
+
+/** Whether an analysed query term is a light word of a question's frame in `language`. */
+export const isLightQueryTerm = (language: string, term: string): boolean => LIGHT[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.has(term) ?? false;
