@@ -83,16 +83,16 @@ export const blend = (retrieval: number, ground: number, model: number): Confide
 
 /**
  * Knowledge-mode answers (no LLM): the passage is its own grounding, so what is uncertain is only
- * whether it answers the question — how much of the question the passages cover (`retrieval`) and
- * the extracted answer carries (`coverage`, IDF-weighted), the weaker of the two. Coverage is
- * rescaled so that a threshold means what it says: 0.4 of the question's weight or less is nothing,
- * every word is 1, and the default threshold 0.45 lets through answers that carry about two thirds
- * of the question's weight. The floor was chosen on the shared answering sets (precision of what is
- * sent against right answers lost, BENCH.md) and checked on held-out sets.
+ * whether it answers the question: how much of the question's weight (IDF, light frame words a
+ * quarter: term-weights.ts) the extracted answer and its passage's headings carry. `retrieval` (the
+ * unweighted share over the top passages) is kept for the record; it cannot exceed what it measures
+ * more crudely. Coverage is rescaled so that a threshold means what it says: 0.4 or less is nothing,
+ * all of it is 1, and the default threshold 0.45 lets through answers that carry about two thirds of
+ * the question's weight. The floor was chosen on the shared answering sets (precision of what is sent
+ * against right answers lost, BENCH.md) and checked on held-out sets.
  */
 export const knowledgeConfidence = (retrieval: number, coverage: number): Confidence => {
-  const covered = Math.min(retrieval, coverage);
-  return { value: round((covered - KNOWLEDGE_FLOOR) / (1 - KNOWLEDGE_FLOOR)), retrieval: round(retrieval), grounding: coverage > 0 ? 1 : 0, model: coverage > 0 ? 1 : 0 };
+  return { value: round((coverage - KNOWLEDGE_FLOOR) / (1 - KNOWLEDGE_FLOOR)), retrieval: round(retrieval), grounding: coverage > 0 ? 1 : 0, model: coverage > 0 ? 1 : 0 };
 };
 const KNOWLEDGE_FLOOR = 0.4;
 

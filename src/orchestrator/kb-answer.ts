@@ -1,6 +1,6 @@
 import type { Analyzer } from "../rag";
 import { questionParts } from "./question-parts";
-import { EQUAL_WEIGHTS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
+import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
 /**
@@ -25,15 +25,26 @@ const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> => new Set(an
 
 type Piece = { passage: Passage; text: string; covered: Set<string> };
 
-/** The best run of units of `p` for `wanted`, as text with the terms it (and p's headings) covers. */
+/**
+ * The best run of units of `p` for `wanted`, as text with the terms it (and p's headings) covers.
+ * When the headings say at least as much of the question as any run does ("OPENING HOURS" for "What
+ * are your opening hours?") the section itself is the answer: all of it when it fits.
+ */
 const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights): Piece | null => {
   const units = unitsOf(p.text);
   const found = selectUnits(analyzer, wanted, units, weight);
+  const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
+  const whole = units.filter((u) => !u.endsWith("?"));
+  const fits = whole.length > 0 && whole.join(" ").length <= MAX_ANSWER_CHARS;
+  if (fits && context.length > 0 && (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)) {
+    const covered = new Set(context);
+    for (const u of whole) for (const t of analyzer.analyze(u)) if (wanted.has(t)) covered.add(t);
+    return { passage: p, text: whole.join("\n"), covered };
+  }
   if (!found) return null;
-  const sel = found;
   const covered = new Set(found.covered);
-  for (const t of contextTerms(analyzer, p)) if (wanted.has(t)) covered.add(t);
-  return { passage: p, text: units.slice(sel.start, sel.end + 1).join(sel.end > sel.start && units[sel.start].endsWith(":") ? "\n" : " "), covered };
+  for (const t of context) covered.add(t);
+  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
 };
 
 const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>, weight: TermWeights): number => {

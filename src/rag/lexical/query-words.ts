@@ -61,8 +61,8 @@ export const queryTerms = (analyzer: Analyzer, text: string): string[] => {
  * within 3-5 days", "How does the subscription work?" by what it does. Coverage weighs them a quarter.
  */
 const LIGHT: Record<string, ReadonlySet<string>> = {
-  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option"]),
-  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt"]),
+  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time"]),
+  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit"]),
 };
 export const LIGHT_WEIGHT = 0.25;
 
