@@ -18,10 +18,14 @@ export type KnowledgeAnswer = {
   coverage: number;
 };
 
+const FILE_NAME = /\.[a-z0-9]{1,5}$/i;
+
 // How far down the ranking a part of a multi-part question the best passage misses is looked for.
 const PART_DEPTH = 3;
 
-const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> => new Set(analyzer.analyze(`${p.title}\n${p.heading}`));
+/** The words of a passage's title (a file name counts without its extension) and headings. */
+const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> =>
+  new Set(analyzer.analyze(`${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`));
 
 type Piece = { passage: Passage; text: string; covered: Set<string> };
 
@@ -96,7 +100,6 @@ export const knowledgeAnswer = (
   return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
 };
 
-const FILE_NAME = /\.[a-z0-9]{1,5}$/i;
 
 /** The attribution line under a reply, or "" (policy none, or nothing worth showing). */
 const creditLine = (used: readonly Passage[], attribution: Attribution): string => {

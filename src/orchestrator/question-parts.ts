@@ -1,4 +1,4 @@
-import { stripQueryFiller, type Analyzer } from "../rag";
+import { isLightQueryTerm, stripQueryFiller, type Analyzer } from "../rag";
 
 // Where a question asks a second thing: after "?", or at "and"/"also"/"," followed by a question word
 // ("How much does it cost and how long does it take?"). Per language, like the query filler words.
@@ -9,14 +9,21 @@ const SECOND_QUESTION: Record<string, RegExp> = {
 
 /**
  * The parts of a customer's question, each as its set of content terms (filler words dropped);
- * parts without content ("Hi!", "Thanks?") are left out. One part for a simple question.
+ * parts without content ("Hi!", "Thanks?") are left out, and a part of light frame words only joins
+ * the part before it. One part for a simple question.
  * A reply must cover every part, or it answers only half of what was asked.
  */
 export const questionParts = (analyzer: Analyzer, question: string): Set<string>[] => {
   const splitter = SECOND_QUESTION[analyzer.language];
   const pieces = splitter ? question.split(splitter) : [question];
-  const parts = pieces
-    .map((piece) => new Set(analyzer.analyze(stripQueryFiller(analyzer.language, piece))))
-    .filter((terms) => terms.size > 0);
+  const parts: Set<string>[] = [];
+  for (const piece of pieces) {
+    const terms = new Set(analyzer.analyze(stripQueryFiller(analyzer.language, piece)));
+    if (terms.size === 0) continue;
+    // A part of light frame words only ("…and how long does it take?") asks about the part before it.
+    const last = parts.at(-1);
+    if (last && [...terms].every((t) => isLightQueryTerm(analyzer.language, t))) for (const t of terms) last.add(t);
+    else parts.push(terms);
+  }
   return parts.length > 0 ? parts : [new Set(analyzer.analyze(question))];
 };
