@@ -33,6 +33,11 @@ describe("sentence selection", () => {
     expect(pick("opening hours", text)).toBe("Opening hours: Monday – Saturday: 12:00 PM – 8:00 PM Sunday: 1:00 PM – 7:00 PM");
   });
 
+  test("a unit with a price answers 'how much does it cost' though it never says 'cost'", () => {
+    const text = "Single entry business visa: invitation needed.\nBusiness visa (M), single entry, all consular fees included: 12,000 RUB.";
+    expect(pick("How much does a single entry business visa cost?", text)).toBe("Business visa (M), single entry, all consular fees included: 12,000 RUB.");
+  });
+
   test("nothing in common with the question: no selection", () => {
     expect(pick("Do you sell gift cards?", CONTAINERS)).toBeNull();
   });

@@ -1,4 +1,4 @@
-import type { Analyzer } from "../rag";
+import { termsAnsweredBy, type Analyzer } from "../rag";
 
 /** At most this many characters of a passage make an answer; longer runs are not an answer but a page. */
 export const MAX_ANSWER_CHARS = 600;
@@ -25,11 +25,14 @@ export const unitsOf = (text: string): string[] =>
 
 export type Selection = { start: number; end: number; covered: Set<string>; score: number };
 
-/** Each unit's question terms. A question (an FAQ's) is never answer text: its terms go to the answer right after it. */
+/**
+ * Each unit's question terms, with those its values answer (a price answers "cost": query-words.ts).
+ * A question (an FAQ's) is never answer text: its terms go to the answer right after it.
+ */
 const termsOfUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Set<string>[] => {
   let asked: string[] = [];
   return units.map((u) => {
-    const terms = analyzer.analyze(u).filter((t) => wanted.has(t));
+    const terms = [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u)].filter((t) => wanted.has(t));
     if (u.endsWith("?")) {
       asked = terms;
       return new Set<string>();

@@ -34,3 +34,15 @@ describe("query filler words", () => {
     expect(index.searchTerms(queryTerms(en, "What is your WeChat id, what can you do?"), 1)[0]?.id).toBe("contacts");
   });
 });
+
+describe("values that answer question words", () => {
+  test("a price answers cost words, a time of day opening words; per language", async () => {
+    const { termsAnsweredBy } = await import("./query-words");
+    expect(termsAnsweredBy("en", "Business visa (M): 12,000 RUB")).toContain("cost");
+    expect(termsAnsweredBy("en", "Sunday: 1:00 PM – 7:00 PM")).toContain("open");
+    expect(termsAnsweredBy("de", "Laugenbrezel: 0,95 €")).toContain("kostet");
+    expect(termsAnsweredBy("de", "Samstag 7 Uhr bis 13 Uhr")).toContain("geöffnet");
+    expect(termsAnsweredBy("en", "Delivery within 3 days.")).toEqual([]);
+    expect(termsAnsweredBy("fr", "Prix: 5 €")).toEqual([]);
+  });
+});

@@ -68,3 +68,25 @@ export const LIGHT_WEIGHT = 0.25;
 
 /** Whether an analysed query term is a light word of a question's frame in `language`. */
 export const isLightQueryTerm = (language: string, term: string): boolean => LIGHT[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.has(term) ?? false;
+
+/**
+ * Question words that a kind of value answers: "How much does the visa cost?" is answered by
+ * "Business visa (M): 12,000 RUB" though the line never says "cost", "When do you open on Sunday?" by
+ * "Sunday: 1:00 PM – 7:00 PM". A unit holding such a value counts as carrying these words.
+ */
+const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
+const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
+const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
+  en: [
+    { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap"]) },
+    { pattern: CLOCK, terms: new Set(["open", "close", "hour"]) },
+  ],
+  de: [
+    { pattern: MONEY, terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]) },
+    { pattern: CLOCK, terms: new Set(["geöffnet", "öffnet", "offen", "öffnungszeiten", "schließt", "geschlossen", "auf", "zu"]) },
+  ],
+};
+
+/** The question words of `language` that `text` answers by the values it holds (a price, a time of day). */
+export const termsAnsweredBy = (language: string, text: string): string[] =>
+  (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).filter((s) => s.pattern.test(text)).flatMap((s) => [...s.terms]);
