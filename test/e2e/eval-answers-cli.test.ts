@@ -51,7 +51,7 @@ beforeAll(async () => {
     ],
     escalate: [{ q: "How long does delivery within Germany take?", why: "the owner wants staff to answer" }],
   });
-});
+}, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,9 +59,9 @@ test("on the store: a passing suite exits 0 and prints the table", async () => {
   const r = await evalAnswers("passing.json");
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain("right  escalated  wrong  missed-esc  over-esc");
+  expect(r.stdout).toContain("right  by hand-off  escalated  wrong  missed-esc  over-esc  sent right");
   expect(r.stdout).toContain("passed: no wrong answer, no missed escalation");
-});
+}, 30_000);
 
 test("on the store: a wrong answer and a missed escalation exit 1, each with its reason; --json is one document", async () => {
   const human = await evalAnswers("failing.json");
@@ -75,10 +75,10 @@ test("on the store: a wrong answer and a missed escalation exit 1, each with its
   expect(json.code).toBe(1);
   const out = JSON.parse(json.stdout) as Out;
   expect(out.passed).toBe(false);
-  expect(out.counts).toMatchObject({ right: 1, wrong: 1, missed_escalation: 1, over_escalated: 1, escalated: 0, answerable: 3, must_escalate: 1, sent: 3, sent_right: 1 });
+  expect(out.counts).toMatchObject({ right: 1, right_by_handoff: 0, wrong: 1, missed_escalation: 1, over_escalated: 1, escalated: 0, answerable: 3, must_escalate: 1, sent: 3, sent_right: 1 });
   expect(out.items.map((i) => i.verdict)).toEqual(["right", "wrong", "over_escalated", "missed_escalation"]);
   expect(out.items[2]).toMatchObject({ outcome: "escalation", reason: expect.any(String) });
-});
+}, 30_000);
 
 test("usage errors exit 2 and touch nothing: no such file, a malformed set, no --brand", async () => {
   const missing = await evalAnswers("nope.json");
@@ -90,7 +90,7 @@ test("usage errors exit 2 and touch nothing: no such file, a malformed set, no -
   expect(JSON.parse(malformed.stdout)).toMatchObject({ error: { code: "eval.set_invalid" } });
   expect(malformed.stderr).toContain("answer.0.phrase");
   expect((await run("eval", "answers", join(dir, "passing.json"), "--config", config)).code).toBe(2);
-});
+}, 30_000);
 
 test("through a running server: the same verdicts, from the server's pipeline", async () => {
   const server = await serve(xin, config, port);
@@ -103,4 +103,4 @@ test("through a running server: the same verdicts, from the server's pipeline", 
   } finally {
     expect(await server.stop()).toBe(0);
   }
-});
+}, 30_000);
