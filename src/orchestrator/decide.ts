@@ -7,7 +7,7 @@ import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./gua
 import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
 import type { TermWeights } from "./sentence-select";
-import { weightsOf } from "./term-weights";
+import { readingsOf, weightsOf } from "./term-weights";
 import { streamDraft, type DraftSink } from "./live-draft";
 import { prefixJudge } from "./prefix-checks";
 import { buildPrompt, parseReply } from "./prompt";
@@ -80,10 +80,12 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
 
   let retrieved: Passage[];
   let termWeights: TermWeights;
+  let readAs: (term: string) => string[];
   try {
     const result = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
     retrieved = toPassages(result);
     termWeights = weightsOf(result, analyzer.language);
+    readAs = readingsOf(result);
   } catch (e) {
     req.signal?.throwIfAborted();
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });
@@ -124,7 +126,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       return escalate(LLM_UNAVAILABLE, inputChecks, { confidence: { ...ZERO, retrieval } });
     }
   } else {
-    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution, termWeights);
+    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution, termWeights, readAs);
     draft = found?.text ?? null;
     used = found?.used ?? [];
     confidence = knowledgeConfidence(retrieval, found?.coverage ?? 0);

@@ -75,8 +75,9 @@ export const knowledgeAnswer = (
   passages: readonly Passage[],
   attribution: Attribution = "none",
   weight: TermWeights = EQUAL_WEIGHTS,
+  readAs: (term: string) => string[] = (t) => [t],
 ): KnowledgeAnswer | null => {
-  const parts = questionParts(analyzer, question);
+  const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
   const first = best ? pieceOf(analyzer, wanted, best, weight) : null;

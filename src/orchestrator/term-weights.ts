@@ -17,3 +17,9 @@ export const weightsOf = (result: SearchResult, language: string): TermWeights =
     return isLightQueryTerm(language, term) ? base * LIGHT_WEIGHT : base;
   };
 };
+
+/** How the search read each question term: itself, or the known terms an unknown one was searched as. */
+export const readingsOf = (result: SearchResult): ((term: string) => string[]) => {
+  const read = new Map((result.terms ?? []).flatMap((t) => (t.read_as ? [[t.term, t.read_as] as const] : [])));
+  return (term) => read.get(term) ?? [term];
+};

@@ -5,6 +5,7 @@ import type { Chunk } from "../ingest/chunker";
 import type { Analyzer } from "../lexical/analyzer";
 import { Bm25Index, type Bm25Params } from "../lexical/bm25-index";
 import { queryTerms } from "../lexical/query-words";
+import { readUnknownTerm } from "../lexical/spelling";
 import { chunkTerms } from "./chunk-terms";
 import type { SearchHit, SearchMode, SearchResult, SourceMeta, UpsertOutcome } from "./types";
 
@@ -74,7 +75,13 @@ export class BrandIndex {
 
   search(query: string, embedding: readonly number[] | Float32Array | undefined, k: number): SearchResult {
     const depth = fusionDepth(k);
-    const terms = queryTerms(this.lexical.analyzer, query);
+    const asked = queryTerms(this.lexical.analyzer, query);
+    const readings = new Map<string, string[]>();
+    for (const term of asked) {
+      const read = readUnknownTerm(term, this.lexical);
+      if (read) readings.set(term, read);
+    }
+    const terms = asked.flatMap((t) => readings.get(t) ?? [t]);
     const lexical = this.lexical.searchTerms(terms, depth);
     const useDense = embedding !== undefined && this.dense !== undefined && this.dense.size > 0;
     const dense = useDense && this.dense ? this.dense.search(embedding, depth) : [];
@@ -90,7 +97,10 @@ export class BrandIndex {
       const den = denseRank.get(id);
       hits.push({ chunk_id: id, score, ...(lex ? { lexical: lex } : {}), ...(den ? { dense: den } : {}), chunk });
     }
-    const weights = [...new Set(terms)].map((term) => ({ term, idf: this.lexical.idf(term), df: this.lexical.docFrequency(term) }));
+    const weights = [...new Set([...asked, ...terms])].map((term) => {
+      const read = readings.get(term);
+      return { term, idf: this.lexical.idf(term), df: this.lexical.docFrequency(term), ...(read ? { read_as: read } : {}) };
+    });
     return { mode, hits, terms: weights };
   }
 

@@ -54,3 +54,17 @@ describe("query term weights", () => {
     expect(idf.get("austria")).toBeLessThan(idf.get("mar") ?? 0);
   });
 });
+
+describe("misspelt query terms", () => {
+  test("a typo is searched as the known term and reported with read_as; the passage is found", async () => {
+    const en = analyzerFor("en");
+    const backend = new MemoryBackend(() => en);
+    const scope = { tenant_id: "t", brand_id: "b" };
+    const texts = ["Sellers pay a commission of 8 % per sale.", "Gift cards never expire.", "Parcels ship in two days."];
+    await backend.upsertSource({ scope, meta: { source: "s.md", hash: "1", format: "markdown", title: "S" }, chunks: texts.map((text, i) => ({ ...chunk("s.md", "S", [], text), ordinal: i, hash: `h${i}` })) });
+    const typo = await backend.search({ scope, query: "how much commision do sellers pay?", k: 1 });
+    expect(typo.hits[0]?.chunk.text).toStartWith("Sellers pay a commission");
+    expect(typo.terms?.find((t) => t.term === "commis")).toMatchObject({ df: 0, read_as: ["commiss"] });
+    expect((await backend.search({ scope, query: "do giftcards expire", k: 1 })).hits[0]?.chunk.text).toBe("Gift cards never expire.");
+  });
+});

@@ -73,7 +73,13 @@ export type SearchHit = {
 };
 
 /** A query term as it was searched, with its IDF over the brand's chunks: how much finding it says. */
-export type QueryTermWeight = { term: string; idf: number; df: number };
+export type QueryTermWeight = {
+  term: string;
+  idf: number;
+  df: number;
+  /** For a term no chunk has: the known terms it was searched as (a typo's correction, a compound's parts). */
+  read_as?: string[];
+};
 
 /**
  * `terms`: the analysed query terms with their IDF, from backends that keep the brand's document
