@@ -1,4 +1,5 @@
 import { termsAnsweredBy, type Analyzer } from "../rag";
+import { heldShapes } from "./answer-shapes";
 import { questionParts } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
@@ -42,7 +43,7 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
   const fits = whole.length > 0 && whole.join(" ").length <= MAX_ANSWER_CHARS;
   if (fits && context.length > 0 && (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)) {
     const covered = new Set(context);
-    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u)]) if (wanted.has(t)) covered.add(t);
+    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) covered.add(t);
     return { passage: p, text: whole.join("\n"), covered };
   }
   if (!found) return null;

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { analyzerFor } from "../rag";
+import { CLOCK_TIME, DURATION, PRICE } from "./answer-shapes";
 import { questionParts } from "./question-parts";
 
 const en = analyzerFor("en");
@@ -12,10 +13,11 @@ test("a second question starts after '?' or at 'and' + a question word; filler w
 });
 
 test("a part of light frame words only joins the part before it; a question of filler only is one part", () => {
-  expect(parts("How much does an apostille cost and how long does it take?")).toEqual([["apostil", "cost", "take"]]);
+  // …and the kinds of value asked for: a price, then a duration (answer-shapes.ts).
+  expect(parts("How much does an apostille cost and how long does it take?")).toEqual([["apostil", "cost", PRICE, "take", DURATION]]);
   expect(parts("Hi! Who are you?")).toEqual([["hi", "who", "you"]]);
 });
 
 test("German", () => {
-  expect(parts("Was kostet ein Brot und wann öffnet ihr?", analyzerFor("de"))).toEqual([["kostet", "brot"], ["öffnet"]]);
+  expect(parts("Was kostet ein Brot und wann öffnet ihr?", analyzerFor("de"))).toEqual([["kostet", "brot", PRICE], ["öffnet", CLOCK_TIME]]);
 });

@@ -1,4 +1,5 @@
 import { termsAnsweredBy, type Analyzer } from "../rag";
+import { heldShapes } from "./answer-shapes";
 
 /** At most this many characters of a passage make an answer; longer runs are not an answer but a page. */
 export const MAX_ANSWER_CHARS = 600;
@@ -32,7 +33,7 @@ export type Selection = { start: number; end: number; covered: Set<string>; scor
 const termsOfUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Set<string>[] => {
   let asked: string[] = [];
   return units.map((u) => {
-    const terms = [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u)].filter((t) => wanted.has(t));
+    const terms = [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)].filter((t) => wanted.has(t));
     if (u.endsWith("?")) {
       asked = terms;
       return new Set<string>();
