@@ -38,6 +38,12 @@ describe("sentence selection", () => {
     expect(pick("How much does a single entry business visa cost?", text)).toBe("Business visa (M), single entry, all consular fees included: 12,000 RUB.");
   });
 
+  test("a bare 'Yes.' takes what follows; a title's dot ends no sentence", () => {
+    const text = "Do you give student discounts?\nYes. Students get 10% off with a valid student card.\nDo you do Invisalign?\nYes. Dr. Okafor offers an Invisalign consultation.";
+    expect(pick("Do you give student discounts?", text)).toBe("Yes. Students get 10% off with a valid student card.");
+    expect(unitsOf("Yes. Dr. Okafor offers an Invisalign consultation.")).toEqual(["Yes.", "Dr. Okafor offers an Invisalign consultation."]);
+  });
+
   test("nothing in common with the question: no selection", () => {
     expect(pick("Do you sell gift cards?", CONTAINERS)).toBeNull();
   });

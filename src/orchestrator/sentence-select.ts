@@ -4,6 +4,7 @@ import { heldShapes } from "./answer-shapes";
 /** At most this many characters of a passage make an answer; longer runs are not an answer but a page. */
 export const MAX_ANSWER_CHARS = 600;
 const MAX_UNITS = 3;
+const BARE_ANSWER_CHARS = 12;
 
 // FAQ markers a document may carry ("Q: …", "A: …", "Answer - …"): the customer must never see them.
 const QA_PREFIX = /^(?:q|a|question|answer|frage|antwort)\s*[:.)\-–]\s*/i;
@@ -17,10 +18,13 @@ export const cleanUnit = (text: string): string => text.replace(QA_PREFIX, "").r
  * A passage cut into answer units: each line, then each sentence of a line. A sentence ends at
  * . ! ? followed by a space and a capital or digit, so "4.90 euros" and "e.g. this" stay whole.
  */
+// Not after a title or common abbreviation ("Dr. Okafor", "z. B. Brot", "No. 5"): those dots end no sentence.
+const SENTENCE_END = /(?<!\b(?:Dr|Mr|Mrs|Ms|Prof|St|Nr|No|Vol|ca|bzw|z\.\s?B|d\.\s?h|u\.\s?a|e\.g|i\.e|etc|vs)\.)(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u;
+
 export const unitsOf = (text: string): string[] =>
   text
     .split(/\n+/)
-    .flatMap((line) => line.split(/(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u))
+    .flatMap((line) => line.split(SENTENCE_END))
     .map(cleanUnit)
     .filter((s) => s !== "");
 
@@ -119,7 +123,9 @@ const widen = (units: readonly string[], sel: Selection, own: readonly number[])
   let end = sel.end;
   let length = units.slice(sel.start, end + 1).join(" ").length;
   while (end < most && end + 1 < units.length && !units[end + 1].endsWith("?") && length + units[end + 1].length < budget) {
-    if (!introduces && (own[end + 1] >= own[sel.start] / 2 || units[end + 1].endsWith(":"))) break;
+    // A bare "Yes." or "No." (an FAQ answer's first word) says nothing alone: what follows always joins it.
+    const bare = end === sel.start && units[sel.start].length <= BARE_ANSWER_CHARS;
+    if (!introduces && !bare && (own[end + 1] >= own[sel.start] / 2 || units[end + 1].endsWith(":"))) break;
     end += 1;
     length += units[end].length + 1;
   }

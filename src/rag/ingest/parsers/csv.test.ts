@@ -38,8 +38,14 @@ describe("parseDelimited", () => {
     ]);
   });
 
+  test("without a name/label column the first column is the row header, unless it holds ids or numbers", () => {
+    const doc = parseDelimited("container_type,inside_height,max_payload\n40ft high cube (40' HC),2.69 m,\"26,500 kg\"\n", ",");
+    expect(doc.sections[0]?.text).toBe("40ft high cube (40' HC), Inside height: 2.69 m\n40ft high cube (40' HC), Max payload: 26,500 kg");
+    expect(parseDelimited("code,price\nA-17,5 €\n", ",").sections[0]?.text).toBe("Code: A-17\nPrice: 5 €");
+  });
+
   test("a FAQ row with an empty answer falls back to a record rather than a broken pair", () => {
     const doc = parseDelimited("q,a\nOnly a question?,\n", ",");
-    expect(doc.sections).toEqual([{ kind: "record", text: "Q: Only a question?", headingPath: [] }]);
+    expect(doc.sections).toEqual([{ kind: "record", text: "Only a question?", headingPath: [] }]);
   });
 });

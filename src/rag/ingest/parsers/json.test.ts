@@ -31,6 +31,11 @@ describe("JSON records", () => {
     expect(parseJson(JSON.stringify(profile)).sections[0]?.text).not.toContain("opening_hours[");
   });
 
+  test("a list element without a naming field is named by its first text field, not its position", () => {
+    const prices = { currency: "EUR", bikes: [{ bike: "Tandem", one_day: "€29" }, { bike: "City bike", one_day: "€14" }] };
+    expect(parseJson(JSON.stringify(prices)).sections[0]?.text).toBe("Currency: EUR\nBikes, Tandem, one day: €29\nBikes, City bike, one day: €14");
+  });
+
   test("invalid JSON throws (reported by parseSource)", () => {
     expect(() => parseJson("{nope")).toThrow();
   });

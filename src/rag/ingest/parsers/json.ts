@@ -12,10 +12,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 // The field of an object in a list that names it ("day": "Saturday"), so its path reads "Opening hours, Saturday".
 const NAMING = /^(name|title|label|day|weekday|key|type|id|tag|titel|bezeichnung)$/i;
+// Without a naming field, an element's first short text field names it ("bike": "Tandem"), as its
+// row header would in a table; only then its position.
+const namingKeyOf = (v: Record<string, unknown>): string | undefined =>
+  Object.keys(v).find((k) => NAMING.test(k) && (typeof v[k] === "string" || typeof v[k] === "number")) ??
+  Object.keys(v).find((k, i) => i === 0 && typeof v[k] === "string" && (v[k] as string).length <= 80 && /\p{L}/u.test(v[k] as string));
 const nameOfElement = (v: unknown, i: number): string => {
-  if (!isObject(v)) return String(i + 1);
-  const key = Object.keys(v).find((k) => NAMING.test(k) && (typeof v[k] === "string" || typeof v[k] === "number"));
-  return key === undefined ? String(i + 1) : String(v[key]);
+  const key = isObject(v) ? namingKeyOf(v) : undefined;
+  return key === undefined || !isObject(v) ? String(i + 1) : String(v[key]);
 };
 
 /**
@@ -29,7 +33,7 @@ const flatten = (value: unknown, prefix: string, out: [string, string][], skip?:
     if (value.every((v) => !isObject(v) && !Array.isArray(v))) out.push([prefix, value.map(String).join(", ")]);
     else value.forEach((v, i) => {
       const name = nameOfElement(v, i);
-      const key = isObject(v) ? Object.keys(v).find((k) => String(v[k]) === name && NAMING.test(k)) : undefined;
+      const key = isObject(v) ? namingKeyOf(v) : undefined;
       flatten(v, prefix === "" ? name : `${prefix}, ${name}`, out, key);
     });
     return;

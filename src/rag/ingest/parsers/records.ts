@@ -49,17 +49,26 @@ const nameOf = (field: string): string => {
   return segments.map((s, i) => (i === 0 ? humanizeField(s) : /[_A-Z]/.test(s.slice(1)) || /^[a-z]/.test(s) ? humanizeField(s).toLowerCase() : s)).join(", ");
 };
 
-/** One record (ordered field → text) as a section; undefined when it holds no text. */
-export const recordSection = (fields: readonly [string, string][], columns: FaqColumns): Section | undefined => {
+/** A value that can name its row: text, not a number or a bare identifier, short. */
+const canName = (text: string): boolean => text !== "" && text.length <= 80 && !/^[\d\s.,:%€$£-]+$/.test(text) && !(BARE_TOKEN.test(text) && /[_\d]/.test(text));
+
+/**
+ * One record (ordered field → text) as a section; undefined when it holds no text. `rowHeader`: a
+ * table's first column names its row when no column is called name/title/label ("40ft high cube"
+ * in a `container_type` column), as a reader of the table would take it.
+ */
+export const recordSection = (fields: readonly [string, string][], columns: FaqColumns, rowHeader = false): Section | undefined => {
   const value = (name: string | undefined) => (name === undefined ? "" : cleanText(fields.find(([f]) => f === name)?.[1] ?? ""));
   const group = value(columns.group);
   const headingPath = group === "" ? [] : [group];
   const question = value(columns.question);
   const answer = value(columns.answer);
   if (question !== "" && answer !== "") return { kind: "faq", text: `${question}\n${answer}`, headingPath };
-  const label = value(columns.label);
+  const first = fields.find(([, text]) => cleanText(text) !== "");
+  const labelField = columns.label ?? (rowHeader && first && !IDENTIFIER.test(leafOf(first[0])) && canName(cleanText(first[1])) ? first[0] : undefined);
+  const label = value(labelField);
   const lines = fields
-    .filter(([field]) => field !== columns.label && field !== columns.group)
+    .filter(([field]) => field !== labelField && field !== columns.group)
     .map(([field, text]) => [field.trim(), cleanText(text)] as const)
     .filter(([field, text]) => text !== "" && !(IDENTIFIER.test(leafOf(field)) && BARE_TOKEN.test(text)))
     .map(([field, text]) => {
