@@ -8,6 +8,7 @@ import { z } from "zod";
  * ```json
  * { "holding_message": "Thanks! A colleague will reply shortly.",
  *   "min_confidence": 0.5,
+ *   "attribution": "none",
  *   "guardrails": { "blocked_topic": { "topics": ["politics", "competitor prices"] },
  *                   "outside_hours": { "timezone": "Europe/Berlin", "hours": { "mon": "09:00-18:00" } },
  *                   "language_mismatch": { "enabled": false } } }
@@ -20,6 +21,8 @@ export const brandPoliciesSchema = z
   .object({
     holding_message: z.string().min(1).optional().catch(undefined),
     min_confidence: z.number().min(0).max(1).optional().catch(undefined),
+    /** What a knowledge-mode reply says about its source: nothing, the document's title, or a crawled page's URL. */
+    attribution: z.enum(["none", "title", "url"]).default("none").catch("none"),
     guardrails: guardrailOptions.default({}),
   })
   .loose();
@@ -28,7 +31,7 @@ export type BrandPolicies = z.infer<typeof brandPoliciesSchema>;
 
 export const parsePolicies = (raw: unknown): BrandPolicies => {
   const parsed = brandPoliciesSchema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : { guardrails: {} };
+  return parsed.success ? parsed.data : { attribution: "none", guardrails: {} };
 };
 
 /** The per-brand options of one guardrail (`{}` when none are set). */

@@ -10,6 +10,7 @@ export * from "./ingest/crawl/crawl";
 export * from "./ingest/crawl/robots";
 export * from "./ingest/crawl/links";
 export * from "./lexical/analyzer";
+export * from "./lexical/query-words";
 export * from "./lexical/bm25-index";
 export * from "./dense/dense-index";
 export * from "./dense/vector-codec";
