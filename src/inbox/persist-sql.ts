@@ -108,8 +108,8 @@ with ic as (
     as t(id text, external_id text, direction text, kind text, body text, attachments jsonb, metadata jsonb, provider_message_id text, status text,
       ord int, ts float8, answerable boolean, media boolean)
 ), m as (
-  insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, attachments, metadata, provider_message_id, status)
-  select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status
+  insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn)
+  select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status, im.answerable
   from im join c using (external_id) join v on v.contact_id = c.id
   on conflict (channel_id, provider_message_id) do nothing
   returning id, provider_message_id

@@ -13,6 +13,10 @@ import { z } from "zod";
  *                   "language_mismatch": { "enabled": false } } }
  * ```
  * `guardrails.<code>` configures the evaluator with that reason code; `enabled: false` switches it off.
+ * `non_text` is what a turn with no words gets (a bare photo, voice note, pin, contact card, sticker,
+ * content the provider could not render): `{ "reply": "Thanks for the photo! …", "escalate": true }`.
+ * Default: escalate as `unsupported_content` with the holding message; `reply`, when set, is sent
+ * instead of it (with `escalate: false`, as the whole answer). Never nothing.
  */
 const guardrailOptions = z.record(z.string(), z.record(z.string(), z.unknown()).catch({})).catch({});
 
@@ -21,6 +25,12 @@ export const brandPoliciesSchema = z
     holding_message: z.string().min(1).optional().catch(undefined),
     min_confidence: z.number().min(0).max(1).optional().catch(undefined),
     guardrails: guardrailOptions.default({}),
+    non_text: z
+      .object({ reply: z.string().trim().min(1).optional().catch(undefined), escalate: z.boolean().default(true).catch(true) })
+      // Neither a reply nor an escalation would be silence: such a policy escalates.
+      .transform((p) => (p.reply === undefined ? { ...p, escalate: true } : p))
+      .optional()
+      .catch(undefined),
   })
   .loose();
 
