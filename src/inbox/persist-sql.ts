@@ -40,6 +40,9 @@ export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
     if (m.isEcho) continue;
     lastCustomerAt.set(m.conversationId, Math.max(lastCustomerAt.get(m.conversationId) ?? 0, m.timestamp));
   }
+  // Ids ascending in input order (the batch shares one created_at; the id breaks the tie): a burst posted
+  // in one webhook is read back in the order the customer sent it.
+  const ids = messages.map(() => newId("msg")).sort();
   return {
     messages,
     contacts: customers.map((m) => ({
@@ -53,7 +56,7 @@ export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
     rows: messages.map((m, ord) => {
       const content = m.content.kind === "edit" ? m.content.content : m.content;
       return {
-        id: newId("msg"),
+        id: ids[ord],
         external_id: m.conversationId,
         direction: m.isEcho ? "out" : "in",
         kind: m.content.kind,

@@ -100,6 +100,8 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
     text: hasWords(m.body) ? m.body : null,
     sentAt: typeof m.metadata.provider_timestamp === "number" ? m.metadata.provider_timestamp : m.created_at.getTime(),
   }));
+  // In the order the customer sent them (stable: one webhook's burst keeps its input order on a tie).
+  pending.sort((a, b) => a.sentAt - b.sentAt);
   const { turn, rest } = firstBurst(pending, burstGapMs);
   const { question, context } = latestQuestion(turn.flatMap((m) => (m.text === null ? [] : [{ id: m.id, text: m.text }])));
 
