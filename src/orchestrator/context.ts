@@ -22,6 +22,8 @@ export type RespondContext = {
   turn: PendingMessage[];
   /** The question the turn asks (`latestQuestion`): "" when no message of the turn has words. */
   question: string;
+  /** All the turn's words, joined (what the guardrails judge): equal to `question` when nothing came before it. */
+  burst: string;
   /** Whether pending messages remain after this turn (a later burst): the run queues the next turn. */
   morePending: boolean;
   /** Earlier turns within the token budget, oldest first, then the turn's own earlier messages. */
@@ -103,7 +105,8 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
   // In the order the customer sent them (stable: one webhook's burst keeps its input order on a tie).
   pending.sort((a, b) => a.sentAt - b.sentAt);
   const { turn, rest } = firstBurst(pending, burstGapMs);
-  const { question, context } = latestQuestion(turn.flatMap((m) => (m.text === null ? [] : [{ id: m.id, text: m.text }])));
+  const texts = turn.flatMap((m) => (m.text === null ? [] : [{ id: m.id, text: m.text }]));
+  const { question, context } = latestQuestion(texts);
 
   const pendingIds = new Set(pending.map((m) => m.id));
   const isText = (m: (typeof recent)[number]) => hasWords(m.body) && m.metadata.not_addressed !== true;
@@ -126,6 +129,7 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
     contactExternalId: row.contact.external_id,
     turn,
     question,
+    burst: texts.map((m) => m.text).join("\n"),
     // A full page read: more may wait beyond it.
     morePending: rest.length > 0 || pendingRows.length === RECENT,
     history,

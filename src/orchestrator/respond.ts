@@ -162,7 +162,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       ? nonTextOutcome(c)
       : limited
         ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
-        : await answerTurn(deps.pipeline, { brand: c.brand, question: c.question, history: c.history, signal: ctx.signal, live });
+        : await answerTurn(deps.pipeline, { brand: c.brand, question: c.question, burst: c.burst !== c.question ? c.burst : undefined, history: c.history, signal: ctx.signal, live });
     const answers = c.turn.map((m) => m.id);
 
     await acted;

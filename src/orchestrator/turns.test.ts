@@ -155,6 +155,22 @@ describeStores("respond turns", (getDb) => {
     await expectAllNamed(wa);
   });
 
+  test("the guardrails judge the whole burst: a refund request before the latest question still escalates", async () => {
+    const wa = "4915200000008";
+    await whatsappTexts(gw, wa, [
+      { id: "wamid.r1", text: "I want a refund for my sweater, it has a hole." },
+      { id: "wamid.r2", text: "How long does shipping to Austria take?" },
+    ]);
+    await waitUntil(async () => (await escalations(wa)).length === 1);
+    await queueSettled(getDb(), RESPOND_JOB);
+    const [esc] = await escalations(wa);
+    expect(esc.reason).toBe("authorization_required");
+    expect(queries).toEqual(["How long does shipping to Austria take?"]);
+    expect(llm.chatRequests().length).toBe(0);
+    const inbound = await expectAllNamed(wa);
+    expect(inbound.map((m) => m.answered_by)).toEqual([esc.id, esc.id]);
+  });
+
   test("a backlog changes nothing: questions sent apart are answered apart, in order, each with the earlier turn as history", async () => {
     const wa = "4915200000004";
     const t0 = Math.floor(Date.now() / 1000) - 120;
