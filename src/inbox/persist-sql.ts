@@ -4,7 +4,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { bodyOf, isStatusAdvance, shouldRespond, statusRank, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
 import { schema } from "../runtime/db";
-import type { ChannelRef } from "./persist";
+
+/** The channel row fields the write path needs (the gateway resolved it from the URL). */
+export type ChannelRef = { id: string; tenant_id: string; brand_id: string; provider: string };
+
+export const RESPOND_JOB = "respond";
+export const MEDIA_FETCH_JOB = "media.fetch";
+export const CHANNEL_ACT_JOB = "channel.act";
 
 type ContactInput = { id: string; external_id: string; display_name: string | null; profile: unknown; conversation_id: string; last_at: string | null };
 type MessageInput = {
