@@ -85,19 +85,19 @@ const stillCurrent = async (tx: TxContext, c: RespondContext, burstGapMs: number
 };
 
 /**
- * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits (in the queue) for the quiet
- * window, answers one turn — the first burst of the messages no turn has named yet, asked as its latest
- * question with the rest as context (`context.ts`, `turn.ts`), through `answerTurn`; a turn with no words
- * by the brand's `non_text` policy — then in ONE transaction — conversation row locked — either queues the reply (confidence, chunk ids and guardrail
- * decisions stored in its metadata) with its `deliver` jobs, or opens an escalation holding the draft
- * and its sources, pausing the bot; the brand's holding message goes out when the escalation is new
- * (once per hand-off, not per message). The draft is dropped, and nothing sent, when a newer customer
- * message of the same burst (its own respond job follows and answers the whole burst) or an agent's reply
- * arrived while it was being written, or the conversation left bot mode. The reply or the escalation names
- * the turn's messages (`messages.answered_by`) in the same transaction; when later bursts are pending,
- * the next turn's job is queued in it too. Replays are harmless: a run that finds nothing pending does
- * nothing. The read receipt and typing indicator the webhook put in the job run alongside the answer,
- * best effort, and are finished before anything commits.
+ * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits (in the queue) for
+ * the quiet window, answers one turn — the first burst of the messages no turn has named yet, asked as its
+ * latest question with the rest as context (`context.ts`, `turn.ts`), through `answerTurn`; a turn with no
+ * words by the brand's `non_text` policy — then in ONE transaction — conversation row locked — either
+ * queues the reply (confidence, chunk ids and guardrail decisions stored in its metadata) with its
+ * `deliver` jobs, or opens an escalation holding the draft and its sources, pausing the bot; the brand's
+ * holding message goes out when the escalation is new (once per hand-off, not per message). The draft is
+ * dropped, and nothing sent, when a newer customer message of the same burst (its own respond job follows
+ * and answers the whole burst) or an agent's reply arrived while it was being written, or the conversation
+ * left bot mode. The reply or the escalation names the turn's messages (`messages.answered_by`) in the
+ * same transaction; when later bursts are pending, the next turn's job is queued in it too. Replays are
+ * harmless: a run that finds nothing pending does nothing. The read receipt and typing indicator the
+ * webhook put in the job run alongside the answer, best effort, and are finished before anything commits.
  */
 export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
