@@ -189,6 +189,33 @@ describeStores("respond turns", (getDb) => {
     expect(inbound.map((m) => m.answered_by)).toEqual(replies.map((r) => r.id));
   });
 
+  test("under concurrent load, every message of every conversation ends named by exactly one turn", async () => {
+    const db = getDb();
+    const customers = Array.from({ length: 12 }, (_, i) => `49152100000${String(i).padStart(2, "0")}`);
+    const questions = ["How long does shipping to Austria take?", "And to Switzerland?", "Is shipping free for orders over 50 euros?"];
+    // Each customer's messages in order, the customers interleaved, all posted at once: second messages
+    // arrive while first ones are being answered.
+    await Promise.all(
+      customers.map(async (wa, c) => {
+        for (const [n, text] of questions.entries()) {
+          await whatsappText(gw, wa, `wamid.load.${c}.${n}`, text);
+          await Bun.sleep(0);
+        }
+      }),
+    );
+    await waitUntil(async () => (await db.sql`select count(*)::int as n from messages where provider_message_id like 'wamid.load.%' and answered_by is null`)[0].n === 0);
+    await queueSettled(db, RESPOND_JOB);
+    for (const wa of customers) {
+      const inbound = await expectAllNamed(wa);
+      expect(inbound.length).toBe(questions.length);
+      // Each reply names exactly the messages whose link points at it.
+      for (const reply of await outbound(wa)) {
+        if (!reply.metadata.answer) continue;
+        expect([...reply.metadata.answer.answers].sort()).toEqual(inbound.filter((m) => m.answered_by === reply.id).map((m) => m.id).sort());
+      }
+    }
+  }, 60_000);
+
   const image = (wa: string, id: string, caption?: string) => {
     const body = JSON.parse(whatsappTextBody(wa, [{ id, text: "x" }]));
     const m = body.entry[0].changes[0].value.messages[0];
