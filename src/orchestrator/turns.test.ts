@@ -5,17 +5,12 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { describeStores } from "../../test/support/db";
 import { startOpenAIFake, type OpenAIFake } from "../../test/support/fakes/openai";
-import { ingestDocs, queueSettled, waitUntil, whatsappText, whatsappTextBody, whatsappTexts } from "../../test/support/answering";
-import { INSTANCE_KEY, setupGateway, WA, type GatewayFixture } from "../../test/support/gateway";
-import { metaSignatureHeader } from "../channels";
-import { acceptParsed, DELIVER_JOB, RESPOND_JOB } from "../inbox";
-import { analyzerFor, MemoryBackend, type SearchRequest } from "../rag";
-import { silentLogger } from "../runtime";
+import { queueSettled, waitUntil, whatsappText, whatsappTextBody, whatsappTexts } from "../../test/support/answering";
+import { INSTANCE_KEY } from "../../test/support/gateway";
+import { startRespondRig, type RespondRig } from "../../test/support/respond-rig";
+import { acceptParsed, RESPOND_JOB } from "../inbox";
 import { transaction } from "../runtime/db";
-import { QueueRunner, Wake } from "../runtime/queue";
 import { bindChannel } from "../tenancy";
-import { DEFAULT_HOLDING_MESSAGE, respondHandler, type RespondDeps } from "./respond";
-import { pipelineDeps, SHOP_DOCS } from "./test-kit";
 
 let llm: OpenAIFake;
 beforeAll(() => {
@@ -28,73 +23,29 @@ type Chat = { messages: { content: string }[] };
 const customerMessageOf = (i: number) => /<customer_message>\n([\s\S]*?)\n<\/customer_message>/.exec((llm.chatRequests()[i].body as Chat).messages[1].content)?.[1];
 
 describeStores("respond turns", (getDb) => {
-  let gw: GatewayFixture;
-  let runner: QueueRunner;
-  let deps: RespondDeps;
-  // Runs after the context was read, before the answer commits.
-  let meanwhile: (() => Promise<void>) | null = null;
-  const queries: string[] = [];
-
+  let rig: RespondRig;
   beforeAll(async () => {
-    const db = getDb();
-    gw = await setupGateway(db, { whatsapp: "http://127.0.0.1:9" });
-    const backend = await ingestDocs(db, { tenant_id: gw.tenantId, brand_id: gw.brandId }, SHOP_DOCS);
-    const base = pipelineDeps(new MemoryBackend(() => analyzerFor("en")), llm.baseUrl, 1);
-    const wake = new Wake();
-    deps = {
-      db: () => db.db,
-      wake,
-      maxAttempts: 3,
-      quietWindowMs: 0,
-      historyTokens: 500,
-      pipeline: {
-        ...base,
-        search: async (r: SearchRequest) => {
-          queries.push(r.query);
-          const hook = meanwhile;
-          meanwhile = null;
-          await hook?.();
-          return backend.search(r);
-        },
-      },
-    };
-    // Deliveries complete at once (no provider here): they hold the conversation's key, so the next turn waits for them.
-    const handlers = { [RESPOND_JOB]: respondHandler(deps), [DELIVER_JOB]: async () => {} };
-    runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 3, backoff_base_ms: 20, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
-    runner.start();
+    rig = await startRespondRig(getDb(), llm.baseUrl);
   });
-  afterAll(() => runner.stop(Date.now() + 2000));
+  afterAll(() => rig.stop());
   beforeEach(() => {
     llm.reset();
     llm.setReply(GROUNDED);
-    queries.length = 0;
+    rig.queries.length = 0;
   });
-
-  const rows = (wa: string) =>
-    getDb().sql`select m.id, m.direction, m.body, m.awaits_turn, m.answered_by, m.created_at, m.metadata from messages m
-      join conversations c on c.id = m.conversation_id join contacts k on k.id = c.contact_id where k.external_id = ${wa} order by m.created_at, m.id`;
-  const outbound = async (wa: string) => (await rows(wa)).filter((m) => m.direction === "out");
-  const escalations = (wa: string) =>
-    getDb().sql`select e.id, e.reason, c.status from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id = ${wa}`;
-  /** Every inbound message that awaits a turn is named by one, and by a turn that exists. */
-  const expectAllNamed = async (wa: string) => {
-    const all = await rows(wa);
-    const turns = new Set([...all.filter((m) => m.direction === "out").map((m) => m.id), ...(await escalations(wa)).map((e) => e.id)]);
-    const inbound = all.filter((m) => m.direction === "in" && m.awaits_turn);
-    expect(inbound.length).toBeGreaterThan(0);
-    for (const m of inbound) expect(turns.has(m.answered_by)).toBe(true);
-    return inbound;
-  };
+  const outbound = (wa: string) => rig.outbound(wa);
+  const escalations = (wa: string) => rig.escalations(wa);
+  const expectAllNamed = (wa: string) => rig.expectAllNamed(wa);
 
   test("a message stored before a reply that does not name it (created_at earlier, committed later) still gets its own turn", async () => {
     const db = getDb();
     const wa = "4915200000001";
-    const { adapter, binding } = bindChannel(gw.channels.whatsapp, INSTANCE_KEY);
-    const ref = { id: gw.channels.whatsapp.id, tenant_id: gw.tenantId, brand_id: gw.brandId, provider: "whatsapp" };
+    const { adapter, binding } = bindChannel(rig.gw.channels.whatsapp, INSTANCE_KEY);
+    const ref = { id: rig.gw.channels.whatsapp.id, tenant_id: rig.gw.tenantId, brand_id: rig.gw.brandId, provider: "whatsapp" };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let late: Promise<unknown> | undefined;
-    meanwhile = async () => {
+    rig.meanwhile(async () => {
       // The second message's webhook transaction has begun (its now() is the row's created_at) and commits only
       // after the first message's reply did: the window in which a time watermark lost it.
       let begun!: () => void;
@@ -104,17 +55,17 @@ describeStores("respond turns", (getDb) => {
         begun();
         await gate;
         const body = new TextEncoder().encode(whatsappTextBody(wa, [{ id: "wamid.race2", text: "How long does shipping to Switzerland take?" }]));
-        await acceptParsed(tx, deps.wake, 3, ref, adapter.parse(body, binding));
+        await acceptParsed(tx, rig.deps.wake, 3, ref, adapter.parse(body, binding));
       });
       await started;
-    };
-    await whatsappText(gw, wa, "wamid.race1", "How long does shipping to Austria take?");
+    });
+    await whatsappText(rig.gw, wa, "wamid.race1", "How long does shipping to Austria take?");
     await waitUntil(async () => (await outbound(wa)).length === 1);
     release();
     await late;
     await waitUntil(async () => (await outbound(wa)).length === 2);
     await queueSettled(db, RESPOND_JOB);
-    const all = await rows(wa);
+    const all = await rig.rows(wa);
     const first = all.find((m) => m.body === "How long does shipping to Austria take?")!;
     const lateRow = all.find((m) => m.body === "How long does shipping to Switzerland take?")!;
     const [reply1, reply2] = all.filter((m) => m.direction === "out");
@@ -129,14 +80,14 @@ describeStores("respond turns", (getDb) => {
 
   test("a burst is asked as its latest question; the earlier messages are context, and all are named by the reply", async () => {
     const wa = "4915200000002";
-    await whatsappTexts(gw, wa, [
+    await whatsappTexts(rig.gw, wa, [
       { id: "wamid.b1", text: "Hi," },
       { id: "wamid.b2", text: "quick question:" },
       { id: "wamid.b3", text: "how long does shipping to Austria take?" },
     ]);
     await waitUntil(async () => (await outbound(wa)).length === 1);
     await queueSettled(getDb(), RESPOND_JOB);
-    expect(queries).toEqual(["how long does shipping to Austria take?"]);
+    expect(rig.queries).toEqual(["how long does shipping to Austria take?"]);
     expect(customerMessageOf(0)).toBe("how long does shipping to Austria take?");
     expect((llm.chatRequests()[0].body as Chat).messages[1].content).toContain("customer: Hi,\ncustomer: quick question:");
     const inbound = await expectAllNamed(wa);
@@ -146,18 +97,18 @@ describeStores("respond turns", (getDb) => {
 
   test("a follow-up fragment is asked together with the question it continues", async () => {
     const wa = "4915200000003";
-    await whatsappTexts(gw, wa, [
+    await whatsappTexts(rig.gw, wa, [
       { id: "wamid.f1", text: "How long does shipping to Austria take?" },
       { id: "wamid.f2", text: "And to Switzerland?" },
     ]);
     await waitUntil(async () => (await outbound(wa)).length === 1);
-    expect(queries).toEqual(["How long does shipping to Austria take?\nAnd to Switzerland?"]);
+    expect(rig.queries).toEqual(["How long does shipping to Austria take?\nAnd to Switzerland?"]);
     await expectAllNamed(wa);
   });
 
   test("the guardrails judge the whole burst: a refund request before the latest question still escalates", async () => {
     const wa = "4915200000008";
-    await whatsappTexts(gw, wa, [
+    await whatsappTexts(rig.gw, wa, [
       { id: "wamid.r1", text: "I want a refund for my sweater, it has a hole." },
       { id: "wamid.r2", text: "How long does shipping to Austria take?" },
     ]);
@@ -165,7 +116,7 @@ describeStores("respond turns", (getDb) => {
     await queueSettled(getDb(), RESPOND_JOB);
     const [esc] = await escalations(wa);
     expect(esc.reason).toBe("authorization_required");
-    expect(queries).toEqual(["How long does shipping to Austria take?"]);
+    expect(rig.queries).toEqual(["How long does shipping to Austria take?"]);
     expect(llm.chatRequests().length).toBe(0);
     const inbound = await expectAllNamed(wa);
     expect(inbound.map((m) => m.answered_by)).toEqual([esc.id, esc.id]);
@@ -175,13 +126,13 @@ describeStores("respond turns", (getDb) => {
     const wa = "4915200000004";
     const t0 = Math.floor(Date.now() / 1000) - 120;
     // Both arrive at once (a backlog), sent a minute apart.
-    await whatsappTexts(gw, wa, [
+    await whatsappTexts(rig.gw, wa, [
       { id: "wamid.g1", text: "How long does shipping to Austria take?", at: t0 },
       { id: "wamid.g2", text: "Is shipping free for orders over 50 euros?", at: t0 + 60 },
     ]);
     await waitUntil(async () => (await outbound(wa)).length === 2);
     await queueSettled(getDb(), RESPOND_JOB);
-    expect(queries).toEqual(["How long does shipping to Austria take?", "Is shipping free for orders over 50 euros?"]);
+    expect(rig.queries).toEqual(["How long does shipping to Austria take?", "Is shipping free for orders over 50 euros?"]);
     expect(customerMessageOf(1)).toBe("Is shipping free for orders over 50 euros?");
     expect((llm.chatRequests()[1].body as Chat).messages[1].content).toContain("customer: How long does shipping to Austria take?\nassistant: Shipping to Austria");
     const inbound = await expectAllNamed(wa);
@@ -198,7 +149,7 @@ describeStores("respond turns", (getDb) => {
     await Promise.all(
       customers.map(async (wa, c) => {
         for (const [n, text] of questions.entries()) {
-          await whatsappText(gw, wa, `wamid.load.${c}.${n}`, text);
+          await whatsappText(rig.gw, wa, `wamid.load.${c}.${n}`, text);
           await Bun.sleep(0);
         }
       }),
@@ -215,56 +166,4 @@ describeStores("respond turns", (getDb) => {
       }
     }
   }, 60_000);
-
-  const image = (wa: string, id: string, caption?: string) => {
-    const body = JSON.parse(whatsappTextBody(wa, [{ id, text: "x" }]));
-    const m = body.entry[0].changes[0].value.messages[0];
-    delete m.text;
-    body.entry[0].changes[0].value.messages[0] = { ...m, type: "image", image: { id: "media-1", mime_type: "image/jpeg", sha256: "abc", ...(caption ? { caption } : {}) } };
-    return JSON.stringify(body);
-  };
-  const post = async (body: string) => {
-    const res = await gw.fetch(
-      new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, { method: "POST", headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" }, body }),
-    );
-    expect(res.status).toBe(200);
-  };
-
-  test("a photo with no words escalates as unsupported_content with the holding message; the escalation names it", async () => {
-    const wa = "4915200000005";
-    await post(image(wa, "wamid.p1"));
-    await waitUntil(async () => (await escalations(wa)).length === 1);
-    await queueSettled(getDb(), RESPOND_JOB);
-    const [esc] = await escalations(wa);
-    expect(esc).toMatchObject({ reason: "unsupported_content", status: "human" });
-    expect((await outbound(wa)).map((m) => m.body)).toEqual([DEFAULT_HOLDING_MESSAGE]);
-    const [photo] = await expectAllNamed(wa);
-    expect(photo.answered_by).toBe(esc.id);
-    expect(llm.chatRequests().length).toBe(0);
-  });
-
-  test("a photo with a caption is answered as text, the photo noted with the reply", async () => {
-    const wa = "4915200000006";
-    await post(image(wa, "wamid.p2", "How long does shipping to Austria take?"));
-    await waitUntil(async () => (await outbound(wa)).length === 1);
-    const [reply] = await outbound(wa);
-    expect(reply.body).toBe("Shipping to Austria takes 4 to 6 working days.");
-    expect(reply.metadata.answer.noted).toEqual([{ id: expect.any(String), kind: "media" }]);
-    await expectAllNamed(wa);
-  });
-
-  test("a brand's non_text policy: its acknowledgement as the reply when it does not escalate", async () => {
-    const db = getDb();
-    const wa = "4915200000007";
-    await db.sql`update brands set policies = ${JSON.stringify({ non_text: { reply: "Thanks for the picture! Please describe your question in words.", escalate: false } })}::jsonb where id = ${gw.brandId}`;
-    try {
-      await post(image(wa, "wamid.p3"));
-      await waitUntil(async () => (await outbound(wa)).length === 1);
-      expect((await outbound(wa))[0].body).toBe("Thanks for the picture! Please describe your question in words.");
-      expect((await escalations(wa)).length).toBe(0);
-      await expectAllNamed(wa);
-    } finally {
-      await db.sql`update brands set policies = '{}'::jsonb where id = ${gw.brandId}`;
-    }
-  });
 });
