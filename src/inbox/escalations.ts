@@ -12,7 +12,7 @@ export type NewEscalation = {
   /** Pause the bot for the conversation while the escalation is open (hand-off). */
   pauseBot: boolean;
   /** The inbound messages this escalation takes over (the answered link; see `nameAnswered`). */
-  answers?: string[];
+  answers?: string[] | "all_pending";
 };
 
 /**

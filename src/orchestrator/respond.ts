@@ -7,6 +7,7 @@ import { GroupTransaction, notifyInTx, transaction, type Db, type TxContext } fr
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
+import { escalateAfterLastAttempt } from "./last-resort";
 import { holdingTextOf, nonTextOf, nonTextOutcome } from "./non-text";
 import { MIN_BURST_GAP_MS } from "./turn";
 import type { AnswerOutcome } from "./types";
@@ -120,6 +121,12 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
         : undefined;
     try {
       await answer(job, ctx, { data, acted });
+    } catch (e) {
+      // Retried while attempts remain (as the runner decides); the last one hands the customer to a human rather than to silence.
+      const final = (e as { retryable?: boolean }).retryable === false || job.attempts >= job.max_attempts;
+      if (ctx.signal.aborted || !final) throw e;
+      ctx.log.error("respond failed on its last attempt: escalated", { conversation_id: data.conversation_id, err_code: errorCode(e) });
+      await escalateAfterLastAttempt(deps, job, ctx, data.conversation_id, DEFAULT_HOLDING_MESSAGE);
     } finally {
       await acted;
     }

@@ -140,6 +140,32 @@ describeStores("respond turns", (getDb) => {
     expect(inbound.map((m) => m.answered_by)).toEqual(replies.map((r) => r.id));
   });
 
+  test("a turn that fails on every attempt ends in an answering_failed escalation naming it, not in a dead job", async () => {
+    const db = getDb();
+    const wa = "4915200000009";
+    // Every AI answer of this conversation fails to commit (a store error the retries cannot fix); holding messages still can.
+    await db.sql.unsafe(`create or replace function xin_test_fail_answer() returns trigger language plpgsql as $$
+      begin if new.metadata ? 'answer' and new.conversation_id in (select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = '${wa}')
+      then raise exception 'injected failure'; end if; return new; end $$`);
+    await db.sql.unsafe("create trigger xin_test_fail_answer before insert on messages for each row execute function xin_test_fail_answer()");
+    try {
+      await whatsappText(rig.gw, wa, "wamid.fail1", "How long does shipping to Austria take?");
+      await waitUntil(async () => (await escalations(wa)).length === 1);
+      await queueSettled(db, RESPOND_JOB);
+      const [esc] = await escalations(wa);
+      expect(esc).toMatchObject({ reason: "answering_failed", status: "human" });
+      expect(llm.chatRequests().length).toBe(3); // every attempt tried to answer
+      const [message] = await expectAllNamed(wa);
+      expect(message.answered_by).toBe(esc.id);
+      expect((await outbound(wa)).map((m) => m.metadata.holding)).toEqual([true]);
+      const jobs = await db.sql`select j.state, j.attempts from jobs j join conversations c on c.id = j.payload->>'conversation_id'
+        join contacts k on k.id = c.contact_id where k.external_id = ${wa} and j.kind = 'respond'`;
+      expect(jobs.map((j) => [j.state, j.attempts])).toEqual([["done", 3]]);
+    } finally {
+      await db.sql.unsafe("drop trigger if exists xin_test_fail_answer on messages; drop function if exists xin_test_fail_answer()");
+    }
+  });
+
   test("under concurrent load, every message of every conversation ends named by exactly one turn", async () => {
     const db = getDb();
     const customers = Array.from({ length: 12 }, (_, i) => `49152100000${String(i).padStart(2, "0")}`);
