@@ -27,7 +27,10 @@ export type PipelineDeps = {
 
 export type TurnRequest = {
   brand: BrandProfile;
+  /** What retrieval and the answer look for: the turn's latest question (`turn.ts`). */
   question: string;
+  /** The turn's words as a whole, when it holds more than its question: what the guardrails judge, so an action request earlier in the burst still escalates. */
+  burst?: string;
   history: readonly Turn[];
   now?: Date;
   signal?: AbortSignal;
@@ -92,7 +95,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
     return escalate(LLM_UNAVAILABLE, []);
   }
   const passages = preferCurrent(dropPoisoned(retrieved)).map((p, i) => ({ ...p, n: i + 1 }));
-  const common = { question: req.question, history: req.history, brand: req.brand, mode, now } as const;
+  const common = { question: req.burst ?? req.question, history: req.history, brand: req.brand, mode, now } as const;
   const defaults = { low_confidence: { default_min: deps.config.min_confidence } };
 
   const inputChecks = await runGuardrails(deps.guardrails, "input", { ...common, passages: retrieved, draft: null, confidence: null }, defaults);

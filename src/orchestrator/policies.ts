@@ -14,6 +14,10 @@ import { z } from "zod";
  *                   "language_mismatch": { "enabled": false } } }
  * ```
  * `guardrails.<code>` configures the evaluator with that reason code; `enabled: false` switches it off.
+ * `non_text` is what a turn with no words gets (a bare photo, voice note, pin, contact card, sticker,
+ * content the provider could not render): `{ "reply": "Thanks for the photo! …", "escalate": true }`.
+ * Default: escalate as `unsupported_content` with the holding message; `reply`, when set, is sent
+ * instead of it (with `escalate: false`, as the whole answer). Never nothing.
  */
 const guardrailOptions = z.record(z.string(), z.record(z.string(), z.unknown()).catch({})).catch({});
 
@@ -24,6 +28,12 @@ export const brandPoliciesSchema = z
     /** What a knowledge-mode reply says about its source: nothing, the document's title, or a crawled page's URL. */
     attribution: z.enum(["none", "title", "url"]).default("none").catch("none"),
     guardrails: guardrailOptions.default({}),
+    non_text: z
+      .object({ reply: z.string().trim().min(1).optional().catch(undefined), escalate: z.boolean().default(true).catch(true) })
+      // Neither a reply nor an escalation would be silence: such a policy escalates.
+      .transform((p) => (p.reply === undefined ? { ...p, escalate: true } : p))
+      .optional()
+      .catch(undefined),
   })
   .loose();
 

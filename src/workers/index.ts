@@ -7,6 +7,7 @@ import { RESPOND_JOB } from "../inbox";
 import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orchestrator";
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
+import { answerConfigSchema } from "../runtime/config";
 import type { Db } from "../runtime/db";
 import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
@@ -43,11 +44,15 @@ export type HandlerDeps = {
   embeddingModel?: string | null;
 };
 
-const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => ({
-  pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: 6, min_confidence: 0.45 }, log: silentLogger },
-  quietWindowMs: 0,
-  historyTokens: 1500,
-});
+const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => {
+  // The one set of answer defaults: the config schema's (no quiet window: nothing configured it).
+  const answer = answerConfigSchema.parse({});
+  return {
+    pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
+    quietWindowMs: 0,
+    historyTokens: answer.history_tokens,
+  };
+};
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
 export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({

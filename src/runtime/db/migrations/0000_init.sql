@@ -173,6 +173,8 @@ CREATE TABLE "messages" (
 	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"provider_message_id" text,
 	"status" text NOT NULL,
+	"awaits_turn" boolean DEFAULT false NOT NULL,
+	"answered_by" text,
 	"error_code" text,
 	"error_message" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -223,4 +225,5 @@ CREATE UNIQUE INDEX "knowledge_sources_brand_source" ON "knowledge_sources" USIN
 CREATE INDEX "knowledge_sources_tenant" ON "knowledge_sources" USING btree ("tenant_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_channel_provider_id" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
-CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");
+CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");--> statement-breakpoint
+CREATE INDEX "messages_pending" ON "messages" USING btree ("conversation_id","created_at") WHERE "messages"."awaits_turn" and "messages"."answered_by" is null;

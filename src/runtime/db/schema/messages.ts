@@ -1,4 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { conversations } from "./conversations";
 
 export type MessageDirection = "in" | "out";
@@ -7,6 +8,11 @@ export type DeliveryStatus = "received" | "queued" | "sent" | "delivered" | "rea
 /**
  * Every message in or out. Inbound rows are unique per (channel, provider message id): a provider's
  * retry of the same webhook inserts nothing. `body` is stored byte-exact.
+ *
+ * The answered link (DESIGN §10): an inbound row that awaits a turn (`awaits_turn`, decided once at
+ * ingest by `shouldRespond`) is pending until a turn names it — `answered_by` is set, in the transaction
+ * that commits the turn, to the id of the reply's first outbound row or of the escalation that took it.
+ * No time watermark: a message stored late with an early `created_at` is still pending.
  */
 export const messages = pgTable(
   "messages",
@@ -22,6 +28,9 @@ export const messages = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     provider_message_id: text("provider_message_id"),
     status: text("status").$type<DeliveryStatus>().notNull(),
+    awaits_turn: boolean("awaits_turn").notNull().default(false),
+    /** The turn that answered this inbound message: an outbound message id (`msg_…`) or an escalation id (`esc_…`). */
+    answered_by: text("answered_by"),
     error_code: text("error_code"),
     error_message: text("error_message"),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -31,5 +40,7 @@ export const messages = pgTable(
     uniqueIndex("messages_channel_provider_id").on(t.channel_id, t.provider_message_id),
     index("messages_conversation").on(t.conversation_id, t.created_at),
     index("messages_tenant_direction").on(t.tenant_id, t.direction),
+    // What is still pending, per conversation: small (answered rows leave it), read by every respond run.
+    index("messages_pending").on(t.conversation_id, t.created_at).where(sql`${t.awaits_turn} and ${t.answered_by} is null`),
   ],
 );
