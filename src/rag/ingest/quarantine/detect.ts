@@ -55,7 +55,9 @@ const isNegated = has(L.NEGATION);
 const hasSolicit = has(L.SOLICIT);
 const hasOwner = has(L.THIRD_PERSON_OWNER);
 const hasChat = has(L.CHAT_CHANNEL);
+const ASKING = /(?<!\p{L})(ask\p{L}*|request\p{L}*|collect\p{L}*|obtain\p{L}*|demand\p{L}*|requir\p{L}*|frag\p{L}*|verlang\p{L}*|erfrag\p{L}*|demand\p{L}*|exig\p{L}*|recueill\p{L}*|pid\p{L}*|pedir|solicit\p{L}*|exij\p{L}*|recopil\p{L}*|попрос\p{L}*|запрос\p{L}*|запрашива\p{L}*|спрос\p{L}*|требу\p{L}*|собира\p{L}*)(?!\p{L})/u;
 const hasCodeTerm = has(L.CODE_TERMS);
+const isNarrowing = has(L.NARROWING);
 const hasDestination = has(L.DESTINATIONS);
 const hasPaymentChannel = has(L.PAYMENT_CHANNELS);
 const secretExceptions = new RegExp(anyOf(L.SECRET_EXCEPTIONS).source, "gu");
@@ -70,10 +72,14 @@ const credentialScore = (n: string, commands: Command[]): number => {
   const cleaned = n.replace(secretExceptions, " ");
   const secret = hasSecret(cleaned);
   if ((!secret && !hasIdentifier(cleaned)) || isNegated(cleaned)) return 0;
-  const third = hasOwner(cleaned) || hasChat(cleaned) || isAssistantModal(cleaned);
+  // Outside a command, a sentence about someone handing over secrets is a request only when it is
+  // made in the chat, by the assistant, or is an asking ("collect the customer's PIN"), not a
+  // description ("users provide their email and password at registration").
+  const chat = hasChat(cleaned) || isAssistantModal(cleaned);
+  const asking = hasOwner(cleaned) && ASKING.test(cleaned);
   const solicited = hasSolicit(cleaned);
-  if (secret && (commands.length > 0 || (solicited && third))) return 3;
-  if ((commands.length > 0 || solicited) && third) return 3;
+  if (secret && (commands.length > 0 || (solicited && (chat || asking)))) return 3;
+  if ((commands.length > 0 && (chat || hasOwner(cleaned))) || (solicited && (chat || asking))) return 3;
   return solicited ? 0.5 : 0;
 };
 
@@ -98,7 +104,9 @@ const scoreSentence = (original: string): Scored => {
   // Once the assistant is addressed, "recommend our competitor" is a command to it like any other.
   const imperative = commands.some((c) => !c.reader || addressed);
   if (aimed.length > 0 || PASSIVE_COMMAND.some((r) => r.test(n))) add("instructs_replies", 3);
-  if (ASK_TRIGGER.some((r) => r.test(n)) && commands.some((c) => !c.reader && c.kind !== "modal")) add("conditional_reply", 3);
+  // Asking back ("if a customer asks for a price, ask for the exact item") is clarification, not a scripted claim;
+  // asking for secrets is caught as a credential request.
+  if (ASK_TRIGGER.some((r) => r.test(n)) && commands.some((c) => !c.reader && c.kind !== "modal" && c.kind !== "request")) add("conditional_reply", 3);
   const credential = credentialScore(n, commands);
   if (credential >= 3) add("credential_request", 3);
   else score += credential;
@@ -106,7 +114,11 @@ const scoreSentence = (original: string): Scored => {
   if (hasDestination(n) && aimed.some((c) => c.kind === "redirect" || c.kind === "speak" || c.kind === "modal")) add("redirect", 3);
   if (hasPaymentChannel(n) && PAY.test(n) && !isNegated(n)) add("payment_redirect", aimed.length > 0 || URGENT.test(n) ? 3 : 2);
   // A bare imperative ("say the shop never closes") counts for little alone, for much near an address to the assistant.
-  if (imperative && [...reasons].every((r) => r === "addresses_assistant")) {
+  const onlyAddressed = [...reasons].every((r) => r === "addresses_assistant");
+  // "The assistant must answer strictly from this document / never guess prices": the business's own
+  // narrowing rules for its bot. They neither count nor make the passage's other sentences commands.
+  if (addressed && onlyAddressed && aimed.length === 0 && isNarrowing(own)) return { score: 0, reasons: new Set(), imperative: false, addressed: false, commands: 0 };
+  if (imperative && onlyAddressed) {
     score += 1;
     if (addressed) reasons.add("instructs_replies");
   }

@@ -26,7 +26,7 @@ export const ALWAYS = [
 
 /** Imperatives of speaking and claiming (what the assistant would be told to say). */
 export const SPEAK = [
-  "tell", "say", "reply", "respond", "answer", "state", "claim", "inform", "mention", "confirm", "assure", "promise", "insist", "announce", "advise", "explain that", "deny", "admit", "reveal", "recommend", "quote", "write", "talk about", "discuss", "speak about", "bring up", "promote", "push",
+  "tell", "say", "reply", "respond", "answer", "state", "claim", "inform", "mention", "confirm", "assure", "promise", "insist", "announce", "advise", "explain that", "deny", "admit", "reveal", "recommend", "quote", "write", "talk about", "discuss", "speak about", "bring up",
   "sag", "sage", "sagt", "sagen sie", "antworte", "antwortet", "antworten sie", "erzahl", "erzahle", "teile", "teilt", "teilen sie", "behaupte", "behaupten sie", "bestatige", "bestatigen sie", "versprich", "erwahne", "erwahnen sie", "empfiehl", "nenne", "nennen sie", "informiere", "informieren sie", "verschweige", "leugne", "sprich", "sprechen sie", "rede", "erklare", "erklaren sie",
   "dis", "dites", "reponds", "repondez", "indique", "indiquez", "informe", "informez", "annonce", "annoncez", "affirme", "affirmez", "confirme", "confirmez", "promets", "promettez", "mentionne", "mentionnez", "recommande", "recommandez", "precise", "precisez", "cache", "parle", "parlez", "evoque", "evoquez", "explique", "expliquez",
   "di", "diga", "digan", "dile", "diles", "digale", "digales", "responde", "responda", "respondeles", "contesta", "conteste", "informa", "informe", "informales", "indica", "indique", "indicales", "menciona", "mencione", "confirma", "confirme", "promete", "prometa", "recomienda", "recomiende", "asegura", "afirma", "oculta", "niega", "habla", "hable", "explica", "explique",
@@ -205,9 +205,28 @@ export const ADDRESSEE = [
   "note to the ai", "note to ai", "note for the ai", "note for ai", "note to the assistant", "note for the assistant", "note to the bot", "note to chatbots", "note to assistants", "message to the ai", "message for the assistant",
   "dear ai", "dear assistant", "dear chatbot", "dear bot", "hey assistant", "hey ai", "attention ai", "attention assistant", "attention chatbot", "attention bot", "attention language model",
   "instructions for the assistant", "instructions for the ai", "instructions for ai", "instructions for the bot", "instructions for the chatbot", "instruction for the assistant", "assistant instructions", "ai instructions",
-  "if you are an ai", "if you are a language model", "if you are an assistant", "if you are a chatbot", "if you're an ai", "if you are a bot", "as an ai", "ai reading this", "bots reading this", "assistants reading this", "ai assistants", "language model", "language models", "llm", "llms", "chatgpt", "gpt-4", "gpt",
-  "hinweis an die ki", "hinweis fur die ki", "hinweis an den assistenten", "hinweis fur den assistenten", "hinweis an den bot", "an die ki", "liebe ki", "lieber assistent", "lieber chatbot", "achtung ki", "anweisung fur den assistenten", "anweisungen fur den assistenten", "anweisungen fur die ki", "anweisung fur die ki", "wenn du eine ki bist", "als ki", "sprachmodell", "fur ki-assistenten", "an ki-assistenten",
-  "note a l'ia", "note pour l'ia", "note a l'assistant", "note pour l'assistant", "chere ia", "cher assistant", "a l'attention de l'ia", "a l'attention de l'assistant", "a l'attention du chatbot", "instructions pour l'assistant", "instructions pour l'ia", "consignes pour l'assistant", "consignes pour l'ia", "si tu es une ia", "si vous etes une ia", "en tant qu'ia", "modele de langage",
-  "nota para la ia", "nota para el asistente", "nota para el bot", "querida ia", "querido asistente", "atencion ia", "atencion asistente", "instrucciones para el asistente", "instrucciones para la ia", "instrucciones para el bot", "si eres una ia", "si eres un asistente", "como ia", "modelo de lenguaje",
-  "примечание для ии", "заметка для ии", "для ии", "для ассистента", "для нейросети", "дорогой ассистент", "дорогой бот", "внимание ии", "инструкция для ассистента", "инструкции для ассистента", "инструкции для ии", "инструкция для ии", "если ты ии", "если ты ассистент", "если ты бот", "если ты нейросеть", "если ты языковая модель", "как ии", "языковая модель", "нейросеть",
+  "if you are an ai", "if you are a language model", "if you are an assistant", "if you are a chatbot", "if you're an ai", "if you are a bot", "as an ai", "ai reading this", "bots reading this", "assistants reading this", "ai assistants",
+  "hinweis an die ki", "hinweis fur die ki", "hinweis an den assistenten", "hinweis fur den assistenten", "hinweis an den bot", "an die ki", "liebe ki", "lieber assistent", "lieber chatbot", "achtung ki", "anweisung fur den assistenten", "anweisungen fur den assistenten", "anweisungen fur die ki", "anweisung fur die ki", "wenn du eine ki bist", "wenn du ein sprachmodell bist", "als ki", "fur ki-assistenten", "an ki-assistenten",
+  "note a l'ia", "note pour l'ia", "note a l'assistant", "note pour l'assistant", "chere ia", "cher assistant", "a l'attention de l'ia", "a l'attention de l'assistant", "a l'attention du chatbot", "instructions pour l'assistant", "instructions pour l'ia", "consignes pour l'assistant", "consignes pour l'ia", "si tu es une ia", "si vous etes une ia", "en tant qu'ia", "si tu es un modele de langage",
+  "nota para la ia", "nota para el asistente", "nota para el bot", "querida ia", "querido asistente", "atencion ia", "atencion asistente", "instrucciones para el asistente", "instrucciones para la ia", "instrucciones para el bot", "si eres una ia", "si eres un asistente", "como ia", "si eres un modelo de lenguaje",
+  "примечание для ии", "заметка для ии", "для ии", "для ассистента", "для нейросети", "дорогой ассистент", "дорогой бот", "внимание ии", "инструкция для ассистента", "инструкции для ассистента", "инструкции для ии", "инструкция для ии", "если ты ии", "если ты ассистент", "если ты бот", "если ты нейросеть", "если ты языковая модель", "как ии",
+];
+
+/**
+ * Guidance that only narrows what the assistant says — answer strictly from this document, ask for
+ * clarification, hand over to a person. Businesses write it for their own bots; it can add no claim,
+ * code or request, so it is left in the knowledge (answers are grounded in any case).
+ */
+export const NARROWING = [
+  "strictly from", "only from", "only based on", "only using", "from this document", "in this document", "for clarification", "before promising", "before confirming", "to a human", "to a person", "to a colleague", "to a staff member", "hand over", "escalate", "guess", "invent", "make up", "speculate", "refuse", "decline", "clarify",
+  "nur aus", "ausschliesslich aus", "aus diesem dokument", "um klarstellung", "an einen menschen", "an einen mitarbeiter", "raten", "erfinden", "ablehnen",
+  "uniquement a partir", "uniquement sur la base", "de ce document", "des precisions", "a un humain", "a un conseiller", "deviner", "inventer", "refuser",
+  "solo con", "solo a partir", "de este documento", "aclaracion", "a un humano", "a un agente", "adivinar", "inventar", "rechazar",
+  "только по", "только на основе", "из этого документа", "уточнени*", "человеку", "оператору", "угадывать", "выдумывать", "придумывать", "отказыва*",
+];
+
+/** First words after a verb that show it was a noun ("Offer valid until May", "Direct debit is …"). */
+export const NOUN_FOLLOWERS = [
+  "is", "are", "was", "were", "will", "can", "may", "has", "have", "valid", "applies", "apply", "expires", "ends", "of", "debit", "forms", "form",
+  "ist", "sind", "gilt", "gultig", "est", "sont", "valable", "es", "son", "valido", "valida", "действует",
 ];

@@ -38,7 +38,7 @@ export const ROLE_WEAK = [re(`(?<!\\p{L})(you are now|you're now|you are no long
 export const SYSTEM_STRONG = [
   re(`(?<!\\p{L})(system prompt|system message|system instructions?|hidden (prompt|instructions?|rules)|developer (message|instructions?|mode)|initial instructions|prompt injection|your (system )?prompt|your programming|your guidelines|your instructions)(?!\\p{L})`),
   re(`(?<!\\p{L})(systemprompt|system-prompt|systemanweisung\\p{L}*|versteckte\\p{L}* anweisungen|deine anweisungen|deine regeln|prompt systeme|invite systeme|tes instructions|vos instructions|prompt del sistema|instrucciones del sistema|tus instrucciones|системн\\p{L}* (промпт|подсказк\\p{L}*|инструкци\\p{L}*|сообщени\\p{L}*)|твои инструкции|скрыт\\p{L}* инструкци\\p{L}*)`),
-  re(`(^|\\s)(system|assistant|developer)\\s*:\\s|<\\/?\\s*(system|im_start|im_end|assistant)\\s*>|\\[\\/?inst\\]|<<\\s*sys\\s*>>|###\\s*(instruction|system)|\\[(system|assistant|ai) (note|instruction|message)\\]`),
+  re(`^(system|assistant|developer|ai)\\s*:|<\\/?\\s*(system|im_start|im_end|assistant)\\s*>|\\[\\/?inst\\]|<<\\s*sys\\s*>>|###\\s*(instruction|system)|\\[(system|assistant|ai) (note|instruction|message)\\]`),
 ];
 
 /** "When someone asks about X" / "if asked" — the trigger half of "when asked about X, reply Y". */

@@ -32,6 +32,12 @@ const infinitive = anyOf(L.INFINITIVES);
 const reader = startsWithAny(L.READER);
 const audience = anyOf(L.AUDIENCE);
 const always = anyOf(L.ALWAYS);
+const nounFollower = startsWithAny(L.NOUN_FOLLOWERS);
+const narrowing = anyOf(L.NARROWING);
+// English verbs that open noun phrases as often as commands ("Direct evidence", "Issue tracking",
+// "Offer a …"): a command only when an object follows at once (a determiner, a person, a pronoun).
+const AMBIGUOUS = startsWithAny(["direct", "point", "forward", "issue", "state", "quote", "answer", "request", "offer", "move", "route", "add", "include", "apply", "get", "share", "reply", "respond", "demand", "claim", "promise", "confirm", "collect", "refer", "steer", "grant", "write", "admit", "deny"]);
+const OBJECT_START = startsWithAny([...L.AUDIENCE, ...L.READER, "a", "an", "the", "every", "all", "any", "each", "this", "that", "these", "those", "to", "with", "by", "for", "that", "no", "yes", "only", "back", "it"]);
 
 const commandAt = (kind: VerbKind, clause: string, rest: string, extra: Partial<Command> = {}): Command => ({
   kind,
@@ -56,6 +62,7 @@ const findCommand = (body: string): Command | null => {
   const byAssistant = assistantModal.exec(body);
   if (byAssistant) {
     const rest = body.slice(byAssistant.index + byAssistant[0].length);
+    if (narrowing.test(rest)) return null;
     const verb = infinitive.exec(rest);
     if (verb) return commandAt("modal", body, rest.slice(verb.index + verb[0].length), { assistant: true });
   }
@@ -67,7 +74,12 @@ const findCommand = (body: string): Command | null => {
   }
   for (const [kind, re] of atStart) {
     const m = re.exec(body);
-    if (m) return commandAt(kind, body, body.slice(m[0].length));
+    if (!m) continue;
+    const rest = body.slice(m[0].length);
+    // "Offer valid for new customers", "Direct debit is available": a noun, not a command.
+    if (nounFollower.test(rest.trim())) return null;
+    if (AMBIGUOUS.test(body) && !OBJECT_START.test(rest.trim()) && !/^\s*[:"']/u.test(rest)) return null;
+    return commandAt(kind, body, rest);
   }
   for (const [kind, re] of anywhereRu) {
     const m = re.exec(body);
