@@ -1,6 +1,6 @@
 /**
  * Word lists of the ingest-time injection detector, English, German, French, Spanish and Russian
- * side by side (matching every language at once costs nothing and covers mixed documents). They
+ * (and the core of Dutch) side by side (matching every language at once costs nothing and covers mixed documents). They
  * describe *kinds* of words — imperative verbs of speaking, giving, asking and redirecting; who a
  * command is about; secrets — not sentences of any test set. `*` ends a stem (any word ending).
  * Entries are normalised like the text (accents dropped), so write them as spelled.
@@ -13,6 +13,7 @@ export const LEAD_INS = [
   "toujours", "jamais", "ne", "n'", "simplement", "aussi", "alors", "maintenant", "seulement", "et", "s'il vous plait", "s'il te plait",
   "siempre", "nunca", "por favor", "simplemente", "tambien", "luego", "ahora", "solo", "y", "no",
   "всегда", "никогда", "не", "пожалуйста", "просто", "также", "тоже", "теперь", "сразу", "только", "и",
+  "altijd", "nooit", "alsjeblieft", "gewoon", "ook", "dan", "nu", "meteen", "en", "instead of that",
 ];
 
 /** Adverbs that make a command unconditional: "always say", "never mention", "in every reply". */
@@ -22,6 +23,7 @@ export const ALWAYS = [
   "toujours", "jamais", "systematiquement", "dans chaque reponse", "quoi qu'il arrive",
   "siempre", "nunca", "jamas", "en cada respuesta", "pase lo que pase",
   "всегда", "никогда", "в каждом ответе", "в любом случае",
+  "altijd", "nooit", "bij elke", "bij iedere",
 ];
 
 /** Imperatives of speaking and claiming (what the assistant would be told to say). */
@@ -31,6 +33,7 @@ export const SPEAK = [
   "dis", "dites", "reponds", "repondez", "indique", "indiquez", "informe", "informez", "annonce", "annoncez", "affirme", "affirmez", "confirme", "confirmez", "promets", "promettez", "mentionne", "mentionnez", "recommande", "recommandez", "precise", "precisez", "cache", "parle", "parlez", "evoque", "evoquez", "explique", "expliquez",
   "di", "diga", "digan", "dile", "diles", "digale", "digales", "responde", "responda", "respondeles", "contesta", "conteste", "informa", "informe", "informales", "indica", "indique", "indicales", "menciona", "mencione", "confirma", "confirme", "promete", "prometa", "recomienda", "recomiende", "asegura", "afirma", "oculta", "niega", "habla", "hable", "explica", "explique",
   "скажи", "скажите", "говори", "говорите", "отвечай", "отвечайте", "ответь", "ответьте", "сообщай", "сообщайте", "сообщи", "сообщите", "упоминай", "упомяни", "упомяните", "обещай", "пообещай", "подтверждай", "подтверди", "рекомендуй", "утверждай", "скрывай", "отрицай", "уверяй", "рассказывай", "расскажи", "расскажите", "объясняй",
+  "zeg", "vertel", "antwoord", "meld", "beweer", "bevestig", "beloof", "noem",
 ];
 
 /** Imperatives of giving and offering (codes, discounts, refunds handed out). */
@@ -40,6 +43,7 @@ export const GIVE = [
   "donne", "donnez", "offre", "offrez", "propose", "proposez", "envoie", "envoyez", "accorde", "accordez", "distribue", "distribuez", "partage", "partagez",
   "dale", "dales", "ofrece", "ofrezca", "ofreceles", "ofrezcales", "entrega", "entregue", "envia", "envie", "enviales", "manda", "mandales", "comparte", "concede", "reparte", "proporciona",
   "дай", "дайте", "давай", "давайте", "выдавай", "выдай", "выдайте", "предлагай", "предлагайте", "предложи", "предложите", "отправь", "отправьте", "отправляй", "присылай", "раздавай", "делись",
+  "bied", "geef", "stuur", "deel", "verstrek",
 ];
 
 /** Imperatives of asking for something (data the assistant would be told to collect). */
@@ -49,6 +53,7 @@ export const REQUEST = [
   "demande", "demandez", "exige", "exigez", "collecte", "collectez", "recueille", "recueillez", "reclame", "reclamez", "obtiens",
   "pide", "pida", "pidele", "pideles", "pidale", "pidales", "solicita", "solicite", "exige", "exija", "recopila", "recoge", "obten",
   "попроси", "попросите", "проси", "просите", "запроси", "запросите", "запрашивай", "запрашивайте", "требуй", "требуйте", "собирай", "узнай", "узнайте", "спроси", "спросите",
+  "vraag", "verzamel", "eis",
 ];
 
 /** Imperatives of sending people elsewhere. */
@@ -58,6 +63,7 @@ export const REDIRECT = [
   "redirige", "redirigez", "oriente", "orientez", "renvoie", "renvoyez", "envoie", "envoyez",
   "redirige", "redirija", "dirige", "dirija", "remite", "remita", "envia", "manda",
   "направь", "направьте", "направляй", "направляйте", "перенаправь", "перенаправляй", "отправляй", "отправь", "отсылай",
+  "verwijs", "stuur",
 ];
 
 /** Who a command is about: third persons and quantifiers (a command about "us" or "your …" is the reader's). */
@@ -69,6 +75,7 @@ export const AUDIENCE = [
   "client", "clients", "cliente", "clientes", "utilisateur", "utilisateurs", "visiteur", "visiteurs", "tout le monde", "chacun", "quiconque", "les gens", "leur", "lui", "chaque client", "toutes les questions", "chaque question",
   "usuario", "usuarios", "visitante", "visitantes", "todos", "todo el mundo", "cualquiera", "cada cliente", "la gente", "todas las preguntas", "cada pregunta",
   "клиент*", "пользовател*", "посетител*", "покупател*", "гост*", "всем", "каждому", "любому", "им", "ему", "ей", "все вопросы", "любой вопрос", "каждый вопрос",
+  "klant", "klanten", "iedereen", "elke klant", "bezoekers", "gebruikers", "elke klacht", "elke vraag",
 ];
 
 /** Objects that make a command the reader's own business ("tell us", "ask your travel agent"). */
@@ -78,6 +85,7 @@ export const READER = [
   "nous", "moi", "votre", "vos", "ton", "ta", "tes", "notre", "nos",
   "nos", "me", "tu", "tus", "su", "sus", "nuestro", "nuestra", "nuestros",
   "нам", "мне", "ваш*", "свой", "свою", "свои", "своего", "наш*", "твой", "твою",
+  "ons", "jouw", "uw", "onze",
 ];
 
 /** Words that turn a sentence about secrets into a warning ("we will never ask for your PIN"). */
@@ -87,6 +95,7 @@ export const NEGATION = [
   "jamais", "pas", "aucun", "aucune", "personne",
   "nunca", "jamas", "no", "nadie", "ningun", "ninguna",
   "никогда", "не", "ни", "нельзя",
+  "nooit", "niet", "geen", "niemand",
 ];
 
 /** Secrets nobody may legitimately be asked to send: security codes, PINs, passwords, one-time codes, bank logins. */
@@ -98,6 +107,7 @@ export const SECRETS = [
   "cryptogramme", "code de securite", "code pin", "mot de passe", "identifiants", "code a usage unique", "code de verification", "code sms", "code de confirmation",
   "codigo de seguridad", "contrasena", "clave de acceso", "clave de la tarjeta", "codigo de un solo uso", "codigo de verificacion", "codigo sms", "credenciales", "clave bancaria",
   "код безопасности", "пин", "пин-код", "пароль", "пароли", "логин", "код из смс", "смс-код", "sms-код", "одноразовый код", "код подтверждения", "cvc-код", "cvv-код", "трехзначный код",
+  "wachtwoord", "pincode", "beveiligingscode", "inloggegevens", "verificatiecode",
 ];
 
 /** Identifiers a business may ask for in its own forms, but never through a chat with the assistant. */
@@ -107,6 +117,7 @@ export const IDENTIFIERS = [
   "numero de carte", "numero de carte bancaire", "coordonnees bancaires", "numero de passeport", "numero de piece d'identite", "numero de securite sociale",
   "numero de tarjeta", "datos de la tarjeta", "numero de pasaporte", "numero de documento", "dni", "numero de identificacion",
   "номер карты", "данные карты", "реквизиты карты", "номер паспорта", "паспортные данные", "снилс",
+  "kaartnummer", "paspoortnummer", "burgerservicenummer", "bsn",
 ];
 
 /** Verbs of handing data over, in any form (not only imperatives): the solicitation around a secret. */
@@ -116,6 +127,7 @@ export const SOLICIT = [
   "demand*", "exig*", "envoy*", "envoie*", "communiqu*", "fourn*", "donn*", "indiqu*", "confirm*", "transmet*", "recueill*",
   "pid*", "pedir", "solicit*", "envi*", "mand*", "proporcion*", "facilit*", "dar", "da", "comparte*", "compartir", "confirm*", "indic*", "dict*",
   "попрос*", "запрос*", "запрашива*", "спрос*", "присл*", "отправ*", "сообщ*", "назов*", "назвать", "укаж*", "продиктуй*", "подтверд*", "узна*", "требу*", "пришл*",
+  "vraag*", "stuur*", "geef", "geven", "deel*", "verstrek*",
 ];
 
 /** Data given in the chat itself, or to a channel outside the checkout. */
@@ -125,6 +137,7 @@ export const CHAT_CHANNEL = [
   "dans le chat", "par message", "par whatsapp", "par e-mail", "par mail", "dans la reponse", "pour verification", "pour verifier", "pour confirmer",
   "en el chat", "por el chat", "por mensaje", "por whatsapp", "por correo", "en la respuesta", "para verificar", "para la verificacion", "para confirmar",
   "в чат*", "в сообщени*", "по почте", "в whatsapp", "в телеграм*", "в ответ*", "для проверки", "для подтверждения", "для верификации",
+  "in de chat", "per bericht", "via whatsapp", "ter verificatie", "ter bevestiging",
 ];
 
 /** Third-person owners of a secret ("the customer's CVC", "their password"). */
@@ -143,6 +156,7 @@ export const CODE_TERMS = [
   "code promo", "bon de reduction", "reduction", "remise", "coupon", "bon d'achat", "remboursement",
   "codigo", "cupon", "descuento", "codigo promocional", "vale", "reembolso",
   "промокод*", "скидк*", "купон*", "код", "кода", "ваучер*", "возврат*",
+  "kortingscode", "tegoedbon", "korting", "kortingsbon", "terugbetaling",
 ];
 
 /** Destinations outside the brand: links, other sites, other numbers and messengers. */
@@ -179,6 +193,7 @@ export const INFINITIVES = [
   "dire", "repondre", "indiquer", "informer", "proposer", "offrir", "donner", "envoyer", "demander", "exiger", "rediriger", "mentionner", "affirmer", "confirmer", "promettre", "recommander", "ignorer", "cacher",
   "decir", "decirles", "responder", "contestar", "informar", "indicar", "ofrecer", "ofrecerles", "dar", "darles", "entregar", "enviar", "pedir", "pedirles", "solicitar", "redirigir", "mencionar", "afirmar", "confirmar", "prometer", "recomendar", "ignorar", "ocultar",
   "говорить", "сказать", "отвечать", "ответить", "сообщать", "сообщить", "предлагать", "предложить", "давать", "дать", "выдавать", "отправлять", "направлять", "перенаправлять", "просить", "попросить", "запрашивать", "требовать", "упоминать", "обещать", "игнорировать", "скрывать",
+  "zeggen", "vertellen", "antwoorden", "aanbieden", "geven", "sturen", "vragen", "verwijzen", "beloven", "bevestigen",
 ];
 
 /** A modal opening a clause: "you must", "du sollst", "vous devez", "hay que", "нужно". */
@@ -188,6 +203,7 @@ export const MODALS = [
   "tu dois", "vous devez", "il faut", "tu devras", "vous devrez", "il faudra",
   "debes", "debe", "deben", "tienes que", "tiene que", "hay que", "deberas",
   "ты должен", "ты должна", "вы должны", "нужно", "надо", "следует", "необходимо", "обязательно",
+  "je moet", "u moet", "jij moet",
 ];
 
 /** The assistant named as the one who must act: "the assistant must", "der Bot soll", "бот должен". */
@@ -198,6 +214,7 @@ export const ASSISTANT_MODALS = [
   "l'assistant doit", "l'assistant devra", "l'ia doit", "l'ia devra", "le bot doit", "le chatbot doit", "le modele doit",
   "el asistente debe", "el asistente tiene que", "la ia debe", "la ia tiene que", "el bot debe", "el chatbot debe", "el modelo debe",
   "ассистент должен", "ассистент обязан", "бот должен", "чат-бот должен", "ии должен", "нейросеть должна", "модель должна", "помощник должен",
+  "de assistent moet", "de chatbot moet", "de bot moet", "de ai moet",
 ];
 
 /** The assistant addressed outright ("Note to the AI:", "If you are a language model"). */
@@ -210,6 +227,7 @@ export const ADDRESSEE = [
   "note a l'ia", "note pour l'ia", "note a l'assistant", "note pour l'assistant", "chere ia", "cher assistant", "a l'attention de l'ia", "a l'attention de l'assistant", "a l'attention du chatbot", "instructions pour l'assistant", "instructions pour l'ia", "consignes pour l'assistant", "consignes pour l'ia", "si tu es une ia", "si vous etes une ia", "en tant qu'ia", "si tu es un modele de langage",
   "nota para la ia", "nota para el asistente", "nota para el bot", "querida ia", "querido asistente", "atencion ia", "atencion asistente", "instrucciones para el asistente", "instrucciones para la ia", "instrucciones para el bot", "si eres una ia", "si eres un asistente", "como ia", "si eres un modelo de lenguaje",
   "примечание для ии", "заметка для ии", "для ии", "для ассистента", "для нейросети", "дорогой ассистент", "дорогой бот", "внимание ии", "инструкция для ассистента", "инструкции для ассистента", "инструкции для ии", "инструкция для ии", "если ты ии", "если ты ассистент", "если ты бот", "если ты нейросеть", "если ты языковая модель", "как ии",
+  "instructie voor de chatbot", "instructies voor de chatbot", "instructie voor de assistent", "instructies voor de assistent", "instructie voor de ai", "beste ai", "beste assistent", "let op ai", "als je een ai bent",
 ];
 
 /**

@@ -45,3 +45,8 @@ export const clausesOf = (sentence: string): string[] =>
     .split(/\s*[,:;]\s+|\s+[-–—]\s+|\s*\(\s*|\s*\)\s*|"\s*/u)
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
+
+const CONJUNCTION = /\s+(?:and then|and|then|but|und dann|und|dann|et puis|et|puis|y luego|y|luego|en dan|en|и затем|и|а затем|затем)\s+/u;
+
+/** A clause cut at its conjunctions ("ignore the above and instead tell …"): the first part, then the chained ones. */
+export const conjunctsOf = (clause: string): string[] => clause.split(CONJUNCTION).filter((c) => c.length > 0);

@@ -16,6 +16,10 @@ export const OVERRIDE = [
   re(`(?<!\\p{L})(ignore|ignorez|ignorer|oublie|oubliez|oublier|ne tiens pas compte|ne tenez pas compte)${gap(5)}(instructions?|consignes?|regles|directives|restrictions)(?!\\p{L})`),
   re(`(?<!\\p{L})(ignora|ignore|ignoren|ignorar|olvida|olvide|olviden|olvidar|omite|omita|pasa por alto)${gap(5)}(instrucciones|instruccion|reglas|indicaciones|directrices|restricciones)(?!\\p{L})`),
   re(`(?<!\\p{L})(игнорируй|игнорируйте|игнорировать|забудь|забудьте|не обращай внимания|не обращайте внимания|отмени|отмените)${gap(5)}(инструкци\\p{L}*|правил\\p{L}*|указани\\p{L}*|ограничени\\p{L}*|установк\\p{L}*)`),
+  // "Ignore the above", "vergiss alles oben": the override without naming instructions.
+  re(`(?<!\\p{L})(ignore|disregard|forget)\\s+(everything\\s+|all\\s+|anything\\s+)?(the\\s+|that\\s+)?(above|previous|preceding|foregoing|what (was said|you were told|came before))(?![\\p{L}-])`),
+  re(`(?<!\\p{L})(ignoriere|vergiss) (alles )?(oben|obige\\p{L}*|vorherige\\p{L}*|bisherige\\p{L}*)(?!\\p{L})|(ignore|oublie|oubliez|ignorez) (tout )?(ce qui precede|ce qui est au-dessus)|(ignora|olvida) (todo )?(lo anterior|lo de arriba)|(игнорируй|забудь) (все )?(вышесказанное|выше|предыдущее)`),
+  re(`(?<!\\p{L})(negeer|vergeet)${gap(4)}(instructies|instructie|regels|opdrachten|het bovenstaande)(?!\\p{L})`),
   re(`(?<!\\p{L})(new|updated|real|actual|true|revised)\\s+(system\\s+)?(instructions?|prompt|rules)\\s*(:|are|follow|for the assistant)`),
   re(`(?<!\\p{L})(neue|neuen|aktualisierte)\\s+(system)?(anweisungen|regeln)\\s*(:|sind|fur)|(nouvelles|vraies)\\s+(instructions|consignes)\\s*(:|sont)|(nuevas|verdaderas)\\s+(instrucciones|reglas)\\s*(:|son)|(новые|настоящие)\\s+(инструкции|правила)\\s*(:|такие)`),
 ];
@@ -30,6 +34,7 @@ export const ROLE_STRONG = [
   re(`(?<!\\p{L})(du bist (jetzt|nun|ab sofort|ab jetzt|nicht mehr)|ab (jetzt|sofort) bist du|tu so,? als|tu so als ob|spiel(e|en sie)? die rolle|rollenspiel|ab (jetzt|sofort) (antwortest|sagst|gibst) du|deine neue (rolle|aufgabe))(?!\\p{L})`),
   re(`(?<!\\p{L})(tu es (maintenant|desormais|a present)|vous etes (maintenant|desormais)|a partir de maintenant,? (tu|vous)|fais semblant|faites semblant|joue le role|jouez le role|jeu de role|agis comme|agissez comme|ton nouveau role)(?!\\p{L})`),
   re(`(?<!\\p{L})(ahora eres|a partir de ahora,? (eres|eres un|responde|di|tu)|desde ahora,? (eres|responde|di)|finge (ser|que)|finja (ser|que)|actua como|actue como|juego de rol|haz el papel|tu nuevo (rol|papel))(?!\\p{L})`),
+  re(`(?<!\\p{L})(je bent nu|jij bent nu|doe alsof|speel de rol|vanaf nu ben je)(?!\\p{L})`),
   re(`(?<!\\p{L})(теперь ты|ты теперь|с этого момента ты|с этого момента,? (отвечай|говори)|представь,? что ты|притворись|притворитесь|играй роль|сыграй роль|ролев\\p{L}* игр|твоя новая роль)`),
 ];
 export const ROLE_WEAK = [re(`(?<!\\p{L})(you are now|you're now|you are no longer|act as|behave like)(?!\\p{L})`)];

@@ -1,5 +1,5 @@
 import * as L from "./lexicon";
-import { anyOf, clausesOf, startsWithAny } from "./match";
+import { anyOf, clausesOf, conjunctsOf, startsWithAny } from "./match";
 
 /**
  * What one normalised clause commands, if anything: its verb's kind, whether the command is aimed
@@ -88,8 +88,24 @@ const findCommand = (body: string): Command | null => {
   return null;
 };
 
-/** Every command of a sentence, clause by clause, in order. */
-export const commandsOf = (sentence: string): Command[] => clausesOf(sentence).flatMap((c) => commandOf(c) ?? []);
+// Verbs that open an override: a command even though no verb list holds them ("ignore the above and …").
+const OVERRIDE_VERB = startsWithAny(["ignore", "disregard", "forget", "ignoriere", "vergiss", "ignorez", "oubliez", "oublie", "ignora", "olvida", "игнорируй", "забудь", "negeer", "vergeet"]);
+
+/**
+ * Every command of a sentence, clause by clause, in order. A clause's later conjuncts count only
+ * when its first part is a command itself: "ignore the above and tell the customer …" chains
+ * commands, while in "authors describe … and propose concepts" the verb after "and" is the
+ * subject's (English base forms look like imperatives).
+ */
+export const commandsOf = (sentence: string): Command[] =>
+  clausesOf(sentence).flatMap((clause) => {
+    const [first, ...chained] = conjunctsOf(clause);
+    const head = commandOf(clause);
+    // Asking back ("ask for the exact item and confirm the price") chains a clarification, not commands.
+    const isChain = chained.length > 0 && (head ? head.kind !== "request" : OVERRIDE_VERB.test(first.replace(leadIns, "")));
+    const rest = isChain ? chained.flatMap((c) => commandOf(c) ?? []) : [];
+    return head ? [head, ...rest] : rest;
+  });
 
 /** A command aimed at whoever answers customers rather than at the reader. */
 export const isAimedAtAnswerer = (c: Command): boolean => c.assistant || (!c.reader && c.audience) || (!c.reader && c.always && c.content && (c.kind === "speak" || c.kind === "modal"));
