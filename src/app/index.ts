@@ -2,7 +2,22 @@ export { createApp, type App, type AppPhase } from "./create-app";
 export { readStatus, type InstanceStatus } from "./status";
 export { XIN_VERSION } from "./version";
 export { initInstance, type InitOptions, type InitResult } from "./init";
-export { createEmbedder, createKnowledgeBackend, ingestIntoBrand, removeKnowledgeSource, searchKnowledge, knowledgeApi, resolveBrand, type BrandRef, type IngestSummary, type SearchResult, type SourceMeta } from "./knowledge";
+export {
+  createEmbedder,
+  createKnowledgeBackend,
+  ingestIntoBrand,
+  REASON_TEXT,
+  releasePassages,
+  removeKnowledgeSource,
+  searchKnowledge,
+  knowledgeApi,
+  resolveBrand,
+  type BrandRef,
+  type IngestSummary,
+  type QuarantinedPassage,
+  type SearchResult,
+  type SourceMeta,
+} from "./knowledge";
 export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";
 export { answeringMode, askOnStore, createAnswering, type AnsweringMode } from "./answering";
 export type { AskResult, Turn } from "../orchestrator";

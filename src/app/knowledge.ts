@@ -1,13 +1,14 @@
 import { and, eq, or } from "drizzle-orm";
 import { join } from "node:path";
 import { createEmbeddingsClient, type EmbeddingsClient } from "../llm";
-import { analyzerFor, PostgresBackend, QdrantBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary, type RetrievalBackend } from "../rag";
+import { analyzerFor, PostgresBackend, QdrantBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary, type QuarantinedPassage, type RetrievalBackend } from "../rag";
 import type { Config } from "../runtime/config";
 import type { KnowledgeApi } from "../gateway";
 import { BlobStore, XinError, type Logger } from "../runtime";
 import { schema, transaction, type Db } from "../runtime/db";
 import { EgressGuard } from "../runtime/net";
 import { recordAudit } from "../tenancy";
+import { auditQuarantined } from "../workers";
 
 export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
 
@@ -102,9 +103,12 @@ export const knowledgeApi = (db: () => Db, backend: KnowledgeBackend, embedder: 
   search: (scope, query, k) => searchKnowledge(backend, embedder, scope, query, k, log),
   listSources: (scope) => backend.listSources(scope),
   removeSource: (scope, source) => backend.removeSource(scope, source),
+  listQuarantined: (scope, source) => backend.listQuarantined(scope, source),
+  release: (scope, source, ordinal, actor) => releasePassages(db, backend, scope, [source], ordinal, actor),
 });
 
-export type { IngestProgress, IngestSummary, SearchResult, SourceMeta } from "../rag";
+export type { IngestProgress, IngestSummary, QuarantinedPassage, SearchResult, SourceMeta } from "../rag";
+export { REASON_TEXT } from "../rag";
 
 /**
  * `xin ingest` without a running server: straight into the store, raw documents kept in the blob
@@ -134,17 +138,18 @@ export const ingestIntoBrand = async (o: {
     crawl: o.crawl ? { maxPages: o.crawl.max_pages, maxDepth: o.crawl.max_depth } : undefined,
     onProgress: o.onProgress,
   });
-  // A change made from the CLI is audited like one made through the API.
-  await transaction(o.db(), ({ tx }) =>
-    recordAudit(tx, {
+  // A change made from the CLI is audited like one made through the API; so is each passage held back.
+  await transaction(o.db(), async ({ tx }) => {
+    await recordAudit(tx, {
       tenant_id: o.scope.tenant_id,
       actor: "cli",
       action: "knowledge.ingest",
       subject_type: "brand",
       subject_id: o.scope.brand_id,
-      after: { inputs: o.inputs, prune: o.prune, added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, failed: summary.failed.length },
-    }),
-  );
+      after: { inputs: o.inputs, prune: o.prune, added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, failed: summary.failed.length, quarantined: summary.quarantined.length },
+    });
+    await auditQuarantined(tx, o.scope.tenant_id, "cli", summary.quarantined);
+  });
   return summary;
 };
 
@@ -158,4 +163,33 @@ export const removeKnowledgeSource = async (db: () => Db, config: Config | undef
     );
   }
   return removed !== null;
+};
+
+/**
+ * The owner's override of the ingest-time check: makes the held-back passages of a source (one, or
+ * all) retrievable and writes one `knowledge.release` audit entry per passage. The release is kept
+ * across re-ingests for as long as the passage's content is unchanged (run-ingest.ts). `sources`:
+ * the source as listed, then as typed relative to here (CLI); the first that holds passages wins.
+ * Returns the passages released now: none when nothing of the source was held back.
+ */
+export const releasePassages = async (db: () => Db, backend: RetrievalBackend, scope: BrandScope, sources: string[], ordinal: number | undefined, actor: string): Promise<QuarantinedPassage[]> => {
+  for (const source of sources) {
+    const released = await backend.releaseQuarantined({ scope, source, ordinal, by: actor });
+    if (released.length === 0) continue;
+    await transaction(db(), async ({ tx }) => {
+      for (const p of released) {
+        await recordAudit(tx, {
+          tenant_id: scope.tenant_id,
+          actor,
+          action: "knowledge.release",
+          subject_type: "passage",
+          subject_id: p.chunk_id,
+          before: { reasons: p.quarantine.reasons, evidence: p.quarantine.evidence },
+          after: { source: p.source, passage: p.ordinal, hash: p.hash, released: p.quarantine.released },
+        });
+      }
+    });
+    return released;
+  }
+  return [];
 };

@@ -1,6 +1,19 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { createEmbedder, createKnowledgeBackend, ingestIntoBrand, removeKnowledgeSource, resolveBrand, searchKnowledge, type IngestSummary, type SearchResult, type SourceMeta } from "../app";
+import {
+  createEmbedder,
+  createKnowledgeBackend,
+  ingestIntoBrand,
+  REASON_TEXT,
+  releasePassages,
+  removeKnowledgeSource,
+  resolveBrand,
+  searchKnowledge,
+  type IngestSummary,
+  type QuarantinedPassage,
+  type SearchResult,
+  type SourceMeta,
+} from "../app";
 import { usageError, XinError } from "../runtime";
 import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
@@ -16,7 +29,23 @@ const summaryText = (s: IngestSummary) =>
   [
     `ingested in ${s.seconds.toFixed(1)}s: ${s.added.length} added, ${s.changed.length} changed, ${s.unchanged.length} unchanged, ${s.removed.length} removed, ${s.failed.length} failed (${s.chunks} chunks written)`,
     ...s.failed.map((f) => `  failed  ${f.source}: ${f.reason}`),
+    ...quarantineLines(s.quarantined ?? []),
   ].join("\n");
+
+// Why a passage was held back, in words (the reason codes are the stable part, shown in --json).
+const why = (reasons: readonly string[]) => reasons.map((r) => (REASON_TEXT as Record<string, string>)[r] ?? r).join("; ");
+const clip = (text: string, n = 160) => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
+};
+
+const quarantineLines = (q: IngestSummary["quarantined"]) =>
+  q.length === 0
+    ? []
+    : [
+        `${q.length} passage(s) quarantined: they carry instructions for the assistant and will not be used to answer (\`xin knowledge show SOURCE\`, \`xin knowledge release SOURCE --passage N\`)`,
+        ...q.map((p) => `  quarantined  ${p.source} passage ${p.passage}: ${why(p.reasons)}\n               "${clip(p.evidence)}"`),
+      ];
 
 /** Follows an ingest job on the server until it finishes, drawing its progress. */
 export const followJob = async (client: ApiClient, jobId: number): Promise<IngestSummary> => {
@@ -81,6 +110,17 @@ export const ingestCommand = (program: Command) =>
       if (summary.failed.length > 0 && summary.added.length + summary.changed.length + summary.unchanged.length === 0) process.exitCode = 1;
     });
 
+const showText = (meta: SourceMeta, passages: QuarantinedPassage[]) => {
+  const held = passages.filter((p) => !p.quarantine.released);
+  const lines = [table([["source", meta.source], ["title", meta.title], ["format", meta.format], ["hash", meta.hash], ["url", meta.url ?? ""], ["quarantined", String(held.length)]])];
+  for (const p of passages) {
+    const state = p.quarantine.released ? `released by ${p.quarantine.released.by} at ${p.quarantine.released.at}` : "quarantined";
+    lines.push(`\npassage ${p.ordinal}${p.heading ? ` (${p.heading})` : ""}: ${state}`, `  why: ${why(p.quarantine.reasons)}`, `  found: "${clip(p.quarantine.evidence, 240)}"`, `  text: ${clip(p.text, 240)}`);
+  }
+  if (held.length > 0) lines.push(`\nthese passages are never used to answer; \`xin knowledge release ${meta.source} --passage N\` overrides`);
+  return lines.join("\n");
+};
+
 const hitsText = (r: SearchResult & { query: string }) =>
   r.hits.length === 0
     ? `no results for "${r.query}" (${r.mode})`
@@ -129,20 +169,59 @@ export const knowledgeCommand = (program: Command) => {
     });
   };
   const brandPath = (opts: Common) => `/api/v1/brands/${encodeURIComponent(opts.brand)}/sources`;
+  const quarantinePath = (opts: Common) => `/api/v1/brands/${encodeURIComponent(opts.brand)}/quarantine`;
   const common = (c: Command) =>
     c.requiredOption("--brand <brand>", "brand id, slug or name").option("--tenant <tenant>", "tenant id or name").option("--config <file>", "config file").option("--json", "print one JSON document");
 
   common(knowledge.command("list").description("the brand's sources with their content hashes")).action(async (opts: Common) => {
     const sources = await withStore<SourceMeta[]>(opts, async (c) => (await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data, (b, s) => b.listSources(s));
-    report(sources, opts, (list) => (list.length ? table(list.map((s) => [s.source, `${s.format} · ${s.hash.slice(0, 12)}`])) : "no sources"));
+    report(sources, opts, (list) =>
+      list.length ? table(list.map((s) => [s.source, `${s.format} · ${s.hash.slice(0, 12)}${s.quarantined ? ` · ${s.quarantined} quarantined` : ""}`])) : "no sources",
+    );
   });
 
-  common(knowledge.command("show").description("one source: format, hash, title").argument("<source>", "the source as listed")).action(async (source: string, opts: Common) => {
-    const sources = await withStore<SourceMeta[]>(opts, async (c) => (await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data, (b, s) => b.listSources(s));
-    const found = sources.find((s) => s.source === source || s.source === resolve(source));
-    if (!found) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`, { hint: "`xin knowledge list --brand B` shows them" });
-    report(found, opts, (s) => table([["source", s.source], ["title", s.title], ["format", s.format], ["hash", s.hash], ["url", s.url ?? ""]]));
-  });
+  common(knowledge.command("show").description("one source: format, hash, title, and its quarantined passages with the reasons").argument("<source>", "the source as listed")).action(
+    async (source: string, opts: Common) => {
+      const found = await withStore<{ meta: SourceMeta; passages: QuarantinedPassage[] } | null>(
+        opts,
+        async (c) => {
+          const sources = (await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data;
+          const meta = sources.find((s) => s.source === source || s.source === resolve(source));
+          if (!meta) return null;
+          const passages = (await c.get<{ data: QuarantinedPassage[] }>(`${quarantinePath(opts)}?source=${encodeURIComponent(meta.source)}`)).data;
+          return { meta, passages };
+        },
+        async (b, s) => {
+          const meta = (await b.listSources(s)).find((m) => m.source === source || m.source === resolve(source));
+          return meta ? { meta, passages: await b.listQuarantined(s, meta.source) } : null;
+        },
+      );
+      if (!found) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`, { hint: "`xin knowledge list --brand B` shows them" });
+      report({ ...found.meta, quarantine: found.passages }, opts, () => showText(found.meta, found.passages));
+    },
+  );
+
+  common(knowledge.command("release").description("use quarantined passages of a source again (the owner's override; audited)").argument("<source>", "the source as listed"))
+    .option("--passage <n>", "only this passage (as `xin knowledge show` numbers them)")
+    .action(async (source: string, opts: Common & { passage?: string }) => {
+      const ordinal = opts.passage === undefined ? undefined : Number(opts.passage);
+      if (ordinal !== undefined && !(Number.isInteger(ordinal) && ordinal >= 0)) throw usageError(`--passage must be a passage number (0, 1, …), got "${opts.passage}"`);
+      const config = configFrom(opts.config);
+      const released = await viaServerOrStore<QuarantinedPassage[]>(config, cliLogger(), {
+        api: async (c) => (await c.request<{ released: QuarantinedPassage[] }>("POST", `${quarantinePath(opts)}/release`, { source, ...(ordinal === undefined ? {} : { passage: ordinal }) })).released,
+        store: async (store) => {
+          const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
+          const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
+          const backend = createKnowledgeBackend(() => store.db, config);
+          const done = await releasePassages(() => store.db, backend, scope, [source, resolve(source)], ordinal, "cli");
+          if (done.length > 0) return done;
+          const known = (await backend.listSources(scope)).some((m) => m.source === source || m.source === resolve(source));
+          if (!known) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`, { status: 404, hint: "`xin knowledge list --brand B` shows them" });
+          throw new XinError("knowledge.not_quarantined", ordinal === undefined ? "no passage of this source is held back" : `passage ${ordinal} of this source is not held back`, { status: 404 });
+        },
+      });
+      report({ released }, opts, () => [`released ${released.length} passage(s); they are used to answer again:`, ...released.map((p) => `  ${p.source} passage ${p.ordinal}`)].join("\n"));
+    });
 
   common(knowledge.command("remove").description("remove a source and its chunks").argument("<source>", "the source as listed")).action(async (source: string, opts: Common) => {
     const config = configFrom(opts.config);

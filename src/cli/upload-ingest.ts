@@ -11,6 +11,7 @@ const merge = (a: IngestSummary, b: IngestSummary): IngestSummary => ({
   unchanged: [...a.unchanged, ...b.unchanged],
   removed: [...a.removed, ...b.removed],
   failed: [...a.failed, ...b.failed],
+  quarantined: [...a.quarantined, ...(b.quarantined ?? [])],
   chunks: a.chunks + b.chunks,
   seconds: a.seconds + b.seconds,
 });
@@ -26,7 +27,7 @@ export const uploadIngest = async (
   plan: UploadPlan,
   options: { prune: boolean; crawl: { max_pages: number; max_depth: number }; follow: JobFollower },
 ): Promise<IngestSummary> => {
-  let summary: IngestSummary = { added: [], changed: [], unchanged: [], removed: [], failed: [...plan.failed], chunks: 0, seconds: 0 };
+  let summary: IngestSummary = { added: [], changed: [], unchanged: [], removed: [], failed: [...plan.failed], quarantined: [], chunks: 0, seconds: 0 };
   const batches = plan.batches.length > 0 ? plan.batches : [[]];
   const sent: string[] = [];
   for (let i = 0; i < batches.length; i++) {

@@ -22,13 +22,19 @@ export const brandProfile = (scope: BrandScope, policies: unknown = {}): BrandPr
   policies: parsePolicies(policies),
 });
 
-/** A memory backend holding `docs` (plus `extra`) for `scope`. */
-export const knowledgeFor = async (scope: BrandScope, extra: Record<string, string> = {}): Promise<MemoryBackend> => {
+/**
+ * A memory backend holding `docs` (plus `extra`) for `scope`, screened at ingest as always;
+ * `unscreened` docs are stored with the ingest-time finding dropped, as knowledge stored before the
+ * quarantine existed would be (what the answer-time check is the second line for).
+ */
+export const knowledgeFor = async (scope: BrandScope, extra: Record<string, string> = {}, unscreened: Record<string, string> = {}): Promise<MemoryBackend> => {
   const backend = new MemoryBackend(() => analyzerFor("en"));
-  for (const [source, text] of Object.entries({ ...SHOP_DOCS, ...extra })) {
+  const docs = [...Object.entries({ ...SHOP_DOCS, ...extra }).map(([s, t]) => [s, t, true] as const), ...Object.entries(unscreened).map(([s, t]) => [s, t, false] as const)];
+  for (const [source, text, screened] of docs) {
     const prepared = await prepareSource({ source, bytes: new TextEncoder().encode(text) });
     if (!prepared.ok) throw new Error(prepared.reason);
-    await backend.upsertSource({ scope, meta: { source, hash: prepared.hash, format: prepared.format, title: prepared.title }, chunks: prepared.chunks });
+    const chunks = screened ? prepared.chunks : prepared.chunks.map(({ quarantine: _q, ...c }) => c);
+    await backend.upsertSource({ scope, meta: { source, hash: prepared.hash, format: prepared.format, title: prepared.title }, chunks });
   }
   return backend;
 };

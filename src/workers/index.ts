@@ -22,7 +22,7 @@ export { PURGE_JOBS } from "./maintenance";
 export { pollingService } from "./telegram-poll";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
-export { ingestHandler, INGEST_JOB, IngestPayloadSchema, type IngestPayload } from "./ingest";
+export { auditQuarantined, ingestHandler, INGEST_JOB, IngestPayloadSchema, type IngestPayload } from "./ingest";
 export { REEMBED_JOB, REEMBED_SCAN_JOB } from "./reembed";
 
 export type HandlerDeps = {
@@ -71,7 +71,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
     ...(deps.answering ?? defaultAnswering(deps)),
   }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
+  [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
 });

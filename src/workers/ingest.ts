@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { runIngest, uploadNameIssue, type IngestProgress, type RetrievalBackend, type SourceUpsert } from "../rag";
+import { runIngest, uploadNameIssue, type IngestProgress, type IngestSummary, type RetrievalBackend, type SourceUpsert } from "../rag";
 import { XinError, type BlobStore } from "../runtime";
+import { transaction, type Db, type Tx } from "../runtime/db";
 import type { JobHandler } from "../runtime/queue";
+import { recordAudit } from "../tenancy";
 
 export const INGEST_JOB = "ingest";
 
@@ -27,12 +29,29 @@ export type IngestPayload = z.input<typeof IngestPayloadSchema>;
 type Backend = RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => Promise<{ status: string }[]> };
 
 /**
+ * One audit entry per passage an ingest held back (`knowledge.quarantine`), whichever way the ingest
+ * ran (job on the server, or `xin ingest` straight into the store): the owner can see when and why.
+ */
+export const auditQuarantined = async (tx: Tx, tenantId: string, actor: string, quarantined: IngestSummary["quarantined"]): Promise<void> => {
+  for (const q of quarantined) {
+    await recordAudit(tx, {
+      tenant_id: tenantId,
+      actor,
+      action: "knowledge.quarantine",
+      subject_type: "passage",
+      subject_id: q.chunk_id,
+      after: { source: q.source, passage: q.passage, hash: q.hash, reasons: q.reasons, evidence: q.evidence },
+    });
+  }
+};
+
+/**
  * Ingestion as a durable job (what the admin API queues): progress is written to the job row at most
  * every 250 ms for clients to follow, and the final summary is the job's result. Crawling goes
  * through the egress guard's fetch. Re-running after a crash is cheap: sources already stored with
  * the same hash are skipped.
  */
-export const ingestHandler = (deps: { backend: Backend; blobs: BlobStore; fetch: (url: string, init: RequestInit) => Promise<Response>; embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]> }): JobHandler => async (job, ctx) => {
+export const ingestHandler = (deps: { db: () => Db; backend: Backend; blobs: BlobStore; fetch: (url: string, init: RequestInit) => Promise<Response>; embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]> }): JobHandler => async (job, ctx) => {
   const parsed = IngestPayloadSchema.safeParse(job.payload);
   if (!parsed.success) throw Object.assign(new XinError("ingest.payload_invalid", `ingest job payload refused: ${parsed.error.issues[0]?.message ?? "invalid"}`), { retryable: false });
   const payload = parsed.data;
@@ -57,6 +76,7 @@ export const ingestHandler = (deps: { backend: Backend; blobs: BlobStore; fetch:
     onProgress: report,
     signal: ctx.signal,
   });
+  if (summary.quarantined.length > 0) await transaction(deps.db(), ({ tx }) => auditQuarantined(tx, payload.tenant_id, "system", summary.quarantined));
   await ctx.reportProgress({ phase: "done", summary });
-  ctx.log.info("ingest done", { added: summary.added.length, changed: summary.changed.length, failed: summary.failed.length, chunks: summary.chunks });
+  ctx.log.info("ingest done", { added: summary.added.length, changed: summary.changed.length, failed: summary.failed.length, chunks: summary.chunks, quarantined: summary.quarantined.length });
 };

@@ -54,7 +54,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     if (!schemaOf) return undefined;
     const values: Record<string, unknown> = {
       brand: b.brandId, tenant: b.tenantId, provider: "whatsapp", credentials: { ...WA, phone_number_id: "555000111" }, name: "intruder", text: "hello from A",
-      role: "agent", inputs: ["https://shop.example.com/"], files: [{ name: "faq.md", text: "x" }], keep: [], prune: false, crawl: { max_pages: 5, max_depth: 1 }, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
+      role: "agent", inputs: ["https://shop.example.com/"], files: [{ name: "faq.md", text: "x" }], keep: [], prune: false, passage: 0, crawl: { max_pages: 5, max_depth: 1 }, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
     };
     return Object.fromEntries(Object.keys(schemaOf.properties ?? {}).map((k) => [k, values[k] ?? "x"]));
   };

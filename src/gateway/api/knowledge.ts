@@ -18,6 +18,10 @@ export type KnowledgeApi = {
   search(scope: { tenant_id: string; brand_id: string }, query: string, k: number): Promise<unknown>;
   listSources(scope: { tenant_id: string; brand_id: string }): Promise<unknown[]>;
   removeSource(scope: { tenant_id: string; brand_id: string }, source: string): Promise<boolean>;
+  /** Passages held back at ingest (and released ones), of the brand or one source. */
+  listQuarantined(scope: { tenant_id: string; brand_id: string }, source?: string): Promise<unknown[]>;
+  /** Releases held passages of a source (one, or all) and audits each; returns those released (none: nothing held there). */
+  release(scope: { tenant_id: string; brand_id: string }, source: string, ordinal: number | undefined, actor: string): Promise<unknown[]>;
 };
 
 export type KnowledgeDeps = {
@@ -35,6 +39,12 @@ export type KnowledgeDeps = {
 };
 
 const BrandParams = z.object({ brand: z.string().min(1).describe("brand id, slug or name") });
+const ReleaseBody = z
+  .object({
+    source: z.string().min(1).describe("the source as listed"),
+    passage: z.number().int().min(0).optional().describe("one passage number (as shown); omitted: every held-back passage of the source"),
+  })
+  .strict();
 
 /** Brand routes take an id, slug or name; an agent only ever resolves brands of its own tenant. */
 const brandOf = async (principal: Principal, ref: string, deps: KnowledgeDeps): Promise<BrandScopeRef> => {
@@ -124,6 +134,41 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
         recordAudit(tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.remove", subject_type: "source", subject_id: query.source, before: { source: query.source } }),
       );
       return { removed: true as const };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/brands/:brand/quarantine",
+    tag: "knowledge",
+    summary: "Passages held back at ingest because they carry instructions for the assistant (and those released), with the reasons.",
+    admin: true,
+    resource: "brand",
+    params: BrandParams,
+    query: z.object({ source: z.string().min(1).optional().describe("only this source") }),
+    response: z.object({ data: z.array(z.unknown()) }),
+    handle: async ({ principal, params, query }) => {
+      const brand = await brandOf(principal, params.brand, deps);
+      return { data: await deps.knowledge.listQuarantined({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.source) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/brands/:brand/quarantine/release",
+    tag: "knowledge",
+    summary: "Release held-back passages of a source (one, or all) so they are retrieved again; audited, and kept across re-ingests while the passage is unchanged.",
+    admin: true,
+    resource: "brand",
+    params: BrandParams,
+    body: ReleaseBody,
+    response: z.object({ released: z.array(z.unknown()) }),
+    handle: async ({ principal, params, body }) => {
+      const brand = await brandOf(principal, params.brand, deps);
+      const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
+      const released = await deps.knowledge.release(scope, body.source, body.passage, `token:${principal.token_id}`);
+      if (released.length > 0) return { released };
+      const known = (await deps.knowledge.listSources(scope)).some((s) => (s as { source?: unknown }).source === body.source);
+      if (!known) throw new XinError("knowledge.source_not_found", "no such source in this brand", { status: 404 });
+      throw new XinError("knowledge.not_quarantined", body.passage === undefined ? "no passage of this source is held back" : `passage ${body.passage} of this source is not held back`, { status: 404 });
     },
   }),
   defineRoute({

@@ -2,10 +2,13 @@ import { injectionSigns } from "./injection-patterns";
 import { fail, pass, type Guardrail } from "./types";
 
 /**
- * A retrieved knowledge passage carries instructions for the assistant (a planted document, a crawled
- * page someone edited). The pipeline already leaves such passages out of the prompt (see
- * `dropPoisoned`); this check also escalates, so an owner learns their knowledge base holds one.
- * A brand may set `enabled: false` to keep answering from the remaining passages.
+ * The second line behind the ingest-time quarantine (rag/ingest/quarantine/): a retrieved passage
+ * that still carries instructions for the assistant (knowledge stored before the check, a wording
+ * it missed, a backend filled by other means). The pipeline leaves such passages out of the prompt
+ * (`dropPoisoned`) and answers from the rest, so one poisoned document no longer blocks every
+ * question near it; this check records what was dropped, and escalates only when nothing clean was
+ * retrieved — then the poisoned text is all the knowledge had to say.
+ * A brand may set `enabled: false` to skip even that escalation.
  */
 export const documentInjection: Guardrail = {
   code: "document_injection",
@@ -13,7 +16,9 @@ export const documentInjection: Guardrail = {
   stages: ["input"],
   evaluate: ({ passages }) => {
     const poisoned = passages.filter((p) => injectionSigns(p.text).length > 0);
-    return poisoned.length ? fail(`in ${poisoned.map((p) => p.chunk_id).join(", ")}`) : pass;
+    if (poisoned.length === 0) return pass;
+    const detail = `in ${poisoned.map((p) => p.chunk_id).join(", ")}`;
+    return poisoned.length === passages.length ? fail(detail) : { passed: true, detail: `dropped ${detail}` };
   },
 };
 

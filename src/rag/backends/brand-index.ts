@@ -7,7 +7,21 @@ import { Bm25Index, type Bm25Params } from "../lexical/bm25-index";
 import { queryTerms } from "../lexical/query-words";
 import { readUnknownTerm } from "../lexical/spelling";
 import { chunkTerms } from "./chunk-terms";
-import type { SearchHit, SearchMode, SearchResult, SourceMeta, UpsertOutcome } from "./types";
+import { heldCount, isHeld, toQuarantinedPassage } from "../ingest/quarantine/quarantine";
+import type { Quarantine, QuarantinedPassage } from "../ingest/quarantine/types";
+import { sourceVersion, type SearchHit, type SearchMode, type SearchResult, type SourceMeta, type UpsertOutcome } from "./types";
+
+type Vector = readonly number[] | Float32Array;
+/** A flagged chunk of a source: held back (not in any index) or released (indexed like any other). */
+type Flagged = { chunk: Chunk & { quarantine: Quarantine }; vector?: Vector };
+type SourceEntry = { meta: SourceMeta; ids: string[]; flagged: Map<string, Flagged> };
+
+/** The meta as stored: the held-back count taken from the chunks when the caller did not say, and omitted when 0. */
+const withCount = (meta: SourceMeta, chunks: readonly Chunk[]): SourceMeta => {
+  const { quarantined, ...rest } = meta;
+  const count = quarantined ?? heldCount(chunks);
+  return count > 0 ? { ...rest, quarantined: count } : rest;
+};
 
 // Each list is searched this deep before fusion: RRF needs overlap between lists to work.
 const fusionDepth = (k: number) => Math.max(k * 5, 50);
@@ -23,12 +37,14 @@ export const chunkId = (chunk: Pick<Chunk, "source" | "ordinal">): string => `${
  *
  * Contract: synchronous methods, so a replace is atomic for any reader on this thread; inputs
  * are validated before anything changes (a rejected replace leaves the old source intact).
+ * Held-back chunks (quarantine set, not released) are kept per source for the owner's review but
+ * never enter the lexical or dense index, so no search can return them.
  */
 export class BrandIndex {
   readonly lexical: Bm25Index;
   private dense: DenseIndex | undefined;
   private readonly chunks = new Map<string, Chunk>();
-  private readonly sources = new Map<string, { meta: SourceMeta; ids: string[] }>();
+  private readonly sources = new Map<string, SourceEntry>();
 
   constructor(analyzer: Analyzer, params: Partial<Bm25Params> = {}) {
     this.lexical = new Bm25Index(analyzer, params);
@@ -38,33 +54,55 @@ export class BrandIndex {
     return this.chunks.size;
   }
 
-  replaceSource(meta: SourceMeta, chunks: readonly Chunk[], embeddings?: readonly (readonly number[] | Float32Array)[]): UpsertOutcome {
+  replaceSource(meta: SourceMeta, chunks: readonly Chunk[], embeddings?: readonly Vector[]): UpsertOutcome {
     const previous = this.sources.get(meta.source);
-    if (previous?.meta.hash === meta.hash) return { status: "unchanged", chunks: previous.ids.length };
+    const stored = withCount(meta, chunks);
+    if (previous && sourceVersion(previous.meta) === sourceVersion(stored)) return { status: "unchanged", chunks: previous.ids.length + heldOf(previous).length };
     this.checkEmbeddings(chunks.length, embeddings);
     if (chunks.some((c) => c.source !== meta.source)) {
       throw new XinError("rag.source_mismatch", "every chunk must belong to the source being replaced", { status: 400 });
     }
-    if (previous) this.dropChunks(previous.ids);
-    const ids = chunks.map((chunk, i) => {
+    if (previous) this.dropSource(previous);
+    const entry: SourceEntry = { meta: stored, ids: [], flagged: new Map() };
+    chunks.forEach((chunk, i) => {
       const id = chunkId(chunk);
-      this.chunks.set(id, chunk);
-      this.lexical.addTerms(id, chunkTerms(this.lexical.analyzer, chunk));
       const vector = embeddings?.[i];
-      if (vector !== undefined) {
-        this.dense ??= new DenseIndex(vector.length);
-        this.dense.add(id, vector);
-      }
-      return id;
+      if (chunk.quarantine) entry.flagged.set(id, { chunk: { ...chunk, quarantine: chunk.quarantine }, ...(vector ? { vector } : {}) });
+      if (!isHeld(chunk)) this.indexChunk(entry, id, chunk, vector);
     });
-    this.sources.set(meta.source, { meta, ids });
-    return { status: previous ? "changed" : "added", chunks: ids.length };
+    this.sources.set(meta.source, entry);
+    return { status: previous ? "changed" : "added", chunks: chunks.length };
+  }
+
+  /** Held and released passages, of one source or all, in source and passage order. */
+  quarantined(source?: string): QuarantinedPassage[] {
+    const entries = source === undefined ? [...this.sources.values()] : [this.sources.get(source)].filter((e) => e !== undefined);
+    return entries
+      .flatMap((e) => [...e.flagged].map(([id, f]) => toQuarantinedPassage(f.chunk, id)))
+      .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.ordinal - b.ordinal));
+  }
+
+  /** Indexes held passages of `source` (one, or all) and marks them released; returns those released. */
+  release(source: string, ordinal: number | undefined, release: { by: string; at: string }): QuarantinedPassage[] {
+    const entry = this.sources.get(source);
+    if (!entry) return [];
+    const released: QuarantinedPassage[] = [];
+    for (const [id, f] of entry.flagged) {
+      if (!isHeld(f.chunk) || (ordinal !== undefined && f.chunk.ordinal !== ordinal)) continue;
+      f.chunk = { ...f.chunk, quarantine: { ...f.chunk.quarantine, released: release } };
+      this.indexChunk(entry, id, f.chunk, f.vector);
+      released.push(toQuarantinedPassage(f.chunk, id));
+    }
+    const left = (entry.meta.quarantined ?? 0) - released.length;
+    const { quarantined: _old, ...meta } = entry.meta;
+    entry.meta = left > 0 ? { ...meta, quarantined: left } : meta;
+    return released.sort((a, b) => a.ordinal - b.ordinal);
   }
 
   removeSource(source: string): boolean {
     const entry = this.sources.get(source);
     if (!entry) return false;
-    this.dropChunks(entry.ids);
+    this.dropSource(entry);
     this.sources.delete(source);
     return true;
   }
@@ -104,6 +142,20 @@ export class BrandIndex {
     return { mode, hits, terms: weights };
   }
 
+  private indexChunk(entry: SourceEntry, id: string, chunk: Chunk, vector: Vector | undefined): void {
+    this.chunks.set(id, chunk);
+    this.lexical.addTerms(id, chunkTerms(this.lexical.analyzer, chunk));
+    if (vector !== undefined) {
+      this.dense ??= new DenseIndex(vector.length);
+      this.dense.add(id, vector);
+    }
+    entry.ids.push(id);
+  }
+
+  private dropSource(entry: SourceEntry): void {
+    this.dropChunks(entry.ids);
+  }
+
   private dropChunks(ids: readonly string[]): void {
     for (const id of ids) {
       this.chunks.delete(id);
@@ -125,3 +177,5 @@ export class BrandIndex {
     }
   }
 }
+
+const heldOf = (entry: SourceEntry) => [...entry.flagged.values()].filter((f) => isHeld(f.chunk));

@@ -1,7 +1,8 @@
 import type { Analyzer } from "../lexical/analyzer";
 import type { Bm25Params } from "../lexical/bm25-index";
 import { BrandIndex } from "./brand-index";
-import { checkScope, scopeKey, type BrandScope, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "./types";
+import type { QuarantinedPassage } from "../ingest/quarantine/types";
+import { checkScope, scopeKey, type BrandScope, type ReleaseRequest, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "./types";
 
 /** Picks the analyzer for a brand (from its persona language); called once per brand. */
 export type AnalyzerForScope = (scope: BrandScope) => Analyzer;
@@ -38,6 +39,15 @@ export class MemoryBackend implements RetrievalBackend {
     const index = this.brand(scope, false);
     if (!index) return { mode: "lexical", hits: [] };
     return index.search(request.query, request.embedding, request.k ?? 8);
+  }
+
+  async listQuarantined(scope: BrandScope, source?: string): Promise<QuarantinedPassage[]> {
+    return this.brand(checkScope(scope), false)?.quarantined(source) ?? [];
+  }
+
+  async releaseQuarantined(request: ReleaseRequest): Promise<QuarantinedPassage[]> {
+    const index = this.brand(checkScope(request.scope), false);
+    return index?.release(request.source, request.ordinal, { by: request.by, at: new Date().toISOString() }) ?? [];
   }
 
   private brand(scope: BrandScope, create: true): BrandIndex;

@@ -1,11 +1,11 @@
 import type { Chunk } from "../ingest/chunker";
 import type { BrandIndex } from "./brand-index";
-import type { SourceMeta } from "./types";
+import { sourceVersion, type SourceMeta } from "./types";
 
 /**
  * Keeps an in-process BrandIndex in step with a durable store (the Postgres backend's tables),
  * without this room knowing SQL: the caller passes the stored source list (source + hash) and a
- * loader for one source's chunks. Sources whose hash differs are reloaded and swapped atomically;
+ * loader for one source's chunks. Sources whose hash or held-back count (a release) differs are reloaded and swapped atomically;
  * sources gone from the store are removed; equal hashes cost nothing.
  *
  * Run it at first use of a brand (build) and whenever the store says the brand changed (a NOTIFY
@@ -19,13 +19,13 @@ export type SyncSummary = { added: number; changed: number; removed: number; unc
 /** Brings `index` to the state `stored` describes; returns what it did. Safe to repeat. */
 export const syncBrandIndex = async (index: BrandIndex, stored: readonly SourceMeta[], load: SourceLoader): Promise<SyncSummary> => {
   const summary: SyncSummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
-  const current = new Map(index.listSources().map((m) => [m.source, m.hash]));
+  const current = new Map(index.listSources().map((m) => [m.source, sourceVersion(m)]));
   const wanted = new Set(stored.map((m) => m.source));
   for (const source of current.keys()) {
     if (!wanted.has(source) && index.removeSource(source)) summary.removed++;
   }
   for (const meta of stored) {
-    if (current.get(meta.source) === meta.hash) {
+    if (current.get(meta.source) === sourceVersion(meta)) {
       summary.unchanged++;
       continue;
     }

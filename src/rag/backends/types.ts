@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { XinError } from "../../runtime";
 import type { Chunk } from "../ingest/chunker";
+import type { QuarantinedPassage } from "../ingest/quarantine/types";
 import type { SourceFormat } from "../ingest/types";
 
 /**
@@ -18,6 +19,10 @@ import type { SourceFormat } from "../ingest/types";
  *   reports `unchanged`; removing an unknown source reports false.
  * - Degradation: with no query embedding (no endpoint configured) search is lexical-only, and
  *   `SearchResult.mode` says which lists were actually used.
+ * - Quarantine: a chunk whose `quarantine` is set and not released is stored but never indexed
+ *   or returned by `search`; the exclusion happens inside the backend (index, SQL, Qdrant filter),
+ *   never by dropping hits afterwards. `listQuarantined` shows held and released passages;
+ *   `releaseQuarantined` makes held ones searchable (atomically for readers, like a replace).
  * Errors: invalid input → XinError `rag.scope_invalid` / `rag.vector_invalid` (status 400);
  * storage failures propagate (the job runner retries them).
  */
@@ -36,7 +41,20 @@ export const checkScope = (scope: unknown): BrandScope => {
 /** A collision-free key for per-brand structures ("a:b"+"c" and "a"+"b:c" must differ). */
 export const scopeKey = (scope: BrandScope): string => JSON.stringify([scope.tenant_id, scope.brand_id]);
 
-export type SourceMeta = { source: string; hash: string; format: SourceFormat; title: string; url?: string };
+export type SourceMeta = {
+  source: string;
+  hash: string;
+  format: SourceFormat;
+  title: string;
+  url?: string;
+  /** Passages held back by the ingest-time injection check (absent: none). */
+  quarantined?: number;
+};
+
+/** What a stored source is at: its content and how many of its passages are held back (a release changes it). */
+export const sourceVersion = (meta: Pick<SourceMeta, "hash" | "quarantined">): string => `${meta.hash}/${meta.quarantined ?? 0}`;
+
+export type ReleaseRequest = { scope: BrandScope; source: string; /** One passage; omitted: every held passage of the source. */ ordinal?: number; /** Who released: `cli`, `token:<id>`. */ by: string };
 
 export type SourceUpsert = {
   scope: BrandScope;
@@ -97,4 +115,8 @@ export interface RetrievalBackend {
   /** Stored sources of a brand with their hashes (drives `classifySource` and `--prune`). */
   listSources(scope: BrandScope): Promise<SourceMeta[]>;
   search(request: SearchRequest): Promise<SearchResult>;
+  /** Held and released passages of a brand (or of one source), in source and passage order. */
+  listQuarantined(scope: BrandScope, source?: string): Promise<QuarantinedPassage[]>;
+  /** Releases held passages; returns the ones released now (none: nothing was held there). */
+  releaseQuarantined(request: ReleaseRequest): Promise<QuarantinedPassage[]>;
 }

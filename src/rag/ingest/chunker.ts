@@ -1,5 +1,6 @@
 import { sha256Hex, XinError } from "../../runtime";
 import { estimateTokens, splitSentences, splitToFit, splitWords, tailOf } from "./tokens";
+import type { Quarantine } from "./quarantine/types";
 import type { ParsedDocument, Section, SectionKind } from "./types";
 
 /** Token budget per chunk, and how much of the previous chunk is repeated at the start of the next. */
@@ -25,6 +26,8 @@ export type Chunk = {
   text: string;
   tokens: number;
   hash: string;
+  /** Set at ingest when the passage carries instructions for the assistant (quarantine/). */
+  quarantine?: Quarantine;
 };
 
 /** Title and headings as a breadcrumb, then the body: headings carry the words people search. */

@@ -1,10 +1,12 @@
 import { chunkDocument, DEFAULT_CHUNKING, type Chunk, type ChunkOptions } from "./chunker";
 import { parseSource } from "./parse-file";
+import { screenChunks } from "./quarantine/quarantine";
 import { hashSource } from "./source-hash";
 import type { SourceFormat } from "./types";
 
 /**
- * One source, from bytes to chunks: hash, parse, chunk. This is the database-free half of the
+ * One source, from bytes to chunks: hash, parse, chunk, and screen every chunk for instructions
+ * aimed at the assistant (flagged chunks carry a `quarantine`). This is the database-free half of the
  * ingest job; the job decides from `hash` whether to call it at all (classifySource) and writes
  * the chunks. Never throws for bad input: a failed source carries its reason.
  */
@@ -18,7 +20,7 @@ export const prepareSource = async (input: SourceInput, options: ChunkOptions = 
   const hash = hashSource(input.bytes);
   const parsed = await parseSource({ path: input.url ?? input.source, bytes: input.bytes, format: input.format });
   if (!parsed.ok) return { ok: false, source: input.source, hash, format: parsed.format, reason: parsed.reason };
-  const chunks = chunkDocument(parsed.document, { source: input.source, url: input.url }, options);
+  const chunks = screenChunks(chunkDocument(parsed.document, { source: input.source, url: input.url }, options));
   return { ok: true, source: input.source, hash, format: parsed.format, title: chunks[0]?.title ?? input.source, chunks };
 };
 

@@ -1,10 +1,14 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { isXinError, XinError } from "../../runtime";
+import { chunkId } from "../backends/brand-index";
 import type { BrandScope, RetrievalBackend, SourceUpsert } from "../backends/types";
 import { crawl, type CrawlOptions } from "./crawl/crawl";
 import { detectFormat } from "./parse-file";
 import { prepareSource, type SourceInput } from "./prepare-source";
+import { applyReleases, heldCount, isHeld } from "./quarantine/quarantine";
+import type { InjectionReason } from "./quarantine/detect";
+import type { QuarantinedPassage } from "./quarantine/types";
 import { classifySource } from "./source-hash";
 import { isUploadSource } from "./upload-name";
 import { walkFiles } from "./walk";
@@ -16,8 +20,22 @@ export type IngestSummary = {
   removed: string[];
   /** `code` is set when a policy refused the source (e.g. `egress.blocked`). */
   failed: { source: string; reason: string; code?: string }[];
+  /** Passages held back in this run (new or changed sources only), with why: never retrieved until released. */
+  quarantined: { source: string; passage: number; chunk_id: string; hash: string; reasons: InjectionReason[]; evidence: string }[];
   chunks: number;
   seconds: number;
+};
+
+/** Earlier releases by source and passage hash, so a re-ingest keeps what the owner released. */
+const releasesOf = (passages: QuarantinedPassage[]): Map<string, Map<string, { by: string; at: string }>> => {
+  const out = new Map<string, Map<string, { by: string; at: string }>>();
+  for (const p of passages) {
+    if (!p.quarantine.released) continue;
+    const bySource = out.get(p.source) ?? new Map<string, { by: string; at: string }>();
+    bySource.set(p.hash, p.quarantine.released);
+    out.set(p.source, bySource);
+  }
+  return out;
 };
 
 export type IngestProgress = { sources_done: number; sources_total: number | null; chunks: number; current: string };
@@ -107,12 +125,15 @@ async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options
  * hash) cost a hash and nothing else; changed ones replace their chunks atomically; with `prune`,
  * sources gone from the given folders or sites are removed. A source that cannot be read or parsed
  * is reported with its reason and does not stop the run. Writes go in batches (one transaction each
- * on the Postgres backend).
+ * on the Postgres backend). Every passage of a new or changed source has been screened for
+ * instructions aimed at the assistant (prepareSource); flagged ones are stored held back, unless the
+ * owner released that exact passage (same content hash) before, and are listed in the summary.
  */
 export const runIngest = async (options: IngestOptions): Promise<IngestSummary> => {
   const started = performance.now();
-  const summary: IngestSummary = { added: [], changed: [], unchanged: [], removed: [], failed: [], chunks: 0, seconds: 0 };
+  const summary: IngestSummary = { added: [], changed: [], unchanged: [], removed: [], failed: [], quarantined: [], chunks: 0, seconds: 0 };
   const stored = new Map((await options.backend.listSources(options.scope)).map((s) => [s.source, s.hash]));
+  const releases = releasesOf(await options.backend.listQuarantined(options.scope));
   const seen = new Set<string>();
   let batch: SourceUpsert[] = [];
   let done = 0;
@@ -138,14 +159,20 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
     } else if (classifySource(stored.get(prepared.source), prepared.hash) === "unchanged") {
       summary.unchanged.push(prepared.source);
     } else {
-      const embeddings = options.embed && prepared.chunks.length ? await options.embed(prepared.chunks.map((c) => c.text)) : undefined;
+      const chunks = applyReleases(prepared.chunks, releases.get(prepared.source) ?? new Map());
+      const held = heldCount(chunks);
+      const embeddings = options.embed && chunks.length ? await options.embed(chunks.map((c) => c.text)) : undefined;
       batch.push({
         scope: options.scope,
-        meta: { source: prepared.source, hash: prepared.hash, format: prepared.format, title: prepared.title, ...(input.url ? { url: input.url } : {}) },
-        chunks: prepared.chunks,
+        meta: { source: prepared.source, hash: prepared.hash, format: prepared.format, title: prepared.title, ...(input.url ? { url: input.url } : {}), ...(held > 0 ? { quarantined: held } : {}) },
+        chunks,
         embeddings,
       });
-      summary.chunks += prepared.chunks.length;
+      for (const c of chunks) {
+        if (!isHeld(c) || !c.quarantine) continue;
+        summary.quarantined.push({ source: c.source, passage: c.ordinal, chunk_id: chunkId(c), hash: c.hash, reasons: c.quarantine.reasons, evidence: c.quarantine.evidence });
+      }
+      summary.chunks += chunks.length;
       if (batch.length >= 200 || batch.reduce((n, b) => n + b.chunks.length, 0) >= 5000) await flush();
     }
     options.onProgress?.({ sources_done: done, sources_total: total, chunks: summary.chunks, current: input.source });

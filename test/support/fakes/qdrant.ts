@@ -131,6 +131,18 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     return { operation_id: version, status: "completed" };
   };
 
+  // Merges the given keys into each selected point's payload (by ids, or by filter), as Qdrant's POST .../points/payload.
+  const setPayload = (c: Collection, body: Record<string, unknown>) => {
+    if (body.key != null) throw new FakeQdrantError(400, "fake qdrant does not implement set_payload with key");
+    const payload = body.payload as Record<string, unknown>;
+    version++;
+    const ids = Array.isArray(body.points) ? new Set((body.points as PointId[]).map(pointKey)) : null;
+    for (const [key, p] of c.points) {
+      if (ids ? ids.has(key) : matchFilter(p, body.filter as Filter)) c.points.set(key, { ...p, payload: { ...p.payload, ...payload }, version });
+    }
+    return { operation_id: version, status: "completed" };
+  };
+
   const scroll = (c: Collection, body: Record<string, unknown>) => {
     if (body.order_by != null) throw new FakeQdrantError(400, "fake qdrant does not implement order_by");
     const limit = (body.limit as number | null | undefined) ?? 10;
@@ -165,6 +177,7 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     },
     upsert_points: (name, body) => upsert(collection(name), body),
     delete_points: (name, body) => remove(collection(name), body),
+    set_payload: (name, body) => setPayload(collection(name), body),
     scroll_points: (name, body) => scroll(collection(name), body),
     count_points: (name, body) => ({ count: [...collection(name).points.values()].filter((p) => matchFilter(p, body.filter as Filter)).length }),
     query_points: (name, body) => query(collection(name), body),

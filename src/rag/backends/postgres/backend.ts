@@ -1,13 +1,15 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { newId } from "../../../runtime";
 import { preparedOnce, schema, transaction, type Db, type TxContext } from "../../../runtime/db";
 import { decodeVector, encodeVector } from "../../dense/vector-codec";
 import type { Bm25Params } from "../../lexical/bm25-index";
 import type { Chunk } from "../../ingest/chunker";
+import { heldCount, isHeld, toQuarantinedPassage } from "../../ingest/quarantine/quarantine";
+import type { Quarantine, QuarantinedPassage } from "../../ingest/quarantine/types";
 import { BrandIndex, chunkId } from "../brand-index";
 import type { AnalyzerForScope } from "../memory";
 import { SyncQueue, syncBrandIndex } from "../sync";
-import { checkScope, scopeKey, type BrandScope, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
+import { checkScope, scopeKey, type BrandScope, type ReleaseRequest, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
 import { chunkFromRow, chunkMetadata, sourceMetaFromRow, type SourceRowMetadata } from "./rows";
 
 type Cached = { index: BrandIndex; revision: number };
@@ -24,6 +26,10 @@ type Cached = { index: BrandIndex; revision: number };
  *
  * Isolation: every SQL statement filters by tenant_id AND brand_id, and each BrandIndex only ever
  * holds one scope's rows.
+ * Quarantine: held-back chunks are rows with `quarantined = true`; the loads that build a brand's
+ * index select only `quarantined = false`, so they never reach it. A release flips the flag, updates
+ * the source's count and bumps the revision in one transaction; the count is part of the source's
+ * version, so every process reloads that source.
  */
 export class PostgresBackend implements RetrievalBackend {
   readonly name = "postgres";
@@ -71,12 +77,13 @@ export class PostgresBackend implements RetrievalBackend {
       .for("update");
     if (existing?.content_hash === meta.hash) return { status: "unchanged", chunks: chunks.length };
     const metadata: SourceRowMetadata = { format: meta.format, title: meta.title, ...(meta.url ? { url: meta.url } : {}) };
+    const quarantined = meta.quarantined ?? heldCount(chunks);
     let sourceId = existing?.id;
     if (sourceId) {
       await tx.delete(schema.chunks).where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.source_id, sourceId)));
       await tx
         .update(schema.knowledgeSources)
-        .set({ content_hash: meta.hash, metadata, status: "ready", error: null, updated_at: sql`now()` })
+        .set({ content_hash: meta.hash, metadata, quarantined, status: "ready", error: null, updated_at: sql`now()` })
         .where(eq(schema.knowledgeSources.id, sourceId));
     } else {
       sourceId = newId("src");
@@ -88,6 +95,7 @@ export class PostgresBackend implements RetrievalBackend {
         source: meta.source,
         content_hash: meta.hash,
         metadata,
+        quarantined,
       });
     }
     for (let i = 0; i < chunks.length; i += 500) {
@@ -104,6 +112,8 @@ export class PostgresBackend implements RetrievalBackend {
           token_count: c.tokens,
           embedding: embeddings?.[i + j] ? encodeVector(embeddings[i + j]) : null,
           embedding_model: embeddings?.[i + j] ? this.embeddingModel : null,
+          quarantined: isHeld(c),
+          quarantine: c.quarantine ?? null,
         })),
       );
     }
@@ -125,7 +135,7 @@ export class PostgresBackend implements RetrievalBackend {
   async listSources(scope: BrandScope): Promise<SourceMeta[]> {
     const s = checkScope(scope);
     const rows = await this.db()
-      .select({ source: schema.knowledgeSources.source, content_hash: schema.knowledgeSources.content_hash, metadata: schema.knowledgeSources.metadata })
+      .select({ source: schema.knowledgeSources.source, content_hash: schema.knowledgeSources.content_hash, metadata: schema.knowledgeSources.metadata, quarantined: schema.knowledgeSources.quarantined })
       .from(schema.knowledgeSources)
       .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id)))
       .orderBy(asc(schema.knowledgeSources.source));
@@ -182,7 +192,7 @@ export class PostgresBackend implements RetrievalBackend {
       .select({ source: schema.knowledgeSources.source, ...this.chunkColumns() })
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
-      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id)))
+      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.chunks.quarantined, false)))
       .orderBy(asc(schema.chunks.source_id), asc(schema.chunks.ordinal));
     const bySource = new Map<string, typeof rows>();
     for (const r of rows) {
@@ -198,9 +208,54 @@ export class PostgresBackend implements RetrievalBackend {
       .select(this.chunkColumns())
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
-      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source)))
+      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source), eq(schema.chunks.quarantined, false)))
       .orderBy(asc(schema.chunks.ordinal));
     return toLoaded(rows, source);
+  }
+
+  async listQuarantined(scope: BrandScope, source?: string): Promise<QuarantinedPassage[]> {
+    const s = checkScope(scope);
+    const rows = await this.db()
+      .select({ source: schema.knowledgeSources.source, chunk_key: schema.chunks.chunk_key, ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, quarantine: schema.chunks.quarantine })
+      .from(schema.chunks)
+      .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
+      .where(and(eq(schema.chunks.tenant_id, s.tenant_id), eq(schema.chunks.brand_id, s.brand_id), isNotNull(schema.chunks.quarantine), source === undefined ? undefined : eq(schema.knowledgeSources.source, source)))
+      .orderBy(asc(schema.knowledgeSources.source), asc(schema.chunks.ordinal));
+    return rows.map((r) => toQuarantinedPassage({ ...chunkFromRow(r, r.source), quarantine: r.quarantine as Quarantine }, r.chunk_key));
+  }
+
+  async releaseQuarantined(request: ReleaseRequest): Promise<QuarantinedPassage[]> {
+    const s = checkScope(request.scope);
+    const released = { released: { by: request.by, at: new Date().toISOString() } };
+    return transaction(this.db(), async (ctx) => {
+      const [source] = await ctx.tx
+        .select({ id: schema.knowledgeSources.id })
+        .from(schema.knowledgeSources)
+        .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id), eq(schema.knowledgeSources.source, request.source)))
+        .for("update");
+      if (!source) return [];
+      const rows = await ctx.tx
+        .update(schema.chunks)
+        .set({ quarantined: false, quarantine: sql`${schema.chunks.quarantine} || ${JSON.stringify(released)}::jsonb` })
+        .where(
+          and(
+            eq(schema.chunks.tenant_id, s.tenant_id),
+            eq(schema.chunks.source_id, source.id),
+            eq(schema.chunks.quarantined, true),
+            request.ordinal === undefined ? undefined : eq(schema.chunks.ordinal, request.ordinal),
+          ),
+        )
+        .returning({ chunk_key: schema.chunks.chunk_key, ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, quarantine: schema.chunks.quarantine });
+      if (rows.length === 0) return [];
+      await ctx.tx
+        .update(schema.knowledgeSources)
+        .set({ quarantined: sql`(select count(*)::int from ${schema.chunks} where ${schema.chunks.source_id} = ${source.id} and ${schema.chunks.quarantined})`, updated_at: sql`now()` })
+        .where(eq(schema.knowledgeSources.id, source.id));
+      await bumpRevision(ctx, s);
+      return rows
+        .map((r) => toQuarantinedPassage({ ...chunkFromRow(r, request.source), quarantine: r.quarantine as Quarantine }, r.chunk_key))
+        .sort((a, b) => a.ordinal - b.ordinal);
+    });
   }
 }
 

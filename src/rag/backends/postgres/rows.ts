@@ -33,7 +33,8 @@ export const chunkFromRow = (row: { ordinal: number; text: string; token_count: 
 /** `knowledge_sources.metadata` holds the source's format, title and URL. */
 export type SourceRowMetadata = { format: SourceFormat; title: string; url?: string };
 
-export const sourceMetaFromRow = (row: { source: string; content_hash: string; metadata: unknown }): SourceMeta => {
+export const sourceMetaFromRow = (row: { source: string; content_hash: string; metadata: unknown; quarantined?: number }): SourceMeta => {
   const m = row.metadata as SourceRowMetadata;
-  return { source: row.source, hash: row.content_hash, format: m.format, title: m.title, ...(m.url ? { url: m.url } : {}) };
+  const held = row.quarantined ?? 0;
+  return { source: row.source, hash: row.content_hash, format: m.format, title: m.title, ...(m.url ? { url: m.url } : {}), ...(held > 0 ? { quarantined: held } : {}) };
 };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sha256Hex, XinError } from "../../../runtime";
 import type { Chunk } from "../../ingest/chunker";
+import type { Quarantine } from "../../ingest/quarantine/types";
 import type { BrandScope, SourceMeta } from "../types";
 
 /**
@@ -17,9 +18,12 @@ import type { BrandScope, SourceMeta } from "../types";
 export const KIND = { chunk: "chunk", source: "source", brand: "brand" } as const;
 
 /** Fields that carry payload indexes; every filter xin sends uses only these. */
-export const INDEXED_FIELDS = ["tenant_id", "brand_id", "kind", "source", "generation"] as const;
+export const INDEXED_FIELDS = ["tenant_id", "brand_id", "kind", "source", "generation", "quarantine_state"] as const;
 
-const ChunkSchema: z.ZodType<Chunk> = z.object({
+/** A flagged chunk's state: `held` points are excluded from every search by a must_not condition. */
+export const QUARANTINE_STATE = { held: "held", released: "released" } as const;
+
+const ChunkSchema: z.ZodType<Omit<Chunk, "quarantine">> = z.object({
   ordinal: z.number().int().nonnegative(),
   source: z.string(),
   url: z.string().optional(),
@@ -38,9 +42,18 @@ const SourceMetaSchema: z.ZodType<SourceMeta> = z.object({
   format: z.enum(["markdown", "text", "html", "pdf", "docx", "csv", "tsv", "json", "jsonl"]),
   title: z.string(),
   url: z.string().optional(),
+  quarantined: z.number().int().positive().optional(),
 });
 
 export const ChunkPayload = z.object({ kind: z.literal(KIND.chunk), generation: z.string(), chunk: ChunkSchema });
+
+const Release = z.object({ by: z.string(), at: z.string() });
+/** A flagged chunk point as the owner's review reads it. */
+export const FlaggedChunkPayload = ChunkPayload.extend({
+  quarantine_state: z.enum([QUARANTINE_STATE.held, QUARANTINE_STATE.released]),
+  quarantine: z.object({ score: z.number(), reasons: z.array(z.string()), evidence: z.string() }),
+  quarantine_released: Release.optional(),
+});
 export const SourcePayload = z.object({
   kind: z.literal(KIND.source),
   source: z.string(),
@@ -73,12 +86,22 @@ export const brandPointId = (scope: BrandScope) => pointId(KIND.brand, scope.ten
 
 export const scopePayload = (scope: BrandScope) => ({ tenant_id: scope.tenant_id, brand_id: scope.brand_id });
 
-export const chunkPayload = (scope: BrandScope, generation: string, chunk: Chunk) => ({
-  ...scopePayload(scope),
-  kind: KIND.chunk,
-  source: chunk.source,
-  generation,
-  chunk,
+export const chunkPayload = (scope: BrandScope, generation: string, chunk: Chunk) => {
+  const { quarantine, ...plain } = chunk;
+  return {
+    ...scopePayload(scope),
+    kind: KIND.chunk,
+    source: chunk.source,
+    generation,
+    chunk: plain,
+    ...(quarantine ? flaggedFields(quarantine) : {}),
+  };
+};
+
+const flaggedFields = ({ released, ...finding }: Quarantine) => ({
+  quarantine_state: released ? QUARANTINE_STATE.released : QUARANTINE_STATE.held,
+  quarantine: finding,
+  ...(released ? { quarantine_released: released } : {}),
 });
 
 export const sourcePayload = (scope: BrandScope, meta: SourceMeta, generation: string, retired: string | null, chunks: number) => ({
@@ -92,7 +115,7 @@ export const sourcePayload = (scope: BrandScope, meta: SourceMeta, generation: s
 });
 
 type Match = { key: string; match: { value: string } | { any: string[] } };
-export type ScopedFilter = { must: Match[] };
+export type ScopedFilter = { must: Match[]; must_not?: Match[] };
 
 const eq = (key: string, value: string): Match => ({ key, match: { value } });
 
@@ -107,4 +130,10 @@ export const scopedFilter = (scope: BrandScope, kind: string, extra: Record<stri
     eq("kind", kind),
     ...Object.entries(extra).map(([key, value]): Match => (Array.isArray(value) ? { key, match: { any: value } } : eq(key, value))),
   ],
+});
+
+/** The filter of every search: the scope, live generations, and never a held-back chunk. */
+export const searchFilter = (scope: BrandScope, generations: string[]): ScopedFilter => ({
+  ...scopedFilter(scope, KIND.chunk, { generation: generations }),
+  must_not: [eq("quarantine_state", QUARANTINE_STATE.held)],
 });

@@ -3,6 +3,7 @@ import { A, B, chunksOf, meta, mustOf, unscopedFilters, useQdrantFake } from "..
 import { chunkTerms } from "../chunk-terms";
 import { analyzerFor } from "../../lexical/analyzer";
 import { CONTRACT_DIMS, retrievalBackendContract } from "../contract";
+import { quarantineContract } from "../quarantine-contract";
 import { MemoryBackend } from "../memory";
 import type { BrandScope } from "../types";
 import { sourcePayload, sourcePointId } from "./points";
@@ -10,11 +11,14 @@ import { sourcePayload, sourcePointId } from "./points";
 const { fake, make, created, lastCollection } = useQdrantFake(CONTRACT_DIMS);
 
 retrievalBackendContract("QdrantBackend", async () => make());
+quarantineContract("QdrantBackend", async () => ({ backend: make(), scope: A, other: B }));
 
 describe("QdrantBackend: every request is scoped inside Qdrant", () => {
   // Runs after the contract suite above and checks what the fake received during all of it.
   test("every search, prefetch, scroll, count and delete carried tenant_id AND brand_id in its must filter", () => {
     expect(unscopedFilters(fake())).toEqual([]);
+    // …and every search left held-back chunks out inside Qdrant.
+    for (const s of fake().searches()) expect(JSON.stringify(s.filter)).toContain('"must_not":[{"key":"quarantine_state","match":{"value":"held"}}]');
     expect(fake().requests.filter((r) => /\/points\/(query|query\/batch|scroll|delete)$/.test(r.path)).length).toBeGreaterThan(50);
     // Hybrid searches went through prefetch + RRF in Qdrant.
     expect(fake().searches().some((s) => Array.isArray(s.prefetch) && s.prefetch.length === 2 && JSON.stringify(s.query) === '{"rrf":{"k":61}}')).toBe(true);
@@ -44,7 +48,7 @@ describe("QdrantBackend: collection", () => {
     expect(create?.body).toEqual({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } });
     const indexes = fake().requests.filter((r) => r.path === `/collections/${name}/index`).map((r) => r.body);
     expect(indexes).toContainEqual({ field_name: "tenant_id", field_schema: { type: "keyword", is_tenant: true } });
-    expect(indexes.map((i) => i?.field_name)).toEqual(["tenant_id", "brand_id", "kind", "source", "generation"]);
+    expect(indexes.map((i) => i?.field_name)).toEqual(["tenant_id", "brand_id", "kind", "source", "generation", "quarantine_state"]);
   });
 
   test("an existing collection with other dimensions is refused with a fix", async () => {

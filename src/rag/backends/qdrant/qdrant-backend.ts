@@ -5,11 +5,30 @@ import type { Chunk } from "../../ingest/chunker";
 import { queryTerms } from "../../lexical/query-words";
 import { chunkTerms } from "../chunk-terms";
 import type { AnalyzerForScope } from "../memory";
-import { checkScope, type BrandScope, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
+import { heldCount } from "../../ingest/quarantine/quarantine";
+import type { QuarantinedPassage } from "../../ingest/quarantine/types";
+import { chunkId } from "../brand-index";
+import { checkScope, type BrandScope, type ReleaseRequest, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
 import { DENSE_VECTOR, ensureCollection, SPARSE_VECTOR } from "./collection";
 import { call, QdrantBackendError } from "./errors";
 import { LiveGenerations } from "./generations";
-import { BrandPayload, brandPointId, chunkPayload, chunkPointId, KIND, parsePayload, scopedFilter, scopePayload, sourcePayload, sourcePointId, SourcePayload, type SourceRecord } from "./points";
+import {
+  BrandPayload,
+  brandPointId,
+  chunkPayload,
+  chunkPointId,
+  FlaggedChunkPayload,
+  KIND,
+  parsePayload,
+  QUARANTINE_STATE,
+  scopedFilter,
+  scopePayload,
+  searchFilter,
+  sourcePayload,
+  sourcePointId,
+  SourcePayload,
+  type SourceRecord,
+} from "./points";
 import { runSearch } from "./search";
 import { DEFAULT_SPARSE_BM25, documentVector, queryVector, type SparseBm25Params } from "./sparse";
 
@@ -46,6 +65,9 @@ const SCROLL_PAGE = 256;
  * - Interrupted writes: chunks written before a failed flip are in no record (invisible, and
  *   deleted on the way out); a replace that failed after its flip is finished by the job's retry,
  *   which finds the same hash with `retired` still set.
+ * - Quarantine: held-back chunks are stored with `quarantine_state: held`, and every search carries
+ *   a must_not on it; a release sets the state to `released` on those points (set_payload) and
+ *   the source record's count with the same conditional flip as a replace.
  * Nothing happens at construction; the first call creates or verifies the collection. Written
  * against Qdrant's 1.19 REST API (it relies on conditional upserts and the parameterised `rrf`).
  */
@@ -73,7 +95,10 @@ export class QdrantBackend implements RetrievalBackend {
 
   async upsertSource(input: SourceUpsert): Promise<UpsertOutcome> {
     const scope = checkScope(input.scope);
-    const { meta, chunks } = input;
+    const { chunks } = input;
+    const { quarantined, ...plainMeta } = input.meta;
+    const held = quarantined ?? heldCount(chunks);
+    const meta = held > 0 ? { ...plainMeta, quarantined: held } : plainMeta;
     const vectors = this.checkEmbeddings(chunks.length, input.embeddings);
     if (chunks.some((c) => c.source !== meta.source)) {
       throw new XinError("rag.source_mismatch", "every chunk must belong to the source being replaced", { status: 400 });
@@ -136,9 +161,57 @@ export class QdrantBackend implements RetrievalBackend {
     await this.init();
     return this.live.read(scope, async (live) => {
       if (live.generations.size === 0) return { mode: "lexical", hits: [] };
-      const filter = scopedFilter(scope, KIND.chunk, { generation: [...live.generations.values()] });
+      const filter = searchFilter(scope, [...live.generations.values()]);
       return runSearch({ client: this.client, collection: this.options.collection, filter, sparse: queryVector(terms), embedding, k });
     });
+  }
+
+  async listQuarantined(scope: BrandScope, source?: string): Promise<QuarantinedPassage[]> {
+    const checked = checkScope(scope);
+    const records = (await this.readRecords(checked)).filter((r) => source === undefined || r.source === source);
+    if (records.length === 0) return [];
+    const filter = scopedFilter(checked, KIND.chunk, { generation: records.map((r) => r.generation), quarantine_state: [QUARANTINE_STATE.held, QUARANTINE_STATE.released] });
+    const passages = (await this.scrollAll(filter)).map(({ payload }) => {
+      const p = parsePayload(FlaggedChunkPayload, payload, "chunk");
+      const quarantine = { ...p.quarantine, reasons: p.quarantine.reasons as QuarantinedPassage["quarantine"]["reasons"], ...(p.quarantine_released ? { released: p.quarantine_released } : {}) };
+      return { source: p.chunk.source, ordinal: p.chunk.ordinal, chunk_id: chunkId(p.chunk), hash: p.chunk.hash, heading: p.chunk.headingPath.join(" › "), text: p.chunk.text, quarantine };
+    });
+    return passages.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.ordinal - b.ordinal));
+  }
+
+  async releaseQuarantined(request: ReleaseRequest): Promise<QuarantinedPassage[]> {
+    const scope = checkScope(request.scope);
+    await this.init();
+    const record = await this.readRecord(scope, request.source);
+    if (!record) return [];
+    const held = (await this.listQuarantined(scope, request.source)).filter((p) => p.quarantine.released === undefined && (request.ordinal === undefined || p.ordinal === request.ordinal));
+    if (held.length === 0) return [];
+    const release = { by: request.by, at: new Date().toISOString() };
+    const points = held.map((p) => chunkPointId(scope, p.source, record.generation, p.ordinal));
+    await call("release passages", () => this.client.setPayload(this.options.collection, { wait: true, points, payload: { quarantine_state: QUARANTINE_STATE.released, quarantine_released: release } }));
+    // The record's count, flipped only if no replace got in between (that one wrote its own count).
+    const left = (record.meta.quarantined ?? 0) - held.length;
+    const { quarantined: _old, ...meta } = record.meta;
+    const point = { id: sourcePointId(scope, record.source), vector: {}, payload: sourcePayload(scope, left > 0 ? { ...meta, quarantined: left } : meta, record.generation, record.retired, record.chunks) };
+    const update_filter = scopedFilter(scope, KIND.source, { source: record.source, generation: record.generation });
+    await call("count released", () => this.client.upsert(this.options.collection, { wait: true, points: [point], update_filter }));
+    await this.touchBrand(scope);
+    this.live.invalidate(scope);
+    return held.map((p) => ({ ...p, quarantine: { ...p.quarantine, released: release } }));
+  }
+
+  private async scrollAll(filter: ReturnType<typeof scopedFilter>): Promise<{ payload: unknown }[]> {
+    const out: { payload: unknown }[] = [];
+    let offset: string | number | undefined;
+    do {
+      const page = await call("list passages", () =>
+        this.client.scroll(this.options.collection, { filter, limit: SCROLL_PAGE, with_payload: true, with_vector: false, ...(offset === undefined ? {} : { offset }) }),
+      );
+      for (const p of page.points) out.push({ payload: p.payload });
+      const next = page.next_page_offset;
+      offset = typeof next === "string" || typeof next === "number" ? next : undefined;
+    } while (offset !== undefined);
+    return out;
   }
 
   private async writeChunks(scope: BrandScope, generation: string, chunks: readonly Chunk[], vectors: number[][] | undefined): Promise<void> {

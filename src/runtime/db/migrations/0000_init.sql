@@ -144,6 +144,8 @@ CREATE TABLE "chunks" (
 	"token_count" integer DEFAULT 0 NOT NULL,
 	"embedding" "bytea",
 	"embedding_model" text,
+	"quarantined" boolean DEFAULT false NOT NULL,
+	"quarantine" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -156,6 +158,7 @@ CREATE TABLE "knowledge_sources" (
 	"content_hash" text NOT NULL,
 	"status" text DEFAULT 'ready' NOT NULL,
 	"error" text,
+	"quarantined" integer DEFAULT 0 NOT NULL,
 	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

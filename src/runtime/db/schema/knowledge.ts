@@ -1,4 +1,4 @@
-import { customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Raw bytes (little-endian float32 vectors): compact, and decoded without parsing text. */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
@@ -16,6 +16,8 @@ export const knowledgeSources = pgTable(
     content_hash: text("content_hash").notNull(),
     status: text("status").notNull().default("ready"),
     error: text("error"),
+    /** Passages of this source held back by the ingest-time injection check (see chunks.quarantined). */
+    quarantined: integer("quarantined").notNull().default(0),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -39,6 +41,10 @@ export const chunks = pgTable(
     token_count: integer("token_count").notNull().default(0),
     embedding: bytea("embedding"),
     embedding_model: text("embedding_model"),
+    /** Held back: stored for the owner to review, never loaded into a search index. */
+    quarantined: boolean("quarantined").notNull().default(false),
+    /** The ingest-time finding (reasons, score, evidence) and, once released, by whom and when; null: clean. */
+    quarantine: jsonb("quarantine").$type<Record<string, unknown>>(),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("chunks_tenant_brand").on(t.tenant_id, t.brand_id), index("chunks_source").on(t.source_id, t.ordinal)],
