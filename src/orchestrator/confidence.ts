@@ -6,7 +6,8 @@ import type { Confidence, Passage } from "./types";
 const QUESTION_WORDS =
   /\b(what|when|where|which|who|whom|whose|why|how|much|many|long|do|does|did|can|could|would|will|shall|should|may|might|is|are|was|were|am|be|i|me|my|mine|you|your|yours|we|us|our|ours|please|tell|know|want|like|need|have|has|get|there|any|some|hi|hello|hey|thanks|thank)\b/gi;
 
-const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
+/** The content terms of `text`: analysed, with the words that only shape a question left out. */
+export const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
 const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
 /** Passages recur in answer after answer (the same few chunks answer most questions), so their terms are kept. */
@@ -14,7 +15,7 @@ const PASSAGE_TERMS_KEPT = 4096;
 const passageTerms = new Map<string, Map<string, Set<string>>>(); // by analyzer (id and language), then text
 
 /** A passage's terms: analysed once per text and analyzer, then read from a bounded cache (oldest out first). */
-const termsOfPassage = (analyzer: Analyzer, p: Passage): Set<string> => {
+export const termsOfPassage = (analyzer: Analyzer, p: Passage): Set<string> => {
   const text = passageText(p);
   const key = `${analyzer.id}:${analyzer.language}`;
   let kept = passageTerms.get(key);

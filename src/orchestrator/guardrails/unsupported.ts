@@ -1,18 +1,34 @@
+import { analyzerOf } from "../confidence";
+import { crossLanguage, unsupportedFacts, unsupportedTopics } from "../grounding/support";
 import { fail, numberIn, pass, type Guardrail } from "./types";
 
 /**
- * The draft is not supported by the retrieved passages: too little of what it says can be found in
- * them (`confidence.grounding`, the share of the answer's content words present in the passages it
- * drew on). Options: `min_grounding` (default 0.5). Knowledge-mode answers are passages themselves.
+ * The draft is not supported by the passages retrieved for this turn, in three ways, first match wins:
+ * - a fact in it — number, price, percentage, time, date, code, link, e-mail, phone, proper name — is
+ *   in none of the passages (nor the brand's name): models invent exactly these;
+ * - it talks about something the customer asked about that no passage mentions ("free parking" when
+ *   no document says "parking"); skipped when the draft and the passages are in different languages;
+ * - too little of what it says is found in the passages (`confidence.grounding`, the share of its
+ *   content words; option `min_grounding`, default 0.5).
+ * Knowledge-mode drafts are cut from a passage, so they pass the first two by construction; the check
+ * runs in both modes all the same. Options: `check_facts: false`, `check_topics: false` switch those off.
  */
 export const unsupportedAnswer: Guardrail = {
   code: "unsupported_answer",
   description: "the answer is not supported by the retrieved knowledge",
   stages: ["output"],
   streamable: true,
-  evaluate: ({ draft, confidence, passages, options }) => {
+  evaluate: ({ draft, confidence, passages, question, brand, options }) => {
     if (!draft || !confidence) return pass;
     if (passages.length === 0) return fail("no knowledge was retrieved for this question");
+    if (options.check_facts !== false) {
+      const facts = unsupportedFacts(draft, { question, passages, brandNames: [brand.name, brand.persona.name] });
+      if (facts.length) return fail(`not in the passages: ${[...new Set(facts.map((f) => f.raw.trim()))].slice(0, 5).join(", ")}`);
+    }
+    if (options.check_topics !== false && !crossLanguage(draft, passages)) {
+      const topics = unsupportedTopics(analyzerOf(brand.persona.language), draft, question, passages);
+      if (topics.length) return fail(`the passages never mention ${topics.slice(0, 5).join(", ")}`);
+    }
     const min = numberIn(options.min_grounding, 0, 1, 0.5);
     return confidence.grounding < min ? fail(`grounding ${confidence.grounding.toFixed(2)} < ${min}`) : pass;
   },

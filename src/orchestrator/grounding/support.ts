@@ -1,0 +1,78 @@
+import type { Analyzer } from "../../rag";
+import { detectLanguage } from "../guardrails/language";
+import { termsOf, termsOfPassage } from "../confidence";
+import type { Passage } from "../types";
+import { FactIndex, factsOf, type Fact } from "./facts";
+
+/** The passages' fact indexes are kept by text, as their terms are in confidence.ts: the same chunks answer most questions. */
+const KEPT = 2048;
+const indexes = new Map<string, FactIndex>();
+const indexOf = (text: string): FactIndex => {
+  let index = indexes.get(text);
+  if (!index) {
+    index = new FactIndex([text]);
+    if (indexes.size >= KEPT) indexes.delete(indexes.keys().next().value!);
+    indexes.set(text, index);
+  }
+  return index;
+};
+const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
+
+/** Sentences of an answer: split after . ! ? or a line break (a decimal point is not followed by a space). */
+export const sentencesOf = (text: string): string[] =>
+  text
+    .split(/(?<=[.!?…])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+// A sentence that declines or negates may name what the customer asked about ("we deliver within Abuja
+// only, so we can't deliver to Ikeja"): echoing the question there asserts nothing about it.
+const NEGATION = /\b(not|no|never|none|only|cannot|can['’]t|don['’]t|doesn['’]t|won['’]t|isn['’]t|aren['’]t|unfortunately|sorry|nicht|kein\w*|leider|nur|pas|jamais|seulement|désolé|nunca|solo|lo\s+siento)\b|n['’]t\b/i;
+export const negates = (sentence: string): boolean => NEGATION.test(sentence);
+
+export type SupportContext = { question: string; passages: readonly Passage[]; brandNames: readonly string[] };
+
+/**
+ * The facts of `answer` that neither the passages nor the brand's own name carry. A fact the customer
+ * wrote is no source (a model repeating "application 20931" proves nothing), except in a sentence that
+ * declines or negates. German capitalises every noun, so there only codes, numbers and links count.
+ */
+export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] => {
+  const indexes = ctx.passages.map((p) => indexOf(passageText(p)));
+  const brand = indexOf(ctx.brandNames.join("\n"));
+  let asked: FactIndex | null = null;
+  const names = detectLanguage(answer) !== "de";
+  const out: Fact[] = [];
+  for (const sentence of sentencesOf(answer))
+    for (const fact of factsOf(sentence, { names })) {
+      if (indexes.some((i) => i.has(fact)) || brand.has(fact)) continue;
+      if (negates(sentence) && (asked ??= new FactIndex([ctx.question])).has(fact)) continue;
+      out.push(fact);
+    }
+  return out;
+};
+
+/**
+ * What the customer asked about that the answer talks about and no passage mentions: the answer's
+ * terms shared with the question and absent from every passage ("parking" for "do you have parking?"
+ * when no document says a word about parking). Sentences that decline are left out (see `negates`).
+ * Only meaningful when answer and passages are in one language: the caller checks that.
+ */
+export const unsupportedTopics = (analyzer: Analyzer, answer: string, question: string, passages: readonly Passage[]): string[] => {
+  const asked = termsOf(analyzer, question);
+  if (asked.size === 0) return [];
+  const known = passages.map((p) => termsOfPassage(analyzer, p));
+  const out = new Set<string>();
+  for (const sentence of sentencesOf(answer)) {
+    if (negates(sentence)) continue;
+    for (const t of termsOf(analyzer, sentence)) if (asked.has(t) && !/^\d/.test(t) && !known.some((k) => k.has(t))) out.add(t);
+  }
+  return [...out];
+};
+
+/** Whether the answer is written in another language than the passages (both clearly detected). */
+export const crossLanguage = (answer: string, passages: readonly Passage[]): boolean => {
+  const said = detectLanguage(answer);
+  const docs = detectLanguage(passages.slice(0, 3).map((p) => p.text.slice(0, 600)).join("\n"));
+  return said !== null && docs !== null && said !== docs;
+};
