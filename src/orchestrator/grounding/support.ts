@@ -70,6 +70,19 @@ export const unsupportedTopics = (analyzer: Analyzer, answer: string, question: 
   return [...out];
 };
 
+/**
+ * What the question names that none of the passages knows of, so no answer drawn from them can be
+ * about it: its proper names and codes ("Amazon", "Mars", "RMA") that no passage carries.
+ */
+export const unknownToPassages = (question: string, passages: readonly Passage[], brandNames: readonly string[]): string[] => {
+  const indexes = passages.map((p) => indexOf(passageText(p)));
+  const brand = indexOf(brandNames.join("\n"));
+  const out = new Set<string>();
+  for (const f of factsOf(question, { names: detectLanguage(question) !== "de" }))
+    if ((f.kind === "name" || f.kind === "code") && !brand.has(f) && !indexes.some((i) => i.has(f))) out.add(f.raw);
+  return [...out];
+};
+
 /** Whether the answer is written in another language than the passages (both clearly detected). */
 export const crossLanguage = (answer: string, passages: readonly Passage[]): boolean => {
   const said = detectLanguage(answer);

@@ -8,6 +8,7 @@ import { documentInjection } from "./document-injection";
 import { humanRequest } from "./human-request";
 import { languageMismatch } from "./language";
 import { lowConfidence } from "./low-confidence";
+import { noAnswer } from "./no-answer";
 import { piiInAnswer } from "./pii";
 import { promptInjection } from "./prompt-injection";
 import type { Guardrail, GuardrailInput, GuardrailStage } from "./types";
@@ -32,6 +33,7 @@ export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
   blockedTopics,
   languageMismatch,
   piiInAnswer,
+  noAnswer,
   unsupportedAnswer,
   lowConfidence,
 ];

@@ -1,13 +1,13 @@
 import { analyzerOf } from "../confidence";
-import { crossLanguage, unsupportedFacts, unsupportedTopics } from "../grounding/support";
+import { crossLanguage, negates, sentencesOf, unknownToPassages, unsupportedFacts, unsupportedTopics } from "../grounding/support";
 import { fail, numberIn, pass, type Guardrail } from "./types";
 
 /**
  * The draft is not supported by the passages retrieved for this turn, in three ways, first match wins:
  * - a fact in it — number, price, percentage, time, date, code, link, e-mail, phone, proper name — is
  *   in none of the passages (nor the brand's name): models invent exactly these;
- * - it talks about something the customer asked about that no passage mentions ("free parking" when
- *   no document says "parking"); skipped when the draft and the passages are in different languages;
+ * - the question names something no passage knows of (a proper name or a code), or the draft talks about something the customer asked about that no passage mentions ("free
+ *   parking" when no document says "parking"); skipped when draft and passages differ in language;
  * - too little of what it says is found in the passages (`confidence.grounding`, the share of its
  *   content words; option `min_grounding`, default 0.5).
  * Knowledge-mode drafts are cut from a passage, so they pass the first two by construction; the check
@@ -26,8 +26,12 @@ export const unsupportedAnswer: Guardrail = {
       if (facts.length) return fail(`not in the passages: ${[...new Set(facts.map((f) => f.raw.trim()))].slice(0, 5).join(", ")}`);
     }
     if (options.check_topics !== false && !crossLanguage(draft, passages)) {
-      const topics = unsupportedTopics(analyzerOf(brand.persona.language), draft, question, passages);
-      if (topics.length) return fail(`the passages never mention ${topics.slice(0, 5).join(", ")}`);
+      const analyzer = analyzerOf(brand.persona.language);
+      // A draft that declines what the passages never mention ("we can't deliver to Ikeja") addresses it.
+      const declines = sentencesOf(draft).filter(negates).join(" ").toLowerCase();
+      const unknown = unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase()));
+      const topics = [...unknown, ...unsupportedTopics(analyzer, draft, question, passages)];
+      if (topics.length) return fail(`the passages never mention ${[...new Set(topics)].slice(0, 5).join(", ")}`);
     }
     const min = numberIn(options.min_grounding, 0, 1, 0.5);
     return confidence.grounding < min ? fail(`grounding ${confidence.grounding.toFixed(2)} < ${min}`) : pass;
