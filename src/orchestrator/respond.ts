@@ -7,11 +7,12 @@ import { GroupTransaction, notifyInTx, transaction, type Db, type TxContext } fr
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
+import { DEFAULT_HOLDING_MESSAGES, holdingMessage } from "./holding";
 import type { AnswerOutcome } from "./types";
 import { rateLimitWait, TenantAnswerCounts, type AnswerLimits } from "./rate-limit";
 import { isWidget, publishTyping, WidgetDraft, widgetDeltas } from "./widget-stream";
 
-export const DEFAULT_HOLDING_MESSAGE = "Thanks for your message! A member of our team will get back to you here shortly.";
+export const DEFAULT_HOLDING_MESSAGE = DEFAULT_HOLDING_MESSAGES.en;
 
 export type RespondDeps = {
   db: () => Db;
@@ -181,7 +182,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
         });
         for (const n of live?.retraction() ?? []) notify(n);
         if (escalation.created) {
-          const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
+          const text = holdingMessage(c.brand.policies, c.brand.persona.language, outcome.language ?? null);
           const holding = startReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities);
           writes.push(holding.written);
           jobs.push(...holding.jobs);

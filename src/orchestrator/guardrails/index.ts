@@ -10,6 +10,7 @@ import { documentInjection } from "./document-injection";
 import { humanRequest } from "./human-request";
 import { languageMismatch } from "./language";
 import { lowConfidence } from "./low-confidence";
+import { needsTranslation } from "./needs-translation";
 import { noAnswer } from "./no-answer";
 import { personalData } from "./personal-data";
 import { piiInAnswer } from "./pii";
@@ -40,6 +41,7 @@ export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
   languageMismatch,
   piiInAnswer,
   noAnswer,
+  needsTranslation,
   unsupportedAnswer,
   lowConfidence,
 ];

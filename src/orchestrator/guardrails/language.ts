@@ -1,4 +1,5 @@
-import { fail, pass, type Guardrail } from "./types";
+import { brandLanguages } from "../policies";
+import { fail, pass, stringList, type Guardrail } from "./types";
 
 // The most frequent function words of each language: enough to tell them apart in a sentence or two.
 const MARKERS: Record<string, string[]> = {
@@ -15,29 +16,33 @@ const MARKERS: Record<string, string[]> = {
  * The language of `text` (a key of MARKERS) when the evidence is clear: at least three marker words
  * and twice as many as the runner-up. Short or mixed text gives null: better to say nothing than guess.
  */
+// Letters only some of the languages use: each seen counts as one more marker word.
+const LETTERS: Record<string, RegExp> = { de: /[äöüß]/, fr: /[çèêëœîï]|\b(l|d|j|qu)'/, es: /[ñ¿¡]/, pt: /[ãõ]/, it: /\b(perché|però|più)\b/ };
+
 export const detectLanguage = (text: string): string | null => {
-  const words = text.toLowerCase().match(/[\p{L}]+/gu) ?? [];
+  const lower = text.toLowerCase();
+  const words = lower.match(/[\p{L}]+/gu) ?? [];
   const scores = Object.entries(MARKERS)
-    .map(([lang, markers]) => ({ lang, n: words.filter((w) => markers.includes(w)).length }))
+    .map(([lang, markers]) => ({ lang, n: words.filter((w) => markers.includes(w)).length + (LETTERS[lang]?.test(lower) ? 1 : 0) }))
     .sort((a, b) => b.n - a.n);
   const [best, next] = scores;
   return best.n >= 3 && best.n >= 2 * (next?.n ?? 0) ? best.lang : null;
 };
 
 /**
- * The customer writes in a language other than the brand's (persona `language`): the knowledge and
- * voice are written for one language, so a human answers. Passes when either language is unknown.
- * Options: `accept` — further language codes the brand answers in.
+ * The customer writes in a language the brand does not answer in: not the persona's `language`, not
+ * one of `policies.languages`, not one of the options' `accept`. Passes when the customer's language is
+ * not clear. A declared language other than the documents' is answered (the LLM answers in the
+ * customer's language from the documents; without an LLM, `needs_translation` hands over).
  */
 export const languageMismatch: Guardrail = {
   code: "language_mismatch",
   description: "the customer writes in a language the brand does not answer in",
   stages: ["input"],
   evaluate: ({ question, brand, options }) => {
-    const wanted = brand.persona.language.toLowerCase().split(/[-_]/)[0] ?? "";
     const seen = detectLanguage(question);
-    if (!seen || !(wanted in MARKERS)) return pass;
-    const accepted = new Set([wanted, ...(Array.isArray(options.accept) ? options.accept.map(String) : [])]);
-    return accepted.has(seen) ? pass : fail(`customer wrote ${seen}, brand answers in ${wanted}`);
+    const accepted = [...brandLanguages(brand.persona, brand.policies), ...stringList(options.accept).map((l) => l.toLowerCase())];
+    if (!seen || !accepted.some((l) => l in MARKERS)) return pass;
+    return accepted.includes(seen) ? pass : fail(`customer wrote ${seen}, brand answers in ${accepted.join(", ")}`);
   },
 };
