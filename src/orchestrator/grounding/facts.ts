@@ -9,12 +9,14 @@
 export type FactKind = "url" | "email" | "phone" | "number" | "code" | "name" | "currency" | "quantity";
 export type Fact = { kind: FactKind; raw: string; values: string[] };
 
-const URL = /\bhttps?:\/\/[^\s<>()"'\]]+|\bwww\.[^\s<>()"'\]]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|de|ru|cn|ng|co|uk|fr|es|it|nl|eu|info|biz|shop|app|dev|me|us|ca|au|ch|at|pl|in|ae)\b(?:\/[^\s<>()"'\]]*)?/gi;
+// A link: with a scheme, www., a path after any domain, or a bare domain with a common top-level domain.
+const URL = /\bhttps?:\/\/[^\s<>()"'\]]+|\bwww\.[^\s<>()"'\]]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,12}\/[^\s<>()"'\]]*|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|de|ru|cn|ng|co|uk|fr|es|it|nl|eu|info|biz|shop|app|dev|me|us|ca|au|ch|at|pl|in|ae)\b(?:\/[^\s<>()"'\]]*)?/gi;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
 // A phone: 7+ digits in groups, starting with +, ( or a digit; a thousands-grouped amount is not one.
 const PHONE = /(?:\+|\(\+?)?\d[\d\s().\-/]{5,}\d/g;
 const THOUSANDS = /^\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+$/;
-const NUMBER = /\d+(?:[.,:\u00a0\u202f']\d+)*/g;
+// A space separates thousands only before exactly three digits ("19 000 rub"), never "3 5".
+const NUMBER = /\d+(?:(?:[.,:\u00a0\u202f']|\s(?=\d{3}(?!\d)))\d+)*/g;
 // Codes: letters and digits mixed and not starting with a digit (LOYAL20, Q2, S7), handles (dima_tri),
 // or capitals only (RMA, PCI). Digit-first tokens are numbers with a unit (28m2, 10kg, 3pm, 1st).
 const CODE = /(?<![\p{L}\p{N}_])(?:\p{L}[\p{L}\p{N}]*\d[\p{L}\p{N}]*|[\p{L}\p{N}]+_[\p{L}\p{N}_]+|\p{Lu}{2,}\d*)(?![\p{L}\p{N}_])/gu;
@@ -105,7 +107,11 @@ export const factsOf = (text: string, options: { names?: boolean } = {}): Fact[]
   rest = cut(rest, CODE, (m) => !COMMON_CAPS.has(m.toLowerCase()) && currenciesOf(m).length === 0 && push("code", m, [m.toLowerCase()]));
   for (const q of quantitiesOf(rest)) push("quantity", q.raw, q.values);
   for (const m of rest.matchAll(NUMBER)) facts.push({ kind: "number", raw: m[0], values: numberValues(m[0], rest.slice(m.index + m[0].length, m.index + m[0].length + 5)) });
-  for (const m of rest.matchAll(NUMBER_WORD_FACT)) facts.push({ kind: "number", raw: m[0], values: [String(NUMBER_WORDS[m[1].toLowerCase()])] });
+  for (const m of rest.matchAll(NUMBER_WORD_FACT)) {
+    const n = String(NUMBER_WORDS[m[1].toLowerCase()]);
+    push("number", m[0], [n]);
+    push("quantity", m[0], [`${n} ${unitOf(m[3])}`]);
+  }
   if (/\d/.test(rest)) for (const c of currenciesOf(rest)) push("currency", c, [c]);
   if (options.names !== false)
     for (const m of rest.matchAll(WORD)) {

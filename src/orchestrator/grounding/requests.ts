@@ -53,7 +53,7 @@ export const isActionRequest = (message: string): boolean => {
   const text = normaliseAsked(message);
   const sentences = text.split(/(?<=[.!?])\s+/);
   return sentences.some((s) => {
-    if (PERMISSION.test(s) && SPECIFIC.test(s) && MINE.test(s)) return true;
+    if (PERMISSION.test(s) && SPECIFIC.test(s) && (MINE.test(s) || /\d{3,}/.test(s))) return true;
     if (INFORMATIONAL.test(s) && !/\b(can|could|would|will)\s+(you|u)\b/.test(s)) return false;
     return REQUESTS.some((re) => re.test(s));
   });

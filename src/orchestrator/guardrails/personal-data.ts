@@ -2,7 +2,7 @@ import { normaliseAsked } from "../grounding/requests";
 import { fail, pass, stringList, type Guardrail } from "./types";
 
 const DATA =
-  "appointment|booking|reservation|order|orders|visa|application|account|address|phone|number|e-?mail|details|status|password|payment|passport|results?|data|information|info|delivery|package|parcel|shipment|records?|file|invoice|balance|bill|tickets?|flight|room|table|prescription|diagnosis|history";
+  "appointment|booking|reservation|order|orders|refund|return|exchange|claim|subscription|membership|case|request|visa|application|account|address|phone|number|e-?mail|details|status|password|payment|passport|results?|data|information|info|delivery|package|parcel|shipment|records?|file|invoice|balance|bill|tickets?|flight|room|table|prescription|diagnosis|history";
 const OTHERS =
   "husband|wife|son|daughter|mother|father|mom|mum|dad|partner|friend|boss|colleague|neighbou?r|brother|sister|girlfriend|boyfriend|child|kid|parent|grandmother|grandfather|aunt|uncle|cousin|fiance|fiancee|employee|client|tenant|roommate|flatmate";
 
@@ -15,8 +15,9 @@ const SOMEONE_ELSE = [
   /\bsomeone\s+else('s)?\b/,
   /\b(what|when|where)\s+did\s+(he|she|they)\s+(order|book|buy|pay)\b/,
 ];
-// A person's name with a possessive before a data word; checked on the original casing.
-const NAMED = new RegExp(`\\b\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+)?['’]s\\s+(${DATA})\\b`, "u");
+// A person's name with a possessive before a word for their personal data; checked on the original casing.
+const PERSONAL = "appointment|booking|reservation|visa|application|account|address|phone|number|e-?mail|details|password|passport|results?|prescription|diagnosis|tickets?|flight|room|table|balance|payment|order";
+const NAMED = new RegExp(`\\b(\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+)?)['’]s\\s+(${PERSONAL})\\b`, "u");
 // The customer's own case, which only a lookup in the business's systems answers (xin has none):
 // "is my visa ready?", "where is my order?", "did you receive my payment?", "order number 4471".
 const OWN_CASE = [
@@ -38,11 +39,12 @@ export const personalData: Guardrail = {
   code: "personal_data",
   description: "a question about another person's data, or the customer's own case that needs a lookup",
   stages: ["input"],
-  evaluate: ({ question, brand, options }) => {
+  evaluate: ({ question, brand, passages, options }) => {
     const text = normaliseAsked(question);
-    // "Shoplite's order tracking" names the business, not a person.
+    // "Shoplite's order tracking" names the business or a product the documents know, not a person.
     const named = NAMED.exec(question);
-    const ownName = named && [brand.name, brand.persona.name].some((n) => n && named[0].toLowerCase().startsWith(n.toLowerCase()));
+    const name = named?.[1].toLowerCase() ?? "";
+    const ownName = named && [brand.name, brand.persona.name, ...passages.map((p) => `${p.title} ${p.text}`)].some((t) => t.toLowerCase().includes(name));
     if (SOMEONE_ELSE.some((re) => re.test(text)) || (named && !ownName)) return fail("asks about another person's data");
     if (OWN_CASE.some((re) => re.test(text))) return fail("asks about the customer's own case, which needs a lookup");
     const extra = stringList(options.phrases).find((p) => text.includes(normaliseAsked(p)));
