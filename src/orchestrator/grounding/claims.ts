@@ -5,12 +5,14 @@
  * ("we'll confirm the current price") is the brand's own process, and passes.
  */
 const VERBS =
-  "cancel+ed|booked|reserved|refunded|reimbursed|credited|charged|processed|issued|applied|approved|confirmed|changed|modified|updated|amended|rescheduled|moved|postponed|scheduled|arranged|sent|resent|forwarded|shipped|dispatched|delivered|ordered|fixed|resolved|replaced|upgraded|downgraded|extended|renewed|removed|deleted|added|waived|reset|unlocked|activated|deactivated|closed|reopened|escalated|transferred|registered|submitted|placed|received|noted|logged|passed";
+  "started|initiated|opened|created|requested|organi[sz]ed|cancel+ed|booked|reserved|refunded|reimbursed|credited|charged|processed|issued|applied|approved|confirmed|changed|modified|updated|amended|rescheduled|moved|postponed|scheduled|arranged|sent|resent|forwarded|shipped|dispatched|delivered|ordered|fixed|resolved|replaced|upgraded|downgraded|extended|renewed|removed|deleted|added|waived|reset|unlocked|activated|deactivated|closed|reopened|escalated|transferred|registered|submitted|placed|received|noted|logged|passed";
 const FUTURE =
   "cancel|book|reserve|refund|reimburse|credit|process|issue|apply|approve|confirm|change|modify|update|amend|reschedule|move|postpone|schedule|arrange|send|resend|forward|ship|dispatch|deliver|order|fix|resolve|replace|upgrade|extend|renew|remove|delete|add|waive|reset|unlock|activate|close|reopen|escalate|transfer|register|submit|place|call|ring|phone|email|e-mail|text|message|contact|notify|inform|check|look\\s+into|investigate|guarantee|give|grant|get\\s+back|follow\\s+up|reach\\s+out|be\\s+in\\s+touch";
 const CLAIMS: RegExp[] = [
   // Done by us: "I have booked you", "we've refunded", "I cancelled your order".
   new RegExp(`\\b(i|we)\\s*(have|'ve|’ve|just|already|now)?\\s*(just\\s+|already\\s+|now\\s+)?(${VERBS})\\b`),
+  // Any perfect tense of ours is a deed done: "I have started a return", "we've checked your order".
+  /\b(i|we)\s*(have|'ve)\s+(just\s+|already\s+|now\s+)?(\w+ed|sent|made|done|set\s+up|taken\s+care)\b/,
   // A state of the customer's own case: "your visa is ready", "order #4471 is cancelled", "it has been fixed".
   new RegExp(`\\byour\\s+([^\\s.!?]+\\s+){0,3}(is|are|has\\s+been|have\\s+been|was|were)\\s+(now\\s+|already\\s+|all\\s+)?(ready|done|complete[d]?|on\\s+(its|the|their)\\s+way|${VERBS})\\b.{0,40}`),
   /#?\d{3,}\s+(is|are|has\s+been|was)\s+(now\s+)?(ready|done|\w+ed)\b/,

@@ -147,11 +147,7 @@ export class FactIndex {
         else if (f.kind === "url") this.urls.push(f.values[0]);
         else if (f.kind === "email") this.emails.add(f.values[0]);
         else if (f.kind === "quantity") for (const v of f.values) this.quantities.add(v);
-        else if (f.kind === "phone") {
-          this.phones.push(f.values[0]);
-          // A phone's groups also stand as numbers ("extension 90"), and the whole as a long id.
-          for (const n of f.raw.match(NUMBER) ?? []) for (const v of numberValues(n)) this.numbers.add(v);
-        }
+        else if (f.kind === "phone") this.phones.push(f.values[0]);
       }
       const lower = text.normalize("NFKC").toLowerCase();
       for (const w of lower.match(/[\p{L}\p{N}_]+/gu) ?? []) {
