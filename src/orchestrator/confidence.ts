@@ -87,4 +87,11 @@ export const blend = (retrieval: number, ground: number, model: number): Confide
 
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 
-export const analyzerOf = (language: string): Analyzer => analyzerFor(language || "en");
+// One analyzer per language for the process: each keeps a memo of its stems, which a fresh one per answer would lose.
+const analyzers = new Map<string, Analyzer>();
+export const analyzerOf = (language: string): Analyzer => {
+  const key = language || "en";
+  let analyzer = analyzers.get(key);
+  if (!analyzer) analyzers.set(key, (analyzer = analyzerFor(key)));
+  return analyzer;
+};

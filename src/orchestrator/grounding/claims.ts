@@ -25,6 +25,7 @@ const CLAIMS: RegExp[] = [
   new RegExp(`\\b(a|our|the|one\\s+of\\s+our)\\s+(courier|rider|driver|technician|delivery)s?\\b.{0,20}\\b(will|'ll|is\\s+going\\s+to|is\\s+on\\s+(the|its|his|her)\\s+way)\\b`),
 ];
 
+const CLAIMS_ALL = CLAIMS.map((re) => new RegExp(re.source, "g"));
 const CONDITION = /\b(once|after|when|whenever|if|as\s+soon\s+as|until|before|unless|so\s+that)\s*$/;
 const GENERAL = /\b(within|usually|typically|normally|generally|always|every|each)\b/;
 const sentenceAt = (text: string, index: number): string => {
@@ -51,8 +52,8 @@ export const actionClaims = (draft: string, passageTexts: readonly string[]): st
   const text = normal(draft);
   const docs = passageTexts.map(normal).join("\n");
   const out: string[] = [];
-  for (const re of CLAIMS)
-    for (const m of text.matchAll(new RegExp(re.source, "g"))) {
+  for (const re of CLAIMS_ALL)
+    for (const m of text.matchAll(re)) {
       const claim = m[0].trim();
       // A rule, not a deed: "once we have received the parcel"; "your order is shipped within 2 days" (a state
       // of "your" thing stated generally; a deed by "we" is never excused so).

@@ -20,7 +20,9 @@ const NUMBER = /\d+(?:(?:[.,:\u00a0\u202f']|\s(?=\d{3}(?!\d)))\d+)*/g;
 // Codes: letters and digits mixed and not starting with a digit (LOYAL20, Q2, S7), handles (dima_tri),
 // or capitals only (RMA, PCI). Digit-first tokens are numbers with a unit (28m2, 10kg, 3pm, 1st).
 const CODE = /(?<![\p{L}\p{N}_])(?:\p{L}[\p{L}\p{N}]*\d[\p{L}\p{N}]*|[\p{L}\p{N}]+_[\p{L}\p{N}_]+|\p{Lu}{2,}\d*)(?![\p{L}\p{N}_])/gu;
-const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
+const CAPITALISED = /(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’-]*/gu;
+// Where sentences (or list items, quotes, brackets) start: a capital there is no sign of a name.
+const STARTS = /(?:^|[.!?…:;\n•*"“(\-–—])\s*(?=\p{Lu})/gu;
 // Capitals that are not facts: pronoun, time marks, courtesy.
 const COMMON_CAPS = new Set(["i", "am", "pm", "ok", "faq", "ps", "q", "a"]);
 
@@ -88,7 +90,6 @@ const currenciesOf = (text: string): string[] => CURRENCIES.filter(([re]) => re.
 /** Cuts the matches of `re` that `take` keeps (returns true for) out of `text`, as spaces: positions and word bounds stay. */
 const cut = (text: string, re: RegExp, take: (m: string) => boolean): string => text.replace(re, (m) => (take(m) ? " ".repeat(m.length) : m));
 
-const isSentenceStart = (text: string, index: number): boolean => /(^|[.!?…:;\n•*"“(\-–—]\s*)$/u.test(text.slice(Math.max(0, index - 4), index)) || index === 0;
 
 /**
  * The facts of `text`. `names: false` leaves out capitalised words (for a language that capitalises
@@ -113,12 +114,15 @@ export const factsOf = (text: string, options: { names?: boolean } = {}): Fact[]
     push("quantity", m[0], [`${n} ${unitOf(m[3])}`]);
   }
   if (/\d/.test(rest)) for (const c of currenciesOf(rest)) push("currency", c, [c]);
-  if (options.names !== false)
-    for (const m of rest.matchAll(WORD)) {
+  if (options.names !== false) {
+    const starts = new Set<number>();
+    for (const m of rest.matchAll(STARTS)) starts.add(m.index + m[0].length);
+    for (const m of rest.matchAll(CAPITALISED)) {
       const word = m[0].replace(/['’]s$/, "");
-      if (!/^\p{Lu}/u.test(word) || COMMON_CAPS.has(word.toLowerCase()) || /^I['’]/.test(word) || isSentenceStart(rest, m.index)) continue;
-      facts.push({ kind: "name", raw: word, values: [word.toLowerCase()] });
+      if (starts.has(m.index) || COMMON_CAPS.has(word.toLowerCase()) || /^I['’]/.test(word)) continue;
+      push("name", word, [word.toLowerCase()]);
     }
+  }
   return facts;
 };
 

@@ -42,10 +42,14 @@ export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] =>
   const brand = indexOf(ctx.brandNames.join("\n"));
   let asked: FactIndex | null = null;
   const names = detectLanguage(answer) !== "de";
+  const known = (fact: Fact) => indexes.some((i) => i.has(fact)) || brand.has(fact);
+  // The common case — every fact found — costs one pass over the whole answer; only a miss is looked at
+  // sentence by sentence, for the echo a declining sentence may make.
+  if (factsOf(answer, { names }).every(known)) return [];
   const out: Fact[] = [];
   for (const sentence of sentencesOf(answer))
     for (const fact of factsOf(sentence, { names })) {
-      if (indexes.some((i) => i.has(fact)) || brand.has(fact)) continue;
+      if (known(fact)) continue;
       if (negates(sentence) && (asked ??= new FactIndex([ctx.question])).has(fact)) continue;
       out.push(fact);
     }
@@ -62,10 +66,13 @@ export const unsupportedTopics = (analyzer: Analyzer, answer: string, question: 
   const asked = termsOf(analyzer, question);
   if (asked.size === 0) return [];
   const known = passages.map((p) => termsOfPassage(analyzer, p));
+  const unknown = (t: string) => asked.has(t) && !/^\d/.test(t) && !known.some((k) => k.has(t));
+  // One pass over the whole answer first; sentences are looked at only when a term is missing.
+  if (![...termsOf(analyzer, answer)].some(unknown)) return [];
   const out = new Set<string>();
   for (const sentence of sentencesOf(answer)) {
     if (negates(sentence)) continue;
-    for (const t of termsOf(analyzer, sentence)) if (asked.has(t) && !/^\d/.test(t) && !known.some((k) => k.has(t))) out.add(t);
+    for (const t of termsOf(analyzer, sentence)) if (unknown(t)) out.add(t);
   }
   return [...out];
 };
@@ -86,6 +93,19 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
 /** Whether the answer is written in another language than the passages (both clearly detected). */
 export const crossLanguage = (answer: string, passages: readonly Passage[]): boolean => {
   const said = detectLanguage(answer);
-  const docs = detectLanguage(passages.slice(0, 3).map((p) => p.text.slice(0, 600)).join("\n"));
-  return said !== null && docs !== null && said !== docs;
+  if (said === null) return false;
+  const docs = passages.slice(0, 3).map((p) => languageOf(p.text));
+  return docs.some((d) => d !== null) && !docs.includes(said);
+};
+
+const languages = new Map<string, string | null>();
+/** A passage's language, detected once per text (bounded like the fact indexes). */
+const languageOf = (text: string): string | null => {
+  let lang = languages.get(text);
+  if (lang === undefined) {
+    lang = detectLanguage(text.slice(0, 800));
+    if (languages.size >= KEPT) languages.delete(languages.keys().next().value!);
+    languages.set(text, lang);
+  }
+  return lang;
 };

@@ -19,12 +19,15 @@ const MARKERS: Record<string, string[]> = {
 // Letters only some of the languages use: each seen counts as one more marker word.
 const LETTERS: Record<string, RegExp> = { de: /[äöüß]/, fr: /[çèêëœîï]|\b(l|d|j|qu)'/, es: /[ñ¿¡]/, pt: /[ãõ]/, it: /\b(perché|però|più)\b/ };
 
+// Each marker word with the languages it marks: one lookup per word of the text.
+const MARKED = new Map<string, string[]>();
+for (const [lang, words] of Object.entries(MARKERS)) for (const w of words) MARKED.set(w, [...(MARKED.get(w) ?? []), lang]);
+
 export const detectLanguage = (text: string): string | null => {
   const lower = text.toLowerCase();
-  const words = lower.match(/[\p{L}]+/gu) ?? [];
-  const scores = Object.entries(MARKERS)
-    .map(([lang, markers]) => ({ lang, n: words.filter((w) => markers.includes(w)).length + (LETTERS[lang]?.test(lower) ? 1 : 0) }))
-    .sort((a, b) => b.n - a.n);
+  const counts = new Map<string, number>(Object.keys(MARKERS).map((l) => [l, LETTERS[l]?.test(lower) ? 1 : 0]));
+  for (const w of lower.match(/\p{L}+/gu) ?? []) for (const lang of MARKED.get(w) ?? []) counts.set(lang, counts.get(lang)! + 1);
+  const scores = [...counts].map(([lang, n]) => ({ lang, n })).sort((a, b) => b.n - a.n);
   const [best, next] = scores;
   return best.n >= 3 && best.n >= 2 * (next?.n ?? 0) ? best.lang : null;
 };
