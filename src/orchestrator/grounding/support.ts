@@ -90,6 +90,21 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
   return [...out];
 };
 
+/**
+ * Knowledge mode: what the question names — names, codes, numbers — that the excerpt (with its passage's
+ * title and heading, which the caller passes along) does not carry. An
+ * excerpt is not written for the question, so one about "the 20-foot container" does not answer "the
+ * 40-foot container", nor "we deliver within Abuja" a question about Lagos, even when the passage it was
+ * cut from mentions both.
+ */
+export const missedInExcerpt = (question: string, excerpt: string, brandNames: readonly string[]): string[] => {
+  const said = new FactIndex([excerpt]);
+  const brand = indexOf(brandNames.join("\n"));
+  return factsOf(question, { names: detectLanguage(question) !== "de" })
+    .filter((f) => (f.kind === "name" || f.kind === "code" || f.kind === "number") && !brand.has(f) && !said.has(f))
+    .map((f) => f.raw);
+};
+
 /** Whether the answer is written in another language than the passages (both clearly detected). */
 export const crossLanguage = (answer: string, passages: readonly Passage[]): boolean => {
   const said = detectLanguage(answer);

@@ -44,6 +44,13 @@ test("unsupported_answer: every fact and every asked-about topic of a draft must
 
 test("unsupported_answer: a question naming what no passage knows fails even for a passage excerpt; options switch checks off", async () => {
   expect(await verdict(unsupportedAnswer, { question: "How do I return something I bought on Amazon?", draft: "We deliver within Abuja only.", mode: "knowledge" })).toBe(false);
+  // An excerpt must carry what the question names, though its passage mentions it elsewhere.
+  const containers = [passage("20-foot container: volume of 28m2. 40-foot container: volume of 62m2. We deliver to Lagos only by sea.")];
+  const kb = { mode: "knowledge" as const, passages: containers };
+  expect(await verdict(unsupportedAnswer, { ...kb, question: "Tell me about the 40-foot container.", draft: "20-foot container: volume of 28m2." })).toBe(false);
+  expect(await verdict(unsupportedAnswer, { ...kb, question: "Tell me about the 40-foot container.", draft: "40-foot container: volume of 62m2." })).toBe(true);
+  expect(await verdict(unsupportedAnswer, { ...kb, question: "Do you deliver to Lagos?", draft: "20-foot container: volume of 28m2." })).toBe(false);
+  expect(await verdict(unsupportedAnswer, { ...kb, mode: "llm", question: "Do you deliver to Lagos?", draft: "We deliver to Lagos only by sea." })).toBe(true);
   expect(await verdict(unsupportedAnswer, { question: "Any discount?", draft: "Use code LOYAL20.", options: { check_facts: false } })).toBe(true);
   expect(await verdict(unsupportedAnswer, { question: "Do you have parking?", draft: "Yes, there is parking.", options: { check_topics: false } })).toBe(true);
   expect(await verdict(unsupportedAnswer, { question: "q", draft: "Yes.", passages: [] })).toBe(false);

@@ -1,5 +1,5 @@
 import { analyzerOf } from "../confidence";
-import { crossLanguage, negates, sentencesOf, unknownToPassages, unsupportedFacts, unsupportedTopics } from "../grounding/support";
+import { crossLanguage, missedInExcerpt, negates, sentencesOf, unknownToPassages, unsupportedFacts, unsupportedTopics } from "../grounding/support";
 import { fail, numberIn, pass, type Guardrail } from "./types";
 
 /**
@@ -7,7 +7,9 @@ import { fail, numberIn, pass, type Guardrail } from "./types";
  * - a fact in it — number, price, percentage, time, date, code, link, e-mail, phone, proper name — is
  *   in none of the passages (nor the brand's name): models invent exactly these;
  * - the question names something no passage knows of (a proper name or a code), or the draft talks about something the customer asked about that no passage mentions ("free
- *   parking" when no document says "parking"); skipped when draft and passages differ in language;
+ *   parking" when no document says "parking"); in knowledge mode, the excerpt does not carry a name,
+ *   code or number of the question (the 20-foot line for a question about the 40-foot container);
+ *   skipped when draft and passages differ in language;
  * - too little of what it says is found in the passages (`confidence.grounding`, the share of its
  *   content words; option `min_grounding`, default 0.5).
  * Knowledge-mode drafts are cut from a passage, so they pass the first two by construction; the check
@@ -18,7 +20,7 @@ export const unsupportedAnswer: Guardrail = {
   description: "the answer is not supported by the retrieved knowledge",
   stages: ["output"],
   streamable: true,
-  evaluate: ({ draft, confidence, passages, question, brand, options }) => {
+  evaluate: ({ draft, confidence, passages, question, brand, mode, options }) => {
     if (!draft || !confidence) return pass;
     if (passages.length === 0) return fail("no knowledge was retrieved for this question");
     if (options.check_facts !== false) {
@@ -30,7 +32,8 @@ export const unsupportedAnswer: Guardrail = {
       // A draft that declines what the passages never mention ("we can't deliver to Ikeja") addresses it.
       const declines = sentencesOf(draft).filter(negates).join(" ").toLowerCase();
       const unknown = unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase()));
-      const topics = [...unknown, ...unsupportedTopics(analyzer, draft, question, passages)];
+      const excerpt = mode === "knowledge" ? missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [brand.name, brand.persona.name]) : [];
+      const topics = [...unknown, ...excerpt, ...unsupportedTopics(analyzer, draft, question, passages)];
       if (topics.length) return fail(`the passages never mention ${[...new Set(topics)].slice(0, 5).join(", ")}`);
     }
     const min = numberIn(options.min_grounding, 0, 1, 0.5);
