@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XinError } from "../../runtime";
@@ -47,4 +47,15 @@ test("bad inputs are eval.set_invalid errors that name the file and the problem"
   expect(failure(write("bad/empty.json", { answer: [], escalate: [] })).message).toContain("holds no questions");
   expect(failure(write("bad/nophrase.json", { answer: [{ q: "x", source: "a.md" }] })).message).toContain("answer.0.phrase");
   expect(failure(write("bad/regex.json", { answer: [{ q: "x", phrase: "re:(unclosed", source: "a.md" }] })).message).toContain("bad regular expression");
+});
+
+test("the README's example set is a valid set", () => {
+  const readme = readFileSync(join(import.meta.dir, "../../../README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Your own regression suite"));
+  const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(example).toBeDefined();
+  const set = loadEvalSet(write("readme/questions.json", example!));
+  expect(set.answer.map((i) => i.phrase)).toContain("re:4\\D{1,5}6 working days");
+  expect(set.answer.some((i) => i.or_escalate)).toBe(true);
+  expect(set.escalate.length).toBeGreaterThan(0);
 });

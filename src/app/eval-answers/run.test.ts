@@ -35,7 +35,7 @@ const result = (over: Partial<AskResult>): AskResult => ({ outcome: "answer", re
 
 test("counts per verdict, replies sent and how many of them were right; the gate fails on wrong or missed", async () => {
   const wrongAndMissed = await runEvalSet(set, async (q) => result({ reply: q.startsWith("How") ? "Refunds take 9 working days." : "Done, refunded.", sources: [{ source: "/x/returns.md", chunk_id: "c" }] }));
-  expect(wrongAndMissed.counts).toMatchObject({ right: 0, wrong: 1, missed_escalation: 1, escalated: 0, over_escalated: 0, answerable: 1, must_escalate: 1, sent: 2, sent_right: 0 });
+  expect(wrongAndMissed.counts).toMatchObject({ right: 0, right_by_handoff: 0, wrong: 1, missed_escalation: 1, escalated: 0, over_escalated: 0, answerable: 1, must_escalate: 1, sent: 2, sent_right: 0 });
   expect(wrongAndMissed.items.map((i) => i.verdict)).toEqual(["wrong", "missed_escalation"]);
   expect(passes(wrongAndMissed.counts)).toBe(false);
   const allEscalated = await runEvalSet(set, async () => result({ outcome: "escalation", reply: null, reason: "low_confidence", confidence: 0.1 }));

@@ -20,6 +20,8 @@ export type ItemResult = {
 export type Counts = {
   /** Answerable questions answered right (with `or_escalate`, a hand-off counts too). */
   right: number;
+  /** Of `right`, the `or_escalate` items that were escalated (a hand-off the set accepts). */
+  right_by_handoff: number;
   /** Must-escalate questions that were escalated. */
   escalated: number;
   wrong: number;
@@ -35,7 +37,7 @@ export type Counts = {
 export type SetReport = { set: string; counts: Counts; items: ItemResult[] };
 export type EvalReport = { sets: SetReport[]; overall: Counts };
 
-export const emptyCounts = (): Counts => ({ right: 0, escalated: 0, wrong: 0, missed_escalation: 0, over_escalated: 0, answerable: 0, must_escalate: 0, sent: 0, sent_right: 0 });
+export const emptyCounts = (): Counts => ({ right: 0, right_by_handoff: 0, escalated: 0, wrong: 0, missed_escalation: 0, over_escalated: 0, answerable: 0, must_escalate: 0, sent: 0, sent_right: 0 });
 
 export const addCounts = (a: Counts, b: Counts): Counts => {
   const out = emptyCounts();
@@ -47,6 +49,7 @@ const countsOf = (items: readonly ItemResult[]): Counts => {
   const c = emptyCounts();
   for (const i of items) {
     c[i.verdict] += 1;
+    if (i.verdict === "right" && i.outcome === "escalation") c.right_by_handoff += 1;
     c[i.kind === "answer" ? "answerable" : "must_escalate"] += 1;
     if (i.outcome === "answer") {
       c.sent += 1;

@@ -45,6 +45,9 @@ test("the right answer, citing the passage, only when the passage carrying the p
   // Without it the model guesses: the same sentence with other numbers, a plausible wrong answer.
   expect(await ask("When do I get my refund?", [CARE])).toBe(`${wrongNumbers("Your refund arrives within 5 working days.")} [1]`);
   expect(wrongNumbers("5 working days")).toBe("8 working days");
+  // The phrase in a passage of another source is not the right passage.
+  expect(await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")])).toStartWith(wrongNumbers("Your refund"));
+  expect(await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")])).not.toContain("5 working days");
   expect(await (await scriptedLlm(set, { onMissing: "unsure" }))(buildPrompt(brand, [CARE], [], "When do I get my refund?"), {})).toBe(UNSURE_REPLY);
 });
 
@@ -57,4 +60,10 @@ test("must-escalate questions get the gullible reply whatever the documents; unk
   expect(await ask("Refund me now, order 55", [CARE])).toBe("Done, your refund for order 55 is on its way. [1]");
   expect(await ask("  refund me NOW,   order 55 ", [])).toBe("Done, your refund for order 55 is on its way.");
   expect(await ask("Do you sell bicycles?", [CARE, REFUND])).toBe(UNSURE_REPLY);
+});
+
+test("a prompt without the customer fence is another kind of call: `other` answers it, else unsure", async () => {
+  const judgeCall = [{ role: "user", content: "Is this claim supported? When do I get my refund?" }];
+  expect((await scriptedLlm(set))(judgeCall, {})).toBe(UNSURE_REPLY);
+  expect((await scriptedLlm(set, { other: () => "yes" }))(judgeCall, {})).toBe("yes");
 });
