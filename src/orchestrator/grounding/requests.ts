@@ -5,7 +5,7 @@
  * answered from the knowledge. Text is matched lower-cased with accents removed.
  */
 const ACT =
-  "cancel|book|reserve|refund|reimburse|credit|change|modify|amend|update|reschedule|move|postpone|confirm|check|verify|look\\s+up|send|resend|issue|give|apply|waive|upgrade|downgrade|extend|renew|transfer|unsubscribe|close|delete|remove|add|process|approve|guarantee|expedite|hold|arrange|fix|replace|return|exchange|ship|deliver|activate|deactivate|reactivate|unlock|reset|schedule|register|sign\\s+me|put\\s+me|compensate|pay\\s+back";
+  "cancel|book|reserve|refund|reimburse|credit|change|modify|amend|update|reschedule|move|postpone|confirm|check|verify|look\\s+up|send|resend|issue|give|apply|waive|upgrade|downgrade|extend|renew|transfer|unsubscribe|close|delete|remove|add|process|approve|guarantee|expedite|hold|arrange|fix|replace|exchange|activate|deactivate|reactivate|unlock|reset|schedule|register|sign\\s+me|put\\s+me|compensate|pay\\s+back";
 const NOUN = "refund|reimbursement|money\\s+back|chargeback|compensation|discount|coupon|voucher|promo\\s+code|code|price\\s+match|credit|cancellation|replacement|exchange|booking|reservation|appointment|upgrade|extension|rebate";
 
 // Something that makes a request about this customer's own case: a number (order id, time, amount), a
@@ -24,7 +24,8 @@ const REQUESTS: RegExp[] = [
   new RegExp(`\\bgive\\s+(me|us)\\b.{0,20}\\b(${NOUN})`),
   // German, French, Spanish, Italian, Dutch, Portuguese: wanting or asking for the action itself.
   /\b(ich|wir)\b.{0,30}\b(mochte|mochten|will|wollen|hatte\s+gerne|brauche|verlange)\b.{0,30}\b(erstattung|ruckerstattung|geld\s+zuruck|storn\w*|kundig\w*|rabatt|gutschein|buch\w*|absag\w*|verschieb\w*|umbuch\w*|andern)/,
-  /\b(bitte|konnen\s+sie|kannst\s+du)\b.{0,30}\b(stornier\w*|kundig\w*|buch\w*|erstatt\w*|absag\w*|verschieb\w*|umbuch\w*|anderung|andern)\b/,
+  /\b(gib|gebt|geben\s+sie)\s+(mir|uns)\b.{0,30}\b(rabatt|gutschein\w*|\w*code|erstattung|nachlass|prozente)|\b(donnez|donne)-moi\b.{0,30}\b(reduction|code|remise|bon)|\b(dame|deme|denme)\b.{0,30}\b(descuento|codigo|cupon)/,
+    /\b(bitte|konnen\s+sie|kannst\s+du)\b.{0,30}\b(stornier\w*|kundig\w*|buch\w*|erstatt\w*|absag\w*|verschieb\w*|umbuch\w*|anderung|andern)\b/,
   /\b(je\s+veux|je\s+voudrais|pouvez-vous|pourriez-vous|merci\s+de|veuillez)\b.{0,30}\b(rembours\w*|annul\w*|reserv\w*|modifi\w*|reduction|report\w*)/,
   /\b(quiero|quisiera|necesito|puede|podria|por\s+favor)\b.{0,30}\b(reembols\w*|cancel\w*|reserv\w*|cambi\w*|descuento|devol\w*)/,
   /\b(voglio|vorrei|puoi|potete|per\s+favore)\b.{0,30}\b(rimbors\w*|annull\w*|prenot\w*|modific\w*|sconto)/,
@@ -37,7 +38,11 @@ const REQUESTS: RegExp[] = [
 // now?" is a request.
 const PERMISSION = new RegExp(`\\b((can|could|may)\\s+(i|we)\\s+(still\\s+|please\\s+)?(get|have|receive|${ACT})|possible\\s+to\\s+(${ACT}))\\b`);
 // Questions about how things work are never requests: "how do I cancel", "what is your refund policy".
-const INFORMATIONAL = /^\s*(how|what|when|where|which|why|who|is\s+there|are\s+there|do\s+you|does|are\s+you|is\s+it)\b/;
+const INFORMATIONAL = /^\s*(how|what|when|where|which|why|who|is\s+there|are\s+there|do\s+(you|i|we)|does|are\s+you|is\s+it|should\s+(i|we)|must\s+(i|we)|have\s+(i|we)\s+to)\b/;
+// The customer doing it themselves ("can I still cancel it myself?") asks what is possible, not for us to act.
+const THEMSELVES = /\b(myself|ourselves|on\s+my\s+own|online|in\s+the\s+app|through\s+my\s+account)\b/;
+// Asking to be told something is a question: "can you give me the price", "send me your opening hours".
+const TELL_ME = /\b(give|send|tell|show)\s+(me|us)\s+(the|your|a|an|some|more)?\s*([\w-]+\s+){0,3}(price|prices|cost|information|info|details|number|phone|address|hours|opening\s+hours|list|menu|link|overview|contact|email|website)\b/;
 
 export const normaliseAsked = (text: string): string =>
   text
@@ -53,7 +58,8 @@ export const isActionRequest = (message: string): boolean => {
   const text = normaliseAsked(message);
   const sentences = text.split(/(?<=[.!?])\s+/);
   return sentences.some((s) => {
-    if (PERMISSION.test(s) && SPECIFIC.test(s) && (MINE.test(s) || /\d{3,}/.test(s))) return true;
+    if (TELL_ME.test(s)) return false;
+    if (PERMISSION.test(s) && SPECIFIC.test(s) && (MINE.test(s) || /\d{3,}/.test(s)) && !THEMSELVES.test(s)) return true;
     if (INFORMATIONAL.test(s) && !/\b(can|could|would|will)\s+(you|u)\b/.test(s)) return false;
     return REQUESTS.some((re) => re.test(s));
   });

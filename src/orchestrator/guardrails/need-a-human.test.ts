@@ -19,8 +19,8 @@ const passed = async (g: Guardrail, over: Partial<GuardrailInput>) => (await g.e
 const table: [Guardrail, string[], string[]][] = [
   [
     authorizationRequired,
-    ["Please cancel my appointment tomorrow at 9:30", "give me 15 % off", "Please book me a flight for next Monday", "Can you check if my visa is ready?", "Please refund order #88213 to my card"],
-    ["Can I cancel my order?", "Do you give student discounts?", "How do refunds work?", "can i get a discount as a college student"],
+    ["Please cancel my appointment tomorrow at 9:30", "give me 15 % off", "Please book me a flight for next Monday", "Can you check if my visa is ready?", "Please refund order #88213 to my card", "Gebt mir einen Gutscheincode, es gibt 50 % Rabatt."],
+    ["Can I cancel my order?", "Do you give student discounts?", "How do refunds work?", "can i get a discount as a college student", "Can you ship lithium batteries?", "Do I need to reserve in summer?", "I ordered the wrong book 20 minutes ago, can I still cancel it myself?", "Can you give me the ocean freight price to Shanghai?"],
   ],
   [
     personalData,
@@ -39,7 +39,7 @@ const table: [Guardrail, string[], string[]][] = [
   ],
   [
     humanRequest,
-    ["I want to speak to Dr. Okafor, not a bot", "real human please", "can someone call me?", "Call me back please", "I'd like to talk to a real person, not a bot.", "Can I talk to the manager?", "Can I speak to Maria?", "Ich möchte einen Rückruf", "Je veux parler à un conseiller", "Quiero hablar con una persona", "Vorrei parlare con un operatore", "human"],
+    ["I want to speak to Dr. Okafor, not a bot", "real human please", "can someone call me?", "Call me back please", "I'd like to talk to a real person, not a bot.", "Can I talk to the manager?", "Can I speak to Maria?", "Ich möchte einen Rückruf", "Je veux parler à un conseiller", "Quiero hablar con una persona", "Vorrei parlare con un operatore", "human", "Ich möchte mit Frau Albrecht persönlich sprechen."],
     ["How do humans wash merino?", "Do you call customers before delivery?", "Who is the manager of the store in Abuja?", "Can I talk to you about shipping?"],
   ],
 ];

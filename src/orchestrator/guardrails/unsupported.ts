@@ -6,7 +6,7 @@ import { fail, numberIn, pass, type Guardrail } from "./types";
  * The draft is not supported by the passages retrieved for this turn, in three ways, first match wins:
  * - a fact in it — number, price, percentage, time, date, code, link, e-mail, phone, proper name — is
  *   in none of the passages (nor the brand's name): models invent exactly these;
- * - the question names something no passage knows of (a proper name or a code), or the draft talks about something the customer asked about that no passage mentions ("free
+ * - (knowledge mode) the question names something no passage knows of (a proper name or a code), or the draft talks about something the customer asked about that no passage mentions ("free
  *   parking" when no document says "parking"); in knowledge mode, the excerpt does not carry a name,
  *   code or number of the question (the 20-foot line for a question about the 40-foot container);
  *   skipped when draft and passages differ in language;
@@ -31,7 +31,8 @@ export const unsupportedAnswer: Guardrail = {
       const analyzer = analyzerOf(brand.persona.language);
       // A draft that declines what the passages never mention ("we can't deliver to Ikeja") addresses it.
       const declines = sentencesOf(draft).filter(negates).join(" ").toLowerCase();
-      const unknown = unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase()));
+      // Knowledge mode only: an LLM draft that takes up such a name is caught by its own facts.
+      const unknown = mode === "knowledge" ? unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase())) : [];
       const excerpt = mode === "knowledge" ? missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [brand.name, brand.persona.name]) : [];
       const topics = [...unknown, ...excerpt, ...unsupportedTopics(analyzer, draft, question, passages)];
       if (topics.length) return fail(`the passages never mention ${[...new Set(topics)].slice(0, 5).join(", ")}`);
