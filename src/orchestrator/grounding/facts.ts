@@ -20,6 +20,7 @@ const NUMBER = /\d+(?:(?:[.,:\u00a0\u202f']|\s(?=\d{3}(?!\d)))\d+)*/g;
 // Codes: letters and digits mixed and not starting with a digit (LOYAL20, Q2, S7), handles (dima_tri),
 // or capitals only (RMA, PCI). Digit-first tokens are numbers with a unit (28m2, 10kg, 3pm, 1st).
 const CODE = /(?<![\p{L}\p{N}_])(?:\p{L}[\p{L}\p{N}]*\d[\p{L}\p{N}]*|[\p{L}\p{N}]+_[\p{L}\p{N}_]+|\p{Lu}{2,}\d*)(?![\p{L}\p{N}_])/gu;
+const TITLED_NAME = /\b(?:Frau|Herrn?|Mr|Mrs|Ms|Miss|Dr|Prof|Madame|Monsieur|Mme|Señora?|Sr|Sra)\.?\s+(\p{Lu}\p{Ll}+)/gu;
 const CAPITALISED = /(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’-]*/gu;
 // Where sentences (or list items, quotes, brackets) start: a capital there is no sign of a name.
 const STARTS = /(?:^|[.!?…:;\n•*"“(\-–—])\s*(?=\p{Lu})/gu;
@@ -43,7 +44,7 @@ const NUMBER_WORDS: Record<string, number> = {
   deux: 2, trois: 3, quatre: 4, cinq: 5, dix: 10, trente: 30, dos: 2, tres: 3, cuatro: 4, cinco: 5, diez: 10, treinta: 30,
 };
 // A number word in an answer is a fact only before a unit: "three days", not "one of our colleagues".
-const NUMBER_WORD_FACT = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)\s+(business\s+|working\s+|calendar\s+)?(days?|weeks?|months?|years?|hours?|minutes?|percent|euros?|dollars?|items?|times)\b/gi;
+const NUMBER_WORD_FACT = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)[\s_-]+(business[\s_-]+|working[\s_-]+|calendar[\s_-]+)?(days?|weeks?|months?|years?|hours?|minutes?|percent|euros?|dollars?|items?|times)\b/gi;
 
 // A number with its unit: a duration ("3-5 business days", "14 Tage") or a percentage. The unit is part of
 // the fact — "within 14 days" is not supported by "Document 14" — and is named the same in every language.
@@ -114,6 +115,8 @@ export const factsOf = (text: string, options: { names?: boolean } = {}): Fact[]
     push("quantity", m[0], [`${n} ${unitOf(m[3])}`]);
   }
   if (/\d/.test(rest)) for (const c of currenciesOf(rest)) push("currency", c, [c]);
+  // A person named with a title is a name in every language, German included: "Frau Schulz", "Dr. Okafor".
+  for (const m of rest.matchAll(TITLED_NAME)) push("name", m[1], [m[1].toLowerCase()]);
   if (options.names !== false) {
     const starts = new Set<number>();
     for (const m of rest.matchAll(STARTS)) starts.add(m.index + m[0].length);
@@ -154,10 +157,14 @@ export class FactIndex {
         else if (f.kind === "phone") this.phones.push(f.values[0]);
       }
       const lower = text.normalize("NFKC").toLowerCase();
-      for (const w of lower.match(/[\p{L}\p{N}_]+/gu) ?? []) {
-        this.words.add(w);
-        const n = NUMBER_WORDS[w];
-        if (n !== undefined) this.numbers.add(String(n));
+      for (const token of lower.match(/[\p{L}\p{N}_]+/gu) ?? []) {
+        this.words.add(token);
+        // Field names of structured sources ("three_days") hold words too.
+        for (const w of token.includes("_") ? token.split("_") : [token]) {
+          this.words.add(w);
+          const n = NUMBER_WORDS[w];
+          if (n !== undefined) this.numbers.add(String(n));
+        }
       }
       for (const c of currenciesOf(lower)) this.currencies.add(c);
     }

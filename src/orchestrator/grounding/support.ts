@@ -30,7 +30,11 @@ export const sentencesOf = (text: string): string[] =>
 const NEGATION = /\b(not|no|never|none|only|cannot|can['’]t|don['’]t|doesn['’]t|won['’]t|isn['’]t|aren['’]t|unfortunately|sorry|nicht|kein\w*|leider|nur|pas|jamais|seulement|désolé|nunca|solo|lo\s+siento)\b|n['’]t\b/i;
 export const negates = (sentence: string): boolean => NEGATION.test(sentence);
 
-export type SupportContext = { question: string; passages: readonly Passage[]; brandNames: readonly string[] };
+/** `language`: the brand's, for an answer too short to tell its own. */
+export type SupportContext = { question: string; passages: readonly Passage[]; brandNames: readonly string[]; language?: string };
+
+// German writes every noun with a capital: there a capital is no sign of a name.
+const capitalisesNouns = (language: string | null): boolean => language !== null && language.toLowerCase().startsWith("de");
 
 /**
  * The facts of `answer` that neither the passages nor the brand's own name carry. A fact the customer
@@ -41,7 +45,7 @@ export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] =>
   const indexes = ctx.passages.map((p) => indexOf(passageText(p)));
   const brand = indexOf(ctx.brandNames.join("\n"));
   let asked: FactIndex | null = null;
-  const names = detectLanguage(answer) !== "de";
+  const names = !capitalisesNouns(detectLanguage(answer) ?? ctx.language ?? null);
   const known = (fact: Fact) => indexes.some((i) => i.has(fact)) || brand.has(fact);
   // The common case — every fact found — costs one pass over the whole answer; only a miss is looked at
   // sentence by sentence, for the echo a declining sentence may make.
@@ -94,7 +98,7 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
   const indexes = passages.map((p) => indexOf(passageText(p)));
   const brand = indexOf(brandNames.join("\n"));
   const out = new Set<string>();
-  for (const f of factsOf(question, { names: detectLanguage(question) !== "de" }))
+  for (const f of factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) }))
     if ((f.kind === "name" || f.kind === "code") && !brand.has(f) && !indexes.some((i) => i.has(f))) out.add(f.raw);
   return [...out];
 };
@@ -109,7 +113,7 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
 export const missedInExcerpt = (question: string, excerpt: string, brandNames: readonly string[]): string[] => {
   const said = new FactIndex([excerpt]);
   const brand = indexOf(brandNames.join("\n"));
-  return factsOf(question, { names: detectLanguage(question) !== "de" })
+  return factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) })
     .filter((f) => (f.kind === "name" || f.kind === "code" || f.kind === "number") && !brand.has(f) && !said.has(f))
     .map((f) => f.raw);
 };

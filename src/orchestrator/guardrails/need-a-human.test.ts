@@ -24,8 +24,8 @@ const table: [Guardrail, string[], string[]][] = [
   ],
   [
     personalData,
-    ["What time is my husband's appointment?", "Is John Smith's visa ready?", "What did the customer before me order?", "Can you tell me my wife's booking details?", "Is my visa ready?", "Where is my order?", "Did you receive my payment?", "My application number is 20931", "What's the status of my refund?"],
-    ["How do product warranties work with Shoplite's return policy?", "How do I track my order?", "My son is allergic to peanuts, can you make his jollof without nuts?", "How long does a visa take?", "What payment methods do you accept?"],
+    ["What time is my husband's appointment?", "Is John Smith's visa ready?", "What did the customer before me order?", "Can you tell me my wife's booking details?", "Is my visa ready?", "Where is my order?", "Did you receive my payment?", "My application number is 20931", "What's the status of my refund?", "Hat meine Nachbarin Frau Schulz ihre Torte schon abgeholt?", "Has Mrs Patel collected her order?"],
+    ["How do product warranties work with Shoplite's return policy?", "How do I track my order?", "My son is allergic to peanuts, can you make his jollof without nuts?", "How long does a visa take?", "What payment methods do you accept?", "Is there a fee if I miss my appointment completely?"],
   ],
   [
     adviceRequired,
@@ -39,7 +39,7 @@ const table: [Guardrail, string[], string[]][] = [
   ],
   [
     humanRequest,
-    ["I want to speak to Dr. Okafor, not a bot", "real human please", "can someone call me?", "Call me back please", "I'd like to talk to a real person, not a bot.", "Can I talk to the manager?", "Can I speak to Maria?", "Ich möchte einen Rückruf", "Je veux parler à un conseiller", "Quiero hablar con una persona", "Vorrei parlare con un operatore", "human", "Ich möchte mit Frau Albrecht persönlich sprechen."],
+    ["I want to speak to Dr. Okafor, not a bot", "real human please", "can someone call me?", "Call me back please", "I'd like to talk to a real person, not a bot.", "Can I talk to the manager?", "Can I speak to Maria?", "Ich möchte einen Rückruf", "Je veux parler à un conseiller", "Quiero hablar con una persona", "Vorrei parlare con un operatore", "human", "Ich möchte mit Frau Albrecht persönlich sprechen.", "Kann mich bitte ein Mitarbeiter zurückrufen?"],
     ["How do humans wash merino?", "Do you call customers before delivery?", "Who is the manager of the store in Abuja?", "Can I talk to you about shipping?"],
   ],
 ];

@@ -15,6 +15,14 @@ const SOMEONE_ELSE = [
   /\bsomeone\s+else('s)?\b/,
   /\b(what|when|where)\s+did\s+(he|she|they)\s+(order|book|buy|pay)\b/,
 ];
+// German, French, Spanish: a relative's or neighbour's order, booking or status.
+const SOMEONE_ELSE_OTHER = [
+  /\b(mein|meine|meiner|meinem|meinen|unser|unsere)\s+(nachbar\w*|mann|frau|ehemann|ehefrau|sohn|tochter|mutter|vater|freund\w*|kolleg\w*|chef\w*|partner\w*|schwester|bruder|eltern)\b.{0,50}\b(bestellung|termin|buchung|reservierung|visum|antrag|konto|adresse|daten|abgeholt|bestellt|bezahlt|gebucht|fertig|abholung)\b/,
+  /\b(mon|ma|mes)\s+(mari|femme|voisin\w*|fils|fille|mere|pere|ami\w*|collegue)\b.{0,50}\b(commande|rendez-vous|reservation|visa|dossier|compte|adresse)\b/,
+  /\b(mi|mis)\s+(marido|esposa|mujer|vecin\w*|hijo|hija|madre|padre|amig\w*|colega)\b.{0,50}\b(pedido|cita|reserva|visado|visa|cuenta|direccion)\b/,
+];
+// A person named with a title ("Frau Schulz", "Mrs Patel") whose order or status is asked about.
+const TITLED = /\b(Frau|Herrn?|Mr|Mrs|Ms|Miss|Madame|Monsieur|Senora?|Dr)\.?\s+\p{Lu}\p{Ll}+\b.{0,50}\b(order|booking|appointment|visa|application|ready|collected|picked\s+up|paid|bestellung|termin|abgeholt|bestellt|bezahlt|fertig|commande|pedido|torte|cake)\b/u;
 // A person's name with a possessive before a word for their personal data; checked on the original casing.
 const PERSONAL = "appointment|booking|reservation|visa|application|account|address|phone|number|e-?mail|details|password|passport|results?|prescription|diagnosis|tickets?|flight|room|table|balance|payment|order";
 const NAMED = new RegExp(`\\b(\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+)?)['’]s\\s+(${PERSONAL})\\b`, "u");
@@ -45,7 +53,8 @@ export const personalData: Guardrail = {
     const named = NAMED.exec(question);
     const name = named?.[1].toLowerCase() ?? "";
     const ownName = named && [brand.name, brand.persona.name, ...passages.map((p) => `${p.title} ${p.text}`)].some((t) => t.toLowerCase().includes(name));
-    if (SOMEONE_ELSE.some((re) => re.test(text)) || (named && !ownName)) return fail("asks about another person's data");
+    const other = SOMEONE_ELSE.some((re) => re.test(text)) || SOMEONE_ELSE_OTHER.some((re) => re.test(text)) || TITLED.test(question.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""));
+    if (other || (named && !ownName)) return fail("asks about another person's data");
     if (OWN_CASE.some((re) => re.test(text))) return fail("asks about the customer's own case, which needs a lookup");
     const extra = stringList(options.phrases).find((p) => text.includes(normaliseAsked(p)));
     return extra ? fail(`said "${extra}"`) : pass;
