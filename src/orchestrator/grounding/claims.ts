@@ -50,7 +50,7 @@ const normal = (text: string): string =>
  */
 export const actionClaims = (draft: string, passageTexts: readonly string[]): string[] => {
   const text = normal(draft);
-  const docs = passageTexts.map(normal).join("\n");
+  let docs: string | null = null; // normalised only when a claim needs looking up
   const out: string[] = [];
   for (const re of CLAIMS_ALL)
     for (const m of text.matchAll(re)) {
@@ -60,7 +60,7 @@ export const actionClaims = (draft: string, passageTexts: readonly string[]): st
       if (CONDITION.test(text.slice(Math.max(0, m.index - 16), m.index)) || (claim.startsWith("your") && GENERAL.test(sentenceAt(text, m.index)))) continue;
       // The documented process, as the documents word it: its verb phrase (subject dropped) is in a passage.
       const words = claim.replace(/^(i|we|your|the|a|our|one of our)\s+/, "").split(/[^\p{L}\p{N}' -]/u)[0].trim().split(" ").slice(0, 4);
-      if (words.length >= 2 && docs.includes(words.join(" "))) continue;
+      if (words.length >= 2 && (docs ??= passageTexts.map(normal).join("\n")).includes(words.join(" "))) continue;
       out.push(claim);
     }
   return out;

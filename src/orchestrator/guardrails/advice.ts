@@ -20,11 +20,15 @@ const ASKING = /\b(should|shall)\s+(i|we)\b|\bis\s+it\s+(safe|ok|okay|legal|allo
 const OUTRIGHT = /\b(dosage|diagnos\w*|medical\s+advice|legal\s+advice|financial\s+advice|investment\s+advice|tax\s+advice|side\s+effects?)\b/;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const compile = (fields: Record<string, string[]>, on: string[]): [string, RegExp][] =>
+  on.filter((f) => fields[f]?.length).map((f) => [f, new RegExp(`\\b(${fields[f].map((w) => escape(normaliseAsked(w))).join("|")})\\b`)]);
+// The defaults compiled once; a brand's own fields are compiled per call (rare, and small).
+const DEFAULT_FIELDS = compile(FIELDS, Object.keys(FIELDS));
 const fieldsOf = (options: Record<string, unknown>): [string, RegExp][] => {
+  if (options.topics === undefined && options.fields === undefined) return DEFAULT_FIELDS;
   const custom = options.topics && typeof options.topics === "object" ? (options.topics as Record<string, unknown>) : {};
   const all = { ...FIELDS, ...Object.fromEntries(Object.entries(custom).map(([k, v]) => [k, stringList(v)])) };
-  const on = stringList(options.fields, Object.keys(all));
-  return on.filter((f) => all[f]?.length).map((f) => [f, new RegExp(`\\b(${all[f].map((w) => escape(normaliseAsked(w))).join("|")})\\b`)]);
+  return compile(all, stringList(options.fields, Object.keys(all)));
 };
 
 export const adviceRequired: Guardrail = {

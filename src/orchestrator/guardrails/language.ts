@@ -12,10 +12,6 @@ const MARKERS: Record<string, string[]> = {
   pt: ["o", "os", "as", "e", "é", "que", "eu", "não", "com", "para", "uma", "meu", "minha", "quando", "como", "onde", "do", "da", "vocês"],
 };
 
-/**
- * The language of `text` (a key of MARKERS) when the evidence is clear: at least three marker words
- * and twice as many as the runner-up. Short or mixed text gives null: better to say nothing than guess.
- */
 // Letters only some of the languages use: each seen counts as one more marker word.
 const LETTERS: Record<string, RegExp> = { de: /[äöüß]/, fr: /[çèêëœîï]|\b(l|d|j|qu)'/, es: /[ñ¿¡]/, pt: /[ãõ]/, it: /\b(perché|però|più)\b/ };
 
@@ -23,7 +19,23 @@ const LETTERS: Record<string, RegExp> = { de: /[äöüß]/, fr: /[çèêëœîï
 const MARKED = new Map<string, string[]>();
 for (const [lang, words] of Object.entries(MARKERS)) for (const w of words) MARKED.set(w, [...(MARKED.get(w) ?? []), lang]);
 
+/**
+ * The language of `text` (a key of MARKERS) when the evidence is clear: at least three marker words
+ * and twice as many as the runner-up (a letter only some languages use counts as one more). Short or
+ * mixed text gives null: better to say nothing than guess. Several checks of one answer ask about the
+ * same draft: the last few results are kept.
+ */
+const recent = new Map<string, string | null>();
 export const detectLanguage = (text: string): string | null => {
+  const hit = recent.get(text);
+  if (hit !== undefined) return hit;
+  const lang = detect(text);
+  if (recent.size >= 16) recent.delete(recent.keys().next().value!);
+  recent.set(text, lang);
+  return lang;
+};
+
+const detect = (text: string): string | null => {
   const lower = text.toLowerCase();
   const counts = new Map<string, number>(Object.keys(MARKERS).map((l) => [l, LETTERS[l]?.test(lower) ? 1 : 0]));
   for (const w of lower.match(/\p{L}+/gu) ?? []) for (const lang of MARKED.get(w) ?? []) counts.set(lang, counts.get(lang)! + 1);
