@@ -16,7 +16,17 @@ const indexOf = (text: string): FactIndex => {
   }
   return index;
 };
-const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
+// By the passage's text itself (the same string each turn, so its hash is computed once), with its title
+// and heading checked, rather than by a string built anew for every answer.
+const byText = new Map<string, { title: string; heading: string; index: FactIndex }>();
+const passageIndex = (p: Passage): FactIndex => {
+  const hit = byText.get(p.text);
+  if (hit && hit.title === p.title && hit.heading === p.heading) return hit.index;
+  const index = new FactIndex([p.title, p.heading, p.text]);
+  if (byText.size >= KEPT) byText.delete(byText.keys().next().value!);
+  byText.set(p.text, { title: p.title, heading: p.heading, index });
+  return index;
+};
 
 /** Sentences of an answer: split after . ! ? or a line break (a decimal point is not followed by a space). */
 export const sentencesOf = (text: string): string[] =>
@@ -42,7 +52,7 @@ const capitalisesNouns = (language: string | null): boolean => language !== null
  * declines or negates. German capitalises every noun, so there only codes, numbers and links count.
  */
 export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] => {
-  const indexes = ctx.passages.map((p) => indexOf(passageText(p)));
+  const indexes = ctx.passages.map(passageIndex);
   const brand = indexOf(ctx.brandNames.join("\n"));
   let asked: FactIndex | null = null;
   const names = !capitalisesNouns(detectLanguage(answer) ?? ctx.language ?? null);
@@ -95,7 +105,7 @@ export const unsupportedTopics = (analyzer: Analyzer, answer: string, question: 
  * about it: its proper names and codes ("Amazon", "Mars", "RMA") that no passage carries.
  */
 export const unknownToPassages = (question: string, passages: readonly Passage[], brandNames: readonly string[]): string[] => {
-  const indexes = passages.map((p) => indexOf(passageText(p)));
+  const indexes = passages.map(passageIndex);
   const brand = indexOf(brandNames.join("\n"));
   const out = new Set<string>();
   for (const f of factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) }))
@@ -111,7 +121,7 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
  * cut from mentions both.
  */
 export const missedInExcerpt = (question: string, excerpt: string, brandNames: readonly string[]): string[] => {
-  const said = new FactIndex([excerpt]);
+  const said = indexOf(excerpt);
   const brand = indexOf(brandNames.join("\n"));
   return factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) })
     .filter((f) => (f.kind === "name" || f.kind === "code" || f.kind === "number") && !brand.has(f) && !said.has(f))
