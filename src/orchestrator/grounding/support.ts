@@ -53,7 +53,8 @@ const capitalisesNouns = (language: string | null): boolean => language !== null
  */
 export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] => {
   const indexes = ctx.passages.map(passageIndex);
-  const brand = indexOf(ctx.brandNames.join("\n"));
+  // The brand's names, and the passages' source names (an attribution line quotes them).
+  const brand = indexOf([...ctx.brandNames, ...ctx.passages.map((p) => p.source)].join("\n"));
   let asked: FactIndex | null = null;
   const names = !capitalisesNouns(detectLanguage(answer) ?? ctx.language ?? null);
   const known = (fact: Fact) => indexes.some((i) => i.has(fact)) || brand.has(fact);
@@ -121,11 +122,15 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
  * cut from mentions both.
  */
 export const missedInExcerpt = (question: string, excerpt: string, brandNames: readonly string[]): string[] => {
-  const said = indexOf(excerpt);
+  const asked = factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) }).filter((f) => f.kind === "name" || f.kind === "code" || f.kind === "number");
+  if (asked.length === 0) return [];
+  // Most are there as written; only the rest are looked up in normalised form.
+  const lower = excerpt.toLowerCase();
+  const rest = asked.filter((f) => !lower.includes(f.raw.toLowerCase()));
+  if (rest.length === 0) return [];
+  const said = new FactIndex([excerpt]);
   const brand = indexOf(brandNames.join("\n"));
-  return factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) })
-    .filter((f) => (f.kind === "name" || f.kind === "code" || f.kind === "number") && !brand.has(f) && !said.has(f))
-    .map((f) => f.raw);
+  return rest.filter((f) => !brand.has(f) && !said.has(f)).map((f) => f.raw);
 };
 
 /** Whether the answer is written in another language than the passages (both clearly detected). */

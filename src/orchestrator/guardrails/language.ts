@@ -35,8 +35,10 @@ export const detectLanguage = (text: string): string | null => {
   return lang;
 };
 
+// The first few hundred characters carry the evidence; a long passage costs no more than a paragraph.
+const SAMPLE = 400;
 const detect = (text: string): string | null => {
-  const lower = text.toLowerCase();
+  const lower = text.slice(0, SAMPLE).toLowerCase();
   const counts = new Map<string, number>(Object.keys(MARKERS).map((l) => [l, LETTERS[l]?.test(lower) ? 1 : 0]));
   for (const w of lower.match(/\p{L}+/gu) ?? []) for (const lang of MARKED.get(w) ?? []) counts.set(lang, counts.get(lang)! + 1);
   const scores = [...counts].map(([lang, n]) => ({ lang, n })).sort((a, b) => b.n - a.n);

@@ -12,8 +12,8 @@ import { fail, numberIn, pass, type Guardrail } from "./types";
  *   skipped when draft and passages differ in language;
  * - too little of what it says is found in the passages (`confidence.grounding`, the share of its
  *   content words; option `min_grounding`, default 0.5).
- * Knowledge-mode drafts are cut from a passage, so they pass the first two by construction; the check
- * runs in both modes all the same. Options: `check_facts: false`, `check_topics: false` switch those off.
+ * Knowledge-mode drafts are cut from a passage, so their own facts and terms are the passage's by
+ * construction: there the question-side checks are the ones that can fail. Options: `check_facts: false`, `check_topics: false` switch those off.
  */
 export const unsupportedAnswer: Guardrail = {
   code: "unsupported_answer",
@@ -23,7 +23,10 @@ export const unsupportedAnswer: Guardrail = {
   evaluate: ({ draft, confidence, passages, question, brand, mode, options }) => {
     if (!draft || !confidence) return pass;
     if (passages.length === 0) return fail("no knowledge was retrieved for this question");
-    if (options.check_facts !== false) {
+    // A knowledge-mode draft is passage text: its facts and terms are the passage's by construction, so
+    // only the question-side checks below can tell it does not answer.
+    const llm = mode === "llm";
+    if (llm && options.check_facts !== false) {
       const facts = unsupportedFacts(draft, { question, passages, brandNames: [brand.name, brand.persona.name], language: brand.persona.language });
       if (facts.length) return fail(`not in the passages: ${[...new Set(facts.map((f) => f.raw.trim()))].slice(0, 5).join(", ")}`);
     }
@@ -37,7 +40,7 @@ export const unsupportedAnswer: Guardrail = {
       // Knowledge mode only: an LLM draft that takes up such a name is caught by its own facts.
       const unknown = mode === "knowledge" ? unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase())) : [];
       const excerpt = mode === "knowledge" ? missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [brand.name, brand.persona.name]) : [];
-      const topics = [...unknown, ...excerpt, ...(stems ? unsupportedTopics(analyzer, draft, question, passages) : [])];
+      const topics = [...unknown, ...excerpt, ...(stems && llm ? unsupportedTopics(analyzer, draft, question, passages) : [])];
       if (topics.length) return fail(`the passages never mention ${[...new Set(topics)].slice(0, 5).join(", ")}`);
     }
     const min = numberIn(options.min_grounding, 0, 1, 0.5);
