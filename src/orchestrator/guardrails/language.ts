@@ -40,7 +40,11 @@ const SAMPLE = 400;
 const detect = (text: string): string | null => {
   const lower = text.slice(0, SAMPLE).toLowerCase();
   const counts = new Map<string, number>(Object.keys(MARKERS).map((l) => [l, LETTERS[l]?.test(lower) ? 1 : 0]));
-  for (const w of lower.match(/\p{L}+/gu) ?? []) for (const lang of MARKED.get(w) ?? []) counts.set(lang, counts.get(lang)! + 1);
+  // Marker words are Latin-script: splitting on anything else is enough, and cheaper than \p{L}.
+  for (const w of lower.split(/[^a-zßà-ÿœ]+/)) {
+    const langs = w.length < 8 ? MARKED.get(w) : undefined;
+    if (langs) for (const lang of langs) counts.set(lang, counts.get(lang)! + 1);
+  }
   const scores = [...counts].map(([lang, n]) => ({ lang, n })).sort((a, b) => b.n - a.n);
   const [best, next] = scores;
   return best.n >= 3 && best.n >= 2 * (next?.n ?? 0) ? best.lang : null;

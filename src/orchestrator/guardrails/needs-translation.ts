@@ -15,7 +15,7 @@ export const needsTranslation: Guardrail = {
   evaluate: ({ mode, question, draft }) => {
     if (mode !== "knowledge" || !draft) return pass;
     const asked = detectLanguage(question);
-    const answer = detectLanguage(draft);
+    const answer = asked ? detectLanguage(draft) : null;
     return asked && answer && asked !== answer ? fail(`the customer wrote ${asked}, the passage is ${answer}`) : pass;
   },
 };
