@@ -51,6 +51,7 @@ const lookups: [string, string, boolean][] = [
   ["Codes: WELCOME10", "use LOYAL20", false],
   ["We take Visa and PayPal", "we take PayPal", true],
   ["Free shipping on 20% of orders", "20 % off", true],
+  ['{"bike": "E-bike", "three_days": "€85"}', "€85 for three days", true],
 ];
 
 test("an answer's facts are looked up in the passages' normalised forms", () => {

@@ -156,6 +156,8 @@ export class FactIndex {
         else if (f.kind === "quantity") for (const v of f.values) this.quantities.add(v);
         else if (f.kind === "phone") this.phones.push(f.values[0]);
       }
+      // Field names of structured sources ("three_days": "€85") are quantities too once read as words.
+      if (text.includes("_")) for (const f of factsOf(text.replace(/_/g, " "), { names: false })) if (f.kind === "quantity") for (const v of f.values) this.quantities.add(v);
       const lower = text.normalize("NFKC").toLowerCase();
       for (const token of lower.match(/[\p{L}\p{N}_]+/gu) ?? []) {
         this.words.add(token);
