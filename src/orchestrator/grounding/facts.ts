@@ -49,7 +49,7 @@ const NUMBER_WORD_FACT = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven
 // A number with its unit: a duration ("3-5 business days", "14 Tage") or a percentage. The unit is part of
 // the fact — "within 14 days" is not supported by "Document 14" — and is named the same in every language.
 const QUANTITY =
-  /(\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to|or|bis|à|a|o)\s*(\d+(?:[.,]\d+)?))?[\s_-]*\+?[\s_-]*(?:(?:business|working|calendar|continuous|consecutive|full|banking)[\s_-]+){0,2}(%|percent\b|prozent\b|pour\s*cent\b|por\s*ciento\b|(?:werk|arbeits|kalender)?(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|hrs?|tagen?|tage|wochen?|monate?n?|jahren?|stunden?|jours?|semaines?|mois|heures?|d[ií]as?|semanas?|mes(?:es)?|años?|horas?)\b)/giu;
+  /(\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to|or|bis|à|a|o)\s*(\d+(?:[.,]\d+)?))?[\s_-]*\+?[\s_-]*(?:(?:business|working|calendar|continuous|consecutive|full|banking)[\s_-]+){0,2}(%|percent\b|prozent\b|pour\s*cent\b|por\s*ciento\b|(?:werk|arbeits|kalender)?(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|hrs?|tagen?|tage|wochen?|monate?n?|jahren?|stunden?|jours?|semaines?|mois|heures?|d[ií]as?|semanas?|mes(?:es)?|años?|horas?)\b)/gi;
 const UNITS: [RegExp, string][] = [
   [/^(%|percent|prozent|pour|por)/, "%"],
   [/^(werk|arbeits|kalender)?(day|tag|jour|d[ií]a)/, "day"],

@@ -18,13 +18,14 @@ const indexOf = (text: string): FactIndex => {
 };
 // By the passage's text itself (the same string each turn, so its hash is computed once), with its title
 // and heading checked, rather than by a string built anew for every answer.
-const byText = new Map<string, { title: string; heading: string; index: FactIndex }>();
+// The source name is indexed with them: an attribution line quotes it.
+const byText = new Map<string, { title: string; heading: string; source: string; index: FactIndex }>();
 const passageIndex = (p: Passage): FactIndex => {
   const hit = byText.get(p.text);
-  if (hit && hit.title === p.title && hit.heading === p.heading) return hit.index;
-  const index = new FactIndex([p.title, p.heading, p.text]);
+  if (hit && hit.title === p.title && hit.heading === p.heading && hit.source === p.source) return hit.index;
+  const index = new FactIndex([p.title, p.heading, p.text, p.source]);
   if (byText.size >= KEPT) byText.delete(byText.keys().next().value!);
-  byText.set(p.text, { title: p.title, heading: p.heading, index });
+  byText.set(p.text, { title: p.title, heading: p.heading, source: p.source, index });
   return index;
 };
 
@@ -53,8 +54,7 @@ const capitalisesNouns = (language: string | null): boolean => language !== null
  */
 export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] => {
   const indexes = ctx.passages.map(passageIndex);
-  // The brand's names, and the passages' source names (an attribution line quotes them).
-  const brand = indexOf([...ctx.brandNames, ...ctx.passages.map((p) => p.source)].join("\n"));
+  const brand = indexOf(ctx.brandNames.join("\n"));
   let asked: FactIndex | null = null;
   const names = !capitalisesNouns(detectLanguage(answer) ?? ctx.language ?? null);
   const known = (fact: Fact) => indexes.some((i) => i.has(fact)) || brand.has(fact);
