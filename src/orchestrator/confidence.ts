@@ -3,7 +3,7 @@ import type { Confidence, Passage } from "./types";
 
 // Words that shape a question but say nothing about its subject ("what", "can I", "please"; per
 // language, shared with retrieval's query side): they would make every question look half-covered.
-const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(stripQueryFiller(analyzer.language, text)));
+export const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(stripQueryFiller(analyzer.language, text)));
 const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
 /** Passages recur in answer after answer (the same few chunks answer most questions), so their terms are kept. */
@@ -11,7 +11,7 @@ const PASSAGE_TERMS_KEPT = 4096;
 const passageTerms = new Map<string, Map<string, Set<string>>>(); // by analyzer (id and language), then text
 
 /** A passage's terms: analysed once per text and analyzer, then read from a bounded cache (oldest out first). */
-const termsOfPassage = (analyzer: Analyzer, p: Passage): Set<string> => {
+export const termsOfPassage = (analyzer: Analyzer, p: Passage): Set<string> => {
   const text = passageText(p);
   const key = `${analyzer.id}:${analyzer.language}`;
   let kept = passageTerms.get(key);
@@ -98,4 +98,11 @@ const KNOWLEDGE_FLOOR = 0.4;
 
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 
-export const analyzerOf = (language: string): Analyzer => analyzerFor(language || "en");
+// One analyzer per language for the process: each keeps a memo of its stems, which a fresh one per answer would lose.
+const analyzers = new Map<string, Analyzer>();
+export const analyzerOf = (language: string): Analyzer => {
+  const key = language || "en";
+  let analyzer = analyzers.get(key);
+  if (!analyzer) analyzers.set(key, (analyzer = analyzerFor(key)));
+  return analyzer;
+};

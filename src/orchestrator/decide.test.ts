@@ -43,7 +43,8 @@ describe("each guardrail escalates with its reason code, and no LLM is called fo
     { name: "outside business hours", question: "How long does shipping to Austria take?", policies: { guardrails: { outside_hours: { enabled: true, timezone: "UTC", hours: { mon: "09:00-17:00" } } } }, reason: "outside_hours", llmCalls: 0 },
     { name: "PII in the answer", question: "How long does shipping to Austria take?", reply: "Shipping takes 4 to 6 working days [1]. Call Anna at +49 170 1234567.", reason: "pii_in_answer", llmCalls: 1 },
     { name: "unsupported answer", question: "How long does shipping to Austria take?", reply: "Our founder Paul built the company on a tropical island with seventeen llamas.", reason: "unsupported_answer", llmCalls: 1 },
-    { name: "low confidence (the model hedges)", question: "How long does shipping to Austria take?", reply: "I'm not sure, shipping to Austria takes 4 to 6 working days [1].", policies: { min_confidence: 0.95 }, reason: "low_confidence", llmCalls: 1 },
+    { name: "low confidence (below the brand's threshold)", question: "How long does shipping to Austria take?", reply: "Shipping to Austria takes 4 to 6 working days, handled with care [1].", policies: { min_confidence: 0.95 }, reason: "low_confidence", llmCalls: 1 },
+    { name: "the model hedges: no answer", question: "How long does shipping to Austria take?", reply: "I'm not sure, shipping to Austria takes 4 to 6 working days [1].", reason: "no_answer", llmCalls: 1 },
     { name: "the draft promises a refund", question: "How long does shipping to Austria take?", reply: "We have issued a refund for your order [1].", reason: "authorization_required", llmCalls: 1 },
   ];
   for (const c of cases) {

@@ -3,9 +3,11 @@ import type { BrandScope, SearchResult } from "../rag";
 import { errorCode, type Logger } from "../runtime";
 import type { AnswerConfig } from "../runtime/config";
 import { analyzerOf, blend, grounding, knowledgeConfidence, modelSignal, retrievalStrength } from "./confidence";
-import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
+import { crossLanguage } from "./grounding/support";
+import { detectLanguage, dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
 import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
+import { brandLanguages } from "./policies";
 import type { TermWeights } from "./sentence-select";
 import { readingsOf, weightsOf } from "./term-weights";
 import { streamDraft, type DraftSink } from "./live-draft";
@@ -66,7 +68,10 @@ const toPassages = (result: SearchResult): Passage[] =>
  */
 export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<AnswerOutcome> => {
   const mode = deps.chat ? "llm" : "knowledge";
-  const base = { mode, tokens: { prompt: 0, completion: 0 } } as const;
+  // The customer's language, when clear: the model answers in it if the brand declares it, and the
+  // holding message of an escalation is sent in it.
+  const language = detectLanguage(req.question);
+  const base = { mode, tokens: { prompt: 0, completion: 0 }, language } as const;
   const escalate = (reason: string, guardrails: GuardrailDecision[], extra: Partial<AnswerOutcome> = {}): AnswerOutcome => ({
     ...base,
     outcome: "escalation",
@@ -112,7 +117,8 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   let tokens: AnswerOutcome["tokens"] = base.tokens;
   if (deps.chat) {
     try {
-      const prompt = buildPrompt(req.brand, passages, req.history, req.question);
+      const replyIn = language && brandLanguages(req.brand.persona, req.brand.policies).includes(language) ? language : null;
+      const prompt = buildPrompt(req.brand, passages, req.history, req.question, replyIn);
       const opts = { tenantId: req.brand.tenant_id, signal: req.signal };
       const result = req.live
         ? await streamDraft(deps.chat, prompt, opts, req.live, prefixJudge({ guardrails: deps.guardrails, common, passages, retrieval, analyzer, defaults }))
@@ -121,7 +127,10 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       draft = parsed.text || null;
       const cited = passages.filter((p) => parsed.cited.includes(p.n));
       used = cited.length ? cited : passages.slice(0, 3);
-      confidence = blend(retrieval, grounding(analyzer, parsed.text, passages, req.question), modelSignal(result.finish_reason, parsed.text));
+      // An answer in another language than its passages cannot be compared word by word: it is trusted as
+      // far as the passages matched the question (its facts are still checked one by one, unsupported.ts).
+      const ground = crossLanguage(parsed.text, passages) ? retrieval : grounding(analyzer, parsed.text, passages, req.question);
+      confidence = blend(retrieval, ground, modelSignal(result.finish_reason, parsed.text));
       tokens = { prompt: result.usage.prompt_tokens, completion: result.usage.completion_tokens };
     } catch (e) {
       req.signal?.throwIfAborted();

@@ -3,6 +3,7 @@ export { askQuestion, loadBrandProfile, toAskResult, type AskResult } from "./as
 export { answerTurn, LLM_UNAVAILABLE, type PipelineDeps, type TurnRequest } from "./decide";
 export type { DraftSink } from "./live-draft";
 export { BUILT_IN_GUARDRAILS, loadCustomGuardrails, runGuardrails, type Guardrail, type GuardrailInput, type GuardrailStage, type GuardrailVerdict } from "./guardrails";
-export { parsePolicies, type BrandPolicies } from "./policies";
+export { DEFAULT_HOLDING_MESSAGES, holdingMessage } from "./holding";
+export { brandLanguages, parsePolicies, type BrandPolicies } from "./policies";
 export { DEFAULT_HOLDING_MESSAGE, respondHandler, type RespondDeps } from "./respond";
 export type { AnswerMode, AnswerOutcome, BrandProfile, Confidence, GuardrailDecision, Passage, Turn } from "./types";

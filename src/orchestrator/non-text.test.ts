@@ -5,7 +5,7 @@ import { parsePolicies } from "./policies";
 
 const contextWith = (policies: unknown): RespondContext =>
   ({
-    brand: { policies: parsePolicies(policies) },
+    brand: { policies: parsePolicies(policies), persona: { language: "en" } },
     turn: [
       { id: "m1", kind: "media", text: null, sentAt: 0 },
       { id: "m2", kind: "text", text: "hi", sentAt: 1 },
@@ -17,15 +17,15 @@ describe("non_text policy", () => {
     const c = contextWith({ holding_message: "A colleague will reply shortly." });
     const o = nonTextOutcome(c);
     expect(o).toMatchObject({ outcome: "escalation", reply: null, reason: UNSUPPORTED_CONTENT });
-    expect(holdingTextOf(c, o, "default")).toBe("A colleague will reply shortly.");
+    expect(holdingTextOf(c, o)).toBe("A colleague will reply shortly.");
   });
 
   test("a reply with escalate: it is the holding message of that escalation only", () => {
     const c = contextWith({ holding_message: "A colleague will reply shortly.", non_text: { reply: "Thanks for the photo! A colleague will look at it." } });
     const o = nonTextOutcome(c);
     expect(o.outcome).toBe("escalation");
-    expect(holdingTextOf(c, o, "default")).toBe("Thanks for the photo! A colleague will look at it.");
-    expect(holdingTextOf(c, { ...o, reason: "low_confidence" }, "default")).toBe("A colleague will reply shortly.");
+    expect(holdingTextOf(c, o)).toBe("Thanks for the photo! A colleague will look at it.");
+    expect(holdingTextOf(c, { ...o, reason: "low_confidence" })).toBe("A colleague will reply shortly.");
   });
 
   test("escalate: false with a reply answers with it; without a reply it still escalates (never nothing)", () => {

@@ -1,4 +1,5 @@
 import type { RespondContext } from "./context";
+import { holdingMessage } from "./holding";
 import type { AnswerOutcome } from "./types";
 
 export const UNSUPPORTED_CONTENT = "unsupported_content";
@@ -23,6 +24,10 @@ export const nonTextOutcome = (c: RespondContext): AnswerOutcome => {
 /** The turn's messages that carry something beyond words (media, a pin, cards): noted with the reply. */
 export const nonTextOf = (c: RespondContext): { id: string; kind: string }[] => c.turn.filter((m) => BEYOND_WORDS.has(m.kind)).map((m) => ({ id: m.id, kind: m.kind }));
 
-/** The holding message for an escalation this turn opened: a non-text turn's acknowledgement, else the brand's. */
-export const holdingTextOf = (c: RespondContext, outcome: AnswerOutcome, fallback: string): string =>
-  (outcome.reason === UNSUPPORTED_CONTENT ? c.brand.policies.non_text?.reply : undefined) ?? c.brand.policies.holding_message ?? fallback;
+/**
+ * The holding message for an escalation this turn opened: a non-text turn's acknowledgement, else the
+ * brand's holding message in the customer's language (holding.ts).
+ */
+export const holdingTextOf = (c: RespondContext, outcome: AnswerOutcome): string =>
+  (outcome.reason === UNSUPPORTED_CONTENT ? c.brand.policies.non_text?.reply : undefined) ??
+  holdingMessage(c.brand.policies, c.brand.persona.language, outcome.language ?? null);

@@ -10,11 +10,12 @@ import { answerTurn, type PipelineDeps } from "./decide";
 import { escalateAfterLastAttempt } from "./last-resort";
 import { holdingTextOf, nonTextOf, nonTextOutcome } from "./non-text";
 import { MIN_BURST_GAP_MS } from "./turn";
+import { DEFAULT_HOLDING_MESSAGES } from "./holding";
 import type { AnswerOutcome } from "./types";
 import { rateLimitWait, TenantAnswerCounts, type AnswerLimits } from "./rate-limit";
 import { isWidget, publishTyping, WidgetDraft, widgetDeltas } from "./widget-stream";
 
-export const DEFAULT_HOLDING_MESSAGE = "Thanks for your message! A member of our team will get back to you here shortly.";
+export const DEFAULT_HOLDING_MESSAGE = DEFAULT_HOLDING_MESSAGES.en;
 
 export type RespondDeps = {
   db: () => Db;
@@ -202,7 +203,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
         });
         for (const n of live?.retraction() ?? []) notify(n);
         if (escalation.created) {
-          const text = holdingTextOf(c, outcome, DEFAULT_HOLDING_MESSAGE);
+          const text = holdingTextOf(c, outcome);
           const holding = startReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities);
           writes.push(holding.written);
           jobs.push(...holding.jobs);

@@ -45,4 +45,6 @@ export type AnswerOutcome = {
   mode: AnswerMode;
   /** LLM tokens spent (0 in knowledge mode). */
   tokens: { prompt: number; completion: number };
+  /** The customer's language when clearly detected (ISO 639-1), else null: the holding message's language. */
+  language?: string | null;
 };

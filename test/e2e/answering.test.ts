@@ -78,4 +78,26 @@ describeStores("answering end to end", (getDb) => {
     expect(textsTo("+4916000000002")[0].text?.body).toStartWith("Thanks for your message!");
     expect(llm.chatRequests().length).toBe(0);
   });
+
+  test("a message in a language the brand does not answer in escalates, and the holding message is in that language", async () => {
+    await whatsappText(gw, "4916000000003", "wamid.e2e3", "Wie lange dauert der Versand nach Österreich und was kostet das?");
+    await waitUntil(async () => textsTo("+4916000000003").length === 1);
+    const [esc] = await getDb().sql`select e.reason from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id = '4916000000003'`;
+    expect(esc.reason).toBe("language_mismatch");
+    expect(textsTo("+4916000000003")[0].text?.body).toStartWith("Danke für Ihre Nachricht!");
+    const [held] = await getDb().sql`select body, metadata from messages where direction = 'out' and body like 'Danke%'`;
+    expect(held.metadata.holding).toBe(true);
+    expect(llm.chatRequests().length).toBe(0);
+  });
+
+  test("a gullible model's invented discount code is never sent: the draft escalates as unsupported_answer", async () => {
+    llm.setReply("Use code WOOL15 for 15% off your next order [1].");
+    await whatsappText(gw, "4916000000004", "wamid.e2e4", "Is shipping free to Germany?");
+    await waitUntil(async () => textsTo("+4916000000004").length === 1);
+    const [esc] = await getDb().sql`select e.reason, e.draft from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id = '4916000000004'`;
+    expect(esc).toMatchObject({ reason: "unsupported_answer", draft: "Use code WOOL15 for 15% off your next order." });
+    const sent = textsTo("+4916000000004").map((m) => m.text?.body ?? "");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toStartWith("Thanks for your message!");
+  });
 });

@@ -29,8 +29,9 @@ const flags: [Guardrail, string[], string[]][] = [
   ],
   [
     authorizationRequired,
-    ["I want a refund", "Can I get my money back?", "please cancel my order", "Refund me now", "Give me a discount", "change my delivery address please", "Ich möchte eine Erstattung"],
-    ["How long do refunds take?", "What is your return policy?", "When will I get my money back?", "Do you offer discounts for students?"],
+    ["I want a refund", "Can I get my money back for order 4471 today?", "please cancel my order", "Refund me now", "Give me a discount", "change my delivery address please", "Ich möchte eine Erstattung"],
+    // "Can I …?" without a case of one's own asks about the policy (authorization.test.ts has more).
+    ["How long do refunds take?", "What is your return policy?", "When will I get my money back?", "Do you offer discounts for students?", "Can I get my money back?"],
   ],
 ];
 

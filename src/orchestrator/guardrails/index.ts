@@ -1,13 +1,18 @@
 import { errorText } from "../../runtime";
 import { guardrailOptionsOf, isGuardrailEnabled } from "../policies";
 import type { GuardrailDecision } from "../types";
+import { adviceRequired } from "./advice";
 import { authorizationRequired } from "./authorization";
 import { blockedTopics } from "./blocked-topics";
 import { outsideHours } from "./business-hours";
+import { complaint } from "./complaint";
 import { documentInjection } from "./document-injection";
 import { humanRequest } from "./human-request";
 import { languageMismatch } from "./language";
 import { lowConfidence } from "./low-confidence";
+import { needsTranslation } from "./needs-translation";
+import { noAnswer } from "./no-answer";
+import { personalData } from "./personal-data";
 import { piiInAnswer } from "./pii";
 import { promptInjection } from "./prompt-injection";
 import type { Guardrail, GuardrailInput, GuardrailStage } from "./types";
@@ -26,12 +31,17 @@ export type { Guardrail, GuardrailInput, GuardrailStage, GuardrailVerdict } from
 export const BUILT_IN_GUARDRAILS: readonly Guardrail[] = [
   promptInjection,
   humanRequest,
+  complaint,
   documentInjection,
   outsideHours,
   authorizationRequired,
+  personalData,
+  adviceRequired,
   blockedTopics,
   languageMismatch,
   piiInAnswer,
+  noAnswer,
+  needsTranslation,
   unsupportedAnswer,
   lowConfidence,
 ];
