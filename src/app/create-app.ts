@@ -125,6 +125,7 @@ export const createApp = (config: Config, log: Logger): App => {
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
+        metrics,
       }),
     options: config.queue,
     wake,

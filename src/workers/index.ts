@@ -9,7 +9,7 @@ import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import type { Db } from "../runtime/db";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
-import { DELIVER_JOB, deliverHandler } from "./deliver";
+import { DELIVER_JOB, deliverHandler, type DeliverDeps } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
 import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
@@ -38,6 +38,9 @@ export type HandlerDeps = {
   /** Embeds chunk texts when an embeddings endpoint is configured. */
   embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
   embeddingModel?: string | null;
+  metrics?: Metrics;
+  /** Delivery settings tests change: the in-doubt wait, a crash point after the provider call. */
+  delivery?: Pick<DeliverDeps, "inDoubtWaitMs" | "afterProviderCall">;
 };
 
 const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => ({
@@ -62,7 +65,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
     act: channelActions({ db: deps.db, instanceKey: deps.instanceKey }),
     ...(deps.answering ?? defaultAnswering(deps)),
   }),
-  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
+  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, ...deps.delivery }),
   [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),

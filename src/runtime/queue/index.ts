@@ -5,3 +5,4 @@ export { QueueRunner } from "./runner";
 export type { ClaimedJob, HandOffTaker, Job, JobContext, JobHandler, QueueOptions } from "./types";
 export { Wake, WAKE_CHANNEL } from "./wake";
 export { queueDepth, type QueueDepth } from "./depth";
+export { JobDeferred, isJobDeferred } from "./defer";

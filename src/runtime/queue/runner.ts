@@ -6,6 +6,7 @@ import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import { backoffDelay } from "./backoff";
 import { claimJobs, msUntilNextDue, reapExpired } from "./claim";
+import { isJobDeferred } from "./defer";
 import { Completer } from "./completer";
 import type { ClaimedJob, HandOffTaker, JobHandler, QueueOptions } from "./types";
 import type { Wake } from "./wake";
@@ -192,6 +193,15 @@ export class QueueRunner implements HandOffTaker {
   }
 
   private async fail(job: ClaimedJob, e: unknown, log: Logger) {
+    if (isJobDeferred(e)) {
+      await this.sql`
+        update jobs set state = 'queued', attempts = attempts - 1, run_at = now() + ${e.delayMs} * interval '1 millisecond',
+          last_error = ${`deferred: ${e.message}`.slice(0, 2000)}, lease_token = null, locked_by = null, locked_until = null
+        where id = ${job.id} and lease_token = ${job.lease_token}`;
+      this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "deferred" });
+      log.info("job deferred", { reason: e.message, retrying_in_ms: e.delayMs });
+      return;
+    }
     const err = e as { retryable?: boolean; retryAfterMs?: number };
     const final = err.retryable === false || job.attempts >= job.max_attempts;
     const message = `${errorCode(e)}: ${errorText(e)}`.slice(0, 2000);

@@ -175,6 +175,8 @@ CREATE TABLE "messages" (
 	"status" text NOT NULL,
 	"error_code" text,
 	"error_message" text,
+	"send_attempt_id" text,
+	"send_attempted_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -223,4 +225,5 @@ CREATE UNIQUE INDEX "knowledge_sources_brand_source" ON "knowledge_sources" USIN
 CREATE INDEX "knowledge_sources_tenant" ON "knowledge_sources" USING btree ("tenant_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_channel_provider_id" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
-CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");
+CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");--> statement-breakpoint
+CREATE INDEX "messages_send_attempt" ON "messages" USING btree ("send_attempt_id") WHERE status = 'queued' and send_attempt_id is not null;
