@@ -76,6 +76,8 @@ export const workersService = (deps: {
   sql: () => Sql;
   handlers: () => Record<string, JobHandler>;
   options: QueueOptions;
+  /** The data dir's owner id when this process holds its lock (see `InstanceClaim`). */
+  owner?: () => string | null;
   wake: Wake;
   log: Logger;
   metrics: Metrics;
@@ -86,7 +88,7 @@ export const workersService = (deps: {
     busy: () => runner?.busy ?? 0,
     start: async () => {
       await deps.wake.listen(deps.sql(), deps.log);
-      runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics);
+      runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics, deps.owner?.());
       runner.start();
     },
     stop: async (deadline) => {

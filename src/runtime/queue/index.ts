@@ -1,5 +1,5 @@
 export { backoffDelay } from "./backoff";
-export { claimJobs, reapExpired } from "./claim";
+export { claimJobs, reapExpired, releaseDeadOwners } from "./claim";
 export { enqueueJobs, type NewJob } from "./enqueue";
 export { QueueRunner } from "./runner";
 export type { ClaimedJob, HandOffTaker, Job, JobContext, JobHandler, QueueOptions } from "./types";

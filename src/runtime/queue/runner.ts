@@ -31,7 +31,7 @@ const CLAIM_GAP_MS = 10;
  * overtake a backlog; the next claim that finds fewer jobs than free slots turns it back on.
  */
 export class QueueRunner implements HandOffTaker {
-  readonly workerId = newId("wrk");
+  readonly workerId: string;
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
   /** Slots kept for jobs being handed over in transactions not yet committed. */
   private reserved = 0;
@@ -48,7 +48,10 @@ export class QueueRunner implements HandOffTaker {
     private readonly wake: Wake,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
+    /** The data dir's owner id while this process holds its lock (`InstanceClaim`): leases carry it. */
+    owner?: string | null,
   ) {
+    this.workerId = owner ? `${owner}/${newId("wrk")}` : newId("wrk");
     this.completer = new Completer(sql);
   }
 
