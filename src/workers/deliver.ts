@@ -26,6 +26,12 @@ export type DeliverDeps = {
 type Payload = { message_id: string };
 
 /**
+ * While an attempt waits for its status webhook, the job looks again this often: the status settles the
+ * row at once, but the conversation's next replies queue behind this job until it sees that.
+ */
+const IN_DOUBT_RECHECK_MS = 2000;
+
+/**
  * Sends one outbound message through its channel's provider API, effectively once.
  *
  * - Idempotent: a message that is no longer `queued` (sent, failed) is skipped.
@@ -69,7 +75,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     if (row.message.send_attempt_id && row.message.send_attempted_at && policy.kind !== "no_doubt") {
       const at = { attemptedAt: row.message.send_attempted_at.getTime(), listeningSince, now: Date.now() };
       const step = inDoubtStep(policy, at, deps.inDoubtWaitMs);
-      if (step.kind === "wait") throw new JobDeferred(step.ms, "the last send attempt is in doubt: waiting for the provider's status webhook");
+      if (step.kind === "wait") throw new JobDeferred(Math.min(step.ms, IN_DOUBT_RECHECK_MS), "the last send attempt is in doubt: waiting for the provider's status webhook");
       settled(adapter, step.kind === "hold" ? "held" : "resent");
       ctx.log.warn("send attempt in doubt", { channel: adapter.id, message_id, resolution: step.kind });
       if (step.kind === "hold") return fail(deps, ctx, row, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
