@@ -3,6 +3,8 @@
 // exactly while the provider holds a send xin has not heard back about — and restarted each time; then
 // every customer's replies are counted at the fakes. Each customer sends one message, so exactly one
 // reply (an answer from the demo knowledge, or the holding message of an escalation) is right.
+import { copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { metaSignatureHeader } from "../../src/channels";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { startMetaGraphFake, startTelegramFake } from "../support/fakes";
@@ -14,7 +16,17 @@ import { XinUnderTest } from "./instance";
 export type CrashProfile = { messages: number; kills: number; ratePerSecond: number; seed: number };
 type Provider = "whatsapp" | "telegram";
 export type ProviderTally = { customers: number; acked: number; replies: number; holding: number; lost: number; duplicated: number; killsInCall: number };
-export type CrashReport = { kills: number; killsInCall: number; seconds: number; webhookRetries: number; duplicateDeliveries: number; providers: Record<Provider, ProviderTally> };
+export type CrashReport = {
+  kills: number;
+  killsInCall: number;
+  seconds: number;
+  webhookRetries: number;
+  duplicateDeliveries: number;
+  providers: Record<Provider, ProviderTally>;
+  /** For customers left without a reply, or who got one twice: where their messages stand in the store. */
+  unanswered?: Record<string, number>;
+  duplicatedAt?: Record<string, number>;
+};
 
 const QUESTIONS = ["How long does delivery to Austria take?", "Is shipping free?", "What payment methods do you accept?", "Can you cancel my order 5521 and refund it?"];
 
@@ -114,7 +126,17 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
         killsInCall: killsInCall[p],
       };
     }
-    return { kills, killsInCall: killsInCall.whatsapp + killsInCall.telegram, seconds: Math.round((Date.now() - started) / 1000), webhookRetries: inbound.retries, duplicateDeliveries: inbound.duplicates, providers };
+    const missing = customers.filter((c) => !sends[c.provider].has(c.id)).map((c) => c.id);
+    const unanswered = missing.length ? await target.diagnose(missing) : undefined;
+    const doubled = customers.filter((c) => { const r = sends[c.provider].get(c.id) ?? []; return new Set(r).size < r.length; }).map((c) => c.id);
+    const duplicatedAt = doubled.length ? await target.diagnose(doubled) : undefined;
+    const keep = process.env.RELIABILITY_KEEP_LOGS; // a folder: the runs' logs are copied there (the test's temp dir is removed)
+    if (keep && (missing.length || doubled.length)) {
+      mkdirSync(keep, { recursive: true });
+      for (let n = 1; n <= target.starts; n++) copyFileSync(target.logFile(n), join(keep, `serve-${n}.log`));
+      console.log(`logs in ${keep}; unanswered ${missing.slice(0, 5).join(",")}; duplicated ${doubled.slice(0, 5).join(",")}`);
+    }
+    return { duplicatedAt, kills, killsInCall: killsInCall.whatsapp + killsInCall.telegram, seconds: Math.round((Date.now() - started) / 1000), webhookRetries: inbound.retries, duplicateDeliveries: inbound.duplicates, providers, unanswered };
   } finally {
     await xin?.stop();
     await meta.stop();

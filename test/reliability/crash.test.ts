@@ -10,9 +10,13 @@ import { startExternalPostgres, type ExternalPostgres } from "../support/externa
 import { crashRun, type CrashProfile, type CrashReport } from "./crash-run";
 
 const LONG = process.env.RELIABILITY_PROFILE === "long";
-const PROFILE: CrashProfile = LONG
-  ? { messages: 900, kills: 25, ratePerSecond: 15, seed: Number(process.env.RELIABILITY_SEED ?? 17) }
-  : { messages: 100, kills: 4, ratePerSecond: 12, seed: Number(process.env.RELIABILITY_SEED ?? 17) };
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PROFILE: CrashProfile = {
+  messages: env("RELIABILITY_MESSAGES", LONG ? 900 : 100),
+  kills: env("RELIABILITY_KILLS", LONG ? 25 : 4),
+  ratePerSecond: env("RELIABILITY_RATE", LONG ? 15 : 12),
+  seed: env("RELIABILITY_SEED", 17),
+};
 
 let external: ExternalPostgres | null = null;
 afterAll(async () => {

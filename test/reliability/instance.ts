@@ -1,13 +1,16 @@
 // One `xin serve` of the compiled binary, as an operator runs it, with a WhatsApp and a Telegram channel
 // pointed at loopback fakes, that a test kills with SIGKILL and starts again on the same data dir.
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
+import postgres from "postgres";
+import { serviceIds } from "../../src/runtime/db";
 import { freePort, loneBinary, run, waitReady } from "../support/binary";
 import { TG, WA } from "../support/gateway";
 
 export type Channels = { whatsapp: string; telegram: string };
 
 export class XinUnderTest {
-  private proc: Bun.Subprocess<"ignore", "ignore", "pipe"> | null = null;
+  private proc: Bun.Subprocess<"ignore", number, number> | null = null;
   readonly url: string;
   starts = 0;
 
@@ -16,6 +19,7 @@ export class XinUnderTest {
     readonly config: string,
     readonly port: number,
     readonly channels: Channels,
+    readonly databaseUrl?: string,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -36,21 +40,28 @@ export class XinUnderTest {
     };
     const whatsapp = add(["whatsapp", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", apis.meta]);
     const telegram = add(["telegram", "--bot-token", TG.bot_token, "--secret-token", TG.secret_token, "--api-base", apis.telegram]);
-    return new XinUnderTest(xin, config, port, { whatsapp, telegram });
+    return new XinUnderTest(xin, config, port, { whatsapp, telegram }, databaseUrl);
   }
 
   get running(): boolean {
     return this.proc !== null && this.proc.exitCode === null;
   }
 
+  /** Each run's log (JSON lines, and anything on stderr): `<data dir>/serve-<n>.log`. */
+  logFile(n = this.starts): string {
+    return join(this.config, `../serve-${n}.log`);
+  }
+
   async start(): Promise<void> {
+    this.starts += 1;
+    const log = openSync(this.logFile(), "w");
     this.proc = Bun.spawn([this.xin, "serve", "--config", this.config], {
       env: { PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
       stdin: "ignore",
-      stdout: "ignore",
-      stderr: "pipe",
+      stdout: log,
+      stderr: log,
     });
-    this.starts += 1;
+    closeSync(log);
     await waitReady(this.url, this.proc, 60_000);
   }
 
@@ -66,6 +77,29 @@ export class XinUnderTest {
     if (!this.proc || this.proc.exitCode !== null) return;
     this.proc.kill("SIGTERM");
     await this.proc.exited;
+  }
+
+  /**
+   * Where the customers' messages stand in xin's store (for a run that left some unanswered): their
+   * inbound rows, replies and the jobs of their conversations, grouped.
+   */
+  async diagnose(externalIds: string[]): Promise<Record<string, number>> {
+    const sql = this.databaseUrl
+      ? postgres(this.databaseUrl, { max: 1, onnotice: () => {} })
+      : postgres({ host: join(this.config, "../run"), port: 5432, username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"), database: "xin", max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql<{ what: string; n: number }[]>`
+        with k as (select k.external_id, c.id as conversation_id, c.status from contacts k left join conversations c on c.contact_id = k.id where k.external_id = any(${externalIds}))
+        select concat_ws(' ', 'conversation=' || coalesce(k.status, 'none'),
+          'in=' || (select count(*) from messages m where m.conversation_id = k.conversation_id and m.direction = 'in'),
+          'out=' || coalesce((select string_agg(m.status || coalesce('/' || m.error_code, ''), ',') from messages m where m.conversation_id = k.conversation_id and m.direction = 'out'), '-'),
+          'jobs=' || coalesce((select string_agg(j.kind || ':' || j.state || ':' || j.attempts || coalesce(':' || left(j.last_error, 60), ''), ',') from jobs j where j.key = 'conv:' || k.conversation_id), '-')) as what,
+          count(*)::int as n
+        from k group by 1 order by 2 desc`;
+      return Object.fromEntries(rows.map((r) => [r.what, r.n]));
+    } finally {
+      await sql.end();
+    }
   }
 
   /** Jobs still queued or running (sampled by /metrics), or null while xin does not answer. */
