@@ -65,7 +65,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const bound = await channels.get(row.message.channel_id);
     if (row.message.status !== "queued") {
       // Settled while the attempt was in doubt: a status webhook carried its id (or an agent acted).
-      if (row.message.send_attempt_id && bound && row.message.status !== "failed") settled(bound.adapter, "confirmed");
+      if (row.message.send_attempt_id && bound && row.message.status !== "failed") {
+        settled(bound.adapter, "confirmed");
+        ctx.log.info("send attempt in doubt", { channel: bound.adapter.id, message_id, resolution: "confirmed" });
+      }
       return;
     }
     if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");

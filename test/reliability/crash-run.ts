@@ -3,7 +3,7 @@
 // exactly while the provider holds a send xin has not heard back about — and restarted each time; then
 // every customer's replies are counted at the fakes. Each customer sends one message, so exactly one
 // reply (an answer from the demo knowledge, or the holding message of an escalation) is right.
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { metaSignatureHeader } from "../../src/channels";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
@@ -15,7 +15,18 @@ import { XinUnderTest } from "./instance";
 
 export type CrashProfile = { messages: number; kills: number; ratePerSecond: number; seed: number };
 type Provider = "whatsapp" | "telegram";
-export type ProviderTally = { customers: number; acked: number; replies: number; holding: number; lost: number; duplicated: number; killsInCall: number };
+export type ProviderTally = {
+  customers: number;
+  acked: number;
+  replies: number;
+  holding: number;
+  lost: number;
+  duplicated: number;
+  /** Kills the harness made while the fake held one of this provider's sends unanswered. */
+  killsInCall: number;
+  /** Sends xin found in doubt after a restart, by how it settled them (from its logs: every process's). */
+  inDoubt: Record<string, number>;
+};
 export type CrashReport = {
   kills: number;
   killsInCall: number;
@@ -111,6 +122,14 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
       if (answered && (await target.openJobs()) === 0 && statuses.idle) break;
       await Bun.sleep(250);
     }
+    const inDoubt: Record<Provider, Record<string, number>> = { whatsapp: {}, telegram: {} };
+    for (let n = 1; n <= target.starts; n++) {
+      for (const line of readFileSync(target.logFile(n), "utf8").split("\n")) {
+        if (!line.includes('"send attempt in doubt"')) continue;
+        const { channel, resolution } = JSON.parse(line) as { channel: Provider; resolution: string };
+        inDoubt[channel][resolution] = (inDoubt[channel][resolution] ?? 0) + 1;
+      }
+    }
     const providers = {} as Record<Provider, ProviderTally>;
     for (const p of ["whatsapp", "telegram"] as Provider[]) {
       const mine = customers.filter((c) => c.provider === p);
@@ -124,6 +143,7 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
         // A reply split into parts sends several texts; the same text twice is a duplicate.
         duplicated: replies.reduce((n, r) => n + r.length - new Set(r).size, 0),
         killsInCall: killsInCall[p],
+        inDoubt: inDoubt[p],
       };
     }
     const missing = customers.filter((c) => !sends[c.provider].has(c.id)).map((c) => c.id);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeStores, type TestDb } from "../../../test/support/db";
 import { releaseDeadOwners } from ".";
+import { MAX_CRASH_RELEASES } from "./claim";
 
 const WORKER = join(import.meta.dir, "../../../test/support/queue-worker.ts");
 
@@ -51,16 +52,20 @@ describeStores("queue: release of a dead instance's jobs", (getDb) => {
       returning id::int as id`;
     return row.id;
   };
-  const stateOf = async (id: number) => (await getDb().sql`select state, locked_by, last_error from jobs where id = ${id}`)[0];
+  const stateOf = async (id: number) => (await getDb().sql`select state, locked_by, attempts, crashes, last_error from jobs where id = ${id}`)[0];
 
-  test("an owner's jobs return to the queue (or die with their attempts used up); other instances' leases stand", async () => {
+  test("an owner's jobs return to the queue without using an attempt (dead after too many crashes); other instances' leases stand", async () => {
     const mine = await running("inst_aaaaaaaaaaaaaaaaaaaaaa/wrk_1");
     const spent = await running("inst_aaaaaaaaaaaaaaaaaaaaaa/wrk_1", 3, 3);
+    const poison = await running("inst_aaaaaaaaaaaaaaaaaaaaaa/wrk_1");
+    await getDb().sql`update jobs set crashes = ${MAX_CRASH_RELEASES - 1} where id = ${poison}`;
     const theirs = await running("inst_bbbbbbbbbbbbbbbbbbbbbb/wrk_2");
     const lookalike = await running("inst_aaaaaaaaaaaaaaaaaaaaaab/wrk_3"); // a prefix of the id, not the owner
-    expect(await releaseDeadOwners(getDb().sql, { owner: "inst_aaaaaaaaaaaaaaaaaaaaaa" })).toBe(2);
-    expect(await stateOf(mine)).toMatchObject({ state: "queued", locked_by: null, last_error: expect.stringContaining("released at start") });
-    expect((await stateOf(spent)).state).toBe("dead");
+    expect(await releaseDeadOwners(getDb().sql, { owner: "inst_aaaaaaaaaaaaaaaaaaaaaa" })).toBe(3);
+    expect(await stateOf(mine)).toMatchObject({ state: "queued", locked_by: null, attempts: 0, crashes: 1, last_error: expect.stringContaining("released at start") });
+    // Its last attempt was cut short by the crash, not used: the job gets it again.
+    expect(await stateOf(spent)).toMatchObject({ state: "queued", attempts: 2, crashes: 1 });
+    expect(await stateOf(poison)).toMatchObject({ state: "dead", crashes: MAX_CRASH_RELEASES });
     expect(await stateOf(theirs)).toMatchObject({ state: "running", locked_by: "inst_bbbbbbbbbbbbbbbbbbbbbb/wrk_2" });
     expect((await stateOf(lookalike)).state).toBe("running");
     // The embedded store's scope: no other process can use it, so every running job is dead.
@@ -83,7 +88,7 @@ describeStores("queue: release of a dead instance's jobs", (getDb) => {
     expect((await stateOf(id)).state).toBe("running");
     await spawnWorker(db, dirA);
     await waitFor(async () => (await stateOf(id)).state === "done");
-    expect((await db.sql`select attempts from jobs where id = ${id}`)[0].attempts).toBe(2);
+    expect((await db.sql`select attempts, crashes from jobs where id = ${id}`)[0]).toEqual({ attempts: 1, crashes: 1 });
     expect((await db.sql`select * from test_effects where job_id = ${id}`).count).toBe(1);
   });
 });

@@ -122,6 +122,7 @@ CREATE TABLE "jobs" (
 	"state" text DEFAULT 'queued' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"max_attempts" integer NOT NULL,
+	"crashes" integer DEFAULT 0 NOT NULL,
 	"run_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"lease_token" text,
 	"locked_by" text,
