@@ -19,11 +19,12 @@ afterEach(() => {
 });
 
 /**
- * A zombie: a shell starts a child that exits at once, then becomes `sleep` (exec), which never reaps
- * it — what a `kill -9`ed xin is until its parent (a wrapper, a shell) collects it.
+ * A zombie: a shell starts a child, then becomes `sleep` (exec), which never reaps it; the child exits
+ * after the exec (so the shell cannot reap it first) — what a `kill -9`ed xin is until its parent (a
+ * wrapper, a shell) collects it.
  */
 const zombie = async (): Promise<number> => {
-  const parent = Bun.spawn(["sh", "-c", "true & echo $!; exec sleep 30"], { stdout: "pipe" });
+  const parent = Bun.spawn(["sh", "-c", "sleep 0.3 & echo $!; exec sleep 30"], { stdout: "pipe" });
   parents.push(parent);
   const reader = parent.stdout.getReader();
   const pid = Number(new TextDecoder().decode((await reader.read()).value).trim());
