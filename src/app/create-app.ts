@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { XIN_VERSION } from "./version";
 import { claimInstance, type InstanceClaim } from "../runtime/instance-claim";
-import { BlobStore, XinError, type Logger, type Service } from "../runtime";
+import { AdmissionGate, BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
+import { EgressGuard } from "../runtime/net";
 import { queueDepth, releaseDeadOwners, Wake } from "../runtime/queue";
-import { jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
+import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
@@ -58,6 +59,7 @@ export const createApp = (config: Config, log: Logger): App => {
         const owner = claim.owner;
         const released = owner ? await releaseDeadOwners(store.sql, store.kind === "embedded" ? { all: true } : { owner }) : 0;
         if (released) log.warn("jobs of the previous process of this instance returned to the queue", { count: released });
+        store.watchHealth();
       } catch (e) {
         claim.release();
         claim = null;
@@ -71,15 +73,20 @@ export const createApp = (config: Config, log: Logger): App => {
     },
   };
 
+  // Acks first: under overload answering yields the cores to webhook acknowledgements (runtime/admission.ts).
+  const admission = new AdmissionGate({ max: config.queue.concurrency, targetMs: config.queue.ack_target_ms || Number.POSITIVE_INFINITY });
+
   const readiness = async () => {
     if (phase !== "ready") return { ready: false, reason: phase };
-    if (!(await store.ping())) return { ready: false, reason: "store_unreachable" };
+    if (!store.health.isUp) return { ready: false, reason: "store_unreachable" };
     return { ready: true };
   };
 
   const knowledge = createKnowledgeBackend(() => store.db, config);
   const embedder = createEmbedder(config);
   const blobs = new BlobStore(join(config.data_dir, "blobs"));
+  // On by default: only public addresses unless the operator lists ranges in egress.allow_cidrs.
+  const egress = new EgressGuard({ allowCidrs: config.egress.allow_cidrs });
   const answering = createAnswering(config, { backend: knowledge, embedder, metrics, log });
 
   const gateway = gatewayService({
@@ -97,7 +104,12 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
+    storeUp: () => store.health.isUp,
+    onAck: (ms) => admission.observe(ms),
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
+    blobs,
+    egress,
+    uploadLimitBytes: config.server.upload_limit_bytes,
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
@@ -120,13 +132,14 @@ export const createApp = (config: Config, log: Logger): App => {
   const workers = workersService({
     sql: () => store.sql,
     handlers: () =>
-      jobHandlers({
+      behindGate(jobHandlers({
         db: () => store.db,
         sql: store.sql,
         instanceKey: config.instance_key,
         wake,
         maxAttempts: config.queue.max_attempts,
         blobs,
+        egress,
         knowledge,
         embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
         embeddingModel: config.embeddings?.model ?? null,
@@ -134,7 +147,7 @@ export const createApp = (config: Config, log: Logger): App => {
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
         metrics,
-      }),
+      }), admission),
     options: config.queue,
     owner: () => claim?.owner ?? null,
     wake,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeStores } from "../../test/support/db";
+import { EgressGuard } from "../runtime/net";
 import { startOpenAIFake, type OpenAIFake } from "../../test/support/fakes/openai";
 import { createEmbeddingsClient } from "../llm";
 import { configSchema, embeddingsConfigSchema } from "../runtime/config";
@@ -102,7 +103,7 @@ describeStores("re-embedding after a model change", (getDb) => {
 
     const wake = new Wake();
     const handlers = jobHandlers({
-      db: () => db.db, sql: db.sql, instanceKey: "k".repeat(40), wake, maxAttempts: 3, blobs: new BlobStore(dataDir), retentionDays: 7, mediaMaxBytes: 1 << 20,
+      db: () => db.db, sql: db.sql, instanceKey: "k".repeat(40), wake, maxAttempts: 3, blobs: new BlobStore(dataDir), retentionDays: 7, mediaMaxBytes: 1 << 20, egress: new EgressGuard(),
       knowledge: createKnowledgeBackend(() => db.db, newConfig), embed: (texts, tenantId) => embedder.embed(texts, { tenantId }), embeddingModel: "new-model",
     });
     const runner = new QueueRunner(db.sql, handlers, { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);

@@ -6,6 +6,7 @@ import type { Config } from "../runtime/config";
 import type { KnowledgeApi } from "../gateway";
 import { BlobStore, XinError, type Logger } from "../runtime";
 import { schema, transaction, type Db } from "../runtime/db";
+import { EgressGuard } from "../runtime/net";
 import { recordAudit } from "../tenancy";
 
 export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
@@ -105,7 +106,10 @@ export const knowledgeApi = (db: () => Db, backend: KnowledgeBackend, embedder: 
 
 export type { IngestProgress, IngestSummary, SearchResult, SourceMeta } from "../rag";
 
-/** `xin ingest` without a running server: straight into the store, raw documents kept in the blob store. */
+/**
+ * `xin ingest` without a running server: straight into the store, raw documents kept in the blob
+ * store. The only entrance that reads paths on this machine: it runs as the operator, locally.
+ */
 export const ingestIntoBrand = async (o: {
   db: () => Db;
   dataDir: string;
@@ -124,6 +128,8 @@ export const ingestIntoBrand = async (o: {
     inputs: o.inputs,
     prune: o.prune,
     keepRaw: (bytes) => blobs.put(bytes),
+    // The operator's own CLI reads server paths, but crawls under the same egress policy as the server.
+    fetch: new EgressGuard({ allowCidrs: o.config?.egress.allow_cidrs ?? [] }).fetch,
     embed: o.embedder ? (texts) => o.embedder!.embed(texts, { tenantId: o.scope.tenant_id }) : undefined,
     crawl: o.crawl ? { maxPages: o.crawl.max_pages, maxDepth: o.crawl.max_depth } : undefined,
     onProgress: o.onProgress,

@@ -3,6 +3,7 @@
  * transport failures into retryable `ChannelError`s, so adapters only classify provider answers.
  */
 import type { ChannelContext } from "./types";
+import { isEgressBlocked } from "../runtime/net";
 import { ChannelError, sendRejected, sendRetryable, type ChannelErrorReason } from "./errors";
 
 export type ProviderResponse = {
@@ -58,6 +59,8 @@ export const providerRequest = async <C>(
     const response = await ctx.fetch(url, init);
     return { status: response.status, headers: response.headers, json: await readJson(response) };
   } catch (cause) {
+    // Refused by the egress guard (when the caller's fetch is one): final, not a network hiccup.
+    if (isEgressBlocked(cause)) throw cause;
     if (ctx.signal.aborted) throw sendRetryable("request aborted by shutdown", { reason: "aborted", cause });
     if (timeout.aborted) throw sendRetryable("provider did not answer before the deadline", { reason: "timeout", cause });
     throw sendRetryable("provider unreachable", { reason: "network", cause });
@@ -82,6 +85,7 @@ export const providerDownload = async <C>(
   try {
     response = await ctx.fetch(url, { headers: options.headers, signal: AbortSignal.any([ctx.signal, timeout]) });
   } catch (cause) {
+    if (isEgressBlocked(cause)) throw cause;
     if (ctx.signal.aborted) throw sendRetryable("download aborted by shutdown", { reason: "aborted", cause });
     throw sendRetryable(timeout.aborted ? "download timed out" : "media host unreachable", { reason: timeout.aborted ? "timeout" : "network", cause });
   }

@@ -32,11 +32,12 @@ describe("shouldRespond", () => {
     expect(shouldRespond(first(file))).toBe(expected);
   });
 
-  test("echoes and group chatter not for us are never answered", () => {
+  test("echoes and group chatter not for us are never answered; unsupported content awaits a turn (no silence)", () => {
     const text = first("text.json");
     expect(shouldRespond({ ...text, isEcho: true })).toBe(false);
     expect(shouldRespond({ ...text, isAddressedToUs: false })).toBe(false);
-    expect(shouldRespond({ ...text, content: { kind: "unsupported", providerType: "x", reason: "y" } })).toBe(false);
+    expect(shouldRespond({ ...text, content: { kind: "unsupported", providerType: "x", reason: "y" } })).toBe(true);
+    expect(shouldRespond({ ...text, content: { kind: "reaction", targetMessageId: "m", emoji: "👍", action: "react" } })).toBe(false);
   });
 });
 

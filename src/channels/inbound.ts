@@ -150,13 +150,16 @@ export type ParseResult = {
 
 export const emptyParseResult = (): ParseResult => ({ messages: [], statuses: [], events: [], skipped: [] });
 
-// Content the AI may answer. Reactions, edits, referrals and unsupported content are recorded only
-// (unsupported goes to the agents' queue); `/start` and other commands are answerable text.
-const ANSWERABLE = new Set<InboundContent["kind"]>(["text", "media", "location", "contacts", "button_reply", "callback_query", "story_reply"]);
+// Content that awaits a turn (a reply or an escalation). Reactions, edits and referrals are recorded only
+// (they ask nothing); content without words — a bare photo, a voice note, a pin, a contact card, content
+// the provider could not render (`unsupported`) — awaits a turn too: the brand's `non_text` policy
+// acknowledges and/or escalates it, never silence. `/start` and other commands are answerable text.
+const ANSWERABLE = new Set<InboundContent["kind"]>(["text", "media", "location", "contacts", "button_reply", "callback_query", "story_reply", "unsupported"]);
 
 /**
- * Whether the orchestrator should produce a reply: never for echoes of our own messages, group
- * chatter not addressed to us, reactions, edits or unsupported content.
+ * THE rule for "answerable", applied once at ingest (stored as `messages.awaits_turn`): whether the
+ * message awaits a turn — never for echoes of our own messages, group chatter not addressed to us,
+ * reactions, edits or referrals.
  */
 export const shouldRespond = (message: InboundMessage): boolean =>
   !message.isEcho && message.isAddressedToUs && ANSWERABLE.has(message.content.kind);

@@ -3,6 +3,7 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { fixtureBytes } from "../../test/support/fixtures";
 import { startMetaGraphFake, startTelegramFake } from "../../test/support/fakes";
 import { instagram } from "./instagram";
+import { metaMediaUrlIssue } from "./meta";
 import { telegram } from "./telegram";
 import { whatsapp } from "./whatsapp";
 
@@ -52,6 +53,24 @@ describe("instagram fetchMedia", () => {
     expect(fake.requests.at(-1)?.headers.get("authorization")).toBeNull();
     fake.script({ status: 403, body: {} });
     expect(await instagram.fetchMedia({ mediaType: "image", url: `${fake.url}/cdn/old` }, ctx()).catch((e) => e)).toMatchObject({ retryable: false, reason: "undeliverable" });
+  });
+
+  test("a payload URL on any host but Meta's CDN (or the configured API root) is refused before a request", async () => {
+    const before = fake.requests.length;
+    for (const url of ["http://127.0.0.1:9/x", "http://169.254.169.254/latest/meta-data/", "https://lookaside.fbsbx.com.attacker.test/x", "http://lookaside.fbsbx.com/x", "https://evil.test/fbcdn.net", "not a url"]) {
+      expect(await instagram.fetchMedia({ mediaType: "image", url }, ctx()).catch((e) => e), url).toMatchObject({ code: "channel.media_host_refused", retryable: false });
+    }
+    expect(fake.requests.length).toBe(before);
+  });
+});
+
+describe("Meta media hosts", () => {
+  test("Meta's CDN hosts over https and the channel's API root pass; look-alikes do not", () => {
+    const root = "http://127.0.0.1:4010/v25.0";
+    const ok = ["https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1", "https://scontent-ams2-1.xx.fbcdn.net/v/t1/x.jpg", "https://scontent.cdninstagram.com/x", "https://mmg.whatsapp.net/d/f/x.enc", "http://127.0.0.1:4010/download/1"];
+    for (const url of ok) expect(metaMediaUrlIssue(url, root), url).toBeNull();
+    const bad = ["https://fbcdn.net.attacker.test/x", "https://lookaside.fbsbx.com@evil.test/x", "http://scontent.xx.fbcdn.net/x", "http://127.0.0.1:4011/download/1", "https://graph.facebook.com.evil.test/"];
+    for (const url of bad) expect(metaMediaUrlIssue(url, root), url).not.toBeNull();
   });
 });
 

@@ -6,6 +6,8 @@ import type { ApiClient } from "./client";
 import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
 import { createProgress } from "./progress";
+import { uploadIngest } from "./upload-ingest";
+import { planUpload } from "./upload-plan";
 import { viaServerOrStore } from "./with-store";
 
 type Common = { config?: string; brand: string; tenant?: string; json?: boolean };
@@ -17,7 +19,7 @@ const summaryText = (s: IngestSummary) =>
   ].join("\n");
 
 /** Follows an ingest job on the server until it finishes, drawing its progress. */
-const followJob = async (client: ApiClient, jobId: number): Promise<IngestSummary> => {
+export const followJob = async (client: ApiClient, jobId: number): Promise<IngestSummary> => {
   const progress = createProgress("ingest");
   for (;;) {
     const job = await client.get<{ state: string; progress: { phase?: string; summary?: IngestSummary; sources_done?: number; sources_total?: number | null; chunks?: number } | null; last_error: string | null }>(`/api/v1/jobs/${jobId}`);
@@ -52,13 +54,11 @@ export const ingestCommand = (program: Command) =>
       if (!Number.isInteger(crawl.max_pages) || crawl.max_pages < 1) throw usageError(`--max-pages must be a positive whole number, got "${opts.maxPages}"`);
       if (!Number.isInteger(crawl.max_depth) || crawl.max_depth < 0) throw usageError(`--max-depth must be a whole number, got "${opts.maxDepth}"`);
       const config = configFrom(opts.config);
-      // Paths are resolved here, where the user typed them: the server may run in another folder.
+      // Paths are resolved here, where the user typed them: the store path reads them as they are.
       const absolute = inputs.map((i) => (/^https?:\/\//i.test(i) ? i : resolve(i)));
       const summary = await viaServerOrStore<IngestSummary>(config, cliLogger(), {
-        api: async (client) => {
-          const { job_id } = await client.request<{ job_id: number }>("POST", `/api/v1/brands/${encodeURIComponent(opts.brand)}/ingest`, { inputs: absolute, prune: opts.prune ?? false, crawl });
-          return followJob(client, job_id);
-        },
+        // A server never reads this machine's paths: the files are read here and uploaded.
+        api: (client) => uploadIngest(client, opts.brand, planUpload(inputs, config.server.upload_limit_bytes), { prune: opts.prune ?? false, crawl, follow: followJob }),
         store: async (store) => {
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
           const progress = createProgress("ingest");

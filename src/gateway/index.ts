@@ -1,7 +1,8 @@
 // The gateway room: the product's HTTP routes. It verifies, persists and acknowledges; it never waits
 // for an LLM.
 import type { Server } from "bun";
-import type { Logger, Service } from "../runtime";
+import type { BlobStore, Logger, Service } from "../runtime";
+import type { EgressGuard } from "../runtime/net";
 import type { Sql } from "postgres";
 import type { Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
@@ -40,6 +41,12 @@ export type GatewayDeps = {
   readiness: Readiness;
   status: () => Promise<unknown>;
   knowledge: KnowledgeApi;
+  /** Uploaded knowledge files are kept here for the ingest job. */
+  blobs: BlobStore;
+  /** Checks URL inputs of an ingest request (the job's fetches go through it too). */
+  egress: EgressGuard;
+  /** `server.upload_limit_bytes`: the ingest route's body limit. */
+  uploadLimitBytes: number;
   /** The answering dry run behind `xin ask` / `xin chat`; omitted: the route is not served. */
   ask?: AskApi;
   channelOps?: ChannelOps;
@@ -48,17 +55,30 @@ export type GatewayDeps = {
   publicUrl?: string;
   /** The xin version, shown in the OpenAPI document. */
   version?: string;
+  /** Whether the store answers (its health probe); false: webhooks get a 503 at once. Omitted: always up. */
+  storeUp?: () => boolean;
+  /** See WebhookDeps.onAck. */
+  onAck?: (ms: number) => void;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
   // The described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
-  const knowledge = knowledgeRoutes({ db: deps.db, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, knowledge: deps.knowledge });
+  const knowledge = knowledgeRoutes({
+    db: deps.db,
+    instanceKey: deps.instanceKey,
+    wake: deps.wake,
+    maxAttempts: deps.maxAttempts,
+    knowledge: deps.knowledge,
+    blobs: deps.blobs,
+    egress: deps.egress,
+    uploadLimitBytes: deps.uploadLimitBytes,
+  });
   const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
-  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log });
+  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, storeUp: deps.storeUp, onAck: deps.onAck });
   // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.
   const clientIp = clientIpResolver(deps.trustedProxies ?? []);
   const widget = registerWidget(router, {

@@ -3,6 +3,7 @@ import { getChannel } from "../channels";
 import { XinError } from "../runtime";
 import { schema, type TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
+import { nameAnswered } from "./escalations";
 import { queueReply } from "./outbound";
 
 type EscalationRow = typeof schema.escalations.$inferSelect;
@@ -104,7 +105,7 @@ export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, k
   const [channel] = await ctx.tx.select().from(schema.channels).where(eq(schema.channels.id, conversation.channel_id));
   const queued = await queueReply(
     ctx,
-    { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, author: "human", text: body, metadata: { escalation_id: row.id, agent_id: actor.agent_id } },
+    { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, author: "human", text: body, metadata: { escalation_id: row.id, agent_id: actor.agent_id }, answers: "all_pending" },
     getChannel(channel.provider).capabilities,
   );
   if (!takenOver) {
@@ -130,6 +131,8 @@ export const takeOver = async (ctx: TxContext, id: string, actor: Actor): Promis
 export const handBack = async (ctx: TxContext, id: string, actor: Actor): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
   const row = await transition(ctx.tx, id, actor, { state: "resolved", resolution: "handed_back" });
+  // What the customer said while the agent held the conversation stays answered by this escalation.
+  await nameAnswered(ctx.tx, row.conversation_id, row.id, "all_pending");
   await ctx.tx
     .update(schema.conversations)
     .set({ status: "bot", assigned_agent_id: null, updated_at: sql`now()` })
@@ -146,6 +149,7 @@ export const handBack = async (ctx: TxContext, id: string, actor: Actor): Promis
 export const closeEscalation = async (ctx: TxContext, id: string, actor: Actor): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
   const row = await transition(ctx.tx, id, actor, { state: "closed", resolution: "closed" });
+  await nameAnswered(ctx.tx, row.conversation_id, row.id, "all_pending");
   const resumed = await ctx.tx
     .update(schema.conversations)
     .set({ status: "bot", assigned_agent_id: null, updated_at: sql`now()` })

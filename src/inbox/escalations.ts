@@ -11,6 +11,20 @@ export type NewEscalation = {
   sources?: unknown[];
   /** Pause the bot for the conversation while the escalation is open (hand-off). */
   pauseBot: boolean;
+  /** The inbound messages this escalation takes over (the answered link; see `nameAnswered`). */
+  answers?: string[] | "all_pending";
+};
+
+/**
+ * Names inbound messages as answered by a turn (`messages.answered_by`): the given ids, or every message
+ * of the conversation still pending. Only pending ones: a message is named by exactly one turn.
+ */
+export const nameAnswered = async (tx: Tx, conversationId: string, turnId: string, answers: string[] | "all_pending"): Promise<void> => {
+  const ids = answers === "all_pending" ? null : answers;
+  if (ids?.length === 0) return;
+  await tx.execute(sql`update messages set answered_by = ${turnId}
+    where conversation_id = ${conversationId} and awaits_turn and answered_by is null
+      and (${ids === null}::boolean or id in (select jsonb_array_elements_text(${JSON.stringify(ids ?? [])}::jsonb)))`);
 };
 
 /**
@@ -25,7 +39,10 @@ export const openEscalation = async (tx: Tx, input: NewEscalation): Promise<{ id
   if (input.pauseBot) {
     await tx.update(schema.conversations).set({ status: "human", updated_at: sql`now()` }).where(eq(schema.conversations.id, input.conversation_id));
   }
-  if (open) return { id: open.id, created: false };
+  if (open) {
+    await nameAnswered(tx, input.conversation_id, open.id, input.answers ?? []);
+    return { id: open.id, created: false };
+  }
   const id = newId("esc");
   await tx.insert(schema.escalations).values({
     id,
@@ -35,5 +52,6 @@ export const openEscalation = async (tx: Tx, input: NewEscalation): Promise<{ id
     draft: input.draft ?? null,
     sources: input.sources ?? [],
   });
+  await nameAnswered(tx, input.conversation_id, id, input.answers ?? []);
   return { id, created: true };
 };

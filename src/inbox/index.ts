@@ -1,6 +1,6 @@
 // The inbox room: contacts, conversations, messages, escalations — their write paths and queries.
 export { clearAttempt, loadOutbound, markFailed, markSent, recordAttempt, type OutboundRow } from "./delivery";
-export { openEscalation, type NewEscalation } from "./escalations";
+export { nameAnswered, openEscalation, type NewEscalation } from "./escalations";
 export { DELIVER_JOB, queueReply, startReply, type Reply, type StartedReply } from "./outbound";
 export { acceptParsed } from "./accept";
 export { acceptInOneStatement } from "./persist-one-statement";

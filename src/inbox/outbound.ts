@@ -13,6 +13,12 @@ export type Reply = {
   author: "ai" | "human";
   text: string;
   metadata?: Record<string, unknown>;
+  /**
+   * The inbound messages this reply answers (the answered link, `messages.answered_by`): their ids, or
+   * every message of the conversation still pending (an agent's reply answers all the customer said).
+   * Omitted: it names none (a holding message; the escalation names the turn).
+   */
+  answers?: string[] | "all_pending";
 };
 
 export type StartedReply = { ids: string[]; jobs: NewJob[]; written: Promise<unknown> };
@@ -32,12 +38,21 @@ export const startReply = ({ sql }: TxContext, reply: Reply, capabilities: Pick<
     metadata: { ...reply.metadata, author: reply.author, content: { kind: "text", text } satisfies OutboundContent, part: i + 1, parts: parts.length },
   }));
   // Templates, not drizzle builds (every answer runs them); the parts ride in one JSON parameter, so the
-  // statement's text — and its prepared plan — is the same for one part or five.
+  // statement's text — and its prepared plan — is the same for one part or five. The answered link rides
+  // in the conversation's update (no statement of its own); `answered_by is null` keeps it "exactly one
+  // turn" when an agent's reply races the bot's (the second writer re-checks the row after the first commits).
+  const all = reply.answers === "all_pending";
+  const named = Array.isArray(reply.answers) ? reply.answers : [];
   const written = Promise.all([
     sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
       select r.id, ${reply.tenant_id}, ${reply.conversation_id}, ${reply.channel_id}, 'out', 'text', r.body, r.metadata, 'queued'
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, body text, metadata jsonb)`,
-    sql`update conversations set updated_at = now() where id = ${reply.conversation_id}`,
+    sql`with named as (
+        update messages set answered_by = ${rows[0].id}
+        where conversation_id = ${reply.conversation_id} and awaits_turn and answered_by is null
+          and (${all}::boolean or id = any(${sql.array(named)}::text[]))
+        returning 1)
+      update conversations set updated_at = now() where id = ${reply.conversation_id}`,
   ]);
   return {
     ids: rows.map((r) => r.id),

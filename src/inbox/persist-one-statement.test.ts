@@ -1,6 +1,8 @@
-// The one-statement write path must store exactly what the transactional one stores, jobs included:
-// every inbound fixture, a burst, a provider's retry and a conversation with a human go through both,
-// each on its own database, and the normalised rows are compared.
+// Every entrance runs the one inbound statement (`writeInbound`): alone (the gateway's batches without
+// events) or inside a transaction (`acceptParsed`: batches with events, the Telegram poller, the widget).
+// Both must store the same, jobs included: every inbound fixture, a burst, a provider's retry and a
+// conversation with a human go through both, each on its own database, and the normalised rows are
+// compared; the burst's jobs are checked for what they must be.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { getChannel, type ParseResult } from "../channels";
 import { createTestDb, describeStores, type TestDb } from "../../test/support/db";
@@ -22,7 +24,7 @@ const normalised = async ({ db, gw }: Side) => {
   const contacts = await db.sql`select id, external_id, display_name, profile from contacts order by channel_id, external_id`;
   const conversations = await db.sql`select c.id, k.external_id, c.status, c.last_customer_message_at from conversations c join contacts k on k.id = c.contact_id`;
   const customerOf = new Map(conversations.map((c) => [c.id as string, c.external_id as string]));
-  const messages = await db.sql`select id, channel_id, conversation_id, direction, kind, body, attachments, metadata, provider_message_id, status from messages order by channel_id, provider_message_id`;
+  const messages = await db.sql`select id, channel_id, conversation_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn from messages order by channel_id, provider_message_id`;
   const messageOf = new Map(messages.map((m) => [m.id as string, m.provider_message_id as string]));
   const jobs = await db.sql`select kind, key, payload, state from jobs order by id`;
   const swap = (v: unknown): unknown =>
@@ -62,14 +64,14 @@ describeStores("one-statement webhook write", (getDb) => {
 
   const both = async (provider: Provider, body: Uint8Array) => {
     const pa = parse(provider, a, body);
-    const outA = await transaction(a.db.db, (tx) => acceptParsed(tx, null as never, 5, ref(a, provider), pa));
+    const outA = await transaction(a.db.db, (tx) => acceptParsed(tx, new Wake(), 5, ref(a, provider), pa));
     // One parse for both: some payloads (Telegram callback queries) carry no time and get the parse's.
     const outB = await acceptInOneStatement(b.db.db, null, 5, ref(b, provider), pa);
     expect({ inserted: outB.inserted, duplicates: outB.duplicates, statuses: outB.statuses_applied, jobs: outB.jobs }).toEqual({
       inserted: outA.inserted,
       duplicates: outA.duplicates,
       statuses: outA.statuses_applied,
-      jobs: outA.jobs.length,
+      jobs: outA.jobs,
     });
     return pa;
   };

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { getChannel, type ParseResult } from "../channels";
-import type { Db } from "../runtime/db";
+import type { Db, Tx } from "../runtime/db";
 import { WAKE_CHANNEL, type HandOffTaker, type Wake } from "../runtime/queue";
-import { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, RESPOND_JOB, type ChannelRef } from "./persist";
-import { messageCtes, messageInputs, statusInputs, statusUpdate } from "./persist-sql";
+import { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, messageCtes, messageInputs, RESPOND_JOB, statusInputs, statusUpdate, type ChannelRef } from "./persist-sql";
 
-export type StatementOutcome = { inserted: number; duplicates: number; statuses_applied: number; jobs: number };
+/** `conversations`: ids of the conversations that got an answerable message the bot answers (a respond job). */
+export type StatementOutcome = { inserted: number; duplicates: number; statuses_applied: number; jobs: number; conversations: string[] };
 
 /** Slots kept on a local runner: that many of the batch's jobs are written running under its lease. */
 type HandOff = { taker: HandOffTaker; slots: number; token: string };
@@ -19,17 +19,16 @@ const isKeyRace = (e: unknown): boolean => {
 };
 
 /**
- * What `acceptParsed` does — contacts, conversations, messages, statuses and the follow-up jobs with
- * their NOTIFY — as ONE statement with no explicit transaction (a statement is atomic on its own): one
- * round trip and one commit instead of four round trips: the gateway's path for every batch without
- * events (blocks, deletions), which the transactional path applies.
+ * Contacts, conversations, messages, statuses and the follow-up jobs with their NOTIFY as ONE statement
+ * with no explicit transaction (a statement is atomic on its own): one round trip and one commit — the
+ * gateway's path for every batch without events (blocks, deletions). The same statement (`writeInbound`)
+ * is what `persistParsed` runs inside a transaction for every other entrance: ONE derivation of the jobs.
  *
- * The jobs follow the same rules as `persistParsed`, derived in SQL from what the inserts returned:
+ * The jobs are derived in SQL from what the inserts returned:
  * `media.fetch` for every new message with a file; per conversation that got a new answerable message,
  * `respond` when it is with the bot, and the actions for its newest answerable message (a read receipt,
  * and typing when the bot will answer; WhatsApp's typing call marks read) — in the respond job when the
- * bot answers, else in a `channel.act` job. The equivalence of the two paths is tested on every
- * fixture (`persist-one-statement.test.ts`).
+ * bot answers, else in a `channel.act` job.
  *
  * Hand-off in the statement: when this process's runner has free slots, they are kept first and that
  * many jobs (answers first; none whose key has a job open) are written running under its lease; the
@@ -40,11 +39,11 @@ export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempt
   const reserved = parsed.messages.length ? wake?.reserveSlots(RESPOND_JOB, parsed.messages.length) : null;
   const handOff = reserved ? { ...reserved, token: crypto.randomUUID() } : null;
   try {
-    const { outcome, started } = await writeBatch(db, maxAttempts, channel, parsed, handOff).catch((e: unknown) => {
+    const { outcome, started } = await writeInbound(db, maxAttempts, channel, parsed, handOff).catch((e: unknown) => {
       // Another writer started a job of one of these keys between our check and our insert: the whole
       // statement rolled back; written again with every job queued (behind that one).
       if (!handOff || !isKeyRace(e)) throw e;
-      return writeBatch(db, maxAttempts, channel, parsed, null);
+      return writeInbound(db, maxAttempts, channel, parsed, null);
     });
     for (const r of started) {
       handOff!.taker.adopt({ id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token });
@@ -58,7 +57,8 @@ export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempt
   }
 };
 
-const writeBatch = async (db: Db, maxAttempts: number, channel: ChannelRef, parsed: ParseResult, handOff: HandOff | null): Promise<{ outcome: StatementOutcome; started: StartedRow[] }> => {
+/** The inbound statement on `db` or inside a transaction (`handOff` null: every job queued, NOTIFY at commit). */
+export const writeInbound = async (db: Db | Tx, maxAttempts: number, channel: ChannelRef, parsed: ParseResult, handOff: HandOff | null): Promise<{ outcome: StatementOutcome; started: StartedRow[] }> => {
   const input = messageInputs(parsed.messages);
   const statuses = statusInputs(parsed.statuses);
   const caps = getChannel(channel.provider).capabilities;
@@ -66,7 +66,7 @@ const writeBatch = async (db: Db, maxAttempts: number, channel: ChannelRef, pars
   const typing = caps.hasTyping;
   const typingMarksRead = caps.typingMarksRead === true;
   const slots = handOff?.slots ?? 0;
-  const [row] = await db.execute<{ inserted: number; statuses: number; jobs: number; started: StartedRow[] }>(sql`
+  const [row] = await db.execute<{ inserted: number; statuses: number; jobs: number; started: StartedRow[]; answered: string[] }>(sql`
     ${messageCtes(channel, input)},
     fresh as (
       select im.ord, im.ts, im.answerable, im.media, im.external_id, im.provider_message_id, m.id as message_id, v.id as conversation_id, v.status
@@ -120,7 +120,8 @@ const writeBatch = async (db: Db, maxAttempts: number, channel: ChannelRef, pars
     )
     select (select count(*) from m)::int as inserted, (select count(*) from st)::int as statuses,
       (select count(*) from j)::int as jobs, (select count(*) from woke)::int as woke,
-      (select coalesce(jsonb_agg(j) filter (where state = 'running'), '[]'::jsonb) from j) as started`);
-  const outcome = { inserted: row.inserted, duplicates: input.messages.length - row.inserted, statuses_applied: row.statuses, jobs: row.jobs };
+      (select coalesce(jsonb_agg(j) filter (where state = 'running'), '[]'::jsonb) from j) as started,
+      (select coalesce(jsonb_agg(conversation_id), '[]'::jsonb) from answer) as answered`);
+  const outcome = { inserted: row.inserted, duplicates: input.messages.length - row.inserted, statuses_applied: row.statuses, jobs: row.jobs, conversations: row.answered };
   return { outcome, started: row.started };
 };

@@ -4,7 +4,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { bodyOf, isStatusAdvance, shouldRespond, statusRank, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
 import { schema } from "../runtime/db";
-import type { ChannelRef } from "./persist";
+
+/** The channel row fields the write path needs (the gateway resolved it from the URL). */
+export type ChannelRef = { id: string; tenant_id: string; brand_id: string; provider: string };
+
+export const RESPOND_JOB = "respond";
+export const MEDIA_FETCH_JOB = "media.fetch";
+export const CHANNEL_ACT_JOB = "channel.act";
 
 type ContactInput = { id: string; external_id: string; display_name: string | null; profile: unknown; conversation_id: string; last_at: string | null };
 type MessageInput = {
@@ -40,6 +46,9 @@ export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
     if (m.isEcho) continue;
     lastCustomerAt.set(m.conversationId, Math.max(lastCustomerAt.get(m.conversationId) ?? 0, m.timestamp));
   }
+  // Ids ascending in input order (the batch shares one created_at; the id breaks the tie): a burst posted
+  // in one webhook is read back in the order the customer sent it.
+  const ids = messages.map(() => newId("msg")).sort();
   return {
     messages,
     contacts: customers.map((m) => ({
@@ -53,7 +62,7 @@ export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
     rows: messages.map((m, ord) => {
       const content = m.content.kind === "edit" ? m.content.content : m.content;
       return {
-        id: newId("msg"),
+        id: ids[ord],
         external_id: m.conversationId,
         direction: m.isEcho ? "out" : "in",
         kind: m.content.kind,
@@ -108,8 +117,8 @@ with ic as (
     as t(id text, external_id text, direction text, kind text, body text, attachments jsonb, metadata jsonb, provider_message_id text, status text,
       ord int, ts float8, answerable boolean, media boolean)
 ), m as (
-  insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, attachments, metadata, provider_message_id, status)
-  select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status
+  insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn)
+  select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status, im.answerable
   from im join c using (external_id) join v on v.contact_id = c.id
   on conflict (channel_id, provider_message_id) do nothing
   returning id, provider_message_id

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { analyzerFor } from "../rag";
-import { grounding, retrievalStrength } from "./confidence";
+import { grounding, knowledgeConfidence, retrievalStrength } from "./confidence";
 import type { Passage } from "./types";
 
 const passage = (text: string, n = 1): Passage => ({ n, chunk_id: `chk_${n}`, source: "shipping.md", title: "Shipping", heading: "Delivery times", text, score: 1 });
@@ -27,5 +27,15 @@ describe("confidence", () => {
   test("an edited passage text is analysed anew, not answered from the cache", () => {
     expect(retrievalStrength(en, "refund policy", [passage("Our refund policy: 30 days.")])).toBe(1);
     expect(retrievalStrength(en, "refund policy", [passage("Our exchange rules: 30 days.")])).toBe(0);
+  });
+});
+
+describe("knowledge-mode confidence", () => {
+  test("coverage is rescaled: 0.4 or less is nothing, full coverage is 1, coverage alone counts", () => {
+    expect(knowledgeConfidence(1, 1).value).toBe(1);
+    expect(knowledgeConfidence(1, 0.4).value).toBe(0);
+    expect(knowledgeConfidence(1, 0.7).value).toBe(0.5);
+    expect(knowledgeConfidence(0.5, 1).value).toBe(1);
+    expect(knowledgeConfidence(1, 0)).toEqual({ value: 0, retrieval: 1, grounding: 0, model: 0 });
   });
 });

@@ -1,12 +1,9 @@
-import { analyzerFor, type Analyzer } from "../rag";
+import { analyzerFor, stripQueryFiller, type Analyzer } from "../rag";
 import type { Confidence, Passage } from "./types";
 
-// Words that shape a question but say nothing about its subject: the analyzers' stop lists are built for
-// documents and keep some of them ("where", "your"), which would make every question look half-covered.
-const QUESTION_WORDS =
-  /\b(what|when|where|which|who|whom|whose|why|how|much|many|long|do|does|did|can|could|would|will|shall|should|may|might|is|are|was|were|am|be|i|me|my|mine|you|your|yours|we|us|our|ours|please|tell|know|want|like|need|have|has|get|there|any|some|hi|hello|hey|thanks|thank)\b/gi;
-
-const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(text.replace(QUESTION_WORDS, " ")));
+// Words that shape a question but say nothing about its subject ("what", "can I", "please"; per
+// language, shared with retrieval's query side): they would make every question look half-covered.
+const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(stripQueryFiller(analyzer.language, text)));
 const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
 /** Passages recur in answer after answer (the same few chunks answer most questions), so their terms are kept. */
@@ -83,6 +80,21 @@ export const blend = (retrieval: number, ground: number, model: number): Confide
   grounding: round(ground),
   model: round(model),
 });
+
+/**
+ * Knowledge-mode answers (no LLM): the passage is its own grounding, so what is uncertain is only
+ * whether it answers the question: how much of the question's weight (IDF, light frame words a
+ * quarter: term-weights.ts) the extracted answer and its passage's headings carry. `retrieval` (the
+ * unweighted share over the top passages) is kept for the record; it cannot exceed what it measures
+ * more crudely. Coverage is rescaled so that a threshold means what it says: 0.4 or less is nothing,
+ * all of it is 1, and the default threshold 0.45 lets through answers that carry about two thirds of
+ * the question's weight. The floor was chosen on the shared answering sets (precision of what is sent
+ * against right answers lost, BENCH.md) and checked on held-out sets.
+ */
+export const knowledgeConfidence = (retrieval: number, coverage: number): Confidence => {
+  return { value: round((coverage - KNOWLEDGE_FLOOR) / (1 - KNOWLEDGE_FLOOR)), retrieval: round(retrieval), grounding: coverage > 0 ? 1 : 0, model: coverage > 0 ? 1 : 0 };
+};
+const KNOWLEDGE_FLOOR = 0.4;
 
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 

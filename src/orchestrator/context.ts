@@ -1,8 +1,9 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import { estimateTokens } from "../rag";
 import { preparedOnce, schema, type Db } from "../runtime/db";
 import { parsePolicies } from "./policies";
 import { WINDOW_MS, type AnswerWindow } from "./rate-limit";
+import { firstBurst, latestQuestion, type PendingMessage } from "./turn";
 import type { BrandProfile, Turn } from "./types";
 
 /** How many recent messages are read per respond run: history beyond them never fits the budget anyway. */
@@ -14,13 +15,24 @@ export type RespondContext = {
   channel: { id: string; provider: string };
   /** The customer's id on the channel (the widget's visitor id). */
   contactExternalId: string;
-  /** The customer's messages since the last reply, oldest first: the burst to answer. */
-  unanswered: { id: string; text: string }[];
-  /** Earlier turns within the token budget, oldest first. */
+  /**
+   * The messages this turn answers (and names, `messages.answered_by`): the first burst of the pending
+   * ones, oldest first, with and without words. Empty: nothing pending.
+   */
+  turn: PendingMessage[];
+  /** The question the turn asks (`latestQuestion`): "" when no message of the turn has words. */
+  question: string;
+  /** All the turn's words, joined (what the guardrails judge): equal to `question` when nothing came before it. */
+  burst: string;
+  /** Whether pending messages remain after this turn (a later burst): the run queues the next turn. */
+  morePending: boolean;
+  /** Earlier turns within the token budget, oldest first, then the turn's own earlier messages. */
   history: Turn[];
   /** Ids of every message read: a customer or agent message not among them arrived meanwhile. */
   seenIds: string[];
   oldestSeenAt: Date | null;
+  /** When the turn's newest message was sent (ms): a newer pending message within the burst gap joins this turn. */
+  turnEndsAt: number;
   /**
    * This conversation's answers of the last minute, counted from the messages read (for the per-contact
    * limit without a query of its own), or null when those messages do not reach back a whole minute.
@@ -56,40 +68,74 @@ const recentQuery = preparedOnce((db) =>
     .prepare("respond_recent"),
 );
 
-/**
- * Reads what the respond step needs for one conversation: brand (persona, policies), channel, the
- * unanswered burst — customer messages after the last outbound message (a reply, a holding message or
- * an agent's) — and the history before it, newest first until `historyTokens` is spent. Messages
- * without text (media, reactions) are skipped; messages not addressed to the brand (group chatter) too.
- */
-export const loadRespondContext = async (db: Db, conversationId: string, historyTokens: number): Promise<RespondContext | null> => {
-  // Both by conversation id, so sent together: one round trip.
-  const [[row], recent] = await Promise.all([conversationQuery(db).execute({ id: conversationId }), recentQuery(db).execute({ id: conversationId })]);
-  if (!row) return null;
-  const chronological = recent.filter((m) => m.status !== "draft").reverse();
-  const lastOut = chronological.findLastIndex((m) => m.direction === "out");
-  const isText = (m: (typeof recent)[number]) => typeof m.body === "string" && m.body.trim() !== "" && m.metadata.not_addressed !== true;
-  const unanswered = chronological.slice(lastOut + 1).filter((m) => m.direction === "in" && isText(m));
+/** The conversation's pending messages (the answered link, not a time watermark), from the partial index. */
+const pendingQuery = preparedOnce((db) =>
+  db
+    .select({ id: schema.messages.id, kind: schema.messages.kind, body: schema.messages.body, metadata: schema.messages.metadata, created_at: schema.messages.created_at })
+    .from(schema.messages)
+    .where(sql`${schema.messages.conversation_id} = ${sql.placeholder("id")} and ${schema.messages.awaits_turn} and ${schema.messages.answered_by} is null`)
+    .orderBy(asc(schema.messages.created_at), asc(schema.messages.id))
+    .limit(RECENT)
+    .prepare("respond_pending"),
+);
 
+const hasWords = (body: string | null): body is string => typeof body === "string" && body.trim() !== "";
+
+/**
+ * Reads what the respond step needs for one conversation: brand (persona, policies), channel, the turn
+ * to answer — the first burst of the messages no turn has named yet (`firstBurst`), its question
+ * (`latestQuestion`) — and the history: answered messages and replies, newest first until
+ * `historyTokens` is spent, then the turn's own earlier messages. Messages without text (media,
+ * reactions) and messages not addressed to the brand (group chatter) stay out of the history.
+ */
+export const loadRespondContext = async (db: Db, conversationId: string, historyTokens: number, burstGapMs = 0): Promise<RespondContext | null> => {
+  // All by conversation id, so sent together: one round trip.
+  const [[row], recent, pendingRows] = await Promise.all([
+    conversationQuery(db).execute({ id: conversationId }),
+    recentQuery(db).execute({ id: conversationId }),
+    pendingQuery(db).execute({ id: conversationId }),
+  ]);
+  if (!row) return null;
+  const pending: PendingMessage[] = pendingRows.map((m) => ({
+    id: m.id,
+    kind: m.kind,
+    text: hasWords(m.body) ? m.body : null,
+    sentAt: typeof m.metadata.provider_timestamp === "number" ? m.metadata.provider_timestamp : m.created_at.getTime(),
+  }));
+  // In the order the customer sent them (stable: one webhook's burst keeps its input order on a tie).
+  pending.sort((a, b) => a.sentAt - b.sentAt);
+  const { turn, rest } = firstBurst(pending, burstGapMs);
+  const texts = turn.flatMap((m) => (m.text === null ? [] : [{ id: m.id, text: m.text }]));
+  const { question, context } = latestQuestion(texts);
+
+  const pendingIds = new Set(pending.map((m) => m.id));
+  const isText = (m: (typeof recent)[number]) => hasWords(m.body) && m.metadata.not_addressed !== true;
   const history: Turn[] = [];
   let budget = historyTokens;
-  for (const m of chronological.slice(0, lastOut + 1).reverse()) {
+  for (const m of recent) {
+    if (m.status === "draft" || pendingIds.has(m.id)) continue;
     if (!isText(m)) continue;
     const cost = estimateTokens(m.body!);
     if (cost > budget) break;
     budget -= cost;
     history.unshift({ role: m.direction === "in" ? "customer" : "assistant", text: m.body! });
   }
+  for (const m of context) history.push({ role: "customer", text: m.text });
   const brand = row.brand;
   return {
     brand: { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, persona: brand.persona, policies: parsePolicies(brand.policies), knowledgeRevision: brand.knowledge_revision },
     conversation: { id: row.conversation.id, tenant_id: row.conversation.tenant_id, status: row.conversation.status },
     channel: { id: row.channel.id, provider: row.channel.provider },
     contactExternalId: row.contact.external_id,
-    unanswered: unanswered.map((m) => ({ id: m.id, text: m.body! })),
+    turn,
+    question,
+    burst: texts.map((m) => m.text).join("\n"),
+    // A full page read: more may wait beyond it.
+    morePending: rest.length > 0 || pendingRows.length === RECENT,
     history,
-    seenIds: recent.map((m) => m.id),
+    seenIds: [...new Set([...recent.map((m) => m.id), ...pending.map((m) => m.id)])],
     oldestSeenAt: recent.at(-1)?.created_at ?? null,
+    turnEndsAt: turn.at(-1)?.sentAt ?? 0,
     recentAnswers: answersInLastMinute(recent, Date.now()),
   };
 };

@@ -113,8 +113,30 @@ describe("knowledge-base mode (no LLM)", () => {
     expect(o).toMatchObject({ outcome: "answer", mode: "knowledge", reason: null });
     expect(o.reply).toContain("Shipping to Austria and Switzerland takes 4 to 6 working days.");
     expect(o.reply).not.toContain("Wash");
-    expect(o.reply).toEndWith("(Source: Shipping, shipping.md)");
+    // No file name, no attribution line: the brand policy `attribution` defaults to none.
+    expect(o.reply).not.toContain("shipping.md");
+    expect(o.reply).not.toContain("Source");
     expect(o.sources).toEqual([{ source: "shipping.md", chunk_id: expect.stringMatching(/^shipping\.md#/) }]);
+  });
+
+  test("attribution follows the brand policy: title names the document, never its file; a bad value falls back to none", async () => {
+    const titled = await ask("How long does shipping to Austria take?", { llm: false, policies: { attribution: "title" } });
+    expect(titled.reply).toEndWith("\n\n(Source: Shipping)");
+    const bad = await ask("How long does shipping to Austria take?", { llm: false, policies: { attribution: "filename" } });
+    expect(bad.outcome).toBe("answer");
+    expect(bad.reply).not.toContain("Source");
+  });
+
+  test("a superseded document is not quoted: prices 2026 over prices 2025", async () => {
+    const extraDocs = {
+      "prices-2025.md": "# Prices 2025\n\nA merino sweater costs 89 euros.\n",
+      "prices-2026.md": "# Prices 2026\n\nA merino sweater costs 95 euros.\n",
+    };
+    const o = await ask("How much does a merino sweater cost?", { llm: false, extraDocs });
+    expect(o.outcome).toBe("answer");
+    expect(o.reply).toContain("95 euros");
+    expect(o.reply).not.toContain("89");
+    expect(o.sources.map((s) => s.source)).toEqual(["prices-2026.md"]);
   });
 
   test("a question the knowledge does not cover escalates as low_confidence", async () => {

@@ -2,9 +2,12 @@ import { isLlmError, stripThinking, type ChatClient } from "../llm";
 import type { BrandScope, SearchResult } from "../rag";
 import { errorCode, type Logger } from "../runtime";
 import type { AnswerConfig } from "../runtime/config";
-import { analyzerOf, blend, grounding, modelSignal, retrievalStrength } from "./confidence";
+import { analyzerOf, blend, grounding, knowledgeConfidence, modelSignal, retrievalStrength } from "./confidence";
 import { dropPoisoned, firstFailure, runGuardrails, type Guardrail } from "./guardrails";
+import { preferCurrent } from "./current-docs";
 import { knowledgeAnswer } from "./kb-answer";
+import type { TermWeights } from "./sentence-select";
+import { readingsOf, weightsOf } from "./term-weights";
 import { streamDraft, type DraftSink } from "./live-draft";
 import { prefixJudge } from "./prefix-checks";
 import { buildPrompt, parseReply } from "./prompt";
@@ -24,7 +27,10 @@ export type PipelineDeps = {
 
 export type TurnRequest = {
   brand: BrandProfile;
+  /** What retrieval and the answer look for: the turn's latest question (`turn.ts`). */
   question: string;
+  /** The turn's words as a whole, when it holds more than its question: what the guardrails judge, so an action request earlier in the burst still escalates. */
+  burst?: string;
   history: readonly Turn[];
   now?: Date;
   signal?: AbortSignal;
@@ -42,6 +48,7 @@ const toPassages = (result: SearchResult): Passage[] =>
     n: i + 1,
     chunk_id: h.chunk_id,
     source: h.chunk.source,
+    ...(h.chunk.url ? { url: h.chunk.url } : {}),
     title: h.chunk.title,
     heading: h.chunk.headingPath.join(" › "),
     text: h.chunk.text,
@@ -75,15 +82,20 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   const now = req.now ?? new Date();
 
   let retrieved: Passage[];
+  let termWeights: TermWeights;
+  let readAs: (term: string) => string[];
   try {
-    retrieved = toPassages(await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision }));
+    const result = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
+    retrieved = toPassages(result);
+    termWeights = weightsOf(result, analyzer.language);
+    readAs = readingsOf(result);
   } catch (e) {
     req.signal?.throwIfAborted();
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });
     return escalate(LLM_UNAVAILABLE, []);
   }
-  const passages = dropPoisoned(retrieved).map((p, i) => ({ ...p, n: i + 1 }));
-  const common = { question: req.question, history: req.history, brand: req.brand, mode, now } as const;
+  const passages = preferCurrent(dropPoisoned(retrieved)).map((p, i) => ({ ...p, n: i + 1 }));
+  const common = { question: req.burst ?? req.question, history: req.history, brand: req.brand, mode, now } as const;
   const defaults = { low_confidence: { default_min: deps.config.min_confidence } };
 
   const inputChecks = await runGuardrails(deps.guardrails, "input", { ...common, passages: retrieved, draft: null, confidence: null }, defaults);
@@ -117,14 +129,10 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       return escalate(LLM_UNAVAILABLE, inputChecks, { confidence: { ...ZERO, retrieval } });
     }
   } else {
-    const best = passages[0];
-    draft = best ? knowledgeAnswer(analyzer, req.question, best) : null;
-    used = best && draft ? [best] : [];
-    // The passage is its own grounding. Whether it answers the question: how much of the question the
-    // passage covers, and how much the trimmed answer itself covers (a passage can match on a word that
-    // the extracted sentences do not carry) — the weaker of the two, as nobody rephrases it.
-    const answered = best && draft ? retrievalStrength(analyzer, req.question, [{ ...best, text: draft }]) : 0;
-    confidence = { value: Math.round(Math.min(retrieval, answered) * 1000) / 1000, retrieval, grounding: draft ? 1 : 0, model: draft ? 1 : 0 };
+    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution, termWeights, readAs);
+    draft = found?.text ?? null;
+    used = found?.used ?? [];
+    confidence = knowledgeConfidence(retrieval, found?.coverage ?? 0);
   }
 
   const outputChecks = await runGuardrails(deps.guardrails, "output", { ...common, passages, draft, confidence }, defaults);

@@ -1,45 +1,113 @@
-import type { Analyzer } from "../rag";
+import { termsAnsweredBy, type Analyzer } from "../rag";
+import { heldShapes } from "./answer-shapes";
+import { questionParts } from "./question-parts";
+import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
-const MAX_CHARS = 600;
-
-const sentencesOf = (text: string): string[] =>
-  text
-    .split(/\n+/)
-    // A sentence ends at . ! ? followed by a space and a capital or digit: "4.90 euros" and "e.g. this" stay whole.
-    .flatMap((line) => line.split(/(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u))
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-
 /**
- * The no-LLM answer: from the best passage, the run of up to three consecutive sentences that covers
- * most of the question's terms (questions inside the passage — FAQ headings — are skipped), capped
- * at 600 characters, then the attribution line. Returns null when no sentence shares a term with the
- * question: a passage that matched only on its title is not an answer.
+ * What a reply says about where it came from (brand policy `attribution`): nothing (the default:
+ * file names mean nothing to a customer), the document's title, or the page's URL for crawled
+ * pages (the title for files, which have none).
  */
-export const knowledgeAnswer = (analyzer: Analyzer, question: string, passage: Passage): string | null => {
-  const wanted = new Set(analyzer.analyze(question));
-  const sentences = sentencesOf(passage.text).filter((s) => !s.endsWith("?"));
-  const hits = sentences.map((s) => analyzer.analyze(s).filter((t) => wanted.has(t)).length);
-  let best = { start: -1, end: -1, score: 0 };
-  for (let i = 0; i < sentences.length; i++) {
-    let score = 0;
-    for (let j = i; j < Math.min(sentences.length, i + 3); j++) {
-      score += hits[j];
-      const length = sentences.slice(i, j + 1).join(" ").length;
-      // Prefer more coverage; at equal coverage the shorter run. Never start on a sentence that adds nothing.
-      if (hits[i] > 0 && length <= MAX_CHARS && score > best.score) best = { start: i, end: j, score };
-    }
-  }
-  if (best.start < 0) return null;
-  // A following sentence often completes the thought ("Orders ship in 2 days. Express is next-day."): keep it if it fits.
-  let end = best.end;
-  while (end + 1 < sentences.length && end - best.start < 2 && sentences.slice(best.start, end + 2).join(" ").length <= MAX_CHARS / 2) end += 1;
-  const body = sentences.slice(best.start, end + 1).join(" ");
-  return `${body}\n\n(Source: ${attribution(passage)})`;
+export type Attribution = "none" | "title" | "url";
+
+export type KnowledgeAnswer = {
+  text: string;
+  /** The passages the text was taken from, best first. */
+  used: Passage[];
+  /** Share (0..1) of the question's content terms that the text and its passages' headings carry, each term weighted by its IDF. */
+  coverage: number;
 };
 
-const attribution = (p: Passage): string => {
-  const name = p.source.split("/").at(-1) ?? p.source;
-  return p.title && p.title !== p.source && p.title !== name ? `${p.title}, ${name}` : name;
+const FILE_NAME = /\.[a-z0-9]{1,5}$/i;
+
+// How far down the ranking a part of a multi-part question the best passage misses is looked for.
+const PART_DEPTH = 3;
+
+/** The words of a passage's title (a file name counts without its extension) and headings. */
+const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> =>
+  new Set(analyzer.analyze(`${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`));
+
+type Piece = { passage: Passage; text: string; covered: Set<string> };
+
+/**
+ * The best run of units of `p` for `wanted`, as text with the terms it (and p's headings) covers.
+ * When the headings say at least as much of the question as any run does ("OPENING HOURS" for "What
+ * are your opening hours?") the section itself is the answer: all of it when it fits.
+ */
+const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights): Piece | null => {
+  const units = unitsOf(p.text);
+  const found = selectUnits(analyzer, wanted, units, weight);
+  const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
+  const whole = units.filter((u) => !u.endsWith("?"));
+  const fits = whole.length > 0 && whole.join(" ").length <= MAX_ANSWER_CHARS;
+  if (fits && context.length > 0 && (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)) {
+    const covered = new Set(context);
+    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) covered.add(t);
+    return { passage: p, text: whole.join("\n"), covered };
+  }
+  if (!found) return null;
+  const covered = new Set(found.covered);
+  for (const t of context) covered.add(t);
+  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
+};
+
+const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>, weight: TermWeights): number => {
+  let have = 0;
+  let all = 0;
+  for (const t of part) {
+    all += weight(t);
+    if (covered.has(t)) have += weight(t);
+  }
+  return all === 0 ? 1 : have / all;
+};
+
+/**
+ * The no-LLM answer: the units (sentences, lines, list items) of the best passage that cover most of
+ * the question, FAQ markers removed. A question that asks several things must have each part
+ * covered (more than half of its weighted terms): a part the best passage misses is looked for in the next
+ * passages, and if none covers it there is no answer (null: escalate) rather than half of one.
+ * null too when no unit shares a term with the question: a passage that matched only on its title
+ * is not an answer.
+ */
+export const knowledgeAnswer = (
+  analyzer: Analyzer,
+  question: string,
+  passages: readonly Passage[],
+  attribution: Attribution = "none",
+  weight: TermWeights = EQUAL_WEIGHTS,
+  readAs: (term: string) => string[] = (t) => [t],
+): KnowledgeAnswer | null => {
+  const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
+  const wanted = new Set(parts.flatMap((p) => [...p]));
+  const best = passages[0];
+  const first = best ? pieceOf(analyzer, wanted, best, weight) : null;
+  if (!first) return null;
+  const pieces = [first];
+  const covered = new Set(first.covered);
+  const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
+  for (const part of parts) {
+    if (enough(part)) continue;
+    const extra = passages
+      .slice(0, PART_DEPTH)
+      .map((p) => pieceOf(analyzer, part, p, weight))
+      .find((piece) => piece !== null && shareOf(part, piece.covered, weight) > 0.5 && !pieces.some((q) => q.text === piece.text));
+    if (!extra) return null;
+    pieces.push(extra);
+    for (const t of extra.covered) covered.add(t);
+  }
+  const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
+  const body = pieces.map((p) => p.text).join("\n");
+  const credit = creditLine(used, attribution);
+  return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
+};
+
+
+/** The attribution line under a reply, or "" (policy none, or nothing worth showing). */
+const creditLine = (used: readonly Passage[], attribution: Attribution): string => {
+  if (attribution === "none") return "";
+  const names = used
+    .map((p) => (attribution === "url" && p.url ? p.url : FILE_NAME.test(p.title) && p.title === p.source.split("/").at(-1) ? "" : p.title))
+    .filter((n, i, all) => n !== "" && all.indexOf(n) === i);
+  return names.length === 0 ? "" : `(Source: ${names.join("; ")})`;
 };

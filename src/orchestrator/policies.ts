@@ -8,11 +8,16 @@ import { z } from "zod";
  * ```json
  * { "holding_message": "Thanks! A colleague will reply shortly.",
  *   "min_confidence": 0.5,
+ *   "attribution": "none",
  *   "guardrails": { "blocked_topic": { "topics": ["politics", "competitor prices"] },
  *                   "outside_hours": { "timezone": "Europe/Berlin", "hours": { "mon": "09:00-18:00" } },
  *                   "language_mismatch": { "enabled": false } } }
  * ```
  * `guardrails.<code>` configures the evaluator with that reason code; `enabled: false` switches it off.
+ * `non_text` is what a turn with no words gets (a bare photo, voice note, pin, contact card, sticker,
+ * content the provider could not render): `{ "reply": "Thanks for the photo! …", "escalate": true }`.
+ * Default: escalate as `unsupported_content` with the holding message; `reply`, when set, is sent
+ * instead of it (with `escalate: false`, as the whole answer). Never nothing.
  */
 const guardrailOptions = z.record(z.string(), z.record(z.string(), z.unknown()).catch({})).catch({});
 
@@ -20,7 +25,15 @@ export const brandPoliciesSchema = z
   .object({
     holding_message: z.string().min(1).optional().catch(undefined),
     min_confidence: z.number().min(0).max(1).optional().catch(undefined),
+    /** What a knowledge-mode reply says about its source: nothing, the document's title, or a crawled page's URL. */
+    attribution: z.enum(["none", "title", "url"]).default("none").catch("none"),
     guardrails: guardrailOptions.default({}),
+    non_text: z
+      .object({ reply: z.string().trim().min(1).optional().catch(undefined), escalate: z.boolean().default(true).catch(true) })
+      // Neither a reply nor an escalation would be silence: such a policy escalates.
+      .transform((p) => (p.reply === undefined ? { ...p, escalate: true } : p))
+      .optional()
+      .catch(undefined),
   })
   .loose();
 
@@ -28,7 +41,7 @@ export type BrandPolicies = z.infer<typeof brandPoliciesSchema>;
 
 export const parsePolicies = (raw: unknown): BrandPolicies => {
   const parsed = brandPoliciesSchema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : { guardrails: {} };
+  return parsed.success ? parsed.data : { attribution: "none", guardrails: {} };
 };
 
 /** The per-brand options of one guardrail (`{}` when none are set). */

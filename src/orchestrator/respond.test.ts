@@ -120,7 +120,7 @@ describeStores("respond job", (getDb) => {
     expect(llm.chatRequests().length).toBe(1);
   });
 
-  test("a burst within the quiet window gets one reply that answers it as a whole", async () => {
+  test("a burst within the quiet window gets one reply: asked as its latest question, the rest as context", async () => {
     deps.quietWindowMs = 400;
     await whatsappText(gw, "4915100000003", "wamid.c1", "Hi,");
     await whatsappText(gw, "4915100000003", "wamid.c2", "quick question:");
@@ -130,7 +130,8 @@ describeStores("respond job", (getDb) => {
     expect((await outbound("4915100000003")).length).toBe(1);
     expect(llm.chatRequests().length).toBe(1);
     const prompt = (llm.chatRequests()[0].body as { messages: { content: string }[] }).messages[1].content;
-    expect(prompt).toContain("<customer_message>\nHi,\nquick question:\nhow long does shipping to Austria take?\n</customer_message>");
+    expect(prompt).toContain("customer: Hi,\ncustomer: quick question:\n</transcript>");
+    expect(prompt).toContain("<customer_message>\nhow long does shipping to Austria take?\n</customer_message>");
   });
 
   test("an agent's reply while the draft was written drops the draft", async () => {

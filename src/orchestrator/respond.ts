@@ -7,6 +7,9 @@ import { GroupTransaction, notifyInTx, transaction, type Db, type TxContext } fr
 import { enqueueJobs, type JobHandler, type NewJob, type Wake } from "../runtime/queue";
 import { loadRespondContext, type RespondContext } from "./context";
 import { answerTurn, type PipelineDeps } from "./decide";
+import { escalateAfterLastAttempt } from "./last-resort";
+import { holdingTextOf, nonTextOf, nonTextOutcome } from "./non-text";
+import { MIN_BURST_GAP_MS } from "./turn";
 import type { AnswerOutcome } from "./types";
 import { rateLimitWait, TenantAnswerCounts, type AnswerLimits } from "./rate-limit";
 import { isWidget, publishTyping, WidgetDraft, widgetDeltas } from "./widget-stream";
@@ -57,38 +60,45 @@ const quietRemaining = async (db: Db, conversationId: string, quietMs: number): 
 
 /**
  * Locks the conversation row and tells whether the draft may still go out: the conversation is in bot
- * mode and no customer message the respond step would answer (text addressed to us: those get a respond
- * job of their own) nor an agent's reply arrived since the context was read. Both statements are sent at
- * once; the check still runs after the lock is held, and reads what committed up to then (each statement
- * of a READ COMMITTED transaction takes its own snapshot when it starts). Templates, not drizzle builds:
- * every answer runs them.
+ * mode, no other turn named the turn's messages meanwhile (an agent's reply names all that was pending),
+ * no customer message that joins this burst (pending, unseen, sent within the burst gap of its newest
+ * message: it gets a respond job of its own, which answers the burst with it) nor an agent's message
+ * arrived since the context was read. A pending message of a later burst does not stop the draft: it gets
+ * its own turn. Both statements are sent at once; the check still runs after the lock is held, and reads
+ * what committed up to then (each statement of a READ COMMITTED transaction takes its own snapshot when
+ * it starts). Templates, not drizzle builds: every answer runs them.
  */
-const stillCurrent = async (tx: TxContext, c: RespondContext): Promise<boolean> => {
+const stillCurrent = async (tx: TxContext, c: RespondContext, burstGapMs: number): Promise<boolean> => {
   const since = c.oldestSeenAt?.toISOString() ?? null; // drizzle set this client's timestamp serializer to take strings
+  const joinsBefore = c.turnEndsAt + Math.max(burstGapMs, MIN_BURST_GAP_MS);
   const [[locked], [newer]] = await Promise.all([
     tx.sql<{ status: string }[]>`select status from conversations where id = ${c.conversation.id} for update`,
-    tx.sql`
-      select 1 from messages
-      where conversation_id = ${c.conversation.id}
-        and id <> all(${tx.sql.array(c.seenIds)}::text[])
-        and (${since}::timestamptz is null or created_at > ${since}::timestamptz)
-        and ((direction = 'in' and coalesce(btrim(body), '') <> '' and metadata->>'not_addressed' is null) or metadata->>'author' = 'human')
-      limit 1`,
+    // Three index lookups (primary key, the pending partial index, the conversation's newest rows), not one scan of the conversation.
+    tx.sql<{ newer: boolean }[]>`
+      select exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and answered_by is not null)
+        or exists (select 1 from messages where conversation_id = ${c.conversation.id} and awaits_turn and answered_by is null
+          and id <> all(${tx.sql.array(c.seenIds)}::text[])
+          and coalesce((metadata->>'provider_timestamp')::float8, extract(epoch from created_at) * 1000) <= ${joinsBefore})
+        or exists (select 1 from messages where conversation_id = ${c.conversation.id} and metadata->>'author' = 'human'
+          and id <> all(${tx.sql.array(c.seenIds)}::text[]) and (${since}::timestamptz is null or created_at > ${since}::timestamptz)) as newer`,
   ]);
-  return locked?.status === "bot" && !newer;
+  return locked?.status === "bot" && !newer?.newer;
 };
 
 /**
- * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits (in the queue) for the quiet
- * window, answers the customer's unanswered burst as a whole through `answerTurn`, then in ONE
- * transaction — conversation row locked — either queues the reply (confidence, chunk ids and guardrail
- * decisions stored in its metadata) with its `deliver` jobs, or opens an escalation holding the draft
- * and its sources, pausing the bot; the brand's holding message goes out when the escalation is new
- * (once per hand-off, not per message). The draft is dropped, and nothing sent, when a newer customer
- * message (its own respond job follows and answers the whole burst) or an agent's reply arrived while
- * it was being written, or the conversation left bot mode. Replays are harmless: a run that finds
- * nothing unanswered does nothing. The read receipt and typing indicator the webhook put in the job run
- * alongside the answer, best effort, and are finished before anything commits.
+ * The `respond` job (one per conversation at a time: jobs are keyed `conv:<id>`). Waits (in the queue) for
+ * the quiet window, answers one turn — the first burst of the messages no turn has named yet, asked as its
+ * latest question with the rest as context (`context.ts`, `turn.ts`), through `answerTurn`; a turn with no
+ * words by the brand's `non_text` policy — then in ONE transaction — conversation row locked — either
+ * queues the reply (confidence, chunk ids and guardrail decisions stored in its metadata) with its
+ * `deliver` jobs, or opens an escalation holding the draft and its sources, pausing the bot; the brand's
+ * holding message goes out when the escalation is new (once per hand-off, not per message). The draft is
+ * dropped, and nothing sent, when a newer customer message of the same burst (its own respond job follows
+ * and answers the whole burst) or an agent's reply arrived while it was being written, or the conversation
+ * left bot mode. The reply or the escalation names the turn's messages (`messages.answered_by`) in the
+ * same transaction; when later bursts are pending, the next turn's job is queued in it too. Replays are
+ * harmless: a run that finds nothing pending does nothing. The read receipt and typing indicator the
+ * webhook put in the job run alongside the answer, best effort, and are finished before anything commits.
  */
 export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
@@ -111,6 +121,12 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
         : undefined;
     try {
       await answer(job, ctx, { data, acted });
+    } catch (e) {
+      // Retried while attempts remain (as the runner decides); the last one hands the customer to a human rather than to silence.
+      const final = (e as { retryable?: boolean }).retryable === false || job.attempts >= job.max_attempts;
+      if (ctx.signal.aborted || !final) throw e;
+      ctx.log.error("respond failed on its last attempt: escalated", { conversation_id: data.conversation_id, err_code: errorCode(e) });
+      await escalateAfterLastAttempt(deps, job, ctx, data.conversation_id, DEFAULT_HOLDING_MESSAGE);
     } finally {
       await acted;
     }
@@ -129,10 +145,11 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     };
     const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
     if (remaining > 0 && data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...data, deferrals: data.deferrals + 1 });
-    const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens);
-    if (!c || c.conversation.status !== "bot" || c.unanswered.length === 0) return;
+    const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens, deps.quietWindowMs);
+    if (!c || c.conversation.status !== "bot" || c.turn.length === 0) return;
+    const worded = c.question !== "";
     let limited = false;
-    if (deps.limits && deps.pipeline.chat) {
+    if (worded && deps.limits && deps.pipeline.chat) {
       const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id, recentAnswers: c.recentAnswers }, deps.limits, tenantCounts);
       if (wait > 0 && data.rate_deferrals < MAX_RATE_DEFERRALS) {
         ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
@@ -144,15 +161,18 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     const widget = isWidget(c.channel.provider);
     if (widget) await publishTyping(deps.db(), c, true);
     // An LLM draft for the widget is shown while it is written, each sentence once checked (live-draft.ts).
-    const live = widget && deps.pipeline.chat && !limited ? new WidgetDraft(deps.db(), c) : undefined;
+    const live = widget && worded && deps.pipeline.chat && !limited ? new WidgetDraft(deps.db(), c) : undefined;
     const started = performance.now();
-    const outcome: AnswerOutcome = limited
-      ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
-      : await answerTurn(deps.pipeline, { brand: c.brand, question: c.unanswered.map((m) => m.text).join("\n"), history: c.history, signal: ctx.signal, live });
+    const outcome: AnswerOutcome = !worded
+      ? nonTextOutcome(c)
+      : limited
+        ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
+        : await answerTurn(deps.pipeline, { brand: c.brand, question: c.question, burst: c.burst !== c.question ? c.burst : undefined, history: c.history, signal: ctx.signal, live });
+    const answers = c.turn.map((m) => m.id);
 
     await acted;
     const committed = await group.run(async (tx) => {
-      if (!(await stillCurrent(tx, c))) {
+      if (!(await stillCurrent(tx, c, deps.quietWindowMs))) {
         await ctx.completeIn(tx);
         return false;
       }
@@ -166,7 +186,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       const writes: Promise<unknown>[] = [];
       const notify = (n: { channel: string; payload: string }) => writes.push(notifyInTx(tx, n));
       if (outcome.outcome === "answer" && outcome.reply) {
-        const reply = startReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata } }, adapter.capabilities);
+        const reply = startReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata }, answers }, adapter.capabilities);
         writes.push(reply.written);
         jobs.push(...reply.jobs);
         for (const n of live ? live.finish(outcome.reply) : widget ? widgetDeltas(c, reply.ids[0], outcome.reply) : []) notify(n);
@@ -178,15 +198,18 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
           draft: outcome.reply,
           sources: outcome.sources,
           pauseBot: true,
+          answers,
         });
         for (const n of live?.retraction() ?? []) notify(n);
         if (escalation.created) {
-          const text = c.brand.policies.holding_message ?? DEFAULT_HOLDING_MESSAGE;
+          const text = holdingTextOf(c, outcome, DEFAULT_HOLDING_MESSAGE);
           const holding = startReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities);
           writes.push(holding.written);
           jobs.push(...holding.jobs);
         }
       }
+      // A later burst is waiting: its turn comes next, after this one's deliveries (same key).
+      if (c.morePending) jobs.push({ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: { conversation_id: conversationId } });
       await Promise.all([...writes, ctx.completeIn(tx), enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts)]);
       return true;
     }).catch(async (e: unknown) => {
@@ -204,7 +227,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       reason: outcome.reason ?? undefined,
       mode: outcome.mode,
       confidence: outcome.confidence.value,
-      burst: c.unanswered.length,
+      burst: c.turn.length,
     });
   }
 };
@@ -217,7 +240,9 @@ const replyMetadata = (o: AnswerOutcome, c: RespondContext): Record<string, unkn
     chunk_ids: o.sources.map((s) => s.chunk_id),
     sources: o.sources,
     guardrails: o.guardrails.map((g) => ({ code: g.code, passed: g.passed })),
-    answers: c.unanswered.map((m) => m.id),
+    answers: c.turn.map((m) => m.id),
+    question: c.question,
+    ...(nonTextOf(c).length ? { noted: nonTextOf(c) } : {}),
     tokens: o.tokens,
   },
 });

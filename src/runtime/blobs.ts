@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "./crypto";
 
@@ -11,6 +11,16 @@ export class BlobStore {
 
   pathOf(sha: string): string {
     return join(this.root, sha.slice(0, 2), sha);
+  }
+
+  /** The bytes stored under `sha` (64 hex digits), or null when there are none. */
+  read(sha: string): Uint8Array | null {
+    if (!/^[0-9a-f]{64}$/.test(sha)) return null;
+    try {
+      return new Uint8Array(readFileSync(this.pathOf(sha)));
+    } catch {
+      return null;
+    }
   }
 
   put(data: Uint8Array): { sha256: string; size: number; path: string } {

@@ -6,3 +6,4 @@ export * from "./log";
 export { onTerminate, startServices, type Service } from "./lifecycle";
 export { BlobStore } from "./blobs";
 export { Batcher } from "./batcher";
+export { AdmissionGate, type AdmissionOptions } from "./admission";

@@ -1,13 +1,15 @@
 // The workers room: job handlers and the services that run them.
 import type { Sql } from "postgres";
-import type { Logger, Service } from "../runtime";
+import type { AdmissionGate, Logger, Service } from "../runtime";
 import type { Metrics } from "../runtime/metrics";
 import { QueueRunner, type JobHandler, type QueueOptions, type Wake } from "../runtime/queue";
 import { RESPOND_JOB } from "../inbox";
 import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orchestrator";
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
+import { answerConfigSchema } from "../runtime/config";
 import type { Db } from "../runtime/db";
+import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
 import { DELIVER_JOB, deliverHandler, type DeliverDeps } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
@@ -20,7 +22,7 @@ export { PURGE_JOBS } from "./maintenance";
 export { pollingService } from "./telegram-poll";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
-export { ingestHandler, INGEST_JOB, type IngestPayload } from "./ingest";
+export { ingestHandler, INGEST_JOB, IngestPayloadSchema, type IngestPayload } from "./ingest";
 export { REEMBED_JOB, REEMBED_SCAN_JOB } from "./reembed";
 
 export type HandlerDeps = {
@@ -32,6 +34,8 @@ export type HandlerDeps = {
   blobs: BlobStore;
   retentionDays: number;
   mediaMaxBytes: number;
+  /** The egress guard every tenant- or payload-steered fetch goes through (crawling, media). */
+  egress: EgressGuard;
   knowledge: Parameters<typeof ingestHandler>[0]["backend"];
   /** The answering pipeline and its settings; omitted: knowledge-base answers, built-in guardrails, defaults. */
   answering?: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits">;
@@ -43,11 +47,15 @@ export type HandlerDeps = {
   delivery?: Pick<DeliverDeps, "inDoubtWaitMs" | "afterProviderCall">;
 };
 
-const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => ({
-  pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: 6, min_confidence: 0.45 }, log: silentLogger },
-  quietWindowMs: 0,
-  historyTokens: 1500,
-});
+const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => {
+  // The one set of answer defaults: the config schema's (no quiet window: nothing configured it).
+  const answer = answerConfigSchema.parse({});
+  return {
+    pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
+    quietWindowMs: 0,
+    historyTokens: answer.history_tokens,
+  };
+};
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
 export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
@@ -66,10 +74,23 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
     ...(deps.answering ?? defaultAnswering(deps)),
   }),
   [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, ...deps.delivery }),
-  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, embed: deps.embed }),
+  [INGEST_JOB]: ingestHandler({ backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
+  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
 });
+
+/**
+ * The handlers with the CPU-heavy kinds (answering, ingestion, media) behind the admission gate, so
+ * that under overload they yield to webhook acks (runtime/admission.ts). Deliveries and channel actions
+ * are not held back: they send what is already decided and cost little CPU, so holding them would
+ * delay replies without freeing the cores.
+ */
+export const behindGate = (handlers: Record<string, JobHandler>, gate: AdmissionGate): Record<string, JobHandler> =>
+  Object.fromEntries(
+    Object.entries(handlers).map(([kind, handle]): [string, JobHandler] =>
+      kind === DELIVER_JOB || kind === CHANNEL_ACT_JOB ? [kind, handle] : [kind, (job, ctx) => gate.run(() => handle(job, ctx), ctx.signal)],
+    ),
+  );
 
 /** The queue runner as a Service: claims from start; stop drains within the deadline. */
 export const workersService = (deps: {

@@ -8,6 +8,7 @@ import { forgetChannels } from "../../src/tenancy";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { enqueueJobs, Wake, type QueueRunner } from "../../src/runtime/queue";
 import { startTestWorkers } from "../support/workers";
+import { EgressGuard } from "../../src/runtime/net";
 import { describeStores } from "../support/db";
 import { startMetaGraphFake, startTelegramFake, type MetaGraphFake, type TelegramFake } from "../support/fakes";
 import { errorFixture, fixtureBytes, replyWith } from "../support/fixtures";
@@ -36,7 +37,8 @@ describeStores("delivery", (getDb) => {
   beforeAll(async () => {
     gw = await setupGateway(getDb(), { whatsapp: meta.baseUrl, telegram: telegram.url });
     wake = new Wake();
-    runner = startTestWorkers(getDb(), wake);
+    // The fakes are on loopback: allowed as an operator would (egress.allow_cidrs), not by turning the guard off.
+    runner = startTestWorkers(getDb(), wake, { egress: new EgressGuard({ allowCidrs: ["127.0.0.1/32"] }) });
   });
   afterAll(async () => {
     await runner.stop(Date.now() + 2000);

@@ -191,6 +191,32 @@ describeStores("hand-off end to end", (getDb) => {
     expect((await auditOf(getDb(), escalationId)).map((r) => r.action)).toEqual(["escalation.take_over", "escalation.close"]);
   });
 
+  test("the answered link through a hand-off: the escalation names the complaint, the agent's reply what came meanwhile, closing the rest", async () => {
+    const waId = "4916100000006";
+    const { conversationId, escalationId } = await escalated(waId);
+    await alice("POST", `/api/v1/escalations/${escalationId}/take-over`);
+    const link = async () =>
+      (await getDb().sql`select provider_message_id, answered_by from messages where conversation_id = ${conversationId} and direction = 'in' order by provider_message_id`).map(
+        (r) => [r.provider_message_id, r.answered_by],
+      );
+    const arrived = async (n: number, text: string) => {
+      await whatsappText(gw, waId, `wamid.${waId}.${n}`, text);
+      await waitUntil(async () => (await getDb().sql`select 1 from messages where provider_message_id = ${`wamid.${waId}.${n}`}`).length === 1);
+      await settled();
+    };
+    // While the agent holds the conversation, what the customer says is pending under the claimed escalation.
+    await arrived(2, SHIPPING);
+    expect(await link()).toEqual([[`wamid.${waId}.1`, escalationId], [`wamid.${waId}.2`, null]]);
+    const own = "Hi, this is Alice. Shipping to Austria takes 4 to 6 working days.";
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/reply`, { text: own })).status).toBe(200);
+    const agentReply = (await outboundOf(getDb(), conversationId)).find((m) => m.body === own)!;
+    expect(await link()).toEqual([[`wamid.${waId}.1`, escalationId], [`wamid.${waId}.2`, agentReply.id]]);
+    await arrived(3, "Thanks, that is all I needed to know.");
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/close`)).status).toBe(200);
+    expect((await link())[2]).toEqual([`wamid.${waId}.3`, escalationId]);
+    expect(llm.chatRequests().length).toBe(1);
+  });
+
   /**
    * How one customer message ended: answered by exactly one AI reply (its metadata names the messages it
    * answers), or covered by the conversation's open escalation whose holding message went out. Anything

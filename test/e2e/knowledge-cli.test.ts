@@ -1,5 +1,6 @@
 // `xin ingest / search / knowledge` as a user runs them: directly on the store, then through a running
-// server (ingestion as a durable job whose progress the CLI follows), on the compiled binary.
+// server (the CLI uploads the local files; ingestion is a durable job whose progress the CLI follows),
+// on the compiled binary.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -74,8 +75,21 @@ test("directly on the store: ingest a folder, search it, list and remove sources
   expect((await run("search", "x", "--brand", "no-such-brand")).code).toBe(1);
 });
 
-test("through a running server: a crawl with --max-pages becomes a job whose summary the CLI prints", async () => {
+test("through a running server: local files are uploaded, a loopback crawl is refused by default and allowed by egress.allow_cidrs", async () => {
   server = await serve(xin, config, port);
+  // The server reads nothing of this machine's disk: the CLI reads the folder and uploads it.
+  const up = await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json");
+  expect(up.code).toBe(0);
+  expect(JSON.parse(up.stdout).added.sort()).toEqual(["faq.csv", "faq/kites.md", "returns.docx", "warranty.pdf"]);
+  const found = JSON.parse((await run("search", "repair a torn kite", "--brand", "kite-shop", "--json")).stdout);
+  expect(found.hits.map((h: { chunk: { source: string } }) => h.chunk.source)).toContain("faq/kites.md");
+  // The egress guard is on in the binary: the site on 127.0.0.1 is refused, naming the key that allows it.
+  const refused = await run("ingest", `http://127.0.0.1:${site.port}/`, "--brand", "kite-shop");
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain("egress.allow_cidrs");
+  expect(await server.stop()).toBe(0);
+
+  server = await serve(xin, config, port, { XIN_EGRESS__ALLOW_CIDRS: "127.0.0.1/32" });
   const r = await run("ingest", `http://127.0.0.1:${site.port}/`, "--brand", "kite-shop", "--max-pages", "2", "--json");
   expect(r.code).toBe(0);
   const summary = JSON.parse(r.stdout);

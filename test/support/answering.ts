@@ -7,12 +7,21 @@ import type { TestDb } from "./db";
 import { fixtureBytes } from "./fixtures";
 import { WA, type GatewayFixture } from "./gateway";
 
-export const whatsappText = (gw: GatewayFixture, from: string, id: string, text: string): Promise<Response> => {
+/** A WhatsApp webhook body with customer texts (`at`: the provider's send time, seconds; default now). */
+export const whatsappTextBody = (from: string, texts: { id: string; text: string; at?: number }[]): string => {
   const raw = JSON.parse(new TextDecoder().decode(fixtureBytes("whatsapp", "inbound/text.json")));
   const value = raw.entry[0].changes[0].value;
   value.contacts[0].wa_id = from;
-  value.messages[0] = { ...value.messages[0], from, id, text: { body: text }, timestamp: String(Math.floor(Date.now() / 1000)) };
-  const body = JSON.stringify(raw);
+  const template = value.messages[0];
+  value.messages = texts.map((t) => ({ ...template, from, id: t.id, text: { body: t.text }, timestamp: String(t.at ?? Math.floor(Date.now() / 1000)) }));
+  return JSON.stringify(raw);
+};
+
+export const whatsappText = (gw: GatewayFixture, from: string, id: string, text: string): Promise<Response> => whatsappTexts(gw, from, [{ id, text }]);
+
+/** Several customer texts in one signed webhook. */
+export const whatsappTexts = (gw: GatewayFixture, from: string, texts: { id: string; text: string; at?: number }[]): Promise<Response> => {
+  const body = whatsappTextBody(from, texts);
   return gw.fetch(
     new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
       method: "POST",

@@ -2,7 +2,11 @@
 // conventions (README of shared/fixtures/channels): requests go through the real fetch handler.
 import { createKnowledgeBackend, knowledgeApi } from "../../src/app/knowledge";
 import { createGatewayHandler, type GatewayDeps } from "../../src/gateway";
-import { silentLogger } from "../../src/runtime";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobStore, silentLogger } from "../../src/runtime";
+import { EgressGuard } from "../../src/runtime/net";
 import { transaction, type Db } from "../../src/runtime/db";
 import { createMetrics } from "../../src/runtime/metrics";
 import { Wake } from "../../src/runtime/queue";
@@ -22,6 +26,10 @@ export type GatewayFixture = {
   fetch: (req: Request) => Promise<Response>;
 };
 
+// One blob folder for every handler of the process (tests build many handlers, each needs a store).
+let blobs: BlobStore | null = null;
+const testBlobs = () => (blobs ??= new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))));
+
 export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) => gatewayApp(db, bodyLimitBytes, overrides).fetch;
 
 /** The whole handler: router (to enumerate routes), widget hub and fetch. */
@@ -40,6 +48,10 @@ export const gatewayApp = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Part
     readiness: async () => ({ ready: true }),
     status: async () => ({}),
     knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+    blobs: testBlobs(),
+    // The product's default: only public addresses.
+    egress: new EgressGuard(),
+    uploadLimitBytes: 8 << 20,
     beforeScrape: async () => {},
     ...overrides,
   });

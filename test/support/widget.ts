@@ -8,7 +8,11 @@ import { gatewayService, type GatewayDeps } from "../../src/gateway";
 import { queueReply } from "../../src/inbox";
 import { respondHandler, type PipelineDeps } from "../../src/orchestrator";
 import { deliverHandler } from "../../src/workers";
-import { silentLogger } from "../../src/runtime";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobStore, silentLogger } from "../../src/runtime";
+import { EgressGuard } from "../../src/runtime/net";
 import { schema, transaction, type Db } from "../../src/runtime/db";
 import { createMetrics } from "../../src/runtime/metrics";
 import { enqueueJobs, QueueRunner, Wake, type JobHandler } from "../../src/runtime/queue";
@@ -29,8 +33,9 @@ export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Rec
 
 export type LiveGateway = { port: number; url: string; wake: Wake; stop(): Promise<void> };
 
-/** `options`: the proxy and rate-limit settings a test wants to see through the real listener. */
-export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> = {}): Promise<LiveGateway> => {
+/** `options`: the proxy and rate-limit settings a test wants to see through the real listener, and the
+ *  port to listen on (a restart on the port a page knows; default a free one). */
+export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> & { port?: number } = {}): Promise<LiveGateway> => {
   const service = gatewayService({
     db: () => db.db,
     sql: () => db.sql,
@@ -38,7 +43,7 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: P
     maxAttempts: 3,
     instanceKey: INSTANCE_KEY,
     host: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     bodyLimitBytes: 1 << 20,
     log: silentLogger,
     metrics: createMetrics(),
@@ -46,6 +51,10 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: P
     status: async () => ({}),
     beforeScrape: async () => {},
     knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+    blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
+    // The product's default: only public addresses.
+    egress: new EgressGuard(),
+    uploadLimitBytes: 8 << 20,
     ...options,
   });
   await service.start();

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKnowledgeBackend } from "../../src/app/knowledge";
 import { BlobStore, silentLogger } from "../../src/runtime";
+import { EgressGuard } from "../../src/runtime/net";
 import { QueueRunner, type Wake } from "../../src/runtime/queue";
 import { jobHandlers, type HandlerDeps } from "../../src/workers";
 import type { TestDb } from "./db";
@@ -19,6 +20,8 @@ export const startTestWorkers = (db: TestDb, wake: Wake, overrides: Partial<Hand
     blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
     retentionDays: 7,
     mediaMaxBytes: 1 << 20,
+    // The product's default: only public addresses. A test reaching a loopback fake allows it itself.
+    egress: new EgressGuard(),
     knowledge: createKnowledgeBackend(() => db.db),
     ...overrides,
   });

@@ -2,3 +2,4 @@
 export * from "./signature";
 export * from "./graph-error";
 export * from "./client";
+export * from "./media-hosts";

@@ -6,6 +6,7 @@
 import type { ChannelContext, InboundMedia } from "../types";
 import { sendRejected } from "../errors";
 import { providerDownload, type DownloadedMedia } from "../http";
+import { assertMetaMediaUrl } from "../meta";
 import type { WhatsappCredentials } from "./credentials";
 import { whatsappMediaUrl } from "./send";
 
@@ -18,7 +19,9 @@ export const fetchWhatsappMedia = async (
   options: { maxBytes?: number } = {},
 ): Promise<DownloadedMedia> => {
   if (!media.id) throw sendRejected("WhatsApp media without an id", { reason: "payload" });
+  // The payload's own `url` is never used; the Graph API's answer is held to Meta's hosts as well.
   const { url, mimeType } = await whatsappMediaUrl(ctx, media.id);
+  assertMetaMediaUrl(url, ctx.baseUrl);
   const file = await providerDownload(ctx, url, {
     headers: { authorization: `Bearer ${ctx.credentials.access_token}` },
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,

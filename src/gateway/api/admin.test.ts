@@ -94,13 +94,16 @@ describeStores("admin API areas", (getDb) => {
   test("knowledge: ingest queues a job the tenant can follow; search needs q; sources list; jobs are tenant-scoped", async () => {
     const s = await seedEscalation(getDb().db);
     const other = await seedEscalation(getDb().db);
-    const queued = await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.agent, { inputs: ["faq.md"] });
+    // Agents read knowledge; changing it takes an admin (here the instance admin), uploading content.
+    expect((await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.agent, { files: [{ name: "faq.md", text: "# FAQ" }] })).status).toBe(403);
+    const queued = await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.admin, { files: [{ name: "faq.md", text: "# FAQ" }] });
     expect(queued.status).toBe(202);
     expect(queued.body.brand_id).toBe(s.brandId);
     const job = await call("GET", `/api/v1/jobs/${queued.body.job_id}`, s.agent);
     expect(job.body).toMatchObject({ kind: "ingest", state: "queued" });
     expect((await call("GET", `/api/v1/jobs/${queued.body.job_id}`, other.agent)).status).toBe(404);
-    expect((await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.agent, { inputs: [] })).body.error).toMatchObject({ code: "api.invalid", field: "inputs" });
+    expect((await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.admin, { inputs: [] })).body.error).toMatchObject({ code: "knowledge.nothing_to_ingest", field: "body" });
+    expect((await call("POST", `/api/v1/brands/${s.brandId}/ingest`, s.admin, { inputs: ["faq.md"] })).body.error).toMatchObject({ code: "knowledge.server_path_refused", field: "inputs.0" });
     expect((await call("GET", `/api/v1/brands/${s.brandId}/search`, s.agent)).body.error).toMatchObject({ code: "api.invalid", field: "q" });
     expect((await call("GET", `/api/v1/brands/${s.brandId}/search?q=refund`, s.agent)).status).toBe(200);
     expect((await call("GET", `/api/v1/brands/${s.brandId}/sources`, s.agent)).body).toEqual({ data: [] });

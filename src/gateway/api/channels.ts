@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { XinError } from "../../runtime";
 import { channelIds } from "../../channels";
 import { transaction } from "../../runtime/db";
 import { channelView, createChannel, findChannelRow, listChannelRows, removeChannel } from "../../tenancy";
@@ -54,6 +55,11 @@ export const channelRoutes = (deps: AdminDeps): ApiRoute[] => [
     status: 201,
     response: ChannelView,
     handle: async ({ principal, body }) => {
+      // The API root decides where xin sends the channel's token and messages: an operator setting
+      // (tests point it at fakes), never a tenant's, or a tenant admin could aim xin at internal hosts.
+      if (body.settings?.api_base !== undefined && principal.tenant_id !== null) {
+        throw new XinError("auth.forbidden", "settings.api_base can only be set with an instance admin token", { status: 403, data: { field: "settings.api_base" } });
+      }
       const row = await transaction(deps.db(), async ({ tx }) => {
         const brand = await findBrand(tx, body.brand, tenantScope(principal));
         return createChannel(tx, deps.instanceKey, { tenant_id: brand.tenant_id, brand_id: brand.id, provider: body.provider, credentials: body.credentials, settings: body.settings, name: body.name }, actorName(principal));

@@ -38,6 +38,11 @@ export type RouteDef<P extends AnyObject, Q extends AnyObject, B extends z.ZodTy
   resource?: string;
   /** A text/event-stream answer instead of JSON. */
   stream?: boolean;
+  /**
+   * Reads the body itself (an upload: its own size limit, multipart/form-data besides JSON) into the
+   * value `body` validates. The document describes the JSON form.
+   */
+  readBody?: (ctx: RequestContext) => Promise<unknown>;
   handle(input: RouteInput<P, Q, B>): Promise<unknown>;
 };
 
@@ -65,7 +70,7 @@ export const defineRoute = <P extends AnyObject = EmptyObject, Q extends AnyObje
     if (def.admin) requireAdmin(principal);
     const params = parseOr(def.params ?? Empty, ctx.params, "path") as z.output<P>;
     const query = parseOr(def.query ?? Empty, Object.fromEntries(ctx.url.searchParams), "query") as z.output<Q>;
-    const body = (def.body ? parseOr(def.body, await ctx.json(), "body") : undefined) as z.output<B>;
+    const body = (def.body ? parseOr(def.body, await (def.readBody ? def.readBody(ctx) : ctx.json()), "body") : undefined) as z.output<B>;
     const result = await def.handle({ ctx, principal, params, query, body });
     return result instanceof Response ? result : json(result, def.status ?? 200);
   },

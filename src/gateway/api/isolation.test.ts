@@ -54,7 +54,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     if (!schemaOf) return undefined;
     const values: Record<string, unknown> = {
       brand: b.brandId, tenant: b.tenantId, provider: "whatsapp", credentials: { ...WA, phone_number_id: "555000111" }, name: "intruder", text: "hello from A",
-      role: "agent", inputs: ["faq.md"], prune: false, crawl: { max_pages: 5, max_depth: 1 }, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
+      role: "agent", inputs: ["https://shop.example.com/"], files: [{ name: "faq.md", text: "x" }], keep: [], prune: false, crawl: { max_pages: 5, max_depth: 1 }, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
     };
     return Object.fromEntries(Object.keys(schemaOf.properties ?? {}).map((k) => [k, values[k] ?? "x"]));
   };
@@ -106,5 +106,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     expect((await getDb().sql`select 1 from channels where id = ${b.channelId}`).length).toBe(1);
     expect((await getDb().sql`select 1 from messages where conversation_id = ${b.conversationId} and direction = 'out'`).length).toBe(0);
     expect((await getDb().sql`select revoked_at from tokens where id = ${extra.tokenB}`)[0].revoked_at).toBeNull();
-  });
+    // Two tokens times every route, each a real request on the store: ~2 s on an idle machine, past bun's
+    // 5 s default on a loaded one (a fresh clone's run was red twice for that alone).
+  }, 60_000);
 });

@@ -1,12 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { XinError } from "../../runtime";
+import { XinError, type BlobStore } from "../../runtime";
 import { schema, transaction, type Db } from "../../runtime/db";
 import type { Router } from "../../runtime/http";
+import type { EgressGuard } from "../../runtime/net";
 import { enqueueJobs, type Wake } from "../../runtime/queue";
 import { recordAudit, type Principal } from "../../tenancy";
-import { canSeeTenant } from "../auth";
+import { canSeeTenant, requireAdmin } from "../auth";
 import { defineRoute, registerRoutes, type ApiRoute } from "./define";
+import { checkIngest, checkUrls, IngestBody, readIngestBody, storeUploads } from "./knowledge-upload";
 
 export type BrandScopeRef = { id: string; tenant_id: string; name: string };
 
@@ -18,19 +20,20 @@ export type KnowledgeApi = {
   removeSource(scope: { tenant_id: string; brand_id: string }, source: string): Promise<boolean>;
 };
 
-export type KnowledgeDeps = { db: () => Db; instanceKey: string; wake: Wake; maxAttempts: number; knowledge: KnowledgeApi };
+export type KnowledgeDeps = {
+  db: () => Db;
+  instanceKey: string;
+  wake: Wake;
+  maxAttempts: number;
+  knowledge: KnowledgeApi;
+  /** Where uploaded files are kept for the ingest job (<data_dir>/blobs). */
+  blobs: BlobStore;
+  /** URL inputs are checked at once, so a refused address is a 400 and nothing is queued. */
+  egress: EgressGuard;
+  /** `server.upload_limit_bytes`: the ingest route's own body limit. */
+  uploadLimitBytes: number;
+};
 
-const IngestBody = z
-  .object({
-    inputs: z.array(z.string().min(1)).min(1).max(1000).describe("files, folders or http(s) URLs, as paths on the server"),
-    prune: z.boolean().default(false).describe("remove stored sources gone from the given folders or sites"),
-    crawl: z
-      .object({ max_pages: z.number().int().min(1).max(10_000), max_depth: z.number().int().min(0).max(20) })
-      .strict()
-      .optional()
-      .describe("limits for crawled sites"),
-  })
-  .strict();
 const BrandParams = z.object({ brand: z.string().min(1).describe("brand id, slug or name") });
 
 /** Brand routes take an id, slug or name; an agent only ever resolves brands of its own tenant. */
@@ -40,23 +43,37 @@ const brandOf = async (principal: Principal, ref: string, deps: KnowledgeDeps): 
   return brand;
 };
 
+/** Changing a brand's knowledge (ingest, remove) is for its tenant's admins and instance admins; agents read. */
+const brandToChange = async (principal: Principal, ref: string, deps: KnowledgeDeps): Promise<BrandScopeRef> => {
+  const brand = await brandOf(principal, ref, deps);
+  requireAdmin(principal);
+  return brand;
+};
+
 /** Knowledge sources, ingestion and search of a brand, and ingestion jobs: described like every admin route. */
 export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
   defineRoute({
     method: "POST",
     path: "/api/v1/brands/:brand/ingest",
     tag: "knowledge",
-    summary: "Queue an ingestion of files or URLs into the brand's knowledge; follow the job at /api/v1/jobs/{id}.",
+    summary:
+      "Queue an ingestion of uploaded files (JSON files[] or multipart/form-data) and http(s) URLs into the brand's knowledge (admins); follow the job at /api/v1/jobs/{id}.",
     resource: "brand",
     params: BrandParams,
     body: IngestBody,
+    readBody: readIngestBody(deps.uploadLimitBytes),
     status: 202,
     response: z.object({ job_id: z.number().int(), brand_id: z.string() }),
     handle: async ({ principal, params, body }) => {
-      const brand = await brandOf(principal, params.brand, deps);
+      const brand = await brandToChange(principal, params.brand, deps);
+      const uploads = checkIngest(body);
+      await checkUrls(deps.egress, body.inputs);
+      const files = storeUploads(deps.blobs, uploads);
+      const payload = { tenant_id: brand.tenant_id, brand_id: brand.id, urls: body.inputs, files, keep: body.keep, prune: body.prune, crawl: body.crawl };
       const [id] = await transaction(deps.db(), async (tx) => {
-        const ids = await enqueueJobs(tx, deps.wake, [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload: { tenant_id: brand.tenant_id, brand_id: brand.id, ...body } }], deps.maxAttempts);
-        await recordAudit(tx.tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.ingest", subject_type: "brand", subject_id: brand.id, after: body });
+        const ids = await enqueueJobs(tx, deps.wake, [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload }], deps.maxAttempts);
+        const after = { urls: body.inputs, files: files.slice(0, 100).map((f) => ({ name: f.name, sha256: f.blob, size: f.size })), file_count: files.length, prune: body.prune };
+        await recordAudit(tx.tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.ingest", subject_type: "brand", subject_id: brand.id, after });
         return ids;
       });
       return { job_id: id, brand_id: brand.id };
@@ -94,13 +111,13 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     method: "DELETE",
     path: "/api/v1/brands/:brand/sources",
     tag: "knowledge",
-    summary: "Remove one source (and its chunks) from the brand's knowledge.",
+    summary: "Remove one source (and its chunks) from the brand's knowledge (admins).",
     resource: "brand",
     params: BrandParams,
     query: z.object({ source: z.string().min(1, "source is required") }),
     response: z.object({ removed: z.literal(true) }),
     handle: async ({ principal, params, query }) => {
-      const brand = await brandOf(principal, params.brand, deps);
+      const brand = await brandToChange(principal, params.brand, deps);
       const removed = await deps.knowledge.removeSource({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.source);
       if (!removed) throw new XinError("knowledge.source_not_found", "no such source in this brand", { status: 404 });
       await transaction(deps.db(), ({ tx }) =>

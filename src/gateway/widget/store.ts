@@ -1,13 +1,13 @@
 /**
  * The widget's reads and writes. Visitor messages go through the adapter's `parse` and the same
- * `persistParsed` + `enqueueJobs` transaction as every webhook, so a widget message and its `respond`
- * job commit together and a resend with the same client id is a no-op.
+ * `acceptParsed` write (the inbound statement with its jobs) as every webhook, so a widget message and
+ * its `respond` job commit together and a resend with the same client id is a no-op.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { widget, type OutboundContent, type WidgetIngest } from "../../channels";
-import { persistParsed } from "../../inbox";
+import { acceptParsed } from "../../inbox";
 import { schema, transaction, type Db } from "../../runtime/db";
-import { enqueueJobs, type Wake } from "../../runtime/queue";
+import type { Wake } from "../../runtime/queue";
 import type { WireMessage } from "./protocol";
 import type { WidgetSite } from "./settings";
 
@@ -55,8 +55,7 @@ export const acceptVisitorMessages = async (deps: StoreDeps, site: WidgetSite, i
   // The stored rows are read inside the transaction: the caller can then show them to the visitor as
   // soon as it commits, before the reply — whose job may start at that very commit — can overtake them.
   const { outcome, rows } = await transaction(deps.db(), async (tx) => {
-    const result = await persistParsed(tx, site.channel, parsed);
-    await enqueueJobs(tx, deps.wake, result.jobs, deps.maxAttempts);
+    const result = await acceptParsed(tx, deps.wake, deps.maxAttempts, site.channel, parsed);
     const stored = await tx.tx
       .select(columns)
       .from(schema.messages)

@@ -1,9 +1,12 @@
 import { XinError } from "../../runtime";
 import { DenseIndex } from "../dense/dense-index";
 import { reciprocalRankFusion } from "../fuse";
-import { indexText, type Chunk } from "../ingest/chunker";
+import type { Chunk } from "../ingest/chunker";
 import type { Analyzer } from "../lexical/analyzer";
 import { Bm25Index, type Bm25Params } from "../lexical/bm25-index";
+import { queryTerms } from "../lexical/query-words";
+import { readUnknownTerm } from "../lexical/spelling";
+import { chunkTerms } from "./chunk-terms";
 import type { SearchHit, SearchMode, SearchResult, SourceMeta, UpsertOutcome } from "./types";
 
 // Each list is searched this deep before fusion: RRF needs overlap between lists to work.
@@ -46,7 +49,7 @@ export class BrandIndex {
     const ids = chunks.map((chunk, i) => {
       const id = chunkId(chunk);
       this.chunks.set(id, chunk);
-      this.lexical.add(id, indexText(chunk));
+      this.lexical.addTerms(id, chunkTerms(this.lexical.analyzer, chunk));
       const vector = embeddings?.[i];
       if (vector !== undefined) {
         this.dense ??= new DenseIndex(vector.length);
@@ -72,7 +75,14 @@ export class BrandIndex {
 
   search(query: string, embedding: readonly number[] | Float32Array | undefined, k: number): SearchResult {
     const depth = fusionDepth(k);
-    const lexical = this.lexical.search(query, depth);
+    const asked = queryTerms(this.lexical.analyzer, query);
+    const readings = new Map<string, string[]>();
+    for (const term of asked) {
+      const read = readUnknownTerm(term, this.lexical);
+      if (read) readings.set(term, read);
+    }
+    const terms = asked.flatMap((t) => readings.get(t) ?? [t]);
+    const lexical = this.lexical.searchTerms(terms, depth);
     const useDense = embedding !== undefined && this.dense !== undefined && this.dense.size > 0;
     const dense = useDense && this.dense ? this.dense.search(embedding, depth) : [];
     const mode: SearchMode = useDense ? (query.trim() === "" ? "dense" : "hybrid") : "lexical";
@@ -87,7 +97,11 @@ export class BrandIndex {
       const den = denseRank.get(id);
       hits.push({ chunk_id: id, score, ...(lex ? { lexical: lex } : {}), ...(den ? { dense: den } : {}), chunk });
     }
-    return { mode, hits };
+    const weights = [...new Set([...asked, ...terms])].map((term) => {
+      const read = readings.get(term);
+      return { term, idf: this.lexical.idf(term), df: this.lexical.docFrequency(term), ...(read ? { read_as: read } : {}) };
+    });
+    return { mode, hits, terms: weights };
   }
 
   private dropChunks(ids: readonly string[]): void {

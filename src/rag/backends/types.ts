@@ -72,7 +72,21 @@ export type SearchHit = {
   chunk: Chunk;
 };
 
-export type SearchResult = { mode: SearchMode; hits: SearchHit[] };
+/** A query term as it was searched, with its IDF over the brand's chunks: how much finding it says. */
+export type QueryTermWeight = {
+  term: string;
+  idf: number;
+  df: number;
+  /** For a term no chunk has: the known terms it was searched as (a typo's correction, a compound's parts). */
+  read_as?: string[];
+};
+
+/**
+ * `terms`: the analysed query terms with their IDF, from backends that keep the brand's document
+ * frequencies in process (memory, Postgres); absent from Qdrant, whose IDF is collection-wide. The
+ * no-LLM answer weighs how much of the question it covers by them (a rare word missing matters more).
+ */
+export type SearchResult = { mode: SearchMode; hits: SearchHit[]; terms?: QueryTermWeight[] };
 
 export interface RetrievalBackend {
   readonly name: string;

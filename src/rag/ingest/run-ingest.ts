@@ -1,18 +1,21 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { XinError } from "../../runtime";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { isXinError, XinError } from "../../runtime";
 import type { BrandScope, RetrievalBackend, SourceUpsert } from "../backends/types";
 import { crawl, type CrawlOptions } from "./crawl/crawl";
 import { detectFormat } from "./parse-file";
 import { prepareSource, type SourceInput } from "./prepare-source";
 import { classifySource } from "./source-hash";
+import { isUploadSource } from "./upload-name";
+import { walkFiles } from "./walk";
 
 export type IngestSummary = {
   added: string[];
   changed: string[];
   unchanged: string[];
   removed: string[];
-  failed: { source: string; reason: string }[];
+  /** `code` is set when a policy refused the source (e.g. `egress.blocked`). */
+  failed: { source: string; reason: string; code?: string }[];
   chunks: number;
   seconds: number;
 };
@@ -22,10 +25,22 @@ export type IngestProgress = { sources_done: number; sources_total: number | nul
 export type IngestOptions = {
   backend: RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => Promise<{ status: string }[]> };
   scope: BrandScope;
-  /** Files, folders (recursive) and http(s) URLs (crawled within their origin). */
+  /**
+   * Files, folders (recursive) and http(s) URLs (crawled within their origin). Server paths only from
+   * the operator's local CLI: the ingest job passes URLs alone (its payload is validated as such).
+   */
   inputs: string[];
-  /** Remove stored sources under the given folders (or of the given sites) that were not seen. */
+  /** Uploaded files (through the API): the name is the source, relative to the folder uploaded. */
+  uploads?: { source: string; read: () => Uint8Array | null }[];
+  /**
+   * Remove stored sources under the given folders (or of the given sites) that were not seen; with
+   * uploads, stored uploaded sources that are neither uploaded now nor named in `keep`.
+   */
   prune?: boolean;
+  /** Upload names sent with earlier requests of the same upload (batches), kept by `prune`. */
+  keep?: string[];
+  /** The fetch crawling uses: the egress guard's, so no URL reaches a refused address. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Keeps raw documents for reprocessing (the blob store). */
   keepRaw?: (bytes: Uint8Array) => void;
   /** Embeds chunk texts when an embeddings endpoint is configured. */
@@ -36,22 +51,6 @@ export type IngestOptions = {
 };
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
-const HIDDEN = /(^|\/)\.[^/]/;
-
-/** Every ingestible file under `root` (hidden files and folders skipped), sorted for stable runs. */
-const walk = (root: string): string[] => {
-  const st = statSync(root);
-  if (st.isFile()) return [root];
-  const out: string[] = [];
-  for (const name of readdirSync(root).sort()) {
-    if (name.startsWith(".") || name === "node_modules") continue;
-    const path = join(root, name);
-    const s = statSync(path);
-    if (s.isDirectory()) out.push(...walk(path));
-    else if (s.isFile()) out.push(path);
-  }
-  return out;
-};
 
 /** Local inputs walked up front (cheap), so progress can show a total and an ETA. */
 const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<string, string[]> => {
@@ -60,7 +59,7 @@ const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<strin
     if (isUrl(input)) continue;
     const root = resolve(input);
     try {
-      plan.set(input, walk(root));
+      plan.set(input, walkFiles(root));
     } catch (e) {
       failed.push({ source: root, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message });
       plan.set(input, []);
@@ -72,9 +71,15 @@ const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<strin
 async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options: IngestOptions, failed: IngestSummary["failed"]): AsyncGenerator<SourceInput> {
   for (const input of inputs) {
     if (isUrl(input)) {
-      for await (const event of crawl(input, { ...options.crawl, signal: options.signal })) {
-        if (event.kind === "skipped") failed.push({ source: event.url, reason: event.reason });
-        else yield { source: event.url, url: event.url, bytes: event.bytes, format: event.format };
+      try {
+        for await (const event of crawl(input, { ...options.crawl, signal: options.signal, ...(options.fetch ? { fetch: options.fetch } : {}) })) {
+          if (event.kind === "skipped") failed.push({ source: event.url, reason: event.reason, ...(event.code ? { code: event.code } : {}) });
+          else yield { source: event.url, url: event.url, bytes: event.bytes, format: event.format };
+        }
+      } catch (e) {
+        // A site refused by policy (or not a URL) is that input's failure; the rest of the run goes on.
+        if (options.signal?.aborted || !isXinError(e)) throw e;
+        failed.push({ source: input, reason: e.message, code: e.code });
       }
       continue;
     }
@@ -85,6 +90,15 @@ async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options
       }
       yield { source: file, bytes: new Uint8Array(readFileSync(file)) };
     }
+  }
+  for (const upload of options.uploads ?? []) {
+    if (!detectFormat(upload.source)) {
+      failed.push({ source: upload.source, reason: "unsupported file type" });
+      continue;
+    }
+    const bytes = upload.read();
+    if (bytes === null) failed.push({ source: upload.source, reason: "the uploaded content is gone from the blob store; upload it again" });
+    else yield { source: upload.source, bytes };
   }
 }
 
@@ -103,7 +117,7 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
   let batch: SourceUpsert[] = [];
   let done = 0;
   const plan = planFiles(options.inputs, summary.failed);
-  const total = options.inputs.some(isUrl) ? null : [...plan.values()].reduce((n, f) => n + f.length, 0);
+  const total = options.inputs.some(isUrl) ? null : [...plan.values()].reduce((n, f) => n + f.length, 0) + (options.uploads?.length ?? 0);
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -143,6 +157,12 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
     for (const source of stored.keys()) {
       const under = roots.some((r) => source === r || source.startsWith(r.endsWith("/") ? r : `${r}/`));
       if (under && !seen.has(source) && (await options.backend.removeSource(options.scope, source))) summary.removed.push(source);
+    }
+    if (options.uploads?.length || options.keep?.length) {
+      const keep = new Set(options.keep ?? []);
+      for (const source of stored.keys()) {
+        if (isUploadSource(source) && !seen.has(source) && !keep.has(source) && (await options.backend.removeSource(options.scope, source))) summary.removed.push(source);
+      }
     }
   }
   summary.seconds = (performance.now() - started) / 1000;

@@ -171,6 +171,18 @@ export class Bm25Index {
     return top.sorted().map(({ slot, score }) => ({ id: this.slotIds[slot] as string, score }));
   }
 
+  /** idf(t) over the live documents, as `searchTerms` weighs it; a term no document has gets the highest. */
+  idf(term: string): number {
+    const df = this.docFrequency(term);
+    return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
+  }
+
+  /** How many live documents contain `term`. */
+  docFrequency(term: string): number {
+    const tid = this.termIds.get(term);
+    return tid === undefined ? 0 : this.df[tid];
+  }
+
   /** Reclaims removed documents' postings and slots. O(index size); safe to call any time. */
   compact(): void {
     const remap = new Int32Array(this.slotCount).fill(-1);

@@ -8,6 +8,7 @@ const EXAMPLES: Record<string, string> = {
   "server.port": "8080",
   "server.host": "0.0.0.0",
   "server.public_url": "https://chat.example.com",
+  "egress.allow_cidrs": '["127.0.0.1/32"] in xin.toml, or XIN_EGRESS__ALLOW_CIDRS=127.0.0.1/32,10.0.0.0/8',
   "server.trusted_proxies": '["127.0.0.1", "10.0.0.0/8", "fd00::/8"] in xin.toml, or XIN_SERVER__TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8',
   "database.url": "postgres://xin:secret@127.0.0.1:5432/xin",
   data_dir: "/var/lib/xin",

@@ -59,6 +59,17 @@ describe("loadConfig", () => {
     expect(loadConfig({ path: toml.path, env: { XIN_SERVER__TRUSTED_PROXIES: "" } }).server.trusted_proxies).toEqual([]);
   });
 
+  test("egress.allow_cidrs: empty by default (the guard is on), a TOML array, or XIN_EGRESS__ALLOW_CIDRS; a bad range is named", () => {
+    const base = `data_dir = "/tmp/x"\ninstance_key = "${KEY}"\n`;
+    expect(loadConfig({ path: write(base).path, env: {} }).egress.allow_cidrs).toEqual([]);
+    const toml = write(`${base}[egress]\nallow_cidrs = ["127.0.0.1/32"]\n`);
+    expect(loadConfig({ path: toml.path, env: {} }).egress.allow_cidrs).toEqual(["127.0.0.1/32"]);
+    expect(loadConfig({ path: toml.path, env: { XIN_EGRESS__ALLOW_CIDRS: "10.0.0.0/8, fd00::/8 127.0.0.1" } }).egress.allow_cidrs).toEqual(["10.0.0.0/8", "fd00::/8", "127.0.0.1"]);
+    const bad = errorOf(() => loadConfig({ path: toml.path, env: { XIN_EGRESS__ALLOW_CIDRS: "localhost" } }));
+    expect(bad.message).toContain('egress.allow_cidrs (XIN_EGRESS__ALLOW_CIDRS): "localhost" is not an IP address or CIDR range');
+    expect(bad.message).toContain("XIN_EGRESS__ALLOW_CIDRS=127.0.0.1/32");
+  });
+
   test("an invalid trusted proxy range names the key, the bad value and the fix", () => {
     const { path } = write(`data_dir = "/tmp/x"\ninstance_key = "${KEY}"\n[server]\ntrusted_proxies = ["10.0.0.0/8", "10.0.0/8"]\n`);
     const fromFile = errorOf(() => loadConfig({ path, env: {} }));

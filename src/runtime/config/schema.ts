@@ -31,12 +31,28 @@ export const serverSchema = z
     public_url: z.url().optional().describe("the public https URL providers reach this server at, e.g. https://chat.example.com"),
     body_limit_bytes: z.coerce.number().int().min(1024).default(1024 * 1024).describe("largest accepted request body"),
     media_max_bytes: z.coerce.number().int().min(1024).default(25 * 1024 * 1024).describe("largest customer file fetched into the blob store"),
+    upload_limit_bytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024)
+      .describe("largest request body of a knowledge upload (POST /api/v1/brands/{brand}/ingest); `xin ingest` batches its files below it"),
     trusted_proxies: ipRanges
       .default([])
       .describe(
         "reverse proxies (IPs or CIDR ranges, IPv4/IPv6) whose X-Forwarded-For / Forwarded headers name the client; empty: trust none, the TCP peer is the client",
       ),
     drain_timeout_ms: z.coerce.number().int().min(0).default(10_000).describe("how long shutdown waits for in-flight work"),
+  })
+  .strict();
+
+export const egressSchema = z
+  .object({
+    allow_cidrs: ipRanges
+      .default([])
+      .describe(
+        "ranges (IPs or CIDRs) that crawling, URL ingest and media downloads may reach although they are loopback, private, link-local or otherwise not public, e.g. [\"127.0.0.1/32\"] for a site on this host; empty: only public addresses",
+      ),
   })
   .strict();
 
@@ -62,6 +78,13 @@ export const queueSchema = z
     // Most jobs wait on the network (the LLM, a provider's API) far longer than they use the CPU: a low
     // limit leaves the CPU idle while answers queue for a slot (8 capped the end-to-end bench at ~300/s).
     concurrency: z.coerce.number().int().min(1).max(256).default(64).describe("jobs run at once by this process (most wait on the LLM or a provider's API)"),
+    ack_target_ms: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(50)
+      .describe("when webhook acknowledgements get slower than this (p90 per 100 ms), answering and ingestion yield the cores to them and catch up later; 0: never yield"),
     max_attempts: z.coerce.number().int().min(1).max(100).default(8).describe("attempts before a job is dead-lettered"),
     backoff_base_ms: z.coerce.number().int().min(1).default(1000).describe("first retry delay; doubles per attempt, with jitter"),
     backoff_max_ms: z.coerce.number().int().min(1).default(10 * 60_000).describe("cap on a retry delay"),
@@ -101,6 +124,7 @@ export const configSchema = z
     queue: queueSchema.default(queueSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),
+    egress: egressSchema.default(egressSchema.parse({})),
     llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
     embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
     answer: answerConfigSchema.default(answerConfigSchema.parse({})),

@@ -16,9 +16,8 @@ export type HttpOptions = {
 };
 type Peer = { requestIP(req: Request): { address: string } | null } | undefined;
 
-const readLimited = async (req: Request, limit: number): Promise<Uint8Array> => {
-  const tooLarge = () =>
-    new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, { status: 413, hint: "raise server.body_limit_bytes" });
+const readLimited = async (req: Request, limit: number, key = "server.body_limit_bytes"): Promise<Uint8Array> => {
+  const tooLarge = () => new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, { status: 413, hint: `raise ${key}` });
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
   if (!req.body) return new Uint8Array();
@@ -59,7 +58,7 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
         requestId,
         log: reqLog,
         ip: clientIp(server?.requestIP(req)?.address ?? null, req.headers),
-        body: async () => (body ??= await readLimited(req, bodyLimitBytes)),
+        body: async (limit) => (body ??= await readLimited(req, limit?.bytes ?? bodyLimitBytes, limit?.key)),
         json: async () => {
           const bytes = await ctx.body();
           try {
@@ -72,7 +71,10 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
       response = await match.route.handler(ctx);
     } catch (e) {
       response = errorResponse(e, requestId);
-      if (response.status >= 500) reqLog.error("request failed", { err_code: errorCode(e), err: errorText(e) });
+      // A 503 is a known condition (store down, draining), logged once per request as a warning; an
+      // outage must not bury the log in errors. Other 5xx are bugs or lost work.
+      if (response.status === 503) reqLog.warn("request refused", { err_code: errorCode(e) });
+      else if (response.status >= 500) reqLog.error("request failed", { err_code: errorCode(e), err: errorText(e) });
     }
     const seconds = (performance.now() - started) / 1000;
     metrics?.httpRequests.inc({ route: routeLabel, method: req.method, status: String(response.status) });

@@ -6,8 +6,11 @@ export type RequestContext = {
   params: Record<string, string>;
   requestId: string;
   log: Logger;
-  /** The raw body, at most the configured limit (else `http.body_too_large`, 413). Read once. */
-  body(): Promise<Uint8Array>;
+  /**
+   * The raw body, at most the configured limit (else `http.body_too_large`, 413). Read once. An upload
+   * route passes its own larger limit and the config key that sets it (named in the 413).
+   */
+  body(limit?: { bytes: number; key: string }): Promise<Uint8Array>;
   /** The body parsed as JSON (`http.json_invalid`, 400, when it is not). */
   json(): Promise<unknown>;
   /** The client address, for logs and rate limits: the peer, or who it forwards for when it is a trusted proxy. */

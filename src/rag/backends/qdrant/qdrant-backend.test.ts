@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { A, B, chunksOf, meta, mustOf, unscopedFilters, useQdrantFake } from "../../../../test/support/fakes/qdrant-harness";
-import { indexText } from "../../ingest/chunker";
+import { chunkTerms } from "../chunk-terms";
 import { analyzerFor } from "../../lexical/analyzer";
 import { CONTRACT_DIMS, retrievalBackendContract } from "../contract";
 import { MemoryBackend } from "../memory";
@@ -126,7 +126,7 @@ describe("QdrantBackend: ranking", () => {
     ];
     const chunks = chunksOf("corpus.md", ...texts);
     const analyzer = analyzerFor("en");
-    const avgdl = chunks.reduce((sum, c) => sum + analyzer.analyze(indexText(c)).length, 0) / chunks.length;
+    const avgdl = chunks.reduce((sum, c) => sum + chunkTerms(analyzer, c).length, 0) / chunks.length;
     const qdrant = make({ avgdl });
     const memory = new MemoryBackend(() => analyzerFor("en"));
     for (const b of [qdrant, memory]) await b.upsertSource({ scope: A, meta: meta("corpus.md", "v1"), chunks });

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { XinError } from "../../../runtime";
-import { indexText, type Chunk } from "../../ingest/chunker";
+import type { Chunk } from "../../ingest/chunker";
+import { queryTerms } from "../../lexical/query-words";
+import { chunkTerms } from "../chunk-terms";
 import type { AnalyzerForScope } from "../memory";
 import { checkScope, type BrandScope, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
 import { DENSE_VECTOR, ensureCollection, SPARSE_VECTOR } from "./collection";
@@ -128,7 +130,7 @@ export class QdrantBackend implements RetrievalBackend {
   async search(request: SearchRequest): Promise<SearchResult> {
     const scope = checkScope(request.scope);
     const k = request.k ?? 8;
-    const terms = this.options.analyzerFor(scope).analyze(request.query);
+    const terms = queryTerms(this.options.analyzerFor(scope), request.query);
     const embedding = this.queryEmbedding(request.embedding);
     if (terms.length === 0 && embedding === undefined) return { mode: "lexical", hits: [] };
     await this.init();
@@ -146,7 +148,7 @@ export class QdrantBackend implements RetrievalBackend {
         const dense = vectors?.[start + i];
         return {
           id: chunkPointId(scope, chunk.source, generation, chunk.ordinal),
-          vector: { [SPARSE_VECTOR]: documentVector(analyzer.analyze(indexText(chunk)), this.bm25), ...(dense ? { [DENSE_VECTOR]: dense } : {}) },
+          vector: { [SPARSE_VECTOR]: documentVector(chunkTerms(analyzer, chunk), this.bm25), ...(dense ? { [DENSE_VECTOR]: dense } : {}) },
           payload: chunkPayload(scope, generation, chunk),
         };
       });

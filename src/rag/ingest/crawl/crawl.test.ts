@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EgressGuard } from "../../../runtime/net";
 import { crawl, type CrawlEvent, type CrawlOptions } from "./crawl";
 
 const pdf = readFileSync(join(import.meta.dir, "../../../../test/fixtures/knowledge/warranty.pdf"));
@@ -57,9 +58,11 @@ const server = Bun.serve({
 afterAll(() => server.stop(true));
 
 const base = () => `http://127.0.0.1:${server.port}`;
+// The site is on loopback: this test allows it the way an operator would (egress.allow_cidrs).
+const local = new EgressGuard({ allowCidrs: ["127.0.0.1/32"] }).fetch;
 const collect = async (start: string, options: CrawlOptions = {}) => {
   const events: CrawlEvent[] = [];
-  for await (const event of crawl(start, { maxBytes: 4096, ...options })) events.push(event);
+  for await (const event of crawl(start, { maxBytes: 4096, fetch: local, ...options })) events.push(event);
   return events;
 };
 const summary = (events: CrawlEvent[]) =>
@@ -99,9 +102,17 @@ describe("crawl", () => {
 
   test("a robots.txt that cannot be fetched means nothing is crawled", async () => {
     const failing = async (url: string, init: RequestInit) =>
-      url.endsWith("/robots.txt") ? new Response("down", { status: 503 }) : fetch(url, init);
+      url.endsWith("/robots.txt") ? new Response("down", { status: 503 }) : local(url, init);
     const events = await collect(`${base()}/`, { fetch: failing });
     expect(events).toEqual([{ kind: "skipped", url: `${base()}/robots.txt`, reason: "robots.txt unreachable (HTTP 503): nothing crawled, as RFC 9309 requires" }]);
+  });
+
+  test("without an allowed range the loopback site is refused by the egress guard, nothing requested", async () => {
+    requested.length = 0;
+    const events = await crawl(`${base()}/`, {}).next();
+    expect(events.value).toMatchObject({ kind: "skipped", url: `${base()}/`, code: "egress.blocked" });
+    expect((events.value as { reason: string }).reason).toContain("loopback");
+    expect(requested).toEqual([]);
   });
 
   test("rejects a start that is not an http(s) URL", async () => {

@@ -1,4 +1,5 @@
 import { XinError } from "../../../runtime";
+import { EgressGuard, isEgressBlocked } from "../../../runtime/net";
 import { formatFromContentType } from "../parse-file";
 import type { SourceFormat } from "../types";
 import { extractLinks, normalizeUrl, parseSitemap } from "./links";
@@ -10,7 +11,8 @@ import { parseRobots, type RobotsRules } from "./robots";
  * `maxDepth` clicks and `maxPages` pages. It never requests another origin: off-site links are
  * ignored and redirects are followed only within the origin. Pages are yielded as raw bytes with
  * their format, for `prepareSource`; every URL it gives up on is yielded with a reason. The fetch
- * function is injectable (tests use a loopback server).
+ * is the egress guard's (runtime/net): no page, redirect hop or sitemap reaches a loopback, private or
+ * metadata address unless the guard passed in allows its range (tests crawl loopback that way).
  */
 export type CrawlOptions = {
   maxPages?: number;
@@ -20,19 +22,20 @@ export type CrawlOptions = {
   userAgent?: string;
   /** Upper bound for robots.txt Crawl-delay, so a huge value cannot stall an ingest job. */
   maxDelayMs?: number;
+  /** Default: an `EgressGuard` with no allowed ranges. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   signal?: AbortSignal;
 };
 
 export type CrawlEvent =
   | { kind: "page"; url: string; depth: number; format: SourceFormat; bytes: Uint8Array }
-  | { kind: "skipped"; url: string; reason: string };
+  | { kind: "skipped"; url: string; reason: string; code?: string };
 
 const DEFAULTS = { maxPages: 200, maxDepth: 3, maxBytes: 10 * 1024 * 1024, timeoutMs: 15_000, userAgent: "xin", maxDelayMs: 2_000 };
 const MAX_SITEMAPS = 10;
 const MAX_REDIRECTS = 5;
 
-type Fetched = { ok: true; url: string; contentType: string; bytes: Uint8Array } | { ok: false; reason: string; location?: string };
+type Fetched = { ok: true; url: string; contentType: string; bytes: Uint8Array } | { ok: false; reason: string; location?: string; code?: string };
 
 export async function* crawl(startUrl: string, options: CrawlOptions = {}): AsyncGenerator<CrawlEvent> {
   const o = { ...DEFAULTS, ...options };
@@ -41,7 +44,8 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
     throw new XinError("rag.crawl_url_invalid", `not an http(s) URL: ${startUrl}`, { status: 400, exitCode: 2 });
   }
   const origin = new URL(start).origin;
-  const doFetch = o.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  // Guarded by default: without the caller's guard (and its egress.allow_cidrs) only public addresses.
+  const doFetch = o.fetch ?? new EgressGuard().fetch;
   const get = async (url: string): Promise<Fetched> => {
     const signals = [AbortSignal.timeout(o.timeoutMs), ...(o.signal ? [o.signal] : [])];
     try {
@@ -59,11 +63,19 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
       return { ok: true, url, contentType: res.headers.get("content-type") ?? "", bytes };
     } catch (e) {
       if (o.signal?.aborted) throw e;
+      // The egress guard refused the address: the URL's own failure, with the policy's reason.
+      if (isEgressBlocked(e)) return { ok: false, reason: e.message, code: e.code };
       return { ok: false, reason: e instanceof Error && e.name === "TimeoutError" ? `no answer within ${o.timeoutMs} ms` : "network error" };
     }
   };
 
-  const robots = await loadRobots(get, origin, o.userAgent);
+  const robotsFile = await get(`${origin}/robots.txt`);
+  if (!robotsFile.ok && robotsFile.code) {
+    // Refused by policy: the site's address is not reachable for anything, so the start URL is the failure.
+    yield { kind: "skipped", url: start, reason: robotsFile.reason, code: robotsFile.code };
+    return;
+  }
+  const robots = robotsRules(robotsFile, o.userAgent);
   if (typeof robots === "string") {
     yield { kind: "skipped", url: `${origin}/robots.txt`, reason: robots };
     return;
@@ -90,7 +102,7 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
       if (target !== undefined && new URL(target).origin === origin && item.hops < MAX_REDIRECTS) {
         queue.unshift({ url: target, depth: item.depth, hops: item.hops + 1 });
       } else {
-        yield { kind: "skipped", url: item.url, reason: target !== undefined ? "redirects off-site" : fetched.reason };
+        yield { kind: "skipped", url: item.url, reason: target !== undefined ? "redirects off-site" : fetched.reason, ...(fetched.code ? { code: fetched.code } : {}) };
       }
       continue;
     }
@@ -115,8 +127,7 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
 }
 
 /** robots.txt rules; a string when the site must not be crawled (RFC 9309: unreachable = disallow all). */
-const loadRobots = async (get: (url: string) => Promise<Fetched>, origin: string, agent: string): Promise<RobotsRules | string> => {
-  const res = await get(`${origin}/robots.txt`);
+const robotsRules = (res: Fetched, agent: string): RobotsRules | string => {
   if (res.ok) return parseRobots(new TextDecoder().decode(res.bytes), agent);
   if (/^HTTP 4\d\d$/.test(res.reason) || /^HTTP 3\d\d$/.test(res.reason)) return parseRobots("", agent);
   return `robots.txt unreachable (${res.reason}): nothing crawled, as RFC 9309 requires`;

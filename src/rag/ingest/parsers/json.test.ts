@@ -9,14 +9,31 @@ describe("JSON records", () => {
   test("an object holding one list of records: each record flattened to field lines", () => {
     expect(parseJson(fixture("products.json")).sections[0]).toEqual({
       kind: "record",
-      text: "sku: K-100\nname: Classic kettle\ncapacity_litres: 1.7\ncolors: white, black\nspecs.power_w: 2200",
+      text: "Classic kettle, Sku: K-100\nClassic kettle, Capacity litres: 1.7\nClassic kettle, Colors: white, black\nClassic kettle, Specs, power w: 2200",
       headingPath: [],
     });
   });
 
   test("a top-level array of FAQ objects; a lone object is one record", () => {
     expect(parseJson('[{"question":"Q1?","answer":"A1."},{"question":"Q2?","answer":"A2."}]').sections.map((s) => s.kind)).toEqual(["faq", "faq"]);
-    expect(parseJson('{"name":"Acme","founded":1999}').sections).toEqual([{ kind: "record", text: "name: Acme\nfounded: 1999", headingPath: [] }]);
+    expect(parseJson('{"name":"Acme","founded":1999}').sections).toEqual([{ kind: "record", text: "Acme, Founded: 1999", headingPath: [] }]);
+  });
+
+  test("nested lists read as sentences: an element is named by its naming field, generic leaf names are dropped", () => {
+    const profile = { name: "Cafe Blau", opening_hours: [{ day: "Monday", open: "09:00" }, { day: "Saturday", note: "10:00–16:00" }], contact: { phoneNumber: "+49 30 1234" } };
+    expect(parseJson(JSON.stringify(profile)).sections).toEqual([
+      {
+        kind: "record",
+        text: "Cafe Blau, Opening hours, Monday, open: 09:00\nCafe Blau, Opening hours, Saturday: 10:00–16:00\nCafe Blau, Contact, phone number: +49 30 1234",
+        headingPath: [],
+      },
+    ]);
+    expect(parseJson(JSON.stringify(profile)).sections[0]?.text).not.toContain("opening_hours[");
+  });
+
+  test("a list element without a naming field is named by its first text field, not its position", () => {
+    const prices = { currency: "EUR", bikes: [{ bike: "Tandem", one_day: "€29" }, { bike: "City bike", one_day: "€14" }] };
+    expect(parseJson(JSON.stringify(prices)).sections[0]?.text).toBe("Currency: EUR\nBikes, Tandem, one day: €29\nBikes, City bike, one day: €14");
   });
 
   test("invalid JSON throws (reported by parseSource)", () => {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { conversations } from "./conversations";
 
 export type MessageDirection = "in" | "out";
@@ -11,6 +11,11 @@ export type DeliveryStatus = "received" | "queued" | "sent" | "delivered" | "rea
  * An outbound row records each send attempt (`send_attempt_id`, `send_attempted_at`) in its own commit
  * before the provider is called: a queued row with an attempt and no provider error is in doubt after a
  * crash, and is settled by the channel's policy (workers/deliver.ts), not blindly sent again.
+ *
+ * The answered link (DESIGN §10): an inbound row that awaits a turn (`awaits_turn`, decided once at
+ * ingest by `shouldRespond`) is pending until a turn names it — `answered_by` is set, in the transaction
+ * that commits the turn, to the id of the reply's first outbound row or of the escalation that took it.
+ * No time watermark: a message stored late with an early `created_at` is still pending.
  */
 export const messages = pgTable(
   "messages",
@@ -26,6 +31,9 @@ export const messages = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     provider_message_id: text("provider_message_id"),
     status: text("status").$type<DeliveryStatus>().notNull(),
+    awaits_turn: boolean("awaits_turn").notNull().default(false),
+    /** The turn that answered this inbound message: an outbound message id (`msg_…`) or an escalation id (`esc_…`). */
+    answered_by: text("answered_by"),
     error_code: text("error_code"),
     error_message: text("error_message"),
     /** The last send attempt; cleared when the provider answered with an error (nothing went out). */
@@ -40,5 +48,7 @@ export const messages = pgTable(
     index("messages_tenant_direction").on(t.tenant_id, t.direction),
     // Status webhooks that echo an attempt id find the queued row it belongs to (tiny: only rows in flight).
     index("messages_send_attempt").on(t.send_attempt_id).where(sql`status = 'queued' and send_attempt_id is not null`),
+    // What is still pending, per conversation: small (answered rows leave it), read by every respond run.
+    index("messages_pending").on(t.conversation_id, t.created_at).where(sql`${t.awaits_turn} and ${t.answered_by} is null`),
   ],
 );

@@ -1,0 +1,55 @@
+import { describe, expect, test } from "bun:test";
+import { analyzerFor } from "../rag";
+import { knowledgeAnswer } from "./kb-answer";
+import type { Passage } from "./types";
+
+const en = analyzerFor("en");
+const passage = (n: number, source: string, title: string, text: string, url?: string): Passage => ({
+  n, chunk_id: `${source}#0`, source, title, heading: "", text, score: 1, ...(url ? { url } : {}),
+});
+
+const SHIPPING = passage(1, "shipping.md", "Shipping", "Orders within Germany arrive in 2 to 3 working days. Shipping to Austria takes 4 to 6 working days.");
+const RETURNS = passage(2, "returns.md", "Returns", "You can return unworn items within 30 days of delivery. Refunds are paid within 5 days.");
+const FAQ = passage(1, "faq.txt", "faq.txt", "Q: Do you deliver to Gwarinpa?\nA: Yes, we deliver within Abuja.");
+
+describe("knowledge answer", () => {
+  test("FAQ prefixes and file names are never shown; attribution defaults to none", () => {
+    const a = knowledgeAnswer(en, "Do you deliver to Gwarinpa?", [FAQ]);
+    expect(a?.text).toBe("Yes, we deliver within Abuja.");
+    expect(a?.used.map((p) => p.source)).toEqual(["faq.txt"]);
+  });
+
+  test("attribution: title shows the document title (never a bare file name), url a crawled page's address", () => {
+    expect(knowledgeAnswer(en, "How long does shipping to Austria take?", [SHIPPING], "title")?.text).toEndWith("\n\n(Source: Shipping)");
+    expect(knowledgeAnswer(en, "Do you deliver to Gwarinpa?", [FAQ], "title")?.text).toBe("Yes, we deliver within Abuja.");
+    const crawled = passage(1, "https://shop.example/shipping", "Shipping", SHIPPING.text, "https://shop.example/shipping");
+    expect(knowledgeAnswer(en, "How long does shipping to Austria take?", [crawled], "url")?.text).toEndWith("(Source: https://shop.example/shipping)");
+    expect(knowledgeAnswer(en, "How long does shipping to Austria take?", [SHIPPING], "url")?.text).toEndWith("(Source: Shipping)");
+  });
+
+  test("a multi-part question: each part answered, from the next passage if need be", () => {
+    const a = knowledgeAnswer(en, "How long does shipping to Austria take and how many days do I have to return items?", [SHIPPING, RETURNS]);
+    expect(a?.text).toContain("4 to 6 working days");
+    expect(a?.text).toContain("within 30 days of delivery");
+    expect(a?.used.map((p) => p.source)).toEqual(["shipping.md", "returns.md"]);
+    expect(a?.coverage).toBeGreaterThan(0.5);
+  });
+
+  test("a multi-part question with a part nothing covers has no answer (escalate), not half of one", () => {
+    expect(knowledgeAnswer(en, "How long does shipping to Austria take, and what does gift wrapping cost?", [SHIPPING, RETURNS])).toBeNull();
+  });
+
+  test("coverage says how much of the question the answer carries", () => {
+    expect(knowledgeAnswer(en, "How long does shipping to Austria take?", [SHIPPING])?.coverage).toBe(1);
+    expect(knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING])?.coverage).toBe(0.5);
+  });
+});
+
+describe("knowledge answer with the backend's term weights", () => {
+  test("a rare word the answer lacks weighs more than a common word it has", () => {
+    const idf = new Map([["ship", 0.2], ["mar", 3]]);
+    const weighted = knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING], "none", (t) => idf.get(t) ?? 1);
+    expect(weighted?.coverage).toBeCloseTo(0.2 / 3.2, 6);
+    expect(knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING])?.coverage).toBe(0.5);
+  });
+});

@@ -1,0 +1,23 @@
+import { expect, test } from "bun:test";
+import { analyzerFor } from "../rag";
+import { CLOCK_TIME, DURATION, PRICE } from "./answer-shapes";
+import { questionParts } from "./question-parts";
+
+const en = analyzerFor("en");
+const parts = (q: string, analyzer = en) => questionParts(analyzer, q).map((p) => [...p]);
+
+test("a second question starts after '?' or at 'and' + a question word; filler words are not part of any", () => {
+  expect(parts("What is the return policy and how do I track orders?")).toEqual([["return", "polici"], ["track", "order"]]);
+  expect(parts("How can I contact you? What's your phone number?")).toEqual([["contact"], ["phone", "number"]]);
+  expect(parts("Do you sell bread and cakes?")).toEqual([["sell", "bread", "cake"]]);
+});
+
+test("a part of light frame words only joins the part before it; a question of filler only is one part", () => {
+  // …and the kinds of value asked for: a price, then a duration (answer-shapes.ts).
+  expect(parts("How much does an apostille cost and how long does it take?")).toEqual([["apostil", "cost", PRICE, "take", DURATION]]);
+  expect(parts("Hi! Who are you?")).toEqual([["hi", "who", "you"]]);
+});
+
+test("German", () => {
+  expect(parts("Was kostet ein Brot und wann öffnet ihr?", analyzerFor("de"))).toEqual([["kostet", "brot", PRICE], ["öffnet", CLOCK_TIME]]);
+});

@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { analyzerFor } from "./analyzer";
+import { Bm25Index } from "./bm25-index";
+import { queryTerms, stripQueryFiller } from "./query-words";
+
+describe("query filler words", () => {
+  test("English interrogatives, auxiliaries, pronouns and politeness carry no weight", () => {
+    expect(queryTerms(analyzerFor("en"), "What is your WeChat id?")).toEqual(["wechat", "id"]);
+    expect(queryTerms(analyzerFor("en"), "Can you please tell me how I can cancel my order?")).toEqual(["cancel", "order"]);
+    expect(queryTerms(analyzerFor("en"), "What's your phone number?")).toEqual(["phone", "number"]);
+  });
+
+  test("German: the same for German question words (the generic analyzer has no stop list of its own)", () => {
+    expect(queryTerms(analyzerFor("de"), "Wie lange dauert der Versand nach Österreich, bitte?")).toEqual(["dauert", "versand", "nach", "österreich"]);
+    expect(queryTerms(analyzerFor("de-AT"), "Können Sie mir sagen, was das kostet?")).toEqual(["kostet"]);
+  });
+
+  test("words that matter stay: negations, and a word that merely contains a filler word", () => {
+    expect(queryTerms(analyzerFor("en"), "Don't you ship on weekends?")).toEqual(["don't", "ship", "weekend"]);
+    expect(stripQueryFiller("en", "whatever showcase")).toBe("whatever showcase");
+  });
+
+  test("a question of filler only keeps its terms; a language without a list keeps everything", () => {
+    expect(queryTerms(analyzerFor("en"), "Who are you?")).toEqual(["who", "you"]);
+    expect(stripQueryFiller("fr", "Quels sont vos horaires ?")).toBe("Quels sont vos horaires ?");
+  });
+
+  test("ranking: the short passage with the asked-about words beats a long one full of question words", () => {
+    const en = analyzerFor("en");
+    const index = new Bm25Index(en);
+    index.add("faq", "What do you do? What can you do for your clients? How do we help you? You can ask what you want, when you want.");
+    index.add("contacts", "WeChat: dima_tri. Telegram and WhatsApp.");
+    expect(index.searchTerms(en.analyze("What is your WeChat id, what can you do?"), 1)[0]?.id).toBe("faq");
+    expect(index.searchTerms(queryTerms(en, "What is your WeChat id, what can you do?"), 1)[0]?.id).toBe("contacts");
+  });
+});
+
+describe("values that answer question words", () => {
+  test("a price answers cost words, a time of day opening words; per language", async () => {
+    const { termsAnsweredBy } = await import("./query-words");
+    expect(termsAnsweredBy("en", "Business visa (M): 12,000 RUB")).toContain("cost");
+    expect(termsAnsweredBy("en", "Sunday: 1:00 PM – 7:00 PM")).toContain("open");
+    expect(termsAnsweredBy("de", "Laugenbrezel: 0,95 €")).toContain("kostet");
+    expect(termsAnsweredBy("de", "Samstag 7 Uhr bis 13 Uhr")).toContain("geöffnet");
+    expect(termsAnsweredBy("en", "Delivery within 3 days.")).toEqual([]);
+    expect(termsAnsweredBy("fr", "Prix: 5 €")).toEqual([]);
+  });
+});

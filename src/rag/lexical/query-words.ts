@@ -1,0 +1,92 @@
+import type { Analyzer } from "./analyzer";
+
+/**
+ * Words that shape a question but say nothing about its subject: interrogatives, auxiliaries,
+ * pronouns of the asker and the asked, politeness and greetings. They are dropped from the QUERY
+ * side only (documents keep them: "Can I return…" in an FAQ's question still reads naturally and
+ * the analyzers' stop lists stay document lists). Without this, "What are your opening hours?"
+ * ranks a long page full of "what" and "your" above the one line with "opening hours".
+ * Per primary language; a language without a list keeps every query word.
+ */
+const FILLER: Record<string, string> = {
+  en:
+    "what what's whats wat when where which who whom whose why how how's much many long do does did doing done can " +
+    "could would will shall should may might must is are was were am be been being i i'm im i'd i'll me my mine " +
+    "myself you you're your yours u ur we us our ours please pls plz tell know let lets want wanna like need " +
+    "have has had there here any some anything something hi hello hey dear thanks thank thx ok okay so well just " +
+    "also still about get give find possible way ways it its it's that this the a an to of via",
+  de:
+    "was wie wann wo woher wohin welche welcher welches welchen welchem wer wen wem wessen warum wieso weshalb " +
+    "wieviel wieviele viel viele lange kann kannst können könnt könnte könnten darf dürfen muss müssen soll " +
+    "sollte sollten würde würden möchte möchten will wollen ist sind war waren bin bist sein gibt gibt's es ich " +
+    "mir mich mein meine meinen meinem meiner du dir dich dein deine sie ihnen ihr ihre ihren ihrem euer eure " +
+    "euch wir uns unser unsere bitte danke hallo guten tag sagen wissen gerne gern der die das den dem des ein " +
+    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie über",
+};
+
+const patterns = new Map<string, RegExp | null>();
+
+/** The filler pattern of a language (built once): whole words only, Unicode-aware, any case. */
+const fillerOf = (language: string): RegExp | null => {
+  let pattern = patterns.get(language);
+  if (pattern === undefined) {
+    const words = FILLER[language]?.split(" ");
+    pattern = words
+      ? new RegExp(`(?<![\\p{L}\\p{N}'\u2019])(?:${words.map((w) => w.replace(/'/g, "['\u2019]")).join("|")})(?![\\p{L}\\p{N}]|['\u2019]\\p{L})`, "giu")
+      : null;
+    patterns.set(language, pattern);
+  }
+  return pattern;
+};
+
+/** `text` without the question's filler words of `language` (unchanged for a language without a list). */
+export const stripQueryFiller = (language: string, text: string): string => {
+  const pattern = fillerOf(language.toLowerCase().split(/[-_]/)[0] ?? "");
+  return pattern ? text.replace(pattern, " ") : text;
+};
+
+/**
+ * The terms a query is searched with: the analyzer's terms of the question without its filler
+ * words. A question of filler only ("Who are you?") keeps all its terms: searching nothing would
+ * hide that the question was asked at all, and confidence (which drops them too) rejects the result.
+ */
+export const queryTerms = (analyzer: Analyzer, text: string): string[] => {
+  const content = analyzer.analyze(stripQueryFiller(analyzer.language, text));
+  return content.length > 0 ? content : analyzer.analyze(text);
+};
+
+/**
+ * Light words of a question's frame: searched (they may matter: "work visa", "take back my passport"),
+ * but a reply need not repeat them — "How long do refunds take?" is answered by "Refunds are processed
+ * within 3-5 days", "How does the subscription work?" by what it does. Coverage weighs them a quarter.
+ */
+const LIGHT: Record<string, ReadonlySet<string>> = {
+  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time"]),
+  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit"]),
+};
+export const LIGHT_WEIGHT = 0.25;
+
+/** Whether an analysed query term is a light word of a question's frame in `language`. */
+export const isLightQueryTerm = (language: string, term: string): boolean => LIGHT[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.has(term) ?? false;
+
+/**
+ * Question words that a kind of value answers: "How much does the visa cost?" is answered by
+ * "Business visa (M): 12,000 RUB" though the line never says "cost", "When do you open on Sunday?" by
+ * "Sunday: 1:00 PM – 7:00 PM". A unit holding such a value counts as carrying these words.
+ */
+const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
+const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
+const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
+  en: [
+    { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap"]) },
+    { pattern: CLOCK, terms: new Set(["open", "close", "hour"]) },
+  ],
+  de: [
+    { pattern: MONEY, terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]) },
+    { pattern: CLOCK, terms: new Set(["geöffnet", "öffnet", "offen", "öffnungszeiten", "schließt", "geschlossen", "auf", "zu"]) },
+  ],
+};
+
+/** The question words of `language` that `text` answers by the values it holds (a price, a time of day). */
+export const termsAnsweredBy = (language: string, text: string): string[] =>
+  (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).filter((s) => s.pattern.test(text)).flatMap((s) => [...s.terms]);
