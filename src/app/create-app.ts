@@ -2,13 +2,13 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { XIN_VERSION } from "./version";
-import { acquireInstanceLock } from "../runtime/instance-lock";
+import { claimInstance, type InstanceClaim } from "../runtime/instance-claim";
 import { AdmissionGate, BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { EgressGuard } from "../runtime/net";
-import { queueDepth, Wake } from "../runtime/queue";
+import { queueDepth, releaseDeadOwners, Wake } from "../runtime/queue";
 import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
@@ -43,25 +43,33 @@ export const createApp = (config: Config, log: Logger): App => {
     poolMax: config.database.pool_max,
     log,
   });
-  let releaseLock: (() => void) | null = null;
+  let claim: InstanceClaim | null = null;
 
   const storeService: Service = {
     name: "store",
     start: async () => {
       mkdirSync(config.data_dir, { recursive: true });
-      if (store.kind === "embedded") releaseLock = acquireInstanceLock(config.data_dir, "serve");
+      // The embedded store needs the data dir's lock; with an external one the lock is only the proof
+      // that lets a restarted instance take back its own dead jobs (another xin sharing the dir: no proof).
+      claim = claimInstance(config.data_dir, "serve", { required: store.kind === "embedded" });
       try {
         await store.open({ migrate: true });
+        // Nothing of this process runs yet: jobs its predecessor was running are released now, not
+        // after their lease (up to queue.lease_ms) expires.
+        const owner = claim.owner;
+        const released = owner ? await releaseDeadOwners(store.sql, store.kind === "embedded" ? { all: true } : { owner }) : 0;
+        if (released) log.warn("jobs of the previous process of this instance returned to the queue", { count: released });
         store.watchHealth();
       } catch (e) {
-        releaseLock?.();
+        claim.release();
+        claim = null;
         throw e;
       }
     },
     stop: async () => {
       await store.close();
-      releaseLock?.();
-      releaseLock = null;
+      claim?.release();
+      claim = null;
     },
   };
 
@@ -138,8 +146,10 @@ export const createApp = (config: Config, log: Logger): App => {
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
+        metrics,
       }), admission),
     options: config.queue,
+    owner: () => claim?.owner ?? null,
     wake,
     log: log.child({ room: "workers" }),
     metrics,

@@ -114,6 +114,8 @@ export type StatusUpdate = {
   recipientId?: string;
   /** Instagram `read` covers this message and every earlier one in the thread. */
   coversEarlier: boolean;
+  /** The send attempt id the provider echoed (WhatsApp `biz_opaque_callback_data`): settles an attempt in doubt. */
+  attemptId?: string;
   error?: { code: string; title: string; details?: string };
   raw: unknown;
 };

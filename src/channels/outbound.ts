@@ -39,6 +39,12 @@ export type OutboundMessage = {
   /** Quote this provider message id (a group reply on Telegram, a contextual reply on WhatsApp). */
   replyTo?: string;
   /**
+   * The id of this send attempt, recorded before the call. A channel whose provider echoes a tag in its
+   * status webhooks (capabilities `inDoubt.kind = "await_status"`) sends it, so a status can settle an
+   * attempt whose answer was lost; other channels ignore it.
+   */
+  attemptId?: string;
+  /**
    * Written by a human agent. Instagram then sends with the HUMAN_AGENT tag, which is allowed up to 7 days
    * after the customer's last message; it must never be set for AI-written text.
    */

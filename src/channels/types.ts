@@ -32,7 +32,29 @@ export type ChannelCapabilities = {
   /** The typing indicator's call also marks the message read (WhatsApp): no separate receipt is sent with it. */
   typingMarksRead?: boolean;
   hasReactions: boolean;
+  /** What the delivery worker does with a send whose outcome was lost (see `InDoubtPolicy`). */
+  inDoubt: InDoubtPolicy;
 };
+
+/**
+ * A send is in doubt when its attempt was recorded but neither the sent mark nor a provider error
+ * followed: xin died (or the call timed out) after the request left. Each channel says how such an
+ * attempt is settled, because only some providers let xin find out what happened:
+ * - `no_doubt`: `send` has no effect outside the transaction that marks the message sent (the web
+ *   widget's NOTIFY); no attempt is recorded and a rerun sends normally.
+ * - `await_status`: the send carries the attempt id, which the provider echoes in its status webhooks
+ *   (WhatsApp `biz_opaque_callback_data`); a status that carries it marks the message sent. The worker
+ *   waits `waitMs` for one, then applies `otherwise`.
+ * - `resend`: the provider offers no correlation; the message is sent again and the duplicate it may
+ *   cause is counted.
+ * - `hold`: the message is not sent again; it is marked failed (`delivery_in_doubt`) and raised to the
+ *   agents, who see the draft and can send it.
+ */
+export type InDoubtPolicy =
+  | { kind: "no_doubt" }
+  | { kind: "await_status"; waitMs: number; otherwise: "resend" | "hold" }
+  | { kind: "resend" }
+  | { kind: "hold" };
 
 /** The raw webhook request, exactly as received: the body bytes are never re-serialized. */
 export type WebhookRequest = {

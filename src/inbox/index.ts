@@ -1,5 +1,5 @@
 // The inbox room: contacts, conversations, messages, escalations — their write paths and queries.
-export { loadOutbound, markFailed, markSent, type OutboundRow } from "./delivery";
+export { clearAttempt, loadOutbound, markFailed, markSent, recordAttempt, type OutboundRow } from "./delivery";
 export { nameAnswered, openEscalation, type NewEscalation } from "./escalations";
 export { DELIVER_JOB, queueReply, startReply, type Reply, type StartedReply } from "./outbound";
 export { acceptParsed } from "./accept";

@@ -30,7 +30,7 @@ type MessageInput = {
   media: boolean;
 };
 export type MessageInputs = { messages: InboundMessage[]; contacts: ContactInput[]; rows: MessageInput[] };
-type StatusInput = { provider_message_id: string; status: string; rank: number; error_code: string | null; error_message: string | null };
+type StatusInput = { provider_message_id: string; attempt_id: string | null; status: string; rank: number; error_code: string | null; error_message: string | null };
 
 const attachmentsOf = (c: InboundContent): unknown[] => (c.kind === "media" ? [c.media] : c.kind === "edit" ? attachmentsOf(c.content) : []);
 
@@ -134,6 +134,7 @@ export const statusInputs = (statuses: ParseResult["statuses"]): StatusInput[] =
   }
   return [...best.values()].map((s) => ({
     provider_message_id: s.providerMessageId,
+    attempt_id: s.attemptId ?? statuses.find((o) => o.providerMessageId === s.providerMessageId && o.attemptId)?.attemptId ?? null,
     status: s.status === "played" ? "read" : s.status,
     rank: statusRank(s.status),
     error_code: s.error?.code ?? null,
@@ -143,10 +144,18 @@ export const statusInputs = (statuses: ParseResult["statuses"]): StatusInput[] =
 
 const STATUS_RANK_SQL = sql`case ${schema.messages.status} when 'queued' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'played' then 4 when 'failed' then 5 else 0 end`;
 
-/** One UPDATE applying delivery statuses monotonically to our outbound messages; returns their ids. */
+/**
+ * One UPDATE applying delivery statuses monotonically to our outbound messages; returns their ids. A
+ * status echoing a send attempt id (WhatsApp `biz_opaque_callback_data`) also finds a row still queued
+ * under that attempt — one whose send answer was lost in a crash — and marks it with the provider's id:
+ * that settles the attempt in doubt, and the delivery worker will not send it again.
+ */
 export const statusUpdate = (channel: ChannelRef, input: StatusInput[]): SQL => sql`
-  update messages set status = s.status, error_code = s.error_code, error_message = s.error_message, updated_at = now()
-  from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as s(provider_message_id text, status text, rank int, error_code text, error_message text)
-  where messages.channel_id = ${channel.id} and messages.provider_message_id = s.provider_message_id
+  update messages set status = s.status, provider_message_id = coalesce(messages.provider_message_id, s.provider_message_id),
+    error_code = s.error_code, error_message = s.error_message, updated_at = now()
+  from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as s(provider_message_id text, attempt_id text, status text, rank int, error_code text, error_message text)
+  where messages.channel_id = ${channel.id}
+    and (messages.provider_message_id = s.provider_message_id
+      or (s.attempt_id is not null and messages.status = 'queued' and messages.send_attempt_id is not null and messages.send_attempt_id = s.attempt_id))
     and messages.direction = 'out' and ${STATUS_RANK_SQL} < s.rank
   returning messages.id`;

@@ -2,26 +2,43 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { XinError } from "./errors";
 
-/** Start time of a process in clock ticks since boot: tells a live pid from a reused one. */
-const startTime = (pid: number): string | null => {
+/**
+ * A process's state letter and start time (clock ticks since boot) from /proc/<pid>/stat, whose fields
+ * after the parenthesised command are: state, ppid, … and, 20 places after the state, the start time.
+ */
+const procStat = (pid: number): { state: string; started: string } | null => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ? { state: fields[0] ?? "", started: fields[19] } : null;
   } catch {
     return null;
   }
+};
+
+/** Start time of a running process: tells a live pid from a reused one. */
+const startTime = (pid: number): string | null => procStat(pid)?.started ?? null;
+
+/**
+ * Whether the process that wrote a lock still runs: same pid and start time (not a reused pid), and not
+ * a zombie (`Z`) or dead (`X`, `x`) — a `kill -9`ed xin stays a zombie until its parent reaps it, and
+ * holds nothing any more.
+ */
+const stillRuns = (pid: number, started: string): boolean => {
+  const stat = procStat(pid);
+  return stat !== null && stat.started === started && !["Z", "X", "x"].includes(stat.state);
 };
 
 export type LockHolder = { pid: number; command: string };
 
 const lockPath = (dataDir: string) => join(dataDir, "xin.lock");
 
-/** Who holds the data dir's lock, if a live process does (a stale lock of a dead process is ignored). */
+/** Who holds the data dir's lock, if a live process does (a stale lock of a dead, zombie or reused pid is ignored). */
 export const lockHolder = (dataDir: string): LockHolder | null => {
   try {
     const [pid, started, command] = readFileSync(lockPath(dataDir), "utf8").split("\n");
     const n = Number(pid);
-    if (Number.isInteger(n) && n > 0 && startTime(n) === started) return { pid: n, command: command ?? "" };
+    if (Number.isInteger(n) && n > 0 && started && stillRuns(n, started)) return { pid: n, command: command ?? "" };
   } catch {
     // no lock file
   }
@@ -31,7 +48,7 @@ export const lockHolder = (dataDir: string): LockHolder | null => {
 /**
  * An exclusive lock on a data dir for one xin process (`serve`, or a CLI command using the embedded
  * store). Created with O_EXCL, so two processes starting at once cannot both win; a lock left by a
- * killed process (pid gone or reused) is taken over. Returns the release function.
+ * killed process (pid gone, reused, or a zombie not yet reaped) is taken over. Returns the release function.
  */
 export const acquireInstanceLock = (dataDir: string, command: string): (() => void) => {
   const file = lockPath(dataDir);

@@ -26,7 +26,7 @@ export const createMetrics = () => {
     }),
     jobOutcomes: new Counter({
       name: "xin_jobs_total",
-      help: "finished job runs by kind and outcome (done, retry, dead)",
+      help: "finished job runs by kind and outcome (done, retry, deferred, dead)",
       labelNames: ["kind", "outcome"] as const,
       registers: [registry],
     }),
@@ -35,6 +35,12 @@ export const createMetrics = () => {
       help: "job run time by kind",
       labelNames: ["kind"] as const,
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers: [registry],
+    }),
+    deliveryInDoubt: new Counter({
+      name: "xin_delivery_in_doubt_total",
+      help: "sends found in doubt after a crash or a lost answer, by provider and resolution (confirmed by a status webhook, resent, held for an agent)",
+      labelNames: ["provider", "resolution"] as const,
       registers: [registry],
     }),
     queueDepth: new Gauge({

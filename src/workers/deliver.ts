@@ -1,19 +1,47 @@
-import { isChannelError, messagingWindow, type OutboundContent } from "../channels";
-import { DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation } from "../inbox";
-import { errorText, XinError } from "../runtime";
+import { isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
+import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
+import { errorText, newId } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
-import type { JobContext, JobHandler } from "../runtime/queue";
+import type { Metrics } from "../runtime/metrics";
+import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue";
 import { ChannelCache, providerContext } from "../tenancy";
+import { inDoubtStep, outcomeUnknown } from "./in-doubt";
 
 export { DELIVER_JOB };
 
-export type DeliverDeps = { db: () => Db; instanceKey: string; fetch?: typeof fetch; sendTimeoutMs?: number };
+export type DeliverDeps = {
+  db: () => Db;
+  instanceKey: string;
+  fetch?: typeof fetch;
+  sendTimeoutMs?: number;
+  metrics?: Metrics;
+  /** Overrides the channels' wait for a status webhook that settles an attempt in doubt (tests). */
+  inDoubtWaitMs?: number;
+  /**
+   * Runs after the provider accepted a message and before its sent mark is written: the window in
+   * which a crash leaves a send in doubt. Tests throw here to stand for a `kill -9` at that moment.
+   */
+  afterProviderCall?: (messageId: string) => void | Promise<void>;
+};
 type Payload = { message_id: string };
 
 /**
- * Sends one outbound message through its channel's provider API.
+ * While an attempt waits for its status webhook, the job looks again this often: the status settles the
+ * row at once, but the conversation's next replies queue behind this job until it sees that.
+ */
+const IN_DOUBT_RECHECK_MS = 2000;
+
+/**
+ * Sends one outbound message through its channel's provider API, effectively once.
  *
  * - Idempotent: a message that is no longer `queued` (sent, failed) is skipped.
+ * - A send attempt is recorded (committed) before the provider is called, and cleared when the provider
+ *   answers with an error. A queued message that still carries an attempt is in doubt — xin died, or the
+ *   call timed out, after the request left — and the channel's `capabilities.inDoubt` settles it
+ *   (`in-doubt.ts`): WhatsApp echoes the attempt id in its status webhooks, which mark the message sent
+ *   (inbox `statusUpdate`), so the worker waits for one before sending again; Telegram and Instagram
+ *   offer no correlation and resend, counted in `xin_delivery_in_doubt_total`; the widget's send has no
+ *   effect outside the sent mark's transaction, so no attempt is recorded for it.
  * - Messaging windows come from the channel's capabilities: outside WhatsApp's 24 h a configured
  *   template is sent instead; with no template, or Instagram outside its window, the message fails
  *   with `window_closed` and goes to the agents.
@@ -21,20 +49,40 @@ type Payload = { message_id: string };
  *   Retry-After; other conversations are not blocked (jobs are keyed per conversation).
  * - Permanent errors (outside window, blocked, undeliverable, auth) and exhausted retries mark the
  *   message failed with the provider's code and text and open an escalation — never retried forever.
- * - Marking sent and completing the job commit together; a crash after the provider accepted the
- *   message but before that commit can send it twice (providers offer no idempotency key).
+ * - Marking sent and completing the job commit together.
  */
 export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const channels = new ChannelCache(deps.db, deps.instanceKey);
-  // Concurrent deliveries' sent marks commit together (one transaction, one fsync).
+  // Concurrent deliveries' attempts and sent marks commit together (one transaction, one fsync).
   const group = new GroupTransaction(deps.db);
+  const listeningSince = Date.now();
+  const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
+
   return async (job, ctx) => {
     const { message_id } = job.payload as Payload;
     const row = await loadOutbound(deps.db(), message_id);
-    if (!row || row.message.status !== "queued") return;
+    if (!row) return;
     const bound = await channels.get(row.message.channel_id);
+    if (row.message.status !== "queued") {
+      // Settled while the attempt was in doubt: a status webhook carried its id (or an agent acted).
+      if (row.message.send_attempt_id && bound && row.message.status !== "failed") {
+        settled(bound.adapter, "confirmed");
+        ctx.log.info("send attempt in doubt", { channel: bound.adapter.id, message_id, resolution: "confirmed" });
+      }
+      return;
+    }
     if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");
     const { adapter, row: channelRow } = bound;
+    const policy = adapter.capabilities.inDoubt;
+
+    if (row.message.send_attempt_id && row.message.send_attempted_at && policy.kind !== "no_doubt") {
+      const at = { attemptedAt: row.message.send_attempted_at.getTime(), listeningSince, now: Date.now() };
+      const step = inDoubtStep(policy, at, deps.inDoubtWaitMs);
+      if (step.kind === "wait") throw new JobDeferred(Math.min(step.ms, IN_DOUBT_RECHECK_MS), "the last send attempt is in doubt: waiting for the provider's status webhook");
+      settled(adapter, step.kind === "hold" ? "held" : "resent");
+      ctx.log.warn("send attempt in doubt", { channel: adapter.id, message_id, resolution: step.kind });
+      if (step.kind === "hold") return fail(deps, ctx, row, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
+    }
 
     const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
     const author = meta.author ?? "ai";
@@ -48,33 +96,37 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
+    const attemptId = policy.kind === "no_doubt" ? undefined : newId("att");
+    if (attemptId && !(await group.run((tx) => recordAttempt(tx, message_id, attemptId)))) return;
+
+    let sent;
     try {
-      const sent = await adapter.send(
-        { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag" },
+      sent = await adapter.send(
+        { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag", attemptId },
         providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
       );
-      await group.run(async (tx) => {
-        // Sent together (pipelined): the status, the listeners' notice and the completion in one round trip.
-        // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
-        const notify = sent.notify;
-        await Promise.all([
-          markSent(tx, message_id, sent.providerMessageId),
-          notify ? notifyInTx(tx, notify) : null,
-          ctx.completeIn(tx),
-        ]);
-      });
-      ctx.log.info("message sent", { channel: adapter.id, message_id });
     } catch (e) {
-      if (e instanceof XinError && e.code === "queue.lease_lost") throw e;
       const retryable = isChannelError(e) ? e.retryable : true;
+      // The provider answered: nothing went out, so the next try is a plain send, not one in doubt.
+      if (attemptId && isChannelError(e) && !outcomeUnknown(e.reason)) await clearAttempt(deps.db(), message_id, attemptId);
       if (retryable && job.attempts < job.max_attempts) throw e;
       const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
       return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
     }
+    await deps.afterProviderCall?.(message_id);
+    // A failure here (lease lost, store gone) is thrown to the queue with the attempt still recorded:
+    // the provider has the message, so whoever runs the job next settles it as in doubt.
+    await group.run(async (tx) => {
+      // Sent together (pipelined): the status, the listeners' notice and the completion in one round trip.
+      // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
+      const notify = sent.notify;
+      await Promise.all([markSent(tx, message_id, sent.providerMessageId), notify ? notifyInTx(tx, notify) : null, ctx.completeIn(tx)]);
+    });
+    ctx.log.info("message sent", { channel: adapter.id, message_id });
   };
 };
 
-const fail = async (deps: DeliverDeps, ctx: JobContext, row: NonNullable<Awaited<ReturnType<typeof loadOutbound>>>, code: string, message: string) => {
+const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string) => {
   await transaction(deps.db(), async (tx) => {
     await markFailed(tx.tx, row.message.id, code, message);
     await openEscalation(tx.tx, {

@@ -11,7 +11,7 @@ import { answerConfigSchema } from "../runtime/config";
 import type { Db } from "../runtime/db";
 import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
-import { DELIVER_JOB, deliverHandler } from "./deliver";
+import { DELIVER_JOB, deliverHandler, type DeliverDeps } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
 import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
@@ -42,6 +42,9 @@ export type HandlerDeps = {
   /** Embeds chunk texts when an embeddings endpoint is configured. */
   embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
   embeddingModel?: string | null;
+  metrics?: Metrics;
+  /** Delivery settings tests change: the in-doubt wait, a crash point after the provider call. */
+  delivery?: Pick<DeliverDeps, "inDoubtWaitMs" | "afterProviderCall">;
 };
 
 const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => {
@@ -70,7 +73,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
     act: channelActions({ db: deps.db, instanceKey: deps.instanceKey }),
     ...(deps.answering ?? defaultAnswering(deps)),
   }),
-  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey }),
+  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, ...deps.delivery }),
   [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
@@ -94,6 +97,8 @@ export const workersService = (deps: {
   sql: () => Sql;
   handlers: () => Record<string, JobHandler>;
   options: QueueOptions;
+  /** The data dir's owner id when this process holds its lock (see `InstanceClaim`). */
+  owner?: () => string | null;
   wake: Wake;
   log: Logger;
   metrics: Metrics;
@@ -104,7 +109,7 @@ export const workersService = (deps: {
     busy: () => runner?.busy ?? 0,
     start: async () => {
       await deps.wake.listen(deps.sql(), deps.log);
-      runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics);
+      runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics, deps.owner?.());
       runner.start();
     },
     stop: async (deadline) => {

@@ -2,8 +2,9 @@
 // killed or SIGTERM. Handlers write what they did into test tables the test reads back.
 import { sql as dsql } from "drizzle-orm";
 import { openClient, transaction, type StoreTarget } from "../../src/runtime/db";
-import { QueueRunner, Wake, type JobHandler } from "../../src/runtime/queue";
+import { QueueRunner, releaseDeadOwners, Wake, type JobHandler } from "../../src/runtime/queue";
 import { silentLogger } from "../../src/runtime";
+import { claimInstance } from "../../src/runtime/instance-claim";
 
 const target = JSON.parse(process.env.XIN_TEST_TARGET ?? "") as StoreTarget;
 const leaseMs = Number(process.env.XIN_TEST_LEASE_MS ?? 60_000);
@@ -29,6 +30,12 @@ const handlers: Record<string, JobHandler> = {
   },
 };
 
+// With a data dir, start like `xin serve` on an external store: take the dir's lock and, holding it,
+// release what this dir's previous process was running.
+const dataDir = process.env.XIN_TEST_DATA_DIR;
+const claim = dataDir ? claimInstance(dataDir, "serve", { required: false }) : null;
+if (claim?.owner) await releaseDeadOwners(client.sql, { owner: claim.owner });
+
 const wake = new Wake();
 await wake.listen(client.sql, silentLogger);
 const runner = new QueueRunner(
@@ -37,6 +44,8 @@ const runner = new QueueRunner(
   { concurrency: 4, max_attempts: 5, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: leaseMs, poll_interval_ms: 100 },
   wake,
   silentLogger,
+  undefined,
+  claim?.owner,
 );
 runner.start();
 process.stdout.write("ready\n");
@@ -44,5 +53,6 @@ process.on("SIGTERM", async () => {
   await runner.stop(Date.now() + 2000);
   await wake.close();
   await client.close();
+  claim?.release();
   process.exit(0);
 });

@@ -13,4 +13,8 @@ export const instagramCapabilities: ChannelCapabilities = {
   hasTyping: true,
   hasReadReceipts: true,
   hasReactions: true,
+  // The Send API takes no idempotency key or tag of ours, and echoes (when subscribed) carry only the
+  // text, which a customer may legitimately receive twice: a send lost in a crash is sent again, and
+  // counted as a possible duplicate (xin_delivery_in_doubt_total).
+  inDoubt: { kind: "resend" },
 };

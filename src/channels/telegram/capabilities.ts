@@ -14,4 +14,7 @@ export const telegramCapabilities: ChannelCapabilities = {
   hasTyping: true,
   hasReadReceipts: false,
   hasReactions: true,
+  // The Bot API has no idempotency key and no echo of a bot's own messages: a send lost in a crash is
+  // sent again, and counted as a possible duplicate (xin_delivery_in_doubt_total).
+  inDoubt: { kind: "resend" },
 };

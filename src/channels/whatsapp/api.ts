@@ -111,6 +111,8 @@ export const messageBody = (message: OutboundMessage, mediaRef?: MediaRef): Reco
   ...recipientFields(message.conversationId),
   ...contentFields(message.content, mediaRef),
   ...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
+  // Echoed in every status webhook of this message: what settles an attempt whose answer xin lost.
+  ...(message.attemptId ? { biz_opaque_callback_data: message.attemptId } : {}),
 });
 
 /** Body for an action, or undefined when WhatsApp has no such action (callback answers). */

@@ -11,4 +11,8 @@ export const whatsappCapabilities: ChannelCapabilities = {
   hasReadReceipts: true,
   typingMarksRead: true,
   hasReactions: true,
+  // Sends carry the attempt id as `biz_opaque_callback_data`, echoed in every status webhook; Meta sends
+  // `sent` within seconds of accepting a message and retries unacknowledged webhooks, so a minute without
+  // one (counted from when this process could receive it) means the send did not go through: send again.
+  inDoubt: { kind: "await_status", waitMs: 60_000, otherwise: "resend" },
 };

@@ -64,6 +64,13 @@ describe("whatsapp parse: statuses and system errors", () => {
     expect(result.statuses[0].error).toBeUndefined();
   });
 
+  test("a status echoing biz_opaque_callback_data carries it as the attempt id; one without has none", () => {
+    const raw = fixtureJson<{ entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[] }>("whatsapp", "inbound/status_sent.json");
+    expect(parse(JSON.stringify(raw)).statuses[0].attemptId).toBeUndefined();
+    raw.entry[0].changes[0].value.statuses[0].biz_opaque_callback_data = "att_0123456789abcdefghjkmnpq";
+    expect(parse(JSON.stringify(raw)).statuses[0]).toMatchObject({ providerMessageId: OUT_TEXT, status: "sent", attemptId: "att_0123456789abcdefghjkmnpq" });
+  });
+
   test("failed status carries the provider error code", () => {
     const [status] = parseFixture("status_failed.json").statuses;
     expect(status).toMatchObject({ status: "failed", recipientId: "4917000000014", error: { code: "131026", title: "Message undeliverable", details: "Message Undeliverable." } });

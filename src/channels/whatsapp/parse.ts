@@ -93,6 +93,7 @@ const parseStatuses = (out: ParseResult, value: MessagesValue, accountId: string
         timestamp: secondsToMs(status.timestamp),
         recipientId: status.recipient_id ?? status.recipient_user_id,
         coversEarlier: false,
+        attemptId: status.biz_opaque_callback_data,
         error: error ? stripUndefined({ code: String(error.code), title: error.title ?? error.message ?? "failed", details: error.error_data?.details }) : undefined,
         raw,
       }),

@@ -77,6 +77,7 @@ export const statusSchema = z.object({
   timestamp: numericString,
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
   errors: z.array(errorItemSchema).optional(),
 });
 

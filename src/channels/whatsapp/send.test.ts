@@ -49,6 +49,13 @@ describe("whatsapp send: request bodies equal the fixtures", () => {
     expect(r.body).toEqual(request(name));
   });
 
+  test("the attempt id rides as biz_opaque_callback_data, the rest of the body unchanged", async () => {
+    fake.script({ status: 200, body: response("text") });
+    const [, message] = SEND_CASES[0];
+    await whatsapp.send({ ...message, attemptId: "att_0123456789abcdefghjkmnpq" }, ctx());
+    expect(fake.requests[0].body).toEqual({ ...request("text"), biz_opaque_callback_data: "att_0123456789abcdefghjkmnpq" });
+  });
+
   test("actions: reaction, mark-as-read and typing indicator", async () => {
     const inbound = "wamid.HBgNNDkxNzAwMDAwMDAxMRUCABIYFDNBMDAwMDAwMDAwMDAwMDAwMDAxAA==";
     await whatsapp.act({ kind: "react", conversationId: "4917000000011", providerMessageId: inbound, emoji: "👍" }, ctx());

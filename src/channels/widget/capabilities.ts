@@ -14,6 +14,8 @@ export const widgetCapabilities: ChannelCapabilities = {
   hasTyping: true,
   hasReadReceipts: false,
   hasReactions: false,
+  // `send` only returns a NOTIFY committed with the sent mark: a crash before that commit sent nothing.
+  inDoubt: { kind: "no_doubt" },
 };
 
 /** Longest text a visitor may send in one message (code points); longer ones are refused, not cut. */

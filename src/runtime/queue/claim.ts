@@ -51,6 +51,35 @@ export const reapExpired = async (sql: Sql): Promise<number> => {
   return rows.count;
 };
 
+/**
+ * A job in flight at this many deaths of its process is taken for their cause (a poison job that
+ * exhausts memory, say) and dead-lettered instead of being given back once more.
+ */
+export const MAX_CRASH_RELEASES = 20;
+
+/**
+ * At start, before this process runs anything: returns to the queue the running jobs of a previous
+ * process that is provably gone — every running job on the embedded store (`all`: the data dir's lock
+ * lets no other process use it), or those leased under this data dir's `owner` id on an external one
+ * (other instances' jobs are left to their leases). They resume at once instead of after their lease
+ * expires. The run a crash cut short is not counted as an attempt (the job did not fail: a process
+ * killed every few seconds would otherwise dead-letter sound jobs); `crashes` counts it instead.
+ */
+export const releaseDeadOwners = async (sql: Sql, scope: { all: true } | { owner: string }): Promise<number> => {
+  const all = "all" in scope;
+  const prefix = "owner" in scope ? `${scope.owner}/` : "";
+  const rows = await sql`
+    update jobs set
+      state = case when crashes + 1 >= ${MAX_CRASH_RELEASES} then 'dead' else 'queued' end,
+      finished_at = case when crashes + 1 >= ${MAX_CRASH_RELEASES} then now() else null end,
+      attempts = greatest(attempts - 1, 0), crashes = crashes + 1,
+      last_error = 'released at start: the previous process of this instance stopped while running it',
+      lease_token = null, locked_by = null, locked_until = null, run_at = now()
+    where state = 'running' and (${all} or starts_with(coalesce(locked_by, ''), ${prefix}))
+    returning id`;
+  return rows.count;
+};
+
 /** Milliseconds until the next queued job is due (capped by `max`), for the idle wait. */
 export const msUntilNextDue = async (sql: Sql, max: number): Promise<number> => {
   const [row] = await sql<{ ms: number | null }[]>`

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describeStores, type TestDb } from "../../../test/support/db";
 import { transaction } from "../db";
 import { silentLogger } from "../log";
-import { enqueueJobs, QueueRunner, Wake, type JobHandler, type NewJob } from ".";
+import { enqueueJobs, JobDeferred, QueueRunner, Wake, type JobHandler, type NewJob } from ".";
 
 const OPTIONS = { concurrency: 4, max_attempts: 3, backoff_base_ms: 5, backoff_max_ms: 20, lease_ms: 60_000, poll_interval_ms: 50 };
 const WORKER = join(import.meta.dir, "../../../test/support/queue-worker.ts");
@@ -89,6 +89,28 @@ describeStores("queue", (getDb) => {
     expect(job.attempts).toBe(3);
     expect(job.last_error).toBe("internal: provider exploded");
     expect(job.finished_at).not.toBeNull();
+  });
+
+  test("a deferred job runs again without using an attempt, and its key's later jobs wait behind it", async () => {
+    const db = getDb();
+    const order: string[] = [];
+    let defers = 0;
+    const { wake, stop } = await run({
+      waits: async (job) => {
+        if (defers < 5) { // more than max_attempts (3): deferring must not use them up
+          defers += 1;
+          throw new JobDeferred(10, "waiting for a status");
+        }
+        order.push(`waits:${job.attempts}`);
+      },
+      next: async () => void order.push("next"),
+    });
+    const [id] = await enqueue(db, wake, [{ kind: "waits", key: "conv:d" }, { kind: "next", key: "conv:d" }]);
+    await waitFor(async () => (await states(db, "next")).done === 1);
+    await stop();
+    expect(order).toEqual(["waits:1", "next"]);
+    const [job] = await db.sql`select state, attempts, last_error from jobs where id = ${id}`;
+    expect(job).toMatchObject({ state: "done", attempts: 1, last_error: "deferred: waiting for a status" });
   });
 
   test("a permanent error is dead-lettered at once; retryAfterMs is honoured", async () => {

@@ -6,6 +6,7 @@ import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import { backoffDelay } from "./backoff";
 import { claimJobs, msUntilNextDue, reapExpired } from "./claim";
+import { isJobDeferred } from "./defer";
 import { Completer } from "./completer";
 import type { ClaimedJob, HandOffTaker, JobHandler, QueueOptions } from "./types";
 import type { Wake } from "./wake";
@@ -30,7 +31,7 @@ const CLAIM_GAP_MS = 10;
  * overtake a backlog; the next claim that finds fewer jobs than free slots turns it back on.
  */
 export class QueueRunner implements HandOffTaker {
-  readonly workerId = newId("wrk");
+  readonly workerId: string;
   private readonly inFlight = new Map<number, { done: Promise<void>; abort: AbortController }>();
   /** Slots kept for jobs being handed over in transactions not yet committed. */
   private reserved = 0;
@@ -47,7 +48,10 @@ export class QueueRunner implements HandOffTaker {
     private readonly wake: Wake,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
+    /** The data dir's owner id while this process holds its lock (`InstanceClaim`): leases carry it. */
+    owner?: string | null,
   ) {
+    this.workerId = owner ? `${owner}/${newId("wrk")}` : newId("wrk");
     this.completer = new Completer(sql);
   }
 
@@ -192,6 +196,15 @@ export class QueueRunner implements HandOffTaker {
   }
 
   private async fail(job: ClaimedJob, e: unknown, log: Logger) {
+    if (isJobDeferred(e)) {
+      await this.sql`
+        update jobs set state = 'queued', attempts = attempts - 1, run_at = now() + ${e.delayMs} * interval '1 millisecond',
+          last_error = ${`deferred: ${e.message}`.slice(0, 2000)}, lease_token = null, locked_by = null, locked_until = null
+        where id = ${job.id} and lease_token = ${job.lease_token}`;
+      this.metrics?.jobOutcomes.inc({ kind: job.kind, outcome: "deferred" });
+      log.info("job deferred", { reason: e.message, retrying_in_ms: e.delayMs });
+      return;
+    }
     const err = e as { retryable?: boolean; retryAfterMs?: number };
     const final = err.retryable === false || job.attempts >= job.max_attempts;
     const message = `${errorCode(e)}: ${errorText(e)}`.slice(0, 2000);

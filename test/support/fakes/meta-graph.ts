@@ -24,7 +24,11 @@ const graphError = (status: number, code: number, message: string, type = "OAuth
 
 const PATH = /^\/v\d+\.\d+\/([^/]+)(?:\/(messages|media))?$/;
 
-export const startMetaGraphFake = (options: { accessToken: string }): MetaGraphFake => {
+/**
+ * `onWhatsappSend` sees every accepted WhatsApp message send with the wamid it is answered with, before
+ * the answer leaves: a test can deliver the status webhooks Meta would send, or kill the sender there.
+ */
+export const startMetaGraphFake = (options: { accessToken: string; onWhatsappSend?: (body: Record<string, unknown>, wamid: string) => void }): MetaGraphFake => {
   let counter = 0;
   const nextId = (prefix: string) => `${prefix}${String(++counter).padStart(6, "0")}`;
 
@@ -44,6 +48,7 @@ export const startMetaGraphFake = (options: { accessToken: string }): MetaGraphF
     const contact = to ? { input: to, wa_id: to.replace(/^\+/, "") } : { input: recipient, user_id: recipient };
     const message: Record<string, string> = { id: nextId("wamid.FAKE") };
     if (type === "template") message.message_status = "accepted";
+    options.onWhatsappSend?.(body, message.id);
     return json(200, { messaging_product: "whatsapp", contacts: [contact], messages: [message] });
   };
 

@@ -19,7 +19,8 @@ const fail = (status: number, description: string, parameters?: Record<string, u
   json(status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
 const ok = (result: unknown) => json(200, { ok: true, result });
 
-export const startTelegramFake = (options: { token: string; botId?: number }): TelegramFake => {
+/** `onSend` sees every accepted message send (sendMessage, sendPhoto, …) before its answer leaves. */
+export const startTelegramFake = (options: { token: string; botId?: number; onSend?: (body: Record<string, unknown>) => void }): TelegramFake => {
   const botId = options.botId ?? Number(options.token.split(":")[0]);
   const bot = { id: botId, is_bot: true, first_name: "Xin Demo", username: "xin_demo_bot" };
   let messageId = 200;
@@ -29,6 +30,7 @@ export const startTelegramFake = (options: { token: string; botId?: number }): T
 
   const sent = (b: Record<string, unknown>, extra: Record<string, unknown>) => {
     const chatId = Number(b.chat_id);
+    options.onSend?.(b);
     return ok({ message_id: ++messageId, from: bot, chat: { id: chatId, type: chatId < 0 ? "supergroup" : "private" }, date: Math.floor(Date.now() / 1000), ...extra });
   };
 

@@ -122,6 +122,7 @@ CREATE TABLE "jobs" (
 	"state" text DEFAULT 'queued' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"max_attempts" integer NOT NULL,
+	"crashes" integer DEFAULT 0 NOT NULL,
 	"run_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"lease_token" text,
 	"locked_by" text,
@@ -180,6 +181,8 @@ CREATE TABLE "messages" (
 	"answered_by" text,
 	"error_code" text,
 	"error_message" text,
+	"send_attempt_id" text,
+	"send_attempted_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -229,4 +232,5 @@ CREATE INDEX "knowledge_sources_tenant" ON "knowledge_sources" USING btree ("ten
 CREATE UNIQUE INDEX "messages_channel_provider_id" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");--> statement-breakpoint
+CREATE INDEX "messages_send_attempt" ON "messages" USING btree ("send_attempt_id") WHERE status = 'queued' and send_attempt_id is not null;--> statement-breakpoint
 CREATE INDEX "messages_pending" ON "messages" USING btree ("conversation_id","created_at") WHERE "messages"."awaits_turn" and "messages"."answered_by" is null;

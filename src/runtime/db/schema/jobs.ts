@@ -20,6 +20,8 @@ export const jobs = pgTable(
     state: text("state").$type<JobState>().notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     max_attempts: integer("max_attempts").notNull(),
+    /** Times the job was in flight when its process died and was given back at the next start (not attempts: the job did not fail). */
+    crashes: integer("crashes").notNull().default(0),
     run_at: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
     lease_token: text("lease_token"),
     locked_by: text("locked_by"),

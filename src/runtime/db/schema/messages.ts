@@ -8,6 +8,9 @@ export type DeliveryStatus = "received" | "queued" | "sent" | "delivered" | "rea
 /**
  * Every message in or out. Inbound rows are unique per (channel, provider message id): a provider's
  * retry of the same webhook inserts nothing. `body` is stored byte-exact.
+ * An outbound row records each send attempt (`send_attempt_id`, `send_attempted_at`) in its own commit
+ * before the provider is called: a queued row with an attempt and no provider error is in doubt after a
+ * crash, and is settled by the channel's policy (workers/deliver.ts), not blindly sent again.
  *
  * The answered link (DESIGN §10): an inbound row that awaits a turn (`awaits_turn`, decided once at
  * ingest by `shouldRespond`) is pending until a turn names it — `answered_by` is set, in the transaction
@@ -33,6 +36,9 @@ export const messages = pgTable(
     answered_by: text("answered_by"),
     error_code: text("error_code"),
     error_message: text("error_message"),
+    /** The last send attempt; cleared when the provider answered with an error (nothing went out). */
+    send_attempt_id: text("send_attempt_id"),
+    send_attempted_at: timestamp("send_attempted_at", { withTimezone: true }),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -40,6 +46,8 @@ export const messages = pgTable(
     uniqueIndex("messages_channel_provider_id").on(t.channel_id, t.provider_message_id),
     index("messages_conversation").on(t.conversation_id, t.created_at),
     index("messages_tenant_direction").on(t.tenant_id, t.direction),
+    // Status webhooks that echo an attempt id find the queued row it belongs to (tiny: only rows in flight).
+    index("messages_send_attempt").on(t.send_attempt_id).where(sql`status = 'queued' and send_attempt_id is not null`),
     // What is still pending, per conversation: small (answered rows leave it), read by every respond run.
     index("messages_pending").on(t.conversation_id, t.created_at).where(sql`${t.awaits_turn} and ${t.answered_by} is null`),
   ],

@@ -1,0 +1,116 @@
+// One `xin serve` of the compiled binary, as an operator runs it, with a WhatsApp and a Telegram channel
+// pointed at loopback fakes, that a test kills with SIGKILL and starts again on the same data dir.
+import { closeSync, openSync } from "node:fs";
+import { join } from "node:path";
+import postgres from "postgres";
+import { serviceIds } from "../../src/runtime/db";
+import { freePort, loneBinary, run, waitReady } from "../support/binary";
+import { TG, WA } from "../support/gateway";
+
+export type Channels = { whatsapp: string; telegram: string };
+
+export class XinUnderTest {
+  private proc: Bun.Subprocess<"ignore", number, number> | null = null;
+  readonly url: string;
+  starts = 0;
+
+  private constructor(
+    readonly xin: string,
+    readonly config: string,
+    readonly port: number,
+    readonly channels: Channels,
+    readonly databaseUrl?: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  /** `xin init --demo` (the demo brand answers its shop questions from knowledge), then both channels. */
+  static async create(apis: { meta: string; telegram: string }, databaseUrl?: string): Promise<XinUnderTest> {
+    const { dir, xin } = await loneBinary();
+    const port = freePort();
+    const data = join(dir, "data");
+    const config = join(data, "xin.toml");
+    const env = { HOME: dir };
+    const init = run(xin, ["init", "--yes", "--demo", "--data-dir", data, "--brand", "Shop", "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : []), "--json"], { env });
+    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+    const add = (args: string[]) => {
+      const r = run(xin, ["channel", "add", ...args, "--brand", "shop", "--config", config, "--json"], { env });
+      if (r.code !== 0) throw new Error(`channel add failed: ${r.stderr}`);
+      return JSON.parse(r.stdout).id as string;
+    };
+    const whatsapp = add(["whatsapp", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", apis.meta]);
+    const telegram = add(["telegram", "--bot-token", TG.bot_token, "--secret-token", TG.secret_token, "--api-base", apis.telegram]);
+    return new XinUnderTest(xin, config, port, { whatsapp, telegram }, databaseUrl);
+  }
+
+  get running(): boolean {
+    return this.proc !== null && this.proc.exitCode === null;
+  }
+
+  /** Each run's log (JSON lines, and anything on stderr): `<data dir>/serve-<n>.log`. */
+  logFile(n = this.starts): string {
+    return join(this.config, `../serve-${n}.log`);
+  }
+
+  async start(): Promise<void> {
+    this.starts += 1;
+    const log = openSync(this.logFile(), "w");
+    this.proc = Bun.spawn([this.xin, "serve", "--config", this.config], {
+      env: { PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
+      stdin: "ignore",
+      stdout: log,
+      stderr: log,
+    });
+    closeSync(log);
+    await waitReady(this.url, this.proc, 60_000);
+  }
+
+  /** SIGKILL, as `kill -9` or the OOM killer: no drain, no cleanup, the embedded PostgreSQL left running. */
+  async kill(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    proc.kill("SIGKILL");
+    await proc.exited;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill("SIGTERM");
+    await this.proc.exited;
+  }
+
+  /**
+   * Where the customers' messages stand in xin's store (for a run that left some unanswered): their
+   * inbound rows, replies and the jobs of their conversations, grouped.
+   */
+  async diagnose(externalIds: string[]): Promise<Record<string, number>> {
+    const sql = this.databaseUrl
+      ? postgres(this.databaseUrl, { max: 1, onnotice: () => {} })
+      : postgres({ host: join(this.config, "../run"), port: 5432, username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"), database: "xin", max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql<{ what: string; n: number }[]>`
+        with k as (select k.external_id, c.id as conversation_id, c.status from contacts k left join conversations c on c.contact_id = k.id where k.external_id = any(${externalIds}))
+        select concat_ws(' ', 'conversation=' || coalesce(k.status, 'none'),
+          'in=' || (select count(*) from messages m where m.conversation_id = k.conversation_id and m.direction = 'in'),
+          'out=' || coalesce((select string_agg(m.status || coalesce('/' || m.error_code, ''), ',') from messages m where m.conversation_id = k.conversation_id and m.direction = 'out'), '-'),
+          'jobs=' || coalesce((select string_agg(j.kind || ':' || j.state || ':' || j.attempts || coalesce(':' || left(j.last_error, 60), ''), ',') from jobs j where j.key = 'conv:' || k.conversation_id), '-')) as what,
+          count(*)::int as n
+        from k group by 1 order by 2 desc`;
+      return Object.fromEntries(rows.map((r) => [r.what, r.n]));
+    } finally {
+      await sql.end();
+    }
+  }
+
+  /** Jobs still queued or running (sampled by /metrics), or null while xin does not answer. */
+  async openJobs(): Promise<number | null> {
+    const text = await fetch(`${this.url}/metrics`).then((r) => (r.ok ? r.text() : null), () => null);
+    if (text === null) return null;
+    let open = 0;
+    for (const line of text.split("\n")) {
+      const m = /^xin_queue_jobs\{([^}]*)\} (\d+)/.exec(line);
+      if (m && /state="(queued|running)"/.test(m[1])) open += Number(m[2]);
+    }
+    return open;
+  }
+}
