@@ -3,6 +3,7 @@ import { newId } from "../ids";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import { peerClientIp, type ClientIp } from "./client-ip";
+import { assertStorableJson, checkRequestTarget } from "./input";
 import { errorResponse } from "./respond";
 import type { RequestContext, Router } from "./router";
 
@@ -32,6 +33,13 @@ const readLimited = async (req: Request, limit: number): Promise<Uint8Array> => 
   return Buffer.concat(chunks);
 };
 
+/** RFC 9110 `Allow`: the path's methods, HEAD wherever GET is served. */
+const allowHeader = (methods: string[]): string => {
+  const set = new Set(methods);
+  if (set.has("GET")) set.add("HEAD");
+  return [...set].sort().join(", ");
+};
+
 /**
  * Turns a Router into a `fetch` handler: request id, body limit, error → JSON response, one log line
  * and metrics per request. Tests call it in process with `new Request(...)`.
@@ -45,10 +53,14 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     const routeLabel = match.route?.pattern ?? "unmatched";
     const reqLog = log.child({ request_id: requestId, route: routeLabel });
     let response: Response;
+    let allow: string | null = null;
     try {
+      // Before routing, so a bad path is a 400 whether or not some route would have matched it.
+      checkRequestTarget(url);
       if (!match.route) {
+        if (match.allowed.length) allow = allowHeader(match.allowed);
         throw match.allowed.length
-          ? new XinError("http.method_not_allowed", `${req.method} is not allowed here`, { status: 405 })
+          ? new XinError("http.method_not_allowed", `${req.method.slice(0, 32)} is not allowed here; allowed: ${allow}`, { status: 405 })
           : new XinError("http.not_found", "no such route", { status: 404 });
       }
       let body: Uint8Array | null = null;
@@ -62,11 +74,14 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
         body: async () => (body ??= await readLimited(req, bodyLimitBytes)),
         json: async () => {
           const bytes = await ctx.body();
+          let value: unknown;
           try {
-            return JSON.parse(new TextDecoder().decode(bytes));
+            value = JSON.parse(new TextDecoder().decode(bytes));
           } catch {
             throw new XinError("http.json_invalid", "request body is not valid JSON", { status: 400 });
           }
+          assertStorableJson(value);
+          return value;
         },
       };
       response = await match.route.handler(ctx);
@@ -79,5 +94,6 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     metrics?.httpDuration.observe({ route: routeLabel, method: req.method }, seconds);
     reqLog.debug("request", { method: req.method, status: response.status, duration_ms: Math.round(seconds * 1000) });
     response.headers.set("x-request-id", requestId);
+    if (allow) response.headers.set("allow", allow);
     return response;
   };
