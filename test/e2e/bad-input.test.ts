@@ -25,7 +25,7 @@ describeStores("bad input is a 4xx and writes nothing", (getDb) => {
     seeded = await seedEscalation(getDb().db);
     site = await setupWidgetSite(getDb(), [SITE]);
     fetch = gatewayHandler(getDb(), 1 << 20, { metrics });
-  });
+  }, 30_000);
   const admin = (method: string, path: string, body?: string) =>
     new Request(`http://x${path}`, { method, headers: { authorization: `Bearer ${seeded.admin}`, "content-type": "application/json" }, body });
   const widget = (path: string, body: string) => new Request(`http://x${path}`, { method: "POST", headers: { origin: SITE, "content-type": "text/plain" }, body });
@@ -63,6 +63,7 @@ describeStores("bad input is a 4xx and writes nothing", (getDb) => {
     ["WhatsApp text.body = []", () => wa({ text: { body: [] } }), 400, "webhook.payload_invalid"],
     ["Telegram text = 5", () => tg({ text: 5 }), 400, "webhook.payload_invalid"],
     ["Instagram message.text = []", () => ig({ message: { mid: "mid.X", text: [] } }), 400, "webhook.payload_invalid"],
+    ["a signed Telegram update nested 10,000 deep", () => signedWebhook("telegram", gw.channels.telegram.id, `{"update_id":1,"poll":${"[".repeat(10_000)}${"]".repeat(10_000)}}`), 400, "webhook.payload_invalid"],
     // Listing filters.
     ["since=99999-01-01 on conversations", () => admin("GET", "/api/v1/conversations?since=99999-01-01"), 400, "api.invalid"],
     ["until=+275760-09-13 on escalations", () => admin("GET", "/api/v1/escalations?until=%2B275760-09-13"), 400, "api.invalid"],

@@ -19,7 +19,7 @@ describeStores("webhook dead letters", (getDb) => {
   beforeAll(async () => {
     gw = await setupGateway(getDb());
     fetch = gatewayHandler(getDb(), 1 << 20, { metrics });
-  });
+  }, 30_000);
   // The store refuses a message for good or for now, the way a constraint or a conflict would.
   const refuseMessagesWith = async (sqlstate: string) => {
     await getDb().sql.unsafe(`create or replace function refuse_poison() returns trigger language plpgsql as $$
