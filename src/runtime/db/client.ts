@@ -15,8 +15,9 @@ export type StoreClient = { sql: Sql; db: Db; close(timeoutSeconds?: number): Pr
  * Opens the one connection pool everything uses. postgres.js reconnects lazily, so a restarted
  * embedded server is picked up by the next query without reopening the client.
  */
-export const openClient = (target: StoreTarget, options: { max?: number } = {}): StoreClient => {
-  const common = { max: options.max ?? 10, onnotice: () => {}, idle_timeout: 60, connect_timeout: 10 } as const;
+/** `onQuery` is called as each statement is sent (tests count the statements a request caused). */
+export const openClient = (target: StoreTarget, options: { max?: number; onQuery?: () => void } = {}): StoreClient => {
+  const common = { max: options.max ?? 10, onnotice: () => {}, idle_timeout: 60, connect_timeout: 10, ...(options.onQuery ? { debug: options.onQuery } : {}) } as const;
   const sql =
     "url" in target
       ? postgres(target.url, common)
