@@ -63,6 +63,8 @@ describeStores("bad input is a 4xx and writes nothing", (getDb) => {
     ["WhatsApp text.body = []", () => wa({ text: { body: [] } }), 400, "webhook.payload_invalid"],
     ["Telegram text = 5", () => tg({ text: 5 }), 400, "webhook.payload_invalid"],
     ["Instagram message.text = []", () => ig({ message: { mid: "mid.X", text: [] } }), 400, "webhook.payload_invalid"],
+    ["Instagram attachment type = 5", () => ig({ message: { mid: "mid.Y", attachments: [{ type: 5, payload: { url: "https://lookaside.fbsbx.com/a.jpg" } }] } }), 400, "webhook.payload_invalid"],
+    ["Instagram attachment url = []", () => ig({ message: { mid: "mid.Z", attachments: [{ type: "image", payload: { url: [] } }] } }), 400, "webhook.payload_invalid"],
     ["a signed Telegram update nested 10,000 deep", () => signedWebhook("telegram", gw.channels.telegram.id, `{"update_id":1,"poll":${"[".repeat(10_000)}${"]".repeat(10_000)}}`), 400, "webhook.payload_invalid"],
     // Listing filters.
     ["since=99999-01-01 on conversations", () => admin("GET", "/api/v1/conversations?since=99999-01-01"), 400, "api.invalid"],
