@@ -4,8 +4,8 @@
  * behind it), and each retry fails again. Instead the payload is kept byte for byte in
  * `webhook_dead_letters`, counted, logged as an error (an operator must look), and acknowledged.
  */
-import { sha256Hex, type Logger } from "../runtime";
-import { permanentRefusal, schema, type Db } from "../runtime/db";
+import type { Logger } from "../runtime";
+import { keepDeadLetter, permanentRefusal, type Db } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
 
 export type DeadLetterDeps = { db: () => Db; metrics: Metrics; log: Logger };
@@ -20,13 +20,9 @@ export const deadLetterIfPermanent = async (deps: DeadLetterDeps, channel: Sourc
   const reason = permanentRefusal(error);
   if (!reason) return false;
   // A duplicate delivery of the same body is one row (and one count).
-  const inserted = await deps
-    .db()
-    .insert(schema.webhookDeadLetters)
-    .values({ tenant_id: channel.tenant_id, channel_id: channel.id, provider: channel.provider, reason, body_sha256: sha256Hex(body), body })
-    .onConflictDoNothing()
-    .returning({ id: schema.webhookDeadLetters.id });
-  if (inserted.length > 0) deps.metrics.webhookDeadLetters.inc({ provider: channel.provider });
+  if (await keepDeadLetter(deps.db(), { tenant_id: channel.tenant_id, channel_id: channel.id, provider: channel.provider, reason, body })) {
+    deps.metrics.webhookDeadLetters.inc({ provider: channel.provider });
+  }
   deps.log.error("webhook dead-lettered", { tenant_id: channel.tenant_id, channel: channel.provider, channel_id: channel.id, err_code: reason, bytes: body.length });
   return true;
 };
