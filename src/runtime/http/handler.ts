@@ -94,7 +94,11 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     metrics?.httpDuration.observe({ route: routeLabel, method: req.method }, seconds);
     reqLog.debug("request", { method: req.method, status: response.status, duration_ms: Math.round(seconds * 1000) });
     // HEAD is GET without the body (the listener drops it on the wire; in-process callers see the same).
-    if (req.method === "HEAD" && response.body) response = new Response(null, { status: response.status, headers: response.headers });
+    // A dropped stream is cancelled, so a HEAD of an event stream leaves no loop running behind it.
+    if (req.method === "HEAD" && response.body) {
+      void response.body.cancel().catch(() => {});
+      response = new Response(null, { status: response.status, headers: response.headers });
+    }
     response.headers.set("x-request-id", requestId);
     if (allow) response.headers.set("allow", allow);
     return response;
