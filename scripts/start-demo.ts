@@ -1,6 +1,7 @@
 // `npm start`: builds dist/xin, creates a demo instance on the embedded store in ./.xin-demo if there is
 // none (tenant "demo", brand "Demo Shop"), and runs `xin serve` on http://localhost:8080 (set
 // XIN_SERVER__PORT to change it). Ctrl+C stops it cleanly.
+import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "./build";
@@ -33,6 +34,11 @@ if (!existsSync(config)) {
 const port = process.env.XIN_SERVER__PORT ?? "8080";
 console.log(`\nxin demo: open http://localhost:${port}/demo/demo-shop and type into the chat bubble`);
 console.log(`data in ${dataDir}; admin token in ${join(dataDir, "xin.env")}; stop with Ctrl+C\n`);
-const serve = Bun.spawn([binary, "serve", "--config", config], { stdio: ["inherit", "inherit", "inherit"] });
+// xin runs in a process group of its own, so a Ctrl+C reaches this wrapper only and xin gets exactly one
+// SIGINT from it: in the terminal's group xin received the terminal's SIGINT and then the forwarded one,
+// took the second for "force exit" and left the embedded PostgreSQL running. A second Ctrl+C still
+// forces the exit, as it does for `xin serve` itself.
+const serve = spawn(binary, ["serve", "--config", config], { stdio: "inherit", detached: true });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => serve.kill(signal));
-process.exit(await serve.exited);
+const code = await new Promise<number>((resolve) => serve.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0))));
+process.exit(code);

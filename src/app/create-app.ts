@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { XIN_VERSION } from "./version";
 import { acquireInstanceLock } from "../runtime/instance-lock";
-import { BlobStore, XinError, type Logger, type Service } from "../runtime";
+import { AdmissionGate, BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { queueDepth, Wake } from "../runtime/queue";
-import { jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
+import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
@@ -51,6 +51,7 @@ export const createApp = (config: Config, log: Logger): App => {
       if (store.kind === "embedded") releaseLock = acquireInstanceLock(config.data_dir, "serve");
       try {
         await store.open({ migrate: true });
+        store.watchHealth();
       } catch (e) {
         releaseLock?.();
         throw e;
@@ -63,9 +64,12 @@ export const createApp = (config: Config, log: Logger): App => {
     },
   };
 
+  // Acks first: under overload answering yields the cores to webhook acknowledgements (runtime/admission.ts).
+  const admission = new AdmissionGate({ max: config.queue.concurrency, targetMs: config.queue.ack_target_ms || Number.POSITIVE_INFINITY });
+
   const readiness = async () => {
     if (phase !== "ready") return { ready: false, reason: phase };
-    if (!(await store.ping())) return { ready: false, reason: "store_unreachable" };
+    if (!store.health.isUp) return { ready: false, reason: "store_unreachable" };
     return { ready: true };
   };
 
@@ -89,6 +93,8 @@ export const createApp = (config: Config, log: Logger): App => {
     log: log.child({ room: "gateway" }),
     metrics,
     readiness,
+    storeUp: () => store.health.isUp,
+    onAck: (ms) => admission.observe(ms),
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
@@ -112,7 +118,7 @@ export const createApp = (config: Config, log: Logger): App => {
   const workers = workersService({
     sql: () => store.sql,
     handlers: () =>
-      jobHandlers({
+      behindGate(jobHandlers({
         db: () => store.db,
         sql: store.sql,
         instanceKey: config.instance_key,
@@ -125,7 +131,7 @@ export const createApp = (config: Config, log: Logger): App => {
         retentionDays: config.queue.retention_days,
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
-      }),
+      }), admission),
     options: config.queue,
     wake,
     log: log.child({ room: "workers" }),

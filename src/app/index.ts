@@ -9,4 +9,5 @@ export type { AskResult, Turn } from "../orchestrator";
 export { addChannel, connectChannel, testChannel, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
 export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";
+export { combineReports, loadEvalSet, memoryBrand, passes, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "./eval-answers";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";

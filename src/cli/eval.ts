@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { evalRetrievalBeir } from "../app";
 import { cliLogger } from "./context";
+import { evalAnswersCommand } from "./eval-answers";
 import { report, table } from "./output";
 
 export const evalCommand = (program: Command) => {
@@ -24,5 +25,6 @@ export const evalCommand = (program: Command) => {
         ]),
       );
     });
+  evalAnswersCommand(evaluate);
   return evaluate;
 };

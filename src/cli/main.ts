@@ -7,7 +7,9 @@ const main = async () => {
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
-    return EXIT.ok;
+    // A command that printed its result but failed its check (`xin eval answers`, an ingest with only
+    // failures) sets process.exitCode; it must survive here.
+    return Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are exits with code 0; anything else commander rejects is a usage error.

@@ -48,6 +48,10 @@ export type GatewayDeps = {
   publicUrl?: string;
   /** The xin version, shown in the OpenAPI document. */
   version?: string;
+  /** Whether the store answers (its health probe); false: webhooks get a 503 at once. Omitted: always up. */
+  storeUp?: () => boolean;
+  /** See WebhookDeps.onAck. */
+  onAck?: (ms: number) => void;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
@@ -58,7 +62,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
-  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics });
+  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics, storeUp: deps.storeUp, onAck: deps.onAck });
   // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.
   const clientIp = clientIpResolver(deps.trustedProxies ?? []);
   const widget = registerWidget(router, {

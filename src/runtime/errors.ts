@@ -40,15 +40,45 @@ export const isXinError = (e: unknown): e is XinError => e instanceof XinError;
 export const usageError = (message: string, hint?: string) =>
   new XinError("cli.usage", message, { status: 400, exitCode: 2, hint });
 
-/** Short text of any thrown value for logs; never includes a stack. */
+/**
+ * drizzle wraps a driver error in one whose message is the SQL text and its parameters (message
+ * bodies, phone numbers): logs take the driver's own error under it instead.
+ */
+const unwrapQueryError = (e: unknown): unknown => {
+  const cause = (e as { cause?: unknown })?.cause;
+  return e instanceof Error && e.message.startsWith("Failed query:") && cause !== undefined ? cause : e;
+};
+
+/** Short text of any thrown value for logs; never includes a stack nor a query's parameters. */
 export const errorText = (e: unknown): string => {
-  if (e instanceof Error) return e.message;
-  return String(e);
+  const inner = unwrapQueryError(e);
+  if (inner instanceof Error) return inner.message.startsWith("Failed query:") ? "query failed" : inner.message;
+  return String(inner);
 };
 
 /** The code to log for any thrown value (`internal` when it is not ours). */
 export const errorCode = (e: unknown): string => {
   if (isXinError(e)) return e.code;
-  const pgCode = (e as { code?: unknown })?.code;
+  const pgCode = (unwrapQueryError(e) as { code?: unknown })?.code;
   return typeof pgCode === "string" ? `pg.${pgCode}` : "internal";
 };
+
+// postgres.js connection errors and the server's "cannot serve you now" classes (08: connection
+// exception, 57P01–57P03: shutting down, crashed, starting up): the store is unreachable, not the request wrong.
+const UNREACHABLE = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ENOENT", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "CONNECTION_CLOSED", "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006",
+]);
+
+/** Whether `e` (or what it wraps) says the store cannot be reached right now: a 503, retried later. */
+export const isStoreUnreachable = (e: unknown): boolean => {
+  for (let cur = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+    if (isXinError(cur) && cur.code === "store.unavailable") return true;
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string" && UNREACHABLE.has(code)) return true;
+  }
+  return false;
+};
+
+export const storeUnavailable = (cause?: unknown) =>
+  new XinError("store.unavailable", "the store is unreachable; retry shortly", { status: 503, cause, data: { retry_after_s: 1 } });

@@ -7,3 +7,4 @@ export { epochMillis, epochSeconds, instantQuery, isStorableInstant, MAX_INSTANT
 export { onTerminate, startServices, type Service } from "./lifecycle";
 export { BlobStore } from "./blobs";
 export { Batcher } from "./batcher";
+export { AdmissionGate, type AdmissionOptions } from "./admission";

@@ -1,6 +1,6 @@
 // The workers room: job handlers and the services that run them.
 import type { Sql } from "postgres";
-import type { Logger, Service } from "../runtime";
+import type { AdmissionGate, Logger, Service } from "../runtime";
 import type { Metrics } from "../runtime/metrics";
 import { QueueRunner, type JobHandler, type QueueOptions, type Wake } from "../runtime/queue";
 import { RESPOND_JOB } from "../inbox";
@@ -67,6 +67,19 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
   [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
   [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes }),
 });
+
+/**
+ * The handlers with the CPU-heavy kinds (answering, ingestion, media) behind the admission gate, so
+ * that under overload they yield to webhook acks (runtime/admission.ts). Deliveries and channel actions
+ * are not held back: they send what is already decided and cost little CPU, so holding them would
+ * delay replies without freeing the cores.
+ */
+export const behindGate = (handlers: Record<string, JobHandler>, gate: AdmissionGate): Record<string, JobHandler> =>
+  Object.fromEntries(
+    Object.entries(handlers).map(([kind, handle]): [string, JobHandler] =>
+      kind === DELIVER_JOB || kind === CHANNEL_ACT_JOB ? [kind, handle] : [kind, (job, ctx) => gate.run(() => handle(job, ctx), ctx.signal)],
+    ),
+  );
 
 /** The queue runner as a Service: claims from start; stop drains within the deadline. */
 export const workersService = (deps: {

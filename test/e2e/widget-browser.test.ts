@@ -141,6 +141,38 @@ describeStores("widget in Chromium", (getDb) => {
     await page.close();
   }, 60_000);
 
+  test("a message typed while the server restarts survives a reload and goes out once when it is back", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${shop.port}/`);
+    await widgetHost(page).locator(".launcher").click();
+    await widgetHost(page).locator("textarea").fill("before the restart");
+    await widgetHost(page).locator("textarea").press("Enter");
+    await widgetHost(page).locator(".msg.assistant[data-id] .bubble", { hasText: "You said: before the restart" }).waitFor({ timeout: 10_000 });
+
+    const port = gw.port;
+    await gw.stop();
+    await widgetHost(page).locator("textarea").fill("typed while down");
+    await widgetHost(page).locator("textarea").press("Enter");
+    await widgetHost(page).locator(".msg.visitor.pending .bubble", { hasText: "typed while down" }).waitFor({ timeout: 5_000 });
+    // A reload while xin is down: the widget script itself cannot load, but the message is in the
+    // page's storage, not only in the closed page's memory.
+    await page.reload();
+    const pendingKey = `xin.widget.${site.brandId}.pending`;
+    const kept = await page.evaluate((key) => localStorage.getItem(key), pendingKey);
+    expect(JSON.parse(kept ?? "[]").map((p: { text: string }) => p.text)).toEqual(["typed while down"]);
+
+    gw = await startLiveGateway(getDb(), gw.wake, { port });
+    await page.reload();
+    await widgetHost(page).locator(".launcher").click();
+    await widgetHost(page).locator(".msg.assistant[data-id] .bubble", { hasText: "You said: typed while down" }).waitFor({ timeout: 30_000 });
+    const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'typed while down'`;
+    expect(n).toBe(1);
+    expect(await widgetHost(page).locator(".msg.visitor.pending").count()).toBe(0);
+    const left = await page.evaluate((key) => localStorage.getItem(key), pendingKey);
+    expect(JSON.parse(left ?? "[]")).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   test("a page on an origin the channel does not allow gets no chat and writes nothing", async () => {
     const page = await context.newPage();
     const consoleLines: string[] = [];

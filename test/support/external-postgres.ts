@@ -22,7 +22,9 @@ const ids = () => {
   return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 };
 
-export type ExternalPostgres = { url: string; stop(): Promise<void> };
+/** `crash()`: an immediate shutdown (SIGQUIT: no checkpoint, clients cut off), as a crashed server looks;
+ *  `restart()`: starts the same cluster on the same port again and waits until it answers. */
+export type ExternalPostgres = { url: string; stop(): Promise<void>; crash(): Promise<void>; restart(): Promise<void> };
 
 /** `durable` keeps fsync and synchronous commit on (benchmarks); tests run without them for speed. */
 export const startExternalPostgres = async (options: { durable?: boolean; extra?: string[] } = {}): Promise<ExternalPostgres> => {
@@ -37,36 +39,47 @@ export const startExternalPostgres = async (options: { durable?: boolean; extra?
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = freePort();
-  const child: ChildProcess = spawn(
-    `${BIN}/postgres`,
-    ["-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
-      ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]), ...(options.extra ?? [])],
-    { uid, gid, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += String(d)));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
-    try {
-      await sql`select 1`;
-      await sql.end();
-      break;
-    } catch {
-      await sql.end().catch(() => {});
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`PostgreSQL 15 did not start: ${stderr}`);
-      await Bun.sleep(50);
+  let child: ChildProcess;
+  let stderr = "";
+  const launch = async () => {
+    child = spawn(
+      `${BIN}/postgres`,
+      ["-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
+        ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]), ...(options.extra ?? [])],
+      { uid, gid, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    child.stderr?.on("data", (d) => (stderr += String(d)));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
+      try {
+        await sql`select 1`;
+        await sql.end();
+        return;
+      } catch {
+        await sql.end().catch(() => {});
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`PostgreSQL 15 did not start: ${stderr}`);
+        await Bun.sleep(50);
+      }
     }
-  }
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await exited;
+  };
+  await launch();
   const kill = () => child.exitCode === null && child.kill("SIGINT");
   process.on("exit", kill);
   return {
     url,
     stop: async () => {
-      kill();
-      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+      await halt("SIGINT");
       rmSync(dir, { recursive: true, force: true });
     },
+    crash: () => halt("SIGQUIT"),
+    restart: launch,
   };
 };

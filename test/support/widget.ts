@@ -29,8 +29,9 @@ export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Rec
 
 export type LiveGateway = { port: number; url: string; wake: Wake; stop(): Promise<void> };
 
-/** `options`: the proxy and rate-limit settings a test wants to see through the real listener. */
-export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> = {}): Promise<LiveGateway> => {
+/** `options`: the proxy and rate-limit settings a test wants to see through the real listener, and the
+ *  port to listen on (a restart on the port a page knows; default a free one). */
+export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> & { port?: number } = {}): Promise<LiveGateway> => {
   const service = gatewayService({
     db: () => db.db,
     sql: () => db.sql,
@@ -38,7 +39,7 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: P
     maxAttempts: 3,
     instanceKey: INSTANCE_KEY,
     host: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     bodyLimitBytes: 1 << 20,
     log: silentLogger,
     metrics: createMetrics(),

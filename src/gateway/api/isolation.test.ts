@@ -106,5 +106,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     expect((await getDb().sql`select 1 from channels where id = ${b.channelId}`).length).toBe(1);
     expect((await getDb().sql`select 1 from messages where conversation_id = ${b.conversationId} and direction = 'out'`).length).toBe(0);
     expect((await getDb().sql`select revoked_at from tokens where id = ${extra.tokenB}`)[0].revoked_at).toBeNull();
-  });
+    // Two tokens times every route, each a real request on the store: ~2 s on an idle machine, past bun's
+    // 5 s default on a loaded one (a fresh clone's run was red twice for that alone).
+  }, 60_000);
 });

@@ -62,6 +62,13 @@ export const queueSchema = z
     // Most jobs wait on the network (the LLM, a provider's API) far longer than they use the CPU: a low
     // limit leaves the CPU idle while answers queue for a slot (8 capped the end-to-end bench at ~300/s).
     concurrency: z.coerce.number().int().min(1).max(256).default(64).describe("jobs run at once by this process (most wait on the LLM or a provider's API)"),
+    ack_target_ms: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(50)
+      .describe("when webhook acknowledgements get slower than this (p90 per 100 ms), answering and ingestion yield the cores to them and catch up later; 0: never yield"),
     max_attempts: z.coerce.number().int().min(1).max(100).default(8).describe("attempts before a job is dead-lettered"),
     backoff_base_ms: z.coerce.number().int().min(1).default(1000).describe("first retry delay; doubles per attempt, with jitter"),
     backoff_max_ms: z.coerce.number().int().min(1).default(10 * 60_000).describe("cap on a retry delay"),

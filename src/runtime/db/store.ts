@@ -5,6 +5,7 @@ import { openClient, type Db, type StoreClient, type StoreTarget } from "./clien
 import { EMBEDDED_DATABASE, EmbeddedPostgres } from "./embedded";
 import { migrations } from "./embedded.gen";
 import { migrate, migrationStatus, type MigrationStatus } from "./migrate";
+import { StoreHealth } from "./store-health";
 
 export type StoreKind = "embedded" | "external";
 export type StoreOptions = { dataDir: string; url?: string; poolMax: number; log: Logger; onRestart?: () => void };
@@ -20,6 +21,7 @@ export class Store {
   private embedded: EmbeddedPostgres | null = null;
   private client: StoreClient | null = null;
   private target: StoreTarget | null = null;
+  private storeHealth: StoreHealth | null = null;
 
   constructor(private readonly options: StoreOptions) {
     this.kind = options.url ? "external" : "embedded";
@@ -60,6 +62,20 @@ export class Store {
     }
   }
 
+  /**
+   * Starts the health probe on a connection of its own (store-health.ts), for `xin serve`; one-shot
+   * commands do without. Until then `health` reads as up: nothing has failed yet.
+   */
+  watchHealth(): void {
+    if (this.storeHealth || !this.target) return;
+    this.storeHealth = new StoreHealth(openClient(this.target, { max: 1, connectTimeoutSeconds: 1 }).sql, this.options.log);
+    this.storeHealth.start();
+  }
+
+  get health(): { readonly isUp: boolean } {
+    return this.storeHealth ?? { isUp: true };
+  }
+
   /** A separate one-connection client to the same database, for session state (advisory locks). */
   openSession(): Sql {
     if (!this.target) throw new XinError("store.not_open", "the store is not open");
@@ -74,18 +90,13 @@ export class Store {
     return migrationStatus(this.sql, migrations);
   }
 
-  /** True when a trivial query answers within the timeout. */
-  async ping(timeoutMs = 2000): Promise<boolean> {
-    if (!this.client) return false;
-    const timeout = Bun.sleep(timeoutMs).then(() => false);
-    return Promise.race([this.client.sql`select 1`.then(() => true, () => false), timeout]);
-  }
-
   get embeddedPid(): number | null {
     return this.embedded?.pid ?? null;
   }
 
   async close(): Promise<void> {
+    await this.storeHealth?.stop();
+    this.storeHealth = null;
     const client = this.client;
     this.client = null;
     if (client) await client.close(5).catch(() => {});

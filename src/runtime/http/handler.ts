@@ -87,7 +87,10 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
       response = await match.route.handler(ctx);
     } catch (e) {
       response = errorResponse(e, requestId);
-      if (response.status >= 500) reqLog.error("request failed", { err_code: errorCode(e), err: errorText(e) });
+      // A 503 is a known condition (store down, draining), logged once per request as a warning; an
+      // outage must not bury the log in errors. Other 5xx are bugs or lost work.
+      if (response.status === 503) reqLog.warn("request refused", { err_code: errorCode(e) });
+      else if (response.status >= 500) reqLog.error("request failed", { err_code: errorCode(e), err: errorText(e) });
     }
     const seconds = (performance.now() - started) / 1000;
     metrics?.httpRequests.inc({ route: routeLabel, method: req.method, status: String(response.status) });

@@ -12,8 +12,11 @@ var token = readToken();
 var ws = null;
 var mode = "socket"; // "socket" | "http"
 var failedOpens = 0;
+var everOpened = false; // a socket that worked on this page and dropped is a restart, not a network without WebSockets
 var retryMs = 1000;
-var pending = []; // frames not yet acknowledged, resent after a reconnect (same ids: no duplicates)
+// Frames not yet acknowledged, resent after a reconnect (same ids: no duplicates). Kept in localStorage
+// with their text, so a message typed while the server restarts survives a reload of the page too.
+var pending = readPending();
 var seen = {};
 var typingTimer = 0;
 var pollTimer = 0;
@@ -21,6 +24,19 @@ var isOpen = false;
 
 function readToken() {
   try { return localStorage.getItem(storeKey) || ""; } catch (e) { return ""; }
+}
+function readPending() {
+  try {
+    var list = JSON.parse(localStorage.getItem(storeKey + ".pending") || "[]");
+    return Array.isArray(list) ? list.filter(function (p) { return p && p.frame && typeof p.frame.id === "string"; }) : [];
+  } catch (e) { return []; }
+}
+function savePending() {
+  try { localStorage.setItem(storeKey + ".pending", JSON.stringify(pending)); } catch (e) { /* private mode: pending lasts this page */ }
+}
+function settle(id) {
+  pending = pending.filter(function (p) { return p.frame.id !== id; });
+  savePending();
 }
 function saveToken(t) {
   token = t;
@@ -140,6 +156,7 @@ function bubbleRow(cls, text) {
 }
 function scrollDown() { log.scrollTop = log.scrollHeight; }
 function render(m) {
+  if (m.client_id && pending.some(function (p) { return p.frame.id === m.client_id; })) settle(m.client_id); // stored before its ack was lost
   if (seen[m.id]) return;
   var mine = m.client_id && log.querySelector('[data-client="' + m.client_id + '"]');
   if (mine) mine.remove();
@@ -195,7 +212,7 @@ function greet() {
 function onFrame(f) {
   if (f.type === "ready") { saveToken(f.visitor_token); applySettings(f.settings); failedOpens = 0; retryMs = 1000; showStatus(""); flush(); }
   else if (f.type === "history") { f.messages.forEach(render); greet(); }
-  else if (f.type === "message") { pending = pending.filter(function (p) { return p.id !== f.message.client_id; }); render(f.message); }
+  else if (f.type === "message") { if (f.message.client_id) settle(f.message.client_id); render(f.message); }
   else if (f.type === "delta") renderDelta(f.message_id, f.text);
   else if (f.type === "retract") dropStream(f.message_id); // that draft will not be sent: it leaves the screen
   else if (f.type === "typing") setTyping(f.on);
@@ -203,7 +220,7 @@ function onFrame(f) {
 }
 function onError(f) {
   if (f.client_id) {
-    pending = pending.filter(function (p) { return p.id !== f.client_id; });
+    settle(f.client_id);
     var row = log.querySelector('[data-client="' + f.client_id + '"]');
     if (row) { row.classList.remove("pending"); row.classList.add("failed"); }
   }
@@ -213,7 +230,7 @@ function connect() {
   var url = base.replace(/^http/, "ws") + "/widget/ws?brand=" + encodeURIComponent(brand) + "&token=" + encodeURIComponent(token);
   var opened = false;
   ws = new WebSocket(url);
-  ws.onopen = function () { opened = true; };
+  ws.onopen = function () { opened = true; everOpened = true; };
   var socket = ws;
   var keepAlive = setInterval(function () {
     if (socket.readyState === 1) socket.send('{"type":"ping"}'); else clearInterval(keepAlive);
@@ -221,7 +238,8 @@ function connect() {
   ws.onmessage = function (e) { try { onFrame(JSON.parse(e.data)); } catch (err) { /* ignore a bad frame */ } };
   ws.onclose = function () {
     ws = null;
-    if (!opened && ++failedOpens >= 2) return startHttp();
+    if (!opened && !everOpened && ++failedOpens >= 2) return startHttp();
+    if (pending.length) showStatus(settings.labels.offline);
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 15000);
   };
@@ -244,25 +262,31 @@ function startHttp() {
   mode = "http";
   sync().then(flush, function () { showStatus(settings.labels.unavailable); greet(); });
   clearInterval(pollTimer);
-  pollTimer = setInterval(function () { if (isOpen) sync().catch(function () {}); }, 4000);
+  // Every sync that reaches the server also sends what is still pending: a message typed while it was
+  // unreachable goes out when it is back, whether or not the panel is open.
+  pollTimer = setInterval(function () { if (isOpen || pending.length) sync().then(flush, function () { if (pending.length) showStatus(settings.labels.offline); }); }, 4000);
 }
-function flush() { pending.forEach(transmit); }
+function flush() { pending.forEach(function (p) { transmit(p.frame); }); }
 function transmit(frame) {
   if (mode === "socket") { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); return; }
   post("/widget/send", Object.assign({ token: token }, frame)).then(function (r) {
     if (!r.ok) return onError(r.body.error && r.body.error.type === "error" ? r.body.error : { client_id: frame.id, message: settings.labels.failed });
     saveToken(r.body.visitor_token);
-    pending = pending.filter(function (p) { return p.id !== frame.id; });
+    settle(frame.id);
     r.body.messages.forEach(render);
     if (r.body.typing) setTyping(true);
   }, function () { showStatus(settings.labels.offline); });
 }
-function submit(frame, text) {
+function showPending(frame, text) {
   var r = bubbleRow("visitor pending", text);
   r.row.dataset.client = frame.id;
   log.insertBefore(r.row, typingRow.row.isConnected ? typingRow.row : null);
   scrollDown();
-  pending.push(frame);
+}
+function submit(frame, text) {
+  showPending(frame, text);
+  pending.push({ frame: frame, text: text });
+  savePending();
   transmit(frame);
 }
 
@@ -307,5 +331,9 @@ form.addEventListener("submit", function (e) {
 });
 sendBtn.disabled = true;
 
-function mount() { doc.body.append(host); connect(); }
+function mount() {
+  doc.body.append(host);
+  pending.forEach(function (p) { showPending(p.frame, String(p.text || "")); });
+  connect();
+}
 if (doc.body) mount(); else doc.addEventListener("DOMContentLoaded", mount);

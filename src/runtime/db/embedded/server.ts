@@ -28,6 +28,9 @@ const SETTINGS = [
   "io_method=sync", // no io worker processes: smaller idle footprint
   "fsync=on",
   "synchronous_commit=on",
+  // After a crash PostgreSQL makes the data dir durable before redo; fsync'ing it file by file took
+  // 4+ s on a busy disk, syncfs (Linux) is one call with the same guarantee for this file system.
+  "recovery_init_sync_method=syncfs",
   "log_min_messages=warning",
 ];
 
