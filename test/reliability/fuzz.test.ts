@@ -11,7 +11,7 @@
 // A request that sent no statement to the store cannot have written to it, so only requests that did
 // are followed by a count (the app's store client counts its statements): exact, and half the cost.
 //
-// Profiles: short by default — up to 10,000 requests, stopped after 30 s so the file stays well under a
+// Profiles: short by default — up to 10,000 requests, stopped after 25 s so the file stays well under a
 // minute on a loaded 2-core machine (the count reached is printed; how many fit depends on the load);
 // RELIABILITY_PROFILE=long runs 100,000 with no time limit, RELIABILITY_FUZZ_REQUESTS=<n> exactly n.
 // RELIABILITY_SEED=<n> replays a run (the seed is printed with every failure and summary).
@@ -29,7 +29,7 @@ import { setupWidgetSite } from "../support/widget";
 const LONG = process.env.RELIABILITY_PROFILE === "long";
 const EXACT = process.env.RELIABILITY_FUZZ_REQUESTS ? Number(process.env.RELIABILITY_FUZZ_REQUESTS) : null;
 const TOTAL = EXACT ?? (LONG ? 100_000 : 10_000);
-const TIME_LIMIT_MS = LONG || EXACT ? null : 30_000;
+const TIME_LIMIT_MS = LONG || EXACT ? null : 25_000;
 const LANES: StoreKindName[] = ["embedded", "embedded", "external", "external"];
 const SEED = process.env.RELIABILITY_SEED ? Number(process.env.RELIABILITY_SEED) : Date.now() % 2 ** 31;
 const ORIGIN = "https://shop.example";
