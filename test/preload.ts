@@ -21,7 +21,7 @@ afterAll(async () => {
   const { stopTestServers } = await import("./support/db");
   await stopTestServers();
   removeRunDir();
-});
+}, 60_000); // stopping two servers takes longer than the 5 s default on a loaded machine
 process.env.HOME = mkdtempSync(join(runDir, "xin-test-home-"));
 
 // Store-backed and end-to-end tests start real servers; waits inside them are bounded by conditions.

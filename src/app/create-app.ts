@@ -177,6 +177,7 @@ export const createApp = (config: Config, log: Logger): App => {
     wake,
     maxAttempts: config.queue.max_attempts,
     log: log.child({ room: "workers" }),
+    metrics,
   });
 
   return {

@@ -3,6 +3,7 @@
  * `webhook.payload_invalid` with a short reason naming the path, never echoing payload content.
  */
 import type { z } from "zod";
+import { jsonIssue } from "../runtime/http";
 import { payloadInvalid } from "./errors";
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -25,11 +26,16 @@ export const parseJsonBody = (body: Uint8Array): unknown => {
   } catch {
     throw payloadInvalid("body is not UTF-8");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text, storableString);
+    value = JSON.parse(text, storableString);
   } catch {
     throw payloadInvalid("body is not JSON");
   }
+  // Nesting no provider sends would overflow the stack when the raw event is serialised for storage.
+  const issue = jsonIssue(value, { strings: false });
+  if (issue) throw payloadInvalid(`${issue.where}: ${issue.why}`);
+  return value;
 };
 
 const describePath = (path: readonly PropertyKey[]): string =>

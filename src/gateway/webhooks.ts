@@ -3,7 +3,9 @@ import { storeUnavailable, XinError, type Logger } from "../runtime";
 import type { Db } from "../runtime/db";
 import type { RequestContext, Router } from "../runtime/http";
 import type { Wake } from "../runtime/queue";
+import type { Metrics } from "../runtime/metrics";
 import { ChannelCache } from "../tenancy";
+import { deadLetterIfPermanent } from "./dead-letter";
 import { GroupCommitter } from "./group-commit";
 
 export type WebhookDeps = {
@@ -13,6 +15,7 @@ export type WebhookDeps = {
   wake: Wake;
   maxAttempts: number;
   log: Logger;
+  metrics: Metrics;
   storeUp?: () => boolean;
   /** Told how long each webhook took to acknowledge (the admission gate yields background work to slow acks). */
   onAck?: (ms: number) => void;
@@ -25,7 +28,9 @@ const unknownChannel = () => new XinError("webhook.channel_unknown", "no such ch
  * carried and enqueue its follow-up jobs in ONE transaction (shared with concurrent requests by the
  * group committer), then answer 200. A provider's retry of
  * the same event is a no-op that still answers 200; a bad signature (401), a malformed payload (400)
- * or an unknown channel (404) writes nothing; an unreachable store answers 503. Never waits for an LLM.
+ * or an unknown channel (404) writes nothing; an unreachable store answers 503. A payload that passed
+ * all checks but whose data the store refuses for good is dead-lettered and answered 200
+ * (dead-letter.ts). Never waits for an LLM.
  */
 export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
   const committer = new GroupCommitter(deps);
@@ -42,7 +47,13 @@ export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
     if (verdict.kind === "challenge") return new Response(verdict.body, { headers: { "content-type": "text/plain" } });
     if (ctx.req.method !== "POST") throw new XinError("http.method_not_allowed", "webhook events are POSTed", { status: 405 });
     const parsed = adapter.parse(body, binding);
-    const outcome = await committer.submit(row, parsed);
+    let outcome: { inserted: number; duplicates: number };
+    try {
+      outcome = await committer.submit(row, parsed);
+    } catch (e) {
+      if (await deadLetterIfPermanent(deps, row, body, e)) return new Response("ok", { headers: { "content-type": "text/plain" } });
+      throw e;
+    }
     ctx.log.debug("webhook accepted", {
       tenant_id: row.tenant_id,
       channel: row.provider,

@@ -3,6 +3,7 @@ export * from "./errors";
 export * from "./crypto";
 export * from "./ids";
 export * from "./log";
+export { epochMillis, epochSeconds, instantQuery, isStorableInstant, MAX_INSTANT_MS, MIN_INSTANT_MS } from "./instant";
 export { onTerminate, startServices, type Service } from "./lifecycle";
 export { BlobStore } from "./blobs";
 export { Batcher } from "./batcher";

@@ -1,18 +1,23 @@
 import { eq } from "drizzle-orm";
 import type { Sql } from "postgres";
+import type { ParseResult } from "../channels";
 import { acceptParsed } from "../inbox";
-import { errorText, type Logger, type Service } from "../runtime";
-import { schema, transaction, type Db } from "../runtime/db";
+import { errorText, isXinError, type Logger, type Service } from "../runtime";
+import { keepDeadLetter, permanentRefusal, schema, transaction, type Db, type TxContext } from "../runtime/db";
+import type { Metrics } from "../runtime/metrics";
 import type { Wake } from "../runtime/queue";
 import { bindChannel, type ChannelRow, listChannelRows, providerContext } from "../tenancy";
 
-export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; refreshMs?: number };
+export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; metrics?: Metrics; refreshMs?: number };
 
 /**
  * Long polling for channels whose adapter polls and whose credentials say `mode = "polling"` (servers
  * without public HTTPS). Each update is stored through the same path as a webhook, and the channel's
  * offset is saved in that same transaction, so a restart neither repeats nor skips an update. One
  * poller per channel across instances: each holds a Postgres advisory lock for the channel it polls.
+ * An update that can never be stored (malformed, or refused by the store for good) would hold every
+ * later update of the bot behind it: it is dead-lettered with the offset advanced past it, as the
+ * webhook gateway acknowledges such a payload.
  */
 export const pollingService = (deps: PollDeps): Service => {
   const loops = new Map<string, AbortController>();
@@ -29,11 +34,38 @@ export const pollingService = (deps: PollDeps): Service => {
         const [fresh] = await deps.db().select({ poll_offset: schema.channels.poll_offset }).from(schema.channels).where(eq(schema.channels.id, row.id));
         const ctx = providerContext(row, bound, { signal: abort.signal, timeoutMs: 120_000 });
         for await (const update of adapter.poll!(ctx, { offset: Number(fresh?.poll_offset ?? 0) })) {
-          const parsed = adapter.parse(update.body, binding);
-          await transaction(deps.db(), async (tx) => {
-            await acceptParsed(tx, deps.wake, deps.maxAttempts, row, parsed);
-            await tx.tx.update(schema.channels).set({ poll_offset: String(update.nextOffset) }).where(eq(schema.channels.id, row.id));
-          });
+          const saveOffset = (tx: TxContext) => tx.tx.update(schema.channels).set({ poll_offset: String(update.nextOffset) }).where(eq(schema.channels.id, row.id));
+          let reason: string | null = null;
+          let parsed: ParseResult | null = null;
+          try {
+            parsed = adapter.parse(update.body, binding);
+          } catch (e) {
+            if (!isXinError(e) || e.code !== "webhook.payload_invalid") throw e;
+            reason = e.code;
+          }
+          if (parsed) {
+            const accepted = parsed;
+            try {
+              await transaction(deps.db(), async (tx) => {
+                await acceptParsed(tx, deps.wake, deps.maxAttempts, row, accepted);
+                await saveOffset(tx);
+              });
+            } catch (e) {
+              // Only a refusal the data causes; a store outage is retried from the same offset below.
+              reason = permanentRefusal(e);
+              if (!reason) throw e;
+            }
+          }
+          if (reason) {
+            const letter = { tenant_id: row.tenant_id, channel_id: row.id, provider: row.provider, reason, body: update.body };
+            const added = await transaction(deps.db(), async (tx) => {
+              const kept = await keepDeadLetter(tx.tx, letter);
+              await saveOffset(tx);
+              return kept;
+            });
+            if (added) deps.metrics?.webhookDeadLetters.inc({ provider: row.provider });
+            log.error("polled update dead-lettered", { tenant_id: row.tenant_id, err_code: reason, bytes: update.body.length });
+          }
         }
       } catch (e) {
         if (abort.signal.aborted) return;

@@ -2,6 +2,7 @@
 // the offset in the same transaction, so a restart neither repeats nor skips an update.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { silentLogger } from "../../src/runtime";
+import { createMetrics } from "../../src/runtime/metrics";
 import { openClient, transaction } from "../../src/runtime/db";
 import { Wake } from "../../src/runtime/queue";
 import { createBrand, createChannel, createTenant } from "../../src/tenancy";
@@ -57,5 +58,31 @@ describeStores("telegram polling", (getDb) => {
     expect(await stored()).toEqual(["one", "two", "three"]);
     const offsets = telegram.requests.filter((r) => r.path.endsWith("/getUpdates")).map((r) => Number(r.body?.offset ?? 0));
     expect(offsets).toContain(700003); // the restarted poller resumed from the saved offset
+  });
+});
+
+// A database of its own: the bot (one token, one account) is connected once per database.
+describeStores("telegram polling dead letters", (getDb) => {
+  test("an update that can never be stored is dead-lettered and the updates after it still arrive", async () => {
+    const db = getDb();
+    const channel = await transaction(db.db, async ({ tx }) => {
+      const tenant = await createTenant(tx, `p-${crypto.randomUUID()}`, "test");
+      const brand = await createBrand(tx, tenant.id, "Poll Shop 2", "test");
+      return createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "telegram", credentials: { bot_token: TG.bot_token, mode: "polling" }, settings: { api_base: telegram.url } }, "test");
+    });
+    const metrics = createMetrics();
+    const malformed = { ...update(800001, "bad date"), message: { ...update(800001, "x").message, date: 1e308 } };
+    telegram.pushUpdates([malformed, update(800002, "after it")]);
+    const service = pollingService({ db: () => db.db, session: () => openClient(db.target, { max: 1 }).sql, instanceKey: INSTANCE_KEY, wake: new Wake(), maxAttempts: 3, log: silentLogger, metrics, refreshMs: 60_000 });
+    await service.start();
+    const deadline = Date.now() + 15_000;
+    while ((await db.sql`select 1 from messages where channel_id = ${channel.id}`).length < 1 && Date.now() < deadline) await Bun.sleep(25);
+    await service.stop(Date.now() + 1000);
+    expect((await db.sql`select body from messages where channel_id = ${channel.id}`).map((r) => r.body)).toEqual(["after it"]);
+    const letters = await db.sql`select reason, provider, convert_from(body, 'UTF8') as body from webhook_dead_letters where channel_id = ${channel.id}`;
+    expect(letters.map((l) => ({ reason: l.reason, provider: l.provider }))).toEqual([{ reason: "webhook.payload_invalid", provider: "telegram" }]);
+    expect(JSON.parse(letters[0].body).update_id).toBe(800001);
+    expect(Number((await db.sql`select poll_offset from channels where id = ${channel.id}`)[0].poll_offset)).toBe(800003);
+    expect(await metrics.registry.metrics()).toContain('xin_webhook_dead_letter_total{provider="telegram"} 1');
   });
 });

@@ -102,12 +102,13 @@ export const describeStores = (name: string, suite: (getDb: () => TestDb) => voi
   for (const kind of STORE_KINDS) {
     describe(`${name} [${kind}]`, () => {
       let db: (TestDb & { dispose(): Promise<void> }) | null = null;
+      // The first suite of a run starts the server (initdb and all): far beyond the 5 s hook default when loaded.
       beforeAll(async () => {
         db = await createTestDb(kind);
-      });
+      }, 120_000);
       afterAll(async () => {
         await db?.dispose();
-      });
+      }, 60_000);
       suite(() => {
         if (!db) throw new Error("test database not ready");
         return db;

@@ -3,7 +3,7 @@
  * becomes its own content (the parser keys the extra ones `<mid>#<n>`), so no attachment is lost.
  */
 import type { InboundContent, InboundMedia, Referral } from "../types";
-import { stripUndefined } from "../payload";
+import { parseShape, stripUndefined } from "../payload";
 import { attachmentSchema, type InstagramEvent, type InstagramReferral } from "./schema";
 
 type Message = NonNullable<InstagramEvent["message"]>;
@@ -24,12 +24,13 @@ const MEDIA_TYPES: Record<string, InboundMedia["mediaType"]> = {
   story: "story_mention",
 };
 
-const attachmentContent = (raw: unknown): InboundContent => {
-  const parsed = attachmentSchema.safeParse(raw);
-  if (!parsed.success) return { kind: "unsupported", providerType: "attachment", reason: "malformed attachment" };
-  const mediaType = MEDIA_TYPES[parsed.data.type];
-  if (!mediaType) return { kind: "unsupported", providerType: `attachment.${parsed.data.type}`, reason: "attachment type not handled by xin" };
-  return { kind: "media", media: stripUndefined({ mediaType, url: parsed.data.payload?.url }) };
+// An attachment type xin does not handle is kept as unsupported; one of the wrong shape (type = 5, a
+// url that is not a string) is no attachment Meta sends, and refuses the payload (issue 13).
+const attachmentContent = (raw: unknown, i: number): InboundContent => {
+  const parsed = parseShape(attachmentSchema, raw, `message.attachments[${i}]`);
+  const mediaType = MEDIA_TYPES[parsed.type];
+  if (!mediaType) return { kind: "unsupported", providerType: `attachment.${parsed.type}`, reason: "attachment type not handled by xin" };
+  return { kind: "media", media: stripUndefined({ mediaType, url: parsed.payload?.url }) };
 };
 
 export const referralOf = (r: InstagramReferral | undefined): Referral | undefined =>
@@ -47,7 +48,7 @@ export const messageContents = (message: Message): InboundContent[] => {
   if (message.is_unsupported) return [{ kind: "unsupported", providerType: "message", reason: "Instagram marked the message unsupported" }];
   const story = message.reply_to?.story;
   if (story) return [stripUndefined({ kind: "story_reply" as const, story: stripUndefined({ id: story.id, url: story.url }), text: message.text })];
-  const attachments = (message.attachments ?? []).map(attachmentContent);
+  const attachments = (message.attachments ?? []).map((a, i) => attachmentContent(a, i));
   if (attachments.length > 0) {
     // Text and attachments rarely come together; when they do, the text rides on the first one.
     const [first, ...rest] = attachments;

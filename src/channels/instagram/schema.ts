@@ -3,6 +3,7 @@
  * attachment details are read leniently so an unknown attachment type becomes `unsupported`, not a 400.
  */
 import { z } from "zod";
+import { epochMillis } from "../../runtime";
 
 export const envelopeSchema = z.object({
   object: z.literal("instagram"),
@@ -33,7 +34,7 @@ export const attachmentSchema = z.object({
 export const eventSchema = z.object({
   sender: z.object({ id: z.string().min(1) }),
   recipient: z.object({ id: z.string().min(1) }),
-  timestamp: z.number(),
+  timestamp: epochMillis,
   message: z
     .object({
       mid: z.string().min(1),
@@ -51,6 +52,6 @@ export const eventSchema = z.object({
   reaction: z.object({ mid: z.string().min(1), action: z.enum(["react", "unreact"]), reaction: z.string().optional(), emoji: z.string().optional() }).optional(),
   read: z.object({ mid: z.string().min(1) }).optional(),
   referral: referralSchema.optional(),
-  message_edit: z.object({ mid: z.string().min(1), text: z.string().optional(), num_edit: z.number().optional() }).optional(),
+  message_edit: z.object({ mid: z.string().min(1), text: z.string().optional(), num_edit: z.number().int().nonnegative().optional() }).optional(),
 });
 export type InstagramEvent = z.infer<typeof eventSchema>;

@@ -3,9 +3,15 @@
  * exact in a double) and become strings in normalized output.
  */
 import { z } from "zod";
+import { epochSeconds } from "../../runtime";
+
+// Ids fit 52 bits; a number beyond the safe integers is no Telegram id (and would print as "1e+308").
+const id = z.number().int();
+// Sizes, offsets and durations are small non-negative integers in every real update.
+const count = z.number().int().nonnegative();
 
 export const userSchema = z.object({
-  id: z.number(),
+  id,
   is_bot: z.boolean().optional(),
   first_name: z.string().optional(),
   last_name: z.string().optional(),
@@ -15,7 +21,7 @@ export const userSchema = z.object({
 export type TelegramUser = z.infer<typeof userSchema>;
 
 export const chatSchema = z.object({
-  id: z.number(),
+  id,
   type: z.string(),
   title: z.string().optional(),
   username: z.string().optional(),
@@ -23,26 +29,26 @@ export const chatSchema = z.object({
   last_name: z.string().optional(),
 });
 
-const entitySchema = z.object({ type: z.string(), offset: z.number(), length: z.number(), user: userSchema.optional() });
+const entitySchema = z.object({ type: z.string(), offset: count, length: count, user: userSchema.optional() });
 const fileSchema = z.object({
   file_id: z.string(),
   file_unique_id: z.string().optional(),
-  file_size: z.number().optional(),
+  file_size: count.optional(),
   file_name: z.string().optional(),
   mime_type: z.string().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  duration: z.number().optional(),
+  width: count.optional(),
+  height: count.optional(),
+  duration: count.optional(),
 });
 export type TelegramFile = z.infer<typeof fileSchema>;
 
 export const messageSchema = z.object({
-  message_id: z.number(),
-  date: z.number(),
+  message_id: id,
+  date: epochSeconds,
   chat: chatSchema,
   from: userSchema.optional(),
   sender_chat: chatSchema.optional(),
-  edit_date: z.number().optional(),
+  edit_date: epochSeconds.optional(),
   text: z.string().optional(),
   entities: z.array(entitySchema).optional(),
   caption: z.string().optional(),
@@ -55,17 +61,17 @@ export const messageSchema = z.object({
   video: fileSchema.optional(),
   video_note: fileSchema.optional(),
   sticker: fileSchema.optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   venue: z.object({ title: z.string().optional(), address: z.string().optional() }).optional(),
-  contact: z.object({ phone_number: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), user_id: z.number().optional() }).optional(),
-  reply_to_message: z.object({ message_id: z.number(), from: userSchema.optional() }).optional(),
+  contact: z.object({ phone_number: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), user_id: id.optional() }).optional(),
+  reply_to_message: z.object({ message_id: id, from: userSchema.optional() }).optional(),
 });
 export type TelegramMessage = z.infer<typeof messageSchema>;
 
 export const callbackQuerySchema = z.object({
   id: z.string().min(1),
   from: userSchema,
-  message: z.object({ message_id: z.number(), chat: chatSchema }).optional(),
+  message: z.object({ message_id: id, chat: chatSchema }).optional(),
   inline_message_id: z.string().optional(),
   data: z.string().optional(),
   game_short_name: z.string().optional(),
@@ -74,16 +80,16 @@ export const callbackQuerySchema = z.object({
 export const chatMemberUpdatedSchema = z.object({
   chat: chatSchema,
   from: userSchema,
-  date: z.number(),
+  date: epochSeconds,
   old_chat_member: z.object({ status: z.string() }),
   new_chat_member: z.object({ status: z.string() }),
 });
 
 export const messageReactionSchema = z.object({
   chat: chatSchema,
-  message_id: z.number(),
+  message_id: id,
   user: userSchema.optional(),
-  date: z.number(),
+  date: epochSeconds,
   new_reaction: z.array(z.object({ type: z.string(), emoji: z.string().optional() })),
 });
 

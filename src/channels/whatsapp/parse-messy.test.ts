@@ -85,7 +85,7 @@ describe("whatsapp parse: context, edits and unknown types", () => {
   test.each([
     ["an unknown type", { type: "hologram", hologram: { x: 1 } }, "hologram"],
     ["an order", { type: "order", order: { catalog_id: "1", product_items: [] } }, "order"],
-    ["a known type with a malformed object", { type: "image", image: { caption: "no id" } }, "image"],
+    ["a known type without its object", { type: "interactive" }, "interactive"],
   ])("%s becomes unsupported, never dropped", (_, extra, providerType) => {
     const [m] = parse(envelope(value({ messages: [{ from: "491", id: "wamid.K", timestamp: "1764000000", ...extra }] }))).messages;
     expect(m.content).toMatchObject({ kind: "unsupported", providerType });
@@ -114,6 +114,16 @@ describe("whatsapp parse: malformed bodies are webhook.payload_invalid", () => {
     ["message without id", JSON.stringify(envelope(value({ messages: [{ from: "491", timestamp: "1", type: "text", text: { body: "x" } }] })))],
     ["message without sender", JSON.stringify(envelope(value({ messages: [{ id: "wamid.N", timestamp: "1", type: "text", text: { body: "x" } }] })))],
     ["timestamp not numeric", JSON.stringify(envelope(value({ messages: [text("491", "wamid.N", "x", { timestamp: "yesterday" })] })))],
+    ["timestamp past year 9999", JSON.stringify(envelope(value({ messages: [text("491", "wamid.N", "x", { timestamp: "999999999999" })] })))],
+    ["timestamp as a huge number", JSON.stringify(envelope(value({ messages: [text("491", "wamid.N", "x", { timestamp: 1e300 })] })))],
+    // Issue 13: a signed payload whose content object has the wrong types is refused, not stored as unsupported.
+    ["text.body a number", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "text", text: { body: 5 } }] })))],
+    ["text.body null", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "text", text: { body: null } }] })))],
+    ["text.body an array", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "text", text: { body: [] } }] })))],
+    ["text an array", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "text", text: [] }] })))],
+    ["an image without its id", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "image", image: { caption: "no id" } }] })))],
+    ["a latitude beyond 90", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "location", location: { latitude: 1e308, longitude: 0 } }] })))],
+    ["an edit whose new text has the wrong type", JSON.stringify(envelope(value({ messages: [{ from: "491", id: "wamid.N", timestamp: "1", type: "edit", edit: { original_message_id: "wamid.O", message: { type: "text", text: { body: 5 } } } }] })))],
   ])("%s", (_, body) => {
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
     let error: unknown;

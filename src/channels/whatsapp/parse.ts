@@ -53,7 +53,7 @@ const parseMessages = (out: ParseResult, value: MessagesValue, accountId: string
   (value.messages ?? []).forEach((raw, i) => {
     const message = parseShape(messageBaseSchema, raw, `${where}.messages[${i}]`);
     const contact = contactFor(value, message);
-    const content = mapContent(message.type, raw as Record<string, unknown>, message.errors);
+    const content = mapContent(message.type, raw as Record<string, unknown>, message.errors, `${where}.messages[${i}]`);
     const context = message.context;
     out.messages.push(
       stripUndefined({

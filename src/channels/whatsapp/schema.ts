@@ -4,6 +4,7 @@
  * one odd message becomes an `unsupported` row instead of failing everyone's messages in the same POST.
  */
 import { z } from "zod";
+import { isStorableInstant } from "../../runtime";
 
 export const envelopeSchema = z.object({
   object: z.literal("whatsapp_business_account"),
@@ -39,8 +40,13 @@ export const messagesValueSchema = z.object({
   errors: z.array(errorItemSchema).optional(),
 });
 
-// Meta documents string seconds; accept a bare number too rather than 400 a whole batch over it.
-const numericString = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
+// Meta documents string seconds; accept a bare number too rather than 400 a whole batch over it. Either
+// way the instant must be one xin can store (1970–9999), else "Invalid Date" fails the write later.
+const numericString = z
+  .union([z.string(), z.number()])
+  .refine((v) => (typeof v === "number" ? Number.isInteger(v) : /^\d{1,12}$/.test(v)) && isStorableInstant(Number(v) * 1000), {
+    message: "expected epoch seconds in 1970–9999",
+  });
 
 export const messageBaseSchema = z
   .object({
@@ -95,8 +101,8 @@ export const mediaSchema = z.object({
 export const contentSchemas = {
   text: z.object({ body: z.string() }),
   location: z.object({
-    latitude: z.number(),
-    longitude: z.number(),
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
     name: z.string().optional(),
     address: z.string().optional(),
     url: z.string().optional(),

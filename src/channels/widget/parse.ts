@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INSTANT_MS } from "../../runtime";
 import { emptyParseResult, type InboundContent, type InboundMessage, type ParseResult } from "../inbound";
 import { payloadInvalid } from "../errors";
 import type { ChannelBinding } from "../types";
@@ -10,7 +11,8 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const item = z.object({
   /** Chosen by the browser per message, so a resend after a dropped connection is the same message. */
   id: z.string().regex(CLIENT_ID),
-  sent_at: z.number().int().positive(),
+  // Epoch ms within what xin stores (to 9999-12-31): a larger one would be an "Invalid Date" at write.
+  sent_at: z.number().int().positive().max(MAX_INSTANT_MS),
   text: z.string().min(1).max(VISITOR_TEXT_LIMIT * 2).optional(),
   button: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(256) }).optional(),
 });

@@ -57,14 +57,27 @@ describeStores("admin API areas", (getDb) => {
   test("brands: persona and policies change with before/after in the audit log; bad input names the field", async () => {
     const s = await seedEscalation(getDb().db);
     const persona = { name: "Mia", tone: "warm", language: "de", directives: ["Sie-Form"] };
-    const changed = await call("PATCH", `/api/v1/brands/${s.brandId}`, s.admin, { persona, policies: { blocked_topics: ["medical"] } });
+    const changed = await call("PATCH", `/api/v1/brands/${s.brandId}`, s.admin, { persona, policies: { guardrails: { blocked_topic: { topics: ["medical"] } } } });
     expect(changed.status).toBe(200);
     expect(changed.body.persona).toEqual(persona);
     const [entry] = await getDb().sql`select before, after from audit_log where subject_id = ${s.brandId} and action = 'brand.update'`;
     expect(entry.before.persona.name).not.toBe("Mia");
-    expect(entry.after).toMatchObject({ persona, policies: { blocked_topics: ["medical"] } });
+    expect(entry.after).toMatchObject({ persona, policies: { guardrails: { blocked_topic: { topics: ["medical"] } } } });
     const wrong = await call("PATCH", `/api/v1/brands/${s.brandId}`, s.admin, { persona: { ...persona, language: "" } });
     expect(wrong.body.error).toMatchObject({ code: "api.invalid", field: "persona.language" });
+    // Wrong-typed or unknown policies are refused naming the key, and the stored policies stay as they were.
+    for (const [policies, field, message] of [
+      [{ min_confidence: "high" }, "policies.min_confidence", "policies.min_confidence: expected a number 0..1"],
+      [{ blocked_topics: ["medical"] }, "policies.blocked_topics", "policies.blocked_topics: unknown key; known: holding_message, holding_messages, languages, min_confidence, attribution, guardrails, non_text"],
+    ] as const) {
+      const refused = await call("PATCH", `/api/v1/brands/${s.brandId}`, s.admin, { policies });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: "api.invalid", field, message });
+    }
+    const [stored] = await getDb().sql`select policies from brands where id = ${s.brandId}`;
+    expect(stored.policies).toEqual({ guardrails: { blocked_topic: { topics: ["medical"] } } });
+    const audits = await getDb().sql`select count(*)::int as n from audit_log where subject_id = ${s.brandId} and action = 'brand.update'`;
+    expect(audits[0].n).toBe(1);
   });
 
   test("listings page by cursor without repeats and filter by status and time", async () => {

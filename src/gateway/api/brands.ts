@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { schema, transaction } from "../../runtime/db";
-import { createBrand, recordAudit } from "../../tenancy";
+import { brandPoliciesInput, createBrand, recordAudit, resolveTenant } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand, type BrandRow } from "./lookup";
 import { actorName, type AdminDeps, IdParams, inScope, TenantQuery, tenantScope } from "./scope";
@@ -38,7 +38,13 @@ export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: BrandView,
     handle: async ({ principal, body }) => {
       const tenant = tenantScope(principal, body.tenant) ?? body.tenant;
-      return view(await transaction(deps.db(), ({ tx }) => createBrand(tx, tenant, body.name, actorName(principal))));
+      return view(
+        await transaction(deps.db(), async ({ tx }) => {
+          // An unknown tenant is a 404 naming it, not a foreign-key failure.
+          const row = await resolveTenant(tx, tenant);
+          return createBrand(tx, row.id, body.name, actorName(principal));
+        }),
+      );
     },
   }),
   defineRoute({
@@ -59,7 +65,7 @@ export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
     admin: true,
     resource: "brand",
     params: IdParams,
-    body: z.object({ name: z.string().trim().min(1).max(200).optional(), persona: Persona.optional(), policies: Json.optional(), widget: Json.optional() }).strict(),
+    body: z.object({ name: z.string().trim().min(1).max(200).optional(), persona: Persona.optional(), policies: brandPoliciesInput.optional(), widget: Json.optional() }).strict(),
     response: BrandView,
     handle: async ({ principal, params, body }) =>
       view(

@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import { z } from "zod";
+import { isStorableInstant, MAX_INSTANT_MS } from "../../runtime";
 import { defineRoute, type ApiRoute } from "./define";
 import { ChangeSignal, readChanges, type FeedEvent } from "./event-feed";
 import { TenantQuery, tenantScope, type AdminDeps } from "./scope";
@@ -27,12 +28,13 @@ export const eventRoutes = (deps: AdminDeps & EventsDeps, closing: AbortSignal):
       tag: "events",
       summary: "Server-sent events (escalation, message, ingestion) scoped to the token; resume with Last-Event-ID.",
       stream: true,
-      query: z.object({ ...TenantQuery, since: z.coerce.number().int().nonnegative().optional().describe("resume point: an event id (epoch ms)") }),
+      query: z.object({ ...TenantQuery, since: z.coerce.number().int().nonnegative().max(MAX_INSTANT_MS).optional().describe("resume point: an event id (epoch ms)") }),
       response: z.string(),
       handle: async ({ ctx, principal, query }) => {
         const scope = tenantScope(principal, query.tenant);
         const resume = Number(ctx.req.headers.get("last-event-id") ?? query.since ?? Date.now());
-        let watermark = new Date(Number.isFinite(resume) ? resume : Date.now());
+        // Last-Event-ID is whatever the client sends: an instant outside the storable range starts from now.
+        let watermark = new Date(isStorableInstant(resume) ? resume : Date.now());
         const abort = new AbortController();
         ctx.req.signal.addEventListener("abort", () => abort.abort(), { once: true });
         // Streams never finish on their own: the gateway ends them when it stops, so shutdown does not wait out its deadline.

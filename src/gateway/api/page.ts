@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { XinError } from "../../runtime";
+import { instantQuery, XinError } from "../../runtime";
 import type { Cursor } from "../../runtime/db";
+import { textIssue } from "../../runtime/http";
 
 // The SQL side of listings lives in runtime/db (keyset.ts), shared with the inbox's own queries.
 export { keysetAfter, keysetBefore, timeWindow, type Cursor } from "../../runtime/db";
@@ -17,8 +18,8 @@ export const PageQuery = {
 
 /** Time filters shared by listings: ISO 8601 instants, `since` exclusive lower and `until` exclusive upper bound. */
 export const TimeQuery = {
-  since: z.coerce.date().optional().describe("only items created after this instant (ISO 8601)"),
-  until: z.coerce.date().optional().describe("only items created before this instant (ISO 8601)"),
+  since: instantQuery.optional().describe("only items created after this instant (ISO 8601, 1970–9999)"),
+  until: instantQuery.optional().describe("only items created before this instant (ISO 8601, 1970–9999)"),
 };
 
 /** A message as listings show it (transcripts of escalations and conversations). */
@@ -43,7 +44,8 @@ export const decodeCursor = (raw: string | undefined): Cursor | undefined => {
   } catch {
     decoded = null; // reported below as an invalid cursor
   }
-  const parsed = z.tuple([z.iso.datetime(), z.string()]).safeParse(decoded);
+  // The id goes into SQL: a NUL in it would fail the query, so it is refused with the rest.
+  const parsed = z.tuple([z.iso.datetime(), z.string().max(200).refine((id) => textIssue(id) === null)]).safeParse(decoded);
   if (!parsed.success) throw new XinError("api.invalid", "cursor: not a cursor this server issued", { status: 400, data: { field: "cursor" } });
   return { at: new Date(parsed.data[0]), id: parsed.data[1] };
 };

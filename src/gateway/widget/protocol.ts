@@ -22,6 +22,7 @@
  *       codes: frame_invalid, message_too_long, rate_limited, internal
  */
 import { z } from "zod";
+import { jsonIssue } from "../../runtime/http";
 import type { WidgetSettings } from "./settings";
 
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
@@ -78,6 +79,9 @@ export const readClientFrame = (raw: string | Buffer): ClientFrame | ServerFrame
   } catch {
     return errorFrame("frame_invalid", "frames are JSON objects");
   }
+  // NUL and unpaired surrogates cannot be stored: refused like any malformed frame, before anything is written.
+  const issue = jsonIssue(json, { strings: true, root: "frame" });
+  if (issue) return errorFrame("frame_invalid", `${issue.where}: ${issue.why}`);
   const parsed = clientFrameSchema.safeParse(json);
   if (!parsed.success) return errorFrame("frame_invalid", `unknown or malformed frame: ${parsed.error.issues[0]?.path.join(".") || "type"}`);
   return parsed.data;

@@ -64,11 +64,13 @@ describeStores("widget socket", (getDb) => {
     await gw?.stop();
   });
 
-  test("the upgrade refuses other origins and a missing Origin with 403, an unknown brand with 404", async () => {
+  test("the upgrade refuses other origins and a missing Origin with 403, an unknown brand with 404, a NUL or broken escape with 400", async () => {
     expect(await upgradeStatus(gw, site.brandId, "https://evil.example")).toBe(403);
     expect(await upgradeStatus(gw, site.brandId, "http://shop.localhost:5174")).toBe(403);
     expect(await upgradeStatus(gw, site.brandId)).toBe(403);
     expect(await upgradeStatus(gw, "brd_nope", SITE)).toBe(404);
+    expect(await upgradeStatus(gw, "%00", SITE)).toBe(400);
+    expect(await upgradeStatus(gw, "%E0%A4%A", SITE)).toBe(400);
   });
 
   test("a visitor is greeted with a token and settings; a message is stored once with its respond job and echoed to every tab", async () => {
@@ -193,6 +195,13 @@ describeStores("widget socket", (getDb) => {
     a.ws.send(JSON.stringify({ type: "send", id: "client-long-01", text: "a".repeat(2001) }));
     expect(await a.next("error")).toMatchObject({ code: "message_too_long", client_id: "client-long-01" });
     expect((await db.sql`select count(*)::int as n from messages where body = 'short id' or length(body) > 2000`)[0].n).toBe(0);
+    // Text PostgreSQL cannot store is a frame_invalid naming where, not an "internal" failure.
+    const messagesBefore = (await db.sql`select count(*)::int as n from messages`)[0].n;
+    a.ws.send(JSON.stringify({ type: "send", id: "client-nul-001", text: "hi\u0000there" }));
+    expect(await a.next("error")).toMatchObject({ code: "frame_invalid", message: "frame.text: contains a NUL character (U+0000)" });
+    a.ws.send('{"type":"send","id":"client-sur-001","text":"hi \\ud83d"}');
+    expect(await a.next("error")).toMatchObject({ code: "frame_invalid", message: "frame.text: contains an unpaired UTF-16 surrogate" });
+    expect((await db.sql`select count(*)::int as n from messages`)[0].n).toBe(messagesBefore);
     for (let i = 0; i < 7; i++) a.ws.send(JSON.stringify({ type: "send", id: `client-flood-${i}`, text: `n${i}` }));
     const limited = await a.next("error");
     expect(limited).toMatchObject({ code: "rate_limited", client_id: "client-flood-6" });

@@ -6,7 +6,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import { newVisitorId, visitorOfToken, visitorToken } from "../../channels";
 import { errorCode, XinError, type Logger } from "../../runtime";
-import type { ClientIp } from "../../runtime/http";
+import { checkRequestTarget, type ClientIp } from "../../runtime/http";
 import { WidgetHub, type SocketData, type WidgetSocket } from "./hub";
 import { isOriginAllowed, originRefused, ownOriginsOf } from "./origins";
 import { errorFrame, isServerFrame, readClientFrame, type ServerFrame } from "./protocol";
@@ -39,6 +39,13 @@ export const upgradeWidgetSocket = async (deps: SocketDeps, req: Request, server
   const url = new URL(req.url);
   if (url.pathname !== WIDGET_SOCKET_PATH) return null;
   const refuse = (e: XinError) => Response.json({ error: { code: e.code, message: e.message } }, { status: e.status });
+  // The socket is upgraded before the router runs, so it checks its query like the router would.
+  try {
+    checkRequestTarget(url);
+  } catch (e) {
+    if (e instanceof XinError) return refuse(e);
+    throw e;
+  }
   const site = await loadSite(deps.db(), deps.instanceKey, url.searchParams.get("brand") ?? "");
   if (!site) return refuse(new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404 }));
   if (!isOriginAllowed(site, req.headers.get("origin"), ownOriginsOf(req, deps.publicUrl))) return refuse(originRefused());

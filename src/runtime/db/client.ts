@@ -15,12 +15,20 @@ export type StoreClient = { sql: Sql; db: Db; close(timeoutSeconds?: number): Pr
  * Opens the one connection pool everything uses. postgres.js reconnects lazily, so a restarted
  * embedded server is picked up by the next query without reopening the client.
  */
-export const openClient = (target: StoreTarget, options: { max?: number; connectTimeoutSeconds?: number } = {}): StoreClient => {
+/** `onQuery` is called as each statement is sent (tests count the statements a request caused). */
+export const openClient = (target: StoreTarget, options: { max?: number; connectTimeoutSeconds?: number; onQuery?: () => void } = {}): StoreClient => {
   // postgres.js waits before reconnecting after a failed connection, 3^n/100 s by default and up to 20 s:
   // after a few seconds of outage the pool was still asleep 10–16 s after the server came back. A
   // refused connect costs nothing, so retry soon, at most half a second apart.
   const backoff = (retries: number) => Math.min(0.025 * 2 ** retries, 0.5);
-  const common = { max: options.max ?? 10, onnotice: () => {}, idle_timeout: 60, connect_timeout: options.connectTimeoutSeconds ?? 10, backoff } as const;
+  const common = {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    idle_timeout: 60,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    backoff,
+    ...(options.onQuery ? { debug: options.onQuery } : {}),
+  } as const;
   const sql =
     "url" in target
       ? postgres(target.url, common)

@@ -1,4 +1,6 @@
 export { preparedOnce } from "./prepared";
+export { permanentRefusal } from "./refusal";
+export { keepDeadLetter, type DeadLetter } from "./dead-letters";
 export { keysetAfter, keysetBefore, timeWindow, type Cursor } from "./keyset";
 export { GroupTransaction } from "./group-transaction";
 export { notifyInTx, openClient, transaction, type Db, type StoreClient, type StoreTarget, type Tx, type TxContext } from "./client";

@@ -3,6 +3,7 @@ import { newId } from "../ids";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
 import { peerClientIp, type ClientIp } from "./client-ip";
+import { assertStorableJson, checkRequestTarget } from "./input";
 import { errorResponse } from "./respond";
 import type { RequestContext, Router } from "./router";
 
@@ -31,6 +32,13 @@ const readLimited = async (req: Request, limit: number, key = "server.body_limit
   return Buffer.concat(chunks);
 };
 
+/** RFC 9110 `Allow`: the path's methods, HEAD wherever GET is served. */
+const allowHeader = (methods: string[]): string => {
+  const set = new Set(methods);
+  if (set.has("GET")) set.add("HEAD");
+  return [...set].sort().join(", ");
+};
+
 /**
  * Turns a Router into a `fetch` handler: request id, body limit, error → JSON response, one log line
  * and metrics per request. Tests call it in process with `new Request(...)`.
@@ -44,10 +52,14 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     const routeLabel = match.route?.pattern ?? "unmatched";
     const reqLog = log.child({ request_id: requestId, route: routeLabel });
     let response: Response;
+    let allow: string | null = null;
     try {
+      // Before routing, so a bad path is a 400 whether or not some route would have matched it.
+      checkRequestTarget(url);
       if (!match.route) {
+        if (match.allowed.length) allow = allowHeader(match.allowed);
         throw match.allowed.length
-          ? new XinError("http.method_not_allowed", `${req.method} is not allowed here`, { status: 405 })
+          ? new XinError("http.method_not_allowed", `${req.method.slice(0, 32)} is not allowed here; allowed: ${allow}`, { status: 405 })
           : new XinError("http.not_found", "no such route", { status: 404 });
       }
       let body: Uint8Array | null = null;
@@ -61,11 +73,14 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
         body: async (limit) => (body ??= await readLimited(req, limit?.bytes ?? bodyLimitBytes, limit?.key)),
         json: async () => {
           const bytes = await ctx.body();
+          let value: unknown;
           try {
-            return JSON.parse(new TextDecoder().decode(bytes));
+            value = JSON.parse(new TextDecoder().decode(bytes));
           } catch {
             throw new XinError("http.json_invalid", "request body is not valid JSON", { status: 400 });
           }
+          assertStorableJson(value);
+          return value;
         },
       };
       response = await match.route.handler(ctx);
@@ -80,6 +95,13 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     metrics?.httpRequests.inc({ route: routeLabel, method: req.method, status: String(response.status) });
     metrics?.httpDuration.observe({ route: routeLabel, method: req.method }, seconds);
     reqLog.debug("request", { method: req.method, status: response.status, duration_ms: Math.round(seconds * 1000) });
+    // HEAD is GET without the body (the listener drops it on the wire; in-process callers see the same).
+    // A dropped stream is cancelled, so a HEAD of an event stream leaves no loop running behind it.
+    if (req.method === "HEAD" && response.body) {
+      void response.body.cancel().catch(() => {});
+      response = new Response(null, { status: response.status, headers: response.headers });
+    }
     response.headers.set("x-request-id", requestId);
+    if (allow) response.headers.set("allow", allow);
     return response;
   };

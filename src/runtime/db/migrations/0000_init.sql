@@ -79,6 +79,17 @@ CREATE TABLE "contacts" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "webhook_dead_letters" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"channel_id" text NOT NULL,
+	"provider" text NOT NULL,
+	"reason" text NOT NULL,
+	"body_sha256" text NOT NULL,
+	"body" "bytea" NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "conversations" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tenant_id" text NOT NULL,
@@ -217,6 +228,8 @@ CREATE INDEX "channels_tenant" ON "channels" USING btree ("tenant_id");--> state
 CREATE UNIQUE INDEX "channels_provider_external" ON "channels" USING btree ("provider","external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "contacts_channel_external" ON "contacts" USING btree ("channel_id","external_id");--> statement-breakpoint
 CREATE INDEX "contacts_tenant" ON "contacts" USING btree ("tenant_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_dead_letters_body" ON "webhook_dead_letters" USING btree ("channel_id","body_sha256");--> statement-breakpoint
+CREATE INDEX "webhook_dead_letters_tenant_time" ON "webhook_dead_letters" USING btree ("tenant_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversations_tenant_status" ON "conversations" USING btree ("tenant_id","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "conversations_contact" ON "conversations" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "escalations_tenant_state" ON "escalations" USING btree ("tenant_id","state","created_at");--> statement-breakpoint

@@ -5,6 +5,7 @@ export * from "./automations";
 export * from "./brands";
 export * from "./channels";
 export * from "./contacts";
+export * from "./dead-letters";
 export * from "./conversations";
 export * from "./escalations";
 export * from "./instance";
