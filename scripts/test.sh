@@ -41,8 +41,8 @@ if ! node_modules/.bin/tsc --noEmit -p .; then echo "type check failed"; extra_f
 log=$(mktemp)
 $BUN test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-pass=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-fail=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+pass=$(grep -aE '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+fail=$(grep -aE '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 rm -f "$log"
 if [ "$status" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi # bun failed without a count (e.g. a crash)
 failed=$((fail + extra_fail))
