@@ -74,8 +74,9 @@ describe("near misses: grounded replies are sent", () => {
     });
 
   test("a policy question is answered from the knowledge, not escalated as a request", async () => {
-    const o = await ask("Can I get my money back?", "Refunds are paid to the original payment method within 5 days after we receive the parcel [2].");
-    expect(o.outcome).toBe("answer");
+    // Worded so retrieval finds the passage: a question whose words no passage carries escalates, rightly.
+    const o = await ask("Can I get a refund?", "Refunds are paid to the original payment method within 5 days after we receive the parcel [2].");
+    expect(o.outcome, JSON.stringify(o.guardrails.filter((g) => !g.passed))).toBe("answer");
   });
 });
 
