@@ -78,7 +78,9 @@ export const createApp = (config: Config, log: Logger): App => {
 
   const readiness = async () => {
     if (phase !== "ready") return { ready: false, reason: phase };
-    if (!store.health.isUp) return { ready: false, reason: "store_unreachable" };
+    // A known outage answers at once; otherwise the pool itself is asked (the probe may not have seen a
+    // restart yet, and a load balancer must not send traffic to a pool still reconnecting).
+    if (!store.health.isUp || !(await store.ping())) return { ready: false, reason: "store_unreachable" };
     return { ready: true };
   };
 

@@ -136,7 +136,7 @@ describe("store outage", () => {
   afterAll(async () => {
     for (const i of instances) await i.cleanup().catch(() => {});
     await pg?.stop();
-  });
+  }, 60_000);
 
   test("external PostgreSQL crashes: 503 at once while it is down, 200 soon after it is back, nothing lost or doubled", async () => {
     pg = await startExternalPostgres({ durable: true }); // fsync on: a crash must not lose what it committed

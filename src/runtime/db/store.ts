@@ -90,6 +90,16 @@ export class Store {
     return migrationStatus(this.sql, migrations);
   }
 
+  /** True when a trivial query on the pool answers within the timeout. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    if (!this.client) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const ok = await Promise.race([this.client.sql`select 1`.then(() => true, () => false), timeout]);
+    clearTimeout(timer);
+    return ok;
+  }
+
   get embeddedPid(): number | null {
     return this.embedded?.pid ?? null;
   }
