@@ -53,3 +53,18 @@ describe("knowledge answer with the backend's term weights", () => {
     expect(knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING])?.coverage).toBe(0.5);
   });
 });
+
+describe("rival documents", () => {
+  const ours = passage(1, "contacts.txt", "contacts.txt", "Opening hours: Monday to Friday from 11:00 to 19:00.");
+  const consulate = { ...passage(2, "consulate.csv", "consulate.csv", "Consulate hours: open four times a week from 9:30 to 12:00."), score: 0.8 };
+  test("another document answering as well with other facts: no answer (which one is meant is unknown)", () => {
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, consulate])).toBeNull();
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours])?.text).toContain("11:00 to 19:00");
+  });
+  test("a far weaker match, a rival saying the same figures, or another passage of the same document is no rival", () => {
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, score: 0.3 }])?.text).toContain("11:00");
+    const same = { ...passage(2, "about.md", "about.md", "Our opening hours are 11:00 to 19:00, Monday to Friday."), score: 0.9 };
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, same])?.text).toContain("11:00");
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, source: "contacts.txt" }])?.text).toContain("11:00");
+  });
+});

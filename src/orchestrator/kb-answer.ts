@@ -82,7 +82,7 @@ export const knowledgeAnswer = (
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
   const first = best ? pieceOf(analyzer, wanted, best, weight) : null;
-  if (!first) return null;
+  if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
   const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
@@ -102,6 +102,33 @@ export const knowledgeAnswer = (
   return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
 };
 
+
+// A passage of another document that covers the question within this share of the best one's is a rival.
+const RIVAL_MARGIN = 0.1;
+// ...and that the search ranked within this ratio of its score (a far weaker match is no rival).
+const RIVAL_SCORE = 0.5;
+
+/**
+ * Whether another document among the top passages answers the question about as well as the best
+ * one does, with something else. "What are your opening hours?" matches the consulate's hours in a
+ * visa table as well as the agency's own on its contact page; which one the customer means the
+ * ranking cannot tell, and quoting the wrong one is a wrong answer, so neither is sent. A rival
+ * that says the same thing (the same figures, or text contained in the best's) is no rival.
+ */
+const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
+  const share = shareOf(wanted, first.covered, weight);
+  const figures = figuresOf(first.text);
+  return passages.slice(1, PART_DEPTH).some((p) => {
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
+    const rival = pieceOf(analyzer, wanted, p, weight);
+    if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
+    if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
+    const theirs = figuresOf(rival.text);
+    return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
+  });
+};
+
+const figuresOf = (text: string): Set<string> => new Set(text.match(/(?<!\p{L})\d+(?:[.,:]\d+)*/gu) ?? []);
 
 /** The attribution line under a reply, or "" (policy none, or nothing worth showing). */
 const creditLine = (used: readonly Passage[], attribution: Attribution): string => {
