@@ -1,5 +1,5 @@
 import { termsAnsweredBy, type Analyzer } from "../rag";
-import { heldShapes } from "./answer-shapes";
+import { heldShapes, isShape } from "./answer-shapes";
 import { questionParts } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
@@ -96,6 +96,8 @@ export const knowledgeAnswer = (
     pieces.push(extra);
     for (const t of extra.covered) covered.add(t);
   }
+  // The kind of value asked for (a price, a time, a duration) is no term like others: without one the reply answers nothing.
+  if ([...wanted].some((t) => isShape(t) && !covered.has(t))) return null;
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
