@@ -68,3 +68,20 @@ describe("rival documents", () => {
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, source: "contacts.txt" }])?.text).toContain("11:00");
   });
 });
+
+describe("key terms from the answer itself", () => {
+  const students: Passage = {
+    ...passage(1, "students-and-schools.md", "students-and-schools.md", "Yes: students get 10% off with a UNiDAYS code. Verify with UNiDAYS and enter the code at checkout."),
+    heading: "Students, schools and libraries › Student discount",
+  };
+  const idf = new Map([["school", 2.4], ["discount", 2.9], ["student", 2.4]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  test("a key term only the title or a parent heading carries: no answer", () => {
+    expect(knowledgeAnswer(en, "Do schools get a discount?", [students], "none", weight)).toBeNull();
+    expect(knowledgeAnswer(en, "Do students get a discount?", [students], "none", weight)?.text).toContain("10% off");
+  });
+  test("the section's own heading counts as the answer's text", () => {
+    const schools: Passage = { ...students, heading: "Students, schools and libraries › Schools discount", text: "Yes: 15% off orders over £200, paid by invoice." };
+    expect(knowledgeAnswer(en, "Do schools get a discount?", [schools], "none", weight)?.text).toContain("15% off");
+  });
+});

@@ -35,21 +35,40 @@ type Piece = { passage: Passage; text: string; covered: Set<string> };
  * When the headings say at least as much of the question as any run does ("OPENING HOURS" for "What
  * are your opening hours?") the section itself is the answer: all of it when it fits.
  */
-const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights): Piece | null => {
+const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights, strict = true): Piece | null => {
   const units = unitsOf(p.text);
   const found = selectUnits(analyzer, wanted, units, weight);
   const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
+  const section = new Set(analyzer.analyze(p.heading.split(" › ").at(-1) ?? ""));
   const whole = units.filter((u) => !u.endsWith("?"));
   const fits = whole.length > 0 && whole.join(" ").length <= MAX_ANSWER_CHARS;
   if (fits && context.length > 0 && (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)) {
-    const covered = new Set(context);
-    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) covered.add(t);
-    return { passage: p, text: whole.join("\n"), covered };
+    const said = new Set<string>();
+    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
+    if (strict && !holdsKeyTerms(wanted, said, section, context, weight)) return null;
+    return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]) };
   }
-  if (!found) return null;
+  if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
   return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
+};
+
+// A question term weighing at least this share of its heaviest term is one of what it is about.
+const KEY_SHARE = 0.75;
+
+/**
+ * Whether the answer takes the terms the question is most about (its heaviest term and any nearly as
+ * heavy) from its own text or its own section heading rather than from the document's title or a
+ * parent heading. Those cover all of a document's sections — "Students, schools and libraries" over
+ * the student discount — so a term found only there does not make a unit about it ("Do schools get a
+ * discount?": the student discount is no answer). A key term the passage lacks altogether only
+ * lowers the coverage, as any missing term does.
+ */
+const holdsKeyTerms = (wanted: ReadonlySet<string>, said: ReadonlySet<string>, section: ReadonlySet<string>, context: readonly string[], weight: TermWeights): boolean => {
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  return words.every((t) => weight(t) < KEY_SHARE * heaviest - 1e-9 || said.has(t) || section.has(t) || !context.includes(t));
 };
 
 const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>, weight: TermWeights): number => {
@@ -122,7 +141,7 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
   const figures = figuresOf(first.text);
   return passages.slice(1, PART_DEPTH).some((p) => {
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
-    const rival = pieceOf(analyzer, wanted, p, weight);
+    const rival = pieceOf(analyzer, wanted, p, weight, false);
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
     const theirs = figuresOf(rival.text);
