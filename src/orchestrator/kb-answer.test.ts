@@ -85,3 +85,17 @@ describe("key terms from the answer itself", () => {
     expect(knowledgeAnswer(en, "Do schools get a discount?", [schools], "none", weight)?.text).toContain("15% off");
   });
 });
+
+describe("a key term answered elsewhere", () => {
+  const idf = new Map([["apostil", 4.7], ["urgent", 3.4], ["price", 2.1], ["legal", 2], ["document", 1.5]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const legalization = passage(1, "legalization.csv", "legalization.csv", "Document legalization, urgent: 3 working days. Price: 28,000 RUB per document.");
+  const apostille = { ...passage(2, "main-page.txt", "main-page.txt", "Apostille for documents: 19,000 rubles in 8 working days, 30,000 rubles urgent in 3 working days."), score: 0.4 };
+  test("the answer lacks the question's key term that a passage matching as well carries: no answer", () => {
+    expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, apostille], "none", weight)).toBeNull();
+  });
+  test("a passage that carries the term but matches little else does not count", () => {
+    const stray = { ...passage(2, "news.txt", "news.txt", "Apostille rules changed in 2019."), score: 0.4 };
+    expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, stray], "none", weight)?.text).toContain("28,000");
+  });
+});

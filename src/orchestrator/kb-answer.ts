@@ -1,5 +1,6 @@
 import { termsAnsweredBy, type Analyzer } from "../rag";
 import { heldShapes, isShape } from "./answer-shapes";
+import { termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
@@ -117,12 +118,33 @@ export const knowledgeAnswer = (
   }
   // The kind of value asked for (a price, a time, a duration) is no term like others: without one the reply answers nothing.
   if ([...wanted].some((t) => isShape(t) && !covered.has(t))) return null;
+  if (answeredElsewhere(analyzer, wanted, covered, passages, pieces, weight)) return null;
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
   return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
 };
 
+
+/**
+ * Whether a key term of the question (as in holdsKeyTerms) that the answer lacks is found in another
+ * retrieved passage that matches the question at least as well: then that passage is about what was
+ * asked and this answer about something near it ("urgent apostille — price?" answered with the urgent
+ * legalization price while the apostille's page is further down). A key term no passage has, or only
+ * one that matches little else ("acceptance" in a price table), is only a missing share of the coverage.
+ */
+const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): boolean => {
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  const lacking = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9 && !covered.has(t));
+  if (lacking.length === 0) return false;
+  const share = shareOf(wanted, covered, weight);
+  return passages.some((p) => {
+    if (pieces.some((q) => q.passage === p)) return false;
+    const terms = termsOfPassage(analyzer, p);
+    return lacking.some((t) => terms.has(t)) && shareOf(wanted, terms, weight) >= share - 1e-9;
+  });
+};
 
 // A passage of another document that covers the question within this share of the best one's is a rival.
 const RIVAL_MARGIN = 0.1;
