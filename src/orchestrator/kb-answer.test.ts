@@ -99,3 +99,9 @@ describe("a key term answered elsewhere", () => {
     expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, stray], "none", weight)?.text).toContain("28,000");
   });
 });
+
+test("a paragraph about the whole question in several sentences gives no one-sentence answer", () => {
+  const page = passage(1, "help.md", "Help", "Gift cards come in amounts from $10 to $500 and never expire. Physical cards ship in 2 days. E-gifts arrive by email at once. Gift card refunds are possible for unused cards within 30 days.");
+  expect(knowledgeAnswer(en, "How do gift cards work?", [page])).toBeNull();
+  expect(knowledgeAnswer(en, "How fast do e-gifts arrive?", [page])?.text).toContain("at once");
+});

@@ -2,7 +2,7 @@ import { termsAnsweredBy, type Analyzer } from "../rag";
 import { heldShapes, isShape } from "./answer-shapes";
 import { termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
-import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
+import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
 /**
@@ -37,8 +37,8 @@ type Piece = { passage: Passage; text: string; covered: Set<string> };
  * are your opening hours?") the section itself is the answer: all of it when it fits.
  */
 const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights, strict = true): Piece | null => {
-  const units = unitsOf(p.text);
-  const found = selectUnits(analyzer, wanted, units, weight);
+  const { units, lines } = unitsWithLines(p.text);
+  const found = selectUnits(analyzer, wanted, units, weight, lines);
   const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
   const section = new Set(analyzer.analyze(p.heading.split(" › ").at(-1) ?? ""));
   const whole = units.filter((u) => !u.endsWith("?"));
@@ -50,6 +50,7 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
     return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]) };
   }
   if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
+  if (strict && found.tied) return null;
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
   return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
