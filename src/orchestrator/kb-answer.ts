@@ -164,6 +164,11 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
   const figures = figuresOf(first.text);
   return passages.slice(1, PART_DEPTH).some((p) => {
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
+    // What the whole passage could cover at most (its cached terms, the words its values answer, any value kind): most rivals end here, unanalysed.
+    const terms = termsOfPassage(analyzer, p);
+    const answered = new Set(termsAnsweredBy(analyzer.language, p.text));
+    const most = new Set([...wanted].filter((t) => isShape(t) || terms.has(t) || answered.has(t)));
+    if (shareOf(wanted, most, weight) < share - RIVAL_MARGIN) return false;
     const rival = pieceOf(analyzer, wanted, p, weight, false);
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
