@@ -53,3 +53,55 @@ describe("knowledge answer with the backend's term weights", () => {
     expect(knowledgeAnswer(en, "Do you ship to Mars?", [SHIPPING])?.coverage).toBe(0.5);
   });
 });
+
+describe("rival documents", () => {
+  const ours = passage(1, "contacts.txt", "contacts.txt", "Opening hours: Monday to Friday from 11:00 to 19:00.");
+  const consulate = { ...passage(2, "consulate.csv", "consulate.csv", "Consulate hours: open four times a week from 9:30 to 12:00."), score: 0.8 };
+  test("another document answering as well with other facts: no answer (which one is meant is unknown)", () => {
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, consulate])).toBeNull();
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours])?.text).toContain("11:00 to 19:00");
+  });
+  test("a far weaker match, a rival saying the same figures, or another passage of the same document is no rival", () => {
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, score: 0.3 }])?.text).toContain("11:00");
+    const same = { ...passage(2, "about.md", "about.md", "Our opening hours are 11:00 to 19:00, Monday to Friday."), score: 0.9 };
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, same])?.text).toContain("11:00");
+    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, source: "contacts.txt" }])?.text).toContain("11:00");
+  });
+});
+
+describe("key terms from the answer itself", () => {
+  const students: Passage = {
+    ...passage(1, "students-and-schools.md", "students-and-schools.md", "Yes: students get 10% off with a UNiDAYS code. Verify with UNiDAYS and enter the code at checkout."),
+    heading: "Students, schools and libraries › Student discount",
+  };
+  const idf = new Map([["school", 2.4], ["discount", 2.9], ["student", 2.4]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  test("a key term only the title or a parent heading carries: no answer", () => {
+    expect(knowledgeAnswer(en, "Do schools get a discount?", [students], "none", weight)).toBeNull();
+    expect(knowledgeAnswer(en, "Do students get a discount?", [students], "none", weight)?.text).toContain("10% off");
+  });
+  test("the section's own heading counts as the answer's text", () => {
+    const schools: Passage = { ...students, heading: "Students, schools and libraries › Schools discount", text: "Yes: 15% off orders over £200, paid by invoice." };
+    expect(knowledgeAnswer(en, "Do schools get a discount?", [schools], "none", weight)?.text).toContain("15% off");
+  });
+});
+
+describe("a key term answered elsewhere", () => {
+  const idf = new Map([["apostil", 4.7], ["urgent", 3.4], ["price", 2.1], ["legal", 2], ["document", 1.5]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const legalization = passage(1, "legalization.csv", "legalization.csv", "Document legalization, urgent: 3 working days. Price: 28,000 RUB per document.");
+  const apostille = { ...passage(2, "main-page.txt", "main-page.txt", "Apostille for documents: 19,000 rubles in 8 working days, 30,000 rubles urgent in 3 working days."), score: 0.4 };
+  test("the answer lacks the question's key term that a passage matching as well carries: no answer", () => {
+    expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, apostille], "none", weight)).toBeNull();
+  });
+  test("a passage that carries the term but matches little else does not count", () => {
+    const stray = { ...passage(2, "news.txt", "news.txt", "Apostille rules changed in 2019."), score: 0.4 };
+    expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, stray], "none", weight)?.text).toContain("28,000");
+  });
+});
+
+test("a paragraph about the whole question in several sentences gives no one-sentence answer", () => {
+  const page = passage(1, "help.md", "Help", "Gift cards come in amounts from $10 to $500 and never expire. Physical cards ship in 2 days. E-gifts arrive by email at once. Gift card refunds are possible for unused cards within 30 days.");
+  expect(knowledgeAnswer(en, "How do gift cards work?", [page])).toBeNull();
+  expect(knowledgeAnswer(en, "How fast do e-gifts arrive?", [page])?.text).toContain("at once");
+});

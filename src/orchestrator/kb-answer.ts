@@ -1,7 +1,8 @@
 import { termsAnsweredBy, type Analyzer } from "../rag";
-import { heldShapes } from "./answer-shapes";
+import { heldShapes, isShape } from "./answer-shapes";
+import { termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
-import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsOf, type TermWeights } from "./sentence-select";
+import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
 /**
@@ -35,21 +36,41 @@ type Piece = { passage: Passage; text: string; covered: Set<string> };
  * When the headings say at least as much of the question as any run does ("OPENING HOURS" for "What
  * are your opening hours?") the section itself is the answer: all of it when it fits.
  */
-const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights): Piece | null => {
-  const units = unitsOf(p.text);
-  const found = selectUnits(analyzer, wanted, units, weight);
+const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights, strict = true): Piece | null => {
+  const { units, lines } = unitsWithLines(p.text);
+  const found = selectUnits(analyzer, wanted, units, weight, lines);
   const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
+  const section = new Set(analyzer.analyze(p.heading.split(" › ").at(-1) ?? ""));
   const whole = units.filter((u) => !u.endsWith("?"));
   const fits = whole.length > 0 && whole.join(" ").length <= MAX_ANSWER_CHARS;
   if (fits && context.length > 0 && (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)) {
-    const covered = new Set(context);
-    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) covered.add(t);
-    return { passage: p, text: whole.join("\n"), covered };
+    const said = new Set<string>();
+    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
+    if (strict && !holdsKeyTerms(wanted, said, section, context, weight)) return null;
+    return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]) };
   }
-  if (!found) return null;
+  if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
+  if (strict && found.tied) return null;
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
   return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
+};
+
+// A question term weighing at least this share of its heaviest term is one of what it is about.
+const KEY_SHARE = 0.75;
+
+/**
+ * Whether the answer takes the terms the question is most about (its heaviest term and any nearly as
+ * heavy) from its own text or its own section heading rather than from the document's title or a
+ * parent heading. Those cover all of a document's sections — "Students, schools and libraries" over
+ * the student discount — so a term found only there does not make a unit about it ("Do schools get a
+ * discount?": the student discount is no answer). A key term the passage lacks altogether only
+ * lowers the coverage, as any missing term does.
+ */
+const holdsKeyTerms = (wanted: ReadonlySet<string>, said: ReadonlySet<string>, section: ReadonlySet<string>, context: readonly string[], weight: TermWeights): boolean => {
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  return words.every((t) => weight(t) < KEY_SHARE * heaviest - 1e-9 || said.has(t) || section.has(t) || !context.includes(t));
 };
 
 const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>, weight: TermWeights): number => {
@@ -82,7 +103,7 @@ export const knowledgeAnswer = (
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
   const first = best ? pieceOf(analyzer, wanted, best, weight) : null;
-  if (!first) return null;
+  if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
   const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
@@ -96,12 +117,67 @@ export const knowledgeAnswer = (
     pieces.push(extra);
     for (const t of extra.covered) covered.add(t);
   }
+  // The kind of value asked for (a price, a time, a duration) is no term like others: without one the reply answers nothing.
+  if ([...wanted].some((t) => isShape(t) && !covered.has(t))) return null;
+  if (answeredElsewhere(analyzer, wanted, covered, passages, pieces, weight)) return null;
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
   return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
 };
 
+
+/**
+ * Whether a key term of the question (as in holdsKeyTerms) that the answer lacks is found in another
+ * retrieved passage that matches the question at least as well: then that passage is about what was
+ * asked and this answer about something near it ("urgent apostille — price?" answered with the urgent
+ * legalization price while the apostille's page is further down). A key term no passage has, or only
+ * one that matches little else ("acceptance" in a price table), is only a missing share of the coverage.
+ */
+const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): boolean => {
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  const lacking = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9 && !covered.has(t));
+  if (lacking.length === 0) return false;
+  const share = shareOf(wanted, covered, weight);
+  return passages.some((p) => {
+    if (pieces.some((q) => q.passage === p)) return false;
+    const terms = termsOfPassage(analyzer, p);
+    return lacking.some((t) => terms.has(t)) && shareOf(wanted, terms, weight) >= share - 1e-9;
+  });
+};
+
+// A passage of another document that covers the question within this share of the best one's is a rival.
+const RIVAL_MARGIN = 0.1;
+// ...and that the search ranked within this ratio of its score (a far weaker match is no rival).
+const RIVAL_SCORE = 0.5;
+
+/**
+ * Whether another document among the top passages answers the question about as well as the best
+ * one does, with something else. "What are your opening hours?" matches the consulate's hours in a
+ * visa table as well as the agency's own on its contact page; which one the customer means the
+ * ranking cannot tell, and quoting the wrong one is a wrong answer, so neither is sent. A rival
+ * that says the same thing (the same figures, or text contained in the best's) is no rival.
+ */
+const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
+  const share = shareOf(wanted, first.covered, weight);
+  const figures = figuresOf(first.text);
+  return passages.slice(1, PART_DEPTH).some((p) => {
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
+    // What the whole passage could cover at most (its cached terms, the words its values answer, any value kind): most rivals end here, unanalysed.
+    const terms = termsOfPassage(analyzer, p);
+    const answered = new Set(termsAnsweredBy(analyzer.language, p.text));
+    const most = new Set([...wanted].filter((t) => isShape(t) || terms.has(t) || answered.has(t)));
+    if (shareOf(wanted, most, weight) < share - RIVAL_MARGIN) return false;
+    const rival = pieceOf(analyzer, wanted, p, weight, false);
+    if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
+    if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
+    const theirs = figuresOf(rival.text);
+    return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
+  });
+};
+
+const figuresOf = (text: string): Set<string> => new Set(text.match(/(?<!\p{L})\d+(?:[.,:]\d+)*/gu) ?? []);
 
 /** The attribution line under a reply, or "" (policy none, or nothing worth showing). */
 const creditLine = (used: readonly Passage[], attribution: Attribution): string => {

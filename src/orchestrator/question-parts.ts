@@ -1,7 +1,5 @@
 import { isLightQueryTerm, stripQueryFiller, type Analyzer } from "../rag";
-import { askedShapes } from "./answer-shapes";
-
-const isShape = (term: string) => term.startsWith("\u0000");
+import { askedShapes, isShape } from "./answer-shapes";
 
 // Where a question asks a second thing: after "?", or at "and"/"also"/"," followed by a question word
 // ("How much does it cost and how long does it take?"). Per language, like the query filler words.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { analyzerFor, queryTerms } from "../rag";
-import { cleanUnit, selectUnits, unitsOf } from "./sentence-select";
+import { cleanUnit, selectUnits, unitsOf, unitsWithLines } from "./sentence-select";
 
 const en = analyzerFor("en");
 const pick = (question: string, text: string): string | null => {
@@ -53,5 +53,23 @@ describe("sentence selection", () => {
       "Do you deliver?", "Yes, within Abuja only.", "Cash on delivery is not accepted.",
     ]);
     expect(cleanUnit("Answer: 4.90 euros, e.g. for letters.")).toBe("4.90 euros, e.g. for letters.");
+  });
+});
+
+describe("ties inside a paragraph", () => {
+  const tied = (question: string, text: string): boolean | undefined => {
+    const { units, lines } = unitsWithLines(text);
+    return selectUnits(en, new Set(queryTerms(en, question)), units, undefined, lines)?.tied;
+  };
+  const page =
+    "Gift cards come in amounts from $10 to $500 and never expire. Physical cards ship in 2 days. E-gifts arrive by email at once. Balance checks are online. Gift card refunds are possible for unused cards within 30 days.";
+  test("a paragraph that covers the question in two separate sentences is tied: no one sentence answers it", () => {
+    expect(tied("How do gift cards work?", page)).toBe(true);
+    expect(tied("How fast do e-gifts arrive?", page)).toBe(false);
+  });
+  test("the same terms on separate lines (records, a contact block) are entries, not a tie", () => {
+    const block = "Rotterdam office\nPhone +31 10 555 2140\nHamburg office\nPhone +49 40 555 8830\nCustoms desk: customs@example.com\nOffice phone for emergencies: +31 10 555 2199";
+    expect(tied("What is the phone number of the Hamburg office?", block)).toBe(false);
+    expect(unitsWithLines("One. Two.\nThree.").lines).toEqual([0, 0, 1]);
   });
 });

@@ -21,14 +21,22 @@ export const cleanUnit = (text: string): string => text.replace(QA_PREFIX, "").r
 // Not after a title or common abbreviation ("Dr. Okafor", "z. B. Brot", "No. 5"): those dots end no sentence.
 const SENTENCE_END = /(?<!\b(?:Dr|Mr|Mrs|Ms|Prof|St|Nr|No|Vol|ca|bzw|z\.\s?B|d\.\s?h|u\.\s?a|e\.g|i\.e|etc|vs)\.)(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u;
 
-export const unitsOf = (text: string): string[] =>
-  text
-    .split(/\n+/)
-    .flatMap((line) => line.split(SENTENCE_END))
-    .map(cleanUnit)
-    .filter((s) => s !== "");
+export const unitsOf = (text: string): string[] => unitsWithLines(text).units;
 
-export type Selection = { start: number; end: number; covered: Set<string>; score: number };
+/** The units of a passage and, for each, the line (paragraph) it belongs to. */
+export const unitsWithLines = (text: string): { units: string[]; lines: number[] } => {
+  const units: string[] = [];
+  const lines: number[] = [];
+  text.split(/\n+/).forEach((line, n) => {
+    for (const sentence of line.split(SENTENCE_END)) {
+      const unit = cleanUnit(sentence);
+      if (unit !== "") (units.push(unit), lines.push(n));
+    }
+  });
+  return { units, lines };
+};
+
+export type Selection = { start: number; end: number; covered: Set<string>; score: number; tied?: boolean };
 
 /**
  * Each unit's question terms, with those its values answer (a price answers "cost": query-words.ts).
@@ -80,7 +88,7 @@ const weightOf = (terms: Iterable<string>, weights: ReadonlyMap<string, number>)
  * — and never ends on a unit that adds nothing. Questions inside the passage (FAQ headings) are
  * never part of it. null when no unit carries a question term.
  */
-export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[], corpus: TermWeights = EQUAL_WEIGHTS): Selection | null => {
+export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[], corpus: TermWeights = EQUAL_WEIGHTS, lines?: readonly number[]): Selection | null => {
   const unitTerms = termsOfUnits(analyzer, wanted, units);
   const weights = unitWeights(wanted, unitTerms, corpus);
   const own = unitTerms.map((t) => weightOf(t, weights));
@@ -105,7 +113,23 @@ export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, uni
       }
     }
   }
-  return best ? widen(units, best, own) : null;
+  if (!best) return null;
+  // Whether another run of the chosen one's paragraph (apart from it and the units next to it) covers
+  // every term the chosen one does: then the paragraph is about the question as a whole ("How do gift
+  // cards work?" over a page on gift cards) and no one sentence of it is the answer. Across lines
+  // (records, list items, a contact block) a repeated term is what the entries share, not a tie.
+  const chosen = widen(units, best, own);
+  const apart = (j: number) => (j < chosen.start - 1 || j > chosen.end + 1) && lines !== undefined && lines[j] === lines[chosen.start];
+  let tied = false;
+  for (let i = 0; i < units.length && !tied; i++) {
+    if (own[i] === 0 || !apart(i)) continue;
+    const covered = new Set<string>();
+    for (let j = i; j < Math.min(units.length, i + best.end - best.start + 1) && apart(j) && !units[j].endsWith("?"); j++) {
+      for (const t of unitTerms[j]) covered.add(t);
+      if ([...chosen.covered].every((t) => covered.has(t))) (tied = true);
+    }
+  }
+  return { ...chosen, tied };
 };
 
 /**
