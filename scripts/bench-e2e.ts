@@ -14,6 +14,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { hmacSha256Hex } from "../src/runtime";
+import { postOnSchedule } from "./lib/post-schedule";
 import { startExternalPostgres } from "../test/support/external-postgres";
 import { startOpenAIFake } from "../test/support/fakes/openai";
 import { freePort, loneBinary, run, serve } from "../test/support/binary";
@@ -43,7 +44,6 @@ const body = (from: string, id: string) =>
 if (process.argv.includes("--post")) {
   const spec = JSON.parse(arg("--post") ?? "{}") as { url: string; prefix: string; count: number; rate?: number; concurrency?: number };
   const posted: Record<string, number> = {};
-  let next = 0;
   const one = async (i: number) => {
     const from = `${spec.prefix}${String(i).padStart(6, "0")}`;
     const b = body(from, `wamid.e2e.${from}`);
@@ -52,18 +52,7 @@ if (process.argv.includes("--post")) {
     if (res.status !== 200) posted[`+${from}`] = -1;
     await res.arrayBuffer();
   };
-  if (spec.rate) {
-    const started = performance.now();
-    const inflight: Promise<void>[] = [];
-    for (let i = 0; i < spec.count; i++) {
-      const wait = started + (i * 1000) / spec.rate - performance.now();
-      if (wait > 0) await Bun.sleep(wait);
-      inflight.push(one(i));
-    }
-    await Promise.all(inflight);
-  } else {
-    await Promise.all(Array.from({ length: spec.concurrency ?? 64 }, async () => { while (next < spec.count) await one(next++); }));
-  }
+  await postOnSchedule(spec.count, one, spec);
   console.log(JSON.stringify(posted));
   process.exit(0);
 }

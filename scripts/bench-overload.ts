@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { hmacSha256Hex } from "../src/runtime";
+import { postOnSchedule } from "./lib/post-schedule";
 import { startExternalPostgres } from "../test/support/external-postgres";
 import { startOpenAIFake } from "../test/support/fakes/openai";
 import { freePort, loneBinary, run, serve } from "../test/support/binary";
@@ -43,19 +44,7 @@ if (process.argv.includes("--post")) {
     out[`+${from}`] = [at, res?.status === 200 ? performance.timeOrigin + performance.now() - at : -1];
     await res?.arrayBuffer();
   };
-  if (spec.rate) {
-    const started = performance.now();
-    const inflight: Promise<void>[] = [];
-    for (let i = 0; i < spec.count; i++) {
-      const wait = started + (i * 1000) / spec.rate - performance.now();
-      if (wait > 0) await Bun.sleep(wait);
-      inflight.push(one(i));
-    }
-    await Promise.all(inflight);
-  } else {
-    let next = 0;
-    await Promise.all(Array.from({ length: spec.concurrency ?? 64 }, async () => { while (next < spec.count) await one(next++); }));
-  }
+  await postOnSchedule(spec.count, one, spec);
   console.log(JSON.stringify(out));
   process.exit(0);
 }
