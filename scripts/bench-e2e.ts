@@ -12,12 +12,12 @@
 //   adds is the difference.
 // The provider stub and the LLM fake run in this process; webhooks come from a child process.
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { hmacSha256Hex } from "../src/runtime";
+import { DEMO_WA, initDemoInstance } from "./lib/demo-instance";
 import { postOnSchedule } from "./lib/post-schedule";
 import { startExternalPostgres } from "../test/support/external-postgres";
 import { startOpenAIFake } from "../test/support/fakes/openai";
-import { freePort, loneBinary, run, serve } from "../test/support/binary";
+import { loneBinary, serve } from "../test/support/binary";
 import { machineBusyMs, postgresPidOnPort, treeCpuMs } from "./lib/process-cpu";
 import { printTopStatements } from "./lib/top-statements";
 
@@ -30,7 +30,7 @@ const BURST = Number(arg("--burst") ?? 1000);
 const STATEMENTS = process.argv.includes("--statements");
 /** Print the 200 messages/s run's slowest reply per 250 ms of posting: one stall, or a tail spread out? */
 const SERIES = process.argv.includes("--series");
-const WA = { phone: "106540352242922", secret: "bench-app-secret" };
+const WA = DEMO_WA;
 const QUESTION = "How long does delivery to Austria take?";
 const ANSWER = "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1].";
 
@@ -130,15 +130,9 @@ for (const store of ["embedded", "external"] as const) {
   const ext = store === "external" ? await startExternalPostgres({ durable: true, extra: STATEMENTS ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track_planning=on"] : [] }) : null;
   const { dir, xin: lone } = await loneBinary();
   const xin = arg("--xin") ?? lone; // e.g. a wrapper that runs the sources under `bun --cpu-prof-md`
-  const port = freePort();
-  const dataDir = join(dir, "data");
-  const init = run(xin, ["init", "--yes", "--demo", "--data-dir", dataDir, "--brand", "Demo Shop", "--port", String(port), ...(ext ? ["--database-url", ext.url] : [])]);
-  if (init.code !== 0) throw new Error(init.stderr);
-  const config = join(dataDir, "xin.toml");
-  const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "demo-shop", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `http://127.0.0.1:${stub.port}/v25.0`, "--config", config, "--json"]);
-  if (wa.code !== 0) throw new Error(wa.stderr);
+  const { config, port, webhookPath } = initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
   const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", ...(arg("--concurrency") ? { XIN_QUEUE__CONCURRENCY: arg("--concurrency")! } : {}), XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "1000000" });
-  const url = `${server.url}${JSON.parse(wa.stdout).webhook_path}`;
+  const url = `${server.url}${webhookPath}`;
 
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}3`, count: 200 * WARMUP_SECONDS, rate: 200 }), 60_000);

@@ -11,19 +11,19 @@
 // 4. memory: peak PSS of xin's process tree (xin + the embedded PostgreSQL) during 2 and 3.
 // The poster is a child process on the same cores, as a real overload would be.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { hmacSha256Hex } from "../src/runtime";
+import { DEMO_WA, initDemoInstance } from "./lib/demo-instance";
 import { postOnSchedule } from "./lib/post-schedule";
 import { startExternalPostgres } from "../test/support/external-postgres";
 import { startOpenAIFake } from "../test/support/fakes/openai";
-import { freePort, loneBinary, run, serve } from "../test/support/binary";
+import { loneBinary, serve } from "../test/support/binary";
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const SECONDS = Number(arg("--seconds") ?? 10);
 const FACTOR = Number(arg("--factor") ?? 2);
 const BURST = Number(arg("--burst") ?? 1000);
 const STORE = arg("--store") ?? "embedded";
-const WA = { phone: "106540352242922", secret: "bench-app-secret" };
+const WA = DEMO_WA;
 
 const body = (from: string) =>
   JSON.stringify({
@@ -105,20 +105,14 @@ const waitReplies = async (keys: string[], timeoutMs: number) => {
 const runOnce = async (ackTargetMs: string | undefined) => {
   const ext = STORE === "external" ? await startExternalPostgres({ durable: true }) : null;
   const { dir, xin } = await loneBinary();
-  const port = freePort();
-  const dataDir = join(dir, "data");
-  const init = run(xin, ["init", "--yes", "--demo", "--data-dir", dataDir, "--brand", "Demo Shop", "--port", String(port), ...(ext ? ["--database-url", ext.url] : [])]);
-  if (init.code !== 0) throw new Error(init.stderr);
-  const config = join(dataDir, "xin.toml");
-  const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "demo-shop", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `http://127.0.0.1:${stub.port}/v25.0`, "--config", config, "--json"]);
-  if (wa.code !== 0) throw new Error(wa.stderr);
+  const { config, port, webhookPath } = initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
   const server = await serve(xin, config, port, {
     XIN_LOG__LEVEL: "error", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0",
     XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "0", XIN_ANSWER__CONTACT_ANSWERS_PER_MINUTE: "0",
     ...(ackTargetMs !== undefined ? { XIN_QUEUE__ACK_TARGET_MS: ackTargetMs } : {}),
   });
   void (async () => { for await (const _ of server.proc.stdout) { /* drained: a full pipe would stall xin */ } })();
-  const url = `${server.url}${JSON.parse(wa.stdout).webhook_path}`;
+  const url = `${server.url}${webhookPath}`;
   const tag = `${ackTargetMs ?? "d"}`.replace(/\D/g, "") || "9";
 
   await waitReplies(Object.keys(await post({ url, prefix: `48${tag}0`, count: 100, concurrency: 8 })), 60_000); // warm-up
