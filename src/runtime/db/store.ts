@@ -49,7 +49,10 @@ export class Store {
       await this.embedded.start();
       this.target = { socketDir: this.embedded.layout.sockDir, user: this.embedded.user, database: EMBEDDED_DATABASE };
     }
-    this.client = openClient(this.target, { max: poolMax });
+    // A connection that is not ready within 3 s is given up (a 503 for a webhook, which the provider
+    // retries): right after the embedded server restarted, a handshake was seen to stall until
+    // postgres.js's 10 s default. A healthy connect, even over TLS to another host, takes milliseconds.
+    this.client = openClient(this.target, { max: poolMax, connectTimeoutSeconds: POOL_CONNECT_TIMEOUT_S });
     try {
       await this.client.sql`select 1`;
       if (options.migrate !== false) {
@@ -114,6 +117,8 @@ export class Store {
     this.embedded = null;
   }
 }
+
+const POOL_CONNECT_TIMEOUT_S = 3;
 
 const storeError = (e: unknown, url?: string): XinError => {
   if (e instanceof XinError) return e;
