@@ -7,38 +7,32 @@ import type { KnowledgeApi } from "../gateway";
 import { BlobStore, XinError, type Logger } from "../runtime";
 import { schema, transaction, type Db } from "../runtime/db";
 import { EgressGuard } from "../runtime/net";
-import { recordAudit } from "../tenancy";
+import { chooseBrand, recordAudit } from "../tenancy";
 import { auditQuarantined } from "../workers";
 
 export type BrandRef = { id: string; tenant_id: string; name: string; slug: string; language: string };
 
 /**
- * Finds a brand by id, slug or name (as users type it), optionally within a tenant (id or name).
- * Ambiguity across tenants is an error that asks for `--tenant`.
+ * Finds a brand by id, slug or name (as users type it), optionally within a tenant (id or name); with
+ * no `ref`, the instance's (or tenant's) only brand. The rule is `chooseBrand`'s, shared by the CLI.
  */
-export const resolveBrand = async (db: Db, ref: string, tenantRef?: string | null): Promise<BrandRef> => {
+export const resolveBrand = async (db: Db, ref?: string | null, tenantRef?: string | null): Promise<BrandRef> => {
   const rows = await db
     .select({ brand: schema.brands, tenant: schema.tenants })
     .from(schema.brands)
     .innerJoin(schema.tenants, eq(schema.tenants.id, schema.brands.tenant_id))
     .where(
       and(
-        or(eq(schema.brands.id, ref), eq(schema.brands.slug, ref), eq(schema.brands.name, ref)),
+        ref ? or(eq(schema.brands.id, ref), eq(schema.brands.slug, ref), eq(schema.brands.name, ref)) : undefined,
         tenantRef ? or(eq(schema.tenants.id, tenantRef), eq(schema.tenants.name, tenantRef)) : undefined,
       ),
     );
-  if (rows.length === 0) {
-    throw new XinError("brand.not_found", `no brand "${ref}"${tenantRef ? ` in tenant "${tenantRef}"` : ""}`, {
-      status: 404,
-      exitCode: 1,
-      hint: "`xin status` lists tenants; a brand is named by its id, slug or name",
-    });
-  }
-  if (rows.length > 1) {
-    throw new XinError("brand.ambiguous", `"${ref}" names brands in ${rows.length} tenants`, { status: 409, hint: "add --tenant NAME" });
-  }
-  const { brand } = rows[0];
-  return { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, slug: brand.slug, language: brand.persona.language };
+  const chosen = chooseBrand(
+    rows.map(({ brand, tenant }) => ({ id: brand.id, slug: brand.slug, name: brand.name, tenant_id: tenant.id, tenant_name: tenant.name, language: brand.persona.language })),
+    ref,
+    tenantRef,
+  );
+  return { id: chosen.id, tenant_id: chosen.tenant_id, name: chosen.name, slug: chosen.slug, language: chosen.language };
 };
 
 /** The brand's persona language picks its analyzer (English stemming, or tokenizing only). */

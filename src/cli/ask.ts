@@ -29,14 +29,14 @@ export const runAsk = (config: Config, log: Logger, opts: Pick<AskFlags, "brand"
   viaServerOrStore<AskResult>(config, log, {
     api: (client) => askViaApi(client, opts.brand)(question, []),
     store: async (store) => (await askOnStore(store, config, log, opts))(question, []),
-  });
+  }, { brand: opts });
 
 export const askCommand = (program: Command) =>
   program
     .command("ask")
     .description("run one question through the brand's answering pipeline (nothing is stored or sent)")
     .argument("<question>", "what a customer might ask")
-    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON object: outcome, reply, reason, confidence, sources, guardrails")

@@ -41,7 +41,7 @@ export const channelCommand = (program: Command) => {
     .command("add")
     .description("add a channel: whatsapp | instagram | telegram | web")
     .argument("<provider>", "whatsapp, instagram, telegram or web")
-    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--phone-number-id <id>", "WhatsApp: phone number id")
     .option("--waba-id <id>", "WhatsApp: business account id (optional)")
@@ -62,12 +62,14 @@ export const channelCommand = (program: Command) => {
       const build = CREDENTIALS[provider];
       if (!build) throw usageError(`unknown provider "${provider}"`, `use one of: ${Object.keys(CREDENTIALS).join(", ")}`);
       if (flags.mode && !["webhook", "polling"].includes(String(flags.mode))) throw usageError(`--mode must be webhook or polling, got "${flags.mode}"`);
-      const input = { brand: flags.brand, tenant: flags.tenant, provider, credentials: build(flags), apiBase: flags.apiBase, name: flags.name };
+      const credentials = build(flags);
+      // Read when the command runs: the brand flags are settled (to ids, or the only brand) by then.
+      const input = () => ({ brand: flags.brand, tenant: flags.tenant, provider, credentials, apiBase: flags.apiBase, name: flags.name });
       const config = configFrom(flags.config);
       const result = await viaServerOrStore<ChannelReport>(config, cliLogger(), {
-        api: (client) => client.request("POST", "/api/v1/channels", { brand: input.brand, tenant: input.tenant, provider, credentials: input.credentials, settings: input.apiBase ? { api_base: input.apiBase } : undefined, name: input.name }),
-        store: (store) => addChannel(config, store.db, input, "cli"),
-      });
+        api: (client) => client.request("POST", "/api/v1/channels", { brand: flags.brand, tenant: flags.tenant, provider, credentials, settings: flags.apiBase ? { api_base: flags.apiBase } : undefined, name: flags.name }),
+        store: (store) => addChannel(config, store.db, input(), "cli"),
+      }, { brand: flags });
       report(result, flags, reportText);
     });
   void add;

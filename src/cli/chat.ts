@@ -48,7 +48,7 @@ export const chatCommand = (program: Command) =>
   program
     .command("chat")
     .description("talk to a brand's assistant in the terminal, with its sources and guardrail decisions")
-    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .action(async (opts: AskFlags) => {
@@ -57,5 +57,5 @@ export const chatCommand = (program: Command) =>
       await viaServerOrStore<void>(config, log, {
         api: (client) => converse(askViaApi(client, opts.brand), opts.brand),
         store: async (store) => converse(await askOnStore(store, config, log, opts), opts.brand),
-      });
+      }, { brand: opts });
     });

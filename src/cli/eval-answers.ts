@@ -25,7 +25,7 @@ export const runEvalAnswers = async (config: Config, log: Logger, opts: Pick<Eva
       const ask = await askOnStore(store, config, log, opts);
       return runEvalSet(set, (q) => ask(q, []));
     },
-  });
+  }, { brand: opts });
   return { file: set.file, brand: opts.brand, passed: passes(result.counts), ...result };
 };
 
@@ -41,7 +41,7 @@ export const evalAnswersCommand = (evaluate: Command) =>
     .command("answers")
     .description("run a brand's own answer set through its answering pipeline; exit 1 on any wrong answer or missed escalation")
     .argument("<file>", "questions.json: `answer` items {q, phrase, source, …} and `escalate` items {q, why} (see README, Answering)")
-    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document: counts, and each question's verdict, outcome, reason and miss")

@@ -71,7 +71,7 @@ export const ingestCommand = (program: Command) =>
     .command("ingest")
     .description("bring files, folders (recursively) and URLs (crawled within their site) into a brand's knowledge")
     .argument("<inputs...>", "files, folders or http(s) URLs")
-    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--prune", "remove stored sources that are gone from the given folders or sites")
     .option("--max-pages <n>", "crawling: at most this many pages per site", "200")
@@ -105,9 +105,10 @@ export const ingestCommand = (program: Command) =>
           progress.done();
           return result;
         },
-      });
+      }, { brand: opts });
       report(summary, opts, summaryText);
-      if (summary.failed.length > 0 && summary.added.length + summary.changed.length + summary.unchanged.length === 0) process.exitCode = 1;
+      // 1 when anything failed (the summary says which), as the README's exit codes promise.
+      if (summary.failed.length > 0) process.exitCode = 1;
     });
 
 const showText = (meta: SourceMeta, passages: QuarantinedPassage[]) => {
@@ -138,13 +139,14 @@ export const searchCommand = (program: Command) =>
     .command("search")
     .description("search a brand's knowledge: ranked chunks with scores and sources")
     .argument("<query>", "what to look for")
-    .requiredOption("--brand <brand>", "brand id, slug or name")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--k <n>", "number of results", "8")
     .option("--config <file>", "config file")
     .option("--json", "print one JSON document")
     .action(async (query: string, opts: Common & { k: string }) => {
-      const k = Math.max(1, Math.min(100, Number(opts.k) || 8));
+      const k = Number(opts.k);
+      if (!Number.isInteger(k) || k < 1 || k > 100) throw usageError(`--k must be a whole number from 1 to 100, got "${opts.k}"`);
       const config = configFrom(opts.config);
       const result = await viaServerOrStore<SearchResult>(config, cliLogger(), {
         api: (client) => client.get(`/api/v1/brands/${encodeURIComponent(opts.brand)}/search?q=${encodeURIComponent(query)}&k=${k}`),
@@ -152,7 +154,7 @@ export const searchCommand = (program: Command) =>
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
           return searchKnowledge(createKnowledgeBackend(() => store.db, config), createEmbedder(config), { tenant_id: brand.tenant_id, brand_id: brand.id }, query, k);
         },
-      });
+      }, { brand: opts });
       report({ query, ...result }, opts, hitsText);
     });
 
@@ -166,12 +168,12 @@ export const knowledgeCommand = (program: Command) => {
         const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
         return direct(createKnowledgeBackend(() => store.db, config), { tenant_id: brand.tenant_id, brand_id: brand.id });
       },
-    });
+    }, { brand: opts });
   };
   const brandPath = (opts: Common) => `/api/v1/brands/${encodeURIComponent(opts.brand)}/sources`;
   const quarantinePath = (opts: Common) => `/api/v1/brands/${encodeURIComponent(opts.brand)}/quarantine`;
   const common = (c: Command) =>
-    c.requiredOption("--brand <brand>", "brand id, slug or name").option("--tenant <tenant>", "tenant id or name").option("--config <file>", "config file").option("--json", "print one JSON document");
+    c.option("--brand <brand>", "brand id, slug or name (default: the only brand)").option("--tenant <tenant>", "tenant id or name").option("--config <file>", "config file").option("--json", "print one JSON document");
 
   common(knowledge.command("list").description("the brand's sources with their content hashes")).action(async (opts: Common) => {
     const sources = await withStore<SourceMeta[]>(opts, async (c) => (await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data, (b, s) => b.listSources(s));
@@ -219,7 +221,7 @@ export const knowledgeCommand = (program: Command) => {
           if (!known) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`, { status: 404, hint: "`xin knowledge list --brand B` shows them" });
           throw new XinError("knowledge.not_quarantined", ordinal === undefined ? "no passage of this source is held back" : `passage ${ordinal} of this source is not held back`, { status: 404 });
         },
-      });
+      }, { brand: opts });
       report({ released }, opts, () => [`released ${released.length} passage(s); they are used to answer again:`, ...released.map((p) => `  ${p.source} passage ${p.ordinal}`)].join("\n"));
     });
 
@@ -231,7 +233,7 @@ export const knowledgeCommand = (program: Command) => {
         const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
         return removeKnowledgeSource(() => store.db, config, { tenant_id: brand.tenant_id, brand_id: brand.id }, source, resolve(source), "cli");
       },
-    });
+    }, { brand: opts });
     if (!removed) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`);
     report({ removed: source }, opts, () => `removed ${source}`);
   });

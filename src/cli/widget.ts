@@ -4,7 +4,7 @@ import type { Logger } from "../runtime";
 import type { Config } from "../runtime/config";
 import { cliLogger, configFrom } from "./context";
 import { report } from "./output";
-import { viaServerOrStore } from "./with-store";
+import { viaServerOrStore, type BrandFlags } from "./with-store";
 
 const human = (s: WidgetSnippet): string =>
   [
@@ -16,12 +16,12 @@ const human = (s: WidgetSnippet): string =>
     ...(s.base_url.startsWith("http://localhost") ? ["Note: server.public_url is not set, so this snippet only works on this machine."] : []),
   ].join("\n");
 
-/** Resolves the brand through the running server when there is one, else on the store. */
-export const readWidgetSnippet = async (config: Config, ref: string, log: Logger): Promise<WidgetSnippet> => {
+/** Resolves the brand (id, slug or name; the only one by default) through the running server when there is one, else on the store. */
+export const readWidgetSnippet = async (config: Config, flags: BrandFlags, log: Logger): Promise<WidgetSnippet> => {
   const brand = await viaServerOrStore<WidgetBrand>(config, log, {
-    api: (client) => client.get<WidgetBrand>(`/widget/site?brand=${encodeURIComponent(ref)}`),
-    store: (store) => findWidgetBrand(store, config, ref),
-  });
+    api: (client) => client.get<WidgetBrand>(`/widget/site?brand=${encodeURIComponent(flags.brand ?? "")}`),
+    store: (store) => findWidgetBrand(store, config, flags.brand ?? ""),
+  }, { brand: flags });
   return widgetSnippet(config, brand);
 };
 
@@ -30,12 +30,13 @@ export const widgetCommand = (program: Command) => {
   widget
     .command("snippet")
     .description("print the ready-to-paste <script> snippet for a brand's chat widget")
-    .requiredOption("--brand <brand>", "brand id or slug")
+    .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document")
-    .action(async (opts: { brand: string; config?: string; json?: boolean }) => {
+    .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
+    .action(async (opts: BrandFlags & { config?: string; json?: boolean }) => {
       const config = configFrom(opts.config);
-      report(await readWidgetSnippet(config, opts.brand, cliLogger()), opts, human);
+      report(await readWidgetSnippet(config, opts, cliLogger()), opts, human);
     });
   return widget;
 };

@@ -1,22 +1,59 @@
+import { resolveBrand } from "../app";
 import { XinError, type Logger } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { acquireInstanceLock, lockHolder } from "../runtime/instance-lock";
+import { chooseBrand, type BrandCandidate } from "../tenancy";
 import { ApiClient, localBaseUrl } from "./client";
 
 export type Access<T> = { api: (client: ApiClient) => Promise<T>; store: (store: Store) => Promise<T> };
 
+/** A command's `--brand`/`--tenant` flags: resolved in place (to ids) before the command runs. */
+export type BrandFlags = { brand?: string; tenant?: string };
+
+type Listed<T> = { data: T[] };
+
+/** The brands the server's admin API lists, with their tenants' names, for `chooseBrand`. */
+const brandsViaApi = async (client: ApiClient): Promise<BrandCandidate[]> => {
+  const [brands, tenants] = await Promise.all([
+    client.get<Listed<{ id: string; slug: string; name: string; tenant_id: string; persona: { language: string } }>>("/api/v1/brands"),
+    client.get<Listed<{ id: string; name: string }>>("/api/v1/tenants"),
+  ]);
+  const tenantName = new Map(tenants.data.map((t) => [t.id, t.name]));
+  return brands.data.map((b) => ({ id: b.id, slug: b.slug, name: b.name, tenant_id: b.tenant_id, tenant_name: tenantName.get(b.tenant_id) ?? "", language: b.persona.language }));
+};
+
+/**
+ * Sets `flags.brand`/`flags.tenant` to the ids of the brand they name, or of the only brand when
+ * `--brand` was left out: every command resolves brands by the same rule, whichever path runs.
+ */
+const settleBrand = async (flags: BrandFlags, via: { client: ApiClient } | { store: Store }) => {
+  const chosen = "client" in via ? chooseBrand(await brandsViaApi(via.client), flags.brand, flags.tenant) : await resolveBrand(via.store.db, flags.brand, flags.tenant);
+  flags.brand = chosen.id;
+  flags.tenant = chosen.tenant_id;
+};
+
 /**
  * Runs a command against the running server's admin API when one runs, else directly on the store
- * (starting the embedded server under the data dir's lock, and stopping it after).
+ * (starting the embedded server under the data dir's lock, and stopping it after). With `brand`, the
+ * command's brand flags are resolved first, on the same path.
  */
-export const viaServerOrStore = async <T>(config: Config, log: Logger, access: Access<T>, options: { migrate?: boolean } = {}): Promise<T> => {
+export const viaServerOrStore = async <T>(
+  config: Config,
+  log: Logger,
+  access: Access<T>,
+  options: { migrate?: boolean; brand?: BrandFlags } = {},
+): Promise<T> => {
   const client = new ApiClient(localBaseUrl(config.server.host, config.server.port), config.admin_token);
+  const viaApi = async () => {
+    if (options.brand) await settleBrand(options.brand, { client });
+    return access.api(client);
+  };
   const holder = config.database.url ? null : lockHolder(config.data_dir);
-  if (holder?.command === "serve") return access.api(client);
+  if (holder?.command === "serve") return viaApi();
   if (config.database.url) {
     try {
-      return await access.api(client);
+      return await viaApi();
     } catch (e) {
       if (!(e instanceof XinError) || e.code !== "client.unreachable") throw e;
     }
@@ -25,6 +62,7 @@ export const viaServerOrStore = async <T>(config: Config, log: Logger, access: A
   const store = new Store({ dataDir: config.data_dir, url: config.database.url, poolMax: 2, log });
   try {
     await store.open({ migrate: options.migrate ?? false });
+    if (options.brand) await settleBrand(options.brand, { store });
     return await access.store(store);
   } finally {
     await store.close();

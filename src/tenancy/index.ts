@@ -1,5 +1,6 @@
 // The tenancy room: tenants, brands, tokens and the audit log.
 export { recordAudit, type AuditEntry } from "./audit";
+export { chooseBrand, type BrandCandidate } from "./brand-choice";
 export { brandPoliciesInput, type BrandPoliciesInput } from "./policies";
 export { createBrand, createTenant, listBrands, listTenants, slugify, type Brand, type Tenant } from "./tenants";
 export { issueToken, verifyToken, type NewToken, type Principal, type Role } from "./tokens";

@@ -64,6 +64,19 @@ test("directly on the store: ingest a folder, search it, list and remove sources
   expect(summary.failed).toEqual([]);
   const again = JSON.parse((await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json")).stdout);
   expect(again.unchanged.length).toBe(4);
+  // The instance has one brand: --brand may be left out (through the server too, below).
+  const byDefault = JSON.parse((await run("search", "repair a torn kite", "--json")).stdout);
+  expect(byDefault.hits[0].chunk.text).toContain("repaired for free");
+  // Anything that failed makes it exit 1, even when the rest went in; the summary says which failed.
+  const partial = await run("ingest", join(dir, "docs/faq/kites.md"), join(dir, "docs/missing.md"), "--json");
+  expect(partial.code).toBe(1);
+  const partly = JSON.parse(partial.stdout);
+  expect(partly.unchanged).toEqual([join(dir, "docs/faq/kites.md")]);
+  expect(partly.failed.map((f: { source: string }) => f.source)).toEqual([join(dir, "docs/missing.md")]);
+  // Numbers flags take numbers: a usage error (2) names the flag.
+  const badK = await run("search", "kites", "--k", "abc");
+  expect(badK.code).toBe(2);
+  expect(badK.stderr).toContain("--k");
   const search = JSON.parse((await run("search", "repair a torn kite", "--brand", "Kite Shop", "--json")).stdout);
   expect(search.mode).toBe("lexical");
   expect(search.hits[0].chunk.text).toContain("repaired for free");
@@ -81,7 +94,7 @@ test("through a running server: local files are uploaded, a loopback crawl is re
   const up = await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--json");
   expect(up.code).toBe(0);
   expect(JSON.parse(up.stdout).added.sort()).toEqual(["faq.csv", "faq/kites.md", "returns.docx", "warranty.pdf"]);
-  const found = JSON.parse((await run("search", "repair a torn kite", "--brand", "kite-shop", "--json")).stdout);
+  const found = JSON.parse((await run("search", "repair a torn kite", "--json")).stdout);
   expect(found.hits.map((h: { chunk: { source: string } }) => h.chunk.source)).toContain("faq/kites.md");
   // The egress guard is on in the binary: the site on 127.0.0.1 is refused, naming the key that allows it.
   const refused = await run("ingest", `http://127.0.0.1:${site.port}/`, "--brand", "kite-shop");

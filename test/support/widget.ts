@@ -20,7 +20,7 @@ import { createBrand, createChannel, createTenant, type ChannelRow } from "../..
 import type { TestDb } from "./db";
 import { INSTANCE_KEY } from "./gateway";
 
-export type WidgetSiteFixture = { tenantId: string; brandId: string; brandSlug: string; channel: ChannelRow };
+export type WidgetSiteFixture = { tenantId: string; brandId: string; brandSlug: string; brandName: string; channel: ChannelRow };
 
 export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Record<string, unknown> = {}): Promise<WidgetSiteFixture> =>
   transaction(db.db as Db, async ({ tx }) => {
@@ -28,7 +28,7 @@ export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Rec
     const brand = await createBrand(tx, tenant.id, `Shop ${crypto.randomUUID().slice(0, 6)}`, "test");
     await tx.update(schema.brands).set({ widget }).where(dsql`${schema.brands.id} = ${brand.id}`);
     const channel = await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: { allowed_origins: origins } }, "test");
-    return { tenantId: tenant.id, brandId: brand.id, brandSlug: brand.slug, channel };
+    return { tenantId: tenant.id, brandId: brand.id, brandSlug: brand.slug, brandName: brand.name, channel };
   });
 
 export type LiveGateway = { port: number; url: string; wake: Wake; stop(): Promise<void> };
