@@ -14,6 +14,7 @@ import { registerChannelOps, type ChannelOps } from "./api/channel-ops";
 import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
+import { registerHome } from "./home";
 import { registerWebhooks } from "./webhooks";
 import { registerWidget, type SocketData, type WidgetLimits } from "./widget";
 
@@ -64,6 +65,7 @@ export type GatewayDeps = {
 export const createGatewayHandler = (deps: GatewayDeps) => {
   const router = new Router();
   registerHealth(router, deps.readiness, deps.metrics, deps.beforeScrape);
+  registerHome(router, deps.version ?? "dev", deps.readiness);
   // The described admin API (OpenAPI at /api/v1/openapi.json), escalation actions, events.
   const knowledge = knowledgeRoutes({
     db: deps.db,

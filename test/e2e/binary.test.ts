@@ -68,6 +68,15 @@ describe("dist/xin", () => {
   test("serve answers /readyz 200; a second serve on the same data dir fails cleanly and the first keeps serving", async () => {
     first = await serve(xin, config, port);
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    // Opened in a browser, the address shows what this is, whether it is ready and where to go next.
+    const home = await fetch(`${first.url}/`);
+    expect(home.headers.get("content-type")).toStartWith("text/html");
+    const html = await home.text();
+    expect(html).toContain("Ready: answering");
+    expect(html).toContain('href="/api/v1/openapi.json"');
+    expect(html).toMatch(/version \d+\.\d+/);
+    const icon = await fetch(`${first.url}/favicon.ico`);
+    expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/svg+xml"]);
     const second = run(xin, ["serve", "--config", config]);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`another xin (pid ${first.proc.pid}`);

@@ -38,7 +38,8 @@ export const formatIssues = (issues: z.core.$ZodIssue[], tree: unknown, origins:
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => {
         const key = [...issue.path.map(String), k].join(".");
-        const origin = origins.get(key);
+        // An unknown section set from the environment (XIN_SERVR__PORT) is known by its leaves' variables.
+        const origin = origins.get(key) ?? [...origins].find(([k, o]) => o.kind === "env" && k.startsWith(`${key}.`))?.[1];
         const where = origin?.kind === "env" ? origin.name : `in ${path}`;
         return `${key} (${where}): unknown key; remove it or check its spelling`;
       });

@@ -47,6 +47,9 @@ describe("loadConfig", () => {
     expect(error.message).toContain('server.port (XIN_SERVER__PORT):');
     expect(error.message).toContain('got "abc"; set e.g. 8080');
     expect(error.message).toContain("log.level (XIN_LOG__LEVEL)");
+    // A misspelt section from the environment names the variable, not the file.
+    const misspelt = errorOf(() => loadConfig({ path: write(`data_dir = "/tmp/x"\ninstance_key = "${KEY}"\n`).path, env: { XIN_SERVR__PORT: "1" } }));
+    expect(misspelt.message).toContain("servr (XIN_SERVR__PORT): unknown key");
   });
 
   test("server.trusted_proxies: empty by default, a TOML array, or a comma/space separated env value", () => {
@@ -94,7 +97,10 @@ describe("loadConfig", () => {
   test("missing file, bad TOML and an exposed env file are clear errors", () => {
     expect(errorOf(() => loadConfig({ path: "/nonexistent/xin.toml", env: {} })).code).toBe("config.missing");
     const bad = write(`data_dir = \n`);
-    expect(errorOf(() => loadConfig({ path: bad.path, env: {} })).message).toContain("is not valid TOML");
+    const syntax = errorOf(() => loadConfig({ path: bad.path, env: {} }));
+    expect(syntax.message).toContain(`${bad.path}:1:`);
+    expect(syntax.message).toContain("is not valid TOML");
+    expect(syntax.hint).toMatch(/^fix the syntax at line 1, column \d+$/);
     const exposed = write(`data_dir = "."\n`, `XIN_INSTANCE_KEY=${KEY}\n`, 0o644);
     const error = errorOf(() => loadConfig({ path: exposed.path, env: {} }));
     expect(error.code).toBe("config.env_file_exposed");

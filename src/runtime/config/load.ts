@@ -68,8 +68,12 @@ const readToml = (path: string): Tree => {
   try {
     return parseToml(text) as Tree;
   } catch (cause) {
-    throw new XinError("config.invalid", `${path} is not valid TOML: ${(cause as Error).message.split("\n")[0]}`, {
-      hint: "fix the syntax at the line named above",
+    // smol-toml says where: line and column (1-based), and the lines around them.
+    const at = cause as { line?: number; column?: number; message: string };
+    const where = typeof at.line === "number" ? `:${at.line}:${at.column ?? 1}` : "";
+    const what = at.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+    throw new XinError("config.invalid", `${path}${where} is not valid TOML: ${what}`, {
+      hint: where ? `fix the syntax at line ${at.line}, column ${at.column ?? 1}` : "fix the file's syntax",
       cause,
     });
   }
