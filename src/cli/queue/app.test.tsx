@@ -76,6 +76,15 @@ describeStores("xin queue screen", (getDb) => {
     r.unmount();
   });
 
+  test("with no server answering, the screen says so and names the address it tries", async () => {
+    const r = render(<QueueApp api={queueApi("http://127.0.0.1:1", "xin_unused")} pollMs={200} />);
+    await until("offline note", () => (r.lastFrame() ?? "").includes("No xin server answers"));
+    expect(r.lastFrame()).toContain("http://127.0.0.1:1");
+    expect(r.lastFrame()).toContain("xin serve");
+    expect(r.lastFrame()).not.toContain("no data yet");
+    r.unmount();
+  });
+
   test("a reply being written survives the server going away: reconnecting, kept, sent once when it is back", async () => {
     const s = await seedEscalation(getDb().db, { draft: null });
     const r = render(<QueueApp api={queueApi(url(), s.agent)} pollMs={200} />);

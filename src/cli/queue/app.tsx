@@ -181,7 +181,17 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
       ) : shown === "detail" && item ? (
         <DetailView item={item} detail={detail} me={me} now={now} slaMinutes={slaMinutes} width={width} height={bodyHeight} position={`${index + 1}/${items.length}`} />
       ) : (
-        <QueueList items={items} selected={index} me={me} now={now} slaMinutes={slaMinutes} width={width} height={bodyHeight} stale={stale} />
+        <QueueList
+          items={items}
+          selected={index}
+          me={me}
+          now={now}
+          slaMinutes={slaMinutes}
+          width={width}
+          height={bodyHeight}
+          stale={stale}
+          offline={connection.state === "reconnecting" ? connection.message : null}
+        />
       )}
       {editing ? <Editor kind={editing.kind} text={editorText} width={width} busy={busy} offline={offline} /> : null}
       <Footer mode={mode} flash={flashNow} width={width} />

@@ -2,13 +2,32 @@ import { Box, Text } from "ink";
 import { fit, humanReason, PROVIDER_LABEL, slaTone, TONE_COLOR, waited } from "../format";
 import type { QueueItem, QueueMe } from "../types";
 
-type Props = { items: QueueItem[]; selected: number; me: QueueMe | null; now: number; slaMinutes: number; width: number; height: number; stale: boolean };
+type Props = {
+  items: QueueItem[];
+  selected: number;
+  me: QueueMe | null;
+  now: number;
+  slaMinutes: number;
+  width: number;
+  height: number;
+  stale: boolean;
+  /** Why there is no data (the server cannot be reached: its URL), while reconnecting. */
+  offline?: string | null;
+};
 
 export const claimLabel = (item: QueueItem, me: QueueMe | null) =>
   item.state !== "claimed" ? (item.conversation_status === "human" ? "bot paused" : "open") : item.agent_id === me?.token_id ? "yours" : `claimed·${item.agent_name ?? "agent"}`;
 
 /** The waiting escalations, oldest first, windowed around the selection so it fits any height. */
-export const QueueList = ({ items, selected, me, now, slaMinutes, width, height, stale }: Props) => {
+export const QueueList = ({ items, selected, me, now, slaMinutes, width, height, stale, offline }: Props) => {
+  if (items.length === 0 && stale && offline) {
+    return (
+      <Box height={height} width={width} flexDirection="column" alignItems="center" justifyContent="center" borderStyle="round" borderColor="yellow">
+        <Text color="yellow">{`No xin server answers: ${offline}.`}</Text>
+        <Text dimColor>Is `xin serve` running? This screen connects by itself once it is.</Text>
+      </Box>
+    );
+  }
   if (items.length === 0) {
     return (
       <Box height={height} width={width} alignItems="center" justifyContent="center" borderStyle="round" borderDimColor>
