@@ -14,10 +14,47 @@ export type AddChannelInput = {
   name?: string;
 };
 
-export type ChannelReport = ReturnType<typeof channelView> & { webhook_url: string | null; connect: string | null };
+export type ChannelReport = ReturnType<typeof channelView> & {
+  webhook_url: string | null;
+  /** What telling the provider where to deliver did (Telegram's setWebhook), or null where it has no such call. */
+  connect: string | null;
+  /** The provider's answer to the credentials ("… accepted the token"), or "not verified: <why>". */
+  verified: string;
+  /** What the user still has to do for messages to arrive. */
+  next: string;
+};
+
+/** What is left to do after adding a channel, per provider and mode: the step the user types or clicks next. */
+export const nextStepFor = (row: Pick<ChannelRow, "id" | "provider" | "brand_id">, mode: string | undefined, webhookUrl: string | null): string => {
+  const url = webhookUrl ?? `https://<server.public_url>/webhooks/${row.provider}/${row.id}`;
+  switch (row.provider) {
+    case "whatsapp":
+    case "instagram":
+      return `in your Meta app's dashboard (${row.provider === "whatsapp" ? "WhatsApp" : "Instagram"} → Configuration → Webhook): callback URL ${url}, the verify token you gave here, and subscribe to "messages"`;
+    case "telegram":
+      return mode === "polling"
+        ? "nothing: xin serve fetches the bot's updates itself (no public URL needed)"
+        : webhookUrl
+          ? "nothing: Telegram was told the webhook URL; message the bot to try it"
+          : "set server.public_url (the address Telegram can reach), then run `xin channel connect " + row.id + "`";
+    case "web":
+      return `put the widget on your site: xin widget snippet --brand ${row.brand_id}`;
+    default:
+      return "send a test message";
+  }
+};
+
+/** Asks the provider whether the stored credentials work; an unreachable provider is said, never taken as a yes. */
+export const verifyCredentials = async (check: () => Promise<string>, providerName: string): Promise<string> => {
+  try {
+    return await check();
+  } catch (e) {
+    return `not verified: could not check with ${providerName}: ${(e as Error).message}; \`xin channel test\` retries`;
+  }
+};
 
 /** The public webhook URL of a channel, when `server.public_url` is set. */
-export const webhookUrlOf = (config: Config, row: ChannelRow): string | null =>
+export const webhookUrlOf = (config: Config, row: Pick<ChannelRow, "provider" | "id">): string | null =>
   config.server.public_url ? `${config.server.public_url.replace(/\/+$/, "")}/webhooks/${row.provider}/${row.id}` : null;
 
 const providerCtx = (row: ChannelRow, instanceKey: string) => {
@@ -58,5 +95,10 @@ export const addChannel = async (config: Config, db: Db, input: AddChannelInput,
   } catch (e) {
     connect = `could not reach ${adapter.displayName}: ${(e as Error).message}; run \`xin channel connect ${row.id}\` to retry`;
   }
-  return { ...channelView(row), webhook_url: webhookUrlOf(config, row), connect };
+  const verified = await verifyCredentials(async () => (await testChannel(config, db, row.id, row.tenant_id)).result, adapter.displayName);
+  const webhookUrl = webhookUrlOf(config, row);
+  return { ...channelView(row), webhook_url: webhookUrl, connect, verified, next: nextStepFor(row, modeOf(credentials), webhookUrl) };
 };
+
+/** Telegram's `mode` credential (webhook or polling); other providers have none. */
+export const modeOf = (credentials: Record<string, unknown>): string | undefined => (typeof credentials.mode === "string" ? credentials.mode : undefined);

@@ -1,11 +1,15 @@
 import type { Command } from "commander";
-import { addChannel, connectChannel, testChannel, type ChannelReport } from "../app";
+import { addChannel, connectChannel, modeOf, nextStepFor, testChannel, verifyCredentials, webhookUrlOf, type ChannelReport } from "../app";
+import type { Config } from "../runtime/config";
+import type { ApiClient } from "./client";
 import { randomToken, usageError, XinError } from "../runtime";
 import { channelView, findChannelRow, listChannelRows, removeChannel } from "../app";
 import { transaction } from "../runtime/db";
 import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
 import { viaServerOrStore } from "./with-store";
+
+type ChannelView = Omit<ChannelReport, "webhook_url" | "connect" | "verified" | "next">;
 
 type AddFlags = Record<string, string | string[] | boolean | undefined> & { brand: string; tenant?: string; apiBase?: string; name?: string; json?: boolean; config?: string };
 
@@ -27,11 +31,33 @@ const reportText = (r: ChannelReport) =>
   [
     `channel ${r.id} (${r.provider}) added to brand ${r.brand_id}`,
     table([
-      ["webhook path", r.webhook_path],
-      ["webhook URL", r.webhook_url ?? "set server.public_url to get the full URL"],
-      ["provider", r.connect ?? "configure the webhook URL in the provider's dashboard (Meta: callback URL + verify token)"],
+      ...(r.provider === "web" ? [] : [["webhook URL", r.webhook_url ?? `${r.webhook_path} (set server.public_url to get the full URL)`] as [string, string]]),
+      // The widget has no provider credentials: its allowed origins are all there is to check.
+      ...(r.provider === "web" ? [] : [["credentials", r.verified] as [string, string]]),
+      ...(r.connect ? [["provider", r.connect] as [string, string]] : []),
+      ["next", r.next] as [string, string],
     ]),
   ].join("\n");
+
+/**
+ * `channel add` through a running server: the same steps the store path takes in process — create,
+ * tell the provider where to deliver, check the credentials — so the report is the same either way.
+ */
+const addViaApi = async (client: ApiClient, config: Config, body: Record<string, unknown>, mode: string | undefined): Promise<ChannelReport> => {
+  const view = await client.request<ChannelView>("POST", "/api/v1/channels", body);
+  const name = PROVIDER_NAMES[view.provider] ?? view.provider;
+  const connect =
+    view.provider === "telegram"
+      ? await client
+          .request<{ result: string }>("POST", `/api/v1/channels/${view.id}/connect`)
+          .then((r) => r.result, (e: Error) => `could not reach ${name}: ${e.message}; run \`xin channel connect ${view.id}\` to retry`)
+      : null;
+  const verified = await verifyCredentials(async () => (await client.request<{ result: string }>("POST", `/api/v1/channels/${view.id}/test`)).result, name);
+  const webhookUrl = webhookUrlOf(config, view);
+  return { ...view, webhook_url: webhookUrl, connect, verified, next: nextStepFor(view, mode, webhookUrl) };
+};
+
+const PROVIDER_NAMES: Record<string, string> = { whatsapp: "WhatsApp", instagram: "Instagram", telegram: "Telegram", web: "the web widget" };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -67,7 +93,8 @@ export const channelCommand = (program: Command) => {
       const input = () => ({ brand: flags.brand, tenant: flags.tenant, provider, credentials, apiBase: flags.apiBase, name: flags.name });
       const config = configFrom(flags.config);
       const result = await viaServerOrStore<ChannelReport>(config, cliLogger(), {
-        api: (client) => client.request("POST", "/api/v1/channels", { brand: flags.brand, tenant: flags.tenant, provider, credentials, settings: flags.apiBase ? { api_base: flags.apiBase } : undefined, name: flags.name }),
+        api: (client) =>
+          addViaApi(client, config, { brand: flags.brand, provider, credentials, settings: flags.apiBase ? { api_base: flags.apiBase } : undefined, name: flags.name }, modeOf(credentials)),
         store: (store) => addChannel(config, store.db, input(), "cli"),
       }, { brand: flags });
       report(result, flags, reportText);

@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMetaGraphFake, startTelegramFake, type MetaGraphFake, type TelegramFake } from "../support/fakes";
+import { freePort, waitReady } from "../support/binary";
 import { TG, WA } from "../support/gateway";
 
 const root = join(import.meta.dir, "../..");
@@ -42,6 +43,8 @@ test("telegram in webhook mode: stored encrypted, secret generated, setWebhook c
   expect(out.webhook_path).toBe(`/webhooks/telegram/${out.id}`);
   expect(out.webhook_url).toBe(`https://chat.acme.example/webhooks/telegram/${out.id}`);
   expect(out.connect).toContain("webhook set to");
+  expect(out.verified).toContain("accepted the token");
+  expect(out.next).toContain("nothing: Telegram was told the webhook URL");
   const set = telegram.requests.find((q) => q.path.endsWith("/setWebhook"));
   expect(set?.body?.url).toBe(out.webhook_url);
   expect(String(set?.body?.secret_token)).toMatch(/^[A-Za-z0-9_-]{20,}$/);
@@ -73,9 +76,52 @@ test("whatsapp: a missing app secret is refused, naming the key; with it, the to
 });
 
 test("web: origins are validated; unknown providers and bad modes are usage errors", async () => {
-  expect((await xin("channel", "add", "web", "--brand", "acme-shoes", "--origin", "https://shop.example", "--json")).code).toBe(0);
+  const web = await xin("channel", "add", "web", "--brand", "acme-shoes", "--origin", "https://shop.example");
+  expect(web.code).toBe(0);
+  // What a web channel needs next is the snippet, not a webhook in some provider's dashboard.
+  expect(web.stdout).toContain("xin widget snippet");
+  expect(web.stdout).not.toContain("Meta");
+  expect(web.stdout).not.toContain("webhook URL");
   expect((await xin("channel", "add", "web", "--brand", "acme-shoes", "--origin", "not a url")).code).toBe(2);
   expect((await xin("channel", "add", "fax", "--brand", "acme-shoes")).code).toBe(2);
   expect((await xin("channel", "add", "telegram", "--brand", "acme-shoes", "--bot-token", TG.bot_token, "--mode", "carrier-pigeon")).code).toBe(2);
   expect((await xin("channel", "add", "web", "--brand", "no-such-brand", "--origin", "https://x.example")).code).toBe(1);
 });
+
+test("telegram in polling mode needs nothing more; an unreachable provider leaves the credentials 'not verified'", async () => {
+  const polling = await xin("channel", "add", "telegram", "--brand", "acme-shoes", "--bot-token", "42:polling-bot-token-aaaaaaaaaaaaaaaaaaaaaaaaaaa", "--mode", "polling", "--api-base", telegram.url);
+  expect(polling.code).toBe(0);
+  expect(polling.stdout).toContain("xin serve fetches the bot's updates itself");
+  expect(polling.stdout).not.toContain("Meta");
+  const unreachable = await xin("channel", "add", "instagram", "--brand", "acme-shoes", "--ig-user-id", "17841400000000001", "--access-token", "t", "--app-secret", "s", "--verify-token", "v", "--api-base", "http://127.0.0.1:1", "--json");
+  expect(unreachable.code).toBe(0); // stored: the provider may only be down; the report says it is unchecked
+  const out = JSON.parse(unreachable.stdout);
+  expect(out.verified).toStartWith("not verified: could not check with Instagram");
+  expect(out.next).toContain(`callback URL https://chat.acme.example/webhooks/instagram/${out.id}`);
+});
+
+test("through a running server, channel add reports the same: Telegram connected, webhook URL, credentials checked", async () => {
+  const serverDir = mkdtempSync(join(tmpdir(), "xin-chan-srv-"));
+  chmodSync(serverDir, 0o755);
+  const port = freePort();
+  const serverConfig = join(serverDir, "data/xin.toml");
+  const init = Bun.spawnSync([process.execPath, join(root, "src/cli/main.ts"), "init", "--yes", "--data-dir", join(serverDir, "data"), "--brand", "Kite Shop", "--port", String(port), "--public-url", "https://kites.example"]);
+  expect(init.exitCode).toBe(0);
+  const server = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config", serverConfig], { env: { PATH: process.env.PATH ?? "", HOME: serverDir }, stdout: "ignore", stderr: "ignore" });
+  try {
+    await waitReady(`http://127.0.0.1:${port}`, server);
+    const p = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "channel", "add", "telegram", "--bot-token", TG.bot_token, "--api-base", telegram.url, "--json", "--config", serverConfig], { env: { PATH: process.env.PATH ?? "", HOME: serverDir }, stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.webhook_url).toBe(`https://kites.example/webhooks/telegram/${out.id}`);
+    expect(out.connect).toContain("webhook set to");
+    expect(out.verified).toContain("accepted the token");
+    const set = telegram.requests.filter((q) => q.path.endsWith("/setWebhook")).map((q) => q.body?.url);
+    expect(set).toContain(out.webhook_url);
+  } finally {
+    server.kill("SIGTERM");
+    await server.exited;
+    rmSync(serverDir, { recursive: true, force: true });
+  }
+}, 60_000);
