@@ -4,8 +4,11 @@
 // the Telegram fake (which checks the call as the Bot API does), on both stores.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createKnowledgeBackend } from "../../src/app/knowledge";
+import { getChannel } from "../../src/channels";
+import { acceptParsed } from "../../src/inbox";
 import { BUILT_IN_GUARDRAILS } from "../../src/orchestrator";
 import { silentLogger } from "../../src/runtime";
+import { transaction, type Db } from "../../src/runtime/db";
 import { EgressGuard } from "../../src/runtime/net";
 import { Wake, type QueueRunner } from "../../src/runtime/queue";
 import { waitUntil } from "../support/answering";
@@ -76,5 +79,15 @@ describeStores("telegram button press", (getDb) => {
     expect((await press(gw)).status).toBe(200);
     await waitUntil(async () => (await getDb().sql`select 1 from jobs where state in ('queued', 'running')`).length === 0);
     expect(fake.callbackAnswers.length).toBe(1);
+  });
+
+  test("a press that arrives by long polling (the poller's entrance, acceptParsed) is answered the same way", async () => {
+    const update = JSON.parse(new TextDecoder().decode(fixtureBytes("telegram", "inbound/callback_query.json")));
+    update.update_id += 1;
+    update.callback_query.id = "2367000000000000199";
+    const adapter = getChannel("telegram");
+    const parsed = adapter.parse(new TextEncoder().encode(JSON.stringify(update)), { channelId: gw.channels.telegram.id, credentials: adapter.credentials.parse(TG) });
+    await transaction(getDb().db as Db, (tx) => acceptParsed(tx, new Wake(), 3, gw.channels.telegram, parsed));
+    await waitUntil(async () => fake.callbackAnswers.some((a) => a.callback_query_id === "2367000000000000199"));
   });
 });
