@@ -3,7 +3,8 @@
 // through the real gateway on both stores, checked against what a careful product stores and does —
 // customer messages stored, delivery statuses applied to an outbound message xin really sent, ignored
 // events storing nothing (and counted), the provider calls that are required (Telegram's
-// answerCallbackQuery, run by the workers while no answer is written at all), and replays adding nothing.
+// answerCallbackQuery, run by the workers while no answer is written at all), replays adding nothing,
+// and every payload's customer text turned into a number, null or a list refused with 400.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -83,6 +84,25 @@ const customerText = (e: Expectation, customer: string, n: number): Uint8Array =
         }
       : { object: "instagram", entry: [{ id: String(e.route.ig_user_id), time: now, messaging: [{ sender: { id: customer }, recipient: { id: String(e.route.ig_user_id) }, timestamp: now, message: { mid: `m_conformance_${n}`, text: "Where is my parcel?" } }] }] };
   return new TextEncoder().encode(JSON.stringify(body));
+};
+
+type Node = Record<string, unknown>;
+const list = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : []);
+const node = (v: unknown): Node[] => (v && typeof v === "object" && !Array.isArray(v) ? [v as Node] : []);
+
+/** The customer's text in a copy of a payload, wherever its provider puts it, set to `value`; null when it has none. */
+const withText = (provider: string, body: unknown, value: unknown): unknown | null => {
+  const copy = structuredClone(body) as Node;
+  const holders: Node[] =
+    provider === "whatsapp"
+      ? list(copy.entry).flatMap((en) => list(en.changes).flatMap((c) => node(c.value).flatMap((v) => list(v.messages)).filter((m) => m.type === "text").flatMap((m) => node(m.text))))
+      : provider === "instagram"
+        ? list(copy.entry).flatMap((en) => list(en.messaging).flatMap((ev) => node(ev.message)))
+        : ["message", "edited_message", "channel_post", "edited_channel_post"].flatMap((k) => node(copy[k]));
+  const key = provider === "whatsapp" ? "body" : "text";
+  const texts = holders.filter((h) => typeof h[key] === "string");
+  for (const h of texts) h[key] = value;
+  return texts.length ? copy : null;
 };
 
 describeStores("channels-peers conformance", (getDb) => {
@@ -196,6 +216,21 @@ describeStores("channels-peers conformance", (getDb) => {
     runner = workers([DELIVER_JOB, CHANNEL_ACT_JOB]);
     const results: Record<string, unknown> = {};
     for (const [file, e] of otherPayloads) results[file] = await check(file, e, new Set());
+    // Correctly signed, but the customer's text of the wrong type: refused with 400, nothing written.
+    let refused = 0;
+    for (const [file, e] of corpus) {
+      const original: unknown = JSON.parse(readFileSync(join(root, file), "utf8"));
+      for (const wrong of [5, null, []]) {
+        const bad = withText(e.provider, original, wrong);
+        if (bad === null) continue;
+        const before = await snapshot();
+        const res = await post(file, Buffer.from(JSON.stringify(bad)));
+        expect({ file, wrong, status: res.status, code: ((await res.json()) as { error?: { code?: string } }).error?.code }).toEqual({ file, wrong, status: 400, code: "webhook.payload_invalid" });
+        expect({ file, ...(await snapshot()) }).toEqual({ file, ...before });
+        refused += 1;
+      }
+    }
+    expect(refused).toBe(17 * 3); // the 17 payloads that carry a customer text, three wrong types each
     // The decisions this corpus pinned down (issue 13), beyond the accepted counts.
     expect(results["telegram/tg_tgbot_channel_post.json"]).toEqual({ stored: 0, kinds: [] });
     expect(results["telegram/tg_tgbot_edited_channel_post.json"]).toEqual({ stored: 0, kinds: [] });

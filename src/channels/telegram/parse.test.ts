@@ -149,6 +149,7 @@ describe("telegram parse: shapes the fixtures leave out", () => {
     ["update_id as string", { update_id: "1", message: msg({ text: "x" }) }],
     ["message without chat", { update_id: 1, message: { message_id: 1, date: 1, text: "x" } }],
     ["callback without id", { update_id: 1, callback_query: { from: { id: 1 }, data: "x" } }],
+    ["channel post whose text is a number", { update_id: 1, channel_post: { message_id: 1, date: 1, chat: { id: -1, type: "channel" }, text: 5 } }],
     ["array body", [{ update_id: 1 }]],
   ])("%s → webhook.payload_invalid", (_, body) => {
     expect(() => parse(body)).toThrow(expect.objectContaining({ code: "webhook.payload_invalid", status: 400 }));

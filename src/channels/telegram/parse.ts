@@ -78,14 +78,19 @@ const messageEvent = (out: ParseResult, raw: unknown, where: string, channel: Bi
 
 type Handler = (out: ParseResult, raw: unknown, channel: Binding) => void;
 
-/** What a channel publishes is no customer writing to the business. */
-const channelPost: Handler = (out) => out.skipped.push({ reason: "not_customer", detail: "telegram channel post" });
+/** What a channel publishes is no customer writing to the business; a malformed one is still refused like any message. */
+const channelPost =
+  (where: string): Handler =>
+  (out, raw) => {
+    parseShape(messageSchema, raw, where);
+    out.skipped.push({ reason: "not_customer", detail: "telegram channel post" });
+  };
 
 const HANDLERS: Record<string, Handler> = {
   message: (out, raw, ch) => messageEvent(out, raw, "message", ch, false),
   edited_message: (out, raw, ch) => messageEvent(out, raw, "edited_message", ch, true),
-  channel_post: channelPost,
-  edited_channel_post: channelPost,
+  channel_post: channelPost("channel_post"),
+  edited_channel_post: channelPost("edited_channel_post"),
   callback_query: (out, raw, ch) => {
     const q = parseShape(callbackQuerySchema, raw, "callback_query");
     const chat = q.message?.chat;
