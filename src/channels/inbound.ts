@@ -68,7 +68,7 @@ export type InboundContent =
   /** A tap on a reply button, list row, template quick reply or Instagram postback/icebreaker. */
   | { kind: "button_reply"; source: "button" | "list" | "template_button" | "postback"; id: string; title: string; description?: string }
   /** Telegram inline-keyboard press; the adapter's `answer_callback` action must acknowledge `queryId`. */
-  | { kind: "callback_query"; queryId: string; data: string; hostMessageId?: string }
+  | { kind: "callback_query"; queryId: string; data: string; title?: string; hostMessageId?: string }
   /** `emoji` absent means the reaction was removed. Never answered by the AI. */
   | { kind: "reaction"; targetMessageId: string; emoji?: string; action: "react" | "unreact" }
   /** A new version of an earlier message: record it against `originalMessageId`, do not answer it anew. */
@@ -136,10 +136,12 @@ export type ChannelEvent =
 
 /**
  * Something the adapter recognised as outside this channel's scope; the gateway counts and logs these.
+ * `not_customer`: a known event that is no customer writing (a channel's own post, a service notice such
+ * as a pinned message, a WhatsApp system notice): nothing is stored and nothing answered.
  * `foreign_account` carries the `accountId` so a gateway that receives batches for several accounts
  * (one Meta app, several numbers) can find the owning channel (`channels.external_id`) and parse again.
  */
-export type SkippedEvent = { reason: "unknown_event" | "foreign_account"; detail: string; accountId?: string };
+export type SkippedEvent = { reason: "unknown_event" | "foreign_account" | "not_customer"; detail: string; accountId?: string };
 
 export type ParseResult = {
   messages: InboundMessage[];
@@ -182,7 +184,8 @@ export const bodyOf = (content: InboundContent): string | undefined => {
     case "button_reply":
       return content.title;
     case "callback_query":
-      return content.data;
+      // The label the customer tapped reads as what they said; the data is an id meant for the bot.
+      return content.title ?? content.data;
     case "location":
       return [content.name, content.address].filter(Boolean).join(", ") || undefined;
     case "story_reply":

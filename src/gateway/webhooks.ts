@@ -4,6 +4,7 @@ import type { Db } from "../runtime/db";
 import type { RequestContext, Router } from "../runtime/http";
 import type { Wake } from "../runtime/queue";
 import type { Metrics } from "../runtime/metrics";
+import { noteIgnored } from "../inbox";
 import { ChannelCache } from "../tenancy";
 import { deadLetterIfPermanent } from "./dead-letter";
 import { GroupCommitter } from "./group-commit";
@@ -47,6 +48,7 @@ export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
     if (verdict.kind === "challenge") return new Response(verdict.body, { headers: { "content-type": "text/plain" } });
     if (ctx.req.method !== "POST") throw new XinError("http.method_not_allowed", "webhook events are POSTed", { status: 405 });
     const parsed = adapter.parse(body, binding);
+    noteIgnored(deps.metrics, ctx.log, row.provider, parsed.skipped);
     let outcome: { inserted: number; duplicates: number };
     try {
       outcome = await committer.submit(row, parsed);

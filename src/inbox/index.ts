@@ -3,6 +3,8 @@ export { clearAttempt, loadOutbound, markFailed, markSent, recordAttempt, type O
 export { nameAnswered, openEscalation, type NewEscalation } from "./escalations";
 export { DELIVER_JOB, queueReply, startReply, type Reply, type StartedReply } from "./outbound";
 export { acceptParsed } from "./accept";
+export { applyDeletion, type DeletionOutcome } from "./deletion";
+export { noteIgnored } from "./ignored";
 export { acceptInOneStatement } from "./persist-one-statement";
 export { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, persistParsed, RESPOND_JOB, type ChannelRef, type PersistOutcome } from "./persist";
 export { inboxCounts, type InboxCounts } from "./stats";

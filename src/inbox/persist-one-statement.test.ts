@@ -181,6 +181,21 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
     expect(t.reserved()).toBe(0);
   });
 
+  test("a Telegram button press: its acknowledgement is a job of its own and takes a kept slot before the answer; a retry adds none", async () => {
+    const body = fixtureBytes("telegram", "inbound/callback_query.json");
+    const press = parse("telegram", side, body);
+    const t = taker(1);
+    const out = await acceptInOneStatement(side.db.db, t.wake, 5, ref(side, "telegram"), press);
+    expect(out.jobs).toBe(2);
+    expect(t.adopted.map((j) => j.kind)).toEqual(["channel.act"]);
+    expect(t.reserved()).toBe(0);
+    const jobs = await side.db.sql`select kind, state, payload from jobs where payload->>'channel_id' = ${side.gw.channels.telegram.id} or key in (select 'conv:' || id from conversations where channel_id = ${side.gw.channels.telegram.id}) order by id`;
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual([["respond", "queued"], ["channel.act", "running"]]);
+    expect(jobs[1].payload.actions).toEqual([{ kind: "answer_callback", conversationId: "551000002", queryId: "2367000000000000101" }]);
+    const again = await acceptInOneStatement(side.db.db, taker(1).wake, 5, ref(side, "telegram"), parse("telegram", side, body));
+    expect({ inserted: again.inserted, jobs: again.jobs }).toEqual({ inserted: 0, jobs: 0 });
+  });
+
   test("a writer that starts the same conversation's job first: the batch is written again with its jobs queued", async () => {
     const t = taker(5);
     const from = "4917000001005";

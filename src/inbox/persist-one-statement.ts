@@ -28,7 +28,8 @@ const isKeyRace = (e: unknown): boolean => {
  * `media.fetch` for every new message with a file; per conversation that got a new answerable message,
  * `respond` when it is with the bot, and the actions for its newest answerable message (a read receipt,
  * and typing when the bot will answer; WhatsApp's typing call marks read) — in the respond job when the
- * bot answers, else in a `channel.act` job.
+ * bot answers, else in a `channel.act` job; and a `channel.act` job of its own for every acknowledgement
+ * an event needs at once (a Telegram button press: `answerCallbackQuery`), started first when slots are kept.
  *
  * Hand-off in the statement: when this process's runner has free slots, they are kept first and that
  * many jobs (answers first; none whose key has a job open) are written running under its lease; the
@@ -36,7 +37,7 @@ const isKeyRace = (e: unknown): boolean => {
  */
 export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<StatementOutcome> => {
   // A local runner's free slots, kept for the batch's jobs (at most one respond and one other job per message).
-  const reserved = parsed.messages.length ? wake?.reserveSlots(RESPOND_JOB, parsed.messages.length) : null;
+  const reserved = parsed.messages.length ? wake?.reserveSlots(RESPOND_JOB, parsed.messages.length + acks(parsed)) : null;
   const handOff = reserved ? { ...reserved, token: crypto.randomUUID() } : null;
   try {
     const { outcome, started } = await writeInbound(db, maxAttempts, channel, parsed, handOff).catch((e: unknown) => {
@@ -57,6 +58,8 @@ export const acceptInOneStatement = async (db: Db, wake: Wake | null, maxAttempt
   }
 };
 
+const acks = (parsed: ParseResult): number => parsed.messages.filter((m) => m.content.kind === "callback_query").length;
+
 /** The inbound statement on `db` or inside a transaction (`handOff` null: every job queued, NOTIFY at commit). */
 export const writeInbound = async (db: Db | Tx, maxAttempts: number, channel: ChannelRef, parsed: ParseResult, handOff: HandOff | null): Promise<{ outcome: StatementOutcome; started: StartedRow[] }> => {
   const input = messageInputs(parsed.messages);
@@ -69,7 +72,7 @@ export const writeInbound = async (db: Db | Tx, maxAttempts: number, channel: Ch
   const [row] = await db.execute<{ inserted: number; statuses: number; jobs: number; started: StartedRow[]; answered: string[] }>(sql`
     ${messageCtes(channel, input)},
     fresh as (
-      select im.ord, im.ts, im.answerable, im.media, im.external_id, im.provider_message_id, m.id as message_id, v.id as conversation_id, v.status
+      select im.ord, im.ts, im.answerable, im.media, im.ack, im.external_id, im.provider_message_id, m.id as message_id, v.id as conversation_id, v.status
       from m join im using (provider_message_id) join c using (external_id) join v on v.contact_id = c.id
     ), answer as (
       select conversation_id, min(ord) as ord from fresh where answerable and status = 'bot' group by conversation_id
@@ -96,6 +99,9 @@ export const writeInbound = async (db: Db | Tx, maxAttempts: number, channel: Ch
         || coalesce((select jsonb_build_object('channel_id', ${channel.id}::text, 'actions', x.actions) from acts x
                      where x.conversation_id = a.conversation_id and jsonb_array_length(x.actions) > 0), '{}'::jsonb)
       from answer a
+      union all
+      -- Acknowledgements (a button press) in jobs of their own: the highest group, so a kept slot takes them first.
+      select 4, ord, ${CHANNEL_ACT_JOB}, null, jsonb_build_object('channel_id', ${channel.id}::text, 'actions', jsonb_build_array(ack)) from fresh where ack is not null
     ), startable as (
       -- Hand-off: a job may start at once when a slot was kept for it and no job of its key is open
       -- (per-key order); answers first, as the customer waits for them.

@@ -1,7 +1,7 @@
 // The SQL both webhook write paths share (persist.ts inside a transaction, persist-one-statement.ts
 // alone): inputs built once in JS, rows written set-based by data-modifying CTEs.
 import { sql, type SQL } from "drizzle-orm";
-import { bodyOf, isStatusAdvance, shouldRespond, statusRank, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
+import { bodyOf, isStatusAdvance, shouldRespond, statusRank, type ChannelAction, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
 import { schema } from "../runtime/db";
 
@@ -28,6 +28,8 @@ type MessageInput = {
   ts: number;
   answerable: boolean;
   media: boolean;
+  /** The provider acknowledgement the event needs at once, whatever the answer (a Telegram button press). */
+  ack: ChannelAction | null;
 };
 export type MessageInputs = { messages: InboundMessage[]; contacts: ContactInput[]; rows: MessageInput[] };
 type StatusInput = { provider_message_id: string; attempt_id: string | null; status: string; rank: number; error_code: string | null; error_message: string | null };
@@ -35,6 +37,13 @@ type StatusInput = { provider_message_id: string; attempt_id: string | null; sta
 const attachmentsOf = (c: InboundContent): unknown[] => (c.kind === "media" ? [c.media] : c.kind === "edit" ? attachmentsOf(c.content) : []);
 
 export const dedupeBy = <T>(items: T[], key: (t: T) => string): T[] => [...new Map(items.map((i) => [key(i), i])).values()];
+
+/**
+ * A Telegram client shows a progress bar on the pressed button until the bot answers the callback
+ * query: answered by a job of its own, started with the webhook's statement, never behind the reply.
+ */
+const ackOf = (m: InboundMessage): ChannelAction | null =>
+  m.content.kind === "callback_query" && !m.isEcho ? { kind: "answer_callback", conversationId: m.conversationId, queryId: m.content.queryId } : null;
 
 /** Contact, conversation and message rows for a batch of parsed messages (deduplicated by provider id). */
 export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
@@ -85,6 +94,7 @@ export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
         ts: m.timestamp,
         answerable: shouldRespond(m),
         media: content.kind === "media" && !m.isEcho,
+        ack: ackOf(m),
       };
     }),
   };
@@ -115,7 +125,7 @@ with ic as (
 ), im as (
   select * from jsonb_to_recordset(${JSON.stringify(input.rows)}::jsonb)
     as t(id text, external_id text, direction text, kind text, body text, attachments jsonb, metadata jsonb, provider_message_id text, status text,
-      ord int, ts float8, answerable boolean, media boolean)
+      ord int, ts float8, answerable boolean, media boolean, ack jsonb)
 ), m as (
   insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn)
   select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status, im.answerable

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { ParseResult } from "../channels";
 import { schema, type TxContext } from "../runtime/db";
+import { applyDeletion } from "./deletion";
 import { writeInbound, type StatementOutcome } from "./persist-one-statement";
 import type { ChannelRef } from "./persist-sql";
 
@@ -14,7 +15,7 @@ export type PersistOutcome = StatementOutcome;
  * entrance shares (`writeInbound`: contacts and conversations upserted, messages inserted unique per
  * (channel, provider message id) — a provider's retry inserts nothing —, delivery statuses applied
  * monotonically, the follow-up jobs queued with their NOTIFY, which fires at COMMIT), then the events
- * (blocks, deletions). One derivation of the jobs for the one-statement path, batches with events, the
+ * (blocks, deletions: `deletion.ts`). One derivation of the jobs for the one-statement path, batches with events, the
  * Telegram poller and the web widget.
  */
 export const persistParsed = async (ctx: TxContext, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<PersistOutcome> => {
@@ -31,10 +32,7 @@ const applyEvents = async ({ tx }: TxContext, channel: ChannelRef, parsed: Parse
         .set({ profile: sql`${schema.contacts.profile} || ${JSON.stringify({ blocked: e.kind === "contact_blocked" })}::jsonb` })
         .where(sql`${schema.contacts.channel_id} = ${channel.id} and ${schema.contacts.external_id} = ${e.conversationId}`);
     } else if (e.kind === "message_deleted") {
-      await tx
-        .update(schema.messages)
-        .set({ metadata: sql`${schema.messages.metadata} || '{"deleted": true}'::jsonb` })
-        .where(sql`${schema.messages.channel_id} = ${channel.id} and ${schema.messages.provider_message_id} = ${e.providerMessageId}`);
+      await applyDeletion(tx, channel, e);
     }
   }
 };

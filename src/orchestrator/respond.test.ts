@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { describeStores } from "../../test/support/db";
 import { startOpenAIFake, serverError, type OpenAIFake } from "../../test/support/fakes/openai";
-import { ingestDocs, queueSettled, waitUntil, whatsappText } from "../../test/support/answering";
-import { setupGateway, type GatewayFixture } from "../../test/support/gateway";
+import { ingestDocs, queueSettled, waitUntil, whatsappText, whatsappTextBody } from "../../test/support/answering";
+import { setupGateway, WA, type GatewayFixture } from "../../test/support/gateway";
 import { setupWidgetSite } from "../../test/support/widget";
 import { INSTANCE_KEY } from "../../test/support/gateway";
-import { newVisitorId, WIDGET_NOTIFY_CHANNEL } from "../channels";
+import { metaSignatureHeader, newVisitorId, WIDGET_NOTIFY_CHANNEL } from "../channels";
 import { acceptParsed, RESPOND_JOB } from "../inbox";
 import { transaction } from "../runtime/db";
 import { bindChannel } from "../tenancy";
@@ -144,6 +144,23 @@ describeStores("respond job", (getDb) => {
     await queueSettled(getDb(), RESPOND_JOB);
     expect(llm.chatRequests().length).toBe(1);
     expect((await outbound("4915100000004")).map((m) => m.body)).toEqual(["Hi, Tom here from the team!"]);
+  });
+
+  test("the customer deleted the message while the draft was written: the draft is dropped, nothing sent, no escalation", async () => {
+    meanwhile = async () => {
+      const raw = JSON.parse(whatsappTextBody("4915100000011", [{ id: "wamid.del1.revoke", text: "" }]));
+      const m = raw.entry[0].changes[0].value.messages[0];
+      delete m.text;
+      Object.assign(m, { type: "revoke", revoke: { original_message_id: "wamid.del1" } });
+      const body = JSON.stringify(raw);
+      const res = await gw.fetch(new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, { method: "POST", headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" }, body }));
+      expect(res.status).toBe(200);
+    };
+    await whatsappText(gw, "4915100000011", "wamid.del1", "How long does shipping to Austria take?");
+    await queueSettled(getDb(), RESPOND_JOB);
+    expect(llm.chatRequests().length).toBe(1);
+    expect((await outbound("4915100000011")).length).toBe(0);
+    expect((await escalations("4915100000011")).length).toBe(0);
   });
 
   test("a newer customer message while the draft was written: that draft is dropped, one reply answers both", async () => {

@@ -62,6 +62,8 @@ const quietRemaining = async (db: Db, conversationId: string, quietMs: number): 
 /**
  * Locks the conversation row and tells whether the draft may still go out: the conversation is in bot
  * mode, no other turn named the turn's messages meanwhile (an agent's reply names all that was pending),
+ * the customer did not delete every message the turn answers (a deleted message stops awaiting a turn:
+ * `inbox/deletion.ts`),
  * no customer message that joins this burst (pending, unseen, sent within the burst gap of its newest
  * message: it gets a respond job of its own, which answers the burst with it) nor an agent's message
  * arrived since the context was read. A pending message of a later burst does not stop the draft: it gets
@@ -77,6 +79,7 @@ const stillCurrent = async (tx: TxContext, c: RespondContext, burstGapMs: number
     // Three index lookups (primary key, the pending partial index, the conversation's newest rows), not one scan of the conversation.
     tx.sql<{ newer: boolean }[]>`
       select exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and answered_by is not null)
+        or not exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and awaits_turn)
         or exists (select 1 from messages where conversation_id = ${c.conversation.id} and awaits_turn and answered_by is null
           and id <> all(${tx.sql.array(c.seenIds)}::text[])
           and coalesce((metadata->>'provider_timestamp')::float8, extract(epoch from created_at) * 1000) <= ${joinsBefore})

@@ -30,6 +30,12 @@ export const createMetrics = () => {
       labelNames: ["provider"] as const,
       registers: [registry],
     }),
+    webhookIgnored: new Counter({
+      name: "xin_webhook_events_ignored_total",
+      help: "provider events acknowledged and not stored, by provider and reason (not_customer: channel posts, service and system notices; unknown_event: kinds xin does not handle; foreign_account)",
+      labelNames: ["provider", "reason"] as const,
+      registers: [registry],
+    }),
     jobOutcomes: new Counter({
       name: "xin_jobs_total",
       help: "finished job runs by kind and outcome (done, retry, deferred, dead)",

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { ParseResult } from "../channels";
-import { acceptParsed } from "../inbox";
+import { acceptParsed, noteIgnored } from "../inbox";
 import { errorText, isXinError, type Logger, type Service } from "../runtime";
 import { keepDeadLetter, permanentRefusal, schema, transaction, type Db, type TxContext } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
@@ -39,6 +39,7 @@ export const pollingService = (deps: PollDeps): Service => {
           let parsed: ParseResult | null = null;
           try {
             parsed = adapter.parse(update.body, binding);
+            noteIgnored(deps.metrics, log, row.provider, parsed.skipped);
           } catch (e) {
             if (!isXinError(e) || e.code !== "webhook.payload_invalid") throw e;
             reason = e.code;

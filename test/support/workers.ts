@@ -10,8 +10,9 @@ import { jobHandlers, type HandlerDeps } from "../../src/workers";
 import type { TestDb } from "./db";
 import { INSTANCE_KEY } from "./gateway";
 
-export const startTestWorkers = (db: TestDb, wake: Wake, overrides: Partial<HandlerDeps> = {}): QueueRunner => {
-  const handlers = jobHandlers({
+/** `kinds`: run only the handlers of these job kinds (the rest stay queued, untouched). */
+export const startTestWorkers = (db: TestDb, wake: Wake, overrides: Partial<HandlerDeps> = {}, kinds?: string[]): QueueRunner => {
+  const all = jobHandlers({
     db: () => db.db,
     sql: db.sql,
     instanceKey: INSTANCE_KEY,
@@ -25,6 +26,7 @@ export const startTestWorkers = (db: TestDb, wake: Wake, overrides: Partial<Hand
     knowledge: createKnowledgeBackend(() => db.db),
     ...overrides,
   });
+  const handlers = kinds ? Object.fromEntries(kinds.map((k) => [k, all[k]])) : all;
   const runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 4, backoff_base_ms: 50, backoff_max_ms: 200, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
   runner.start();
   return runner;

@@ -5,7 +5,7 @@
  */
 import type { InboundContent, InboundMedia } from "../types";
 import { stripUndefined } from "../payload";
-import type { TelegramFile, TelegramMessage } from "./schema";
+import type { TelegramFile, TelegramMessage, TelegramReplyMarkup } from "./schema";
 
 type MediaField = "animation" | "document" | "voice" | "audio" | "video" | "video_note" | "sticker";
 
@@ -53,7 +53,7 @@ const textContent = (message: TelegramMessage, text: string): InboundContent => 
 };
 
 // Service messages and kinds xin does not handle, named for the `unsupported` flag.
-const OTHER_KINDS = ["poll", "dice", "game", "invoice", "story", "new_chat_members", "left_chat_member", "pinned_message", "paid_media", "checklist"];
+const OTHER_KINDS = ["poll", "dice", "game", "invoice", "story", "paid_media", "checklist"];
 
 export const messageContent = (message: TelegramMessage, raw: Record<string, unknown>): InboundContent => {
   if (message.text !== undefined) return textContent(message, message.text);
@@ -77,3 +77,7 @@ export const messageContent = (message: TelegramMessage, raw: Record<string, unk
   const other = OTHER_KINDS.find((k) => k in raw) ?? Object.keys(raw).find((k) => !["message_id", "date", "chat", "from", "sender_chat", "edit_date", "message_thread_id"].includes(k)) ?? "empty";
   return { kind: "unsupported", providerType: other, reason: "message kind not handled by xin" };
 };
+
+/** The text of the inline button whose `callback_data` the customer sent back, if the keyboard is known. */
+export const buttonTextOf = (markup: TelegramReplyMarkup | undefined, data: string): string | undefined =>
+  markup?.inline_keyboard?.flat().find((b) => b.callback_data === data)?.text;

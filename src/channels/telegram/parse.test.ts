@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { fixtureBytes, fixtureJson, listFixtures } from "../../../test/support/fixtures";
 import { telegram } from "./index";
+import { bodyOf } from "../inbound";
 
 const TOKEN = "7000000001:AAFakeTokenForTestsOnly";
 const channel = { channelId: "ch_tg_1", credentials: { bot_token: TOKEN, mode: "webhook" as const, secret_token: "s", bot_username: "xin_demo_bot" } };
@@ -18,7 +19,7 @@ const CASES: [string, Record<string, unknown>][] = [
   ["location.json", { providerMessageId: "551000003:106", content: { kind: "location", latitude: 52.521918, longitude: 13.413215 } }],
   ["contact.json", { providerMessageId: "551000003:107", contact: { id: "551000003", name: "Clara Wolf", languageCode: "de", phone: "+4917000000013" }, content: { kind: "contacts", contacts: [{ name: "Clara Wolf", phones: [{ phone: "+4917000000013" }], emails: [], userId: "551000003" }] } }],
   ["group_mention.json", { providerMessageId: "-1001987654321:108", conversationId: "-1001987654321", isGroup: true, isAddressedToUs: true, contact: { id: "551000002", name: "Ben Keller", username: "benkeller", languageCode: "en" }, content: { kind: "text", text: "@xin_demo_bot do you ship to Austria?", mentions: ["@xin_demo_bot"] } }],
-  ["callback_query.json", { providerMessageId: "callback:2367000000000000101", conversationId: "551000002", contact: { id: "551000002", name: "Ben Keller", username: "benkeller", languageCode: "en" }, content: { kind: "callback_query", queryId: "2367000000000000101", data: "faq:shipping", hostMessageId: "551000002:103" } }],
+  ["callback_query.json", { providerMessageId: "callback:2367000000000000101", conversationId: "551000002", contact: { id: "551000002", name: "Ben Keller", username: "benkeller", languageCode: "en" }, content: { kind: "callback_query", queryId: "2367000000000000101", data: "faq:shipping", title: "Shipping", hostMessageId: "551000002:103" } }],
 ];
 
 describe("telegram parse: fixtures", () => {
@@ -112,11 +113,43 @@ describe("telegram parse: shapes the fixtures leave out", () => {
     expect(r).toMatchObject({ providerMessageId: "551000001:201:reaction:551000001:1764000600", content: { kind: "reaction", targetMessageId: "551000001:201", emoji: "👍", action: "react" } });
   });
 
+  test("channel posts and their edits are no customer messages: skipped, nothing to store", () => {
+    const post = { message_id: 9, date: 1764000000, chat: { id: -1009, type: "channel", title: "News" }, sender_chat: { id: -1009, type: "channel", title: "News" }, text: "Sale today" };
+    for (const kind of ["channel_post", "edited_channel_post"]) {
+      const out = parse({ update_id: 10, [kind]: { ...post, edit_date: 1764000100 } });
+      expect(out).toEqual({ messages: [], statuses: [], events: [], skipped: [{ reason: "not_customer", detail: "telegram channel post" }] });
+    }
+  });
+
+  test.each([
+    ["pinned_message", { pinned_message: { message_id: 299, date: 1764000000, chat: { id: -100, type: "supergroup" }, text: "Faster than a bullet" } }],
+    ["new_chat_members", { new_chat_members: [{ id: 5, is_bot: false, first_name: "Dora" }] }],
+    ["forum_topic_created", { forum_topic_created: { name: "Orders", icon_color: 7322096 } }],
+  ])("a %s service notice is skipped, not stored as unsupported customer content", (field, extra) => {
+    const out = parse({ update_id: 11, message: msg({ chat: { id: -100, type: "supergroup", title: "g" }, ...extra }) });
+    expect(out.messages).toEqual([]);
+    expect(out.skipped).toEqual([{ reason: "not_customer", detail: `telegram message service ${field}` }]);
+  });
+
+  test("a button press reads as the tapped label when its keyboard is known, else as its data; it points at the host message", () => {
+    const keyboard = { inline_keyboard: [[{ text: "Track my order", callback_data: "track" }, { text: "Visit", url: "https://example.com" }]] };
+    const host = { message_id: 400, chat: { id: 551000001, type: "private" }, date: 1764000000, text: "How can I help?", reply_markup: keyboard };
+    const from = { id: 551000001, is_bot: false, first_name: "Anna" };
+    const [known] = parse({ update_id: 12, callback_query: { id: "q1", from, message: host, chat_instance: "c", data: "track" } }).messages;
+    expect(known.content).toEqual({ kind: "callback_query", queryId: "q1", data: "track", title: "Track my order", hostMessageId: "551000001:400" });
+    expect(known.replyTo).toEqual({ providerMessageId: "551000001:400", isButtonHost: true });
+    expect(bodyOf(known.content)).toBe("Track my order");
+    const [unknown] = parse({ update_id: 13, callback_query: { id: "q2", from, chat_instance: "c", data: "other", inline_message_id: "im" } }).messages;
+    expect(unknown.content).toEqual({ kind: "callback_query", queryId: "q2", data: "other" });
+    expect(bodyOf(unknown.content)).toBe("other");
+  });
+
   test.each([
     ["no update_id", { message: msg({ text: "x" }) }],
     ["update_id as string", { update_id: "1", message: msg({ text: "x" }) }],
     ["message without chat", { update_id: 1, message: { message_id: 1, date: 1, text: "x" } }],
     ["callback without id", { update_id: 1, callback_query: { from: { id: 1 }, data: "x" } }],
+    ["channel post whose text is a number", { update_id: 1, channel_post: { message_id: 1, date: 1, chat: { id: -1, type: "channel" }, text: 5 } }],
     ["array body", [{ update_id: 1 }]],
   ])("%s → webhook.payload_invalid", (_, body) => {
     expect(() => parse(body)).toThrow(expect.objectContaining({ code: "webhook.payload_invalid", status: 400 }));

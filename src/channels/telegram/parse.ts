@@ -5,11 +5,16 @@
  * Keys: messages `<chat id>:<message id>` (message ids are unique per chat only); edits
  * `<chat>:<message>:edit:<edit_date>` pointing at the original; callback queries `callback:<id>`;
  * reactions `<chat>:<message>:reaction:<user>:<date>`. my_chat_member kicked/left → contact_blocked.
+ *
+ * Not customer messages, so skipped (counted as ignored by the gateway): `channel_post` and
+ * `edited_channel_post` (the channel's own publications, which a bot that administers the channel
+ * receives) and service notices (a pin, members joining, a topic opened: `service.ts`).
  */
 import { emptyParseResult } from "../inbound";
 import type { ChannelBinding, InboundContact, InboundContent, InboundMessage, ParseResult } from "../types";
 import { parseJsonBody, parseShape, stripUndefined } from "../payload";
-import { messageContent } from "./content";
+import { buttonTextOf, messageContent } from "./content";
+import { serviceKindOf } from "./service";
 import { botIdOf, type TelegramCredentials } from "./credentials";
 import { callbackQuerySchema, chatMemberUpdatedSchema, messageReactionSchema, messageSchema, updateSchema, type TelegramMessage, type TelegramUser } from "./schema";
 
@@ -45,11 +50,16 @@ const isAddressedToBot = (message: TelegramMessage, content: InboundContent, cha
   return (content.mentions ?? []).some((m) => m.toLowerCase() === handle) || (message.entities ?? []).some((e) => e.type === "text_mention" && e.user?.id === botId);
 };
 
-const messageEvent = (raw: unknown, where: string, channel: Binding, isEdit: boolean): InboundMessage => {
+const messageEvent = (out: ParseResult, raw: unknown, where: string, channel: Binding, isEdit: boolean): void => {
   const message = parseShape(messageSchema, raw, where);
+  const service = serviceKindOf(raw as Record<string, unknown>);
+  if (service) {
+    out.skipped.push({ reason: "not_customer", detail: `telegram ${where} service ${service}` });
+    return;
+  }
   const original = messageKey(message.chat.id, message.message_id);
   const content = messageContent(message, raw as Record<string, unknown>);
-  return stripUndefined({
+  const event: InboundMessage = stripUndefined({
     channel: "telegram",
     accountId: botIdOf(channel.credentials.bot_token),
     providerMessageId: isEdit ? `${original}:edit:${message.edit_date ?? message.date}` : original,
@@ -63,15 +73,24 @@ const messageEvent = (raw: unknown, where: string, channel: Binding, isEdit: boo
     isEcho: false,
     raw,
   });
+  out.messages.push(event);
 };
 
 type Handler = (out: ParseResult, raw: unknown, channel: Binding) => void;
 
+/** What a channel publishes is no customer writing to the business; a malformed one is still refused like any message. */
+const channelPost =
+  (where: string): Handler =>
+  (out, raw) => {
+    parseShape(messageSchema, raw, where);
+    out.skipped.push({ reason: "not_customer", detail: "telegram channel post" });
+  };
+
 const HANDLERS: Record<string, Handler> = {
-  message: (out, raw, ch) => out.messages.push(messageEvent(raw, "message", ch, false)),
-  channel_post: (out, raw, ch) => out.messages.push(messageEvent(raw, "channel_post", ch, false)),
-  edited_message: (out, raw, ch) => out.messages.push(messageEvent(raw, "edited_message", ch, true)),
-  edited_channel_post: (out, raw, ch) => out.messages.push(messageEvent(raw, "edited_channel_post", ch, true)),
+  message: (out, raw, ch) => messageEvent(out, raw, "message", ch, false),
+  edited_message: (out, raw, ch) => messageEvent(out, raw, "edited_message", ch, true),
+  channel_post: channelPost("channel_post"),
+  edited_channel_post: channelPost("edited_channel_post"),
   callback_query: (out, raw, ch) => {
     const q = parseShape(callbackQuerySchema, raw, "callback_query");
     const chat = q.message?.chat;
@@ -86,7 +105,15 @@ const HANDLERS: Record<string, Handler> = {
         contact: contactOf(q.from, chat ?? { id: q.from.id, type: "private" }),
         // A callback query carries no date of its own: the press is "now".
         timestamp: Date.now(),
-        content: stripUndefined({ kind: "callback_query" as const, queryId: q.id, data: q.data ?? q.game_short_name ?? "", hostMessageId: q.message ? messageKey(q.message.chat.id, q.message.message_id) : undefined }),
+        content: stripUndefined({
+          kind: "callback_query" as const,
+          queryId: q.id,
+          data: q.data ?? q.game_short_name ?? "",
+          // The label the customer tapped, when the host message (and so its keyboard) is in the update.
+          title: q.data === undefined ? undefined : buttonTextOf(q.message?.reply_markup, q.data),
+          hostMessageId: q.message ? messageKey(q.message.chat.id, q.message.message_id) : undefined,
+        }),
+        replyTo: q.message ? { providerMessageId: messageKey(q.message.chat.id, q.message.message_id), isButtonHost: true } : undefined,
         isEcho: false,
         raw,
       }),

@@ -68,10 +68,16 @@ export const messageSchema = z.object({
 });
 export type TelegramMessage = z.infer<typeof messageSchema>;
 
+// The inline keyboard of a message the bot sent: rows of buttons; only callback buttons carry data.
+export const replyMarkupSchema = z.object({
+  inline_keyboard: z.array(z.array(z.object({ text: z.string(), callback_data: z.string().optional() }))).optional(),
+});
+export type TelegramReplyMarkup = z.infer<typeof replyMarkupSchema>;
+
 export const callbackQuerySchema = z.object({
   id: z.string().min(1),
   from: userSchema,
-  message: z.object({ message_id: id, chat: chatSchema }).optional(),
+  message: z.object({ message_id: id, chat: chatSchema, reply_markup: replyMarkupSchema.optional() }).optional(),
   inline_message_id: z.string().optional(),
   data: z.string().optional(),
   game_short_name: z.string().optional(),

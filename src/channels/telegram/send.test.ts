@@ -52,6 +52,17 @@ describe("telegram send: bodies equal the fixtures", () => {
     ]);
   });
 
+  test("a callback query is answered once: the fake refuses a second answer like Telegram, as a final error", async () => {
+    await telegram.act({ kind: "answer_callback", conversationId: "551000002", queryId: "q-once" }, ctx());
+    expect(fake.callbackAnswers).toEqual([{ callback_query_id: "q-once" }]);
+    const again = await telegram.act({ kind: "answer_callback", conversationId: "551000002", queryId: "q-once" }, ctx()).then(() => null, (e: unknown) => e);
+    expect(again).toMatchObject({ retryable: false });
+    expect(fake.callbackAnswers.length).toBe(1);
+    // Text beyond the Bot API's 200 characters is refused too.
+    const long = await telegram.act({ kind: "answer_callback", conversationId: "551000002", queryId: "q-long", text: "x".repeat(201) }, ctx()).then(() => null, (e: unknown) => e);
+    expect(long).toMatchObject({ retryable: false });
+  });
+
   test("MarkdownV2 that Telegram cannot parse is sent once more as plain text", async () => {
     fake.script({ status: 400, body: { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0" } });
     const result = await telegram.send({ conversationId: "551000001", content: { kind: "text", format: "markdown", text: "**Opening** hours: 10-16" } }, ctx());

@@ -3,12 +3,15 @@
  * messages and statuses together; every level is iterated and each item keeps its own raw object.
  * Changes for a phone number other than the channel's are returned as `foreign_account` skips; fields
  * other than `messages` (templates, quality, account updates, echoes) are counted as unknown events.
+ * Two message types are no customer message: `revoke` (the customer deleted an earlier message) is a
+ * `message_deleted` event for the original, and `system` notices (number or security code changed)
+ * are skipped as `not_customer`.
  */
 import { emptyParseResult } from "../inbound";
 import type { ChannelBinding, DeliveryStatus, InboundContact, ParseResult, Referral } from "../types";
 import { parseJsonBody, parseShape, secondsToMs, stripUndefined } from "../payload";
 import { mapContent } from "./content";
-import { envelopeSchema, messageBaseSchema, messagesValueSchema, statusSchema, type WhatsappMessageBase } from "./schema";
+import { contentSchemas, envelopeSchema, messageBaseSchema, messagesValueSchema, statusSchema, type WhatsappMessageBase } from "./schema";
 import type { WhatsappCredentials } from "./credentials";
 import { z } from "zod";
 
@@ -53,6 +56,7 @@ const parseMessages = (out: ParseResult, value: MessagesValue, accountId: string
   (value.messages ?? []).forEach((raw, i) => {
     const message = parseShape(messageBaseSchema, raw, `${where}.messages[${i}]`);
     const contact = contactFor(value, message);
+    if (notices(out, message, raw as Record<string, unknown>, message.group_id ?? contact.id, accountId, `${where}.messages[${i}]`)) return;
     const content = mapContent(message.type, raw as Record<string, unknown>, message.errors, `${where}.messages[${i}]`);
     const context = message.context;
     out.messages.push(
@@ -74,6 +78,24 @@ const parseMessages = (out: ParseResult, value: MessagesValue, accountId: string
       }),
     );
   });
+};
+
+/**
+ * Deletions and system notices, which arrive as messages but are none: true when `message` was one
+ * (and was recorded as an event or a skip). A wrong shape is refused like any content object.
+ */
+const notices = (out: ParseResult, message: WhatsappMessageBase, raw: Record<string, unknown>, conversationId: string, accountId: string, where: string): boolean => {
+  if (message.type === "revoke") {
+    const revoke = parseShape(contentSchemas.revoke, raw.revoke, `${where}.revoke`);
+    out.events.push({ kind: "message_deleted", accountId, conversationId, providerMessageId: revoke.original_message_id, timestamp: secondsToMs(message.timestamp) });
+    return true;
+  }
+  if (message.type === "system") {
+    const system = raw.system === undefined ? {} : parseShape(contentSchemas.system, raw.system, `${where}.system`);
+    out.skipped.push({ reason: "not_customer", detail: `whatsapp system ${system.type ?? "notice"}` });
+    return true;
+  }
+  return false;
 };
 
 const parseStatuses = (out: ParseResult, value: MessagesValue, accountId: string, where: string) => {

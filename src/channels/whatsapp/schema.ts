@@ -122,4 +122,6 @@ export const contentSchemas = {
   button: z.object({ payload: z.string(), text: z.string() }),
   reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }),
   edit: z.object({ original_message_id: z.string(), message: z.record(z.string(), z.unknown()) }),
+  revoke: z.object({ original_message_id: z.string().min(1) }),
+  system: z.object({ type: z.string().optional(), body: z.string().optional() }),
 };

@@ -6,6 +6,9 @@
  * setWebhook, deleteWebhook, getWebhookInfo; and file downloads at `GET /file/bot<token>/<file_path>`
  * (body `fake-file:<file_path>`). A wrong token gets 401; getUpdates while a webhook is set
  * gets the documented 409. Errors are scripted per test with `script(...)`.
+ * answerCallbackQuery is checked as the Bot API checks it (callback_query_id required, text ≤ 200
+ * characters, show_alert a boolean, cache_time a non-negative integer) and a query answers once: a
+ * second answer gets the 400 Telegram gives a stale or unknown query. Accepted answers are in `callbackAnswers`.
  */
 import { json, startFakeServer, type FakeServer } from "./fake-server";
 
@@ -13,7 +16,11 @@ export type TelegramFake = FakeServer & {
   /** Queue updates for getUpdates (wakes a waiting long poll). */
   pushUpdates(updates: { update_id: number }[]): void;
   setWebhookUrl(url: string): void;
+  /** Every accepted answerCallbackQuery, in order (the press's spinner stops at the first). */
+  callbackAnswers: { callback_query_id: string; text?: string; show_alert?: boolean }[];
 };
+
+const STALE_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 const fail = (status: number, description: string, parameters?: Record<string, unknown>) =>
   json(status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
@@ -27,6 +34,19 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
   let webhookUrl = "";
   let updates: { update_id: number }[] = [];
   let wake: (() => void) | undefined;
+  const callbackAnswers: TelegramFake["callbackAnswers"] = [];
+
+  const answerCallbackQuery = (b: Record<string, unknown>) => {
+    const id = b.callback_query_id;
+    if (typeof id !== "string" || id.length === 0) return fail(400, "Bad Request: parameter \"callback_query_id\" is required");
+    if (b.text !== undefined && (typeof b.text !== "string" || b.text.length > 200)) return fail(400, "Bad Request: text is too long");
+    // Form bodies carry strings; JSON ones the real types.
+    if (b.show_alert !== undefined && ![true, false, "true", "false"].includes(b.show_alert as never)) return fail(400, "Bad Request: can't parse show_alert");
+    if (b.cache_time !== undefined && !(Number.isInteger(Number(b.cache_time)) && Number(b.cache_time) >= 0)) return fail(400, "Bad Request: can't parse cache_time");
+    if (callbackAnswers.some((a) => a.callback_query_id === id)) return fail(400, STALE_QUERY);
+    callbackAnswers.push({ callback_query_id: id, ...(typeof b.text === "string" ? { text: b.text } : {}), ...(b.show_alert !== undefined ? { show_alert: b.show_alert === true || b.show_alert === "true" } : {}) });
+    return ok(true);
+  };
 
   const sent = (b: Record<string, unknown>, extra: Record<string, unknown>) => {
     const chatId = Number(b.chat_id);
@@ -76,8 +96,9 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
       case "senddocument":
         if (b.chat_id === undefined || b.document === undefined) return fail(400, "Bad Request: there is no document in the request");
         return sent(b, { document: { file_id: "BQACFakeDocument", file_unique_id: "AgADfake" } });
-      case "sendchataction":
       case "answercallbackquery":
+        return answerCallbackQuery(b);
+      case "sendchataction":
       case "setmessagereaction":
         return ok(true);
       case "getfile":
@@ -99,10 +120,12 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
 
   const resetRequests = server.reset;
   return Object.assign(server, {
+    callbackAnswers,
     /** Forgets requests, scripts, queued updates and the webhook. */
     reset() {
       resetRequests();
       updates = [];
+      callbackAnswers.length = 0;
       webhookUrl = "";
     },
     pushUpdates(more: { update_id: number }[]) {
