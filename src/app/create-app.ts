@@ -124,7 +124,7 @@ export const createApp = (config: Config, log: Logger): App => {
         return { id, result: (await connectChannel(config, row)) ?? "this provider's webhook is configured in its dashboard" };
       },
     },
-    status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }),
+    status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }, polling.health()),
     beforeScrape: async () => {
       metrics.queueDepth.reset();
       for (const d of await queueDepth(store.sql)) metrics.queueDepth.set({ state: d.state, kind: d.kind }, d.count);

@@ -27,3 +27,5 @@ export { evalRetrievalBeir } from "./eval";
 export { combineReports, loadEvalSet, memoryBrand, passes, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "./eval-answers";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";
 export { detectFormat, uploadNameIssue, walkFiles } from "../rag";
+// The one rule for which brand a command or route means (tenancy's), for the CLI.
+export { chooseBrand, type BrandCandidate } from "../tenancy";

@@ -4,6 +4,7 @@ import type { Config } from "../runtime/config";
 import { schema, type MigrationStatus, type Store, type StoreKind } from "../runtime/db";
 import { queueDepth } from "../runtime/queue";
 import { listTenants } from "../tenancy";
+import type { PollHealth } from "../workers";
 import { answeringMode, type AnsweringMode } from "./answering";
 import { XIN_VERSION } from "./version";
 
@@ -18,10 +19,12 @@ export type InstanceStatus = {
   server: { running: boolean; pid: number | null; uptime_seconds: number | null };
   /** How customers are answered: `llm` (the configured model) or `knowledge` (best passage, no LLM). */
   answering: { mode: AnsweringMode; model: string | null };
+  /** The channels the running server polls (Telegram without a public URL), and whether their polls succeed. */
+  polling: PollHealth[];
 };
 
 /** Everything `xin status` and `GET /api/v1/status` report, read from the store. */
-export const readStatus = async (store: Store, config: Config, server: InstanceStatus["server"]): Promise<InstanceStatus> => {
+export const readStatus = async (store: Store, config: Config, server: InstanceStatus["server"], polling: PollHealth[] = []): Promise<InstanceStatus> => {
   const [idRow] = await store.db.select().from(schema.instanceMeta).where(eq(schema.instanceMeta.key, "instance_id"));
   const depth = await queueDepth(store.sql);
   const byState: Record<string, number> = { queued: 0, running: 0, done: 0, dead: 0 };
@@ -35,5 +38,6 @@ export const readStatus = async (store: Store, config: Config, server: InstanceS
     counts: await inboxCounts(store.sql),
     server,
     answering: { mode: answeringMode(config), model: config.llm?.model ?? null },
+    polling,
   };
 };

@@ -19,6 +19,10 @@ const human = (s: InstanceStatus): string => {
       ["messages", `${s.counts.messages_in} in, ${s.counts.messages_out} out`],
       ["escalations", `${s.counts.escalations_open} open`],
       ["data dir", s.instance.data_dir],
+      ...(s.polling ?? []).map((h): [string, string] => [
+        `polling ${h.channel_id}`,
+        h.state === "polling" ? `${h.provider}: ok since ${h.since}` : `${h.provider}: FAILING ${h.failures}× since ${h.since}: ${h.last_error}; next try in ${Math.round((h.retry_in_ms ?? 0) / 1000)} s`,
+      ]),
     ]),
   ].join("\n");
 };

@@ -1,9 +1,8 @@
-import { resolveBrand } from "../app";
+import { chooseBrand, resolveBrand, type BrandCandidate } from "../app";
 import { XinError, type Logger } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { acquireInstanceLock, lockHolder } from "../runtime/instance-lock";
-import { chooseBrand, type BrandCandidate } from "../tenancy";
 import { ApiClient, localBaseUrl } from "./client";
 
 export type Access<T> = { api: (client: ApiClient) => Promise<T>; store: (store: Store) => Promise<T> };

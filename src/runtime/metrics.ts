@@ -24,6 +24,12 @@ export const createMetrics = () => {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    channelPollingUp: new Gauge({
+      name: "xin_channel_polling_up",
+      help: "1 while a polled channel's last poll succeeded, 0 while polling it fails (by channel)",
+      labelNames: ["provider", "channel_id"] as const,
+      registers: [registry],
+    }),
     webhookDeadLetters: new Counter({
       name: "xin_webhook_dead_letter_total",
       help: "signed webhooks acknowledged but kept aside because the store refused their data for good, by provider",

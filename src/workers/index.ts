@@ -20,6 +20,7 @@ import { REEMBED_JOB, REEMBED_SCAN_JOB, reembedHandler, reembedScanHandler } fro
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
 export { pollingService } from "./telegram-poll";
+export { pollRetryMs, type PollHealth } from "./poll-health";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
 export { mediaFetchHandler, MEDIA_FETCH_JOB } from "./media";
 export { auditQuarantined, ingestHandler, INGEST_JOB, IngestPayloadSchema, type IngestPayload } from "./ingest";

@@ -7,6 +7,14 @@ import { keepDeadLetter, permanentRefusal, schema, transaction, type Db, type Tx
 import type { Metrics } from "../runtime/metrics";
 import type { Wake } from "../runtime/queue";
 import { bindChannel, type ChannelRow, listChannelRows, providerContext } from "../tenancy";
+import { PollHealthBoard, type PollHealth } from "./poll-health";
+
+/** A wait that a stop cuts short (a 5-minute backoff must not hold a shutdown). */
+const abortableSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
 
 export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; metrics?: Metrics; refreshMs?: number };
 
@@ -19,8 +27,11 @@ export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; 
  * later update of the bot behind it: it is dead-lettered with the offset advanced past it, as the
  * webhook gateway acknowledges such a payload.
  */
-export const pollingService = (deps: PollDeps): Service => {
+export const pollingService = (deps: PollDeps): Service & { health(): PollHealth[] } => {
   const loops = new Map<string, AbortController>();
+  const running = new Set<Promise<void>>();
+  const board = new PollHealthBoard();
+  const report = (row: ChannelRow, up: boolean) => deps.metrics?.channelPollingUp.set({ provider: row.provider, channel_id: row.id }, up ? 1 : 0);
   let session: Sql | null = null;
   let timer: Timer | null = null;
   let stopped = false;
@@ -34,6 +45,8 @@ export const pollingService = (deps: PollDeps): Service => {
         const [fresh] = await deps.db().select({ poll_offset: schema.channels.poll_offset }).from(schema.channels).where(eq(schema.channels.id, row.id));
         const ctx = providerContext(row, bound, { signal: abort.signal, timeoutMs: 120_000 });
         for await (const update of adapter.poll!(ctx, { offset: Number(fresh?.poll_offset ?? 0) })) {
+          board.ok(row.id, row.provider);
+          report(row, true);
           const saveOffset = (tx: TxContext) => tx.tx.update(schema.channels).set({ poll_offset: String(update.nextOffset) }).where(eq(schema.channels.id, row.id));
           let reason: string | null = null;
           let parsed: ParseResult | null = null;
@@ -68,10 +81,15 @@ export const pollingService = (deps: PollDeps): Service => {
             log.error("polled update dead-lettered", { tenant_id: row.tenant_id, err_code: reason, bytes: update.body.length });
           }
         }
+        // A long poll that ended without updates is a good poll too.
+        board.ok(row.id, row.provider);
+        report(row, true);
       } catch (e) {
         if (abort.signal.aborted) return;
-        log.warn("polling failed, retrying", { err: errorText(e), retrying_in_ms: 5000 });
-        await Bun.sleep(5000);
+        const retryMs = board.failed(row.id, row.provider, errorText(e));
+        report(row, false);
+        log.warn("polling failed, retrying", { err: errorText(e), failures: board.list().find((h) => h.channel_id === row.id)?.failures, retrying_in_ms: retryMs });
+        await abortableSleep(retryMs, abort.signal);
       }
     }
   };
@@ -89,7 +107,12 @@ export const pollingService = (deps: PollDeps): Service => {
         if (!lock?.ok) continue;
         const abort = new AbortController();
         loops.set(row.id, abort);
-        void pollOne(row, abort).finally(() => loops.delete(row.id));
+        const loop = pollOne(row, abort).finally(() => {
+          loops.delete(row.id);
+          board.forget(row.id);
+          running.delete(loop);
+        });
+        running.add(loop);
         deps.log.info("polling started", { channel_id: row.id });
       }
     } catch (e) {
@@ -99,6 +122,7 @@ export const pollingService = (deps: PollDeps): Service => {
 
   return {
     name: "polling",
+    health: () => board.list(),
     start: async () => {
       await refresh();
       timer = setInterval(() => void refresh(), deps.refreshMs ?? 30_000);
@@ -107,6 +131,7 @@ export const pollingService = (deps: PollDeps): Service => {
       stopped = true;
       if (timer) clearInterval(timer);
       for (const abort of loops.values()) abort.abort();
+      await Promise.all(running); // each loop ends at once on abort: its poll and its backoff wait are both cut short
       await session?.end({ timeout: 2 }).catch(() => {});
       session = null;
     },

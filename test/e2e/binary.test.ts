@@ -92,6 +92,7 @@ describe("dist/xin", () => {
     expect(s.tenants.map((t: { name: string }) => t.name)).toEqual(["acme"]);
     expect(s.counts).toEqual({ conversations: 0, messages_in: 0, messages_out: 0, escalations_open: 0 });
     expect(Object.keys(s.queue.by_state).sort()).toEqual(["dead", "done", "queued", "running"]);
+    expect(s.polling).toEqual([]); // no channel polls here; a failing one would be listed with its last error
     const migrate = run(xin, ["migrate", "--config", config, "--json"]);
     expect(JSON.parse(migrate.stdout)).toMatchObject({ via: "server", status: { pending: [] } });
   });

@@ -86,3 +86,31 @@ describeStores("telegram polling dead letters", (getDb) => {
     expect(await metrics.registry.metrics()).toContain('xin_webhook_dead_letter_total{provider="telegram"} 1');
   });
 });
+
+describeStores("telegram polling that fails", (getDb) => {
+  test("a refused token backs off (not every 5 s forever) and shows as failing in health and /metrics", async () => {
+    const db = getDb();
+    const badToken = "999000:refused-token-aaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const channel = await transaction(db.db, async ({ tx }) => {
+      const tenant = await createTenant(tx, `p-${crypto.randomUUID()}`, "test");
+      const brand = await createBrand(tx, tenant.id, "Poll Shop 3", "test");
+      return createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "telegram", credentials: { bot_token: badToken, mode: "polling" }, settings: { api_base: telegram.url } }, "test");
+    });
+    const metrics = createMetrics();
+    const asked = () => telegram.requests.filter((r) => r.path === `/bot${badToken}/getUpdates`).length;
+    const before = asked();
+    const service = pollingService({ db: () => db.db, session: () => openClient(db.target, { max: 1 }).sql, instanceKey: INSTANCE_KEY, wake: new Wake(), maxAttempts: 3, log: silentLogger, metrics, refreshMs: 60_000 });
+    await service.start();
+    const deadline = Date.now() + 10_000;
+    while (!service.health().some((h) => h.channel_id === channel.id && h.state === "failing") && Date.now() < deadline) await Bun.sleep(25);
+    const health = service.health().find((h) => h.channel_id === channel.id);
+    expect(health).toMatchObject({ provider: "telegram", state: "failing", failures: 1, retry_in_ms: 5_000 });
+    expect(health?.last_error).toContain("Unauthorized");
+    expect(await metrics.registry.metrics()).toContain(`xin_channel_polling_up{provider="telegram",channel_id="${channel.id}"} 0`);
+    // Within the backoff nothing is asked again; a stop ends the wait rather than sitting it out.
+    await Bun.sleep(500);
+    expect(asked() - before).toBe(1);
+    await service.stop(Date.now() + 1000);
+    expect(service.health().find((h) => h.channel_id === channel.id)).toBeUndefined();
+  });
+});
