@@ -7,7 +7,7 @@ import { cliLogger, configFrom } from "./context";
 import { report } from "./output";
 import { viaServerOrStore } from "./with-store";
 
-export type AskFlags = { brand: string; tenant?: string; config?: string; json?: boolean };
+export type AskFlags = { brand: string; brandName?: string; tenant?: string; config?: string; json?: boolean };
 
 /** Asks through the server's API: the same pipeline, the server's config (its LLM, its guardrails). */
 export const askViaApi = (client: ApiClient, brand: string) => (question: string, history: readonly Turn[]) =>

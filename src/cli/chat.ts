@@ -17,8 +17,16 @@ const MAX_TURNS = 20;
 const converse = async (ask: (question: string, history: readonly Turn[]) => Promise<AskResult>, brand: string): Promise<void> => {
   // Lines are read as an async stream, so piped input (a script of questions) is buffered, not lost
   // while an answer is being computed.
-  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
-  const prompt = () => process.stdout.write("\nyou> ");
+  // In a terminal readline draws the prompt and echoes what is typed (it needs the output stream for
+  // that); piped input is echoed below so a transcript reads like a conversation.
+  const tty = Boolean(process.stdin.isTTY);
+  const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
+  rl.setPrompt("you> ");
+  const prompt = () => {
+    process.stdout.write("\n");
+    if (tty) rl.prompt();
+    else process.stdout.write("you> ");
+  };
   process.stdout.write(`chatting with ${brand} — /reset forgets the conversation, /quit ends\n`);
   let history: Turn[] = [];
   prompt();
@@ -41,6 +49,8 @@ const converse = async (ask: (question: string, history: readonly Turn[]) => Pro
     }
   } finally {
     rl.close();
+    // Ctrl+D ends on the prompt's line: the shell's prompt goes on a line of its own.
+    if (tty) process.stdout.write("\n");
   }
 };
 
@@ -55,7 +65,7 @@ export const chatCommand = (program: Command) =>
       const config = configFrom(opts.config);
       const log = cliLogger();
       await viaServerOrStore<void>(config, log, {
-        api: (client) => converse(askViaApi(client, opts.brand), opts.brand),
-        store: async (store) => converse(await askOnStore(store, config, log, opts), opts.brand),
+        api: (client) => converse(askViaApi(client, opts.brand), opts.brandName ?? opts.brand),
+        store: async (store) => converse(await askOnStore(store, config, log, opts), opts.brandName ?? opts.brand),
       }, { brand: opts });
     });

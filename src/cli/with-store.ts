@@ -8,7 +8,7 @@ import { ApiClient, localBaseUrl } from "./client";
 export type Access<T> = { api: (client: ApiClient) => Promise<T>; store: (store: Store) => Promise<T> };
 
 /** A command's `--brand`/`--tenant` flags: resolved in place (to ids) before the command runs. */
-export type BrandFlags = { brand?: string; tenant?: string };
+export type BrandFlags = { brand?: string; tenant?: string; /** Set with the ids: the brand's name, for display. */ brandName?: string };
 
 type Listed<T> = { data: T[] };
 
@@ -30,6 +30,7 @@ const settleBrand = async (flags: BrandFlags, via: { client: ApiClient } | { sto
   const chosen = "client" in via ? chooseBrand(await brandsViaApi(via.client), flags.brand, flags.tenant) : await resolveBrand(via.store.db, flags.brand, flags.tenant);
   flags.brand = chosen.id;
   flags.tenant = chosen.tenant_id;
+  flags.brandName = chosen.name;
 };
 
 /**
