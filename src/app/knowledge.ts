@@ -113,6 +113,8 @@ export const ingestIntoBrand = async (o: {
   dataDir: string;
   scope: BrandScope;
   inputs: string[];
+  /** Local files, each named by its path within the folder given (as uploads to a server are named). */
+  uploads?: { source: string; read: () => Uint8Array | null }[];
   prune: boolean;
   embedder?: EmbeddingsClient | null;
   config?: Config;
@@ -124,6 +126,7 @@ export const ingestIntoBrand = async (o: {
     backend: createKnowledgeBackend(o.db, o.config),
     scope: o.scope,
     inputs: o.inputs,
+    uploads: o.uploads,
     prune: o.prune,
     keepRaw: (bytes) => blobs.put(bytes),
     // The operator's own CLI reads server paths, but crawls under the same egress policy as the server.

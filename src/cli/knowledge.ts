@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import {
   createEmbedder,
   createKnowledgeBackend,
@@ -20,6 +20,7 @@ import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
 import { createProgress } from "./progress";
 import { uploadIngest } from "./upload-ingest";
+import { pickSource } from "./source-name";
 import { planUpload } from "./upload-plan";
 import { viaServerOrStore } from "./with-store";
 
@@ -83,13 +84,14 @@ export const ingestCommand = (program: Command) =>
       if (!Number.isInteger(crawl.max_pages) || crawl.max_pages < 1) throw usageError(`--max-pages must be a positive whole number, got "${opts.maxPages}"`);
       if (!Number.isInteger(crawl.max_depth) || crawl.max_depth < 0) throw usageError(`--max-depth must be a whole number, got "${opts.maxDepth}"`);
       const config = configFrom(opts.config);
-      // Paths are resolved here, where the user typed them: the store path reads them as they are.
-      const absolute = inputs.map((i) => (/^https?:\/\//i.test(i) ? i : resolve(i)));
       const summary = await viaServerOrStore<IngestSummary>(config, cliLogger(), {
         // A server never reads this machine's paths: the files are read here and uploaded.
         api: (client) => uploadIngest(client, opts.brand, planUpload(inputs, config.server.upload_limit_bytes), { prune: opts.prune ?? false, crawl, follow: followJob }),
         store: async (store) => {
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
+          // Files are named as an upload to a server names them (their path within the folder given,
+          // `faq/a.md`), so a source is the same whichever path ingested it, and not this machine's path.
+          const local = planUpload(inputs, Number.MAX_SAFE_INTEGER);
           const progress = createProgress("ingest");
           const result = await ingestIntoBrand({
             db: () => store.db,
@@ -97,13 +99,14 @@ export const ingestCommand = (program: Command) =>
             embedder: createEmbedder(config),
             config,
             scope: { tenant_id: brand.tenant_id, brand_id: brand.id },
-            inputs: absolute,
+            inputs: local.urls,
+            uploads: local.batches.flat().map((f) => ({ source: f.name, read: () => new Uint8Array(readFileSync(f.path)) })),
             prune: opts.prune ?? false,
             crawl,
             onProgress: (p) => progress.update({ done: p.sources_done, total: p.sources_total, chunks: p.chunks, current: p.current }),
           });
           progress.done();
-          return result;
+          return { ...result, failed: [...local.failed, ...result.failed] };
         },
       }, { brand: opts });
       report(summary, opts, summaryText);
@@ -188,13 +191,16 @@ export const knowledgeCommand = (program: Command) => {
         opts,
         async (c) => {
           const sources = (await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data;
-          const meta = sources.find((s) => s.source === source || s.source === resolve(source));
+          const name = pickSource(sources.map((m) => m.source), source);
+          const meta = sources.find((m) => m.source === name);
           if (!meta) return null;
           const passages = (await c.get<{ data: QuarantinedPassage[] }>(`${quarantinePath(opts)}?source=${encodeURIComponent(meta.source)}`)).data;
           return { meta, passages };
         },
         async (b, s) => {
-          const meta = (await b.listSources(s)).find((m) => m.source === source || m.source === resolve(source));
+          const sources = await b.listSources(s);
+          const name = pickSource(sources.map((m) => m.source), source);
+          const meta = sources.find((m) => m.source === name);
           return meta ? { meta, passages: await b.listQuarantined(s, meta.source) } : null;
         },
       );
@@ -210,15 +216,18 @@ export const knowledgeCommand = (program: Command) => {
       if (ordinal !== undefined && !(Number.isInteger(ordinal) && ordinal >= 0)) throw usageError(`--passage must be a passage number (0, 1, …), got "${opts.passage}"`);
       const config = configFrom(opts.config);
       const released = await viaServerOrStore<QuarantinedPassage[]>(config, cliLogger(), {
-        api: async (c) => (await c.request<{ released: QuarantinedPassage[] }>("POST", `${quarantinePath(opts)}/release`, { source, ...(ordinal === undefined ? {} : { passage: ordinal }) })).released,
+        api: async (c) => {
+          const name = pickSource((await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data.map((m) => m.source), source) ?? source;
+          return (await c.request<{ released: QuarantinedPassage[] }>("POST", `${quarantinePath(opts)}/release`, { source: name, ...(ordinal === undefined ? {} : { passage: ordinal }) })).released;
+        },
         store: async (store) => {
           const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
           const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
           const backend = createKnowledgeBackend(() => store.db, config);
-          const done = await releasePassages(() => store.db, backend, scope, [source, resolve(source)], ordinal, "cli");
+          const name = pickSource((await backend.listSources(scope)).map((m) => m.source), source);
+          const done = name ? await releasePassages(() => store.db, backend, scope, [name], ordinal, "cli") : [];
           if (done.length > 0) return done;
-          const known = (await backend.listSources(scope)).some((m) => m.source === source || m.source === resolve(source));
-          if (!known) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`, { status: 404, hint: "`xin knowledge list --brand B` shows them" });
+          if (!name) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`, { status: 404, hint: "`xin knowledge list --brand B` shows them" });
           throw new XinError("knowledge.not_quarantined", ordinal === undefined ? "no passage of this source is held back" : `passage ${ordinal} of this source is not held back`, { status: 404 });
         },
       }, { brand: opts });
@@ -228,10 +237,15 @@ export const knowledgeCommand = (program: Command) => {
   common(knowledge.command("remove").description("remove a source and its chunks").argument("<source>", "the source as listed")).action(async (source: string, opts: Common) => {
     const config = configFrom(opts.config);
     const removed = await viaServerOrStore<boolean>(config, cliLogger(), {
-      api: async (c) => (await c.request<{ removed: boolean }>("DELETE", `${brandPath(opts)}?source=${encodeURIComponent(source)}`)).removed,
+      api: async (c) => {
+        const name = pickSource((await c.get<{ data: SourceMeta[] }>(brandPath(opts))).data.map((m) => m.source), source);
+        return name !== null && (await c.request<{ removed: boolean }>("DELETE", `${brandPath(opts)}?source=${encodeURIComponent(name)}`)).removed;
+      },
       store: async (store) => {
         const brand = await resolveBrand(store.db, opts.brand, opts.tenant);
-        return removeKnowledgeSource(() => store.db, config, { tenant_id: brand.tenant_id, brand_id: brand.id }, source, resolve(source), "cli");
+        const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
+        const name = pickSource((await createKnowledgeBackend(() => store.db, config).listSources(scope)).map((m) => m.source), source);
+        return name !== null && removeKnowledgeSource(() => store.db, config, scope, name, name, "cli");
       },
     }, { brand: opts });
     if (!removed) throw new XinError("knowledge.source_not_found", `no source "${source}" in this brand`);
