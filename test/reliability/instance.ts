@@ -13,6 +13,8 @@ export class XinUnderTest {
   private proc: Bun.Subprocess<"ignore", number, number> | null = null;
   readonly url: string;
   starts = 0;
+  /** Extra environment for every `xin serve` (e.g. `XIN_LLM__BASE_URL` for an LLM fake); set before `start`. */
+  env: Record<string, string> = {};
 
   private constructor(
     readonly xin: string,
@@ -56,7 +58,7 @@ export class XinUnderTest {
     this.starts += 1;
     const log = openSync(this.logFile(), "w");
     this.proc = Bun.spawn([this.xin, "serve", "--config", this.config], {
-      env: { PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
+      env: { ...this.env, PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
       stdin: "ignore",
       stdout: log,
       stderr: log,
