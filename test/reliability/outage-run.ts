@@ -39,7 +39,7 @@ export type OutageReport = {
   providers: Record<Provider, ProviderTally>;
   llm: { calls: number; windowCalls: number };
   /** xin's log: escalation reasons of the turns it answered, retries and deferrals of its jobs. */
-  xin: { outcomes: Record<string, number>; retries: Record<string, number>; deferred: number };
+  xin: { outcomes: Record<string, number>; retries: Record<string, number>; deferred: number; paused: Record<string, number> };
   unanswered?: Record<string, number>;
 };
 
@@ -181,16 +181,20 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
   }
 };
 
-/** Tallies xin's JSON log lines: how turns ended (outcome/reason), retries per job kind, deferrals. */
+/**
+ * Tallies xin's JSON log lines: how turns ended (outcome/reason), retries (per job kind; an LLM call's
+ * own retries carry none), deferred jobs, and the pauses a provider's failure started or extended.
+ */
 const readLog = (xin: XinUnderTest): OutageReport["xin"] => {
-  const tally: OutageReport["xin"] = { outcomes: {}, retries: {}, deferred: 0 };
+  const tally: OutageReport["xin"] = { outcomes: {}, retries: {}, deferred: 0, paused: {} };
   const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
   for (let n = 1; n <= xin.starts; n++) {
     for (const line of readFileSync(xin.logFile(n), "utf8").split("\n")) {
       if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; outcome?: string; reason?: string; kind?: string };
+      const entry = JSON.parse(line) as { msg?: string; outcome?: string; reason?: string; kind?: string; channel?: string };
       if (entry.msg === "respond done") bump(tally.outcomes, entry.reason ? `${entry.outcome}:${entry.reason}` : String(entry.outcome));
-      else if (entry.msg === "will retry") bump(tally.retries, String(entry.kind));
+      else if (entry.msg === "will retry") bump(tally.retries, entry.kind ?? "llm call");
+      else if (entry.msg === "provider paused") bump(tally.paused, String(entry.channel));
       else if (entry.msg === "job deferred") tally.deferred += 1;
     }
   }
