@@ -35,6 +35,14 @@ type Payload = { message_id: string };
 const IN_DOUBT_RECHECK_MS = 2000;
 
 /**
+ * A provider that is down or rate limiting the whole channel is waited out, without using attempts,
+ * while the reply is younger than this: attempts count failures of this message, and a backlog's
+ * attempts were used up in seconds by a 429 that said "3 s" (51 of 640 replies lost in the outage
+ * suite's 60 s window). Older than this, each failure counts again and exhausted attempts go to agents.
+ */
+const OUTAGE_PATIENCE_MS = 10 * 60_000;
+
+/**
  * Sends one outbound message through its channel's provider API, effectively once.
  *
  * - Idempotent: a message that is no longer `queued` (sent, failed) is skipped.
@@ -51,7 +59,8 @@ const IN_DOUBT_RECHECK_MS = 2000;
  * - Provider 5xx, timeouts and 429 are thrown back to the queue, which retries with backoff and honours
  *   Retry-After; and they pause the whole channel (`provider-pause.ts`): the channel's other deliveries
  *   wait in the queue (deferred, no attempt used) until the wait is over and one probe got through, so
- *   a provider that said 429 is not called again before the time it named.
+ *   a provider that said 429 is not called again before the time it named. Such channel-wide failures
+ *   use no attempt for the first `OUTAGE_PATIENCE_MS` of a reply's life: an outage is waited out.
  * - Permanent errors (outside window, blocked, undeliverable, auth) and exhausted retries mark the
  *   message failed with the provider's code and text and open an escalation — never retried forever.
  * - Marking sent and completing the job commit together.
@@ -127,6 +136,9 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       const retryable = isChannelError(e) ? e.retryable : true;
       // The provider answered: nothing went out, so the next try is a plain send, not one in doubt.
       if (attemptId && isChannelError(e) && !outcomeUnknown(e.reason)) await clearAttempt(deps.db(), message_id, attemptId);
+      if (pausedMs > 0 && Date.now() - row.message.created_at.getTime() < OUTAGE_PATIENCE_MS) {
+        throw new JobDeferred(pausedMs + Math.random() * 500, "the channel's provider is down or rate limiting: waiting it out");
+      }
       if (retryable && job.attempts < job.max_attempts) throw e;
       const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
       return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
