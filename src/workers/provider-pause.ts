@@ -11,7 +11,7 @@
 import { isChannelError } from "../channels";
 import { backoffDelay } from "../runtime/queue/backoff";
 
-type Pause = { until: number; failures: number; probeUntil: number };
+type Pause = { until: number; failures: number; probeUntil: number; lastWaitMs: number };
 
 /** A probe that never reported back (its job crashed or was aborted) frees the channel after this long. */
 const PROBE_LEASE_MS = 35_000;
@@ -32,7 +32,9 @@ export class ProviderPauses {
     if (!p) return 0;
     const now = this.now();
     if (now < p.until) return p.until - now;
-    if (now < p.probeUntil) return Math.min(1_000, p.probeUntil - now);
+    // While the probe is out (a hung provider holds it until the send timeout), the others look again
+    // after half the last wait, at least 1 s: not every second each, which a large backlog would make a flood of writes.
+    if (now < p.probeUntil) return Math.min(p.probeUntil - now, Math.max(1_000, p.lastWaitMs / 2));
     p.probeUntil = now + PROBE_LEASE_MS;
     return 0;
   }
@@ -64,11 +66,12 @@ export class ProviderPauses {
       this.paused.delete(channelId);
       return 0;
     }
-    const p = this.paused.get(channelId) ?? { until: 0, failures: 0, probeUntil: 0 };
+    const p = this.paused.get(channelId) ?? { until: 0, failures: 0, probeUntil: 0, lastWaitMs: 0 };
     p.failures += 1;
     const wait = error.retryAfterMs ?? backoffDelay(p.failures, BASE_MS, MAX_MS, random);
     p.until = Math.max(p.until, this.now() + wait);
     p.probeUntil = 0;
+    p.lastWaitMs = wait;
     this.paused.set(channelId, p);
     return wait;
   }
