@@ -125,7 +125,7 @@ describeStores("delivery", (getDb) => {
     expect(job).toMatchObject({ attempts: 1, state: "done" });
     const out = await outbound("4917000000029");
     expect(out.map((m) => m.status)).toEqual(["sent"]);
-  });
+  }, 30_000);
 
   test("a permanent error marks the message failed with the provider's code after one try and raises it to agents", async () => {
     meta.script(replyWith(errorFixture("whatsapp", "131047_outside_window.400.json")), isTextSend);
