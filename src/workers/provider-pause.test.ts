@@ -20,7 +20,7 @@ describe("ProviderPauses", () => {
     expect(pauses.admit("chn_a")).toBe(1_000);
     c.t += 1_000;
     expect(pauses.admit("chn_a")).toBe(0); // the probe
-    expect(pauses.admit("chn_a")).toBe(1_500); // the rest wait for its answer: half the last wait, at least 1 s
+    expect(pauses.admit("chn_a")).toBe(1_000); // the rest wait for its answer: a quarter of the last wait, at least 1 s
     expect(pauses.holding("chn_a")).toBe(true);
     pauses.settle("chn_a");
     expect(pauses.admit("chn_a")).toBe(0);
@@ -38,7 +38,7 @@ describe("ProviderPauses", () => {
       c.t += waits.at(-1)!;
       expect(pauses.admit("chn_a")).toBe(0); // the next probe
     }
-    expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000, 15_000]);
   });
 
   test("a probe that failed gives the channel back to the pause; one that never reported back expires", () => {

@@ -16,7 +16,7 @@ type Pause = { until: number; failures: number; probeUntil: number; lastWaitMs: 
 /** A probe that never reported back (its job crashed or was aborted) frees the channel after this long. */
 const PROBE_LEASE_MS = 35_000;
 const BASE_MS = 1_000;
-const MAX_MS = 30_000;
+const MAX_MS = 15_000;
 
 export class ProviderPauses {
   private readonly paused = new Map<string, Pause>();
@@ -33,8 +33,9 @@ export class ProviderPauses {
     const now = this.now();
     if (now < p.until) return p.until - now;
     // While the probe is out (a hung provider holds it until the send timeout), the others look again
-    // after half the last wait, at least 1 s: not every second each, which a large backlog would make a flood of writes.
-    if (now < p.probeUntil) return Math.min(p.probeUntil - now, Math.max(1_000, p.lastWaitMs / 2));
+    // after a quarter of the last wait, at least 1 s: not every second each, which a large backlog would
+    // make a flood of writes, and not so late that they stay behind long once the probe got through.
+    if (now < p.probeUntil) return Math.min(p.probeUntil - now, Math.max(1_000, p.lastWaitMs / 4));
     p.probeUntil = now + PROBE_LEASE_MS;
     return 0;
   }
