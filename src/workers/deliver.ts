@@ -132,7 +132,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       );
     } catch (e) {
       const pausedMs = pauses.settle(channelId, e);
-      if (pausedMs > 0) ctx.log.warn("provider paused", { channel: adapter.id, channel_id: channelId, pause_ms: Math.round(pausedMs), err_code: isChannelError(e) ? (e.providerCode ?? e.reason) : undefined });
+      if (pausedMs > 0) {
+        deps.metrics?.providerPauses.inc({ provider: adapter.id });
+        ctx.log.warn("provider paused", { channel: adapter.id, channel_id: channelId, pause_ms: Math.round(pausedMs), err_code: isChannelError(e) ? (e.providerCode ?? e.reason) : undefined });
+      }
       const retryable = isChannelError(e) ? e.retryable : true;
       // The provider answered: nothing went out, so the next try is a plain send, not one in doubt.
       if (attemptId && isChannelError(e) && !outcomeUnknown(e.reason)) await clearAttempt(deps.db(), message_id, attemptId);

@@ -40,6 +40,8 @@ export type OutageReport = {
   llm: { calls: number; windowCalls: number };
   /** xin's log: escalation reasons of the turns it answered, retries and deferrals of its jobs. */
   xin: { outcomes: Record<string, number>; retries: Record<string, number>; deferred: number; paused: Record<string, number> };
+  /** `xin_provider_pauses_total` by provider, read from `/metrics` at the end. */
+  pausesMetric: Record<string, number>;
   unanswered?: Record<string, number>;
 };
 
@@ -171,6 +173,7 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
       providers,
       llm: { calls: llm.chatRequests().length, windowCalls: inWindow(llm, isChatRequest).length },
       xin: readLog(target),
+      pausesMetric: await pausesMetric(target),
       unanswered: missing.length ? await target.diagnose(missing) : undefined,
     };
   } finally {
@@ -179,6 +182,11 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
     await telegram.stop();
     await llm.stop();
   }
+};
+
+const pausesMetric = async (xin: XinUnderTest): Promise<Record<string, number>> => {
+  const text = await fetch(`${xin.url}/metrics`).then((r) => r.text());
+  return Object.fromEntries([...text.matchAll(/^xin_provider_pauses_total\{provider="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
 };
 
 /**

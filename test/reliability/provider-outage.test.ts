@@ -39,6 +39,10 @@ describe(`provider outage suite (${LONG ? "long" : "short"} profile)`, () => {
       expect(tally.windowRequests).toBeGreaterThan(0); // the outage was seen
       expect(tally.earlyAfter429).toBe(0);
     }
+    // What xin did about it, as an operator sees it: the log's pauses are the metric's.
+    expect(report.pausesMetric).toEqual(report.xin.paused);
+    expect(report.pausesMetric.whatsapp).toBeGreaterThan(0);
+    expect(report.pausesMetric.telegram).toBeGreaterThan(0);
     expect(report.providers.whatsapp.windowRateLimited).toBeGreaterThan(0);
     expect(report.providers.telegram.windowRateLimited).toBeGreaterThan(0);
     expect(report.llm.windowCalls).toBeGreaterThan(0);
