@@ -115,4 +115,19 @@ export class XinUnderTest {
     }
     return open;
   }
+
+  /** What the store holds at the end: outbound messages by status, and jobs by `kind:state`. */
+  async storeTally(): Promise<{ outbound: Record<string, number>; jobs: Record<string, number> }> {
+    const sql = this.databaseUrl
+      ? postgres(this.databaseUrl, { max: 1, onnotice: () => {} })
+      : postgres({ host: join(this.config, "../run"), port: 5432, username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"), database: "xin", max: 1, onnotice: () => {} });
+    try {
+      const outbound = await sql<{ k: string; n: number }[]>`select status as k, count(*)::int as n from messages where direction = 'out' group by 1`;
+      const jobs = await sql<{ k: string; n: number }[]>`select kind || ':' || state as k, count(*)::int as n from jobs group by 1`;
+      const asRecord = (rows: { k: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.k, r.n]));
+      return { outbound: asRecord(outbound), jobs: asRecord(jobs) };
+    } finally {
+      await sql.end();
+    }
+  }
 }

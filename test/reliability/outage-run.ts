@@ -42,6 +42,8 @@ export type OutageReport = {
   xin: { outcomes: Record<string, number>; retries: Record<string, number>; deferred: number; paused: Record<string, number> };
   /** `xin_provider_pauses_total` by provider, read from `/metrics` at the end. */
   pausesMetric: Record<string, number>;
+  /** The store at the end: outbound messages by status, jobs by kind:state. */
+  stored: { outbound: Record<string, number>; jobs: Record<string, number> };
   unanswered?: Record<string, number>;
 };
 
@@ -174,6 +176,7 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
       llm: { calls: llm.chatRequests().length, windowCalls: inWindow(llm, isChatRequest).length },
       xin: readLog(target),
       pausesMetric: await pausesMetric(target),
+      stored: await target.storeTally(),
       unanswered: missing.length ? await target.diagnose(missing) : undefined,
     };
   } finally {

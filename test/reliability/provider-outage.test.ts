@@ -39,6 +39,10 @@ describe(`provider outage suite (${LONG ? "long" : "short"} profile)`, () => {
       expect(tally.windowRequests).toBeGreaterThan(0); // the outage was seen
       expect(tally.earlyAfter429).toBe(0);
     }
+    // Persisted: every reply and holding message sent (none failed or still queued), no job dead.
+    const texts = Object.values(report.providers).reduce((n, t) => n + t.customers, 0);
+    expect(report.stored.outbound).toEqual({ sent: texts });
+    expect(Object.keys(report.stored.jobs).filter((k) => k.endsWith(":dead"))).toEqual([]);
     // What xin did about it, as an operator sees it: the log's pauses are the metric's.
     expect(report.pausesMetric).toEqual(report.xin.paused);
     expect(report.pausesMetric.whatsapp).toBeGreaterThan(0);
