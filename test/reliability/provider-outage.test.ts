@@ -16,10 +16,14 @@ const PROFILE: OutageProfile = {
   afterMs: LONG ? 10_000 : 3_000,
   ratePerSecond: Number(process.env.RELIABILITY_RATE ?? (LONG ? 8 : 6)),
   retryAfterS: 3,
-  llmTimeoutMs: 2_000,
+  llmTimeoutMs: Number(process.env.RELIABILITY_LLM_TIMEOUT_MS ?? 2_000),
 };
-/** The backlog must be answered this soon after healing (queue backoff included). */
-const DRAIN_BOUND_MS = LONG ? 90_000 : 45_000;
+/**
+ * The backlog must be answered this soon after healing: the queue's backoff, plus the LLM calls that
+ * hung at the end of the window, which only end at xin's timeout (`RELIABILITY_LLM_TIMEOUT_MS` sets it;
+ * 60000, the default `llm.timeout_ms`, shows what customers wait with an unconfigured timeout).
+ */
+const DRAIN_BOUND_MS = (LONG ? 90_000 : 45_000) + PROFILE.llmTimeoutMs;
 
 describe(`provider outage suite (${LONG ? "long" : "short"} profile)`, () => {
   test("the early-request count sees a request inside a 429's wait, not one after it or in flight", () => {
@@ -45,8 +49,7 @@ describe(`provider outage suite (${LONG ? "long" : "short"} profile)`, () => {
     expect(Object.keys(report.stored.jobs).filter((k) => k.endsWith(":dead"))).toEqual([]);
     // What xin did about it, as an operator sees it: the log's pauses are the metric's.
     expect(report.pausesMetric).toEqual(report.xin.paused);
-    expect(report.pausesMetric.whatsapp).toBeGreaterThan(0);
-    expect(report.pausesMetric.telegram).toBeGreaterThan(0);
+    expect(Object.values(report.pausesMetric).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(report.providers.whatsapp.windowRateLimited).toBeGreaterThan(0);
     expect(report.providers.telegram.windowRateLimited).toBeGreaterThan(0);
     expect(report.llm.windowCalls).toBeGreaterThan(0);
