@@ -35,6 +35,8 @@ export type ChannelErrorOptions = {
   reason: ChannelErrorReason;
   retryAfterMs?: number;
   providerCode?: string;
+  /** `recipient`: the limit or failure concerns one recipient, not the provider as a whole (WhatsApp's pair rate limit). */
+  scope?: "recipient";
   status?: number;
   data?: Record<string, unknown>;
   cause?: unknown;
@@ -45,6 +47,7 @@ export class ChannelError extends XinError {
   readonly reason: ChannelErrorReason;
   readonly retryAfterMs?: number;
   readonly providerCode?: string;
+  readonly scope?: "recipient";
 
   constructor(code: string, message: string, options: ChannelErrorOptions) {
     super(code, message, {
@@ -57,6 +60,7 @@ export class ChannelError extends XinError {
     this.reason = options.reason;
     this.retryAfterMs = options.retryAfterMs;
     this.providerCode = options.providerCode;
+    this.scope = options.scope;
   }
 }
 
@@ -99,5 +103,5 @@ export const sendRejected = (
 
 export const sendRetryable = (
   safeText: string,
-  options: { reason: ChannelErrorReason; providerCode?: string; retryAfterMs?: number; data?: Record<string, unknown>; cause?: unknown },
+  options: { reason: ChannelErrorReason; providerCode?: string; retryAfterMs?: number; scope?: "recipient"; data?: Record<string, unknown>; cause?: unknown },
 ): ChannelError => new ChannelError("channel.send_retryable", safeText, { retryable: true, ...options });

@@ -61,6 +61,12 @@ export const createMetrics = () => {
       labelNames: ["provider", "resolution"] as const,
       registers: [registry],
     }),
+    providerPauses: new Counter({
+      name: "xin_provider_pauses_total",
+      help: "times a provider's 429, 5xx or timeout paused (or extended the pause of) a channel's sends, by provider",
+      labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: "xin_queue_jobs",
       help: "jobs in the queue by state and kind (sampled at scrape)",

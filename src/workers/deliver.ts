@@ -6,6 +6,7 @@ import type { Metrics } from "../runtime/metrics";
 import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue";
 import { ChannelCache, providerContext } from "../tenancy";
 import { inDoubtStep, outcomeUnknown } from "./in-doubt";
+import { ProviderPauses } from "./provider-pause";
 
 export { DELIVER_JOB };
 
@@ -22,6 +23,8 @@ export type DeliverDeps = {
    * which a crash leaves a send in doubt. Tests throw here to stand for a `kill -9` at that moment.
    */
   afterProviderCall?: (messageId: string) => void | Promise<void>;
+  /** The process's per-channel pauses after a provider's 429 or outage (shared with channel actions). */
+  pauses?: ProviderPauses;
 };
 type Payload = { message_id: string };
 
@@ -30,6 +33,14 @@ type Payload = { message_id: string };
  * row at once, but the conversation's next replies queue behind this job until it sees that.
  */
 const IN_DOUBT_RECHECK_MS = 2000;
+
+/**
+ * A provider that is down or rate limiting the whole channel is waited out, without using attempts,
+ * while the reply is younger than this: attempts count failures of this message, and a backlog's
+ * attempts were used up in seconds by a 429 that said "3 s" (51 of 640 replies lost in the outage
+ * suite's 60 s window). Older than this, each failure counts again and exhausted attempts go to agents.
+ */
+const OUTAGE_PATIENCE_MS = 10 * 60_000;
 
 /**
  * Sends one outbound message through its channel's provider API, effectively once.
@@ -46,7 +57,10 @@ const IN_DOUBT_RECHECK_MS = 2000;
  *   template is sent instead; with no template, or Instagram outside its window, the message fails
  *   with `window_closed` and goes to the agents.
  * - Provider 5xx, timeouts and 429 are thrown back to the queue, which retries with backoff and honours
- *   Retry-After; other conversations are not blocked (jobs are keyed per conversation).
+ *   Retry-After; and they pause the whole channel (`provider-pause.ts`): the channel's other deliveries
+ *   wait in the queue (deferred, no attempt used) until the wait is over and one probe got through, so
+ *   a provider that said 429 is not called again before the time it named. Such channel-wide failures
+ *   use no attempt for the first `OUTAGE_PATIENCE_MS` of a reply's life: an outage is waited out.
  * - Permanent errors (outside window, blocked, undeliverable, auth) and exhausted retries mark the
  *   message failed with the provider's code and text and open an escalation — never retried forever.
  * - Marking sent and completing the job commit together.
@@ -56,6 +70,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   // Concurrent deliveries' attempts and sent marks commit together (one transaction, one fsync).
   const group = new GroupTransaction(deps.db);
   const listeningSince = Date.now();
+  const pauses = deps.pauses ?? new ProviderPauses();
   const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
 
   return async (job, ctx) => {
@@ -96,8 +111,18 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
+    const channelId = row.message.channel_id;
+    const wait = pauses.admit(channelId);
+    // Spread over half a second, so a backlog does not come back in one burst when the pause ends.
+    if (wait > 0) throw new JobDeferred(wait + Math.random() * 500, "the channel's provider asked to wait (rate limit or outage)");
     const attemptId = policy.kind === "no_doubt" ? undefined : newId("att");
-    if (attemptId && !(await group.run((tx) => recordAttempt(tx, message_id, attemptId)))) return;
+    if (attemptId) {
+      const recorded = await group.run((tx) => recordAttempt(tx, message_id, attemptId)).catch((e: unknown) => {
+        pauses.release(channelId);
+        throw e;
+      });
+      if (!recorded) return pauses.release(channelId);
+    }
 
     let sent;
     try {
@@ -106,13 +131,22 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
         providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
       );
     } catch (e) {
+      const pausedMs = pauses.settle(channelId, e);
+      if (pausedMs > 0) {
+        deps.metrics?.providerPauses.inc({ provider: adapter.id });
+        ctx.log.warn("provider paused", { channel: adapter.id, channel_id: channelId, pause_ms: Math.round(pausedMs), err_code: isChannelError(e) ? (e.providerCode ?? e.reason) : undefined });
+      }
       const retryable = isChannelError(e) ? e.retryable : true;
       // The provider answered: nothing went out, so the next try is a plain send, not one in doubt.
       if (attemptId && isChannelError(e) && !outcomeUnknown(e.reason)) await clearAttempt(deps.db(), message_id, attemptId);
+      if (pausedMs > 0 && Date.now() - row.message.created_at.getTime() < OUTAGE_PATIENCE_MS) {
+        throw new JobDeferred(pausedMs + Math.random() * 500, "the channel's provider is down or rate limiting: waiting it out");
+      }
       if (retryable && job.attempts < job.max_attempts) throw e;
       const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
       return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
     }
+    pauses.settle(channelId);
     await deps.afterProviderCall?.(message_id);
     // A failure here (lease lost, store gone) is thrown to the queue with the attempt still recorded:
     // the provider has the message, so whoever runs the job next settles it as in doubt.

@@ -16,6 +16,7 @@ import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
 import { MEDIA_FETCH_JOB, mediaFetchHandler } from "./media";
 import { REEMBED_JOB, REEMBED_SCAN_JOB, reembedHandler, reembedScanHandler } from "./reembed";
+import { ProviderPauses } from "./provider-pause";
 
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
@@ -52,33 +53,37 @@ const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering
   // The one set of answer defaults: the config schema's (no quiet window: nothing configured it).
   const answer = answerConfigSchema.parse({});
   return {
-    pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
-    quietWindowMs: 0,
-    historyTokens: answer.history_tokens,
+      pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
+      quietWindowMs: 0,
+      historyTokens: answer.history_tokens,
   };
 };
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
-export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
-  ...(deps.embed && deps.embeddingModel
-    ? {
-        [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
-        [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
-      }
-    : {}),
-  [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
-  [RESPOND_JOB]: respondHandler({
-    db: deps.db,
-    wake: deps.wake,
-    maxAttempts: deps.maxAttempts,
-    act: channelActions({ db: deps.db, instanceKey: deps.instanceKey }),
-    ...(deps.answering ?? defaultAnswering(deps)),
-  }),
-  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, ...deps.delivery }),
-  [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
-  [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
-});
+export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
+  // One per process: a provider's 429 or outage seen by any delivery or channel action pauses them all.
+  const pauses = new ProviderPauses();
+  return {
+    ...(deps.embed && deps.embeddingModel
+      ? {
+          [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
+          [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
+        }
+      : {}),
+    [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
+    [RESPOND_JOB]: respondHandler({
+      db: deps.db,
+      wake: deps.wake,
+      maxAttempts: deps.maxAttempts,
+      act: channelActions({ db: deps.db, instanceKey: deps.instanceKey, pauses }),
+      ...(deps.answering ?? defaultAnswering(deps)),
+    }),
+    [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, pauses, ...deps.delivery }),
+    [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
+    [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey, pauses }),
+    [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
+  };
+};
 
 /**
  * The handlers with the CPU-heavy kinds (answering, ingestion, media) behind the admission gate, so
@@ -106,17 +111,17 @@ export const workersService = (deps: {
 }): Service & { busy(): number } => {
   let runner: QueueRunner | null = null;
   return {
-    name: "workers",
-    busy: () => runner?.busy ?? 0,
-    start: async () => {
-      await deps.wake.listen(deps.sql(), deps.log);
-      runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics, deps.owner?.());
-      runner.start();
-    },
-    stop: async (deadline) => {
-      await runner?.stop(deadline);
-      runner = null;
-      await deps.wake.close();
-    },
+      name: "workers",
+      busy: () => runner?.busy ?? 0,
+      start: async () => {
+        await deps.wake.listen(deps.sql(), deps.log);
+        runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics, deps.owner?.());
+        runner.start();
+      },
+      stop: async (deadline) => {
+        await runner?.stop(deadline);
+        runner = null;
+        await deps.wake.close();
+      },
   };
 };

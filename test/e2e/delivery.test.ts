@@ -104,9 +104,28 @@ describeStores("delivery", (getDb) => {
     const attempts = meta.requests.filter(isTextSend);
     expect(attempts.length).toBe(4); // 500, 503, 429, then success
     const [job] = await getDb().sql`select attempts, state from jobs where kind = 'deliver' order by id desc limit 1`;
-    expect(job).toMatchObject({ attempts: 4, state: "done" });
+    // The provider being down or rate limiting is waited out (workers/provider-pause.ts): no attempt used.
+    expect(job).toMatchObject({ attempts: 1, state: "done" });
     expect((await outbound("4917000000022")).length).toBe(1);
   });
+
+  test("a 429 that lasts longer than the attempts allow is waited out at the pace it asks, and the reply arrives once", async () => {
+    // Meta's 429 (code 4, as its OpenAPI maps it) saying 1 s, for ~5 s: 4 attempts (this harness's max) used to be gone in 4 s.
+    meta.outage([replyWith(errorFixture("whatsapp", "4_app_rate_limit.400.json"), { "retry-after": "1" })], isTextSend);
+    const healed = Bun.sleep(5_000).then(() => meta.outage(null));
+    await postWhatsapp("4917000000029", "wamid.r2", "Do you have a store in Vienna?");
+    await healed;
+    await waitFor(async () => (await outbound("4917000000029"))[0]?.status === "sent");
+    const attempts = meta.requests.filter(isTextSend);
+    expect(attempts.filter((r) => r.status === 200).length).toBe(1);
+    expect(attempts.length).toBeGreaterThan(3);
+    // Never asked again before the second it was told to wait (the deferral adds up to half a second).
+    for (let i = 1; i < attempts.length; i++) expect(attempts[i].at - attempts[i - 1].at).toBeGreaterThanOrEqual(950);
+    const [job] = await getDb().sql`select attempts, state from jobs where kind = 'deliver' order by id desc limit 1`;
+    expect(job).toMatchObject({ attempts: 1, state: "done" });
+    const out = await outbound("4917000000029");
+    expect(out.map((m) => m.status)).toEqual(["sent"]);
+  }, 30_000);
 
   test("a permanent error marks the message failed with the provider's code after one try and raises it to agents", async () => {
     meta.script(replyWith(errorFixture("whatsapp", "131047_outside_window.400.json")), isTextSend);

@@ -13,6 +13,8 @@ export class XinUnderTest {
   private proc: Bun.Subprocess<"ignore", number, number> | null = null;
   readonly url: string;
   starts = 0;
+  /** Extra environment for every `xin serve` (e.g. `XIN_LLM__BASE_URL` for an LLM fake); set before `start`. */
+  env: Record<string, string> = {};
 
   private constructor(
     readonly xin: string,
@@ -56,7 +58,7 @@ export class XinUnderTest {
     this.starts += 1;
     const log = openSync(this.logFile(), "w");
     this.proc = Bun.spawn([this.xin, "serve", "--config", this.config], {
-      env: { PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
+      env: { ...this.env, PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
       stdin: "ignore",
       stdout: log,
       stderr: log,
@@ -112,5 +114,20 @@ export class XinUnderTest {
       if (m && /state="(queued|running)"/.test(m[1])) open += Number(m[2]);
     }
     return open;
+  }
+
+  /** What the store holds at the end: outbound messages by status, and jobs by `kind:state`. */
+  async storeTally(): Promise<{ outbound: Record<string, number>; jobs: Record<string, number> }> {
+    const sql = this.databaseUrl
+      ? postgres(this.databaseUrl, { max: 1, onnotice: () => {} })
+      : postgres({ host: join(this.config, "../run"), port: 5432, username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"), database: "xin", max: 1, onnotice: () => {} });
+    try {
+      const outbound = await sql<{ k: string; n: number }[]>`select status as k, count(*)::int as n from messages where direction = 'out' group by 1`;
+      const jobs = await sql<{ k: string; n: number }[]>`select kind || ':' || state as k, count(*)::int as n from jobs group by 1`;
+      const asRecord = (rows: { k: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.k, r.n]));
+      return { outbound: asRecord(outbound), jobs: asRecord(jobs) };
+    } finally {
+      await sql.end();
+    }
   }
 }

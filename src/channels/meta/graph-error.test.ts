@@ -65,4 +65,10 @@ describe("Graph error classification by error.code", () => {
     const fixture = cases.find(([f]) => f.startsWith("131056"))![1];
     expect(classifyGraphFailure(400, new Headers(), fixture.body).retryAfterMs).toBe(6000);
   });
+
+  test("only the pair rate limit is scoped to one recipient (it must not pause the whole number)", () => {
+    for (const [file, fixture] of cases) {
+      expect([file, classifyGraphFailure(fixture.httpStatus, new Headers(), fixture.body).scope]).toEqual([file, file.startsWith("131056") ? "recipient" : undefined]);
+    }
+  });
 });

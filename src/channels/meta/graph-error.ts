@@ -26,9 +26,9 @@ export const parseGraphError = (body: unknown): GraphError | undefined => {
   return parsed.success ? parsed.data.error : undefined;
 };
 
-type Rule = { retryable: boolean; reason: ChannelErrorReason; retryAfterMs?: number };
+type Rule = { retryable: boolean; reason: ChannelErrorReason; retryAfterMs?: number; scope?: "recipient" };
 
-const retry = (reason: ChannelErrorReason, retryAfterMs?: number): Rule => ({ retryable: true, reason, retryAfterMs });
+const retry = (reason: ChannelErrorReason, retryAfterMs?: number, scope?: "recipient"): Rule => ({ retryable: true, reason, retryAfterMs, scope });
 const final = (reason: ChannelErrorReason): Rule => ({ retryable: false, reason });
 
 // channels.md §1.10 (WhatsApp) and §2.6 (Instagram). Delays are first-retry hints; the worker backs off.
@@ -43,7 +43,7 @@ const RULES: Record<number, Rule> = {
   80007: retry("rate_limited", 60_000),
   80008: retry("rate_limited", 60_000),
   130429: retry("rate_limited", 1_000),
-  131056: retry("rate_limited", 6_000), // pair limit: 1 message per 6 s to the same user
+  131056: retry("rate_limited", 6_000, "recipient"), // pair limit: 1 message per 6 s to the same user
   131057: retry("unavailable", 60_000), // maintenance, e.g. a throughput upgrade
   131064: retry("rate_limited", 3_600_000),
   133016: retry("rate_limited", 60_000),
@@ -134,6 +134,6 @@ export const classifyGraphFailure = (status: number, headers: Headers, body: unk
   const data = { http_status: status, error_subcode: error.error_subcode, error_type: error.type };
   const providerCode = String(error.code);
   return rule.retryable
-    ? sendRetryable(safeText(error), { reason: rule.reason, providerCode, retryAfterMs: hinted ?? rule.retryAfterMs, data })
+    ? sendRetryable(safeText(error), { reason: rule.reason, providerCode, retryAfterMs: hinted ?? rule.retryAfterMs, scope: rule.scope, data })
     : sendRejected(safeText(error), { reason: rule.reason, providerCode, data });
 };

@@ -13,6 +13,10 @@ export type RecordedRequest = {
   text: string;
   /** Parsed JSON body, or the fields of a urlencoded/multipart body (files as `{ name, type, size, text }`). */
   body: Record<string, unknown> | undefined;
+  /** When the request arrived (epoch ms): a test can tell whether a client waited as it was told. */
+  at: number;
+  /** The HTTP status the fake answered with (unset while it is being answered, or hanging). */
+  status?: number;
 };
 
 export type ScriptedReply =
@@ -88,18 +92,24 @@ export const startFakeServer = (handler: Handler): FakeServer => {
     port: 0,
     idleTimeout: 0,
     fetch: async (request) => {
+      const at = Date.now();
       const url = new URL(request.url);
       const { text, body } = await readBody(request);
-      const recorded: RecordedRequest = { method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers, text, body };
+      const recorded: RecordedRequest = { method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers, text, body, at };
       requests.push(recorded);
       for (const w of waiters.filter((w) => requests.length >= w.count)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
       }
       const index = scripts.findIndex((s) => s.matches(recorded));
-      if (index !== -1) return answer(scripts.splice(index, 1)[0].reply, request);
-      if (down?.matches(recorded)) return answer(down.replies[down.next++ % down.replies.length], request);
-      return handler(recorded);
+      const response =
+        index !== -1
+          ? await answer(scripts.splice(index, 1)[0].reply, request)
+          : down?.matches(recorded)
+            ? await answer(down.replies[down.next++ % down.replies.length], request)
+            : await handler(recorded);
+      recorded.status = response.status;
+      return response;
     },
   });
 
