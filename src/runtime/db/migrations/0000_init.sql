@@ -198,6 +198,15 @@ CREATE TABLE "messages" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "schedule_runs" (
+	"schedule" text NOT NULL,
+	"slot" timestamp with time zone NOT NULL,
+	"tenant_id" text,
+	"fired_by" text,
+	"fired_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "schedule_runs_schedule_slot_pk" PRIMARY KEY("schedule","slot")
+);
+--> statement-breakpoint
 CREATE TABLE "tenants" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tenant_id" text NOT NULL,

@@ -12,4 +12,5 @@ export * from "./instance";
 export * from "./jobs";
 export * from "./knowledge";
 export * from "./messages";
+export * from "./schedule-runs";
 export * from "./tenants";
