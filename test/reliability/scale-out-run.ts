@@ -14,7 +14,9 @@ import { XinUnderTest } from "./instance";
 import { roundRobin, seeded, telegramHook, telegramText, whatsappHook, whatsappSentStatus, whatsappText } from "./scale-out-hooks";
 import { readCustomers, readSlots, unrecordedJobs, type CustomerRows, type SlotRow } from "./scale-out-store";
 
-export type ScaleOutProfile = { customers: number; customersPerSecond: number; kills: number; leaderDownMs: number; seed: number };
+/** `strandedMs`: the middle kill keeps its instance down that long (0: not at all) — past the lease, the
+ *  survivor takes over the jobs the dead one held, and settles its sends in doubt. */
+export type ScaleOutProfile = { customers: number; customersPerSecond: number; kills: number; leaderDownMs: number; strandedMs: number; seed: number };
 type Provider = "whatsapp" | "telegram";
 type Customer = { provider: Provider; id: string; texts: string[] };
 export const PURGE_SCHEDULE = "purge finished jobs";
@@ -39,7 +41,8 @@ export type ScaleOutResult = {
   unanswered?: Record<string, number>;
 };
 
-const QUESTIONS = ["How long does delivery to Austria take?", "Is shipping free?", "What payment methods do you accept?", "Can you cancel my order 5521 and refund it?"];
+const QUESTIONS = ["How long does delivery to Austria take?", "Is shipping free?", "What payment methods do you accept?"];
+const ESCALATES = "Can you cancel my order 5521 and refund it?";
 
 const pendingIn = async (databaseUrl: string, customers: Customer[]) =>
   [...(await readCustomers(databaseUrl, customers.map((c) => c.id))).values()].reduce((n, c) => n + c.pending, 0);
@@ -100,7 +103,8 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
       for (let i = 0; i < profile.customers; i++) {
         const provider: Provider = i % 4 === 3 ? "telegram" : "whatsapp";
         const n = 2 + Math.floor(random() * 2);
-        const texts = Array.from({ length: n }, (_, k) => QUESTIONS[(i + k) % QUESTIONS.length]);
+        // Distinct answerable questions; every fifth customer ends by asking for what only a human can do.
+        const texts = Array.from({ length: n }, (_, k) => (i % 5 === 4 && k === n - 1 ? ESCALATES : QUESTIONS[(i + k) % QUESTIONS.length]));
         const c = { provider, id: provider === "whatsapp" ? String(4917100000000 + i) : String(710000000 + i), texts };
         customers.push(c);
         conversations.push(talk(c, i));
@@ -133,7 +137,8 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
         });
       }
       await target.kill();
-      const downMs = long ? profile.leaderDownMs : random() * 500;
+      const stranded = profile.strandedMs > 0 && n === Math.floor(profile.kills / 2);
+      const downMs = stranded ? profile.strandedMs : long ? profile.leaderDownMs : random() * 500;
       kills.push({ instance: index, inCall, downMs: Math.round(downMs), leader: index === leader });
       await Bun.sleep(downMs);
       await target.start();

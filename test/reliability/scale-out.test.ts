@@ -2,7 +2,7 @@
 // round-robin balancer, instances SIGKILLed and restarted mid-load. Goal: no acknowledged message lost,
 // no reply sent twice on WhatsApp (Telegram: only in-doubt resends, each counted), every customer's
 // messages stored and answered in the order sent, every slot of the purge schedule run once across both.
-// Short profile by default (one leader kill and one more, under 90 s); RELIABILITY_PROFILE=long for the
+// Short profile by default (a leader kill and two more, under 90 s); RELIABILITY_PROFILE=long for the
 // recorded figures (RELIABILITY.md). Needs dist/xin (`bun scripts/build.ts --no-smoke`; built when missing).
 import { afterAll, expect, test } from "bun:test";
 import postgres from "postgres";
@@ -12,10 +12,11 @@ import { scaleOutRun, type ScaleOutProfile, type ScaleOutResult } from "./scale-
 const LONG = process.env.RELIABILITY_PROFILE === "long";
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PROFILE: ScaleOutProfile = {
-  customers: env("RELIABILITY_CUSTOMERS", LONG ? 400 : 50),
-  customersPerSecond: env("RELIABILITY_RATE", LONG ? 5 : 4),
-  kills: env("RELIABILITY_KILLS", LONG ? 12 : 2),
+  customers: env("RELIABILITY_CUSTOMERS", LONG ? 400 : 80),
+  customersPerSecond: env("RELIABILITY_RATE", LONG ? 5 : 5),
+  kills: env("RELIABILITY_KILLS", LONG ? 12 : 3),
   leaderDownMs: 8_000, // past the 5 s in which the other instance asks for the lead
+  strandedMs: env("RELIABILITY_STRANDED_MS", LONG ? 70_000 : 0), // past the 60 s lease
   seed: env("RELIABILITY_SEED", 23),
 };
 
