@@ -14,3 +14,4 @@ export * from "./knowledge";
 export * from "./messages";
 export * from "./schedule-runs";
 export * from "./tenants";
+export * from "./upload-blobs";
