@@ -1,8 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Sql } from "postgres";
 import { errorText, type Logger, type Service } from "../runtime";
-import { transaction, type Db } from "../runtime/db";
-import { scheduleRuns } from "../runtime/db/schema";
+import { schema, transaction, type Db } from "../runtime/db";
 import { enqueueJobs, type NewJob, type Wake } from "../runtime/queue";
 
 /** `atStart`: also fired when this instance becomes the leader (catch-up work such as re-embedding). */
@@ -18,7 +17,7 @@ export type Schedule = { name: string; cron: string; job: () => NewJob; atStart?
 export const fireSlot = async (deps: { db: Db; wake: Wake | null; maxAttempts: number; owner: string | null }, s: Schedule, slot: Date): Promise<boolean> =>
   transaction(deps.db, async (ctx) => {
     const at = new Date(Math.floor(slot.getTime() / 1000) * 1000);
-    const taken = await ctx.tx.insert(scheduleRuns).values({ schedule: s.name, slot: at, fired_by: deps.owner }).onConflictDoNothing().returning({ slot: scheduleRuns.slot });
+    const taken = await ctx.tx.insert(schema.scheduleRuns).values({ schedule: s.name, slot: at, fired_by: deps.owner }).onConflictDoNothing().returning({ slot: schema.scheduleRuns.slot });
     if (taken.length === 0) return false;
     const job = s.job();
     const payload = job.payload && typeof job.payload === "object" ? job.payload : {};
