@@ -5,8 +5,13 @@
 // Short profile by default (a leader kill and two more, under 90 s); RELIABILITY_PROFILE=long for the
 // recorded figures (RELIABILITY.md). Needs dist/xin (`bun scripts/build.ts --no-smoke`; built when missing).
 import { afterAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import postgres from "postgres";
 import { startExternalPostgres, type ExternalPostgres } from "../support/external-postgres";
+import { startMetaGraphFake, startTelegramFake } from "../support/fakes";
+import { TG, WA } from "../support/gateway";
+import { XinUnderTest } from "./instance";
 import { scaleOutRun, type ScaleOutProfile, type ScaleOutResult } from "./scale-out-run";
 
 const LONG = process.env.RELIABILITY_PROFILE === "long";
@@ -24,6 +29,15 @@ let external: ExternalPostgres | null = null;
 afterAll(async () => {
   await external?.stop();
 });
+
+/** A fresh database on the suite's one external PostgreSQL 15 (started by the first test that needs it). */
+const database = async (name: string): Promise<string> => {
+  external ??= await startExternalPostgres();
+  const admin = postgres(external.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  return external.url.replace(/\/postgres$/, `/${name}`);
+};
 
 /** A customer's replies in the store, each seen at the fake once more than the store sent it at most. */
 const extraSends = (sent: string[], stored: string[]): number | null => {
@@ -55,11 +69,7 @@ const summary = (r: ScaleOutResult) => {
 };
 
 test(`scale-out (${LONG ? "long" : "short"} profile): two instances on one PostgreSQL, killed mid-load — nothing lost, nothing twice, order kept, each slot once`, async () => {
-  external = await startExternalPostgres();
-  const admin = postgres(external.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe("create database xin_scale");
-  await admin.end();
-  const r = await scaleOutRun(PROFILE, external.url.replace(/\/postgres$/, "/xin_scale"));
+  const r = await scaleOutRun(PROFILE, await database("xin_scale"));
   console.log(`scale-out ${LONG ? "long" : "short"} ${JSON.stringify(summary(r))}`);
 
   expect(r.kills.length).toBe(PROFILE.kills);
@@ -94,3 +104,37 @@ test(`scale-out (${LONG ? "long" : "short"} profile): two instances on one Postg
   expect(new Set(r.slots.map((s) => s.fired_by)).size).toBe(2);
   expect(r.slots.length).toBeGreaterThanOrEqual(Math.floor((r.seconds - 30) / 4));
 }, LONG || process.env.RELIABILITY_CUSTOMERS ? 1_200_000 : 180_000);
+
+test("a file uploaded through a gateway-only instance is ingested by the other's job, and both search it", async () => {
+  const meta = startMetaGraphFake({ accessToken: WA.access_token });
+  const telegram = startTelegramFake({ token: TG.bot_token });
+  const worker = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, await database("xin_scale_ingest"));
+  const gateway = await worker.twin();
+  gateway.env = { XIN_QUEUE__RUN_JOBS: "false" }; // acknowledges and persists; the worker instance runs every job
+  try {
+    await worker.start();
+    await gateway.start();
+    const token = /^XIN_ADMIN_TOKEN=(.+)$/m.exec(readFileSync(join(gateway.config, "../xin.env"), "utf8"))?.[1];
+    const api = (x: XinUnderTest, path: string, init: RequestInit = {}) =>
+      fetch(`${x.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const text = "# Kites\n\nOur kites are sewn from ripstop nylon and fly in winds from 8 to 30 km/h.\n";
+    const queued = await api(gateway, "/brands/shop/ingest", { method: "POST", body: JSON.stringify({ files: [{ name: "kites.md", text }] }) });
+    expect(queued.status).toBe(202);
+    let job: Record<string, unknown> = {};
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await Bun.sleep(200)) {
+      job = (await api(gateway, `/jobs/${queued.body.job_id}`)).body;
+      if (job.state === "done" || job.state === "dead") break;
+    }
+    // Before uploads travelled through the store, the worker's job reported the file gone from its blob store.
+    expect(job).toMatchObject({ state: "done", progress: { summary: { added: ["kites.md"], failed: [] } } });
+    for (const x of [worker, gateway]) {
+      const found = await api(x, `/brands/shop/search?q=${encodeURIComponent("ripstop nylon kites")}`);
+      expect(JSON.stringify(found.body)).toContain("ripstop nylon");
+    }
+  } finally {
+    await gateway.stop();
+    await worker.stop();
+    await meta.stop();
+    await telegram.stop();
+  }
+}, 120_000);
