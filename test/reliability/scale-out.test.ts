@@ -95,9 +95,11 @@ test(`scale-out (${LONG ? "long" : "short"} profile): two instances on one Postg
   // Telegram offers no correlation: a kill between its send and the sent mark resends, each one counted.
   expect(telegramExtra).toBeLessThanOrEqual(r.inDoubt.telegram.resend ?? 0);
 
-  // Each purge slot: logged as fired by exactly one process of either instance, recorded once, its one job done.
+  // Each purge slot: logged as fired by one process of either instance at most (a kill may fall between
+  // the commit and the log line), recorded once, its one job done.
   expect(r.firedInLogs.length).toBe(new Set(r.firedInLogs).size);
-  expect(r.firedInLogs.toSorted()).toEqual(r.slots.map((s) => s.slot));
+  const recorded = new Set(r.slots.map((s) => s.slot));
+  expect(r.firedInLogs.filter((s) => !recorded.has(s))).toEqual([]);
   for (const s of r.slots) expect({ slot: s.slot, jobs: s.jobs, done: s.done }).toEqual({ slot: s.slot, jobs: 1, done: 1 });
   expect(r.unrecordedJobs).toBe(0);
   // The leader's kill moved the lead: both instances fired slots, and the schedule kept running.
