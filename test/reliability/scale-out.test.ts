@@ -58,6 +58,8 @@ const summary = (r: ScaleOutResult) => {
     duplicateDeliveries: r.duplicateDeliveries,
     repliesWhatsapp: [...r.sends.whatsapp.values()].reduce((n, s) => n + s.length, 0),
     repliesTelegram: [...r.sends.telegram.values()].reduce((n, s) => n + s.length, 0),
+    telegramDuplicated: r.customers.filter((c) => c.provider === "telegram").reduce((n, c) => n + (extraSends(r.sends.telegram.get(c.id) ?? [], r.rows.get(c.id)?.replies ?? []) ?? 0), 0),
+    killsInCall: r.kills.filter((k) => k.inCall).length,
     inDoubt: r.inDoubt,
     slots: r.slots.length,
     slotsBy: Object.entries(Object.groupBy(r.slots, (s) => s.fired_by ?? "none")).map(([k, v]) => `${k.slice(-6)}:${v?.length}`),
