@@ -1,6 +1,6 @@
 // One `xin serve` of the compiled binary, as an operator runs it, with a WhatsApp and a Telegram channel
 // pointed at loopback fakes, that a test kills with SIGKILL and starts again on the same data dir.
-import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { serviceIds } from "../../src/runtime/db";
@@ -48,7 +48,7 @@ export class XinUnderTest {
   /**
    * A second instance on the same external store, set up as an operator sets up a second server: the
    * binary in its own folder, this instance's xin.toml (its own data dir and port) and xin.env (the same
-   * instance key, admin token and database URL) copied over. Brands, channels and knowledge are in the
+   * instance key, admin token and database URL) copied over, and its instance-id if it has one. Brands, channels and knowledge are in the
    * database already: nothing is initialised again.
    */
   async twin(): Promise<XinUnderTest> {
@@ -63,6 +63,8 @@ export class XinUnderTest {
     writeFileSync(config, toml);
     copyFileSync(join(from, "xin.env"), join(data, "xin.env"));
     chmodSync(join(data, "xin.env"), 0o600);
+    // As `cp -a` of a stopped data dir would: xin must give the copy its own owner id.
+    if (existsSync(join(from, "instance-id"))) copyFileSync(join(from, "instance-id"), join(data, "instance-id"));
     const twin = new XinUnderTest(xin, config, port, this.channels, this.databaseUrl);
     twin.env = { ...this.env };
     return twin;

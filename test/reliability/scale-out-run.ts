@@ -86,6 +86,9 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
   try {
     const first = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, databaseUrl);
     first.env = { XIN_QUEUE__PURGE_SCHEDULE: "*/2 * * * * *" };
+    // The first server ran before the second was set up from a copy of its data dir.
+    await first.start();
+    await first.stop();
     instances.push(first, await first.twin());
     for (const x of instances) await x.start();
 
