@@ -17,5 +17,7 @@ export const purgeJobsHandler = (sql: Sql, retentionDays: number): JobHandler =>
   }
   // Uploads shared for ingest jobs (runtime/db/upload-blobs.ts) are kept until their jobs have run.
   const uploads = await releaseSharedUploads(sql);
+  // The record of fired schedule slots (workers/scheduler.ts) is kept as long as finished jobs.
+  await sql`delete from schedule_runs where fired_at < now() - ${retentionDays} * interval '1 day'`;
   ctx.log.info("jobs purged", { count: total, shared_uploads: uploads });
 };

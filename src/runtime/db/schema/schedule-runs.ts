@@ -4,7 +4,7 @@ import { pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
  * One row per fired slot of a schedule (workers/scheduler.ts): the durable proof that a slot ran once
  * across every instance on the database. The row and the slot's job commit together; a second leader
  * firing the same slot (two instances briefly both believing they lead) inserts nothing and enqueues
- * nothing. Small: two schedules, at most one row per slot.
+ * nothing. Small: a row per slot, kept as long as finished jobs (`queue.retention_days`).
  */
 export const scheduleRuns = pgTable(
   "schedule_runs",
