@@ -13,6 +13,7 @@ import { startMetaGraphFake, startTelegramFake } from "../support/fakes";
 import { TG, WA } from "../support/gateway";
 import { XinUnderTest } from "./instance";
 import { scaleOutRun, type ScaleOutProfile, type ScaleOutResult } from "./scale-out-run";
+import { addWidget, openVisitor, postVisitorMessage, syncVisitor } from "./scale-out-widget";
 
 const LONG = process.env.RELIABILITY_PROFILE === "long";
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -139,6 +140,39 @@ test("a file uploaded through a gateway-only instance is ingested by the other's
   } finally {
     await gateway.stop();
     await worker.stop();
+    await meta.stop();
+    await telegram.stop();
+  }
+}, 120_000);
+
+test("a widget visitor's socket on one instance gets the replies to messages posted through the other, once each", async () => {
+  const meta = startMetaGraphFake({ accessToken: WA.access_token });
+  const telegram = startTelegramFake({ token: TG.bot_token });
+  const first = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, await database("xin_scale_widget"));
+  const second = await first.twin();
+  try {
+    const brand = await addWidget(first);
+    await first.start();
+    await second.start();
+    const visitor = await openVisitor(second, brand);
+    const questions = ["Is shipping free?", "What payment methods do you accept?"];
+    for (const [i, q] of questions.entries()) {
+      expect(await postVisitorMessage(first, brand, visitor.token, `scale-widget-${i}`, q)).toBe(200);
+      for (const deadline = Date.now() + 30_000; visitor.replies().length <= i && Date.now() < deadline; ) await Bun.sleep(50);
+    }
+    await Bun.sleep(1_000); // time for a second copy of a reply to arrive, if one were sent
+    const replies = visitor.replies();
+    expect(replies.length).toBe(questions.length);
+    expect(new Set(replies.map((r) => r.id)).size).toBe(replies.length);
+    // The history either instance serves: each question, then its reply, in the order sent.
+    for (const x of [first, second]) {
+      const history = (await syncVisitor(x, brand, visitor.token)).map((m) => (m.role === "visitor" ? m.text : m.id));
+      expect(history).toEqual([questions[0], replies[0].id, questions[1], replies[1].id]);
+    }
+    visitor.close();
+  } finally {
+    await second.stop();
+    await first.stop();
     await meta.stop();
     await telegram.stop();
   }
