@@ -163,8 +163,9 @@ export const createApp = (config: Config, log: Logger): App => {
     wake,
     log: log.child({ room: "scheduler" }),
     maxAttempts: config.queue.max_attempts,
+    owner: () => claim?.owner ?? null,
     schedules: [
-      { name: "purge finished jobs", cron: "17 3 * * *", job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
+      { name: "purge finished jobs", cron: config.queue.purge_schedule, job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
       // A changed embedding model re-embeds stored knowledge in the background (checked at start and hourly).
       ...(config.embeddings && config.retrieval.backend === "postgres"
         ? [{ name: "re-embed stale knowledge", cron: "7 * * * *", atStart: true, job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }) }]

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { XinError } from "./errors";
 import { newId } from "./ids";
@@ -14,14 +15,37 @@ export type InstanceClaim = { owner: string | null; release(): void };
 
 const OWNER_ID = /^inst_[0-9a-z]{22}$/;
 
+/** Where a data dir is: this machine and the folder's real path. */
+const placeOf = (dataDir: string): string => {
+  let machine = "-";
+  try {
+    machine = readFileSync("/etc/machine-id", "utf8").trim() || "-";
+  } catch {
+    // no machine id (containers, macOS): the host name and path still tell copies apart
+  }
+  return `${hostname()} ${machine} ${realpathSync(dataDir)}`;
+};
+
+/**
+ * The id is kept with the place it was made for. A data dir copied to another server or folder (an
+ * operator setting up a second instance with `rsync -a` or `cp -a`) must not share the id: restarting
+ * one would release the jobs the other is running as its own dead ones, and they would run twice. A
+ * copy therefore makes a new id; a file without a place (written before places were kept) is adopted.
+ */
 const ownerOf = (dataDir: string): string => {
   const file = join(dataDir, "instance-id");
+  const here = placeOf(dataDir);
   if (existsSync(file)) {
-    const id = readFileSync(file, "utf8").trim();
-    if (OWNER_ID.test(id)) return id;
+    const [first = "", second] = readFileSync(file, "utf8").split("\n");
+    const id = first.trim();
+    const place = second?.startsWith("at ") ? second.slice(3) : undefined;
+    if (OWNER_ID.test(id) && (place === undefined || place === here)) {
+      if (place === undefined) writeFileSync(file, `${id}\nat ${here}\n`, { mode: 0o600 });
+      return id;
+    }
   }
   const id = newId("inst");
-  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  writeFileSync(file, `${id}\nat ${here}\n`, { mode: 0o600 });
   return id;
 };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { claimInstance } from "./instance-claim";
@@ -75,6 +75,28 @@ describe("instance claim", () => {
     expect(second.owner).toBe(first.owner);
     second.release();
     expect(existsSync(join(d, "xin.lock"))).toBe(false);
+  });
+
+  test("a data dir copied to another folder (or server) gets its own owner id; the original keeps its", () => {
+    const d = dir();
+    const original = claimInstance(d, "serve", { required: true });
+    original.release();
+    const copy = dir();
+    copyFileSync(join(d, "instance-id"), join(copy, "instance-id"));
+    const copied = claimInstance(copy, "serve", { required: true });
+    expect(copied.owner).toMatch(/^inst_[0-9a-z]{22}$/);
+    expect(copied.owner).not.toBe(original.owner);
+    copied.release();
+    const again = claimInstance(d, "serve", { required: true });
+    expect(again.owner).toBe(original.owner);
+    again.release();
+    // A file from before places were kept (the id alone) is adopted, and its place written.
+    const legacy = dir();
+    writeFileSync(join(legacy, "instance-id"), `${original.owner}\n`);
+    const adopted = claimInstance(legacy, "serve", { required: true });
+    expect(adopted.owner).toBe(original.owner);
+    adopted.release();
+    expect(readFileSync(join(legacy, "instance-id"), "utf8")).toContain(`\nat `);
   });
 
   test("while another live process holds the lock: required is instance.locked; optional gets no owner (no proof)", () => {

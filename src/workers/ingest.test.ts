@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { describeStores } from "../../test/support/db";
 import { analyzerFor, MemoryBackend, PostgresBackend } from "../rag";
 import { BlobStore, silentLogger } from "../runtime";
-import { schema, transaction, type Db } from "../runtime/db";
+import { releaseSharedUploads, schema, shareUploads, transaction, type Db } from "../runtime/db";
 import { EgressGuard } from "../runtime/net/egress";
 import { enqueueJobs, QueueRunner, Wake, type JobContext } from "../runtime/queue";
 import { createBrand, createTenant } from "../tenancy";
@@ -82,5 +82,38 @@ describeStores("ingest job", (getDb) => {
     expect(audit.map((a) => [a.actor, a.subject_id])).toEqual([["system", `${file}#1`]]);
     expect((await knowledge.search({ scope, query: "voucher code TEA100 free kilo", k: 10 })).hits.map((h) => h.chunk_id)).toEqual([]);
     expect((await knowledge.search({ scope, query: "green tea brews degrees", k: 10 })).hits.map((h) => h.chunk_id)).toEqual([`${file}#0`]);
+  });
+
+  test("an upload taken by one instance is ingested by another's job; the purge drops it once no open job names it", async () => {
+    const db = getDb();
+    const scope = await transaction(db.db, async ({ tx }) => {
+      const t = await createTenant(tx, `iu-${crypto.randomUUID()}`, "test");
+      const b = await createBrand(tx, t.id, "Kite Shop", "test");
+      return { tenant_id: t.id, brand_id: b.id };
+    });
+    // Instance A took the upload: its blob store has the bytes, and the store has them for the others.
+    const bytes = new TextEncoder().encode("# Kites\n\nKites fly best in a steady 15 km/h wind.\n");
+    const taken = new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-a-"))).put(bytes);
+    await transaction(db.db, ({ tx }) => shareUploads(tx, scope.tenant_id, [{ blob: taken.sha256, bytes }]));
+    const payload = { ...scope, files: [{ name: "kites.md", blob: taken.sha256, size: taken.size }] };
+    const [open] = await transaction(db.db, (ctx) => enqueueJobs(ctx, null, [{ kind: INGEST_JOB, tenant_id: scope.tenant_id, payload }], 1));
+
+    // Instance B runs it with its own, empty blob store.
+    const other = new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-b-")));
+    const backend = new MemoryBackend(() => analyzerFor("en"));
+    const progress: unknown[] = [];
+    const ctx = { log: silentLogger, signal: new AbortController().signal, reportProgress: async (p: unknown) => void progress.push(p) } as unknown as JobContext;
+    await ingestHandler({ db: () => db.db, backend, blobs: other, fetch: async () => new Response("no") })(job(payload), ctx);
+    expect(progress.at(-1)).toMatchObject({ phase: "done", summary: { added: ["kites.md"], failed: [] } });
+    expect((await backend.listSources(scope)).map((s) => s.source)).toEqual(["kites.md"]);
+    expect(other.read(taken.sha256)).toEqual(bytes);
+
+    const shared = () => db.sql<{ n: number }[]>`select count(*)::int as n from upload_blobs where tenant_id = ${scope.tenant_id}`.then((r) => r[0].n);
+    // Kept while a queued ingest job names it, dropped once that job is done.
+    await releaseSharedUploads(db.sql);
+    expect(await shared()).toBe(1);
+    await db.sql`update jobs set state = 'done', finished_at = now() where id = ${open}`;
+    await releaseSharedUploads(db.sql);
+    expect(await shared()).toBe(0);
   });
 });

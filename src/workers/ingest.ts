@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { runIngest, uploadNameIssue, type IngestProgress, type IngestSummary, type RetrievalBackend, type SourceUpsert } from "../rag";
 import { XinError, type BlobStore } from "../runtime";
-import { transaction, type Db, type Tx } from "../runtime/db";
+import { fetchSharedUploads, transaction, type Db, type Tx } from "../runtime/db";
 import type { JobHandler } from "../runtime/queue";
 import { recordAudit } from "../tenancy";
 
@@ -61,6 +61,8 @@ export const ingestHandler = (deps: { db: () => Db; backend: Backend; blobs: Blo
     last = Date.now();
     void ctx.reportProgress({ phase: "running", ...p });
   };
+  const shas = payload.files.map((f) => f.blob);
+  await fetchSharedUploads(deps.db, deps.blobs, payload.tenant_id, shas);
   const summary = await runIngest({
     backend: deps.backend,
     scope: { tenant_id: payload.tenant_id, brand_id: payload.brand_id },

@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { releaseSharedUploads } from "../runtime/db";
 import type { JobHandler } from "../runtime/queue";
 
 export const PURGE_JOBS = "maintenance.purge_jobs";
@@ -14,5 +15,9 @@ export const purgeJobsHandler = (sql: Sql, retentionDays: number): JobHandler =>
     total += rows.count;
     if (rows.count < 5000 || ctx.signal.aborted) break;
   }
-  ctx.log.info("jobs purged", { count: total });
+  // Uploads shared for ingest jobs (runtime/db/upload-blobs.ts) are kept until their jobs have run.
+  const uploads = await releaseSharedUploads(sql);
+  // The record of fired schedule slots (workers/scheduler.ts) is kept as long as finished jobs.
+  await sql`delete from schedule_runs where fired_at < now() - ${retentionDays} * interval '1 day'`;
+  ctx.log.info("jobs purged", { count: total, shared_uploads: uploads });
 };

@@ -2,10 +2,11 @@
 // 2xx — refused connections, 5xx and timeouts (xin killed or restarting) are retried after a pause —
 // and a share of them is delivered a second time after its ack, as providers occasionally do.
 
-export type Webhook = { url: string; headers: Record<string, string>; body: string };
+/** `url` as a function is asked again for every attempt: a load balancer's choice among instances. */
+export type Webhook = { url: string | (() => string); headers: Record<string, string>; body: string };
 
 export class Courier {
-  private readonly pending: Webhook[] = [];
+  private readonly pending: { hook: Webhook; acked?: () => void }[] = [];
   private inFlight = 0;
   acked = 0;
   retries = 0;
@@ -17,8 +18,16 @@ export class Courier {
 
   /** Queues a webhook; it is posted until acknowledged. */
   deliver(hook: Webhook): void {
-    this.pending.push(hook);
+    this.pending.push({ hook });
     this.pump();
+  }
+
+  /** Queues a webhook and resolves once it is acknowledged (a customer who waits to type the next one). */
+  send(hook: Webhook): Promise<void> {
+    return new Promise((acked) => {
+      this.pending.push({ hook, acked });
+      this.pump();
+    });
   }
 
   get idle(): boolean {
@@ -35,18 +44,19 @@ export class Courier {
 
   private pump(): void {
     while (this.inFlight < this.options.concurrency && this.pending.length > 0) {
-      const hook = this.pending.shift()!;
+      const { hook, acked } = this.pending.shift()!;
       this.inFlight += 1;
-      void this.post(hook).finally(() => {
+      void this.post(hook, false, acked).finally(() => {
         this.inFlight -= 1;
         this.pump();
       });
     }
   }
 
-  private async post(hook: Webhook, duplicate = false): Promise<void> {
+  private async post(hook: Webhook, duplicate = false, acked?: () => void): Promise<void> {
     for (;;) {
-      const ok = await fetch(hook.url, { method: "POST", headers: hook.headers, body: hook.body, signal: AbortSignal.timeout(5000) }).then(
+      const url = typeof hook.url === "function" ? hook.url() : hook.url;
+      const ok = await fetch(url, { method: "POST", headers: hook.headers, body: hook.body, signal: AbortSignal.timeout(5000) }).then(
         async (r) => (await r.arrayBuffer(), r.ok),
         () => false,
       );
@@ -59,6 +69,7 @@ export class Courier {
       return;
     }
     this.acked += 1;
+    acked?.();
     if (this.options.random() < this.options.duplicateShare) await this.post(hook, true);
   }
 }

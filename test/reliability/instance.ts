@@ -1,6 +1,6 @@
 // One `xin serve` of the compiled binary, as an operator runs it, with a WhatsApp and a Telegram channel
 // pointed at loopback fakes, that a test kills with SIGKILL and starts again on the same data dir.
-import { closeSync, openSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { serviceIds } from "../../src/runtime/db";
@@ -13,7 +13,7 @@ export class XinUnderTest {
   private proc: Bun.Subprocess<"ignore", number, number> | null = null;
   readonly url: string;
   starts = 0;
-  /** Extra environment for every `xin serve` (e.g. `XIN_LLM__BASE_URL` for an LLM fake); set before `start`. */
+  /** Extra environment of every `serve` (config overrides such as `XIN_QUEUE__PURGE_SCHEDULE`). */
   env: Record<string, string> = {};
 
   private constructor(
@@ -45,6 +45,31 @@ export class XinUnderTest {
     return new XinUnderTest(xin, config, port, { whatsapp, telegram }, databaseUrl);
   }
 
+  /**
+   * A second instance on the same external store, set up as an operator sets up a second server: the
+   * binary in its own folder, this instance's xin.toml (its own data dir and port) and xin.env (the same
+   * instance key, admin token and database URL) copied over, and its instance-id if it has one. Brands, channels and knowledge are in the
+   * database already: nothing is initialised again.
+   */
+  async twin(): Promise<XinUnderTest> {
+    if (!this.databaseUrl) throw new Error("twin: only an instance on an external store can have a twin");
+    const { dir, xin } = await loneBinary();
+    const port = freePort();
+    const data = join(dir, "data");
+    mkdirSync(data, { mode: 0o750 });
+    const from = join(this.config, "..");
+    const toml = readFileSync(this.config, "utf8").replace(/^data_dir = .*$/m, `data_dir = ${JSON.stringify(data)}`).replace(/^port = \d+$/m, `port = ${port}`);
+    const config = join(data, "xin.toml");
+    writeFileSync(config, toml);
+    copyFileSync(join(from, "xin.env"), join(data, "xin.env"));
+    chmodSync(join(data, "xin.env"), 0o600);
+    // As `cp -a` of a stopped data dir would: xin must give the copy its own owner id.
+    if (existsSync(join(from, "instance-id"))) copyFileSync(join(from, "instance-id"), join(data, "instance-id"));
+    const twin = new XinUnderTest(xin, config, port, this.channels, this.databaseUrl);
+    twin.env = { ...this.env };
+    return twin;
+  }
+
   get running(): boolean {
     return this.proc !== null && this.proc.exitCode === null;
   }
@@ -58,7 +83,7 @@ export class XinUnderTest {
     this.starts += 1;
     const log = openSync(this.logFile(), "w");
     this.proc = Bun.spawn([this.xin, "serve", "--config", this.config], {
-      env: { ...this.env, PATH: process.env.PATH ?? "", HOME: join(this.config, "../..") },
+      env: { PATH: process.env.PATH ?? "", HOME: join(this.config, "../.."), ...this.env },
       stdin: "ignore",
       stdout: log,
       stderr: log,

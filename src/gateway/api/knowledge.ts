@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { XinError, type BlobStore } from "../../runtime";
-import { schema, transaction, type Db } from "../../runtime/db";
+import { schema, shareUploads, transaction, type Db } from "../../runtime/db";
 import type { Router } from "../../runtime/http";
 import type { EgressGuard } from "../../runtime/net";
 import { enqueueJobs, type Wake } from "../../runtime/queue";
@@ -81,6 +81,8 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
       const files = storeUploads(deps.blobs, uploads);
       const payload = { tenant_id: brand.tenant_id, brand_id: brand.id, urls: body.inputs, files, keep: body.keep, prune: body.prune, crawl: body.crawl };
       const [id] = await transaction(deps.db(), async (tx) => {
+        // Any instance on the database may run the job: the bytes travel through the store.
+        await shareUploads(tx.tx, brand.tenant_id, files.map((f, i) => ({ blob: f.blob, bytes: uploads[i].bytes })));
         const ids = await enqueueJobs(tx, deps.wake, [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload }], deps.maxAttempts);
         const after = { urls: body.inputs, files: files.slice(0, 100).map((f) => ({ name: f.name, sha256: f.blob, size: f.size })), file_count: files.length, prune: body.prune };
         await recordAudit(tx.tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.ingest", subject_type: "brand", subject_id: brand.id, after });

@@ -1,3 +1,4 @@
+import { validate } from "node-cron";
 import { z } from "zod";
 import { parseCidr } from "../ip";
 import { answerConfigSchema } from "./answer";
@@ -91,6 +92,11 @@ export const queueSchema = z
     lease_ms: z.coerce.number().int().min(500).default(60_000).describe("how long a claimed job is owned before another worker may take it over"),
     poll_interval_ms: z.coerce.number().int().min(10).default(2_000).describe("idle poll when no wake-up signal arrives"),
     retention_days: z.coerce.number().int().min(1).default(7).describe("finished jobs older than this are purged"),
+    purge_schedule: z
+      .string()
+      .refine((s) => validate(s), { message: "not a cron expression" })
+      .default("17 3 * * *")
+      .describe("when finished jobs are purged (cron, server time; a sixth leading field counts seconds); one instance on the database runs each slot once"),
   })
   .strict();
 

@@ -10,3 +10,4 @@ export { StoreHealth, type StoreHealthOptions } from "./store-health";
 export { migrations } from "./embedded.gen";
 export { migrate, migrationStatus, type EmbeddedMigration, type MigrationStatus } from "./migrate";
 export { EmbeddedPostgres, embeddedLayout, serviceIds, assertReachable, SERVICE_USER, isAlive, type ServiceIds } from "./embedded";
+export { fetchSharedUploads, releaseSharedUploads, shareUploads } from "./upload-blobs";

@@ -198,6 +198,15 @@ CREATE TABLE "messages" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "schedule_runs" (
+	"schedule" text NOT NULL,
+	"slot" timestamp with time zone NOT NULL,
+	"tenant_id" text,
+	"fired_by" text,
+	"fired_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "schedule_runs_schedule_slot_pk" PRIMARY KEY("schedule","slot")
+);
+--> statement-breakpoint
 CREATE TABLE "tenants" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tenant_id" text NOT NULL,
@@ -206,6 +215,14 @@ CREATE TABLE "tenants" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "tenants_tenant_id_unique" UNIQUE("tenant_id"),
 	CONSTRAINT "tenants_name_unique" UNIQUE("name")
+);
+--> statement-breakpoint
+CREATE TABLE "upload_blobs" (
+	"tenant_id" text NOT NULL,
+	"sha256" text NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "upload_blobs_tenant_id_sha256_pk" PRIMARY KEY("tenant_id","sha256")
 );
 --> statement-breakpoint
 ALTER TABLE "brands" ADD CONSTRAINT "brands_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

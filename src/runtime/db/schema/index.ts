@@ -12,4 +12,6 @@ export * from "./instance";
 export * from "./jobs";
 export * from "./knowledge";
 export * from "./messages";
+export * from "./schedule-runs";
 export * from "./tenants";
+export * from "./upload-blobs";
