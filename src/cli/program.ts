@@ -9,6 +9,7 @@ import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
 import { statusCommand } from "./status";
+import { systemdCommand } from "./systemd";
 import { widgetCommand } from "./widget";
 // Issue 7: agents.
 import { queueCommand } from "./queue-command";
@@ -27,6 +28,7 @@ export const buildProgram = (): Command => {
   }
   for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of tokenCommand(program).exitOverride().commands) sub.exitOverride();
+  for (const sub of systemdCommand(program).exitOverride().commands) sub.exitOverride();
   queueCommand(program).exitOverride();
   return program;
 };
