@@ -1,35 +1,15 @@
 import type { Command } from "commander";
-import { existsSync, readFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { parse as parseToml } from "smol-toml";
+import { existsSync } from "node:fs";
 import { XinError, usageError } from "../runtime";
-import { parseEnvFile } from "../runtime/config";
 import { executePlan } from "./systemd/execute";
-import { describeStep, installPlan, uninstallPlan, type Facts, type Step } from "./systemd/plan";
-import { defaultPaths, renderUnit, UNIT_FILE, type UnitPaths } from "./systemd/unit";
+import { readFacts } from "./systemd/facts";
+import { describeStep, installPlan, uninstallPlan, type Step } from "./systemd/plan";
+import { defaultPaths, renderUnit } from "./systemd/unit";
 
 type Flags = { user: string; binary?: string; dryRun?: boolean; purge?: boolean };
 
 /** A compiled xin runs from Bun's embedded file system; `bun src/cli/main.ts` runs as bun itself. */
 const runningBinary = (): string | null => (Bun.main.startsWith("/$bunfs/") ? process.execPath : null);
-
-/** The HTTP port the installed instance will listen on: the env file wins over xin.toml, as at load time. */
-const configuredPort = (paths: UnitPaths): number | null => {
-  if (!existsSync(paths.config)) return null;
-  const fromEnv = existsSync(paths.envFile) ? parseEnvFile(readFileSync(paths.envFile, "utf8")).XIN_SERVER__PORT : undefined;
-  const server = (parseToml(readFileSync(paths.config, "utf8")) as { server?: { port?: unknown } }).server;
-  const port = Number(fromEnv ?? server?.port ?? 8080);
-  return Number.isInteger(port) ? port : 8080;
-};
-
-const facts = (paths: UnitPaths, binary: string): Facts => ({
-  sourceBinary: binary,
-  userExists: spawnSync("id", ["-u", paths.user]).status === 0,
-  envFileExists: existsSync(paths.envFile),
-  configExists: existsSync(paths.config),
-  unitExists: existsSync(UNIT_FILE),
-  configuredPort: configuredPort(paths),
-});
 
 const binaryOf = (flags: Flags): string => {
   const binary = flags.binary ?? runningBinary();
@@ -76,9 +56,9 @@ export const systemdCommand = (program: Command) => {
     .action(async (flags: Flags) => {
       const paths = defaultPaths(flags.user);
       renderUnit(paths);
-      const steps = installPlan(paths, facts(paths, binaryOf(flags)));
+      const steps = installPlan(paths, readFacts(paths, binaryOf(flags)));
       await apply("xin systemd install", steps, flags);
-      if (!flags.dryRun) process.stdout.write(`xin runs as ${UNIT_FILE} (user ${paths.user}); logs: journalctl -u xin -f; secrets: ${paths.envFile}\n`);
+      if (!flags.dryRun) process.stdout.write(`xin runs as ${paths.unitFile} (user ${paths.user}); logs: journalctl -u xin -f; secrets: ${paths.envFile}\n`);
     });
   systemd
     .command("uninstall")
@@ -89,7 +69,7 @@ export const systemdCommand = (program: Command) => {
     .action(async (flags: Flags) => {
       const paths = defaultPaths(flags.user);
       renderUnit(paths);
-      const steps = uninstallPlan(paths, facts(paths, paths.binary), flags.purge ?? false);
+      const steps = uninstallPlan(paths, readFacts(paths, paths.binary), flags.purge ?? false);
       await apply(`xin systemd uninstall${flags.purge ? " --purge" : ""}`, steps, flags);
     });
   return systemd;

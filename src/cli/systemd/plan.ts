@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { renderUnit, UNIT_FILE, type UnitPaths } from "./unit";
+import { renderUnit, type UnitPaths } from "./unit";
 
 /**
  * One change an install or uninstall makes. Steps are data so `--dry-run` prints exactly what a real
@@ -60,7 +60,7 @@ export const installPlan = (paths: UnitPaths, facts: Facts): Step[] => {
       argv: ["runuser", "-u", paths.user, "--", paths.binary, "init", "--yes", "--data-dir", paths.dataDir, "--config", paths.config, "--port", String(VPS_PORT)],
     });
   }
-  steps.push({ kind: "write", path: UNIT_FILE, text: renderUnit(paths), mode: 0o644 });
+  steps.push({ kind: "write", path: paths.unitFile, text: renderUnit(paths), mode: 0o644 });
   steps.push({ kind: "run", why: "load the new unit", argv: ["systemctl", "daemon-reload"] });
   steps.push({ kind: "run", why: "start xin at boot", argv: ["systemctl", "enable", SERVICE] });
   // restart, not start: a re-install with a new binary must run it; a stopped service is started.
@@ -74,7 +74,7 @@ export const uninstallPlan = (paths: UnitPaths, facts: Facts, purge: boolean): S
   const steps: Step[] = [];
   if (facts.unitExists) {
     steps.push({ kind: "run", why: "stop xin and drop it from boot", argv: ["systemctl", "disable", "--now", SERVICE] });
-    steps.push({ kind: "remove", path: UNIT_FILE, recursive: false });
+    steps.push({ kind: "remove", path: paths.unitFile, recursive: false });
     steps.push({ kind: "run", why: "forget the unit", argv: ["systemctl", "daemon-reload"] });
   }
   steps.push({ kind: "remove", path: paths.binary, recursive: false });

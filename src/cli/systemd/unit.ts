@@ -11,6 +11,7 @@ export type UnitPaths = {
   config: string;
   dataDir: string;
   envFile: string;
+  unitFile: string;
 };
 
 /** The layout `xin systemd install` uses: the binary in /usr/local/bin, state in /var/lib/xin, operator secrets in /etc/xin. */
@@ -21,9 +22,8 @@ export const defaultPaths = (user = "xin"): UnitPaths => ({
   config: "/var/lib/xin/xin.toml",
   dataDir: "/var/lib/xin",
   envFile: "/etc/xin/xin.env",
+  unitFile: "/etc/systemd/system/xin.service",
 });
-
-export const UNIT_FILE = "/etc/systemd/system/xin.service";
 
 // A system user name as useradd accepts it; it also keeps the unit free of spaces and newlines.
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -35,7 +35,7 @@ export const checkPaths = (p: UnitPaths): UnitPaths => {
   for (const name of [p.user, p.group]) {
     if (!USER_NAME.test(name)) throw usageError(`"${name}" is not a valid user name`, "use lower-case letters, digits, _ and -, starting with a letter (e.g. xin)");
   }
-  for (const [key, path] of [["binary", p.binary], ["config", p.config], ["data dir", p.dataDir], ["env file", p.envFile]] as const) {
+  for (const [key, path] of [["binary", p.binary], ["config", p.config], ["data dir", p.dataDir], ["env file", p.envFile], ["unit file", p.unitFile]] as const) {
     if (!isAbsolute(path) || !SAFE_PATH.test(path)) throw usageError(`the ${key} path "${path}" must be absolute, without spaces or % characters`);
   }
   return p;
