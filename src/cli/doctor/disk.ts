@@ -7,12 +7,13 @@ const human = (bytes: number) => (bytes >= GiB ? `${(bytes / GiB).toFixed(1)} Gi
 
 /**
  * Free space verdict. PostgreSQL stops accepting writes when its disk fills (and WAL keeps growing
- * until a checkpoint), so below 512 MiB or 2 % messages are at risk; below 2 GiB or 10 % is a warning.
+ * until a checkpoint), so below 512 MiB messages are at risk; below 2 GiB, or under 5 % of the disk
+ * (a share that shrinks fast on a busy small disk), is a warning.
  */
 export const diskVerdict = (free: number, total: number): "ok" | "warn" | "fail" => {
   const share = total > 0 ? free / total : 0;
-  if (free < 512 * 1024 ** 2 || share < 0.02) return "fail";
-  if (free < 2 * GiB || share < 0.1) return "warn";
+  if (free < 512 * 1024 ** 2) return "fail";
+  if (free < 2 * GiB || share < 0.05) return "warn";
   return "ok";
 };
 
