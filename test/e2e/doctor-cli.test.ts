@@ -2,7 +2,7 @@
 // (exit 0), a running server is recognised as the port's owner and checked through its admin API, and
 // a broken config, a port taken by another program and a rejected LLM key each fail (exit 1).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { appendFileSync, copyFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startOpenAIFake } from "../support/fakes/openai";
 import { freePort, loneBinary, run, serve } from "../support/binary";
@@ -82,14 +82,13 @@ test("an LLM endpoint that rejects the key fails; the right key passes and the c
 
 test("a broken config fails alone (nothing else can be judged) with the key and the fix", async () => {
   const broken = join(dir, "broken.toml");
-  copyFileSync(config, broken);
-  appendFileSync(broken, "\n[server]\nprot = 80\n");
+  writeFileSync(broken, readFileSync(config, "utf8").replace(/^port = \d+$/m, 'port = "eighty"'));
   const { code, report } = await doctor(broken);
   expect(code).toBe(1);
   expect(report.checks).toHaveLength(1);
   expect(report.checks[0].name).toBe("config");
   expect(report.checks[0].status).toBe("fail");
-  expect(report.checks[0].detail).toContain("server.prot");
+  expect(report.checks[0].detail).toContain("server.port");
   expect(report.checks[0].fix).toBeTruthy();
 });
 
