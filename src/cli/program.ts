@@ -3,6 +3,7 @@ import { XIN_VERSION } from "../app";
 import { askCommand } from "./ask";
 import { chatCommand } from "./chat";
 import { channelCommand } from "./channel";
+import { backupCommand, restoreCommand } from "./backup";
 import { doctorCommand } from "./doctor";
 import { evalCommand } from "./eval";
 import { initCommand } from "./init";
@@ -23,7 +24,7 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
+  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }
