@@ -32,7 +32,7 @@ const download = async (config: Config, dest: string, includeSecrets: boolean): 
     const writer = Bun.file(tmp).writer({ highWaterMark: 1 << 20 });
     for await (const chunk of res.body) writer.write(chunk);
     await writer.end();
-    const expected = Number(res.headers.get("content-length"));
+    const expected = Number(res.headers.get("x-xin-backup-bytes"));
     if (statSync(tmp).size !== expected) throw new XinError("backup.incomplete", `the download stopped after ${statSync(tmp).size} of ${expected} bytes`, { hint: "run `xin backup` again" });
     renameSync(tmp, dest);
   } finally {

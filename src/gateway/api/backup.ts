@@ -8,8 +8,8 @@ export type BackupApi = { create(options: { includeSecrets: boolean }): Promise<
 
 /**
  * `POST /api/v1/backup[?include_secrets=true]` — instance admins only (the archive holds every tenant's
- * data). Streams the archive with its Content-Length, so the client can tell a complete download from a
- * cut one, and deletes the server's copy once it is sent or the client goes away.
+ * data). Streams the archive with its size in `x-xin-backup-bytes` (Bun's server sends streamed bodies chunked,
+ * without Content-Length), so the client can tell a complete download from a cut one, and deletes the server's copy once it is sent or the client goes away.
  */
 export const registerBackupApi = (router: Router, deps: { db: () => Db; instanceKey: string; backup: BackupApi }) => {
   router.post("/api/v1/backup", async (ctx) => {
@@ -30,6 +30,6 @@ export const registerBackupApi = (router: Router, deps: { db: () => Db; instance
         done();
       },
     });
-    return new Response(body, { headers: { "content-type": "application/gzip", "content-length": String(size) } });
+    return new Response(body, { headers: { "content-type": "application/gzip", "content-length": String(size), "x-xin-backup-bytes": String(size) } });
   });
 };
