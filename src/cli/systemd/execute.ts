@@ -45,7 +45,8 @@ const waitReady = async (url: string, timeoutMs: number): Promise<string | null>
 export const executeStep = async (step: Step): Promise<void> => {
   switch (step.kind) {
     case "run": {
-      const r = spawnSync(step.argv[0], step.argv.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      // cwd "/": the service user may not be able to enter the caller's folder (/root).
+      const r = spawnSync(step.argv[0], step.argv.slice(1), { cwd: "/", encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
       if (r.error) throw fail(step, r.error.message);
       if (r.status !== 0) throw fail(step, `exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ")}`);
       return;
