@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { XinError } from "../runtime";
@@ -64,10 +64,26 @@ export const createBackupArchive = async (store: Store, dataDir: string, options
     writeFileSync(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     tar(["-czf", `${archive}.tmp`, "-C", staging, "."], "packing the archive");
     renameSync(`${archive}.tmp`, archive);
+    writeFileSync(lastBackupFile(dataDir), `${JSON.stringify({ created_at: manifest.created_at, bytes: archiveSize(archive) })}\n`, { mode: 0o600 });
     return { path: archive, manifest };
   } finally {
     rmSync(staging, { recursive: true, force: true });
     rmSync(`${archive}.tmp`, { force: true });
+  }
+};
+
+/** Where the last successful backup is recorded (`xin doctor` reports its age). */
+export const lastBackupFile = (dataDir: string) => join(dataDir, "backups", "last.json");
+
+const lastBackupSchema = z.object({ created_at: z.string(), bytes: z.number() });
+
+/** When the last backup of this data dir was made, or null when none was (or the record is unreadable). */
+export const lastBackup = (dataDir: string): { created_at: string; bytes: number } | null => {
+  try {
+    const parsed = lastBackupSchema.safeParse(JSON.parse(readFileSync(lastBackupFile(dataDir), "utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 };
 

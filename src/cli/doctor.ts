@@ -3,6 +3,7 @@ import { loadConfig, resolveConfigPath, type Config } from "../runtime/config";
 import { lockHolder } from "../runtime/instance-lock";
 import { cliLogger } from "./context";
 import { fail, ok, reason, skip, summarize, renderReport, warn, type Check } from "./doctor/check";
+import { checkBackupAge } from "./doctor/backup-age";
 import { checkDisk } from "./doctor/disk";
 import { checkClock, checkEndpoint } from "./doctor/endpoints";
 import { instanceChecks } from "./doctor/instance";
@@ -43,13 +44,14 @@ export const runDoctor = async (configPath: string): Promise<Check[]> => {
     if (!date && r.date) date = { value: r.date, source: endpoint.base_url };
   }
   checks.push(date ? checkClock(date.value, date.source) : skip("clock", "no LLM or embeddings endpoint answered to compare the time with"));
+  checks.push(checkBackupAge(config.data_dir, config.database.url !== undefined));
   return checks;
 };
 
 export const doctorCommand = (program: Command) =>
   program
     .command("doctor")
-    .description("check config, store, disk, ports, clock, LLM/embeddings endpoints, channels and dead letters; exit 1 when any check fails")
+    .description("check config, store, disk, ports, clock, LLM/embeddings endpoints, channels, dead letters and backup age; exit 1 when any check fails")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document")
     .action(async (opts: { config?: string; json?: boolean }) => {

@@ -36,7 +36,7 @@ beforeAll(async () => {
   ({ dir, xin } = await loneBinary());
   port = freePort();
   expect(run(xin, ["init", "--yes", "--data-dir", join(dir, "a"), "--brand", "Kite Shop", "--port", String(port), "--demo"]).code).toBe(0);
-});
+}, 60_000); // init starts the embedded PostgreSQL: beyond the 5 s hook default on a loaded machine
 afterAll(async () => {
   for (const s of servers) if (s.proc.exitCode === null) await s.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -66,8 +66,17 @@ test("a backup taken under write load restores into an identical, consistent ins
   expect(backup.stderr).toBe("");
   expect(backup.code).toBe(0);
   expect(backup.stdout).toContain("backup written:");
-  // The server's temporary archive is gone once it was sent.
-  expect(readdirSync(join(dir, "a/backups"))).toEqual([]);
+  // The server's temporary archive is gone once it was sent; the backup is recorded for `xin doctor`.
+  expect(readdirSync(join(dir, "a/backups"))).toEqual(["last.json"]);
+  const doctor = await runAsync(["doctor", "--json", "--config", configA]);
+  const lastBackup = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string }[] }).checks.find((c) => c.name === "last backup");
+  expect(lastBackup?.status).toBe("ok");
+  // The archive holds every tenant's data: instance admins only.
+  expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST" })).status).toBe(401);
+  const agent = await fetch(`${a.url}/api/v1/tokens`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ role: "agent", tenant: "load-0000", name: "carol" }) });
+  expect(agent.status).toBe(201);
+  const agentToken = ((await agent.json()) as { token: string }).token;
+  expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST", headers: { authorization: `Bearer ${agentToken}` } })).status).toBe(403);
 
   const searchA = searchJson(configA);
   const tenantsA = await tenantsOf(a.url, token);
