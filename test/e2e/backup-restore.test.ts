@@ -73,10 +73,13 @@ test("a backup taken under write load restores into an identical, consistent ins
   expect(lastBackup?.status).toBe("ok");
   // The archive holds every tenant's data: instance admins only.
   expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST" })).status).toBe(401);
-  const agent = await fetch(`${a.url}/api/v1/tokens`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ role: "agent", tenant: "load-0000", name: "carol" }) });
-  expect(agent.status).toBe(201);
-  const agentToken = ((await agent.json()) as { token: string }).token;
-  expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST", headers: { authorization: `Bearer ${agentToken}` } })).status).toBe(403);
+  for (const role of ["agent", "admin"]) {
+    // An agent, and a tenant's own admin: neither may take every tenant's data.
+    const made = await fetch(`${a.url}/api/v1/tokens`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ role, tenant: "load-0000", name: `carol-${role}` }) });
+    expect(made.status).toBe(201);
+    const scoped = ((await made.json()) as { token: string }).token;
+    expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST", headers: { authorization: `Bearer ${scoped}` } })).status).toBe(403);
+  }
 
   const searchA = searchJson(configA);
   const tenantsA = await tenantsOf(a.url, token);

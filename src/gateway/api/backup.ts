@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { XinError } from "../../runtime";
 import type { Db } from "../../runtime/db";
 import type { Router } from "../../runtime/http";
 import { authenticate, requireAdmin } from "../auth";
@@ -15,6 +16,7 @@ export const registerBackupApi = (router: Router, deps: { db: () => Db; instance
   router.post("/api/v1/backup", async (ctx) => {
     const principal = await authenticate(ctx, deps);
     requireAdmin(principal);
+    if (principal.tenant_id !== null) throw new XinError("auth.forbidden", "only an instance admin takes backups: the archive holds every tenant", { status: 403 });
     const { path, size } = await deps.backup.create({ includeSecrets: ctx.url.searchParams.get("include_secrets") === "true" });
     const reader = Bun.file(path).stream().getReader();
     const done = () => rmSync(path, { force: true });
