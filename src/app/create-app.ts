@@ -13,6 +13,7 @@ import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, 
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
+import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
 import { findChannelRow } from "../tenancy";
@@ -115,6 +116,12 @@ export const createApp = (config: Config, log: Logger): App => {
     ask: {
       resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
+    },
+    backup: {
+      create: async (options) => {
+        const { path } = await createBackupArchive(store, config.data_dir, options);
+        return { path, size: archiveSize(path) };
+      },
     },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),

@@ -3,12 +3,15 @@ import { XIN_VERSION } from "../app";
 import { askCommand } from "./ask";
 import { chatCommand } from "./chat";
 import { channelCommand } from "./channel";
+import { backupCommand, restoreCommand } from "./backup";
+import { doctorCommand } from "./doctor";
 import { evalCommand } from "./eval";
 import { initCommand } from "./init";
 import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
 import { statusCommand } from "./status";
+import { systemdCommand } from "./systemd";
 import { widgetCommand } from "./widget";
 // Issue 7: agents.
 import { queueCommand } from "./queue-command";
@@ -21,12 +24,13 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
+  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }
   for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of tokenCommand(program).exitOverride().commands) sub.exitOverride();
+  for (const sub of systemdCommand(program).exitOverride().commands) sub.exitOverride();
   queueCommand(program).exitOverride();
   return program;
 };

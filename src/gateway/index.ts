@@ -10,6 +10,7 @@ import { clientIpResolver, createFetchHandler, listen, Router } from "../runtime
 import type { Metrics } from "../runtime/metrics";
 import { statusRoutes } from "./api";
 import { registerAskApi, type AskApi } from "./api/ask";
+import { registerBackupApi, type BackupApi } from "./api/backup";
 import { registerChannelOps, type ChannelOps } from "./api/channel-ops";
 import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
@@ -22,6 +23,7 @@ export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
 
 export type { KnowledgeApi } from "./api/knowledge";
 export type { AskApi } from "./api/ask";
+export type { BackupApi } from "./api/backup";
 export type { ChannelOps } from "./api/channel-ops";
 
 export type GatewayDeps = {
@@ -51,6 +53,8 @@ export type GatewayDeps = {
   /** The answering dry run behind `xin ask` / `xin chat`; omitted: the route is not served. */
   ask?: AskApi;
   channelOps?: ChannelOps;
+  /** `xin backup` against the running server; omitted: the route is not served. */
+  backup?: BackupApi;
   beforeScrape: () => Promise<void>;
   /** `server.public_url`: the widget treats it as an allowed origin of its own (the /demo page). */
   publicUrl?: string;
@@ -79,6 +83,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
   });
   const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
+  if (deps.backup) registerBackupApi(router, { db: deps.db, instanceKey: deps.instanceKey, backup: deps.backup });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics, storeUp: deps.storeUp, onAck: deps.onAck });
   // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.

@@ -26,7 +26,7 @@ describe("dist/xin", () => {
     expect(run(xin, ["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const help = run(xin, ["--help"]);
     expect(help.code).toBe(0);
-    for (const cmd of ["init", "serve", "status", "migrate", "ingest", "search", "knowledge", "channel", "eval", "widget"]) {
+    for (const cmd of ["init", "serve", "status", "doctor", "backup", "restore", "systemd", "migrate", "ingest", "search", "knowledge", "channel", "eval", "widget"]) {
       expect(help.stdout).toContain(cmd);
       const sub = run(xin, [cmd, "--help"]);
       expect(sub.code).toBe(0);
