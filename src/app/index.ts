@@ -27,3 +27,5 @@ export { evalRetrievalBeir } from "./eval";
 export { combineReports, loadEvalSet, memoryBrand, passes, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "./eval-answers";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";
 export { detectFormat, uploadNameIssue, walkFiles } from "../rag";
+export { certStatus, issueWithoutServer, CERT_RENEW_JOB } from "./certificates";
+export { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, parseDomains, type CertStatus, type OrderRequest } from "../certs";
