@@ -14,9 +14,9 @@ export const CERT_RENEW_JOB = "certs.renew";
  * <data_dir>/certs), its metrics, and the renewal job. The job records its own outcome and backoff
  * in the certificate state and never fails: the queue's retries would hammer the CA on top of it.
  */
-export const certificates = (config: Config, db: () => Db, metrics: Metrics, log: Logger, options: { pollMs?: number } = {}) => {
+export const certificates = (config: Config, db: () => Db, metrics: Metrics, log: Logger, options: { pollMs?: number; now?: () => Date } = {}) => {
   const challenges = new ChallengeStore(db);
-  const manager = new CertManager({ dataDir: config.data_dir, challenges, log, renewDaysBefore: config.certs.renew_days_before, pollMs: options.pollMs });
+  const manager = new CertManager({ dataDir: config.data_dir, challenges, log, renewDaysBefore: config.certs.renew_days_before, ...options });
   const observed = certMetrics(metrics.registry, manager);
   const renewHandler: JobHandler = async () => {
     const result = await manager.renewIfDue();
