@@ -116,6 +116,7 @@ export const createApp = (config: Config, log: Logger): App => {
     onAck: (ms) => admission.observe(ms),
     challenges: certs.challenges,
     https: { port: config.server.https_port, hsts: config.server.hsts, certs: certs.manager },
+    certs: certs.manager,
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
     blobs,
     egress,

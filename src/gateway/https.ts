@@ -9,7 +9,8 @@ export type HttpsDeps = {
   port: number;
   /** `server.hsts`: send Strict-Transport-Security on HTTPS answers. */
   hsts: boolean;
-  certs: CertManager;
+  /** The certificate source (the instance's CertManager). */
+  certs: Pick<CertManager, "current" | "onChange">;
 };
 
 const HSTS = "max-age=31536000";

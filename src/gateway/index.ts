@@ -16,7 +16,7 @@ import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
 import { registerWebhooks } from "./webhooks";
 import { registerWidget, type SocketData, type WidgetLimits } from "./widget";
-import type { ChallengeStore } from "../certs";
+import type { CertManager, ChallengeStore } from "../certs";
 import { httpsFront, type HttpsDeps } from "./https";
 import { certRoutes } from "./api/certs";
 
@@ -67,6 +67,8 @@ export type GatewayDeps = {
   challenges?: ChallengeStore;
   /** HTTPS with the instance's certificate; omitted: plain HTTP only. */
   https?: HttpsDeps;
+  /** The instance's certificate behind `/api/v1/certs` (`xin certs` while a server runs). */
+  certs?: CertManager;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
@@ -83,7 +85,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     egress: deps.egress,
     uploadLimitBytes: deps.uploadLimitBytes,
   });
-  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge, ...(deps.https ? certRoutes(deps.https.certs) : [])] });
+  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge, ...(deps.certs ? certRoutes(deps.certs) : [])] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics, storeUp: deps.storeUp, onAck: deps.onAck });

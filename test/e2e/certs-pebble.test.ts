@@ -10,7 +10,8 @@ import { certPaths, type CertStatus } from "../../src/certs";
 import { gatewayService } from "../../src/gateway";
 import { silentLogger, XinError } from "../../src/runtime";
 import { configSchema, type Config } from "../../src/runtime/config";
-import { schema } from "../../src/runtime/db";
+import { schema, transaction } from "../../src/runtime/db";
+import { createTenant, issueToken } from "../../src/tenancy";
 import { createMetrics } from "../../src/runtime/metrics";
 import { describeStores } from "../support/db";
 import { gatewayDeps, INSTANCE_KEY } from "../support/gateway";
@@ -85,7 +86,7 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
     let clock = Date.now();
     const certs = certificates(config, () => getDb().db, metrics, silentLogger, { pollMs: 50, now: () => new Date(clock) });
     const gateway = gatewayService(
-      gatewayDeps(getDb(), 1 << 20, { port: httpPort, metrics, challenges: certs.challenges, https: { port: httpsPort, hsts: true, certs: certs.manager } }),
+      gatewayDeps(getDb(), 1 << 20, { port: httpPort, metrics, challenges: certs.challenges, https: { port: httpsPort, hsts: true, certs: certs.manager }, certs: certs.manager }),
     );
     await gateway.start();
     try {
@@ -150,6 +151,27 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
       expect(await metricValue(metrics, 'xin_cert_renewal_checks_total{outcome="backing_off"}')).toBe(1);
       expect(early.manager.status().last_attempt_at).toBe(failed.last_attempt_at);
       expect(await metricValue(metrics, "xin_cert_expiry_timestamp_seconds")).toBe(Math.floor(Date.parse(failed.not_after!) / 1000));
+
+      // `xin certs issue` while the server runs: the order runs in the server through its admin API.
+      const tokens = await transaction(getDb().db, async ({ tx }) => {
+        const tenant = await createTenant(tx, `certs-${crypto.randomUUID()}`, "test");
+        return {
+          root: (await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: null, name: "root" }, "test")).token,
+          tenantAdmin: (await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: tenant.id, name: "shop" }, "test")).token,
+        };
+      });
+      const issueBody = JSON.stringify({ domains: ["xin.test", "API.xin.test"], email: "ops@xin.test", directory: pebble.directory, directory_ca: pebble.directoryCaFile });
+      const refused = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, { method: "POST", headers: { authorization: `Bearer ${tokens.tenantAdmin}`, "content-type": "application/json" }, body: issueBody });
+      expect(refused.status).toBe(403);
+      const viaApi = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, { method: "POST", headers: { authorization: `Bearer ${tokens.root}`, "content-type": "application/json" }, body: issueBody });
+      expect(viaApi.status).toBe(200);
+      const apiStatus = (await viaApi.json()) as CertStatus;
+      expect(apiStatus.domains.sort()).toEqual(["api.xin.test", "xin.test"]);
+      expect(apiStatus.consecutive_failures).toBe(0);
+      expect((await probeTls(httpsPort, "api.xin.test", root)).serial).toBe(apiStatus.serial!.toLowerCase());
+      const bad = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, { method: "POST", headers: { authorization: `Bearer ${tokens.root}`, "content-type": "application/json" }, body: JSON.stringify({ domains: ["*.xin.test"], email: "ops@xin.test" }) });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("certs.domain_wildcard");
     } finally {
       await gateway.stop(Date.now() + 5_000);
     }
