@@ -6,14 +6,15 @@ const BACKOFF_FIRST_MS = 15 * 60_000;
 const BACKOFF_MAX_MS = DAY_MS;
 
 /**
- * When a certificate is renewed: `daysBefore` days before it expires, or once two thirds of its
- * lifetime have passed, whichever comes first. For a 90-day Let's Encrypt certificate both mean 30
- * days left; for short-lived certificates (6 days) only the two-thirds rule leaves time to retry.
+ * When a certificate is renewed: `daysBefore` days before it expires, but never before two thirds of
+ * its lifetime have passed. For a 90-day Let's Encrypt certificate both mean 30 days left; a 6-day or
+ * 45-day one would be "due" from birth by the days rule alone (renewed at every check), so it is
+ * renewed at two thirds, which still leaves a third of its life for retries with backoff.
  */
 export const renewalDueAt = (cert: Pick<CertInfo, "notBefore" | "notAfter">, daysBefore: number): Date => {
   const byDays = cert.notAfter.getTime() - daysBefore * DAY_MS;
   const byLifetime = cert.notBefore.getTime() + ((cert.notAfter.getTime() - cert.notBefore.getTime()) * 2) / 3;
-  return new Date(Math.min(byDays, byLifetime));
+  return new Date(Math.max(byDays, byLifetime));
 };
 
 /** After the n-th failure in a row: 15 min, 30 min, 1 h … capped at a day, so a CA outage is not hammered. */

@@ -63,7 +63,7 @@ export const certsSchema = z
       .min(1)
       .max(3650)
       .default(30)
-      .describe("renew the certificate this many days before it expires, or after two thirds of its lifetime if that comes first; failures retry with backoff"),
+      .describe("renew the certificate this many days before it expires (but not before two thirds of its lifetime, for short-lived ones); failures retry with backoff from 15 min to a day"),
   })
   .strict();
 

@@ -44,7 +44,7 @@ export const listen = <W = undefined>(options: ListenOptions<W>, log: Logger): S
     }
     if (code === "EACCES") {
       throw new XinError("http.port_denied", `not allowed to listen on port ${options.port}`, {
-        hint: "ports below 1024 need root or CAP_NET_BIND_SERVICE; choose server.port >= 1024",
+        hint: `ports below 1024 need root or CAP_NET_BIND_SERVICE; or choose ${options.tls ? "server.https_port" : "server.port"} >= 1024`,
         cause: e,
       });
     }
