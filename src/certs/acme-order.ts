@@ -1,6 +1,6 @@
 import * as acme from "acme-client";
 import { existsSync, readFileSync } from "node:fs";
-import { Agent } from "node:https";
+import { Agent, get } from "node:https";
 import { rootCertificates } from "node:tls";
 import { XinError, errorText, type Logger } from "../runtime";
 import type { ChallengeStore } from "./challenges";
@@ -35,6 +35,27 @@ const trust = (directoryCa: string | null) => {
   return new Agent({ ca: [...rootCertificates, readFileSync(directoryCa, "utf8")], keepAlive: false });
 };
 
+/**
+ * One GET of the directory with the same trust before the order: acme-client retries a request that
+ * got no answer for over a minute and then loses the cause, while this names it at once (an untrusted
+ * CA, a refused connection, a wrong URL).
+ */
+const probeDirectory = (url: string, agent: Agent): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const unreachable = (detail: string, cause?: unknown) =>
+      new XinError("certs.directory_unreachable", `could not reach the ACME directory ${url}: ${detail}`, {
+        hint: "check the URL; for a private CA pass --directory-ca FILE or set NODE_EXTRA_CA_CERTS",
+        cause,
+      });
+    const req = get(url, { agent, timeout: 15_000 }, (res) => {
+      res.resume();
+      if (res.statusCode === 200) resolve();
+      else reject(unreachable(`HTTP ${res.statusCode}`));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 15 s")));
+    req.on("error", (e) => reject(unreachable(errorText(e), e)));
+  });
+
 const explain = (e: unknown, req: OrderRequest): XinError => {
   const text = errorText(e);
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|certificate|self.signed|CERT_/i.test(text) && !/authorization|challenge/i.test(text)) {
@@ -67,6 +88,7 @@ export const orderCertificate = async (
   acme.axios.defaults.httpsAgent = agent;
   const tokens: string[] = [];
   try {
+    await probeDirectory(req.directory, agent);
     const client = new acme.Client({ directoryUrl: req.directory, accountKey: await accountKey(deps.paths), backoffMin: deps.pollMs ?? 1000 });
     const [key, csr] = await acme.crypto.createCsr({ altNames: req.domains }, await acme.crypto.createPrivateEcdsaKey());
     const cert = await client.auto({
