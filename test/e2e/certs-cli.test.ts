@@ -1,11 +1,13 @@
-// `xin certs issue|status` as a user runs them with no server running: the CLI opens the store, a
-// short-lived listener on server.port answers pebble's real HTTP-01 validation, the files land in the
-// data dir. scripts/test.sh installs pebble.
+// `xin certs issue|status` and `xin serve` as a user runs them: with no server running the CLI opens
+// the store and a short-lived listener on server.port answers pebble's real HTTP-01 validation; with
+// `xin serve` running the order runs inside it and the new certificate is served by that process.
+// scripts/test.sh installs pebble.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, pebbleInstalled, startPebble, type Pebble } from "../support/pebble";
+import { probeTls } from "../support/tls-probe";
 
 if (!pebbleInstalled()) throw new Error("pebble is not installed: scripts/test.sh installs it (apt-get install pebble)");
 
@@ -75,3 +77,35 @@ test("issue, then status: the certificate for both names, from pebble, files 060
   expect(status.stdout).toContain("shop.acme.test, www.shop.acme.test");
   expect(status.stdout).toMatch(/last result\s+ok at/);
 }, 120_000);
+
+test("xin serve serves the certificate on server.https_port; xin certs issue while it runs orders inside it and the new one is served without a restart", async () => {
+  const httpsPort = freePort();
+  const env = { PATH: process.env.PATH ?? "", HOME: dir, XIN_SERVER__HOST: "127.0.0.1", XIN_SERVER__PORT: String(httpPort), XIN_SERVER__HTTPS_PORT: String(httpsPort) };
+  const serve = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config", config], { env, stdout: "pipe", stderr: "pipe" });
+  try {
+    const pebbleRoot = await pebble.root();
+    let first: Awaited<ReturnType<typeof probeTls>> | null = null;
+    for (let i = 0; i < 600 && !first; i++) {
+      first = await probeTls(httpsPort, "shop.acme.test", pebbleRoot).catch(() => null);
+      if (!first) await Bun.sleep(100);
+    }
+    expect(first?.subjectAltName).toContain("DNS:www.shop.acme.test");
+    const before = JSON.parse((await xin("certs", "status", "--json")).stdout);
+    expect(first?.serial).toBe(before.serial.toLowerCase());
+
+    const r = await xin("certs", "issue", "--domain", "shop.acme.test", "--domain", "api.shop.acme.test", "--email", "ops@acme.test", "--directory", pebble.directory, "--directory-ca", pebble.directoryCaFile, "--json");
+    expect(r.code).toBe(0);
+    const renewed = JSON.parse(r.stdout);
+    expect(renewed.serial).not.toBe(before.serial);
+    const served = await probeTls(httpsPort, "api.shop.acme.test", pebbleRoot);
+    expect(served.serial).toBe(renewed.serial.toLowerCase());
+    expect(serve.exitCode).toBeNull(); // the same process
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(metrics).toContain(`xin_cert_expiry_timestamp_seconds ${Math.floor(Date.parse(renewed.not_after) / 1000)}`);
+    // The scheduler's check at start ran and found nothing due.
+    expect(metrics).toContain('xin_cert_renewal_checks_total{outcome="not_due"} 1');
+  } finally {
+    serve.kill("SIGTERM");
+    await serve.exited;
+  }
+}, 180_000);
