@@ -36,10 +36,6 @@ export class ChallengeStore {
   async remove(token: string): Promise<void> {
     await this.db().delete(schema.acmeChallenges).where(eq(schema.acmeChallenges.token, token));
   }
-
-  async count(): Promise<number> {
-    return (await this.db().select({ token: schema.acmeChallenges.token }).from(schema.acmeChallenges)).length;
-  }
 }
 
 /**

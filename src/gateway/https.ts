@@ -44,6 +44,7 @@ export const httpsFront = <W>(deps: { https?: HttpsDeps; challenges?: ChallengeS
   let tls: TlsListener<W> | null = null;
   let names: string[] = [];
   let stopped = false;
+  let following = false;
 
   const plain = (routed: Fetch<W>): Fetch<W> => async (req, srv) => {
     const challenge = deps.challenges ? await answerChallenge(deps.challenges, req) : null;
@@ -82,7 +83,9 @@ export const httpsFront = <W>(deps: { https?: HttpsDeps; challenges?: ChallengeS
       };
       const pair = https.certs.current();
       if (pair) await serve(pair);
-      https.certs.onChange((next) => serve(next).catch((e) => deps.log.error("https listener could not take the new certificate", { err: errorText(e) })));
+      // Once per front: a restarted gateway keeps following the same manager.
+      if (!following) https.certs.onChange((next) => serve(next).catch((e) => deps.log.error("https listener could not take the new certificate", { err: errorText(e) })));
+      following = true;
     },
     stop: async (deadline: number) => {
       stopped = true;

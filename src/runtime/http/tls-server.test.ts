@@ -13,7 +13,7 @@ afterEach(async () => {
   listener = null;
 });
 
-test("a swap serves the new certificate on the same port while a request in flight finishes on the old listener", async () => {
+test("a swap serves the new certificate on the same port at once while a request in flight finishes on the old listener", async () => {
   const first = selfSigned(["a.test"]);
   const second = selfSigned(["a.test"]);
   let release: () => void = () => {};
@@ -33,17 +33,32 @@ test("a swap serves the new certificate on the same port while a request in flig
   // A request the old listener is still answering when the swap happens.
   const inFlight = fetch(`https://127.0.0.1:${port}/slow`, { tls: { ca: first.cert, serverName: "a.test" } });
   await Bun.sleep(50);
-  let swapped = false;
-  const swap = listener.swap(second).then(() => (swapped = true));
+  // The swap is done once the new listener is bound: it does not wait for the old one's requests.
+  await listener.swap(second);
   expect((await probeTls(port, "a.test", second.cert)).serial).toBe(serial(second.cert));
-  // The old listener waits for its request: the swap is not done, the request not cut.
-  expect(swapped).toBe(false);
+  // The request the old listener holds is not cut.
   release();
   const res = await inFlight;
   expect(res.status).toBe(200);
   expect(await res.text()).toBe("ok");
-  await swap;
   expect(listener.port()).toBe(port);
   // Every new handshake now gets the new certificate.
   for (let i = 0; i < 5; i++) expect((await probeTls(port, "a.test", second.cert)).serial).toBe(serial(second.cert));
+});
+
+test("stop also ends listeners still draining after a swap", async () => {
+  const first = selfSigned(["a.test"]);
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  listener = listenTls({ host: "127.0.0.1", port: freePort(), tls: first, fetch: async () => (await held, new Response("late")) }, silentLogger);
+  const port = listener.port();
+  const pending = fetch(`https://127.0.0.1:${port}/`, { tls: { ca: first.cert, serverName: "a.test" } }).then((r) => r.status, () => "cut");
+  await Bun.sleep(50);
+  await listener.swap(selfSigned(["a.test"]));
+  await listener.stop(Date.now() + 50);
+  listener = null;
+  // The held request was cut at the deadline; nothing listens on the port any more.
+  expect(await pending).toBe("cut");
+  release();
+  await expect(probeTls(port, "a.test", first.cert)).rejects.toThrow();
 });

@@ -23,6 +23,8 @@ export const listenTls = <W = undefined>(options: ListenOptions<W> & { tls: TlsP
   let current = bind(options.tls, options.port);
   // Port 0 picks one; every later swap must bind that same one.
   const port = current.port ?? options.port;
+  // Listeners replaced by a swap, still finishing their requests (a widget socket may stay for hours).
+  const draining = new Set<Server<W>>();
   return {
     port: () => port,
     server: () => current,
@@ -30,13 +32,16 @@ export const listenTls = <W = undefined>(options: ListenOptions<W> & { tls: TlsP
       const previous = current;
       current = bind(pair, port);
       log.info("https certificate swapped", { port });
-      // Graceful: refuses new connections at once, lets open requests and sockets finish.
-      await previous.stop(false);
+      // Graceful: refuses new connections at once, lets open requests and sockets finish. Not awaited:
+      // a long-lived socket must not hold up the renewal that called this.
+      draining.add(previous);
+      void previous.stop(false).finally(() => draining.delete(previous));
     },
     stop: async (deadline) => {
-      const s = current;
-      await Promise.race([s.stop(false), Bun.sleep(Math.max(0, deadline - Date.now()))]);
-      s.stop(true);
+      const all = [current, ...draining];
+      await Promise.race([Promise.all(all.map((s) => s.stop(false))), Bun.sleep(Math.max(0, deadline - Date.now()))]);
+      for (const s of all) s.stop(true);
+      draining.clear();
     },
   };
 };
