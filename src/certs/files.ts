@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { XinError } from "../runtime";
@@ -45,9 +46,17 @@ export const certStateSchema = z.object({
 });
 export type CertState = z.infer<typeof certStateSchema>;
 
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 export const readState = (paths: CertPaths): CertState | null => {
   if (!existsSync(paths.state)) return null;
-  const parsed = certStateSchema.safeParse(JSON.parse(readFileSync(paths.state, "utf8")));
+  const parsed = certStateSchema.safeParse(parseJson(readFileSync(paths.state, "utf8")));
   if (!parsed.success) {
     throw new XinError("certs.state_invalid", `${paths.state} is not a certificate state file xin wrote`, {
       hint: "run xin certs issue again to rewrite it",
@@ -61,6 +70,24 @@ export const writeState = (paths: CertPaths, state: CertState) => {
   writePrivate(paths.state, `${JSON.stringify(state, null, 2)}\n`);
 };
 
-/** The served pair, or null when no certificate was issued yet. */
-export const readPair = (paths: CertPaths): { cert: string; key: string } | null =>
-  existsSync(paths.cert) && existsSync(paths.key) ? { cert: readFileSync(paths.cert, "utf8"), key: readFileSync(paths.key, "utf8") } : null;
+/**
+ * The served pair, or null when no certificate was issued yet. The two files are replaced one after
+ * the other, so a crash in between (or a hand edit) can leave a key that does not fit the certificate:
+ * that is one clear error, not a TLS listener failing with OpenSSL's words.
+ */
+export const readPair = (paths: CertPaths): { cert: string; key: string } | null => {
+  if (!existsSync(paths.cert) || !existsSync(paths.key)) return null;
+  const pair = { cert: readFileSync(paths.cert, "utf8"), key: readFileSync(paths.key, "utf8") };
+  let fits = false;
+  try {
+    fits = new X509Certificate(pair.cert).checkPrivateKey(createPrivateKey(pair.key));
+  } catch {
+    fits = false;
+  }
+  if (!fits) {
+    throw new XinError("certs.pair_invalid", `${paths.key} and ${paths.cert} are not a certificate and its key`, {
+      hint: "run xin certs issue again (the account key is kept), or restore both files together",
+    });
+  }
+  return pair;
+};
