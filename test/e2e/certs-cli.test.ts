@@ -17,9 +17,10 @@ let dir = "";
 let config = "";
 let pebble: Pebble;
 
-const xin = async (...args: string[]) => {
+const xin = async (...args: string[]) => xinWith({}, ...args);
+const xinWith = async (extraEnv: Record<string, string>, ...args: string[]) => {
   const p = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), ...args, "--config", config], {
-    env: { PATH: process.env.PATH ?? "", HOME: dir, XIN_SERVER__HOST: "127.0.0.1", XIN_SERVER__PORT: String(httpPort) },
+    env: { PATH: process.env.PATH ?? "", HOME: dir, XIN_SERVER__HOST: "127.0.0.1", XIN_SERVER__PORT: String(httpPort), ...extraEnv },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -76,6 +77,12 @@ test("issue, then status: the certificate for both names, from pebble, files 060
   expect(status.code).toBe(0);
   expect(status.stdout).toContain("shop.acme.test, www.shop.acme.test");
   expect(status.stdout).toMatch(/last result\s+ok at/);
+}, 120_000);
+
+test("a private CA trusted through NODE_EXTRA_CA_CERTS instead of --directory-ca", async () => {
+  const r = await xinWith({ NODE_EXTRA_CA_CERTS: pebble.directoryCaFile }, "certs", "issue", "--domain", "shop.acme.test", "--domain", "www.shop.acme.test", "--email", "ops@acme.test", "--directory", pebble.directory, "--json");
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).issuer).toContain("Pebble Intermediate CA");
 }, 120_000);
 
 test("xin serve serves the certificate on server.https_port; xin certs issue while it runs orders inside it and the new one is served without a restart", async () => {
