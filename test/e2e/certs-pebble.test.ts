@@ -120,26 +120,25 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
 
       // Once due (the clock at 30 days before expiry): renewed through pebble, served by this same listener.
       clock = Date.parse(certs.manager.status().renewal_due_at!) + 1000;
-      const early = certs;
-      await early.renewHandler(jobStub(), ctxStub());
-      const renewedSerial = early.manager.status().serial!.toLowerCase();
+      await certs.renewHandler(jobStub(), ctxStub());
+      const renewedSerial = certs.manager.status().serial!.toLowerCase();
       expect(renewedSerial).not.toBe(served.serial);
       expect((await probeTls(httpsPort, "xin.test", root)).serial).toBe(renewedSerial);
       // Same port, no restart: the gateway's own listener took it (in-flight requests: tls-server.test.ts).
       expect(gateway.httpsPort()).toBe(httpsPort);
-      expect(early.manager.status().last_result).toBe("ok");
+      expect(certs.manager.status().last_result).toBe("ok");
       expect(await metricValue(metrics, 'xin_cert_renewal_checks_total{outcome="renewed"}')).toBe(1);
       expect(await challengeRows()).toBe(0);
 
       // A failed renewal: the CA's lookup points elsewhere, the served certificate stays, backoff is recorded.
-      clock = Date.parse(early.manager.status().renewal_due_at!) + 1000;
+      clock = Date.parse(certs.manager.status().renewal_due_at!) + 1000;
       await pebble.setA("xin.test", "127.0.0.2");
       try {
-        await early.renewHandler(jobStub(), ctxStub());
+        await certs.renewHandler(jobStub(), ctxStub());
       } finally {
         await pebble.clearA("xin.test");
       }
-      const failed = early.manager.status();
+      const failed = certs.manager.status();
       expect(failed.last_result).toBe("failed");
       expect(failed.last_error).toMatch(/xin\.test.*connection refused/is);
       expect(failed.consecutive_failures).toBe(1);
@@ -147,9 +146,9 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
       expect((await probeTls(httpsPort, "xin.test", root)).serial).toBe(renewedSerial);
       expect(await metricValue(metrics, "xin_cert_renewal_failures")).toBe(1);
       // The next check waits for the backoff instead of asking the CA again.
-      await early.renewHandler(jobStub(), ctxStub());
+      await certs.renewHandler(jobStub(), ctxStub());
       expect(await metricValue(metrics, 'xin_cert_renewal_checks_total{outcome="backing_off"}')).toBe(1);
-      expect(early.manager.status().last_attempt_at).toBe(failed.last_attempt_at);
+      expect(certs.manager.status().last_attempt_at).toBe(failed.last_attempt_at);
       expect(await metricValue(metrics, "xin_cert_expiry_timestamp_seconds")).toBe(Math.floor(Date.parse(failed.not_after!) / 1000));
 
       // `xin certs issue` while the server runs: the order runs in the server through its admin API.
