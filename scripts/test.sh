@@ -11,6 +11,8 @@ command -v tmux >/dev/null || need+=(tmux)
 command -v chromium >/dev/null || need+=(chromium)
 # systemd-analyze verify / security --offline check the unit (no systemd as PID 1 needed).
 command -v systemd-analyze >/dev/null || need+=(systemd)
+# The HTTPS suite validates real HTTP-01 challenges against pebble, a test ACME CA (with its fake DNS).
+{ command -v pebble >/dev/null && command -v pebble-challtestsrv >/dev/null; } || need+=(pebble)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${need[*]}"

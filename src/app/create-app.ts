@@ -17,6 +17,7 @@ import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
 import { findChannelRow } from "../tenancy";
+import { certificates, CERT_RENEW_JOB } from "./certificates";
 
 export type AppPhase = "starting" | "ready" | "draining";
 
@@ -25,6 +26,10 @@ export type App = {
   store: Store;
   /** The bound HTTP port once the gateway started (differs from config when it is 0). */
   port(): number | null;
+  /** The HTTPS port while a certificate is served, else null. */
+  httpsPort(): number | null;
+  /** The instance's certificate: issue, renew, status. */
+  certs: ReturnType<typeof certificates>["manager"];
   setPhase(phase: AppPhase): void;
 };
 
@@ -91,6 +96,7 @@ export const createApp = (config: Config, log: Logger): App => {
   // On by default: only public addresses unless the operator lists ranges in egress.allow_cidrs.
   const egress = new EgressGuard({ allowCidrs: config.egress.allow_cidrs });
   const answering = createAnswering(config, { backend: knowledge, embedder, metrics, log });
+  const certs = certificates(config, () => store.db, metrics, log.child({ room: "certs" }));
 
   const gateway = gatewayService({
     db: () => store.db,
@@ -109,6 +115,9 @@ export const createApp = (config: Config, log: Logger): App => {
     readiness,
     storeUp: () => store.health.isUp,
     onAck: (ms) => admission.observe(ms),
+    challenges: certs.challenges,
+    https: { port: config.server.https_port, hsts: config.server.hsts, certs: certs.manager },
+    certs: certs.manager,
     knowledge: knowledgeApi(() => store.db, knowledge, embedder, log.child({ room: "rag" })),
     blobs,
     egress,
@@ -141,7 +150,7 @@ export const createApp = (config: Config, log: Logger): App => {
   const workers = workersService({
     sql: () => store.sql,
     handlers: () =>
-      behindGate(jobHandlers({
+      behindGate({ ...jobHandlers({
         db: () => store.db,
         sql: store.sql,
         instanceKey: config.instance_key,
@@ -156,7 +165,7 @@ export const createApp = (config: Config, log: Logger): App => {
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
         metrics,
-      }), admission),
+      }), [CERT_RENEW_JOB]: certs.renewHandler }, admission),
     options: config.queue,
     owner: () => claim?.owner ?? null,
     wake,
@@ -173,6 +182,8 @@ export const createApp = (config: Config, log: Logger): App => {
     owner: () => claim?.owner ?? null,
     schedules: [
       { name: "purge finished jobs", cron: config.queue.purge_schedule, job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
+      // Checked at start (the server may have been down past the renewal date) and twice a day.
+      { name: "renew certificate", cron: "41 */12 * * *", atStart: true, job: () => ({ kind: CERT_RENEW_JOB, key: CERT_RENEW_JOB }) },
       // A changed embedding model re-embeds stored knowledge in the background (checked at start and hourly).
       ...(config.embeddings && config.retrieval.backend === "postgres"
         ? [{ name: "re-embed stale knowledge", cron: "7 * * * *", atStart: true, job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }) }]
@@ -195,6 +206,8 @@ export const createApp = (config: Config, log: Logger): App => {
     services: config.queue.run_jobs ? [storeService, gateway, answering.service, workers, polling, scheduler] : [storeService, gateway, answering.service],
     store,
     port: () => gateway.port(),
+    httpsPort: () => gateway.httpsPort(),
+    certs: certs.manager,
     setPhase: (p) => (phase = p),
   };
 };

@@ -31,3 +31,5 @@ export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedT
 export { detectFormat, uploadNameIssue, walkFiles } from "../rag";
 // The one rule for which brand a command or route means (tenancy's), for the CLI.
 export { chooseBrand, type BrandCandidate } from "../tenancy";
+export { certStatus, issueWithoutServer, CERT_RENEW_JOB } from "./certificates";
+export { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, parseDomains, type CertStatus, type OrderRequest } from "../certs";

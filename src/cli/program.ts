@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { XIN_VERSION } from "../app";
 import { askCommand } from "./ask";
+import { certsCommand } from "./certs";
 import { chatCommand } from "./chat";
 import { channelCommand } from "./channel";
 import { backupCommand, restoreCommand } from "./backup";
@@ -31,6 +32,7 @@ export const buildProgram = (): Command => {
   for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of tokenCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of systemdCommand(program).exitOverride().commands) sub.exitOverride();
+  for (const sub of certsCommand(program).exitOverride().commands) sub.exitOverride();
   queueCommand(program).exitOverride();
   return program;
 };

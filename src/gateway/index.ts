@@ -18,6 +18,9 @@ import { registerHealth, type Readiness } from "./health";
 import { registerHome } from "./home";
 import { registerWebhooks } from "./webhooks";
 import { registerWidget, type SocketData, type WidgetLimits } from "./widget";
+import type { CertManager, ChallengeStore } from "../certs";
+import { httpsFront, type HttpsDeps } from "./https";
+import { certRoutes } from "./api/certs";
 
 export { loadSite, snippetOf, unknownWidget, type WidgetSite } from "./widget";
 
@@ -25,6 +28,7 @@ export type { KnowledgeApi } from "./api/knowledge";
 export type { AskApi } from "./api/ask";
 export type { BackupApi } from "./api/backup";
 export type { ChannelOps } from "./api/channel-ops";
+export type { HttpsDeps } from "./https";
 
 export type GatewayDeps = {
   db: () => Db;
@@ -64,6 +68,12 @@ export type GatewayDeps = {
   storeUp?: () => boolean;
   /** See WebhookDeps.onAck. */
   onAck?: (ms: number) => void;
+  /** Pending ACME HTTP-01 challenges, answered on the plain-HTTP listener. */
+  challenges?: ChallengeStore;
+  /** HTTPS with the instance's certificate; omitted: plain HTTP only. */
+  https?: HttpsDeps;
+  /** The instance's certificate behind `/api/v1/certs` (`xin certs` while a server runs). */
+  certs?: CertManager;
 };
 
 export const createGatewayHandler = (deps: GatewayDeps) => {
@@ -81,7 +91,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     egress: deps.egress,
     uploadLimitBytes: deps.uploadLimitBytes,
   });
-  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge] });
+  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge, ...(deps.certs ? certRoutes(deps.certs) : [])] });
   if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
   if (deps.backup) registerBackupApi(router, { db: deps.db, instanceKey: deps.instanceKey, backup: deps.backup });
   if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
@@ -103,12 +113,14 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
 };
 
 /** The HTTP listener as a Service: binds on start; on stop, refuses new connections and lets in-flight requests finish. */
-export const gatewayService = (deps: GatewayDeps): Service & { port(): number | null } => {
+export const gatewayService = (deps: GatewayDeps): Service & { port(): number | null; httpsPort(): number | null } => {
   let server: Server<SocketData> | null = null;
   const { fetch, widget, closeStreams } = createGatewayHandler(deps);
+  const front = httpsFront<SocketData>({ https: deps.https, challenges: deps.challenges, host: deps.host, log: deps.log });
   return {
     name: "gateway",
     port: () => server?.port ?? null,
+    httpsPort: () => front.port(),
     start: async () => {
       await widget.start(deps.sql());
       // The widget socket is upgraded before routing; everything else goes through the router.
@@ -117,8 +129,10 @@ export const gatewayService = (deps: GatewayDeps): Service & { port(): number | 
         return upgraded === null ? fetch(req, srv) : upgraded;
       };
       try {
-        server = listen({ host: deps.host, port: deps.port, fetch: routed, websocket: widget.websocket }, deps.log);
+        await front.start(routed, widget.websocket);
+        server = listen({ host: deps.host, port: deps.port, fetch: front.plain(routed), websocket: widget.websocket }, deps.log);
       } catch (e) {
+        await front.stop(Date.now());
         await widget.stop();
         throw e;
       }
@@ -128,6 +142,7 @@ export const gatewayService = (deps: GatewayDeps): Service & { port(): number | 
       server = null;
       closeStreams();
       await widget.stop();
+      await front.stop(deadline);
       if (!s) return;
       await Promise.race([s.stop(false), Bun.sleep(Math.max(0, deadline - Date.now()))]);
       s.stop(true);

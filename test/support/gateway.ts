@@ -33,28 +33,30 @@ const testBlobs = () => (blobs ??= new BlobStore(mkdtempSync(join(tmpdir(), "xin
 export const gatewayHandler = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) => gatewayApp(db, bodyLimitBytes, overrides).fetch;
 
 /** The whole handler: router (to enumerate routes), widget hub and fetch. */
-export const gatewayApp = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) =>
-  createGatewayHandler({
-    db: () => db.db,
-    sql: () => db.sql,
-    wake: new Wake(),
-    maxAttempts: 3,
-    instanceKey: INSTANCE_KEY,
-    host: "127.0.0.1",
-    port: 0,
-    bodyLimitBytes,
-    log: silentLogger,
-    metrics: createMetrics(),
-    readiness: async () => ({ ready: true }),
-    status: async () => ({}),
-    knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
-    blobs: testBlobs(),
-    // The product's default: only public addresses.
-    egress: new EgressGuard(),
-    uploadLimitBytes: 8 << 20,
-    beforeScrape: async () => {},
-    ...overrides,
-  });
+export const gatewayApp = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}) => createGatewayHandler(gatewayDeps(db, bodyLimitBytes, overrides));
+
+/** The gateway's dependencies over a test database (for `gatewayService`, which also listens). */
+export const gatewayDeps = (db: TestDb, bodyLimitBytes = 1 << 20, overrides: Partial<GatewayDeps> = {}): GatewayDeps => ({
+  db: () => db.db,
+  sql: () => db.sql,
+  wake: new Wake(),
+  maxAttempts: 3,
+  instanceKey: INSTANCE_KEY,
+  host: "127.0.0.1",
+  port: 0,
+  bodyLimitBytes,
+  log: silentLogger,
+  metrics: createMetrics(),
+  readiness: async () => ({ ready: true }),
+  status: async () => ({}),
+  knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+  blobs: testBlobs(),
+  // The product's default: only public addresses.
+  egress: new EgressGuard(),
+  uploadLimitBytes: 8 << 20,
+  beforeScrape: async () => {},
+  ...overrides,
+});
 
 type Provider = "whatsapp" | "instagram" | "telegram";
 

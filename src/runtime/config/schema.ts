@@ -28,7 +28,16 @@ const ipRanges = z.preprocess(
 export const serverSchema = z
   .object({
     host: z.string().default("0.0.0.0").describe("address the HTTP server listens on"),
-    port: port.default(8080).describe("HTTP port for webhooks, widget, admin API, /healthz, /metrics"),
+    port: port.default(8080).describe("HTTP port for webhooks, widget, admin API, /healthz, /metrics, and ACME HTTP-01 challenges (80 on a VPS that gets its certificate from xin certs issue)"),
+    https_port: port
+      .default(443)
+      .describe("HTTPS port, served once xin certs issue put a certificate in <data_dir>/certs; plain HTTP then redirects here (except challenges and loopback clients)"),
+    hsts: z
+      .enum(["true", "false"])
+      .or(z.boolean())
+      .transform((v) => v === true || v === "true")
+      .default(false)
+      .describe("send Strict-Transport-Security (one year) on HTTPS answers; turn on once HTTPS works for every name, browsers remember it"),
     public_url: z.url().optional().describe("the public https URL providers reach this server at, e.g. https://chat.example.com"),
     body_limit_bytes: z.coerce.number().int().min(1024).default(1024 * 1024).describe("largest accepted request body"),
     media_max_bytes: z.coerce.number().int().min(1024).default(25 * 1024 * 1024).describe("largest customer file fetched into the blob store"),
@@ -44,6 +53,18 @@ export const serverSchema = z
         "reverse proxies (IPs or CIDR ranges, IPv4/IPv6) whose X-Forwarded-For / Forwarded headers name the client; empty: trust none, the TCP peer is the client",
       ),
     drain_timeout_ms: z.coerce.number().int().min(0).default(10_000).describe("how long shutdown waits for in-flight work"),
+  })
+  .strict();
+
+export const certsSchema = z
+  .object({
+    renew_days_before: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe("renew the certificate this many days before it expires (but not before two thirds of its lifetime, for short-lived ones); failures retry with backoff from 15 min to a day"),
   })
   .strict();
 
@@ -131,6 +152,7 @@ export const configSchema = z
     log: logSchema.default(logSchema.parse({})),
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),
     egress: egressSchema.default(egressSchema.parse({})),
+    certs: certsSchema.default(certsSchema.parse({})),
     llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
     embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
     answer: answerConfigSchema.default(answerConfigSchema.parse({})),

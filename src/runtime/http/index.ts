@@ -4,3 +4,4 @@ export { assertStorableJson, checkRequestTarget, jsonIssue, MAX_JSON_DEPTH, requ
 export { errorResponse, json } from "./respond";
 export { Router, type Handler, type RequestContext, type Route } from "./router";
 export { listen } from "./server";
+export { listenTls, type TlsListener, type TlsPair } from "./tls-server";

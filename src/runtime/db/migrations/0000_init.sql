@@ -1,3 +1,12 @@
+CREATE TABLE "acme_challenges" (
+	"token" text PRIMARY KEY NOT NULL,
+	"tenant_id" text,
+	"key_authorization" text NOT NULL,
+	"domain" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "agents" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tenant_id" text,
@@ -235,6 +244,7 @@ ALTER TABLE "escalations" ADD CONSTRAINT "escalations_conversation_id_conversati
 ALTER TABLE "chunks" ADD CONSTRAINT "chunks_source_id_knowledge_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."knowledge_sources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "knowledge_sources" ADD CONSTRAINT "knowledge_sources_brand_id_brands_id_fk" FOREIGN KEY ("brand_id") REFERENCES "public"."brands"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "acme_challenges_expires_idx" ON "acme_challenges" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "agents_tenant" ON "agents" USING btree ("tenant_id");--> statement-breakpoint
 CREATE INDEX "tokens_tenant" ON "tokens" USING btree ("tenant_id");--> statement-breakpoint
 CREATE INDEX "audit_log_tenant_time" ON "audit_log" USING btree ("tenant_id","created_at");--> statement-breakpoint

@@ -1,4 +1,5 @@
 // The whole data model of DESIGN §3. drizzle-kit reads this file to generate migrations.
+export * from "./acme";
 export * from "./agents";
 export * from "./audit";
 export * from "./automations";
