@@ -105,3 +105,24 @@ test("a paragraph about the whole question in several sentences gives no one-sen
   expect(knowledgeAnswer(en, "How do gift cards work?", [page])).toBeNull();
   expect(knowledgeAnswer(en, "How fast do e-gifts arrive?", [page])?.text).toContain("at once");
 });
+
+describe("FAQ entries", () => {
+  const faq = passage(1, "faq.csv", "faq.csv", "Do you offer Invisalign?\nYes. Dr. Amara Okafor offers Invisalign clear aligners. Start with a free 20-minute Invisalign consultation to see whether it is suitable for you.\nDo you offer whitening?\nYes, home whitening with custom trays.");
+  test("an FAQ answer is sent whole (up to the next question), not its best sentence alone", () => {
+    const a = knowledgeAnswer(en, "Do you do Invisalign?", [faq]);
+    expect(a?.text).toBe("Yes. Dr. Amara Okafor offers Invisalign clear aligners. Start with a free 20-minute Invisalign consultation to see whether it is suitable for you.");
+  });
+  test("an answer longer than a reply is still cut to its best units", () => {
+    const long = passage(1, "faq.csv", "faq.csv", `Do you offer Invisalign?\nYes, we offer Invisalign aligners. ${"Other treatments are listed on the price page. ".repeat(14)}`);
+    const text = knowledgeAnswer(en, "Do you do Invisalign?", [long])?.text ?? "";
+    expect(text).toStartWith("Yes, we offer Invisalign aligners.");
+    expect(text.length).toBeLessThan(300);
+  });
+  test("an FAQ entry asked as the customer asks is no guess between documents; a rival that is no FAQ match still is for prose", () => {
+    const nhs = passage(1, "faq.csv", "faq.csv", "Do you offer NHS treatment?\nNo. All treatment at Brightside is private.");
+    const prices = { ...passage(2, "price-list-2026.html", "Price list 2026", "These prices apply from 1 January 2026. All treatments are private; we do not offer NHS treatment."), score: 0.6 };
+    expect(knowledgeAnswer(en, "Do you do NHS treatment?", [nhs, prices])?.text).toBe("No. All treatment at Brightside is private.");
+    const prose = passage(1, "about.md", "about.md", "Brightside is a private practice. We do not offer NHS treatment.");
+    expect(knowledgeAnswer(en, "Do you do NHS treatment?", [prose, prices])).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import { termsAnsweredBy, type Analyzer } from "../rag";
-import { heldShapes, isShape } from "./answer-shapes";
+import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
@@ -29,7 +29,8 @@ const PART_DEPTH = 3;
 const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> =>
   new Set(analyzer.analyze(`${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`));
 
-type Piece = { passage: Passage; text: string; covered: Set<string> };
+/** `asked`: the FAQ question the text answers (the unit before it, or its own section heading, ending with "?"), "" when none. */
+type Piece = { passage: Passage; text: string; covered: Set<string>; asked: string };
 
 /**
  * The best run of units of `p` for `wanted`, as text with the terms it (and p's headings) covers.
@@ -47,13 +48,37 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
     const said = new Set<string>();
     for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
     if (strict && !holdsKeyTerms(wanted, said, section, context, weight)) return null;
-    return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]) };
+    return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]), asked: ownQuestion(p) };
   }
   if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
   if (strict && found.tied) return null;
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
-  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
+  const entry = faqEntry(units, found.start, found.end);
+  if (entry) return { passage: p, text: units.slice(entry.start, entry.end + 1).join(" "), covered, asked: units[entry.start - 1] };
+  const asked = found.start > 0 && units[found.start - 1].endsWith("?") ? units[found.start - 1] : ownQuestion(p);
+  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered, asked };
+};
+
+/**
+ * The whole answer of the FAQ entry units start..end belong to (from the unit after its question up to
+ * the next question), when it fits one reply: an FAQ answer is written as one answer, so its second
+ * sentence ("Start with a free 20-minute consultation") is part of it, not a sibling. null when the
+ * units follow no question or the answer is longer than a reply.
+ */
+const faqEntry = (units: readonly string[], start: number, end: number): { start: number; end: number } | null => {
+  let first = start;
+  while (first > 0 && !units[first - 1].endsWith("?")) first -= 1;
+  if (first === 0) return null;
+  let last = end;
+  while (last + 1 < units.length && !units[last + 1].endsWith("?")) last += 1;
+  return units.slice(first, last + 1).join(" ").length <= MAX_ANSWER_CHARS ? { start: first, end: last } : null;
+};
+
+/** A section headed by a question ("Can I cancel an order?") answers that question. */
+const ownQuestion = (p: Passage): string => {
+  const own = p.heading.split(" › ").at(-1)?.trim() ?? "";
+  return own.endsWith("?") ? own : "";
 };
 
 // A question term weighing at least this share of its heaviest term is one of what it is about.
@@ -161,6 +186,7 @@ const RIVAL_SCORE = 0.5;
  */
 const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
   const share = shareOf(wanted, first.covered, weight);
+  const faq = askedShare(analyzer, wanted, first, weight);
   const figures = figuresOf(first.text);
   return passages.slice(1, PART_DEPTH).some((p) => {
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
@@ -171,11 +197,20 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if (shareOf(wanted, most, weight) < share - RIVAL_MARGIN) return false;
     const rival = pieceOf(analyzer, wanted, p, weight, false);
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
+    // An FAQ entry whose question is the customer's is what the business wrote to answer it: only an entry asked as closely rivals it.
+    if (faq >= FAQ_MATCH && askedShare(analyzer, wanted, rival, weight) < faq - 1e-9) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
     const theirs = figuresOf(rival.text);
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
   });
 };
+
+// An FAQ question asking at least this share of the customer's question's weight is the customer's question.
+const FAQ_MATCH = 0.75;
+
+/** How much of the question the FAQ question a piece answers asks too (0 when it answers none). */
+const askedShare = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece, weight: TermWeights): number =>
+  piece.asked === "" ? 0 : shareOf(wanted, new Set([...analyzer.analyze(piece.asked), ...askedShapes(analyzer.language, piece.asked)]), weight);
 
 const figuresOf = (text: string): Set<string> => new Set(text.match(/(?<!\p{L})\d+(?:[.,:]\d+)*/gu) ?? []);
 
