@@ -67,6 +67,13 @@ describe("rival documents", () => {
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, same])?.text).toContain("11:00");
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, source: "contacts.txt" }])?.text).toContain("11:00");
   });
+  test("a document whose title names what is asked is not rivalled by one that only mentions it", () => {
+    const refunds = passage(1, "returns.md", "Return and refund policies", "Refunds are processed within 3-5 business days after the return arrives.");
+    const payments = { ...passage(2, "payments.md", "Payment methods", "Refund processing times vary: 5-7 business days for cards, 1-2 days for wallets."), score: 0.9 };
+    expect(knowledgeAnswer(en, "How long do refunds take to process?", [refunds, payments])?.text).toContain("within 3-5 business days");
+    // Neither title names it: which one is meant stays unknown.
+    expect(knowledgeAnswer(en, "How long do refunds take to process?", [{ ...refunds, title: "Returns" }, payments])).toBeNull();
+  });
 });
 
 describe("key terms from the answer itself", () => {

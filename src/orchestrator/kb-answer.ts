@@ -182,11 +182,20 @@ const RIVAL_SCORE = 0.5;
  * one does, with something else. "What are your opening hours?" matches the consulate's hours in a
  * visa table as well as the agency's own on its contact page; which one the customer means the
  * ranking cannot tell, and quoting the wrong one is a wrong answer, so neither is sent. A rival
- * that says the same thing (the same figures, or text contained in the best's) is no rival.
+ * that says the same thing (the same figures, or text contained in the best's) is no rival, nor one
+ * whose title does not name the question's key terms when the best one's does (the refund policy page
+ * against the payment page's "refund processing times"), nor, for an FAQ entry asked as the customer
+ * asks, anything but an entry asked as closely.
  */
 const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
   const share = shareOf(wanted, first.covered, weight);
   const faq = askedShare(analyzer, wanted, first, weight);
+  // The question's key terms (as in holdsKeyTerms) all in the best document's title or headings: that document is about the subject.
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  const keys = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
+  const titled = (p: Passage) => keys.length > 0 && keys.every((t) => contextTerms(analyzer, p).has(t));
+  const firstTitled = titled(first.passage);
   const figures = figuresOf(first.text);
   return passages.slice(1, PART_DEPTH).some((p) => {
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
@@ -199,6 +208,8 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
     // An FAQ entry whose question is the customer's is what the business wrote to answer it: only an entry asked as closely rivals it.
     if (faq >= FAQ_MATCH && askedShare(analyzer, wanted, rival, weight) < faq - 1e-9) return false;
+    // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
+    if (firstTitled && !titled(p)) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
     const theirs = figuresOf(rival.text);
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
