@@ -70,9 +70,11 @@ describe("rival documents", () => {
   test("a document whose title names what is asked is not rivalled by one that only mentions it", () => {
     const refunds = passage(1, "returns.md", "Return and refund policies", "Refunds are processed within 3-5 business days after the return arrives.");
     const payments = { ...passage(2, "payments.md", "Payment methods", "Refund processing times vary: 5-7 business days for cards, 1-2 days for wallets."), score: 0.9 };
-    expect(knowledgeAnswer(en, "How long do refunds take to process?", [refunds, payments])?.text).toContain("within 3-5 business days");
+    const idf = new Map([["refund", 2.5], ["process", 1.2], ["take", 0.3]]);
+    const weight = (t: string) => idf.get(t) ?? 1;
+    expect(knowledgeAnswer(en, "How long do refunds take to process?", [refunds, payments], "none", weight)?.text).toContain("within 3-5 business days");
     // Neither title names it: which one is meant stays unknown.
-    expect(knowledgeAnswer(en, "How long do refunds take to process?", [{ ...refunds, title: "Returns" }, payments])).toBeNull();
+    expect(knowledgeAnswer(en, "How long do refunds take to process?", [{ ...refunds, title: "Returns" }, payments], "none", weight)).toBeNull();
   });
 });
 
