@@ -135,3 +135,11 @@ describe("FAQ entries", () => {
     expect(knowledgeAnswer(en, "Do you do NHS treatment?", [prose, prices])).toBeNull();
   });
 });
+
+test("an FAQ answer matched only through its question, which asks about something else, is no answer", () => {
+  const furniture = passage(1, "tour-faq.txt", "tour-faq.txt", "How much should you expect to pay for furniture?\nThe amount you spend depends on many factors, most often between $50,000 and $100,000.");
+  expect(knowledgeAnswer(en, "When do I pay for the visa?", [furniture])).toBeNull();
+  expect(knowledgeAnswer(en, "How much should I expect to pay for furniture?", [furniture])?.text).toContain("$50,000");
+  const sundays = passage(1, "faq.txt", "faq.txt", "Do you deliver on Sundays?\nYes, from 10:00 to 16:00.");
+  expect(knowledgeAnswer(en, "Do you deliver?", [sundays])).toBeNull();
+});

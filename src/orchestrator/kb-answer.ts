@@ -1,6 +1,6 @@
-import { termsAnsweredBy, type Analyzer } from "../rag";
+import { isLightQueryTerm, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
-import { termsOfPassage } from "./confidence";
+import { termsOf, termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
@@ -55,8 +55,11 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
   const entry = faqEntry(units, found.start, found.end);
-  if (entry) return { passage: p, text: units.slice(entry.start, entry.end + 1).join(" "), covered, asked: units[entry.start - 1] };
-  const asked = found.start > 0 && units[found.start - 1].endsWith("?") ? units[found.start - 1] : ownQuestion(p);
+  const shown = entry ?? found;
+  const question = shown.start > 0 && units[shown.start - 1].endsWith("?") ? units[shown.start - 1] : "";
+  if (strict && question !== "" && restsOnOtherQuestion(analyzer, wanted, question, units.slice(shown.start, shown.end + 1))) return null;
+  if (entry) return { passage: p, text: units.slice(entry.start, entry.end + 1).join(" "), covered, asked: question };
+  const asked = question || ownQuestion(p);
   return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered, asked };
 };
 
@@ -73,6 +76,16 @@ const faqEntry = (units: readonly string[], start: number, end: number): { start
   let last = end;
   while (last + 1 < units.length && !units[last + 1].endsWith("?")) last += 1;
   return units.slice(first, last + 1).join(" ").length <= MAX_ANSWER_CHARS ? { start: first, end: last } : null;
+};
+
+/**
+ * Whether an FAQ answer matches the customer's question only through its own question, and that
+ * question asks about something the customer did not name ("How much should you expect to pay for
+ * furniture?" for "When do I pay for the visa?"): the entry answers another question.
+ */
+const restsOnOtherQuestion = (analyzer: Analyzer, wanted: ReadonlySet<string>, asked: string, answer: readonly string[]): boolean => {
+  for (const u of answer) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t) && !isShape(t)) return false;
+  return [...termsOf(analyzer, asked)].some((t) => !wanted.has(t) && !isLightQueryTerm(analyzer.language, t));
 };
 
 /** A section headed by a question ("Can I cancel an order?") answers that question. */
