@@ -143,3 +143,23 @@ test("an FAQ answer matched only through its question, which asks about somethin
   const sundays = passage(1, "faq.txt", "faq.txt", "Do you deliver on Sundays?\nYes, from 10:00 to 16:00.");
   expect(knowledgeAnswer(en, "Do you deliver?", [sundays])).toBeNull();
 });
+
+test("a question the document's title answers as a whole gets the lead of a long section, not a sentence repeating its words", () => {
+  const page: Passage = {
+    ...passage(1, "doc04.md", "doc04.md", [
+      "Shoplite accepts credit cards, debit cards, PayPal and bank transfers in selected regions.",
+      "All payment processing complies with PCI DSS Level 1 security standards.",
+      "Shoplite Pay allows users to store payment methods securely for faster checkout.",
+      "The platform supports installment payments through third-party providers for purchases over $200.",
+      "Refund processing times vary by payment method: 3-5 business days for credit cards and 1-2 days for Shoplite Pay.",
+      "Users can manage saved payment methods in their account settings with the ability to set default preferences.",
+      "Payment security features include tokenization, 3D Secure authentication and real-time fraud detection.",
+    ].join(" ")),
+    heading: "Payment Methods and Security",
+  };
+  const text = knowledgeAnswer(en, "What payment methods are secure?", [page])?.text ?? "";
+  expect(text).toStartWith("Shoplite accepts credit cards, debit cards, PayPal");
+  expect(text.length).toBeLessThanOrEqual(300);
+  // A question about one detail still gets the sentence that answers it.
+  expect(knowledgeAnswer(en, "Can I pay in installments?", [page])?.text).toContain("installment payments");
+});

@@ -52,6 +52,16 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
   }
   if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
   if (strict && found.tied) return null;
+  // The title and headings say as much of the question as any run (the question is about the document
+  // as a whole: "What payment methods are secure?" over "Payment Methods and Security"), but the section
+  // is too long to send: its lead, where a document states what it is about, answers rather than one
+  // sentence that happens to repeat the question's words.
+  if (strict && context.length > 0 && shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9) {
+    const lead = leadOf(whole);
+    const said = new Set<string>(context);
+    for (const u of lead) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
+    return { passage: p, text: lead.join(" "), covered: said, asked: ownQuestion(p) };
+  }
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
   const entry = faqEntry(units, found.start, found.end);
@@ -86,6 +96,13 @@ const faqEntry = (units: readonly string[], start: number, end: number): { start
 const restsOnOtherQuestion = (analyzer: Analyzer, wanted: ReadonlySet<string>, asked: string, answer: readonly string[]): boolean => {
   for (const u of answer) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t) && !isShape(t)) return false;
   return [...termsOf(analyzer, asked)].some((t) => !wanted.has(t) && !isLightQueryTerm(analyzer.language, t));
+};
+
+/** The first units of a section, as many as fit half a reply (at least one). */
+const leadOf = (units: readonly string[]): string[] => {
+  let end = 0;
+  while (end + 1 < units.length && units.slice(0, end + 2).join(" ").length <= MAX_ANSWER_CHARS / 2) end += 1;
+  return units.slice(0, end + 1);
 };
 
 /** A section headed by a question ("Can I cancel an order?") answers that question. */
