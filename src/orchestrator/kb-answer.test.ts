@@ -113,6 +113,9 @@ test("a paragraph about the whole question in several sentences gives no one-sen
   const page = passage(1, "help.md", "Help", "Gift cards come in amounts from $10 to $500 and never expire. Physical cards ship in 2 days. E-gifts arrive by email at once. Gift card refunds are possible for unused cards within 30 days.");
   expect(knowledgeAnswer(en, "How do gift cards work?", [page])).toBeNull();
   expect(knowledgeAnswer(en, "How fast do e-gifts arrive?", [page])?.text).toContain("at once");
+  // Titled with what is asked, the page is about it as a whole: its lead answers.
+  const titled = { ...page, text: `${page.text} ${"Balances show in your account. ".repeat(12)}`, heading: "Gift cards" };
+  expect(knowledgeAnswer(en, "How do gift cards work?", [titled])?.text).toStartWith("Gift cards come in amounts from $10 to $500 and never expire.");
 });
 
 describe("FAQ entries", () => {

@@ -51,17 +51,18 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
     return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]), asked: ownQuestion(p) };
   }
   if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
-  if (strict && found.tied) return null;
   // The title and headings say as much of the question as any run (the question is about the document
   // as a whole: "What payment methods are secure?" over "Payment Methods and Security"), but the section
   // is too long to send: its lead, where a document states what it is about, answers rather than one
-  // sentence that happens to repeat the question's words.
+  // sentence that happens to repeat the question's words. A paragraph tied on the question (below) is
+  // such a case too ("How do gift cards work?" over "Gift Cards and E-Gifts").
   if (strict && context.length > 0 && shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9) {
     const lead = leadOf(whole);
     const said = new Set<string>(context);
     for (const u of lead) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
     return { passage: p, text: lead.join(" "), covered: said, asked: ownQuestion(p) };
   }
+  if (strict && found.tied) return null;
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
   const entry = faqEntry(units, found.start, found.end);
