@@ -8,11 +8,15 @@ describe("query filler words", () => {
     expect(queryTerms(analyzerFor("en"), "What is your WeChat id?")).toEqual(["wechat", "id"]);
     expect(queryTerms(analyzerFor("en"), "Can you please tell me how I can cancel my order?")).toEqual(["cancel", "order"]);
     expect(queryTerms(analyzerFor("en"), "What's your phone number?")).toEqual(["phone", "number"]);
+    // Third-party pronouns, prepositions and the time of asking: the reply carries the subject, not these.
+    expect(queryTerms(analyzerFor("en"), "How do I use wishlists and share them?")).toEqual(["us", "wishlist", "share"]);
+    expect(queryTerms(analyzerFor("en"), "What are the entry conditions for China right now?")).toEqual(["entri", "condit", "china", "right"]);
   });
 
   test("German: the same for German question words (the generic analyzer has no stop list of its own)", () => {
     expect(queryTerms(analyzerFor("de"), "Wie lange dauert der Versand nach Österreich, bitte?")).toEqual(["dauert", "versand", "nach", "österreich"]);
     expect(queryTerms(analyzerFor("de-AT"), "Können Sie mir sagen, was das kostet?")).toEqual(["kostet"]);
+    expect(queryTerms(analyzerFor("de"), "Habt ihr glutenfreies Brot für meine Tochter?")).toEqual(["glutenfreies", "brot", "tochter"]);
   });
 
   test("words that matter stay: negations, and a word that merely contains a filler word", () => {

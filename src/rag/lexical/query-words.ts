@@ -14,14 +14,21 @@ const FILLER: Record<string, string> = {
     "could would will shall should may might must is are was were am be been being i i'm im i'd i'll me my mine " +
     "myself you you're your yours u ur we us our ours please pls plz tell know let lets want wanna like need " +
     "have has had there here any some anything something hi hello hey dear thanks thank thx ok okay so well just " +
-    "also still about get give find possible way ways it its it's that this the a an to of via",
+    "also still about get give find possible way ways it its it's that this the a an to of via " +
+    // Pronouns of third parties, prepositions and aspect or time-of-asking adverbs: the reply carries the
+    // subject, not these ("How do I use wishlists and share them?", "entry conditions right now").
+    "they them their theirs he him his she her hers itself themselves from for with in on at by into " +
+    "got gets getting really actually even ever already " +
+    "currently now nowadays anymore",
   de:
     "was wie wann wo woher wohin welche welcher welches welchen welchem wer wen wem wessen warum wieso weshalb " +
     "wieviel wieviele viel viele lange kann kannst können könnt könnte könnten darf dürfen muss müssen soll " +
     "sollte sollten würde würden möchte möchten will wollen ist sind war waren bin bist sein gibt gibt's es ich " +
     "mir mich mein meine meinen meinem meiner du dir dich dein deine sie ihnen ihr ihre ihren ihrem euer eure " +
     "euch wir uns unser unsere bitte danke hallo guten tag sagen wissen gerne gern der die das den dem des ein " +
-    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie über",
+    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie über " +
+    "seid habt hat habe haben hast wird werden wurde für mit im in am vom von zum zur bei beim euren eurem eurer " +
+    "jetzt gerade aktuell schon eigentlich",
 };
 
 const patterns = new Map<string, RegExp | null>();
