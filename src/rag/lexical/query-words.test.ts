@@ -39,6 +39,16 @@ describe("query filler words", () => {
   });
 });
 
+describe("light frame words", () => {
+  test("generic verbs and negations of a question's frame are light; what a shop question asks about is not", async () => {
+    const { isLightQueryTerm } = await import("./query-words");
+    const en = analyzerFor("en");
+    for (const word of ["accept", "included", "arrives", "compared", "can't"]) expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: true });
+    for (const word of ["sell", "buy", "deliver", "cancel"]) expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: false });
+    expect(isLightQueryTerm("de", "akzeptiert")).toBe(true);
+  });
+});
+
 describe("values that answer question words", () => {
   test("a price answers cost words, a time of day opening words; per language", async () => {
     const { termsAnsweredBy } = await import("./query-words");

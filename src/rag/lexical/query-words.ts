@@ -68,8 +68,14 @@ export const queryTerms = (analyzer: Analyzer, text: string): string[] => {
  * within 3-5 days", "How does the subscription work?" by what it does. Coverage weighs them a quarter.
  */
 const LIGHT: Record<string, ReadonlySet<string>> = {
-  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time"]),
-  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit"]),
+  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time",
+    // Generic verbs of a question's frame ("Do you accept fireworks?", "What can I put in a 40 foot container?"); not buy or sell,
+    // which name what a shop question is about ("What food do you sell?").
+    "put", "keep", "kept", "hold", "run", "accept", "includ", "arriv", "compar",
+    // Negations are searched ("Don't you ship on weekends?") but the reply states the rule in its own words.
+    "can't", "cannot", "don't", "doesn't", "didn't", "won't", "isn't", "aren't"]),
+  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit",
+    "benutzt", "nutzt", "verwendet", "verwenden", "leisten", "reicht", "bekomme", "bekommen", "nehmt", "nehmen", "akzeptiert", "akzeptieren"]),
 };
 export const LIGHT_WEIGHT = 0.25;
 
