@@ -56,7 +56,10 @@ describe("values that answer question words", () => {
     expect(termsAnsweredBy("en", "Sunday: 1:00 PM – 7:00 PM")).toContain("open");
     expect(termsAnsweredBy("de", "Laugenbrezel: 0,95 €")).toContain("kostet");
     expect(termsAnsweredBy("de", "Samstag 7 Uhr bis 13 Uhr")).toContain("geöffnet");
-    expect(termsAnsweredBy("en", "Delivery within 3 days.")).toEqual([]);
+    expect(termsAnsweredBy("en", "Points: 100 points = £1 off your next order.")).toContain("worth");
+    expect(termsAnsweredBy("en", "E-gift cards are emailed within 1 hour of purchase.")).toContain("fast");
+    expect(termsAnsweredBy("en", "Delivery within 3 days.")).not.toContain("cost");
+    expect(termsAnsweredBy("en", "Delivery is free.")).toEqual([]);
     expect(termsAnsweredBy("fr", "Prix: 5 €")).toEqual([]);
   });
 });

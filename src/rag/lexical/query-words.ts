@@ -89,10 +89,14 @@ export const isLightQueryTerm = (language: string, term: string): boolean => LIG
  */
 const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
 const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
+// A span of time answers how fast or soon ("emailed within 1 hour", "next-day delivery"). German keeps
+// its own words out: "schnell" is as often about the product as about the wait.
+const SPAN = /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|werktagen?|tagen?|wochen?|stunden?|minuten?)\b|\b(?:same|next)[- ]day\b/i;
 const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
   en: [
-    { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap"]) },
+    { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap", "worth", "valu"]) },
     { pattern: CLOCK, terms: new Set(["open", "close", "hour"]) },
+    { pattern: SPAN, terms: new Set(["fast", "quick", "quickli", "soon"]) },
   ],
   de: [
     { pattern: MONEY, terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]) },
