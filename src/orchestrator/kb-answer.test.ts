@@ -166,3 +166,13 @@ test("a question the document's title answers as a whole gets the lead of a long
   // A question about one detail still gets the sentence that answers it.
   expect(knowledgeAnswer(en, "Can I pay in installments?", [page])?.text).toContain("installment payments");
 });
+
+test("the best passage lacking the value asked for: a passage further down covering all of the question answers", () => {
+  const faq = passage(1, "faq.txt", "faq.txt", "Q: Do you rent bikes for children?\nA: Yes, children's bikes for ages 6 to 12 and child seats for up to 22 kg.");
+  const prices = { ...passage(2, "prices.json", "prices.json", "Bikes, City bike, one day: €14\nExtras, Child seat, one day: €3"), score: 0.5 };
+  expect(knowledgeAnswer(en, "How much is a child seat?", [faq, prices])?.text).toBe("Extras, Child seat, one day: €3");
+  expect(knowledgeAnswer(en, "How much is a child seat?", [faq])).toBeNull();
+  // Covering only part of the question there is not enough: no answer.
+  const partial = { ...prices, text: "Bikes, City bike, one day: €14\nExtras, seat cover: €3" };
+  expect(knowledgeAnswer(en, "How much is a child seat?", [faq, partial])).toBeNull();
+});

@@ -158,7 +158,18 @@ export const knowledgeAnswer = (
   const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
-  const first = best ? pieceOf(analyzer, wanted, best, weight) : null;
+  let first = best ? pieceOf(analyzer, wanted, best, weight) : null;
+  // The best passage has no value of the kind asked for ("How much is a child seat?" over an FAQ line
+  // that names child seats): a passage further down that covers all of the question, value included,
+  // answers instead — all of it, since the ranking put it lower. One-part questions only.
+  const shapes = [...wanted].filter(isShape);
+  if (parts.length === 1 && shapes.length > 0 && !(first && shapes.every((t) => first!.covered.has(t)))) {
+    const next = passages
+      .slice(1, PART_DEPTH)
+      .map((p) => pieceOf(analyzer, wanted, p, weight))
+      .find((piece) => piece !== null && shareOf(wanted, piece.covered, weight) >= 1 - 1e-9);
+    if (next) first = next;
+  }
   if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
@@ -228,7 +239,8 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
   const titled = (p: Passage) => keys.length > 0 && keys.every((t) => contextTerms(analyzer, p).has(t));
   const firstTitled = titled(first.passage);
   const figures = figuresOf(first.text);
-  return passages.slice(1, PART_DEPTH).some((p) => {
+  return passages.slice(0, PART_DEPTH).some((p) => {
+    if (p === first.passage) return false;
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
     // What the whole passage could cover at most (its cached terms, the words its values answer, any value kind): most rivals end here, unanalysed.
     const terms = termsOfPassage(analyzer, p);
