@@ -236,8 +236,12 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
   const words = [...wanted].filter((t) => !isShape(t));
   const heaviest = Math.max(0, ...words.map(weight));
   const keys = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
-  const titled = (p: Passage) => keys.length > 0 && keys.every((t) => contextTerms(analyzer, p).has(t));
-  const firstTitled = titled(first.passage);
+  const titled = (p: Passage) => {
+    if (keys.length === 0) return false;
+    const named = contextTerms(analyzer, p);
+    return keys.every((t) => named.has(t));
+  };
+  let firstTitled: boolean | null = null; // only looked up for a passage that gets as far as a rival
   const figures = figuresOf(first.text);
   return passages.slice(0, PART_DEPTH).some((p) => {
     if (p === first.passage) return false;
@@ -252,7 +256,7 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     // An FAQ entry whose question is the customer's is what the business wrote to answer it: only an entry asked as closely rivals it.
     if (faq >= FAQ_MATCH && askedShare(analyzer, wanted, rival, weight) < faq - 1e-9) return false;
     // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
-    if (firstTitled && !titled(p)) return false;
+    if ((firstTitled ??= titled(first.passage)) && !titled(p)) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
     const theirs = figuresOf(rival.text);
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
