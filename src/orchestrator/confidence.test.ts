@@ -31,10 +31,10 @@ describe("confidence", () => {
 });
 
 describe("knowledge-mode confidence", () => {
-  test("coverage is rescaled: 0.4 or less is nothing, full coverage is 1, coverage alone counts", () => {
+  test("coverage is rescaled: half or less is nothing, full coverage is 1, coverage alone counts", () => {
     expect(knowledgeConfidence(1, 1).value).toBe(1);
-    expect(knowledgeConfidence(1, 0.4).value).toBe(0);
-    expect(knowledgeConfidence(1, 0.7).value).toBe(0.5);
+    expect(knowledgeConfidence(1, 0.5).value).toBe(0);
+    expect(knowledgeConfidence(1, 0.75).value).toBe(0.5);
     expect(knowledgeConfidence(0.5, 1).value).toBe(1);
     expect(knowledgeConfidence(1, 0)).toEqual({ value: 0, retrieval: 1, grounding: 0, model: 0 });
   });

@@ -67,6 +67,15 @@ describe("rival documents", () => {
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, same])?.text).toContain("11:00");
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, source: "contacts.txt" }])?.text).toContain("11:00");
   });
+  test("a document whose title names what is asked is not rivalled by one that only mentions it", () => {
+    const refunds = passage(1, "returns.md", "Return and refund policies", "Refunds are processed within 3-5 business days after the return arrives.");
+    const payments = { ...passage(2, "payments.md", "Payment methods", "Refund processing times vary: 5-7 business days for cards, 1-2 days for wallets."), score: 0.9 };
+    const idf = new Map([["refund", 2.5], ["process", 1.2], ["take", 0.3]]);
+    const weight = (t: string) => idf.get(t) ?? 1;
+    expect(knowledgeAnswer(en, "How long do refunds take to process?", [refunds, payments], "none", weight)?.text).toContain("within 3-5 business days");
+    // Neither title names it: which one is meant stays unknown.
+    expect(knowledgeAnswer(en, "How long do refunds take to process?", [{ ...refunds, title: "Returns" }, payments], "none", weight)).toBeNull();
+  });
 });
 
 describe("key terms from the answer itself", () => {
@@ -104,4 +113,66 @@ test("a paragraph about the whole question in several sentences gives no one-sen
   const page = passage(1, "help.md", "Help", "Gift cards come in amounts from $10 to $500 and never expire. Physical cards ship in 2 days. E-gifts arrive by email at once. Gift card refunds are possible for unused cards within 30 days.");
   expect(knowledgeAnswer(en, "How do gift cards work?", [page])).toBeNull();
   expect(knowledgeAnswer(en, "How fast do e-gifts arrive?", [page])?.text).toContain("at once");
+  // Titled with what is asked, the page is about it as a whole: its lead answers.
+  const titled = { ...page, text: `${page.text} ${"Balances show in your account. ".repeat(12)}`, heading: "Gift cards" };
+  expect(knowledgeAnswer(en, "How do gift cards work?", [titled])?.text).toStartWith("Gift cards come in amounts from $10 to $500 and never expire.");
+});
+
+describe("FAQ entries", () => {
+  const faq = passage(1, "faq.csv", "faq.csv", "Do you offer Invisalign?\nYes. Dr. Amara Okafor offers Invisalign clear aligners. Start with a free 20-minute Invisalign consultation to see whether it is suitable for you.\nDo you offer whitening?\nYes, home whitening with custom trays.");
+  test("an FAQ answer is sent whole (up to the next question), not its best sentence alone", () => {
+    const a = knowledgeAnswer(en, "Do you do Invisalign?", [faq]);
+    expect(a?.text).toBe("Yes. Dr. Amara Okafor offers Invisalign clear aligners. Start with a free 20-minute Invisalign consultation to see whether it is suitable for you.");
+  });
+  test("an answer longer than a reply is still cut to its best units", () => {
+    const long = passage(1, "faq.csv", "faq.csv", `Do you offer Invisalign?\nYes, we offer Invisalign aligners. ${"Other treatments are listed on the price page. ".repeat(14)}`);
+    const text = knowledgeAnswer(en, "Do you do Invisalign?", [long])?.text ?? "";
+    expect(text).toStartWith("Yes, we offer Invisalign aligners.");
+    expect(text.length).toBeLessThan(300);
+  });
+  test("an FAQ entry asked as the customer asks is no guess between documents; a rival that is no FAQ match still is for prose", () => {
+    const nhs = passage(1, "faq.csv", "faq.csv", "Do you offer NHS treatment?\nNo. All treatment at Brightside is private.");
+    const prices = { ...passage(2, "price-list-2026.html", "Price list 2026", "These prices apply from 1 January 2026. All treatments are private; we do not offer NHS treatment."), score: 0.6 };
+    expect(knowledgeAnswer(en, "Do you do NHS treatment?", [nhs, prices])?.text).toBe("No. All treatment at Brightside is private.");
+    const prose = passage(1, "about.md", "about.md", "Brightside is a private practice. We do not offer NHS treatment.");
+    expect(knowledgeAnswer(en, "Do you do NHS treatment?", [prose, prices])).toBeNull();
+  });
+});
+
+test("an FAQ answer matched only through its question, which asks about something else, is no answer", () => {
+  const furniture = passage(1, "tour-faq.txt", "tour-faq.txt", "How much should you expect to pay for furniture?\nThe amount you spend depends on many factors, most often between $50,000 and $100,000.");
+  expect(knowledgeAnswer(en, "When do I pay for the visa?", [furniture])).toBeNull();
+  expect(knowledgeAnswer(en, "How much should I expect to pay for furniture?", [furniture])?.text).toContain("$50,000");
+  const sundays = passage(1, "faq.txt", "faq.txt", "Do you deliver on Sundays?\nYes, from 10:00 to 16:00.");
+  expect(knowledgeAnswer(en, "Do you deliver?", [sundays])).toBeNull();
+});
+
+test("a question the document's title answers as a whole gets the lead of a long section, not a sentence repeating its words", () => {
+  const page: Passage = {
+    ...passage(1, "doc04.md", "doc04.md", [
+      "Shoplite accepts credit cards, debit cards, PayPal and bank transfers in selected regions.",
+      "All payment processing complies with PCI DSS Level 1 security standards.",
+      "Shoplite Pay allows users to store payment methods securely for faster checkout.",
+      "The platform supports installment payments through third-party providers for purchases over $200.",
+      "Refund processing times vary by payment method: 3-5 business days for credit cards and 1-2 days for Shoplite Pay.",
+      "Users can manage saved payment methods in their account settings with the ability to set default preferences.",
+      "Payment security features include tokenization, 3D Secure authentication and real-time fraud detection.",
+    ].join(" ")),
+    heading: "Payment Methods and Security",
+  };
+  const text = knowledgeAnswer(en, "What payment methods are secure?", [page])?.text ?? "";
+  expect(text).toStartWith("Shoplite accepts credit cards, debit cards, PayPal");
+  expect(text.length).toBeLessThanOrEqual(300);
+  // A question about one detail still gets the sentence that answers it.
+  expect(knowledgeAnswer(en, "Can I pay in installments?", [page])?.text).toContain("installment payments");
+});
+
+test("the best passage lacking the value asked for: a passage further down covering all of the question answers", () => {
+  const faq = passage(1, "faq.txt", "faq.txt", "Q: Do you rent bikes for children?\nA: Yes, children's bikes for ages 6 to 12 and child seats for up to 22 kg.");
+  const prices = { ...passage(2, "prices.json", "prices.json", "Bikes, City bike, one day: €14\nExtras, Child seat, one day: €3"), score: 0.5 };
+  expect(knowledgeAnswer(en, "How much is a child seat?", [faq, prices])?.text).toBe("Extras, Child seat, one day: €3");
+  expect(knowledgeAnswer(en, "How much is a child seat?", [faq])).toBeNull();
+  // Covering only part of the question there is not enough: no answer.
+  const partial = { ...prices, text: "Bikes, City bike, one day: €14\nExtras, seat cover: €3" };
+  expect(knowledgeAnswer(en, "How much is a child seat?", [faq, partial])).toBeNull();
 });

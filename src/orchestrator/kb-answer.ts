@@ -1,6 +1,6 @@
-import { termsAnsweredBy, type Analyzer } from "../rag";
-import { heldShapes, isShape } from "./answer-shapes";
-import { termsOfPassage } from "./confidence";
+import { isLightQueryTerm, termsAnsweredBy, type Analyzer } from "../rag";
+import { askedShapes, heldShapes, isShape } from "./answer-shapes";
+import { termsOf, termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
@@ -29,7 +29,8 @@ const PART_DEPTH = 3;
 const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> =>
   new Set(analyzer.analyze(`${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`));
 
-type Piece = { passage: Passage; text: string; covered: Set<string> };
+/** `asked`: the FAQ question the text answers (the unit before it, or its own section heading, ending with "?"), "" when none. */
+type Piece = { passage: Passage; text: string; covered: Set<string>; asked: string };
 
 /**
  * The best run of units of `p` for `wanted`, as text with the terms it (and p's headings) covers.
@@ -47,13 +48,68 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
     const said = new Set<string>();
     for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
     if (strict && !holdsKeyTerms(wanted, said, section, context, weight)) return null;
-    return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]) };
+    return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]), asked: ownQuestion(p) };
   }
   if (!found || (strict && !holdsKeyTerms(wanted, found.covered, section, context, weight))) return null;
+  // The title and headings say as much of the question as any run (the question is about the document
+  // as a whole: "What payment methods are secure?" over "Payment Methods and Security"), but the section
+  // is too long to send: its lead, where a document states what it is about, answers rather than one
+  // sentence that happens to repeat the question's words. A paragraph tied on the question (below) is
+  // such a case too ("How do gift cards work?" over "Gift Cards and E-Gifts").
+  if (strict && context.length > 0 && shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9) {
+    const lead = leadOf(whole);
+    const said = new Set<string>(context);
+    for (const u of lead) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
+    return { passage: p, text: lead.join(" "), covered: said, asked: ownQuestion(p) };
+  }
   if (strict && found.tied) return null;
   const covered = new Set(found.covered);
   for (const t of context) covered.add(t);
-  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered };
+  const entry = faqEntry(units, found.start, found.end);
+  const shown = entry ?? found;
+  const question = shown.start > 0 && units[shown.start - 1].endsWith("?") ? units[shown.start - 1] : "";
+  if (strict && question !== "" && restsOnOtherQuestion(analyzer, wanted, question, units.slice(shown.start, shown.end + 1))) return null;
+  if (entry) return { passage: p, text: units.slice(entry.start, entry.end + 1).join(" "), covered, asked: question };
+  const asked = question || ownQuestion(p);
+  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered, asked };
+};
+
+/**
+ * The whole answer of the FAQ entry units start..end belong to (from the unit after its question up to
+ * the next question), when it fits one reply: an FAQ answer is written as one answer, so its second
+ * sentence ("Start with a free 20-minute consultation") is part of it, not a sibling. null when the
+ * units follow no question or the answer is longer than a reply.
+ */
+const faqEntry = (units: readonly string[], start: number, end: number): { start: number; end: number } | null => {
+  let first = start;
+  while (first > 0 && !units[first - 1].endsWith("?")) first -= 1;
+  if (first === 0) return null;
+  let last = end;
+  while (last + 1 < units.length && !units[last + 1].endsWith("?")) last += 1;
+  return units.slice(first, last + 1).join(" ").length <= MAX_ANSWER_CHARS ? { start: first, end: last } : null;
+};
+
+/**
+ * Whether an FAQ answer matches the customer's question only through its own question, and that
+ * question asks about something the customer did not name ("How much should you expect to pay for
+ * furniture?" for "When do I pay for the visa?"): the entry answers another question.
+ */
+const restsOnOtherQuestion = (analyzer: Analyzer, wanted: ReadonlySet<string>, asked: string, answer: readonly string[]): boolean => {
+  for (const u of answer) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t) && !isShape(t)) return false;
+  return [...termsOf(analyzer, asked)].some((t) => !wanted.has(t) && !isLightQueryTerm(analyzer.language, t));
+};
+
+/** The first units of a section, as many as fit half a reply (at least one). */
+const leadOf = (units: readonly string[]): string[] => {
+  let end = 0;
+  while (end + 1 < units.length && units.slice(0, end + 2).join(" ").length <= MAX_ANSWER_CHARS / 2) end += 1;
+  return units.slice(0, end + 1);
+};
+
+/** A section headed by a question ("Can I cancel an order?") answers that question. */
+const ownQuestion = (p: Passage): string => {
+  const own = p.heading.split(" › ").at(-1)?.trim() ?? "";
+  return own.endsWith("?") ? own : "";
 };
 
 // A question term weighing at least this share of its heaviest term is one of what it is about.
@@ -102,7 +158,18 @@ export const knowledgeAnswer = (
   const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
-  const first = best ? pieceOf(analyzer, wanted, best, weight) : null;
+  let first = best ? pieceOf(analyzer, wanted, best, weight) : null;
+  // The best passage has no value of the kind asked for ("How much is a child seat?" over an FAQ line
+  // that names child seats): a passage further down that covers all of the question, value included,
+  // answers instead — all of it, since the ranking put it lower. One-part questions only.
+  const shapes = [...wanted].filter(isShape);
+  if (parts.length === 1 && shapes.length > 0 && !(first && shapes.every((t) => first!.covered.has(t)))) {
+    const next = passages
+      .slice(1, PART_DEPTH)
+      .map((p) => pieceOf(analyzer, wanted, p, weight))
+      .find((piece) => piece !== null && shareOf(wanted, piece.covered, weight) >= 1 - 1e-9);
+    if (next) first = next;
+  }
   if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
@@ -157,12 +224,27 @@ const RIVAL_SCORE = 0.5;
  * one does, with something else. "What are your opening hours?" matches the consulate's hours in a
  * visa table as well as the agency's own on its contact page; which one the customer means the
  * ranking cannot tell, and quoting the wrong one is a wrong answer, so neither is sent. A rival
- * that says the same thing (the same figures, or text contained in the best's) is no rival.
+ * that says the same thing (the same figures, or text contained in the best's) is no rival, nor one
+ * whose title does not name the question's key terms when the best one's does (the refund policy page
+ * against the payment page's "refund processing times"), nor, for an FAQ entry asked as the customer
+ * asks, anything but an entry asked as closely.
  */
 const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
   const share = shareOf(wanted, first.covered, weight);
+  const faq = askedShare(analyzer, wanted, first, weight);
+  // The question's key terms (as in holdsKeyTerms) all in the best document's title or headings: that document is about the subject.
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  const keys = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
+  const titled = (p: Passage) => {
+    if (keys.length === 0) return false;
+    const named = contextTerms(analyzer, p);
+    return keys.every((t) => named.has(t));
+  };
+  let firstTitled: boolean | null = null; // only looked up for a passage that gets as far as a rival
   const figures = figuresOf(first.text);
-  return passages.slice(1, PART_DEPTH).some((p) => {
+  return passages.slice(0, PART_DEPTH).some((p) => {
+    if (p === first.passage) return false;
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE) return false;
     // What the whole passage could cover at most (its cached terms, the words its values answer, any value kind): most rivals end here, unanalysed.
     const terms = termsOfPassage(analyzer, p);
@@ -171,11 +253,22 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if (shareOf(wanted, most, weight) < share - RIVAL_MARGIN) return false;
     const rival = pieceOf(analyzer, wanted, p, weight, false);
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
+    // An FAQ entry whose question is the customer's is what the business wrote to answer it: only an entry asked as closely rivals it.
+    if (faq >= FAQ_MATCH && askedShare(analyzer, wanted, rival, weight) < faq - 1e-9) return false;
+    // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
+    if ((firstTitled ??= titled(first.passage)) && !titled(p)) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
     const theirs = figuresOf(rival.text);
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
   });
 };
+
+// An FAQ question asking at least this share of the customer's question's weight is the customer's question.
+const FAQ_MATCH = 0.75;
+
+/** How much of the question the FAQ question a piece answers asks too (0 when it answers none). */
+const askedShare = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece, weight: TermWeights): number =>
+  piece.asked === "" ? 0 : shareOf(wanted, new Set([...analyzer.analyze(piece.asked), ...askedShapes(analyzer.language, piece.asked)]), weight);
 
 const figuresOf = (text: string): Set<string> => new Set(text.match(/(?<!\p{L})\d+(?:[.,:]\d+)*/gu) ?? []);
 

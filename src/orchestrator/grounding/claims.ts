@@ -59,7 +59,9 @@ export const actionClaims = (draft: string, passageTexts: readonly string[]): st
       // of "your" thing stated generally; a deed by "we" is never excused so).
       if (CONDITION.test(text.slice(Math.max(0, m.index - 16), m.index)) || (claim.startsWith("your") && GENERAL.test(sentenceAt(text, m.index)))) continue;
       // The documented process, as the documents word it: its verb phrase (subject dropped) is in a passage.
-      const words = claim.replace(/^(i|we|your|the|a|our|one of our)\s+/, "").split(/[^\p{L}\p{N}' -]/u)[0].trim().split(" ").slice(0, 4);
+      // The phrase runs on past the match ("we sent" + " the wrong item"): a short match is looked up with its words after it.
+      const phrase = `${claim} ${text.slice(m.index + m[0].length, m.index + m[0].length + 60).trimStart()}`;
+      const words = phrase.replace(/^(i|we|your|the|a|our|one of our)\s+/, "").split(/[^\p{L}\p{N}' -]/u)[0].trim().split(/\s+/).slice(0, 4);
       if (words.length >= 2 && (docs ??= passageTexts.map(normal).join("\n")).includes(words.join(" "))) continue;
       out.push(claim);
     }

@@ -52,6 +52,9 @@ const lookups: [string, string, boolean][] = [
   ["We take Visa and PayPal", "we take PayPal", true],
   ["Free shipping on 20% of orders", "20 % off", true],
   ['{"bike": "E-bike", "three_days": "€85"}', "€85 for three days", true],
+  ["We close at 8:00 PM (Mon–Sat) and 7:00 PM (Sun).", "We close at 8 PM Monday to Saturday and 7 PM on Sunday", true],
+  ["Open Mon–Fri 9:00–17:00", "We are open on Saturday", false],
+  ["Closed 24 Dec to 2 Jan", "closed from 24 December to 2 January", true],
 ];
 
 test("an answer's facts are looked up in the passages' normalised forms", () => {

@@ -44,6 +44,15 @@ const NUMBER_WORDS: Record<string, number> = {
   deux: 2, trois: 3, quatre: 4, cinq: 5, dix: 10, trente: 30, dos: 2, tres: 3, cuatro: 4, cinco: 5, diez: 10, treinta: 30,
 };
 // A number word in an answer is a fact only before a unit: "three days", not "one of our colleagues".
+// Days and months as documents shorten them ("Mon–Sat", "Sept"): a reply writing them out names the same day.
+const CALENDAR_SHORT: Record<string, string> = Object.fromEntries(
+  (
+    [
+      ["monday", "mon"], ["tuesday", "tue", "tues"], ["wednesday", "wed"], ["thursday", "thu", "thur", "thurs"], ["friday", "fri"], ["saturday", "sat"], ["sunday", "sun"],
+      ["january", "jan"], ["february", "feb"], ["march", "mar"], ["april", "apr"], ["june", "jun"], ["july", "jul"], ["august", "aug"], ["september", "sep", "sept"], ["october", "oct"], ["november", "nov"], ["december", "dec"],
+    ] as const
+  ).flatMap(([full, ...short]) => short.map((s) => [s, full])),
+);
 const NUMBER_WORD_FACT = /\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)[\s_-]+(business[\s_-]+|working[\s_-]+|calendar[\s_-]+)?(days?|weeks?|months?|years?|hours?|minutes?|percent|euros?|dollars?|items?|times)\b/gi;
 
 // A number with its unit: a duration ("3-5 business days", "14 Tage") or a percentage. The unit is part of
@@ -164,6 +173,8 @@ export class FactIndex {
         // Field names of structured sources ("three_days") hold words too.
         for (const w of token.includes("_") ? token.split("_") : [token]) {
           this.words.add(w);
+          const day = CALENDAR_SHORT[w];
+          if (day) this.words.add(day);
           const n = NUMBER_WORDS[w];
           if (n !== undefined) this.numbers.add(String(n));
         }

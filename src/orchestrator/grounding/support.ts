@@ -41,6 +41,11 @@ export const sentencesOf = (text: string): string[] =>
 const NEGATION = /\b(not|no|never|none|only|cannot|can['’]t|don['’]t|doesn['’]t|won['’]t|isn['’]t|aren['’]t|unfortunately|sorry|nicht|kein\w*|leider|nur|pas|jamais|seulement|désolé|nunca|solo|lo\s+siento)\b|n['’]t\b/i;
 export const negates = (sentence: string): boolean => NEGATION.test(sentence);
 
+// A sentence that limits what the brand does to a named scope ("we deliver within Abuja only", "we
+// only accept Visa and Mastercard") says no to any other place or thing of that kind.
+const LIMIT = /\b(only|exclusively|solely|nur|ausschließlich|uniquement|seulement|solo|solamente|alleen)\b/i;
+export const limitsToNamed = (sentence: string): boolean => LIMIT.test(sentence) && factsOf(sentence).some((f) => f.kind === "name");
+
 /** `language`: the brand's, for an answer too short to tell its own. */
 export type SupportContext = { question: string; passages: readonly Passage[]; brandNames: readonly string[]; language?: string };
 

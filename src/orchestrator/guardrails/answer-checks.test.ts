@@ -51,6 +51,11 @@ test("unsupported_answer: a question naming what no passage knows fails even for
   expect(await verdict(unsupportedAnswer, { ...kb, question: "Tell me about the 40-foot container.", draft: "40-foot container: volume of 62m2." })).toBe(true);
   expect(await verdict(unsupportedAnswer, { ...kb, question: "Do you deliver to Lagos?", draft: "20-foot container: volume of 28m2." })).toBe(false);
   expect(await verdict(unsupportedAnswer, { ...kb, mode: "llm", question: "Do you deliver to Lagos?", draft: "We deliver to Lagos only by sea." })).toBe(true);
+  // An excerpt limiting what was asked about to a named scope answers for a place outside it; an unrelated "only" does not.
+  const abuja = { mode: "knowledge" as const, passages: [passage("Delivery: we currently deliver within Abuja only. Payment only by bank transfer.")] };
+  expect(await verdict(unsupportedAnswer, { ...abuja, question: "Do you deliver to Lagos?", draft: "Sorry, we currently deliver within Abuja only." })).toBe(true);
+  expect(await verdict(unsupportedAnswer, { ...abuja, question: "Do you deliver to Lagos?", draft: "Payment only by bank transfer." })).toBe(false);
+  expect(await verdict(unsupportedAnswer, { ...abuja, question: "Do you deliver to Lagos with code LAG7?", draft: "Sorry, we currently deliver within Abuja only." })).toBe(false);
   expect(await verdict(unsupportedAnswer, { question: "Any discount?", draft: "Use code LOYAL20.", options: { check_facts: false } })).toBe(true);
   expect(await verdict(unsupportedAnswer, { question: "Do you have parking?", draft: "Yes, there is parking.", options: { check_topics: false } })).toBe(true);
   expect(await verdict(unsupportedAnswer, { question: "q", draft: "Yes.", passages: [] })).toBe(false);

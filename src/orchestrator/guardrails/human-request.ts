@@ -10,6 +10,10 @@ const PATTERNS = [
   /\b(human|person|people)\s+(please|pls|plz|now)\b|^\s*(human|agent|operator|representative)\s*[.!?]*\s*$/,
   /\b(can|could|would|will)\s+(someone|somebody|you|anyone|a\s+person)\s+(please\s+)?(call|ring|phone)\s+(me|us)\b|\b(call|ring|phone)\s+me\s+(back|please|asap|now|today|tomorrow)\b|\bgive\s+me\s+a\s+(call|ring)\b|\b(callback|call\s+back)\b|\bhave\s+(someone|somebody)\s+(call|contact|email|reach)\b/,
   /\b(real|actual|live)\s+(person|human|agent|people)\b/,
+  // The person first, the verb after: "is there someone at the shop I can talk to?", "anyone I could speak with".
+  /\b(someone|somebody|anyone|anybody|a\s+(person|human))\b.{0,30}\b(i|we)\s+(can|could|may)\s+(talk|speak|chat)\s+(to|with)\b/,
+  // Refusing the assistant itself: "I don't want a chatbot", "no more bots".
+  /\b(don'?t|do\s+not|dont)\s+want\s+(to\s+(talk|speak|chat)\s+(to|with)\s+)?(a|an|the|your|this)\s+(bot|robot|chatbot|machine|ai|assistant)\b/,
   /\b(human|live)\s+(agent|support|help)\b/,
   /\bare\s+you\s+a\s+(bot|robot|machine)\b.{0,40}\b(human|person)\b/,
   /\b(mich|uns)\b.{0,40}\b(zuruckrufen|anrufen)\b|\b(rappeler|appeler)\b.{0,10}\b(moi)\b|\b(me\s+(rappeler|appeler))\b|\b(llamarme|me\s+llame)\b/,

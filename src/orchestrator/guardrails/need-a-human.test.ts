@@ -39,8 +39,8 @@ const table: [Guardrail, string[], string[]][] = [
   ],
   [
     humanRequest,
-    ["I want to speak to Dr. Okafor, not a bot", "real human please", "can someone call me?", "Call me back please", "I'd like to talk to a real person, not a bot.", "Can I talk to the manager?", "Can I speak to Maria?", "Ich möchte einen Rückruf", "Je veux parler à un conseiller", "Quiero hablar con una persona", "Vorrei parlare con un operatore", "human", "Ich möchte mit Frau Albrecht persönlich sprechen.", "Kann mich bitte ein Mitarbeiter zurückrufen?"],
-    ["How do humans wash merino?", "Do you call customers before delivery?", "Who is the manager of the store in Abuja?", "Can I talk to you about shipping?"],
+    ["I want to speak to Dr. Okafor, not a bot", "real human please", "can someone call me?", "Call me back please", "I'd like to talk to a real person, not a bot.", "Can I talk to the manager?", "Can I speak to Maria?", "Ich möchte einen Rückruf", "Je veux parler à un conseiller", "Quiero hablar con una persona", "Vorrei parlare con un operatore", "human", "Ich möchte mit Frau Albrecht persönlich sprechen.", "Kann mich bitte ein Mitarbeiter zurückrufen?", "I don't want a chatbot. Is there someone at the shop I can talk to?", "Is there anyone I could speak with about my order?", "I do not want to talk to a bot"],
+    ["How do humans wash merino?", "Do you call customers before delivery?", "Who is the manager of the store in Abuja?", "Can I talk to you about shipping?", "Is there someone who can help me choose a bike?", "I don't want a receipt"],
   ],
 ];
 

@@ -1,5 +1,5 @@
-import { analyzerOf } from "../confidence";
-import { crossLanguage, missedInExcerpt, negates, sentencesOf, unknownToPassages, unsupportedFacts, unsupportedTopics } from "../grounding/support";
+import { analyzerOf, termsOf } from "../confidence";
+import { crossLanguage, limitsToNamed, missedInExcerpt, negates, sentencesOf, unknownToPassages, unsupportedFacts, unsupportedTopics } from "../grounding/support";
 import { fail, numberIn, pass, type Guardrail } from "./types";
 
 /**
@@ -8,7 +8,9 @@ import { fail, numberIn, pass, type Guardrail } from "./types";
  *   in none of the passages (nor the brand's name): models invent exactly these;
  * - (knowledge mode) the question names something no passage knows of (a proper name or a code), or the draft talks about something the customer asked about that no passage mentions ("free
  *   parking" when no document says "parking"); in knowledge mode, the excerpt does not carry a name,
- *   code or number of the question (the 20-foot line for a question about the 40-foot container);
+ *   code or number of the question (the 20-foot line for a question about the 40-foot container) —
+ *   but a name, not a code or number, is answered by an excerpt that limits what was asked to a named
+ *   scope ("we deliver within Abuja only" for Lagos);
  *   skipped when draft and passages differ in language;
  * - too little of what it says is found in the passages (`confidence.grounding`, the share of its
  *   content words; option `min_grounding`, default 0.5).
@@ -38,8 +40,15 @@ export const unsupportedAnswer: Guardrail = {
       // A draft that declines what the passages never mention ("we can't deliver to Ikeja") addresses it.
       const declines = sentencesOf(draft).filter(negates).join(" ").toLowerCase();
       // Knowledge mode only: an LLM draft that takes up such a name is caught by its own facts.
-      const unknown = mode === "knowledge" ? unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase())) : [];
-      const excerpt = mode === "knowledge" ? missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [brand.name, brand.persona.name]) : [];
+      // A knowledge-mode excerpt that limits the brand to a named scope ("we deliver within Abuja only")
+      // answers a question naming another place by that limit; codes and numbers still have to be found.
+      // The limit must be about what was asked (a word of the question: "deliver"), not any "only" of the excerpt.
+      let askedTerms: Set<string> | null = null;
+      const aboutAsked = (s: string) => [...termsOf(analyzer, s)].some((t) => (askedTerms ??= termsOf(analyzer, question)).has(t));
+      const limited = mode === "knowledge" && sentencesOf(draft).some((s) => limitsToNamed(s) && aboutAsked(s));
+      const named = (raws: string[]) => (limited ? raws.filter((r) => /\d/.test(r) || r === r.toUpperCase()) : raws);
+      const unknown = mode === "knowledge" ? named(unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase()))) : [];
+      const excerpt = mode === "knowledge" ? named(missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [brand.name, brand.persona.name])) : [];
       const topics = [...unknown, ...excerpt, ...(stems && llm ? unsupportedTopics(analyzer, draft, question, passages) : [])];
       if (topics.length) return fail(`the passages never mention ${[...new Set(topics)].slice(0, 5).join(", ")}`);
     }

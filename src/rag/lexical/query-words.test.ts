@@ -8,11 +8,15 @@ describe("query filler words", () => {
     expect(queryTerms(analyzerFor("en"), "What is your WeChat id?")).toEqual(["wechat", "id"]);
     expect(queryTerms(analyzerFor("en"), "Can you please tell me how I can cancel my order?")).toEqual(["cancel", "order"]);
     expect(queryTerms(analyzerFor("en"), "What's your phone number?")).toEqual(["phone", "number"]);
+    // Third-party pronouns, prepositions and the time of asking: the reply carries the subject, not these.
+    expect(queryTerms(analyzerFor("en"), "How do I use wishlists and share them?")).toEqual(["us", "wishlist", "share"]);
+    expect(queryTerms(analyzerFor("en"), "What are the entry conditions for China right now?")).toEqual(["entri", "condit", "china", "right"]);
   });
 
   test("German: the same for German question words (the generic analyzer has no stop list of its own)", () => {
     expect(queryTerms(analyzerFor("de"), "Wie lange dauert der Versand nach Österreich, bitte?")).toEqual(["dauert", "versand", "nach", "österreich"]);
     expect(queryTerms(analyzerFor("de-AT"), "Können Sie mir sagen, was das kostet?")).toEqual(["kostet"]);
+    expect(queryTerms(analyzerFor("de"), "Habt ihr glutenfreies Brot für meine Tochter?")).toEqual(["glutenfreies", "brot", "tochter"]);
   });
 
   test("words that matter stay: negations, and a word that merely contains a filler word", () => {
@@ -35,6 +39,16 @@ describe("query filler words", () => {
   });
 });
 
+describe("light frame words", () => {
+  test("generic verbs and negations of a question's frame are light; what a shop question asks about is not", async () => {
+    const { isLightQueryTerm } = await import("./query-words");
+    const en = analyzerFor("en");
+    for (const word of ["accept", "included", "arrives", "compared", "can't"]) expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: true });
+    for (const word of ["sell", "buy", "deliver", "cancel"]) expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: false });
+    expect(isLightQueryTerm("de", "akzeptiert")).toBe(true);
+  });
+});
+
 describe("values that answer question words", () => {
   test("a price answers cost words, a time of day opening words; per language", async () => {
     const { termsAnsweredBy } = await import("./query-words");
@@ -42,7 +56,10 @@ describe("values that answer question words", () => {
     expect(termsAnsweredBy("en", "Sunday: 1:00 PM – 7:00 PM")).toContain("open");
     expect(termsAnsweredBy("de", "Laugenbrezel: 0,95 €")).toContain("kostet");
     expect(termsAnsweredBy("de", "Samstag 7 Uhr bis 13 Uhr")).toContain("geöffnet");
-    expect(termsAnsweredBy("en", "Delivery within 3 days.")).toEqual([]);
+    expect(termsAnsweredBy("en", "Points: 100 points = £1 off your next order.")).toContain("worth");
+    expect(termsAnsweredBy("en", "E-gift cards are emailed within 1 hour of purchase.")).toContain("fast");
+    expect(termsAnsweredBy("en", "Delivery within 3 days.")).not.toContain("cost");
+    expect(termsAnsweredBy("en", "Delivery is free.")).toEqual([]);
     expect(termsAnsweredBy("fr", "Prix: 5 €")).toEqual([]);
   });
 });

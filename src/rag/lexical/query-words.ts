@@ -14,14 +14,21 @@ const FILLER: Record<string, string> = {
     "could would will shall should may might must is are was were am be been being i i'm im i'd i'll me my mine " +
     "myself you you're your yours u ur we us our ours please pls plz tell know let lets want wanna like need " +
     "have has had there here any some anything something hi hello hey dear thanks thank thx ok okay so well just " +
-    "also still about get give find possible way ways it its it's that this the a an to of via",
+    "also still about get give find possible way ways it its it's that this the a an to of via " +
+    // Pronouns of third parties, prepositions and aspect or time-of-asking adverbs: the reply carries the
+    // subject, not these ("How do I use wishlists and share them?", "entry conditions right now").
+    "they them their theirs he him his she her hers itself themselves from for with in on at by into " +
+    "got gets getting really actually even ever already " +
+    "currently now nowadays anymore",
   de:
     "was wie wann wo woher wohin welche welcher welches welchen welchem wer wen wem wessen warum wieso weshalb " +
     "wieviel wieviele viel viele lange kann kannst können könnt könnte könnten darf dürfen muss müssen soll " +
     "sollte sollten würde würden möchte möchten will wollen ist sind war waren bin bist sein gibt gibt's es ich " +
     "mir mich mein meine meinen meinem meiner du dir dich dein deine sie ihnen ihr ihre ihren ihrem euer eure " +
     "euch wir uns unser unsere bitte danke hallo guten tag sagen wissen gerne gern der die das den dem des ein " +
-    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie über",
+    "eine einen einem einer und oder zu man mal denn auch noch etwas irgendwie über " +
+    "seid habt hat habe haben hast wird werden wurde für mit im in am vom von zum zur bei beim euren eurem eurer " +
+    "jetzt gerade aktuell schon eigentlich",
 };
 
 const patterns = new Map<string, RegExp | null>();
@@ -61,8 +68,14 @@ export const queryTerms = (analyzer: Analyzer, text: string): string[] => {
  * within 3-5 days", "How does the subscription work?" by what it does. Coverage weighs them a quarter.
  */
 const LIGHT: Record<string, ReadonlySet<string>> = {
-  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time"]),
-  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit"]),
+  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time",
+    // Generic verbs of a question's frame ("Do you accept fireworks?", "What can I put in a 40 foot container?"); not buy or sell,
+    // which name what a shop question is about ("What food do you sell?").
+    "put", "keep", "kept", "hold", "run", "accept", "includ", "arriv", "compar",
+    // Negations are searched ("Don't you ship on weekends?") but the reply states the rule in its own words.
+    "can't", "cannot", "don't", "doesn't", "didn't", "won't", "isn't", "aren't"]),
+  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit",
+    "benutzt", "nutzt", "verwendet", "verwenden", "leisten", "reicht", "bekomme", "bekommen", "nehmt", "nehmen", "akzeptiert", "akzeptieren"]),
 };
 export const LIGHT_WEIGHT = 0.25;
 
@@ -76,10 +89,14 @@ export const isLightQueryTerm = (language: string, term: string): boolean => LIG
  */
 const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
 const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
+// A span of time answers how fast or soon ("emailed within 1 hour", "next-day delivery"). German keeps
+// its own words out: "schnell" is as often about the product as about the wait.
+const SPAN = /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|werktagen?|tagen?|wochen?|stunden?|minuten?)\b|\b(?:same|next)[- ]day\b/i;
 const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
   en: [
-    { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap"]) },
+    { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap", "worth", "valu"]) },
     { pattern: CLOCK, terms: new Set(["open", "close", "hour"]) },
+    { pattern: SPAN, terms: new Set(["fast", "quick", "quickli", "soon"]) },
   ],
   de: [
     { pattern: MONEY, terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]) },
