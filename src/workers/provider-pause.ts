@@ -9,7 +9,7 @@
  * the channel; they carry `scope: "recipient"`. Several instances each learn a pause from their own calls.
  */
 import { isChannelError } from "../channels";
-import { backoffDelay } from "../runtime/queue/backoff";
+import { backoffDelay } from "../runtime/queue";
 
 type Pause = { until: number; failures: number; probeUntil: number; lastWaitMs: number };
 
