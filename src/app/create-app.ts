@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { gatewayService } from "../gateway";
 import { XIN_VERSION } from "./version";
 import { claimInstance, type InstanceClaim } from "../runtime/instance-claim";
+import { takeOverFromYielding } from "../runtime/instance-lock";
 import { AdmissionGate, BlobStore, XinError, type Logger, type Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
@@ -57,6 +58,9 @@ export const createApp = (config: Config, log: Logger): App => {
       mkdirSync(config.data_dir, { recursive: true });
       // The embedded store needs the data dir's lock; with an external one the lock is only the proof
       // that lets a restarted instance take back its own dead jobs (another xin sharing the dir: no proof).
+      // An open `xin chat` on the embedded store hands it over rather than keeping the server out.
+      const handedOver = store.kind === "embedded" ? await takeOverFromYielding(config.data_dir) : null;
+      if (handedOver) log.info("xin chat handed the store over; it goes on through this server", { pid: handedOver });
       claim = claimInstance(config.data_dir, "serve", { required: store.kind === "embedded" });
       try {
         await store.open({ migrate: true });

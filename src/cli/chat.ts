@@ -3,7 +3,7 @@ import { createInterface } from "node:readline/promises";
 import { askOnStore, type AskResult, type Turn } from "../app";
 import { askViaApi, renderAsk, type AskFlags } from "./ask";
 import { cliLogger, configFrom } from "./context";
-import { viaServerOrStore } from "./with-store";
+import { viaServerOrStore, type HandOver } from "./with-store";
 
 /** Keeps the last turns only: what the pipeline's history budget would keep anyway. */
 const MAX_TURNS = 20;
@@ -14,7 +14,9 @@ const MAX_TURNS = 20;
  * and the chat goes on as if an agent had taken note: nothing is stored or sent. `/reset` forgets the
  * history; `/quit` or Ctrl+D ends.
  */
-const converse = async (ask: (question: string, history: readonly Turn[]) => Promise<AskResult>, brand: string): Promise<void> => {
+type Ask = (question: string, history: readonly Turn[]) => Promise<AskResult>;
+
+const converse = async (ask: Ask, brand: string): Promise<void> => {
   // Lines are read as an async stream, so piped input (a script of questions) is buffered, not lost
   // while an answer is being computed.
   // In a terminal readline draws the prompt and echoes what is typed (it needs the output stream for
@@ -66,6 +68,49 @@ export const chatCommand = (program: Command) =>
       const log = cliLogger();
       await viaServerOrStore<void>(config, log, {
         api: (client) => converse(askViaApi(client, opts.brand), opts.brandName ?? opts.brand),
-        store: async (store) => converse(await askOnStore(store, config, log, opts), opts.brandName ?? opts.brand),
-      }, { brand: opts });
+        store: async (store, handOver) => converse(await handingOver(await askOnStore(store, config, log, opts), handOver, opts.brand), opts.brandName ?? opts.brand),
+      }, { brand: opts, handsOver: true });
     });
+
+/**
+ * Asks on the store until a starting `xin serve` wants the data dir: then the store is handed over as
+ * soon as no question is using it, and the next questions go to that server once it answers.
+ */
+const handingOver = async (onStore: Ask, handOver: HandOver, brand: string): Promise<Ask> => {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const state: { viaServer: Ask | null; handedOver: Promise<void> | null } = { viaServer: null, handedOver: null };
+  handOver.onRequest(() => {
+    state.handedOver ??= (async () => {
+      await inFlight.catch(() => {});
+      await handOver.release();
+      process.stdout.write("\n(xin serve is starting: this chat goes on through it)\n");
+    })();
+  });
+  return async (question, history) => {
+    if (state.handedOver) {
+      await state.handedOver;
+      if (!state.viaServer) {
+        await untilServing(handOver.client);
+        state.viaServer = askViaApi(handOver.client, brand);
+      }
+      return state.viaServer(question, history);
+    }
+    const asked = onStore(question, history);
+    inFlight = asked;
+    return asked;
+  };
+};
+
+/** Waits for the server that took the store over to answer its API (it may still be migrating). */
+const untilServing = async (client: HandOver["client"], timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.get("/api/v1/status");
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await Bun.sleep(200);
+    }
+  }
+};

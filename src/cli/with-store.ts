@@ -2,10 +2,16 @@ import { chooseBrand, resolveBrand, type BrandCandidate } from "../app";
 import { XinError, type Logger } from "../runtime";
 import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
-import { acquireInstanceLock, lockHolder } from "../runtime/instance-lock";
+import { acquireInstanceLock, lockHolder, YIELD_SIGNAL, YIELDING_COMMAND } from "../runtime/instance-lock";
 import { ApiClient, localBaseUrl } from "./client";
 
-export type Access<T> = { api: (client: ApiClient) => Promise<T>; store: (store: Store) => Promise<T> };
+/**
+ * `store` also gets a hand-over (only for `handsOver` commands): `onRequest` is called when a starting
+ * `xin serve` asks for the data dir; the command then calls `release()` (closes the store and the lock,
+ * once) as soon as nothing of its own uses the store, and goes on through `client`, the server's API.
+ */
+export type HandOver = { onRequest(listener: () => void): void; release(): Promise<void>; client: ApiClient };
+export type Access<T> = { api: (client: ApiClient) => Promise<T>; store: (store: Store, handOver: HandOver) => Promise<T> };
 
 /** A command's `--brand`/`--tenant` flags: resolved in place (to ids) before the command runs. */
 export type BrandFlags = { brand?: string; tenant?: string; /** Set with the ids: the brand's name, for display. */ brandName?: string };
@@ -42,7 +48,7 @@ export const viaServerOrStore = async <T>(
   config: Config,
   log: Logger,
   access: Access<T>,
-  options: { migrate?: boolean; brand?: BrandFlags } = {},
+  options: { migrate?: boolean; brand?: BrandFlags; handsOver?: boolean } = {},
 ): Promise<T> => {
   const client = new ApiClient(localBaseUrl(config.server.host, config.server.port), config.admin_token);
   const viaApi = async () => {
@@ -58,14 +64,26 @@ export const viaServerOrStore = async <T>(
       if (!(e instanceof XinError) || e.code !== "client.unreachable") throw e;
     }
   }
-  const release = config.database.url ? () => {} : acquireInstanceLock(config.data_dir, "cli");
+  const embedded = !config.database.url;
+  const releaseLock = embedded ? acquireInstanceLock(config.data_dir, options.handsOver ? YIELDING_COMMAND : "cli") : () => {};
   const store = new Store({ dataDir: config.data_dir, url: config.database.url, poolMax: 2, log });
+  let released: Promise<void> | null = null;
+  const release = () =>
+    (released ??= (async () => {
+      await store.close();
+      releaseLock();
+    })());
+  const listeners: (() => void)[] = [];
+  const onYield = () => {
+    for (const listener of listeners) listener();
+  };
+  if (options.handsOver && embedded) process.on(YIELD_SIGNAL, onYield);
   try {
     await store.open({ migrate: options.migrate ?? false });
     if (options.brand) await settleBrand(options.brand, { store });
-    return await access.store(store);
+    return await access.store(store, { onRequest: (listener) => void listeners.push(listener), release, client });
   } finally {
-    await store.close();
-    release();
+    process.off(YIELD_SIGNAL, onYield);
+    await release();
   }
 };

@@ -72,3 +72,28 @@ export const acquireInstanceLock = (dataDir: string, command: string): (() => vo
   }
   throw new XinError("instance.lock_failed", `cannot take the lock ${file}`);
 };
+
+/**
+ * Commands that hold the data dir for as long as a person keeps them open (`xin chat`) and hand it over
+ * to a starting `xin serve`: asked with SIGUSR2, they close their store, release the lock and go on
+ * through the server. Short commands (an ingest) are simply waited for.
+ */
+export const YIELDING_COMMAND = "chat";
+export const YIELD_SIGNAL = "SIGUSR2";
+
+/**
+ * For `xin serve`: when the lock's holder is a yielding command, ask it to hand over and wait until it
+ * has (or `timeoutMs` passed). Returns the pid that handed over, or null when there was nothing to ask.
+ */
+export const takeOverFromYielding = async (dataDir: string, timeoutMs = 15_000): Promise<number | null> => {
+  const holder = lockHolder(dataDir);
+  if (!holder || holder.command !== YIELDING_COMMAND) return null;
+  try {
+    process.kill(holder.pid, YIELD_SIGNAL);
+  } catch {
+    return null; // gone meanwhile: the lock is stale and is taken over as usual
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (lockHolder(dataDir)?.pid === holder.pid && Date.now() < deadline) await Bun.sleep(50);
+  return holder.pid;
+};
