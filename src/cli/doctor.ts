@@ -4,6 +4,8 @@ import { lockHolder } from "../runtime/instance-lock";
 import { cliLogger } from "./context";
 import { fail, ok, reason, skip, summarize, renderReport, warn, type Check } from "./doctor/check";
 import { checkBackupAge } from "./doctor/backup-age";
+import { checkCertificate } from "./doctor/certificate";
+import { certStatus } from "../app";
 import { checkDisk } from "./doctor/disk";
 import { checkClock, checkEndpoint } from "./doctor/endpoints";
 import { instanceChecks } from "./doctor/instance";
@@ -45,6 +47,7 @@ export const runDoctor = async (configPath: string): Promise<Check[]> => {
   }
   checks.push(date ? checkClock(date.value, date.source) : skip("clock", "no LLM or embeddings endpoint answered to compare the time with"));
   checks.push(checkBackupAge(config.data_dir, config.database.url !== undefined));
+  checks.push(checkCertificate(certStatus(config)));
   return checks;
 };
 
