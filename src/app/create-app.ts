@@ -19,6 +19,7 @@ import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
 import { findChannelRow } from "../tenancy";
 import { certificates, CERT_RENEW_JOB } from "./certificates";
+import { BACKUP_JOB, scheduledBackupHandler } from "./scheduled-backup";
 
 export type AppPhase = "starting" | "ready" | "draining";
 
@@ -169,7 +170,7 @@ export const createApp = (config: Config, log: Logger): App => {
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
         metrics,
-      }), [CERT_RENEW_JOB]: certs.renewHandler }, admission),
+      }), [CERT_RENEW_JOB]: certs.renewHandler, [BACKUP_JOB]: scheduledBackupHandler(store, config.data_dir, config.backup.keep, log.child({ room: "backup" })) }, admission),
     options: config.queue,
     owner: () => claim?.owner ?? null,
     wake,
@@ -188,12 +189,16 @@ export const createApp = (config: Config, log: Logger): App => {
       { name: "purge finished jobs", cron: config.queue.purge_schedule, job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
       // Checked at start (the server may have been down past the renewal date) and twice a day.
       { name: "renew certificate", cron: "41 */12 * * *", atStart: true, job: () => ({ kind: CERT_RENEW_JOB, key: CERT_RENEW_JOB }) },
+      // backup.schedule: the embedded store backs itself up (an external one is the operator's pg_dump).
+      ...(config.backup.schedule && store.kind === "embedded" ? [{ name: "back up the store", cron: config.backup.schedule, job: () => ({ kind: BACKUP_JOB, key: BACKUP_JOB }) }] : []),
       // A changed embedding model re-embeds stored knowledge in the background (checked at start and hourly).
       ...(config.embeddings && config.retrieval.backend === "postgres"
         ? [{ name: "re-embed stale knowledge", cron: "7 * * * *", atStart: true, job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }) }]
         : []),
     ],
   });
+
+  if (config.backup.schedule && store.kind !== "embedded") log.warn("backup.schedule is ignored: xin backs up only its embedded store; back the external PostgreSQL up with pg_dump", { room: "backup" });
 
   const polling = pollingService({
     db: () => store.db,

@@ -33,3 +33,4 @@ export { detectFormat, uploadNameIssue, walkFiles } from "../rag";
 export { chooseBrand, type BrandCandidate } from "../tenancy";
 export { certStatus, issueWithoutServer, CERT_RENEW_JOB } from "./certificates";
 export { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, parseDomains, type CertStatus, type OrderRequest } from "../certs";
+export { listScheduledBackups, pruneScheduledBackups, scheduledBackupsDir, type ListedBackup } from "./scheduled-backup";

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { createBackupArchive, readManifest, restoreInstance, type BackupManifest } from "../app";
+import { createBackupArchive, lastBackup, listScheduledBackups, readManifest, restoreInstance, type BackupManifest } from "../app";
 import { XinError } from "../runtime";
 import type { Config } from "../runtime/config";
 import { localBaseUrl } from "./client";
 import { cliLogger, configFrom } from "./context";
-import { report } from "./output";
+import { report, table } from "./output";
 import { viaServerOrStore } from "./with-store";
 
 const moveFile = (from: string, to: string) => {
@@ -42,8 +42,8 @@ const download = async (config: Config, dest: string, includeSecrets: boolean): 
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-export const backupCommand = (program: Command) =>
-  program
+export const backupCommand = (program: Command) => {
+  const backup = program
     .command("backup")
     .description("write one consistent archive of the instance (store, blobs, config; secrets only when asked), while it serves")
     .argument("[file]", "archive to write (default: ./xin-backup-<time>.tar.gz)")
@@ -67,6 +67,25 @@ export const backupCommand = (program: Command) =>
         ].join("\n"),
       );
     });
+  backup
+    .command("list")
+    .description("the scheduled backups in <data_dir>/backups/scheduled (backup.schedule, backup.keep), newest first")
+    .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
+    .option("--json", "print one JSON document")
+    .action((opts: { config?: string; json?: boolean }) => {
+      const config = configFrom(opts.config);
+      const list = listScheduledBackups(config.data_dir);
+      const last = lastBackup(config.data_dir);
+      report({ schedule: config.backup.schedule || null, keep: config.backup.keep, last_backup: last, backups: list }, opts, (r) =>
+        [
+          r.schedule ? `scheduled: ${r.schedule} (server time), the newest ${r.keep} kept` : 'no scheduled backups (set backup.schedule, e.g. "23 2 * * *")',
+          `last backup: ${r.last_backup ? `${r.last_backup.created_at} (${mib(r.last_backup.bytes)})` : "none yet"}`,
+          ...(r.backups.length ? ["", table(r.backups.map((b) => [b.created_at, `${mib(b.bytes)}  ${b.file}`]))] : []),
+        ].join("\n"),
+      );
+    });
+  return backup;
+};
 
 const restoredText = (r: { data_dir: string; config: string | null; manifest: BackupManifest; needs_secrets: boolean }) =>
   [

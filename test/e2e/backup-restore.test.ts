@@ -121,3 +121,30 @@ test("restore refuses a data dir that is not empty, and a file that is not a xin
   expect(junk.stderr).toContain("is not a xin backup");
   expect(existsSync(join(dir, "c"))).toBe(false);
 });
+
+test("backup.schedule: the server backs itself up on schedule, keeps the newest backup.keep, and backup list shows them", async () => {
+  const config = join(dir, "a/xin.toml");
+  // Every second (a sixth leading field counts seconds), the newest two kept.
+  const s = await serve(xin, config, port, { XIN_BACKUP__SCHEDULE: "* * * * * *", XIN_BACKUP__KEEP: "2" });
+  servers.push(s);
+  const scheduled = join(dir, "a/backups/scheduled");
+  const archives = () => (existsSync(scheduled) ? readdirSync(scheduled).filter((n) => n.endsWith(".tar.gz")).sort() : []);
+  const seen = new Set<string>();
+  const deadline = Date.now() + 60_000;
+  while (seen.size < 4 && Date.now() < deadline) {
+    for (const a of archives()) seen.add(a);
+    expect(archives().length).toBeLessThanOrEqual(2);
+    await Bun.sleep(100);
+  }
+  expect(seen.size).toBeGreaterThanOrEqual(4); // backups kept coming, and the oldest were deleted
+  expect(await s.stop()).toBe(0);
+  const kept = archives();
+  expect(kept.length).toBe(2);
+  expect(kept).toEqual([...seen].sort().slice(-2)); // the newest two
+  const listed = JSON.parse(run(xin, ["backup", "list", "--json", "--config", config]).stdout);
+  expect(listed).toMatchObject({ schedule: null, keep: 7 }); // the CLI reads the file's config, not the server's env
+  expect(listed.backups.map((b: { file: string }) => b.file.split("/").at(-1)).sort()).toEqual(kept);
+  // Each is a whole backup: it restores.
+  const restored = run(xin, ["restore", join(scheduled, kept[1]), "--data-dir", join(dir, "from-schedule")]);
+  expect(restored.code, restored.stderr).toBe(0);
+}, 120_000);

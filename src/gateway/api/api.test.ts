@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { describeStores } from "../../../test/support/db";
 import { gatewayHandler, INSTANCE_KEY } from "../../../test/support/gateway";
+import { eq } from "drizzle-orm";
 import { schema, transaction } from "../../runtime/db";
 import { createBrand, createTenant, issueToken } from "../../tenancy";
 
@@ -58,5 +59,28 @@ describeStores("admin API auth", (getDb) => {
     await expect(
       transaction(getDb().db, ({ tx }) => issueToken(tx, KEY, { role: "agent", tenant_id: null, name: "x" }, "test")),
     ).rejects.toMatchObject({ code: "token.tenant_required" });
+  });
+});
+
+describeStores("admin API: automations", (getDb) => {
+  test("a PATCH that changes nothing answers the automation as it is (was a 500), and audits nothing", async () => {
+    const { db } = getDb();
+    const { admin, automation } = await transaction(db, async ({ tx }) => {
+      const t = await createTenant(tx, `auto-${crypto.randomUUID()}`, "test");
+      const brand = await createBrand(tx, t.id, "Auto Brand", "test");
+      const [automation] = await tx.insert(schema.automations).values({ id: `aut_${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`, tenant_id: t.id, brand_id: brand.id, kind: "follow_up", schedule: "0 9 * * *" }).returning();
+      const admin = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "admin" }, "test");
+      return { admin, automation };
+    });
+    const handler = gatewayHandler(getDb(), 1 << 20, { status: async () => ({ ok: true }) });
+    const patch = (body: unknown) =>
+      handler(new Request(`http://x/api/v1/automations/${automation.id}`, { method: "PATCH", headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+    const empty = await patch({});
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toMatchObject({ id: automation.id, enabled: automation.enabled, schedule: "0 9 * * *" });
+    expect(await db.select().from(schema.auditLog).where(eq(schema.auditLog.subject_id, automation.id))).toEqual([]);
+    const changed = await patch({ schedule: "30 8 * * *" });
+    expect(changed.status).toBe(200);
+    expect((await changed.json()).schedule).toBe("30 8 * * *");
   });
 });

@@ -91,6 +91,8 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
         const where = and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, scope));
         const [before] = await tx.select().from(schema.automations).where(where);
         if (!before) throw notFound("automation");
+        // An empty change changes nothing (an UPDATE with no column would fail): the automation as it is.
+        if (body.enabled === undefined && body.schedule === undefined) return before;
         const [row] = await tx.update(schema.automations).set(body).where(where).returning();
         await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.update", subject_type: "automation", subject_id: row.id, before: { enabled: before.enabled, schedule: before.schedule }, after: body });
         return row;

@@ -68,6 +68,17 @@ export const certsSchema = z
   })
   .strict();
 
+export const backupSchema = z
+  .object({
+    schedule: z
+      .string()
+      .refine((s) => s === "" || validate(s), { message: 'not a cron expression (or "" for no scheduled backups)' })
+      .default("")
+      .describe('when xin backs up its embedded store by itself (cron, server time, e.g. "23 2 * * *" daily at 02:23), into <data_dir>/backups/scheduled; "" (the default) schedules none'),
+    keep: z.coerce.number().int().min(1).max(1000).default(7).describe("scheduled backups kept; older ones are deleted after each new one"),
+  })
+  .strict();
+
 export const egressSchema = z
   .object({
     allow_cidrs: ipRanges
@@ -153,6 +164,7 @@ export const configSchema = z
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),
     egress: egressSchema.default(egressSchema.parse({})),
     certs: certsSchema.default(certsSchema.parse({})),
+    backup: backupSchema.default(backupSchema.parse({})),
     llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
     embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
     answer: answerConfigSchema.default(answerConfigSchema.parse({})),
