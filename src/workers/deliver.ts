@@ -1,4 +1,4 @@
-import { isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
+import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
 import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
 import { errorText, newId } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
@@ -24,6 +24,9 @@ export type DeliverDeps = {
   afterProviderCall?: (messageId: string) => void | Promise<void>;
 };
 type Payload = { message_id: string };
+
+/** Providers whose send has no effect outside the sent mark's transaction: no attempt is recorded for them. */
+const NO_DOUBT_PROVIDERS = allChannels.filter((c) => c.capabilities.inDoubt.kind === "no_doubt").map((c) => c.id);
 
 /**
  * While an attempt waits for its status webhook, the job looks again this often: the status settles the
@@ -60,8 +63,11 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
 
   return async (job, ctx) => {
     const { message_id } = job.payload as Payload;
-    const row = await loadOutbound(deps.db(), message_id);
+    // The read records this run's attempt in the same statement when the row is queued with none yet (the
+    // usual first send): committed before the provider is called, without a transaction of its own.
+    const row = await loadOutbound(deps.db(), message_id, newId("att"), NO_DOUBT_PROVIDERS);
     if (!row) return;
+    const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
     if (row.message.status !== "queued") {
       // Settled while the attempt was in doubt: a status webhook carried its id (or an agent acted).
@@ -71,7 +77,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       return;
     }
-    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");
+    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out", unsent);
     const { adapter, row: channelRow } = bound;
     const policy = adapter.capabilities.inDoubt;
 
@@ -89,15 +95,17 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const last = row.conversation.last_customer_message_at?.getTime();
     const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
     let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
-    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window");
+    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window", unsent);
     if (window.kind === "template_only") {
       const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
-      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel");
+      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
-    const attemptId = policy.kind === "no_doubt" ? undefined : newId("att");
-    if (attemptId && !(await group.run((tx) => recordAttempt(tx, message_id, attemptId)))) return;
+    // An attempt the read did not record (the row carried an earlier one, in doubt and now resent) is
+    // recorded here, in its own commit, before the provider is called.
+    const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newId("att"));
+    if (attemptId && !unsent && !(await group.run((tx) => recordAttempt(tx, message_id, attemptId)))) return;
 
     let sent;
     try {
@@ -126,9 +134,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   };
 };
 
-const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string) => {
+/** `unsentAttempt`: the attempt this run recorded before finding it must not send (cleared: nothing is in doubt). */
+const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string, unsentAttempt?: string | null) => {
   await transaction(deps.db(), async (tx) => {
-    await markFailed(tx.tx, row.message.id, code, message);
+    await markFailed(tx.tx, row.message.id, code, message, unsentAttempt);
     await openEscalation(tx.tx, {
       tenant_id: row.message.tenant_id,
       conversation_id: row.conversation.id,
