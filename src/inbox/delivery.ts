@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { schema, sqlOf, type Db, type Tx, type TxContext } from "../runtime/db";
+import { schema, type Db, type Tx, type TxContext } from "../runtime/db";
 import type { DeliveryStatus } from "../runtime/db/schema/messages";
 
 /** An outbound message with what delivering it needs to know, as it was before this read recorded an attempt. */
@@ -34,15 +34,16 @@ type Row = Omit<OutboundRow["message"], "send_attempted_at"> & {
 const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
- * Reads an outbound message for delivery and, in the same statement (its own commit, done before this
- * returns), records the send attempt `attemptId` when the row is queued with no attempt yet on a channel
- * whose provider is not one of `noDoubtProviders`: the attempt is committed before the provider is called,
- * as before, but without a read, a BEGIN and a COMMIT of its own per delivery (a large share of the
- * answering path's cost, BENCH.md). The row returned is the one before the update (the statement's
- * snapshot), so an attempt left by an earlier run still shows as in doubt. A template, not a drizzle build.
+ * Reads an outbound message for delivery and, in the same statement, records the send attempt
+ * `attemptId` when the row is queued with no attempt yet on a channel whose provider is not one of
+ * `noDoubtProviders`. Run it in a transaction that commits before the provider is called (the deliver
+ * worker's group commit, shared with other deliveries' attempts and sent marks): one statement where a
+ * read and an update were (a share of the answering path's cost, BENCH.md). The row returned is the one
+ * before the update (the statement's snapshot), so an attempt left by an earlier run still shows as in
+ * doubt. A template, not a drizzle build.
  */
-export const loadOutbound = async (db: Db, messageId: string, attemptId: string, noDoubtProviders: string[]): Promise<OutboundRow | null> => {
-  const [row] = await sqlOf(db)<Row[]>`
+export const loadOutbound = async (tx: TxContext, messageId: string, attemptId: string, noDoubtProviders: string[]): Promise<OutboundRow | null> => {
+  const [row] = await tx.sql<Row[]>`
     with attempt as (
       update messages set send_attempt_id = ${attemptId}, send_attempted_at = now()
       where id = ${messageId} and status = 'queued' and send_attempt_id is null

@@ -64,8 +64,8 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   return async (job, ctx) => {
     const { message_id } = job.payload as Payload;
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
-    // usual first send): committed before the provider is called, without a transaction of its own.
-    const row = await loadOutbound(deps.db(), message_id, newId("att"), NO_DOUBT_PROVIDERS);
+    // usual first send), committed with other deliveries' before the provider is called.
+    const row = await group.run((tx) => loadOutbound(tx, message_id, newId("att"), NO_DOUBT_PROVIDERS));
     if (!row) return;
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
