@@ -22,6 +22,8 @@ export type DeliverDeps = {
    * which a crash leaves a send in doubt. Tests throw here to stand for a `kill -9` at that moment.
    */
   afterProviderCall?: (messageId: string) => void | Promise<void>;
+  /** The group commit the attempts and sent marks join (shared with the turns', workers/index.ts); omitted: one of its own. */
+  group?: GroupTransaction;
 };
 type Payload = { message_id: string };
 
@@ -57,7 +59,7 @@ const IN_DOUBT_RECHECK_MS = 2000;
 export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const channels = new ChannelCache(deps.db, deps.instanceKey);
   // Concurrent deliveries' attempts and sent marks commit together (one transaction, one fsync).
-  const group = new GroupTransaction(deps.db);
+  const group = deps.group ?? new GroupTransaction(deps.db);
   const listeningSince = Date.now();
   const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
 

@@ -8,7 +8,7 @@ import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orches
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import { answerConfigSchema } from "../runtime/config";
-import type { Db } from "../runtime/db";
+import { GroupTransaction, type Db } from "../runtime/db";
 import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
 import { DELIVER_JOB, deliverHandler, type DeliverDeps } from "./deliver";
@@ -51,33 +51,39 @@ const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering
   // The one set of answer defaults: the config schema's (no quiet window: nothing configured it).
   const answer = answerConfigSchema.parse({});
   return {
-    pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
-    quietWindowMs: 0,
-    historyTokens: answer.history_tokens,
+      pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
+      quietWindowMs: 0,
+      historyTokens: answer.history_tokens,
   };
 };
 
 /** Every job kind this build handles. Adding a kind = a handler file and one line here. */
-export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => ({
-  ...(deps.embed && deps.embeddingModel
-    ? {
-        [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
-        [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
-      }
-    : {}),
-  [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
-  [RESPOND_JOB]: respondHandler({
-    db: deps.db,
-    wake: deps.wake,
-    maxAttempts: deps.maxAttempts,
-    act: channelActions({ db: deps.db, instanceKey: deps.instanceKey }),
-    ...(deps.answering ?? defaultAnswering(deps)),
-  }),
-  [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, ...deps.delivery }),
-  [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
-  [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
-  [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
-});
+export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
+  // One group commit for the answering path's small transactions (turns, send attempts, sent marks):
+  // written meanwhile, they share a COMMIT (one WAL flush) instead of each kind committing on its own.
+  const group = new GroupTransaction(deps.db);
+  return {
+    ...(deps.embed && deps.embeddingModel
+      ? {
+          [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
+          [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
+        }
+      : {}),
+    [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
+    [RESPOND_JOB]: respondHandler({
+      db: deps.db,
+      wake: deps.wake,
+      maxAttempts: deps.maxAttempts,
+      act: channelActions({ db: deps.db, instanceKey: deps.instanceKey }),
+      group,
+      ...(deps.answering ?? defaultAnswering(deps)),
+    }),
+    [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, group, ...deps.delivery }),
+    [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
+    [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey }),
+    [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
+  };
+};
 
 /**
  * The handlers with the CPU-heavy kinds (answering, ingestion, media) behind the admission gate, so
