@@ -2,7 +2,7 @@
 // through the compiled `dist/xin serve`, with the LLM fake answering instantly and the quiet window 0.
 //   bun scripts/build.ts --no-smoke && bun scripts/bench-e2e.ts [--seconds 5] [--warmup-seconds 2] [--burst 1000]
 //     [--only embedded|external] [--concurrency N] (queue.concurrency; default: xin's own)
-//     [--statements] (external: top statements by server time)  [--xin PATH] (another executable, e.g. a profiling wrapper)
+//     [--statements] (external: top statements by server time; WAL, commits and HOT updates)  [--xin PATH] (another executable, e.g. a profiling wrapper)
 //     [--series] (the 200/s run's slowest reply per 250 ms)
 // - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
 //   every reply reached the provider stub;

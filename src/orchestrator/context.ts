@@ -1,13 +1,10 @@
-import { asc, desc, eq, sql } from "drizzle-orm";
 import { estimateTokens } from "../rag";
-import { preparedOnce, schema, type Db } from "../runtime/db";
+import type { Db } from "../runtime/db";
+import { readContextRows, RECENT } from "./context-read";
 import { parsePolicies } from "./policies";
 import { WINDOW_MS, type AnswerWindow } from "./rate-limit";
 import { firstBurst, latestQuestion, type PendingMessage } from "./turn";
 import type { BrandProfile, Turn } from "./types";
-
-/** How many recent messages are read per respond run: history beyond them never fits the budget anyway. */
-const RECENT = 60;
 
 export type RespondContext = {
   brand: BrandProfile;
@@ -47,38 +44,6 @@ export const answersInLastMinute = (recent: { direction: string; metadata: Recor
   return { n: answers.length, ageMs: answers.length ? now - answers.at(-1)!.created_at.getTime() : null };
 };
 
-const conversationQuery = preparedOnce((db) =>
-  db
-    .select({ conversation: schema.conversations, brand: schema.brands, channel: schema.channels, contact: schema.contacts })
-    .from(schema.conversations)
-    .innerJoin(schema.brands, eq(schema.brands.id, schema.conversations.brand_id))
-    .innerJoin(schema.channels, eq(schema.channels.id, schema.conversations.channel_id))
-    .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contact_id))
-    .where(eq(schema.conversations.id, sql.placeholder("id")))
-    .prepare("respond_conversation"),
-);
-
-const recentQuery = preparedOnce((db) =>
-  db
-    .select({ id: schema.messages.id, direction: schema.messages.direction, body: schema.messages.body, status: schema.messages.status, metadata: schema.messages.metadata, created_at: schema.messages.created_at })
-    .from(schema.messages)
-    .where(eq(schema.messages.conversation_id, sql.placeholder("id")))
-    .orderBy(desc(schema.messages.created_at), desc(schema.messages.id))
-    .limit(RECENT)
-    .prepare("respond_recent"),
-);
-
-/** The conversation's pending messages (the answered link, not a time watermark), from the partial index. */
-const pendingQuery = preparedOnce((db) =>
-  db
-    .select({ id: schema.messages.id, kind: schema.messages.kind, body: schema.messages.body, metadata: schema.messages.metadata, created_at: schema.messages.created_at })
-    .from(schema.messages)
-    .where(sql`${schema.messages.conversation_id} = ${sql.placeholder("id")} and ${schema.messages.awaits_turn} and ${schema.messages.answered_by} is null`)
-    .orderBy(asc(schema.messages.created_at), asc(schema.messages.id))
-    .limit(RECENT)
-    .prepare("respond_pending"),
-);
-
 const hasWords = (body: string | null): body is string => typeof body === "string" && body.trim() !== "";
 
 /**
@@ -89,13 +54,9 @@ const hasWords = (body: string | null): body is string => typeof body === "strin
  * reactions) and messages not addressed to the brand (group chatter) stay out of the history.
  */
 export const loadRespondContext = async (db: Db, conversationId: string, historyTokens: number, burstGapMs = 0): Promise<RespondContext | null> => {
-  // All by conversation id, so sent together: one round trip.
-  const [[row], recent, pendingRows] = await Promise.all([
-    conversationQuery(db).execute({ id: conversationId }),
-    recentQuery(db).execute({ id: conversationId }),
-    pendingQuery(db).execute({ id: conversationId }),
-  ]);
+  const row = await readContextRows(db, conversationId);
   if (!row) return null;
+  const { recent, pending: pendingRows } = row;
   const pending: PendingMessage[] = pendingRows.map((m) => ({
     id: m.id,
     kind: m.kind,
@@ -124,9 +85,9 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
   const brand = row.brand;
   return {
     brand: { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, persona: brand.persona, policies: parsePolicies(brand.policies), knowledgeRevision: brand.knowledge_revision },
-    conversation: { id: row.conversation.id, tenant_id: row.conversation.tenant_id, status: row.conversation.status },
-    channel: { id: row.channel.id, provider: row.channel.provider },
-    contactExternalId: row.contact.external_id,
+    conversation: row.conversation,
+    channel: row.channel,
+    contactExternalId: row.contactExternalId,
     turn,
     question,
     burst: texts.map((m) => m.text).join("\n"),

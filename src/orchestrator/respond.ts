@@ -29,6 +29,11 @@ export type RespondDeps = {
   limits?: AnswerLimits;
   /** Runs the side actions (read receipt, typing) a respond job carries; omitted: they are skipped. */
   act?: (channelId: string, actions: ChannelAction[], ctx: { signal: AbortSignal; log: Logger }) => Promise<void>;
+  /**
+   * The group commit the turns' transactions join; shared with the deliveries' (workers/index.ts) so an
+   * answer, the attempts and the sent marks written meanwhile commit together. Omitted: one of its own.
+   */
+  group?: GroupTransaction;
   /** Called once per finished run that produced an outcome (metrics); must not throw. */
   onOutcome?: (tenantId: string, outcome: AnswerOutcome, seconds: number, committed: boolean) => void;
 };
@@ -107,7 +112,7 @@ const stillCurrent = async (tx: TxContext, c: RespondContext, burstGapMs: number
 export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
   // Concurrent answers commit together (one transaction, one fsync, statements pipelined).
-  const group = new GroupTransaction(deps.db);
+  const group = deps.group ?? new GroupTransaction(deps.db);
   return async (job, ctx) => {
     const parsed = Payload.safeParse(job.payload);
     if (!parsed.success) {

@@ -1,4 +1,4 @@
-import { isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
+import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
 import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
 import { errorText, newId } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
@@ -25,6 +25,8 @@ export type DeliverDeps = {
   afterProviderCall?: (messageId: string) => void | Promise<void>;
   /** The process's per-channel pauses after a provider's 429 or outage (shared with channel actions). */
   pauses?: ProviderPauses;
+  /** The group commit the attempts and sent marks join (shared with the turns', workers/index.ts); omitted: one of its own. */
+  group?: GroupTransaction;
 };
 type Payload = { message_id: string };
 
@@ -33,6 +35,9 @@ type Payload = { message_id: string };
  * row at once, but the conversation's next replies queue behind this job until it sees that.
  */
 const IN_DOUBT_RECHECK_MS = 2000;
+
+/** Providers whose send has no effect outside the sent mark's transaction: no attempt is recorded for them. */
+const NO_DOUBT_PROVIDERS = allChannels.filter((c) => c.capabilities.inDoubt.kind === "no_doubt").map((c) => c.id);
 
 /**
  * A provider that is down or rate limiting the whole channel is waited out, without using attempts,
@@ -68,15 +73,18 @@ const OUTAGE_PATIENCE_MS = 10 * 60_000;
 export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const channels = new ChannelCache(deps.db, deps.instanceKey);
   // Concurrent deliveries' attempts and sent marks commit together (one transaction, one fsync).
-  const group = new GroupTransaction(deps.db);
+  const group = deps.group ?? new GroupTransaction(deps.db);
   const listeningSince = Date.now();
   const pauses = deps.pauses ?? new ProviderPauses();
   const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
 
   return async (job, ctx) => {
     const { message_id } = job.payload as Payload;
-    const row = await loadOutbound(deps.db(), message_id);
+    // The read records this run's attempt in the same statement when the row is queued with none yet (the
+    // usual first send), committed with other deliveries' before the provider is called.
+    const row = await group.run((tx) => loadOutbound(tx, message_id, newId("att"), NO_DOUBT_PROVIDERS));
     if (!row) return;
+    const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
     if (row.message.status !== "queued") {
       // Settled while the attempt was in doubt: a status webhook carried its id (or an agent acted).
@@ -86,7 +94,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       return;
     }
-    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out");
+    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out", unsent);
     const { adapter, row: channelRow } = bound;
     const policy = adapter.capabilities.inDoubt;
 
@@ -104,19 +112,25 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const last = row.conversation.last_customer_message_at?.getTime();
     const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
     let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
-    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window");
+    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window", unsent);
     if (window.kind === "template_only") {
       const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
-      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel");
+      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
     const channelId = row.message.channel_id;
     const wait = pauses.admit(channelId);
-    // Spread over half a second, so a backlog does not come back in one burst when the pause ends.
-    if (wait > 0) throw new JobDeferred(wait + Math.random() * 500, "the channel's provider asked to wait (rate limit or outage)");
-    const attemptId = policy.kind === "no_doubt" ? undefined : newId("att");
-    if (attemptId) {
+    if (wait > 0) {
+      // Nothing is sent now, so the attempt the read recorded is not in doubt: cleared.
+      if (unsent) await clearAttempt(deps.db(), message_id, unsent);
+      // Spread over half a second, so a backlog does not come back in one burst when the pause ends.
+      throw new JobDeferred(wait + Math.random() * 500, "the channel's provider asked to wait (rate limit or outage)");
+    }
+    // An attempt the read did not record (the row carried an earlier one, in doubt and now resent) is
+    // recorded here, in its own commit, before the provider is called.
+    const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newId("att"));
+    if (attemptId && !unsent) {
       const recorded = await group.run((tx) => recordAttempt(tx, message_id, attemptId)).catch((e: unknown) => {
         pauses.release(channelId);
         throw e;
@@ -160,9 +174,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   };
 };
 
-const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string) => {
+/** `unsentAttempt`: the attempt this run recorded before finding it must not send (cleared: nothing is in doubt). */
+const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string, unsentAttempt?: string | null) => {
   await transaction(deps.db(), async (tx) => {
-    await markFailed(tx.tx, row.message.id, code, message);
+    await markFailed(tx.tx, row.message.id, code, message, unsentAttempt);
     await openEscalation(tx.tx, {
       tenant_id: row.message.tenant_id,
       conversation_id: row.conversation.id,

@@ -8,7 +8,7 @@ import { BUILT_IN_GUARDRAILS, respondHandler, type RespondDeps } from "../orches
 import { silentLogger } from "../runtime";
 import type { BlobStore } from "../runtime";
 import { answerConfigSchema } from "../runtime/config";
-import type { Db } from "../runtime/db";
+import { GroupTransaction, type Db } from "../runtime/db";
 import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
 import { DELIVER_JOB, deliverHandler, type DeliverDeps } from "./deliver";
@@ -63,6 +63,9 @@ const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering
 export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
   // One per process: a provider's 429 or outage seen by any delivery or channel action pauses them all.
   const pauses = new ProviderPauses();
+  // One group commit for the answering path's small transactions (turns, send attempts, sent marks):
+  // written meanwhile, they share a COMMIT (one WAL flush) instead of each kind committing on its own.
+  const group = new GroupTransaction(deps.db);
   return {
     ...(deps.embed && deps.embeddingModel
       ? {
@@ -76,9 +79,10 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
       wake: deps.wake,
       maxAttempts: deps.maxAttempts,
       act: channelActions({ db: deps.db, instanceKey: deps.instanceKey, pauses }),
+      group,
       ...(deps.answering ?? defaultAnswering(deps)),
     }),
-    [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, pauses, ...deps.delivery }),
+    [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, pauses, group, ...deps.delivery }),
     [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
     [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey, pauses }),
     [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),

@@ -47,6 +47,8 @@ describeStores("delivery in doubt", (getDb) => {
   let wake: Wake;
   const metrics = createMetrics();
   let crashes = 0;
+  /** Per message: the attempt id another connection saw committed once the provider had answered (before the sent mark). */
+  const committedAtSend = new Map<string, string | null>();
   beforeAll(async () => {
     gw = await setupGateway(getDb(), { whatsapp: meta.baseUrl, telegram: telegram.url });
     wake = new Wake();
@@ -54,7 +56,9 @@ describeStores("delivery in doubt", (getDb) => {
       metrics,
       delivery: {
         inDoubtWaitMs: IN_DOUBT_WAIT_MS,
-        afterProviderCall: () => {
+        afterProviderCall: async (messageId) => {
+          const [row] = await getDb().sql`select send_attempt_id from messages where id = ${messageId}`;
+          committedAtSend.set(messageId, row?.send_attempt_id ?? null);
           if (crashes <= 0) return;
           crashes -= 1;
           throw new Error("simulated kill between the provider's answer and the sent mark");
@@ -111,6 +115,19 @@ describeStores("delivery in doubt", (getDb) => {
     await waitFor(async () => (await deliverJob(holding.id))?.state === "done", "the deliver job to finish");
     expect(textSends(meta).length).toBe(1);
     expect(await inDoubt("whatsapp", "confirmed")).toBe(1);
+    expect(await inDoubt("whatsapp", "resent")).toBe(0);
+  });
+
+  test("WhatsApp: the send attempt the provider is handed was committed before the call (seen from another connection)", async () => {
+    const customer = "4917000000035";
+    expect((await postWhatsappText(customer, "wamid.c5", "Do you ship to Austria?")).status).toBe(200);
+    await waitFor(async () => (await outbound(customer))[0]?.status === "sent", "the send");
+    const [holding] = await outbound(customer);
+    const sends = textSends(meta);
+    expect(sends.length).toBe(1);
+    expect(String(sends[0].body?.biz_opaque_callback_data)).toStartWith("att_");
+    expect(committedAtSend.get(holding.id)).toBe(String(sends[0].body?.biz_opaque_callback_data));
+    expect(holding.send_attempt_id).toBe(String(sends[0].body?.biz_opaque_callback_data));
     expect(await inDoubt("whatsapp", "resent")).toBe(0);
   });
 

@@ -68,7 +68,7 @@ describeStores("delivery", (getDb) => {
     }
   };
   const outbound = (conversationWaId: string) =>
-    getDb().sql`select m.status, m.body, m.provider_message_id, m.error_code from messages m join conversations c on c.id = m.conversation_id
+    getDb().sql`select m.status, m.body, m.provider_message_id, m.error_code, m.send_attempt_id from messages m join conversations c on c.id = m.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = ${conversationWaId} and m.direction = 'out' order by m.created_at`;
 
   test("a customer message gets the holding reply once, through the provider API, and an escalation", async () => {
@@ -183,11 +183,16 @@ describeStores("delivery", (getDb) => {
       });
     await queue("late answer");
     await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "late answer" && m.status === "failed"));
-    expect((await outbound("4917000000024")).find((m) => m.body === "late answer")?.error_code).toBe("window_closed");
+    const late = (await outbound("4917000000024")).find((m) => m.body === "late answer");
+    expect(late?.error_code).toBe("window_closed");
+    // Nothing went out: the attempt its read recorded is cleared with the failure, so it is not in doubt.
+    expect(late?.send_attempt_id).toBeNull();
+    expect(meta.requests.some((r) => (r.body as { text?: { body?: string } } | undefined)?.text?.body === "late answer")).toBe(false);
     await db.sql`update channels set settings = settings || '{"template": {"name": "order_update", "language": "en"}}'::jsonb where id = ${gw.channels.whatsapp.id}`;
     forgetChannels(); // what xin's own channel edits do: workers read the row again
     await queue("templated answer");
     await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "templated answer" && m.status === "sent"));
+    expect((await outbound("4917000000024")).find((m) => m.body === "templated answer")?.send_attempt_id).toStartWith("att_");
     const template = meta.requests.find((r) => (r.body as { type?: string } | undefined)?.type === "template");
     expect((template?.body as { template: { name: string } }).template.name).toBe("order_update");
   });

@@ -54,6 +54,12 @@ export type TxContext = {
   afterRollback(hook: () => void): void;
 };
 
+/**
+ * The postgres.js client under a drizzle handle, for the few statements every answer runs outside a
+ * transaction (see `TxContext.sql` for why a template and not a drizzle build).
+ */
+export const sqlOf = (db: Db): Sql => (db as Db & { $client: Sql }).$client;
+
 /** A NOTIFY issued in `ctx`'s transaction: PostgreSQL delivers it to listeners only if that commits. */
 export const notifyInTx = (ctx: TxContext, n: { channel: string; payload: string }) => ctx.sql`select pg_notify(${n.channel}, ${n.payload})`;
 

@@ -3,7 +3,7 @@ export { permanentRefusal } from "./refusal";
 export { keepDeadLetter, type DeadLetter } from "./dead-letters";
 export { keysetAfter, keysetBefore, timeWindow, type Cursor } from "./keyset";
 export { GroupTransaction } from "./group-transaction";
-export { notifyInTx, openClient, transaction, type Db, type StoreClient, type StoreTarget, type Tx, type TxContext } from "./client";
+export { notifyInTx, openClient, sqlOf, transaction, type Db, type StoreClient, type StoreTarget, type Tx, type TxContext } from "./client";
 export * as schema from "./schema";
 export { Store, type StoreKind, type StoreOptions } from "./store";
 export { StoreHealth, type StoreHealthOptions } from "./store-health";
