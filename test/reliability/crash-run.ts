@@ -45,6 +45,8 @@ export type CrashReport = {
   /** PostgreSQL kills, and how long xin took from each kill to `/readyz` 200 again. */
   storeKills: number;
   storeRecoveryMs: number[];
+  /** Whether xin's /readyz was seen answering 503 after the kill (else the outage was over before it looked). */
+  storeDownSeen: boolean;
   seconds: number;
   webhookRetries: number;
   duplicateDeliveries: number;
@@ -134,18 +136,27 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     })();
     let kills = 0;
     const storeRecoveryMs: number[] = [];
+    let storeDownSeen = false;
     const spacing = (profile.messages / profile.ratePerSecond) * 1000 / profile.kills;
     while (kills < profile.kills) {
       await Bun.sleep(spacing * (0.3 + random() * 0.7));
       if (profile.killStore && kills === Math.floor(profile.kills / 2) && storeRecoveryMs.length === 0) {
         const at = Date.now();
         await profile.killStore(target);
-        while (!(await target.ready())) {
+        // A pooled connection's backend can outlive its postmaster for a moment: recovered means ready
+        // again after /readyz has seen the store gone (or 5 s without seeing it, for a caller that
+        // restarted the server before xin looked).
+        let sawDown = false;
+        for (;;) {
+          const ready = await target.ready();
+          if (!ready) sawDown = true;
+          if (ready && (sawDown || Date.now() - at > 5000)) break;
           if (!target.running) throw new Error("xin serve exited after PostgreSQL was killed");
           if (Date.now() - at > 60_000) throw new Error("xin not ready 60 s after PostgreSQL was killed");
           await Bun.sleep(50);
         }
         storeRecoveryMs.push(Date.now() - at);
+        storeDownSeen = sawDown;
         continue;
       }
       if (random() < 0.5) {
@@ -220,7 +231,7 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     const visitorList = [...visitors.values()];
     return {
       duplicatedAt, kills, killsInCall: killsInCall.whatsapp + killsInCall.telegram + killsInCall.instagram,
-      storeKills: storeRecoveryMs.length, storeRecoveryMs,
+      storeKills: storeRecoveryMs.length, storeRecoveryMs, storeDownSeen,
       seconds: Math.round((Date.now() - started) / 1000), webhookRetries: inbound.retries, duplicateDeliveries: inbound.duplicates,
       widgetReconnects: visitorList.reduce((n, v) => n + v.reconnects, 0), widgetRefused: visitorList.flatMap((v) => v.refused),
       providers, unanswered,

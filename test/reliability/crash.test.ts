@@ -49,7 +49,9 @@ describe(`crash suite (${LONG ? "long" : "short"} profile)`, () => {
   }, LONG || process.env.RELIABILITY_MESSAGES ? 1_200_000 : 180_000);
 
   test("external store: nothing lost, nothing sent twice on WhatsApp or the widget", async () => {
-    const server = (external = await startExternalPostgres());
+    // Durable (fsync, synchronous commit): a crashed server keeps every commit it acknowledged, as a
+    // production one does; the suite's other tests run without for speed.
+    const server = (external = await startExternalPostgres({ durable: true }));
     const admin = postgres(server.url, { max: 1, onnotice: () => {} });
     await admin.unsafe("create database xin_crash");
     await admin.end();
