@@ -21,8 +21,10 @@ export type CrashProfile = {
   kills: number;
   ratePerSecond: number;
   seed: number;
-  /** Kills PostgreSQL once, mid-run (after half of xin's kills); resolves when the kill (and any restart the caller owns) is done. */
+  /** Kills PostgreSQL once, mid-run (after half of xin's kills). */
   killStore?: (xin: XinUnderTest) => Promise<void>;
+  /** Starts it again a second later, where that is the operator's job (external); embedded, xin does. */
+  restoreStore?: () => Promise<void>;
 };
 export const PROVIDERS = ["whatsapp", "telegram", "instagram", "widget"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -52,6 +54,8 @@ export type CrashReport = {
   duplicateDeliveries: number;
   /** Widget: socket reconnects, and sends xin refused with an error frame (the widget shows them failed). */
   widgetReconnects: number;
+  /** Widget sends xin answered `unavailable` while its store was down (kept pending, sent again). */
+  widgetDeferred: number;
   widgetRefused: string[];
   providers: Record<Provider, ProviderTally>;
   /** For customers left without a reply, or who got one twice: where their messages stand in the store. */
@@ -141,8 +145,20 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     while (kills < profile.kills) {
       await Bun.sleep(spacing * (0.3 + random() * 0.7));
       if (profile.killStore && kills === Math.floor(profile.kills / 2) && storeRecoveryMs.length === 0) {
+        // A visitor with the chat open types while the store is down: the widget must not drop it.
+        const id = "visitor-outage";
+        const visitor = new WidgetVisitor(target.url, web.brandId, WIDGET_ORIGIN, (text) => record("widget", id, text));
+        visitors.set(id, visitor);
+        await visitor.open();
+        customers.push({ provider: "widget", id });
         const at = Date.now();
         await profile.killStore(target);
+        await Bun.sleep(100);
+        visitor.say("crash-widget-outage", QUESTIONS[0]);
+        if (profile.restoreStore) {
+          await Bun.sleep(1000); // the operator notices and starts it again
+          await profile.restoreStore();
+        }
         // A pooled connection's backend can outlive its postmaster for a moment: recovered means ready
         // again after /readyz has seen the store gone (or 5 s without seeing it, for a caller that
         // restarted the server before xin looked).
@@ -183,7 +199,9 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     // (in-doubt waits included).
     const deadline = Date.now() + 150_000;
     while (Date.now() < deadline) {
-      const answered = customers.every((c) => sends[c.provider].has(c.id)) && [...visitors.values()].every((v) => v.settled);
+      // A refused widget message will get no reply: waiting longer would not change the count.
+      const done = (c: { provider: Provider; id: string }) => sends[c.provider].has(c.id) || (visitors.get(c.id)?.refused.length ?? 0) > 0;
+      const answered = customers.every(done) && [...visitors.values()].every((v) => v.settled);
       if (answered && (await target.openJobs()) === 0 && statuses.idle) break;
       await Bun.sleep(250);
     }
@@ -233,7 +251,7 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
       duplicatedAt, kills, killsInCall: killsInCall.whatsapp + killsInCall.telegram + killsInCall.instagram,
       storeKills: storeRecoveryMs.length, storeRecoveryMs, storeDownSeen,
       seconds: Math.round((Date.now() - started) / 1000), webhookRetries: inbound.retries, duplicateDeliveries: inbound.duplicates,
-      widgetReconnects: visitorList.reduce((n, v) => n + v.reconnects, 0), widgetRefused: visitorList.flatMap((v) => v.refused),
+      widgetReconnects: visitorList.reduce((n, v) => n + v.reconnects, 0), widgetDeferred: visitorList.reduce((n, v) => n + v.deferred, 0), widgetRefused: visitorList.flatMap((v) => v.refused),
       providers, unanswered,
     };
   } finally {

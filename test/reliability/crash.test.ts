@@ -57,11 +57,6 @@ describe(`crash suite (${LONG ? "long" : "short"} profile)`, () => {
     await admin.end();
     // The server crashes (immediate shutdown: no checkpoint, every client cut off) and its operator
     // starts it again a second later.
-    const killStore = async () => {
-      await server.crash();
-      await Bun.sleep(1000);
-      await server.restart();
-    };
-    check("external", await crashRun({ ...PROFILE, seed: PROFILE.seed + 1, killStore }, server.url.replace(/\/postgres$/, "/xin_crash")));
+    check("external", await crashRun({ ...PROFILE, seed: PROFILE.seed + 1, killStore: () => server.crash(), restoreStore: () => server.restart() }, server.url.replace(/\/postgres$/, "/xin_crash")));
   }, LONG || process.env.RELIABILITY_MESSAGES ? 1_200_000 : 180_000);
 });

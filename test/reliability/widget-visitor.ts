@@ -1,7 +1,8 @@
 // A web-widget visitor as the browser's embed.js behaves (src/gateway/widget/client/embed.js): it keeps
 // the visitor token from `ready`, keeps every message it typed pending until xin echoes it back (a
 // `message` with its `client_id`, live or in the history), reconnects when the socket drops (1 s, doubling
-// up to 15 s, reset by `ready`) and resends what is pending after each `ready`, with the same ids. Every
+// up to 15 s, reset by `ready`) and resends what is pending after each `ready`, with the same ids, or
+// after the pause an `unavailable` error names (xin's store is down). Every
 // assistant message it is shown is recorded once per message id, as the widget renders it once.
 
 type Wire = { id: string; role: "visitor" | "assistant"; text: string; client_id?: string };
@@ -23,6 +24,8 @@ export class WidgetVisitor {
   /** Sends xin refused with an error naming them (the widget marks them failed: the visitor sees it). */
   readonly refused: string[] = [];
   reconnects = 0;
+  /** Sends xin answered `unavailable` (store down): kept pending and sent again. */
+  deferred = 0;
 
   constructor(
     private readonly base: string,
@@ -37,6 +40,16 @@ export class WidgetVisitor {
     this.pending.set(id, { type: "send", id, text });
     if (this.socket) this.transmit(id);
     else this.connect();
+  }
+
+  /** Opens the chat without typing: the socket is connected (and kept) once this resolves. */
+  async open(timeoutMs = 10_000): Promise<void> {
+    if (!this.socket) this.connect();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.token || this.socket?.readyState !== WebSocket.OPEN) {
+      if (Date.now() > deadline) throw new Error("widget: the socket did not open");
+      await Bun.sleep(20);
+    }
   }
 
   /** Whether xin has stored everything typed (each echoed back, or refused). */
@@ -87,8 +100,12 @@ export class WidgetVisitor {
     } else if (f.type === "history") (f as { messages: Wire[] }).messages.forEach((m) => this.render(m));
     else if (f.type === "message") this.render((f as { message: Wire }).message);
     else if (f.type === "error") {
-      const id = (f as { client_id?: string }).client_id;
-      if (id && this.pending.delete(id)) this.refused.push(`${id}:${(f as { code: string }).code}`);
+      const { client_id: id, code, retry_after_ms: wait } = f as { code: string; client_id?: string; retry_after_ms?: number };
+      // xin's store is briefly unreachable: still pending, sent again after the pause it names.
+      if (id && code === "unavailable") {
+        this.deferred += 1;
+        setTimeout(() => this.transmit(id), wait ?? 1000);
+      } else if (id && this.pending.delete(id)) this.refused.push(`${id}:${code}`);
     }
   }
 
