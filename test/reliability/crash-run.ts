@@ -44,7 +44,8 @@ export type ProviderTally = {
 export type CrashReport = {
   kills: number;
   killsInCall: number;
-  /** PostgreSQL kills, and how long xin took from each kill to `/readyz` 200 again. */
+  /** PostgreSQL kills, and how long xin took to answer `/readyz` 200 again: from the kill when xin restarts
+   *  the server itself (embedded), from the server answering again when its operator does (external). */
   storeKills: number;
   storeRecoveryMs: number[];
   /** Whether xin's /readyz was seen answering 503 after the kill (else the outage was over before it looked). */
@@ -151,13 +152,14 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
         visitors.set(id, visitor);
         await visitor.open();
         customers.push({ provider: "widget", id });
-        const at = Date.now();
+        let at = Date.now();
         await profile.killStore(target);
         await Bun.sleep(100);
         visitor.say("crash-widget-outage", QUESTIONS[0]);
         if (profile.restoreStore) {
           await Bun.sleep(1000); // the operator notices and starts it again
           await profile.restoreStore();
+          at = Date.now(); // from here it is xin's recovery, not the operator's
         }
         // A pooled connection's backend can outlive its postmaster for a moment: recovered means ready
         // again after /readyz has seen the store gone (or 5 s without seeing it, for a caller that
