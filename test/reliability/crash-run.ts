@@ -156,15 +156,18 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
         await profile.killStore(target);
         await Bun.sleep(100);
         visitor.say("crash-widget-outage", QUESTIONS[0]);
+        // A pooled connection's backend can outlive its postmaster for a moment: recovered means ready
+        // again after /readyz has seen the store gone (or 5 s without seeing it).
+        let sawDown = false;
         if (profile.restoreStore) {
-          await Bun.sleep(1000); // the operator notices and starts it again
+          // The operator notices and starts it again a second later.
+          while (Date.now() - at < 1000) {
+            if (!(await target.ready())) sawDown = true;
+            await Bun.sleep(50);
+          }
           await profile.restoreStore();
           at = Date.now(); // from here it is xin's recovery, not the operator's
         }
-        // A pooled connection's backend can outlive its postmaster for a moment: recovered means ready
-        // again after /readyz has seen the store gone (or 5 s without seeing it, for a caller that
-        // restarted the server before xin looked).
-        let sawDown = false;
         for (;;) {
           const ready = await target.ready();
           if (!ready) sawDown = true;
