@@ -122,7 +122,8 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     const load = (async () => {
       for (let i = 0; i < profile.messages; i++) {
         const provider = providerOf(i);
-        const question = QUESTIONS[(i + Math.floor(i / 4)) % QUESTIONS.length];
+        // Shifted once per round of eight customers, so every provider gets every question (answers and escalations).
+        const question = QUESTIONS[(i + Math.floor(i / 8)) % QUESTIONS.length];
         const id = { whatsapp: String(4915100000000 + i), telegram: String(700000000 + i), instagram: String(5290000000000000 + i), widget: `visitor-${i}` }[provider];
         customers.push({ provider, id });
         if (provider === "widget") {

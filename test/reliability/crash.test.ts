@@ -30,6 +30,9 @@ const check = (store: string, report: CrashReport) => {
   expect(report.storeKills).toBe(1);
   for (const tally of Object.values(report.providers)) {
     expect(tally.customers).toBeGreaterThan(0);
+    // Every provider carries both kinds of reply: answers from knowledge and escalations' holding messages.
+    expect(tally.holding).toBeGreaterThan(0);
+    expect(tally.holding).toBeLessThan(tally.customers);
     expect(tally.acked).toBe(tally.customers);
     expect(tally.lost).toBe(0);
     expect(tally.replies).toBeGreaterThanOrEqual(tally.customers);
