@@ -143,6 +143,7 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     let kills = 0;
     const storeRecoveryMs: number[] = [];
     let storeDownSeen = false;
+    let inCallTurn = 0;
     const spacing = (profile.messages / profile.ratePerSecond) * 1000 / profile.kills;
     while (kills < profile.kills) {
       await Bun.sleep(spacing * (0.3 + random() * 0.7));
@@ -182,10 +183,13 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
         continue;
       }
       if (random() < 0.5) {
-        // Inside the provider call: the fake has the message, xin never hears back.
+        // Inside the provider call: the fake has the message, xin never hears back. The providers take
+        // turns, so the rarer Telegram and Instagram sends get their share of these kills.
+        const aim = (["whatsapp", "telegram", "instagram"] as const)[inCallTurn++ % 3];
         await new Promise<void>((resolve) => {
-          const fallback = setTimeout(() => ((killInCall = null), resolve()), 3000);
+          const fallback = setTimeout(() => ((killInCall = null), resolve()), 5000);
           killInCall = (p) => {
+            if (p !== aim) return;
             killInCall = null;
             clearTimeout(fallback);
             killsInCall[p] += 1;

@@ -37,6 +37,7 @@ function savePending() {
 function settle(id) {
   pending = pending.filter(function (p) { return p.frame.id !== id; });
   savePending();
+  if (!pending.length) showStatus(""); // an "offline" note from a deferred send is over (an error sets its own after)
 }
 function saveToken(t) {
   token = t;
