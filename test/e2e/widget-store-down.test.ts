@@ -1,6 +1,7 @@
-// The real embed.js in headless Chromium while xin's store is unreachable (the socket stays up): a
-// message the visitor types then is answered `unavailable`, stays pending on the page — not marked
-// failed — and is sent again by the widget until the store is back; it is stored once and answered.
+// The real embed.js in headless Chromium while xin's store is unreachable (xin itself stays up): a
+// message the visitor types then is answered `unavailable` on the socket (503 on the HTTP fallback),
+// stays pending on the page — not marked failed — and is sent again by the widget until the store is
+// back; it is stored once and answered.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { BrowserContext } from "playwright-core";
 import { snippetOf } from "../../src/gateway/widget";
@@ -39,32 +40,52 @@ describeStores("widget in Chromium, store down", (getDb) => {
     await gw?.stop();
   });
 
-  test("a message typed while the store is unreachable stays pending, goes out once when it is back, and is answered", async () => {
-    const page = await context.newPage();
-    await page.goto(`http://localhost:${shop.port}/`);
-    const host = page.locator("#xin-chat-widget");
-    await host.locator(".launcher").click();
-    await host.locator("textarea").fill("before the outage");
-    await host.locator("textarea").press("Enter");
-    await host.locator(".msg.assistant[data-id] .bubble", { hasText: "You said: before the outage" }).waitFor({ timeout: 10_000 });
+  // A network that kills WebSockets (some corporate proxies): the widget falls back to HTTP.
+  const deadSockets = () => {
+    class DeadSocket {
+      readyState = 3;
+      onclose: ((e: unknown) => void) | null = null;
+      constructor() {
+        setTimeout(() => this.onclose?.({}), 5);
+      }
+      send() {}
+      close() {}
+    }
+    Object.defineProperty(window, "WebSocket", { value: DeadSocket });
+  };
 
-    storeDown = true;
-    await host.locator("textarea").fill("typed while the store is down");
-    await host.locator("textarea").press("Enter");
-    await host.locator(".msg.visitor.pending .bubble", { hasText: "typed while the store is down" }).waitFor({ timeout: 5_000 });
-    await Bun.sleep(2500); // a couple of the widget's retries, each answered `unavailable`
-    expect(await host.locator(".msg.failed").count()).toBe(0);
-    expect(await host.locator(".msg.visitor.pending").count()).toBe(1);
-    const sql = getDb().sql;
-    const stored = async () => (await sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'typed while the store is down'`)[0].n;
-    expect(await stored()).toBe(0);
+  for (const transport of ["socket", "http"] as const) {
+    test(`${transport}: a message typed while the store is unreachable stays pending, goes out once when it is back, and is answered`, async () => {
+      storeDown = false;
+      const page = await context.newPage();
+      if (transport === "http") await page.addInitScript(deadSockets);
+      await page.goto(`http://localhost:${shop.port}/`);
+      const host = page.locator("#xin-chat-widget");
+      const text = `typed while the store is down (${transport})`;
+      await host.locator(".launcher").click();
+      await host.locator("textarea").fill(`before the outage (${transport})`);
+      await host.locator("textarea").press("Enter");
+      await host.locator(".msg.assistant[data-id] .bubble", { hasText: `You said: before the outage (${transport})` }).waitFor({ timeout: 15_000 });
 
-    storeDown = false;
-    await host.locator(".msg.assistant[data-id] .bubble", { hasText: "You said: typed while the store is down" }).waitFor({ timeout: 15_000 });
-    expect(await stored()).toBe(1);
-    expect(await host.locator(".msg.visitor.pending").count()).toBe(0);
-    const left = await page.evaluate((key) => localStorage.getItem(key), `xin.widget.${site.brandId}.pending`);
-    expect(JSON.parse(left ?? "[]")).toEqual([]);
-    await page.close();
-  }, 60_000);
+      storeDown = true;
+      await host.locator("textarea").fill(text);
+      await host.locator("textarea").press("Enter");
+      await host.locator(".msg.visitor.pending .bubble", { hasText: text }).waitFor({ timeout: 5_000 });
+      // The socket's retries are answered `unavailable`, the HTTP fallback's sends and syncs 503.
+      await Bun.sleep(transport === "http" ? 5000 : 2500);
+      expect(await host.locator(".msg.failed").count()).toBe(0);
+      expect(await host.locator(".msg.visitor.pending").count()).toBe(1);
+      const sql = getDb().sql;
+      const stored = async () => (await sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = ${text}`)[0].n;
+      expect(await stored()).toBe(0);
+
+      storeDown = false;
+      await host.locator(".msg.assistant[data-id] .bubble", { hasText: `You said: ${text}` }).waitFor({ timeout: 15_000 });
+      expect(await stored()).toBe(1);
+      expect(await host.locator(".msg.visitor.pending").count()).toBe(0);
+      const left = await page.evaluate((key) => localStorage.getItem(key), `xin.widget.${site.brandId}.pending`);
+      expect(JSON.parse(left ?? "[]")).toEqual([]);
+      await page.close();
+    }, 60_000);
+  }
 });
