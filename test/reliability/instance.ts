@@ -70,6 +70,32 @@ export class XinUnderTest {
     return twin;
   }
 
+  /**
+   * Another channel on the demo brand (`xin channel add <args> --brand shop`): its id and brand id. The
+   * process must not be running (the CLI then writes the store directly, as an operator would).
+   */
+  addChannel(args: string[]): { id: string; brandId: string } {
+    const r = run(this.xin, ["channel", "add", ...args, "--brand", "shop", "--config", this.config, "--json"], { env: { HOME: join(this.config, "../..") } });
+    if (r.code !== 0) throw new Error(`channel add failed: ${r.stderr}`);
+    const added = JSON.parse(r.stdout) as { id: string; brand_id: string };
+    return { id: added.id, brandId: added.brand_id };
+  }
+
+  /**
+   * SIGKILL of the embedded PostgreSQL's postmaster (its pid is the first line of postmaster.pid): xin
+   * keeps running, and its supervisor is what must bring the store back.
+   */
+  killEmbeddedStore(): void {
+    const pid = Number(readFileSync(join(this.config, "../pg/postmaster.pid"), "utf8").split("\n")[0]);
+    if (!Number.isInteger(pid) || pid <= 1) throw new Error("embedded PostgreSQL: no postmaster pid");
+    process.kill(pid, "SIGKILL");
+  }
+
+  /** Whether xin reports itself ready (store reachable): `/readyz` answers 200. */
+  async ready(): Promise<boolean> {
+    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.arrayBuffer(), r.ok), () => false);
+  }
+
   get running(): boolean {
     return this.proc !== null && this.proc.exitCode === null;
   }

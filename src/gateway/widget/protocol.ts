@@ -19,7 +19,9 @@
  *                                               remove that bubble (the reply will not be sent)
  *   { type: "typing", on }                      a reply is being prepared (or not any more)
  *   { type: "error", code, message, client_id?, retry_after_ms? }
- *       codes: frame_invalid, message_too_long, rate_limited, internal
+ *       codes: frame_invalid, message_too_long, rate_limited, internal, and unavailable: xin's store
+ *       cannot be reached right now, so the send named by `client_id` is still pending — the browser
+ *       sends it again after `retry_after_ms` (same id: a no-op if it was stored after all)
  */
 import { z } from "zod";
 import { jsonIssue } from "../../runtime/http";
@@ -62,7 +64,7 @@ export type ServerFrame =
   | { type: "pong" }
   | { type: "error"; code: WidgetErrorCode; message: string; client_id?: string; retry_after_ms?: number };
 
-export type WidgetErrorCode = "frame_invalid" | "message_too_long" | "rate_limited" | "internal";
+export type WidgetErrorCode = "frame_invalid" | "message_too_long" | "rate_limited" | "internal" | "unavailable";
 
 export const errorFrame = (code: WidgetErrorCode, message: string, extra: { client_id?: string; retry_after_ms?: number } = {}): ServerFrame => ({
   type: "error",

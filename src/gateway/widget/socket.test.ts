@@ -213,6 +213,36 @@ describeStores("widget socket", (getDb) => {
     a.close();
   });
 
+  test("a message sent while the store is unreachable is answered `unavailable` (still pending), and stored once when sent again", async () => {
+    const real = getDb();
+    const cut = openClient(real.target, { max: 1 });
+    await cut.sql.end(); // every query on it fails as a connection to a server that is gone does
+    let storeDown = false;
+    const flaky = { ...real, get db() { return storeDown ? cut.db : real.db; } } as typeof real;
+    const own = await startLiveGateway(flaky);
+    try {
+      const a = await connect(own, site.brandId);
+      await a.next("ready");
+      const stored = async () => (await real.sql`select count(*)::int as n from messages where provider_message_id like '%:client-down-0001'`)[0].n;
+      const frame = JSON.stringify({ type: "send", id: "client-down-0001", text: "typed while the store is down" });
+      storeDown = true;
+      a.ws.send(frame);
+      const deferred = await a.next("error");
+      expect(deferred).toMatchObject({ code: "unavailable", client_id: "client-down-0001" });
+      expect(deferred.retry_after_ms).toBeGreaterThan(0);
+      expect(await stored()).toBe(0);
+      storeDown = false;
+      a.ws.send(frame); // what the widget does after retry_after_ms
+      expect((await a.next("message")).message).toMatchObject({ role: "visitor", client_id: "client-down-0001", text: "typed while the store is down" });
+      a.ws.send(frame); // and a second resend (its ack lost) is a no-op
+      await a.next("message");
+      expect(await stored()).toBe(1);
+      a.close();
+    } finally {
+      await own.stop();
+    }
+  });
+
   test("HTTP fallback: sync and send with CORS for allowed origins; 403 without CORS headers for others", async () => {
     const post = (path: string, body: unknown, origin = SITE) =>
       fetch(`${gw.url}${path}?brand=${site.brandId}`, { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(body) });

@@ -5,7 +5,7 @@
  */
 import type { Server, WebSocketHandler } from "bun";
 import { newVisitorId, visitorOfToken, visitorToken } from "../../channels";
-import { errorCode, XinError, type Logger } from "../../runtime";
+import { errorCode, isStoreUnreachable, XinError, type Logger } from "../../runtime";
 import { checkRequestTarget, type ClientIp } from "../../runtime/http";
 import { WidgetHub, type SocketData, type WidgetSocket } from "./hub";
 import { isOriginAllowed, originRefused, ownOriginsOf } from "./origins";
@@ -26,6 +26,9 @@ export type SocketDeps = StoreDeps & {
 };
 
 export const WIDGET_SOCKET_PATH = "/widget/ws";
+
+/** How long the browser waits before sending again a message the store could not take. */
+const STORE_RETRY_MS = 1000;
 
 const send = (ws: WidgetSocket, frame: ServerFrame): void => {
   ws.send(JSON.stringify(frame));
@@ -79,6 +82,12 @@ export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketDa
       for (const message of outcome.messages) deps.hub.push(site.channel.id, visitorId, { type: "message", message });
       if (outcome.willReply) deps.hub.push(site.channel.id, visitorId, { type: "typing", on: true });
     } catch (e) {
+      // The store is down (or was cut off mid-write): a condition, not a failure of this message. The
+      // browser keeps it pending and sends it again; the same id makes a resend of a stored one a no-op.
+      if (isStoreUnreachable(e)) {
+        deps.log.warn("widget message deferred: store unreachable", { err_code: errorCode(e), channel_id: site.channel.id });
+        return send(ws, errorFrame("unavailable", "the chat is briefly unavailable; the message will be sent again", { client_id: frame.id, retry_after_ms: STORE_RETRY_MS }));
+      }
       deps.log.error("widget message failed", { err_code: errorCode(e), channel_id: site.channel.id });
       send(ws, errorFrame("internal", "the message could not be stored; please try again", { client_id: frame.id }));
     }

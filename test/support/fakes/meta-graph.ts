@@ -27,8 +27,13 @@ const PATH = /^\/v\d+\.\d+\/([^/]+)(?:\/(messages|media))?$/;
 /**
  * `onWhatsappSend` sees every accepted WhatsApp message send with the wamid it is answered with, before
  * the answer leaves: a test can deliver the status webhooks Meta would send, or kill the sender there.
+ * `onInstagramSend` does the same for every accepted Instagram message send (not sender actions).
  */
-export const startMetaGraphFake = (options: { accessToken: string; onWhatsappSend?: (body: Record<string, unknown>, wamid: string) => void }): MetaGraphFake => {
+export const startMetaGraphFake = (options: {
+  accessToken: string;
+  onWhatsappSend?: (body: Record<string, unknown>, wamid: string) => void;
+  onInstagramSend?: (body: Record<string, unknown>, mid: string) => void;
+}): MetaGraphFake => {
   let counter = 0;
   const nextId = (prefix: string) => `${prefix}${String(++counter).padStart(6, "0")}`;
 
@@ -65,7 +70,9 @@ export const startMetaGraphFake = (options: { accessToken: string; onWhatsappSen
     if (typeof message.text === "string" && new TextEncoder().encode(message.text).length > 1000) {
       return graphError(400, 100, "(#100) Length of param message[text] must be less than or equal to 1000", "IGApiException");
     }
-    return json(200, { recipient_id: recipient, message_id: nextId("aWdfFAKEmid") });
+    const mid = nextId("aWdfFAKEmid");
+    options.onInstagramSend?.(body, mid);
+    return json(200, { recipient_id: recipient, message_id: mid });
   };
 
   const server = startFakeServer((r) => {

@@ -37,6 +37,7 @@ function savePending() {
 function settle(id) {
   pending = pending.filter(function (p) { return p.frame.id !== id; });
   savePending();
+  if (!pending.length) showStatus(""); // an "offline" note from a deferred send is over (an error sets its own after)
 }
 function saveToken(t) {
   token = t;
@@ -219,6 +220,15 @@ function onFrame(f) {
   else if (f.type === "error") onError(f);
 }
 function onError(f) {
+  // xin's store is briefly unreachable: nothing is lost — the message stays pending and is sent again
+  // (with the same id, so one the server stored after all is not stored twice).
+  if (f.code === "unavailable" && f.client_id) {
+    showStatus(settings.labels.offline);
+    setTimeout(function () {
+      pending.forEach(function (p) { if (p.frame.id === f.client_id) transmit(p.frame); });
+    }, f.retry_after_ms || 1000);
+    return;
+  }
   if (f.client_id) {
     settle(f.client_id);
     var row = log.querySelector('[data-client="' + f.client_id + '"]');
@@ -246,7 +256,7 @@ function connect() {
 }
 function post(path, body) {
   return fetch(base + path + "?brand=" + encodeURIComponent(brand), { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(body) })
-    .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); });
+    .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }); });
 }
 function sync() {
   return post("/widget/sync", { token: token }).then(function (r) {
@@ -270,6 +280,8 @@ function flush() { pending.forEach(function (p) { transmit(p.frame); }); }
 function transmit(frame) {
   if (mode === "socket") { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); return; }
   post("/widget/send", Object.assign({ token: token }, frame)).then(function (r) {
+    // 503: the store is down; the message stays pending and the next sync sends it again.
+    if (r.status === 503) return showStatus(settings.labels.offline);
     if (!r.ok) return onError(r.body.error && r.body.error.type === "error" ? r.body.error : { client_id: frame.id, message: settings.labels.failed });
     saveToken(r.body.visitor_token);
     settle(frame.id);
