@@ -38,7 +38,18 @@ export const pruneScheduledBackups = (dataDir: string, keep: number): string[] =
 };
 
 /** The scheduler's backup: one archive (no secrets) moved into the scheduled folder, then retention. */
-export const scheduledBackupHandler = (store: Store, dataDir: string, keep: number, log: Logger): JobHandler => async () => {
+export const scheduledBackupHandler = (store: Store, dataDir: string, keep: number, log: Logger): JobHandler => {
+  // One at a time: a slot that comes while the last backup still runs waits for it (PostgreSQL refuses
+  // a second concurrent base backup of the same kind with 42710, which only burned retries).
+  let running: Promise<unknown> = Promise.resolve();
+  return async () => {
+    const mine = running.catch(() => {}).then(() => backUp(store, dataDir, keep, log));
+    running = mine;
+    await mine;
+  };
+};
+
+const backUp = async (store: Store, dataDir: string, keep: number, log: Logger) => {
   const { path } = await createBackupArchive(store, dataDir, { includeSecrets: false });
   mkdirSync(scheduledBackupsDir(dataDir), { recursive: true, mode: 0o700 });
   const dest = join(scheduledBackupsDir(dataDir), basename(path));

@@ -72,7 +72,9 @@ export const backupCommand = (program: Command) => {
     .description("the scheduled backups in <data_dir>/backups/scheduled (backup.schedule, backup.keep), newest first")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document")
-    .action((opts: { config?: string; json?: boolean }) => {
+    .action((_opts: unknown, cmd: Command) => {
+      // `backup` itself takes --config and --json too: commander hands them to whichever command it meets first.
+      const opts = cmd.optsWithGlobals<{ config?: string; json?: boolean }>();
       const config = configFrom(opts.config);
       const list = listScheduledBackups(config.data_dir);
       const last = lastBackup(config.data_dir);
