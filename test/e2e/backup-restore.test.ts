@@ -131,7 +131,7 @@ test("backup.schedule: the server backs itself up on schedule, keeps the newest 
   const scheduled = join(dir, "a/backups/scheduled");
   const archives = () => (existsSync(scheduled) ? readdirSync(scheduled).filter((n) => n.endsWith(".tar.gz")).sort() : []);
   const seen = new Set<string>();
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 100_000;
   while (seen.size < 3 && Date.now() < deadline) {
     for (const a of archives()) seen.add(a);
     expect(archives().length).toBeLessThanOrEqual(2);
@@ -148,4 +148,4 @@ test("backup.schedule: the server backs itself up on schedule, keeps the newest 
   // Each is a whole backup: it restores.
   const restored = run(xin, ["restore", join(scheduled, kept[1]), "--data-dir", join(dir, "from-schedule")]);
   expect(restored.code, restored.stderr).toBe(0);
-}, 120_000);
+}, 180_000);

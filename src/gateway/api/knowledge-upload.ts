@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { isHttpUrl, uploadNameIssue } from "../../rag";
 import { BlobStore, XinError } from "../../runtime";
-import type { RequestContext } from "../../runtime/http";
+import { textIssue, type RequestContext } from "../../runtime/http";
 import type { EgressGuard } from "../../runtime/net";
 
 const UploadFile = z
@@ -78,6 +78,8 @@ const refused = (field: string, code: string, message: string) => new XinError(c
 export const checkIngest = (body: IngestRequest): { name: string; bytes: Uint8Array }[] => {
   if (body.inputs.length + body.files.length + body.keep.length === 0) throw refused("body", "knowledge.nothing_to_ingest", "give inputs (http(s) URLs) or files (uploaded content)");
   body.inputs.forEach((input, i) => {
+    const unstorable = textIssue(input);
+    if (unstorable) throw refused(`inputs.${i}`, "http.request_invalid", `inputs.${i} ${unstorable}`);
     if (!isHttpUrl(input)) {
       throw refused(
         `inputs.${i}`,
@@ -85,6 +87,12 @@ export const checkIngest = (body: IngestRequest): { name: string; bytes: Uint8Ar
         `inputs.${i} is not an http(s) URL: the API never reads paths on the server. Upload the file instead (files[] with text or content_base64, or multipart/form-data); \`xin ingest ./folder\` uploads a local folder for you`,
       );
     }
+  });
+  // `keep` names travel in the job's payload (jsonb) and are compared with stored source names: the
+  // same rule as the files' names, so an unstorable one is a 400 here, not a 500 at the insert.
+  body.keep.forEach((name, i) => {
+    const issue = uploadNameIssue(name);
+    if (issue) throw refused(`keep.${i}`, "knowledge.upload_name_invalid", `keep.${i} ${issue}`);
   });
   const names = new Set<string>();
   return body.files.map((file, i) => {

@@ -111,6 +111,11 @@ describeStores("knowledge API ingest", (getDb) => {
       expect((await res.json()).error.code, name).toBe("knowledge.upload_name_invalid");
     }
     expect((await h.call("POST", `/api/v1/brands/${t.brandId}/ingest`, t.admin, {})).status).toBe(400);
+    // Names and URLs PostgreSQL cannot store (an unpaired surrogate) are a 400, not a 500 at the insert (found by the fuzz suite).
+    const lone = await h.call("POST", `/api/v1/brands/${t.brandId}/ingest`, t.admin, { inputs: [], keep: ["x\udfffy"] });
+    expect([lone.status, (await lone.json()).error.code]).toEqual([400, "knowledge.upload_name_invalid"]);
+    const loneUrl = await h.call("POST", `/api/v1/brands/${t.brandId}/ingest`, t.admin, { inputs: ["https://shop.example/\ud800"] });
+    expect([loneUrl.status, (await loneUrl.json()).error.code]).toEqual([400, "http.request_invalid"]);
     expect(blobCount(h.blobDir)).toBe(before);
     expect((await getDb().sql`select 1 from jobs where tenant_id = ${t.tenantId}`).length).toBe(0);
     expect((await getDb().sql`select 1 from audit_log where tenant_id = ${t.tenantId} and action = 'knowledge.ingest'`).length).toBe(0);
