@@ -12,7 +12,7 @@ import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { startMetaGraphFake, startTelegramFake } from "../support/fakes";
 import { IG, TG, WA } from "../support/gateway";
 import { Courier } from "./courier";
-import { instagramHook, instagramText, telegramHook, telegramText, whatsappHook, whatsappSent, whatsappText } from "./crash-hooks";
+import { instagramHook, instagramText, telegramHook, telegramText, webhookUrl, whatsappHook, whatsappSent, whatsappText } from "./customer-hooks";
 import { XinUnderTest } from "./instance";
 import { WidgetVisitor } from "./widget-visitor";
 
@@ -98,7 +98,7 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     onWhatsappSend: (body, wamid) => {
       if (body.type !== "text" || !hooked) return;
       const to = String(body.to).replace(/^\+/, "");
-      statuses.deliver(whatsappHook(hooked, whatsappSent(to, wamid, body.biz_opaque_callback_data)));
+      statuses.deliver(whatsappHook(webhookUrl(hooked, "whatsapp"), whatsappSent(to, wamid, body.biz_opaque_callback_data)));
       record("whatsapp", to, String((body.text as { body: string }).body));
     },
     onInstagramSend: (body) => {
@@ -134,9 +134,9 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
           });
           visitors.set(id, visitor);
           visitor.say(`crash-widget-${i}`, question);
-        } else if (provider === "whatsapp") inbound.deliver(whatsappHook(hooks, whatsappText(id, `wamid.crash.${i}`, question)));
-        else if (provider === "telegram") inbound.deliver(telegramHook(hooks, telegramText(Number(id), i, question)));
-        else inbound.deliver(instagramHook(hooks, instagramText(id, `aWdfCRASHmid${i}`, question)));
+        } else if (provider === "whatsapp") inbound.deliver(whatsappHook(webhookUrl(hooks, "whatsapp"), whatsappText(id, `wamid.crash.${i}`, question)));
+        else if (provider === "telegram") inbound.deliver(telegramHook(webhookUrl(hooks, "telegram"), telegramText(Number(id), 900000000 + i, question)));
+        else inbound.deliver(instagramHook(webhookUrl(hooks, "instagram"), instagramText(id, `aWdfCRASHmid${i}`, question)));
         await Bun.sleep(1000 / profile.ratePerSecond);
       }
     })();

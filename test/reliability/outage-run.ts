@@ -10,7 +10,7 @@ import { isChatRequest, serverError, startOpenAIFake } from "../support/fakes/op
 import { fixtureJson } from "../support/fixtures";
 import { TG, WA } from "../support/gateway";
 import { Courier } from "./courier";
-import { telegramHook, telegramText, whatsappHook, whatsappSentStatus, whatsappText } from "./customer-hooks";
+import { telegramHook, telegramText, webhookUrl, whatsappHook, whatsappSent, whatsappText } from "./customer-hooks";
 import { XinUnderTest } from "./instance";
 
 export type OutageProfile = { beforeMs: number; windowMs: number; afterMs: number; ratePerSecond: number; retryAfterS: number; llmTimeoutMs: number };
@@ -87,7 +87,7 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
     onWhatsappSend: (body, wamid) => {
       if (body.type !== "text" || !xin) return;
       const to = String(body.to).replace(/^\+/, "");
-      statuses.deliver(whatsappHook(xin, whatsappSentStatus(to, wamid, body.biz_opaque_callback_data)));
+      statuses.deliver(whatsappHook(webhookUrl(xin, "whatsapp"), whatsappSent(to, wamid, body.biz_opaque_callback_data)));
       record("whatsapp", to, String((body.text as { body: string }).body));
     },
   });
@@ -115,7 +115,7 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
         const question = QUESTIONS[(i + Math.floor(i / 4)) % QUESTIONS.length][0];
         const id = provider === "whatsapp" ? String(4915200000000 + i) : String(710000000 + i);
         customers.push({ provider, id, postedAt: Date.now() });
-        inbound.deliver(provider === "whatsapp" ? whatsappHook(target, whatsappText(id, `wamid.outage.${i}`, question)) : telegramHook(target, telegramText(Number(id), 910000000 + i, question)));
+        inbound.deliver(provider === "whatsapp" ? whatsappHook(webhookUrl(target, "whatsapp"), whatsappText(id, `wamid.outage.${i}`, question)) : telegramHook(webhookUrl(target, "telegram"), telegramText(Number(id), 910000000 + i, question)));
         await Bun.sleep(1000 / profile.ratePerSecond);
       }
     })();

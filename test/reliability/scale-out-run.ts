@@ -11,7 +11,8 @@ import { startMetaGraphFake, startTelegramFake } from "../support/fakes";
 import { TG, WA } from "../support/gateway";
 import { Courier } from "./courier";
 import { XinUnderTest } from "./instance";
-import { roundRobin, seeded, telegramHook, telegramText, whatsappHook, whatsappSentStatus, whatsappText } from "./scale-out-hooks";
+import { telegramHook, telegramText, webhookUrl, whatsappHook, whatsappSent, whatsappText } from "./customer-hooks";
+import { roundRobin, seeded } from "./scale-out-hooks";
 import { readCustomers, readSlots, unrecordedJobs, type CustomerRows, type SlotRow } from "./scale-out-store";
 
 /** `strandedMs`: the middle kill keeps its instance down that long (0: not at all) — past the lease, the
@@ -77,7 +78,7 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
     onWhatsappSend: (body, wamid) => {
       if (body.type !== "text") return;
       const to = String(body.to).replace(/^\+/, "");
-      statuses.deliver(whatsappHook(lb, whatsappSentStatus(wamid, to, body.biz_opaque_callback_data)));
+      statuses.deliver(whatsappHook(lb((x) => webhookUrl(x, "whatsapp")), whatsappSent(to, wamid, body.biz_opaque_callback_data)));
       record("whatsapp", to, String((body.text as { body: string }).body));
     },
   });
@@ -96,7 +97,7 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
     let seq = 0;
     const talk = async (c: Customer, i: number) => {
       for (const [k, text] of c.texts.entries()) {
-        const hook = c.provider === "whatsapp" ? whatsappHook(lb, whatsappText(c.id, `wamid.scale.${i}.${k}`, text)) : telegramHook(lb, telegramText(Number(c.id), seq++, text));
+        const hook = c.provider === "whatsapp" ? whatsappHook(lb((x) => webhookUrl(x, "whatsapp")), whatsappText(c.id, `wamid.scale.${i}.${k}`, text)) : telegramHook(lb((x) => webhookUrl(x, "telegram")), telegramText(Number(c.id), 910000000 + seq++, text));
         await inbound.send(hook);
         await Bun.sleep(200 + random() * 2300); // typing the next one; some land inside the quiet window
       }
