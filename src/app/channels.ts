@@ -1,4 +1,4 @@
-import { getChannel } from "../channels";
+import { getChannel, isChannelError } from "../channels";
 import { XinError } from "../runtime";
 import type { Config } from "../runtime/config";
 import { transaction, type Db } from "../runtime/db";
@@ -49,6 +49,8 @@ export const verifyCredentials = async (check: () => Promise<string>, providerNa
   try {
     return await check();
   } catch (e) {
+    // The provider answered no (a wrong token): the channel is stored but will not work as given.
+    if ((e as { code?: string }).code === "channel.check_failed") return `REFUSED by ${providerName}: ${(e as Error).message}; fix the credentials and add the channel again`;
     return `not verified: could not check with ${providerName}: ${(e as Error).message}; \`xin channel test\` retries`;
   }
 };
@@ -74,7 +76,19 @@ export const testChannel = async (config: Config, db: Db, id: string, tenantId: 
   if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });
   const { adapter, ctx } = providerCtx(row, config.instance_key);
   if (!adapter.check) return { id: row.id, provider: row.provider, result: `${adapter.displayName} has no provider API to check; send a message to test it` };
-  return { id: row.id, provider: row.provider, result: await adapter.check(ctx) };
+  try {
+    return { id: row.id, provider: row.provider, result: await adapter.check(ctx) };
+  } catch (e) {
+    // Say where xin tried and what to look at: the provider's answer, or that it did not answer.
+    const unreachable = isChannelError(e) && ((e.reason === "network" || e.reason === "timeout" || e.reason === "unavailable"));
+    throw new XinError(unreachable ? "channel.unreachable" : "channel.check_failed", `${adapter.displayName} at ${ctx.baseUrl}: ${(e as Error).message}`, {
+      status: unreachable ? 502 : 400,
+      hint: unreachable
+        ? `check that this machine reaches ${ctx.baseUrl} (DNS, firewall, proxy)${ctx.baseUrl === adapter.defaultBaseUrl ? "" : "; the channel's settings.api_base points there"}`
+        : "check the channel's credentials (token, ids) in the provider's dashboard, then add the channel again",
+      cause: e,
+    });
+  }
 };
 
 /**

@@ -98,6 +98,15 @@ test("telegram in polling mode needs nothing more; an unreachable provider leave
   const out = JSON.parse(unreachable.stdout);
   expect(out.verified).toStartWith("not verified: could not check with Instagram");
   expect(out.next).toContain(`callback URL https://chat.acme.example/webhooks/instagram/${out.id}`);
+  // `channel test` names where it tried and what to check.
+  const tested = await xin("channel", "test", out.id);
+  expect(tested.code).toBe(1);
+  expect(tested.stderr).toContain("Instagram at http://127.0.0.1:1");
+  expect(tested.stderr).toContain("check that this machine reaches http://127.0.0.1:1");
+  // A token the provider refuses is said to be refused, not merely unchecked.
+  const refused = await xin("channel", "add", "telegram", "--bot-token", "43:refused-token-bbbbbbbbbbbbbbbbbbbbbbbbbb", "--mode", "polling", "--api-base", telegram.url, "--json");
+  expect(refused.code, refused.stdout + refused.stderr).toBe(0);
+  expect(JSON.parse(refused.stdout).verified).toStartWith("REFUSED by Telegram");
 });
 
 test("through a running server, channel add reports the same: Telegram connected, webhook URL, credentials checked", async () => {
