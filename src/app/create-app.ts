@@ -14,6 +14,7 @@ import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, 
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
+import { parsePeriod, readBrandReport, readKnowledgeGaps } from "./report";
 import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
@@ -135,6 +136,10 @@ export const createApp = (config: Config, log: Logger): App => {
         const { path } = await createBackupArchive(store, config.data_dir, options);
         return { path, size: archiveSize(path) };
       },
+    },
+    report: {
+      activity: (brand, since, until) => readBrandReport({ sql: store.sql, config }, brand, parsePeriod(since, until)),
+      gaps: (brand, since, until, limit) => readKnowledgeGaps({ sql: store.sql, config }, brand, parsePeriod(since, until), limit),
     },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),

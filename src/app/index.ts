@@ -34,3 +34,4 @@ export { chooseBrand, type BrandCandidate } from "../tenancy";
 export { certStatus, issueWithoutServer, CERT_RENEW_JOB } from "./certificates";
 export { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, parseDomains, type CertStatus, type OrderRequest } from "../certs";
 export { listScheduledBackups, pruneScheduledBackups, scheduledBackupsDir, type ListedBackup } from "./scheduled-backup";
+export { groupGaps, parsePeriod, readBrandReport, readKnowledgeGaps, type BrandReport, type GapGroup, type KnowledgeGaps, type Period } from "./report";

@@ -11,6 +11,7 @@ import { initCommand } from "./init";
 import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
+import { reportCommand } from "./report";
 import { statusCommand } from "./status";
 import { systemdCommand } from "./systemd";
 import { widgetCommand } from "./widget";
@@ -25,7 +26,7 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
+  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand, reportCommand]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }

@@ -12,6 +12,7 @@ import { statusRoutes } from "./api";
 import { askRoutes, type AskApi } from "./api/ask";
 import { backupRoutes, type BackupApi } from "./api/backup";
 import { channelOpRoutes, type ChannelOps } from "./api/channel-ops";
+import { reportRoutes, type ReportApi } from "./api/report";
 import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
@@ -28,6 +29,7 @@ export type { KnowledgeApi } from "./api/knowledge";
 export type { AskApi } from "./api/ask";
 export type { BackupApi } from "./api/backup";
 export type { ChannelOps } from "./api/channel-ops";
+export type { ReportApi, ReportBrand } from "./api/report";
 export type { HttpsDeps } from "./https";
 
 export type GatewayDeps = {
@@ -57,6 +59,8 @@ export type GatewayDeps = {
   /** The answering dry run behind `xin ask` / `xin chat`; omitted: the route is not served. */
   ask?: AskApi;
   channelOps?: ChannelOps;
+  /** The owner's reports (`xin report`); omitted: not served. */
+  report?: ReportApi;
   /** `xin backup` against the running server; omitted: the route is not served. */
   backup?: BackupApi;
   beforeScrape: () => Promise<void>;
@@ -100,6 +104,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     ...(deps.ask ? askRoutes({ db: deps.db, ask: deps.ask }) : []),
     ...(deps.channelOps ? channelOpRoutes({ db: deps.db, ops: deps.channelOps }) : []),
     ...(deps.backup ? backupRoutes(deps.backup) : []),
+    ...(deps.report ? reportRoutes({ db: deps.db, report: deps.report }) : []),
   ];
   const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics, storeUp: deps.storeUp, onAck: deps.onAck });

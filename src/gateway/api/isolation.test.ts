@@ -68,6 +68,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     ask: { ask: unreachable("ask") },
     channelOps: { test: unreachable("channel test"), connect: unreachable("channel connect") },
     backup: { create: unreachable("backup") },
+    report: { activity: unreachable("report"), gaps: unreachable("knowledge gaps") },
   };
   const handler = () => gatewayHandler(getDb(), 1 << 20, appRoutes);
 
