@@ -2,7 +2,7 @@ export { createApp, type App, type AppPhase } from "./create-app";
 export { readStatus, type InstanceStatus } from "./status";
 export { XIN_VERSION } from "./version";
 export { archiveSize, createBackupArchive, lastBackup, readManifest, type BackupManifest, type BackupOptions } from "./backup";
-export { restoreInstance, type RestoreResult } from "./restore";
+export { restoreInstance, rollBackStore, type RestoreResult, type StoreRollback } from "./restore";
 export { initInstance, type InitOptions, type InitResult } from "./init";
 export {
   createEmbedder,
