@@ -17,6 +17,7 @@ import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } fr
 import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
+import { checkWebhookRegistration } from "./webhook-registration";
 import { findChannelRow } from "../tenancy";
 import { certificates, CERT_RENEW_JOB } from "./certificates";
 import { BACKUP_JOB, scheduledBackupHandler } from "./scheduled-backup";
@@ -139,6 +140,7 @@ export const createApp = (config: Config, log: Logger): App => {
     },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
+      webhook: (id, tenantId) => checkWebhookRegistration(config, store.db, id, tenantId),
       connect: async (id, tenantId) => {
         const row = await findChannelRow(store.db, id, tenantId);
         if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });

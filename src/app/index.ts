@@ -23,6 +23,7 @@ export {
 export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } from "./widget";
 export { answeringMode, askOnStore, createAnswering, type AnsweringMode } from "./answering";
 export type { AskResult, Turn } from "../orchestrator";
+export { checkWebhookRegistration, judgeRegistration, type RegistrationVerdict } from "./webhook-registration";
 export { addChannel, connectChannel, modeOf, nextStepFor, testChannel, verifyCredentials, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
 export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";
