@@ -26,7 +26,7 @@ import {
   type Runner,
   type Started,
 } from "./upgrade/runner";
-import { backupBeforeUpgrade, tail } from "./upgrade/steps";
+import { backupBeforeUpgrade, pruneUpgradeBackups, tail, UPGRADE_BACKUPS_KEPT } from "./upgrade/steps";
 import { previousPath, restorePrevious, swapBinary } from "./upgrade/swap";
 
 type Flags = { config?: string; binary?: string; timeout: string };
@@ -157,7 +157,9 @@ export const runUpgrade = async (newBinary: string, flags: Flags): Promise<void>
     failure = { why: (e as Error).message, output: "" };
   }
   if (!failure) {
-    say(`upgraded to xin ${next.version}. To undo: xin upgrade ${previous} (the backup ${backup.path} holds the data as it was)`);
+    const pruned = pruneUpgradeBackups(config.data_dir);
+    say(`upgraded to xin ${next.version}. To undo: stop xin, put ${previous} back at ${target} and restore ${backup.path} (the data as it was)`);
+    if (pruned.length) say(`(older upgrade backups removed, the newest ${UPGRADE_BACKUPS_KEPT} kept: ${pruned.join(", ")})`);
     return;
   }
   say(`the new binary failed: ${failure.why}${failure.output ? `\n  its output:\n${failure.output}` : ""}`);

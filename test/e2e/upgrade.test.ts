@@ -35,13 +35,13 @@ const tokenNames = async () => (await api<{ data: { name: string }[] }>("/api/v1
 const brandNames = async () => (await api<{ data: { name: string }[] }>("/api/v1/brands")).data.map((b) => b.name).sort();
 const versionOf = (binary: string) => (JSON.parse(run(binary, ["version", "--json"]).stdout) as { version: string }).version;
 
-/** A "new" xin: a wrapper around a copy of the build, reporting `version`; `serve` may be replaced by a failing script. */
-const wrapper = (name: string, version: string, serveScript?: string): string => {
+/** A "new" xin: a wrapper around a copy of the build, reporting `version`; one command (`serve`, `migrate`) may be replaced by a script. */
+const wrapper = (name: string, version: string, replaced?: { command: string; script: string }): string => {
   const real = join(dir, `${name}.real`);
   copyFileSync(join(dir, "pristine"), real);
   chmodSync(real, 0o755);
   const path = join(dir, name);
-  const failing = serveScript ? `if [ "$1" = serve ]; then\n${serveScript}\nfi\n` : "";
+  const failing = replaced ? `if [ "$1" = ${replaced.command} ]; then\n${replaced.script}\nfi\n` : "";
   writeFileSync(
     path,
     `#!/bin/sh\nREAL=${real}\nif [ "$1" = version ]; then "$REAL" "$@" | sed 's/"version": "[^"]*"/"version": "${version}"/'; exit 0; fi\n${failing}exec "$REAL" "$@"\n`,
@@ -112,7 +112,7 @@ test("rollback: a new binary that writes, then fails to start, leaves the old bi
   const tokensBefore = await tokenNames();
   const installed = readFileSync(xin);
   // Its `serve` changes the store (as a migration would), then dies.
-  const broken = wrapper("xin-broken", "0.3.0-broken", `"$REAL" token create --role admin --name written-by-broken --config "$3" >/dev/null && touch ${join(dir, "broken-wrote")}\necho "simulated: this build cannot start" >&2\nexit 3`);
+  const broken = wrapper("xin-broken", "0.3.0-broken", { command: "serve", script: `"$REAL" token create --role admin --name written-by-broken --config "$3" >/dev/null && touch ${join(dir, "broken-wrote")}\necho "simulated: this build cannot start" >&2\nexit 3` });
   // --binary: the installed `xin` is now a wrapper, and the running executable is the copy it starts.
   const r = await runAsync(["upgrade", broken, "--binary", xin, "--config", config, "--timeout", "30"]);
   expect(r.code).toBe(1);
@@ -132,6 +132,25 @@ test("rollback: a new binary that writes, then fails to start, leaves the old bi
   expect(await brandNames()).toEqual(["Kite Shop"]);
   // What the failed start left is kept, not deleted.
   expect(readdirSync(join(dataDir, "backups/upgrade")).some((f) => f.startsWith("replaced-"))).toBe(true);
+}, 120_000);
+
+test("with nothing running, the new binary is tried with `xin migrate`; when that fails, binary and data are rolled back", async () => {
+  await stopServing();
+  const tokensBefore = (JSON.parse(run(xin, ["token", "list", "--json", "--config", config]).stdout) as { name: string }[]).map((t) => t.name).sort();
+  const installed = readFileSync(xin);
+  const failing = wrapper("xin-bad-migration", "0.4.0-bad", { command: "migrate", script: `"$REAL" token create --role admin --name written-by-bad-migration --config "$3" >/dev/null && touch ${join(dir, "bad-wrote")}\necho "simulated: migration 0002 failed" >&2\nexit 4` });
+  const r = await runAsync(["upgrade", failing, "--binary", xin, "--config", config, "--timeout", "30"]);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain("run by nothing");
+  expect(r.stdout).toContain("the new binary failed: `xin migrate` exited with code 4");
+  expect(r.stdout).toContain("simulated: migration 0002 failed");
+  expect(r.stderr).toContain("rolled back to xin 0.2.0-test and the backup");
+  expect(readFileSync(xin).equals(installed)).toBe(true);
+  expect(existsSync(join(dir, "bad-wrote"))).toBe(true);
+  const tokensAfter = (JSON.parse(run(xin, ["token", "list", "--json", "--config", config]).stdout) as { name: string }[]).map((t) => t.name).sort();
+  expect(tokensAfter).toEqual(tokensBefore);
+  // Nothing was started: the user starts xin serve.
+  expect(lockHolder(dataDir)).toBeNull();
 }, 120_000);
 
 test("a database migrated by a newer xin is refused by serve, migrate and the CLI, naming the migration, the version and the way back", async () => {

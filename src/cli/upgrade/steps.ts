@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createBackupArchive } from "../../app";
 import type { Config } from "../../runtime/config";
@@ -22,6 +22,20 @@ export const backupBeforeUpgrade = async (config: Config, fromVersion: string): 
     store: async (store) => moveFile((await createBackupArchive(store, config.data_dir, { includeSecrets: true })).path, path),
   });
   return { path, bytes: statSync(path).size };
+};
+
+/** Upgrade backups kept: each upgrade adds one, so older ones go once a newer upgrade has succeeded. */
+export const UPGRADE_BACKUPS_KEPT = 3;
+
+/** Deletes all but the newest `keep` upgrade backups (names sort by time); returns the deleted names. */
+export const pruneUpgradeBackups = (dataDir: string, keep = UPGRADE_BACKUPS_KEPT): string[] => {
+  const dir = upgradeBackupDir(dataDir);
+  const archives = readdirSync(dir)
+    .filter((f) => f.startsWith("xin-") && f.endsWith(".tar.gz"))
+    .sort((a, b) => statSync(join(dir, a)).mtimeMs - statSync(join(dir, b)).mtimeMs);
+  const old = archives.slice(0, Math.max(0, archives.length - keep));
+  for (const f of old) rmSync(join(dir, f), { force: true });
+  return old;
 };
 
 /** The last lines of a log, for an error that says why a start failed. */
