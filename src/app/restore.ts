@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "smol-toml";
 import { XinError, type Logger } from "../runtime";
@@ -47,12 +47,18 @@ export const restoreInstance = async (file: string, dataDirIn: string, log: Logg
 
 export type StoreRollback = { manifest: BackupManifest; /** Where the replaced store and blobs were moved (kept, never deleted). */ replaced: string };
 
-const giveToServiceUser = (paths: string[]) => {
-  const ids = serviceIds({ create: true });
+/**
+ * As root, the restored files go to whoever owned the ones they replace (the systemd unit's user, or the
+ * embedded PostgreSQL's service user), so the same service opens them; as anyone else they are ours.
+ */
+const giveToOwner = (paths: string[], ownerOf: string | null) => {
+  if (process.getuid?.() !== 0) return;
+  const st = ownerOf && existsSync(ownerOf) ? statSync(ownerOf) : null;
+  const ids = st ? { uid: st.uid, gid: st.gid } : serviceIds({ create: true });
   if (!ids) return;
   for (const path of paths.filter((p) => existsSync(p))) {
     const r = spawnSync("chown", ["-R", `${ids.uid}:${ids.gid}`, path], { encoding: "utf8" });
-    if (r.status !== 0) throw new XinError("restore.chown_failed", `cannot give ${path} to ${ids.name}: ${r.stderr.trim()}`);
+    if (r.status !== 0) throw new XinError("restore.chown_failed", `cannot give ${path} to uid ${ids.uid}: ${r.stderr.trim()}`);
   }
 };
 
@@ -89,7 +95,7 @@ export const rollBackStore = async (file: string, dataDirIn: string, log: Logger
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  giveToServiceUser([join(dataDir, "pg"), join(dataDir, "blobs")]);
+  giveToOwner([join(dataDir, "pg"), join(dataDir, "blobs")], moved.includes("pg") ? join(replaced, "pg") : null);
   const release = acquireInstanceLock(dataDir, "restore");
   const store = new Store({ dataDir, poolMax: 2, log });
   try {
