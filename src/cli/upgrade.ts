@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { rollBackStore } from "../app";
+import { rollBackStore, XIN_VERSION } from "../app";
+import { migrations } from "../runtime/db";
 import { usageError, XinError } from "../runtime";
 import { loadConfig, parseEnvFile, resolveConfigPath, type Config } from "../runtime/config";
 import { lockHolder } from "../runtime/instance-lock";
@@ -129,7 +130,8 @@ export const runUpgrade = async (newBinary: string, flags: Flags): Promise<void>
   const config = loadConfig({ path: configPath, env });
 
   // 1. Both binaries run and read this config; the new one is not older than the installed one.
-  const old = probeBinary(target, configPath, env);
+  // This executable answers for itself (it may be the first release with `xin version`); another is asked.
+  const old: ProbedBinary = target === runningBinary() ? { path: target, version: XIN_VERSION, migrations: migrations.map((m) => m.tag), latest_migration: migrations.at(-1)?.tag ?? null } : probeBinary(target, configPath, env);
   const next = probeBinary(source, configPath, env);
   const missing = old.migrations.filter((m) => !next.migrations.includes(m));
   if (missing.length) {
