@@ -38,13 +38,23 @@ export const detectRunner = (dataDir: string, target: string): Runner => {
   if (systemdRuns(target)) return { kind: "systemd", unit: UNIT };
   const holder = lockHolder(dataDir);
   if (holder?.command !== "serve") return { kind: "none" };
+  let argv: string[];
+  let runner: Runner;
   try {
-    return { kind: "process", pid: holder.pid, args: nulSeparated(`/proc/${holder.pid}/cmdline`).slice(1), env: envOf(holder.pid), cwd: readlinkSync(`/proc/${holder.pid}/cwd`) };
+    argv = nulSeparated(`/proc/${holder.pid}/cmdline`);
+    runner = { kind: "process", pid: holder.pid, args: argv.slice(1), env: envOf(holder.pid), cwd: readlinkSync(`/proc/${holder.pid}/cwd`) };
   } catch (e) {
     throw new XinError("upgrade.process_unreadable", `xin serve runs as pid ${holder.pid}, but its command line cannot be read: ${(e as Error).message}`, {
       hint: "run xin upgrade as the user running xin serve (or root), or stop it yourself and upgrade with nothing running",
     });
   }
+  // Restarted as `<binary> <its arguments>`: only a serve started from a xin executable can be (not `bun src/cli/main.ts serve`).
+  if (argv[1] !== "serve") {
+    throw new XinError("upgrade.process_foreign", `xin serve (pid ${holder.pid}) was not started from a xin executable (${argv.join(" ")}), so it cannot be restarted on the new one`, {
+      hint: "stop it, run xin upgrade with nothing running, then start the new binary yourself",
+    });
+  }
+  return runner;
 };
 
 export const describeRunner = (r: Runner): string =>
