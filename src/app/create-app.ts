@@ -13,7 +13,7 @@ import { queueDepth, releaseDeadOwners, Wake } from "../runtime/queue";
 import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
-import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
+import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
 import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
@@ -129,7 +129,6 @@ export const createApp = (config: Config, log: Logger): App => {
     egress,
     uploadLimitBytes: config.server.upload_limit_bytes,
     ask: {
-      resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
     },
     backup: {

@@ -3,7 +3,7 @@ import { getChannel as adapterFor, type Channel, type ChannelBinding } from "../
 import { decryptSecret, encryptSecret, newId, XinError } from "../runtime";
 import { schema, type Db, type Tx } from "../runtime/db";
 import { recordAudit } from "./audit";
-import { forgetChannels } from "./channel-cache";
+import { forgetChannels } from "./channel-generation";
 
 export type ChannelRow = typeof schema.channels.$inferSelect;
 export type ChannelSettings = { api_base?: string } & Record<string, unknown>;

@@ -16,6 +16,7 @@ export {
   type ChannelRow,
   type NewChannel,
 } from "./channels";
-export { ChannelCache, forgetChannels, type BoundChannel } from "./channel-cache";
+export { ChannelCache, type BoundChannel } from "./channel-cache";
+export { forgetChannels } from "./channel-generation";
 // Token administration for the API and the CLI (issue 7).
 export { listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView, type TokenRow, type TokenView } from "./token-admin";
