@@ -18,6 +18,7 @@ import { parsePeriod, readBrandReport, readKnowledgeGaps } from "./report";
 import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
+import { checkWebhookRegistration } from "./webhook-registration";
 import { findChannelRow } from "../tenancy";
 import { certificates, CERT_RENEW_JOB } from "./certificates";
 import { BACKUP_JOB, scheduledBackupHandler } from "./scheduled-backup";
@@ -143,6 +144,7 @@ export const createApp = (config: Config, log: Logger): App => {
     },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
+      webhook: (id, tenantId) => checkWebhookRegistration(config, store.db, id, tenantId),
       connect: async (id, tenantId) => {
         const row = await findChannelRow(store.db, id, tenantId);
         if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });

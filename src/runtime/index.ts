@@ -7,4 +7,5 @@ export { epochMillis, epochSeconds, instantQuery, isStorableInstant, MAX_INSTANT
 export { onTerminate, startServices, type Service } from "./lifecycle";
 export { BlobStore } from "./blobs";
 export { Batcher } from "./batcher";
+export { XIN_VERSION } from "./version";
 export { AdmissionGate, type AdmissionOptions } from "./admission";

@@ -66,7 +66,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
   };
   const appRoutes = {
     ask: { ask: unreachable("ask") },
-    channelOps: { test: unreachable("channel test"), connect: unreachable("channel connect") },
+    channelOps: { test: unreachable("channel test"), connect: unreachable("channel connect"), webhook: unreachable("channel webhook") },
     backup: { create: unreachable("backup") },
     report: { activity: unreachable("report"), gaps: unreachable("knowledge gaps") },
   };
