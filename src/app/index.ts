@@ -24,7 +24,7 @@ export { findWidgetBrand, widgetSnippet, type WidgetBrand, type WidgetSnippet } 
 export { answeringMode, askOnStore, createAnswering, type AnsweringMode } from "./answering";
 export type { AskResult, Turn } from "../orchestrator";
 export { addChannel, connectChannel, modeOf, nextStepFor, testChannel, verifyCredentials, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
-export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
+export { channelDetail, channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";
 export { combineReports, loadEvalSet, memoryBrand, passes, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "./eval-answers";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";

@@ -30,9 +30,9 @@ export const widget = {
   },
 } satisfies Channel<typeof widgetCredentials>;
 
-export { VISITOR_TEXT_LIMIT } from "./capabilities";
+export { VISITOR_TEXT_LIMIT, WIDGET_UPLOADS } from "./capabilities";
 export { widgetCredentials, type WidgetCredentials } from "./credentials";
 export { widgetIngestSchema, widgetMessageKey, type WidgetIngest } from "./parse";
-export { WIDGET_NOTIFY_CHANNEL, widgetDeltaNotices, widgetRetractNotice, widgetTypingNotice, type WidgetNotice } from "./send";
+export { WIDGET_NOTIFY_CHANNEL, widgetDeltaNotices, widgetPresenceNotice, widgetRetractNotice, widgetTypingNotice, type WidgetNotice } from "./send";
 export { newVisitorId, visitorOfToken, visitorToken, widgetBodySignature } from "./token";
 export { WIDGET_SIGNATURE_HEADER } from "./verify";
