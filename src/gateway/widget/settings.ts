@@ -1,6 +1,6 @@
 import { and, asc, eq, or } from "drizzle-orm";
 import { z } from "zod";
-import { widget, type WidgetCredentials } from "../../channels";
+import { widget, WIDGET_UPLOADS, type WidgetCredentials } from "../../channels";
 import { schema, type Db } from "../../runtime/db";
 import { bindChannel, type ChannelRow } from "../../tenancy";
 import { businessHoursSchema, opennessAt, weekdayName } from "./business-hours";
@@ -39,6 +39,8 @@ export type WidgetSettings = {
   labels: Labels;
   /** Outside the brand's business hours: the note the widget shows, and whether it asks for an e-mail. */
   away: { note: string; ask_email: boolean } | null;
+  /** What a visitor may attach (the server checks again). */
+  uploads: { max_bytes: number; types: readonly string[] };
 };
 
 type Labels = {
@@ -61,6 +63,8 @@ type Labels = {
   email_saved: string;
   attach: string;
   unread: string;
+  file_type: string;
+  file_size: string;
 };
 
 /** Everything the widget routes need about one brand's widget: resolved per request, never cached stale. */
@@ -79,25 +83,25 @@ const PHRASES: Record<string, Phrases> = {
     greeting: "Hi! How can we help you today?",
     placeholder: "Write a message…",
     subtitle: "We usually answer right away",
-    labels: { open: "Open chat", close: "Close chat", send: "Send", message: "Message", messages: "Messages", unavailable: "Chat is unavailable right now.", offline: "You seem to be offline. Send again to retry.", failed: "The message could not be sent." , person: "Team", with_agent: "%s (a person) is answering you", waiting: "A person will answer soon; replies can take a few minutes", away: "We are away right now. The assistant can still help, and a person will answer when we are back", email_ask: "Leave your e-mail and we will write back:", email_save: "Save", email_saved: "Thanks, we will write to %s.", attach: "Attach an image or PDF", unread: "%d new messages" },
+    labels: { open: "Open chat", close: "Close chat", send: "Send", message: "Message", messages: "Messages", unavailable: "Chat is unavailable right now.", offline: "You seem to be offline. Send again to retry.", failed: "The message could not be sent." , person: "Team", with_agent: "%s (a person) is answering you", waiting: "A person will answer soon; replies can take a few minutes", away: "We are away right now. The assistant can still help, and a person will answer when we are back", email_ask: "Leave your e-mail and we will write back:", email_save: "Save", email_saved: "Thanks, we will write to %s.", attach: "Attach an image or PDF", unread: "%d new messages" , file_type: "Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.", file_size: "Files are limited to %d MB." },
   },
   de: {
     greeting: "Hallo! Wie können wir helfen?",
     placeholder: "Nachricht schreiben…",
     subtitle: "Wir antworten meist sofort",
-    labels: { open: "Chat öffnen", close: "Chat schließen", send: "Senden", message: "Nachricht", messages: "Nachrichten", unavailable: "Der Chat ist gerade nicht verfügbar.", offline: "Keine Verbindung. Zum Wiederholen erneut senden.", failed: "Die Nachricht konnte nicht gesendet werden." , person: "Team", with_agent: "%s (ein Mensch) antwortet Ihnen", waiting: "Ein Mensch antwortet bald; das kann einige Minuten dauern", away: "Wir sind gerade nicht da. Der Assistent hilft trotzdem, und ein Mensch antwortet, sobald wir zurück sind", email_ask: "Hinterlassen Sie Ihre E-Mail, wir schreiben zurück:", email_save: "Speichern", email_saved: "Danke, wir schreiben an %s.", attach: "Bild oder PDF anhängen", unread: "%d neue Nachrichten" },
+    labels: { open: "Chat öffnen", close: "Chat schließen", send: "Senden", message: "Nachricht", messages: "Nachrichten", unavailable: "Der Chat ist gerade nicht verfügbar.", offline: "Keine Verbindung. Zum Wiederholen erneut senden.", failed: "Die Nachricht konnte nicht gesendet werden." , person: "Team", with_agent: "%s (ein Mensch) antwortet Ihnen", waiting: "Ein Mensch antwortet bald; das kann einige Minuten dauern", away: "Wir sind gerade nicht da. Der Assistent hilft trotzdem, und ein Mensch antwortet, sobald wir zurück sind", email_ask: "Hinterlassen Sie Ihre E-Mail, wir schreiben zurück:", email_save: "Speichern", email_saved: "Danke, wir schreiben an %s.", attach: "Bild oder PDF anhängen", unread: "%d neue Nachrichten" , file_type: "Nur Bilder (PNG, JPEG, GIF, WebP) und PDF-Dateien können gesendet werden.", file_size: "Dateien dürfen höchstens %d MB groß sein." },
   },
   fr: {
     greeting: "Bonjour ! Comment pouvons-nous vous aider ?",
     placeholder: "Écrire un message…",
     subtitle: "Nous répondons généralement tout de suite",
-    labels: { open: "Ouvrir le chat", close: "Fermer le chat", send: "Envoyer", message: "Message", messages: "Messages", unavailable: "Le chat est indisponible pour le moment.", offline: "Vous semblez hors ligne. Renvoyez pour réessayer.", failed: "Le message n'a pas pu être envoyé." , person: "Équipe", with_agent: "%s (une personne) vous répond", waiting: "Une personne va répondre ; cela peut prendre quelques minutes", away: "Nous sommes absents. L'assistant peut vous aider, et une personne répondra à notre retour", email_ask: "Laissez votre e-mail, nous vous répondrons :", email_save: "Enregistrer", email_saved: "Merci, nous écrirons à %s.", attach: "Joindre une image ou un PDF", unread: "%d nouveaux messages" },
+    labels: { open: "Ouvrir le chat", close: "Fermer le chat", send: "Envoyer", message: "Message", messages: "Messages", unavailable: "Le chat est indisponible pour le moment.", offline: "Vous semblez hors ligne. Renvoyez pour réessayer.", failed: "Le message n'a pas pu être envoyé." , person: "Équipe", with_agent: "%s (une personne) vous répond", waiting: "Une personne va répondre ; cela peut prendre quelques minutes", away: "Nous sommes absents. L'assistant peut vous aider, et une personne répondra à notre retour", email_ask: "Laissez votre e-mail, nous vous répondrons :", email_save: "Enregistrer", email_saved: "Merci, nous écrirons à %s.", attach: "Joindre une image ou un PDF", unread: "%d nouveaux messages" , file_type: "Seules les images (PNG, JPEG, GIF, WebP) et les PDF peuvent être envoyés.", file_size: "Les fichiers sont limités à %d Mo." },
   },
   es: {
     greeting: "¡Hola! ¿En qué podemos ayudarte?",
     placeholder: "Escribe un mensaje…",
     subtitle: "Solemos responder al instante",
-    labels: { open: "Abrir chat", close: "Cerrar chat", send: "Enviar", message: "Mensaje", messages: "Mensajes", unavailable: "El chat no está disponible ahora.", offline: "Parece que no hay conexión. Envía de nuevo para reintentar.", failed: "No se pudo enviar el mensaje." , person: "Equipo", with_agent: "%s (una persona) te está respondiendo", waiting: "Una persona responderá pronto; puede tardar unos minutos", away: "Ahora no estamos. El asistente puede ayudarte y una persona responderá cuando volvamos", email_ask: "Deja tu e-mail y te responderemos:", email_save: "Guardar", email_saved: "Gracias, escribiremos a %s.", attach: "Adjuntar una imagen o PDF", unread: "%d mensajes nuevos" },
+    labels: { open: "Abrir chat", close: "Cerrar chat", send: "Enviar", message: "Mensaje", messages: "Mensajes", unavailable: "El chat no está disponible ahora.", offline: "Parece que no hay conexión. Envía de nuevo para reintentar.", failed: "No se pudo enviar el mensaje." , person: "Equipo", with_agent: "%s (una persona) te está respondiendo", waiting: "Una persona responderá pronto; puede tardar unos minutos", away: "Ahora no estamos. El asistente puede ayudarte y una persona responderá cuando volvamos", email_ask: "Deja tu e-mail y te responderemos:", email_save: "Guardar", email_saved: "Gracias, escribiremos a %s.", attach: "Adjuntar una imagen o PDF", unread: "%d mensajes nuevos" , file_type: "Solo se pueden enviar imágenes (PNG, JPEG, GIF, WebP) y PDF.", file_size: "Los archivos están limitados a %d MB." },
   },
 };
 
@@ -125,6 +129,7 @@ export const resolveSettings = (brandName: string, personaLanguage: string | und
     language,
     labels: phrases.labels,
     away: awayOf(s, phrases, language, now),
+    uploads: { max_bytes: WIDGET_UPLOADS.maxBytes, types: WIDGET_UPLOADS.types },
   };
 };
 
