@@ -25,8 +25,10 @@ export const widget = {
   parse: parseWidget,
   send: sendWidget,
   act: actWidget,
+  // Visitors' files are stored by the gateway at upload and their messages name the blob, so the
+  // media-fetch job never asks for them; a server-to-server body naming a file it did not upload has none.
   fetchMedia: async () => {
-    throw sendRejected("the web widget receives no files", { reason: "unsupported" });
+    throw sendRejected("the web widget's files are stored when uploaded; there is nothing to fetch", { reason: "unsupported" });
   },
 } satisfies Channel<typeof widgetCredentials>;
 
