@@ -247,6 +247,13 @@ describe("the widget with people, hours and files", () => {
     expect(((await send.json()) as { error: { code: string } }).error.code).toBe("file_refused");
     const [{ n }] = await db.sql`select count(*)::int as n from messages where provider_message_id like ${"%:never-uploaded-1"}`;
     expect(n).toBe(0);
+    // The e-mail field: a malformed address is refused with what to type; before any message there is no contact to keep it on.
+    const email = async (value: string) => {
+      const res = await fetch(`${gw.url}/widget/email?brand=${site.brandId}`, { method: "POST", headers: { origin: shopOrigin, "content-type": "text/plain" }, body: JSON.stringify({ token, email: value }) });
+      return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+    };
+    expect(await email("kim at example")).toMatchObject({ status: 400, body: { error: { code: "email_invalid", message: "that does not look like an e-mail address (name@example.com)" } } });
+    expect(await email("kim@example.com")).toMatchObject({ status: 409, body: { error: { code: "email_invalid" } } });
   }, 30_000);
 
   test("outside business hours the header and a note say so; an e-mail typed before the first message is kept on the contact", async () => {
