@@ -550,7 +550,8 @@ function upload(file) {
   var id = newId();
   var caption = input.value.trim() ? input.value : "";
   var frame = { type: "send", id: id, file: null };
-  showPending(frame, "\uD83D\uDCCE " + file.name + (caption ? "\n" + caption : ""));
+  // The name only, no emoji: a system without an emoji font would show a box.
+  showPending(frame, file.name + (caption ? "\n" + caption : ""));
   var fail = function (message) {
     var row = log.querySelector('[data-client="' + id + '"]');
     if (row) { row.classList.remove("pending"); row.classList.add("failed"); }
@@ -569,7 +570,7 @@ function upload(file) {
       if (!r.ok) return fail((r.body.error && r.body.error.message) || settings.labels.failed);
       frame = { type: "send", id: id, file: { sha256: r.body.file.sha256, name: r.body.file.name } };
       if (caption) frame.text = caption;
-      pending.push({ frame: frame, text: "\uD83D\uDCCE " + file.name });
+      pending.push({ frame: frame, text: file.name });
       savePending();
       transmit(frame);
     }, function () { fail(settings.labels.offline); });
