@@ -25,7 +25,7 @@ export { answeringMode, askOnStore, createAnswering, type AnsweringMode } from "
 export type { AskResult, Turn } from "../orchestrator";
 export { checkWebhookRegistration, judgeRegistration, type RegistrationVerdict } from "./webhook-registration";
 export { addChannel, connectChannel, modeOf, nextStepFor, testChannel, verifyCredentials, webhookUrlOf, type AddChannelInput, type ChannelReport } from "./channels";
-export { channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
+export { channelDetail, channelView, findChannelRow, listChannelRows, removeChannel } from "../tenancy";
 export { evalRetrievalBeir } from "./eval";
 export { combineReports, loadEvalSet, memoryBrand, passes, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "./eval-answers";
 export { createTokenOnStore, listTokensOnStore, revokeTokenOnStore, type IssuedToken, type TokenRequest } from "./tokens";

@@ -7,6 +7,7 @@ export { issueToken, verifyToken, type NewToken, type Principal, type Role } fro
 export {
   apiBaseOf,
   bindChannel,
+  channelDetail,
   channelView,
   createChannel,
   findChannelRow,
