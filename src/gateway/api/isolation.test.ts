@@ -54,7 +54,7 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     if (!schemaOf) return undefined;
     const values: Record<string, unknown> = {
       brand: b.brandId, tenant: b.tenantId, provider: "whatsapp", credentials: { ...WA, phone_number_id: "555000111" }, name: "intruder", text: "hello from A",
-      role: "agent", question: "When are you open?", history: [], inputs: ["https://shop.example.com/"], files: [{ name: "faq.md", text: "x" }], keep: [], prune: false, passage: 0, crawl: { max_pages: 5, max_depth: 1 }, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
+      role: "agent", question: "When are you open?", history: [], attachments: [], inputs: ["https://shop.example.com/"], files: [{ name: "faq.md", text: "x" }], keep: [], prune: false, passage: 0, crawl: { max_pages: 5, max_depth: 1 }, kind: "follow_up", schedule: "0 9 * * *", enabled: false, settings: {}, config: {}, ttl: "1d", persona: { name: "x", tone: "x", language: "en", directives: [] }, policies: {}, widget: {},
     };
     return Object.fromEntries(Object.keys(schemaOf.properties ?? {}).map((k) => [k, values[k] ?? "x"]));
   };
@@ -96,7 +96,9 @@ describeStores("tenant isolation on every admin route", (getDb) => {
     const leaks: string[] = [];
     for (const token of [a.agent, adminA]) {
       for (const call of calls) {
-        const path = call.path.replace(/:(\w+)/, () => idOf(b, extra, call.resource));
+        // The first path parameter names the resource; any later one (a file's digest) a plausible value.
+        let first = true;
+        const path = call.path.replace(/:(\w+)/g, () => (first ? ((first = false), idOf(b, extra, call.resource)) : "0".repeat(64)));
         const query = new URLSearchParams();
         if (call.op?.parameters.some((p) => p.name === "tenant")) query.set("tenant", b.tenantId);
         for (const p of call.op?.parameters ?? []) if (p.in === "query" && p.required) query.set(p.name, "x");
