@@ -170,6 +170,7 @@ export const knowledgeAnswer = (
       .find((piece) => piece !== null && shareOf(wanted, piece.covered, weight) >= 1 - 1e-9);
     if (next) first = next;
   }
+  if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
   if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
@@ -186,7 +187,18 @@ export const knowledgeAnswer = (
   }
   // The kind of value asked for (a price, a time, a duration) is no term like others: without one the reply answers nothing.
   if ([...wanted].some((t) => isShape(t) && !covered.has(t))) return null;
-  if (answeredElsewhere(analyzer, wanted, covered, passages, pieces, weight)) return null;
+  const elsewhere = answeredElsewhere(analyzer, wanted, covered, passages, pieces, weight);
+  if (elsewhere) {
+    // The passage that has what this answer lacks answers instead when it says more of a one-part question and nothing rivals it
+    // ("Can I send documents by Ural Airlines?": the page that says "send", over a table's "delivery options").
+    const other = parts.length === 1 ? pieceOf(analyzer, wanted, elsewhere, weight) : null;
+    if (!other || shareOf(wanted, other.covered, weight) <= shareOf(wanted, covered, weight) + 1e-9) return null;
+    if (shapes.some((t) => !other.covered.has(t)) || rivalled(analyzer, wanted, other, passages, weight)) return null;
+    if (answeredElsewhere(analyzer, wanted, other.covered, passages, [other], weight)) return null;
+    pieces.splice(0, pieces.length, other);
+    covered.clear();
+    for (const t of other.covered) covered.add(t);
+  }
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
@@ -201,17 +213,17 @@ export const knowledgeAnswer = (
  * legalization price while the apostille's page is further down). A key term no passage has, or only
  * one that matches little else ("acceptance" in a price table), is only a missing share of the coverage.
  */
-const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): boolean => {
+const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): Passage | null => {
   const words = [...wanted].filter((t) => !isShape(t));
   const heaviest = Math.max(0, ...words.map(weight));
   const lacking = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9 && !covered.has(t));
-  if (lacking.length === 0) return false;
+  if (lacking.length === 0) return null;
   const share = shareOf(wanted, covered, weight);
-  return passages.some((p) => {
+  return passages.find((p) => {
     if (pieces.some((q) => q.passage === p)) return false;
     const terms = termsOfPassage(analyzer, p);
     return lacking.some((t) => terms.has(t)) && shareOf(wanted, terms, weight) >= share - 1e-9;
-  });
+  }) ?? null;
 };
 
 // A passage of another document that covers the question within this share of the best one's is a rival.
@@ -232,15 +244,8 @@ const RIVAL_SCORE = 0.5;
 const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
   const share = shareOf(wanted, first.covered, weight);
   const faq = askedShare(analyzer, wanted, first, weight);
-  // The question's key terms (as in holdsKeyTerms) all in the best document's title or headings: that document is about the subject.
-  const words = [...wanted].filter((t) => !isShape(t));
-  const heaviest = Math.max(0, ...words.map(weight));
-  const keys = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
-  const titled = (p: Passage) => {
-    if (keys.length === 0) return false;
-    const named = contextTerms(analyzer, p);
-    return keys.every((t) => named.has(t));
-  };
+  const keys = keyTerms(wanted, weight);
+  const titled = (p: Passage) => namesAll(analyzer, keys, p);
   let firstTitled: boolean | null = null; // only looked up for a passage that gets as far as a rival
   const figures = figuresOf(first.text);
   return passages.slice(0, PART_DEPTH).some((p) => {
@@ -259,9 +264,72 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if ((firstTitled ??= titled(first.passage)) && !titled(p)) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
     const theirs = figuresOf(rival.text);
+    if (theirs.size === 0 && figures.size === 0 && saysSameOf(analyzer, wanted, first, rival, weight)) return false;
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
   });
 };
+
+/** The question's key terms (as in holdsKeyTerms): its heaviest word and any nearly as heavy. */
+const keyTerms = (wanted: ReadonlySet<string>, weight: TermWeights): string[] => {
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  return words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
+};
+
+/** Whether a passage's title or headings name every key term: its document is about the question's subject. */
+const namesAll = (analyzer: Analyzer, keys: readonly string[], p: Passage): boolean => {
+  if (keys.length === 0) return false;
+  const named = contextTerms(analyzer, p);
+  return keys.every((t) => named.has(t));
+};
+
+/**
+ * The document about the question's subject over one that mentions it. When the best passage's
+ * title and headings do not name the question's key terms and a passage of another document ranked
+ * near it (within RIVAL_SCORE, in the top PART_DEPTH) has them in its title or headings and answers
+ * about as much of the question (within RIVAL_MARGIN), that one answers: "What are seller commission
+ * rates?" is for the commission page, not the seller page's line on one plan's commission.
+ */
+const subjectPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
+  const keys = keyTerms(wanted, weight);
+  if (keys.length === 0 || namesAll(analyzer, keys, first.passage)) return first;
+  const share = shareOf(wanted, first.covered, weight);
+  for (const p of passages.slice(0, PART_DEPTH)) {
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !namesAll(analyzer, keys, p)) continue;
+    const piece = pieceOf(analyzer, wanted, p, weight);
+    if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return withLead(piece);
+  }
+  return first;
+};
+
+/**
+ * A piece of the document about the subject, led by the document's own first sentence when the piece
+ * is not it and both fit one reply: the question named the document's subject, and its lead is where
+ * the document says what it is ("Shoplite's commission model varies by product category: …") before
+ * the line the question's other words picked ("…commission rates reduced by 1-2%").
+ */
+const withLead = (piece: Piece): Piece => {
+  const lead = unitsWithLines(piece.passage.text).units.find((u) => !u.endsWith("?") && !u.endsWith(":"));
+  if (!lead || piece.text.includes(lead)) return piece;
+  const text = `${lead} ${piece.text}`;
+  return text.length <= MAX_ANSWER_CHARS ? { ...piece, text } : piece;
+};
+
+const NEGATION = /\b(?:not?|never|cannot|can't|don't|doesn't|won't|isn't|aren't|without|nicht|kein\w*|nie)\b/i;
+
+/**
+ * Whether two pieces without figures say the same about the question: each carries the same of its
+ * words (light frame words aside), those are most of the question, and both or neither negate ("you
+ * can send documents by the S7 'flying envelope'" on two pages). A rival worded alike but saying
+ * "not" where the other does not is still a rival.
+ */
+const saysSameOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, a: Piece, b: Piece, weight: TermWeights): boolean => {
+  const words = (p: Piece) => new Set([...p.covered].filter((t) => !isShape(t) && !isLightQueryTerm(analyzer.language, t)));
+  const [x, y] = [words(a), words(b)];
+  const within = (small: Set<string>, big: Set<string>) => [...small].every((t) => big.has(t));
+  return (within(x, y) || within(y, x)) && shareOf(wanted, a.covered, weight) >= SAME_SHARE && NEGATION.test(a.text) === NEGATION.test(b.text);
+};
+const SAME_SHARE = 0.6;
 
 // An FAQ question asking at least this share of the customer's question's weight is the customer's question.
 const FAQ_MATCH = 0.75;
