@@ -209,3 +209,16 @@ describe("the document about the subject, rivals that say the same, the passage 
     expect(knowledgeAnswer(en, "Can I send documents by Ural Airlines?", [table, page, other], "none", weight)).toBeNull();
   });
 });
+
+test("a multi-part question: the best passage's rivals are those answering its own part, not the passage answering the other part", () => {
+  const idf = new Map([["return", 1.8], ["polici", 1.5], ["track", 1.8], ["order", 0.7]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const returns = passage(1, "returns.md", "Return and Refund Policies", "Our return policy: a 30-day return window for most items. Returns start from your order history.");
+  const tracking = { ...passage(2, "tracking.md", "Order Tracking", "Tracking details are emailed after order confirmation; track orders and returns in your account."), score: 0.7 };
+  const a = knowledgeAnswer(en, "What is the return policy and how do I track orders?", [returns, tracking], "none", weight);
+  expect(a?.text).toContain("30-day return window");
+  expect(a?.text).toContain("track orders and returns in your account");
+  // A second returns document with other figures still rivals the first part.
+  const other = { ...passage(3, "returns-old.md", "Return Policy", "Our return policy: a 14-day return window for most items; returns start from your order history."), score: 0.9 };
+  expect(knowledgeAnswer(en, "What is the return policy and how do I track orders?", [returns, other, tracking], "none", weight)).toBeNull();
+});

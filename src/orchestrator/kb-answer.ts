@@ -171,7 +171,9 @@ export const knowledgeAnswer = (
     if (next) first = next;
   }
   if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
-  if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
+  // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
+  const own = parts.length > 1 && first ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a)) : wanted;
+  if (!first || rivalled(analyzer, own, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
   const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
