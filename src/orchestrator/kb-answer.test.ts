@@ -222,3 +222,22 @@ test("a multi-part question: the best passage's rivals are those answering its o
   const other = { ...passage(3, "returns-old.md", "Return Policy", "Our return policy: a 14-day return window for most items; returns start from your order history."), score: 0.9 };
   expect(knowledgeAnswer(en, "What is the return policy and how do I track orders?", [returns, other, tracking], "none", weight)).toBeNull();
 });
+
+test("asked for a price, a passage without one is neither a rival nor the answer elsewhere", () => {
+  const idf = new Map([["export", 3.4], ["clearanc", 3.2], ["price", 2.1], ["servic", 2.8]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const table = passage(1, "cost-table.csv", "cost-table.csv", "Export clearance: loading, export documents, port handling. Price: $1100 per container.");
+  const faq = { ...passage(2, "tour-faq.txt", "tour-faq.txt", "You can use our customs clearance services or clear your export cargo yourself."), score: 0.8 };
+  expect(knowledgeAnswer(en, "What is the export clearance price for your services?", [table, faq], "none", weight)?.text).toContain("$1100");
+  // A second table with another price still makes it a guess.
+  const other = { ...passage(2, "cost-table-old.csv", "cost-table-old.csv", "Export clearance services: documents and port handling. Price: $900 per container."), score: 0.9 };
+  expect(knowledgeAnswer(en, "What is the export clearance price for your services?", [table, other], "none", weight)).toBeNull();
+});
+
+test("isValueWord: the question words a kind of value answers", async () => {
+  const { isValueWord } = await import("../rag");
+  expect(["cost", "price", "open"].map((t) => isValueWord("en", t))).toEqual([true, true, true]);
+  expect(isValueWord("en", "clearanc")).toBe(false);
+  expect(isValueWord("de", "kostet")).toBe(true);
+  expect(isValueWord("xx", "cost")).toBe(false);
+});

@@ -1,4 +1,4 @@
-import { isLightQueryTerm, termsAnsweredBy, type Analyzer } from "../rag";
+import { isLightQueryTerm, isValueWord, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOf, termsOfPassage } from "./confidence";
 import { questionParts } from "./question-parts";
@@ -224,9 +224,20 @@ const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, cove
   return passages.find((p) => {
     if (pieces.some((q) => q.passage === p)) return false;
     const terms = termsOfPassage(analyzer, p);
-    return lacking.some((t) => terms.has(t)) && shareOf(wanted, terms, weight) >= share - 1e-9;
+    if (!lacking.some((t) => terms.has(t)) || shareOf(wanted, terms, weight) < share - 1e-9) return false;
+    // A passage without any figure cannot give the value the answer gives ("price": $1100): it does not answer what was asked either.
+    return !lacksValueOf(analyzer, covered, terms, p.text);
   }) ?? null;
 };
+
+/**
+ * Whether a text gives none of the values an answer gives for the question's value words ("price",
+ * "cost", "open": the words a figure answers) while not saying those words itself: it holds no figure
+ * at all. Only the absence of every figure counts, so a price written in a way the value patterns do not
+ * know ("19,000 rubles") never makes a rival or a better passage disappear.
+ */
+const lacksValueOf = (analyzer: Analyzer, covered: ReadonlySet<string>, terms: ReadonlySet<string>, text: string): boolean =>
+  !/\d/.test(text) && [...covered].some((t) => isValueWord(analyzer.language, t) && !terms.has(t));
 
 // A passage of another document that covers the question within this share of the best one's is a rival.
 const RIVAL_MARGIN = 0.1;
@@ -265,6 +276,8 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
     if ((firstTitled ??= titled(first.passage)) && !titled(p)) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
+    // The best one gives the value asked for ("price", "cost", "open": a figure that answers the word) and the rival does not: it is no answer to the question.
+    if (lacksValueOf(analyzer, first.covered, rival.covered, rival.text)) return false;
     const theirs = figuresOf(rival.text);
     if (theirs.size === 0 && figures.size === 0 && saysSameOf(analyzer, wanted, first, rival, weight)) return false;
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);

@@ -107,3 +107,11 @@ const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> 
 /** The question words of `language` that `text` answers by the values it holds (a price, a time of day). */
 export const termsAnsweredBy = (language: string, text: string): string[] =>
   (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).filter((s) => s.pattern.test(text)).flatMap((s) => [...s.terms]);
+
+/**
+ * Whether an analysed query term is one a kind of value answers ("cost", "price", "open"): a passage
+ * carries it only by holding such a value (or saying the word), so one without it does not give what
+ * was asked ("What is the export clearance price?": a page on clearance with no price answers nothing).
+ */
+export const isValueWord = (language: string, term: string): boolean =>
+  (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).some((s) => s.terms.has(term));
