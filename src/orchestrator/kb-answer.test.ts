@@ -193,9 +193,11 @@ describe("the document about the subject, rivals that say the same, the passage 
   test("a rival saying the same thing without figures is no rival; one saying it with a negation still is", () => {
     const table = passage(1, "visas.csv", "visas.csv", "Document delivery options: courier delivery or the S7 flying envelope service.");
     const page = { ...passage(2, "main-page.txt", "main-page.txt", "You can send the documents by express mail or the flying envelope of S7."), score: 0.9 };
-    expect(knowledgeAnswer(en, "Do you accept a flying envelope via S7?", [table, page])?.used[0].source).toBe("visas.csv");
+    // "accept" is a light frame word (a quarter, as the backend's weights make it).
+    const weight = (t: string) => (t === "accept" ? 0.25 : 1);
+    expect(knowledgeAnswer(en, "Do you accept a flying envelope via S7?", [table, page], "none", weight)?.used[0].source).toBe("visas.csv");
     const refusing = { ...page, text: "We do not accept the flying envelope of S7 any more." };
-    expect(knowledgeAnswer(en, "Do you accept a flying envelope via S7?", [table, refusing])).toBeNull();
+    expect(knowledgeAnswer(en, "Do you accept a flying envelope via S7?", [table, refusing], "none", weight)).toBeNull();
   });
 
   test("a passage carrying the key term the best one lacks, and more of the question, answers instead", () => {
@@ -240,4 +242,15 @@ test("isValueWord: the question words a kind of value answers", async () => {
   expect(isValueWord("en", "clearanc")).toBe(false);
   expect(isValueWord("de", "kostet")).toBe(true);
   expect(isValueWord("xx", "cost")).toBe(false);
+});
+
+test("the best passage lacking the question's key term: a lower one with that term and all the best one covers answers", () => {
+  const idf = new Map([["apostil", 4.7], ["cost", 1.5]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const furniture = passage(1, "tour-cost.txt", "tour-cost.txt", "Payment methods: cash in dollars or yuan; the tour cost is paid in China.");
+  const apostille = { ...passage(2, "main-page.txt", "main-page.txt", "Apostille for China: 19,000 rubles for 8 working days. The cost is per document."), score: 0.4 };
+  expect(knowledgeAnswer(en, "How much does an apostille cost?", [furniture, apostille], "none", weight)?.used[0].source).toBe("main-page.txt");
+  // One that has the term but not what the best one covered (here the price) does not take over.
+  const bare = { ...apostille, text: "Apostille for China is possible at our office." };
+  expect(knowledgeAnswer(en, "How much does an apostille cost?", [furniture, bare], "none", weight)).toBeNull();
 });

@@ -171,6 +171,14 @@ export const knowledgeAnswer = (
     if (next) first = next;
   }
   if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
+  // The best passage lacks the heaviest term of a one-part question, which a passage further down has along with all the
+  // best one covers: that one is about what was asked ("How much does an apostille cost…?" over a page on paying for
+  // furniture). Only the heaviest: two passages each lacking a lesser term are rivals (below), whatever the ranking.
+  if (first && parts.length === 1 && !first.covered.has(heaviestTerm(wanted, weight))) {
+    const better = answeredElsewhere(analyzer, wanted, first.covered, passages, [first], weight);
+    const other = better ? pieceOf(analyzer, wanted, better, weight) : null;
+    if (other && [...first.covered].every((t) => other.covered.has(t)) && shareOf(wanted, other.covered, weight) > shareOf(wanted, first.covered, weight) + 1e-9) first = other;
+  }
   // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
   const own = parts.length > 1 && first ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a)) : wanted;
   if (!first || rivalled(analyzer, own, first, passages, weight)) return null;
@@ -283,6 +291,10 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
   });
 };
+
+/** The question's heaviest word ("" for a question of value kinds only). */
+const heaviestTerm = (wanted: ReadonlySet<string>, weight: TermWeights): string =>
+  [...wanted].filter((t) => !isShape(t)).reduce((a, b) => (a === "" || weight(b) > weight(a) ? b : a), "");
 
 /** The question's key terms (as in holdsKeyTerms): its heaviest word and any nearly as heavy. */
 const keyTerms = (wanted: ReadonlySet<string>, weight: TermWeights): string[] => {

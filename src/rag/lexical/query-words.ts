@@ -87,7 +87,7 @@ export const isLightQueryTerm = (language: string, term: string): boolean => LIG
  * "Business visa (M): 12,000 RUB" though the line never says "cost", "When do you open on Sunday?" by
  * "Sunday: 1:00 PM – 7:00 PM". A unit holding such a value counts as carrying these words.
  */
-const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
+const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
 const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
 // A span of time answers how fast or soon ("emailed within 1 hour", "next-day delivery"). German keeps
 // its own words out: "schnell" is as often about the product as about the wait.
