@@ -95,7 +95,7 @@ const SPAN = /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(
 const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
   en: [
     { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap", "worth", "valu"]) },
-    { pattern: CLOCK, terms: new Set(["open", "close", "hour"]) },
+    { pattern: CLOCK, terms: new Set(["open", "close", "hour", "start", "begin", "leav", "depart", "departur", "finish", "end"]) },
     { pattern: SPAN, terms: new Set(["fast", "quick", "quickli", "soon"]) },
   ],
   de: [
