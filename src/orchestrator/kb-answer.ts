@@ -38,8 +38,8 @@ type Piece = { passage: Passage; text: string; covered: Set<string>; asked: stri
  * are your opening hours?") the section itself is the answer: all of it when it fits.
  */
 const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights, strict = true): Piece | null => {
-  const { units, lines } = unitsWithLines(p.text);
-  const found = selectUnits(analyzer, wanted, units, weight, lines);
+  const { units, lines, blocks } = unitsWithLines(p.text);
+  const found = selectUnits(analyzer, wanted, units, weight, lines, blocks);
   const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
   const section = new Set(analyzer.analyze(p.heading.split(" › ").at(-1) ?? ""));
   const whole = units.filter((u) => !u.endsWith("?"));
