@@ -254,3 +254,12 @@ test("the best passage lacking the question's key term: a lower one with that te
   const bare = { ...apostille, text: "Apostille for China is possible at our office." };
   expect(knowledgeAnswer(en, "How much does an apostille cost?", [furniture, bare], "none", weight)).toBeNull();
 });
+
+test("what a message states only as context weighs a quarter in what the answer must cover", () => {
+  const cakes = passage(1, "cakes.md", "Cakes", "Order wedding cakes at least 3 weeks ahead, in the shop or by phone.");
+  const asked = knowledgeAnswer(en, "When must we order the wedding cake?", [cakes]);
+  const stated = knowledgeAnswer(en, "We are getting married in June. When must we order the wedding cake?", [cakes]);
+  expect(stated?.text).toBe(asked?.text);
+  // order, wedding, cake covered; married and june missing: 3 of 5 at full weight, 3 of 3.5 at a quarter.
+  expect(stated?.coverage).toBeCloseTo(3 / 3.5, 6);
+});

@@ -1,7 +1,7 @@
-import { isLightQueryTerm, isValueWord, termsAnsweredBy, type Analyzer } from "../rag";
+import { isLightQueryTerm, isValueWord, LIGHT_WEIGHT, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOf, termsOfPassage } from "./confidence";
-import { questionParts } from "./question-parts";
+import { questionParts, statedOnly } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
@@ -155,6 +155,12 @@ export const knowledgeAnswer = (
   weight: TermWeights = EQUAL_WEIGHTS,
   readAs: (term: string) => string[] = (t) => [t],
 ): KnowledgeAnswer | null => {
+  // What the message says only as context weighs as a light frame word does.
+  const said = statedOnly(analyzer, question);
+  if (said.size > 0) {
+    const base = weight;
+    weight = (t) => (said.has(t) ? base(t) * LIGHT_WEIGHT : base(t));
+  }
   const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
