@@ -25,9 +25,20 @@ const FILE_NAME = /\.[a-z0-9]{1,5}$/i;
 // How far down the ranking a part of a multi-part question the best passage misses is looked for.
 const PART_DEPTH = 3;
 
-/** The words of a passage's title (a file name counts without its extension) and headings. */
-const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> =>
-  new Set(analyzer.analyze(`${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`));
+/** The words of a passage's title (a file name counts without its extension) and headings; kept, as the same few titles head most answers. */
+const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> => {
+  const text = `${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`;
+  const key = `${analyzer.id}:${analyzer.language}\n${text}`;
+  let terms = namedTerms.get(key);
+  if (!terms) {
+    terms = new Set(analyzer.analyze(text));
+    if (namedTerms.size >= NAMED_KEPT) namedTerms.delete(namedTerms.keys().next().value!);
+    namedTerms.set(key, terms);
+  }
+  return terms;
+};
+const NAMED_KEPT = 4096;
+const namedTerms = new Map<string, Set<string>>();
 
 /** `asked`: the FAQ question the text answers (the unit before it, or its own section heading, ending with "?"), "" when none. */
 type Piece = { passage: Passage; text: string; covered: Set<string>; asked: string };
