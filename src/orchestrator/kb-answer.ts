@@ -193,7 +193,9 @@ export const knowledgeAnswer = (
   // furniture). Only the heaviest: two passages each lacking a lesser term are rivals (below), whatever the ranking.
   if (first && parts.length === 1 && !first.covered.has(heaviestTerm(wanted, weight))) {
     const better = answeredElsewhere(analyzer, wanted, first.covered, passages, [first], weight);
-    const other = better ? pieceOf(analyzer, wanted, better, weight) : null;
+    // Cut into units only when its words could cover all the best one does (most such passages end here).
+    const could = better !== null && mayCover(analyzer, first.covered, better);
+    const other = could ? pieceOf(analyzer, wanted, better, weight) : null;
     if (other && [...first.covered].every((t) => other.covered.has(t)) && shareOf(wanted, other.covered, weight) > shareOf(wanted, first.covered, weight) + 1e-9) first = other;
   }
   // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
@@ -307,6 +309,18 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if (theirs.size === 0 && figures.size === 0 && saysSameOf(analyzer, wanted, first, rival, weight)) return false;
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
   });
+};
+
+/** Whether a passage's words (and the question words its values answer) include every word term of `covered`. */
+const mayCover = (analyzer: Analyzer, covered: ReadonlySet<string>, p: Passage): boolean => {
+  const terms = termsOfPassage(analyzer, p);
+  let answered: Set<string> | null = null;
+  for (const t of covered) {
+    if (isShape(t) || terms.has(t)) continue;
+    answered ??= new Set(termsAnsweredBy(analyzer.language, p.text));
+    if (!answered.has(t)) return false;
+  }
+  return true;
 };
 
 /** The question's heaviest word ("" for a question of value kinds only). */
