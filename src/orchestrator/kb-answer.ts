@@ -376,8 +376,8 @@ const withLead = (piece: Piece): Piece => {
 const NEGATION = /\b(?:not?|never|cannot|can't|don't|doesn't|won't|isn't|aren't|without|nicht|kein\w*|nie)\b/i;
 
 /**
- * Whether two pieces without figures say the same about the question: each carries the same of its
- * words (light frame words aside), those are most of the question, and both or neither negate ("you
+ * Whether two pieces without figures say the same about the question: the question words one carries
+ * (light frame words aside) are all among the other's, each carries most of the question, and both or neither negate ("you
  * can send documents by the S7 'flying envelope'" on two pages). A rival worded alike but saying
  * "not" where the other does not is still a rival.
  */
@@ -385,7 +385,8 @@ const saysSameOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, a: Piece, b
   const words = (p: Piece) => new Set([...p.covered].filter((t) => !isShape(t) && !isLightQueryTerm(analyzer.language, t)));
   const [x, y] = [words(a), words(b)];
   const within = (small: Set<string>, big: Set<string>) => [...small].every((t) => big.has(t));
-  return (within(x, y) || within(y, x)) && shareOf(wanted, a.covered, weight) >= SAME_SHARE && NEGATION.test(a.text) === NEGATION.test(b.text);
+  const most = (p: Piece) => shareOf(wanted, p.covered, weight) >= SAME_SHARE;
+  return (within(x, y) || within(y, x)) && most(a) && most(b) && NEGATION.test(a.text) === NEGATION.test(b.text);
 };
 const SAME_SHARE = 0.6;
 
