@@ -112,8 +112,8 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
   try {
     xin = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, databaseUrl);
     // The fake Meta checks one token: the Instagram channel uses WhatsApp's.
-    const instagram = xin.addChannel(["instagram", "--ig-user-id", IG.ig_user_id, "--access-token", WA.access_token, "--app-secret", IG.app_secret, "--verify-token", IG.verify_token, "--api-base", meta.baseUrl]);
-    const web = xin.addChannel(["web", "--origin", WIDGET_ORIGIN]);
+    const instagram = await xin.addChannel(["instagram", "--ig-user-id", IG.ig_user_id, "--access-token", WA.access_token, "--app-secret", IG.app_secret, "--verify-token", IG.verify_token, "--api-base", meta.baseUrl]);
+    const web = await xin.addChannel(["web", "--origin", WIDGET_ORIGIN]);
     hooked = { url: xin.url, channels: { ...xin.channels, instagram: instagram.id } };
     const hooks = hooked;
     await xin.start();
