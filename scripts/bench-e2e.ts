@@ -130,7 +130,7 @@ for (const store of ["embedded", "external"] as const) {
   const ext = store === "external" ? await startExternalPostgres({ durable: true, extra: STATEMENTS ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track_planning=on"] : [] }) : null;
   const { dir, xin: lone } = await loneBinary();
   const xin = arg("--xin") ?? lone; // e.g. a wrapper that runs the sources under `bun --cpu-prof-md`
-  const { config, port, webhookPath } = initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
+  const { config, port, webhookPath } = await initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
   const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", ...(arg("--concurrency") ? { XIN_QUEUE__CONCURRENCY: arg("--concurrency")! } : {}), XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "1000000" });
   const url = `${server.url}${webhookPath}`;
 

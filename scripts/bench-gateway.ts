@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { hmacSha256Hex } from "../src/runtime";
 import { startExternalPostgres } from "../test/support/external-postgres";
-import { freePort, loneBinary, run, serve } from "../test/support/binary";
+import { freePort, loneBinary, run, runAsync, serve } from "../test/support/binary";
 
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const SECONDS = Number(arg("--seconds") ?? 5);
@@ -142,8 +142,8 @@ const instance = async (databaseUrl?: string, env: Record<string, string> = {}) 
   const config = join(dataDir, "xin.toml");
   const stub = startProviderStub();
   const api = `http://127.0.0.1:${stub.port}`;
-  const wa = run(xin, ["channel", "add", "whatsapp", "--brand", "bench", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `${api}/v25.0`, "--config", config, "--json"]);
-  const tg = run(xin, ["channel", "add", "telegram", "--brand", "bench", "--bot-token", TG.token, "--secret-token", TG.secret, "--api-base", api, "--config", config, "--json"]);
+  const wa = await runAsync(xin, ["channel", "add", "whatsapp", "--brand", "bench", "--phone-number-id", WA.phone, "--access-token", "t", "--app-secret", WA.secret, "--verify-token", "v", "--api-base", `${api}/v25.0`, "--config", config, "--json"]);
+  const tg = await runAsync(xin, ["channel", "add", "telegram", "--brand", "bench", "--bot-token", TG.token, "--secret-token", TG.secret, "--api-base", api, "--config", config, "--json"]);
   if (wa.code !== 0 || tg.code !== 0) throw new Error(wa.stderr + tg.stderr);
   const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", ...env });
   return { dir, xin, config, server, stub, paths: [JSON.parse(wa.stdout).webhook_path, JSON.parse(tg.stdout).webhook_path] as [string, string] };

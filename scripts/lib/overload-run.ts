@@ -72,7 +72,7 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRes
   const { dir, xin } = await loneBinary();
   let server: Serving | undefined;
   try {
-    const { config, port, webhookPath } = initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
+    const { config, port, webhookPath } = await initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
     server = await serve(xin, config, port, {
       XIN_LOG__LEVEL: "error", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0",
       XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "0", XIN_ANSWER__CONTACT_ANSWERS_PER_MINUTE: "0",

@@ -176,6 +176,7 @@ export const createApp = (config: Config, log: Logger): App => {
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
         metrics,
+        delivery: { inDoubtWaitMs: config.queue.in_doubt_wait_ms },
       }), [CERT_RENEW_JOB]: certs.renewHandler, [BACKUP_JOB]: scheduledBackupHandler(store, config.data_dir, config.backup.keep, log.child({ room: "backup" })) }, admission),
     options: config.queue,
     owner: () => claim?.owner ?? null,

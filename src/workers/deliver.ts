@@ -7,6 +7,7 @@ import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue"
 import { ChannelCache, providerContext } from "../tenancy";
 import { inDoubtStep, outcomeUnknown } from "./in-doubt";
 import { ProviderPauses } from "./provider-pause";
+import { UnsentAttempts } from "./unsent-attempts";
 
 export { DELIVER_JOB };
 
@@ -23,6 +24,11 @@ export type DeliverDeps = {
    * which a crash leaves a send in doubt. Tests throw here to stand for a `kill -9` at that moment.
    */
   afterProviderCall?: (messageId: string) => void | Promise<void>;
+  /**
+   * Runs after the read recorded the attempt and before the provider is called. Tests throw here to stand
+   * for a failure in between (the store gone for the channel read): nothing left, so nothing is in doubt.
+   */
+  beforeProviderCall?: (messageId: string) => void | Promise<void>;
   /** The process's per-channel pauses after a provider's 429 or outage (shared with channel actions). */
   pauses?: ProviderPauses;
   /** The group commit the attempts and sent marks join (shared with the turns', workers/index.ts); omitted: one of its own. */
@@ -77,12 +83,33 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const listeningSince = Date.now();
   const pauses = deps.pauses ?? new ProviderPauses();
   const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
+  const unsentAttempts = new UnsentAttempts();
 
   return async (job, ctx) => {
     const { message_id } = job.payload as Payload;
+    // The attempt the row may carry that this run has not handed to the provider (yet).
+    const handover = { attempt: null as string | null };
+    try {
+      await deliverOnce(job, ctx, message_id, handover);
+    } catch (e) {
+      // Failed before the provider was called: the attempt is known unsent, not in doubt. Cleared in the
+      // store if it answers (for other instances), remembered here in case it does not.
+      if (handover.attempt) {
+        unsentAttempts.add(handover.attempt);
+        await clearAttempt(deps.db(), message_id, handover.attempt).catch(() => {});
+      }
+      throw e;
+    }
+  };
+
+  async function deliverOnce(job: Parameters<JobHandler>[0], ctx: JobContext, message_id: string, handover: { attempt: string | null }): Promise<void> {
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
-    // usual first send), committed with other deliveries' before the provider is called.
-    const row = await group.run((tx) => loadOutbound(tx, message_id, newId("att"), NO_DOUBT_PROVIDERS));
+    // usual first send), committed with other deliveries' before the provider is called. Whether a failed
+    // read committed it or not, the provider never saw it.
+    const fresh = newId("att");
+    handover.attempt = fresh;
+    const row = await group.run((tx) => loadOutbound(tx, message_id, fresh, NO_DOUBT_PROVIDERS));
+    handover.attempt = row?.recordedAttempt ?? null;
     if (!row) return;
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
@@ -98,7 +125,8 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const { adapter, row: channelRow } = bound;
     const policy = adapter.capabilities.inDoubt;
 
-    if (row.message.send_attempt_id && row.message.send_attempted_at && policy.kind !== "no_doubt") {
+    // An attempt this process recorded and never handed over (see UnsentAttempts) is not in doubt.
+    if (row.message.send_attempt_id && row.message.send_attempted_at && policy.kind !== "no_doubt" && !unsentAttempts.take(row.message.send_attempt_id)) {
       const at = { attemptedAt: row.message.send_attempted_at.getTime(), listeningSince, now: Date.now() };
       const step = inDoubtStep(policy, at, deps.inDoubtWaitMs);
       if (step.kind === "wait") throw new JobDeferred(Math.min(step.ms, IN_DOUBT_RECHECK_MS), "the last send attempt is in doubt: waiting for the provider's status webhook");
@@ -119,11 +147,13 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
+    await deps.beforeProviderCall?.(message_id);
     const channelId = row.message.channel_id;
     const wait = pauses.admit(channelId);
     if (wait > 0) {
       // Nothing is sent now, so the attempt the read recorded is not in doubt: cleared.
       if (unsent) await clearAttempt(deps.db(), message_id, unsent);
+      handover.attempt = null;
       // Spread over half a second, so a backlog does not come back in one burst when the pause ends.
       throw new JobDeferred(wait + Math.random() * 500, "the channel's provider asked to wait (rate limit or outage)");
     }
@@ -131,6 +161,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     // recorded here, in its own commit, before the provider is called.
     const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newId("att"));
     if (attemptId && !unsent) {
+      handover.attempt = attemptId;
       const recorded = await group.run((tx) => recordAttempt(tx, message_id, attemptId)).catch((e: unknown) => {
         pauses.release(channelId);
         throw e;
@@ -138,6 +169,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       if (!recorded) return pauses.release(channelId);
     }
 
+    handover.attempt = null; // from here the provider may have it: a failure leaves it in doubt
     let sent;
     try {
       sent = await adapter.send(
@@ -171,7 +203,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       await Promise.all([markSent(tx, message_id, sent.providerMessageId), notify ? notifyInTx(tx, notify) : null, ctx.completeIn(tx)]);
     });
     ctx.log.info("message sent", { channel: adapter.id, message_id });
-  };
+  }
 };
 
 /** `unsentAttempt`: the attempt this run recorded before finding it must not send (cleared: nothing is in doubt). */

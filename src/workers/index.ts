@@ -45,8 +45,8 @@ export type HandlerDeps = {
   embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
   embeddingModel?: string | null;
   metrics?: Metrics;
-  /** Delivery settings tests change: the in-doubt wait, a crash point after the provider call. */
-  delivery?: Pick<DeliverDeps, "inDoubtWaitMs" | "afterProviderCall">;
+  /** Delivery settings tests change: the in-doubt wait, failure points before and after the provider call. */
+  delivery?: Pick<DeliverDeps, "inDoubtWaitMs" | "afterProviderCall" | "beforeProviderCall">;
 };
 
 const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering"]> => {

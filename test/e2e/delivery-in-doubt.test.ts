@@ -47,6 +47,8 @@ describeStores("delivery in doubt", (getDb) => {
   let wake: Wake;
   const metrics = createMetrics();
   let crashes = 0;
+  /** Failures to raise after the attempt is recorded and before the provider is called (the store gone). */
+  let failuresBeforeCall = 0;
   /** Per message: the attempt id another connection saw committed once the provider had answered (before the sent mark). */
   const committedAtSend = new Map<string, string | null>();
   beforeAll(async () => {
@@ -56,6 +58,11 @@ describeStores("delivery in doubt", (getDb) => {
       metrics,
       delivery: {
         inDoubtWaitMs: IN_DOUBT_WAIT_MS,
+        beforeProviderCall: () => {
+          if (failuresBeforeCall <= 0) return;
+          failuresBeforeCall -= 1;
+          throw new Error("simulated store failure after the attempt was recorded, before the provider call");
+        },
         afterProviderCall: async (messageId) => {
           const [row] = await getDb().sql`select send_attempt_id from messages where id = ${messageId}`;
           committedAtSend.set(messageId, row?.send_attempt_id ?? null);
@@ -146,6 +153,23 @@ describeStores("delivery in doubt", (getDb) => {
     expect(row.send_attempt_id).toBe(second);
     expect(row.provider_message_id).toStartWith("wamid.FAKE");
     expect(await inDoubt("whatsapp", "resent")).toBe(1);
+  });
+
+  test("WhatsApp: a failure after the attempt is recorded and before the provider call leaves nothing in doubt — the retry sends at once, once", async () => {
+    const customer = "4917000000036";
+    failuresBeforeCall = 1;
+    await postWhatsappText(customer, "wamid.c6", "Do you ship to Portugal?");
+    await waitFor(async () => (await outbound(customer))[0]?.status === "sent", "the retried send");
+    expect(failuresBeforeCall).toBe(0);
+    // Before, the retry found the never-sent attempt in doubt and waited out the status wait (a minute by
+    // default) for a status webhook that could not come, then resent it counted as a possible duplicate.
+    const sends = textSends(meta);
+    expect(sends.length).toBe(1);
+    const [row] = await outbound(customer);
+    expect(row.send_attempt_id).toBe(String(sends[0].body?.biz_opaque_callback_data));
+    expect(await inDoubt("whatsapp", "resent")).toBe(0);
+    expect(await inDoubt("whatsapp", "confirmed")).toBe(0);
+    expect(String((await deliverJob(row.id))?.last_error)).not.toStartWith("deferred:");
   });
 
   test("WhatsApp: a provider error clears the attempt, so the retry is a plain send, not one in doubt", async () => {

@@ -25,6 +25,8 @@ export type CrashProfile = {
   killStore?: (xin: XinUnderTest) => Promise<void>;
   /** Starts it again a second later, where that is the operator's job (external); embedded, xin does. */
   restoreStore?: () => Promise<void>;
+  /** `queue.in_doubt_wait_ms` of xin (unset: its default, a minute): how long a WhatsApp send in doubt waits for its status. */
+  inDoubtWaitMs?: number;
 };
 export const PROVIDERS = ["whatsapp", "telegram", "instagram", "widget"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -111,9 +113,10 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
   const started = Date.now();
   try {
     xin = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, databaseUrl);
+    if (profile.inDoubtWaitMs) xin.env = { ...xin.env, XIN_QUEUE__IN_DOUBT_WAIT_MS: String(profile.inDoubtWaitMs) };
     // The fake Meta checks one token: the Instagram channel uses WhatsApp's.
-    const instagram = xin.addChannel(["instagram", "--ig-user-id", IG.ig_user_id, "--access-token", WA.access_token, "--app-secret", IG.app_secret, "--verify-token", IG.verify_token, "--api-base", meta.baseUrl]);
-    const web = xin.addChannel(["web", "--origin", WIDGET_ORIGIN]);
+    const instagram = await xin.addChannel(["instagram", "--ig-user-id", IG.ig_user_id, "--access-token", WA.access_token, "--app-secret", IG.app_secret, "--verify-token", IG.verify_token, "--api-base", meta.baseUrl]);
+    const web = await xin.addChannel(["web", "--origin", WIDGET_ORIGIN]);
     hooked = { url: xin.url, channels: { ...xin.channels, instagram: instagram.id } };
     const hooks = hooked;
     await xin.start();

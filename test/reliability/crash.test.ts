@@ -17,6 +17,11 @@ const PROFILE: CrashProfile = {
   kills: env("RELIABILITY_KILLS", LONG ? 25 : 4),
   ratePerSecond: env("RELIABILITY_RATE", LONG ? 15 : 12),
   seed: env("RELIABILITY_SEED", 17),
+  // A kill between the attempt's commit and the request leaving leaves a send no status will settle:
+  // it is resent when the wait is over. The fake's statuses are retried every 200 ms, so after a restart
+  // they arrive within a second or two; the short profile waits 15 s for them instead of the default
+  // minute (a status later than that would show as a WhatsApp duplicate and fail the run). Long: default.
+  inDoubtWaitMs: process.env.RELIABILITY_IN_DOUBT_WAIT_MS ? Number(process.env.RELIABILITY_IN_DOUBT_WAIT_MS) : LONG ? undefined : 15_000,
 };
 
 let external: ExternalPostgres | null = null;

@@ -4,7 +4,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, re
 import { join } from "node:path";
 import postgres from "postgres";
 import { serviceIds } from "../../src/runtime/db";
-import { freePort, loneBinary, run, waitReady } from "../support/binary";
+import { freePort, loneBinary, run, runAsync, waitReady } from "../support/binary";
 import { TG, WA } from "../support/gateway";
 
 export type Channels = { whatsapp: string; telegram: string };
@@ -35,14 +35,11 @@ export class XinUnderTest {
     const env = { HOME: dir };
     const init = run(xin, ["init", "--yes", "--demo", "--data-dir", data, "--brand", "Shop", "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : []), "--json"], { env });
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    const add = (args: string[]) => {
-      const r = run(xin, ["channel", "add", ...args, "--brand", "shop", "--config", config, "--json"], { env });
-      if (r.code !== 0) throw new Error(`channel add failed: ${r.stderr}`);
-      return JSON.parse(r.stdout).id as string;
-    };
-    const whatsapp = add(["whatsapp", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", apis.meta]);
-    const telegram = add(["telegram", "--bot-token", TG.bot_token, "--secret-token", TG.secret_token, "--api-base", apis.telegram]);
-    return new XinUnderTest(xin, config, port, { whatsapp, telegram }, databaseUrl);
+    const x = new XinUnderTest(xin, config, port, { whatsapp: "", telegram: "" }, databaseUrl);
+    const whatsapp = (await x.addChannel(["whatsapp", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", apis.meta])).id;
+    const telegram = (await x.addChannel(["telegram", "--bot-token", TG.bot_token, "--secret-token", TG.secret_token, "--api-base", apis.telegram])).id;
+    Object.assign(x.channels, { whatsapp, telegram });
+    return x;
   }
 
   /**
@@ -71,13 +68,16 @@ export class XinUnderTest {
   }
 
   /**
-   * Another channel on the demo brand (`xin channel add <args> --brand shop`): its id and brand id. The
-   * process must not be running (the CLI then writes the store directly, as an operator would).
+   * A channel on the demo brand (`xin channel add <args> --brand shop`): its id and brand id. The
+   * process must not be running (the CLI then writes the store directly, as an operator would). The
+   * CLI checks the credentials with the provider — the test's fake, which must have accepted them.
    */
-  addChannel(args: string[]): { id: string; brandId: string } {
-    const r = run(this.xin, ["channel", "add", ...args, "--brand", "shop", "--config", this.config, "--json"], { env: { HOME: join(this.config, "../..") } });
+  async addChannel(args: string[]): Promise<{ id: string; brandId: string }> {
+    const r = await runAsync(this.xin, ["channel", "add", ...args, "--brand", "shop", "--config", this.config, "--json"], { env: { HOME: join(this.config, "../..") } });
     if (r.code !== 0) throw new Error(`channel add failed: ${r.stderr}`);
-    const added = JSON.parse(r.stdout) as { id: string; brand_id: string };
+    const added = JSON.parse(r.stdout) as { id: string; brand_id: string; verified?: string; connect?: string | null };
+    // Reached and accepted: before the CLI ran without blocking this process, every check timed out.
+    for (const said of [added.verified, added.connect]) if (said && /^(not verified|REFUSED|could not reach)/.test(said)) throw new Error(`channel add ${args[0]}: ${said}`);
     return { id: added.id, brandId: added.brand_id };
   }
 

@@ -39,6 +39,17 @@ export const run = (xin: string, args: string[], options: { cwd?: string; env?: 
   return { code: r.exitCode ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 };
 
+/**
+ * `run` without blocking the test's event loop: for commands that call back into the test process —
+ * `channel add` checks the credentials against the provider, here an in-process fake that could not
+ * answer while `spawnSync` waits (each check then ran into its 20 s timeout).
+ */
+export const runAsync = async (xin: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> => {
+  const p = Bun.spawn([xin, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...options.env }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+};
+
 export type Serving = { proc: Bun.Subprocess<"ignore", "pipe", "pipe">; port: number; url: string; stop(): Promise<number> };
 
 /** Starts `xin serve` and waits until /readyz answers 200 (or the process exits). */

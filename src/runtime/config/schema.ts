@@ -140,6 +140,13 @@ export const queueSchema = z
     backoff_max_ms: z.coerce.number().int().min(1).default(10 * 60_000).describe("cap on a retry delay"),
     lease_ms: z.coerce.number().int().min(500).default(60_000).describe("how long a claimed job is owned before another worker may take it over"),
     poll_interval_ms: z.coerce.number().int().min(10).default(2_000).describe("idle poll when no wake-up signal arrives"),
+    in_doubt_wait_ms: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .max(3_600_000)
+      .optional()
+      .describe("after a crash, how long a WhatsApp send in doubt waits for Meta's status webhook before it is sent again (unset: 60000); shorter resends sooner, and duplicates a reply whose status comes later"),
     retention_days: z.coerce.number().int().min(1).default(7).describe("finished jobs older than this are purged"),
     purge_schedule: z
       .string()
