@@ -113,8 +113,11 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
   // Concurrent answers commit together (one transaction, one fsync, statements pipelined).
   const group = deps.group ?? new GroupTransaction(deps.db);
-  return async (job, ctx) => {
+  return async (job, jobCtx) => {
     const parsed = Payload.safeParse(job.payload);
+    // Every line of this turn names its conversation (and channel, when the payload carries it).
+    const ids = parsed.success ? { conversation_id: parsed.data.conversation_id, ...(parsed.data.channel_id ? { channel_id: parsed.data.channel_id } : {}) } : {};
+    const ctx = { ...jobCtx, log: jobCtx.log.child(ids) };
     if (!parsed.success) {
       // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
       ctx.log.error("respond job invalid", { err_code: "respond.payload_invalid" });

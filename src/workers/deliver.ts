@@ -1,6 +1,6 @@
 import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
 import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
-import { errorText, newId } from "../runtime";
+import { errorText, newId, withSpan } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
 import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue";
@@ -78,12 +78,13 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const pauses = deps.pauses ?? new ProviderPauses();
   const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
 
-  return async (job, ctx) => {
+  return async (job, jobCtx) => {
     const { message_id } = job.payload as Payload;
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
     // usual first send), committed with other deliveries' before the provider is called.
     const row = await group.run((tx) => loadOutbound(tx, message_id, newId("att"), NO_DOUBT_PROVIDERS));
     if (!row) return;
+    const ctx = { ...jobCtx, log: jobCtx.log.child({ channel_id: row.message.channel_id, conversation_id: row.conversation.id }) };
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
     if (row.message.status !== "queued") {
@@ -140,9 +141,12 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
 
     let sent;
     try {
-      sent = await adapter.send(
-        { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag", attemptId },
-        providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
+      const attributes = { "xin.provider": adapter.id, "xin.channel_id": channelId, "xin.conversation_id": row.conversation.id, "xin.message_id": message_id };
+      sent = await withSpan("provider send", { kind: "client", attributes }, () =>
+        adapter.send(
+          { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag", attemptId },
+          providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
+        ),
       );
     } catch (e) {
       const pausedMs = pauses.settle(channelId, e);
