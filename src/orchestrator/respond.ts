@@ -159,6 +159,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     if (remaining > 0 && data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...data, deferrals: data.deferrals + 1 });
     const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens, deps.quietWindowMs);
     if (!c || c.conversation.status !== "bot" || c.turn.length === 0) return;
+    if (!data.channel_id) ctx = { ...ctx, log: ctx.log.child({ channel_id: c.channel.id }) };
     const worded = c.question !== "";
     let limited = false;
     if (worded && deps.limits && deps.pipeline.chat) {

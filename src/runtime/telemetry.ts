@@ -158,3 +158,9 @@ export const tracedFetch = (base: typeof fetch): typeof fetch => {
   };
   return Object.assign(wrapped, { preconnect: base.preconnect }) as typeof fetch;
 };
+
+/**
+ * `fn` bound to the active trace context: work handed to another async flow (a group commit runs every
+ * submitter's work inside the first one's flush) still records and enqueues under its own span.
+ */
+export const bindTrace = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => (enabled ? context.bind(context.active(), fn) : fn);
