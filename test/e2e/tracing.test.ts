@@ -5,35 +5,54 @@
 // message carry the trace id and its conversation and channel, phone numbers still redacted. The spans
 // arrive because SIGTERM flushes the exporter (nothing is left to its 500 ms schedule at the end).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { startMetaGraphFake, startTelegramFake, type MetaGraphFake, type TelegramFake } from "../support/fakes";
+import { freePort, loneBinary, run, waitReady } from "../support/binary";
+import { startMetaGraphFake, type MetaGraphFake } from "../support/fakes";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
-import { WA, TG } from "../support/gateway";
-import { webhookUrl, whatsappHook, whatsappText } from "../reliability/customer-hooks";
-import { XinUnderTest } from "../reliability/instance";
+import { WA } from "../support/gateway";
+import { whatsappHook, whatsappText } from "../reliability/customer-hooks";
 
 let receiver: OtlpReceiver;
 let meta: MetaGraphFake;
-let telegram: TelegramFake;
-let xin: XinUnderTest;
 
 const CUSTOMER = "4917000000777";
 const ADMIN_TRACE = "0af7651916cd43dd8448eb211c80319c";
 const ADMIN_PARENT = "b7ad6b7169203331";
 
+type Instance = { dir: string; config: string; url: string; channel: string; logFile: string; proc: Bun.Subprocess<"ignore", number, number> };
+let xin: Instance;
+
+/** `xin init` (no demo knowledge: the reply is the holding message, sent like any other) and one WhatsApp channel. */
+const setUp = async (): Promise<Instance> => {
+  const { dir, xin: bin } = await loneBinary();
+  const data = join(dir, "data");
+  const config = join(data, "xin.toml");
+  const port = freePort();
+  const env = { HOME: dir };
+  const init = run(bin, ["init", "--yes", "--data-dir", data, "--brand", "Shop", "--port", String(port)], { env });
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  const add = run(bin, ["channel", "add", "whatsapp", "--brand", "shop", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", meta.baseUrl, "--config", config, "--json"], { env });
+  if (add.code !== 0) throw new Error(`channel add failed: ${add.stderr}`);
+  const logFile = join(dir, "serve.log");
+  const out = openSync(logFile, "w");
+  const proc = Bun.spawn([bin, "serve", "--config", config], {
+    env: { PATH: process.env.PATH ?? "", HOME: dir, XIN_TELEMETRY__OTLP_ENDPOINT: receiver.url, XIN_ANSWER__QUIET_WINDOW_MS: "0" },
+    stdin: "ignore",
+    stdout: out,
+    stderr: out,
+  });
+  closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, proc, 60_000);
+  return { dir, config, url, channel: JSON.parse(add.stdout).id as string, logFile, proc };
+};
+
 beforeAll(async () => {
   receiver = startOtlpReceiver();
   meta = startMetaGraphFake({ accessToken: WA.access_token });
-  telegram = startTelegramFake({ token: TG.bot_token });
-  const t0 = performance.now();
-  xin = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url });
-  console.log("create", Math.round(performance.now() - t0));
-  xin.env = { XIN_TELEMETRY__OTLP_ENDPOINT: receiver.url, XIN_LOG__LEVEL: "info" };
-  await xin.start();
-  console.log("start", Math.round(performance.now() - t0));
-
-  const hook = whatsappHook(webhookUrl(xin, "whatsapp"), whatsappText(CUSTOMER, "wamid.trace1", "Do you ship to Austria?"));
+  xin = await setUp();
+  const hook = whatsappHook(`${xin.url}/webhooks/whatsapp/${xin.channel}`, whatsappText(CUSTOMER, "wamid.trace1", "Do you ship to Austria?"));
   const acked = await fetch(hook.url as string, { method: "POST", headers: hook.headers, body: hook.body });
   expect(acked.status).toBe(200);
   const deadline = Date.now() + 30_000;
@@ -45,17 +64,19 @@ beforeAll(async () => {
   const token = /XIN_ADMIN_TOKEN=(\S+)/.exec(readFileSync(join(xin.config, "../xin.env"), "utf8"))?.[1] ?? "";
   const listed = await fetch(`${xin.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${token}`, traceparent: `00-${ADMIN_TRACE}-${ADMIN_PARENT}-01` } });
   expect(listed.status).toBe(200);
-  console.log("sent", Math.round(performance.now() - t0));
-  await xin.stop();
-  console.log("stopped", Math.round(performance.now() - t0));
+  // SIGTERM: the last batch of spans is exported before the process exits.
+  xin.proc.kill("SIGTERM");
+  expect(await xin.proc.exited).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
-  await xin?.stop();
+  if (xin && xin.proc.exitCode === null) {
+    xin.proc.kill("SIGTERM");
+    await xin.proc.exited;
+  }
   await receiver?.stop();
   await meta?.stop();
-  await telegram?.stop();
-  if (xin) rmSync(join(xin.config, "../.."), { recursive: true, force: true });
+  if (xin) rmSync(xin.dir, { recursive: true, force: true });
 });
 
 const webhookSpan = (): ReceivedSpan => {
@@ -124,13 +145,13 @@ test("an admin request continues the caller's traceparent", () => {
 
 test("the message's log lines carry its trace id, conversation and channel; the phone number stays redacted", () => {
   const root = webhookSpan();
-  const log = readFileSync(xin.logFile(), "utf8");
+  const log = readFileSync(xin.logFile, "utf8");
   const lines = log.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
   const sent = lines.find((l) => l.msg === "message sent");
-  expect(sent).toMatchObject({ trace_id: root.traceId, channel_id: xin.channels.whatsapp, kind: "deliver" });
+  expect(sent).toMatchObject({ trace_id: root.traceId, channel_id: xin.channel, kind: "deliver" });
   expect(String(sent?.conversation_id)).toStartWith("cnv_");
   expect(sent?.tenant_id).toBeString();
   const respondDone = lines.find((l) => l.msg === "respond done");
-  expect(respondDone).toMatchObject({ trace_id: root.traceId, channel_id: xin.channels.whatsapp, conversation_id: sent?.conversation_id });
+  expect(respondDone).toMatchObject({ trace_id: root.traceId, channel_id: xin.channel, conversation_id: sent?.conversation_id });
   expect(log).not.toContain(CUSTOMER);
 });
