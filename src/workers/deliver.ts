@@ -87,6 +87,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const ctx = { ...jobCtx, log: jobCtx.log.child({ channel_id: row.message.channel_id, conversation_id: row.conversation.id }) };
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
+    const provider = bound?.adapter.id ?? "unknown"; // a removed channel's provider is not known any more
     if (row.message.status !== "queued") {
       // Settled while the attempt was in doubt: a status webhook carried its id (or an agent acted).
       if (row.message.send_attempt_id && bound && row.message.status !== "failed") {
@@ -95,7 +96,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       return;
     }
-    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out", unsent);
+    if (!bound) return fail(deps, ctx, row, provider, "channel_removed", "the channel was removed before the message went out", unsent);
     const { adapter, row: channelRow } = bound;
     const policy = adapter.capabilities.inDoubt;
 
@@ -105,7 +106,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       if (step.kind === "wait") throw new JobDeferred(Math.min(step.ms, IN_DOUBT_RECHECK_MS), "the last send attempt is in doubt: waiting for the provider's status webhook");
       settled(adapter, step.kind === "hold" ? "held" : "resent");
       ctx.log.warn("send attempt in doubt", { channel: adapter.id, message_id, resolution: step.kind });
-      if (step.kind === "hold") return fail(deps, ctx, row, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
+      if (step.kind === "hold") return fail(deps, ctx, row, provider, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
     }
 
     const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
@@ -113,10 +114,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const last = row.conversation.last_customer_message_at?.getTime();
     const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
     let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
-    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window", unsent);
+    if (window.kind === "closed") return fail(deps, ctx, row, provider, "window_closed", "outside the channel's messaging window", unsent);
     if (window.kind === "template_only") {
       const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
-      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
+      if (!template) return fail(deps, ctx, row, provider, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
@@ -162,7 +163,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       if (retryable && job.attempts < job.max_attempts) throw e;
       const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
-      return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
+      return fail(deps, ctx, row, provider, retryable ? "retries_exhausted" : code, errorText(e));
     }
     pauses.settle(channelId);
     await deps.afterProviderCall?.(message_id);
@@ -174,12 +175,15 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       const notify = sent.notify;
       await Promise.all([markSent(tx, message_id, sent.providerMessageId), notify ? notifyInTx(tx, notify) : null, ctx.completeIn(tx)]);
     });
+    deps.metrics?.deliveries.inc({ provider: adapter.id, outcome: "sent" });
+    // Time to reply as the customer sees it: from their latest message to the bot's reply leaving xin.
+    if (author === "ai" && last !== undefined) deps.metrics?.replyLatency.observe({ provider: adapter.id }, Math.max(0, Date.now() - last) / 1000);
     ctx.log.info("message sent", { channel: adapter.id, message_id });
   };
 };
 
 /** `unsentAttempt`: the attempt this run recorded before finding it must not send (cleared: nothing is in doubt). */
-const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string, unsentAttempt?: string | null) => {
+const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, provider: string, code: string, message: string, unsentAttempt?: string | null) => {
   await transaction(deps.db(), async (tx) => {
     await markFailed(tx.tx, row.message.id, code, message, unsentAttempt);
     await openEscalation(tx.tx, {
@@ -191,5 +195,6 @@ const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: 
     });
     await ctx.completeIn(tx);
   });
+  deps.metrics?.deliveries.inc({ provider, outcome: "failed" });
   ctx.log.warn("message failed", { err_code: code, message_id: row.message.id });
 };
