@@ -15,11 +15,13 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from "@opentelemetry/sdk-trace";
 
 export type TelemetryOptions = {
   /** OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces; unset: tracing off. */
   endpoint?: string;
+  /** Share of new traces recorded (0–1, default 1); a continued trace follows its parent's decision. */
+  sampleRatio?: number;
   serviceName: string;
   version: string;
   instanceName?: string;
@@ -72,6 +74,9 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
         "service.version": options.version,
         ...(options.instanceName ? { "service.instance.id": options.instanceName } : {}),
       }),
+      // Decided once per trace, at its root (a webhook, a request): its jobs carry the decision in the
+      // stored traceparent's flags, so a trace is whole or absent.
+      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
       // 3.x takes `{ exporter }`; the old positional form compiles and throws at the first flush.
       spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.endpoint }), scheduledDelayMillis: 500 })],
     });
@@ -133,11 +138,11 @@ export const currentTraceparent = (): string | null => {
   return carrier.traceparent ?? null;
 };
 
-/** The active trace's id for log lines, or undefined. */
+/** The active trace's id for log lines, or undefined (tracing off, no span, or a trace not sampled: it is nowhere to find). */
 export const activeTraceId = (): string | undefined => {
   if (!enabled) return undefined;
   const ctx = trace.getSpanContext(context.active());
-  return ctx && ctx.traceId !== "00000000000000000000000000000000" ? ctx.traceId : undefined;
+  return ctx && (ctx.traceFlags & 1) === 1 && ctx.traceId !== "00000000000000000000000000000000" ? ctx.traceId : undefined;
 };
 
 /** Headers that carry the active trace to the callee (`traceparent`, `tracestate`); empty when off. */

@@ -73,3 +73,25 @@ describe("tracing on", () => {
     expect(JSON.parse(lines[0])).toMatchObject({ msg: "batch written", trace_id: requestTrace });
   });
 });
+
+describe("sampling", () => {
+  test("a trace not sampled at its root is absent whole: its jobs follow the decision, logs name no trace", async () => {
+    const before = receiver.spans.length;
+    const telemetry = startTelemetry({ endpoint: receiver.url, sampleRatio: 0, serviceName: "xin", version: "test" });
+    const lines: string[] = [];
+    const log = createLogger({ sink: (l) => lines.push(l) });
+    let stored: string | null = null;
+    await withSpan("POST /webhooks/:provider/:channel_id", { kind: "server" }, async () => {
+      stored = currentTraceparent();
+      log.info("webhook accepted");
+    });
+    // The decision rides in the flags (-00): the job's run is not recorded either.
+    expect(stored).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    await withSpan("job respond", { kind: "consumer", parent: stored }, async () => log.info("respond done"));
+    // A caller that did sample (an admin tool's traceparent, flag 01) is recorded whatever the ratio.
+    await withSpan("GET /api/v1/status", { kind: "server", parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }, async () => {});
+    await telemetry.shutdown();
+    expect(receiver.spans.slice(before).map((s) => s.name)).toEqual(["GET /api/v1/status"]);
+    for (const line of lines) expect(JSON.parse(line)).not.toHaveProperty("trace_id");
+  });
+});

@@ -144,6 +144,12 @@ export const telemetrySchema = z
       .url()
       .optional()
       .describe("OTLP/HTTP (protobuf) traces URL, e.g. http://127.0.0.1:4318/v1/traces; unset: no traces are made or sent"),
+    sample_ratio: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe("share of traces recorded, decided at each webhook or request (0.1: one in ten); the jobs of a message follow its decision"),
   })
   .strict();
 
