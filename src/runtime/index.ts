@@ -8,4 +8,4 @@ export { onTerminate, startServices, type Service } from "./lifecycle";
 export { BlobStore } from "./blobs";
 export { Batcher } from "./batcher";
 export { AdmissionGate, type AdmissionOptions } from "./admission";
-export { activeTraceId, bindTrace, currentTraceparent, startTelemetry, traceHeaders, tracedFetch, tracingEnabled, withSpan, type SpanHandle, type Telemetry } from "./telemetry";
+export { activeTraceId, bindTrace, currentTraceparent, startTelemetry, traceHeaders, tracedFetch, tracingEnabled, withSpan, withStreamSpan, type SpanHandle, type Telemetry } from "./telemetry";

@@ -169,3 +169,42 @@ export const tracedFetch = (base: typeof fetch): typeof fetch => {
  * submitter's work inside the first one's flush) still records and enqueues under its own span.
  */
 export const bindTrace = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => (enabled ? context.bind(context.active(), fn) : fn);
+
+/**
+ * An async iterable (a streamed LLM answer) inside one span, from the first `next()` to the last; each
+ * step runs in the span's context, so the HTTP call it makes carries the span as its parent.
+ * Tracing off: the iterable as made.
+ */
+export const withStreamSpan = <T>(name: string, options: Omit<SpanOptions, "parent">, make: () => AsyncIterable<T>): AsyncIterable<T> => {
+  if (!enabled) return make();
+  return {
+    [Symbol.asyncIterator]: () => {
+      const span = trace.getTracer("xin").startSpan(name, { kind: KINDS[options.kind ?? "internal"], attributes: options.attributes }, context.active());
+      const ctx = trace.setSpan(context.active(), span);
+      const inner = context.with(ctx, () => make()[Symbol.asyncIterator]());
+      let open = true;
+      const end = (error?: unknown) => {
+        if (!open) return;
+        open = false;
+        if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200) });
+        span.end();
+      };
+      return {
+        next: async () => {
+          try {
+            const step = await context.with(ctx, () => inner.next());
+            if (step.done) end();
+            return step;
+          } catch (e) {
+            end(e);
+            throw e;
+          }
+        },
+        return: async (value?: unknown) => {
+          end();
+          return (await inner.return?.(value)) ?? { done: true as const, value: undefined };
+        },
+      };
+    },
+  };
+};

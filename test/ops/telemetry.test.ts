@@ -3,7 +3,7 @@
 // async flow (a group commit) keeps its submitter's trace, log lines carry the trace id, and shutdown
 // exports what is buffered. Tracing is process-global: this file turns it on and off itself.
 import { afterAll, describe, expect, test } from "bun:test";
-import { activeTraceId, bindTrace, createLogger, currentTraceparent, startTelemetry, traceHeaders, tracedFetch, tracingEnabled, withSpan } from "../../src/runtime";
+import { activeTraceId, bindTrace, createLogger, currentTraceparent, startTelemetry, traceHeaders, tracedFetch, tracingEnabled, withSpan, withStreamSpan } from "../../src/runtime";
 import { startOtlpReceiver } from "../support/otlp-receiver";
 
 const receiver = startOtlpReceiver();
@@ -93,5 +93,34 @@ describe("sampling", () => {
     await telemetry.shutdown();
     expect(receiver.spans.slice(before).map((s) => s.name)).toEqual(["GET /api/v1/status"]);
     for (const line of lines) expect(JSON.parse(line)).not.toHaveProperty("trace_id");
+  });
+});
+
+describe("streams", () => {
+  test("a streamed answer is one span around its steps; its HTTP calls name it as parent; breaking off ends it", async () => {
+    const before = receiver.spans.length;
+    const telemetry = startTelemetry({ endpoint: receiver.url, serviceName: "xin", version: "test" });
+    const sentWith: string[] = [];
+    async function* deltas() {
+      for (const d of ["Deli", "very ", "takes 3 days"]) {
+        sentWith.push(traceHeaders().traceparent ?? ""); // what the SDK's fetch would send
+        await Bun.sleep(1);
+        yield d;
+      }
+    }
+    let text = "";
+    await withSpan("job respond", { kind: "consumer" }, async () => {
+      for await (const d of withStreamSpan("llm stream", { kind: "client" }, deltas)) text += d;
+      for await (const _ of withStreamSpan("llm stream (abandoned)", { kind: "client" }, deltas)) break;
+    });
+    await telemetry.shutdown();
+    expect(text).toBe("Delivery takes 3 days");
+    const spans = receiver.spans.slice(before);
+    const job = spans.find((s) => s.name === "job respond")!;
+    const stream = spans.find((s) => s.name === "llm stream")!;
+    expect(stream.parentSpanId).toBe(job.spanId);
+    expect(stream.kind).toBe(3); // CLIENT
+    for (const header of sentWith.slice(0, 3)) expect(header).toBe(`00-${job.traceId}-${stream.spanId}-01`);
+    expect(spans.find((s) => s.name === "llm stream (abandoned)")?.parentSpanId).toBe(job.spanId);
   });
 });
