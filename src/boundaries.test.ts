@@ -1,7 +1,8 @@
 // Enforces the room boundaries of STYLE.md §2: which room may import which, rooms entered only
-// through their index.ts, nothing in src/ importing test/. Imports are read with Bun's transpiler.
+// through their index.ts, nothing in src/ importing test/, no import cycles. Imports are read with Bun's
+// transpiler (type-only imports are erased by it, so they never count: they cannot form a cycle at run time).
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { Glob } from "bun";
 
@@ -71,4 +72,65 @@ test("the checker names forbidden rooms, back doors and test imports", () => {
   expect(checkImport(join(SRC, "app/x.ts"), "../../test/support/db")).toContain("imports test code");
   expect(checkImport(join(SRC, "workers/index.ts"), "../runtime/queue")).toBeNull();
   expect(checkImport(join(SRC, "cli/serve.ts"), "../app")).toBeNull();
+});
+
+/** The file a relative import loads (`./x` → x.ts, x.tsx or x/index.ts), or null for a package. */
+const resolveImport = (fromRel: string, path: string): string | null => {
+  if (!path.startsWith(".")) return null;
+  const base = resolve(dirname(join(SRC, fromRel)), path);
+  const found = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts"), join(base, "index.tsx")].find((c) => /\.tsx?$/.test(c) && existsSync(c));
+  return found ? relative(SRC, found) : null;
+};
+
+/** Every cycle of the import graph, each as the files it joins (strongly connected components of two or more). */
+const importCycles = (graph: Map<string, string[]>): string[][] => {
+  let next = 0;
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string) => {
+    order.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!order.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
+    }
+    if (low.get(v) !== order.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!order.has(v)) visit(v);
+  return cycles;
+};
+
+test("no import cycles: a module's dependencies load before it", () => {
+  const graph = new Map<string, string[]>();
+  for (const rel of files) {
+    const imports = transpilers[rel.endsWith(".tsx") ? "tsx" : "ts"].scanImports(readFileSync(join(SRC, rel), "utf8"));
+    graph.set(rel, imports.map((imp) => resolveImport(rel, imp.path)).filter((f): f is string => f !== null));
+  }
+  expect(importCycles(graph)).toEqual([]);
+});
+
+test("the cycle finder names the files of a cycle and ignores chains", () => {
+  const graph = new Map([
+    ["a.ts", ["b.ts"]],
+    ["b.ts", ["c.ts"]],
+    ["c.ts", ["a.ts", "d.ts"]],
+    ["d.ts", []],
+  ]);
+  expect(importCycles(graph)).toEqual([["a.ts", "b.ts", "c.ts"]]);
+  expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]]))).toEqual([]);
 });

@@ -14,10 +14,12 @@ import { oldestOpenEscalationSeconds } from "../inbox";
 import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
-import { createEmbedder, createKnowledgeBackend, knowledgeApi, resolveBrand } from "./knowledge";
+import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
+import { parsePeriod, readBrandReport, readKnowledgeGaps } from "./report";
 import { archiveSize, createBackupArchive } from "./backup";
 import { readStatus } from "./status";
 import { connectChannel, testChannel } from "./channels";
+import { checkWebhookRegistration } from "./webhook-registration";
 import { findChannelRow } from "../tenancy";
 import { certificates, CERT_RENEW_JOB } from "./certificates";
 import { BACKUP_JOB, scheduledBackupHandler } from "./scheduled-backup";
@@ -129,7 +131,6 @@ export const createApp = (config: Config, log: Logger): App => {
     egress,
     uploadLimitBytes: config.server.upload_limit_bytes,
     ask: {
-      resolveBrand: (ref, tenantId) => resolveBrand(store.db, ref, tenantId),
       ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
     },
     backup: {
@@ -138,8 +139,13 @@ export const createApp = (config: Config, log: Logger): App => {
         return { path, size: archiveSize(path) };
       },
     },
+    report: {
+      activity: (brand, since, until) => readBrandReport({ sql: store.sql, config }, brand, parsePeriod(since, until)),
+      gaps: (brand, since, until, limit) => readKnowledgeGaps({ sql: store.sql, config }, brand, parsePeriod(since, until), limit),
+    },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
+      webhook: (id, tenantId) => checkWebhookRegistration(config, store.db, id, tenantId),
       connect: async (id, tenantId) => {
         const row = await findChannelRow(store.db, id, tenantId);
         if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "smol-toml";
 import { XinError, type Logger } from "../runtime";
@@ -43,4 +43,66 @@ export const restoreInstance = async (file: string, dataDirIn: string, log: Logg
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
+};
+
+export type StoreRollback = { manifest: BackupManifest; /** Where the replaced store and blobs were moved (kept, never deleted). */ replaced: string };
+
+/**
+ * As root, the restored files go to whoever owned the ones they replace (the systemd unit's user, or the
+ * embedded PostgreSQL's service user), so the same service opens them; as anyone else they are ours.
+ */
+const giveToOwner = (paths: string[], ownerOf: string | null) => {
+  if (process.getuid?.() !== 0) return;
+  const st = ownerOf && existsSync(ownerOf) ? statSync(ownerOf) : null;
+  const ids = st ? { uid: st.uid, gid: st.gid } : serviceIds({ create: true });
+  if (!ids) return;
+  for (const path of paths.filter((p) => existsSync(p))) {
+    const r = spawnSync("chown", ["-R", `${ids.uid}:${ids.gid}`, path], { encoding: "utf8" });
+    if (r.status !== 0) throw new XinError("restore.chown_failed", `cannot give ${path} to uid ${ids.uid}: ${r.stderr.trim()}`);
+  }
+};
+
+/**
+ * Puts an existing data dir's store and blobs back to an archive's (the rollback of `xin upgrade`),
+ * keeping its config and secrets: the archive is unpacked beside them, the current `pg/` and `blobs/`
+ * are moved into `replaced` (kept: nothing written since the backup is deleted), the unpacked ones
+ * renamed in, and the store opened once to replay its WAL. No xin may be running on the data dir.
+ */
+export const rollBackStore = async (file: string, dataDirIn: string, log: Logger): Promise<StoreRollback> => {
+  const dataDir = resolve(dataDirIn);
+  const root = join(dataDir, "backups", "upgrade");
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const staging = join(root, `.unpack-${stamp}`);
+  const replaced = join(root, `replaced-${stamp}`);
+  const manifest = unpackBackup(file, staging);
+  const moved: string[] = [];
+  try {
+    mkdirSync(replaced, { recursive: true, mode: 0o700 });
+    for (const part of ["pg", "blobs"]) {
+      if (existsSync(join(dataDir, part))) {
+        renameSync(join(dataDir, part), join(replaced, part));
+        moved.push(part);
+      }
+      if (existsSync(join(staging, part))) renameSync(join(staging, part), join(dataDir, part));
+    }
+  } catch (e) {
+    // Put back what was moved away, so a failed rollback leaves the data dir as it found it.
+    for (const part of moved) {
+      rmSync(join(dataDir, part), { recursive: true, force: true });
+      renameSync(join(replaced, part), join(dataDir, part));
+    }
+    throw e;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  giveToOwner([join(dataDir, "pg"), join(dataDir, "blobs")], moved.includes("pg") ? join(replaced, "pg") : null);
+  const release = acquireInstanceLock(dataDir, "restore");
+  const store = new Store({ dataDir, poolMax: 2, log });
+  try {
+    await store.open({ migrate: false });
+  } finally {
+    await store.close();
+    release();
+  }
+  return { manifest, replaced };
 };

@@ -1,4 +1,2 @@
-import pkg from "../../package.json" with { type: "json" };
-
-/** The xin version, from package.json at build time. */
-export const XIN_VERSION: string = pkg.version;
+// The version lives in runtime, which records it beside each migration it applies.
+export { XIN_VERSION } from "../runtime";

@@ -36,6 +36,8 @@ export type InboundMedia = {
   width?: number;
   height?: number;
   durationSeconds?: number;
+  /** Already in xin's store when the message arrives (a widget upload): the media-fetch job skips it. */
+  blob?: { sha256: string; size: number; mime_type?: string };
 };
 
 export type SharedContact = {

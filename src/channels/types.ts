@@ -93,6 +93,25 @@ export type PolledUpdate = { updateId: number; nextOffset: number; body: Uint8Ar
  * Methods are declared in method syntax on purpose: it lets the registry hold adapters with different
  * credential types as `Channel[]`, while each adapter's `satisfies Channel<typeof schema>` stays exact.
  */
+/**
+ * What the provider says about delivering to xin (`xin doctor`), as facts; the app judges them. A field
+ * is left out when this provider's API does not tell it.
+ */
+export type WebhookRegistration = {
+  /** The URL the provider delivers to ("" when none is set): Telegram. */
+  url?: string;
+  /** Updates waiting for delivery: Telegram. */
+  pending?: number;
+  /** The provider's last failed delivery, when it reports one. */
+  lastError?: { message: string; at: string | null } | null;
+  /** The apps subscribed to the account's webhooks and the fields each receives: Meta. */
+  subscriptions?: { app: string | null; fields: string[] | null }[];
+  /** Why the registration cannot be read with these credentials (a WhatsApp channel without waba_id). */
+  unreadable?: string;
+  /** How to subscribe the account when it is not (the dashboard path or the API call). */
+  howToSubscribe?: string;
+};
+
 export interface Channel<S extends z.ZodType = z.ZodType> {
   /** Provider key in URLs (`/webhooks/<id>/<channel_id>`) and rows. */
   readonly id: string;
@@ -152,6 +171,12 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
    * their adapters have no `connect`. Resolves with what was done.
    */
   connect?(ctx: ChannelContext<z.output<S>>, webhookUrl: string | null): Promise<string>;
+
+  /**
+   * Reads where and whether the provider delivers webhooks (Telegram getWebhookInfo, Meta's
+   * subscribed_apps), for `xin doctor`. Throws the classified `ChannelError` like `check`.
+   */
+  webhookRegistration?(ctx: ChannelContext<z.output<S>>): Promise<WebhookRegistration>;
 
   /**
    * Long polling (Telegram without public HTTPS). Yields raw updates in order from `offset`; the caller

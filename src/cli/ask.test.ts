@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ingestDocs } from "../../test/support/answering";
 import { describeStores } from "../../test/support/db";
 import { gatewayHandler, INSTANCE_KEY, setupGateway, type GatewayFixture } from "../../test/support/gateway";
-import { createAnswering, createKnowledgeBackend, resolveBrand } from "../app";
+import { createAnswering, createKnowledgeBackend } from "../app";
 import { askQuestion } from "../orchestrator";
 import { SHOP_DOCS } from "../orchestrator/test-kit";
 import { silentLogger } from "../runtime";
@@ -30,7 +30,7 @@ describeStores("xin ask", (getDb) => {
     const config = configSchema.parse({ data_dir: "/tmp/unused", instance_key: INSTANCE_KEY });
     const answering = createAnswering(config, { backend: createKnowledgeBackend(() => db.db), log: silentLogger });
     const fetch = gatewayHandler(db, 1 << 20, {
-      ask: { resolveBrand: (ref, t) => resolveBrand(db.db, ref, t), ask: (scope, q, h) => askQuestion({ db: () => db.db, pipeline: answering.pipeline }, scope, q, h) },
+      ask: { ask: (scope, q, h) => askQuestion({ db: () => db.db, pipeline: answering.pipeline }, scope, q, h) },
     });
     const { token } = await transaction(db.db, ({ tx }) => issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: null, name: "t" }, "test"));
     const post = (body: unknown, auth = true) =>

@@ -9,7 +9,7 @@ import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
 import { viaServerOrStore } from "./with-store";
 
-const moveFile = (from: string, to: string) => {
+export const moveFile = (from: string, to: string) => {
   try {
     renameSync(from, to);
   } catch (e) {
@@ -20,7 +20,7 @@ const moveFile = (from: string, to: string) => {
 };
 
 /** Downloads the running server's archive to `dest`, kept only when every announced byte arrived. */
-const download = async (config: Config, dest: string, includeSecrets: boolean): Promise<void> => {
+export const downloadBackup = async (config: Config, dest: string, includeSecrets: boolean): Promise<void> => {
   const url = `${localBaseUrl(config.server.host, config.server.port)}/api/v1/backup${includeSecrets ? "?include_secrets=true" : ""}`;
   const res = await fetch(url, { method: "POST", headers: config.admin_token ? { authorization: `Bearer ${config.admin_token}` } : {} });
   if (!res.ok || !res.body) {
@@ -56,7 +56,7 @@ export const backupCommand = (program: Command) => {
       if (existsSync(dest)) throw new XinError("backup.exists", `${dest} already exists`, { hint: "choose another file name; xin never overwrites a backup" });
       const includeSecrets = opts.includeSecrets ?? false;
       await viaServerOrStore(config, cliLogger(), {
-        api: () => download(config, dest, includeSecrets),
+        api: () => downloadBackup(config, dest, includeSecrets),
         store: async (store) => moveFile((await createBackupArchive(store, config.data_dir, { includeSecrets })).path, dest),
       });
       const manifest = readManifest(dest);

@@ -3,7 +3,7 @@ import { addChannel, connectChannel, modeOf, nextStepFor, testChannel, verifyCre
 import type { Config } from "../runtime/config";
 import type { ApiClient } from "./client";
 import { randomToken, usageError, XinError } from "../runtime";
-import { channelView, findChannelRow, listChannelRows, removeChannel } from "../app";
+import { channelDetail, channelView, findChannelRow, listChannelRows, removeChannel } from "../app";
 import { transaction } from "../runtime/db";
 import { cliLogger, configFrom } from "./context";
 import { report, table } from "./output";
@@ -115,14 +115,16 @@ export const channelCommand = (program: Command) => {
   common(channel.command("show").description("one channel (never its credentials)").argument("<id>", "channel id")).action(async (id: string, opts: { config?: string; json?: boolean }) => {
     const config = configFrom(opts.config);
     const view = await viaServerOrStore(config, cliLogger(), {
-      api: (client) => client.get<ReturnType<typeof channelView>>(`/api/v1/channels/${encodeURIComponent(id)}`),
+      api: (client) => client.get<ReturnType<typeof channelDetail>>(`/api/v1/channels/${encodeURIComponent(id)}`),
       store: async (store) => {
         const row = await findChannelRow(store.db, id);
         if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { hint: "`xin channel list` shows them" });
-        return channelView(row);
+        return channelDetail(row, config.instance_key);
       },
     });
-    report(view, opts, (v) => table([["id", v.id], ["provider", v.provider], ["name", v.name], ["brand", v.brand_id], ["webhook path", v.webhook_path], ["enabled", String(v.enabled)]]));
+    report(view, opts, (v) =>
+      table([["id", v.id], ["provider", v.provider], ["name", v.name], ["brand", v.brand_id], ...(v.mode ? [["mode", v.mode] as [string, string]] : []), ["webhook path", v.webhook_path], ["enabled", String(v.enabled)]]),
+    );
   });
 
   common(channel.command("remove").description("remove a channel").argument("<id>", "channel id")).action(async (id: string, opts: { config?: string; json?: boolean }) => {

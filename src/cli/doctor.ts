@@ -54,7 +54,7 @@ export const runDoctor = async (configPath: string): Promise<Check[]> => {
 export const doctorCommand = (program: Command) =>
   program
     .command("doctor")
-    .description("check config, store, disk, ports, clock, LLM/embeddings endpoints, channels, dead letters and backup age; exit 1 when any check fails")
+    .description("check config, store, disk, ports, clock, LLM/embeddings endpoints, channels (credentials, webhook registration), dead letters and backup age; exit 1 when any check fails")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document")
     .action(async (opts: { config?: string; json?: boolean }) => {

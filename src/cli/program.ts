@@ -11,8 +11,11 @@ import { initCommand } from "./init";
 import { ingestCommand, knowledgeCommand, searchCommand } from "./knowledge";
 import { migrateCommand } from "./migrate";
 import { serveCommand } from "./serve";
+import { reportCommand } from "./report";
 import { statusCommand } from "./status";
 import { systemdCommand } from "./systemd";
+import { upgradeCommand } from "./upgrade";
+import { versionCommand } from "./version";
 import { widgetCommand } from "./widget";
 // Issue 7: agents.
 import { queueCommand } from "./queue-command";
@@ -25,7 +28,7 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand]) {
+  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, upgradeCommand, versionCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand, reportCommand]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }

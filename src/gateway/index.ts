@@ -9,9 +9,10 @@ import type { Wake } from "../runtime/queue";
 import { clientIpResolver, createFetchHandler, listen, Router } from "../runtime/http";
 import type { Metrics } from "../runtime/metrics";
 import { statusRoutes } from "./api";
-import { registerAskApi, type AskApi } from "./api/ask";
-import { registerBackupApi, type BackupApi } from "./api/backup";
-import { registerChannelOps, type ChannelOps } from "./api/channel-ops";
+import { askRoutes, type AskApi } from "./api/ask";
+import { backupRoutes, type BackupApi } from "./api/backup";
+import { channelOpRoutes, type ChannelOps } from "./api/channel-ops";
+import { reportRoutes, type ReportApi } from "./api/report";
 import { knowledgeRoutes, type KnowledgeApi } from "./api/knowledge";
 import { registerAdminApi } from "./api/admin";
 import { registerHealth, type Readiness } from "./health";
@@ -28,6 +29,7 @@ export type { KnowledgeApi } from "./api/knowledge";
 export type { AskApi } from "./api/ask";
 export type { BackupApi } from "./api/backup";
 export type { ChannelOps } from "./api/channel-ops";
+export type { ReportApi, ReportBrand } from "./api/report";
 export type { HttpsDeps } from "./https";
 
 export type GatewayDeps = {
@@ -57,6 +59,8 @@ export type GatewayDeps = {
   /** The answering dry run behind `xin ask` / `xin chat`; omitted: the route is not served. */
   ask?: AskApi;
   channelOps?: ChannelOps;
+  /** The owner's reports (`xin report`); omitted: not served. */
+  report?: ReportApi;
   /** `xin backup` against the running server; omitted: the route is not served. */
   backup?: BackupApi;
   beforeScrape: () => Promise<void>;
@@ -91,10 +95,18 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     egress: deps.egress,
     uploadLimitBytes: deps.uploadLimitBytes,
   });
-  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra: [...statusRoutes(deps), ...knowledge, ...(deps.certs ? certRoutes(deps.certs) : [])] });
-  if (deps.ask) registerAskApi(router, { db: deps.db, instanceKey: deps.instanceKey, ask: deps.ask });
-  if (deps.backup) registerBackupApi(router, { db: deps.db, instanceKey: deps.instanceKey, backup: deps.backup });
-  if (deps.channelOps) registerChannelOps(router, { db: deps.db, instanceKey: deps.instanceKey, ops: deps.channelOps });
+  // Routes whose work the app does (answering, providers, the backup) are described like the rest, so
+  // openapi.json and the generated isolation test see them; each is served only when the app passes it.
+  const extra = [
+    ...statusRoutes(deps),
+    ...knowledge,
+    ...(deps.certs ? certRoutes(deps.certs) : []),
+    ...(deps.ask ? askRoutes({ db: deps.db, ask: deps.ask }) : []),
+    ...(deps.channelOps ? channelOpRoutes({ db: deps.db, ops: deps.channelOps }) : []),
+    ...(deps.backup ? backupRoutes(deps.backup) : []),
+    ...(deps.report ? reportRoutes({ db: deps.db, report: deps.report }) : []),
+  ];
+  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra });
   registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics, storeUp: deps.storeUp, onAck: deps.onAck });
   // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.
   const clientIp = clientIpResolver(deps.trustedProxies ?? []);

@@ -4,7 +4,7 @@ import { XinError } from "../runtime";
 import { schema, type TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
 import { nameAnswered } from "./escalations";
-import { queueReply } from "./outbound";
+import { queueFiles, queueReply, type OutboundFile } from "./outbound";
 
 type EscalationRow = typeof schema.escalations.$inferSelect;
 
@@ -15,7 +15,15 @@ export type ActionAudit = { tenant_id: string; actor: string; action: string; su
  * Who acts and how their acts are recorded. `tenantId` null is an instance admin; otherwise every
  * lookup is scoped to it, so another tenant's escalation is "not found" (404), never "forbidden".
  */
-export type Actor = { agent_id: string; name: string; tenantId: string | null; audit: (tx: TxContext["tx"], entry: ActionAudit) => Promise<void> };
+export type Actor = {
+  agent_id: string;
+  /** How the audit log names them (`token:<id>`). */
+  name: string;
+  /** How customers see them on their replies (the token's name), where the channel shows names. */
+  display_name?: string;
+  tenantId: string | null;
+  audit: (tx: TxContext["tx"], entry: ActionAudit) => Promise<void>;
+};
 
 export type ActionResult = { escalation: EscalationRow; message_ids: string[]; jobs: NewJob[] };
 
@@ -87,7 +95,7 @@ export type SendKind = "approve" | "edit" | "reply";
  * over, the escalation stays claimed (the conversation stays in their queue, the bot paused) until they
  * hand it back or close it (both resume the bot); approving then consumes the draft, so it can go out only once.
  */
-export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, kind: SendKind, text?: string): Promise<ActionResult> => {
+export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, kind: SendKind, text?: string, files: OutboundFile[] = []): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
   const body = kind === "approve" ? before.draft : text;
   if (!body?.trim()) {
@@ -103,15 +111,15 @@ export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, k
     ? await transition(ctx.tx, id, actor, { state: "claimed", ...(kind === "approve" ? { draft: null } : {}) }, consumesDraft)
     : await transition(ctx.tx, id, actor, { state: "resolved", resolution });
   const [channel] = await ctx.tx.select().from(schema.channels).where(eq(schema.channels.id, conversation.channel_id));
-  const queued = await queueReply(
-    ctx,
-    { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, author: "human", text: body, metadata: { escalation_id: row.id, agent_id: actor.agent_id }, answers: "all_pending" },
-    getChannel(channel.provider).capabilities,
-  );
+  const metadata = { escalation_id: row.id, agent_id: actor.agent_id, ...(actor.display_name ? { agent_name: actor.display_name } : {}) };
+  const capabilities = getChannel(channel.provider).capabilities;
+  const texts = await queueReply(ctx, { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, author: "human", text: body, metadata, answers: "all_pending" }, capabilities);
+  const attached = await queueFiles(ctx, { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, metadata }, files, capabilities);
+  const queued = { ids: [...texts.ids, ...attached.ids], jobs: [...texts.jobs, ...attached.jobs] };
   if (!takenOver) {
     await ctx.tx.update(schema.conversations).set({ status: "bot", updated_at: sql`now()` }).where(eq(schema.conversations.id, conversation.id));
   }
-  await audit(ctx, actor, kind === "approve" ? "approve" : kind === "edit" ? "edit_send" : "reply", before, row, { message_ids: queued.ids, length: body.length });
+  await audit(ctx, actor, kind === "approve" ? "approve" : kind === "edit" ? "edit_send" : "reply", before, row, { message_ids: queued.ids, length: body.length, ...(files.length ? { files: files.map((f) => f.url) } : {}) });
   return { escalation: row, message_ids: queued.ids, jobs: queued.jobs };
 };
 

@@ -11,3 +11,5 @@ export { inboxCounts, oldestOpenEscalationSeconds, type InboxCounts } from "./st
 // Agents' side of escalations (issue 7).
 export { claimEscalation, closeEscalation, handBack, sendResolution, takeOver, type ActionAudit, type ActionResult, type Actor, type SendKind } from "./escalation-actions";
 export { getEscalationDetail, listEscalations, recentMessages, type EscalationFilter, type EscalationSummary } from "./escalation-queries";
+// What the owner sees (issue 16): a brand's activity and the questions the assistant could not answer.
+export { brandActivity, gapQuestions, GAP_REASONS, type BrandActivity, type Durations, type GapQuestion, type ReportScope } from "./report";

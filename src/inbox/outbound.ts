@@ -1,5 +1,5 @@
 import { splitForChannel, type ChannelCapabilities, type OutboundContent } from "../channels";
-import { newId } from "../runtime";
+import { newId, XinError } from "../runtime";
 import type { TxContext } from "../runtime/db";
 import type { NewJob } from "../runtime/queue";
 
@@ -66,4 +66,33 @@ export const queueReply = async (ctx: TxContext, reply: Reply, capabilities: Pic
   const { ids, jobs, written } = startReply(ctx, reply, capabilities);
   await written;
   return { ids, jobs };
+};
+
+/** A file an agent sends by link: the channel fetches or shows it (no upload through xin). */
+export type OutboundFile = { url: string; media_type: "image" | "document"; filename?: string };
+
+/**
+ * Stores an agent's files as outbound media rows after their text (same conversation key, so they go
+ * out in order) and returns their deliver jobs. Refused with the reason when the channel cannot send
+ * files by link, before anything is written.
+ */
+export const queueFiles = async (
+  { sql }: TxContext,
+  reply: Pick<Reply, "tenant_id" | "conversation_id" | "channel_id" | "metadata">,
+  files: OutboundFile[],
+  capabilities: Pick<ChannelCapabilities, "media">,
+): Promise<{ ids: string[]; jobs: NewJob[] }> => {
+  if (files.length === 0) return { ids: [], jobs: [] };
+  if (!capabilities.media.outboundUrl) throw new XinError("api.invalid", "this channel cannot send files by link", { status: 400, data: { field: "attachments" } });
+  const rows = files.map((f) => {
+    const content: OutboundContent = { kind: "media", mediaType: f.media_type, source: { url: f.url }, ...(f.filename ? { filename: f.filename } : {}) };
+    return { id: newId("msg"), metadata: { ...reply.metadata, author: "human", content } };
+  });
+  await sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
+    select r.id, ${reply.tenant_id}, ${reply.conversation_id}, ${reply.channel_id}, 'out', 'media', null, r.metadata, 'queued'
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, metadata jsonb)`;
+  return {
+    ids: rows.map((r) => r.id),
+    jobs: rows.map((r) => ({ kind: DELIVER_JOB, tenant_id: reply.tenant_id, key: `conv:${reply.conversation_id}`, payload: { message_id: r.id } })),
+  };
 };

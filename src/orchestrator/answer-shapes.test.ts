@@ -29,6 +29,8 @@ describe("answer shapes", () => {
     expect(heldShapes("en", "Documentation fee ..... EUR 65 per shipment")).toEqual([PRICE]);
     expect(heldShapes("en", "Agency fee: 5% of the purchase amount.")).toEqual([PRICE]);
     expect(heldShapes("en", "Brush twice a day.")).toEqual([]);
+    // Currencies written out in words are prices too.
+    expect(["19,000 rubles for 8 working days", "2 500 roubles", "30 dollars", "120 yuan a night"].map((u) => heldShapes("en", u).includes(PRICE))).toEqual([true, true, true, true]);
   });
 
   test("a question for a duration is answered by the sentence with one, not the one repeating its words", () => {

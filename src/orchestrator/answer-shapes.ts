@@ -20,7 +20,7 @@ const DURATION_HELD = new RegExp(
   String.raw`\b${COUNT}\s?(?:business\s|working\s|calendar\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|werktagen?|arbeitstagen?|tagen?|wochen?|monaten?|stunden?|minuten?|jahren?)\b|\b(?:same|next)[- ]day\b|\bovernight\b`,
   "i",
 );
-const PRICE_HELD = /\d+(?:[.,]\d+)?\s?%|\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£|\b(?:eur|usd|gbp|chf|rub)\s)\s?\d|\bfree\b|\bkostenlos\b|\bgratis\b/i;
+const PRICE_HELD = /\d+(?:[.,]\d+)?\s?%|\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£|\b(?:eur|usd|gbp|chf|rub)\s)\s?\d|\bfree\b|\bkostenlos\b|\bgratis\b/i;
 const CLOCK_HELD = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
 
 const SHAPES: Record<string, Shape[]> = {

@@ -100,8 +100,8 @@ describe("a key term answered elsewhere", () => {
   const weight = (t: string) => idf.get(t) ?? 1;
   const legalization = passage(1, "legalization.csv", "legalization.csv", "Document legalization, urgent: 3 working days. Price: 28,000 RUB per document.");
   const apostille = { ...passage(2, "main-page.txt", "main-page.txt", "Apostille for documents: 19,000 rubles in 8 working days, 30,000 rubles urgent in 3 working days."), score: 0.4 };
-  test("the answer lacks the question's key term that a passage matching as well carries: no answer", () => {
-    expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, apostille], "none", weight)).toBeNull();
+  test("the answer lacks the question's key term that a passage matching as well carries: that passage answers (the best one never does)", () => {
+    expect(knowledgeAnswer(en, "Urgent apostille of a document in 3 working days, price?", [legalization, apostille], "none", weight)?.text).toBe(apostille.text);
   });
   test("a passage that carries the term but matches little else does not count", () => {
     const stray = { ...passage(2, "news.txt", "news.txt", "Apostille rules changed in 2019."), score: 0.4 };
@@ -134,7 +134,7 @@ describe("FAQ entries", () => {
     const nhs = passage(1, "faq.csv", "faq.csv", "Do you offer NHS treatment?\nNo. All treatment at Brightside is private.");
     const prices = { ...passage(2, "price-list-2026.html", "Price list 2026", "These prices apply from 1 January 2026. All treatments are private; we do not offer NHS treatment."), score: 0.6 };
     expect(knowledgeAnswer(en, "Do you do NHS treatment?", [nhs, prices])?.text).toBe("No. All treatment at Brightside is private.");
-    const prose = passage(1, "about.md", "about.md", "Brightside is a private practice. We do not offer NHS treatment.");
+    const prose = passage(1, "about.md", "about.md", "Brightside is a private practice. NHS treatment is available on Mondays.");
     expect(knowledgeAnswer(en, "Do you do NHS treatment?", [prose, prices])).toBeNull();
   });
 });
@@ -175,4 +175,91 @@ test("the best passage lacking the value asked for: a passage further down cover
   // Covering only part of the question there is not enough: no answer.
   const partial = { ...prices, text: "Bikes, City bike, one day: €14\nExtras, seat cover: €3" };
   expect(knowledgeAnswer(en, "How much is a child seat?", [faq, partial])).toBeNull();
+});
+
+describe("the document about the subject, rivals that say the same, the passage that has what is lacking", () => {
+  test("a document whose title names the key terms answers over a better-ranked one that only mentions them, led by its first sentence", () => {
+    const seller = passage(1, "seller.md", "Seller Account Setup", "Seller registration needs a business name and tax number. Seller tiers include Basic (free with 8% commission) and Professional.");
+    const fees = { ...passage(2, "fees.md", "Commission and Fee Structure", "The commission model varies by category: Electronics (5%), Clothing (8%), Books (10%). Volume discounts are available for sellers, with commission rates reduced by 1-2%."), score: 0.9 };
+    const idf = new Map([["seller", 0.6], ["commiss", 2.1], ["rate", 1.2]]);
+    const weight = (t: string) => idf.get(t) ?? 1;
+    const a = knowledgeAnswer(en, "What are seller commission rates?", [seller, fees], "none", weight);
+    expect(a?.text).toBe("The commission model varies by category: Electronics (5%), Clothing (8%), Books (10%). Volume discounts are available for sellers, with commission rates reduced by 1-2%.");
+    expect(a?.used.map((p) => p.source)).toEqual(["fees.md"]);
+    // Ranked far below, it is no candidate: the two stay rivals.
+    expect(knowledgeAnswer(en, "What are seller commission rates?", [seller, { ...fees, score: 0.3 }], "none", weight)?.used[0].source).toBe("seller.md");
+  });
+
+  test("a rival saying the same thing without figures is no rival; one saying it with a negation still is", () => {
+    const table = passage(1, "visas.csv", "visas.csv", "Document delivery options: courier delivery or the S7 flying envelope service.");
+    const page = { ...passage(2, "main-page.txt", "main-page.txt", "You can send the documents by express mail or the flying envelope of S7."), score: 0.9 };
+    // "accept" is a light frame word (a quarter, as the backend's weights make it).
+    const weight = (t: string) => (t === "accept" ? 0.25 : 1);
+    expect(knowledgeAnswer(en, "Do you accept a flying envelope via S7?", [table, page], "none", weight)?.used[0].source).toBe("visas.csv");
+    const refusing = { ...page, text: "We do not accept the flying envelope of S7 any more." };
+    expect(knowledgeAnswer(en, "Do you accept a flying envelope via S7?", [table, refusing], "none", weight)).toBeNull();
+  });
+
+  test("a passage carrying the key term the best one lacks, and more of the question, answers instead", () => {
+    const idf = new Map([["send", 4.1], ["document", 1.5], ["ural", 4.4], ["airlin", 3.9]]);
+    const weight = (t: string) => idf.get(t) ?? 1;
+    const table = passage(1, "visas.csv", "visas.csv", "Document delivery options: courier delivery or airline envelopes (S7, Ural Airlines).");
+    const page = { ...passage(2, "main-page.txt", "main-page.txt", "You can send the documents by express mail or the flying envelope of Ural Airlines."), score: 0.9 };
+    expect(knowledgeAnswer(en, "Can I send documents by Ural Airlines?", [table, page], "none", weight)?.text).toBe(page.text);
+    // What it says must still be the only answer: a third document saying otherwise keeps it a guess.
+    const other = { ...passage(3, "old.txt", "old.txt", "Send the documents with Ural Airlines cargo for 5,000 RUB."), score: 0.9 };
+    expect(knowledgeAnswer(en, "Can I send documents by Ural Airlines?", [table, page, other], "none", weight)).toBeNull();
+  });
+});
+
+test("a multi-part question: the best passage's rivals are those answering its own part, not the passage answering the other part", () => {
+  const idf = new Map([["return", 1.8], ["polici", 1.5], ["track", 1.8], ["order", 0.7]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const returns = passage(1, "returns.md", "Return and Refund Policies", "Our return policy: a 30-day return window for most items. Returns start from your order history.");
+  const tracking = { ...passage(2, "tracking.md", "Order Tracking", "Tracking details are emailed after order confirmation; track orders and returns in your account."), score: 0.7 };
+  const a = knowledgeAnswer(en, "What is the return policy and how do I track orders?", [returns, tracking], "none", weight);
+  expect(a?.text).toContain("30-day return window");
+  expect(a?.text).toContain("track orders and returns in your account");
+  // A second returns document with other figures still rivals the first part.
+  const other = { ...passage(3, "returns-old.md", "Return Policy", "Our return policy: a 14-day return window for most items; returns start from your order history."), score: 0.9 };
+  expect(knowledgeAnswer(en, "What is the return policy and how do I track orders?", [returns, other, tracking], "none", weight)).toBeNull();
+});
+
+test("asked for a price, a passage without one is neither a rival nor the answer elsewhere", () => {
+  const idf = new Map([["export", 3.4], ["clearanc", 3.2], ["price", 2.1], ["servic", 2.8]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const table = passage(1, "cost-table.csv", "cost-table.csv", "Export clearance: loading, export documents, port handling. Price: $1100 per container.");
+  const faq = { ...passage(2, "tour-faq.txt", "tour-faq.txt", "You can use our customs clearance services or clear your export cargo yourself."), score: 0.8 };
+  expect(knowledgeAnswer(en, "What is the export clearance price for your services?", [table, faq], "none", weight)?.text).toContain("$1100");
+  // A second table with another price still makes it a guess.
+  const other = { ...passage(2, "cost-table-old.csv", "cost-table-old.csv", "Export clearance services: documents and port handling. Price: $900 per container."), score: 0.9 };
+  expect(knowledgeAnswer(en, "What is the export clearance price for your services?", [table, other], "none", weight)).toBeNull();
+});
+
+test("isValueWord: the question words a kind of value answers", async () => {
+  const { isValueWord } = await import("../rag");
+  expect(["cost", "price", "open"].map((t) => isValueWord("en", t))).toEqual([true, true, true]);
+  expect(isValueWord("en", "clearanc")).toBe(false);
+  expect(isValueWord("de", "kostet")).toBe(true);
+  expect(isValueWord("xx", "cost")).toBe(false);
+});
+
+test("the best passage lacking the question's key term: a lower one with that term and all the best one covers answers", () => {
+  const idf = new Map([["apostil", 4.7], ["cost", 1.5]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const furniture = passage(1, "tour-cost.txt", "tour-cost.txt", "Payment methods: cash in dollars or yuan; the tour cost is paid in China.");
+  const apostille = { ...passage(2, "main-page.txt", "main-page.txt", "Apostille for China: 19,000 rubles for 8 working days. The cost is per document."), score: 0.4 };
+  expect(knowledgeAnswer(en, "How much does an apostille cost?", [furniture, apostille], "none", weight)?.used[0].source).toBe("main-page.txt");
+  // One that has the term but not what the best one covered (here the price) does not take over.
+  const bare = { ...apostille, text: "Apostille for China is possible at our office." };
+  expect(knowledgeAnswer(en, "How much does an apostille cost?", [furniture, bare], "none", weight)).toBeNull();
+});
+
+test("what a message states only as context weighs a quarter in what the answer must cover", () => {
+  const cakes = passage(1, "cakes.md", "Cakes", "Order wedding cakes at least 3 weeks ahead, in the shop or by phone.");
+  const asked = knowledgeAnswer(en, "When must we order the wedding cake?", [cakes]);
+  const stated = knowledgeAnswer(en, "We are getting married in June. When must we order the wedding cake?", [cakes]);
+  expect(stated?.text).toBe(asked?.text);
+  // order, wedding, cake covered; married and june missing: 3 of 5 at full weight, 3 of 3.5 at a quarter.
+  expect(stated?.coverage).toBeCloseTo(3 / 3.5, 6);
 });

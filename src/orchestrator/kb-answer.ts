@@ -1,7 +1,7 @@
-import { isLightQueryTerm, termsAnsweredBy, type Analyzer } from "../rag";
+import { isLightQueryTerm, isValueWord, LIGHT_WEIGHT, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOf, termsOfPassage } from "./confidence";
-import { questionParts } from "./question-parts";
+import { questionParts, statedOnly } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
@@ -25,9 +25,20 @@ const FILE_NAME = /\.[a-z0-9]{1,5}$/i;
 // How far down the ranking a part of a multi-part question the best passage misses is looked for.
 const PART_DEPTH = 3;
 
-/** The words of a passage's title (a file name counts without its extension) and headings. */
-const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> =>
-  new Set(analyzer.analyze(`${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`));
+/** The words of a passage's title (a file name counts without its extension) and headings; kept, as the same few titles head most answers. */
+const contextTerms = (analyzer: Analyzer, p: Passage): Set<string> => {
+  const text = `${p.title === p.source.split("/").at(-1) ? p.title.replace(FILE_NAME, "") : p.title}\n${p.heading}`;
+  const key = `${analyzer.id}:${analyzer.language}\n${text}`;
+  let terms = namedTerms.get(key);
+  if (!terms) {
+    terms = new Set(analyzer.analyze(text));
+    if (namedTerms.size >= NAMED_KEPT) namedTerms.delete(namedTerms.keys().next().value!);
+    namedTerms.set(key, terms);
+  }
+  return terms;
+};
+const NAMED_KEPT = 4096;
+const namedTerms = new Map<string, Set<string>>();
 
 /** `asked`: the FAQ question the text answers (the unit before it, or its own section heading, ending with "?"), "" when none. */
 type Piece = { passage: Passage; text: string; covered: Set<string>; asked: string };
@@ -38,8 +49,8 @@ type Piece = { passage: Passage; text: string; covered: Set<string>; asked: stri
  * are your opening hours?") the section itself is the answer: all of it when it fits.
  */
 const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights, strict = true): Piece | null => {
-  const { units, lines } = unitsWithLines(p.text);
-  const found = selectUnits(analyzer, wanted, units, weight, lines);
+  const { units, lines, blocks } = unitsWithLines(p.text);
+  const found = selectUnits(analyzer, wanted, units, weight, lines, blocks);
   const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
   const section = new Set(analyzer.analyze(p.heading.split(" › ").at(-1) ?? ""));
   const whole = units.filter((u) => !u.endsWith("?"));
@@ -155,6 +166,12 @@ export const knowledgeAnswer = (
   weight: TermWeights = EQUAL_WEIGHTS,
   readAs: (term: string) => string[] = (t) => [t],
 ): KnowledgeAnswer | null => {
+  // What the message says only as context weighs as a light frame word does.
+  const said = statedOnly(analyzer, question);
+  if (said.size > 0) {
+    const base = weight;
+    weight = (t) => (said.has(t) ? base(t) * LIGHT_WEIGHT : base(t));
+  }
   const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
   const best = passages[0];
@@ -170,7 +187,20 @@ export const knowledgeAnswer = (
       .find((piece) => piece !== null && shareOf(wanted, piece.covered, weight) >= 1 - 1e-9);
     if (next) first = next;
   }
-  if (!first || rivalled(analyzer, wanted, first, passages, weight)) return null;
+  if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
+  // The best passage lacks the heaviest term of a one-part question, which a passage further down has along with all the
+  // best one covers: that one is about what was asked ("How much does an apostille cost…?" over a page on paying for
+  // furniture). Only the heaviest: two passages each lacking a lesser term are rivals (below), whatever the ranking.
+  if (first && parts.length === 1 && !first.covered.has(heaviestTerm(wanted, weight))) {
+    const better = answeredElsewhere(analyzer, wanted, first.covered, passages, [first], weight);
+    // Cut into units only when its words could cover all the best one does (most such passages end here).
+    const could = better !== null && mayCover(analyzer, first.covered, better);
+    const other = could ? pieceOf(analyzer, wanted, better, weight) : null;
+    if (other && [...first.covered].every((t) => other.covered.has(t)) && shareOf(wanted, other.covered, weight) > shareOf(wanted, first.covered, weight) + 1e-9) first = other;
+  }
+  // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
+  const own = parts.length > 1 && first ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a)) : wanted;
+  if (!first || rivalled(analyzer, own, first, passages, weight)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
   const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
@@ -186,7 +216,18 @@ export const knowledgeAnswer = (
   }
   // The kind of value asked for (a price, a time, a duration) is no term like others: without one the reply answers nothing.
   if ([...wanted].some((t) => isShape(t) && !covered.has(t))) return null;
-  if (answeredElsewhere(analyzer, wanted, covered, passages, pieces, weight)) return null;
+  const elsewhere = answeredElsewhere(analyzer, wanted, covered, passages, pieces, weight);
+  if (elsewhere) {
+    // The passage that has what this answer lacks answers instead when it says more of a one-part question and nothing rivals it
+    // ("Can I send documents by Ural Airlines?": the page that says "send", over a table's "delivery options").
+    const other = parts.length === 1 ? pieceOf(analyzer, wanted, elsewhere, weight) : null;
+    if (!other || shareOf(wanted, other.covered, weight) <= shareOf(wanted, covered, weight) + 1e-9) return null;
+    if (shapes.some((t) => !other.covered.has(t)) || rivalled(analyzer, wanted, other, passages, weight)) return null;
+    if (answeredElsewhere(analyzer, wanted, other.covered, passages, [other], weight)) return null;
+    pieces.splice(0, pieces.length, other);
+    covered.clear();
+    for (const t of other.covered) covered.add(t);
+  }
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
@@ -201,18 +242,29 @@ export const knowledgeAnswer = (
  * legalization price while the apostille's page is further down). A key term no passage has, or only
  * one that matches little else ("acceptance" in a price table), is only a missing share of the coverage.
  */
-const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): boolean => {
+const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): Passage | null => {
   const words = [...wanted].filter((t) => !isShape(t));
   const heaviest = Math.max(0, ...words.map(weight));
   const lacking = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9 && !covered.has(t));
-  if (lacking.length === 0) return false;
+  if (lacking.length === 0) return null;
   const share = shareOf(wanted, covered, weight);
-  return passages.some((p) => {
+  return passages.find((p) => {
     if (pieces.some((q) => q.passage === p)) return false;
     const terms = termsOfPassage(analyzer, p);
-    return lacking.some((t) => terms.has(t)) && shareOf(wanted, terms, weight) >= share - 1e-9;
-  });
+    if (!lacking.some((t) => terms.has(t)) || shareOf(wanted, terms, weight) < share - 1e-9) return false;
+    // A passage without any figure cannot give the value the answer gives ("price": $1100): it does not answer what was asked either.
+    return !lacksValueOf(analyzer, covered, terms, p.text);
+  }) ?? null;
 };
+
+/**
+ * Whether a text gives none of the values an answer gives for the question's value words ("price",
+ * "cost", "open": the words a figure answers) while not saying those words itself: it holds no figure
+ * at all. Only the absence of every figure counts, so a price written in a way the value patterns do not
+ * know ("19,000 rubles") never makes a rival or a better passage disappear.
+ */
+const lacksValueOf = (analyzer: Analyzer, covered: ReadonlySet<string>, terms: ReadonlySet<string>, text: string): boolean =>
+  !/\d/.test(text) && [...covered].some((t) => isValueWord(analyzer.language, t) && !terms.has(t));
 
 // A passage of another document that covers the question within this share of the best one's is a rival.
 const RIVAL_MARGIN = 0.1;
@@ -232,15 +284,8 @@ const RIVAL_SCORE = 0.5;
 const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
   const share = shareOf(wanted, first.covered, weight);
   const faq = askedShare(analyzer, wanted, first, weight);
-  // The question's key terms (as in holdsKeyTerms) all in the best document's title or headings: that document is about the subject.
-  const words = [...wanted].filter((t) => !isShape(t));
-  const heaviest = Math.max(0, ...words.map(weight));
-  const keys = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
-  const titled = (p: Passage) => {
-    if (keys.length === 0) return false;
-    const named = contextTerms(analyzer, p);
-    return keys.every((t) => named.has(t));
-  };
+  const keys = keyTerms(wanted, weight);
+  const titled = (p: Passage) => namesAll(analyzer, keys, p);
   let firstTitled: boolean | null = null; // only looked up for a passage that gets as far as a rival
   const figures = figuresOf(first.text);
   return passages.slice(0, PART_DEPTH).some((p) => {
@@ -258,10 +303,92 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
     if ((firstTitled ??= titled(first.passage)) && !titled(p)) return false;
     if (first.text.includes(rival.text) || rival.text.includes(first.text)) return false;
+    // The best one gives the value asked for ("price", "cost", "open": a figure that answers the word) and the rival does not: it is no answer to the question.
+    if (lacksValueOf(analyzer, first.covered, rival.covered, rival.text)) return false;
     const theirs = figuresOf(rival.text);
+    if (theirs.size === 0 && figures.size === 0 && saysSameOf(analyzer, wanted, first, rival, weight)) return false;
     return !(theirs.size > 0 && [...theirs].filter((f) => figures.has(f)).length * 2 >= theirs.size);
   });
 };
+
+/** Whether a passage's words (and the question words its values answer) include every word term of `covered`. */
+const mayCover = (analyzer: Analyzer, covered: ReadonlySet<string>, p: Passage): boolean => {
+  const terms = termsOfPassage(analyzer, p);
+  let answered: Set<string> | null = null;
+  for (const t of covered) {
+    if (isShape(t) || terms.has(t)) continue;
+    answered ??= new Set(termsAnsweredBy(analyzer.language, p.text));
+    if (!answered.has(t)) return false;
+  }
+  return true;
+};
+
+/** The question's heaviest word ("" for a question of value kinds only). */
+const heaviestTerm = (wanted: ReadonlySet<string>, weight: TermWeights): string =>
+  [...wanted].filter((t) => !isShape(t)).reduce((a, b) => (a === "" || weight(b) > weight(a) ? b : a), "");
+
+/** The question's key terms (as in holdsKeyTerms): its heaviest word and any nearly as heavy. */
+const keyTerms = (wanted: ReadonlySet<string>, weight: TermWeights): string[] => {
+  const words = [...wanted].filter((t) => !isShape(t));
+  const heaviest = Math.max(0, ...words.map(weight));
+  return words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9);
+};
+
+/** Whether a passage's title or headings name every key term: its document is about the question's subject. */
+const namesAll = (analyzer: Analyzer, keys: readonly string[], p: Passage): boolean => {
+  if (keys.length === 0) return false;
+  const named = contextTerms(analyzer, p);
+  return keys.every((t) => named.has(t));
+};
+
+/**
+ * The document about the question's subject over one that mentions it. When the best passage's
+ * title and headings do not name the question's key terms and a passage of another document ranked
+ * near it (within RIVAL_SCORE, in the top PART_DEPTH) has them in its title or headings and answers
+ * about as much of the question (within RIVAL_MARGIN), that one answers: "What are seller commission
+ * rates?" is for the commission page, not the seller page's line on one plan's commission.
+ */
+const subjectPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
+  const keys = keyTerms(wanted, weight);
+  if (keys.length === 0 || namesAll(analyzer, keys, first.passage)) return first;
+  const share = shareOf(wanted, first.covered, weight);
+  for (const p of passages.slice(0, PART_DEPTH)) {
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !namesAll(analyzer, keys, p)) continue;
+    const piece = pieceOf(analyzer, wanted, p, weight);
+    if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return withLead(piece);
+  }
+  return first;
+};
+
+/**
+ * A piece of the document about the subject, led by the document's own first sentence when the piece
+ * is not it and both fit one reply: the question named the document's subject, and its lead is where
+ * the document says what it is ("Shoplite's commission model varies by product category: …") before
+ * the line the question's other words picked ("…commission rates reduced by 1-2%").
+ */
+const withLead = (piece: Piece): Piece => {
+  const lead = unitsWithLines(piece.passage.text).units.find((u) => !u.endsWith("?") && !u.endsWith(":"));
+  if (!lead || piece.text.includes(lead)) return piece;
+  const text = `${lead} ${piece.text}`;
+  return text.length <= MAX_ANSWER_CHARS ? { ...piece, text } : piece;
+};
+
+const NEGATION = /\b(?:not?|never|cannot|can't|don't|doesn't|won't|isn't|aren't|without|nicht|kein\w*|nie)\b/i;
+
+/**
+ * Whether two pieces without figures say the same about the question: the question words one carries
+ * (light frame words aside) are all among the other's, each carries most of the question, and both or neither negate ("you
+ * can send documents by the S7 'flying envelope'" on two pages). A rival worded alike but saying
+ * "not" where the other does not is still a rival.
+ */
+const saysSameOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, a: Piece, b: Piece, weight: TermWeights): boolean => {
+  const words = (p: Piece) => new Set([...p.covered].filter((t) => !isShape(t) && !isLightQueryTerm(analyzer.language, t)));
+  const [x, y] = [words(a), words(b)];
+  const within = (small: Set<string>, big: Set<string>) => [...small].every((t) => big.has(t));
+  const most = (p: Piece) => shareOf(wanted, p.covered, weight) >= SAME_SHARE;
+  return (within(x, y) || within(y, x)) && most(a) && most(b) && NEGATION.test(a.text) === NEGATION.test(b.text);
+};
+const SAME_SHARE = 0.6;
 
 // An FAQ question asking at least this share of the customer's question's weight is the customer's question.
 const FAQ_MATCH = 0.75;

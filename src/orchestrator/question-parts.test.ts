@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { analyzerFor } from "../rag";
 import { CLOCK_TIME, DURATION, PRICE } from "./answer-shapes";
-import { questionParts } from "./question-parts";
+import { questionParts, statedOnly } from "./question-parts";
 
 const en = analyzerFor("en");
 const parts = (q: string, analyzer = en) => questionParts(analyzer, q).map((p) => [...p]);
@@ -20,4 +20,15 @@ test("a part of light frame words only joins the part before it; a question of f
 
 test("German", () => {
   expect(parts("Was kostet ein Brot und wann öffnet ihr?", analyzerFor("de"))).toEqual([["kostet", "brot", PRICE], ["öffnet", CLOCK_TIME]]);
+});
+
+test("statedOnly: the words a message says only as context before its question", () => {
+  const en = analyzerFor("en");
+  expect([...statedOnly(en, "I live in another city. How can I send my passport to you?")].sort()).toEqual(["anoth", "citi", "live"]);
+  expect([...statedOnly(analyzerFor("de"), "Wir heiraten im Juni. Wann müssen wir die Hochzeitstorte bestellen?")].sort()).toEqual(["heiraten", "juni"]);
+  // A word the question repeats is asked, not context; a question without content words leaves the statement as what is asked.
+  expect([...statedOnly(en, "My bike has a flat tire. Do you fix a flat tire?")].sort()).toEqual(["bike"]);
+  expect(statedOnly(en, "The book I got has a torn cover. What now?").size).toBe(0);
+  expect(statedOnly(en, "How do I return a book?").size).toBe(0);
+  expect(statedOnly(en, "Please cancel my order.").size).toBe(0);
 });

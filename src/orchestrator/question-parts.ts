@@ -29,3 +29,24 @@ export const questionParts = (analyzer: Analyzer, question: string): Set<string>
   }
   return parts.length > 0 ? parts : [new Set(analyzer.analyze(question))];
 };
+
+// A sentence that ends in "." or "!" before the message's question ("I live in another city. How can I…?").
+const STATEMENT = /[^.!?]+[.!](?=\s|$)/gu;
+
+/**
+ * The terms a message says only as its context: those of its statements ("I live in another city.",
+ * "Wir heiraten im Juni.") that its questions do not repeat, when it asks a question with content
+ * words of its own. They tell where the customer stands, not what to answer, so an answer need not
+ * repeat them ("How can I send my passport to you?" is answered by the page on sending documents).
+ * Empty for a message that is only a question, or whose question has no content ("What now?").
+ */
+export const statedOnly = (analyzer: Analyzer, message: string): Set<string> => {
+  const asked = message.match(/[^.!?]*\?/gu) ?? [];
+  if (asked.length === 0) return new Set();
+  const questionTerms = new Set(asked.flatMap((q) => analyzer.analyze(stripQueryFiller(analyzer.language, q))));
+  if (questionTerms.size === 0) return new Set();
+  const withoutQuestions = asked.reduce((rest, q) => rest.replace(q, " "), message);
+  const said = (withoutQuestions.match(STATEMENT) ?? []).flatMap((st) => analyzer.analyze(stripQueryFiller(analyzer.language, st)));
+  return new Set(said.filter((t) => !questionTerms.has(t)));
+};
+

@@ -73,3 +73,20 @@ describe("ties inside a paragraph", () => {
     expect(unitsWithLines("One. Two.\nThree.").lines).toEqual([0, 0, 1]);
   });
 });
+
+test("a run of units never crosses a blank line: the next block is another entry", () => {
+  const text = "Rotterdam office\nPhone +31 10 555 2140\nMonday to Friday 8:00 to 17:30\n\nHamburg office\nPhone +49 40 555 8830";
+  const { units, lines, blocks } = unitsWithLines(text);
+  expect(blocks).toEqual([0, 0, 0, 1, 1]);
+  expect(lines).toEqual([0, 1, 2, 3, 4]);
+  const wanted = new Set(queryTerms(en, "phone Hamburg office"));
+  const sel = selectUnits(en, wanted, units, undefined, lines, blocks);
+  expect(units.slice(sel!.start, sel!.end + 1).join(" ")).toBe("Hamburg office Phone +49 40 555 8830");
+  // The lines that finish a unit's thought join it only inside its block.
+  const two = unitsWithLines("Orders ship within 2 days.\n\nReturns are free.");
+  const ship = new Set(queryTerms(en, "How fast do orders ship?"));
+  const within = selectUnits(en, ship, two.units, undefined, two.lines, two.blocks);
+  expect(two.units.slice(within!.start, within!.end + 1)).toEqual(["Orders ship within 2 days."]);
+  const across = selectUnits(en, ship, two.units, undefined, two.lines);
+  expect(two.units.slice(across!.start, across!.end + 1)).toEqual(["Orders ship within 2 days.", "Returns are free."]);
+});

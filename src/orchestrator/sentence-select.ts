@@ -23,17 +23,28 @@ const SENTENCE_END = /(?<!\b(?:Dr|Mr|Mrs|Ms|Prof|St|Nr|No|Vol|ca|bzw|z\.\s?B|d\.
 
 export const unitsOf = (text: string): string[] => unitsWithLines(text).units;
 
-/** The units of a passage and, for each, the line (paragraph) it belongs to. */
-export const unitsWithLines = (text: string): { units: string[]; lines: number[] } => {
+/**
+ * The units of a passage and, for each, the line (paragraph) it belongs to and its block: the lines
+ * between two blank lines ("Hamburg office" and its address, phone and hours), which a run of units
+ * never leaves.
+ */
+export const unitsWithLines = (text: string): { units: string[]; lines: number[]; blocks: number[] } => {
   const units: string[] = [];
   const lines: number[] = [];
-  text.split(/\n+/).forEach((line, n) => {
-    for (const sentence of line.split(SENTENCE_END)) {
-      const unit = cleanUnit(sentence);
-      if (unit !== "") (units.push(unit), lines.push(n));
-    }
+  const blocks: number[] = [];
+  let block = 0;
+  text.split(/\n(?:[ \t]*\n)+/).forEach((part) => {
+    part.split(/\n/).forEach((line) => {
+      if (line.trim() === "") return;
+      const n = lines.length === 0 ? 0 : lines[lines.length - 1] + 1;
+      for (const sentence of line.split(SENTENCE_END)) {
+        const unit = cleanUnit(sentence);
+        if (unit !== "") (units.push(unit), lines.push(n), blocks.push(block));
+      }
+    });
+    block += 1;
   });
-  return { units, lines };
+  return { units, lines, blocks };
 };
 
 export type Selection = { start: number; end: number; covered: Set<string>; score: number; tied?: boolean };
@@ -88,7 +99,15 @@ const weightOf = (terms: Iterable<string>, weights: ReadonlyMap<string, number>)
  * — and never ends on a unit that adds nothing. Questions inside the passage (FAQ headings) are
  * never part of it. null when no unit carries a question term.
  */
-export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[], corpus: TermWeights = EQUAL_WEIGHTS, lines?: readonly number[]): Selection | null => {
+export const selectUnits = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  units: readonly string[],
+  corpus: TermWeights = EQUAL_WEIGHTS,
+  lines?: readonly number[],
+  blocks?: readonly number[],
+): Selection | null => {
+  const sameBlock = (i: number, j: number) => blocks === undefined || blocks[i] === blocks[j];
   const unitTerms = termsOfUnits(analyzer, wanted, units);
   const weights = unitWeights(wanted, unitTerms, corpus);
   const own = unitTerms.map((t) => weightOf(t, weights));
@@ -100,7 +119,7 @@ export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, uni
     let score = 0;
     let length = -1;
     for (let j = i; j < Math.min(units.length, i + MAX_UNITS); j++) {
-      if (units[j].endsWith("?") || own[j] > own[i]) break;
+      if (units[j].endsWith("?") || own[j] > own[i] || !sameBlock(i, j)) break;
       length += units[j].length + 1;
       if (length > MAX_ANSWER_CHARS) break;
       let added = 0;
@@ -118,7 +137,7 @@ export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, uni
   // every term the chosen one does: then the paragraph is about the question as a whole ("How do gift
   // cards work?" over a page on gift cards) and no one sentence of it is the answer. Across lines
   // (records, list items, a contact block) a repeated term is what the entries share, not a tie.
-  const chosen = widen(units, best, own);
+  const chosen = widen(units, best, own, sameBlock);
   const apart = (j: number) => (j < chosen.start - 1 || j > chosen.end + 1) && lines !== undefined && lines[j] === lines[chosen.start];
   let tied = false;
   for (let i = 0; i < units.length && !tied; i++) {
@@ -138,15 +157,15 @@ export const selectUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, uni
  * units often finish the thought ("Orders ship in 2 days. Express is next-day."): they join while the
  * whole stays short (half the budget, three units), but not a unit about the question at least half
  * as much as the selection's first (a sibling — the next container size — not the rest of this answer), nor one
- * that introduces a list of its own. Never across a question: that is the next FAQ.
+ * that introduces a list of its own. Never across a question (that is the next FAQ) or a blank line.
  */
-const widen = (units: readonly string[], sel: Selection, own: readonly number[]): Selection => {
+const widen = (units: readonly string[], sel: Selection, own: readonly number[], sameBlock: (i: number, j: number) => boolean): Selection => {
   const introduces = units[sel.end].endsWith(":");
   const budget = introduces ? MAX_ANSWER_CHARS : MAX_ANSWER_CHARS / 2;
   const most = introduces ? sel.end + 6 : sel.start + MAX_UNITS - 1;
   let end = sel.end;
   let length = units.slice(sel.start, end + 1).join(" ").length;
-  while (end < most && end + 1 < units.length && !units[end + 1].endsWith("?") && length + units[end + 1].length < budget) {
+  while (end < most && end + 1 < units.length && !units[end + 1].endsWith("?") && sameBlock(sel.start, end + 1) && length + units[end + 1].length < budget) {
     // A bare "Yes." or "No." (an FAQ answer's first word) says nothing alone: what follows always joins it.
     const bare = end === sel.start && units[sel.start].length <= BARE_ANSWER_CHARS;
     if (!introduces && !bare && (own[end + 1] >= own[sel.start] / 2 || units[end + 1].endsWith(":"))) break;

@@ -1,5 +1,6 @@
 import type { Channel, ChannelBinding } from "../channels";
 import type { Db } from "../runtime/db";
+import { channelGeneration } from "./channel-generation";
 import { bindChannel, findChannelRow, type ChannelRow } from "./channels";
 
 export type BoundChannel = { row: ChannelRow; adapter: Channel; binding: ChannelBinding<Record<string, unknown>> };
@@ -7,14 +8,6 @@ export type BoundChannel = { row: ChannelRow; adapter: Channel; binding: Channel
 /** How long a channel row and its decrypted credentials are reused when nothing in this process changed them. */
 const TTL_MS = 2000;
 const MAX_ENTRIES = 10_000;
-
-/** Bumped by every change this process makes to a channel: all caches read it again at once. */
-let generation = 0;
-
-/** Call after changing a channel row (xin's own paths do); other processes see it within TTL_MS. */
-export const forgetChannels = (): void => {
-  generation += 1;
-};
 
 /**
  * Channel rows with their adapter and decrypted, validated credentials, reused for a moment: every
@@ -33,8 +26,8 @@ export class ChannelCache {
 
   async get(id: string): Promise<BoundChannel | null> {
     const hit = this.entries.get(id);
-    if (hit && hit.generation === generation && Date.now() - hit.at < this.ttlMs) return hit.value;
-    const seenGeneration = generation;
+    if (hit && hit.generation === channelGeneration() && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const seenGeneration = channelGeneration();
     const row = await findChannelRow(this.db(), id);
     const value = row ? { row, ...bindChannel(row, this.instanceKey) } : null;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();

@@ -3,7 +3,7 @@ import { getChannel as adapterFor, type Channel, type ChannelBinding } from "../
 import { decryptSecret, encryptSecret, newId, XinError } from "../runtime";
 import { schema, type Db, type Tx } from "../runtime/db";
 import { recordAudit } from "./audit";
-import { forgetChannels } from "./channel-cache";
+import { forgetChannels } from "./channel-generation";
 
 export type ChannelRow = typeof schema.channels.$inferSelect;
 export type ChannelSettings = { api_base?: string } & Record<string, unknown>;
@@ -127,3 +127,19 @@ export const channelView = (row: ChannelRow) => ({
   settings: row.settings,
   created_at: row.created_at,
 });
+
+/**
+ * `channelView` plus what the credentials say about how the channel receives messages: Telegram's
+ * `mode` (webhook or polling); null for providers without one. Read from the sealed credentials, of
+ * which nothing else is shown.
+ */
+export const channelDetail = (row: ChannelRow, instanceKey: string) => {
+  let mode: string | null = null;
+  try {
+    const { credentials } = bindChannel(row, instanceKey).binding;
+    mode = typeof credentials.mode === "string" ? credentials.mode : null;
+  } catch {
+    // credentials that no longer open (another instance key): the view still shows the rest
+  }
+  return { ...channelView(row), mode };
+};

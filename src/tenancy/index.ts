@@ -7,6 +7,7 @@ export { issueToken, verifyToken, type NewToken, type Principal, type Role } fro
 export {
   apiBaseOf,
   bindChannel,
+  channelDetail,
   channelView,
   createChannel,
   findChannelRow,
@@ -16,6 +17,7 @@ export {
   type ChannelRow,
   type NewChannel,
 } from "./channels";
-export { ChannelCache, forgetChannels, type BoundChannel } from "./channel-cache";
+export { ChannelCache, type BoundChannel } from "./channel-cache";
+export { forgetChannels } from "./channel-generation";
 // Token administration for the API and the CLI (issue 7).
 export { listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView, type TokenRow, type TokenView } from "./token-admin";

@@ -113,6 +113,10 @@ describeStores("ingest job", (getDb) => {
     await releaseSharedUploads(db.sql);
     expect(await shared()).toBe(1);
     await db.sql`update jobs set state = 'done', finished_at = now() where id = ${open}`;
+    // A fresh upload is kept a day whatever names it (a widget visitor sends a file right after uploading it).
+    await releaseSharedUploads(db.sql);
+    expect(await shared()).toBe(1);
+    await db.sql`update upload_blobs set created_at = now() - interval '25 hours' where tenant_id = ${scope.tenant_id}`;
     await releaseSharedUploads(db.sql);
     expect(await shared()).toBe(0);
   });

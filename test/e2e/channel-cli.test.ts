@@ -93,6 +93,11 @@ test("telegram in polling mode needs nothing more; an unreachable provider leave
   expect(polling.code).toBe(0);
   expect(polling.stdout).toContain("xin serve fetches the bot's updates itself");
   expect(polling.stdout).not.toContain("Meta");
+  const pollingId = /chn_[A-Za-z0-9_-]+/.exec(polling.stdout)?.[0] ?? "";
+  const shown = await xin("channel", "show", pollingId);
+  expect(shown.code, shown.stderr).toBe(0);
+  expect(shown.stdout).toMatch(/mode\s+polling/);
+  expect(JSON.parse((await xin("channel", "show", pollingId, "--json")).stdout).mode).toBe("polling");
   const unreachable = await xin("channel", "add", "instagram", "--brand", "acme-shoes", "--ig-user-id", "17841400000000001", "--access-token", "t", "--app-secret", "s", "--verify-token", "v", "--api-base", "http://127.0.0.1:1", "--json");
   expect(unreachable.code).toBe(0); // stored: the provider may only be down; the report says it is unchecked
   const out = JSON.parse(unreachable.stdout);
@@ -128,6 +133,11 @@ test("through a running server, channel add reports the same: Telegram connected
     expect(out.verified).toContain("accepted the token");
     const set = telegram.requests.filter((q) => q.path.endsWith("/setWebhook")).map((q) => q.body?.url);
     expect(set).toContain(out.webhook_url);
+    // `channel show` through the server says how the channel receives messages, as without one.
+    const show = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "channel", "show", out.id, "--json", "--config", serverConfig], { env: { PATH: process.env.PATH ?? "", HOME: serverDir }, stdout: "pipe", stderr: "pipe" });
+    const [shown, showErr, showCode] = await Promise.all([new Response(show.stdout).text(), new Response(show.stderr).text(), show.exited]);
+    expect(showCode, showErr).toBe(0);
+    expect(JSON.parse(shown)).toMatchObject({ id: out.id, provider: "telegram", mode: "webhook" });
   } finally {
     server.kill("SIGTERM");
     await server.exited;

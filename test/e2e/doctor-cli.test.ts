@@ -5,6 +5,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startOpenAIFake } from "../support/fakes/openai";
+import { startTelegramFake } from "../support/fakes/telegram-bot-api";
+import { TG } from "../support/gateway";
 import { freePort, loneBinary, run, serve } from "../support/binary";
 
 type Report = { ok: boolean; checks: { name: string; status: string; detail: string; fix: string | null }[] };
@@ -14,6 +16,7 @@ let xin = "";
 let config = "";
 let port = 0;
 const llm = startOpenAIFake({ apiKey: "sk-right", models: ["gpt-fake"] });
+const telegram = startTelegramFake({ token: TG.bot_token });
 
 // Async: the LLM fake answers from this process's event loop.
 const doctor = async (configFile = config, env: Record<string, string> = {}) => {
@@ -31,6 +34,7 @@ beforeAll(async () => {
 }, 60_000); // init starts the embedded PostgreSQL: beyond the 5 s hook default on a loaded machine
 afterAll(async () => {
   await llm.stop();
+  await telegram.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -47,11 +51,23 @@ test("a fresh embedded instance passes: exit 0, store opened directly, port free
   expect(check(report, "last backup")).toMatchObject({ status: "warn", detail: "no backup of this instance yet" });
 });
 
-test("with xin serving: the port is ours and the store is checked through the running server", async () => {
+test("with xin serving: the port is ours, the store and the channels' webhooks are checked through the running server", async () => {
   const server = await serve(xin, config, port);
   try {
+    // Async: the Telegram fake answers from this process's event loop.
+    const add = Bun.spawn([xin, "channel", "add", "telegram", "--bot-token", TG.bot_token, "--api-base", telegram.url, "--name", "support", "--json", "--config", config], { env: { PATH: process.env.PATH ?? "", HOME: dir }, stdout: "pipe", stderr: "pipe" });
+    const [added, addErr] = await Promise.all([new Response(add.stdout).text(), new Response(add.stderr).text(), add.exited]);
+    expect(addErr).toBe("");
+    const channel = JSON.parse(added) as { id: string; webhook_url: string };
     const { code, report } = await doctor();
     expect(code).toBe(0);
+    expect(check(report, "webhook telegram support")).toMatchObject({ status: "ok", detail: `delivers to ${channel.webhook_url}` });
+    // Telegram told to deliver elsewhere (another install took the bot): a failure with the fix.
+    telegram.setWebhookUrl("https://elsewhere.example.net/hook");
+    const moved = await doctor();
+    expect(moved.code).toBe(1);
+    expect(check(moved.report, "webhook telegram support")).toMatchObject({ status: "fail", fix: `xin channel connect ${channel.id}` });
+    telegram.setWebhookUrl(channel.webhook_url);
     expect(check(report, "port")?.detail).toBe(`0.0.0.0:${port} is served by this xin (pid ${server.proc.pid})`);
     expect(check(report, "store")?.detail).toBe(`embedded PostgreSQL reachable through the running server (pid ${server.proc.pid})`);
   } finally {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { metaSignatureHeader } from "../../src/channels";
-import { RESPOND_JOB } from "../../src/inbox";
+import { metaSignatureHeader, newVisitorId, WIDGET_SIGNATURE_HEADER, widgetBodySignature, widgetCredentials } from "../../src/channels";
+import { MEDIA_FETCH_JOB, RESPOND_JOB } from "../../src/inbox";
 import { SHOP_DOCS } from "../../src/orchestrator/test-kit";
 import { transaction, type Db } from "../../src/runtime/db";
 import { Wake, type QueueRunner } from "../../src/runtime/queue";
@@ -40,6 +40,8 @@ describeStores("no silence over the peers' payloads", (getDb) => {
   let runner: QueueRunner;
   const channels = new Map<string, ChannelRow>();
   let fetch: (req: Request) => Promise<Response>;
+  let web: ChannelRow;
+  const webCredentials = widgetCredentials.parse({ allowed_origins: ["https://shop.example"] });
 
   beforeAll(async () => {
     const db = getDb();
@@ -57,6 +59,7 @@ describeStores("no silence over the peers' payloads", (getDb) => {
         // Deliveries go nowhere (a closed port): the test is about what each message is named by, not sending.
         channels.set(file, await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: e.provider, credentials, settings: { api_base: "http://127.0.0.1:9" } }, "test"));
       }
+      web = await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: webCredentials }, "test");
       return { tenant_id: tenant.id, brand_id: brand.id };
     });
     await ingestDocs(db, scope, SHOP_DOCS);
@@ -106,4 +109,21 @@ describeStores("no silence over the peers' payloads", (getDb) => {
     expect(outcomes["telegram/tg_docs_voice.json"]).toBe("unsupported_content");
     expect(outcomes["whatsapp/wa_bindambc_reaction.json"]).toBe("recorded (reaction)");
   }, 60_000);
+
+  test("a web-widget visitor's photo without words goes to a human with the acknowledgement, like any channel's", async () => {
+    const db = getDb();
+    const visitor_id = newVisitorId();
+    const file = { sha256: "c".repeat(64), size: 2048, mime_type: "image/jpeg", name: "parcel.jpg" };
+    const body = new TextEncoder().encode(JSON.stringify({ visitor_id, messages: [{ id: "photo-0001", sent_at: Date.now(), file }] }));
+    const res = await fetch(new Request(`http://x/webhooks/web/${web.id}`, { method: "POST", headers: { "content-type": "application/json", [WIDGET_SIGNATURE_HEADER]: widgetBodySignature(webCredentials, body) }, body }));
+    expect(res.status).toBe(200);
+    await queueSettled(db, RESPOND_JOB);
+    await queueSettled(db, MEDIA_FETCH_JOB);
+    const [row] = await db.sql`
+      select m.kind, m.awaits_turn, x.reason, (select array_agg(j.state) from jobs j where j.kind = ${MEDIA_FETCH_JOB} and j.payload->>'message_id' = m.id) as fetches
+      from messages m left join escalations x on x.id = m.answered_by
+      where m.channel_id = ${web.id} and m.direction = 'in'`;
+    // The file was stored at upload: its fetch job finds nothing to fetch and is done at once.
+    expect(row).toEqual({ kind: "media", awaits_turn: true, reason: "unsupported_content", fetches: ["done"] });
+  }, 30_000);
 });

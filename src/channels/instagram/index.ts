@@ -5,6 +5,7 @@
  */
 import type { Channel } from "../types";
 import { graphCall } from "../meta/client";
+import { subscribedApps } from "../meta/subscriptions";
 import { fetchInstagramMedia } from "./media";
 import { instagramCapabilities } from "./capabilities";
 import { instagramCredentials, type InstagramCredentials } from "./credentials";
@@ -28,6 +29,11 @@ export const instagram = {
     await graphCall(ctx, "GET", `/${ctx.credentials.ig_user_id}?fields=id`, { none: true });
     return `the access token works for account ${ctx.credentials.ig_user_id}`;
   },
+  // Instagram Login: the token's own account (`me`) lists the app and the fields it receives.
+  webhookRegistration: async (ctx) => ({
+    subscriptions: await subscribedApps(ctx, "me"),
+    howToSubscribe: `POST ${ctx.baseUrl}/me/subscribed_apps?subscribed_fields=messages,messaging_postbacks,messaging_seen,message_reactions with the channel's access token (or the app dashboard: Instagram → Webhooks)`,
+  }),
 } satisfies Channel<typeof instagramCredentials>;
 
 export { instagramCredentials, type InstagramCredentials } from "./credentials";

@@ -3,3 +3,4 @@ export * from "./signature";
 export * from "./graph-error";
 export * from "./client";
 export * from "./media-hosts";
+export * from "./subscriptions";

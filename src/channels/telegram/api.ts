@@ -76,7 +76,7 @@ export const deleteTelegramWebhook = async (ctx: Ctx, dropPendingUpdates = false
   await callBotApi(ctx, "deleteWebhook", { json: { drop_pending_updates: dropPendingUpdates } });
 };
 
-const webhookInfoSchema = z.object({ url: z.string(), pending_update_count: z.number().optional(), last_error_message: z.string().optional() });
+const webhookInfoSchema = z.object({ url: z.string(), pending_update_count: z.number().optional(), last_error_message: z.string().optional(), last_error_date: z.number().optional() });
 export const getTelegramWebhookInfo = async (ctx: Ctx) => webhookInfoSchema.parse(await callBotApi(ctx, "getWebhookInfo", { json: {} }));
 
 const meSchema = z.object({ id: z.number(), username: z.string().optional(), first_name: z.string().optional() });

@@ -10,7 +10,7 @@ import { parseTelegram } from "./parse";
 import { pollTelegram } from "./poll";
 import { actTelegram, sendTelegram } from "./send";
 import { verifyTelegram } from "./verify";
-import { deleteTelegramWebhook, getTelegramMe, setTelegramWebhook } from "./api";
+import { deleteTelegramWebhook, getTelegramMe, getTelegramWebhookInfo, setTelegramWebhook } from "./api";
 
 export const telegram = {
   id: "telegram",
@@ -28,6 +28,11 @@ export const telegram = {
   check: async (ctx) => {
     const me = await getTelegramMe(ctx);
     return `bot @${me.username ?? "?"} (id ${me.id}) accepted the token`;
+  },
+  webhookRegistration: async (ctx) => {
+    const info = await getTelegramWebhookInfo(ctx);
+    const at = info.last_error_date ? new Date(info.last_error_date * 1000).toISOString() : null;
+    return { url: info.url, pending: info.pending_update_count ?? 0, lastError: info.last_error_message ? { message: info.last_error_message, at } : null };
   },
   connect: async (ctx, webhookUrl) => {
     if (ctx.credentials.mode === "polling") {

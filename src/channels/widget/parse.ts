@@ -3,7 +3,7 @@ import { MAX_INSTANT_MS } from "../../runtime";
 import { emptyParseResult, type InboundContent, type InboundMessage, type ParseResult } from "../inbound";
 import { payloadInvalid } from "../errors";
 import type { ChannelBinding } from "../types";
-import { VISITOR_TEXT_LIMIT } from "./capabilities";
+import { VISITOR_TEXT_LIMIT, WIDGET_UPLOADS } from "./capabilities";
 import type { WidgetCredentials } from "./credentials";
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -15,6 +15,15 @@ const item = z.object({
   sent_at: z.number().int().positive().max(MAX_INSTANT_MS),
   text: z.string().min(1).max(VISITOR_TEXT_LIMIT * 2).optional(),
   button: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(256) }).optional(),
+  /** A file the gateway already stored (its upload route): named by content hash, with what it checked. */
+  file: z
+    .object({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      size: z.number().int().positive().max(WIDGET_UPLOADS.maxBytes),
+      mime_type: z.string().refine((t) => WIDGET_UPLOADS.types.includes(t), `one of ${WIDGET_UPLOADS.types.join(", ")}`),
+      name: z.string().min(1).max(200),
+    })
+    .optional(),
 });
 
 /**
@@ -34,6 +43,11 @@ export type WidgetIngest = z.input<typeof widgetIngestSchema>;
 export const widgetMessageKey = (visitorId: string, clientId: string): string => `${visitorId}:${clientId}`;
 
 const contentOf = (m: z.output<typeof item>): InboundContent | null => {
+  if (m.file) {
+    const { sha256, size, mime_type, name } = m.file;
+    const media = { mediaType: mime_type.startsWith("image/") ? ("image" as const) : ("document" as const), id: sha256, mimeType: mime_type, filename: name, sizeBytes: size, sha256, blob: { sha256, size, mime_type } };
+    return { kind: "media", media, ...(m.text?.trim() ? { caption: m.text } : {}) };
+  }
   if (m.button) return { kind: "button_reply", source: "button", id: m.button.id, title: m.button.title };
   if (m.text !== undefined) return { kind: "text", text: m.text };
   return null;
@@ -56,7 +70,7 @@ export const parseWidget = (body: Uint8Array, channel: ChannelBinding<WidgetCred
   const result = emptyParseResult();
   for (const m of messages) {
     const content = contentOf(m);
-    if (!content) throw payloadInvalid("messages[]: needs text or button");
+    if (!content) throw payloadInvalid("messages[]: needs text, a button or a file");
     const message: InboundMessage = {
       channel: "web",
       accountId: channel.credentials.widget_id,

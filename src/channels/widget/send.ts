@@ -20,13 +20,16 @@ export const WIDGET_NOTIFY_CHANNEL = "xin_widget";
  * - `sent`: a reply was marked sent; the hub loads the row by (channel, provider message id);
  * - `delta`: a piece of a reply being streamed (issued by the answering code, outside any transaction);
  * - `typing`: a reply is being prepared, or not any more;
- * - `retract`: the pieces streamed under `message_id` are taken back (that draft will not be sent).
+ * - `retract`: the pieces streamed under `message_id` are taken back (that draft will not be sent);
+ * - `presence`: who holds the conversation may have changed (an agent took it over, handed it back):
+ *   the hub reads it again and tells the visitor's widget.
  */
 export type WidgetNotice =
   | { kind: "sent"; channel_id: string; visitor_id: string; provider_message_id: string }
   | { kind: "delta"; channel_id: string; visitor_id: string; message_id: string; text: string }
   | { kind: "typing"; channel_id: string; visitor_id: string; on: boolean }
-  | { kind: "retract"; channel_id: string; visitor_id: string; message_id: string };
+  | { kind: "retract"; channel_id: string; visitor_id: string; message_id: string }
+  | { kind: "presence"; channel_id: string; visitor_id: string };
 
 type Notify = { channel: string; payload: string };
 
@@ -51,6 +54,9 @@ export const widgetDeltaNotices = (channelId: string, visitorId: string, message
 
 export const widgetTypingNotice = (channelId: string, visitorId: string, on: boolean): Notify =>
   notify({ kind: "typing", channel_id: channelId, visitor_id: visitorId, on });
+
+/** Who answers may have changed: the widget re-reads it (see gateway/widget presenceOf). */
+export const widgetPresenceNotice = (channelId: string, visitorId: string): Notify => notify({ kind: "presence", channel_id: channelId, visitor_id: visitorId });
 
 /** Takes back every piece streamed under `messageId`: the browser removes that bubble. */
 export const widgetRetractNotice = (channelId: string, visitorId: string, messageId: string): Notify =>

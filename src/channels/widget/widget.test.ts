@@ -61,7 +61,20 @@ describe("parse", () => {
     expect(result.messages.every((m) => m.conversationId === visitor_id && m.accountId === creds.widget_id)).toBe(true);
   });
 
+  test("a stored file becomes media with its blob named (nothing left to fetch) and the text as caption", () => {
+    const visitor_id = newVisitorId();
+    const file = { sha256: "a".repeat(64), size: 1234, mime_type: "application/pdf", name: "receipt.pdf" };
+    const [m] = widget.parse(encode({ visitor_id, messages: [{ id: "abcdefgh", sent_at: 1_790_000_000_000, file, text: "my receipt" }] }), binding).messages;
+    expect(m.content).toEqual({
+      kind: "media",
+      caption: "my receipt",
+      media: { mediaType: "document", id: file.sha256, mimeType: "application/pdf", filename: "receipt.pdf", sizeBytes: 1234, sha256: file.sha256, blob: { sha256: file.sha256, size: 1234, mime_type: "application/pdf" } },
+    });
+  });
+
   test.each([
+    ["a file type the widget does not take", { visitor_id: newVisitorId(), messages: [{ id: "abcdefgh", sent_at: 1, file: { sha256: "a".repeat(64), size: 1, mime_type: "image/svg+xml", name: "x.svg" } }] }],
+    ["a file over the limit", { visitor_id: newVisitorId(), messages: [{ id: "abcdefgh", sent_at: 1, file: { sha256: "a".repeat(64), size: 10 * 1024 * 1024 + 1, mime_type: "image/png", name: "x.png" } }] }],
     ["bad visitor id", { visitor_id: "v_1", messages: [{ id: "abcdefgh", sent_at: 1, text: "x" }] }],
     ["no messages", { visitor_id: newVisitorId(), messages: [] }],
     ["empty item", { visitor_id: newVisitorId(), messages: [{ id: "abcdefgh", sent_at: 1 }] }],

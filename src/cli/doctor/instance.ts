@@ -1,16 +1,26 @@
-import { channelView, listChannelRows, readStatus, testChannel, type InstanceStatus } from "../../app";
+import { channelView, checkWebhookRegistration, listChannelRows, readStatus, testChannel, type InstanceStatus, type RegistrationVerdict } from "../../app";
 import { isXinError, type Logger } from "../../runtime";
 import type { Config } from "../../runtime/config";
 import { viaServerOrStore } from "../with-store";
 import { fail, ok, reason, skip, warn, type Check } from "./check";
 
-type ChannelResult = { id: string; provider: string; name: string | null; result: string | null; error: string | null };
+type ChannelResult = { id: string; provider: string; name: string | null; result: string | null; error: string | null; webhook: RegistrationVerdict };
 type Inventory = { status: InstanceStatus; channels: ChannelResult[] };
 
 const errorText = (e: unknown) => (isXinError(e) ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : reason(e));
 
+/** A registration that could not be read at all (an older server without the route, a store error). */
+const unasked = (c: { id: string; provider: string; name: string | null }, e: unknown): RegistrationVerdict => ({
+  id: c.id,
+  provider: c.provider,
+  name: c.name,
+  status: "warn",
+  detail: `not checked: ${errorText(e)}`,
+  fix: `run xin doctor again; if it persists, check the webhook in ${c.provider}'s dashboard`,
+});
+
 /**
- * Reads status and checks each channel's credentials with its provider: through the running server's
+ * Reads status and checks each channel's credentials and webhook registration with its provider: through the running server's
  * admin API when one runs (the CLI never opens a store a server owns), else on the store directly.
  */
 const inventory = (config: Config, log: Logger): Promise<Inventory> =>
@@ -24,7 +34,8 @@ const inventory = (config: Config, log: Logger): Promise<Inventory> =>
             (x) => ({ result: x.result, error: null }),
             (e: unknown) => ({ result: null, error: errorText(e) }),
           );
-          return { id: c.id, provider: c.provider, name: c.name, ...r };
+          const webhook = await client.get<RegistrationVerdict>(`/api/v1/channels/${encodeURIComponent(c.id)}/webhook`).catch((e: unknown) => unasked(c, e));
+          return { id: c.id, provider: c.provider, name: c.name, ...r, webhook };
         }),
       );
       return { status, channels };
@@ -38,7 +49,8 @@ const inventory = (config: Config, log: Logger): Promise<Inventory> =>
             (x) => ({ result: x.result, error: null }),
             (e: unknown) => ({ result: null, error: errorText(e) }),
           );
-          return { id: row.id, provider: row.provider, name: row.name, ...r };
+          const webhook = await checkWebhookRegistration(config, store.db, row.id, null).catch((e: unknown) => unasked(row, e));
+          return { id: row.id, provider: row.provider, name: row.name, ...r, webhook };
         }),
       );
       return { status, channels };
@@ -65,7 +77,13 @@ const channelCheck = (c: ChannelResult): Check => {
   return ok(name, c.result ?? "ok");
 };
 
-/** Store reachability and migrations, dead-lettered jobs, and every channel's credentials. */
+/** The provider's view of the channel's webhook: a check of its own beside the credentials one. */
+const webhookCheck = (c: ChannelResult): Check => {
+  const w = c.webhook;
+  return { name: `webhook ${c.provider} ${c.name ?? c.id}`, status: w.status, detail: w.detail, fix: w.fix };
+};
+
+/** Store reachability and migrations, dead-lettered jobs, and every channel's credentials and webhook registration. */
 export const instanceChecks = async (config: Config, log: Logger): Promise<Check[]> => {
   let inv: Inventory;
   try {
@@ -74,6 +92,6 @@ export const instanceChecks = async (config: Config, log: Logger): Promise<Check
     const hint = isXinError(e) && e.hint ? e.hint : config.database.url ? "check database.url and that the PostgreSQL server runs" : "see `xin status` for the store's error";
     return [fail("store", `not reachable: ${reason(e)}`, hint)];
   }
-  const channels = inv.channels.length ? inv.channels.map(channelCheck) : [skip("channels", "no channel added yet (`xin channel add`)")];
+  const channels = inv.channels.length ? inv.channels.flatMap((c) => [channelCheck(c), ...(c.webhook.status === "skip" ? [] : [webhookCheck(c)])]) : [skip("channels", "no channel added yet (`xin channel add`)")];
   return [...storeChecks(inv.status), ...channels];
 };

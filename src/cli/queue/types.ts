@@ -9,6 +9,8 @@ export const QueueMessage = z.object({
   body: z.string().nullable(),
   status: z.string(),
   author: z.string().nullable(),
+  /** Files the customer sent or a reply linked (downloadable by sha256 through the admin API). */
+  files: z.array(z.object({ kind: z.string(), name: z.string().nullable(), size: z.number().nullable(), url: z.string().nullable() })).default([]),
   created_at: z.string(),
 });
 

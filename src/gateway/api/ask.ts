@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { XinError } from "../../runtime";
+import { defineRoute, type ApiRoute } from "./define";
+import { findBrand } from "./lookup";
+import { tenantScope } from "./scope";
 import type { Db } from "../../runtime/db";
-import { json, type Router } from "../../runtime/http";
-import { authenticate, canSeeTenant } from "../auth";
-import type { BrandScopeRef } from "./knowledge";
 
 /**
  * What the ask route needs; the app passes it in, because the gateway never runs the answering
@@ -12,7 +11,6 @@ import type { BrandScopeRef } from "./knowledge";
  * never on a webhook's path.
  */
 export type AskApi = {
-  resolveBrand(ref: string, tenantId: string | null): Promise<BrandScopeRef>;
   ask(scope: { tenant_id: string; brand_id: string }, question: string, history: { role: "customer" | "assistant"; text: string }[]): Promise<unknown>;
 };
 
@@ -27,16 +25,20 @@ const AskBody = z
   .strict();
 
 /** `POST /api/v1/brands/:brand/ask` → the `xin ask --json` object (orchestrator's AskResult). */
-export const registerAskApi = (router: Router, deps: { db: () => Db; instanceKey: string; ask: AskApi }) => {
-  router.post("/api/v1/brands/:brand/ask", async (ctx) => {
-    const principal = await authenticate(ctx, deps);
-    const brand = await deps.ask.resolveBrand(ctx.params.brand, principal.tenant_id);
-    if (!canSeeTenant(principal, brand.tenant_id)) throw new XinError("brand.not_found", "no such brand", { status: 404 });
-    const body = AskBody.safeParse(await ctx.json());
-    if (!body.success) {
-      const issue = body.error.issues[0];
-      throw new XinError("api.invalid", `invalid ask request: ${issue?.path.join(".") || "body"} ${issue?.message ?? ""}`.trim(), { status: 400 });
-    }
-    return json(await deps.ask.ask({ tenant_id: brand.tenant_id, brand_id: brand.id }, body.data.question, body.data.history));
-  });
-};
+export const askRoutes = (deps: { db: () => Db; ask: AskApi }): ApiRoute[] => [
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/brands/:brand/ask",
+    tag: "knowledge",
+    summary: "Ask the brand's assistant a question as a customer would (a dry run: nothing stored or sent).",
+    resource: "brand",
+    params: z.object({ brand: z.string().min(1) }),
+    body: AskBody,
+    response: z.record(z.string(), z.unknown()),
+    handle: async ({ principal, params, body }) => {
+      // Another tenant's brand is not found, whatever the answering side would do with it.
+      const brand = await findBrand(deps.db(), params.brand, tenantScope(principal));
+      return deps.ask.ask({ tenant_id: brand.tenant_id, brand_id: brand.id }, body.question, body.history);
+    },
+  }),
+];

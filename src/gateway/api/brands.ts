@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { schema, transaction } from "../../runtime/db";
 import { brandPoliciesInput, createBrand, recordAudit, resolveTenant } from "../../tenancy";
+import { widgetSettingsInput } from "../widget";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand, type BrandRow } from "./lookup";
 import { actorName, type AdminDeps, IdParams, inScope, TenantQuery, tenantScope } from "./scope";
@@ -65,7 +66,7 @@ export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
     admin: true,
     resource: "brand",
     params: IdParams,
-    body: z.object({ name: z.string().trim().min(1).max(200).optional(), persona: Persona.optional(), policies: brandPoliciesInput.optional(), widget: Json.optional() }).strict(),
+    body: z.object({ name: z.string().trim().min(1).max(200).optional(), persona: Persona.optional(), policies: brandPoliciesInput.optional(), widget: widgetSettingsInput.optional() }).strict(),
     response: BrandView,
     handle: async ({ principal, params, body }) =>
       view(

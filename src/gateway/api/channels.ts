@@ -2,7 +2,7 @@ import { z } from "zod";
 import { XinError } from "../../runtime";
 import { channelIds } from "../../channels";
 import { transaction } from "../../runtime/db";
-import { channelView, createChannel, findChannelRow, listChannelRows, removeChannel } from "../../tenancy";
+import { channelDetail, channelView, createChannel, findChannelRow, listChannelRows, removeChannel } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand } from "./lookup";
 import { actorName, IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
@@ -18,6 +18,8 @@ const ChannelView = z.object({
   settings: z.record(z.string(), z.unknown()),
   created_at: z.iso.datetime(),
 });
+
+const ChannelDetail = ChannelView.extend({ mode: z.string().nullable().describe("how it receives messages where the provider offers a choice (Telegram: webhook or polling)") });
 
 const NewChannelBody = z
   .object({
@@ -74,11 +76,11 @@ export const channelRoutes = (deps: AdminDeps): ApiRoute[] => [
     summary: "One channel.",
     resource: "channel",
     params: IdParams,
-    response: ChannelView,
+    response: ChannelDetail,
     handle: async ({ principal, params }) => {
       const row = await findChannelRow(deps.db(), params.id, tenantScope(principal));
       if (!row) throw notFound("channel");
-      return channelView(row);
+      return channelDetail(row, deps.instanceKey);
     },
   }),
   defineRoute({

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { sniffType } from "../widget";
 import { z } from "zod";
 import { recentMessages } from "../../inbox";
 import { schema } from "../../runtime/db";
@@ -77,6 +78,26 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
       const [row] = await deps.db().select({ id: schema.conversations.id }).from(schema.conversations).where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
       if (!row) throw notFound("conversation");
       return { data: await recentMessages(deps.db(), row.id, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/conversations/:id/files/:sha256",
+    tag: "conversations",
+    summary: "A file the customer sent in this conversation (its bytes, with the type read from them).",
+    resource: "conversation",
+    params: z.object({ id: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    response: z.unknown(),
+    handle: async ({ principal, params }) => {
+      const scope = tenantScope(principal);
+      const rows = await deps.db().execute<{ bytes: Uint8Array }>(sql`
+        select u.bytes from conversations c join upload_blobs u on u.tenant_id = c.tenant_id and u.sha256 = ${params.sha256}
+        where c.id = ${params.id} and (${scope}::text is null or c.tenant_id = ${scope})
+          and exists (select 1 from messages m where m.conversation_id = c.id and m.attachments @> ${JSON.stringify([{ blob: { sha256: params.sha256 } }])}::jsonb)
+        limit 1`);
+      if (!rows[0]) throw notFound("file");
+      const bytes = new Uint8Array(rows[0].bytes);
+      return new Response(new Blob([bytes]), { headers: { "content-type": sniffType(bytes) ?? "application/octet-stream", "x-content-type-options": "nosniff", "content-disposition": "attachment" } });
     },
   }),
   defineRoute({

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { claimEscalation, closeEscalation, getEscalationDetail, handBack, listEscalations, sendResolution, takeOver, type ActionResult, type Actor } from "../../inbox";
+import { widgetPresenceNotice } from "../../channels";
 import { transaction, type TxContext } from "../../runtime/db";
 import { enqueueJobs } from "../../runtime/queue";
 import { defineRoute, type ApiRoute } from "./define";
@@ -34,7 +35,15 @@ const Summary = z.object({
 export const EscalationDetail = Summary.extend({ sources: z.array(z.unknown()), transcript: z.array(MessageView) });
 
 const ActionAnswer = z.object({ escalation: EscalationDetail, message_ids: z.array(z.string()) });
+const FileLink = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }).max(2000).describe("a public http(s) link to the file"),
+    media_type: z.enum(["image", "document"]).describe("image (shown inline) or document (a PDF, shown as a link)"),
+    filename: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
 const TextBody = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();
+const ReplyBody = TextBody.extend({ attachments: z.array(FileLink).max(10).optional().describe("files sent after the text, by link") }).strict();
 
 export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
   /** Runs an action and enqueues its deliveries in the same transaction, then answers with the fresh detail. */
@@ -43,6 +52,12 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
       const r = await run(ctx, actor);
       await enqueueJobs(ctx, deps.wake, r.jobs, deps.maxAttempts);
       await ctx.tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`); // live views on every instance
+      // Who answers may have changed (taken over, handed back): a web-widget visitor's header follows.
+      const [who] = await ctx.tx.execute<{ channel_id: string; external_id: string }>(sql`select ct.channel_id, ct.external_id from conversations c join contacts ct on ct.id = c.contact_id where c.id = ${r.escalation.conversation_id}`);
+      if (who) {
+        const notice = widgetPresenceNotice(who.channel_id, who.external_id);
+        await ctx.tx.execute(sql`select pg_notify(${notice.channel}, ${notice.payload})`);
+      }
       return r;
     });
     return { escalation: await getEscalationDetail(deps.db(), id, actor.tenantId), message_ids: result.message_ids };
@@ -66,9 +81,9 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
       summary,
       resource: "escalation",
       params: IdParams,
-      body: TextBody,
+      body: ReplyBody,
       response: ActionAnswer,
-      handle: ({ principal, params, body }) => act(params.id, actorOf(principal), (ctx, actor) => sendResolution(ctx, params.id, actor, kind, body.text)),
+      handle: ({ principal, params, body }) => act(params.id, actorOf(principal), (ctx, actor) => sendResolution(ctx, params.id, actor, kind, body.text, body.attachments)),
     });
 
   return [

@@ -29,6 +29,9 @@ export const MessageView = z.object({
   body: z.string().nullable(),
   status: z.string(),
   author: z.string().nullable().describe("ai or human for replies"),
+  files: z
+    .array(z.object({ kind: z.string(), name: z.string().nullable(), mime_type: z.string().nullable(), size: z.number().nullable(), sha256: z.string().nullable(), url: z.string().nullable() }))
+    .describe("files the customer sent (download by sha256 from /api/v1/conversations/{id}/files/{sha256}) or a reply linked"),
   created_at: z.iso.datetime(),
 });
 

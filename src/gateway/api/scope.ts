@@ -31,6 +31,7 @@ export const actorName = (principal: Principal) => `token:${principal.token_id}`
 export const actorOf = (principal: Principal): Actor => ({
   agent_id: principal.token_id,
   name: actorName(principal),
+  display_name: principal.name,
   tenantId: tenantScope(principal),
   audit: (tx, entry) => recordAudit(tx, entry),
 });

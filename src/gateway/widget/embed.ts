@@ -55,7 +55,7 @@ export const registerEmbed = (router: Router, deps: SocketDeps) => {
     if (!site) throw unknownWidget();
     const base = deps.publicUrl ?? ctx.url.origin;
     return new Response(demoPage(site.settings.title, snippetOf(base, site.brandId), site.brandId), {
-      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; script-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:" },
+      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; script-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:" },
     });
   });
 };

@@ -14,7 +14,7 @@ import { errorCode, type Logger } from "../../runtime";
 import type { Db } from "../../runtime/db";
 import type { ServerFrame } from "./protocol";
 import type { WidgetSite } from "./settings";
-import { sentMessage } from "./store";
+import { presenceOf, sentMessage } from "./store";
 
 /** What each socket carries from its upgrade: the site it belongs to and the verified visitor. */
 export type SocketData = { site: WidgetSite; visitorId: string; visitorToken: string; ip: string; history: boolean };
@@ -26,6 +26,7 @@ const noticeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("delta"), ...target, message_id: z.string(), text: z.string() }),
   z.object({ kind: z.literal("typing"), ...target, on: z.boolean() }),
   z.object({ kind: z.literal("retract"), ...target, message_id: z.string() }),
+  z.object({ kind: z.literal("presence"), ...target }),
 ]);
 
 const keyOf = (channelId: string, visitorId: string) => `${channelId}\u0000${visitorId}`;
@@ -82,6 +83,10 @@ export class WidgetHub {
     return n;
   }
 
+  private async pushPresence(channelId: string, visitorId: string): Promise<void> {
+    this.push(channelId, visitorId, { type: "presence", ...(await presenceOf(this.db(), channelId, visitorId)) });
+  }
+
   private async onNotice(payload: string): Promise<void> {
     let notice: z.output<typeof noticeSchema>;
     try {
@@ -104,10 +109,14 @@ export class WidgetHub {
       return;
     }
     try {
+      if (notice.kind === "presence") return this.pushPresence(notice.channel_id, notice.visitor_id);
       const message = await sentMessage(this.db(), notice.channel_id, notice.provider_message_id);
       if (!message) return;
       this.push(notice.channel_id, notice.visitor_id, { type: "typing", on: false });
       this.push(notice.channel_id, notice.visitor_id, { type: "message", message });
+      // A reply may come with a hand-over (the bot's holding message) or from a person: who answers
+      // is read again, so the header never says "right away" while a person is to answer.
+      await this.pushPresence(notice.channel_id, notice.visitor_id);
     } catch (e) {
       this.log.warn("widget push failed", { err_code: errorCode(e), channel_id: notice.channel_id });
     }

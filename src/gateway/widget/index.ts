@@ -52,7 +52,8 @@ export const registerWidget = (router: Router, deps: WidgetDeps): Widget => {
 };
 
 export { snippetOf, unknownWidget } from "./embed";
-export { loadSite, type WidgetSite } from "./settings";
+export { loadSite, widgetSettingsInput, type WidgetSite } from "./settings";
+export { sniffType } from "./files";
 export type { SocketData } from "./hub";
 export type { ServerFrame, WireMessage } from "./protocol";
 export { TokenBuckets, defaultWidgetLimits, type WidgetLimits } from "./rate-limit";

@@ -12,8 +12,8 @@ import { isOriginAllowed, originRefused, ownOriginsOf } from "./origins";
 import { errorFrame, isServerFrame, readClientFrame, type ServerFrame } from "./protocol";
 import type { WidgetLimits } from "./rate-limit";
 import { loadSite } from "./settings";
-import { historyOf, type StoreDeps } from "./store";
-import { sendAsVisitor } from "./visitor-send";
+import { historyOf, presenceOf, type StoreDeps } from "./store";
+import { leaveEmail, sendAsVisitor } from "./visitor-send";
 
 export type SocketDeps = StoreDeps & {
   instanceKey: string;
@@ -70,12 +70,16 @@ export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketDa
     send(ws, { type: "ready", visitor_token: ws.data.visitorToken, settings: ws.data.site.settings });
     const messages = ws.data.history ? await historyOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => []) : [];
     send(ws, { type: "history", messages });
+    if (ws.data.history) send(ws, { type: "presence", ...(await presenceOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => ({ state: "bot" as const }))) });
   },
   message: async (ws, raw) => {
     const frame = readClientFrame(raw);
     if (isServerFrame(frame)) return send(ws, frame);
     if (frame.type === "ping") return send(ws, { type: "pong" });
     const { site, visitorId, ip } = ws.data;
+    if (frame.type === "email") {
+      return send(ws, (await leaveEmail(deps, site, visitorId, frame.email).catch(() => ({ frame: errorFrame("internal", "the e-mail could not be saved; please try again") }))).frame);
+    }
     try {
       const outcome = await sendAsVisitor(deps, site, visitorId, ip, frame);
       if (outcome.kind === "refused") return send(ws, outcome.frame);

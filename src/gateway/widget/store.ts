@@ -8,18 +8,37 @@ import { widget, type OutboundContent, type WidgetIngest } from "../../channels"
 import { acceptParsed } from "../../inbox";
 import { schema, transaction, type Db } from "../../runtime/db";
 import type { Wake } from "../../runtime/queue";
-import type { WireMessage } from "./protocol";
+import type { Presence, WireAttachment, WireMessage } from "./protocol";
 import type { WidgetSite } from "./settings";
 
 export type StoreDeps = { db: () => Db; wake: Wake; maxAttempts: number };
 
-type Row = Pick<typeof schema.messages.$inferSelect, "id" | "direction" | "body" | "metadata" | "provider_message_id" | "created_at">;
+type Row = Pick<typeof schema.messages.$inferSelect, "id" | "direction" | "body" | "metadata" | "attachments" | "provider_message_id" | "created_at">;
 
 const VISIBLE_OUT = ["sent", "delivered", "read"] as const;
 const HISTORY_LIMIT = 200;
 
+type StoredMedia = { mimeType?: string; filename?: string; sizeBytes?: number; sha256?: string; blob?: { sha256: string } };
+
+const MIME_OF_MEDIA: Record<string, string> = { image: "image/*", document: "application/pdf", video: "video/*", audio: "audio/*" };
+
+/** A visitor's stored uploads (fetched back by hash), or a reply's file (a link the agent gave). */
+const attachmentsOf = (row: Row, content: OutboundContent | undefined): WireAttachment[] => {
+  if (row.direction === "in") {
+    return (row.attachments as StoredMedia[])
+      .filter((a) => a.blob?.sha256)
+      .map((a) => ({ name: a.filename ?? "file", mime_type: a.mimeType ?? "application/octet-stream", ...(a.sizeBytes ? { size: a.sizeBytes } : {}), sha256: a.blob?.sha256 }));
+  }
+  if (content?.kind !== "media" || !("url" in content.source)) return [];
+  const url = content.source.url;
+  const name = content.filename ?? decodeURIComponent(new URL(url).pathname.split("/").pop() || "file");
+  return [{ name, mime_type: MIME_OF_MEDIA[content.mediaType] ?? "application/octet-stream", url }];
+};
+
 const toWire = (row: Row): WireMessage => {
   const content = (row.metadata as { content?: OutboundContent }).content;
+  const meta = row.metadata as { author?: string; agent_name?: unknown };
+  const attachments = attachmentsOf(row, content);
   const buttons = content?.kind === "buttons" ? content.buttons.map((b) => ({ id: b.id, title: b.title })) : undefined;
   const clientId = row.direction === "in" ? row.provider_message_id?.split(":")[1] : undefined;
   const streamId = row.direction === "out" ? (row.metadata as { stream_id?: unknown }).stream_id : undefined;
@@ -28,6 +47,8 @@ const toWire = (row: Row): WireMessage => {
     role: row.direction === "in" ? "visitor" : "assistant",
     text: row.body ?? "",
     ...(buttons ? { buttons } : {}),
+    ...(row.direction === "out" && meta.author === "human" ? { agent: typeof meta.agent_name === "string" ? meta.agent_name : "" } : {}),
+    ...(attachments.length ? { attachments } : {}),
     ...(clientId ? { client_id: clientId } : {}),
     ...(typeof streamId === "string" ? { stream_id: streamId } : {}),
     at: row.created_at.toISOString(),
@@ -39,6 +60,7 @@ const columns = {
   direction: schema.messages.direction,
   body: schema.messages.body,
   metadata: schema.messages.metadata,
+  attachments: schema.messages.attachments,
   provider_message_id: schema.messages.provider_message_id,
   created_at: schema.messages.created_at,
 };
@@ -88,3 +110,32 @@ export const sentMessage = async (db: Db, channelId: string, providerMessageId: 
   return row ? toWire(row) : null;
 };
 
+
+/**
+ * Who answers this visitor now: a person who took the conversation over (by their token's name), a
+ * person not yet there (the bot handed over and paused), or the assistant.
+ */
+export const presenceOf = async (db: Db, channelId: string, visitorId: string): Promise<Presence> => {
+  const rows = await db.execute<{ status: string; agent: string | null }>(sql`
+    select c.status, t.name as agent from conversations c
+    join contacts ct on ct.id = c.contact_id
+    left join tokens t on t.id = c.assigned_agent_id
+    where ct.channel_id = ${channelId} and ct.external_id = ${visitorId}
+    limit 1`);
+  const row = rows[0];
+  if (row?.status !== "human") return { state: "bot" };
+  return row.agent !== null ? { state: "agent", agent: row.agent } : { state: "waiting" };
+};
+
+/**
+ * Keeps the e-mail a visitor left (the away note asks for it) on their contact, where agents see it.
+ * Before their first message there is no contact yet: false, and the widget asks again after one.
+ */
+export const saveVisitorEmail = async (db: Db, channelId: string, visitorId: string, email: string): Promise<boolean> => {
+  const updated = await db
+    .update(schema.contacts)
+    .set({ profile: sql`${schema.contacts.profile} || ${JSON.stringify({ email })}::jsonb` })
+    .where(and(eq(schema.contacts.channel_id, channelId), eq(schema.contacts.external_id, visitorId)))
+    .returning({ id: schema.contacts.id });
+  return updated.length > 0;
+};

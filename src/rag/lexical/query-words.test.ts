@@ -53,7 +53,11 @@ describe("values that answer question words", () => {
   test("a price answers cost words, a time of day opening words; per language", async () => {
     const { termsAnsweredBy } = await import("./query-words");
     expect(termsAnsweredBy("en", "Business visa (M): 12,000 RUB")).toContain("cost");
+    expect(termsAnsweredBy("en", "Apostille: 19,000 rubles")).toContain("cost");
+    expect(termsAnsweredBy("en", "Rubles are accepted")).not.toContain("cost");
     expect(termsAnsweredBy("en", "Sunday: 1:00 PM – 7:00 PM")).toContain("open");
+    // A time of day answers when something starts, leaves or ends ("When does the city tour start?").
+    expect(termsAnsweredBy("en", "City tour: daily at 10:00, three hours.")).toEqual(expect.arrayContaining(["start", "leav", "depart", "end"]));
     expect(termsAnsweredBy("de", "Laugenbrezel: 0,95 €")).toContain("kostet");
     expect(termsAnsweredBy("de", "Samstag 7 Uhr bis 13 Uhr")).toContain("geöffnet");
     expect(termsAnsweredBy("en", "Points: 100 points = £1 off your next order.")).toContain("worth");

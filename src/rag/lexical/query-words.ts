@@ -87,7 +87,7 @@ export const isLightQueryTerm = (language: string, term: string): boolean => LIG
  * "Business visa (M): 12,000 RUB" though the line never says "cost", "When do you open on Sunday?" by
  * "Sunday: 1:00 PM – 7:00 PM". A unit holding such a value counts as carrying these words.
  */
-const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
+const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
 const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
 // A span of time answers how fast or soon ("emailed within 1 hour", "next-day delivery"). German keeps
 // its own words out: "schnell" is as often about the product as about the wait.
@@ -95,7 +95,7 @@ const SPAN = /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(
 const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
   en: [
     { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap", "worth", "valu"]) },
-    { pattern: CLOCK, terms: new Set(["open", "close", "hour"]) },
+    { pattern: CLOCK, terms: new Set(["open", "close", "hour", "start", "begin", "leav", "depart", "departur", "finish", "end"]) },
     { pattern: SPAN, terms: new Set(["fast", "quick", "quickli", "soon"]) },
   ],
   de: [
@@ -107,3 +107,11 @@ const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> 
 /** The question words of `language` that `text` answers by the values it holds (a price, a time of day). */
 export const termsAnsweredBy = (language: string, text: string): string[] =>
   (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).filter((s) => s.pattern.test(text)).flatMap((s) => [...s.terms]);
+
+/**
+ * Whether an analysed query term is one a kind of value answers ("cost", "price", "open"): a passage
+ * carries it only by holding such a value (or saying the word), so one without it does not give what
+ * was asked ("What is the export clearance price?": a page on clearance with no price answers nothing).
+ */
+export const isValueWord = (language: string, term: string): boolean =>
+  (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).some((s) => s.terms.has(term));

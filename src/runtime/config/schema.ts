@@ -79,6 +79,23 @@ export const backupSchema = z
   })
   .strict();
 
+export const reportSchema = z
+  .object({
+    llm_prices: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            input_per_million: z.coerce.number().min(0).describe("price of a million prompt tokens"),
+            output_per_million: z.coerce.number().min(0).describe("price of a million completion tokens"),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe('prices per chat model for `xin report`\'s cost estimate, e.g. [report.llm_prices."gpt-4o-mini"] input_per_million = 0.15, output_per_million = 0.60; a model not listed gets no estimate'),
+  })
+  .strict();
+
 export const egressSchema = z
   .object({
     allow_cidrs: ipRanges
@@ -181,6 +198,7 @@ export const configSchema = z
     egress: egressSchema.default(egressSchema.parse({})),
     certs: certsSchema.default(certsSchema.parse({})),
     backup: backupSchema.default(backupSchema.parse({})),
+    report: reportSchema.default(reportSchema.parse({})),
     llm: llmConfigSchema.optional().describe("the chat model; unset: xin answers from the knowledge base alone"),
     embeddings: embeddingsConfigSchema.optional().describe("the embeddings endpoint; unset: retrieval is lexical-only"),
     answer: answerConfigSchema.default(answerConfigSchema.parse({})),

@@ -8,7 +8,7 @@ export * as schema from "./schema";
 export { Store, type StoreKind, type StoreOptions } from "./store";
 export { StoreHealth, type StoreHealthOptions } from "./store-health";
 export { migrations } from "./embedded.gen";
-export { migrate, migrationStatus, type EmbeddedMigration, type MigrationStatus } from "./migrate";
+export { migrate, migrationStatus, unknownMigrationError, type EmbeddedMigration, type MigrationStatus, type UnknownMigration } from "./migrate";
 export { copyClusterOnline, type PhysicalBackup } from "./physical-backup";
 export { EmbeddedPostgres, embeddedLayout, serviceIds, assertReachable, SERVICE_USER, isAlive, type ServiceIds } from "./embedded";
 export { fetchSharedUploads, releaseSharedUploads, shareUploads } from "./upload-blobs";

@@ -23,15 +23,27 @@ describeStores("migrations", (getDb) => {
   test("concurrent migrators apply a new migration exactly once", async () => {
     const { sql } = getDb();
     const next = { tag: "9999_test", when: Date.now() + 1e9, sql: "create table test_concurrent (id int);" };
-    const results = await Promise.all([migrate(sql, [...migrations, next]), migrate(sql, [...migrations, next])]);
+    const results = await Promise.all([migrate(sql, [...migrations, next], "9.1.0"), migrate(sql, [...migrations, next], "9.1.0")]);
     expect(results.flat()).toEqual(["9999_test"]);
     const rows = await sql`select count(*)::int as n from drizzle.__drizzle_migrations where created_at = ${next.when}`;
     expect(rows[0].n).toBe(1);
+    const recorded = await sql`select tag, xin_version from drizzle.xin_migrations where created_at = ${next.when}`;
+    expect(recorded.map((r) => [r.tag, r.xin_version])).toEqual([["9999_test", "9.1.0"]]);
   });
 
-  test("a database holding a migration this binary does not know is refused", async () => {
+  test("a database holding a migration this binary does not know is refused, naming it and the xin that applied it", async () => {
     const { sql } = getDb();
-    await expect(migrate(sql, migrations)).rejects.toMatchObject({ code: "store.migration_unknown" });
-    await expect(migrationStatus(sql, migrations)).rejects.toMatchObject({ code: "store.migration_unknown" });
+    for (const attempt of [() => migrate(sql, migrations), () => migrationStatus(sql, migrations)]) {
+      const e = await attempt().then(() => null, (err: unknown) => err as { code: string; message: string; hint: string });
+      expect(e?.code).toBe("store.migration_unknown");
+      expect(e?.message).toContain("migrated by xin 9.1.0");
+      expect(e?.message).toContain("does not know the migration(s) 9999_test");
+      expect(e?.message).toContain(`knows up to ${migrations.at(-1)!.tag}`);
+      expect(e?.hint).toContain("run xin 9.1.0 or newer");
+      expect(e?.hint).toContain("xin restore FILE --data-dir DIR");
+    }
+    // Nothing was applied by the refused binary: the unknown migration is still the last one.
+    const [last] = await sql`select max(created_at)::bigint as w from drizzle.__drizzle_migrations`;
+    expect(Number(last.w)).toBeGreaterThan(migrations.at(-1)!.when);
   });
 });

@@ -13,8 +13,9 @@ export type StoreOptions = { dataDir: string; url?: string; poolMax: number; log
 /**
  * The store: one pool (postgres.js + drizzle) over either the embedded server or an external one.
  * `open` starts the embedded server when there is no URL, connects, and (unless told not to) applies
- * pending migrations. `close` ends the pool, then stops the embedded server: in that order, so no
- * query is cut off by the server going away.
+ * pending migrations; migrating or not, it refuses a database a newer xin migrated
+ * (`store.migration_unknown`). `close` ends the pool, then stops the embedded server: in that order,
+ * so no query is cut off by the server going away.
  */
 export class Store {
   readonly kind: StoreKind;
@@ -58,6 +59,9 @@ export class Store {
       if (options.migrate !== false) {
         const applied = await migrate(this.client.sql, migrations);
         if (applied.length) log.info("migrations applied", { room: "store", migrations: applied });
+      } else {
+        // Not migrating still refuses a database a newer xin migrated: nothing here may read or write it.
+        await migrationStatus(this.client.sql, migrations);
       }
     } catch (e) {
       await this.close();

@@ -26,11 +26,18 @@ export const fetchSharedUploads = async (db: () => Db, blobs: BlobStore, tenantI
   for (const r of rows) blobs.put(new Uint8Array(r.bytes));
 };
 
-/** Drops shared uploads no open ingest job names any more (the purge job runs it): their jobs have run. */
+/**
+ * Drops shared uploads no open ingest job names any more (the purge job runs it): their jobs have run.
+ * Files a message carries (web-widget visitors' attachments) stay as long as that message does. A fresh
+ * upload not yet named by a message is kept for a day (the visitor sends it right after uploading).
+ */
 export const releaseSharedUploads = async (sql: Sql): Promise<number> => {
   const rows = await sql`
     delete from upload_blobs u where not exists (
       select 1 from jobs j where j.kind = 'ingest' and j.state in ('queued', 'running') and j.tenant_id = u.tenant_id
-        and j.payload->'files' @> jsonb_build_array(jsonb_build_object('blob', u.sha256)))`;
+        and j.payload->'files' @> jsonb_build_array(jsonb_build_object('blob', u.sha256)))
+      and u.created_at < now() - interval '1 day'
+      and not exists (select 1 from messages m where m.tenant_id = u.tenant_id and m.direction = 'in'
+        and m.attachments @> jsonb_build_array(jsonb_build_object('sha256', u.sha256)))`;
   return rows.count;
 };

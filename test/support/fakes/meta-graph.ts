@@ -8,6 +8,9 @@
  * - `POST /{v}/{ig-id or me}/messages`      Instagram send and sender actions
  * - `GET  /download/{media-id}`             the media bytes (`fake-media:<id>`); needs the bearer token
  * - `GET  /cdn/{name}`                      an Instagram-style CDN file (`fake-cdn:<name>`), no token
+ * - `GET|POST /{v}/{waba-id or me}/subscribed_apps`  the apps subscribed to the account's webhooks:
+ *   WhatsApp entries as `{whatsapp_business_api_data: {id, name}}`, Instagram (`me`) ones with
+ *   `subscribed_fields`; POST subscribes the fake's app (`subscribed_fields` from the query, Instagram)
  * Checks like the real API: bearer token (else 401 + code 190), required fields and text limits
  * (else code 100). Script errors with `script({ status, body, headers })` — e.g. an `errors/` fixture,
  * 429 + `Retry-After`, a bare 5xx — or `{ hang: true }`.
@@ -17,12 +20,15 @@ import { json, startFakeServer, type FakeServer } from "./fake-server";
 export type MetaGraphFake = FakeServer & {
   /** Base URL including a version, as adapters take it: `${url}/v25.0`. */
   baseUrl: string;
+  /** Subscribes the fake's app to an account's webhooks (`fields` for Instagram), or unsubscribes it (null). */
+  setSubscription(account: string, fields: string[] | null): void;
 };
 
 const graphError = (status: number, code: number, message: string, type = "OAuthException") =>
   json(status, { error: { message, type, code, fbtrace_id: "AFakeGraphTrace" } });
 
-const PATH = /^\/v\d+\.\d+\/([^/]+)(?:\/(messages|media))?$/;
+const PATH = /^\/v\d+\.\d+\/([^/]+)(?:\/(messages|media|subscribed_apps))?$/;
+const APP = { id: "1234567890", name: "xin fake app" };
 
 /**
  * `onWhatsappSend` sees every accepted WhatsApp message send with the wamid it is answered with, before
@@ -35,6 +41,12 @@ export const startMetaGraphFake = (options: {
   onInstagramSend?: (body: Record<string, unknown>, mid: string) => void;
 }): MetaGraphFake => {
   let counter = 0;
+  const subscriptions = new Map<string, string[]>();
+  const subscribedApps = (account: string) => {
+    const fields = subscriptions.get(account);
+    if (!fields) return json(200, { data: [] });
+    return json(200, { data: [account === "me" ? { ...APP, subscribed_fields: fields } : { whatsapp_business_api_data: APP }] });
+  };
   const nextId = (prefix: string) => `${prefix}${String(++counter).padStart(6, "0")}`;
 
   const whatsappMessages = (body: Record<string, unknown>) => {
@@ -86,6 +98,10 @@ export const startMetaGraphFake = (options: {
     const match = PATH.exec(r.path);
     if (!match) return graphError(400, 100, "Unsupported request - method type or path not supported");
     const [, id, edge] = match;
+    if (edge === "subscribed_apps") {
+      if (r.method === "POST") subscriptions.set(id, (r.query.get("subscribed_fields") ?? "messages").split(","));
+      return r.method === "POST" ? json(200, { success: true }) : subscribedApps(id);
+    }
     if (r.method === "GET" && !edge) {
       return json(200, { messaging_product: "whatsapp", url: `${server.url}/download/${id}`, mime_type: "audio/ogg; codecs=opus", sha256: "fake", file_size: "4", id });
     }
@@ -104,5 +120,11 @@ export const startMetaGraphFake = (options: {
     return graphError(400, 100, "(#100) Invalid parameter");
   });
 
-  return Object.assign(server, { baseUrl: `${server.url}/v25.0` });
+  return Object.assign(server, {
+    baseUrl: `${server.url}/v25.0`,
+    setSubscription(account: string, fields: string[] | null) {
+      if (fields) subscriptions.set(account, fields);
+      else subscriptions.delete(account);
+    },
+  });
 };

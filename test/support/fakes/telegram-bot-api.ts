@@ -16,6 +16,7 @@ export type TelegramFake = FakeServer & {
   /** Queue updates for getUpdates (wakes a waiting long poll). */
   pushUpdates(updates: { update_id: number }[]): void;
   setWebhookUrl(url: string): void;
+  setDeliveryError(error: { message: string; date: number } | null): void;
   /** Every accepted answerCallbackQuery, in order (the press's spinner stops at the first). */
   callbackAnswers: { callback_query_id: string; text?: string; show_alert?: boolean }[];
 };
@@ -32,6 +33,7 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
   const bot = { id: botId, is_bot: true, first_name: "Xin Demo", username: "xin_demo_bot" };
   let messageId = 200;
   let webhookUrl = "";
+  let deliveryError: { message: string; date: number } | null = null;
   let updates: { update_id: number }[] = [];
   let wake: (() => void) | undefined;
   const callbackAnswers: TelegramFake["callbackAnswers"] = [];
@@ -112,7 +114,12 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
         webhookUrl = "";
         return json(200, { ok: true, result: true, description: "Webhook was deleted" });
       case "getwebhookinfo":
-        return ok({ url: webhookUrl, has_custom_certificate: false, pending_update_count: updates.length });
+        return ok({
+          url: webhookUrl,
+          has_custom_certificate: false,
+          pending_update_count: updates.length,
+          ...(deliveryError ? { last_error_message: deliveryError.message, last_error_date: deliveryError.date } : {}),
+        });
       default:
         return fail(404, "Not Found: method not found");
     }
@@ -127,6 +134,7 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
       updates = [];
       callbackAnswers.length = 0;
       webhookUrl = "";
+      deliveryError = null;
     },
     pushUpdates(more: { update_id: number }[]) {
       updates.push(...more);
@@ -134,6 +142,10 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
     },
     setWebhookUrl(url: string) {
       webhookUrl = url;
+    },
+    /** What getWebhookInfo reports as the last failed delivery (Unix seconds), or none. */
+    setDeliveryError(error: { message: string; date: number } | null) {
+      deliveryError = error;
     },
   });
 };

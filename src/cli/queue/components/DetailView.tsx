@@ -8,6 +8,10 @@ type Props = { item: QueueItem; detail: QueueDetail | null; me: QueueMe | null; 
 const speaker = (m: QueueMessage) => (m.direction === "in" ? "Customer" : m.author === "human" ? "Agent" : "Bot");
 const SPEAKER_COLOR: Record<string, string> = { Customer: "white", Agent: "cyan", Bot: "blue" };
 
+/** `[image torn-shoe.png 12 KB]` per file: an agent sees what was sent without leaving the queue. */
+const filesOf = (m: QueueMessage) =>
+  m.files.map((f) => `[${f.kind} ${f.name ?? f.url ?? "file"}${f.size ? ` ${Math.max(1, Math.round(f.size / 1024))} KB` : ""}]`).join(" ");
+
 /** Local `HH:MM` of a message: enough to read the pace of a conversation. */
 const clock = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
 
@@ -51,7 +55,7 @@ export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, p
           <Text key={m.id} wrap="wrap">
             <Text dimColor>{`${clock(m.created_at)} `}</Text>
             <Text bold color={SPEAKER_COLOR[speaker(m)]}>{`${speaker(m)}: `}</Text>
-            <Text>{m.body ?? `[${m.status}]`}</Text>
+            <Text>{[m.body, filesOf(m)].filter(Boolean).join(" ") || `[${m.status}]`}</Text>
           </Text>
         ))}
       </Box>
