@@ -4,6 +4,7 @@
 //     [--only embedded|external] [--concurrency N] (queue.concurrency; default: xin's own)
 //     [--statements] (external: top statements by server time; WAL, commits and HOT updates)  [--xin PATH] (another executable, e.g. a profiling wrapper)
 //     [--series] (the 200/s run's slowest reply per 250 ms)
+//     [--otlp] (tracing on: xin exports its spans to an OTLP receiver in this process, which decodes them)
 // - replies/s: a burst of messages from distinct customers posted as fast as 64 connections allow, until
 //   every reply reached the provider stub;
 // - platform overhead: at 200 messages/s, after --warmup-seconds of the same load, the time from posting a webhook to the provider receiving the
@@ -17,6 +18,7 @@ import { DEMO_WA, initDemoInstance } from "./lib/demo-instance";
 import { postOnSchedule } from "./lib/post-schedule";
 import { startExternalPostgres } from "../test/support/external-postgres";
 import { startOpenAIFake } from "../test/support/fakes/openai";
+import { startOtlpReceiver } from "../test/support/otlp-receiver";
 import { loneBinary, serve } from "../test/support/binary";
 import { machineBusyMs, postgresPidOnPort, treeCpuMs } from "./lib/process-cpu";
 import { printTopStatements } from "./lib/top-statements";
@@ -30,6 +32,8 @@ const BURST = Number(arg("--burst") ?? 1000);
 const STATEMENTS = process.argv.includes("--statements");
 /** Print the 200 messages/s run's slowest reply per 250 ms of posting: one stall, or a tail spread out? */
 const SERIES = process.argv.includes("--series");
+/** Tracing on, exporting to a loopback receiver: the cost of telemetry.otlp_endpoint (BENCH.md). */
+const OTLP = process.argv.includes("--otlp");
 const WA = DEMO_WA;
 const QUESTION = "How long does delivery to Austria take?";
 const ANSWER = "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1].";
@@ -79,6 +83,7 @@ if (process.argv.includes("--relay")) {
 
 const pct = (sorted: number[], p: number) => +(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0).toFixed(1);
 
+const otlp = OTLP ? startOtlpReceiver() : null;
 const llm = startOpenAIFake();
 llm.setReply(() => ANSWER);
 const arrivals = new Map<string, number>();
@@ -131,7 +136,7 @@ for (const store of ["embedded", "external"] as const) {
   const { dir, xin: lone } = await loneBinary();
   const xin = arg("--xin") ?? lone; // e.g. a wrapper that runs the sources under `bun --cpu-prof-md`
   const { config, port, webhookPath } = await initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
-  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", ...(arg("--concurrency") ? { XIN_QUEUE__CONCURRENCY: arg("--concurrency")! } : {}), XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "1000000" });
+  const server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0", ...(arg("--concurrency") ? { XIN_QUEUE__CONCURRENCY: arg("--concurrency")! } : {}), XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "1000000", ...(otlp ? { XIN_TELEMETRY__OTLP_ENDPOINT: otlp.url } : {}) });
   const url = `${server.url}${webhookPath}`;
 
   await awaitReplies(await post({ url, prefix: `49${store === "embedded" ? 1 : 2}0`, count: 50, concurrency: 8 }), 30_000); // warm-up
@@ -166,9 +171,12 @@ for (const store of ["embedded", "external"] as const) {
   };
   if (ext && STATEMENTS) await printTopStatements(ext.url);
   await server.stop();
+  // Counted after the stop: SIGTERM flushes the exporter's last batch.
+  if (otlp) Object.assign(results[store] as object, { spans_received: otlp.spans.length, otlp_posts: otlp.posts.length, otlp_bytes: otlp.posts.reduce((n, p) => n + p.bytes, 0) });
   rmSync(dir, { recursive: true, force: true });
   await ext?.stop();
 }
 stub.stop(true);
 await llm.stop();
+await otlp?.stop();
 console.log(JSON.stringify(results, null, 2));

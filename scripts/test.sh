@@ -13,6 +13,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 # The HTTPS suite validates real HTTP-01 challenges against pebble, a test ACME CA (with its fake DNS).
 { command -v pebble >/dev/null && command -v pebble-challtestsrv >/dev/null; } || need+=(pebble)
+# promtool checks and unit-tests the alert rules (ops/prometheus) and lints /metrics.
+command -v promtool >/dev/null || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${need[*]}"

@@ -9,7 +9,8 @@ import type { Config } from "../runtime/config";
 import { Store } from "../runtime/db";
 import { createMetrics } from "../runtime/metrics";
 import { EgressGuard } from "../runtime/net";
-import { queueDepth, releaseDeadOwners, Wake } from "../runtime/queue";
+import { queueDepth, queueOldest, releaseDeadOwners, Wake } from "../runtime/queue";
+import { oldestOpenEscalationSeconds } from "../inbox";
 import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
@@ -153,8 +154,14 @@ export const createApp = (config: Config, log: Logger): App => {
     },
     status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }, polling.health()),
     beforeScrape: async () => {
+      const [depth, oldest, escalation] = await Promise.all([queueDepth(store.sql), queueOldest(store.sql), oldestOpenEscalationSeconds(store.sql)]);
       metrics.queueDepth.reset();
-      for (const d of await queueDepth(store.sql)) metrics.queueDepth.set({ state: d.state, kind: d.kind }, d.count);
+      for (const d of depth) metrics.queueDepth.set({ state: d.state, kind: d.kind }, d.count);
+      // Every kind seen in the queue gets a sample (0 when none of it waits), so a lag alert has a series to read.
+      metrics.queueOldest.reset();
+      for (const d of depth) metrics.queueOldest.set({ kind: d.kind }, 0);
+      for (const o of oldest) metrics.queueOldest.set({ kind: o.kind }, o.seconds);
+      metrics.escalationOldest.set(escalation);
     },
   });
 

@@ -4,6 +4,7 @@
  */
 import type { ChannelContext } from "./types";
 import { isEgressBlocked } from "../runtime/net";
+import { traceHeaders, tracingEnabled, withSpan } from "../runtime";
 import { ChannelError, sendRejected, sendRetryable, type ChannelErrorReason } from "./errors";
 
 export type ProviderResponse = {
@@ -48,6 +49,25 @@ export const providerRequest = async <C>(
 ): Promise<ProviderResponse> => {
   const remaining = ctx.deadline - Date.now();
   if (remaining <= 0) throw sendRetryable("deadline passed before the request was sent", { reason: "timeout" });
+  if (!tracingEnabled()) return send(ctx, method, url, body, headers, remaining);
+  // The host only: paths and queries may carry secrets (Telegram's bot token is in the path).
+  const host = URL.canParse(url) ? new URL(url).host : "provider";
+  return withSpan(`${method} ${host}`, { kind: "client", attributes: { "http.request.method": method, "server.address": host } }, async (span) => {
+    const answer = await send(ctx, method, url, body, { ...headers, ...traceHeaders() }, remaining);
+    span.setAttributes({ "http.response.status_code": answer.status });
+    if (answer.status >= 400) span.fail(`status ${answer.status}`);
+    return answer;
+  });
+};
+
+const send = async <C>(
+  ctx: Pick<ChannelContext<C>, "fetch" | "signal" | "deadline">,
+  method: "GET" | "POST",
+  url: string,
+  body: RequestBody,
+  headers: Record<string, string>,
+  remaining: number,
+): Promise<ProviderResponse> => {
   const timeout = AbortSignal.timeout(remaining);
   const signal = AbortSignal.any([ctx.signal, timeout]);
   // FormData bodies get their multipart boundary header from fetch itself.

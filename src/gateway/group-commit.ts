@@ -1,11 +1,20 @@
-import type { ParseResult } from "../channels";
+import type { InboundMessage, ParseResult } from "../channels";
 import { acceptInOneStatement, acceptParsed, type ChannelRef } from "../inbox";
-import { Batcher, errorText, type Logger } from "../runtime";
+import { Batcher, currentTraceparent, errorText, withSpan, type Logger } from "../runtime";
 import { transaction, type Db } from "../runtime/db";
 import type { Wake } from "../runtime/queue";
 
-type Item = { channel: ChannelRef; parsed: ParseResult };
+/** `trace`: the submitting request's `traceparent` (tracing on): the jobs of its messages continue it. */
+type Item = { channel: ChannelRef; parsed: ParseResult; trace: string | null };
 type Counts = { inserted: number; duplicates: number };
+
+/** Each message's request trace: a batch mixes requests, and each message's jobs belong to its own. */
+const tracesOf = (items: Item[]): ReadonlyMap<InboundMessage, string> | undefined => {
+  if (items.every((i) => !i.trace)) return undefined;
+  const traces = new Map<InboundMessage, string>();
+  for (const i of items) if (i.trace) for (const m of i.parsed.messages) traces.set(m, i.trace);
+  return traces;
+};
 
 const merge = (items: Item[]): ParseResult => ({
   messages: items.flatMap((i) => i.parsed.messages),
@@ -41,11 +50,16 @@ export class GroupCommitter {
   }
 
   submit(channel: ChannelRef, parsed: ParseResult): Promise<Counts> {
-    return this.batcher.submit({ channel, parsed });
+    return this.batcher.submit({ channel, parsed, trace: currentTraceparent() });
   }
 
   /** One transaction for the batch; per channel, one set-based write of everything its requests carried. */
-  private async write(batch: Item[]): Promise<Counts[]> {
+  private write(batch: Item[]): Promise<Counts[]> {
+    // The batch's span hangs under the first request it carries; the others' jobs keep their own trace.
+    return withSpan("webhook batch", { parent: batch[0]?.trace, attributes: { "xin.batch.requests": batch.length } }, () => this.writeBatch(batch));
+  }
+
+  private async writeBatch(batch: Item[]): Promise<Counts[]> {
     const byChannel = new Map<string, Item[]>();
     for (const p of batch) {
       const items = byChannel.get(p.channel.id);
@@ -59,7 +73,7 @@ export class GroupCommitter {
       const perChannel = new Map<string, Counts>();
       await Promise.all(
         [...byChannel].map(async ([id, items]) => {
-          const outcome = await acceptInOneStatement(this.deps.db(), this.deps.wake, this.deps.maxAttempts, items[0].channel, merge(items));
+          const outcome = await acceptInOneStatement(this.deps.db(), this.deps.wake, this.deps.maxAttempts, items[0].channel, merge(items), tracesOf(items));
           perChannel.set(id, { inserted: outcome.inserted, duplicates: outcome.duplicates });
         }),
       );

@@ -120,7 +120,7 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     limits: deps.widgetLimits,
     clientIp,
   });
-  const fetch = createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes, clientIp });
+  const fetch = createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes, clientIp, continuesTrace: (url) => url.pathname.startsWith("/api/") });
   return { router, widget, closeStreams: admin.closeStreams, fetch };
 };
 

@@ -7,7 +7,7 @@ export { applyDeletion, type DeletionOutcome } from "./deletion";
 export { noteIgnored } from "./ignored";
 export { acceptInOneStatement } from "./persist-one-statement";
 export { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, persistParsed, RESPOND_JOB, type ChannelRef, type PersistOutcome } from "./persist";
-export { inboxCounts, type InboxCounts } from "./stats";
+export { inboxCounts, oldestOpenEscalationSeconds, type InboxCounts } from "./stats";
 // Agents' side of escalations (issue 7).
 export { claimEscalation, closeEscalation, handBack, sendResolution, takeOver, type ActionAudit, type ActionResult, type Actor, type SendKind } from "./escalation-actions";
 export { getEscalationDetail, listEscalations, recentMessages, type EscalationFilter, type EscalationSummary } from "./escalation-queries";

@@ -30,6 +30,8 @@ type MessageInput = {
   media: boolean;
   /** The provider acknowledgement the event needs at once, whatever the answer (a Telegram button press). */
   ack: ChannelAction | null;
+  /** The `traceparent` of the request that carried it (tracing on): its jobs continue that trace. */
+  trace: string | null;
 };
 export type MessageInputs = { messages: InboundMessage[]; contacts: ContactInput[]; rows: MessageInput[] };
 type StatusInput = { provider_message_id: string; attempt_id: string | null; status: string; rank: number; error_code: string | null; error_message: string | null };
@@ -46,7 +48,11 @@ const ackOf = (m: InboundMessage): ChannelAction | null =>
   m.content.kind === "callback_query" && !m.isEcho ? { kind: "answer_callback", conversationId: m.conversationId, queryId: m.content.queryId } : null;
 
 /** Contact, conversation and message rows for a batch of parsed messages (deduplicated by provider id). */
-export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
+/**
+ * `traces`: each message's W3C `traceparent` (the webhook request that carried it, kept by the gateway's
+ * group commit): the jobs derived from a message continue its request's trace. Absent: the active span's.
+ */
+export const messageInputs = (parsed: InboundMessage[], traces?: ReadonlyMap<InboundMessage, string>): MessageInputs => {
   const messages = dedupeBy(parsed, (m) => m.providerMessageId);
   // Sorted: concurrent writers then lock contact and conversation rows in the same order (no deadlocks).
   const customers = dedupeBy(messages, (m) => m.conversationId).sort((a, b) => (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0));
@@ -95,6 +101,7 @@ export const messageInputs = (parsed: InboundMessage[]): MessageInputs => {
         answerable: shouldRespond(m),
         media: content.kind === "media" && !m.isEcho,
         ack: ackOf(m),
+        trace: traces?.get(m) ?? null,
       };
     }),
   };
@@ -125,7 +132,7 @@ with ic as (
 ), im as (
   select * from jsonb_to_recordset(${JSON.stringify(input.rows)}::jsonb)
     as t(id text, external_id text, direction text, kind text, body text, attachments jsonb, metadata jsonb, provider_message_id text, status text,
-      ord int, ts float8, answerable boolean, media boolean, ack jsonb)
+      ord int, ts float8, answerable boolean, media boolean, ack jsonb, trace text)
 ), m as (
   insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn)
   select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status, im.answerable

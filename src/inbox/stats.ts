@@ -12,3 +12,10 @@ export const inboxCounts = async (sql: Sql, tenantId: string | null = null): Pro
       (select count(*)::int from escalations where state in ('open', 'claimed') and (${tenantId}::text is null or tenant_id = ${tenantId})) as escalations_open`;
   return { ...row };
 };
+
+/** Seconds the oldest unclaimed escalation has waited for an agent (0 when none waits): the claim-time SLO's signal. */
+export const oldestOpenEscalationSeconds = async (sql: Sql): Promise<number> => {
+  const [row] = await sql<{ seconds: number | null }[]>`
+    select extract(epoch from now() - min(created_at))::float8 as seconds from escalations where state = 'open'`;
+  return Math.max(0, row?.seconds ?? 0);
+};

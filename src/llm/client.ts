@@ -3,7 +3,7 @@
  * client per `embeddings` section. Building a client opens nothing (no request until the first call),
  * so it is safe at composition time; both clients hold no per-call state and are safe for concurrent use.
  */
-import { silentLogger, type Logger } from "../runtime";
+import { silentLogger, withSpan, withStreamSpan, type Logger } from "../runtime";
 import { chat } from "./chat";
 import type { EmbeddingsConfig, LlmConfig } from "./config";
 import { createEmbeddingsClientWith, type EmbeddingsClient } from "./embeddings";
@@ -53,8 +53,13 @@ export const createChatClient = (config: LlmConfig, options: ClientOptions = {})
   };
   return {
     model: config.model,
-    chat: (messages, opts) => chat(deps, messages, opts),
-    stream: (messages, opts) => stream(deps, messages, opts),
+    chat: (messages, opts) =>
+      withSpan("llm chat", { kind: "client", attributes: { "gen_ai.request.model": config.model } }, async (span) => {
+        const result = await chat(deps, messages, opts);
+        span.setAttributes({ "gen_ai.usage.input_tokens": result.usage.prompt_tokens, "gen_ai.usage.output_tokens": result.usage.completion_tokens });
+        return result;
+      }),
+    stream: (messages, opts) => withStreamSpan("llm stream", { kind: "client", attributes: { "gen_ai.request.model": config.model } }, () => stream(deps, messages, opts)),
     models: (opts) => listModels(sdk, config.timeout_ms, "LLM", opts?.signal),
   };
 };

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { CallScope } from "./call-scope";
 import { toLlmError, type ServiceLabel } from "./classify";
 import { parseWire } from "./wire";
+import { tracedFetch } from "../runtime";
 
 export type SdkOptions = {
   baseUrl: string;
@@ -26,7 +27,8 @@ export type SdkOptions = {
 const PLACEHOLDER_KEY = "xin-no-key";
 
 export const createSdk = (options: SdkOptions): OpenAI => {
-  const baseFetch = options.fetch ?? fetch;
+  // Every call carries the active trace (`traceparent`) to the endpoint; tracing off, the fetch as is.
+  const baseFetch = tracedFetch(options.fetch ?? fetch);
   const hasKey = options.apiKey !== undefined && options.apiKey.length > 0;
   const keyless = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const headers = new Headers(init?.headers);

@@ -1,6 +1,6 @@
 import { isLlmError, stripThinking, type ChatClient } from "../llm";
 import type { BrandScope, SearchResult } from "../rag";
-import { errorCode, type Logger } from "../runtime";
+import { errorCode, withSpan, type Logger } from "../runtime";
 import type { AnswerConfig } from "../runtime/config";
 import { analyzerOf, blend, grounding, knowledgeConfidence, modelSignal, retrievalStrength } from "./confidence";
 import { crossLanguage } from "./grounding/support";
@@ -90,7 +90,11 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   let termWeights: TermWeights;
   let readAs: (term: string) => string[];
   try {
-    const result = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
+    const result = await withSpan("retrieval", { attributes: { "xin.brand_id": req.brand.id, "xin.retrieval.k": deps.config.top_k } }, async (span) => {
+      const found = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
+      span.setAttributes({ "xin.retrieval.hits": found.hits.length });
+      return found;
+    });
     retrieved = toPassages(result);
     termWeights = weightsOf(result, analyzer.language);
     readAs = readingsOf(result);

@@ -113,8 +113,11 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
   const tenantCounts = new TenantAnswerCounts();
   // Concurrent answers commit together (one transaction, one fsync, statements pipelined).
   const group = deps.group ?? new GroupTransaction(deps.db);
-  return async (job, ctx) => {
+  return async (job, jobCtx) => {
     const parsed = Payload.safeParse(job.payload);
+    // Every line of this turn names its conversation (and channel, when the payload carries it).
+    const ids = parsed.success ? { conversation_id: parsed.data.conversation_id, ...(parsed.data.channel_id ? { channel_id: parsed.data.channel_id } : {}) } : {};
+    const ctx = { ...jobCtx, log: jobCtx.log.child(ids) };
     if (!parsed.success) {
       // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
       ctx.log.error("respond job invalid", { err_code: "respond.payload_invalid" });
@@ -156,6 +159,7 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     if (remaining > 0 && data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...data, deferrals: data.deferrals + 1 });
     const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens, deps.quietWindowMs);
     if (!c || c.conversation.status !== "bot" || c.turn.length === 0) return;
+    if (!data.channel_id) ctx = { ...ctx, log: ctx.log.child({ channel_id: c.channel.id }) };
     const worded = c.question !== "";
     let limited = false;
     if (worded && deps.limits && deps.pipeline.chat) {

@@ -3,8 +3,11 @@
  *
  * Contract: `msg` is a short lowercase event; values go in fields. Secrets, phone numbers and e-mail
  * addresses are redacted from every string field before it is written, and fields named like secrets
- * (`token`, `api_key`, `password`, ...) are masked whole. Logging never throws.
+ * (`token`, `api_key`, `password`, ...) are masked whole. Logging never throws. While tracing is on, a line
+ * written inside a span carries its `trace_id`, so a log search and a trace meet.
  */
+import { activeTraceId } from "./telemetry";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
@@ -64,7 +67,8 @@ const build = (state: LoggerState, bound: LogFields): Logger => {
   const write = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (LEVELS[level] < LEVELS[state.level]) return;
     try {
-      const record = { ts: new Date().toISOString(), level, msg, ...(redactValue("", { ...bound, ...fields }, 0) as LogFields) };
+      const traceId = activeTraceId();
+      const record = { ts: new Date().toISOString(), level, msg, ...(traceId ? { trace_id: traceId } : {}), ...(redactValue("", { ...bound, ...fields }, 0) as LogFields) };
       state.sink(JSON.stringify(record));
     } catch {
       // A log line must never take the process down (e.g. a circular value or a closed stdout).

@@ -73,6 +73,32 @@ export const createMetrics = () => {
       labelNames: ["state", "kind"] as const,
       registers: [registry],
     }),
+    // Service levels (ops/SLO.md): how long the oldest waiting job and escalation have waited (sampled
+    // at scrape, from the store, so every instance reports the same), replies and deliveries.
+    queueOldest: new Gauge({
+      name: "xin_queue_oldest_job_seconds",
+      help: "age of the oldest due job still queued, by kind (0 when none waits; sampled at scrape)",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    escalationOldest: new Gauge({
+      name: "xin_escalation_oldest_open_seconds",
+      help: "age of the oldest escalation no agent has claimed yet (0 when none; sampled at scrape)",
+      registers: [registry],
+    }),
+    replyLatency: new Histogram({
+      name: "xin_reply_latency_seconds",
+      help: "time from the customer's latest message to a bot reply accepted by the provider, by provider",
+      labelNames: ["provider"] as const,
+      buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 900],
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: "xin_deliveries_total",
+      help: "outbound messages settled, by provider and outcome (sent, failed)",
+      labelNames: ["provider", "outcome"] as const,
+      registers: [registry],
+    }),
     // Answering (orchestrator): LLM usage per tenant, and what became of each customer turn.
     llmTokens: new Counter({
       name: "xin_llm_tokens_total",

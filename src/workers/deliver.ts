@@ -1,6 +1,6 @@
 import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
 import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
-import { errorText, newId } from "../runtime";
+import { errorText, newId, withSpan } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
 import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue";
@@ -85,12 +85,12 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
   const unsentAttempts = new UnsentAttempts();
 
-  return async (job, ctx) => {
+  return async (job, jobCtx) => {
     const { message_id } = job.payload as Payload;
     // The attempt the row may carry that this run has not handed to the provider (yet).
     const handover = { attempt: null as string | null };
     try {
-      await deliverOnce(job, ctx, message_id, handover);
+      await deliverOnce(job, jobCtx, message_id, handover);
     } catch (e) {
       // Failed before the provider was called: the attempt is known unsent, not in doubt. Cleared in the
       // store if it answers (for other instances), remembered here in case it does not.
@@ -102,7 +102,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     }
   };
 
-  async function deliverOnce(job: Parameters<JobHandler>[0], ctx: JobContext, message_id: string, handover: { attempt: string | null }): Promise<void> {
+  async function deliverOnce(job: Parameters<JobHandler>[0], jobCtx: JobContext, message_id: string, handover: { attempt: string | null }): Promise<void> {
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
     // usual first send), committed with other deliveries' before the provider is called. Whether a failed
     // read committed it or not, the provider never saw it.
@@ -111,8 +111,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const row = await group.run((tx) => loadOutbound(tx, message_id, fresh, NO_DOUBT_PROVIDERS));
     handover.attempt = row?.recordedAttempt ?? null;
     if (!row) return;
+    const ctx = { ...jobCtx, log: jobCtx.log.child({ channel_id: row.message.channel_id, conversation_id: row.conversation.id }) };
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
+    const provider = bound?.adapter.id ?? "unknown"; // a removed channel's provider is not known any more
     if (row.message.status !== "queued") {
       // Settled while the attempt was in doubt: a status webhook carried its id (or an agent acted).
       if (row.message.send_attempt_id && bound && row.message.status !== "failed") {
@@ -121,7 +123,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       return;
     }
-    if (!bound) return fail(deps, ctx, row, "channel_removed", "the channel was removed before the message went out", unsent);
+    if (!bound) return fail(deps, ctx, row, provider, "channel_removed", "the channel was removed before the message went out", unsent);
     const { adapter, row: channelRow } = bound;
     const policy = adapter.capabilities.inDoubt;
 
@@ -132,7 +134,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       if (step.kind === "wait") throw new JobDeferred(Math.min(step.ms, IN_DOUBT_RECHECK_MS), "the last send attempt is in doubt: waiting for the provider's status webhook");
       settled(adapter, step.kind === "hold" ? "held" : "resent");
       ctx.log.warn("send attempt in doubt", { channel: adapter.id, message_id, resolution: step.kind });
-      if (step.kind === "hold") return fail(deps, ctx, row, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
+      if (step.kind === "hold") return fail(deps, ctx, row, provider, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
     }
 
     const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
@@ -140,10 +142,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const last = row.conversation.last_customer_message_at?.getTime();
     const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
     let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
-    if (window.kind === "closed") return fail(deps, ctx, row, "window_closed", "outside the channel's messaging window", unsent);
+    if (window.kind === "closed") return fail(deps, ctx, row, provider, "window_closed", "outside the channel's messaging window", unsent);
     if (window.kind === "template_only") {
       const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
-      if (!template) return fail(deps, ctx, row, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
+      if (!template) return fail(deps, ctx, row, provider, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
       content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
     }
 
@@ -172,9 +174,12 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     handover.attempt = null; // from here the provider may have it: a failure leaves it in doubt
     let sent;
     try {
-      sent = await adapter.send(
-        { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag", attemptId },
-        providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
+      const attributes = { "xin.provider": adapter.id, "xin.channel_id": channelId, "xin.conversation_id": row.conversation.id, "xin.message_id": message_id };
+      sent = await withSpan("provider send", { kind: "client", attributes }, () =>
+        adapter.send(
+          { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag", attemptId },
+          providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
+        ),
       );
     } catch (e) {
       const pausedMs = pauses.settle(channelId, e);
@@ -190,7 +195,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       if (retryable && job.attempts < job.max_attempts) throw e;
       const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
-      return fail(deps, ctx, row, retryable ? "retries_exhausted" : code, errorText(e));
+      return fail(deps, ctx, row, provider, retryable ? "retries_exhausted" : code, errorText(e));
     }
     pauses.settle(channelId);
     await deps.afterProviderCall?.(message_id);
@@ -202,12 +207,15 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       const notify = sent.notify;
       await Promise.all([markSent(tx, message_id, sent.providerMessageId), notify ? notifyInTx(tx, notify) : null, ctx.completeIn(tx)]);
     });
+    deps.metrics?.deliveries.inc({ provider: adapter.id, outcome: "sent" });
+    // Time to reply as the customer sees it: from their latest message to the bot's reply leaving xin.
+    if (author === "ai" && last !== undefined) deps.metrics?.replyLatency.observe({ provider: adapter.id }, Math.max(0, Date.now() - last) / 1000);
     ctx.log.info("message sent", { channel: adapter.id, message_id });
   }
 };
 
 /** `unsentAttempt`: the attempt this run recorded before finding it must not send (cleared: nothing is in doubt). */
-const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: string, message: string, unsentAttempt?: string | null) => {
+const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, provider: string, code: string, message: string, unsentAttempt?: string | null) => {
   await transaction(deps.db(), async (tx) => {
     await markFailed(tx.tx, row.message.id, code, message, unsentAttempt);
     await openEscalation(tx.tx, {
@@ -219,5 +227,6 @@ const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, code: 
     });
     await ctx.completeIn(tx);
   });
+  deps.metrics?.deliveries.inc({ provider, outcome: "failed" });
   ctx.log.warn("message failed", { err_code: code, message_id: row.message.id });
 };

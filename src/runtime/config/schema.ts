@@ -162,6 +162,21 @@ export const logSchema = z
   })
   .strict();
 
+export const telemetrySchema = z
+  .object({
+    otlp_endpoint: z
+      .url()
+      .optional()
+      .describe("OTLP/HTTP (protobuf) traces URL, e.g. http://127.0.0.1:4318/v1/traces; unset: no traces are made or sent"),
+    sample_ratio: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe("share of traces recorded, decided at each webhook or request (0.1: one in ten); the jobs of a message follow its decision"),
+  })
+  .strict();
+
 export const retrievalSchema = z
   .object({
     backend: z.enum(["postgres", "qdrant"]).default("postgres").describe("where chunks are searched: postgres (default, no extension) or qdrant (large deployments)"),
@@ -185,6 +200,7 @@ export const configSchema = z
     database: databaseSchema.default(databaseSchema.parse({})),
     queue: queueSchema.default(queueSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
+    telemetry: telemetrySchema.default(telemetrySchema.parse({})),
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),
     egress: egressSchema.default(egressSchema.parse({})),
     certs: certsSchema.default(certsSchema.parse({})),

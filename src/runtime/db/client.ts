@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres, { type Sql, type TransactionSql } from "postgres";
 import * as schema from "./schema";
 import { driverFor } from "./driver";
+import { withSpan } from "../telemetry";
 
 export type Db = PostgresJsDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -66,7 +67,9 @@ export const notifyInTx = (ctx: TxContext, n: { channel: string; payload: string
 /** The postgres.js transaction under a drizzle one (drizzle keeps it as its session's client). */
 const clientOf = (tx: Tx): TransactionSql => (tx as unknown as { session: { client: TransactionSql } }).session.client;
 
-export const transaction = async <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
+export const transaction = <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => withSpan("db transaction", { kind: "client" }, () => runTransaction(db, fn));
+
+const runTransaction = async <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
   const committed: (() => void)[] = [];
   const rolledBack: (() => void)[] = [];
   let result: T;

@@ -1,4 +1,5 @@
 import { Batcher } from "../batcher";
+import { bindTrace } from "../telemetry";
 import { transaction, type Db, type TxContext } from "./client";
 
 type Work = (ctx: TxContext) => Promise<unknown>;
@@ -29,6 +30,8 @@ export class GroupTransaction {
   }
 
   run<T>(work: (ctx: TxContext) => Promise<T>): Promise<T> {
-    return this.batcher.submit(work) as Promise<T>;
+    // The work runs in whichever flush takes it: bound to its submitter's span, so the jobs it enqueues
+    // continue the submitter's trace, not the first submitter's.
+    return this.batcher.submit(bindTrace(work)) as Promise<T>;
   }
 }

@@ -2,6 +2,7 @@ import { errorCode, errorText, XinError } from "../errors";
 import { newId } from "../ids";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
+import { withSpan } from "../telemetry";
 import { peerClientIp, type ClientIp } from "./client-ip";
 import { assertStorableJson, checkRequestTarget } from "./input";
 import { errorResponse } from "./respond";
@@ -14,6 +15,12 @@ export type HttpOptions = {
   bodyLimitBytes: number;
   /** Peer + headers → `ctx.ip` (client-ip.ts); default: the peer, headers ignored. */
   clientIp?: ClientIp;
+  /**
+   * Paths whose incoming W3C `traceparent` is continued (the admin API: an operator's tool may trace its
+   * calls); other requests (providers' webhooks, the public widget) start a trace of their own, so an
+   * outsider cannot graft spans onto a chosen trace. Default: none.
+   */
+  continuesTrace?: (url: URL) => boolean;
 };
 type Peer = { requestIP(req: Request): { address: string } | null } | undefined;
 
@@ -43,13 +50,10 @@ const allowHeader = (methods: string[]): string => {
  * Turns a Router into a `fetch` handler: request id, body limit, error → JSON response, one log line
  * and metrics per request. Tests call it in process with `new Request(...)`.
  */
-export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clientIp = peerClientIp }: HttpOptions) =>
-  async (req: Request, server?: Peer): Promise<Response> => {
+export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clientIp = peerClientIp, continuesTrace }: HttpOptions) => {
+  const handle = async (req: Request, server: Peer, url: URL, match: ReturnType<Router["match"]>, routeLabel: string): Promise<Response> => {
     const started = performance.now();
-    const url = new URL(req.url);
     const requestId = req.headers.get("x-request-id")?.slice(0, 64) || newId("req");
-    const match = router.match(req.method, url.pathname);
-    const routeLabel = match.route?.pattern ?? "unmatched";
     const reqLog = log.child({ request_id: requestId, route: routeLabel });
     let response: Response;
     let allow: string | null = null;
@@ -105,3 +109,18 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     if (allow) response.headers.set("allow", allow);
     return response;
   };
+
+  return async (req: Request, server?: Peer): Promise<Response> => {
+    const url = new URL(req.url);
+    const match = router.match(req.method, url.pathname);
+    const routeLabel = match.route?.pattern ?? "unmatched";
+    const parent = continuesTrace?.(url) ? req.headers.get("traceparent") : null;
+    // One server span per request; everything the route does (store, enqueue) nests under it.
+    return withSpan(`${req.method} ${routeLabel}`, { kind: "server", parent, attributes: { "http.request.method": req.method, "http.route": routeLabel } }, async (span) => {
+      const response = await handle(req, server, url, match, routeLabel);
+      span.setAttributes({ "http.response.status_code": response.status });
+      if (response.status >= 500) span.fail(`status ${response.status}`);
+      return response;
+    });
+  };
+};

@@ -27,7 +27,7 @@ export const claimJobs = async (sql: Sql, workerId: string, limit: number, lease
       update jobs set state = 'running', attempts = jobs.attempts + 1, lease_token = ${token},
         locked_by = ${workerId}, locked_until = now() + ${leaseMs} * interval '1 millisecond'
       from candidates where jobs.id = candidates.id
-      returning jobs.id::int as id, jobs.kind, jobs.key, jobs.tenant_id, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.lease_token`;
+      returning jobs.id::int as id, jobs.kind, jobs.key, jobs.tenant_id, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.lease_token, jobs.trace`;
     return [...rows];
   } catch (e) {
     if ((e as { code?: string }).code === "23505") return [];

@@ -1,4 +1,5 @@
 import type { TxContext } from "../db/client";
+import { currentTraceparent } from "../telemetry";
 import type { ClaimedJob, HandOffTaker } from "./types";
 import { WAKE_CHANNEL, type Wake } from "./wake";
 
@@ -25,9 +26,11 @@ type HandOff = { index: number; job: NewJob; taker: HandOffTaker };
  */
 export const enqueueJobs = async (ctx: TxContext, wake: Wake | null, items: NewJob[], defaultMaxAttempts: number): Promise<number[]> => {
   if (items.length === 0) return [];
+  // The enqueuing span (a request, a job) becomes the parent of each job's run.
+  const trace = currentTraceparent();
   const ids: number[] = new Array(items.length);
   const handOffs = pickHandOffs(wake, items);
-  const started = handOffs.length ? await insertRunning(ctx, handOffs, defaultMaxAttempts) : new Map<number, ClaimedJob>();
+  const started = handOffs.length ? await insertRunning(ctx, handOffs, defaultMaxAttempts, trace) : new Map<number, ClaimedJob>();
   for (const h of handOffs) {
     const job = started.get(h.index);
     if (!job) {
@@ -50,12 +53,13 @@ export const enqueueJobs = async (ctx: TxContext, wake: Wake | null, items: NewJ
     key: j.key ?? null,
     run_at: j.run_at?.toISOString() ?? null,
     max_attempts: j.max_attempts ?? defaultMaxAttempts,
+    trace,
   }));
   const [rows] = await Promise.all([
     ctx.sql<{ id: string }[]>`
-      insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts)
-      select t.kind, t.payload, t.tenant_id, t.key, coalesce(t.run_at, now()), t.max_attempts
-      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(i int, kind text, payload jsonb, tenant_id text, key text, run_at timestamptz, max_attempts int)
+      insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts, trace)
+      select t.kind, t.payload, t.tenant_id, t.key, coalesce(t.run_at, now()), t.max_attempts, t.trace
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(i int, kind text, payload jsonb, tenant_id text, key text, run_at timestamptz, max_attempts int, trace text)
       order by t.i
       returning id`,
     ctx.sql`select pg_notify(${WAKE_CHANNEL}, '')`,
@@ -88,7 +92,7 @@ const pickHandOffs = (wake: Wake | null, items: NewJob[]): HandOff[] => {
  * here, and by the one-running-per-key index for a concurrent transaction: ON CONFLICT skips it then);
  * skipped jobs are queued by the caller. Returns the started jobs by their index in the batch.
  */
-const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAttempts: number): Promise<Map<number, ClaimedJob>> => {
+const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAttempts: number, trace: string | null): Promise<Map<number, ClaimedJob>> => {
   const started = new Map<number, ClaimedJob>();
   const byTaker = new Map<HandOffTaker, HandOff[]>();
   for (const h of handOffs) {
@@ -108,9 +112,9 @@ const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAtte
     }));
     // The batch index rides along in the lease token (`<token>:<index>`): RETURNING cannot name the input row.
     const rows = await ctx.sql<{ id: string; kind: string; key: string | null; tenant_id: string | null; payload: unknown; max_attempts: number; lease_token: string }[]>`
-      insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts, state, attempts, lease_token, locked_by, locked_until)
+      insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts, state, attempts, lease_token, locked_by, locked_until, trace)
       select t.kind, t.payload, t.tenant_id, t.key, now(), t.max_attempts, 'running', 1, ${token} || ':' || t.i, ${taker.workerId},
-        now() + ${taker.leaseMs} * interval '1 millisecond'
+        now() + ${taker.leaseMs} * interval '1 millisecond', ${trace}::text
       from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(i int, kind text, payload jsonb, tenant_id text, key text, max_attempts int)
       where t.key is null or not exists (select 1 from jobs o where o.key = t.key and o.state in ('queued', 'running'))
       order by t.i
@@ -118,7 +122,7 @@ const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAtte
       returning id, kind, key, tenant_id, payload, max_attempts, lease_token`;
     for (const r of rows) {
       const index = Number(r.lease_token.slice(token.length + 1));
-      started.set(index, { id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token });
+      started.set(index, { id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token, trace });
     }
   }
   return started;

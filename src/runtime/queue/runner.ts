@@ -4,6 +4,7 @@ import { errorCode, errorText, XinError } from "../errors";
 import { newId } from "../ids";
 import type { Logger } from "../log";
 import type { Metrics } from "../metrics";
+import { withSpan, type SpanHandle } from "../telemetry";
 import { backoffDelay } from "./backoff";
 import { claimJobs, msUntilNextDue, reapExpired } from "./claim";
 import { isJobDeferred } from "./defer";
@@ -122,14 +123,16 @@ export class QueueRunner implements HandOffTaker {
 
   private execute(job: ClaimedJob): void {
     const abort = new AbortController();
-    const done = this.runOne(job, abort).finally(() => {
+    // The run continues the trace of whoever enqueued the job (a webhook request, the previous job).
+    const attributes = { "xin.job.id": job.id, "xin.job.kind": job.kind, "xin.job.attempt": job.attempts, ...(job.tenant_id ? { "xin.tenant_id": job.tenant_id } : {}) };
+    const done = withSpan(`job ${job.kind}`, { kind: "consumer", parent: job.trace, attributes }, (span) => this.runOne(job, abort, span)).finally(() => {
       this.inFlight.delete(job.id);
       this.wake.notify(); // a slot is free: claim again
     });
     this.inFlight.set(job.id, { done, abort });
   }
 
-  private async runOne(job: ClaimedJob, abort: AbortController): Promise<void> {
+  private async runOne(job: ClaimedJob, abort: AbortController, span: SpanHandle): Promise<void> {
     const log = this.log.child({ job_id: job.id, kind: job.kind, tenant_id: job.tenant_id ?? undefined, attempt: job.attempts });
     const started = performance.now();
     let completed = false;
@@ -166,6 +169,7 @@ export class QueueRunner implements HandOffTaker {
         await this.release(job).catch(() => {});
         log.info("job released at shutdown");
       } else {
+        if (!isJobDeferred(e)) span.fail(`${errorCode(e)}: ${errorText(e)}`.slice(0, 200));
         await this.fail(job, e, log).catch((err) => log.error("job failure not recorded", { err: errorText(err) }));
       }
     } finally {

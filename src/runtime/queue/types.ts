@@ -10,6 +10,8 @@ export type Job = {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  /** The enqueuer's W3C `traceparent` while tracing is on: the run's span continues that trace. */
+  trace?: string | null;
 };
 
 /** A job this worker holds: the lease token fences its completion. */

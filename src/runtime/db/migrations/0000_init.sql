@@ -149,6 +149,7 @@ CREATE TABLE "jobs" (
 	"locked_until" timestamp with time zone,
 	"last_error" text,
 	"progress" jsonb,
+	"trace" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
 );

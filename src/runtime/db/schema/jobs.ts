@@ -29,6 +29,8 @@ export const jobs = pgTable(
     last_error: text("last_error"),
     /** What a long job reports while it runs and its result when done (ingestion progress and summary). */
     progress: jsonb("progress").$type<unknown>(),
+    /** W3C `traceparent` of the span that enqueued the job (tracing on): its run continues that trace. */
+    trace: text("trace"),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finished_at: timestamp("finished_at", { withTimezone: true }),
   },
