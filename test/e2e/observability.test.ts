@@ -13,11 +13,15 @@ import { freePort, loneBinary, run, waitReady } from "../support/binary";
 import { startMetaGraphFake, type MetaGraphFake } from "../support/fakes";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
 import { WA } from "../support/gateway";
+import { startPrometheus } from "../support/prometheus";
+import { allQueries } from "../../scripts/lib/dashboards";
 import { whatsappHook, whatsappText } from "../reliability/customer-hooks";
 
 let receiver: OtlpReceiver;
 let exposition = "";
 let meta: MetaGraphFake;
+/** What a real Prometheus scraping the running xin made of each dashboard query and each SLO rule. */
+let evaluated: { queries: { panel: string; status: string; error?: string; series: number }[]; rules: { name: string; health: string; status: string; error?: string }[] } = { queries: [], rules: [] };
 
 const CUSTOMER = "4917000000777";
 const ADMIN_TRACE = "0af7651916cd43dd8448eb211c80319c";
@@ -68,6 +72,22 @@ beforeAll(async () => {
   const listed = await fetch(`${xin.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${token}`, traceparent: `00-${ADMIN_TRACE}-${ADMIN_PARENT}-01` } });
   expect(listed.status).toBe(200);
   exposition = await fetch(`${xin.url}/metrics`).then((r) => r.text());
+  // A real Prometheus scrapes this xin with the SLO rules loaded; every dashboard query is evaluated.
+  const prometheus = await startPrometheus(xin.url, [join(import.meta.dir, "../../ops/prometheus/xin-rules.yml")]);
+  try {
+    await Bun.sleep(2500); // a few samples and rule evaluations: rate() needs two
+    for (const q of allQueries()) {
+      const r = await prometheus.query(q.expr.replaceAll("$__rate_interval", "1m"));
+      evaluated.queries.push({ panel: `${q.dashboard} / ${q.panel}`, status: r.status, error: r.error, series: r.data?.result.length ?? 0 });
+    }
+    // Each rule's own expression, evaluated now (its group may not have run yet), and none failing where it ran.
+    for (const rule of await prometheus.rules()) {
+      const r = await prometheus.query(rule.query);
+      evaluated.rules.push({ name: rule.name, health: rule.health, status: r.status, error: r.error ?? rule.lastError });
+    }
+  } finally {
+    await prometheus.stop();
+  }
   // SIGTERM: the last batch of spans is exported before the process exits.
   xin.proc.kill("SIGTERM");
   expect(await xin.proc.exited).toBe(0);
@@ -192,4 +212,15 @@ test("the SLO metrics saw the message: one delivery sent, its reply time, the qu
   expect(exposition).toMatch(/^xin_escalation_oldest_open_seconds \d/m);
   // Every kind in the queue has a lag sample; nothing waits now.
   expect(exposition).toMatch(/^xin_queue_oldest_job_seconds\{kind="deliver"\} 0$/m);
+});
+
+test("a real Prometheus scraping this xin evaluates every dashboard query and every SLO rule without an error", () => {
+  expect(evaluated.queries.length).toBeGreaterThan(20);
+  expect(evaluated.queries.filter((q) => q.status !== "success")).toEqual([]);
+  // Not vacuous: the queries over what this message moved return series.
+  const withData = new Set(evaluated.queries.filter((q) => q.series > 0).map((q) => q.panel));
+  expect(withData).toContain("xin-api-health / Requests per second by route");
+  expect(withData).toContain("xin-channels / Deliveries by provider and outcome");
+  expect(evaluated.rules.length).toBeGreaterThan(30);
+  expect(evaluated.rules.filter((r) => r.status !== "success" || r.health === "err")).toEqual([]);
 });
