@@ -70,20 +70,20 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
       .strict(),
     status: 201,
     response: Automation,
-    handle: async ({ principal, body }) => {
-      // Refused before anything is written: a kind xin does not run, a config its kind does not take.
-      const kind = checkAutomationKind(body.kind);
-      const config = parseAutomationConfig(kind, body.config);
-      return transaction(deps.db(), async ({ tx }) => {
+    handle: async ({ principal, body }) =>
+      transaction(deps.db(), async ({ tx }) => {
+        // The brand first (another tenant's is 404 whatever the body), then refused before anything is
+        // written: a kind xin does not run, a config its kind does not take.
         const brand = await findBrand(tx, body.brand, tenantScope(principal));
+        const kind = checkAutomationKind(body.kind);
+        const config = parseAutomationConfig(kind, body.config);
         const [row] = await tx
           .insert(schema.automations)
           .values({ id: newId("aut"), tenant_id: brand.tenant_id, brand_id: brand.id, kind, schedule: body.schedule, config, enabled: body.enabled })
           .returning();
         await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.create", subject_type: "automation", subject_id: row.id, after: { ...body, config } });
         return row;
-      });
-    },
+      }),
   }),
   defineRoute({
     method: "GET",
