@@ -14,7 +14,7 @@ export const AUTOMATION_RUN_JOB = "automation.run";
 export const AUTOMATION_SCAN_JOB = "automation.scan";
 
 /** Kinds the issue names that are not built yet: refused by name, never stored. */
-export const PLANNED_AUTOMATION_KINDS = ["sla_reminder", "reingest_urls", "retention_purge", "crm_push", "close_idle"] as const;
+export const PLANNED_AUTOMATION_KINDS = ["sla_reminder", "reingest_urls", "retention_purge", "crm_push"] as const;
 
 /** The implemented kinds and their config. Adding a kind = its schema here and its handler in workers. */
 export const automationConfigs = {
@@ -24,6 +24,12 @@ export const automationConfigs = {
       after_hours: z.number().positive().max(24 * 7),
       /** The follow-up text, sent as the assistant. */
       text: z.string().trim().min(1).max(4096),
+    })
+    .strict(),
+  close_idle: z
+    .object({
+      /** Days without a message, either way, after which a conversation is closed. */
+      after_days: z.number().positive().max(3650),
     })
     .strict(),
 } as const;

@@ -13,6 +13,7 @@ import {
   type AutomationKind,
   type AutomationRunPayload,
 } from "../tenancy";
+import { closeIdleHandler } from "./close-idle";
 import { followUpHandler } from "./follow-up";
 import { fireSlot } from "./scheduler";
 
@@ -27,6 +28,7 @@ export type KindHandler<K extends AutomationKind> = (run: KindRun<K>) => Promise
 /** One handler per implemented kind: a kind with a config schema and no handler does not compile. */
 const KIND_HANDLERS: { [K in AutomationKind]: KindHandler<K> } = {
   follow_up: followUpHandler,
+  close_idle: closeIdleHandler,
 };
 
 /**
