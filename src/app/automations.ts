@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
-import { XinError, silentLogger, type Logger } from "../runtime";
+import { join } from "node:path";
+import { BlobStore, XinError, silentLogger, type Logger } from "../runtime";
 import { schema, type Store } from "../runtime/db";
 import { resolveTenant } from "../tenancy";
 import { runAutomation, type RunOutcome } from "../workers";
@@ -53,7 +54,9 @@ export const showAutomationOnStore = async (store: Store, id: string): Promise<A
  * `xin automation run-now` with no server: runs it here, at once (the server's route queues it for a
  * worker instead). What it sends goes to the queue and out when `xin serve` runs.
  */
-export const runAutomationOnStore = async (store: Store, id: string, maxAttempts: number, log: Logger = silentLogger): Promise<RunOutcome> => {
+export const runAutomationOnStore = async (store: Store, id: string, options: { maxAttempts: number; dataDir: string; log?: Logger }): Promise<RunOutcome> => {
   await showAutomationOnStore(store, id);
-  return runAutomation({ db: () => store.db, wake: null, maxAttempts, log }, id, new Date(), { manual: true, actor: "cli" });
+  // The instance's blob store, as `xin serve` opens it (create-app.ts): a purge removes files there.
+  const blobs = new BlobStore(join(options.dataDir, "blobs"));
+  return runAutomation({ db: () => store.db, wake: null, maxAttempts: options.maxAttempts, blobs, log: options.log ?? silentLogger }, id, new Date(), { manual: true, actor: "cli" });
 };

@@ -31,7 +31,7 @@ const ranText = (r: RunNow) => {
 
 /** `xin automation list|show|run-now`: through the running server's API, else on the store. */
 export const automationCommand = (program: Command) => {
-  const automation = program.command("automation").description("scheduled automations of the brands (follow-ups)");
+  const automation = program.command("automation").description("scheduled automations of the brands (follow-ups, closing idle chats, retention)");
   automation
     .command("list")
     .description("list automations, with when each last ran")
@@ -71,7 +71,7 @@ export const automationCommand = (program: Command) => {
           const r = await client.request<{ id: string; job_id: number }>("POST", `/api/v1/automations/${encodeURIComponent(id)}/run`);
           return { id: r.id, queued: true, job_id: r.job_id };
         },
-        store: async (store) => ({ id, queued: false, ...(await runAutomationOnStore(store, id, config.queue.max_attempts, cliLogger())) }),
+        store: async (store) => ({ id, queued: false, ...(await runAutomationOnStore(store, id, { maxAttempts: config.queue.max_attempts, dataDir: config.data_dir, log: cliLogger() })) }),
       });
       report(ran, opts, ranText);
     });

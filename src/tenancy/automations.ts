@@ -14,7 +14,7 @@ export const AUTOMATION_RUN_JOB = "automation.run";
 export const AUTOMATION_SCAN_JOB = "automation.scan";
 
 /** Kinds the issue names that are not built yet: refused by name, never stored. */
-export const PLANNED_AUTOMATION_KINDS = ["sla_reminder", "reingest_urls", "retention_purge", "crm_push"] as const;
+export const PLANNED_AUTOMATION_KINDS = ["sla_reminder", "reingest_urls", "crm_push"] as const;
 
 /** The implemented kinds and their config. Adding a kind = its schema here and its handler in workers. */
 export const automationConfigs = {
@@ -30,6 +30,12 @@ export const automationConfigs = {
     .object({
       /** Days without a message, either way, after which a conversation is closed. */
       after_days: z.number().positive().max(3650),
+    })
+    .strict(),
+  retention_purge: z
+    .object({
+      /** Messages of the tenant older than this many days are deleted, with their attachments' files. */
+      after_days: z.number().int().min(1).max(36500),
     })
     .strict(),
 } as const;

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import { errorText, type Logger } from "../runtime";
+import { errorText, type BlobStore, type Logger } from "../runtime";
+import type { Metrics } from "../runtime/metrics";
 import { schema, transaction, type Db } from "../runtime/db";
 import type { JobHandler, Wake } from "../runtime/queue";
 import {
@@ -15,12 +16,21 @@ import {
 } from "../tenancy";
 import { closeIdleHandler } from "./close-idle";
 import { followUpHandler } from "./follow-up";
+import { retentionPurgeHandler } from "./retention-purge";
 import { fireSlot } from "./scheduler";
 
 export { AUTOMATION_RUN_JOB, AUTOMATION_SCAN_JOB };
 
 export type AutomationRow = typeof schema.automations.$inferSelect;
-export type AutomationDeps = { db: () => Db; wake: Wake | null; maxAttempts: number; owner?: () => string | null };
+export type AutomationDeps = {
+  db: () => Db;
+  wake: Wake | null;
+  maxAttempts: number;
+  owner?: () => string | null;
+  /** Where attachment files live (the retention purge deletes the ones nothing names any more). */
+  blobs?: BlobStore;
+  metrics?: Metrics;
+};
 /** One run of one automation at `now` (the slot's time, or the moment of a run-now): what it did. */
 export type KindRun<K extends AutomationKind> = AutomationDeps & { now: Date; automation: AutomationRow; config: AutomationConfig<K>; log: Logger };
 export type KindHandler<K extends AutomationKind> = (run: KindRun<K>) => Promise<Record<string, number | string>>;
@@ -29,6 +39,7 @@ export type KindHandler<K extends AutomationKind> = (run: KindRun<K>) => Promise
 const KIND_HANDLERS: { [K in AutomationKind]: KindHandler<K> } = {
   follow_up: followUpHandler,
   close_idle: closeIdleHandler,
+  retention_purge: retentionPurgeHandler,
 };
 
 /**

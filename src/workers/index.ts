@@ -79,7 +79,7 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
       : {}),
     [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
     [AUTOMATION_SCAN_JOB]: automationScanHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner }),
-    [AUTOMATION_RUN_JOB]: automationRunHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts }),
+    [AUTOMATION_RUN_JOB]: automationRunHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, blobs: deps.blobs, metrics: deps.metrics }),
     [RESPOND_JOB]: respondHandler({
       db: deps.db,
       wake: deps.wake,

@@ -40,9 +40,9 @@ const api = (method: string, path: string, body?: unknown) =>
 test("with the server: an unbuilt kind is refused, a follow-up is listed, shown, and run now by the server's workers", async () => {
   const brands = (await (await api("GET", "/api/v1/brands")).json()) as { data: { id: string }[] };
   const brand = brands.data[0].id;
-  const refused = await api("POST", "/api/v1/automations", { brand, kind: "retention_purge", schedule: "0 3 * * *", config: { after_days: 30 } });
+  const refused = await api("POST", "/api/v1/automations", { brand, kind: "crm_push", schedule: "0 3 * * *", config: {} });
   expect(refused.status).toBe(400);
-  expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("'retention_purge' is not implemented yet");
+  expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("'crm_push' is not implemented yet");
   const created = await api("POST", "/api/v1/automations", { brand, kind: "follow_up", schedule: "0 9 * * *", config: { after_hours: 4, text: "Anything else?" } });
   expect(created.status).toBe(201);
   automationId = ((await created.json()) as { id: string }).id;

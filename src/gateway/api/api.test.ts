@@ -104,7 +104,7 @@ describeStores("admin API: automations that run or are refused", (getDb) => {
       return ((await res.json()) as { error: { message: string } }).error.message;
     };
     const good = { after_hours: 4, text: "Anything else I can help with?" };
-    expect(await refused({ kind: "sla_reminder", config: {} })).toBe("kind: automation kind 'sla_reminder' is not implemented yet; xin runs: follow_up, close_idle");
+    expect(await refused({ kind: "sla_reminder", config: {} })).toBe("kind: automation kind 'sla_reminder' is not implemented yet; xin runs: follow_up, close_idle, retention_purge");
     expect(await refused({ kind: "nudge" })).toContain("unknown automation kind 'nudge'");
     expect(await refused({ kind: "follow_up", config: { text: "hi" } })).toStartWith("config.after_hours: ");
     expect(await refused({ kind: "follow_up", config: { ...good, after_hours: -1 } })).toStartWith("config.after_hours: ");
