@@ -11,7 +11,7 @@ import { createMetrics } from "../runtime/metrics";
 import { EgressGuard } from "../runtime/net";
 import { queueDepth, queueOldest, releaseDeadOwners, Wake } from "../runtime/queue";
 import { oldestOpenEscalationSeconds } from "../inbox";
-import { behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
+import { AUTOMATION_SCAN_JOB, behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
@@ -180,6 +180,7 @@ export const createApp = (config: Config, log: Logger): App => {
         embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
         embeddingModel: config.embeddings?.model ?? null,
         retentionDays: config.queue.retention_days,
+        owner: () => claim?.owner ?? null,
         mediaMaxBytes: config.server.media_max_bytes,
         answering: answering.respond,
         metrics,
@@ -201,6 +202,8 @@ export const createApp = (config: Config, log: Logger): App => {
     owner: () => claim?.owner ?? null,
     schedules: [
       { name: "purge finished jobs", cron: config.queue.purge_schedule, job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
+      // Every minute: one run job per due slot of each tenant's automations (workers/automation.ts).
+      { name: "run due automations", cron: "* * * * *", job: () => ({ kind: AUTOMATION_SCAN_JOB, key: AUTOMATION_SCAN_JOB }) },
       // Checked at start (the server may have been down past the renewal date) and twice a day.
       { name: "renew certificate", cron: "41 */12 * * *", atStart: true, job: () => ({ kind: CERT_RENEW_JOB, key: CERT_RENEW_JOB }) },
       // backup.schedule: the embedded store backs itself up (an external one is the operator's pg_dump).

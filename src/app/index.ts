@@ -36,3 +36,5 @@ export { certStatus, issueWithoutServer, CERT_RENEW_JOB } from "./certificates";
 export { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, parseDomains, type CertStatus, type OrderRequest } from "../certs";
 export { listScheduledBackups, pruneScheduledBackups, scheduledBackupsDir, type ListedBackup } from "./scheduled-backup";
 export { groupGaps, parsePeriod, readBrandReport, readKnowledgeGaps, type BrandReport, type GapGroup, type KnowledgeGaps, type Period } from "./report";
+export { automationView, listAutomationsOnStore, runAutomationOnStore, showAutomationOnStore, type AutomationView } from "./automations";
+export type { RunOutcome } from "../workers";

@@ -20,6 +20,7 @@ import { widgetCommand } from "./widget";
 // Issue 7: agents.
 import { queueCommand } from "./queue-command";
 import { tokenCommand } from "./token";
+import { automationCommand } from "./automation";
 
 /** The command tree. Each command lives in its own file; none holds business logic. */
 export const buildProgram = (): Command => {
@@ -34,6 +35,7 @@ export const buildProgram = (): Command => {
   }
   for (const sub of widgetCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of tokenCommand(program).exitOverride().commands) sub.exitOverride();
+  for (const sub of automationCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of systemdCommand(program).exitOverride().commands) sub.exitOverride();
   for (const sub of certsCommand(program).exitOverride().commands) sub.exitOverride();
   queueCommand(program).exitOverride();

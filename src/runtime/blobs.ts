@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "./crypto";
 
@@ -33,5 +33,12 @@ export class BlobStore {
       renameSync(tmp, path);
     }
     return { sha256, size: data.byteLength, path };
+  }
+
+  /** Deletes the file stored under `sha`; true when there was one. The caller checked nothing names it. */
+  remove(sha: string): boolean {
+    if (!/^[0-9a-f]{64}$/.test(sha) || !existsSync(this.pathOf(sha))) return false;
+    rmSync(this.pathOf(sha), { force: true });
+    return true;
   }
 }

@@ -42,6 +42,12 @@ export const createMetrics = () => {
       labelNames: ["provider", "reason"] as const,
       registers: [registry],
     }),
+    retentionPurged: new Counter({
+      name: "xin_retention_purged_total",
+      help: "what the retention_purge automation deleted, by what (messages, blobs: attachment files no message or document names any more)",
+      labelNames: ["what"] as const,
+      registers: [registry],
+    }),
     jobOutcomes: new Counter({
       name: "xin_jobs_total",
       help: "finished job runs by kind and outcome (done, retry, deferred, dead)",

@@ -21,3 +21,19 @@ export { ChannelCache, type BoundChannel } from "./channel-cache";
 export { forgetChannels } from "./channel-generation";
 // Token administration for the API and the CLI (issue 7).
 export { listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView, type TokenRow, type TokenView } from "./token-admin";
+// Automations: the kinds that run, their config and schedule rules (issue 15).
+export {
+  AUTOMATION_KINDS,
+  AUTOMATION_RUN_JOB,
+  AUTOMATION_SCAN_JOB,
+  automationScheduleIssue,
+  checkAutomationKind,
+  isAutomationKind,
+  parseAutomationConfig,
+  PLANNED_AUTOMATION_KINDS,
+  runNowJob,
+  scheduleMatches,
+  type AutomationConfig,
+  type AutomationKind,
+  type AutomationRunPayload,
+} from "./automations";

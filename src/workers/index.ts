@@ -11,6 +11,7 @@ import { answerConfigSchema } from "../runtime/config";
 import { GroupTransaction, type Db } from "../runtime/db";
 import type { EgressGuard } from "../runtime/net";
 import { CHANNEL_ACT_JOB, channelActHandler, channelActions } from "./act";
+import { AUTOMATION_RUN_JOB, AUTOMATION_SCAN_JOB, automationRunHandler, automationScanHandler } from "./automation";
 import { DELIVER_JOB, deliverHandler, type DeliverDeps } from "./deliver";
 import { PURGE_JOBS, purgeJobsHandler } from "./maintenance";
 import { INGEST_JOB, ingestHandler } from "./ingest";
@@ -20,6 +21,7 @@ import { ProviderPauses } from "./provider-pause";
 
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
+export { AUTOMATION_RUN_JOB, AUTOMATION_SCAN_JOB, automationSchedule, runAutomation, scanAutomations, type RunOutcome } from "./automation";
 export { pollingService } from "./telegram-poll";
 export { pollRetryMs, type PollHealth } from "./poll-health";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
@@ -45,6 +47,8 @@ export type HandlerDeps = {
   embed?: (texts: string[], tenantId: string) => Promise<Float32Array[]>;
   embeddingModel?: string | null;
   metrics?: Metrics;
+  /** The instance's owner id, recorded with each automation slot it fires. */
+  owner?: () => string | null;
   /** Delivery settings tests change: the in-doubt wait, failure points before and after the provider call. */
   delivery?: Pick<DeliverDeps, "inDoubtWaitMs" | "afterProviderCall" | "beforeProviderCall">;
 };
@@ -74,6 +78,8 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
         }
       : {}),
     [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
+    [AUTOMATION_SCAN_JOB]: automationScanHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner }),
+    [AUTOMATION_RUN_JOB]: automationRunHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, blobs: deps.blobs, metrics: deps.metrics }),
     [RESPOND_JOB]: respondHandler({
       db: deps.db,
       wake: deps.wake,

@@ -84,3 +84,44 @@ describeStores("admin API: automations", (getDb) => {
     expect((await changed.json()).schedule).toBe("30 8 * * *");
   });
 });
+
+describeStores("admin API: automations that run or are refused", (getDb) => {
+  test("a kind xin does not run, a config its kind does not take, a seconds schedule: 400 naming it, nothing stored; a follow-up is accepted, shown and run on request", async () => {
+    const { db } = getDb();
+    const { admin, brand } = await transaction(db, async ({ tx }) => {
+      const t = await createTenant(tx, `run-${crypto.randomUUID()}`, "test");
+      const brand = await createBrand(tx, t.id, "Run Brand", "test");
+      const admin = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "admin" }, "test");
+      return { admin, brand };
+    });
+    const handler = gatewayHandler(getDb(), 1 << 20, { status: async () => ({ ok: true }) });
+    const call = (method: string, path: string, body?: unknown) =>
+      handler(new Request(`http://x${path}`, { method, headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const create = (body: Record<string, unknown>) => call("POST", "/api/v1/automations", { brand: brand.id, schedule: "0 9 * * *", ...body });
+    const refused = async (body: Record<string, unknown>) => {
+      const res = await create(body);
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { error: { message: string } }).error.message;
+    };
+    const good = { after_hours: 4, text: "Anything else I can help with?" };
+    expect(await refused({ kind: "sla_reminder", config: {} })).toBe("kind: automation kind 'sla_reminder' is not implemented yet; xin runs: follow_up, close_idle, retention_purge");
+    expect(await refused({ kind: "nudge" })).toContain("unknown automation kind 'nudge'");
+    expect(await refused({ kind: "follow_up", config: { text: "hi" } })).toStartWith("config.after_hours: ");
+    expect(await refused({ kind: "follow_up", config: { ...good, after_hours: -1 } })).toStartWith("config.after_hours: ");
+    expect(await refused({ kind: "follow_up", config: { ...good, extra: 1 } })).toStartWith("config.extra: ");
+    expect(await refused({ kind: "follow_up", config: good, schedule: "*/5 * * * * *" })).toStartWith("schedule: use five cron fields");
+    expect(await db.select().from(schema.automations).where(eq(schema.automations.brand_id, brand.id))).toEqual([]);
+
+    const created = await create({ kind: "follow_up", config: good });
+    expect(created.status).toBe(201);
+    const row = (await created.json()) as { id: string };
+    const shown = await call("GET", `/api/v1/automations/${row.id}`);
+    expect(await shown.json()).toMatchObject({ id: row.id, kind: "follow_up", config: good, last_run_at: null });
+    const run = await call("POST", `/api/v1/automations/${row.id}/run`);
+    expect(run.status).toBe(202);
+    const { job_id } = (await run.json()) as { job_id: number };
+    const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, job_id));
+    expect(job).toMatchObject({ kind: "automation.run", payload: { automation_id: row.id, manual: true, actor: expect.any(String) } });
+    expect((await call("POST", "/api/v1/automations/aut_missing/run")).status).toBe(404);
+  });
+});

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq } from "drizzle-orm";
-import { validate } from "node-cron";
 import { z } from "zod";
 import { newId } from "../../runtime";
 import { schema, transaction } from "../../runtime/db";
-import { recordAudit } from "../../tenancy";
+import { enqueueJobs } from "../../runtime/queue";
+import { AUTOMATION_KINDS, automationScheduleIssue, checkAutomationKind, parseAutomationConfig, recordAudit, runNowJob } from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand } from "./lookup";
 import { decodeCursor, keysetBefore, page, pageOf, PageQuery, TimeQuery, timeWindow } from "./page";
@@ -32,6 +32,12 @@ const AuditEntry = z.object({
   created_at: z.iso.datetime(),
 });
 
+/** A five-field cron schedule (UTC), the error saying why another is refused. */
+const Schedule = z.string().superRefine((s, ctx) => {
+  const issue = automationScheduleIssue(s);
+  if (issue) ctx.addIssue({ code: "custom", message: issue });
+});
+
 /** Scheduled automations of a tenant, and the audit log (newest first). */
 export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
   defineRoute({
@@ -56,8 +62,8 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     body: z
       .object({
         brand: z.string().min(1),
-        kind: z.enum(["follow_up", "sla_reminder", "reingest_urls", "retention_purge", "crm_push"]),
-        schedule: z.string().refine((s) => validate(s), { message: "not a cron expression" }),
+        kind: z.string().min(1).describe(`the automation's kind; xin runs: ${AUTOMATION_KINDS.join(", ")}`),
+        schedule: Schedule.describe("five cron fields, in UTC"),
         config: z.record(z.string(), z.unknown()).default({}),
         enabled: z.boolean().default(true),
       })
@@ -66,13 +72,49 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: Automation,
     handle: async ({ principal, body }) =>
       transaction(deps.db(), async ({ tx }) => {
+        // The brand first (another tenant's is 404 whatever the body), then refused before anything is
+        // written: a kind xin does not run, a config its kind does not take.
         const brand = await findBrand(tx, body.brand, tenantScope(principal));
+        const kind = checkAutomationKind(body.kind);
+        const config = parseAutomationConfig(kind, body.config);
         const [row] = await tx
           .insert(schema.automations)
-          .values({ id: newId("aut"), tenant_id: brand.tenant_id, brand_id: brand.id, kind: body.kind, schedule: body.schedule, config: body.config, enabled: body.enabled })
+          .values({ id: newId("aut"), tenant_id: brand.tenant_id, brand_id: brand.id, kind, schedule: body.schedule, config, enabled: body.enabled })
           .returning();
-        await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.create", subject_type: "automation", subject_id: row.id, after: body });
+        await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.create", subject_type: "automation", subject_id: row.id, after: { ...body, config } });
         return row;
+      }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/automations/:id",
+    tag: "automations",
+    summary: "One automation, with when it last ran.",
+    resource: "automation",
+    params: IdParams,
+    response: Automation,
+    handle: async ({ principal, params }) => {
+      const [row] = await deps.db().select().from(schema.automations).where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, tenantScope(principal))));
+      if (!row) throw notFound("automation");
+      return row;
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/automations/:id/run",
+    tag: "automations",
+    summary: "Run an automation now, once, outside its schedule (also when disabled); a worker runs it.",
+    admin: true,
+    resource: "automation",
+    params: IdParams,
+    status: 202,
+    response: z.object({ queued: z.literal(true), id: z.string(), job_id: z.number().int() }),
+    handle: async ({ principal, params }) =>
+      transaction(deps.db(), async (ctx) => {
+        const [row] = await ctx.tx.select().from(schema.automations).where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, tenantScope(principal))));
+        if (!row) throw notFound("automation");
+        const [jobId] = await enqueueJobs(ctx, deps.wake, [runNowJob(row, new Date(), actorName(principal))], deps.maxAttempts);
+        return { queued: true as const, id: row.id, job_id: jobId };
       }),
   }),
   defineRoute({
@@ -83,7 +125,7 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     admin: true,
     resource: "automation",
     params: IdParams,
-    body: z.object({ enabled: z.boolean().optional(), schedule: z.string().refine((s) => validate(s), { message: "not a cron expression" }).optional() }).strict(),
+    body: z.object({ enabled: z.boolean().optional(), schedule: Schedule.optional() }).strict(),
     response: Automation,
     handle: async ({ principal, params, body }) =>
       transaction(deps.db(), async ({ tx }) => {

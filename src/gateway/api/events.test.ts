@@ -54,6 +54,18 @@ describeStores("server-sent events", (getDb) => {
     expect(resumed.some((e) => e.event === "message" && e.data.direction === "out")).toBe(true);
   });
 
+  test("a conversation closed (as close_idle closes it) is a conversation.closed event of its tenant only", async () => {
+    const a = await seedEscalation(getDb().db);
+    const b = await seedEscalation(getDb().db);
+    const res = await open(a.agent);
+    // What the close_idle automation writes: the status and updated_at, then a NOTIFY on the feed's channel.
+    const close = (conversationId: string) => getDb().sql`update conversations set status = 'closed', updated_at = now() where id = ${conversationId}`.then(() => getDb().sql`select pg_notify('xin_events', '')`);
+    setTimeout(() => void close(b.conversationId).then(() => close(a.conversationId)), 300);
+    const events = await readEvents(res, (ev) => ev.some((e) => e.event === "conversation.closed"));
+    const closed = events.filter((e) => e.event === "conversation.closed");
+    expect(closed.map((e) => e.data)).toEqual([{ id: a.conversationId, brand_id: a.brandId, channel_id: a.channelId, contact_id: a.contactId, status: "closed" }]);
+  });
+
   test("ingestion progress streams as it changes", async () => {
     const a = await seedEscalation(getDb().db);
     const [job] = await getDb().sql`insert into jobs (kind, tenant_id, max_attempts, state, progress) values ('ingest', ${a.tenantId}, 1, 'running', ${JSON.stringify({ done: 1, total: 4 })}::jsonb) returning id`;

@@ -11,7 +11,8 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * `GET /api/v1/events`: server-sent events of what the token may see — `escalation` (opened, claimed,
- * resolved …), `message` (in or out, with its delivery status) and `ingestion` (job progress).
+ * resolved …), `message` (in or out, with its delivery status), `ingestion` (job progress) and
+ * `conversation.closed` (a conversation closed, e.g. by the close_idle automation).
  *
  * Event ids are watermarks: the millisecond timestamp of the change. A client reconnecting with
  * `Last-Event-ID` (or `?since=`) gets every change at or after it again, looking back a few seconds for
@@ -26,7 +27,7 @@ export const eventRoutes = (deps: AdminDeps & EventsDeps, closing: AbortSignal):
       method: "GET",
       path: "/api/v1/events",
       tag: "events",
-      summary: "Server-sent events (escalation, message, ingestion) scoped to the token; resume with Last-Event-ID.",
+      summary: "Server-sent events (escalation, message, ingestion, conversation.closed) scoped to the token; resume with Last-Event-ID.",
       stream: true,
       query: z.object({ ...TenantQuery, since: z.coerce.number().int().nonnegative().max(MAX_INSTANT_MS).optional().describe("resume point: an event id (epoch ms)") }),
       response: z.string(),

@@ -273,5 +273,6 @@ CREATE INDEX "knowledge_sources_tenant" ON "knowledge_sources" USING btree ("ten
 CREATE UNIQUE INDEX "messages_channel_provider_id" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");--> statement-breakpoint
+CREATE INDEX "messages_tenant_created" ON "messages" USING btree ("tenant_id","created_at");--> statement-breakpoint
 CREATE INDEX "messages_send_attempt" ON "messages" USING btree ("send_attempt_id") WHERE status = 'queued' and send_attempt_id is not null;--> statement-breakpoint
 CREATE INDEX "messages_pending" ON "messages" USING btree ("conversation_id","created_at") WHERE "messages"."awaits_turn" and "messages"."answered_by" is null;

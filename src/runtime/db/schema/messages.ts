@@ -46,6 +46,8 @@ export const messages = pgTable(
     uniqueIndex("messages_channel_provider_id").on(t.channel_id, t.provider_message_id),
     index("messages_conversation").on(t.conversation_id, t.created_at),
     index("messages_tenant_direction").on(t.tenant_id, t.direction),
+    // The retention purge's batches: a tenant's oldest messages first, without scanning the rest.
+    index("messages_tenant_created").on(t.tenant_id, t.created_at),
     // Status webhooks that echo an attempt id find the queued row it belongs to (tiny: only rows in flight).
     index("messages_send_attempt").on(t.send_attempt_id).where(sql`status = 'queued' and send_attempt_id is not null`),
     // What is still pending, per conversation: small (answered rows leave it), read by every respond run.
