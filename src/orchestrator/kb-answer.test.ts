@@ -262,4 +262,17 @@ test("what a message states only as context weighs a quarter in what the answer 
   expect(stated?.text).toBe(asked?.text);
   // order, wedding, cake covered; married and june missing: 3 of 5 at full weight, 3 of 3.5 at a quarter.
   expect(stated?.coverage).toBeCloseTo(3 / 3.5, 6);
+
+});
+test("a list question on the document about it: the document's lead goes before the one sentence its words picked", () => {
+  const text = "Sellers can manage inventory from the dashboard. Inventory features include low stock alerts and variant tracking. Bulk editing updates many listings at once. Seasonal inventory planning tools help sellers forecast demand.";
+  const doc = passage(1, "inventory.md", "Inventory Management for Sellers", text);
+  const listed = knowledgeAnswer(en, "What inventory tools do sellers have?", [doc]);
+  expect(listed?.text).toContain("low stock alerts");
+  expect(listed?.text).toEndWith("Seasonal inventory planning tools help sellers forecast demand.");
+  // One fact asked: the sentence alone.
+  expect(knowledgeAnswer(en, "Do sellers have inventory planning tools?", [doc])?.text).toBe("Seasonal inventory planning tools help sellers forecast demand.");
+  // A document whose title names none of it: the sentence alone.
+  const other = passage(1, "misc.md", "Miscellaneous", text);
+  expect(knowledgeAnswer(en, "What planning tools do sellers have?", [other])?.text).toBe("Seasonal inventory planning tools help sellers forecast demand.");
 });

@@ -1,7 +1,7 @@
 import { isLightQueryTerm, isValueWord, LIGHT_WEIGHT, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOf, termsOfPassage } from "./confidence";
-import { questionParts, statedOnly } from "./question-parts";
+import { asksForList, questionParts, statedOnly } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
@@ -228,6 +228,7 @@ export const knowledgeAnswer = (
     covered.clear();
     for (const t of other.covered) covered.add(t);
   }
+  if (pieces.length === 1 && asksForList(analyzer.language, question)) pieces[0] = listedIn(analyzer, wanted, pieces[0]);
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
@@ -370,6 +371,22 @@ const withLead = (piece: Piece): Piece => {
   const lead = unitsWithLines(piece.passage.text).units.find((u) => !u.endsWith("?") && !u.endsWith(":"));
   if (!lead || piece.text.includes(lead)) return piece;
   const text = `${lead} ${piece.text}`;
+  return text.length <= MAX_ANSWER_CHARS ? { ...piece, text } : piece;
+};
+
+/**
+ * A list question's answer in a document whose title or headings name what it asks about: the
+ * section's lead (half a reply, where a document lists what it covers) goes before the unit the
+ * question's words picked, when both fit one reply. "What inventory tools do sellers have?" on
+ * "Inventory Management for Sellers" is answered by "Inventory features include low stock alerts, …",
+ * not only by the one sentence that happens to say "tools" ("Seasonal inventory planning tools…").
+ */
+const listedIn = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece): Piece => {
+  if (![...contextTerms(analyzer, piece.passage)].some((t) => wanted.has(t))) return piece;
+  const lead = leadOf(unitsWithLines(piece.passage.text).units.filter((u) => !u.endsWith("?")));
+  const missing = lead.filter((u) => !piece.text.includes(u));
+  if (missing.length === 0) return piece;
+  const text = `${missing.join(" ")} ${piece.text}`;
   return text.length <= MAX_ANSWER_CHARS ? { ...piece, text } : piece;
 };
 
