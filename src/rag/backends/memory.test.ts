@@ -1,3 +1,4 @@
+import { expect, test } from "bun:test";
 import { analyzerFor } from "../lexical/analyzer";
 import { retrievalBackendContract } from "./contract";
 import { MemoryBackend } from "./memory";
