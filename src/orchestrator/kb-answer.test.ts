@@ -58,8 +58,9 @@ describe("rival documents", () => {
   const ours = passage(1, "contacts.txt", "contacts.txt", "Opening hours: Monday to Friday from 11:00 to 19:00.");
   const consulate = { ...passage(2, "consulate.csv", "consulate.csv", "Consulate hours: open four times a week from 9:30 to 12:00."), score: 0.8 };
   test("another document answering as well with other facts: no answer (which one is meant is unknown)", () => {
-    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, consulate])).toBeNull();
-    expect(knowledgeAnswer(en, "What are your opening hours?", [ours])?.text).toContain("11:00 to 19:00");
+    // Not asked of the business ("your"): its own contact page is one answer among others (see the own contact page test).
+    expect(knowledgeAnswer(en, "What are the opening hours?", [ours, consulate])).toBeNull();
+    expect(knowledgeAnswer(en, "What are the opening hours?", [ours])?.text).toContain("11:00 to 19:00");
   });
   test("a far weaker match, a rival saying the same figures, or another passage of the same document is no rival", () => {
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, score: 0.3 }])?.text).toContain("11:00");
@@ -275,4 +276,21 @@ test("a list question on the document about it: the document's lead goes before 
   // A document whose title names none of it: the sentence alone.
   const other = passage(1, "misc.md", "Miscellaneous", text);
   expect(knowledgeAnswer(en, "What planning tools do sellers have?", [other])?.text).toBe("Seasonal inventory planning tools help sellers forecast demand.");
+});
+
+test("asked for your hours, the business's own contact page answers over another organisation's hours ranked above it", () => {
+  const consulate = { ...passage(1, "visas.csv", "visas.csv", "Chinese Consulate – hours: Open 4 times a week from 9:30 to 12:00."), score: 8 };
+  const own = { ...passage(2, "contacts.txt", "contacts.txt", "Address: Main street 7\nOpening hours: Monday - Friday from 11:00 to 19:00"), score: 5 };
+  const theirs = { ...passage(2, "consulate-contacts.txt", "consulate-contacts.txt", "Opening hours: Monday - Friday from 10:00 to 18:00"), score: 5 };
+  const a = knowledgeAnswer(en, "What are your opening hours?", [consulate, own]);
+  expect(a?.text).toContain("11:00 to 19:00");
+  expect(a?.used.map((p) => p.source)).toEqual(["contacts.txt"]);
+  // Not addressed to the business: the two hours rival each other (escalate).
+  expect(knowledgeAnswer(en, "What are the opening hours?", [consulate, own])).toBeNull();
+  // Another organisation's contact page is not the business's own.
+  expect(knowledgeAnswer(en, "What are your opening hours?", [consulate, theirs])).toBeNull();
+  // Not asked for contact details, the about page is no better than another document that says otherwise.
+  const about = passage(1, "about.md", "about.md", "Brightside is a private practice. NHS treatment is available on Mondays.");
+  const prices = { ...passage(2, "prices.html", "Price list", "All treatments are private; we do not offer NHS treatment."), score: 0.6 };
+  expect(knowledgeAnswer(en, "Do you do NHS treatment?", [about, prices])).toBeNull();
 });

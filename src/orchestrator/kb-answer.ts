@@ -1,7 +1,7 @@
 import { isLightQueryTerm, isValueWord, LIGHT_WEIGHT, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOf, termsOfPassage } from "./confidence";
-import { asksForList, questionParts, statedOnly } from "./question-parts";
+import { addressesBusiness, asksForList, questionParts, statedOnly } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
@@ -188,6 +188,8 @@ export const knowledgeAnswer = (
     if (next) first = next;
   }
   if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
+  const toUs = addressesBusiness(analyzer.language, question) && asksForContact(analyzer.language, wanted);
+  if (first && toUs) first = ownContactPiece(analyzer, wanted, first, passages, weight);
   // The best passage lacks the heaviest term of a one-part question, which a passage further down has along with all the
   // best one covers: that one is about what was asked ("How much does an apostille cost…?" over a page on paying for
   // furniture). Only the heaviest: two passages each lacking a lesser term are rivals (below), whatever the ranking.
@@ -200,7 +202,7 @@ export const knowledgeAnswer = (
   }
   // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
   const own = parts.length > 1 && first ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a)) : wanted;
-  if (!first || rivalled(analyzer, own, first, passages, weight)) return null;
+  if (!first || rivalled(analyzer, own, first, passages, weight, toUs)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
   const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
@@ -282,7 +284,8 @@ const RIVAL_SCORE = 0.5;
  * against the payment page's "refund processing times"), nor, for an FAQ entry asked as the customer
  * asks, anything but an entry asked as closely.
  */
-const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
+const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights, toUs = false): boolean => {
+  const ours = toUs && isContactPage(analyzer, first.passage);
   const share = shareOf(wanted, first.covered, weight);
   const faq = askedShare(analyzer, wanted, first, weight);
   const keys = keyTerms(wanted, weight);
@@ -299,6 +302,8 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if (shareOf(wanted, most, weight) < share - RIVAL_MARGIN) return false;
     const rival = pieceOf(analyzer, wanted, p, weight, false);
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
+    // Asked for "your" hours or phone, the business's own contact page answers; another document's (the consulate's hours) rivals it only by covering more.
+    if (ours && !isContactPage(analyzer, p) && shareOf(wanted, rival.covered, weight) <= share + 1e-9) return false;
     // An FAQ entry whose question is the customer's is what the business wrote to answer it: only an entry asked as closely rivals it.
     if (faq >= FAQ_MATCH && askedShare(analyzer, wanted, rival, weight) < faq - 1e-9) return false;
     // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
@@ -357,6 +362,52 @@ const subjectPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Pi
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !namesAll(analyzer, keys, p)) continue;
     const piece = pieceOf(analyzer, wanted, p, weight);
     if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return withLead(piece);
+  }
+  return first;
+};
+
+// Title or heading words of a business's page about itself (stems, as the analyzers give them).
+const CONTACT_WORDS: Record<string, ReadonlySet<string>> = {
+  en: new Set(["contact", "about", "us", "locat", "store", "offic", "hour"]),
+  de: new Set(["kontakt", "kontakte", "impressum", "öffnungszeiten", "anfahrt", "standort", "standorte", "über"]),
+};
+
+// Question words (stems) asking how to reach or find the business: its hours, address, phone, channels.
+const CONTACT_ASKED: Record<string, ReadonlySet<string>> = {
+  en: new Set(["hour", "open", "close", "address", "phone", "email", "mail", "contact", "locat", "location", "offic", "office", "wechat", "whatsapp", "telegram", "call", "reach"]),
+  de: new Set(["öffnungszeiten", "geöffnet", "offen", "adresse", "telefon", "telefonnummer", "nummer", "kontakt", "email", "e-mail", "erreichen", "erreiche", "anrufen"]),
+};
+
+/** Whether the question asks for the business's contact details (hours, address, phone, channels). */
+const asksForContact = (language: string, wanted: ReadonlySet<string>): boolean => {
+  const words = CONTACT_ASKED[language.toLowerCase().split(/[-_]/)[0] ?? ""];
+  return words !== undefined && [...wanted].some((t) => words.has(t));
+};
+
+/**
+ * Whether a passage's title and headings say it is the business's own contact page: they name
+ * nothing but contact words ("Contacts", "About us", "Kontakt", "Store hours"). "Consulate contacts"
+ * names another organisation's.
+ */
+const isContactPage = (analyzer: Analyzer, p: Passage): boolean => {
+  const words = CONTACT_WORDS[analyzer.language.toLowerCase().split(/[-_]/)[0] ?? ""];
+  const named = [...contextTerms(analyzer, p)];
+  return words !== undefined && named.length > 0 && named.every((t) => words.has(t));
+};
+
+/**
+ * Asked "your" hours, address or phone, the business's own contact page over another document ranked
+ * above it: "What are your opening hours?" is about the agency's hours on its contacts page, not the
+ * consulate's in a visa table. Taken when the page (in the top PART_DEPTH, within RIVAL_SCORE) covers
+ * the question about as well (within RIVAL_MARGIN).
+ */
+const ownContactPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
+  if (isContactPage(analyzer, first.passage)) return first;
+  const share = shareOf(wanted, first.covered, weight);
+  for (const p of passages) {
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !isContactPage(analyzer, p)) continue;
+    const piece = pieceOf(analyzer, wanted, p, weight);
+    if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return piece;
   }
   return first;
 };

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { analyzerFor } from "../rag";
 import { CLOCK_TIME, DURATION, PRICE } from "./answer-shapes";
-import { asksForList, questionParts, statedOnly } from "./question-parts";
+import { addressesBusiness, asksForList, questionParts, statedOnly } from "./question-parts";
 
 const en = analyzerFor("en");
 const parts = (q: string, analyzer = en) => questionParts(analyzer, q).map((p) => [...p]);
@@ -41,4 +41,13 @@ test("a list question: what/which before a plural noun and its verb (en, de); on
   expect(asksForList("en", "What does express shipping cost?")).toBe(false);
   expect(asksForList("en", "What address do I send it to?")).toBe(false);
   expect(asksForList("fr", "Quels outils avez-vous ?")).toBe(false);
+});
+
+test("a message addressing the business: your/you (en), Ihr/euer/Sie (de); about a third party it is not", () => {
+  expect(addressesBusiness("en", "What are your opening hours?")).toBe(true);
+  expect(addressesBusiness("en", "How can I contact you?")).toBe(true);
+  expect(addressesBusiness("de", "Wann habt ihr geöffnet?")).toBe(true);
+  expect(addressesBusiness("en", "When is the consulate open?")).toBe(false);
+  expect(addressesBusiness("en", "Is the young rider allowed?")).toBe(false);
+  expect(addressesBusiness("fr", "Quels sont vos horaires ?")).toBe(false);
 });

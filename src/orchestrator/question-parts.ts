@@ -64,3 +64,12 @@ const LIST_QUESTION: Record<string, RegExp> = {
  * naming one such thing is then not the answer, the document's own overview is.
  */
 export const asksForList = (language: string, message: string): boolean => LIST_QUESTION[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;
+
+// The customer speaking to the business itself ("your hours", "contact you", "eure Adresse"). Per language.
+const ADDRESSED: Record<string, RegExp> = {
+  en: /(?<![\p{L}'])(?:your|yours|you|u|ur)(?![\p{L}'])/iu,
+  de: /(?<![\p{L}])(?:ihr|ihre|ihren|ihrem|ihrer|euer|eure|euren|eurem|eurer|euch|sie)(?![\p{L}])/u,
+};
+
+/** Whether the message addresses the business ("What are your opening hours?"), not a third party. */
+export const addressesBusiness = (language: string, message: string): boolean => ADDRESSED[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;
