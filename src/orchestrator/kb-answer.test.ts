@@ -294,3 +294,15 @@ test("asked for your hours, the business's own contact page answers over another
   const prices = { ...passage(2, "prices.html", "Price list", "All treatments are private; we do not offer NHS treatment."), score: 0.6 };
   expect(knowledgeAnswer(en, "Do you do NHS treatment?", [about, prices])).toBeNull();
 });
+
+test("asked for your office address, the premises word only says you: the contact page's address answers without it", () => {
+  const contacts = passage(1, "contacts.txt", "contacts.txt", "Yekaterinburg:\nAddress: Malysheva street, 73A\nOpening hours: Monday - Friday from 11:00 to 19:00");
+  const offices = { ...passage(2, "offices.md", "offices.md", "Our partner office in Moscow handles Japanese visas."), score: 0.6 };
+  const idf = new Map([["offic", 3], ["address", 2.75], ["yekaterinburg", 3.9]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const a = knowledgeAnswer(en, "Where is your office address in Yekaterinburg?", [contacts, offices], "none", weight);
+  expect(a?.text).toContain("Malysheva street, 73A");
+  expect(a?.coverage).toBeCloseTo((2.75 + 3.9) / (0.75 + 2.75 + 3.9), 6);
+  // Not asked of the business: "office" is what the question is about, and the page lacks it.
+  expect(knowledgeAnswer(en, "Where is the office address in Yekaterinburg?", [contacts, offices], "none", weight)?.coverage ?? 0).toBeLessThan(a!.coverage);
+});

@@ -174,6 +174,13 @@ export const knowledgeAnswer = (
   }
   const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
+  const toUs = addressesBusiness(analyzer.language, question) && asksForContact(analyzer.language, wanted);
+  // Asked for "your office address" or "your shop's hours", the premises word only says "you": it weighs as a frame word.
+  if (toUs) {
+    const base = weight;
+    const premises = PREMISES[analyzer.language.toLowerCase().split(/[-_]/)[0] ?? ""];
+    if (premises) weight = (t) => (premises.has(t) ? base(t) * LIGHT_WEIGHT : base(t));
+  }
   const best = passages[0];
   let first = best ? pieceOf(analyzer, wanted, best, weight) : null;
   // The best passage has no value of the kind asked for ("How much is a child seat?" over an FAQ line
@@ -188,7 +195,6 @@ export const knowledgeAnswer = (
     if (next) first = next;
   }
   if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
-  const toUs = addressesBusiness(analyzer.language, question) && asksForContact(analyzer.language, wanted);
   if (first && toUs) first = ownContactPiece(analyzer, wanted, first, passages, weight);
   // The best passage lacks the heaviest term of a one-part question, which a passage further down has along with all the
   // best one covers: that one is about what was asked ("How much does an apostille cost…?" over a page on paying for
@@ -376,6 +382,12 @@ const CONTACT_WORDS: Record<string, ReadonlySet<string>> = {
 const CONTACT_ASKED: Record<string, ReadonlySet<string>> = {
   en: new Set(["hour", "open", "close", "address", "phone", "email", "mail", "contact", "locat", "location", "offic", "office", "wechat", "whatsapp", "telegram", "call", "reach"]),
   de: new Set(["öffnungszeiten", "geöffnet", "offen", "adresse", "telefon", "telefonnummer", "nummer", "kontakt", "email", "e-mail", "erreichen", "erreiche", "anrufen"]),
+};
+
+// Words for the business's own premises (stems): in a question asking for "your" contact details they name the business, not a subject.
+const PREMISES: Record<string, ReadonlySet<string>> = {
+  en: new Set(["offic", "store", "shop", "premis"]),
+  de: new Set(["büro", "laden", "geschäft", "filiale"]),
 };
 
 /** Whether the question asks for the business's contact details (hours, address, phone, channels). */
