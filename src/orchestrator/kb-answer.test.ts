@@ -306,3 +306,11 @@ test("asked for your office address, the premises word only says you: the contac
   // Not asked of the business: "office" is what the question is about, and the page lacks it.
   expect(knowledgeAnswer(en, "Where is the office address in Yekaterinburg?", [contacts, offices], "none", weight)?.coverage ?? 0).toBeLessThan(a!.coverage);
 });
+
+test("asked for your WeChat id, the contact line's value is the id: the line answers", () => {
+  const contacts = passage(1, "contacts.txt", "contacts.txt", "Contact phones:\n+7 (343) 271-90-09\nFind us on:\nWhatsApp\nWeChat: dima_tri");
+  const idf = new Map([["wechat", 4.7], ["id", 3.5]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  expect(knowledgeAnswer(en, "What is your WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(4.7 / (4.7 + 3.5 * 0.25), 6);
+  expect(knowledgeAnswer(en, "What is the WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(4.7 / (4.7 + 3.5), 6);
+});

@@ -384,10 +384,11 @@ const CONTACT_ASKED: Record<string, ReadonlySet<string>> = {
   de: new Set(["öffnungszeiten", "geöffnet", "offen", "adresse", "telefon", "telefonnummer", "nummer", "kontakt", "email", "e-mail", "erreichen", "erreiche", "anrufen"]),
 };
 
-// Words for the business's own premises (stems): in a question asking for "your" contact details they name the business, not a subject.
+// Words for the business's own premises (stems): in a question asking for "your" contact details they name the business, not a subject;
+// and the words for the detail itself ("number", "id"), which the value on a contact line ("WeChat: dima_tri") is rather than says.
 const PREMISES: Record<string, ReadonlySet<string>> = {
-  en: new Set(["offic", "store", "shop", "premis"]),
-  de: new Set(["büro", "laden", "geschäft", "filiale"]),
+  en: new Set(["offic", "store", "shop", "premis", "id", "number", "handl", "handle", "usernam", "username"]),
+  de: new Set(["büro", "laden", "geschäft", "filiale", "id", "nummer", "benutzername"]),
 };
 
 /** Whether the question asks for the business's contact details (hours, address, phone, channels). */
