@@ -24,3 +24,10 @@ test("de lists each form (no stemmer); a language without a list reads every wor
   expect(withEquivalents(fr)).toBe(fr);
   expect(equivalentsOf(fr).rewrite("payer")).toBe("payer");
 });
+
+test("a phrasal verb with up to two words between its parts is read as its word, the words kept", () => {
+  const eq = equivalentsOf(en);
+  expect(eq.rewrite("When do I have to bring the bike back?")).toBe("When do I have to return the bike?");
+  expect(eq.rewrite("how long til my refund shows up after i send the item back")).toContain("return the item");
+  expect(eq.rewrite("Can you give me a call back?")).toBe("Can you give me a call back?");
+});

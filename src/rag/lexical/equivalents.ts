@@ -55,7 +55,9 @@ export const equivalentsOf = (analyzer: Analyzer): Equivalents => {
     const all = new Set<string>([first]);
     for (const word of group.slice(1)) {
       if (word.includes(" ")) {
-        phrases.push([new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}])`, "giu"), head]);
+        // "send the item back": up to two words may stand between a verb and its particle; they stay ("return the item").
+        const [verb, ...rest] = word.split(" ");
+        phrases.push([new RegExp(`(?<![\\p{L}\\p{N}])${verb}((?:\\s+[\\p{L}\\p{N}'’]+){0,2}?)\\s+${rest.join("\\s+")}(?![\\p{L}\\p{N}])`, "giu"), `${head}$1`]);
         continue;
       }
       for (const t of analyzer.analyze(word)) all.add(t);
