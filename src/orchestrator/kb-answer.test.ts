@@ -311,6 +311,19 @@ test("asked for your WeChat id, the contact line's value is the id: the line ans
   const contacts = passage(1, "contacts.txt", "contacts.txt", "Contact phones:\n+7 (343) 271-90-09\nFind us on:\nWhatsApp\nWeChat: dima_tri");
   const idf = new Map([["wechat", 4.7], ["id", 3.5]]);
   const weight = (t: string) => idf.get(t) ?? 1;
-  expect(knowledgeAnswer(en, "What is your WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(4.7 / (4.7 + 3.5 * 0.25), 6);
+  // The own contact page's "WeChat: dima_tri" is the id itself: covered.
+  expect(knowledgeAnswer(en, "What is your WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(1, 6);
   expect(knowledgeAnswer(en, "What is the WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(4.7 / (4.7 + 3.5), 6);
+});
+
+test("asked for your phone number, the contact page's numbers are the number: it answers over a form field that says the words", () => {
+  const field = { ...passage(1, "form.csv", "form.csv", "Emergency contact person: Full name, relation, phone number."), score: 17 };
+  const contacts = { ...passage(2, "contacts.txt", "contacts.txt", "Contact phones:\n+7 (343) 271-90-09\n+7 (912) 244-37-23"), score: 12 };
+  const idf = new Map([["contact", 3.2], ["phone", 2.9], ["number", 2.8]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const a = knowledgeAnswer(en, "How can I contact you? What's your phone contact number?", [field, contacts], "none", weight);
+  expect(a?.text).toContain("+7 (343) 271-90-09");
+  expect(a?.used.map((p) => p.source)).toEqual(["contacts.txt"]);
+  // Not asked of the business: the form field is the best match and the contact page only rivals it.
+  expect(knowledgeAnswer(en, "What is the contact phone number?", [field, contacts], "none", weight)?.used.map((p) => p.source) ?? []).not.toEqual(["contacts.txt"]);
 });

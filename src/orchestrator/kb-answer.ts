@@ -386,9 +386,21 @@ const CONTACT_ASKED: Record<string, ReadonlySet<string>> = {
 
 // Words for the business's own premises (stems): in a question asking for "your" contact details they name the business, not a subject;
 // and the words for the detail itself ("number", "id"), which the value on a contact line ("WeChat: dima_tri") is rather than says.
+const DETAILS: Record<string, ReadonlySet<string>> = {
+  en: new Set(["id", "number", "handl", "handle", "usernam", "username"]),
+  de: new Set(["id", "nummer", "benutzername"]),
+};
 const PREMISES: Record<string, ReadonlySet<string>> = {
-  en: new Set(["offic", "store", "shop", "premis", "id", "number", "handl", "handle", "usernam", "username"]),
-  de: new Set(["büro", "laden", "geschäft", "filiale", "id", "nummer", "benutzername"]),
+  en: new Set(["offic", "store", "shop", "premis", ...DETAILS.en]),
+  de: new Set(["büro", "laden", "geschäft", "filiale", ...DETAILS.de]),
+};
+
+/** The business's own contact page piece with the detail words asked for ("number", "id") covered when it gives a value (a figure, a "WeChat: …" line): the value is the detail. */
+const withDetails = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece): Piece => {
+  const details = DETAILS[analyzer.language.toLowerCase().split(/[-_]/)[0] ?? ""];
+  if (!details || !/\d|\p{L}:[ \t]*\S/u.test(piece.text)) return piece;
+  const asked = [...wanted].filter((t) => details.has(t) && !piece.covered.has(t));
+  return asked.length === 0 ? piece : { ...piece, covered: new Set([...piece.covered, ...asked]) };
 };
 
 /** Whether the question asks for the business's contact details (hours, address, phone, channels). */
@@ -411,15 +423,16 @@ const isContactPage = (analyzer: Analyzer, p: Passage): boolean => {
 /**
  * Asked "your" hours, address or phone, the business's own contact page over another document ranked
  * above it: "What are your opening hours?" is about the agency's hours on its contacts page, not the
- * consulate's in a visa table. Taken when the page (in the top PART_DEPTH, within RIVAL_SCORE) covers
- * the question about as well (within RIVAL_MARGIN).
+ * consulate's in a visa table. Taken when the page (among the retrieved passages, within RIVAL_SCORE)
+ * covers the question about as well (within RIVAL_MARGIN).
  */
 const ownContactPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
-  if (isContactPage(analyzer, first.passage)) return first;
+  if (isContactPage(analyzer, first.passage)) return withDetails(analyzer, wanted, first);
   const share = shareOf(wanted, first.covered, weight);
   for (const p of passages) {
     if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !isContactPage(analyzer, p)) continue;
-    const piece = pieceOf(analyzer, wanted, p, weight);
+    const found = pieceOf(analyzer, wanted, p, weight);
+    const piece = found && withDetails(analyzer, wanted, found);
     if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return piece;
   }
   return first;
