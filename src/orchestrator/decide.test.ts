@@ -153,6 +153,14 @@ describe("knowledge-base mode (no LLM)", () => {
     expect(o.sources.map((s) => s.source)).toEqual(["prices-2026.md"]);
   });
 
+  test("the customer's word for what the documents call otherwise is read as theirs: pay as payment", async () => {
+    const extraDocs = { "payment.md": "# Payment\n\nPayment is due when your order is ready for pickup.\n" };
+    const paid = await ask("When do I pay for my order?", { llm: false, extraDocs });
+    expect(paid).toMatchObject({ outcome: "answer", mode: "knowledge" });
+    expect(paid.reply).toContain("Payment is due when your order is ready");
+    expect(paid.sources.map((s) => s.source)).toEqual(["payment.md"]);
+  });
+
   test("a question the knowledge does not cover escalates as low_confidence", async () => {
     const o = await ask("Do you sell gift cards for birthdays?", { llm: false });
     expect(o).toMatchObject({ outcome: "escalation", reason: "low_confidence", mode: "knowledge" });

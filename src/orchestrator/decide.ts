@@ -1,5 +1,5 @@
 import { isLlmError, stripThinking, type ChatClient } from "../llm";
-import type { BrandScope, SearchResult } from "../rag";
+import { equivalentsOf, withEquivalents, type BrandScope, type SearchResult } from "../rag";
 import { errorCode, withSpan, type Logger } from "../runtime";
 import type { AnswerConfig } from "../runtime/config";
 import { analyzerOf, blend, grounding, knowledgeConfidence, modelSignal, retrievalStrength } from "./confidence";
@@ -84,6 +84,9 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   });
   const scope = { tenant_id: req.brand.tenant_id, brand_id: req.brand.id };
   const analyzer = analyzerOf(req.brand.persona.language);
+  // With no LLM the extractive answer reads the words customers and documents use for the same thing as one (equivalents.ts).
+  const reading = deps.chat ? analyzer : withEquivalents(analyzer);
+  const canon = reading === analyzer ? undefined : equivalentsOf(analyzer).canon;
   const now = req.now ?? new Date();
 
   let retrieved: Passage[];
@@ -96,8 +99,8 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       return found;
     });
     retrieved = toPassages(result);
-    termWeights = weightsOf(result, analyzer.language);
-    readAs = readingsOf(result);
+    termWeights = weightsOf(result, analyzer.language, canon);
+    readAs = readingsOf(result, canon);
   } catch (e) {
     req.signal?.throwIfAborted();
     deps.log.warn("retrieval failed", { err_code: errorCode(e) });
@@ -108,7 +111,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   const defaults = { low_confidence: { default_min: deps.config.min_confidence } };
 
   const inputChecks = await runGuardrails(deps.guardrails, "input", { ...common, passages: retrieved, draft: null, confidence: null }, defaults);
-  const retrieval = retrievalStrength(analyzer, req.question, passages);
+  const retrieval = retrievalStrength(reading, req.question, passages);
   const inputFailure = firstFailure(inputChecks);
   if (inputFailure) return escalate(inputFailure, inputChecks, { confidence: { ...ZERO, retrieval } });
 
@@ -142,7 +145,7 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       return escalate(LLM_UNAVAILABLE, inputChecks, { confidence: { ...ZERO, retrieval } });
     }
   } else {
-    const found = knowledgeAnswer(analyzer, req.question, passages, req.brand.policies.attribution, termWeights, readAs);
+    const found = knowledgeAnswer(reading, req.question, passages, req.brand.policies.attribution, termWeights, readAs);
     draft = found?.text ?? null;
     used = found?.used ?? [];
     confidence = knowledgeConfidence(retrieval, found?.coverage ?? 0);

@@ -58,8 +58,9 @@ describe("rival documents", () => {
   const ours = passage(1, "contacts.txt", "contacts.txt", "Opening hours: Monday to Friday from 11:00 to 19:00.");
   const consulate = { ...passage(2, "consulate.csv", "consulate.csv", "Consulate hours: open four times a week from 9:30 to 12:00."), score: 0.8 };
   test("another document answering as well with other facts: no answer (which one is meant is unknown)", () => {
-    expect(knowledgeAnswer(en, "What are your opening hours?", [ours, consulate])).toBeNull();
-    expect(knowledgeAnswer(en, "What are your opening hours?", [ours])?.text).toContain("11:00 to 19:00");
+    // Not asked of the business ("your"): its own contact page is one answer among others (see the own contact page test).
+    expect(knowledgeAnswer(en, "What are the opening hours?", [ours, consulate])).toBeNull();
+    expect(knowledgeAnswer(en, "What are the opening hours?", [ours])?.text).toContain("11:00 to 19:00");
   });
   test("a far weaker match, a rival saying the same figures, or another passage of the same document is no rival", () => {
     expect(knowledgeAnswer(en, "What are your opening hours?", [ours, { ...consulate, score: 0.3 }])?.text).toContain("11:00");
@@ -262,4 +263,67 @@ test("what a message states only as context weighs a quarter in what the answer 
   expect(stated?.text).toBe(asked?.text);
   // order, wedding, cake covered; married and june missing: 3 of 5 at full weight, 3 of 3.5 at a quarter.
   expect(stated?.coverage).toBeCloseTo(3 / 3.5, 6);
+
+});
+test("a list question on the document about it: the document's lead goes before the one sentence its words picked", () => {
+  const text = "Sellers can manage inventory from the dashboard. Inventory features include low stock alerts and variant tracking. Bulk editing updates many listings at once. Seasonal inventory planning tools help sellers forecast demand.";
+  const doc = passage(1, "inventory.md", "Inventory Management for Sellers", text);
+  const listed = knowledgeAnswer(en, "What inventory tools do sellers have?", [doc]);
+  expect(listed?.text).toContain("low stock alerts");
+  expect(listed?.text).toEndWith("Seasonal inventory planning tools help sellers forecast demand.");
+  // One fact asked: the sentence alone.
+  expect(knowledgeAnswer(en, "Do sellers have inventory planning tools?", [doc])?.text).toBe("Seasonal inventory planning tools help sellers forecast demand.");
+  // A document whose title names none of it: the sentence alone.
+  const other = passage(1, "misc.md", "Miscellaneous", text);
+  expect(knowledgeAnswer(en, "What planning tools do sellers have?", [other])?.text).toBe("Seasonal inventory planning tools help sellers forecast demand.");
+});
+
+test("asked for your hours, the business's own contact page answers over another organisation's hours ranked above it", () => {
+  const consulate = { ...passage(1, "visas.csv", "visas.csv", "Chinese Consulate – hours: Open 4 times a week from 9:30 to 12:00."), score: 8 };
+  const own = { ...passage(2, "contacts.txt", "contacts.txt", "Address: Main street 7\nOpening hours: Monday - Friday from 11:00 to 19:00"), score: 5 };
+  const theirs = { ...passage(2, "consulate-contacts.txt", "consulate-contacts.txt", "Opening hours: Monday - Friday from 10:00 to 18:00"), score: 5 };
+  const a = knowledgeAnswer(en, "What are your opening hours?", [consulate, own]);
+  expect(a?.text).toContain("11:00 to 19:00");
+  expect(a?.used.map((p) => p.source)).toEqual(["contacts.txt"]);
+  // Not addressed to the business: the two hours rival each other (escalate).
+  expect(knowledgeAnswer(en, "What are the opening hours?", [consulate, own])).toBeNull();
+  // Another organisation's contact page is not the business's own.
+  expect(knowledgeAnswer(en, "What are your opening hours?", [consulate, theirs])).toBeNull();
+  // Not asked for contact details, the about page is no better than another document that says otherwise.
+  const about = passage(1, "about.md", "about.md", "Brightside is a private practice. NHS treatment is available on Mondays.");
+  const prices = { ...passage(2, "prices.html", "Price list", "All treatments are private; we do not offer NHS treatment."), score: 0.6 };
+  expect(knowledgeAnswer(en, "Do you do NHS treatment?", [about, prices])).toBeNull();
+});
+
+test("asked for your office address, the premises word only says you: the contact page's address answers without it", () => {
+  const contacts = passage(1, "contacts.txt", "contacts.txt", "Yekaterinburg:\nAddress: Malysheva street, 73A\nOpening hours: Monday - Friday from 11:00 to 19:00");
+  const offices = { ...passage(2, "offices.md", "offices.md", "Our partner office in Moscow handles Japanese visas."), score: 0.6 };
+  const idf = new Map([["offic", 3], ["address", 2.75], ["yekaterinburg", 3.9]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const a = knowledgeAnswer(en, "Where is your office address in Yekaterinburg?", [contacts, offices], "none", weight);
+  expect(a?.text).toContain("Malysheva street, 73A");
+  expect(a?.coverage).toBeCloseTo((2.75 + 3.9) / (0.75 + 2.75 + 3.9), 6);
+  // Not asked of the business: "office" is what the question is about, and the page lacks it.
+  expect(knowledgeAnswer(en, "Where is the office address in Yekaterinburg?", [contacts, offices], "none", weight)?.coverage ?? 0).toBeLessThan(a!.coverage);
+});
+
+test("asked for your WeChat id, the contact line's value is the id: the line answers", () => {
+  const contacts = passage(1, "contacts.txt", "contacts.txt", "Contact phones:\n+7 (343) 271-90-09\nFind us on:\nWhatsApp\nWeChat: dima_tri");
+  const idf = new Map([["wechat", 4.7], ["id", 3.5]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  // The own contact page's "WeChat: dima_tri" is the id itself: covered.
+  expect(knowledgeAnswer(en, "What is your WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(1, 6);
+  expect(knowledgeAnswer(en, "What is the WeChat id?", [contacts], "none", weight)?.coverage).toBeCloseTo(4.7 / (4.7 + 3.5), 6);
+});
+
+test("asked for your phone number, the contact page's numbers are the number: it answers over a form field that says the words", () => {
+  const field = { ...passage(1, "form.csv", "form.csv", "Emergency contact person: Full name, relation, phone number."), score: 17 };
+  const contacts = { ...passage(2, "contacts.txt", "contacts.txt", "Contact phones:\n+7 (343) 271-90-09\n+7 (912) 244-37-23"), score: 12 };
+  const idf = new Map([["contact", 3.2], ["phone", 2.9], ["number", 2.8]]);
+  const weight = (t: string) => idf.get(t) ?? 1;
+  const a = knowledgeAnswer(en, "How can I contact you? What's your phone contact number?", [field, contacts], "none", weight);
+  expect(a?.text).toContain("+7 (343) 271-90-09");
+  expect(a?.used.map((p) => p.source)).toEqual(["contacts.txt"]);
+  // Not asked of the business: the form field is the best match and the contact page only rivals it.
+  expect(knowledgeAnswer(en, "What is the contact phone number?", [field, contacts], "none", weight)?.used.map((p) => p.source) ?? []).not.toEqual(["contacts.txt"]);
 });

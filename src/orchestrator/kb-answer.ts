@@ -1,7 +1,7 @@
 import { isLightQueryTerm, isValueWord, LIGHT_WEIGHT, termsAnsweredBy, type Analyzer } from "../rag";
 import { askedShapes, heldShapes, isShape } from "./answer-shapes";
 import { termsOf, termsOfPassage } from "./confidence";
-import { questionParts, statedOnly } from "./question-parts";
+import { addressesBusiness, asksForList, questionParts, statedOnly } from "./question-parts";
 import { EQUAL_WEIGHTS, MAX_ANSWER_CHARS, selectUnits, unitsWithLines, type TermWeights } from "./sentence-select";
 import type { Passage } from "./types";
 
@@ -174,6 +174,13 @@ export const knowledgeAnswer = (
   }
   const parts = questionParts(analyzer, question).map((part) => new Set([...part].flatMap(readAs)));
   const wanted = new Set(parts.flatMap((p) => [...p]));
+  const toUs = addressesBusiness(analyzer.language, question) && asksForContact(analyzer.language, wanted);
+  // Asked for "your office address" or "your shop's hours", the premises word only says "you": it weighs as a frame word.
+  if (toUs) {
+    const base = weight;
+    const premises = PREMISES[analyzer.language.toLowerCase().split(/[-_]/)[0] ?? ""];
+    if (premises) weight = (t) => (premises.has(t) ? base(t) * LIGHT_WEIGHT : base(t));
+  }
   const best = passages[0];
   let first = best ? pieceOf(analyzer, wanted, best, weight) : null;
   // The best passage has no value of the kind asked for ("How much is a child seat?" over an FAQ line
@@ -188,6 +195,7 @@ export const knowledgeAnswer = (
     if (next) first = next;
   }
   if (first) first = subjectPiece(analyzer, wanted, first, passages, weight);
+  if (first && toUs) first = ownContactPiece(analyzer, wanted, first, passages, weight);
   // The best passage lacks the heaviest term of a one-part question, which a passage further down has along with all the
   // best one covers: that one is about what was asked ("How much does an apostille cost…?" over a page on paying for
   // furniture). Only the heaviest: two passages each lacking a lesser term are rivals (below), whatever the ranking.
@@ -200,7 +208,7 @@ export const knowledgeAnswer = (
   }
   // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
   const own = parts.length > 1 && first ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a)) : wanted;
-  if (!first || rivalled(analyzer, own, first, passages, weight)) return null;
+  if (!first || rivalled(analyzer, own, first, passages, weight, toUs)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
   const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
@@ -228,6 +236,7 @@ export const knowledgeAnswer = (
     covered.clear();
     for (const t of other.covered) covered.add(t);
   }
+  if (pieces.length === 1 && asksForList(analyzer.language, question)) pieces[0] = listedIn(analyzer, wanted, pieces[0]);
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
@@ -281,7 +290,8 @@ const RIVAL_SCORE = 0.5;
  * against the payment page's "refund processing times"), nor, for an FAQ entry asked as the customer
  * asks, anything but an entry asked as closely.
  */
-const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): boolean => {
+const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights, toUs = false): boolean => {
+  const ours = toUs && isContactPage(analyzer, first.passage);
   const share = shareOf(wanted, first.covered, weight);
   const faq = askedShare(analyzer, wanted, first, weight);
   const keys = keyTerms(wanted, weight);
@@ -298,6 +308,8 @@ const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece,
     if (shareOf(wanted, most, weight) < share - RIVAL_MARGIN) return false;
     const rival = pieceOf(analyzer, wanted, p, weight, false);
     if (!rival || shareOf(wanted, rival.covered, weight) < share - RIVAL_MARGIN) return false;
+    // Asked for "your" hours or phone, the business's own contact page answers; another document's (the consulate's hours) rivals it only by covering more.
+    if (ours && !isContactPage(analyzer, p) && shareOf(wanted, rival.covered, weight) <= share + 1e-9) return false;
     // An FAQ entry whose question is the customer's is what the business wrote to answer it: only an entry asked as closely rivals it.
     if (faq >= FAQ_MATCH && askedShare(analyzer, wanted, rival, weight) < faq - 1e-9) return false;
     // A document that only mentions what another's title names ("refund processing times" on the payment page, against "Return and Refund Policies") is no rival to it.
@@ -360,6 +372,72 @@ const subjectPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Pi
   return first;
 };
 
+// Title or heading words of a business's page about itself (stems, as the analyzers give them).
+const CONTACT_WORDS: Record<string, ReadonlySet<string>> = {
+  en: new Set(["contact", "about", "us", "locat", "store", "offic", "hour"]),
+  de: new Set(["kontakt", "kontakte", "impressum", "öffnungszeiten", "anfahrt", "standort", "standorte", "über"]),
+};
+
+// Question words (stems) asking how to reach or find the business: its hours, address, phone, channels.
+const CONTACT_ASKED: Record<string, ReadonlySet<string>> = {
+  en: new Set(["hour", "open", "close", "address", "phone", "email", "mail", "contact", "locat", "location", "offic", "office", "wechat", "whatsapp", "telegram", "call", "reach"]),
+  de: new Set(["öffnungszeiten", "geöffnet", "offen", "adresse", "telefon", "telefonnummer", "nummer", "kontakt", "email", "e-mail", "erreichen", "erreiche", "anrufen"]),
+};
+
+// Words for the business's own premises (stems): in a question asking for "your" contact details they name the business, not a subject;
+// and the words for the detail itself ("number", "id"), which the value on a contact line ("WeChat: dima_tri") is rather than says.
+const DETAILS: Record<string, ReadonlySet<string>> = {
+  en: new Set(["id", "number", "handl", "handle", "usernam", "username"]),
+  de: new Set(["id", "nummer", "benutzername"]),
+};
+const PREMISES: Record<string, ReadonlySet<string>> = {
+  en: new Set(["offic", "store", "shop", "premis", ...DETAILS.en]),
+  de: new Set(["büro", "laden", "geschäft", "filiale", ...DETAILS.de]),
+};
+
+/** The business's own contact page piece with the detail words asked for ("number", "id") covered when it gives a value (a figure, a "WeChat: …" line): the value is the detail. */
+const withDetails = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece): Piece => {
+  const details = DETAILS[analyzer.language.toLowerCase().split(/[-_]/)[0] ?? ""];
+  if (!details || !/\d|\p{L}:[ \t]*\S/u.test(piece.text)) return piece;
+  const asked = [...wanted].filter((t) => details.has(t) && !piece.covered.has(t));
+  return asked.length === 0 ? piece : { ...piece, covered: new Set([...piece.covered, ...asked]) };
+};
+
+/** Whether the question asks for the business's contact details (hours, address, phone, channels). */
+const asksForContact = (language: string, wanted: ReadonlySet<string>): boolean => {
+  const words = CONTACT_ASKED[language.toLowerCase().split(/[-_]/)[0] ?? ""];
+  return words !== undefined && [...wanted].some((t) => words.has(t));
+};
+
+/**
+ * Whether a passage's title and headings say it is the business's own contact page: they name
+ * nothing but contact words ("Contacts", "About us", "Kontakt", "Store hours"). "Consulate contacts"
+ * names another organisation's.
+ */
+const isContactPage = (analyzer: Analyzer, p: Passage): boolean => {
+  const words = CONTACT_WORDS[analyzer.language.toLowerCase().split(/[-_]/)[0] ?? ""];
+  const named = [...contextTerms(analyzer, p)];
+  return words !== undefined && named.length > 0 && named.every((t) => words.has(t));
+};
+
+/**
+ * Asked "your" hours, address or phone, the business's own contact page over another document ranked
+ * above it: "What are your opening hours?" is about the agency's hours on its contacts page, not the
+ * consulate's in a visa table. Taken when the page (among the retrieved passages, within RIVAL_SCORE)
+ * covers the question about as well (within RIVAL_MARGIN).
+ */
+const ownContactPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
+  if (isContactPage(analyzer, first.passage)) return withDetails(analyzer, wanted, first);
+  const share = shareOf(wanted, first.covered, weight);
+  for (const p of passages) {
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !isContactPage(analyzer, p)) continue;
+    const found = pieceOf(analyzer, wanted, p, weight);
+    const piece = found && withDetails(analyzer, wanted, found);
+    if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return piece;
+  }
+  return first;
+};
+
 /**
  * A piece of the document about the subject, led by the document's own first sentence when the piece
  * is not it and both fit one reply: the question named the document's subject, and its lead is where
@@ -370,6 +448,22 @@ const withLead = (piece: Piece): Piece => {
   const lead = unitsWithLines(piece.passage.text).units.find((u) => !u.endsWith("?") && !u.endsWith(":"));
   if (!lead || piece.text.includes(lead)) return piece;
   const text = `${lead} ${piece.text}`;
+  return text.length <= MAX_ANSWER_CHARS ? { ...piece, text } : piece;
+};
+
+/**
+ * A list question's answer in a document whose title or headings name what it asks about: the
+ * section's lead (half a reply, where a document lists what it covers) goes before the unit the
+ * question's words picked, when both fit one reply. "What inventory tools do sellers have?" on
+ * "Inventory Management for Sellers" is answered by "Inventory features include low stock alerts, …",
+ * not only by the one sentence that happens to say "tools" ("Seasonal inventory planning tools…").
+ */
+const listedIn = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece): Piece => {
+  if (![...contextTerms(analyzer, piece.passage)].some((t) => wanted.has(t))) return piece;
+  const lead = leadOf(unitsWithLines(piece.passage.text).units.filter((u) => !u.endsWith("?")));
+  const missing = lead.filter((u) => !piece.text.includes(u));
+  if (missing.length === 0) return piece;
+  const text = `${missing.join(" ")} ${piece.text}`;
   return text.length <= MAX_ANSWER_CHARS ? { ...piece, text } : piece;
 };
 

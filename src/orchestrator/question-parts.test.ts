@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { analyzerFor } from "../rag";
 import { CLOCK_TIME, DURATION, PRICE } from "./answer-shapes";
-import { questionParts, statedOnly } from "./question-parts";
+import { addressesBusiness, asksForList, questionParts, statedOnly } from "./question-parts";
 
 const en = analyzerFor("en");
 const parts = (q: string, analyzer = en) => questionParts(analyzer, q).map((p) => [...p]);
@@ -31,4 +31,23 @@ test("statedOnly: the words a message says only as context before its question",
   expect(statedOnly(en, "The book I got has a torn cover. What now?").size).toBe(0);
   expect(statedOnly(en, "How do I return a book?").size).toBe(0);
   expect(statedOnly(en, "Please cancel my order.").size).toBe(0);
+});
+
+test("a list question: what/which before a plural noun and its verb (en, de); one fact asked is none", () => {
+  expect(asksForList("en", "What inventory tools do sellers have?")).toBe(true);
+  expect(asksForList("en", "Which payment methods are accepted?")).toBe(true);
+  expect(asksForList("de", "Welche Brote gibt es am Sonntag?")).toBe(true);
+  expect(asksForList("en", "What is the price of a tool?")).toBe(false);
+  expect(asksForList("en", "What does express shipping cost?")).toBe(false);
+  expect(asksForList("en", "What address do I send it to?")).toBe(false);
+  expect(asksForList("fr", "Quels outils avez-vous ?")).toBe(false);
+});
+
+test("a message addressing the business: your/you (en), Ihr/euer/Sie (de); about a third party it is not", () => {
+  expect(addressesBusiness("en", "What are your opening hours?")).toBe(true);
+  expect(addressesBusiness("en", "How can I contact you?")).toBe(true);
+  expect(addressesBusiness("de", "Wann habt ihr geöffnet?")).toBe(true);
+  expect(addressesBusiness("en", "When is the consulate open?")).toBe(false);
+  expect(addressesBusiness("en", "Is the young rider allowed?")).toBe(false);
+  expect(addressesBusiness("fr", "Quels sont vos horaires ?")).toBe(false);
 });

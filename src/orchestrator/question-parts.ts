@@ -50,3 +50,26 @@ export const statedOnly = (analyzer: Analyzer, message: string): Set<string> => 
   return new Set(said.filter((t) => !questionTerms.has(t)));
 };
 
+
+// A question asking which things of a kind there are: "what"/"which" before a plural noun and its verb
+// ("What inventory tools do sellers have?", "Which payment methods are accepted?"); German "welche …"
+// before its verb or "gibt es". Per language; none for a language not listed.
+const LIST_QUESTION: Record<string, RegExp> = {
+  en: /^\s*(?:what|which)\s+(?:[\p{L}-]+\s+){0,2}[\p{L}]{3,}(?<!s)s\s+(?:do|does|are|can|will|should|would)\b/iu,
+  de: /^\s*welche\s+(?:[\p{L}-]+\s+){0,2}[\p{L}]{3,}\s+(?:gibt|habt|haben|bietet|bieten|kann|können)\b/iu,
+};
+
+/**
+ * Whether the message asks for the things of a kind a document lists, not one fact: one sentence
+ * naming one such thing is then not the answer, the document's own overview is.
+ */
+export const asksForList = (language: string, message: string): boolean => LIST_QUESTION[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;
+
+// The customer speaking to the business itself ("your hours", "contact you", "eure Adresse"). Per language.
+const ADDRESSED: Record<string, RegExp> = {
+  en: /(?<![\p{L}'])(?:your|yours|you|u|ur)(?![\p{L}'])/iu,
+  de: /(?<![\p{L}])(?:ihr|ihre|ihren|ihrem|ihrer|euer|eure|euren|eurem|eurer|euch|sie)(?![\p{L}])/u,
+};
+
+/** Whether the message addresses the business ("What are your opening hours?"), not a third party. */
+export const addressesBusiness = (language: string, message: string): boolean => ADDRESSED[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;

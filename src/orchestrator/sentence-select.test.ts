@@ -33,6 +33,13 @@ describe("sentence selection", () => {
     expect(pick("opening hours", text)).toBe("Opening hours: Monday – Saturday: 12:00 PM – 8:00 PM Sunday: 1:00 PM – 7:00 PM");
   });
 
+  test("the units a selection is widened with count as covered: the reply says them", () => {
+    const { units, lines, blocks } = unitsWithLines("Contacts\nYekaterinburg:\nAddress: Malysheva street, 73A\nOpening hours: 11:00 to 19:00\nOwner: D.A.\nContact phones:\n+7 (343) 271-90-09");
+    const sel = selectUnits(en, new Set(["phone", "yekaterinburg"]), units, () => 1, lines, blocks);
+    expect(units.slice(sel!.start, sel!.end + 1).join(" ")).toContain("Contact phones:");
+    expect([...sel!.covered].sort()).toEqual(["phone", "yekaterinburg"]);
+  });
+
   test("a unit with a price answers 'how much does it cost' though it never says 'cost'", () => {
     const text = "Single entry business visa: invitation needed.\nBusiness visa (M), single entry, all consular fees included: 12,000 RUB.";
     expect(pick("How much does a single entry business visa cost?", text)).toBe("Business visa (M), single entry, all consular fees included: 12,000 RUB.");

@@ -137,7 +137,11 @@ export const selectUnits = (
   // every term the chosen one does: then the paragraph is about the question as a whole ("How do gift
   // cards work?" over a page on gift cards) and no one sentence of it is the answer. Across lines
   // (records, list items, a contact block) a repeated term is what the entries share, not a tie.
-  const chosen = widen(units, best, own, sameBlock);
+  const widened = widen(units, best, own, sameBlock);
+  // What the units joined to complete it say is said by the reply too ("Yekaterinburg:" … "Contact phones:").
+  const said = new Set(widened.covered);
+  for (let j = best.end + 1; j <= widened.end; j++) for (const t of unitTerms[j]) said.add(t);
+  const chosen = { ...widened, covered: said };
   const apart = (j: number) => (j < chosen.start - 1 || j > chosen.end + 1) && lines !== undefined && lines[j] === lines[chosen.start];
   let tied = false;
   for (let i = 0; i < units.length && !tied; i++) {

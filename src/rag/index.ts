@@ -14,6 +14,7 @@ export * from "./ingest/crawl/robots";
 export * from "./ingest/crawl/links";
 export * from "./lexical/analyzer";
 export * from "./lexical/query-words";
+export * from "./lexical/equivalents";
 export * from "./lexical/bm25-index";
 export * from "./dense/dense-index";
 export * from "./dense/vector-codec";

@@ -6,6 +6,7 @@ import type { Analyzer } from "../lexical/analyzer";
 import { Bm25Index, type Bm25Params } from "../lexical/bm25-index";
 import { queryTerms } from "../lexical/query-words";
 import { readUnknownTerm } from "../lexical/spelling";
+import { equivalentsOf } from "../lexical/equivalents";
 import { chunkTerms } from "./chunk-terms";
 import { heldCount, isHeld, toQuarantinedPassage } from "../ingest/quarantine/quarantine";
 import type { Quarantine, QuarantinedPassage } from "../ingest/quarantine/types";
@@ -113,13 +114,15 @@ export class BrandIndex {
 
   search(query: string, embedding: readonly number[] | Float32Array | undefined, k: number): SearchResult {
     const depth = fusionDepth(k);
-    const asked = queryTerms(this.lexical.analyzer, query);
+    // A listed phrase is searched as its word ("take back" as "return"), and a listed word with the others of its group the brand's documents use (equivalents.ts).
+    const same = equivalentsOf(this.lexical.analyzer);
+    const asked = queryTerms(this.lexical.analyzer, same.rewrite(query));
     const readings = new Map<string, string[]>();
     for (const term of asked) {
       const read = readUnknownTerm(term, this.lexical);
       if (read) readings.set(term, read);
     }
-    const terms = asked.flatMap((t) => readings.get(t) ?? [t]);
+    const terms = asked.flatMap((t) => [...(readings.get(t) ?? [t]), ...same.others(t).filter((o) => !asked.includes(o) && this.lexical.docFrequency(o) > 0)]);
     const lexical = this.lexical.searchTerms(terms, depth);
     const useDense = embedding !== undefined && this.dense !== undefined && this.dense.size > 0;
     const dense = useDense && this.dense ? this.dense.search(embedding, depth) : [];
