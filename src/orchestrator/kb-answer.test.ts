@@ -263,7 +263,12 @@ test("what a message states only as context weighs a quarter in what the answer 
   expect(stated?.text).toBe(asked?.text);
   // order, wedding, cake covered; married and june missing: 3 of 5 at full weight, 3 of 3.5 at a quarter.
   expect(stated?.coverage).toBeCloseTo(3 / 3.5, 6);
-
+  // …and so does a question's own lead clause about the customer, up to its comma.
+  const clause = knowledgeAnswer(en, "we are getting married in june, when must we order the wedding cake?", [cakes]);
+  expect(clause?.text).toBe(asked?.text);
+  expect(clause?.coverage).toBeCloseTo(3 / 3.5, 6);
+  // Not a lead naming the subject: "wedding cakes" asked about in the lead clause is asked.
+  expect(knowledgeAnswer(en, "wedding cakes, birthday cakes, when must I order them?", [cakes])?.coverage ?? 0).toBeLessThan(1);
 });
 test("a list question on the document about it: the document's lead goes before the one sentence its words picked", () => {
   const text = "Sellers can manage inventory from the dashboard. Inventory features include low stock alerts and variant tracking. Bulk editing updates many listings at once. Seasonal inventory planning tools help sellers forecast demand.";

@@ -10,6 +10,8 @@ test("a second question starts after '?' or at 'and' + a question word; filler w
   expect(parts("What is the return policy and how do I track orders?")).toEqual([["return", "polici"], ["track", "order"]]);
   expect(parts("How can I contact you? What's your phone number?")).toEqual([["contact"], ["phone", "number"]]);
   expect(parts("Do you sell bread and cakes?")).toEqual([["sell", "bread", "cake"]]);
+  // A lead clause about the customer is no part of its own: it is the context of the question after its comma.
+  expect(parts("we are getting married in june, when must we order the cake?")).toEqual([["marri", "june", "order", "cake"]]);
 });
 
 test("a part of light frame words only joins the part before it; a question of filler only is one part", () => {
@@ -31,6 +33,16 @@ test("statedOnly: the words a message says only as context before its question",
   expect(statedOnly(en, "The book I got has a torn cover. What now?").size).toBe(0);
   expect(statedOnly(en, "How do I return a book?").size).toBe(0);
   expect(statedOnly(en, "Please cancel my order.").size).toBe(0);
+});
+
+test("statedOnly: a question sentence's own leading statement up to its comma is context; a condition, a question or a named subject before the comma is asked", () => {
+  expect([...statedOnly(en, "my trip got cancelled, can i take back my passport before the visa is ready?")].sort()).toEqual(["cancel", "trip"]);
+  expect([...statedOnly(analyzerFor("de"), "Wir heiraten im Juni, wann müssen wir die Torte bestellen?")].sort()).toEqual(["heiraten", "juni"]);
+  expect(statedOnly(en, "If I cancel my trip, can I get a refund?").size).toBe(0);
+  expect(statedOnly(en, "How long does it take, and what does it cost?").size).toBe(0);
+  // A lead clause that does not speak of the customer names what is asked about.
+  expect(statedOnly(en, "Bikes, scooters or cars, which do you rent?").size).toBe(0);
+  expect(statedOnly(en, "Apart from bikes, scooters and cars?").size).toBe(0);
 });
 
 test("a list question: what/which before a plural noun and its verb (en, de); one fact asked is none", () => {

@@ -17,7 +17,12 @@ const SECOND_QUESTION: Record<string, RegExp> = {
  */
 export const questionParts = (analyzer: Analyzer, question: string): Set<string>[] => {
   const splitter = SECOND_QUESTION[analyzer.language];
-  const pieces = splitter ? question.split(splitter) : [question];
+  // A lead clause about the customer ("we are getting married in june, when…?") is context of the question after its comma, not a part.
+  const joined = question.replace(/[^.!?]*\?/gu, (q) => {
+    const lead = leadClause(analyzer.language, q);
+    return lead ? `${lead.slice(0, -1)} ${q.slice(lead.length)}` : q;
+  });
+  const pieces = splitter ? joined.split(splitter) : [joined];
   const parts: Set<string>[] = [];
   for (const piece of pieces) {
     const terms = new Set([...analyzer.analyze(stripQueryFiller(analyzer.language, piece)), ...askedShapes(analyzer.language, piece)]);
@@ -38,16 +43,50 @@ const STATEMENT = /[^.!?]+[.!](?=\s|$)/gu;
  * "Wir heiraten im Juni.") that its questions do not repeat, when it asks a question with content
  * words of its own. They tell where the customer stands, not what to answer, so an answer need not
  * repeat them ("How can I send my passport to you?" is answered by the page on sending documents).
+ * A question sentence's own leading statement ("my trip got cancelled, can i…?") is such context too.
  * Empty for a message that is only a question, or whose question has no content ("What now?").
  */
 export const statedOnly = (analyzer: Analyzer, message: string): Set<string> => {
-  const asked = message.match(/[^.!?]*\?/gu) ?? [];
-  if (asked.length === 0) return new Set();
+  const sentences = message.match(/[^.!?]*\?/gu) ?? [];
+  if (sentences.length === 0) return new Set();
+  const clauses = sentences.map((q) => leadClause(analyzer.language, q));
+  const asked = clauses.map((c, i) => (c ? sentences[i].slice(c.length) : sentences[i]));
   const questionTerms = new Set(asked.flatMap((q) => analyzer.analyze(stripQueryFiller(analyzer.language, q))));
   if (questionTerms.size === 0) return new Set();
-  const withoutQuestions = asked.reduce((rest, q) => rest.replace(q, " "), message);
-  const said = (withoutQuestions.match(STATEMENT) ?? []).flatMap((st) => analyzer.analyze(stripQueryFiller(analyzer.language, st)));
+  const withoutQuestions = sentences.reduce((rest, q) => rest.replace(q, " "), message);
+  const statements = [...(withoutQuestions.match(STATEMENT) ?? []), ...clauses.filter((c) => c !== "")];
+  const said = statements.flatMap((st) => analyzer.analyze(stripQueryFiller(analyzer.language, st)));
   return new Set(said.filter((t) => !questionTerms.has(t)));
+};
+
+// A question opening after a comma ("…, can i take back my passport?"), and the words a question itself opens with. Per language.
+const CLAUSE_THEN_QUESTION: Record<string, RegExp> = {
+  en: /,\s+(?=(?:can|could|may|do|does|did|is|are|will|would|should|shall|how|what|when|where|which|who|why)\b)/iu,
+  de: /,\s+(?=(?:kann|können|darf|dürfen|muss|müssen|gibt|ist|sind|wie|was|wann|wo|welche[rsnm]?|wer|warum)(?![\p{L}]))/iu,
+};
+const OPENS_QUESTION: Record<string, RegExp> = {
+  en: /^\s*(?:can|could|may|do|does|did|is|are|will|would|should|shall|how|what|when|where|which|who|why|if)\b/iu,
+  de: /^\s*(?:kann|können|darf|dürfen|muss|müssen|gibt|ist|sind|wie|was|wann|wo|welche[rsnm]?|wer|warum|wenn|falls|habt|hat|haben)(?![\p{L}])/iu,
+};
+
+/**
+ * A question sentence's leading statement about the customer, up to its comma ("my trip got cancelled,
+ * can i take back my passport…?" → "my trip got cancelled,"), or "" when it opens as a question (or a
+ * condition: "if I cancel, do I get my money back?" asks about cancelling), does not speak of the
+ * customer ("Bikes or cars, which do you rent?" names what is asked about) or has no such comma.
+ */
+const leadClause = (language: string, sentence: string): string => {
+  const lang = language.toLowerCase().split(/[-_]/)[0] ?? "";
+  const cut = CLAUSE_THEN_QUESTION[lang]?.exec(sentence);
+  if (!cut || OPENS_QUESTION[lang]?.test(sentence)) return "";
+  const lead = sentence.slice(0, cut.index + 1);
+  return SPEAKER[lang]?.test(lead) ? lead : "";
+};
+
+// The customer speaking of themselves ("my trip got cancelled", "we are five"): a lead clause without it ("Bikes or cars, which…") names the subject.
+const SPEAKER: Record<string, RegExp> = {
+  en: /(?<![\p{L}'])(?:i|i'm|i've|my|me|we|we're|our|us)(?![\p{L}'])/iu,
+  de: /(?<![\p{L}])(?:ich|mein\p{L}*|mir|mich|wir|unser\p{L}*|uns)(?![\p{L}])/iu,
 };
 
 
