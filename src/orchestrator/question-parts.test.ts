@@ -11,6 +11,9 @@ test("a second question starts after '?' or at 'and' + a question word; filler w
   expect(parts("How can I contact you? What's your phone number?")).toEqual([["contact"], ["phone", "number"]]);
   expect(parts("Do you sell bread and cakes?")).toEqual([["sell", "bread", "cake"]]);
   // A lead clause about the customer is no part of its own: it is the context of the question after its comma.
+  // "How long until…" asks a wait: "until" only frames it; "Until when…?" asks a time and keeps it.
+  expect(parts("how long til my refund arrives?")).toEqual([["refund", "arriv", DURATION]]);
+  expect(parts("Until when is my reservation held?")[0]).toContain("until");
   expect(parts("we are getting married in june, when must we order the cake?")).toEqual([["marri", "june", "order", "cake"]]);
 });
 

@@ -8,6 +8,11 @@ const SECOND_QUESTION: Record<string, RegExp> = {
   de: /\?\s*|[,;]?\s+(?:und|außerdem|sowie)\s+(?=(?:was|wie|wann|wo|welche[rsnm]?|wer|warum|kann|können|gibt|ist|sind)(?![\p{L}]))/giu,
 };
 
+// "How long until…": the wait is what is asked (a duration), "until" only frames it; "Until when…?" asks a time and keeps it.
+const WAIT_UNTIL: Record<string, RegExp> = {
+  en: /(?<=\bhow\s+long\s+)(?:until|till|til)\b/giu,
+};
+
 /**
  * The parts of a customer's question, each as its set of content terms (filler words dropped) and
  * the kinds of value it asks for (answer-shapes.ts);
@@ -22,7 +27,7 @@ export const questionParts = (analyzer: Analyzer, question: string): Set<string>
     const lead = leadClause(analyzer.language, q);
     return lead ? `${lead.slice(0, -1)} ${q.slice(lead.length)}` : q;
   });
-  const pieces = splitter ? joined.split(splitter) : [joined];
+  const pieces = (splitter ? joined.split(splitter) : [joined]).map((piece) => piece.replace(WAIT_UNTIL[analyzer.language] ?? /$^/u, " "));
   const parts: Set<string>[] = [];
   for (const piece of pieces) {
     const terms = new Set([...analyzer.analyze(stripQueryFiller(analyzer.language, piece)), ...askedShapes(analyzer.language, piece)]);

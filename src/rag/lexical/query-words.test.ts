@@ -11,6 +11,8 @@ describe("query filler words", () => {
     // Third-party pronouns, prepositions and the time of asking: the reply carries the subject, not these.
     expect(queryTerms(analyzerFor("en"), "How do I use wishlists and share them?")).toEqual(["us", "wishlist", "share"]);
     expect(queryTerms(analyzerFor("en"), "What are the entry conditions for China right now?")).toEqual(["entri", "condit", "china", "right"]);
+    // A phrasal verb's particle: the verb carries it.
+    expect(queryTerms(analyzerFor("en"), "When does my refund show up?")).toEqual(["refund", "show"]);
   });
 
   test("German: the same for German question words (the generic analyzer has no stop list of its own)", () => {

@@ -19,7 +19,9 @@ const FILLER: Record<string, string> = {
     // subject, not these ("How do I use wishlists and share them?", "entry conditions right now").
     "they them their theirs he him his she her hers itself themselves from for with in on at by into " +
     "got gets getting really actually even ever already " +
-    "currently now nowadays anymore",
+    "currently now nowadays anymore " +
+    // The particle of a phrasal verb, whose verb carries it ("shows up", "pick up").
+    "up",
   de:
     "was wie wann wo woher wohin welche welcher welches welchen welchem wer wen wem wessen warum wieso weshalb " +
     "wieviel wieviele viel viele lange kann kannst können könnt könnte könnten darf dürfen muss müssen soll " +
