@@ -332,3 +332,11 @@ test("asked for your phone number, the contact page's numbers are the number: it
   // Not asked of the business: the form field is the best match and the contact page only rivals it.
   expect(knowledgeAnswer(en, "What is the contact phone number?", [field, contacts], "none", weight)?.used.map((p) => p.source) ?? []).not.toEqual(["contacts.txt"]);
 });
+
+test("asked for a minimum, a figure given as a lower bound answers it over a sentence that only repeats the question's words", () => {
+  const text = "Delivery loads from 10 kg in 2-3 weeks\nList of our services:\n\n•We can also take over the delivery of goods under our contract.\n•We provide a warehouse in China for cargo consolidation";
+  const cargo = { ...passage(1, "cargo.txt", "cargo.txt", text), heading: "Cargo delivery" };
+  const a = knowledgeAnswer(en, "What is the minimum cargo delivery and how long does it take?", [cargo]);
+  expect(a?.text).toContain("from 10 kg in 2-3 weeks");
+  expect(a?.text).not.toContain("take over");
+});

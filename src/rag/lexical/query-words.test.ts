@@ -68,4 +68,14 @@ describe("values that answer question words", () => {
     expect(termsAnsweredBy("en", "Delivery is free.")).toEqual([]);
     expect(termsAnsweredBy("fr", "Prix: 5 €")).toEqual([]);
   });
+
+  test("a figure given as a lower bound answers minimum words; a time of day or a bare figure does not", async () => {
+    const { termsAnsweredBy } = await import("./query-words");
+    expect(termsAnsweredBy("en", "Delivery loads from 10 kg in 2-3 weeks")).toContain("minimum");
+    expect(termsAnsweredBy("en", "Price: $15/m3, but not less than $45 per batch.")).toContain("minimum");
+    expect(termsAnsweredBy("en", "Rentals last at least 2 days.")).toContain("least");
+    expect(termsAnsweredBy("en", "Open from 9:00 to 18:00")).not.toContain("minimum");
+    expect(termsAnsweredBy("en", "Open from 9 am")).not.toContain("minimum");
+    expect(termsAnsweredBy("en", "Loads of 10 kg")).not.toContain("minimum");
+  });
 });

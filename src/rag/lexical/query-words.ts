@@ -94,11 +94,14 @@ const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
 // A span of time answers how fast or soon ("emailed within 1 hour", "next-day delivery"). German keeps
 // its own words out: "schnell" is as often about the product as about the wait.
 const SPAN = /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|werktagen?|tagen?|wochen?|stunden?|minuten?)\b|\b(?:same|next)[- ]day\b/i;
+// A figure given as a lower bound ("loads from 10 kg", "not less than $45", "at least 3 days") answers "minimum"; a time of day ("from 9:00") is no such bound.
+const LEAST = /(?:\bfrom|\bat\s+least|\bnot\s+less\s+than|\bminimum(?:\s+of)?|\bmin\.?)\s+(?:€|\$|£)?\d+(?![:.]\d{2}|\d|\s?(?:am|pm)\b)/i;
 const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
   en: [
     { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap", "worth", "valu"]) },
     { pattern: CLOCK, terms: new Set(["open", "close", "hour", "start", "begin", "leav", "depart", "departur", "finish", "end"]) },
     { pattern: SPAN, terms: new Set(["fast", "quick", "quickli", "soon"]) },
+    { pattern: LEAST, terms: new Set(["minimum", "least", "smallest"]) },
   ],
   de: [
     { pattern: MONEY, terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]) },
