@@ -38,9 +38,9 @@ const measure = async (sets: readonly EvalSet[], withLlm: boolean): Promise<Coun
 };
 
 // right: at least; wrong and missed escalations: at most. Issue 12's goals: 0 wrong and 0 missed in both
-// modes; right ≥ 65/81 (no LLM) and ≥ 78/81 (scripted model) on the shared sets: both met (65, 79).
+// modes; right ≥ 65/81 (no LLM) and ≥ 78/81 (scripted model) on the shared sets: both met (66, 79).
 const FLOORS = {
-  knowledge: { shared: { right: 65, wrong: 0, missed_escalation: 0 }, own: { right: 100, wrong: 0, missed_escalation: 0 } },
+  knowledge: { shared: { right: 66, wrong: 0, missed_escalation: 0 }, own: { right: 100, wrong: 0, missed_escalation: 0 } },
   llm: { shared: { right: 79, wrong: 0, missed_escalation: 0 }, own: { right: 163, wrong: 0, missed_escalation: 0 } },
 } as const;
 
