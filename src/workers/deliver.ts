@@ -1,6 +1,6 @@
 import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
-import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
-import { errorText, newId } from "../runtime";
+import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, newAttemptId, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
+import { errorText } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
 import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue";
@@ -82,7 +82,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const { message_id } = job.payload as Payload;
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
     // usual first send), committed with other deliveries' before the provider is called.
-    const row = await group.run((tx) => loadOutbound(tx, message_id, newId("att"), NO_DOUBT_PROVIDERS));
+    const row = await group.run((tx) => loadOutbound(tx, message_id, newAttemptId(message_id), NO_DOUBT_PROVIDERS));
     if (!row) return;
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
@@ -129,7 +129,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     }
     // An attempt the read did not record (the row carried an earlier one, in doubt and now resent) is
     // recorded here, in its own commit, before the provider is called.
-    const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newId("att"));
+    const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newAttemptId(message_id));
     if (attemptId && !unsent) {
       const recorded = await group.run((tx) => recordAttempt(tx, message_id, attemptId)).catch((e: unknown) => {
         pauses.release(channelId);

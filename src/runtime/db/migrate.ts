@@ -1,6 +1,7 @@
 import type { Sql, TransactionSql } from "postgres";
 import { sha256Hex } from "../crypto";
 import { XinError } from "../errors";
+import { applyStorageParameters } from "./storage";
 
 /** A migration carried inside the binary (see embedded.gen.ts). `when` orders and identifies it. */
 export type EmbeddedMigration = { tag: string; when: number; sql: string };
@@ -36,6 +37,7 @@ const refuseUnknown = (applied: number[], migrations: EmbeddedMigration[]) => {
  * once apply them exactly once. Compatible with drizzle's migration table (same hash and created_at),
  * and, like drizzle's migrator, only applies entries newer than the last applied one: never edit or
  * reorder a released migration. Refuses a database holding a migration the binary does not know.
+ * Then sets the tables' storage parameters (`storage.ts`).
  */
 export const migrate = async (sql: Sql, migrations: EmbeddedMigration[]): Promise<string[]> =>
   sql.begin(async (tx) => {
@@ -52,6 +54,9 @@ export const migrate = async (sql: Sql, migrations: EmbeddedMigration[]): Promis
       await tx`insert into drizzle.__drizzle_migrations (hash, created_at) values (${sha256Hex(m.sql)}, ${m.when})`;
       done.push(m.tag);
     }
+    // What drizzle's table config cannot declare (a fillfactor), checked at every start: a store made by
+    // an older binary gets it too, without a migration of its own.
+    await applyStorageParameters(tx);
     return done;
   });
 
