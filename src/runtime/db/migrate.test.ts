@@ -23,11 +23,11 @@ describeStores("migrations", (getDb) => {
   test("messages is stored with free room on each page (storage.ts); setting it again alters nothing", async () => {
     const { sql } = getDb();
     const reloptions = async () => (await sql<{ reloptions: string[] | null }[]>`select reloptions from pg_class where oid = 'messages'::regclass`)[0].reloptions;
-    expect(await reloptions()).toContain("fillfactor=80");
+    expect(await reloptions()).toContain("fillfactor=60");
     // A store made before the setting existed (or set by hand) gets it at the next start.
     await sql`alter table messages reset (fillfactor)`;
     expect(await migrate(sql, migrations)).toEqual([]);
-    expect(await reloptions()).toContain("fillfactor=80");
+    expect(await reloptions()).toContain("fillfactor=60");
   });
 
   test("concurrent migrators apply a new migration exactly once", async () => {
