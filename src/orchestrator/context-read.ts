@@ -37,7 +37,8 @@ type Row = {
 
 /**
  * Everything a respond run reads, in ONE statement: the conversation with its brand, channel and contact,
- * its newest page of messages (the history) and its pending ones (`pending_messages`). Three
+ * its newest page of messages (the history) and its pending ones (ids from `pending_messages`, rows by
+ * primary key: a join there was planned as a scan of `messages`, ~290 buffers per read). Three
  * statements sent together cost three times PostgreSQL's per-statement work and xin's socket writes;
  * they were a large share of the answering path's cost (BENCH.md). A template, not a drizzle build.
  * Times travel as whole epoch milliseconds (what a Date holds), not as JSON timestamp text.
@@ -53,8 +54,8 @@ export const readContextRows = async (db: Db, conversationId: string): Promise<C
           order by created_at desc, id desc limit ${RECENT}) r) as recent,
       (select coalesce(json_agg(json_build_object('id', p.id, 'kind', p.kind, 'body', p.body, 'metadata', p.metadata,
           'at', floor(extract(epoch from p.created_at) * 1000)::float8) order by p.created_at, p.id), '[]')
-        from (select m.id, m.kind, m.body, m.metadata, m.created_at from pending_messages pm join messages m on m.id = pm.message_id
-          where pm.conversation_id = c.id order by pm.created_at, pm.message_id limit ${RECENT}) p) as pending
+        from (select m.id, m.kind, m.body, m.metadata, m.created_at from messages m
+          where m.id = any(array(select pm.message_id from pending_messages pm where pm.conversation_id = c.id order by pm.created_at, pm.message_id limit ${RECENT}))) p) as pending
     from conversations c
       join brands b on b.id = c.brand_id
       join channels ch on ch.id = c.channel_id

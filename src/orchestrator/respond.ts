@@ -85,8 +85,8 @@ const stillCurrent = async (tx: TxContext, c: RespondContext, burstGapMs: number
     tx.sql<{ newer: boolean }[]>`
       select exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and answered_by is not null)
         or not exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and awaits_turn)
-        or exists (select 1 from pending_messages p join messages m on m.id = p.message_id where p.conversation_id = ${c.conversation.id}
-          and p.message_id <> all(${tx.sql.array(c.seenIds)}::text[])
+        or exists (select 1 from messages m where m.id = any(array(select p.message_id from pending_messages p where p.conversation_id = ${c.conversation.id}
+            and p.message_id <> all(${tx.sql.array(c.seenIds)}::text[])))
           and coalesce((m.metadata->>'provider_timestamp')::float8, extract(epoch from m.created_at) * 1000) <= ${joinsBefore})
         or exists (select 1 from messages where conversation_id = ${c.conversation.id} and metadata->>'author' = 'human'
           and id <> all(${tx.sql.array(c.seenIds)}::text[]) and (${since}::timestamptz is null or created_at > ${since}::timestamptz)) as newer`,
