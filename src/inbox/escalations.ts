@@ -28,7 +28,8 @@ export const nameAnswered = async (tx: Tx, conversationId: string, turnId: strin
       where conversation_id = ${conversationId}
         and (${ids === null}::boolean or message_id in (select jsonb_array_elements_text(${JSON.stringify(ids ?? [])}::jsonb)))
       returning message_id)
-    update messages set answered_by = ${turnId} where id = any(array(select message_id from gone)) and answered_by is null`);
+    update messages set answered_by = ${turnId}
+    where conversation_id = ${conversationId} and id = any(array(select message_id from gone)) and answered_by is null`);
 };
 
 /**

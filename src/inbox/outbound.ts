@@ -54,7 +54,7 @@ export const startReply = ({ sql }: TxContext, reply: Reply, capabilities: Pick<
         returning message_id
       ), named as (
         update messages set answered_by = ${rows[0].id}
-        where id = any(array(select message_id from gone)) and answered_by is null
+        where conversation_id = ${reply.conversation_id} and id = any(array(select message_id from gone)) and answered_by is null
         returning 1)
       update conversations set updated_at = now() where id = ${reply.conversation_id}`,
   ]);
