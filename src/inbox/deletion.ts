@@ -30,6 +30,8 @@ export const applyDeletion = async (tx: Tx, channel: ChannelRef, e: Deletion): P
         updated_at = now()
       where channel_id = ${channel.id} and provider_message_id = ${e.providerMessageId} and direction = 'in'
       returning id, conversation_id, answered_by
+    ), unpending as (
+      delete from pending_messages p using del where p.conversation_id = del.conversation_id and p.message_id = del.id
     ), replies as (
       update messages o set status = 'failed', error_code = 'withdrawn',
         error_message = 'not sent: the customer deleted the message it answers', updated_at = now()

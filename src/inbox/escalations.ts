@@ -17,14 +17,19 @@ export type NewEscalation = {
 
 /**
  * Names inbound messages as answered by a turn (`messages.answered_by`): the given ids, or every message
- * of the conversation still pending. Only pending ones: a message is named by exactly one turn.
+ * of the conversation still pending. Only pending ones: a message is named by exactly one turn (its
+ * `pending_messages` row is deleted by the turn that names it).
  */
 export const nameAnswered = async (tx: Tx, conversationId: string, turnId: string, answers: string[] | "all_pending"): Promise<void> => {
   const ids = answers === "all_pending" ? null : answers;
   if (ids?.length === 0) return;
-  await tx.execute(sql`update messages set answered_by = ${turnId}
-    where conversation_id = ${conversationId} and awaits_turn and answered_by is null
-      and (${ids === null}::boolean or id in (select jsonb_array_elements_text(${JSON.stringify(ids ?? [])}::jsonb)))`);
+  await tx.execute(sql`with gone as (
+      delete from pending_messages
+      where conversation_id = ${conversationId}
+        and (${ids === null}::boolean or message_id in (select jsonb_array_elements_text(${JSON.stringify(ids ?? [])}::jsonb)))
+      returning message_id)
+    update messages set answered_by = ${turnId}
+    where conversation_id = ${conversationId} and id = any(array(select message_id from gone)) and answered_by is null`);
 };
 
 /**

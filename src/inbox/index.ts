@@ -1,4 +1,5 @@
 // The inbox room: contacts, conversations, messages, escalations — their write paths and queries.
+export { attemptMessageId, newAttemptId } from "./attempt-id";
 export { clearAttempt, loadOutbound, markFailed, markSent, recordAttempt, type OutboundRow } from "./delivery";
 export { nameAnswered, openEscalation, type NewEscalation } from "./escalations";
 export { DELIVER_JOB, queueReply, startReply, type Reply, type StartedReply } from "./outbound";

@@ -39,18 +39,22 @@ export const startReply = ({ sql }: TxContext, reply: Reply, capabilities: Pick<
   }));
   // Templates, not drizzle builds (every answer runs them); the parts ride in one JSON parameter, so the
   // statement's text — and its prepared plan — is the same for one part or five. The answered link rides
-  // in the conversation's update (no statement of its own); `answered_by is null` keeps it "exactly one
-  // turn" when an agent's reply races the bot's (the second writer re-checks the row after the first commits).
+  // in the conversation's update (no statement of its own): the pending rows are deleted and their messages
+  // named. The delete keeps it "exactly one turn" when an agent's reply races the bot's (the second writer
+  // waits on the pending row, finds it gone once the first commits, and names nothing).
   const all = reply.answers === "all_pending";
   const named = Array.isArray(reply.answers) ? reply.answers : [];
   const written = Promise.all([
     sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
       select r.id, ${reply.tenant_id}, ${reply.conversation_id}, ${reply.channel_id}, 'out', 'text', r.body, r.metadata, 'queued'
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, body text, metadata jsonb)`,
-    sql`with named as (
+    sql`with gone as (
+        delete from pending_messages
+        where conversation_id = ${reply.conversation_id} and (${all}::boolean or message_id = any(${sql.array(named)}::text[]))
+        returning message_id
+      ), named as (
         update messages set answered_by = ${rows[0].id}
-        where conversation_id = ${reply.conversation_id} and awaits_turn and answered_by is null
-          and (${all}::boolean or id = any(${sql.array(named)}::text[]))
+        where conversation_id = ${reply.conversation_id} and id = any(array(select message_id from gone)) and answered_by is null
         returning 1)
       update conversations set updated_at = now() where id = ${reply.conversation_id}`,
   ]);

@@ -3,6 +3,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { bodyOf, isStatusAdvance, shouldRespond, statusRank, type ChannelAction, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
 import { newId } from "../runtime";
+import { attemptMessageId } from "./attempt-id";
 import { schema } from "../runtime/db";
 
 /** The channel row fields the write path needs (the gateway resolved it from the URL). */
@@ -34,7 +35,7 @@ type MessageInput = {
   trace: string | null;
 };
 export type MessageInputs = { messages: InboundMessage[]; contacts: ContactInput[]; rows: MessageInput[] };
-type StatusInput = { provider_message_id: string; attempt_id: string | null; status: string; rank: number; error_code: string | null; error_message: string | null };
+type StatusInput = { provider_message_id: string; attempt_id: string | null; attempt_message_id: string | null; status: string; rank: number; error_code: string | null; error_message: string | null };
 
 const attachmentsOf = (c: InboundContent): unknown[] => (c.kind === "media" ? [c.media] : c.kind === "edit" ? attachmentsOf(c.content) : []);
 
@@ -109,7 +110,7 @@ export const messageInputs = (parsed: InboundMessage[], traces?: ReadonlyMap<Inb
 
 /**
  * Contacts and conversations upserted and messages inserted by chained CTEs (`c`, `v`, `m`; `im` is
- * the input): one statement, rows sorted by customer so concurrent writers lock in the same order.
+ * the input; `pm` lists the messages awaiting a turn as pending): one statement, rows sorted by customer so concurrent writers lock in the same order.
  * `external_id` is the customer's id on the channel. Follow with the statement's final SELECT.
  */
 export const messageCtes = (channel: ChannelRef, input: MessageInputs): SQL => sql`
@@ -138,7 +139,10 @@ with ic as (
   select im.id, ${channel.tenant_id}, v.id, ${channel.id}, im.direction, im.kind, im.body, im.attachments, im.metadata, im.provider_message_id, im.status, im.answerable
   from im join c using (external_id) join v on v.contact_id = c.id
   on conflict (channel_id, provider_message_id) do nothing
-  returning id, provider_message_id
+  returning id, provider_message_id, conversation_id, created_at, awaits_turn
+), pm as (
+  insert into pending_messages (conversation_id, created_at, message_id)
+  select conversation_id, created_at, id from m where awaits_turn
 )
 `;
 
@@ -149,14 +153,18 @@ export const statusInputs = (statuses: ParseResult["statuses"]): StatusInput[] =
     const current = best.get(s.providerMessageId);
     if (isStatusAdvance(current?.status, s.status)) best.set(s.providerMessageId, s);
   }
-  return [...best.values()].map((s) => ({
-    provider_message_id: s.providerMessageId,
-    attempt_id: s.attemptId ?? statuses.find((o) => o.providerMessageId === s.providerMessageId && o.attemptId)?.attemptId ?? null,
-    status: s.status === "played" ? "read" : s.status,
-    rank: statusRank(s.status),
-    error_code: s.error?.code ?? null,
-    error_message: s.error ? [s.error.title, s.error.details].filter(Boolean).join(": ") : null,
-  }));
+  return [...best.values()].map((s) => {
+    const attempt = s.attemptId ?? statuses.find((o) => o.providerMessageId === s.providerMessageId && o.attemptId)?.attemptId ?? null;
+    return {
+      provider_message_id: s.providerMessageId,
+      attempt_id: attempt,
+      attempt_message_id: attempt === null ? null : attemptMessageId(attempt),
+      status: s.status === "played" ? "read" : s.status,
+      rank: statusRank(s.status),
+      error_code: s.error?.code ?? null,
+      error_message: s.error ? [s.error.title, s.error.details].filter(Boolean).join(": ") : null,
+    };
+  });
 };
 
 const STATUS_RANK_SQL = sql`case ${schema.messages.status} when 'queued' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'played' then 4 when 'failed' then 5 else 0 end`;
@@ -165,14 +173,15 @@ const STATUS_RANK_SQL = sql`case ${schema.messages.status} when 'queued' then 0 
  * One UPDATE applying delivery statuses monotonically to our outbound messages; returns their ids. A
  * status echoing a send attempt id (WhatsApp `biz_opaque_callback_data`) also finds a row still queued
  * under that attempt — one whose send answer was lost in a crash — and marks it with the provider's id:
- * that settles the attempt in doubt, and the delivery worker will not send it again.
+ * that settles the attempt in doubt, and the delivery worker will not send it again. The attempt id names
+ * its message (`attempt-id.ts`): that row is found by primary key, then must still carry the attempt.
  */
 export const statusUpdate = (channel: ChannelRef, input: StatusInput[]): SQL => sql`
   update messages set status = s.status, provider_message_id = coalesce(messages.provider_message_id, s.provider_message_id),
     error_code = s.error_code, error_message = s.error_message, updated_at = now()
-  from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as s(provider_message_id text, attempt_id text, status text, rank int, error_code text, error_message text)
+  from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as s(provider_message_id text, attempt_id text, attempt_message_id text, status text, rank int, error_code text, error_message text)
   where messages.channel_id = ${channel.id}
     and (messages.provider_message_id = s.provider_message_id
-      or (s.attempt_id is not null and messages.status = 'queued' and messages.send_attempt_id is not null and messages.send_attempt_id = s.attempt_id))
+      or (messages.id = s.attempt_message_id and messages.status = 'queued' and messages.send_attempt_id = s.attempt_id))
     and messages.direction = 'out' and ${STATUS_RANK_SQL} < s.rank
   returning messages.id`;

@@ -37,7 +37,9 @@ type Row = {
 
 /**
  * Everything a respond run reads, in ONE statement: the conversation with its brand, channel and contact,
- * its newest page of messages (the history) and its pending ones (from the partial index). Three
+ * its newest page of messages (the history) and its pending ones (ids from `pending_messages`; the rows
+ * looked up under the conversation too, so a generic plan made while `messages` was small is not a
+ * sequential scan of it: BENCH.md, "Respond path cost: HOT row versions"). Three
  * statements sent together cost three times PostgreSQL's per-statement work and xin's socket writes;
  * they were a large share of the answering path's cost (BENCH.md). A template, not a drizzle build.
  * Times travel as whole epoch milliseconds (what a Date holds), not as JSON timestamp text.
@@ -53,8 +55,8 @@ export const readContextRows = async (db: Db, conversationId: string): Promise<C
           order by created_at desc, id desc limit ${RECENT}) r) as recent,
       (select coalesce(json_agg(json_build_object('id', p.id, 'kind', p.kind, 'body', p.body, 'metadata', p.metadata,
           'at', floor(extract(epoch from p.created_at) * 1000)::float8) order by p.created_at, p.id), '[]')
-        from (select id, kind, body, metadata, created_at from messages where conversation_id = c.id and awaits_turn and answered_by is null
-          order by created_at, id limit ${RECENT}) p) as pending
+        from (select m.id, m.kind, m.body, m.metadata, m.created_at from messages m
+          where m.conversation_id = c.id and m.id = any(array(select pm.message_id from pending_messages pm where pm.conversation_id = c.id order by pm.created_at, pm.message_id limit ${RECENT}))) p) as pending
     from conversations c
       join brands b on b.id = c.brand_id
       join channels ch on ch.id = c.channel_id

@@ -81,13 +81,17 @@ const stillCurrent = async (tx: TxContext, c: RespondContext, burstGapMs: number
   const joinsBefore = c.turnEndsAt + Math.max(burstGapMs, MIN_BURST_GAP_MS);
   const [[locked], [newer]] = await Promise.all([
     tx.sql<{ status: string }[]>`select status from conversations where id = ${c.conversation.id} for update`,
-    // Three index lookups (primary key, the pending partial index, the conversation's newest rows), not one scan of the conversation.
+    // Every lookup names the conversation: a prepared statement keeps the generic plan it made while
+    // `messages` was small, and one for `id = any($1)` alone is then a sequential scan of the whole table
+    // for as long as the plan lives (one per answer in bench-e2e, BENCH.md); the conversation's index
+    // stays the cheaper path at any table size.
     tx.sql<{ newer: boolean }[]>`
-      select exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and answered_by is not null)
-        or not exists (select 1 from messages where id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and awaits_turn)
-        or exists (select 1 from messages where conversation_id = ${c.conversation.id} and awaits_turn and answered_by is null
-          and id <> all(${tx.sql.array(c.seenIds)}::text[])
-          and coalesce((metadata->>'provider_timestamp')::float8, extract(epoch from created_at) * 1000) <= ${joinsBefore})
+      select exists (select 1 from messages where conversation_id = ${c.conversation.id} and id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and answered_by is not null)
+        or not exists (select 1 from messages where conversation_id = ${c.conversation.id} and id = any(${tx.sql.array(c.turn.map((m) => m.id))}::text[]) and awaits_turn)
+        or exists (select 1 from messages m where m.conversation_id = ${c.conversation.id}
+          and m.id = any(array(select p.message_id from pending_messages p where p.conversation_id = ${c.conversation.id}
+            and p.message_id <> all(${tx.sql.array(c.seenIds)}::text[])))
+          and coalesce((m.metadata->>'provider_timestamp')::float8, extract(epoch from m.created_at) * 1000) <= ${joinsBefore})
         or exists (select 1 from messages where conversation_id = ${c.conversation.id} and metadata->>'author' = 'human'
           and id <> all(${tx.sql.array(c.seenIds)}::text[]) and (${since}::timestamptz is null or created_at > ${since}::timestamptz)) as newer`,
   ]);

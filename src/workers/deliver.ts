@@ -1,6 +1,6 @@
 import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
-import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
-import { errorText, newId, withSpan } from "../runtime";
+import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, newAttemptId, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
+import { errorText, withSpan } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
 import { JobDeferred, type JobContext, type JobHandler } from "../runtime/queue";
@@ -106,7 +106,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
     // usual first send), committed with other deliveries' before the provider is called. Whether a failed
     // read committed it or not, the provider never saw it.
-    const fresh = newId("att");
+    const fresh = newAttemptId(message_id);
     handover.attempt = fresh;
     const row = await group.run((tx) => loadOutbound(tx, message_id, fresh, NO_DOUBT_PROVIDERS));
     handover.attempt = row?.recordedAttempt ?? null;
@@ -161,7 +161,7 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     }
     // An attempt the read did not record (the row carried an earlier one, in doubt and now resent) is
     // recorded here, in its own commit, before the provider is called.
-    const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newId("att"));
+    const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newAttemptId(message_id));
     if (attemptId && !unsent) {
       handover.attempt = attemptId;
       const recorded = await group.run((tx) => recordAttempt(tx, message_id, attemptId)).catch((e: unknown) => {

@@ -40,6 +40,9 @@ describeStores("retention_purge automation", (getDb) => {
       ])
       .returning();
     await db.db.insert(schema.uploadBlobs).values({ tenant_id: a.tenantId, sha256: onlyOld.sha256, bytes: new Uint8Array([1]) });
+    // An old message that never got its turn is on the pending list; the recent one too.
+    await db.sql`insert into pending_messages (conversation_id, created_at, message_id) values
+      (${conv}, ${daysAgo(31).toISOString()}::timestamptz + interval '1 second', 'msg_old_1'), (${conv}, ${daysAgo(2).toISOString()}::timestamptz, ${recent.id})`;
 
     const id = newId("aut");
     await db.db.insert(schema.automations).values({ id, tenant_id: a.tenantId, brand_id: a.brandId, kind: "retention_purge", schedule: "0 4 * * *", config: { after_days: 30 } });
@@ -52,6 +55,7 @@ describeStores("retention_purge automation", (getDb) => {
     const left = await db.sql<{ id: string }[]>`select id from messages where conversation_id = ${conv} order by id`;
     expect(left.map((r) => r.id).sort()).toEqual([recent.id, queued.id].sort());
     expect(await db.sql`select 1 from messages where conversation_id = ${otherConv}`).toHaveLength(1);
+    expect((await db.sql<{ message_id: string }[]>`select message_id from pending_messages where conversation_id = ${conv}`).map((r) => r.message_id)).toEqual([recent.id]);
     expect(blobs.read(onlyOld.sha256)).toBeNull();
     expect(blobs.read(shared.sha256)).not.toBeNull();
     expect(await db.sql`select 1 from upload_blobs where sha256 = ${onlyOld.sha256}`).toHaveLength(0);

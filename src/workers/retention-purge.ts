@@ -24,7 +24,9 @@ export const retentionPurgeHandler: KindHandler<"retention_purge"> = async ({ db
             select id from messages
             where tenant_id = ${automation.tenant_id} and created_at < ${before}::timestamptz and status <> 'queued'
             order by created_at limit ${BATCH})
-          returning attachments)
+          returning id, conversation_id, attachments),
+        -- An old message never answered leaves the pending list with it (a turn would find nothing to read).
+        unpended as (delete from pending_messages p using gone g where p.conversation_id = g.conversation_id and p.message_id = g.id)
         select (select count(*)::int from gone) as n,
                coalesce((select array_agg(distinct a->'blob'->>'sha256') from gone, jsonb_array_elements(gone.attachments) a
                          where a->'blob'->>'sha256' is not null), '{}') as shas`;

@@ -11,6 +11,7 @@ import { queueSettled } from "../support/answering";
 import { describeStores } from "../support/db";
 import { fixtureJson } from "../support/fixtures";
 import { IG, setupGateway, WA, type GatewayFixture } from "../support/gateway";
+import { expectPendingConsistent } from "../support/pending";
 import { startTestWorkers } from "../support/workers";
 
 /** The parts of the fixture bodies these tests edit (WhatsApp `changes`, Instagram `messaging`). */
@@ -62,6 +63,8 @@ describeStores("deletion", (getDb) => {
     const id = `del-${provider}-${crypto.randomUUID()}`;
     expect((await post(gw, provider, original(id))).status).toBe(200);
     expect((await row(id)).awaits_turn).toBe(true);
+    const pendingRow = async () => (await getDb().sql`select count(*)::int as n from pending_messages where message_id = ${(await row(id)).id}`)[0].n;
+    expect(await pendingRow()).toBe(1);
     const before = await count();
     expect((await post(gw, provider, deletion(id))).status).toBe(200);
     expect(await count()).toBe(before);
@@ -69,6 +72,9 @@ describeStores("deletion", (getDb) => {
     expect(deleted.metadata.deleted).toBe(true);
     expect(typeof deleted.metadata.deleted_at).toBe("string");
     expect(deleted.awaits_turn).toBe(false);
+    // No longer pending: its row left pending_messages with the deletion.
+    expect(await pendingRow()).toBe(0);
+    await expectPendingConsistent(getDb().sql);
     // The respond job queued with the message finds nothing to answer: no reply, no escalation.
     const runner = startTestWorkers(getDb(), new Wake(), {}, [RESPOND_JOB]);
     try {

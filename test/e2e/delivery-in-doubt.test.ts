@@ -4,7 +4,7 @@
 // happens next is each channel's in-doubt policy (capabilities.inDoubt).
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { getChannel, metaSignatureHeader } from "../../src/channels";
-import { queueReply } from "../../src/inbox";
+import { attemptMessageId, queueReply } from "../../src/inbox";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { newId } from "../../src/runtime";
 import { schema, transaction } from "../../src/runtime/db";
@@ -116,7 +116,12 @@ describeStores("delivery in doubt", (getDb) => {
     expect(callbackData).toBe(holding.send_attempt_id);
     expect(holding).toMatchObject({ status: "queued", body: DEFAULT_HOLDING_MESSAGE, provider_message_id: null });
     // The rerun finds the attempt in doubt and waits for a status instead of sending again.
+    // The attempt id names its message: the status finds the row by primary key.
+    expect(attemptMessageId(String(callbackData))).toBe(holding.id);
     await waitFor(async () => String((await deliverJob(holding.id))?.last_error).startsWith("deferred:"), "the in-doubt wait");
+    // One naming this message but not the attempt it carries (an earlier attempt's) settles nothing.
+    expect((await postWhatsappStatus(customer, "wamid.STALE31", `att_${holding.id}.0000000000000000000000`)).status).toBe(200);
+    expect((await outbound(customer))[0]).toMatchObject({ status: "queued", provider_message_id: null });
     expect((await postWhatsappStatus(customer, "wamid.SETTLED31", String(callbackData))).status).toBe(200);
     expect((await outbound(customer))[0]).toMatchObject({ status: "sent", provider_message_id: "wamid.SETTLED31" });
     await waitFor(async () => (await deliverJob(holding.id))?.state === "done", "the deliver job to finish");

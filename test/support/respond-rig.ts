@@ -12,6 +12,7 @@ import { QueueRunner, Wake } from "../../src/runtime/queue";
 import { ingestDocs } from "./answering";
 import type { TestDb } from "./db";
 import { setupGateway, type GatewayFixture } from "./gateway";
+import { expectPendingConsistent } from "./pending";
 
 export type RespondRig = {
   gw: GatewayFixture;
@@ -68,6 +69,7 @@ export const startRespondRig = async (db: TestDb, llmBaseUrl: string): Promise<R
     const inbound = all.filter((m) => m.direction === "in" && m.awaits_turn);
     expect(inbound.length).toBeGreaterThan(0);
     for (const m of inbound) expect({ message: m.id, named: turns.has(m.answered_by) }).toEqual({ message: m.id, named: true });
+    await expectPendingConsistent(db.sql);
     return inbound;
   };
   return {

@@ -4,5 +4,5 @@ import type { EmbeddedMigration } from "./migrate";
 import m0 from "./migrations/0000_init.sql" with { type: "text" };
 
 export const migrations: EmbeddedMigration[] = [
-  { tag: "0000_init", when: 1796418133159, sql: m0 },
+  { tag: "0000_init", when: 1796419559310, sql: m0 },
 ];

@@ -20,6 +20,16 @@ describeStores("migrations", (getDb) => {
     expect(status).toEqual({ applied: migrations.length, pending: [], latest: migrations.at(-1)!.tag, known: migrations.length });
   });
 
+  test("messages is stored with free room on each page (storage.ts); setting it again alters nothing", async () => {
+    const { sql } = getDb();
+    const reloptions = async () => (await sql<{ reloptions: string[] | null }[]>`select reloptions from pg_class where oid = 'messages'::regclass`)[0].reloptions;
+    expect(await reloptions()).toContain("fillfactor=60");
+    // A store made before the setting existed (or set by hand) gets it at the next start.
+    await sql`alter table messages reset (fillfactor)`;
+    expect(await migrate(sql, migrations)).toEqual([]);
+    expect(await reloptions()).toContain("fillfactor=60");
+  });
+
   test("concurrent migrators apply a new migration exactly once", async () => {
     const { sql } = getDb();
     const next = { tag: "9999_test", when: Date.now() + 1e9, sql: "create table test_concurrent (id int);" };

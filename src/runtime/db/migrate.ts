@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from "postgres";
 import { sha256Hex } from "../crypto";
 import { XinError } from "../errors";
 import { XIN_VERSION } from "../version";
+import { applyStorageParameters } from "./storage";
 
 /** A migration carried inside the binary (see embedded.gen.ts). `when` orders and identifies it. */
 export type EmbeddedMigration = { tag: string; when: number; sql: string };
@@ -85,6 +86,7 @@ const refuseUnknown = async (sql: Sql | TransactionSql, applied: number[], migra
  * and, like drizzle's migrator, only applies entries newer than the last applied one: never edit or
  * reorder a released migration. Refuses a database holding a migration the binary does not know.
  * `version` is the xin recorded as having applied them (this binary's, except in tests).
+ * Then sets the tables' storage parameters (`storage.ts`).
  */
 export const migrate = async (sql: Sql, migrations: EmbeddedMigration[], version = XIN_VERSION): Promise<string[]> =>
   sql.begin(async (tx) => {
@@ -102,6 +104,9 @@ export const migrate = async (sql: Sql, migrations: EmbeddedMigration[], version
       await tx`insert into drizzle.xin_migrations (created_at, tag, xin_version) values (${m.when}, ${m.tag}, ${version}) on conflict (created_at) do nothing`;
       done.push(m.tag);
     }
+    // What drizzle's table config cannot declare (a fillfactor), checked at every start: a store made by
+    // an older binary gets it too, without a migration of its own.
+    await applyStorageParameters(tx);
     return done;
   });
 

@@ -208,6 +208,13 @@ CREATE TABLE "messages" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "pending_messages" (
+	"conversation_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"message_id" text NOT NULL,
+	CONSTRAINT "pending_messages_pkey" PRIMARY KEY("conversation_id","created_at","message_id")
+);
+--> statement-breakpoint
 CREATE TABLE "schedule_runs" (
 	"schedule" text NOT NULL,
 	"slot" timestamp with time zone NOT NULL,
@@ -245,6 +252,7 @@ ALTER TABLE "escalations" ADD CONSTRAINT "escalations_conversation_id_conversati
 ALTER TABLE "chunks" ADD CONSTRAINT "chunks_source_id_knowledge_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."knowledge_sources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "knowledge_sources" ADD CONSTRAINT "knowledge_sources_brand_id_brands_id_fk" FOREIGN KEY ("brand_id") REFERENCES "public"."brands"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pending_messages" ADD CONSTRAINT "pending_messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "acme_challenges_expires_idx" ON "acme_challenges" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "agents_tenant" ON "agents" USING btree ("tenant_id");--> statement-breakpoint
 CREATE INDEX "tokens_tenant" ON "tokens" USING btree ("tenant_id");--> statement-breakpoint
@@ -273,6 +281,4 @@ CREATE INDEX "knowledge_sources_tenant" ON "knowledge_sources" USING btree ("ten
 CREATE UNIQUE INDEX "messages_channel_provider_id" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE INDEX "messages_tenant_direction" ON "messages" USING btree ("tenant_id","direction");--> statement-breakpoint
-CREATE INDEX "messages_tenant_created" ON "messages" USING btree ("tenant_id","created_at");--> statement-breakpoint
-CREATE INDEX "messages_send_attempt" ON "messages" USING btree ("send_attempt_id") WHERE status = 'queued' and send_attempt_id is not null;--> statement-breakpoint
-CREATE INDEX "messages_pending" ON "messages" USING btree ("conversation_id","created_at") WHERE "messages"."awaits_turn" and "messages"."answered_by" is null;
+CREATE INDEX "messages_tenant_created" ON "messages" USING btree ("tenant_id","created_at");

@@ -13,6 +13,7 @@ export * from "./instance";
 export * from "./jobs";
 export * from "./knowledge";
 export * from "./messages";
+export * from "./pending-messages";
 export * from "./schedule-runs";
 export * from "./tenants";
 export * from "./upload-blobs";

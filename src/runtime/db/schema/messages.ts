@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { conversations } from "./conversations";
 
@@ -10,12 +9,22 @@ export type DeliveryStatus = "received" | "queued" | "sent" | "delivered" | "rea
  * retry of the same webhook inserts nothing. `body` is stored byte-exact.
  * An outbound row records each send attempt (`send_attempt_id`, `send_attempted_at`) in its own commit
  * before the provider is called: a queued row with an attempt and no provider error is in doubt after a
- * crash, and is settled by the channel's policy (workers/deliver.ts), not blindly sent again.
+ * crash, and is settled by the channel's policy (workers/deliver.ts), not blindly sent again. An attempt
+ * id carries its message's id (`inbox/attempt-id.ts`), so a status webhook echoing it finds the row by
+ * primary key: no index names the attempt columns.
  *
  * The answered link (DESIGN §10): an inbound row that awaits a turn (`awaits_turn`, decided once at
  * ingest by `shouldRespond`) is pending until a turn names it — `answered_by` is set, in the transaction
  * that commits the turn, to the id of the reply's first outbound row or of the escalation that took it.
- * No time watermark: a message stored late with an early `created_at` is still pending.
+ * No time watermark: a message stored late with an early `created_at` is still pending. What is pending
+ * is read from `pending_messages` (a row per message awaiting a turn that none named yet), not from an
+ * index over this table.
+ *
+ * Why no index names `answered_by`, `send_attempt_id` or `status`: every answer sets the first on the
+ * inbound row and the second on the outbound one, and an update that changes no indexed column can be a
+ * HOT update (no new entry in each of this table's indexes) — the answering path's cost (BENCH.md). The
+ * table is stored with a fillfactor below 100 (`storage.ts`, set at migrate time) so the new row version
+ * finds room on its page.
  */
 export const messages = pgTable(
   "messages",
@@ -48,9 +57,5 @@ export const messages = pgTable(
     index("messages_tenant_direction").on(t.tenant_id, t.direction),
     // The retention purge's batches: a tenant's oldest messages first, without scanning the rest.
     index("messages_tenant_created").on(t.tenant_id, t.created_at),
-    // Status webhooks that echo an attempt id find the queued row it belongs to (tiny: only rows in flight).
-    index("messages_send_attempt").on(t.send_attempt_id).where(sql`status = 'queued' and send_attempt_id is not null`),
-    // What is still pending, per conversation: small (answered rows leave it), read by every respond run.
-    index("messages_pending").on(t.conversation_id, t.created_at).where(sql`${t.awaits_turn} and ${t.answered_by} is null`),
   ],
 );
