@@ -37,11 +37,28 @@ const backend = await ingestDocs(db, { tenant_id: gw.tenantId, brand_id: gw.bran
 const wake = new Wake();
 await wake.listen(db.sql, silentLogger);
 
-const pipelineOf = (withLlm: boolean) => ({ ...pipelineDeps(new MemoryBackend(() => analyzerFor("en")), withLlm ? llm.baseUrl : null), search: backend.search.bind(backend) });
+const pipelineOf = (withLlm: boolean) => ({
+  ...pipelineDeps(new MemoryBackend(() => analyzerFor("en")), withLlm ? llm.baseUrl : null),
+  search: backend.search.bind(backend),
+});
 const variants: Record<string, JobHandler> = {
   baseline: async (_job, ctx) => transaction(db.db, (tx) => ctx.completeIn(tx)),
-  knowledge: respondHandler({ db: () => db.db, wake, maxAttempts: 3, quietWindowMs: 0, historyTokens: 1500, pipeline: pipelineOf(false) }),
-  llm: respondHandler({ db: () => db.db, wake, maxAttempts: 3, quietWindowMs: 0, historyTokens: 1500, pipeline: pipelineOf(true) }),
+  knowledge: respondHandler({
+    db: () => db.db,
+    wake,
+    maxAttempts: 3,
+    quietWindowMs: 0,
+    historyTokens: 1500,
+    pipeline: pipelineOf(false),
+  }),
+  llm: respondHandler({
+    db: () => db.db,
+    wake,
+    maxAttempts: 3,
+    quietWindowMs: 0,
+    historyTokens: 1500,
+    pipeline: pipelineOf(true),
+  }),
 };
 
 const results: Record<string, unknown> = {};
@@ -59,7 +76,20 @@ for (const [name, handler] of Object.entries(variants)) {
     total.push(t1 - accepted);
     done?.();
   };
-  const runner = new QueueRunner(db.sql, { [RESPOND_JOB]: timed }, { concurrency: 1, max_attempts: 3, backoff_base_ms: 100, backoff_max_ms: 1000, lease_ms: 60_000, poll_interval_ms: 1000 }, wake, silentLogger);
+  const runner = new QueueRunner(
+    db.sql,
+    { [RESPOND_JOB]: timed },
+    {
+      concurrency: 1,
+      max_attempts: 3,
+      backoff_base_ms: 100,
+      backoff_max_ms: 1000,
+      lease_ms: 60_000,
+      poll_interval_ms: 1000,
+    },
+    wake,
+    silentLogger,
+  );
   runner.start();
   for (let i = 0; i < N + 20; i++) {
     const finished = new Promise<void>((resolve) => (done = resolve));
@@ -73,23 +103,42 @@ for (const [name, handler] of Object.entries(variants)) {
   // The first 20 warm up (JIT, connection pool, analyzer caches) and are left out.
   const s = step.slice(20);
   const t = total.slice(20);
-  results[name] = { step_ms: { p50: pct(s, 50), p95: pct(s, 95) }, accepted_to_done_ms: { p50: pct(t, 50), p95: pct(t, 95) } };
+  results[name] = {
+    step_ms: { p50: pct(s, 50), p95: pct(s, 95) },
+    accepted_to_done_ms: { p50: pct(t, 50), p95: pct(t, 95) },
+  };
 }
 
 // Answer quality of knowledge-base mode on the demo brand's question set (answered correctly / escalated / wrong).
 const demo = new MemoryBackend(() => analyzerFor("en"));
 const demoScope = { tenant_id: "ten_demo", brand_id: "brd_demo" };
 await seedDemoKnowledge(demo, demoScope);
-const demoBrand = { id: demoScope.brand_id, tenant_id: demoScope.tenant_id, name: "Demo Shop", persona: { name: "Demo Shop", tone: "friendly", language: "en", directives: [] }, policies: parsePolicies({}) };
+const demoBrand = {
+  id: demoScope.brand_id,
+  tenant_id: demoScope.tenant_id,
+  name: "Demo Shop",
+  persona: { name: "Demo Shop", tone: "friendly", language: "en", directives: [] },
+  policies: parsePolicies({}),
+};
 const quality = { correct: 0, escalated: 0, wrong: 0, questions: DEMO_QUALITY_SET.length };
 for (const c of DEMO_QUALITY_SET) {
-  const o = await answerTurn({ ...pipelineOf(false), search: demo.search.bind(demo) }, { brand: demoBrand, question: c.question, history: [] });
+  const o = await answerTurn(
+    { ...pipelineOf(false), search: demo.search.bind(demo) },
+    { brand: demoBrand, question: c.question, history: [] },
+  );
   quality[judge(c, o)] += 1;
 }
 results.knowledge_quality = quality;
 
-const outcomes = await db.sql`select count(*) filter (where metadata ? 'answer')::int as answers, count(*)::int as outbound from messages where direction = 'out'`;
-console.log(JSON.stringify({ store, messages: N, results, outbound_rows: outcomes[0], llm_requests: llm.chatRequests().length }, null, 2));
+const outcomes =
+  await db.sql`select count(*) filter (where metadata ? 'answer')::int as answers, count(*)::int as outbound from messages where direction = 'out'`;
+console.log(
+  JSON.stringify(
+    { store, messages: N, results, outbound_rows: outcomes[0], llm_requests: llm.chatRequests().length },
+    null,
+    2,
+  ),
+);
 await wake.close();
 await llm.stop();
 await db.dispose();

@@ -8,7 +8,18 @@
 // test/support/fakes/scripted-llm.ts, which answers right only when the right passage is in its prompt.
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { calibration, combineReports, loadEvalSet, renderCalibration, memoryBrand, renderReport, runEvalSet, type EvalReport, type EvalSet, type SetReport } from "../src/app/eval-answers";
+import {
+  calibration,
+  combineReports,
+  loadEvalSet,
+  renderCalibration,
+  memoryBrand,
+  renderReport,
+  runEvalSet,
+  type EvalReport,
+  type EvalSet,
+  type SetReport,
+} from "../src/app/eval-answers";
 import { createChatClient } from "../src/llm";
 import { llmConfigSchema } from "../src/runtime/config";
 import { startOpenAIFake } from "../test/support/fakes/openai";
@@ -25,9 +36,17 @@ const only = arg("--set");
 const asJson = process.argv.includes("--json");
 const withMisses = !process.argv.includes("--no-misses");
 
-const extra = process.argv.flatMap((a, i) => (a === "--dir" && process.argv[i + 1] ? [resolve(process.argv[i + 1])] : []));
+const extra = process.argv.flatMap((a, i) =>
+  a === "--dir" && process.argv[i + 1] ? [resolve(process.argv[i + 1])] : [],
+);
 const setDirs = (root: string) =>
-  !existsSync(root) ? [] : existsSync(join(root, "questions.json")) ? [root] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(root, d.name));
+  !existsSync(root)
+    ? []
+    : existsSync(join(root, "questions.json"))
+      ? [root]
+      : readdirSync(root, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => join(root, d.name));
 const roots = [
   { name: "shared (answering-peers)", dir: join(sharedRoot, "data/answering-peers") },
   { name: "own (test/fixtures)", dir: resolve(import.meta.dir, "../test/fixtures/answering") },
@@ -47,7 +66,15 @@ if (sets.length === 0) {
 }
 
 const llm = startOpenAIFake();
-const chat = createChatClient(llmConfigSchema.parse({ base_url: llm.baseUrl, model: "scripted", max_retries: 0, timeout_ms: 10_000, max_tokens: 512 }));
+const chat = createChatClient(
+  llmConfigSchema.parse({
+    base_url: llm.baseUrl,
+    model: "scripted",
+    max_retries: 0,
+    timeout_ms: 10_000,
+    max_tokens: 512,
+  }),
+);
 
 const runMode = async (withLlm: boolean): Promise<{ report: EvalReport; seconds: number }> => {
   const started = performance.now();
@@ -69,7 +96,10 @@ for (const m of modes) {
     .map((g) => ({ name: g.name, counts: combineReports(g.sets.map((x) => report.sets[sets.indexOf(x)])).overall }));
   const confidence = calibration(report.sets.flatMap((s) => s.items));
   out[m] = { seconds: Math.round(seconds * 100) / 100, subtotals, calibration: confidence, ...report };
-  if (!asJson) console.log(`\n== mode ${m} (${seconds.toFixed(1)} s) ==\n${renderReport(report, { misses: withMisses, subtotals })}\n${renderCalibration(confidence)}`);
+  if (!asJson)
+    console.log(
+      `\n== mode ${m} (${seconds.toFixed(1)} s) ==\n${renderReport(report, { misses: withMisses, subtotals })}\n${renderCalibration(confidence)}`,
+    );
 }
 if (asJson) console.log(JSON.stringify(out, null, 2));
 await llm.stop();

@@ -9,19 +9,45 @@ import { fixtureBytes } from "../test/support/fixtures";
 
 const iterations = Number(process.argv[2] ?? 20000);
 
-const waBinding = { channelId: "bench", credentials: { phone_number_id: "106540352242922", access_token: "t", app_secret: "bench-secret", verify_token: "v" } };
-const tgBinding = { channelId: "bench", credentials: { bot_token: "7000000001:AAFakeTokenForTestsOnly", mode: "webhook" as const, secret_token: "bench_secret" } };
+const waBinding = {
+  channelId: "bench",
+  credentials: { phone_number_id: "106540352242922", access_token: "t", app_secret: "bench-secret", verify_token: "v" },
+};
+const tgBinding = {
+  channelId: "bench",
+  credentials: {
+    bot_token: "7000000001:AAFakeTokenForTestsOnly",
+    mode: "webhook" as const,
+    secret_token: "bench_secret",
+  },
+};
 
 const cases: { name: string; run: () => void }[] = [
   (() => {
     const body = fixtureBytes("whatsapp", "inbound/text.json");
-    const request: WebhookRequest = { method: "POST", headers: new Headers({ "x-hub-signature-256": metaSignatureHeader("bench-secret", body) }), query: new URLSearchParams(), body };
-    return { name: "whatsapp text (verify+parse)", run: () => (whatsapp.verify(request, waBinding), whatsapp.parse(body, waBinding)) };
+    const request: WebhookRequest = {
+      method: "POST",
+      headers: new Headers({ "x-hub-signature-256": metaSignatureHeader("bench-secret", body) }),
+      query: new URLSearchParams(),
+      body,
+    };
+    return {
+      name: "whatsapp text (verify+parse)",
+      run: () => (whatsapp.verify(request, waBinding), whatsapp.parse(body, waBinding)),
+    };
   })(),
   (() => {
     const body = fixtureBytes("telegram", "inbound/private_text.json");
-    const request: WebhookRequest = { method: "POST", headers: new Headers({ "x-telegram-bot-api-secret-token": "bench_secret" }), query: new URLSearchParams(), body };
-    return { name: "telegram text (verify+parse)", run: () => (telegram.verify(request, tgBinding), telegram.parse(body, tgBinding)) };
+    const request: WebhookRequest = {
+      method: "POST",
+      headers: new Headers({ "x-telegram-bot-api-secret-token": "bench_secret" }),
+      query: new URLSearchParams(),
+      body,
+    };
+    return {
+      name: "telegram text (verify+parse)",
+      run: () => (telegram.verify(request, tgBinding), telegram.parse(body, tgBinding)),
+    };
   })(),
 ];
 

@@ -18,4 +18,16 @@ const common = {
 
 const results = [await runOverload(common)];
 if (process.argv.includes("--compare")) results.push(await runOverload({ ...common, ackTargetMs: "0" }));
-console.log(JSON.stringify({ store: common.store, seconds: common.seconds, factor: common.factor, cores: navigator.hardwareConcurrency, runs: results }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      store: common.store,
+      seconds: common.seconds,
+      factor: common.factor,
+      cores: navigator.hardwareConcurrency,
+      runs: results,
+    },
+    null,
+    2,
+  ),
+);

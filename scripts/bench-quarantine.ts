@@ -18,7 +18,10 @@ const flag = (name: string) => {
 };
 const poisoned = new Set((flag("--poisoned") ?? "").split(",").filter(Boolean));
 const jsonl = flag("--jsonl");
-const walk = (d: string): string[] => readdirSync(d).sort().flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+const walk = (d: string): string[] =>
+  readdirSync(d)
+    .sort()
+    .flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
 
 const started = performance.now();
 let chars = 0;
@@ -36,9 +39,24 @@ if (jsonl) {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ documents: lines.length, flagged, mb: +(chars / 1e6).toFixed(2), seconds: +seconds.toFixed(2), mb_per_s: +(chars / 1e6 / seconds).toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      documents: lines.length,
+      flagged,
+      mb: +(chars / 1e6).toFixed(2),
+      seconds: +seconds.toFixed(2),
+      mb_per_s: +(chars / 1e6 / seconds).toFixed(2),
+    }),
+  );
 } else {
-  const tally = { files: 0, chunks: 0, held: 0, poisoned_caught: 0, poisoned_missed: [] as string[], other_files_flagged: [] as string[] };
+  const tally = {
+    files: 0,
+    chunks: 0,
+    held: 0,
+    poisoned_caught: 0,
+    poisoned_missed: [] as string[],
+    other_files_flagged: [] as string[],
+  };
   for (const file of args.flatMap(walk)) {
     const bytes = new Uint8Array(readFileSync(file));
     const prepared = await prepareSource({ source: file, bytes });
@@ -48,7 +66,10 @@ if (jsonl) {
     const held = prepared.chunks.filter((c) => c.quarantine);
     tally.chunks += prepared.chunks.length;
     tally.held += held.length;
-    for (const c of held) console.log(`held  ${file} passage ${c.ordinal}/${prepared.chunks.length}  ${c.quarantine!.reasons.join(",")}  "${c.quarantine!.evidence.slice(0, 120)}"`);
+    for (const c of held)
+      console.log(
+        `held  ${file} passage ${c.ordinal}/${prepared.chunks.length}  ${c.quarantine!.reasons.join(",")}  "${c.quarantine!.evidence.slice(0, 120)}"`,
+      );
     const isPoisoned = poisoned.has(basename(file));
     if (isPoisoned && held.length > 0) tally.poisoned_caught++;
     else if (isPoisoned) tally.poisoned_missed.push(file);

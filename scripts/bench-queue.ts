@@ -7,7 +7,15 @@
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EmbeddedPostgres, migrate, migrations, openClient, serviceIds, transaction, type StoreClient } from "../src/runtime/db";
+import {
+  EmbeddedPostgres,
+  migrate,
+  migrations,
+  openClient,
+  serviceIds,
+  transaction,
+  type StoreClient,
+} from "../src/runtime/db";
 import { enqueueJobs, QueueRunner, Wake } from "../src/runtime/queue";
 import { silentLogger } from "../src/runtime";
 import { startExternalPostgres } from "../test/support/external-postgres";
@@ -18,7 +26,14 @@ const N = Number(arg("--jobs")) || 4000;
 /** `--only embedded|external|appliance` runs one part. */
 const only = arg("--only");
 const part = (name: string) => !only || only === name;
-const OPTIONS = { concurrency: 8, max_attempts: 3, backoff_base_ms: 100, backoff_max_ms: 1000, lease_ms: 60_000, poll_interval_ms: 1000 };
+const OPTIONS = {
+  concurrency: 8,
+  max_attempts: 3,
+  backoff_base_ms: 100,
+  backoff_max_ms: 1000,
+  lease_ms: 60_000,
+  poll_interval_ms: 1000,
+};
 
 const rawInsertRate = async (c: StoreClient, rows: number) => {
   await c.sql`create table if not exists bench_raw (id bigserial primary key, v text)`;
@@ -35,7 +50,10 @@ const jobRate = async (c: StoreClient, jobs: number, batch: number) => {
   runner.start();
   const t0 = performance.now();
   for (let i = 0; i < jobs; i += batch) {
-    const items = Array.from({ length: Math.min(batch, jobs - i) }, (_, k) => ({ kind: "noop", payload: { n: i + k } }));
+    const items = Array.from({ length: Math.min(batch, jobs - i) }, (_, k) => ({
+      kind: "noop",
+      payload: { n: i + k },
+    }));
     await transaction(c.db, (ctx) => enqueueJobs(ctx, wake, items, 3));
   }
   const enqueued = performance.now();
@@ -47,7 +65,10 @@ const jobRate = async (c: StoreClient, jobs: number, batch: number) => {
   const done = performance.now();
   await runner.stop(Date.now() + 2000);
   await wake.close();
-  return { jobs_per_s: Math.round(jobs / ((done - t0) / 1000)), enqueue_per_s: Math.round(jobs / ((enqueued - t0) / 1000)) };
+  return {
+    jobs_per_s: Math.round(jobs / ((done - t0) / 1000)),
+    enqueue_per_s: Math.round(jobs / ((enqueued - t0) / 1000)),
+  };
 };
 
 const benchStore = async (name: string, c: StoreClient) => {
@@ -85,7 +106,12 @@ const postgresPids = (dataDir: string): number[] =>
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
         const exe = readFileSync(`/proc/${pid}/stat`, "utf8");
-        return cmd.includes(dataDir) || (exe.includes("(postgres)") && readFileSync(`/proc/${pid}/environ`, "utf8").length >= 0 && isChildOf(pid, dataDir));
+        return (
+          cmd.includes(dataDir) ||
+          (exe.includes("(postgres)") &&
+            readFileSync(`/proc/${pid}/environ`, "utf8").length >= 0 &&
+            isChildOf(pid, dataDir))
+        );
       } catch {
         return false;
       }
@@ -114,7 +140,11 @@ const appliance = async () => {
     else {
       await Bun.sleep(5000); // idle
       const pg = postgresPids(join(dataDir, "pg"));
-      const memory = { xin_rss_mib: MiB(rss(s.proc.pid)), postgres_pss_mib: MiB(pg.reduce((a, p) => a + pss(p), 0)), postgres_processes: pg.length };
+      const memory = {
+        xin_rss_mib: MiB(rss(s.proc.pid)),
+        postgres_pss_mib: MiB(pg.reduce((a, p) => a + pss(p), 0)),
+        postgres_processes: pg.length,
+      };
       await s.stop();
       rmSync(dir, { recursive: true, force: true });
       times.sort((a, b) => a - b);

@@ -22,7 +22,11 @@ export const baselines: Baseline[] = [
         this.field("content");
         for (const d of docs) this.add(d);
       });
-      return async (query) => index.search(lunrSafe(query)).slice(0, 100).map((r) => ({ id: r.ref, score: r.score }));
+      return async (query) =>
+        index
+          .search(lunrSafe(query))
+          .slice(0, 100)
+          .map((r) => ({ id: r.ref, score: r.score }));
     },
   },
   {
@@ -30,20 +34,22 @@ export const baselines: Baseline[] = [
     async build(docs) {
       const index = new MiniSearch<Doc>({ fields: ["content"], idField: "id" });
       index.addAll(docs);
-      return async (query) => index.search(query).slice(0, 100).map((r) => ({ id: String(r.id), score: r.score }));
+      return async (query) =>
+        index
+          .search(query)
+          .slice(0, 100)
+          .map((r) => ({ id: String(r.id), score: r.score }));
     },
   },
-  ...[false, true].map(
-    (stemming): Baseline => ({
-      name: `orama 3.1.18${stemming ? " (English stemming on)" : ""}`,
-      async build(docs) {
-        const db = create({ schema: { content: "string" } as const, components: { tokenizer: { stemming } } });
-        await insertMultiple(db, docs);
-        return async (query) => {
-          const results = await search(db, { term: query, limit: 100 });
-          return results.hits.map((h) => ({ id: String(h.document.id), score: h.score }));
-        };
-      },
-    }),
-  ),
+  ...[false, true].map((stemming): Baseline => ({
+    name: `orama 3.1.18${stemming ? " (English stemming on)" : ""}`,
+    async build(docs) {
+      const db = create({ schema: { content: "string" } as const, components: { tokenizer: { stemming } } });
+      await insertMultiple(db, docs);
+      return async (query) => {
+        const results = await search(db, { term: query, limit: 100 });
+        return results.hits.map((h) => ({ id: String(h.document.id), score: h.score }));
+      };
+    },
+  })),
 ];

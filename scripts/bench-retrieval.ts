@@ -9,7 +9,18 @@
 // BEIR mode indexes the corpus, runs every test query (top 100), prints metrics, index time and
 // query latency as one JSON object. Synthetic mode builds a Zipfian corpus of N chunks (~120 tokens)
 // and reports ingest rate, index memory and query latency at that size.
-import { analyzerFor, backendTarget, Bm25Index, DEFAULT_BM25, DenseIndex, evaluateRun, loadBeir, MemoryBackend, percentile, runBeir } from "../src/rag";
+import {
+  analyzerFor,
+  backendTarget,
+  Bm25Index,
+  DEFAULT_BM25,
+  DenseIndex,
+  evaluateRun,
+  loadBeir,
+  MemoryBackend,
+  percentile,
+  runBeir,
+} from "../src/rag";
 import type { Run } from "../src/rag";
 
 const arg = (name: string, fallback: string): string => {
@@ -141,7 +152,14 @@ const benchDense = (rows: number) => {
     index.search(vector, 10);
     times.push(performance.now() - start);
   }
-  return { dense_rows: rows, dims, ingest_seconds: round(ingestSeconds, 2), ...latencySummary(times), matrix_bytes: index.bytes(), rss_bytes: process.memoryUsage().rss };
+  return {
+    dense_rows: rows,
+    dims,
+    ingest_seconds: round(ingestSeconds, 2),
+    ...latencySummary(times),
+    matrix_bytes: index.bytes(),
+    rss_bytes: process.memoryUsage().rss,
+  };
 };
 
 // Side by side: the same corpus, queries and metric code for each JavaScript library.
@@ -163,7 +181,14 @@ const compareBaselines = async () => {
       run.set(q.id, new Map(hits.filter((h) => h.id !== q.id).map((h) => [h.id, h.score])));
     }
     const m = evaluateRun(run, data.qrels);
-    rows.push({ system: baseline.name, ndcg_at_10: round(m.ndcg_at_10), recall_at_100: round(m.recall_at_100), mrr_at_10: round(m.mrr_at_10), index_seconds: round(indexSeconds, 3), ...latencySummary(times) });
+    rows.push({
+      system: baseline.name,
+      ndcg_at_10: round(m.ndcg_at_10),
+      recall_at_100: round(m.recall_at_100),
+      mrr_at_10: round(m.mrr_at_10),
+      index_seconds: round(indexSeconds, 3),
+      ...latencySummary(times),
+    });
   }
   return rows;
 };
@@ -181,6 +206,14 @@ const synthetic = arg("synthetic", "");
 const dense = arg("dense", "");
 if (process.argv.includes("--compare")) {
   const ours = benchBeir();
-  console.log(JSON.stringify([{ system: `xin ${ours.analyzer} k1=${ours.k1} b=${ours.b}`, ...ours }, ...(await compareBaselines())]));
+  console.log(
+    JSON.stringify([
+      { system: `xin ${ours.analyzer} k1=${ours.k1} b=${ours.b}`, ...ours },
+      ...(await compareBaselines()),
+    ]),
+  );
 } else if (process.argv.includes("--via-backend")) console.log(JSON.stringify(await benchViaBackend()));
-else console.log(JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : dense ? benchDense(Number(dense)) : benchBeir()));
+else
+  console.log(
+    JSON.stringify(synthetic ? benchSynthetic(Number(synthetic)) : dense ? benchDense(Number(dense)) : benchBeir()),
+  );

@@ -47,13 +47,22 @@ export const smoke = async (binary: string) => {
     const version = Bun.spawnSync([lone, "--version"], { cwd: dir });
     if (version.exitCode !== 0) throw new Error(`--version failed: ${version.stderr}`);
     const port = freePort();
-    const init = Bun.spawnSync([lone, "init", "--yes", "--data-dir", join(dir, "data"), "--port", String(port)], { cwd: dir });
+    const init = Bun.spawnSync([lone, "init", "--yes", "--data-dir", join(dir, "data"), "--port", String(port)], {
+      cwd: dir,
+    });
     if (init.exitCode !== 0) throw new Error(`init failed: ${init.stderr}`);
-    const serve = Bun.spawn([lone, "serve", "--config", join(dir, "data/xin.toml")], { cwd: dir, stdout: "ignore", stderr: "pipe" });
+    const serve = Bun.spawn([lone, "serve", "--config", join(dir, "data/xin.toml")], {
+      cwd: dir,
+      stdout: "ignore",
+      stderr: "pipe",
+    });
     const deadline = Date.now() + 30_000;
     let ready = false;
     while (Date.now() < deadline && !ready) {
-      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (!ready) await Bun.sleep(50);
     }
     serve.kill("SIGTERM");

@@ -31,20 +31,44 @@ try {
   const compileSeconds = (performance.now() - started) / 1000;
 
   // Spawned asynchronously: the fake answers from this process's event loop.
-  const proc = Bun.spawn([join(run, "llm-check"), fake.baseUrl, KEY], { cwd: run, env: { PATH: "/usr/bin:/bin" }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn([join(run, "llm-check"), fake.baseUrl, KEY], {
+    cwd: run,
+    env: { PATH: "/usr/bin:/bin" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`binary exited ${code}: ${stderr}`);
   const out = z
-    .object({ chat: z.string(), retried_attempts: z.number(), deltas: z.number(), streamed: z.string(), vectors: z.array(z.number()), rejected: z.string() })
+    .object({
+      chat: z.string(),
+      retried_attempts: z.number(),
+      deltas: z.number(),
+      streamed: z.string(),
+      vectors: z.array(z.number()),
+      rejected: z.string(),
+    })
     .parse(JSON.parse(stdout.trim()));
   const problems: string[] = [];
   if (out.chat !== "echo: compiled hello") problems.push(`chat answered ${JSON.stringify(out.chat)}`);
   if (out.retried_attempts !== 2) problems.push(`the scripted 429 was not retried (attempts ${out.retried_attempts})`);
-  if (out.deltas < 2 || out.streamed !== "echo: compiled hello") problems.push(`stream gave ${out.deltas} deltas, ${JSON.stringify(out.streamed)}`);
+  if (out.deltas < 2 || out.streamed !== "echo: compiled hello")
+    problems.push(`stream gave ${out.deltas} deltas, ${JSON.stringify(out.streamed)}`);
   if (out.vectors.join() !== "16,16,16") problems.push(`embeddings gave ${out.vectors.join()}`);
   if (out.rejected !== "llm.rejected") problems.push(`wrong key mapped to ${out.rejected}`);
   const paths = fake.requests.map((r) => r.path);
-  const expectedPaths = ["/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions", "/v1/embeddings", "/v1/embeddings", "/v1/chat/completions"];
+  const expectedPaths = [
+    "/v1/chat/completions",
+    "/v1/chat/completions",
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/embeddings",
+    "/v1/chat/completions",
+  ];
   if (paths.join() !== expectedPaths.join()) problems.push(`fake saw ${paths.join()}`);
   if (fake.chatRequests()[2]?.body?.stream !== true) problems.push("stream request was not streamed");
   console.log(

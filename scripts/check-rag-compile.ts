@@ -50,18 +50,30 @@ try {
     z.object({ source: z.string(), ok: z.literal(false), reason: z.string() }),
     z.object({ search: z.array(z.object({ id: z.string(), score: z.number() })) }),
   ]);
-  const lines = stdout.trim().split("\n").map((l) => Line.parse(JSON.parse(l)));
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .map((l) => Line.parse(JSON.parse(l)));
   const problems: string[] = [];
   for (const [name, phrase] of Object.entries(EXPECTED)) {
     const line = lines.find((l) => "source" in l && l.source === name);
-    if (!line || !("ok" in line) || !line.ok) problems.push(`${name}: not parsed (${line && "reason" in line ? line.reason : "missing"})`);
+    if (!line || !("ok" in line) || !line.ok)
+      problems.push(`${name}: not parsed (${line && "reason" in line ? line.reason : "missing"})`);
     else if (!line.text.includes(phrase)) problems.push(`${name}: expected text missing`);
   }
   const broken = lines.find((l) => "source" in l && l.source === "broken.pdf");
   if (!broken || !("ok" in broken) || broken.ok) problems.push("broken.pdf: should fail with a reason");
   const search = lines.find((l) => "search" in l);
   if (!search || !("search" in search) || search.search.length === 0) problems.push("search returned nothing");
-  console.log(JSON.stringify({ binary_bytes: Bun.file(join(run, "rag-check")).size, compile_seconds: Number(compileSeconds.toFixed(2)), run_dir_files: readdirSync(run), formats_ok: Object.keys(EXPECTED).length - problems.length, problems }));
+  console.log(
+    JSON.stringify({
+      binary_bytes: Bun.file(join(run, "rag-check")).size,
+      compile_seconds: Number(compileSeconds.toFixed(2)),
+      run_dir_files: readdirSync(run),
+      formats_ok: Object.keys(EXPECTED).length - problems.length,
+      problems,
+    }),
+  );
   if (problems.length > 0) process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });

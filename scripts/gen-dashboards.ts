@@ -6,5 +6,6 @@ import { DASHBOARDS, renderDashboard } from "./lib/dashboards";
 
 const dir = join(import.meta.dir, "../ops/grafana");
 mkdirSync(dir, { recursive: true });
-for (const d of DASHBOARDS) writeFileSync(join(dir, `${d.uid}.json`), `${JSON.stringify(renderDashboard(d), null, 2)}\n`);
+for (const d of DASHBOARDS)
+  writeFileSync(join(dir, `${d.uid}.json`), `${JSON.stringify(renderDashboard(d), null, 2)}\n`);
 console.log(`wrote ${DASHBOARDS.length} dashboards to ops/grafana/`);

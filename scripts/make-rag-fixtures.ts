@@ -11,8 +11,18 @@ writeFileSync(
   join(out, "warranty.pdf"),
   buildPdf(
     [
-      ["Warranty Terms", "", "Every Acme kettle carries a two year warranty from the date of purchase.", "Keep your receipt as proof of purchase."],
-      ["Claims", "", "To claim, email support with your order number and a photo of the fault.", "Repairs are free within the warranty period."],
+      [
+        "Warranty Terms",
+        "",
+        "Every Acme kettle carries a two year warranty from the date of purchase.",
+        "Keep your receipt as proof of purchase.",
+      ],
+      [
+        "Claims",
+        "",
+        "To claim, email support with your order number and a photo of the fault.",
+        "Repairs are free within the warranty period.",
+      ],
     ],
     "Acme Warranty",
   ),

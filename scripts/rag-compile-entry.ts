@@ -19,6 +19,14 @@ for (const name of readdirSync(dir).sort()) {
     continue;
   }
   for (const chunk of prepared.chunks) index.add(`${name}#${chunk.ordinal}`, indexText(chunk));
-  console.log(JSON.stringify({ source: name, ok: true, format: prepared.format, chunks: prepared.chunks.length, text: prepared.chunks.map((c) => c.text).join(" ") }));
+  console.log(
+    JSON.stringify({
+      source: name,
+      ok: true,
+      format: prepared.format,
+      chunks: prepared.chunks.length,
+      text: prepared.chunks.map((c) => c.text).join(" "),
+    }),
+  );
 }
 console.log(JSON.stringify({ search: index.search("running descaling kettles", 3) }));

@@ -20,14 +20,33 @@ const config = join(dataDir, "xin.toml");
 
 if (!existsSync(config)) {
   const port = process.env.XIN_SERVER__PORT ?? "8080";
-  const init = Bun.spawnSync([binary, "init", "--yes", "--data-dir", dataDir, "--tenant", "demo", "--brand", "Demo Shop", "--port", port, "--demo"], {
-    stdout: "inherit",
-    stderr: "inherit",
-  });
+  const init = Bun.spawnSync(
+    [
+      binary,
+      "init",
+      "--yes",
+      "--data-dir",
+      dataDir,
+      "--tenant",
+      "demo",
+      "--brand",
+      "Demo Shop",
+      "--port",
+      port,
+      "--demo",
+    ],
+    {
+      stdout: "inherit",
+      stderr: "inherit",
+    },
+  );
   if (init.exitCode !== 0) process.exit(init.exitCode ?? 1);
   // The chat widget on the demo page: a web channel that accepts the local origins.
   const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`].flatMap((o) => ["--origin", o]);
-  const web = Bun.spawnSync([binary, "channel", "add", "web", "--brand", "demo-shop", ...origins, "--config", config], { stdout: "ignore", stderr: "inherit" });
+  const web = Bun.spawnSync([binary, "channel", "add", "web", "--brand", "demo-shop", ...origins, "--config", config], {
+    stdout: "ignore",
+    stderr: "inherit",
+  });
   if (web.exitCode !== 0) process.exit(web.exitCode ?? 1);
 }
 

@@ -43,6 +43,8 @@ extra_fail=0
 
 if ! $BUN scripts/build.ts --no-smoke; then echo "build failed"; extra_fail=$((extra_fail + 1)); fi
 if ! node_modules/.bin/tsc --noEmit -p .; then echo "type check failed"; extra_fail=$((extra_fail + 1)); fi
+# One formatter (prettier, .prettierrc.json): `npm run format` rewrites, this only checks.
+if ! node_modules/.bin/prettier --check --log-level warn "src/**/*.{ts,tsx}" "test/**/*.ts" "scripts/**/*.ts"; then echo "format check failed: run npm run format"; extra_fail=$((extra_fail + 1)); fi
 
 log=$(mktemp)
 # Per-test and hook budget: the e2e tests start servers and binaries, which on a loaded 2-core machine

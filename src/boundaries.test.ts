@@ -7,7 +7,20 @@ import { dirname, join, relative, resolve } from "node:path";
 import { Glob } from "bun";
 
 const SRC = import.meta.dir;
-const ROOMS = ["runtime", "channels", "llm", "certs", "tenancy", "inbox", "rag", "orchestrator", "workers", "gateway", "app", "cli"] as const;
+const ROOMS = [
+  "runtime",
+  "channels",
+  "llm",
+  "certs",
+  "tenancy",
+  "inbox",
+  "rag",
+  "orchestrator",
+  "workers",
+  "gateway",
+  "app",
+  "cli",
+] as const;
 type Room = (typeof ROOMS)[number];
 
 /** room → rooms it may import (besides itself). */
@@ -32,7 +45,9 @@ const roomOf = (file: string): Room | null => {
 };
 
 const transpilers = { ts: new Bun.Transpiler({ loader: "ts" }), tsx: new Bun.Transpiler({ loader: "tsx" }) };
-const files = [...new Glob("**/*.{ts,tsx}").scanSync(SRC)].filter((f) => !/\.test\.tsx?$/.test(f) && !f.startsWith("types/"));
+const files = [...new Glob("**/*.{ts,tsx}").scanSync(SRC)].filter(
+  (f) => !/\.test\.tsx?$/.test(f) && !f.startsWith("types/"),
+);
 
 /** The problem with `file` importing `path`, or null when the import is allowed. */
 const checkImport = (file: string, path: string): string | null => {
@@ -66,7 +81,9 @@ test("every import respects the room table, enters rooms through index.ts, and n
 });
 
 test("the checker names forbidden rooms, back doors and test imports", () => {
-  expect(checkImport(join(SRC, "gateway/webhooks.ts"), "../orchestrator")).toContain("room gateway may not import orchestrator");
+  expect(checkImport(join(SRC, "gateway/webhooks.ts"), "../orchestrator")).toContain(
+    "room gateway may not import orchestrator",
+  );
   expect(checkImport(join(SRC, "runtime/log.ts"), "../tenancy")).toContain("room runtime may not import tenancy");
   expect(checkImport(join(SRC, "workers/index.ts"), "../tenancy/tokens")).toContain("past its public surface");
   expect(checkImport(join(SRC, "app/x.ts"), "../../test/support/db")).toContain("imports test code");
@@ -78,7 +95,9 @@ test("the checker names forbidden rooms, back doors and test imports", () => {
 const resolveImport = (fromRel: string, path: string): string | null => {
   if (!path.startsWith(".")) return null;
   const base = resolve(dirname(join(SRC, fromRel)), path);
-  const found = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts"), join(base, "index.tsx")].find((c) => /\.tsx?$/.test(c) && existsSync(c));
+  const found = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts"), join(base, "index.tsx")].find(
+    (c) => /\.tsx?$/.test(c) && existsSync(c),
+  );
   return found ? relative(SRC, found) : null;
 };
 
@@ -119,7 +138,10 @@ test("no import cycles: a module's dependencies load before it", () => {
   const graph = new Map<string, string[]>();
   for (const rel of files) {
     const imports = transpilers[rel.endsWith(".tsx") ? "tsx" : "ts"].scanImports(readFileSync(join(SRC, rel), "utf8"));
-    graph.set(rel, imports.map((imp) => resolveImport(rel, imp.path)).filter((f): f is string => f !== null));
+    graph.set(
+      rel,
+      imports.map((imp) => resolveImport(rel, imp.path)).filter((f): f is string => f !== null),
+    );
   }
   expect(importCycles(graph)).toEqual([]);
 });
@@ -132,5 +154,12 @@ test("the cycle finder names the files of a cycle and ignores chains", () => {
     ["d.ts", []],
   ]);
   expect(importCycles(graph)).toEqual([["a.ts", "b.ts", "c.ts"]]);
-  expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]]))).toEqual([]);
+  expect(
+    importCycles(
+      new Map([
+        ["a.ts", ["b.ts"]],
+        ["b.ts", []],
+      ]),
+    ),
+  ).toEqual([]);
 });

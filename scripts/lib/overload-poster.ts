@@ -12,7 +12,30 @@ export type PostSpec = { url: string; prefix: string; count: number; rate?: numb
 const body = (from: string) =>
   JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "2200000000000007", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550199999", phone_number_id: DEMO_WA.phone }, contacts: [{ wa_id: from, profile: { name: "Bench" } }], messages: [{ from, id: `wamid.ovl.${from}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "How long does delivery to Austria take?" } }] } }] }],
+    entry: [
+      {
+        id: "2200000000000007",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550199999", phone_number_id: DEMO_WA.phone },
+              contacts: [{ wa_id: from, profile: { name: "Bench" } }],
+              messages: [
+                {
+                  from,
+                  id: `wamid.ovl.${from}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: "text",
+                  text: { body: "How long does delivery to Austria take?" },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
 
 if (import.meta.main) {
@@ -22,7 +45,14 @@ if (import.meta.main) {
     const from = `${spec.prefix}${String(i).padStart(6, "0")}`;
     const b = body(from);
     const at = performance.timeOrigin + performance.now();
-    const res = await fetch(spec.url, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${hmacSha256Hex(DEMO_WA.secret, b)}` }, body: b }).catch(() => null);
+    const res = await fetch(spec.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-hub-signature-256": `sha256=${hmacSha256Hex(DEMO_WA.secret, b)}`,
+      },
+      body: b,
+    }).catch(() => null);
     out[`+${from}`] = [at, res?.status === 200 ? performance.timeOrigin + performance.now() - at : -1];
     await res?.arrayBuffer();
   };

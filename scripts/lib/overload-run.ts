@@ -38,7 +38,8 @@ export type OverloadResult = {
 
 const POSTER = join(import.meta.dir, "overload-poster.ts");
 
-const pct = (sorted: number[], p: number) => +(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0).toFixed(1);
+const pct = (sorted: number[], p: number) =>
+  +(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0).toFixed(1);
 
 /** Runs the poster child and returns, per customer, [posted at, ack ms or -1]. */
 const post = async (spec: PostSpec) => {
@@ -58,8 +59,13 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRes
     port: 0,
     fetch: async (req) => {
       const payload = (await req.json().catch(() => ({}))) as { to?: string; type?: string };
-      if (payload.type === "text" && payload.to && !arrivals.has(payload.to)) arrivals.set(payload.to, performance.timeOrigin + performance.now());
-      return Response.json({ messaging_product: "whatsapp", contacts: [], messages: [{ id: `wamid.stub.${Math.random()}` }] });
+      if (payload.type === "text" && payload.to && !arrivals.has(payload.to))
+        arrivals.set(payload.to, performance.timeOrigin + performance.now());
+      return Response.json({
+        messaging_product: "whatsapp",
+        contacts: [],
+        messages: [{ id: `wamid.stub.${Math.random()}` }],
+      });
     },
   });
   const waitReplies = async (keys: string[], timeoutMs: number) => {
@@ -74,12 +80,20 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRes
   try {
     const { config, port, webhookPath } = await initDemoInstance(xin, dir, stub.port ?? 0, ext?.url);
     server = await serve(xin, config, port, {
-      XIN_LOG__LEVEL: "error", XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "fake", XIN_ANSWER__QUIET_WINDOW_MS: "0",
-      XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "0", XIN_ANSWER__CONTACT_ANSWERS_PER_MINUTE: "0",
+      XIN_LOG__LEVEL: "error",
+      XIN_LLM__BASE_URL: llm.baseUrl,
+      XIN_LLM__MODEL: "fake",
+      XIN_ANSWER__QUIET_WINDOW_MS: "0",
+      XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "0",
+      XIN_ANSWER__CONTACT_ANSWERS_PER_MINUTE: "0",
       ...(options.ackTargetMs !== undefined ? { XIN_QUEUE__ACK_TARGET_MS: options.ackTargetMs } : {}),
     });
     const proc = server.proc;
-    void (async () => { for await (const _ of proc.stdout) { /* drained: a full pipe would stall xin */ } })();
+    void (async () => {
+      for await (const _ of proc.stdout) {
+        /* drained: a full pipe would stall xin */
+      }
+    })();
     const url = `${server.url}${webhookPath}`;
     const tag = `${options.ackTargetMs ?? "d"}`.replace(/\D/g, "") || "9";
 
@@ -107,7 +121,13 @@ export const runOverload = async (options: OverloadOptions): Promise<OverloadRes
       capacity_replies_per_s: capacity,
       offered_per_s: rate,
       offered: Object.keys(offered).length,
-      ack: { p50_ms: pct(acks, 50), p99_ms: pct(acks, 99), max_ms: pct(acks, 100), over_1s_pct: +((100 * acks.filter((a) => a > 1000).length) / Math.max(1, acks.length)).toFixed(1), not_200: Object.keys(offered).length - acked.length },
+      ack: {
+        p50_ms: pct(acks, 50),
+        p99_ms: pct(acks, 99),
+        max_ms: pct(acks, 100),
+        over_1s_pct: +((100 * acks.filter((a) => a > 1000).length) / Math.max(1, acks.length)).toFixed(1),
+        not_200: Object.keys(offered).length - acked.length,
+      },
       drain_s_after_last_post: +((drained - lastPost) / 1000).toFixed(1),
       lost: acked.length - replied.length,
       pss_mib: { before: Math.round(startKiB / 1024), peak: Math.round(peakKiB / 1024) },

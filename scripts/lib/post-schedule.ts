@@ -1,7 +1,11 @@
 // How the benchmarks' poster children send their requests: open loop at `rate` per second (each on its
 // schedule, whether or not the earlier ones were answered: what overload looks like), or closed loop
 // with `concurrency` connections, each sending its next as soon as the last was answered.
-export const postOnSchedule = async (count: number, one: (i: number) => Promise<void>, spec: { rate?: number; concurrency?: number }): Promise<void> => {
+export const postOnSchedule = async (
+  count: number,
+  one: (i: number) => Promise<void>,
+  spec: { rate?: number; concurrency?: number },
+): Promise<void> => {
   if (spec.rate) {
     const started = performance.now();
     const inflight: Promise<void>[] = [];
@@ -14,5 +18,9 @@ export const postOnSchedule = async (count: number, one: (i: number) => Promise<
     return;
   }
   let next = 0;
-  await Promise.all(Array.from({ length: spec.concurrency ?? 64 }, async () => { while (next < count) await one(next++); }));
+  await Promise.all(
+    Array.from({ length: spec.concurrency ?? 64 }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
 };

@@ -16,7 +16,12 @@ const processes = (): Proc[] => {
       const fields = stat.slice(close + 2).split(" ");
       // fields: state ppid ... utime(11) stime(12) cutime(13) cstime(14): children already reaped count too.
       const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      out.push({ pid: Number(name), ppid: Number(fields[1]), comm: stat.slice(stat.indexOf("(") + 1, close), cpuMs: ticks * TICK_MS });
+      out.push({
+        pid: Number(name),
+        ppid: Number(fields[1]),
+        comm: stat.slice(stat.indexOf("(") + 1, close),
+        cpuMs: ticks * TICK_MS,
+      });
     } catch {
       // The process ended between listing and reading: its time shows in its parent's cutime.
     }
@@ -41,7 +46,11 @@ export const treeCpuMs = (root: number): { postgres: number; other: number } => 
 
 /** The pid of the postgres server listening on `port`, from its command line (`-p <port>`). */
 export const postgresPidOnPort = (port: number): number | undefined =>
-  processes().find((p) => p.comm === "postgres" && readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0").join(" ").includes(`-p ${port}`))?.pid;
+  processes().find(
+    (p) =>
+      p.comm === "postgres" &&
+      readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0").join(" ").includes(`-p ${port}`),
+  )?.pid;
 
 /** CPU milliseconds the whole machine spent busy so far (every core, from /proc/stat: all but idle and iowait). */
 export const machineBusyMs = (): number => {

@@ -1,5 +1,14 @@
 import { createChatClient, createUsageMeter, type ChatClient, type EmbeddingsClient } from "../llm";
-import { askQuestion, BUILT_IN_GUARDRAILS, loadCustomGuardrails, type AskResult, type Guardrail, type PipelineDeps, type RespondDeps, type Turn } from "../orchestrator";
+import {
+  askQuestion,
+  BUILT_IN_GUARDRAILS,
+  loadCustomGuardrails,
+  type AskResult,
+  type Guardrail,
+  type PipelineDeps,
+  type RespondDeps,
+  type Turn,
+} from "../orchestrator";
 import type { Logger, Service } from "../runtime";
 import type { Config } from "../runtime/config";
 import type { Metrics } from "../runtime/metrics";
@@ -17,7 +26,10 @@ export const answeringMode = (config: Config): AnsweringMode => (config.llm ? "l
  * guardrails (built-in, then the custom ones of `answer.guardrails_dir`, loaded by `service.start`),
  * and the respond-job settings. Building it opens nothing.
  */
-export const createAnswering = (config: Config, deps: { backend: RetrievalBackend; embedder?: EmbeddingsClient | null; metrics?: Metrics; log: Logger }) => {
+export const createAnswering = (
+  config: Config,
+  deps: { backend: RetrievalBackend; embedder?: EmbeddingsClient | null; metrics?: Metrics; log: Logger },
+) => {
   const m = deps.metrics;
   const meter = createUsageMeter({
     log: deps.log,
@@ -43,7 +55,10 @@ export const createAnswering = (config: Config, deps: { backend: RetrievalBacken
   };
   const respond: Pick<RespondDeps, "pipeline" | "quietWindowMs" | "historyTokens" | "onOutcome" | "limits"> = {
     pipeline,
-    limits: { perContact: config.answer.contact_answers_per_minute, perTenantLlm: config.answer.tenant_llm_answers_per_minute },
+    limits: {
+      perContact: config.answer.contact_answers_per_minute,
+      perTenantLlm: config.answer.tenant_llm_answers_per_minute,
+    },
     quietWindowMs: config.answer.quiet_window_ms,
     historyTokens: config.answer.history_tokens,
     onOutcome: (tenant, o, seconds, committed) => {
@@ -55,7 +70,14 @@ export const createAnswering = (config: Config, deps: { backend: RetrievalBacken
     name: "orchestrator",
     start: async () => {
       const dir = config.answer.guardrails_dir;
-      if (dir) guardrails = [...BUILT_IN_GUARDRAILS, ...(await loadCustomGuardrails(dir, BUILT_IN_GUARDRAILS.map((g) => g.code)))];
+      if (dir)
+        guardrails = [
+          ...BUILT_IN_GUARDRAILS,
+          ...(await loadCustomGuardrails(
+            dir,
+            BUILT_IN_GUARDRAILS.map((g) => g.code),
+          )),
+        ];
       deps.log.info("answering ready", { mode: answeringMode(config), guardrails: guardrails.length });
     },
     stop: async () => {},
@@ -74,8 +96,13 @@ export const askOnStore = async (
   brandRef: { brand: string; tenant?: string },
 ): Promise<(question: string, history: readonly Turn[]) => Promise<AskResult>> => {
   const brand = await resolveBrand(store.db, brandRef.brand, brandRef.tenant);
-  const answering = createAnswering(config, { backend: createKnowledgeBackend(() => store.db, config), embedder: createEmbedder(config), log });
+  const answering = createAnswering(config, {
+    backend: createKnowledgeBackend(() => store.db, config),
+    embedder: createEmbedder(config),
+    log,
+  });
   await answering.service.start();
   const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
-  return (question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history);
+  return (question, history) =>
+    askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history);
 };

@@ -46,7 +46,8 @@ export const listAutomationsOnStore = async (store: Store, tenant: string | null
 
 export const showAutomationOnStore = async (store: Store, id: string): Promise<AutomationView> => {
   const [row] = await store.db.select().from(schema.automations).where(eq(schema.automations.id, id));
-  if (!row) throw new XinError("automation.not_found", `no automation ${id}`, { status: 404, hint: "xin automation list" });
+  if (!row)
+    throw new XinError("automation.not_found", `no automation ${id}`, { status: 404, hint: "xin automation list" });
   return automationView(row);
 };
 
@@ -54,9 +55,18 @@ export const showAutomationOnStore = async (store: Store, id: string): Promise<A
  * `xin automation run-now` with no server: runs it here, at once (the server's route queues it for a
  * worker instead). What it sends goes to the queue and out when `xin serve` runs.
  */
-export const runAutomationOnStore = async (store: Store, id: string, options: { maxAttempts: number; dataDir: string; log?: Logger }): Promise<RunOutcome> => {
+export const runAutomationOnStore = async (
+  store: Store,
+  id: string,
+  options: { maxAttempts: number; dataDir: string; log?: Logger },
+): Promise<RunOutcome> => {
   await showAutomationOnStore(store, id);
   // The instance's blob store, as `xin serve` opens it (create-app.ts): a purge removes files there.
   const blobs = new BlobStore(join(options.dataDir, "blobs"));
-  return runAutomation({ db: () => store.db, wake: null, maxAttempts: options.maxAttempts, blobs, log: options.log ?? silentLogger }, id, new Date(), { manual: true, actor: "cli" });
+  return runAutomation(
+    { db: () => store.db, wake: null, maxAttempts: options.maxAttempts, blobs, log: options.log ?? silentLogger },
+    id,
+    new Date(),
+    { manual: true, actor: "cli" },
+  );
 };

@@ -1,5 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { XinError } from "../runtime";
@@ -23,7 +34,12 @@ export type BackupOptions = { includeSecrets: boolean };
 
 const tar = (args: string[], what: string) => {
   const r = spawnSync("tar", args, { encoding: "utf8" });
-  if (r.error || r.status !== 0) throw new XinError("backup.tar_failed", `${what} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").at(-1)}`, { hint: "check free disk space and that `tar` is installed" });
+  if (r.error || r.status !== 0)
+    throw new XinError(
+      "backup.tar_failed",
+      `${what} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").at(-1)}`,
+      { hint: "check free disk space and that `tar` is installed" },
+    );
 };
 
 /**
@@ -33,11 +49,19 @@ const tar = (args: string[], what: string) => {
  * (without it, restoring needs the instance key from elsewhere). Written under `<data_dir>/backups/`
  * (writable under the systemd sandbox); the caller moves or streams it. Nothing is left on failure.
  */
-export const createBackupArchive = async (store: Store, dataDir: string, options: BackupOptions): Promise<{ path: string; manifest: BackupManifest }> => {
+export const createBackupArchive = async (
+  store: Store,
+  dataDir: string,
+  options: BackupOptions,
+): Promise<{ path: string; manifest: BackupManifest }> => {
   if (store.kind !== "embedded") {
-    throw new XinError("backup.external_store", "xin backs up its embedded store only; this instance uses an external PostgreSQL", {
-      hint: "back that database up with pg_dump (same major version as the server), and keep the data dir's blobs/ with it",
-    });
+    throw new XinError(
+      "backup.external_store",
+      "xin backs up its embedded store only; this instance uses an external PostgreSQL",
+      {
+        hint: "back that database up with pg_dump (same major version as the server), and keep the data dir's blobs/ with it",
+      },
+    );
   }
   const root = join(dataDir, "backups");
   mkdirSync(root, { recursive: true, mode: 0o700 });
@@ -64,7 +88,11 @@ export const createBackupArchive = async (store: Store, dataDir: string, options
     writeFileSync(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     tar(["-czf", `${archive}.tmp`, "-C", staging, "."], "packing the archive");
     renameSync(`${archive}.tmp`, archive);
-    writeFileSync(lastBackupFile(dataDir), `${JSON.stringify({ created_at: manifest.created_at, bytes: archiveSize(archive) })}\n`, { mode: 0o600 });
+    writeFileSync(
+      lastBackupFile(dataDir),
+      `${JSON.stringify({ created_at: manifest.created_at, bytes: archiveSize(archive) })}\n`,
+      { mode: 0o600 },
+    );
     return { path: archive, manifest };
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -94,14 +122,19 @@ export const archiveSize = (path: string) => statSync(path).size;
 export const readManifest = (file: string): BackupManifest => {
   const r = spawnSync("tar", ["-xzOf", file, "./manifest.json"], { encoding: "utf8", maxBuffer: 1 << 20 });
   const parsed = r.status === 0 ? backupManifestSchema.safeParse(JSON.parse(r.stdout || "null")) : null;
-  if (!parsed?.success) throw new XinError("backup.invalid", `${file} is not a xin backup (no valid manifest.json)`, { hint: "pass a file written by `xin backup`" });
+  if (!parsed?.success)
+    throw new XinError("backup.invalid", `${file} is not a xin backup (no valid manifest.json)`, {
+      hint: "pass a file written by `xin backup`",
+    });
   return parsed.data;
 };
 
 /** Unpacks an archive into `dataDir`, which must be missing or empty; removes what it made on failure. */
 export const unpackBackup = (file: string, dataDir: string): BackupManifest => {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new XinError("restore.not_empty", `${dataDir} is not empty`, { hint: "restore into a new, empty folder; xin never overwrites an instance" });
+    throw new XinError("restore.not_empty", `${dataDir} is not empty`, {
+      hint: "restore into a new, empty folder; xin never overwrites an instance",
+    });
   }
   const manifest = readManifest(file);
   const created = !existsSync(dataDir);

@@ -11,7 +11,16 @@ import { createMetrics } from "../runtime/metrics";
 import { EgressGuard } from "../runtime/net";
 import { queueDepth, queueOldest, releaseDeadOwners, Wake } from "../runtime/queue";
 import { oldestOpenEscalationSeconds } from "../inbox";
-import { AUTOMATION_SCAN_JOB, behindGate, jobHandlers, pollingService, PURGE_JOBS, REEMBED_SCAN_JOB, schedulerService, workersService } from "../workers";
+import {
+  AUTOMATION_SCAN_JOB,
+  behindGate,
+  jobHandlers,
+  pollingService,
+  PURGE_JOBS,
+  REEMBED_SCAN_JOB,
+  schedulerService,
+  workersService,
+} from "../workers";
 import { askQuestion } from "../orchestrator";
 import { createAnswering } from "./answering";
 import { createEmbedder, createKnowledgeBackend, knowledgeApi } from "./knowledge";
@@ -71,8 +80,11 @@ export const createApp = (config: Config, log: Logger): App => {
         // Nothing of this process runs yet: jobs its predecessor was running are released now, not
         // after their lease (up to queue.lease_ms) expires.
         const owner = claim.owner;
-        const released = owner ? await releaseDeadOwners(store.sql, store.kind === "embedded" ? { all: true } : { owner }) : 0;
-        if (released) log.warn("jobs of the previous process of this instance returned to the queue", { count: released });
+        const released = owner
+          ? await releaseDeadOwners(store.sql, store.kind === "embedded" ? { all: true } : { owner })
+          : 0;
+        if (released)
+          log.warn("jobs of the previous process of this instance returned to the queue", { count: released });
         store.watchHealth();
       } catch (e) {
         claim.release();
@@ -88,7 +100,10 @@ export const createApp = (config: Config, log: Logger): App => {
   };
 
   // Acks first: under overload answering yields the cores to webhook acknowledgements (runtime/admission.ts).
-  const admission = new AdmissionGate({ max: config.queue.concurrency, targetMs: config.queue.ack_target_ms || Number.POSITIVE_INFINITY });
+  const admission = new AdmissionGate({
+    max: config.queue.concurrency,
+    targetMs: config.queue.ack_target_ms || Number.POSITIVE_INFINITY,
+  });
 
   const readiness = async () => {
     if (phase !== "ready") return { ready: false, reason: phase };
@@ -131,7 +146,8 @@ export const createApp = (config: Config, log: Logger): App => {
     egress,
     uploadLimitBytes: config.server.upload_limit_bytes,
     ask: {
-      ask: (scope, question, history) => askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
+      ask: (scope, question, history) =>
+        askQuestion({ db: () => store.db, pipeline: answering.pipeline }, scope, question, history),
     },
     backup: {
       create: async (options) => {
@@ -141,7 +157,8 @@ export const createApp = (config: Config, log: Logger): App => {
     },
     report: {
       activity: (brand, since, until) => readBrandReport({ sql: store.sql, config }, brand, parsePeriod(since, until)),
-      gaps: (brand, since, until, limit) => readKnowledgeGaps({ sql: store.sql, config }, brand, parsePeriod(since, until), limit),
+      gaps: (brand, since, until, limit) =>
+        readKnowledgeGaps({ sql: store.sql, config }, brand, parsePeriod(since, until), limit),
     },
     channelOps: {
       test: (id, tenantId) => testChannel(config, store.db, id, tenantId),
@@ -149,12 +166,25 @@ export const createApp = (config: Config, log: Logger): App => {
       connect: async (id, tenantId) => {
         const row = await findChannelRow(store.db, id, tenantId);
         if (!row) throw new XinError("channel.not_found", `no channel ${id}`, { status: 404 });
-        return { id, result: (await connectChannel(config, row)) ?? "this provider's webhook is configured in its dashboard" };
+        return {
+          id,
+          result: (await connectChannel(config, row)) ?? "this provider's webhook is configured in its dashboard",
+        };
       },
     },
-    status: () => readStatus(store, config, { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) }, polling.health()),
+    status: () =>
+      readStatus(
+        store,
+        config,
+        { running: true, pid: process.pid, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) },
+        polling.health(),
+      ),
     beforeScrape: async () => {
-      const [depth, oldest, escalation] = await Promise.all([queueDepth(store.sql), queueOldest(store.sql), oldestOpenEscalationSeconds(store.sql)]);
+      const [depth, oldest, escalation] = await Promise.all([
+        queueDepth(store.sql),
+        queueOldest(store.sql),
+        oldestOpenEscalationSeconds(store.sql),
+      ]);
       metrics.queueDepth.reset();
       for (const d of depth) metrics.queueDepth.set({ state: d.state, kind: d.kind }, d.count);
       // Every kind seen in the queue gets a sample (0 when none of it waits), so a lag alert has a series to read.
@@ -168,24 +198,36 @@ export const createApp = (config: Config, log: Logger): App => {
   const workers = workersService({
     sql: () => store.sql,
     handlers: () =>
-      behindGate({ ...jobHandlers({
-        db: () => store.db,
-        sql: store.sql,
-        instanceKey: config.instance_key,
-        wake,
-        maxAttempts: config.queue.max_attempts,
-        blobs,
-        egress,
-        knowledge,
-        embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
-        embeddingModel: config.embeddings?.model ?? null,
-        retentionDays: config.queue.retention_days,
-        owner: () => claim?.owner ?? null,
-        mediaMaxBytes: config.server.media_max_bytes,
-        answering: answering.respond,
-        metrics,
-        delivery: { inDoubtWaitMs: config.queue.in_doubt_wait_ms },
-      }), [CERT_RENEW_JOB]: certs.renewHandler, [BACKUP_JOB]: scheduledBackupHandler(store, config.data_dir, config.backup.keep, log.child({ room: "backup" })) }, admission),
+      behindGate(
+        {
+          ...jobHandlers({
+            db: () => store.db,
+            sql: store.sql,
+            instanceKey: config.instance_key,
+            wake,
+            maxAttempts: config.queue.max_attempts,
+            blobs,
+            egress,
+            knowledge,
+            embed: embedder ? (texts, tenantId) => embedder.embed(texts, { tenantId }) : undefined,
+            embeddingModel: config.embeddings?.model ?? null,
+            retentionDays: config.queue.retention_days,
+            owner: () => claim?.owner ?? null,
+            mediaMaxBytes: config.server.media_max_bytes,
+            answering: answering.respond,
+            metrics,
+            delivery: { inDoubtWaitMs: config.queue.in_doubt_wait_ms },
+          }),
+          [CERT_RENEW_JOB]: certs.renewHandler,
+          [BACKUP_JOB]: scheduledBackupHandler(
+            store,
+            config.data_dir,
+            config.backup.keep,
+            log.child({ room: "backup" }),
+          ),
+        },
+        admission,
+      ),
     options: config.queue,
     owner: () => claim?.owner ?? null,
     wake,
@@ -201,21 +243,53 @@ export const createApp = (config: Config, log: Logger): App => {
     maxAttempts: config.queue.max_attempts,
     owner: () => claim?.owner ?? null,
     schedules: [
-      { name: "purge finished jobs", cron: config.queue.purge_schedule, job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }) },
+      {
+        name: "purge finished jobs",
+        cron: config.queue.purge_schedule,
+        job: () => ({ kind: PURGE_JOBS, key: PURGE_JOBS }),
+      },
       // Every minute: one run job per due slot of each tenant's automations (workers/automation.ts).
-      { name: "run due automations", cron: "* * * * *", job: () => ({ kind: AUTOMATION_SCAN_JOB, key: AUTOMATION_SCAN_JOB }) },
+      {
+        name: "run due automations",
+        cron: "* * * * *",
+        job: () => ({ kind: AUTOMATION_SCAN_JOB, key: AUTOMATION_SCAN_JOB }),
+      },
       // Checked at start (the server may have been down past the renewal date) and twice a day.
-      { name: "renew certificate", cron: "41 */12 * * *", atStart: true, job: () => ({ kind: CERT_RENEW_JOB, key: CERT_RENEW_JOB }) },
+      {
+        name: "renew certificate",
+        cron: "41 */12 * * *",
+        atStart: true,
+        job: () => ({ kind: CERT_RENEW_JOB, key: CERT_RENEW_JOB }),
+      },
       // backup.schedule: the embedded store backs itself up (an external one is the operator's pg_dump).
-      ...(config.backup.schedule && store.kind === "embedded" ? [{ name: "back up the store", cron: config.backup.schedule, job: () => ({ kind: BACKUP_JOB, key: BACKUP_JOB }) }] : []),
+      ...(config.backup.schedule && store.kind === "embedded"
+        ? [
+            {
+              name: "back up the store",
+              cron: config.backup.schedule,
+              job: () => ({ kind: BACKUP_JOB, key: BACKUP_JOB }),
+            },
+          ]
+        : []),
       // A changed embedding model re-embeds stored knowledge in the background (checked at start and hourly).
       ...(config.embeddings && config.retrieval.backend === "postgres"
-        ? [{ name: "re-embed stale knowledge", cron: "7 * * * *", atStart: true, job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }) }]
+        ? [
+            {
+              name: "re-embed stale knowledge",
+              cron: "7 * * * *",
+              atStart: true,
+              job: () => ({ kind: REEMBED_SCAN_JOB, key: REEMBED_SCAN_JOB }),
+            },
+          ]
         : []),
     ],
   });
 
-  if (config.backup.schedule && store.kind !== "embedded") log.warn("backup.schedule is ignored: xin backs up only its embedded store; back the external PostgreSQL up with pg_dump", { room: "backup" });
+  if (config.backup.schedule && store.kind !== "embedded")
+    log.warn(
+      "backup.schedule is ignored: xin backs up only its embedded store; back the external PostgreSQL up with pg_dump",
+      { room: "backup" },
+    );
 
   const polling = pollingService({
     db: () => store.db,
@@ -229,7 +303,9 @@ export const createApp = (config: Config, log: Logger): App => {
 
   return {
     // A gateway-only instance (queue.run_jobs = false) acknowledges and persists; others do the work.
-    services: config.queue.run_jobs ? [storeService, gateway, answering.service, workers, polling, scheduler] : [storeService, gateway, answering.service],
+    services: config.queue.run_jobs
+      ? [storeService, gateway, answering.service, workers, polling, scheduler]
+      : [storeService, gateway, answering.service],
     store,
     port: () => gateway.port(),
     httpsPort: () => gateway.httpsPort(),

@@ -26,7 +26,16 @@ const dataset = () => {
 test("eval retrieval ingests a BEIR dataset into a throwaway embedded store and scores it", async () => {
   const before = readdirSync(tmpdir()).filter((f) => f.startsWith("xin-eval-")).length;
   const report = await evalRetrievalBeir(dataset(), silentLogger);
-  expect(Object.keys(report).sort()).toEqual(["documents", "ingest_seconds", "mrr_at_10", "ndcg_at_10", "queries", "query_p50_ms", "query_p95_ms", "recall_at_100"]);
+  expect(Object.keys(report).sort()).toEqual([
+    "documents",
+    "ingest_seconds",
+    "mrr_at_10",
+    "ndcg_at_10",
+    "queries",
+    "query_p50_ms",
+    "query_p95_ms",
+    "recall_at_100",
+  ]);
   expect(report).toMatchObject({ documents: 3, queries: 2, ndcg_at_10: 1, mrr_at_10: 1, recall_at_100: 1 });
   expect(readdirSync(tmpdir()).filter((f) => f.startsWith("xin-eval-")).length).toBe(before); // temp store removed
 });

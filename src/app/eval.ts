@@ -33,7 +33,13 @@ export const evalRetrievalBeir = async (dir: string, log: Logger): Promise<BeirR
       const brand = await createBrand(tx, tenant.id, "BEIR", "eval");
       return { tenant_id: tenant.id, brand_id: brand.id };
     });
-    return await runBeir(dataset, backendTarget(createKnowledgeBackend(() => store.db), scope));
+    return await runBeir(
+      dataset,
+      backendTarget(
+        createKnowledgeBackend(() => store.db),
+        scope,
+      ),
+    );
   } finally {
     await store.close();
     rmSync(temp, { recursive: true, force: true });

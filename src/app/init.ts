@@ -49,10 +49,14 @@ const checkWritable = (dir: string) => {
     writeFileSync(probe, "");
     rmSync(probe);
   } catch (cause) {
-    throw new XinError("init.data_dir_unwritable", `cannot write to the data dir ${dir} (${(cause as NodeJS.ErrnoException).code ?? "error"})`, {
-      hint: "choose another folder with --data-dir, or fix its permissions",
-      cause,
-    });
+    throw new XinError(
+      "init.data_dir_unwritable",
+      `cannot write to the data dir ${dir} (${(cause as NodeJS.ErrnoException).code ?? "error"})`,
+      {
+        hint: "choose another folder with --data-dir, or fix its permissions",
+        cause,
+      },
+    );
   }
 };
 
@@ -85,7 +89,13 @@ export const initInstance = async (o: InitOptions): Promise<InitResult> => {
   }
 };
 
-const createInstance = async (o: InitOptions, dataDir: string, configPath: string, envFile: string, ids: ServiceIds): Promise<InitResult> => {
+const createInstance = async (
+  o: InitOptions,
+  dataDir: string,
+  configPath: string,
+  envFile: string,
+  ids: ServiceIds,
+): Promise<InitResult> => {
   const embedded = !o.databaseUrl;
 
   const instanceKey = generateInstanceKey();
@@ -94,13 +104,29 @@ const createInstance = async (o: InitOptions, dataDir: string, configPath: strin
   try {
     await store.open({ migrate: true });
     const result = await transaction(store.db, async ({ tx }) => {
-      await tx.insert(schema.instanceMeta).values({ key: "instance_id", value: newId("ins") }).onConflictDoNothing();
-      const tenant = (await listTenants(tx)).find((t) => t.name === o.tenant) ?? (await createTenant(tx, o.tenant, "cli:init"));
-      const brand = (await listBrands(tx, tenant.id)).find((b) => b.name === o.brand) ?? (await createBrand(tx, tenant.id, o.brand, "cli:init"));
-      const { token } = await issueToken(tx, instanceKey, { role: "admin", tenant_id: null, name: "first admin (xin init)" }, "cli:init");
+      await tx
+        .insert(schema.instanceMeta)
+        .values({ key: "instance_id", value: newId("ins") })
+        .onConflictDoNothing();
+      const tenant =
+        (await listTenants(tx)).find((t) => t.name === o.tenant) ?? (await createTenant(tx, o.tenant, "cli:init"));
+      const brand =
+        (await listBrands(tx, tenant.id)).find((b) => b.name === o.brand) ??
+        (await createBrand(tx, tenant.id, o.brand, "cli:init"));
+      const { token } = await issueToken(
+        tx,
+        instanceKey,
+        { role: "admin", tenant_id: null, name: "first admin (xin init)" },
+        "cli:init",
+      );
       return { tenant, brand, token };
     });
-    const demoChunks = o.demo ? await seedDemoKnowledge(createKnowledgeBackend(() => store.db), { tenant_id: result.tenant.id, brand_id: result.brand.id }) : 0;
+    const demoChunks = o.demo
+      ? await seedDemoKnowledge(
+          createKnowledgeBackend(() => store.db),
+          { tenant_id: result.tenant.id, brand_id: result.brand.id },
+        )
+      : 0;
     const config: Record<string, unknown> = {
       instance_name: "xin",
       data_dir: dataDir,

@@ -1,7 +1,17 @@
 import { and, eq, or } from "drizzle-orm";
 import { join } from "node:path";
 import { createEmbeddingsClient, type EmbeddingsClient } from "../llm";
-import { analyzerFor, PostgresBackend, QdrantBackend, runIngest, type BrandScope, type IngestProgress, type IngestSummary, type QuarantinedPassage, type RetrievalBackend } from "../rag";
+import {
+  analyzerFor,
+  PostgresBackend,
+  QdrantBackend,
+  runIngest,
+  type BrandScope,
+  type IngestProgress,
+  type IngestSummary,
+  type QuarantinedPassage,
+  type RetrievalBackend,
+} from "../rag";
 import type { Config } from "../runtime/config";
 import type { KnowledgeApi } from "../gateway";
 import { BlobStore, XinError, type Logger } from "../runtime";
@@ -28,11 +38,24 @@ export const resolveBrand = async (db: Db, ref?: string | null, tenantRef?: stri
       ),
     );
   const chosen = chooseBrand(
-    rows.map(({ brand, tenant }) => ({ id: brand.id, slug: brand.slug, name: brand.name, tenant_id: tenant.id, tenant_name: tenant.name, language: brand.persona.language })),
+    rows.map(({ brand, tenant }) => ({
+      id: brand.id,
+      slug: brand.slug,
+      name: brand.name,
+      tenant_id: tenant.id,
+      tenant_name: tenant.name,
+      language: brand.persona.language,
+    })),
     ref,
     tenantRef,
   );
-  return { id: chosen.id, tenant_id: chosen.tenant_id, name: chosen.name, slug: chosen.slug, language: chosen.language };
+  return {
+    id: chosen.id,
+    tenant_id: chosen.tenant_id,
+    name: chosen.name,
+    slug: chosen.slug,
+    language: chosen.language,
+  };
 };
 
 /** The brand's persona language picks its analyzer (English stemming, or tokenizing only). */
@@ -58,9 +81,13 @@ export const createKnowledgeBackend = (db: () => Db, config?: Config): Knowledge
   const r = config?.retrieval;
   if (r?.backend !== "qdrant") return new PostgresBackend(db, brandAnalyzer(db), {}, config?.embeddings?.model ?? null);
   if (config?.embeddings && !config.embeddings.dimensions) {
-    throw new XinError("config.invalid", "retrieval.backend = qdrant with embeddings needs embeddings.dimensions (the collection's vector size)", {
-      hint: "set embeddings.dimensions (XIN_EMBEDDINGS__DIMENSIONS) to the model's vector size, e.g. 1536",
-    });
+    throw new XinError(
+      "config.invalid",
+      "retrieval.backend = qdrant with embeddings needs embeddings.dimensions (the collection's vector size)",
+      {
+        hint: "set embeddings.dimensions (XIN_EMBEDDINGS__DIMENSIONS) to the model's vector size, e.g. 1536",
+      },
+    );
   }
   return new QdrantBackend({
     url: r.qdrant_url!,
@@ -72,14 +99,23 @@ export const createKnowledgeBackend = (db: () => Db, config?: Config): Knowledge
 };
 
 /** The embeddings client when `embeddings` is configured; null means lexical-only retrieval. */
-export const createEmbedder = (config: Config): EmbeddingsClient | null => (config.embeddings ? createEmbeddingsClient(config.embeddings) : null);
+export const createEmbedder = (config: Config): EmbeddingsClient | null =>
+  config.embeddings ? createEmbeddingsClient(config.embeddings) : null;
 
 /**
  * Search with the query embedded when an embeddings endpoint is configured (hybrid), lexical-only
  * otherwise — and lexical-only, with a warning, when the endpoint fails: a customer still gets an
  * answer from the brand's documents while the embeddings server is down.
  */
-export const searchKnowledge = async (backend: RetrievalBackend, embedder: EmbeddingsClient | null, scope: BrandScope, query: string, k: number, log?: Logger, revision?: number) => {
+export const searchKnowledge = async (
+  backend: RetrievalBackend,
+  embedder: EmbeddingsClient | null,
+  scope: BrandScope,
+  query: string,
+  k: number,
+  log?: Logger,
+  revision?: number,
+) => {
   let embedding: Float32Array | undefined;
   if (embedder && query.trim()) {
     try {
@@ -92,7 +128,12 @@ export const searchKnowledge = async (backend: RetrievalBackend, embedder: Embed
 };
 
 /** The knowledge facade the admin API gets: brand lookup scoped to the caller's tenant, search, sources. */
-export const knowledgeApi = (db: () => Db, backend: KnowledgeBackend, embedder: EmbeddingsClient | null = null, log?: Logger): KnowledgeApi => ({
+export const knowledgeApi = (
+  db: () => Db,
+  backend: KnowledgeBackend,
+  embedder: EmbeddingsClient | null = null,
+  log?: Logger,
+): KnowledgeApi => ({
   resolveBrand: (ref, tenantId) => resolveBrand(db(), ref, tenantId),
   search: (scope, query, k) => searchKnowledge(backend, embedder, scope, query, k, log),
   listSources: (scope) => backend.listSources(scope),
@@ -143,7 +184,15 @@ export const ingestIntoBrand = async (o: {
       action: "knowledge.ingest",
       subject_type: "brand",
       subject_id: o.scope.brand_id,
-      after: { inputs: o.inputs, prune: o.prune, added: summary.added.length, changed: summary.changed.length, removed: summary.removed.length, failed: summary.failed.length, quarantined: summary.quarantined.length },
+      after: {
+        inputs: o.inputs,
+        prune: o.prune,
+        added: summary.added.length,
+        changed: summary.changed.length,
+        removed: summary.removed.length,
+        failed: summary.failed.length,
+        quarantined: summary.quarantined.length,
+      },
     });
     await auditQuarantined(tx, o.scope.tenant_id, "cli", summary.quarantined);
   });
@@ -151,12 +200,30 @@ export const ingestIntoBrand = async (o: {
 };
 
 /** Removes a source and its chunks (its path as listed, or as typed relative to here), audited. */
-export const removeKnowledgeSource = async (db: () => Db, config: Config | undefined, scope: BrandScope, source: string, alternative: string, actor: string): Promise<boolean> => {
+export const removeKnowledgeSource = async (
+  db: () => Db,
+  config: Config | undefined,
+  scope: BrandScope,
+  source: string,
+  alternative: string,
+  actor: string,
+): Promise<boolean> => {
   const backend = createKnowledgeBackend(db, config);
-  const removed = (await backend.removeSource(scope, source)) ? source : (await backend.removeSource(scope, alternative)) ? alternative : null;
+  const removed = (await backend.removeSource(scope, source))
+    ? source
+    : (await backend.removeSource(scope, alternative))
+      ? alternative
+      : null;
   if (removed) {
     await transaction(db(), ({ tx }) =>
-      recordAudit(tx, { tenant_id: scope.tenant_id, actor, action: "knowledge.remove", subject_type: "source", subject_id: removed, before: { source: removed } }),
+      recordAudit(tx, {
+        tenant_id: scope.tenant_id,
+        actor,
+        action: "knowledge.remove",
+        subject_type: "source",
+        subject_id: removed,
+        before: { source: removed },
+      }),
     );
   }
   return removed !== null;
@@ -169,7 +236,14 @@ export const removeKnowledgeSource = async (db: () => Db, config: Config | undef
  * the source as listed, then as typed relative to here (CLI); the first that holds passages wins.
  * Returns the passages released now: none when nothing of the source was held back.
  */
-export const releasePassages = async (db: () => Db, backend: RetrievalBackend, scope: BrandScope, sources: string[], ordinal: number | undefined, actor: string): Promise<QuarantinedPassage[]> => {
+export const releasePassages = async (
+  db: () => Db,
+  backend: RetrievalBackend,
+  scope: BrandScope,
+  sources: string[],
+  ordinal: number | undefined,
+  actor: string,
+): Promise<QuarantinedPassage[]> => {
   for (const source of sources) {
     const released = await backend.releaseQuarantined({ scope, source, ordinal, by: actor });
     if (released.length === 0) continue;

@@ -16,15 +16,29 @@ const DAY_MS = 86_400_000;
 export const parsePeriod = (since: string | undefined, until: string | undefined, now = new Date()): Period => {
   const at = (value: string, key: string): Date => {
     const span = /^(\d{1,4})([hdw])$/.exec(value.trim());
-    if (span) return new Date(now.getTime() - Number(span[1]) * { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[span[2] as "h" | "d" | "w"]);
+    if (span)
+      return new Date(
+        now.getTime() - Number(span[1]) * { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[span[2] as "h" | "d" | "w"],
+      );
     const date = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(Number.NaN);
     const year = date.getUTCFullYear();
     if (Number.isNaN(date.getTime()) || year < 2000 || year > 9999)
-      throw new XinError("report.invalid_period", `${key} ${JSON.stringify(value)}: give a span back from now (7d, 24h, 4w) or a date (2026-11-01)`, { status: 400, data: { field: key } });
+      throw new XinError(
+        "report.invalid_period",
+        `${key} ${JSON.stringify(value)}: give a span back from now (7d, 24h, 4w) or a date (2026-11-01)`,
+        { status: 400, data: { field: key } },
+      );
     return date;
   };
-  const period = { since: since ? at(since, "since") : new Date(now.getTime() - 7 * DAY_MS), until: until ? at(until, "until") : now };
-  if (period.since >= period.until) throw new XinError("report.invalid_period", "since must be before until", { status: 400, data: { field: "since" } });
+  const period = {
+    since: since ? at(since, "since") : new Date(now.getTime() - 7 * DAY_MS),
+    until: until ? at(until, "until") : now,
+  };
+  if (period.since >= period.until)
+    throw new XinError("report.invalid_period", "since must be before until", {
+      status: 400,
+      data: { field: "since" },
+    });
   return period;
 };
 
@@ -47,7 +61,12 @@ const estimate = (config: Config, tokens: BrandActivity["llm_tokens"]): BrandRep
 
 export type ReportDeps = { sql: Sql; config: Config };
 
-const scopeOf = (brand: BrandRef, period: Period) => ({ tenant_id: brand.tenant_id, brand_id: brand.id, since: period.since, until: period.until });
+const scopeOf = (brand: BrandRef, period: Period) => ({
+  tenant_id: brand.tenant_id,
+  brand_id: brand.id,
+  since: period.since,
+  until: period.until,
+});
 
 /** `xin report` and `GET /api/v1/brands/:brand/report`: a brand's conversations, hand-overs and costs over a period. */
 export const readBrandReport = async (deps: ReportDeps, brand: BrandRef, period: Period): Promise<BrandReport> => {
@@ -55,7 +74,9 @@ export const readBrandReport = async (deps: ReportDeps, brand: BrandRef, period:
   return {
     brand: { id: brand.id, name: brand.name, tenant_id: brand.tenant_id },
     period: { since: period.since.toISOString(), until: period.until.toISOString() },
-    resolved_share: activity.conversations ? Math.round((activity.resolved_by_assistant / activity.conversations) * 1000) / 1000 : null,
+    resolved_share: activity.conversations
+      ? Math.round((activity.resolved_by_assistant / activity.conversations) * 1000) / 1000
+      : null,
     llm_cost_estimate: estimate(deps.config, activity.llm_tokens),
     ...activity,
   };
@@ -93,12 +114,20 @@ export const groupGaps = (questions: GapQuestion[], language: string): GapGroup[
     const terms = new Set(queryTerms(analyzer, q.text));
     const group = groups.find((g) => overlap(g.terms, terms) >= SAME_QUESTION);
     if (!group) {
-      groups.push({ question: q.text, count: 1, reasons: { [q.reason]: 1 }, last_at: q.at.toISOString(), examples: [], terms });
+      groups.push({
+        question: q.text,
+        count: 1,
+        reasons: { [q.reason]: 1 },
+        last_at: q.at.toISOString(),
+        examples: [],
+        terms,
+      });
       continue;
     }
     group.count += 1;
     group.reasons[q.reason] = (group.reasons[q.reason] ?? 0) + 1;
-    if (group.examples.length < 3 && q.text !== group.question && !group.examples.includes(q.text)) group.examples.push(q.text);
+    if (group.examples.length < 3 && q.text !== group.question && !group.examples.includes(q.text))
+      group.examples.push(q.text);
   }
   return groups.map(({ terms: _terms, ...g }) => g);
 };

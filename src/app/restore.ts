@@ -7,7 +7,12 @@ import { assertReachable, serviceIds, Store } from "../runtime/db";
 import { acquireInstanceLock } from "../runtime/instance-lock";
 import { unpackBackup, type BackupManifest } from "./backup";
 
-export type RestoreResult = { data_dir: string; config: string | null; manifest: BackupManifest; needs_secrets: boolean };
+export type RestoreResult = {
+  data_dir: string;
+  config: string | null;
+  manifest: BackupManifest;
+  needs_secrets: boolean;
+};
 
 /**
  * Restores a `xin backup` archive into a new data dir: unpacks it, points its xin.toml at the new
@@ -16,7 +21,8 @@ export type RestoreResult = { data_dir: string; config: string | null; manifest:
  */
 export const restoreInstance = async (file: string, dataDirIn: string, log: Logger): Promise<RestoreResult> => {
   const dataDir = resolve(dataDirIn);
-  if (!existsSync(file)) throw new XinError("restore.missing", `no backup at ${file}`, { hint: "pass the archive `xin backup` wrote" });
+  if (!existsSync(file))
+    throw new XinError("restore.missing", `no backup at ${file}`, { hint: "pass the archive `xin backup` wrote" });
   const manifest = unpackBackup(file, dataDir);
   try {
     const configPath = join(dataDir, "xin.toml");
@@ -27,7 +33,8 @@ export const restoreInstance = async (file: string, dataDirIn: string, log: Logg
     const ids = serviceIds({ create: true });
     if (ids) {
       const r = spawnSync("chown", ["-R", `${ids.uid}:${ids.gid}`, dataDir], { encoding: "utf8" });
-      if (r.status !== 0) throw new XinError("restore.chown_failed", `cannot give ${dataDir} to ${ids.name}: ${r.stderr.trim()}`);
+      if (r.status !== 0)
+        throw new XinError("restore.chown_failed", `cannot give ${dataDir} to ${ids.name}: ${r.stderr.trim()}`);
     }
     assertReachable(dataDir, ids);
     const release = acquireInstanceLock(dataDir, "restore");
@@ -38,14 +45,22 @@ export const restoreInstance = async (file: string, dataDirIn: string, log: Logg
       await store.close();
       release();
     }
-    return { data_dir: dataDir, config: manifest.includes_config ? configPath : null, manifest, needs_secrets: !manifest.includes_secrets };
+    return {
+      data_dir: dataDir,
+      config: manifest.includes_config ? configPath : null,
+      manifest,
+      needs_secrets: !manifest.includes_secrets,
+    };
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
 };
 
-export type StoreRollback = { manifest: BackupManifest; /** Where the replaced store and blobs were moved (kept, never deleted). */ replaced: string };
+export type StoreRollback = {
+  manifest: BackupManifest;
+  /** Where the replaced store and blobs were moved (kept, never deleted). */ replaced: string;
+};
 
 /**
  * As root, the restored files go to whoever owned the ones they replace (the systemd unit's user, or the
@@ -58,7 +73,8 @@ const giveToOwner = (paths: string[], ownerOf: string | null) => {
   if (!ids) return;
   for (const path of paths.filter((p) => existsSync(p))) {
     const r = spawnSync("chown", ["-R", `${ids.uid}:${ids.gid}`, path], { encoding: "utf8" });
-    if (r.status !== 0) throw new XinError("restore.chown_failed", `cannot give ${path} to uid ${ids.uid}: ${r.stderr.trim()}`);
+    if (r.status !== 0)
+      throw new XinError("restore.chown_failed", `cannot give ${path} to uid ${ids.uid}: ${r.stderr.trim()}`);
   }
 };
 

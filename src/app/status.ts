@@ -24,7 +24,12 @@ export type InstanceStatus = {
 };
 
 /** Everything `xin status` and `GET /api/v1/status` report, read from the store. */
-export const readStatus = async (store: Store, config: Config, server: InstanceStatus["server"], polling: PollHealth[] = []): Promise<InstanceStatus> => {
+export const readStatus = async (
+  store: Store,
+  config: Config,
+  server: InstanceStatus["server"],
+  polling: PollHealth[] = [],
+): Promise<InstanceStatus> => {
   const [idRow] = await store.db.select().from(schema.instanceMeta).where(eq(schema.instanceMeta.key, "instance_id"));
   const depth = await queueDepth(store.sql);
   const byState: Record<string, number> = { queued: 0, running: 0, done: 0, dead: 0 };
@@ -32,7 +37,11 @@ export const readStatus = async (store: Store, config: Config, server: InstanceS
   return {
     instance: { name: config.instance_name, id: idRow?.value ?? null, version: XIN_VERSION, data_dir: config.data_dir },
     store: { kind: store.kind, migrations: await store.migrationStatus() },
-    retrieval: { backend: config.retrieval.backend, mode: config.embeddings ? "hybrid" : "lexical", embeddings_model: config.embeddings?.model ?? null },
+    retrieval: {
+      backend: config.retrieval.backend,
+      mode: config.embeddings ? "hybrid" : "lexical",
+      embeddings_model: config.embeddings?.model ?? null,
+    },
     queue: { by_state: byState, by_kind: depth },
     tenants: (await listTenants(store.db)).map((t) => ({ id: t.id, name: t.name })),
     counts: await inboxCounts(store.sql),

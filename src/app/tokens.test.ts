@@ -12,7 +12,12 @@ let store: Store;
 
 beforeAll(async () => {
   db = await createTestDb("external");
-  store = new Store({ dataDir: "/nonexistent", url: "url" in db.target ? db.target.url : "", poolMax: 2, log: silentLogger });
+  store = new Store({
+    dataDir: "/nonexistent",
+    url: "url" in db.target ? db.target.url : "",
+    poolMax: 2,
+    log: silentLogger,
+  });
   await store.open();
   await db.sql`insert into tenants (id, tenant_id, name) values ('ten_acme', 'ten_acme', 'acme')`;
 });
@@ -35,7 +40,13 @@ test("create by tenant name with a ttl, list without secrets, revoke: the token 
 });
 
 test("an unknown tenant, a bad ttl and an agent without a tenant are refused with the field named", async () => {
-  await expect(createTokenOnStore(store, KEY, { role: "agent", tenant: "nobody", name: "x" })).rejects.toMatchObject({ code: "tenant.not_found" });
-  await expect(createTokenOnStore(store, KEY, { role: "agent", tenant: "acme", name: "x", ttl: "forever" })).rejects.toMatchObject({ code: "cli.usage" });
-  await expect(createTokenOnStore(store, KEY, { role: "agent", tenant: null, name: "x" })).rejects.toMatchObject({ code: "token.tenant_required" });
+  await expect(createTokenOnStore(store, KEY, { role: "agent", tenant: "nobody", name: "x" })).rejects.toMatchObject({
+    code: "tenant.not_found",
+  });
+  await expect(
+    createTokenOnStore(store, KEY, { role: "agent", tenant: "acme", name: "x", ttl: "forever" }),
+  ).rejects.toMatchObject({ code: "cli.usage" });
+  await expect(createTokenOnStore(store, KEY, { role: "agent", tenant: null, name: "x" })).rejects.toMatchObject({
+    code: "token.tenant_required",
+  });
 });

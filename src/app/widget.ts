@@ -18,5 +18,10 @@ export const findWidgetBrand = async (store: Store, config: Config, ref: string)
 
 export const widgetSnippet = (config: Config, brand: WidgetBrand): WidgetSnippet => {
   const base = (config.server.public_url ?? `http://localhost:${config.server.port}`).replace(/\/$/, "");
-  return { ...brand, base_url: base, snippet: snippetOf(base, brand.brand_id), demo_url: `${base}/demo/${brand.brand_id}` };
+  return {
+    ...brand,
+    base_url: base,
+    snippet: snippetOf(base, brand.brand_id),
+    demo_url: `${base}/demo/${brand.brand_id}`,
+  };
 };

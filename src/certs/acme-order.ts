@@ -31,7 +31,8 @@ const accountKey = async (paths: CertPaths): Promise<Buffer> => {
  */
 const trust = (directoryCa: string | null) => {
   if (!directoryCa) return new Agent({ keepAlive: false });
-  if (!existsSync(directoryCa)) throw new XinError("certs.directory_ca_missing", `no CA file at ${directoryCa}`, { exitCode: 2 });
+  if (!existsSync(directoryCa))
+    throw new XinError("certs.directory_ca_missing", `no CA file at ${directoryCa}`, { exitCode: 2 });
   return new Agent({ ca: [...rootCertificates, readFileSync(directoryCa, "utf8")], keepAlive: false });
 };
 
@@ -58,17 +59,26 @@ const probeDirectory = (url: string, agent: Agent): Promise<void> =>
 
 const explain = (e: unknown, req: OrderRequest): XinError => {
   const text = errorText(e);
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|certificate|self.signed|CERT_/i.test(text) && !/authorization|challenge/i.test(text)) {
+  if (
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|certificate|self.signed|CERT_/i.test(text) &&
+    !/authorization|challenge/i.test(text)
+  ) {
     return new XinError("certs.directory_unreachable", `could not reach the ACME directory ${req.directory}: ${text}`, {
       hint: "check the URL; for a private CA pass --directory-ca FILE or set NODE_EXTRA_CA_CERTS",
       cause: e,
     });
   }
-  if (/authorization|challenge|key authorization|connection refused|invalid response|Timeout during connect/i.test(text)) {
-    return new XinError("certs.challenge_failed", `the CA could not validate ${req.domains.join(", ")} over HTTP-01: ${text}`, {
-      hint: "each domain must resolve to this host and reach server.port (80 on a VPS) from the internet: /.well-known/acme-challenge/ is answered by xin",
-      cause: e,
-    });
+  if (
+    /authorization|challenge|key authorization|connection refused|invalid response|Timeout during connect/i.test(text)
+  ) {
+    return new XinError(
+      "certs.challenge_failed",
+      `the CA could not validate ${req.domains.join(", ")} over HTTP-01: ${text}`,
+      {
+        hint: "each domain must resolve to this host and reach server.port (80 on a VPS) from the internet: /.well-known/acme-challenge/ is answered by xin",
+        cause: e,
+      },
+    );
   }
   return new XinError("certs.order_failed", `the certificate order failed: ${text}`, { cause: e });
 };
@@ -89,8 +99,15 @@ export const orderCertificate = async (
   const tokens: string[] = [];
   try {
     await probeDirectory(req.directory, agent);
-    const client = new acme.Client({ directoryUrl: req.directory, accountKey: await accountKey(deps.paths), backoffMin: deps.pollMs ?? 1000 });
-    const [key, csr] = await acme.crypto.createCsr({ altNames: req.domains }, await acme.crypto.createPrivateEcdsaKey());
+    const client = new acme.Client({
+      directoryUrl: req.directory,
+      accountKey: await accountKey(deps.paths),
+      backoffMin: deps.pollMs ?? 1000,
+    });
+    const [key, csr] = await acme.crypto.createCsr(
+      { altNames: req.domains },
+      await acme.crypto.createPrivateEcdsaKey(),
+    );
     const cert = await client.auto({
       csr,
       email: req.email,

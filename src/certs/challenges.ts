@@ -19,8 +19,16 @@ export class ChallengeStore {
     await this.db().delete(t).where(lt(t.expires_at, now));
     await this.db()
       .insert(t)
-      .values({ token, key_authorization: keyAuthorization, domain, expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS) })
-      .onConflictDoUpdate({ target: t.token, set: { key_authorization: keyAuthorization, domain, expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS) } });
+      .values({
+        token,
+        key_authorization: keyAuthorization,
+        domain,
+        expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS),
+      })
+      .onConflictDoUpdate({
+        target: t.token,
+        set: { key_authorization: keyAuthorization, domain, expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS) },
+      });
   }
 
   async get(token: string): Promise<string | null> {
@@ -47,6 +55,7 @@ export const answerChallenge = async (store: ChallengeStore, req: Request): Prom
   if (!pathname.startsWith(CHALLENGE_PREFIX)) return null;
   if (req.method !== "GET" && req.method !== "HEAD") return new Response("method not allowed\n", { status: 405 });
   const keyAuthorization = await store.get(pathname.slice(CHALLENGE_PREFIX.length));
-  if (keyAuthorization === null) return new Response("no such challenge\n", { status: 404, headers: { "content-type": "text/plain" } });
+  if (keyAuthorization === null)
+    return new Response("no such challenge\n", { status: 404, headers: { "content-type": "text/plain" } });
   return new Response(keyAuthorization, { headers: { "content-type": "application/octet-stream" } });
 };

@@ -12,13 +12,24 @@ const codeOf = (raw: string[]) => {
 };
 
 test("domains are lower-cased, trimmed of a final dot and de-duplicated", () => {
-  expect(parseDomains(["Chat.Example.com", "chat.example.com.", "www.example.com"])).toEqual(["chat.example.com", "www.example.com"]);
+  expect(parseDomains(["Chat.Example.com", "chat.example.com.", "www.example.com"])).toEqual([
+    "chat.example.com",
+    "www.example.com",
+  ]);
 });
 
 test("wildcards, IP addresses, bare names and junk are refused by name", () => {
   expect(codeOf([])).toBe("certs.domain_missing");
   expect(codeOf(["*.example.com"])).toBe("certs.domain_wildcard");
-  for (const bad of ["localhost", "192.0.2.1", "-a.example.com", "a..example.com", "exa mple.com", `${"a".repeat(64)}.com`, "https://example.com"]) {
+  for (const bad of [
+    "localhost",
+    "192.0.2.1",
+    "-a.example.com",
+    "a..example.com",
+    "exa mple.com",
+    `${"a".repeat(64)}.com`,
+    "https://example.com",
+  ]) {
     expect(codeOf([bad])).toBe("certs.domain_invalid");
   }
 });

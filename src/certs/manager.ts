@@ -1,12 +1,25 @@
 import { XinError, errorText, type Logger } from "../runtime";
 import { orderCertificate, type OrderRequest } from "./acme-order";
 import type { ChallengeStore } from "./challenges";
-import { certPaths, ensureCertDir, readPair, readState, writePrivate, writeState, type CertPaths, type CertState } from "./files";
+import {
+  certPaths,
+  ensureCertDir,
+  readPair,
+  readState,
+  writePrivate,
+  writeState,
+  type CertPaths,
+  type CertState,
+} from "./files";
 import { backoffAfter, decideRenewal, renewalDueAt } from "./renewal-policy";
 import { certInfo, type CertInfo } from "./x509";
 
 export type TlsPair = { cert: string; key: string };
-export type RenewalOutcome = { outcome: "renewed" | "failed" | "not_due" | "backing_off" | "no_certificate"; until?: string; error?: string };
+export type RenewalOutcome = {
+  outcome: "renewed" | "failed" | "not_due" | "backing_off" | "no_certificate";
+  until?: string;
+  error?: string;
+};
 
 export type CertStatus = {
   present: boolean;
@@ -78,7 +91,12 @@ export class CertManager {
         if (!decision.renew) return { outcome: decision.reason, until: decision.until.toISOString() };
       }
       try {
-        await this.order({ domains: state.domains, email: state.email, directory: state.directory, directoryCa: state.directory_ca });
+        await this.order({
+          domains: state.domains,
+          email: state.email,
+          directory: state.directory,
+          directoryCa: state.directory_ca,
+        });
         return { outcome: "renewed" };
       } catch (e) {
         return { outcome: "failed", error: errorText(e) };
@@ -130,7 +148,12 @@ export class CertManager {
     };
     let pair: TlsPair;
     try {
-      pair = await orderCertificate(req, { paths: this.paths, challenges: this.deps.challenges, log: this.deps.log, pollMs: this.deps.pollMs });
+      pair = await orderCertificate(req, {
+        paths: this.paths,
+        challenges: this.deps.challenges,
+        log: this.deps.log,
+        pollMs: this.deps.pollMs,
+      });
     } catch (e) {
       const failures = (previous?.consecutive_failures ?? 0) + 1;
       // A first issuance that failed leaves no state behind when there was none: nothing to renew.
@@ -148,13 +171,18 @@ export class CertManager {
       throw e;
     }
     const info = certInfo(pair.cert);
-    if (info.subjectAltNames.length === 0) throw new XinError("certs.pem_invalid", "the CA returned a certificate without names");
+    if (info.subjectAltNames.length === 0)
+      throw new XinError("certs.pem_invalid", "the CA returned a certificate without names");
     ensureCertDir(this.paths);
     writePrivate(this.paths.key, pair.key);
     writePrivate(this.paths.cert, pair.cert);
     writeState(this.paths, { ...base, last_result: "ok", last_success_at: attemptAt });
     this.pair = pair;
-    this.deps.log.info("certificate issued", { domains: info.subjectAltNames, issuer: info.issuer, not_after: info.notAfter.toISOString() });
+    this.deps.log.info("certificate issued", {
+      domains: info.subjectAltNames,
+      issuer: info.issuer,
+      not_after: info.notAfter.toISOString(),
+    });
     for (const fn of this.listeners) await fn(pair);
     return info;
   }

@@ -38,10 +38,22 @@ test("a 90-day certificate is due with 30 days left; short-lived ones after two 
 
 test("before the due date nothing happens; after it, a backoff from a failure is respected", () => {
   const c = cert("2026-01-01T00:00:00Z", 90);
-  expect(decideRenewal(c, state(), at("2026-03-01T00:00:00Z"), 30)).toEqual({ renew: false, reason: "not_due", until: at("2026-03-02T00:00:00Z") });
+  expect(decideRenewal(c, state(), at("2026-03-01T00:00:00Z"), 30)).toEqual({
+    renew: false,
+    reason: "not_due",
+    until: at("2026-03-02T00:00:00Z"),
+  });
   expect(decideRenewal(c, state(), at("2026-03-03T00:00:00Z"), 30)).toEqual({ renew: true });
-  const failing = state({ last_result: "failed", consecutive_failures: 2, next_attempt_at: "2026-03-03T06:00:00.000Z" });
-  expect(decideRenewal(c, failing, at("2026-03-03T05:00:00Z"), 30)).toEqual({ renew: false, reason: "backing_off", until: at("2026-03-03T06:00:00Z") });
+  const failing = state({
+    last_result: "failed",
+    consecutive_failures: 2,
+    next_attempt_at: "2026-03-03T06:00:00.000Z",
+  });
+  expect(decideRenewal(c, failing, at("2026-03-03T05:00:00Z"), 30)).toEqual({
+    renew: false,
+    reason: "backing_off",
+    until: at("2026-03-03T06:00:00Z"),
+  });
   expect(decideRenewal(c, failing, at("2026-03-03T06:00:00Z"), 30)).toEqual({ renew: true });
 });
 

@@ -18,7 +18,8 @@ export const renewalDueAt = (cert: Pick<CertInfo, "notBefore" | "notAfter">, day
 };
 
 /** After the n-th failure in a row: 15 min, 30 min, 1 h … capped at a day, so a CA outage is not hammered. */
-export const backoffAfter = (failures: number): number => Math.min(BACKOFF_FIRST_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS);
+export const backoffAfter = (failures: number): number =>
+  Math.min(BACKOFF_FIRST_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS);
 
 export type RenewalDecision = { renew: true } | { renew: false; reason: "not_due" | "backing_off"; until: Date };
 

@@ -21,14 +21,24 @@ const metaSigned = (body: Uint8Array, credentials: Record<string, unknown>) => (
 
 const HARNESSES: Record<string, ConformanceHarness> = {
   whatsapp: {
-    credentials: { phone_number_id: "106540352242922", access_token: "conf-token", app_secret: "conf-secret", verify_token: "conf-verify" },
+    credentials: {
+      phone_number_id: "106540352242922",
+      access_token: "conf-token",
+      app_secret: "conf-secret",
+      verify_token: "conf-verify",
+    },
     samples: samples("whatsapp"),
     signed: metaSigned,
     startFake: (c) => startMetaGraphFake({ accessToken: String(c.access_token) }),
     conversationId: "4917000000011",
   },
   instagram: {
-    credentials: { ig_user_id: "17841405555555555", access_token: "conf-token", app_secret: "conf-secret", verify_token: "conf-verify" },
+    credentials: {
+      ig_user_id: "17841405555555555",
+      access_token: "conf-token",
+      app_secret: "conf-secret",
+      verify_token: "conf-verify",
+    },
     samples: samples("instagram"),
     signed: metaSigned,
     startFake: (c) => startMetaGraphFake({ accessToken: String(c.access_token) }),
@@ -37,7 +47,12 @@ const HARNESSES: Record<string, ConformanceHarness> = {
   telegram: {
     credentials: { bot_token: "7000000001:AAFakeTokenForTestsOnly", secret_token: "conf_secret-1" },
     samples: samples("telegram"),
-    signed: (body, c) => ({ method: "POST", headers: new Headers({ "x-telegram-bot-api-secret-token": String(c.secret_token) }), query: new URLSearchParams(), body }),
+    signed: (body, c) => ({
+      method: "POST",
+      headers: new Headers({ "x-telegram-bot-api-secret-token": String(c.secret_token) }),
+      query: new URLSearchParams(),
+      body,
+    }),
     startFake: (c) => {
       const fake = startTelegramFake({ token: String(c.bot_token) });
       return Object.assign(fake, { baseUrl: fake.url });
@@ -45,14 +60,28 @@ const HARNESSES: Record<string, ConformanceHarness> = {
     conversationId: "551000001",
   },
   web: (() => {
-    const credentials = { allowed_origins: ["https://shop.example"], widget_id: "wgt_conformance_0001", session_secret: "conformance-session-secret-0123456789abcdef" };
+    const credentials = {
+      allowed_origins: ["https://shop.example"],
+      widget_id: "wgt_conformance_0001",
+      session_secret: "conformance-session-secret-0123456789abcdef",
+    };
     const visitor = "v_AAAAAAAAAAAAAAAAAAAAAA";
-    const body = (messages: unknown[]) => new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, visitor: { language: "de" }, messages }));
+    const body = (messages: unknown[]) =>
+      new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, visitor: { language: "de" }, messages }));
     return {
       credentials,
       samples: [
-        { name: "text", body: body([{ id: "c-00000001", sent_at: 1_790_000_000_000, text: "Hallo 👋🏽 — ist das Paket unterwegs?" }]) },
-        { name: "burst with a button", body: body([{ id: "c-00000002", sent_at: 1_790_000_000_001, text: "one" }, { id: "c-00000003", sent_at: 1_790_000_000_002, button: { id: "track", title: "Track my order" } }]) },
+        {
+          name: "text",
+          body: body([{ id: "c-00000001", sent_at: 1_790_000_000_000, text: "Hallo 👋🏽 — ist das Paket unterwegs?" }]),
+        },
+        {
+          name: "burst with a button",
+          body: body([
+            { id: "c-00000002", sent_at: 1_790_000_000_001, text: "one" },
+            { id: "c-00000003", sent_at: 1_790_000_000_002, button: { id: "track", title: "Track my order" } },
+          ]),
+        },
       ],
       signed: (b: Uint8Array, c: Record<string, unknown>) => ({
         method: "POST",

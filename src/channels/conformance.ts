@@ -36,7 +36,19 @@ export type ConformanceHarness = {
   conversationId: string;
 };
 
-const CONTENT_KINDS = new Set(["text", "media", "location", "contacts", "button_reply", "callback_query", "reaction", "edit", "story_reply", "referral", "unsupported"]);
+const CONTENT_KINDS = new Set([
+  "text",
+  "media",
+  "location",
+  "contacts",
+  "button_reply",
+  "callback_query",
+  "reaction",
+  "edit",
+  "story_reply",
+  "referral",
+  "unsupported",
+]);
 
 const thrown = (fn: () => unknown): unknown => {
   try {
@@ -67,10 +79,25 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
     test("verify: signed passes, unsigned and forged are refused with 401", () => {
       const [sample] = harness.samples;
       expect(channel.verify(harness.signed(sample.body, harness.credentials), binding)).toEqual({ kind: "verified" });
-      const unsigned: WebhookRequest = { method: "POST", headers: new Headers(), query: new URLSearchParams(), body: sample.body };
-      expect(thrown(() => channel.verify(unsigned, binding))).toMatchObject({ code: "webhook.signature_invalid", status: 401 });
-      const forgedCredentials = Object.fromEntries(Object.entries(harness.credentials).map(([k, v]) => [k, typeof v === "string" && /secret/.test(k) ? `${v}x` : v]));
-      expect(thrown(() => channel.verify(harness.signed(sample.body, forgedCredentials), binding))).toMatchObject({ code: "webhook.signature_invalid" });
+      const unsigned: WebhookRequest = {
+        method: "POST",
+        headers: new Headers(),
+        query: new URLSearchParams(),
+        body: sample.body,
+      };
+      expect(thrown(() => channel.verify(unsigned, binding))).toMatchObject({
+        code: "webhook.signature_invalid",
+        status: 401,
+      });
+      const forgedCredentials = Object.fromEntries(
+        Object.entries(harness.credentials).map(([k, v]) => [
+          k,
+          typeof v === "string" && /secret/.test(k) ? `${v}x` : v,
+        ]),
+      );
+      expect(thrown(() => channel.verify(harness.signed(sample.body, forgedCredentials), binding))).toMatchObject({
+        code: "webhook.signature_invalid",
+      });
     });
 
     test.each(harness.samples.map((s) => [s.name, s] as const))("parse %s: well-formed, deterministic", (_, sample) => {
@@ -82,7 +109,8 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
       expect(new Set(keys).size).toBe(keys.length);
       expect(again.messages.map((m) => m.providerMessageId)).toEqual(keys);
       const accountId = channel.accountIdOf(credentials);
-      for (const item of [...first.messages, ...first.statuses, ...first.events]) expect(item.accountId).toBe(accountId);
+      for (const item of [...first.messages, ...first.statuses, ...first.events])
+        expect(item.accountId).toBe(accountId);
       for (const m of first.messages) {
         expect(m.channel).toBe(channel.id);
         expect(m.providerMessageId.length).toBeGreaterThan(0);
@@ -109,16 +137,31 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
     const startFake = harness.startFake;
     if (!startFake) {
       test("send without a provider API: fresh ids, an aborted send is retryable, over-limit text is refused", async () => {
-        const ctx = (signal = new AbortController().signal): ChannelContext<typeof credentials> => ({ ...binding, baseUrl: "", fetch, signal, deadline: Date.now() + 1000 });
-        const text = { conversationId: harness.conversationId, content: { kind: "text" as const, text: "conformance hello" } };
+        const ctx = (signal = new AbortController().signal): ChannelContext<typeof credentials> => ({
+          ...binding,
+          baseUrl: "",
+          fetch,
+          signal,
+          deadline: Date.now() + 1000,
+        });
+        const text = {
+          conversationId: harness.conversationId,
+          content: { kind: "text" as const, text: "conformance hello" },
+        };
         const [a, b] = [await channel.send(text, ctx()), await channel.send(text, ctx())];
         expect(a.providerMessageId.length).toBeGreaterThan(0);
         expect(a.providerMessageId).not.toBe(b.providerMessageId);
         const aborted = new AbortController();
         aborted.abort();
         expect(await channel.send(text, ctx(aborted.signal)).catch((e) => e)).toMatchObject({ retryable: true });
-        const long = { ...text, content: { kind: "text" as const, text: "a".repeat(channel.capabilities.text.limit + 1) } };
-        expect(await channel.send(long, ctx()).catch((e) => e)).toMatchObject({ code: "channel.send_rejected", reason: "too_long" });
+        const long = {
+          ...text,
+          content: { kind: "text" as const, text: "a".repeat(channel.capabilities.text.limit + 1) },
+        };
+        expect(await channel.send(long, ctx()).catch((e) => e)).toMatchObject({
+          code: "channel.send_rejected",
+          reason: "too_long",
+        });
         await channel.act({ kind: "typing", conversationId: harness.conversationId }, ctx());
       });
       return;
@@ -133,7 +176,10 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
         signal: new AbortController().signal,
         deadline: Date.now() + deadlineMs,
       });
-      const text = { conversationId: harness.conversationId, content: { kind: "text" as const, text: "conformance hello" } };
+      const text = {
+        conversationId: harness.conversationId,
+        content: { kind: "text" as const, text: "conformance hello" },
+      };
       try {
         const sent = await channel.send(text, ctx());
         expect(sent.providerMessageId.length).toBeGreaterThan(0);
@@ -141,12 +187,24 @@ export const runChannelConformance = (channel: Channel, harness: ConformanceHarn
         fake.script({ status: 503, body: {} });
         expect(await channel.send(text, ctx()).catch((e) => e)).toMatchObject({ retryable: true });
         fake.script({ hang: true });
-        expect(await channel.send(text, ctx(200)).catch((e) => e)).toMatchObject({ retryable: true, reason: "timeout" });
+        expect(await channel.send(text, ctx(200)).catch((e) => e)).toMatchObject({
+          retryable: true,
+          reason: "timeout",
+        });
         fake.reset();
-        const long = { ...text, content: { kind: "text" as const, text: "a".repeat(channel.capabilities.text.limit + 1) } };
-        expect(await channel.send(long, ctx()).catch((e) => e)).toMatchObject({ code: "channel.send_rejected", reason: "too_long" });
+        const long = {
+          ...text,
+          content: { kind: "text" as const, text: "a".repeat(channel.capabilities.text.limit + 1) },
+        };
+        expect(await channel.send(long, ctx()).catch((e) => e)).toMatchObject({
+          code: "channel.send_rejected",
+          reason: "too_long",
+        });
         expect(fake.requests).toHaveLength(0);
-        await channel.act({ kind: "typing", conversationId: harness.conversationId, providerMessageId: sent.providerMessageId }, ctx());
+        await channel.act(
+          { kind: "typing", conversationId: harness.conversationId, providerMessageId: sent.providerMessageId },
+          ctx(),
+        );
       } finally {
         await fake.stop();
       }

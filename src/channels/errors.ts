@@ -52,7 +52,12 @@ export class ChannelError extends XinError {
   constructor(code: string, message: string, options: ChannelErrorOptions) {
     super(code, message, {
       status: options.status ?? (options.retryable ? 503 : 502),
-      data: { reason: options.reason, provider_code: options.providerCode, retry_after_ms: options.retryAfterMs, ...options.data },
+      data: {
+        reason: options.reason,
+        provider_code: options.providerCode,
+        retry_after_ms: options.retryAfterMs,
+        ...options.data,
+      },
       cause: options.cause,
     });
     this.name = "ChannelError";
@@ -103,5 +108,12 @@ export const sendRejected = (
 
 export const sendRetryable = (
   safeText: string,
-  options: { reason: ChannelErrorReason; providerCode?: string; retryAfterMs?: number; scope?: "recipient"; data?: Record<string, unknown>; cause?: unknown },
+  options: {
+    reason: ChannelErrorReason;
+    providerCode?: string;
+    retryAfterMs?: number;
+    scope?: "recipient";
+    data?: Record<string, unknown>;
+    cause?: unknown;
+  },
 ): ChannelError => new ChannelError("channel.send_retryable", safeText, { retryable: true, ...options });

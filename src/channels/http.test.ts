@@ -23,10 +23,20 @@ describe("retryAfterHeaderMs", () => {
 
 describe("ChannelError", () => {
   test("is a XinError with stable code, status and structured data for logs", () => {
-    const retry = sendRetryable("Rate limit hit", { reason: "rate_limited", providerCode: "130429", retryAfterMs: 1000 });
+    const retry = sendRetryable("Rate limit hit", {
+      reason: "rate_limited",
+      providerCode: "130429",
+      retryAfterMs: 1000,
+    });
     expect(retry).toBeInstanceOf(XinError);
     expect(retry).toBeInstanceOf(ChannelError);
-    expect(retry).toMatchObject({ code: "channel.send_retryable", status: 503, retryable: true, retryAfterMs: 1000, providerCode: "130429" });
+    expect(retry).toMatchObject({
+      code: "channel.send_retryable",
+      status: 503,
+      retryable: true,
+      retryAfterMs: 1000,
+      providerCode: "130429",
+    });
     expect(retry.data).toMatchObject({ reason: "rate_limited", provider_code: "130429", retry_after_ms: 1000 });
     const final = sendRejected("Re-engagement message", { reason: "outside_window", providerCode: "131047" });
     expect(final).toMatchObject({ code: "channel.send_rejected", status: 502, retryable: false });

@@ -52,12 +52,16 @@ export const providerRequest = async <C>(
   if (!tracingEnabled()) return send(ctx, method, url, body, headers, remaining);
   // The host only: paths and queries may carry secrets (Telegram's bot token is in the path).
   const host = URL.canParse(url) ? new URL(url).host : "provider";
-  return withSpan(`${method} ${host}`, { kind: "client", attributes: { "http.request.method": method, "server.address": host } }, async (span) => {
-    const answer = await send(ctx, method, url, body, { ...headers, ...traceHeaders() }, remaining);
-    span.setAttributes({ "http.response.status_code": answer.status });
-    if (answer.status >= 400) span.fail(`status ${answer.status}`);
-    return answer;
-  });
+  return withSpan(
+    `${method} ${host}`,
+    { kind: "client", attributes: { "http.request.method": method, "server.address": host } },
+    async (span) => {
+      const answer = await send(ctx, method, url, body, { ...headers, ...traceHeaders() }, remaining);
+      span.setAttributes({ "http.response.status_code": answer.status });
+      if (answer.status >= 400) span.fail(`status ${answer.status}`);
+      return answer;
+    },
+  );
 };
 
 const send = async <C>(
@@ -82,7 +86,8 @@ const send = async <C>(
     // Refused by the egress guard (when the caller's fetch is one): final, not a network hiccup.
     if (isEgressBlocked(cause)) throw cause;
     if (ctx.signal.aborted) throw sendRetryable("request aborted by shutdown", { reason: "aborted", cause });
-    if (timeout.aborted) throw sendRetryable("provider did not answer before the deadline", { reason: "timeout", cause });
+    if (timeout.aborted)
+      throw sendRetryable("provider did not answer before the deadline", { reason: "timeout", cause });
     throw sendRetryable("provider unreachable", { reason: "network", cause });
   }
 };
@@ -96,7 +101,12 @@ export type DownloadedMedia = { data: Uint8Array; mimeType?: string };
 export const providerDownload = async <C>(
   ctx: Pick<ChannelContext<C>, "fetch" | "signal" | "deadline">,
   url: string,
-  options: { headers?: Record<string, string>; maxBytes: number; finalStatuses?: Record<number, ChannelErrorReason>; retryStatuses?: number[] },
+  options: {
+    headers?: Record<string, string>;
+    maxBytes: number;
+    finalStatuses?: Record<number, ChannelErrorReason>;
+    retryStatuses?: number[];
+  },
 ): Promise<DownloadedMedia> => {
   const remaining = ctx.deadline - Date.now();
   if (remaining <= 0) throw sendRetryable("deadline passed before the download started", { reason: "timeout" });
@@ -107,15 +117,22 @@ export const providerDownload = async <C>(
   } catch (cause) {
     if (isEgressBlocked(cause)) throw cause;
     if (ctx.signal.aborted) throw sendRetryable("download aborted by shutdown", { reason: "aborted", cause });
-    throw sendRetryable(timeout.aborted ? "download timed out" : "media host unreachable", { reason: timeout.aborted ? "timeout" : "network", cause });
+    throw sendRetryable(timeout.aborted ? "download timed out" : "media host unreachable", {
+      reason: timeout.aborted ? "timeout" : "network",
+      cause,
+    });
   }
   const status = response.status;
   if (status < 200 || status >= 300) {
     await response.body?.cancel();
     const final = options.finalStatuses?.[status];
-    if (final) throw sendRejected(`media download answered HTTP ${status}`, { reason: final, providerCode: String(status) });
+    if (final)
+      throw sendRejected(`media download answered HTTP ${status}`, { reason: final, providerCode: String(status) });
     if (status === 429 || status >= 500 || options.retryStatuses?.includes(status)) {
-      throw sendRetryable(`media download answered HTTP ${status}`, { reason: status === 429 ? "rate_limited" : "unavailable", retryAfterMs: retryAfterHeaderMs(response.headers) });
+      throw sendRetryable(`media download answered HTTP ${status}`, {
+        reason: status === 429 ? "rate_limited" : "unavailable",
+        retryAfterMs: retryAfterHeaderMs(response.headers),
+      });
     }
     throw sendRejected(`media download answered HTTP ${status}`, { reason: "unknown", providerCode: String(status) });
   }

@@ -20,7 +20,10 @@ describe("status ordering", () => {
 });
 
 describe("shouldRespond", () => {
-  const wa = { channelId: "c", credentials: { phone_number_id: "106540352242922", access_token: "t", app_secret: "s", verify_token: "v" } };
+  const wa = {
+    channelId: "c",
+    credentials: { phone_number_id: "106540352242922", access_token: "t", app_secret: "s", verify_token: "v" },
+  };
   const first = (file: string) => whatsapp.parse(fixtureBytes("whatsapp", `inbound/${file}`), wa).messages[0];
 
   test.each([
@@ -37,13 +40,17 @@ describe("shouldRespond", () => {
     expect(shouldRespond({ ...text, isEcho: true })).toBe(false);
     expect(shouldRespond({ ...text, isAddressedToUs: false })).toBe(false);
     expect(shouldRespond({ ...text, content: { kind: "unsupported", providerType: "x", reason: "y" } })).toBe(true);
-    expect(shouldRespond({ ...text, content: { kind: "reaction", targetMessageId: "m", emoji: "👍", action: "react" } })).toBe(false);
+    expect(
+      shouldRespond({ ...text, content: { kind: "reaction", targetMessageId: "m", emoji: "👍", action: "react" } }),
+    ).toBe(false);
   });
 });
 
 describe("registry", () => {
   test("unknown providers are a 404 ChannelError", () => {
-    expect(() => getChannel("myspace")).toThrow(expect.objectContaining({ code: "channel.unknown_provider", status: 404 }));
+    expect(() => getChannel("myspace")).toThrow(
+      expect.objectContaining({ code: "channel.unknown_provider", status: 404 }),
+    );
     expect(getChannel("telegram").id).toBe("telegram");
   });
 });
@@ -54,7 +61,10 @@ describe("bodyOf", () => {
     [{ kind: "media", media: { mediaType: "image", id: "1" }, caption: "this one" }, "this one"],
     [{ kind: "media", media: { mediaType: "image", id: "1" } }, undefined],
     [{ kind: "button_reply", source: "list", id: "ship_express", title: "Express shipping" }, "Express shipping"],
-    [{ kind: "location", latitude: 1, longitude: 2, name: "Alexanderplatz", address: "10178 Berlin" }, "Alexanderplatz, 10178 Berlin"],
+    [
+      { kind: "location", latitude: 1, longitude: 2, name: "Alexanderplatz", address: "10178 Berlin" },
+      "Alexanderplatz, 10178 Berlin",
+    ],
     [{ kind: "location", latitude: 1, longitude: 2 }, undefined],
     [{ kind: "edit", originalMessageId: "a", content: { kind: "text", text: "size L" } }, "size L"],
     [{ kind: "reaction", targetMessageId: "a", emoji: "👍", action: "react" }, undefined],

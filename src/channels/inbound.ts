@@ -68,7 +68,13 @@ export type InboundContent =
   | { kind: "location"; latitude: number; longitude: number; name?: string; address?: string; url?: string }
   | { kind: "contacts"; contacts: SharedContact[] }
   /** A tap on a reply button, list row, template quick reply or Instagram postback/icebreaker. */
-  | { kind: "button_reply"; source: "button" | "list" | "template_button" | "postback"; id: string; title: string; description?: string }
+  | {
+      kind: "button_reply";
+      source: "button" | "list" | "template_button" | "postback";
+      id: string;
+      title: string;
+      description?: string;
+    }
   /** Telegram inline-keyboard press; the adapter's `answer_callback` action must acknowledge `queryId`. */
   | { kind: "callback_query"; queryId: string; data: string; title?: string; hostMessageId?: string }
   /** `emoji` absent means the reaction was removed. Never answered by the AI. */
@@ -143,7 +149,11 @@ export type ChannelEvent =
  * `foreign_account` carries the `accountId` so a gateway that receives batches for several accounts
  * (one Meta app, several numbers) can find the owning channel (`channels.external_id`) and parse again.
  */
-export type SkippedEvent = { reason: "unknown_event" | "foreign_account" | "not_customer"; detail: string; accountId?: string };
+export type SkippedEvent = {
+  reason: "unknown_event" | "foreign_account" | "not_customer";
+  detail: string;
+  accountId?: string;
+};
 
 export type ParseResult = {
   messages: InboundMessage[];
@@ -158,7 +168,16 @@ export const emptyParseResult = (): ParseResult => ({ messages: [], statuses: []
 // (they ask nothing); content without words — a bare photo, a voice note, a pin, a contact card, content
 // the provider could not render (`unsupported`) — awaits a turn too: the brand's `non_text` policy
 // acknowledges and/or escalates it, never silence. `/start` and other commands are answerable text.
-const ANSWERABLE = new Set<InboundContent["kind"]>(["text", "media", "location", "contacts", "button_reply", "callback_query", "story_reply", "unsupported"]);
+const ANSWERABLE = new Set<InboundContent["kind"]>([
+  "text",
+  "media",
+  "location",
+  "contacts",
+  "button_reply",
+  "callback_query",
+  "story_reply",
+  "unsupported",
+]);
 
 /**
  * THE rule for "answerable", applied once at ingest (stored as `messages.awaits_turn`): whether the

@@ -17,7 +17,13 @@ export { channels, channelIds, findChannel, getChannel } from "./registry";
 export { messagingWindow, type WindowDecision } from "./window";
 export { escapeMarkdownV2, measureText, renderMarkdown, splitForChannel, splitText } from "./text";
 export { metaSignatureHeader } from "./meta";
-export { whatsapp, whatsappCredentials, whatsappMediaUrl, uploadWhatsappMedia, type WhatsappCredentials } from "./whatsapp";
+export {
+  whatsapp,
+  whatsappCredentials,
+  whatsappMediaUrl,
+  uploadWhatsappMedia,
+  type WhatsappCredentials,
+} from "./whatsapp";
 export { instagram, instagramCredentials, type InstagramCredentials } from "./instagram";
 export {
   telegram,

@@ -23,7 +23,10 @@ const INLINE_RULES: InlineRule[] = [
   { pattern: /~~(?=\S)([\s\S]*?\S)~~/y, build: (m) => ({ type: "strike", children: parseInline(m[1]) }) },
   { pattern: /\*(?=[^\s*])([^*\n]*?[^\s*])\*/y, build: (m) => ({ type: "italic", children: parseInline(m[1]) }) },
   { pattern: /_(?=[^\s_])([^_\n]*?[^\s_])_(?!\w)/y, build: (m) => ({ type: "italic", children: parseInline(m[1]) }) },
-  { pattern: /\[([^\]\n]+)\]\((https?:\/\/[^\s)]+|mailto:[^\s)]+|tel:[^\s)]+)\)/y, build: (m) => ({ type: "link", children: parseInline(m[1]), url: m[2] }) },
+  {
+    pattern: /\[([^\]\n]+)\]\((https?:\/\/[^\s)]+|mailto:[^\s)]+|tel:[^\s)]+)\)/y,
+    build: (m) => ({ type: "link", children: parseInline(m[1]), url: m[2] }),
+  },
 ];
 
 const MARKERS = new Set(["`", "*", "_", "~", "["]);

@@ -14,11 +14,19 @@ describe("whatsapp fetchMedia", () => {
   const fake = startMetaGraphFake({ accessToken: "wa-token" });
   afterAll(() => fake.stop());
   beforeEach(() => fake.reset());
-  const credentials = { phone_number_id: "106540352242922", access_token: "wa-token", app_secret: "s", verify_token: "v" };
+  const credentials = {
+    phone_number_id: "106540352242922",
+    access_token: "wa-token",
+    app_secret: "s",
+    verify_token: "v",
+  };
   const ctx = () => ({ ...base, credentials, baseUrl: fake.baseUrl, deadline: deadline() });
 
   test("the voice note without url: GET /{media-id}, then the URL with the bearer token", async () => {
-    const [message] = whatsapp.parse(fixtureBytes("whatsapp", "inbound/audio_voice.json"), { channelId: "ch", credentials }).messages;
+    const [message] = whatsapp.parse(fixtureBytes("whatsapp", "inbound/audio_voice.json"), {
+      channelId: "ch",
+      credentials,
+    }).messages;
     if (message.content.kind !== "media") throw new Error("expected media");
     const file = await whatsapp.fetchMedia(message.content.media, ctx());
     expect(new TextDecoder().decode(file.data)).toBe("fake-media:1700000000000103");
@@ -31,13 +39,20 @@ describe("whatsapp fetchMedia", () => {
 
   test("an expired media id is final; a file over maxBytes is refused", async () => {
     fake.script({ status: 400, body: { error: { code: 100, message: "(#100) Invalid parameter" } } });
-    expect(await whatsapp.fetchMedia({ mediaType: "image", id: "1" }, ctx()).catch((e) => e)).toMatchObject({ retryable: false, providerCode: "100" });
-    expect(await whatsapp.fetchMedia({ mediaType: "image", id: "1" }, ctx(), { maxBytes: 4 }).catch((e) => e)).toMatchObject({ retryable: false, reason: "payload" });
+    expect(await whatsapp.fetchMedia({ mediaType: "image", id: "1" }, ctx()).catch((e) => e)).toMatchObject({
+      retryable: false,
+      providerCode: "100",
+    });
+    expect(
+      await whatsapp.fetchMedia({ mediaType: "image", id: "1" }, ctx(), { maxBytes: 4 }).catch((e) => e),
+    ).toMatchObject({ retryable: false, reason: "payload" });
   });
 
   test("an expired download URL (404) is retryable", async () => {
     fake.script({ status: 404, body: {} }, (r) => r.path.startsWith("/download/"));
-    expect(await whatsapp.fetchMedia({ mediaType: "image", id: "1" }, ctx()).catch((e) => e)).toMatchObject({ retryable: true });
+    expect(await whatsapp.fetchMedia({ mediaType: "image", id: "1" }, ctx()).catch((e) => e)).toMatchObject({
+      retryable: true,
+    });
   });
 });
 
@@ -52,13 +67,25 @@ describe("instagram fetchMedia", () => {
     expect(new TextDecoder().decode(file.data)).toBe("fake-cdn:asset-101");
     expect(fake.requests.at(-1)?.headers.get("authorization")).toBeNull();
     fake.script({ status: 403, body: {} });
-    expect(await instagram.fetchMedia({ mediaType: "image", url: `${fake.url}/cdn/old` }, ctx()).catch((e) => e)).toMatchObject({ retryable: false, reason: "undeliverable" });
+    expect(
+      await instagram.fetchMedia({ mediaType: "image", url: `${fake.url}/cdn/old` }, ctx()).catch((e) => e),
+    ).toMatchObject({ retryable: false, reason: "undeliverable" });
   });
 
   test("a payload URL on any host but Meta's CDN (or the configured API root) is refused before a request", async () => {
     const before = fake.requests.length;
-    for (const url of ["http://127.0.0.1:9/x", "http://169.254.169.254/latest/meta-data/", "https://lookaside.fbsbx.com.attacker.test/x", "http://lookaside.fbsbx.com/x", "https://evil.test/fbcdn.net", "not a url"]) {
-      expect(await instagram.fetchMedia({ mediaType: "image", url }, ctx()).catch((e) => e), url).toMatchObject({ code: "channel.media_host_refused", retryable: false });
+    for (const url of [
+      "http://127.0.0.1:9/x",
+      "http://169.254.169.254/latest/meta-data/",
+      "https://lookaside.fbsbx.com.attacker.test/x",
+      "http://lookaside.fbsbx.com/x",
+      "https://evil.test/fbcdn.net",
+      "not a url",
+    ]) {
+      expect(await instagram.fetchMedia({ mediaType: "image", url }, ctx()).catch((e) => e), url).toMatchObject({
+        code: "channel.media_host_refused",
+        retryable: false,
+      });
     }
     expect(fake.requests.length).toBe(before);
   });
@@ -67,9 +94,21 @@ describe("instagram fetchMedia", () => {
 describe("Meta media hosts", () => {
   test("Meta's CDN hosts over https and the channel's API root pass; look-alikes do not", () => {
     const root = "http://127.0.0.1:4010/v25.0";
-    const ok = ["https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1", "https://scontent-ams2-1.xx.fbcdn.net/v/t1/x.jpg", "https://scontent.cdninstagram.com/x", "https://mmg.whatsapp.net/d/f/x.enc", "http://127.0.0.1:4010/download/1"];
+    const ok = [
+      "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1",
+      "https://scontent-ams2-1.xx.fbcdn.net/v/t1/x.jpg",
+      "https://scontent.cdninstagram.com/x",
+      "https://mmg.whatsapp.net/d/f/x.enc",
+      "http://127.0.0.1:4010/download/1",
+    ];
     for (const url of ok) expect(metaMediaUrlIssue(url, root), url).toBeNull();
-    const bad = ["https://fbcdn.net.attacker.test/x", "https://lookaside.fbsbx.com@evil.test/x", "http://scontent.xx.fbcdn.net/x", "http://127.0.0.1:4011/download/1", "https://graph.facebook.com.evil.test/"];
+    const bad = [
+      "https://fbcdn.net.attacker.test/x",
+      "https://lookaside.fbsbx.com@evil.test/x",
+      "http://scontent.xx.fbcdn.net/x",
+      "http://127.0.0.1:4011/download/1",
+      "https://graph.facebook.com.evil.test/",
+    ];
     for (const url of bad) expect(metaMediaUrlIssue(url, root), url).not.toBeNull();
   });
 });
@@ -78,10 +117,18 @@ describe("telegram fetchMedia", () => {
   const token = "7000000001:AAFakeTokenForTestsOnly";
   const fake = startTelegramFake({ token });
   afterAll(() => fake.stop());
-  const ctx = () => ({ ...base, credentials: { bot_token: token, mode: "polling" as const }, baseUrl: fake.url, deadline: deadline() });
+  const ctx = () => ({
+    ...base,
+    credentials: { bot_token: token, mode: "polling" as const },
+    baseUrl: fake.url,
+    deadline: deadline(),
+  });
 
   test("getFile, then the file path under /file/bot<token>/", async () => {
-    const update = telegram.parse(fixtureBytes("telegram", "inbound/voice.json"), { channelId: "ch", credentials: ctx().credentials });
+    const update = telegram.parse(fixtureBytes("telegram", "inbound/voice.json"), {
+      channelId: "ch",
+      credentials: ctx().credentials,
+    });
     const content = update.messages[0].content;
     if (content.kind !== "media") throw new Error("expected media");
     const file = await telegram.fetchMedia(content.media, ctx());

@@ -10,9 +10,7 @@ export type QuickReply = { id: string; title: string };
 
 /** Where a file comes from: a public URL, a provider media id from an earlier upload, or bytes to upload. */
 export type MediaSource =
-  | { url: string }
-  | { providerMediaId: string }
-  | { upload: { data: Uint8Array; filename: string; mimeType: string } };
+  { url: string } | { providerMediaId: string } | { upload: { data: Uint8Array; filename: string; mimeType: string } };
 
 export type OutboundContent =
   /** `format: "markdown"` is converted to the channel's flavour (see text.ts); "plain" is sent verbatim. */
@@ -28,7 +26,13 @@ export type OutboundContent =
       header?: string;
       footer?: string;
     }
-  | { kind: "media"; mediaType: "image" | "video" | "audio" | "document"; source: MediaSource; caption?: string; filename?: string }
+  | {
+      kind: "media";
+      mediaType: "image" | "video" | "audio" | "document";
+      source: MediaSource;
+      caption?: string;
+      filename?: string;
+    }
   /** An approved WhatsApp template: the only message allowed outside the 24 h window. */
   | { kind: "template"; name: string; language: string; bodyParams: string[]; quickReplyPayloads?: string[] };
 

@@ -39,7 +39,10 @@ export const parseJsonBody = (body: Uint8Array): unknown => {
 };
 
 const describePath = (path: readonly PropertyKey[]): string =>
-  path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
 
 /** Parses `value` with `schema` or throws `webhook.payload_invalid` naming the first bad path. */
 export const parseShape = <S extends z.ZodType>(schema: S, value: unknown, where = ""): z.output<S> => {

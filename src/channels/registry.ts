@@ -19,7 +19,11 @@ export const findChannel = (id: string): Channel | undefined => channels.find((c
 export const getChannel = (id: string): Channel => {
   const channel = findChannel(id);
   if (!channel) {
-    throw new ChannelError("channel.unknown_provider", `no channel provider "${id}"`, { retryable: false, reason: "unsupported", status: 404 });
+    throw new ChannelError("channel.unknown_provider", `no channel provider "${id}"`, {
+      retryable: false,
+      reason: "unsupported",
+      status: 404,
+    });
   }
   return channel;
 };

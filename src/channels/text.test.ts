@@ -24,7 +24,10 @@ describe("splitText", () => {
     const text = "First paragraph, one. Two.\n\nSecond paragraph here.";
     expect(splitText(text, 40, "utf16")).toEqual(["First paragraph, one. Two.", "Second paragraph here."]);
     // A later sentence end inside the window must not win over the paragraph break.
-    expect(splitText("Para one. Still one.\n\nPara two. More text here.", 45, "utf16")).toEqual(["Para one. Still one.", "Para two. More text here."]);
+    expect(splitText("Para one. Still one.\n\nPara two. More text here.", 45, "utf16")).toEqual([
+      "Para one. Still one.",
+      "Para two. More text here.",
+    ]);
   });
 
   test("falls back to a sentence end, then a word boundary", () => {
@@ -43,7 +46,7 @@ describe("splitText", () => {
   });
 
   test("every part fits and no non-space character is lost, in every unit", () => {
-    const text = ("Grüße aus Köln! Wir liefern in 3–5 Tagen. مرحبا بكم 👩‍👩‍👧 🇩🇪.\n\n").repeat(40);
+    const text = "Grüße aus Köln! Wir liefern in 3–5 Tagen. مرحبا بكم 👩‍👩‍👧 🇩🇪.\n\n".repeat(40);
     for (const unit of ["utf16", "utf8_bytes", "code_points"] as const) {
       const parts = splitText(text, 100, unit);
       expect(parts.length).toBeGreaterThan(1);
@@ -60,11 +63,23 @@ describe("splitText", () => {
 
 describe("renderMarkdown", () => {
   test.each([
-    ["plain", "**Opening hours** are *short*: see [site](https://x.example/h) or `code`", "Opening hours are short: see site (https://x.example/h) or code"],
+    [
+      "plain",
+      "**Opening hours** are *short*: see [site](https://x.example/h) or `code`",
+      "Opening hours are short: see site (https://x.example/h) or code",
+    ],
     ["whatsapp", "**Bold** and *italic* and ~~gone~~", "*Bold* and _italic_ and ~gone~"],
     ["whatsapp", "## Heading\nsnake_case_name stays", "*Heading*\nsnake_case_name stays"],
-    ["telegram_markdown_v2", "**Opening hours**\nMon-Fri 09:00-18:00\nSat 10:00-16:00", "*Opening hours*\nMon\\-Fri 09:00\\-18:00\nSat 10:00\\-16:00"],
-    ["telegram_markdown_v2", "Price: 5.00 (net) [shop](https://s.example/a_(b))", "Price: 5\\.00 \\(net\\) [shop](https://s.example/a_(b)\\)"],
+    [
+      "telegram_markdown_v2",
+      "**Opening hours**\nMon-Fri 09:00-18:00\nSat 10:00-16:00",
+      "*Opening hours*\nMon\\-Fri 09:00\\-18:00\nSat 10:00\\-16:00",
+    ],
+    [
+      "telegram_markdown_v2",
+      "Price: 5.00 (net) [shop](https://s.example/a_(b))",
+      "Price: 5\\.00 \\(net\\) [shop](https://s.example/a_(b)\\)",
+    ],
     ["plain", "a * b * c and 2*3", "a * b * c and 2*3"],
   ] as const)("%s: %p", (flavour, input, expected) => {
     expect(renderMarkdown(input, flavour)).toBe(expected);

@@ -157,7 +157,11 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
    * (WhatsApp), by CDN URL (Instagram) or via getFile (Telegram). Refuses files over `maxBytes`.
    * Retryable errors for expired short-lived links and provider hiccups; final ones for expired media.
    */
-  fetchMedia(media: InboundMedia, ctx: ChannelContext<z.output<S>>, options?: { maxBytes?: number }): Promise<{ data: Uint8Array; mimeType?: string }>;
+  fetchMedia(
+    media: InboundMedia,
+    ctx: ChannelContext<z.output<S>>,
+    options?: { maxBytes?: number },
+  ): Promise<{ data: Uint8Array; mimeType?: string }>;
 
   /**
    * Checks the credentials against the provider (`xin channel test`): resolves with what the provider
@@ -183,5 +187,8 @@ export interface Channel<S extends z.ZodType = z.ZodType> {
    * persists `nextOffset` after storing each update, so a restart neither repeats nor skips one.
    * Ends when `ctx.signal` aborts; throws `ChannelError` on conflicts (another poller, webhook active).
    */
-  poll?(ctx: ChannelContext<z.output<S>>, options: { offset: number; timeoutSeconds?: number }): AsyncIterable<PolledUpdate>;
+  poll?(
+    ctx: ChannelContext<z.output<S>>,
+    options: { offset: number; timeoutSeconds?: number },
+  ): AsyncIterable<PolledUpdate>;
 }

@@ -23,7 +23,10 @@ describe("messagingWindow", () => {
   });
 
   test("the human-agent allowance ends 7 days after the customer's last message", () => {
-    expect(messagingWindow(instagram.capabilities, last, last + 48 * H, "human")).toEqual({ kind: "human_agent_tag", closesAt: last + 168 * H });
+    expect(messagingWindow(instagram.capabilities, last, last + 48 * H, "human")).toEqual({
+      kind: "human_agent_tag",
+      closesAt: last + 168 * H,
+    });
   });
 
   test("a customer who never wrote: template on WhatsApp, nothing on Instagram, anything on Telegram", () => {

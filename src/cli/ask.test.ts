@@ -32,9 +32,17 @@ describeStores("xin ask", (getDb) => {
     const fetch = gatewayHandler(db, 1 << 20, {
       ask: { ask: (scope, q, h) => askQuestion({ db: () => db.db, pipeline: answering.pipeline }, scope, q, h) },
     });
-    const { token } = await transaction(db.db, ({ tx }) => issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: null, name: "t" }, "test"));
+    const { token } = await transaction(db.db, ({ tx }) =>
+      issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: null, name: "t" }, "test"),
+    );
     const post = (body: unknown, auth = true) =>
-      fetch(new Request("http://x/api/v1/brands/shop/ask", { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }));
+      fetch(
+        new Request("http://x/api/v1/brands/shop/ask", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        }),
+      );
     expect((await post({ question: "hi" }, false)).status).toBe(401);
     expect((await post({ question: "" })).status).toBe(400);
     const res = await post({ question: "How long does shipping to Austria take?" });
@@ -49,7 +57,12 @@ describeStores("xin ask", (getDb) => {
   test("on the store when no server runs: an answer and an escalation, both in the --json shape", async () => {
     const target = getDb().target;
     if (!("url" in target)) return; // the embedded test store has no URL to hand the CLI; the API test covers it
-    const config = configSchema.parse({ data_dir: mkdtempSync(join(tmpdir(), "xin-ask-")), instance_key: INSTANCE_KEY, server: { host: "127.0.0.1", port: 1 }, database: { url: target.url } });
+    const config = configSchema.parse({
+      data_dir: mkdtempSync(join(tmpdir(), "xin-ask-")),
+      instance_key: INSTANCE_KEY,
+      server: { host: "127.0.0.1", port: 1 },
+      database: { url: target.url },
+    });
     const answer = await runAsk(config, silentLogger, { brand: "shop" }, "How long does shipping to Austria take?");
     expect(Object.keys(answer).sort()).toEqual(KEYS);
     expect(answer.outcome).toBe("answer");

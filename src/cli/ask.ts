@@ -19,17 +19,29 @@ export const renderAsk = (r: AskResult): string => {
     r.outcome === "answer"
       ? `answer  (confidence ${r.confidence.toFixed(2)})`
       : `escalation: ${r.reason}  (confidence ${r.confidence.toFixed(2)}) — a human would answer; ${r.reply ? "draft:" : "no draft"}`;
-  const sources = r.sources.length ? `sources     ${r.sources.map((s) => `${s.source} (${s.chunk_id})`).join(", ")}` : "sources     none";
+  const sources = r.sources.length
+    ? `sources     ${r.sources.map((s) => `${s.source} (${s.chunk_id})`).join(", ")}`
+    : "sources     none";
   const checks = `guardrails  ${r.guardrails.map((g) => `${g.passed ? "✓" : "✗"} ${g.code}`).join("  ") || "none ran"}`;
   return [head, ...(r.reply ? ["", r.reply, ""] : [""]), sources, checks].join("\n");
 };
 
 /** One question, through the running server when there is one, else on the store. */
-export const runAsk = (config: Config, log: Logger, opts: Pick<AskFlags, "brand" | "tenant">, question: string): Promise<AskResult> =>
-  viaServerOrStore<AskResult>(config, log, {
-    api: (client) => askViaApi(client, opts.brand)(question, []),
-    store: async (store) => (await askOnStore(store, config, log, opts))(question, []),
-  }, { brand: opts });
+export const runAsk = (
+  config: Config,
+  log: Logger,
+  opts: Pick<AskFlags, "brand" | "tenant">,
+  question: string,
+): Promise<AskResult> =>
+  viaServerOrStore<AskResult>(
+    config,
+    log,
+    {
+      api: (client) => askViaApi(client, opts.brand)(question, []),
+      store: async (store) => (await askOnStore(store, config, log, opts))(question, []),
+    },
+    { brand: opts },
+  );
 
 export const askCommand = (program: Command) =>
   program

@@ -1,5 +1,12 @@
 import type { Command } from "commander";
-import { automationView, listAutomationsOnStore, runAutomationOnStore, showAutomationOnStore, type AutomationView, type RunOutcome } from "../app";
+import {
+  automationView,
+  listAutomationsOnStore,
+  runAutomationOnStore,
+  showAutomationOnStore,
+  type AutomationView,
+  type RunOutcome,
+} from "../app";
 import { cliLogger, configFrom } from "./context";
 import { report } from "./output";
 import { viaServerOrStore } from "./with-store";
@@ -24,14 +31,21 @@ const detail = (a: AutomationView) =>
 type RunNow = { id: string; queued: true; job_id: number } | ({ id: string; queued: false } & RunOutcome);
 
 const ranText = (r: RunNow) => {
-  if (r.queued) return `queued ${r.id} for the server's workers (job ${r.job_id}); see its last run with: xin automation show ${r.id}`;
+  if (r.queued)
+    return `queued ${r.id} for the server's workers (job ${r.job_id}); see its last run with: xin automation show ${r.id}`;
   if (!r.ran) return `did not run ${r.id}: ${r.reason}`;
-  return `ran ${r.id}: ${Object.entries(r.result).map(([k, v]) => `${k} ${v}`).join(", ") || "done"}`;
+  return `ran ${r.id}: ${
+    Object.entries(r.result)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ") || "done"
+  }`;
 };
 
 /** `xin automation list|show|run-now`: through the running server's API, else on the store. */
 export const automationCommand = (program: Command) => {
-  const automation = program.command("automation").description("scheduled automations of the brands (follow-ups, closing idle chats, retention)");
+  const automation = program
+    .command("automation")
+    .description("scheduled automations of the brands (follow-ups, closing idle chats, retention)");
   automation
     .command("list")
     .description("list automations, with when each last ran")
@@ -41,7 +55,12 @@ export const automationCommand = (program: Command) => {
     .action(async (opts: CommonOpts & { tenant?: string }) => {
       const config = configFrom(opts.config);
       const list = await viaServerOrStore<AutomationView[]>(config, cliLogger(), {
-        api: async (client) => (await client.get<{ data: AutomationView[] }>(`/api/v1/automations${opts.tenant ? `?tenant=${encodeURIComponent(opts.tenant)}` : ""}`)).data.map(automationView),
+        api: async (client) =>
+          (
+            await client.get<{ data: AutomationView[] }>(
+              `/api/v1/automations${opts.tenant ? `?tenant=${encodeURIComponent(opts.tenant)}` : ""}`,
+            )
+          ).data.map(automationView),
         store: (store) => listAutomationsOnStore(store, opts.tenant ?? null),
       });
       report(list, opts, (l) => (l.length ? l.map(line).join("\n") : "no automations"));
@@ -54,7 +73,8 @@ export const automationCommand = (program: Command) => {
     .action(async (id: string, opts: CommonOpts) => {
       const config = configFrom(opts.config);
       const shown = await viaServerOrStore<AutomationView>(config, cliLogger(), {
-        api: async (client) => automationView(await client.get<AutomationView>(`/api/v1/automations/${encodeURIComponent(id)}`)),
+        api: async (client) =>
+          automationView(await client.get<AutomationView>(`/api/v1/automations/${encodeURIComponent(id)}`)),
         store: (store) => showAutomationOnStore(store, id),
       });
       report(shown, opts, detail);
@@ -68,10 +88,21 @@ export const automationCommand = (program: Command) => {
       const config = configFrom(opts.config);
       const ran = await viaServerOrStore<RunNow>(config, cliLogger(), {
         api: async (client) => {
-          const r = await client.request<{ id: string; job_id: number }>("POST", `/api/v1/automations/${encodeURIComponent(id)}/run`);
+          const r = await client.request<{ id: string; job_id: number }>(
+            "POST",
+            `/api/v1/automations/${encodeURIComponent(id)}/run`,
+          );
           return { id: r.id, queued: true, job_id: r.job_id };
         },
-        store: async (store) => ({ id, queued: false, ...(await runAutomationOnStore(store, id, { maxAttempts: config.queue.max_attempts, dataDir: config.data_dir, log: cliLogger() })) }),
+        store: async (store) => ({
+          id,
+          queued: false,
+          ...(await runAutomationOnStore(store, id, {
+            maxAttempts: config.queue.max_attempts,
+            dataDir: config.data_dir,
+            log: cliLogger(),
+          })),
+        }),
       });
       report(ran, opts, ranText);
     });

@@ -66,10 +66,19 @@ export const chatCommand = (program: Command) =>
     .action(async (opts: AskFlags) => {
       const config = configFrom(opts.config);
       const log = cliLogger();
-      await viaServerOrStore<void>(config, log, {
-        api: (client) => converse(askViaApi(client, opts.brand), opts.brandName ?? opts.brand),
-        store: async (store, handOver) => converse(await handingOver(await askOnStore(store, config, log, opts), handOver, opts.brand), opts.brandName ?? opts.brand),
-      }, { brand: opts, handsOver: true });
+      await viaServerOrStore<void>(
+        config,
+        log,
+        {
+          api: (client) => converse(askViaApi(client, opts.brand), opts.brandName ?? opts.brand),
+          store: async (store, handOver) =>
+            converse(
+              await handingOver(await askOnStore(store, config, log, opts), handOver, opts.brand),
+              opts.brandName ?? opts.brand,
+            ),
+        },
+        { brand: opts, handsOver: true },
+      );
     });
 
 /**

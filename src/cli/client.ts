@@ -5,7 +5,10 @@ import { XinError } from "../runtime";
  * XinErrors carrying the server's error code; an unreachable server is `client.unreachable`.
  */
 export class ApiClient {
-  constructor(private readonly baseUrl: string, private readonly token: string | undefined) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
 
   get<T>(path: string, timeoutMs = 5000): Promise<T> {
     return this.request<T>("GET", path, undefined, timeoutMs);
@@ -16,19 +19,29 @@ export class ApiClient {
     try {
       res = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
-      throw new XinError("client.unreachable", `cannot reach the xin server at ${this.baseUrl}`, { hint: "is `xin serve` running?", cause });
+      throw new XinError("client.unreachable", `cannot reach the xin server at ${this.baseUrl}`, {
+        hint: "is `xin serve` running?",
+        cause,
+      });
     }
     const answer = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     if (!res.ok) {
-      throw new XinError(answer?.error?.code ?? "client.http_error", answer?.error?.message ?? `server answered ${res.status}`, {
-        status: res.status,
-        hint: res.status === 401 ? "check the admin token (XIN_ADMIN_TOKEN in xin.env, or --token)" : undefined,
-      });
+      throw new XinError(
+        answer?.error?.code ?? "client.http_error",
+        answer?.error?.message ?? `server answered ${res.status}`,
+        {
+          status: res.status,
+          hint: res.status === 401 ? "check the admin token (XIN_ADMIN_TOKEN in xin.env, or --token)" : undefined,
+        },
+      );
     }
     return answer as T;
   }

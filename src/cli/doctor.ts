@@ -15,8 +15,18 @@ import { isXinError } from "../runtime";
 
 const publicUrlCheck = (config: Config): Check => {
   const url = config.server.public_url;
-  if (!url) return warn("public url", "server.public_url is not set: WhatsApp, Instagram and Telegram webhooks cannot reach xin", "set server.public_url = \"https://your.domain\" in xin.toml");
-  if (!url.startsWith("https://")) return warn("public url", `${url} is not https: Meta and Telegram deliver webhooks only over HTTPS`, "serve HTTPS (`xin certs issue`) or put xin behind a TLS proxy, then set an https:// URL");
+  if (!url)
+    return warn(
+      "public url",
+      "server.public_url is not set: WhatsApp, Instagram and Telegram webhooks cannot reach xin",
+      'set server.public_url = "https://your.domain" in xin.toml',
+    );
+  if (!url.startsWith("https://"))
+    return warn(
+      "public url",
+      `${url} is not https: Meta and Telegram deliver webhooks only over HTTPS`,
+      "serve HTTPS (`xin certs issue`) or put xin behind a TLS proxy, then set an https:// URL",
+    );
   return ok("public url", url);
 };
 
@@ -33,19 +43,35 @@ export const runDoctor = async (configPath: string): Promise<Check[]> => {
   const checks: Check[] = [ok("config", `${configPath} is valid`), publicUrlCheck(config)];
   checks.push(checkDisk(config.data_dir));
   const holder = lockHolder(config.data_dir);
-  checks.push(await checkPort("port", config.server.host, config.server.port, holder?.command === "serve" ? holder.pid : null));
+  checks.push(
+    await checkPort("port", config.server.host, config.server.port, holder?.command === "serve" ? holder.pid : null),
+  );
   checks.push(...(await instanceChecks(config, cliLogger())));
   let date: { value: string | null; source: string } | null = null;
-  for (const [key, name, endpoint] of [["llm", "llm endpoint", config.llm], ["embeddings", "embeddings endpoint", config.embeddings]] as const) {
+  for (const [key, name, endpoint] of [
+    ["llm", "llm endpoint", config.llm],
+    ["embeddings", "embeddings endpoint", config.embeddings],
+  ] as const) {
     if (!endpoint) {
-      checks.push(skip(name, key === "llm" ? "no LLM configured: answers come from the knowledge base alone" : "no embeddings endpoint: retrieval is lexical-only"));
+      checks.push(
+        skip(
+          name,
+          key === "llm"
+            ? "no LLM configured: answers come from the knowledge base alone"
+            : "no embeddings endpoint: retrieval is lexical-only",
+        ),
+      );
       continue;
     }
     const r = await checkEndpoint(name, key, endpoint);
     checks.push(r.check);
     if (!date && r.date) date = { value: r.date, source: endpoint.base_url };
   }
-  checks.push(date ? checkClock(date.value, date.source) : skip("clock", "no LLM or embeddings endpoint answered to compare the time with"));
+  checks.push(
+    date
+      ? checkClock(date.value, date.source)
+      : skip("clock", "no LLM or embeddings endpoint answered to compare the time with"),
+  );
   checks.push(checkBackupAge(config.data_dir, config.database.url !== undefined));
   checks.push(checkCertificate(certStatus(config)));
   return checks;
@@ -54,7 +80,9 @@ export const runDoctor = async (configPath: string): Promise<Check[]> => {
 export const doctorCommand = (program: Command) =>
   program
     .command("doctor")
-    .description("check config, store, disk, ports, clock, LLM/embeddings endpoints, channels (credentials, webhook registration), dead letters and backup age; exit 1 when any check fails")
+    .description(
+      "check config, store, disk, ports, clock, LLM/embeddings endpoints, channels (credentials, webhook registration), dead letters and backup age; exit 1 when any check fails",
+    )
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")
     .option("--json", "print one JSON document")
     .action(async (opts: { config?: string; json?: boolean }) => {

@@ -17,15 +17,25 @@ export type EvalAnswersResult = SetReport & { file: string; brand: string; passe
  * as right / escalated / wrong / missed escalation / over-escalated. The set is read before anything is
  * opened, so a bad file is a usage error that touches nothing.
  */
-export const runEvalAnswers = async (config: Config, log: Logger, opts: Pick<EvalAnswersFlags, "brand" | "tenant">, file: string): Promise<EvalAnswersResult> => {
+export const runEvalAnswers = async (
+  config: Config,
+  log: Logger,
+  opts: Pick<EvalAnswersFlags, "brand" | "tenant">,
+  file: string,
+): Promise<EvalAnswersResult> => {
   const set = loadEvalSet(file);
-  const result = await viaServerOrStore<SetReport>(config, log, {
-    api: (client) => runEvalSet(set, (q) => askViaApi(client, opts.brand)(q, [])),
-    store: async (store) => {
-      const ask = await askOnStore(store, config, log, opts);
-      return runEvalSet(set, (q) => ask(q, []));
+  const result = await viaServerOrStore<SetReport>(
+    config,
+    log,
+    {
+      api: (client) => runEvalSet(set, (q) => askViaApi(client, opts.brand)(q, [])),
+      store: async (store) => {
+        const ask = await askOnStore(store, config, log, opts);
+        return runEvalSet(set, (q) => ask(q, []));
+      },
     },
-  }, { brand: opts });
+    { brand: opts },
+  );
   return { file: set.file, brand: opts.brand, passed: passes(result.counts), ...result };
 };
 
@@ -33,14 +43,21 @@ const human = (r: EvalAnswersResult): string =>
   [
     renderReport({ sets: [r], overall: r.counts }),
     "",
-    r.passed ? "passed: no wrong answer, no missed escalation" : `FAILED: ${r.counts.wrong} wrong answer(s), ${r.counts.missed_escalation} missed escalation(s)`,
+    r.passed
+      ? "passed: no wrong answer, no missed escalation"
+      : `FAILED: ${r.counts.wrong} wrong answer(s), ${r.counts.missed_escalation} missed escalation(s)`,
   ].join("\n");
 
 export const evalAnswersCommand = (evaluate: Command) =>
   evaluate
     .command("answers")
-    .description("run a brand's own answer set through its answering pipeline; exit 1 on any wrong answer or missed escalation")
-    .argument("<file>", "questions.json: `answer` items {q, phrase, source, …} and `escalate` items {q, why} (see README, Answering)")
+    .description(
+      "run a brand's own answer set through its answering pipeline; exit 1 on any wrong answer or missed escalation",
+    )
+    .argument(
+      "<file>",
+      "questions.json: `answer` items {q, phrase, source, …} and `escalate` items {q, why} (see README, Answering)",
+    )
     .option("--brand <brand>", "brand id, slug or name (default: the only brand)")
     .option("--tenant <tenant>", "tenant id or name, when the brand name is not unique")
     .option("--config <file>", "config file (default: XIN_CONFIG or <data dir>/xin.toml)")

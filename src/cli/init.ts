@@ -23,7 +23,8 @@ type InitFlags = {
 
 const parsePort = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw usageError(`--port must be a number from 1 to 65535, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw usageError(`--port must be a number from 1 to 65535, got "${value}"`);
   return n;
 };
 
@@ -47,10 +48,15 @@ const ask = async (flags: InitFlags): Promise<InitFlags> => {
   const answer = async (prompt: string): Promise<string> => {
     process.stderr.write(prompt);
     const next = await lines.next();
-    if (next.done) throw usageError("input ended before every question was answered", "answer the questions, or pass --yes with flags");
+    if (next.done)
+      throw usageError(
+        "input ended before every question was answered",
+        "answer the questions, or pass --yes with flags",
+      );
     return String(next.value).trim();
   };
-  const q = async (label: string, current: string | undefined, fallback: string) => current ?? ((await answer(`${label} [${fallback}]: `)) || fallback);
+  const q = async (label: string, current: string | undefined, fallback: string) =>
+    current ?? ((await answer(`${label} [${fallback}]: `)) || fallback);
   try {
     const dataDir = await q("data folder", flags.dataDir, defaultDataDir());
     const tenant = await q("tenant (your company or client)", flags.tenant, "default");
@@ -70,7 +76,11 @@ const nextSteps = (r: InitResult) =>
     `  brand   ${r.brand.name} (${r.brand.id})`,
     `  config  ${r.config}`,
     `  secrets ${r.env_file} (mode 0600: instance key and admin token)`,
-    ...(r.demo_chunks ? [`  demo    sample knowledge of a demo shop (${r.demo_chunks} passages); try: xin ask "Is shipping free?" --brand "${r.brand.name}" --config ${r.config}`] : []),
+    ...(r.demo_chunks
+      ? [
+          `  demo    sample knowledge of a demo shop (${r.demo_chunks} passages); try: xin ask "Is shipping free?" --brand "${r.brand.name}" --config ${r.config}`,
+        ]
+      : []),
     "",
     "Next:",
     `  xin serve --config ${r.config}`,

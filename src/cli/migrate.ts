@@ -17,7 +17,11 @@ export const migrateCommand = (program: Command) =>
       const config = configFrom(opts.config);
       const result = await viaServerOrStore<MigrateResult>(config, cliLogger(), {
         // A running server applied every migration it knows at its start.
-        api: async (client) => ({ applied_now: [], status: (await client.get<InstanceStatus>("/api/v1/status")).store.migrations, via: "server" }),
+        api: async (client) => ({
+          applied_now: [],
+          status: (await client.get<InstanceStatus>("/api/v1/status")).store.migrations,
+          via: "server",
+        }),
         store: async (store) => {
           const applied = await store.migrate();
           return { applied_now: applied, status: await store.migrationStatus(), via: "store" };

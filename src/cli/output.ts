@@ -15,10 +15,18 @@ export const report = <T>(data: T, options: { json?: boolean }, human: (data: T)
 export const formatError = (e: unknown): { text: string; exitCode: number; json: unknown } => {
   if (isXinError(e)) {
     const hint = e.hint ? `\n  fix: ${e.hint}` : "";
-    return { text: `xin: ${e.message}${hint}`, exitCode: e.exitCode, json: { error: { code: e.code, message: e.message, hint: e.hint ?? null } } };
+    return {
+      text: `xin: ${e.message}${hint}`,
+      exitCode: e.exitCode,
+      json: { error: { code: e.code, message: e.message, hint: e.hint ?? null } },
+    };
   }
   const message = e instanceof Error ? e.message : String(e);
-  return { text: `xin: unexpected error: ${message}`, exitCode: EXIT.error, json: { error: { code: "internal", message, hint: null } } };
+  return {
+    text: `xin: unexpected error: ${message}`,
+    exitCode: EXIT.error,
+    json: { error: { code: "internal", message, hint: null } },
+  };
 };
 
 /** A two-column table for human output. */

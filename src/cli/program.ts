@@ -29,7 +29,25 @@ export const buildProgram = (): Command => {
     .version(XIN_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const add of [initCommand, serveCommand, statusCommand, doctorCommand, backupCommand, restoreCommand, migrateCommand, upgradeCommand, versionCommand, ingestCommand, searchCommand, knowledgeCommand, channelCommand, evalCommand, askCommand, chatCommand, reportCommand]) {
+  for (const add of [
+    initCommand,
+    serveCommand,
+    statusCommand,
+    doctorCommand,
+    backupCommand,
+    restoreCommand,
+    migrateCommand,
+    upgradeCommand,
+    versionCommand,
+    ingestCommand,
+    searchCommand,
+    knowledgeCommand,
+    channelCommand,
+    evalCommand,
+    askCommand,
+    chatCommand,
+    reportCommand,
+  ]) {
     const command = add(program).exitOverride();
     for (const sub of command.commands) sub.exitOverride();
   }

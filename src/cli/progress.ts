@@ -1,7 +1,10 @@
 /** What a progress display is told as work goes on. */
 export type ProgressUpdate = { done: number; total: number | null; chunks: number; current?: string };
 
-const formatEta = (seconds: number) => (seconds < 60 ? `${Math.ceil(seconds)}s` : `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, "0")}s`);
+const formatEta = (seconds: number) =>
+  seconds < 60
+    ? `${Math.ceil(seconds)}s`
+    : `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, "0")}s`;
 
 /**
  * A live progress bar on a TTY (files, chunks, rate, ETA), redrawn in place on stderr; plain log lines

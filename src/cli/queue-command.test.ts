@@ -13,7 +13,10 @@ afterEach(() => {
 const localConfig = () => {
   const dir = mkdtempSync(join(tmpdir(), "xin-queue-cfg-"));
   const file = join(dir, "xin.toml");
-  writeFileSync(file, `data_dir = "${dir}"\ninstance_key = "queue-test-instance-key-0123456789abcdef"\nadmin_token = "local-admin"\n[server]\nhost = "0.0.0.0"\nport = 7411\n`);
+  writeFileSync(
+    file,
+    `data_dir = "${dir}"\ninstance_key = "queue-test-instance-key-0123456789abcdef"\nadmin_token = "local-admin"\n[server]\nhost = "0.0.0.0"\nport = 7411\n`,
+  );
   return file;
 };
 
@@ -23,7 +26,10 @@ test("flags win over XIN_URL/XIN_TOKEN, which win over the local config; nothing
   process.env.XIN_URL = "https://xin.example.com";
   process.env.XIN_TOKEN = "env-token";
   expect(resolveTarget({ config })).toEqual({ url: "https://xin.example.com", token: "env-token" });
-  expect(resolveTarget({ config, url: "http://10.0.0.2:8080", token: "flag-token" })).toEqual({ url: "http://10.0.0.2:8080", token: "flag-token" });
+  expect(resolveTarget({ config, url: "http://10.0.0.2:8080", token: "flag-token" })).toEqual({
+    url: "http://10.0.0.2:8080",
+    token: "flag-token",
+  });
   delete process.env.XIN_URL;
   delete process.env.XIN_TOKEN;
   expect(() => resolveTarget({ config: "/nonexistent/xin.toml" })).toThrow("xin queue needs a server and a token");

@@ -25,7 +25,11 @@ export const resolveTarget = (opts: Pick<QueueOpts, "url" | "token" | "config">)
       if (!(cause instanceof XinError)) throw cause;
     }
   }
-  if (!url || !token) throw usageError("xin queue needs a server and a token", "pass --url and --token, set XIN_URL and XIN_TOKEN, or run it where `xin init` wrote a config");
+  if (!url || !token)
+    throw usageError(
+      "xin queue needs a server and a token",
+      "pass --url and --token, set XIN_URL and XIN_TOKEN, or run it where `xin init` wrote a config",
+    );
   return { url, token };
 };
 
@@ -34,7 +38,13 @@ export const resolveTarget = (opts: Pick<QueueOpts, "url" | "token" | "config">)
  * a log file instead (the same reason opencode logs to a file).
  */
 const quietConsole = (file: string) => {
-  const sink = (level: string) => (...args: unknown[]) => appendFileSync(file, `${JSON.stringify({ ts: new Date().toISOString(), level, msg: args.map(String).join(" ") })}\n`);
+  const sink =
+    (level: string) =>
+    (...args: unknown[]) =>
+      appendFileSync(
+        file,
+        `${JSON.stringify({ ts: new Date().toISOString(), level, msg: args.map(String).join(" ") })}\n`,
+      );
   for (const level of ["log", "info", "warn", "error", "debug"] as const) console[level] = sink(level);
 };
 
@@ -52,16 +62,28 @@ export const queueCommand = (program: Command) =>
       const sla = Number(opts.sla);
       const poll = Number(opts.poll);
       if (!(sla > 0) || !(poll >= 200)) throw usageError("--sla must be > 0 minutes and --poll at least 200 ms");
-      if (!process.stdin.isTTY) throw usageError("xin queue needs an interactive terminal", "run it in a terminal (or tmux), not with redirected input");
+      if (!process.stdin.isTTY)
+        throw usageError(
+          "xin queue needs an interactive terminal",
+          "run it in a terminal (or tmux), not with redirected input",
+        );
       quietConsole(join(tmpdir(), `xin-queue-${process.getuid?.() ?? "user"}.log`));
       // Loaded here, not at the top: ink and React cost every other command (and `serve`) start-up time.
       const [{ render }, { QueueApp }] = await Promise.all([import("ink"), import("./queue/app")]);
       // `interactive`: live even when CI is set in the environment (ink would otherwise render only at
       // exit); on a terminal `xin queue` is always an interactive program.
-      const app = render(<QueueApp api={queueApi(url, token)} pollMs={poll} slaMinutes={sla} openExternal={externalEditor(clientEnv().editor, process.stdin)} />, {
-        exitOnCtrlC: true,
-        patchConsole: false,
-        interactive: Boolean(process.stdout.isTTY),
-      });
+      const app = render(
+        <QueueApp
+          api={queueApi(url, token)}
+          pollMs={poll}
+          slaMinutes={sla}
+          openExternal={externalEditor(clientEnv().editor, process.stdin)}
+        />,
+        {
+          exitOnCtrlC: true,
+          patchConsole: false,
+          interactive: Boolean(process.stdout.isTTY),
+        },
+      );
       await app.waitUntilExit();
     });

@@ -17,7 +17,13 @@ export const serveCommand = (program: Command) =>
     .action(async (opts: { config?: string }) => {
       const config = configFrom(opts.config);
       const log = createLogger({ level: config.log.level });
-      const telemetry = startTelemetry({ endpoint: config.telemetry.otlp_endpoint, sampleRatio: config.telemetry.sample_ratio, serviceName: "xin", version: XIN_VERSION, instanceName: config.instance_name });
+      const telemetry = startTelemetry({
+        endpoint: config.telemetry.otlp_endpoint,
+        sampleRatio: config.telemetry.sample_ratio,
+        serviceName: "xin",
+        version: XIN_VERSION,
+        instanceName: config.instance_name,
+      });
       if (telemetry.enabled) log.info("tracing on", { otlp_endpoint: config.telemetry.otlp_endpoint });
       const app = createApp(config, log);
       const term = onTerminate(() => process.exit(1));

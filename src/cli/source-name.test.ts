@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { pickSource } from "./source-name";
 
-const names = ["faq.csv", "faq/kites.md", "manuals/warranty.pdf", "legal/warranty.pdf", "https://shop.example/help", resolve("old/returns.docx")];
+const names = [
+  "faq.csv",
+  "faq/kites.md",
+  "manuals/warranty.pdf",
+  "legal/warranty.pdf",
+  "https://shop.example/help",
+  resolve("old/returns.docx"),
+];
 
 describe("pickSource", () => {
   test("the exact name, or the absolute path an older version stored", () => {
@@ -18,7 +25,9 @@ describe("pickSource", () => {
   });
 
   test("several fitting is a usage error naming them; nothing fitting is null", () => {
-    expect(() => pickSource(names, "warranty.pdf")).toThrow(/fits 2 sources: manuals\/warranty.pdf, legal\/warranty.pdf/);
+    expect(() => pickSource(names, "warranty.pdf")).toThrow(
+      /fits 2 sources: manuals\/warranty.pdf, legal\/warranty.pdf/,
+    );
     expect(pickSource(names, "manuals/warranty.pdf")).toBe("manuals/warranty.pdf");
     expect(pickSource(names, "nothing.md")).toBeNull();
     expect(pickSource(names, "./")).toBeNull();

@@ -13,8 +13,14 @@ export const pickSource = (names: readonly string[], given: string): string | nu
   if (names.includes(absolute)) return absolute;
   const tail = given.replace(/^(\.\/)+/, "");
   if (!tail) return null;
-  const fits = names.filter((n) => n === tail || n.endsWith(`/${tail}`) || tail.endsWith(`/${n}`) || absolute.endsWith(`/${n}`));
+  const fits = names.filter(
+    (n) => n === tail || n.endsWith(`/${tail}`) || tail.endsWith(`/${n}`) || absolute.endsWith(`/${n}`),
+  );
   if (fits.length === 1) return fits[0];
-  if (fits.length > 1) throw usageError(`"${given}" fits ${fits.length} sources: ${fits.slice(0, 10).join(", ")}${fits.length > 10 ? ", …" : ""}`, "give more of its path, as `xin knowledge list` shows it");
+  if (fits.length > 1)
+    throw usageError(
+      `"${given}" fits ${fits.length} sources: ${fits.slice(0, 10).join(", ")}${fits.length > 10 ? ", …" : ""}`,
+      "give more of its path, as `xin knowledge list` shows it",
+    );
   return null;
 };

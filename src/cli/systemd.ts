@@ -13,14 +13,21 @@ const runningBinary = (): string | null => (Bun.main.startsWith("/$bunfs/") ? pr
 
 const binaryOf = (flags: Flags): string => {
   const binary = flags.binary ?? runningBinary();
-  if (!binary) throw usageError("xin systemd install copies the running xin executable, but this is `bun` running the sources", "run it from the compiled binary (dist/xin), or pass --binary FILE");
+  if (!binary)
+    throw usageError(
+      "xin systemd install copies the running xin executable, but this is `bun` running the sources",
+      "run it from the compiled binary (dist/xin), or pass --binary FILE",
+    );
   if (!existsSync(binary)) throw usageError(`no executable at ${binary}`);
   return binary;
 };
 
 /** A real run changes the system: it needs root and a systemd that runs (not a container's shell). */
 const assertCanApply = () => {
-  if (process.getuid?.() !== 0) throw new XinError("systemd.not_root", "installing a system service needs root", { hint: "run it with sudo, or preview it with --dry-run" });
+  if (process.getuid?.() !== 0)
+    throw new XinError("systemd.not_root", "installing a system service needs root", {
+      hint: "run it with sudo, or preview it with --dry-run",
+    });
   if (!existsSync("/run/systemd/system")) {
     throw new XinError("systemd.not_running", "systemd is not running on this machine (no /run/systemd/system)", {
       hint: "preview with --dry-run; without systemd, run `xin serve --config FILE` under your own supervisor",
@@ -31,7 +38,9 @@ const assertCanApply = () => {
 const apply = async (title: string, steps: Step[], flags: Flags) => {
   if (flags.dryRun) {
     const lines = steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${describeStep(s)}`);
-    process.stdout.write(`dry run: ${title} would take these ${steps.length} steps (nothing was changed):\n${lines.join("\n")}\n`);
+    process.stdout.write(
+      `dry run: ${title} would take these ${steps.length} steps (nothing was changed):\n${lines.join("\n")}\n`,
+    );
     return;
   }
   assertCanApply();
@@ -39,7 +48,9 @@ const apply = async (title: string, steps: Step[], flags: Flags) => {
 };
 
 export const systemdCommand = (program: Command) => {
-  const systemd = program.command("systemd").description("run xin as a hardened systemd service (install, uninstall, print the unit)");
+  const systemd = program
+    .command("systemd")
+    .description("run xin as a hardened systemd service (install, uninstall, print the unit)");
   systemd
     .command("unit")
     .description("print the rendered unit file")
@@ -49,7 +60,9 @@ export const systemdCommand = (program: Command) => {
     });
   systemd
     .command("install")
-    .description("create the user and folders, place the binary in /usr/local/bin, create the instance, install, enable and start the unit, wait for /readyz")
+    .description(
+      "create the user and folders, place the binary in /usr/local/bin, create the instance, install, enable and start the unit, wait for /readyz",
+    )
     .option("--user <name>", "system user the service runs as", "xin")
     .option("--binary <file>", "the xin executable to install (default: this one)")
     .option("--dry-run", "print every step and change nothing")
@@ -58,7 +71,10 @@ export const systemdCommand = (program: Command) => {
       renderUnit(paths);
       const steps = installPlan(paths, readFacts(paths, binaryOf(flags)));
       await apply("xin systemd install", steps, flags);
-      if (!flags.dryRun) process.stdout.write(`xin runs as ${paths.unitFile} (user ${paths.user}); logs: journalctl -u xin -f; secrets: ${paths.envFile}\n`);
+      if (!flags.dryRun)
+        process.stdout.write(
+          `xin runs as ${paths.unitFile} (user ${paths.user}); logs: journalctl -u xin -f; secrets: ${paths.envFile}\n`,
+        );
     });
   systemd
     .command("uninstall")

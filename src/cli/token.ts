@@ -29,14 +29,26 @@ export const tokenCommand = (program: Command) => {
     .action(async (opts: CommonOpts & { role: string; tenant?: string; name: string; ttl?: string }) => {
       const role: "agent" | "admin" | null = opts.role === "agent" ? "agent" : opts.role === "admin" ? "admin" : null;
       if (!role) throw usageError(`--role ${opts.role}: use agent or admin`);
-      if (opts.role === "agent" && !opts.tenant) throw usageError("an agent token needs --tenant", "xin token create --role agent --tenant <tenant> --name <name>");
+      if (opts.role === "agent" && !opts.tenant)
+        throw usageError(
+          "an agent token needs --tenant",
+          "xin token create --role agent --tenant <tenant> --name <name>",
+        );
       const config = configFrom(opts.config);
       const request = { role, tenant: opts.tenant ?? null, name: opts.name, ttl: opts.ttl };
       const issued = await viaServerOrStore<IssuedToken>(config, cliLogger(), {
         api: (client) => client.request<IssuedToken>("POST", "/api/v1/tokens", request),
         store: (store) => createTokenOnStore(store, config.instance_key, request),
       });
-      report(issued, opts, (t) => [`token ${t.id} (${t.role}${t.tenant_id ? ` of ${t.tenant_id}` : ""}, expires ${when(t.expires_at)}):`, "", `  ${t.token}`, "", "It is shown only now. Use it with: xin queue --token <token>"].join("\n"));
+      report(issued, opts, (t) =>
+        [
+          `token ${t.id} (${t.role}${t.tenant_id ? ` of ${t.tenant_id}` : ""}, expires ${when(t.expires_at)}):`,
+          "",
+          `  ${t.token}`,
+          "",
+          "It is shown only now. Use it with: xin queue --token <token>",
+        ].join("\n"),
+      );
     });
   token
     .command("list")
@@ -47,7 +59,12 @@ export const tokenCommand = (program: Command) => {
     .action(async (opts: CommonOpts & { tenant?: string }) => {
       const config = configFrom(opts.config);
       const tokens = await viaServerOrStore<TokenInfo[]>(config, cliLogger(), {
-        api: async (client) => (await client.get<{ data: TokenInfo[] }>(`/api/v1/tokens${opts.tenant ? `?tenant=${encodeURIComponent(opts.tenant)}` : ""}`)).data,
+        api: async (client) =>
+          (
+            await client.get<{ data: TokenInfo[] }>(
+              `/api/v1/tokens${opts.tenant ? `?tenant=${encodeURIComponent(opts.tenant)}` : ""}`,
+            )
+          ).data,
         store: (store) => listTokensOnStore(store, opts.tenant ?? null),
       });
       report(tokens, opts, (list) => (list.length ? list.map(line).join("\n") : "no tokens"));

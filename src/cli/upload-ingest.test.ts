@@ -49,7 +49,11 @@ describeStores("xin ingest through a server uploads the local files", (getDb) =>
     expect(hits.hits[0].chunk.source).toBe("faq/kites.md");
 
     rmSync(join(dir, "docs", "faq.csv"));
-    const second = await uploadIngest(client, t.brandId, planUpload([join(dir, "docs")], limit), { prune: true, crawl, follow: followJob });
+    const second = await uploadIngest(client, t.brandId, planUpload([join(dir, "docs")], limit), {
+      prune: true,
+      crawl,
+      follow: followJob,
+    });
     expect(second.removed).toEqual(["faq.csv"]);
     expect(second.unchanged.sort()).toEqual(["faq/kites.md", "warranty.pdf"]);
     const sources = await (await h.call("GET", `/api/v1/brands/${t.brandId}/sources`, t.agent)).json();
@@ -64,7 +68,15 @@ describeStores("xin ingest through a server uploads the local files", (getDb) =>
   });
 
   test("a single file is named by its own name; a file over the limit is reported, not sent", () => {
-    expect(planUpload([join(dir, "docs", "faq", "kites.md")], 1 << 20).batches).toEqual([[{ name: "kites.md", path: join(dir, "docs", "faq", "kites.md"), size: statSync(join(dir, "docs", "faq", "kites.md")).size }]]);
+    expect(planUpload([join(dir, "docs", "faq", "kites.md")], 1 << 20).batches).toEqual([
+      [
+        {
+          name: "kites.md",
+          path: join(dir, "docs", "faq", "kites.md"),
+          size: statSync(join(dir, "docs", "faq", "kites.md")).size,
+        },
+      ],
+    ]);
     const tight = planUpload([join(dir, "docs", "warranty.pdf")], 64 * 1024 + 100);
     expect(tight.batches).toEqual([]);
     expect(tight.failed[0].reason).toContain("server.upload_limit_bytes");

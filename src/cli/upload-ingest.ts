@@ -27,16 +27,36 @@ export const uploadIngest = async (
   plan: UploadPlan,
   options: { prune: boolean; crawl: { max_pages: number; max_depth: number }; follow: JobFollower },
 ): Promise<IngestSummary> => {
-  let summary: IngestSummary = { added: [], changed: [], unchanged: [], removed: [], failed: [...plan.failed], quarantined: [], chunks: 0, seconds: 0 };
+  let summary: IngestSummary = {
+    added: [],
+    changed: [],
+    unchanged: [],
+    removed: [],
+    failed: [...plan.failed],
+    quarantined: [],
+    chunks: 0,
+    seconds: 0,
+  };
   const batches = plan.batches.length > 0 ? plan.batches : [[]];
   const sent: string[] = [];
   for (let i = 0; i < batches.length; i++) {
     const last = i === batches.length - 1;
     const files = batches[i].map((f) => ({ name: f.name, content_base64: readFileSync(f.path).toString("base64") }));
     if (files.length === 0 && !(last && plan.urls.length > 0)) continue;
-    const body = { files, inputs: last ? plan.urls : [], prune: last && options.prune, keep: last && options.prune ? sent : [], crawl: options.crawl };
+    const body = {
+      files,
+      inputs: last ? plan.urls : [],
+      prune: last && options.prune,
+      keep: last && options.prune ? sent : [],
+      crawl: options.crawl,
+    };
     // Uploads take longer than a plain call: allow a minute per batch.
-    const { job_id } = await client.request<{ job_id: number }>("POST", `/api/v1/brands/${encodeURIComponent(brand)}/ingest`, body, 60_000);
+    const { job_id } = await client.request<{ job_id: number }>(
+      "POST",
+      `/api/v1/brands/${encodeURIComponent(brand)}/ingest`,
+      body,
+      60_000,
+    );
     sent.push(...files.map((f) => f.name));
     summary = merge(summary, await options.follow(client, job_id));
   }

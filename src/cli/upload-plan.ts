@@ -31,7 +31,10 @@ export const planUpload = (inputs: string[], limitBytes: number): UploadPlan => 
     try {
       found = walkFiles(root);
     } catch (e) {
-      failed.push({ source: root, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message });
+      failed.push({
+        source: root,
+        reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message,
+      });
       continue;
     }
     const single = found.length === 1 && found[0] === root;
@@ -47,10 +50,18 @@ export const planUpload = (inputs: string[], limitBytes: number): UploadPlan => 
         continue;
       }
       const other = names.get(name);
-      if (other) throw usageError(`two inputs give the upload name "${name}" (${other} and ${path})`, "ingest those folders one at a time");
+      if (other)
+        throw usageError(
+          `two inputs give the upload name "${name}" (${other} and ${path})`,
+          "ingest those folders one at a time",
+        );
       names.set(name, path);
       const size = statSync(path).size;
-      if (size > budget) failed.push({ source: name, reason: `larger than the server's upload limit allows (${limitBytes} bytes, server.upload_limit_bytes)` });
+      if (size > budget)
+        failed.push({
+          source: name,
+          reason: `larger than the server's upload limit allows (${limitBytes} bytes, server.upload_limit_bytes)`,
+        });
       else files.push({ name, path, size });
     }
   }

@@ -13,15 +13,22 @@ const human = (s: WidgetSnippet): string =>
     `  ${s.snippet}`,
     "",
     `Try it first: ${s.demo_url}`,
-    ...(s.base_url.startsWith("http://localhost") ? ["Note: server.public_url is not set, so this snippet only works on this machine."] : []),
+    ...(s.base_url.startsWith("http://localhost")
+      ? ["Note: server.public_url is not set, so this snippet only works on this machine."]
+      : []),
   ].join("\n");
 
 /** Resolves the brand (id, slug or name; the only one by default) through the running server when there is one, else on the store. */
 export const readWidgetSnippet = async (config: Config, flags: BrandFlags, log: Logger): Promise<WidgetSnippet> => {
-  const brand = await viaServerOrStore<WidgetBrand>(config, log, {
-    api: (client) => client.get<WidgetBrand>(`/widget/site?brand=${encodeURIComponent(flags.brand ?? "")}`),
-    store: (store) => findWidgetBrand(store, config, flags.brand ?? ""),
-  }, { brand: flags });
+  const brand = await viaServerOrStore<WidgetBrand>(
+    config,
+    log,
+    {
+      api: (client) => client.get<WidgetBrand>(`/widget/site?brand=${encodeURIComponent(flags.brand ?? "")}`),
+      store: (store) => findWidgetBrand(store, config, flags.brand ?? ""),
+    },
+    { brand: flags },
+  );
   return widgetSnippet(config, brand);
 };
 

@@ -11,21 +11,37 @@ import { ApiClient, localBaseUrl } from "./client";
  * once) as soon as nothing of its own uses the store, and goes on through `client`, the server's API.
  */
 export type HandOver = { onRequest(listener: () => void): void; release(): Promise<void>; client: ApiClient };
-export type Access<T> = { api: (client: ApiClient) => Promise<T>; store: (store: Store, handOver: HandOver) => Promise<T> };
+export type Access<T> = {
+  api: (client: ApiClient) => Promise<T>;
+  store: (store: Store, handOver: HandOver) => Promise<T>;
+};
 
 /** A command's `--brand`/`--tenant` flags: resolved in place (to ids) before the command runs. */
-export type BrandFlags = { brand?: string; tenant?: string; /** Set with the ids: the brand's name, for display. */ brandName?: string };
+export type BrandFlags = {
+  brand?: string;
+  tenant?: string;
+  /** Set with the ids: the brand's name, for display. */ brandName?: string;
+};
 
 type Listed<T> = { data: T[] };
 
 /** The brands the server's admin API lists, with their tenants' names, for `chooseBrand`. */
 const brandsViaApi = async (client: ApiClient): Promise<BrandCandidate[]> => {
   const [brands, tenants] = await Promise.all([
-    client.get<Listed<{ id: string; slug: string; name: string; tenant_id: string; persona: { language: string } }>>("/api/v1/brands"),
+    client.get<Listed<{ id: string; slug: string; name: string; tenant_id: string; persona: { language: string } }>>(
+      "/api/v1/brands",
+    ),
     client.get<Listed<{ id: string; name: string }>>("/api/v1/tenants"),
   ]);
   const tenantName = new Map(tenants.data.map((t) => [t.id, t.name]));
-  return brands.data.map((b) => ({ id: b.id, slug: b.slug, name: b.name, tenant_id: b.tenant_id, tenant_name: tenantName.get(b.tenant_id) ?? "", language: b.persona.language }));
+  return brands.data.map((b) => ({
+    id: b.id,
+    slug: b.slug,
+    name: b.name,
+    tenant_id: b.tenant_id,
+    tenant_name: tenantName.get(b.tenant_id) ?? "",
+    language: b.persona.language,
+  }));
 };
 
 /**
@@ -33,7 +49,10 @@ const brandsViaApi = async (client: ApiClient): Promise<BrandCandidate[]> => {
  * `--brand` was left out: every command resolves brands by the same rule, whichever path runs.
  */
 const settleBrand = async (flags: BrandFlags, via: { client: ApiClient } | { store: Store }) => {
-  const chosen = "client" in via ? chooseBrand(await brandsViaApi(via.client), flags.brand, flags.tenant) : await resolveBrand(via.store.db, flags.brand, flags.tenant);
+  const chosen =
+    "client" in via
+      ? chooseBrand(await brandsViaApi(via.client), flags.brand, flags.tenant)
+      : await resolveBrand(via.store.db, flags.brand, flags.tenant);
   flags.brand = chosen.id;
   flags.tenant = chosen.tenant_id;
   flags.brandName = chosen.name;
@@ -65,7 +84,9 @@ export const viaServerOrStore = async <T>(
     }
   }
   const embedded = !config.database.url;
-  const releaseLock = embedded ? acquireInstanceLock(config.data_dir, options.handsOver ? YIELDING_COMMAND : "cli") : () => {};
+  const releaseLock = embedded
+    ? acquireInstanceLock(config.data_dir, options.handsOver ? YIELDING_COMMAND : "cli")
+    : () => {};
   const store = new Store({ dataDir: config.data_dir, url: config.database.url, poolMax: 2, log });
   let released: Promise<void> | null = null;
   const release = () =>

@@ -36,14 +36,25 @@ const merge = (items: Item[]): ParseResult => ({
 export class GroupCommitter {
   private readonly batcher: Batcher<Item, Counts>;
 
-  constructor(private readonly deps: { db: () => Db; wake: Wake; maxAttempts: number; log: Logger; maxBatch?: number }) {
+  constructor(
+    private readonly deps: { db: () => Db; wake: Wake; maxAttempts: number; log: Logger; maxBatch?: number },
+  ) {
     this.batcher = new Batcher((items) => this.write(items), {
       maxBatch: deps.maxBatch ?? 500,
       onBatchError: async (items, error) => {
         if (items.length === 1) return [error instanceof Error ? error : new Error(String(error))];
-        deps.log.warn("group commit failed, retrying requests one by one", { requests: items.length, err: errorText(error) });
+        deps.log.warn("group commit failed, retrying requests one by one", {
+          requests: items.length,
+          err: errorText(error),
+        });
         const outcomes: (Counts | Error)[] = [];
-        for (const item of items) outcomes.push(await this.write([item]).then(([o]) => o, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+        for (const item of items)
+          outcomes.push(
+            await this.write([item]).then(
+              ([o]) => o,
+              (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+            ),
+          );
         return outcomes;
       },
     });
@@ -56,7 +67,11 @@ export class GroupCommitter {
   /** One transaction for the batch; per channel, one set-based write of everything its requests carried. */
   private write(batch: Item[]): Promise<Counts[]> {
     // The batch's span hangs under the first request it carries; the others' jobs keep their own trace.
-    return withSpan("webhook batch", { parent: batch[0]?.trace, attributes: { "xin.batch.requests": batch.length } }, () => this.writeBatch(batch));
+    return withSpan(
+      "webhook batch",
+      { parent: batch[0]?.trace, attributes: { "xin.batch.requests": batch.length } },
+      () => this.writeBatch(batch),
+    );
   }
 
   private async writeBatch(batch: Item[]): Promise<Counts[]> {
@@ -73,7 +88,14 @@ export class GroupCommitter {
       const perChannel = new Map<string, Counts>();
       await Promise.all(
         [...byChannel].map(async ([id, items]) => {
-          const outcome = await acceptInOneStatement(this.deps.db(), this.deps.wake, this.deps.maxAttempts, items[0].channel, merge(items), tracesOf(items));
+          const outcome = await acceptInOneStatement(
+            this.deps.db(),
+            this.deps.wake,
+            this.deps.maxAttempts,
+            items[0].channel,
+            merge(items),
+            tracesOf(items),
+          );
           perChannel.set(id, { inserted: outcome.inserted, duplicates: outcome.duplicates });
         }),
       );

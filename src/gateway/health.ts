@@ -7,7 +7,12 @@ export type Readiness = () => Promise<{ ready: boolean; reason?: string }>;
  * /healthz: the process answers. /readyz: the store is reachable and migrated and xin is not starting
  * or draining (503 otherwise, with the reason). /metrics: Prometheus text format.
  */
-export const registerHealth = (router: Router, readiness: Readiness, metrics: Metrics, beforeScrape: () => Promise<void>) => {
+export const registerHealth = (
+  router: Router,
+  readiness: Readiness,
+  metrics: Metrics,
+  beforeScrape: () => Promise<void>,
+) => {
   router.get("/healthz", () => json({ status: "ok" }));
   router.get("/readyz", async () => {
     const r = await readiness();
@@ -15,6 +20,8 @@ export const registerHealth = (router: Router, readiness: Readiness, metrics: Me
   });
   router.get("/metrics", async () => {
     await beforeScrape().catch(() => {}); // a store hiccup must not hide the process metrics
-    return new Response(await metrics.registry.metrics(), { headers: { "content-type": metrics.registry.contentType } });
+    return new Response(await metrics.registry.metrics(), {
+      headers: { "content-type": metrics.registry.contentType },
+    });
   });
 };

@@ -21,13 +21,24 @@ li{margin:.3rem 0}</style></head><body>
 // A speech bubble in xin's blue, as SVG: one small file instead of an .ico set.
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#2563eb" d="M6 4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4H14l-7 6v-6H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4z"/><path fill="#fff" d="M9 10h14v2H9zm0 5h10v2H9z"/></svg>`;
 
-const SECURITY = { "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'", "x-content-type-options": "nosniff" };
+const SECURITY = {
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
+  "x-content-type-options": "nosniff",
+};
 
 /** `/`: a small status page; `/favicon.ico`: the icon browsers ask every site for. */
 export const registerHome = (router: Router, version: string, readiness: Readiness) => {
   router.get("/", async () => {
     const r = await readiness();
-    return new Response(page(version, r.ready, r.reason), { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...SECURITY } });
+    return new Response(page(version, r.ready, r.reason), {
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...SECURITY },
+    });
   });
-  router.get("/favicon.ico", () => new Response(FAVICON, { headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400", ...SECURITY } }));
+  router.get(
+    "/favicon.ico",
+    () =>
+      new Response(FAVICON, {
+        headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400", ...SECURITY },
+      }),
+  );
 };

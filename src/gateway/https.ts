@@ -46,26 +46,30 @@ export const httpsFront = <W>(deps: { https?: HttpsDeps; challenges?: ChallengeS
   let stopped = false;
   let following = false;
 
-  const plain = (routed: Fetch<W>): Fetch<W> => async (req, srv) => {
-    const challenge = deps.challenges ? await answerChallenge(deps.challenges, req) : null;
-    if (challenge) return challenge;
-    if (tls && deps.https && !isLoopback(srv.requestIP(req)?.address)) {
-      return new Response(null, { status: 308, headers: { location: httpsLocation(req, names, deps.https.port) } });
-    }
-    return routed(req, srv);
-  };
-
-  const secure = (routed: Fetch<W>): Fetch<W> => async (req, srv) => {
-    const res = await routed(req, srv);
-    if (res && deps.https?.hsts) {
-      try {
-        res.headers.set("strict-transport-security", HSTS);
-      } catch {
-        // Immutable headers (a proxied Response): served without the header rather than failing.
+  const plain =
+    (routed: Fetch<W>): Fetch<W> =>
+    async (req, srv) => {
+      const challenge = deps.challenges ? await answerChallenge(deps.challenges, req) : null;
+      if (challenge) return challenge;
+      if (tls && deps.https && !isLoopback(srv.requestIP(req)?.address)) {
+        return new Response(null, { status: 308, headers: { location: httpsLocation(req, names, deps.https.port) } });
       }
-    }
-    return res;
-  };
+      return routed(req, srv);
+    };
+
+  const secure =
+    (routed: Fetch<W>): Fetch<W> =>
+    async (req, srv) => {
+      const res = await routed(req, srv);
+      if (res && deps.https?.hsts) {
+        try {
+          res.headers.set("strict-transport-security", HSTS);
+        } catch {
+          // Immutable headers (a proxied Response): served without the header rather than failing.
+        }
+      }
+      return res;
+    };
 
   return {
     plain,
@@ -79,12 +83,21 @@ export const httpsFront = <W>(deps: { https?: HttpsDeps; challenges?: ChallengeS
         if (stopped) return;
         names = certInfo(pair.cert).subjectAltNames;
         if (tls) await tls.swap(pair);
-        else tls = listenTls<W>({ host: deps.host, port: https.port, fetch: secure(routed), websocket, tls: pair }, deps.log);
+        else
+          tls = listenTls<W>(
+            { host: deps.host, port: https.port, fetch: secure(routed), websocket, tls: pair },
+            deps.log,
+          );
       };
       const pair = https.certs.current();
       if (pair) await serve(pair);
       // Once per front: a restarted gateway keeps following the same manager.
-      if (!following) https.certs.onChange((next) => serve(next).catch((e) => deps.log.error("https listener could not take the new certificate", { err: errorText(e) })));
+      if (!following)
+        https.certs.onChange((next) =>
+          serve(next).catch((e) =>
+            deps.log.error("https listener could not take the new certificate", { err: errorText(e) }),
+          ),
+        );
       following = true;
     },
     stop: async (deadline: number) => {

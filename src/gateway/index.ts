@@ -106,8 +106,26 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     ...(deps.backup ? backupRoutes(deps.backup) : []),
     ...(deps.report ? reportRoutes({ db: deps.db, report: deps.report }) : []),
   ];
-  const admin = registerAdminApi(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, version: deps.version ?? "dev", extra });
-  registerWebhooks(router, { db: deps.db, sql: deps.sql, instanceKey: deps.instanceKey, wake: deps.wake, maxAttempts: deps.maxAttempts, log: deps.log, metrics: deps.metrics, storeUp: deps.storeUp, onAck: deps.onAck });
+  const admin = registerAdminApi(router, {
+    db: deps.db,
+    sql: deps.sql,
+    instanceKey: deps.instanceKey,
+    wake: deps.wake,
+    maxAttempts: deps.maxAttempts,
+    version: deps.version ?? "dev",
+    extra,
+  });
+  registerWebhooks(router, {
+    db: deps.db,
+    sql: deps.sql,
+    instanceKey: deps.instanceKey,
+    wake: deps.wake,
+    maxAttempts: deps.maxAttempts,
+    log: deps.log,
+    metrics: deps.metrics,
+    storeUp: deps.storeUp,
+    onAck: deps.onAck,
+  });
   // One resolver for routed requests and socket upgrades alike, so every per-IP key means the same client.
   const clientIp = clientIpResolver(deps.trustedProxies ?? []);
   const widget = registerWidget(router, {
@@ -120,7 +138,14 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
     limits: deps.widgetLimits,
     clientIp,
   });
-  const fetch = createFetchHandler({ router, log: deps.log, metrics: deps.metrics, bodyLimitBytes: deps.bodyLimitBytes, clientIp, continuesTrace: (url) => url.pathname.startsWith("/api/") });
+  const fetch = createFetchHandler({
+    router,
+    log: deps.log,
+    metrics: deps.metrics,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    clientIp,
+    continuesTrace: (url) => url.pathname.startsWith("/api/"),
+  });
   return { router, widget, closeStreams: admin.closeStreams, fetch };
 };
 
@@ -128,7 +153,12 @@ export const createGatewayHandler = (deps: GatewayDeps) => {
 export const gatewayService = (deps: GatewayDeps): Service & { port(): number | null; httpsPort(): number | null } => {
   let server: Server<SocketData> | null = null;
   const { fetch, widget, closeStreams } = createGatewayHandler(deps);
-  const front = httpsFront<SocketData>({ https: deps.https, challenges: deps.challenges, host: deps.host, log: deps.log });
+  const front = httpsFront<SocketData>({
+    https: deps.https,
+    challenges: deps.challenges,
+    host: deps.host,
+    log: deps.log,
+  });
   return {
     name: "gateway",
     port: () => server?.port ?? null,
@@ -142,7 +172,10 @@ export const gatewayService = (deps: GatewayDeps): Service & { port(): number | 
       };
       try {
         await front.start(routed, widget.websocket);
-        server = listen({ host: deps.host, port: deps.port, fetch: front.plain(routed), websocket: widget.websocket }, deps.log);
+        server = listen(
+          { host: deps.host, port: deps.port, fetch: front.plain(routed), websocket: widget.websocket },
+          deps.log,
+        );
       } catch (e) {
         await front.stop(Date.now());
         await widget.stop();

@@ -44,16 +44,21 @@ export const registerWebhooks = (router: Router, deps: WebhookDeps) => {
     if (!found || found.row.provider !== ctx.params.provider || !found.row.enabled) throw unknownChannel();
     const { row, adapter, binding } = found;
     const body = await ctx.body();
-    const verdict = adapter.verify({ method: ctx.req.method, headers: ctx.req.headers, query: ctx.url.searchParams, body }, binding);
+    const verdict = adapter.verify(
+      { method: ctx.req.method, headers: ctx.req.headers, query: ctx.url.searchParams, body },
+      binding,
+    );
     if (verdict.kind === "challenge") return new Response(verdict.body, { headers: { "content-type": "text/plain" } });
-    if (ctx.req.method !== "POST") throw new XinError("http.method_not_allowed", "webhook events are POSTed", { status: 405 });
+    if (ctx.req.method !== "POST")
+      throw new XinError("http.method_not_allowed", "webhook events are POSTed", { status: 405 });
     const parsed = adapter.parse(body, binding);
     noteIgnored(deps.metrics, ctx.log, row.provider, parsed.skipped);
     let outcome: { inserted: number; duplicates: number };
     try {
       outcome = await committer.submit(row, parsed);
     } catch (e) {
-      if (await deadLetterIfPermanent(deps, row, body, e)) return new Response("ok", { headers: { "content-type": "text/plain" } });
+      if (await deadLetterIfPermanent(deps, row, body, e))
+        return new Response("ok", { headers: { "content-type": "text/plain" } });
       throw e;
     }
     ctx.log.debug("webhook accepted", {

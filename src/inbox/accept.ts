@@ -9,7 +9,13 @@ import { persistParsed, type ChannelRef, type PersistOutcome } from "./persist";
  * Telegram poller and the widget share this path. The jobs are queued by the inbound statement and its
  * NOTIFY wakes every instance at COMMIT; this process's runner is woken directly then.
  */
-export const acceptParsed = async (ctx: TxContext, wake: Wake, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<PersistOutcome> => {
+export const acceptParsed = async (
+  ctx: TxContext,
+  wake: Wake,
+  maxAttempts: number,
+  channel: ChannelRef,
+  parsed: ParseResult,
+): Promise<PersistOutcome> => {
   const outcome = await persistParsed(ctx, maxAttempts, channel, parsed);
   if (outcome.jobs > 0) ctx.afterCommit(() => wake.notify());
   return outcome;

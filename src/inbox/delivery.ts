@@ -44,7 +44,12 @@ const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
  * before the update (the statement's snapshot), so an attempt left by an earlier run still shows as in
  * doubt. A template, not a drizzle build.
  */
-export const loadOutbound = async (tx: TxContext, messageId: string, attemptId: string, noDoubtProviders: string[]): Promise<OutboundRow | null> => {
+export const loadOutbound = async (
+  tx: TxContext,
+  messageId: string,
+  attemptId: string,
+  noDoubtProviders: string[],
+): Promise<OutboundRow | null> => {
   const [row] = await tx.sql<Row[]>`
     with attempt as (
       update messages set send_attempt_id = ${attemptId}, send_attempted_at = now()
@@ -78,7 +83,9 @@ export const markSent = (tx: TxContext, messageId: string, providerMessageId: st
  * or an agent settled it meanwhile): nothing must be sent.
  */
 export const recordAttempt = async (tx: TxContext, messageId: string, attemptId: string): Promise<boolean> =>
-  (await tx.sql`update messages set send_attempt_id = ${attemptId}, send_attempted_at = now() where id = ${messageId} and status = 'queued' returning id`).length === 1;
+  (
+    await tx.sql`update messages set send_attempt_id = ${attemptId}, send_attempted_at = now() where id = ${messageId} and status = 'queued' returning id`
+  ).length === 1;
 
 /** Clears an attempt the provider answered with an error: nothing went out, so a retry is not in doubt. */
 export const clearAttempt = (db: Db, messageId: string, attemptId: string) =>
@@ -94,6 +101,11 @@ export const markFailed = (tx: Tx, messageId: string, code: string, message: str
       error_code: code,
       error_message: message.slice(0, 1000),
       updated_at: sql`now()`,
-      ...(unsentAttempt ? { send_attempt_id: sql`nullif(${schema.messages.send_attempt_id}, ${unsentAttempt})`, send_attempted_at: sql`case when ${schema.messages.send_attempt_id} = ${unsentAttempt} then null else ${schema.messages.send_attempted_at} end` } : {}),
+      ...(unsentAttempt
+        ? {
+            send_attempt_id: sql`nullif(${schema.messages.send_attempt_id}, ${unsentAttempt})`,
+            send_attempted_at: sql`case when ${schema.messages.send_attempt_id} = ${unsentAttempt} then null else ${schema.messages.send_attempted_at} end`,
+          }
+        : {}),
     })
     .where(sql`${schema.messages.id} = ${messageId} and ${schema.messages.status} = 'queued'`);

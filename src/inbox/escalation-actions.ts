@@ -9,7 +9,15 @@ import { queueFiles, queueReply, type OutboundFile } from "./outbound";
 type EscalationRow = typeof schema.escalations.$inferSelect;
 
 /** An audit record as the caller's audit log takes it (the inbox room does not own the log). */
-export type ActionAudit = { tenant_id: string; actor: string; action: string; subject_type: string; subject_id: string; before?: unknown; after?: unknown };
+export type ActionAudit = {
+  tenant_id: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before?: unknown;
+  after?: unknown;
+};
 
 /**
  * Who acts and how their acts are recorded. `tenantId` null is an instance admin; otherwise every
@@ -30,7 +38,9 @@ export type ActionResult = { escalation: EscalationRow; message_ids: string[]; j
 const notFound = () => new XinError("escalation.not_found", "no such escalation", { status: 404 });
 
 const load = async (tx: TxContext["tx"], id: string, actor: Actor): Promise<EscalationRow> => {
-  const scope = actor.tenantId ? and(eq(schema.escalations.id, id), eq(schema.escalations.tenant_id, actor.tenantId)) : eq(schema.escalations.id, id);
+  const scope = actor.tenantId
+    ? and(eq(schema.escalations.id, id), eq(schema.escalations.tenant_id, actor.tenantId))
+    : eq(schema.escalations.id, id);
   const [row] = await tx.select().from(schema.escalations).where(scope);
   if (!row) throw notFound();
   return row;
@@ -39,18 +49,33 @@ const load = async (tx: TxContext["tx"], id: string, actor: Actor): Promise<Esca
 /** Why a conditional update matched nothing: someone else holds it, or it is already done. */
 const conflict = (row: EscalationRow, actor: Actor) =>
   row.state === "claimed" && row.agent_id !== actor.agent_id
-    ? new XinError("escalation.claimed", "another agent has claimed this escalation", { status: 409, data: { agent_id: row.agent_id } })
-    : new XinError("escalation.done", `this escalation is already ${row.state}`, { status: 409, data: { state: row.state } });
+    ? new XinError("escalation.claimed", "another agent has claimed this escalation", {
+        status: 409,
+        data: { agent_id: row.agent_id },
+      })
+    : new XinError("escalation.done", `this escalation is already ${row.state}`, {
+        status: 409,
+        data: { state: row.state },
+      });
 
 /** Open, or claimed by this agent: the only states in which this agent may act. */
 const actionable = (actor: Actor) =>
-  or(eq(schema.escalations.state, "open"), and(eq(schema.escalations.state, "claimed"), eq(schema.escalations.agent_id, actor.agent_id)));
+  or(
+    eq(schema.escalations.state, "open"),
+    and(eq(schema.escalations.state, "claimed"), eq(schema.escalations.agent_id, actor.agent_id)),
+  );
 
 /**
  * Moves an escalation with one conditional UPDATE, so two agents racing on it cannot both win: the
  * loser's UPDATE matches no row (Postgres re-checks the WHERE after the winner commits) and gets 409.
  */
-const transition = async (tx: TxContext["tx"], id: string, actor: Actor, set: Partial<EscalationRow>, extra?: SQL): Promise<EscalationRow> => {
+const transition = async (
+  tx: TxContext["tx"],
+  id: string,
+  actor: Actor,
+  set: Partial<EscalationRow>,
+  extra?: SQL,
+): Promise<EscalationRow> => {
   const before = await load(tx, id, actor);
   const [row] = await tx
     .update(schema.escalations)
@@ -59,13 +84,21 @@ const transition = async (tx: TxContext["tx"], id: string, actor: Actor, set: Pa
     .returning();
   if (!row) {
     const now = await load(tx, id, actor);
-    if (extra && now.state === "claimed" && now.agent_id === actor.agent_id) throw new XinError("escalation.no_draft", "the draft was already sent", { status: 409 });
+    if (extra && now.state === "claimed" && now.agent_id === actor.agent_id)
+      throw new XinError("escalation.no_draft", "the draft was already sent", { status: 409 });
     throw conflict(now, actor);
   }
   return row;
 };
 
-const audit = (ctx: TxContext, actor: Actor, action: string, before: EscalationRow | null, row: EscalationRow, after: Record<string, unknown> = {}) =>
+const audit = (
+  ctx: TxContext,
+  actor: Actor,
+  action: string,
+  before: EscalationRow | null,
+  row: EscalationRow,
+  after: Record<string, unknown> = {},
+) =>
   actor.audit(ctx.tx, {
     tenant_id: row.tenant_id,
     actor: actor.name,
@@ -95,7 +128,14 @@ export type SendKind = "approve" | "edit" | "reply";
  * over, the escalation stays claimed (the conversation stays in their queue, the bot paused) until they
  * hand it back or close it (both resume the bot); approving then consumes the draft, so it can go out only once.
  */
-export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, kind: SendKind, text?: string, files: OutboundFile[] = []): Promise<ActionResult> => {
+export const sendResolution = async (
+  ctx: TxContext,
+  id: string,
+  actor: Actor,
+  kind: SendKind,
+  text?: string,
+  files: OutboundFile[] = [],
+): Promise<ActionResult> => {
   const before = await load(ctx.tx, id, actor);
   const body = kind === "approve" ? before.draft : text;
   if (!body?.trim()) {
@@ -103,23 +143,60 @@ export const sendResolution = async (ctx: TxContext, id: string, actor: Actor, k
       ? new XinError("escalation.no_draft", "this escalation has no draft to approve; write a reply", { status: 409 })
       : new XinError("api.invalid", "text is required", { status: 400, data: { field: "text" } });
   }
-  const [conversation] = await ctx.tx.select().from(schema.conversations).where(eq(schema.conversations.id, before.conversation_id));
+  const [conversation] = await ctx.tx
+    .select()
+    .from(schema.conversations)
+    .where(eq(schema.conversations.id, before.conversation_id));
   const takenOver = conversation.assigned_agent_id !== null;
   const resolution = kind === "approve" ? "approved" : kind === "edit" ? "edited" : "replied";
   const consumesDraft = kind === "approve" ? isNotNull(schema.escalations.draft) : undefined;
   const row = takenOver
-    ? await transition(ctx.tx, id, actor, { state: "claimed", ...(kind === "approve" ? { draft: null } : {}) }, consumesDraft)
+    ? await transition(
+        ctx.tx,
+        id,
+        actor,
+        { state: "claimed", ...(kind === "approve" ? { draft: null } : {}) },
+        consumesDraft,
+      )
     : await transition(ctx.tx, id, actor, { state: "resolved", resolution });
   const [channel] = await ctx.tx.select().from(schema.channels).where(eq(schema.channels.id, conversation.channel_id));
-  const metadata = { escalation_id: row.id, agent_id: actor.agent_id, ...(actor.display_name ? { agent_name: actor.display_name } : {}) };
+  const metadata = {
+    escalation_id: row.id,
+    agent_id: actor.agent_id,
+    ...(actor.display_name ? { agent_name: actor.display_name } : {}),
+  };
   const capabilities = getChannel(channel.provider).capabilities;
-  const texts = await queueReply(ctx, { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, author: "human", text: body, metadata, answers: "all_pending" }, capabilities);
-  const attached = await queueFiles(ctx, { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, metadata }, files, capabilities);
+  const texts = await queueReply(
+    ctx,
+    {
+      tenant_id: row.tenant_id,
+      conversation_id: row.conversation_id,
+      channel_id: channel.id,
+      author: "human",
+      text: body,
+      metadata,
+      answers: "all_pending",
+    },
+    capabilities,
+  );
+  const attached = await queueFiles(
+    ctx,
+    { tenant_id: row.tenant_id, conversation_id: row.conversation_id, channel_id: channel.id, metadata },
+    files,
+    capabilities,
+  );
   const queued = { ids: [...texts.ids, ...attached.ids], jobs: [...texts.jobs, ...attached.jobs] };
   if (!takenOver) {
-    await ctx.tx.update(schema.conversations).set({ status: "bot", updated_at: sql`now()` }).where(eq(schema.conversations.id, conversation.id));
+    await ctx.tx
+      .update(schema.conversations)
+      .set({ status: "bot", updated_at: sql`now()` })
+      .where(eq(schema.conversations.id, conversation.id));
   }
-  await audit(ctx, actor, kind === "approve" ? "approve" : kind === "edit" ? "edit_send" : "reply", before, row, { message_ids: queued.ids, length: body.length, ...(files.length ? { files: files.map((f) => f.url) } : {}) });
+  await audit(ctx, actor, kind === "approve" ? "approve" : kind === "edit" ? "edit_send" : "reply", before, row, {
+    message_ids: queued.ids,
+    length: body.length,
+    ...(files.length ? { files: files.map((f) => f.url) } : {}),
+  });
   return { escalation: row, message_ids: queued.ids, jobs: queued.jobs };
 };
 

@@ -91,15 +91,50 @@ export const recentMessages = async (db: Db, conversationId: string, limit: numb
   return rows.reverse().map(({ attachments, content, ...m }) => ({ ...m, files: filesOf(attachments, content) }));
 };
 
-type StoredMedia = { mediaType?: string; mimeType?: string; filename?: string; sizeBytes?: number; blob?: { sha256: string } };
+type StoredMedia = {
+  mediaType?: string;
+  mimeType?: string;
+  filename?: string;
+  sizeBytes?: number;
+  blob?: { sha256: string };
+};
 
 /**
  * A message's files as an agent sees them: what the customer sent (`sha256` when xin holds the bytes:
  * GET /api/v1/conversations/{id}/files/{sha256}) or the link an agent's reply carried.
  */
-const filesOf = (attachments: unknown[], content: unknown): { kind: string; name: string | null; mime_type: string | null; size: number | null; sha256: string | null; url: string | null }[] => {
-  const stored = (attachments as StoredMedia[]).map((a) => ({ kind: a.mediaType ?? "file", name: a.filename ?? null, mime_type: a.mimeType ?? null, size: a.sizeBytes ?? null, sha256: a.blob?.sha256 ?? null, url: null }));
+const filesOf = (
+  attachments: unknown[],
+  content: unknown,
+): {
+  kind: string;
+  name: string | null;
+  mime_type: string | null;
+  size: number | null;
+  sha256: string | null;
+  url: string | null;
+}[] => {
+  const stored = (attachments as StoredMedia[]).map((a) => ({
+    kind: a.mediaType ?? "file",
+    name: a.filename ?? null,
+    mime_type: a.mimeType ?? null,
+    size: a.sizeBytes ?? null,
+    sha256: a.blob?.sha256 ?? null,
+    url: null,
+  }));
   const c = content as { kind?: string; mediaType?: string; filename?: string; source?: { url?: string } } | null;
-  const linked = c?.kind === "media" && c.source?.url ? [{ kind: c.mediaType ?? "file", name: c.filename ?? null, mime_type: null, size: null, sha256: null, url: c.source.url }] : [];
+  const linked =
+    c?.kind === "media" && c.source?.url
+      ? [
+          {
+            kind: c.mediaType ?? "file",
+            name: c.filename ?? null,
+            mime_type: null,
+            size: null,
+            sha256: null,
+            url: c.source.url,
+          },
+        ]
+      : [];
   return [...stored, ...linked];
 };

@@ -20,7 +20,12 @@ export type NewEscalation = {
  * of the conversation still pending. Only pending ones: a message is named by exactly one turn (its
  * `pending_messages` row is deleted by the turn that names it).
  */
-export const nameAnswered = async (tx: Tx, conversationId: string, turnId: string, answers: string[] | "all_pending"): Promise<void> => {
+export const nameAnswered = async (
+  tx: Tx,
+  conversationId: string,
+  turnId: string,
+  answers: string[] | "all_pending",
+): Promise<void> => {
   const ids = answers === "all_pending" ? null : answers;
   if (ids?.length === 0) return;
   await tx.execute(sql`with gone as (
@@ -40,9 +45,17 @@ export const openEscalation = async (tx: Tx, input: NewEscalation): Promise<{ id
   const [open] = await tx
     .select({ id: schema.escalations.id })
     .from(schema.escalations)
-    .where(and(eq(schema.escalations.conversation_id, input.conversation_id), inArray(schema.escalations.state, ["open", "claimed"])));
+    .where(
+      and(
+        eq(schema.escalations.conversation_id, input.conversation_id),
+        inArray(schema.escalations.state, ["open", "claimed"]),
+      ),
+    );
   if (input.pauseBot) {
-    await tx.update(schema.conversations).set({ status: "human", updated_at: sql`now()` }).where(eq(schema.conversations.id, input.conversation_id));
+    await tx
+      .update(schema.conversations)
+      .set({ status: "human", updated_at: sql`now()` })
+      .where(eq(schema.conversations.id, input.conversation_id));
   }
   if (open) {
     await nameAnswered(tx, input.conversation_id, open.id, input.answers ?? []);

@@ -30,12 +30,22 @@ export type StartedReply = { ids: string[]; jobs: NewJob[]; written: Promise<unk
  * Its statements are sent at once and not waited for (`written`): the caller pipelines what follows
  * (completing its job, enqueueing the deliveries) into the same round trip.
  */
-export const startReply = ({ sql }: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): StartedReply => {
+export const startReply = (
+  { sql }: TxContext,
+  reply: Reply,
+  capabilities: Pick<ChannelCapabilities, "text">,
+): StartedReply => {
   const parts = splitForChannel(reply.text, capabilities);
   const rows = parts.map((text, i) => ({
     id: newId("msg"),
     body: text,
-    metadata: { ...reply.metadata, author: reply.author, content: { kind: "text", text } satisfies OutboundContent, part: i + 1, parts: parts.length },
+    metadata: {
+      ...reply.metadata,
+      author: reply.author,
+      content: { kind: "text", text } satisfies OutboundContent,
+      part: i + 1,
+      parts: parts.length,
+    },
   }));
   // Templates, not drizzle builds (every answer runs them); the parts ride in one JSON parameter, so the
   // statement's text — and its prepared plan — is the same for one part or five. The answered link rides
@@ -60,13 +70,22 @@ export const startReply = ({ sql }: TxContext, reply: Reply, capabilities: Pick<
   ]);
   return {
     ids: rows.map((r) => r.id),
-    jobs: rows.map((r) => ({ kind: DELIVER_JOB, tenant_id: reply.tenant_id, key: `conv:${reply.conversation_id}`, payload: { message_id: r.id } })),
+    jobs: rows.map((r) => ({
+      kind: DELIVER_JOB,
+      tenant_id: reply.tenant_id,
+      key: `conv:${reply.conversation_id}`,
+      payload: { message_id: r.id },
+    })),
     written,
   };
 };
 
 /** `startReply`, returning once its rows are written. */
-export const queueReply = async (ctx: TxContext, reply: Reply, capabilities: Pick<ChannelCapabilities, "text">): Promise<{ ids: string[]; jobs: NewJob[] }> => {
+export const queueReply = async (
+  ctx: TxContext,
+  reply: Reply,
+  capabilities: Pick<ChannelCapabilities, "text">,
+): Promise<{ ids: string[]; jobs: NewJob[] }> => {
   const { ids, jobs, written } = startReply(ctx, reply, capabilities);
   await written;
   return { ids, jobs };
@@ -87,9 +106,18 @@ export const queueFiles = async (
   capabilities: Pick<ChannelCapabilities, "media">,
 ): Promise<{ ids: string[]; jobs: NewJob[] }> => {
   if (files.length === 0) return { ids: [], jobs: [] };
-  if (!capabilities.media.outboundUrl) throw new XinError("api.invalid", "this channel cannot send files by link", { status: 400, data: { field: "attachments" } });
+  if (!capabilities.media.outboundUrl)
+    throw new XinError("api.invalid", "this channel cannot send files by link", {
+      status: 400,
+      data: { field: "attachments" },
+    });
   const rows = files.map((f) => {
-    const content: OutboundContent = { kind: "media", mediaType: f.media_type, source: { url: f.url }, ...(f.filename ? { filename: f.filename } : {}) };
+    const content: OutboundContent = {
+      kind: "media",
+      mediaType: f.media_type,
+      source: { url: f.url },
+      ...(f.filename ? { filename: f.filename } : {}),
+    };
     return { id: newId("msg"), metadata: { ...reply.metadata, author: "human", content } };
   });
   await sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
@@ -97,6 +125,11 @@ export const queueFiles = async (
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, metadata jsonb)`;
   return {
     ids: rows.map((r) => r.id),
-    jobs: rows.map((r) => ({ kind: DELIVER_JOB, tenant_id: reply.tenant_id, key: `conv:${reply.conversation_id}`, payload: { message_id: r.id } })),
+    jobs: rows.map((r) => ({
+      kind: DELIVER_JOB,
+      tenant_id: reply.tenant_id,
+      key: `conv:${reply.conversation_id}`,
+      payload: { message_id: r.id },
+    })),
   };
 };

@@ -21,15 +21,25 @@ type Side = { db: TestDb; gw: GatewayFixture };
 /** Rows with every generated id replaced by what identifies it across databases. */
 const normalised = async ({ db, gw }: Side) => {
   const channelName = new Map(PROVIDERS.map((p) => [gw.channels[p].id, p]));
-  const contacts = await db.sql`select id, external_id, display_name, profile from contacts order by channel_id, external_id`;
-  const conversations = await db.sql`select c.id, k.external_id, c.status, c.last_customer_message_at from conversations c join contacts k on k.id = c.contact_id`;
+  const contacts =
+    await db.sql`select id, external_id, display_name, profile from contacts order by channel_id, external_id`;
+  const conversations =
+    await db.sql`select c.id, k.external_id, c.status, c.last_customer_message_at from conversations c join contacts k on k.id = c.contact_id`;
   const customerOf = new Map(conversations.map((c) => [c.id as string, c.external_id as string]));
-  const messages = await db.sql`select id, channel_id, conversation_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn from messages order by channel_id, provider_message_id`;
+  const messages =
+    await db.sql`select id, channel_id, conversation_id, direction, kind, body, attachments, metadata, provider_message_id, status, awaits_turn from messages order by channel_id, provider_message_id`;
   const messageOf = new Map(messages.map((m) => [m.id as string, m.provider_message_id as string]));
   const jobs = await db.sql`select kind, key, payload, state from jobs order by id`;
   const swap = (v: unknown): unknown =>
     typeof v === "string"
-      ? (channelName.get(v) ?? (customerOf.has(v) ? `conv(${customerOf.get(v)})` : messageOf.has(v) ? `msg(${messageOf.get(v)})` : v.startsWith("conv:") ? `conv:(${customerOf.get(v.slice(5))})` : v))
+      ? (channelName.get(v) ??
+        (customerOf.has(v)
+          ? `conv(${customerOf.get(v)})`
+          : messageOf.has(v)
+            ? `msg(${messageOf.get(v)})`
+            : v.startsWith("conv:")
+              ? `conv:(${customerOf.get(v.slice(5))})`
+              : v))
       : Array.isArray(v)
         ? v.map(swap)
         : v && typeof v === "object"
@@ -37,7 +47,9 @@ const normalised = async ({ db, gw }: Side) => {
           : v;
   return swap({
     contacts: contacts.map(({ id: _, ...c }) => c),
-    conversations: conversations.map(({ id: _, ...c }) => c).sort((a, b) => String(a.external_id).localeCompare(String(b.external_id))),
+    conversations: conversations
+      .map(({ id: _, ...c }) => c)
+      .sort((a, b) => String(a.external_id).localeCompare(String(b.external_id))),
     messages: messages.map(({ id: _, ...m }) => m),
     // Per kind, in order: the two paths may interleave kinds differently within one batch.
     jobs: [...jobs].sort((a, b) => String(a.kind).localeCompare(String(b.kind))),
@@ -46,10 +58,17 @@ const normalised = async ({ db, gw }: Side) => {
 
 const parse = (provider: Provider, side: Side, body: Uint8Array): ParseResult => {
   const adapter = getChannel(provider);
-  return adapter.parse(body, { channelId: side.gw.channels[provider].id, credentials: adapter.credentials.parse(SECRETS[provider]) });
+  return adapter.parse(body, {
+    channelId: side.gw.channels[provider].id,
+    credentials: adapter.credentials.parse(SECRETS[provider]),
+  });
 };
 
-const ref = (side: Side, provider: Provider) => ({ ...side.gw.channels[provider], tenant_id: side.gw.tenantId, brand_id: side.gw.brandId });
+const ref = (side: Side, provider: Provider) => ({
+  ...side.gw.channels[provider],
+  tenant_id: side.gw.tenantId,
+  brand_id: side.gw.brandId,
+});
 
 describeStores("one-statement webhook write", (getDb) => {
   let a: Side; // transactional path
@@ -67,7 +86,12 @@ describeStores("one-statement webhook write", (getDb) => {
     const outA = await transaction(a.db.db, (tx) => acceptParsed(tx, new Wake(), 5, ref(a, provider), pa));
     // One parse for both: some payloads (Telegram callback queries) carry no time and get the parse's.
     const outB = await acceptInOneStatement(b.db.db, null, 5, ref(b, provider), pa);
-    expect({ inserted: outB.inserted, duplicates: outB.duplicates, statuses: outB.statuses_applied, jobs: outB.jobs }).toEqual({
+    expect({
+      inserted: outB.inserted,
+      duplicates: outB.duplicates,
+      statuses: outB.statuses_applied,
+      jobs: outB.jobs,
+    }).toEqual({
       inserted: outA.inserted,
       duplicates: outA.duplicates,
       statuses: outA.statuses_applied,
@@ -102,22 +126,48 @@ describeStores("one-statement webhook write", (getDb) => {
       value.messages = messages;
       return new TextEncoder().encode(JSON.stringify(template));
     };
-    const first = post([1, 2, 3].map((n) => ({ ...base, from: "4917000009999", id: `wamid.eq.${n}`, timestamp: String(1_790_000_000 + n), text: { body: `part ${n}` } })));
-    const before = await Promise.all([a, b].map(async (side) => (await side.db.sql`select coalesce(max(id), 0)::int as n from jobs`)[0].n as number));
+    const first = post(
+      [1, 2, 3].map((n) => ({
+        ...base,
+        from: "4917000009999",
+        id: `wamid.eq.${n}`,
+        timestamp: String(1_790_000_000 + n),
+        text: { body: `part ${n}` },
+      })),
+    );
+    const before = await Promise.all(
+      [a, b].map(async (side) => (await side.db.sql`select coalesce(max(id), 0)::int as n from jobs`)[0].n as number),
+    );
     const parsed = await both("whatsapp", first);
     expect(parsed.messages.length).toBe(3);
     // The bot answers: its respond job carries the typing call (which marks read on WhatsApp) for the
     // newest part, and no channel.act job is written.
     for (const [i, side] of [a, b].entries()) {
-      const jobs = await side.db.sql<{ kind: string; payload: { channel_id?: string; actions?: { kind: string; providerMessageId: string }[] } }[]>`select kind, payload from jobs where id > ${before[i]} order by id`;
+      const jobs = await side.db.sql<
+        { kind: string; payload: { channel_id?: string; actions?: { kind: string; providerMessageId: string }[] } }[]
+      >`select kind, payload from jobs where id > ${before[i]} order by id`;
       expect(jobs.map((j) => j.kind)).toEqual(["respond"]);
       expect(jobs[0].payload.channel_id).toBe(side.gw.channels.whatsapp.id);
       expect(jobs[0].payload.actions?.map((x) => [x.kind, x.providerMessageId])).toEqual([["typing", "wamid.eq.3"]]);
     }
     // Half new, half already stored.
-    await both("whatsapp", post([3, 4].map((n) => ({ ...base, from: "4917000009999", id: `wamid.eq.${n}`, timestamp: String(1_790_000_000 + n), text: { body: `part ${n}` } }))));
+    await both(
+      "whatsapp",
+      post(
+        [3, 4].map((n) => ({
+          ...base,
+          from: "4917000009999",
+          id: `wamid.eq.${n}`,
+          timestamp: String(1_790_000_000 + n),
+          text: { body: `part ${n}` },
+        })),
+      ),
+    );
     for (const side of [a, b]) await side.db.sql`update conversations set status = 'human'`;
-    await both("whatsapp", post([{ ...base, from: "4917000009999", id: "wamid.eq.5", text: { body: "still there?" } }]));
+    await both(
+      "whatsapp",
+      post([{ ...base, from: "4917000009999", id: "wamid.eq.5", text: { body: "still there?" } }]),
+    );
     const normA = (await normalised(a)) as { jobs: { kind: string; payload: { actions?: { kind: string }[] } }[] };
     expect(await normalised(b)).toEqual(normA);
     // With a human, a read receipt and no respond job (and no typing).
@@ -141,7 +191,8 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
       leaseMs: 60_000,
       tryReserve: () => (reserved < free ? (reserved += 1) > 0 : false),
       unreserve: () => void (reserved -= 1),
-      adopt: (job: { kind: string; key: string | null; lease_token: string }) => void (adopted.push(job), (reserved -= 1)),
+      adopt: (job: { kind: string; key: string | null; lease_token: string }) =>
+        void (adopted.push(job), (reserved -= 1)),
     };
     const wake = new Wake();
     wake.attach(t);
@@ -150,27 +201,51 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
   const texts = (from: string[], id: string) => {
     const template = JSON.parse(new TextDecoder().decode(fixtureBytes("whatsapp", "inbound/text.json")));
     const value = template.entry[0].changes[0].value;
-    value.messages = from.map((f, n) => ({ ...value.messages[0], from: f, id: `${id}.${n}`, text: { body: "When do you open?" } }));
+    value.messages = from.map((f, n) => ({
+      ...value.messages[0],
+      from: f,
+      id: `${id}.${n}`,
+      text: { body: "When do you open?" },
+    }));
     return parse("whatsapp", side, new TextEncoder().encode(JSON.stringify(template)));
   };
 
   test("jobs are written running under the runner's lease up to its free slots, the rest queued; every slot comes back", async () => {
     const t = taker(2);
-    const out = await acceptInOneStatement(side.db.db, t.wake, 5, ref(side, "whatsapp"), texts(["4917000001001", "4917000001002", "4917000001003"], "wamid.ho.a"));
+    const out = await acceptInOneStatement(
+      side.db.db,
+      t.wake,
+      5,
+      ref(side, "whatsapp"),
+      texts(["4917000001001", "4917000001002", "4917000001003"], "wamid.ho.a"),
+    );
     expect(out.jobs).toBe(3);
     expect(t.adopted.map((j) => j.kind)).toEqual(["respond", "respond"]);
     expect(t.reserved()).toBe(0);
-    const rows = await side.db.sql`select state, locked_by, lease_token from jobs where payload->>'conversation_id' in (select v.id from conversations v join contacts k on k.id = v.contact_id where k.external_id like '491700000100%') order by id`;
+    const rows = await side.db
+      .sql`select state, locked_by, lease_token from jobs where payload->>'conversation_id' in (select v.id from conversations v join contacts k on k.id = v.contact_id where k.external_id like '491700000100%') order by id`;
     expect(rows.map((r) => r.state)).toEqual(["running", "running", "queued"]);
     expect(rows.filter((r) => r.state === "running").map((r) => r.locked_by)).toEqual(["wrk_test", "wrk_test"]);
-    expect(rows.filter((r) => r.state === "running").map((r) => r.lease_token).sort()).toEqual(t.adopted.map((j) => j.lease_token).sort());
+    expect(
+      rows
+        .filter((r) => r.state === "running")
+        .map((r) => r.lease_token)
+        .sort(),
+    ).toEqual(t.adopted.map((j) => j.lease_token).sort());
   });
 
   test("a conversation with an open job gets its next job queued behind it, not started", async () => {
     const t = taker(5);
     // 4917000001001's respond job from the test above is still running.
-    await acceptInOneStatement(side.db.db, t.wake, 5, ref(side, "whatsapp"), texts(["4917000001001", "4917000001004"], "wamid.ho.b"));
-    const states = await side.db.sql`select k.external_id, j.state from jobs j join conversations v on 'conv:' || v.id = j.key
+    await acceptInOneStatement(
+      side.db.db,
+      t.wake,
+      5,
+      ref(side, "whatsapp"),
+      texts(["4917000001001", "4917000001004"], "wamid.ho.b"),
+    );
+    const states = await side.db
+      .sql`select k.external_id, j.state from jobs j join conversations v on 'conv:' || v.id = j.key
       join contacts k on k.id = v.contact_id where k.external_id in ('4917000001001', '4917000001004') order by j.id`;
     expect(states.map((r) => [r.external_id, r.state])).toEqual([
       ["4917000001001", "running"], // from the test above
@@ -189,10 +264,22 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
     expect(out.jobs).toBe(2);
     expect(t.adopted.map((j) => j.kind)).toEqual(["channel.act"]);
     expect(t.reserved()).toBe(0);
-    const jobs = await side.db.sql`select kind, state, payload from jobs where payload->>'channel_id' = ${side.gw.channels.telegram.id} or key in (select 'conv:' || id from conversations where channel_id = ${side.gw.channels.telegram.id}) order by id`;
-    expect(jobs.map((j) => [j.kind, j.state])).toEqual([["respond", "queued"], ["channel.act", "running"]]);
-    expect(jobs[1].payload.actions).toEqual([{ kind: "answer_callback", conversationId: "551000002", queryId: "2367000000000000101" }]);
-    const again = await acceptInOneStatement(side.db.db, taker(1).wake, 5, ref(side, "telegram"), parse("telegram", side, body));
+    const jobs = await side.db
+      .sql`select kind, state, payload from jobs where payload->>'channel_id' = ${side.gw.channels.telegram.id} or key in (select 'conv:' || id from conversations where channel_id = ${side.gw.channels.telegram.id}) order by id`;
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual([
+      ["respond", "queued"],
+      ["channel.act", "running"],
+    ]);
+    expect(jobs[1].payload.actions).toEqual([
+      { kind: "answer_callback", conversationId: "551000002", queryId: "2367000000000000101" },
+    ]);
+    const again = await acceptInOneStatement(
+      side.db.db,
+      taker(1).wake,
+      5,
+      ref(side, "telegram"),
+      parse("telegram", side, body),
+    );
     expect({ inserted: again.inserted, jobs: again.jobs }).toEqual({ inserted: 0, jobs: 0 });
   });
 
@@ -200,7 +287,8 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
     const t = taker(5);
     const from = "4917000001005";
     await acceptInOneStatement(side.db.db, null, 5, ref(side, "whatsapp"), texts([from], "wamid.ho.c"));
-    const [conv] = await side.db.sql`select v.id from conversations v join contacts k on k.id = v.contact_id where k.external_id = ${from}`;
+    const [conv] = await side.db
+      .sql`select v.id from conversations v join contacts k on k.id = v.contact_id where k.external_id = ${from}`;
     await side.db.sql`update jobs set state = 'done' where key = ${`conv:${conv.id}`}`;
     // Another writer has started a job of this conversation and not committed yet: our statement's check
     // cannot see it, our running row waits on its unique index entry, and conflicts once it commits.
@@ -219,7 +307,11 @@ describeStores("one-statement webhook write with hand-off", (getDb) => {
     expect((await ours).inserted).toBe(1);
     expect(t.adopted).toHaveLength(0);
     expect(t.reserved()).toBe(0);
-    const states = await side.db.sql`select state, locked_by from jobs where key = ${`conv:${conv.id}`} and state <> 'done' order by id`;
-    expect(states.map((r) => [r.state, r.locked_by])).toEqual([["running", "wrk_other"], ["queued", null]]);
+    const states = await side.db
+      .sql`select state, locked_by from jobs where key = ${`conv:${conv.id}`} and state <> 'done' order by id`;
+    expect(states.map((r) => [r.state, r.locked_by])).toEqual([
+      ["running", "wrk_other"],
+      ["queued", null],
+    ]);
   });
 });

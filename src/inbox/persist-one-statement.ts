@@ -3,20 +3,47 @@ import { getChannel, type InboundMessage, type ParseResult } from "../channels";
 import type { Db, Tx } from "../runtime/db";
 import { currentTraceparent } from "../runtime";
 import { WAKE_CHANNEL, type HandOffTaker, type Wake } from "../runtime/queue";
-import { CHANNEL_ACT_JOB, MEDIA_FETCH_JOB, messageCtes, messageInputs, RESPOND_JOB, statusInputs, statusUpdate, type ChannelRef } from "./persist-sql";
+import {
+  CHANNEL_ACT_JOB,
+  MEDIA_FETCH_JOB,
+  messageCtes,
+  messageInputs,
+  RESPOND_JOB,
+  statusInputs,
+  statusUpdate,
+  type ChannelRef,
+} from "./persist-sql";
 
 /** `conversations`: ids of the conversations that got an answerable message the bot answers (a respond job). */
-export type StatementOutcome = { inserted: number; duplicates: number; statuses_applied: number; jobs: number; conversations: string[] };
+export type StatementOutcome = {
+  inserted: number;
+  duplicates: number;
+  statuses_applied: number;
+  jobs: number;
+  conversations: string[];
+};
 
 /** Slots kept on a local runner: that many of the batch's jobs are written running under its lease. */
 type HandOff = { taker: HandOffTaker; slots: number; token: string };
 
-type StartedRow = { id: string; kind: string; key: string | null; tenant_id: string | null; payload: unknown; max_attempts: number; lease_token: string; trace: string | null };
+type StartedRow = {
+  id: string;
+  kind: string;
+  key: string | null;
+  tenant_id: string | null;
+  payload: unknown;
+  max_attempts: number;
+  lease_token: string;
+  trace: string | null;
+};
 
 /** The one-running-per-key index: a concurrent writer started a job of the same key first. */
 const isKeyRace = (e: unknown): boolean => {
   const pg = (e as { cause?: unknown }).cause ?? e; // drizzle wraps the driver's error
-  return (pg as { code?: string }).code === "23505" && (pg as { constraint_name?: string }).constraint_name === "jobs_one_running_per_key";
+  return (
+    (pg as { code?: string }).code === "23505" &&
+    (pg as { constraint_name?: string }).constraint_name === "jobs_one_running_per_key"
+  );
 };
 
 /**
@@ -45,17 +72,31 @@ export const acceptInOneStatement = async (
   traces?: ReadonlyMap<InboundMessage, string>,
 ): Promise<StatementOutcome> => {
   // A local runner's free slots, kept for the batch's jobs (at most one respond and one other job per message).
-  const reserved = parsed.messages.length ? wake?.reserveSlots(RESPOND_JOB, parsed.messages.length + acks(parsed)) : null;
+  const reserved = parsed.messages.length
+    ? wake?.reserveSlots(RESPOND_JOB, parsed.messages.length + acks(parsed))
+    : null;
   const handOff = reserved ? { ...reserved, token: crypto.randomUUID() } : null;
   try {
-    const { outcome, started } = await writeInbound(db, maxAttempts, channel, parsed, handOff, traces).catch((e: unknown) => {
-      // Another writer started a job of one of these keys between our check and our insert: the whole
-      // statement rolled back; written again with every job queued (behind that one).
-      if (!handOff || !isKeyRace(e)) throw e;
-      return writeInbound(db, maxAttempts, channel, parsed, null, traces);
-    });
+    const { outcome, started } = await writeInbound(db, maxAttempts, channel, parsed, handOff, traces).catch(
+      (e: unknown) => {
+        // Another writer started a job of one of these keys between our check and our insert: the whole
+        // statement rolled back; written again with every job queued (behind that one).
+        if (!handOff || !isKeyRace(e)) throw e;
+        return writeInbound(db, maxAttempts, channel, parsed, null, traces);
+      },
+    );
     for (const r of started) {
-      handOff!.taker.adopt({ id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token, trace: r.trace });
+      handOff!.taker.adopt({
+        id: Number(r.id),
+        kind: r.kind,
+        key: r.key,
+        tenant_id: r.tenant_id,
+        payload: r.payload,
+        attempts: 1,
+        max_attempts: r.max_attempts,
+        lease_token: r.lease_token,
+        trace: r.trace,
+      });
     }
     for (let i = started.length; i < (handOff?.slots ?? 0); i++) handOff!.taker.unreserve();
     if (outcome.jobs > started.length) wake?.notify();
@@ -86,7 +127,13 @@ export const writeInbound = async (
   const typing = caps.hasTyping;
   const typingMarksRead = caps.typingMarksRead === true;
   const slots = handOff?.slots ?? 0;
-  const [row] = await db.execute<{ inserted: number; statuses: number; jobs: number; started: StartedRow[]; answered: string[] }>(sql`
+  const [row] = await db.execute<{
+    inserted: number;
+    statuses: number;
+    jobs: number;
+    started: StartedRow[];
+    answered: string[];
+  }>(sql`
     ${messageCtes(channel, input)},
     fresh as (
       select im.ord, im.ts, im.answerable, im.media, im.ack, im.external_id, im.provider_message_id, im.trace, m.id as message_id, v.id as conversation_id, v.status
@@ -147,6 +194,12 @@ export const writeInbound = async (
       (select count(*) from j)::int as jobs, (select count(*) from woke)::int as woke,
       (select coalesce(jsonb_agg(j) filter (where state = 'running'), '[]'::jsonb) from j) as started,
       (select coalesce(jsonb_agg(conversation_id), '[]'::jsonb) from answer) as answered`);
-  const outcome = { inserted: row.inserted, duplicates: input.messages.length - row.inserted, statuses_applied: row.statuses, jobs: row.jobs, conversations: row.answered };
+  const outcome = {
+    inserted: row.inserted,
+    duplicates: input.messages.length - row.inserted,
+    statuses_applied: row.statuses,
+    jobs: row.jobs,
+    conversations: row.answered,
+  };
   return { outcome, started: row.started };
 };

@@ -1,7 +1,16 @@
 // The SQL both webhook write paths share (persist.ts inside a transaction, persist-one-statement.ts
 // alone): inputs built once in JS, rows written set-based by data-modifying CTEs.
 import { sql, type SQL } from "drizzle-orm";
-import { bodyOf, isStatusAdvance, shouldRespond, statusRank, type ChannelAction, type InboundContent, type InboundMessage, type ParseResult } from "../channels";
+import {
+  bodyOf,
+  isStatusAdvance,
+  shouldRespond,
+  statusRank,
+  type ChannelAction,
+  type InboundContent,
+  type InboundMessage,
+  type ParseResult,
+} from "../channels";
 import { newId } from "../runtime";
 import { attemptMessageId } from "./attempt-id";
 import { schema } from "../runtime/db";
@@ -13,7 +22,14 @@ export const RESPOND_JOB = "respond";
 export const MEDIA_FETCH_JOB = "media.fetch";
 export const CHANNEL_ACT_JOB = "channel.act";
 
-type ContactInput = { id: string; external_id: string; display_name: string | null; profile: unknown; conversation_id: string; last_at: string | null };
+type ContactInput = {
+  id: string;
+  external_id: string;
+  display_name: string | null;
+  profile: unknown;
+  conversation_id: string;
+  last_at: string | null;
+};
 type MessageInput = {
   id: string;
   external_id: string;
@@ -35,28 +51,46 @@ type MessageInput = {
   trace: string | null;
 };
 export type MessageInputs = { messages: InboundMessage[]; contacts: ContactInput[]; rows: MessageInput[] };
-type StatusInput = { provider_message_id: string; attempt_id: string | null; attempt_message_id: string | null; status: string; rank: number; error_code: string | null; error_message: string | null };
+type StatusInput = {
+  provider_message_id: string;
+  attempt_id: string | null;
+  attempt_message_id: string | null;
+  status: string;
+  rank: number;
+  error_code: string | null;
+  error_message: string | null;
+};
 
-const attachmentsOf = (c: InboundContent): unknown[] => (c.kind === "media" ? [c.media] : c.kind === "edit" ? attachmentsOf(c.content) : []);
+const attachmentsOf = (c: InboundContent): unknown[] =>
+  c.kind === "media" ? [c.media] : c.kind === "edit" ? attachmentsOf(c.content) : [];
 
-export const dedupeBy = <T>(items: T[], key: (t: T) => string): T[] => [...new Map(items.map((i) => [key(i), i])).values()];
+export const dedupeBy = <T>(items: T[], key: (t: T) => string): T[] => [
+  ...new Map(items.map((i) => [key(i), i])).values(),
+];
 
 /**
  * A Telegram client shows a progress bar on the pressed button until the bot answers the callback
  * query: answered by a job of its own, started with the webhook's statement, never behind the reply.
  */
 const ackOf = (m: InboundMessage): ChannelAction | null =>
-  m.content.kind === "callback_query" && !m.isEcho ? { kind: "answer_callback", conversationId: m.conversationId, queryId: m.content.queryId } : null;
+  m.content.kind === "callback_query" && !m.isEcho
+    ? { kind: "answer_callback", conversationId: m.conversationId, queryId: m.content.queryId }
+    : null;
 
 /** Contact, conversation and message rows for a batch of parsed messages (deduplicated by provider id). */
 /**
  * `traces`: each message's W3C `traceparent` (the webhook request that carried it, kept by the gateway's
  * group commit): the jobs derived from a message continue its request's trace. Absent: the active span's.
  */
-export const messageInputs = (parsed: InboundMessage[], traces?: ReadonlyMap<InboundMessage, string>): MessageInputs => {
+export const messageInputs = (
+  parsed: InboundMessage[],
+  traces?: ReadonlyMap<InboundMessage, string>,
+): MessageInputs => {
   const messages = dedupeBy(parsed, (m) => m.providerMessageId);
   // Sorted: concurrent writers then lock contact and conversation rows in the same order (no deadlocks).
-  const customers = dedupeBy(messages, (m) => m.conversationId).sort((a, b) => (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0));
+  const customers = dedupeBy(messages, (m) => m.conversationId).sort((a, b) =>
+    a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0,
+  );
   const lastCustomerAt = new Map<string, number>();
   for (const m of messages) {
     if (m.isEcho) continue;
@@ -73,7 +107,9 @@ export const messageInputs = (parsed: InboundMessage[], traces?: ReadonlyMap<Inb
       display_name: m.isGroup ? null : (m.contact.name ?? m.contact.username ?? null),
       profile: m.isGroup ? { group: true } : { username: m.contact.username, language: m.contact.languageCode },
       conversation_id: newId("cnv"),
-      last_at: lastCustomerAt.has(m.conversationId) ? new Date(lastCustomerAt.get(m.conversationId)!).toISOString() : null,
+      last_at: lastCustomerAt.has(m.conversationId)
+        ? new Date(lastCustomerAt.get(m.conversationId)!).toISOString()
+        : null,
     })),
     rows: messages.map((m, ord) => {
       const content = m.content.kind === "edit" ? m.content.content : m.content;
@@ -154,7 +190,10 @@ export const statusInputs = (statuses: ParseResult["statuses"]): StatusInput[] =
     if (isStatusAdvance(current?.status, s.status)) best.set(s.providerMessageId, s);
   }
   return [...best.values()].map((s) => {
-    const attempt = s.attemptId ?? statuses.find((o) => o.providerMessageId === s.providerMessageId && o.attemptId)?.attemptId ?? null;
+    const attempt =
+      s.attemptId ??
+      statuses.find((o) => o.providerMessageId === s.providerMessageId && o.attemptId)?.attemptId ??
+      null;
     return {
       provider_message_id: s.providerMessageId,
       attempt_id: attempt,

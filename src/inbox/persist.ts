@@ -18,7 +18,12 @@ export type PersistOutcome = StatementOutcome;
  * (blocks, deletions: `deletion.ts`). One derivation of the jobs for the one-statement path, batches with events, the
  * Telegram poller and the web widget.
  */
-export const persistParsed = async (ctx: TxContext, maxAttempts: number, channel: ChannelRef, parsed: ParseResult): Promise<PersistOutcome> => {
+export const persistParsed = async (
+  ctx: TxContext,
+  maxAttempts: number,
+  channel: ChannelRef,
+  parsed: ParseResult,
+): Promise<PersistOutcome> => {
   const { outcome } = await writeInbound(ctx.tx, maxAttempts, channel, parsed, null);
   await applyEvents(ctx, channel, parsed);
   return outcome;
@@ -29,8 +34,12 @@ const applyEvents = async ({ tx }: TxContext, channel: ChannelRef, parsed: Parse
     if (e.kind === "contact_blocked" || e.kind === "contact_unblocked") {
       await tx
         .update(schema.contacts)
-        .set({ profile: sql`${schema.contacts.profile} || ${JSON.stringify({ blocked: e.kind === "contact_blocked" })}::jsonb` })
-        .where(sql`${schema.contacts.channel_id} = ${channel.id} and ${schema.contacts.external_id} = ${e.conversationId}`);
+        .set({
+          profile: sql`${schema.contacts.profile} || ${JSON.stringify({ blocked: e.kind === "contact_blocked" })}::jsonb`,
+        })
+        .where(
+          sql`${schema.contacts.channel_id} = ${channel.id} and ${schema.contacts.external_id} = ${e.conversationId}`,
+        );
     } else if (e.kind === "message_deleted") {
       await applyDeletion(tx, channel, e);
     }

@@ -84,7 +84,17 @@ export const brandActivity = async (sql: Sql, scope: ReportScope): Promise<Brand
         'answers', count(*)::int)
         from msg where direction = 'out' and metadata #>> '{answer,mode}' = 'llm' and coalesce((metadata ->> 'part')::int, 1) = 1) as llm_tokens`;
   const { reply, claim, resolution, ...rest } = row;
-  return { ...rest, llm_tokens: { prompt: Number(rest.llm_tokens.prompt), completion: Number(rest.llm_tokens.completion), answers: rest.llm_tokens.answers }, reply_time: reply, claim_time: claim, resolution_time: resolution };
+  return {
+    ...rest,
+    llm_tokens: {
+      prompt: Number(rest.llm_tokens.prompt),
+      completion: Number(rest.llm_tokens.completion),
+      answers: rest.llm_tokens.answers,
+    },
+    reply_time: reply,
+    claim_time: claim,
+    resolution_time: resolution,
+  };
 };
 
 /** Why an escalation counts as a knowledge gap: the assistant had nothing (good enough) to say. */

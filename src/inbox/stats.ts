@@ -1,6 +1,11 @@
 import type { Sql } from "postgres";
 
-export type InboxCounts = { conversations: number; messages_in: number; messages_out: number; escalations_open: number };
+export type InboxCounts = {
+  conversations: number;
+  messages_in: number;
+  messages_out: number;
+  escalations_open: number;
+};
 
 /** Instance-wide or per-tenant counts for status pages (one round trip). */
 export const inboxCounts = async (sql: Sql, tenantId: string | null = null): Promise<InboxCounts> => {

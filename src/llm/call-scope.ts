@@ -82,6 +82,8 @@ export class CallScope {
     if (this.firedBy) return;
     this.firedBy = by;
     clearTimeout(this.timer);
-    this.controller.abort(new DOMException(by === "timeout" ? "deadline exceeded" : "cancelled by caller", "AbortError"));
+    this.controller.abort(
+      new DOMException(by === "timeout" ? "deadline exceeded" : "cancelled by caller", "AbortError"),
+    );
   }
 }

@@ -1,6 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { openAIError, rateLimited, serverError, startOpenAIFake, type OpenAIFake } from "../../test/support/fakes/openai";
-import { createChatClient, createUsageMeter, isLlmError, llmConfigSchema, type ClientOptions, type LlmError } from "./index";
+import {
+  openAIError,
+  rateLimited,
+  serverError,
+  startOpenAIFake,
+  type OpenAIFake,
+} from "../../test/support/fakes/openai";
+import {
+  createChatClient,
+  createUsageMeter,
+  isLlmError,
+  llmConfigSchema,
+  type ClientOptions,
+  type LlmError,
+} from "./index";
 
 const KEY = "sk-test-0123456789abcdef";
 let fake: OpenAIFake;
@@ -19,7 +32,10 @@ const client = (overrides: Record<string, unknown> = {}, options: ClientOptions 
     ...options,
   });
 
-const ask = [{ role: "system" as const, content: "be brief" }, { role: "user" as const, content: "opening hours please" }];
+const ask = [
+  { role: "system" as const, content: "be brief" },
+  { role: "user" as const, content: "opening hours please" },
+];
 
 /** The LlmError a call rejects with (fails the test when it resolves or throws something else). */
 const failure = async (call: Promise<unknown>): Promise<LlmError> => {
@@ -46,12 +62,24 @@ describe("chat", () => {
     const [request] = fake.chatRequests();
     expect(request.headers.get("authorization")).toBe(`Bearer ${KEY}`);
     // Plain text only: no tools, no response_format, the configured cap and temperature.
-    expect(request.body).toEqual({ model: "gpt-fake", messages: ask, max_tokens: 1024, temperature: 0.2, stream: false });
+    expect(request.body).toEqual({
+      model: "gpt-fake",
+      messages: ask,
+      max_tokens: 1024,
+      temperature: 0.2,
+      stream: false,
+    });
   });
 
   test("per-call options override the config; unset temperature is not sent", async () => {
     await client().chat(ask, { maxTokens: 50, stop: ["\n\n"] });
-    expect(fake.chatRequests()[0].body).toEqual({ model: "gpt-fake", messages: ask, max_tokens: 50, stop: ["\n\n"], stream: false });
+    expect(fake.chatRequests()[0].body).toEqual({
+      model: "gpt-fake",
+      messages: ask,
+      max_tokens: 50,
+      stop: ["\n\n"],
+      stream: false,
+    });
   });
 
   test("retries 429 and 5xx, then succeeds: the endpoint sees exactly one request per attempt", async () => {
@@ -95,22 +123,46 @@ describe("chat", () => {
     fake.script(rateLimited({ retryAfterS: 30 }));
     const started = Date.now();
     const error = await failure(client({ max_retries: 3, timeout_ms: 2_000 }).chat(ask));
-    expect(error).toMatchObject({ code: "llm.rate_limited", retryable: true, retryAfterMs: 30_000, attempts: 1, status: 429 });
+    expect(error).toMatchObject({
+      code: "llm.rate_limited",
+      retryable: true,
+      retryAfterMs: 30_000,
+      attempts: 1,
+      status: 429,
+    });
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(fake.chatRequests()).toHaveLength(1);
   });
 
   test("does not retry a 400; the provider's message is kept, made safe", async () => {
-    fake.script(openAIError(400, "Invalid 'messages[0].content': too long.\nsecond line", { code: "invalid_value", param: "messages" }));
+    fake.script(
+      openAIError(400, "Invalid 'messages[0].content': too long.\nsecond line", {
+        code: "invalid_value",
+        param: "messages",
+      }),
+    );
     const error = await failure(client({ max_retries: 3 }).chat(ask));
-    expect(error).toMatchObject({ code: "llm.rejected", retryable: false, providerStatus: 400, providerCode: "invalid_value", attempts: 1 });
-    expect(error.message).toBe("LLM endpoint rejected the request (400 invalid_value): Invalid 'messages[0].content': too long. second line");
+    expect(error).toMatchObject({
+      code: "llm.rejected",
+      retryable: false,
+      providerStatus: 400,
+      providerCode: "invalid_value",
+      attempts: 1,
+    });
+    expect(error.message).toBe(
+      "LLM endpoint rejected the request (400 invalid_value): Invalid 'messages[0].content': too long. second line",
+    );
     expect(fake.chatRequests()).toHaveLength(1);
   });
 
   test("a wrong key is rejected by the endpoint; the key never appears in the error", async () => {
     const error = await failure(client({ api_key: "sk-wrong-key-0000000000" }).chat(ask));
-    expect(error).toMatchObject({ code: "llm.rejected", providerStatus: 401, providerCode: "invalid_api_key", attempts: 1 });
+    expect(error).toMatchObject({
+      code: "llm.rejected",
+      providerStatus: 401,
+      providerCode: "invalid_api_key",
+      attempts: 1,
+    });
     expect(error.message).not.toContain("wrong-key");
     expect(JSON.stringify(error.data)).not.toContain("wrong-key");
   });
@@ -169,7 +221,9 @@ describe("chat", () => {
   test("no key configured: no Authorization header at all (local servers)", async () => {
     const open = startOpenAIFake();
     try {
-      const result = await createChatClient(llmConfigSchema.parse({ base_url: open.baseUrl, model: "llama3" })).chat(ask);
+      const result = await createChatClient(llmConfigSchema.parse({ base_url: open.baseUrl, model: "llama3" })).chat(
+        ask,
+      );
       expect(result.text).toBe("echo: opening hours please");
       expect(open.chatRequests()[0].headers.get("authorization")).toBeNull();
     } finally {
@@ -179,7 +233,11 @@ describe("chat", () => {
 
   test("the SDK's environment fallbacks are ignored: config is the only source", async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_API_KEY: "sk-from-env-xxxxxxxx", OPENAI_ORG_ID: "org-env" });
+    Object.assign(process.env, {
+      OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+      OPENAI_API_KEY: "sk-from-env-xxxxxxxx",
+      OPENAI_ORG_ID: "org-env",
+    });
     try {
       const open = startOpenAIFake();
       try {
@@ -214,7 +272,10 @@ describe("chat", () => {
   test("models lists what the endpoint serves, in one attempt", async () => {
     expect(await client().models()).toEqual(["gpt-fake"]);
     fake.script(serverError(503));
-    expect(await failure(client({ max_retries: 3 }).models())).toMatchObject({ code: "llm.provider_error", attempts: 1 });
+    expect(await failure(client({ max_retries: 3 }).models())).toMatchObject({
+      code: "llm.provider_error",
+      attempts: 1,
+    });
     expect(fake.requests.filter((r) => r.path === "/v1/models")).toHaveLength(2);
   });
 });

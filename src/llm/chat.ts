@@ -43,7 +43,10 @@ export const resolveUsage = (
   completion: string,
 ): { usage: TokenUsage; usage_source: ChatResult["usage_source"] } => {
   if (wire?.prompt_tokens !== undefined && wire.completion_tokens !== undefined) {
-    return { usage: { prompt_tokens: wire.prompt_tokens, completion_tokens: wire.completion_tokens }, usage_source: "provider" };
+    return {
+      usage: { prompt_tokens: wire.prompt_tokens, completion_tokens: wire.completion_tokens },
+      usage_source: "provider",
+    };
   }
   const prompt = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
   return { usage: { prompt_tokens: prompt, completion_tokens: estimateTokens(completion) }, usage_source: "estimate" };
@@ -61,7 +64,14 @@ export const recordSuccess = (deps: ChatDeps, kind: UsageKind, opts: ChatOptions
     attempts: result.attempts,
   });
 
-export const recordFailure = (deps: ChatDeps, kind: UsageKind, opts: ChatOptions, error: LlmError, startedAt: number, usage?: TokenUsage): void =>
+export const recordFailure = (
+  deps: ChatDeps,
+  kind: UsageKind,
+  opts: ChatOptions,
+  error: LlmError,
+  startedAt: number,
+  usage?: TokenUsage,
+): void =>
   deps.meter.record({
     tenant_id: opts.tenantId ?? UNATTRIBUTED_TENANT,
     model: opts.model ?? deps.config.model,
@@ -73,7 +83,11 @@ export const recordFailure = (deps: ChatDeps, kind: UsageKind, opts: ChatOptions
     attempts: error.attempts ?? 1,
   });
 
-export const chat = async (deps: ChatDeps, messages: readonly ChatMessage[], opts: ChatOptions = {}): Promise<ChatResult> => {
+export const chat = async (
+  deps: ChatDeps,
+  messages: readonly ChatMessage[],
+  opts: ChatOptions = {},
+): Promise<ChatResult> => {
   const startedAt = Date.now();
   const scope = new CallScope(deps.config.timeout_ms, opts.signal);
   const body = chatBody(deps.config, messages, opts);

@@ -31,9 +31,14 @@ const providerDetails = (e: APIError): { message?: string; code?: string } => {
 
 export const toLlmError = (e: unknown, scope: CallScope, service: ServiceLabel, attempts: number): LlmError => {
   if (isLlmError(e)) return e.attempts === undefined ? withAttempts(e, attempts) : e;
-  if (scope.cancelled) return new LlmError("llm.cancelled", `${service} call cancelled`, { retryable: false, attempts, cause: e });
+  if (scope.cancelled)
+    return new LlmError("llm.cancelled", `${service} call cancelled`, { retryable: false, attempts, cause: e });
   if (scope.timedOut || e instanceof APIConnectionTimeoutError) {
-    return new LlmError("llm.timeout", `${service} endpoint did not answer in time`, { retryable: true, attempts, cause: e });
+    return new LlmError("llm.timeout", `${service} endpoint did not answer in time`, {
+      retryable: true,
+      attempts,
+      cause: e,
+    });
   }
   if (e instanceof APIUserAbortError) {
     // An abort neither our deadline nor the caller caused: treat as cancelled rather than guess.
@@ -63,7 +68,10 @@ const fromStatus = (e: APIError, service: ServiceLabel, attempts: number): LlmEr
     });
   }
   if (status === 408) {
-    return new LlmError("llm.timeout", `${service} endpoint timed out the request (408)`, { ...common, retryable: true });
+    return new LlmError("llm.timeout", `${service} endpoint timed out the request (408)`, {
+      ...common,
+      retryable: true,
+    });
   }
   if (status === undefined || status >= 500) {
     // No status: an error event inside a stream that had already started (OpenAI sends these on overload).

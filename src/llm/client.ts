@@ -43,7 +43,12 @@ const policyOf = (maxRetries: number, options: ClientOptions): RetryPolicy => ({
 });
 
 export const createChatClient = (config: LlmConfig, options: ClientOptions = {}): ChatClient => {
-  const sdk = createSdk({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms, fetch: options.fetch });
+  const sdk = createSdk({
+    baseUrl: config.base_url,
+    apiKey: config.api_key,
+    timeoutMs: config.timeout_ms,
+    fetch: options.fetch,
+  });
   const deps = {
     sdk,
     config,
@@ -56,16 +61,27 @@ export const createChatClient = (config: LlmConfig, options: ClientOptions = {})
     chat: (messages, opts) =>
       withSpan("llm chat", { kind: "client", attributes: { "gen_ai.request.model": config.model } }, async (span) => {
         const result = await chat(deps, messages, opts);
-        span.setAttributes({ "gen_ai.usage.input_tokens": result.usage.prompt_tokens, "gen_ai.usage.output_tokens": result.usage.completion_tokens });
+        span.setAttributes({
+          "gen_ai.usage.input_tokens": result.usage.prompt_tokens,
+          "gen_ai.usage.output_tokens": result.usage.completion_tokens,
+        });
         return result;
       }),
-    stream: (messages, opts) => withStreamSpan("llm stream", { kind: "client", attributes: { "gen_ai.request.model": config.model } }, () => stream(deps, messages, opts)),
+    stream: (messages, opts) =>
+      withStreamSpan("llm stream", { kind: "client", attributes: { "gen_ai.request.model": config.model } }, () =>
+        stream(deps, messages, opts),
+      ),
     models: (opts) => listModels(sdk, config.timeout_ms, "LLM", opts?.signal),
   };
 };
 
 export const createEmbeddingsClient = (config: EmbeddingsConfig, options: ClientOptions = {}): EmbeddingsClient => {
-  const sdk = createSdk({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms, fetch: options.fetch });
+  const sdk = createSdk({
+    baseUrl: config.base_url,
+    apiKey: config.api_key,
+    timeoutMs: config.timeout_ms,
+    fetch: options.fetch,
+  });
   return createEmbeddingsClientWith({
     sdk,
     config,

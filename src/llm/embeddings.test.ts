@@ -1,6 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { fakeEmbedding, openAIError, rateLimited, serverError, startOpenAIFake, type OpenAIFake } from "../../test/support/fakes/openai";
-import { createEmbeddingsClient, createUsageMeter, embeddingsConfigSchema, isLlmError, type ClientOptions, type LlmError } from "./index";
+import {
+  fakeEmbedding,
+  openAIError,
+  rateLimited,
+  serverError,
+  startOpenAIFake,
+  type OpenAIFake,
+} from "../../test/support/fakes/openai";
+import {
+  createEmbeddingsClient,
+  createUsageMeter,
+  embeddingsConfigSchema,
+  isLlmError,
+  type ClientOptions,
+  type LlmError,
+} from "./index";
 
 let fake: OpenAIFake;
 
@@ -12,7 +26,12 @@ afterAll(() => fake.stop());
 
 const client = (overrides: Record<string, unknown> = {}, options: ClientOptions = {}) =>
   createEmbeddingsClient(
-    embeddingsConfigSchema.parse({ base_url: fake.baseUrl, model: "text-embedding-fake", api_key: "sk-emb-0123456789", ...overrides }),
+    embeddingsConfigSchema.parse({
+      base_url: fake.baseUrl,
+      model: "text-embedding-fake",
+      api_key: "sk-emb-0123456789",
+      ...overrides,
+    }),
     { retryDelays: { baseDelayMs: 5, maxDelayMs: 20 }, ...options },
   );
 
@@ -25,7 +44,15 @@ const failure = async (call: Promise<unknown>): Promise<LlmError> => {
   return outcome;
 };
 
-const texts = ["refund policy", "opening hours", "shipping to france", "gift cards", "returns within 30 days", "store address", "phone support"];
+const texts = [
+  "refund policy",
+  "opening hours",
+  "shipping to france",
+  "gift cards",
+  "returns within 30 days",
+  "store address",
+  "phone support",
+];
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
@@ -45,7 +72,9 @@ describe("embed", () => {
   test("puts vectors back in input order when the server answers out of order", async () => {
     fake.setEmbeddings({ reverseOrder: true });
     const vectors = await client({ batch_size: 10 }).embed(texts);
-    vectors.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(Float32Array.from(fakeEmbedding(texts[i], 32)))));
+    vectors.forEach((v, i) =>
+      expect(Array.from(v)).toEqual(Array.from(Float32Array.from(fakeEmbedding(texts[i], 32)))),
+    );
   });
 
   test("sends configured dimensions and checks every vector has them", async () => {
@@ -83,13 +112,19 @@ describe("embed", () => {
   });
 
   test("rate limiting that outlasts the retries is llm.rate_limited with the provider's wait", async () => {
-    fake.script([rateLimited({ retryAfterMs: 10 }), rateLimited({ retryAfterMs: 10 }), rateLimited({ retryAfterMs: 10 })]);
+    fake.script([
+      rateLimited({ retryAfterMs: 10 }),
+      rateLimited({ retryAfterMs: 10 }),
+      rateLimited({ retryAfterMs: 10 }),
+    ]);
     const error = await failure(client({ max_retries: 2 }).embed(["a"]));
     expect(error).toMatchObject({ code: "llm.rate_limited", retryable: true, retryAfterMs: 10, attempts: 3 });
   });
 
   test("does not retry a 400", async () => {
-    fake.script(openAIError(400, "This model's maximum context length is 8192 tokens", { code: "context_length_exceeded" }));
+    fake.script(
+      openAIError(400, "This model's maximum context length is 8192 tokens", { code: "context_length_exceeded" }),
+    );
     const error = await failure(client({ max_retries: 3 }).embed(["a"]));
     expect(error).toMatchObject({ code: "llm.rejected", providerCode: "context_length_exceeded", attempts: 1 });
     expect(fake.embeddingRequests()).toHaveLength(1);
@@ -109,7 +144,11 @@ describe("embed", () => {
   });
 
   test("similar texts get closer vectors than unrelated ones (what retrieval relies on)", async () => {
-    const [a, b, c] = await client().embed(["how do I return an item", "return an item for a refund", "gift card balance"]);
+    const [a, b, c] = await client().embed([
+      "how do I return an item",
+      "return an item for a refund",
+      "gift card balance",
+    ]);
     expect(cosine(a, b)).toBeGreaterThan(cosine(a, c));
   });
 

@@ -58,12 +58,15 @@ export const createEmbeddingsClientWith = (deps: EmbeddingsDeps): EmbeddingsClie
 
   const toVectors = (raw: unknown, count: number): { vectors: Float32Array[]; promptTokens?: number } => {
     const parsed = parseWire(embeddingsWire, raw, "embeddings", "embeddings list");
-    if (parsed.data.length !== count) throw invalidResponse("embeddings", `${parsed.data.length} vectors for ${count} inputs`);
+    if (parsed.data.length !== count)
+      throw invalidResponse("embeddings", `${parsed.data.length} vectors for ${count} inputs`);
     const ordered: (Float32Array | undefined)[] = new Array(count);
     parsed.data.forEach((item, position) => {
       const index = item.index ?? position;
-      if (index >= count || ordered[index]) throw invalidResponse("embeddings", `vector index ${index} repeated or out of range`);
-      if (!item.embedding.every(Number.isFinite)) throw invalidResponse("embeddings", `vector ${index} has non-finite values`);
+      if (index >= count || ordered[index])
+        throw invalidResponse("embeddings", `vector index ${index} repeated or out of range`);
+      if (!item.embedding.every(Number.isFinite))
+        throw invalidResponse("embeddings", `vector ${index} has non-finite values`);
       ordered[index] = Float32Array.from(item.embedding);
     });
     // Every slot is filled: as many items as inputs, each index in range and none repeated.

@@ -100,7 +100,10 @@ const MAX_PROVIDER_MESSAGE = 240;
 export const safeProviderMessage = (message: string | undefined): string | undefined => {
   if (message === undefined) return undefined;
   // Strip control characters and collapse whitespace so a provider cannot inject log lines.
-  const oneLine = message.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const oneLine = message
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (oneLine.length === 0) return undefined;
   const redacted = redactText(oneLine.replace(SECRET_LIKE, "$1-[redacted]"));
   return redacted.length > MAX_PROVIDER_MESSAGE ? `${redacted.slice(0, MAX_PROVIDER_MESSAGE - 1)}…` : redacted;

@@ -7,7 +7,9 @@ describe("backoffDelayMs", () => {
 
   test("doubles per retry from half the step to the full step, capped", () => {
     expect([0, 1, 2, 3, 4, 8].map((n) => backoffDelayMs(n, policy, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
-    expect([0, 1, 2, 3, 4, 8].map((n) => backoffDelayMs(n, policy, () => 1))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    expect([0, 1, 2, 3, 4, 8].map((n) => backoffDelayMs(n, policy, () => 1))).toEqual([
+      100, 200, 400, 800, 1_000, 1_000,
+    ]);
   });
 
   test("jitter spreads clients: random draws give different delays within the bounds", () => {

@@ -38,7 +38,10 @@ export type RetryContext = {
 export type Attempted<T> = { value: T; attempts: number };
 
 /** Runs `attempt` until it succeeds or fails for good; every failure leaves as an `LlmError`. */
-export const withRetries = async <T>(attempt: (signal: AbortSignal) => Promise<T>, ctx: RetryContext): Promise<Attempted<T>> => {
+export const withRetries = async <T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  ctx: RetryContext,
+): Promise<Attempted<T>> => {
   const started = Date.now();
   for (let retry = 0; ; retry++) {
     const attempts = retry + 1;

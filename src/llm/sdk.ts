@@ -56,7 +56,12 @@ const modelsWire = z.object({ data: z.array(z.object({ id: z.string() }).loose()
  * llm.model served there?"). One attempt, no retries: a probe should report the endpoint as it is
  * now. Bounded by the client's timeout; failures are `LlmError`s like every other call.
  */
-export const listModels = async (sdk: OpenAI, timeoutMs: number, service: ServiceLabel, signal?: AbortSignal): Promise<string[]> => {
+export const listModels = async (
+  sdk: OpenAI,
+  timeoutMs: number,
+  service: ServiceLabel,
+  signal?: AbortSignal,
+): Promise<string[]> => {
   const scope = new CallScope(timeoutMs, signal);
   try {
     const page: unknown = await sdk.models.list({ signal: scope.signal });

@@ -1,6 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { openAIError, rateLimited, serverError, startOpenAIFake, type OpenAIFake } from "../../test/support/fakes/openai";
-import { createChatClient, createUsageMeter, isLlmError, llmConfigSchema, type ClientOptions, type StreamEvent } from "./index";
+import {
+  openAIError,
+  rateLimited,
+  serverError,
+  startOpenAIFake,
+  type OpenAIFake,
+} from "../../test/support/fakes/openai";
+import {
+  createChatClient,
+  createUsageMeter,
+  isLlmError,
+  llmConfigSchema,
+  type ClientOptions,
+  type StreamEvent,
+} from "./index";
 
 let fake: OpenAIFake;
 

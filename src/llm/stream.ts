@@ -23,7 +23,14 @@ import { ThinkFilter } from "./think";
 import type { ChatMessage, ChatOptions, ChatResult, StreamEvent } from "./types";
 import { chatChunkWire, estimateTokens, parseWire, type WireUsage } from "./wire";
 
-type StreamState = { filter: ThinkFilter; raw: string; text: string; model?: string; finish?: string; usage: WireUsage };
+type StreamState = {
+  filter: ThinkFilter;
+  raw: string;
+  text: string;
+  model?: string;
+  finish?: string;
+  usage: WireUsage;
+};
 
 type Opened = { chunks: AsyncIterator<unknown>; state: StreamState; first: string; done: boolean };
 
@@ -53,7 +60,12 @@ const checkNext = (scope: Scope, next: IteratorResult<unknown>, state: StreamSta
 };
 
 /** One attempt: open the stream and read until the first visible text (or the end). */
-const open = async (deps: ChatDeps, body: ReturnType<typeof chatBody>, scope: Scope, signal: AbortSignal): Promise<Opened> => {
+const open = async (
+  deps: ChatDeps,
+  body: ReturnType<typeof chatBody>,
+  scope: Scope,
+  signal: AbortSignal,
+): Promise<Opened> => {
   const state: StreamState = { filter: new ThinkFilter(), raw: "", text: "", usage: undefined };
   const stream = await deps.sdk.chat.completions.create(
     { ...body, stream: true, stream_options: { include_usage: true } },
@@ -70,7 +82,11 @@ const open = async (deps: ChatDeps, body: ReturnType<typeof chatBody>, scope: Sc
   }
 };
 
-export async function* stream(deps: ChatDeps, messages: readonly ChatMessage[], opts: ChatOptions = {}): AsyncGenerator<StreamEvent> {
+export async function* stream(
+  deps: ChatDeps,
+  messages: readonly ChatMessage[],
+  opts: ChatOptions = {},
+): AsyncGenerator<StreamEvent> {
   const startedAt = Date.now();
   const scope = new CallScope(deps.config.timeout_ms, opts.signal);
   const body = chatBody(deps.config, messages, opts);
@@ -97,7 +113,7 @@ export async function* stream(deps: ChatDeps, messages: readonly ChatMessage[], 
       yield emit(opened.first);
       scope.rearm();
     }
-    for (let done = opened.done; !done; ) {
+    for (let done = opened.done; !done;) {
       const next = await opened.chunks.next();
       checkNext(scope, next, state);
       scope.rearm();

@@ -20,7 +20,14 @@ describe("ThinkFilter", () => {
   };
 
   test("agrees with stripThinking whatever the split into deltas", () => {
-    const cases = ["<think>plan it</think>\n\nWe open at 9.", "We open at 9.", "<thinking is fun", "<th", " <think>x</think> y", "<think>no end"];
+    const cases = [
+      "<think>plan it</think>\n\nWe open at 9.",
+      "We open at 9.",
+      "<thinking is fun",
+      "<th",
+      " <think>x</think> y",
+      "<think>no end",
+    ];
     for (const text of cases) {
       for (let size = 1; size <= 4; size++) {
         const deltas = text.match(new RegExp(`[\\s\\S]{1,${size}}`, "g")) ?? [];

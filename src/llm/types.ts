@@ -36,7 +36,8 @@ export type ChatResult = {
 };
 
 /** What a stream yields: text deltas as they arrive, then exactly one `end` (on success). */
-export type StreamEvent = { type: "delta"; text: string } | { type: "end"; result: ChatResult & { first_token_ms: number } };
+export type StreamEvent =
+  { type: "delta"; text: string } | { type: "end"; result: ChatResult & { first_token_ms: number } };
 
 export type EmbedOptions = {
   tenantId?: string;

@@ -20,13 +20,50 @@ describe("usage meter", () => {
     meter.record(rec({}));
     meter.record(rec({ prompt_tokens: 1, completion_tokens: 2, latency_ms: 300 }));
     meter.record(rec({ model: "m2", kind: "embeddings", completion_tokens: 0, latency_ms: 20 }));
-    meter.record(rec({ tenant_id: "t2", outcome: "llm.timeout", prompt_tokens: 0, completion_tokens: 0, latency_ms: 5_000 }));
+    meter.record(
+      rec({ tenant_id: "t2", outcome: "llm.timeout", prompt_tokens: 0, completion_tokens: 0, latency_ms: 5_000 }),
+    );
     expect(meter.totals()).toEqual([
-      { tenant_id: "t1", model: "m1", calls: 2, failures: 0, prompt_tokens: 11, completion_tokens: 7, latency_ms_sum: 400, latency_ms_max: 300 },
-      { tenant_id: "t1", model: "m2", calls: 1, failures: 0, prompt_tokens: 10, completion_tokens: 0, latency_ms_sum: 20, latency_ms_max: 20 },
-      { tenant_id: "t2", model: "m1", calls: 1, failures: 1, prompt_tokens: 0, completion_tokens: 0, latency_ms_sum: 5_000, latency_ms_max: 5_000 },
+      {
+        tenant_id: "t1",
+        model: "m1",
+        calls: 2,
+        failures: 0,
+        prompt_tokens: 11,
+        completion_tokens: 7,
+        latency_ms_sum: 400,
+        latency_ms_max: 300,
+      },
+      {
+        tenant_id: "t1",
+        model: "m2",
+        calls: 1,
+        failures: 0,
+        prompt_tokens: 10,
+        completion_tokens: 0,
+        latency_ms_sum: 20,
+        latency_ms_max: 20,
+      },
+      {
+        tenant_id: "t2",
+        model: "m1",
+        calls: 1,
+        failures: 1,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        latency_ms_sum: 5_000,
+        latency_ms_max: 5_000,
+      },
     ]);
-    expect(meter.tenantTotals("t1")).toEqual({ tenant_id: "t1", calls: 3, failures: 0, prompt_tokens: 21, completion_tokens: 7, latency_ms_sum: 420, latency_ms_max: 300 });
+    expect(meter.tenantTotals("t1")).toEqual({
+      tenant_id: "t1",
+      calls: 3,
+      failures: 0,
+      prompt_tokens: 21,
+      completion_tokens: 7,
+      latency_ms_sum: 420,
+      latency_ms_max: 300,
+    });
     expect(meter.tenantTotals("nobody")).toMatchObject({ calls: 0, prompt_tokens: 0 });
   });
 

@@ -59,7 +59,9 @@ const empty = (tenant_id: string, model: string): UsageTotals => ({
   latency_ms_max: 0,
 });
 
-export const createUsageMeter = (options: { onRecord?: (record: UsageRecord) => void; log?: Logger } = {}): InMemoryUsageMeter => {
+export const createUsageMeter = (
+  options: { onRecord?: (record: UsageRecord) => void; log?: Logger } = {},
+): InMemoryUsageMeter => {
   // Keyed by tenant, then model: tenant totals are one map lookup.
   const byTenant = new Map<string, Map<string, UsageTotals>>();
   return {

@@ -54,7 +54,9 @@ export const chatChunkWire = z
 export const embeddingsWire = z
   .object({
     model: z.string().optional(),
-    data: z.array(z.object({ index: z.number().int().nonnegative().optional(), embedding: z.array(z.number()) }).loose()),
+    data: z.array(
+      z.object({ index: z.number().int().nonnegative().optional(), embedding: z.array(z.number()) }).loose(),
+    ),
     usage,
   })
   .loose();
@@ -71,7 +73,9 @@ export const parseWire = <T>(schema: z.ZodType<T>, value: unknown, service: Serv
 };
 
 export const invalidResponse = (service: ServiceLabel, detail: string): LlmError =>
-  new LlmError("llm.invalid_response", `${service} endpoint sent an unusable response (${detail})`, { retryable: false });
+  new LlmError("llm.invalid_response", `${service} endpoint sent an unusable response (${detail})`, {
+    retryable: false,
+  });
 
 /** ~4 characters a token: the usual rule of thumb, used only when the provider reports nothing. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

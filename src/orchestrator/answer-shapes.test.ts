@@ -30,12 +30,21 @@ describe("answer shapes", () => {
     expect(heldShapes("en", "Agency fee: 5% of the purchase amount.")).toEqual([PRICE]);
     expect(heldShapes("en", "Brush twice a day.")).toEqual([]);
     // Currencies written out in words are prices too.
-    expect(["19,000 rubles for 8 working days", "2 500 roubles", "30 dollars", "120 yuan a night"].map((u) => heldShapes("en", u).includes(PRICE))).toEqual([true, true, true, true]);
+    expect(
+      ["19,000 rubles for 8 working days", "2 500 roubles", "30 dollars", "120 yuan a night"].map((u) =>
+        heldShapes("en", u).includes(PRICE),
+      ),
+    ).toEqual([true, true, true, true]);
   });
 
   test("a question for a duration is answered by the sentence with one, not the one repeating its words", () => {
     const p: Passage = {
-      n: 1, chunk_id: "a#0", source: "a.md", title: "Accounts", heading: "", score: 1,
+      n: 1,
+      chunk_id: "a#0",
+      source: "a.md",
+      title: "Accounts",
+      heading: "",
+      score: 1,
       text: "Users choose buyer accounts or seller accounts, which require business verification. Verification is usually done within 2-3 business days.",
     };
     const answer = knowledgeAnswer(analyzerFor("en"), "How long does seller account verification take?", [p]);
@@ -44,7 +53,12 @@ describe("answer shapes", () => {
 
   test("a question for a kind of value gets no answer without one, however well the words match", () => {
     const p: Passage = {
-      n: 1, chunk_id: "b#0", source: "faq.txt", title: "FAQ", heading: "", score: 1,
+      n: 1,
+      chunk_id: "b#0",
+      source: "faq.txt",
+      title: "FAQ",
+      heading: "",
+      score: 1,
       text: "Do you have child seats?\nYes, child seats for children up to 22 kg.",
     };
     expect(knowledgeAnswer(analyzerFor("en"), "Do you have child seats?", [p])?.text).toContain("22 kg");

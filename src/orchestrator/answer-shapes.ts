@@ -20,30 +20,60 @@ const DURATION_HELD = new RegExp(
   String.raw`\b${COUNT}\s?(?:business\s|working\s|calendar\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|werktagen?|arbeitstagen?|tagen?|wochen?|monaten?|stunden?|minuten?|jahren?)\b|\b(?:same|next)[- ]day\b|\bovernight\b`,
   "i",
 );
-const PRICE_HELD = /\d+(?:[.,]\d+)?\s?%|\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£|\b(?:eur|usd|gbp|chf|rub)\s)\s?\d|\bfree\b|\bkostenlos\b|\bgratis\b/i;
+const PRICE_HELD =
+  /\d+(?:[.,]\d+)?\s?%|\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£|\b(?:eur|usd|gbp|chf|rub)\s)\s?\d|\bfree\b|\bkostenlos\b|\bgratis\b/i;
 const CLOCK_HELD = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
 
 const SHAPES: Record<string, Shape[]> = {
   en: [
-    { term: DURATION, asked: /\bhow long\b|\bhow many (?:days|weeks|hours|months)\b|\bhow soon\b/i, held: DURATION_HELD },
+    {
+      term: DURATION,
+      asked: /\bhow long\b|\bhow many (?:days|weeks|hours|months)\b|\bhow soon\b/i,
+      held: DURATION_HELD,
+    },
     {
       term: PRICE,
-      asked: /\bhow much (?:is|are|does|do|will|would|for)\b|\bwhat (?:does|do|will) .{1,60} cost\b|\b(?:price|cost|fee) (?:of|for)\b|\bwhat (?:do|does|will) (?:you|it|they) charge\b|\b(?:price|cost|fee)s?\s*\?/i,
+      asked:
+        /\bhow much (?:is|are|does|do|will|would|for)\b|\bwhat (?:does|do|will) .{1,60} cost\b|\b(?:price|cost|fee) (?:of|for)\b|\bwhat (?:do|does|will) (?:you|it|they) charge\b|\b(?:price|cost|fee)s?\s*\?/i,
       held: PRICE_HELD,
     },
-    { term: CLOCK_TIME, asked: /\bwhat time\b|\bwhen (?:do|does|are|is) .{0,40}\b(?:open|close|closed)\b|\b(?:opening|office|business) hours\b/i, held: CLOCK_HELD },
+    {
+      term: CLOCK_TIME,
+      asked:
+        /\bwhat time\b|\bwhen (?:do|does|are|is) .{0,40}\b(?:open|close|closed)\b|\b(?:opening|office|business) hours\b/i,
+      held: CLOCK_HELD,
+    },
   ],
   de: [
-    { term: DURATION, asked: /\bwie lange?\b|\bwie viele (?:tage|wochen|stunden)\b|\bwie schnell\b/i, held: DURATION_HELD },
-    { term: PRICE, asked: /\bwas kostet\b|\bwas kosten\b|\bwie teuer\b|\bwie viel kostet\b|\bpreis (?:für|von)\b|\bpreise?\s*\?/i, held: PRICE_HELD },
-    { term: CLOCK_TIME, asked: /\bum wie viel uhr\b|\bwann (?:habt|haben|hat|ist|sind|öffnet|öffnen|schließt|schließen)\b|öffnungszeiten/i, held: CLOCK_HELD },
+    {
+      term: DURATION,
+      asked: /\bwie lange?\b|\bwie viele (?:tage|wochen|stunden)\b|\bwie schnell\b/i,
+      held: DURATION_HELD,
+    },
+    {
+      term: PRICE,
+      asked: /\bwas kostet\b|\bwas kosten\b|\bwie teuer\b|\bwie viel kostet\b|\bpreis (?:für|von)\b|\bpreise?\s*\?/i,
+      held: PRICE_HELD,
+    },
+    {
+      term: CLOCK_TIME,
+      asked:
+        /\bum wie viel uhr\b|\bwann (?:habt|haben|hat|ist|sind|öffnet|öffnen|schließt|schließen)\b|öffnungszeiten/i,
+      held: CLOCK_HELD,
+    },
   ],
 };
 
 const shapesOf = (language: string): Shape[] => SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? [];
 
 /** The value kinds a (part of a) question asks for. */
-export const askedShapes = (language: string, question: string): string[] => shapesOf(language).filter((s) => s.asked.test(question)).map((s) => s.term);
+export const askedShapes = (language: string, question: string): string[] =>
+  shapesOf(language)
+    .filter((s) => s.asked.test(question))
+    .map((s) => s.term);
 
 /** The value kinds a unit of a passage holds. */
-export const heldShapes = (language: string, unit: string): string[] => shapesOf(language).filter((s) => s.held.test(unit)).map((s) => s.term);
+export const heldShapes = (language: string, unit: string): string[] =>
+  shapesOf(language)
+    .filter((s) => s.held.test(unit))
+    .map((s) => s.term);

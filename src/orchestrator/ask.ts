@@ -35,13 +35,22 @@ const mergeByCode = (decisions: AnswerOutcome["guardrails"]): AskResult["guardra
   return [...byCode].map(([code, passed]) => ({ code, passed }));
 };
 
-export const loadBrandProfile = async (db: Db, scope: { tenant_id: string; brand_id: string }): Promise<BrandProfile> => {
+export const loadBrandProfile = async (
+  db: Db,
+  scope: { tenant_id: string; brand_id: string },
+): Promise<BrandProfile> => {
   const [brand] = await db
     .select()
     .from(schema.brands)
     .where(and(eq(schema.brands.id, scope.brand_id), eq(schema.brands.tenant_id, scope.tenant_id)));
   if (!brand) throw new XinError("brand.not_found", "no such brand", { status: 404, exitCode: 1 });
-  return { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, persona: brand.persona, policies: parsePolicies(brand.policies) };
+  return {
+    id: brand.id,
+    tenant_id: brand.tenant_id,
+    name: brand.name,
+    persona: brand.persona,
+    policies: parsePolicies(brand.policies),
+  };
 };
 
 /**

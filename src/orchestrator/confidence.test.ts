@@ -3,12 +3,23 @@ import { analyzerFor } from "../rag";
 import { grounding, knowledgeConfidence, retrievalStrength } from "./confidence";
 import type { Passage } from "./types";
 
-const passage = (text: string, n = 1): Passage => ({ n, chunk_id: `chk_${n}`, source: "shipping.md", title: "Shipping", heading: "Delivery times", text, score: 1 });
+const passage = (text: string, n = 1): Passage => ({
+  n,
+  chunk_id: `chk_${n}`,
+  source: "shipping.md",
+  title: "Shipping",
+  heading: "Delivery times",
+  text,
+  score: 1,
+});
 const en = analyzerFor("en");
 
 describe("confidence", () => {
   test("grounding counts the answer's terms found in the question or any passage", () => {
-    const passages = [passage("Parcels to Austria arrive in 3 to 5 working days."), passage("Returns are free within 30 days.", 2)];
+    const passages = [
+      passage("Parcels to Austria arrive in 3 to 5 working days."),
+      passage("Returns are free within 30 days.", 2),
+    ];
     expect(grounding(en, "Austria parcels arrive in 3 to 5 working days.", passages, "How long to Austria?")).toBe(1);
     // "express" is in the question, "tomorrow" in neither: 3 of the answer's 4 content terms are grounded.
     expect(grounding(en, "Express parcels arrive tomorrow.", passages, "Do you ship express?")).toBeCloseTo(3 / 4, 5);

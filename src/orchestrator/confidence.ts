@@ -3,7 +3,8 @@ import type { Confidence, Passage } from "./types";
 
 // Words that shape a question but say nothing about its subject ("what", "can I", "please"; per
 // language, shared with retrieval's query side): they would make every question look half-covered.
-export const termsOf = (analyzer: Analyzer, text: string): Set<string> => new Set(analyzer.analyze(stripQueryFiller(analyzer.language, text)));
+export const termsOf = (analyzer: Analyzer, text: string): Set<string> =>
+  new Set(analyzer.analyze(stripQueryFiller(analyzer.language, text)));
 const passageText = (p: Passage) => `${p.title}\n${p.heading}\n${p.text}`;
 
 /** Passages recur in answer after answer (the same few chunks answer most questions), so their terms are kept. */
@@ -52,7 +53,12 @@ export const retrievalStrength = (analyzer: Analyzer, question: string, passages
  * the customer's words is not making things up). An answer without content words (“Yes.”) gets 0.5:
  * it may be right, but nothing shows it.
  */
-export const grounding = (analyzer: Analyzer, answer: string, passages: readonly Passage[], question: string): number => {
+export const grounding = (
+  analyzer: Analyzer,
+  answer: string,
+  passages: readonly Passage[],
+  question: string,
+): number => {
   const said = termsOf(analyzer, answer);
   if (said.size === 0) return 0.5;
   // The terms of question and passages together: analysing is per line, so the union of each one's terms.
@@ -62,7 +68,8 @@ export const grounding = (analyzer: Analyzer, answer: string, passages: readonly
   return n / said.size;
 };
 
-const HEDGES = /\b(i\s+(do\s+not|don't)\s+know|i('m|\s+am)\s+not\s+sure|(cannot|can't|could\s+not|couldn't)\s+find|no\s+information|not\s+(mentioned|covered)\s+in|i\s+(do\s+not|don't)\s+have\s+(that|this|any)\s+information|a\s+colleague\s+will\s+follow\s+up)\b/i;
+const HEDGES =
+  /\b(i\s+(do\s+not|don't)\s+know|i('m|\s+am)\s+not\s+sure|(cannot|can't|could\s+not|couldn't)\s+find|no\s+information|not\s+(mentioned|covered)\s+in|i\s+(do\s+not|don't)\s+have\s+(that|this|any)\s+information|a\s+colleague\s+will\s+follow\s+up)\b/i;
 
 /** The model's own signal: a finished answer scores 1, a cut-off or filtered one less, a hedge almost nothing. */
 export const modelSignal = (finishReason: string, text: string): number => {
@@ -93,7 +100,12 @@ export const blend = (retrieval: number, ground: number, model: number): Confide
  * per group (BENCH.md, both answering groups).
  */
 export const knowledgeConfidence = (retrieval: number, coverage: number): Confidence => {
-  return { value: round((coverage - KNOWLEDGE_FLOOR) / (1 - KNOWLEDGE_FLOOR)), retrieval: round(retrieval), grounding: coverage > 0 ? 1 : 0, model: coverage > 0 ? 1 : 0 };
+  return {
+    value: round((coverage - KNOWLEDGE_FLOOR) / (1 - KNOWLEDGE_FLOOR)),
+    retrieval: round(retrieval),
+    grounding: coverage > 0 ? 1 : 0,
+    model: coverage > 0 ? 1 : 0,
+  };
 };
 const KNOWLEDGE_FLOOR = 0.5;
 

@@ -5,13 +5,33 @@ import { sqlOf, type Db } from "../runtime/db";
 export const RECENT = 60;
 
 /** A message of the conversation's newest page, newest first. */
-export type RecentRow = { id: string; direction: string; body: string | null; status: string; metadata: Record<string, unknown>; created_at: Date };
+export type RecentRow = {
+  id: string;
+  direction: string;
+  body: string | null;
+  status: string;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+};
 /** A message no turn has named yet (the answered link), oldest first. */
-export type PendingRow = { id: string; kind: string; body: string | null; metadata: Record<string, unknown>; created_at: Date };
+export type PendingRow = {
+  id: string;
+  kind: string;
+  body: string | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+};
 
 export type ContextRows = {
   conversation: { id: string; tenant_id: string; status: string };
-  brand: { id: string; tenant_id: string; name: string; persona: Persona; policies: Record<string, unknown>; knowledge_revision: number };
+  brand: {
+    id: string;
+    tenant_id: string;
+    name: string;
+    persona: Persona;
+    policies: Record<string, unknown>;
+    knowledge_revision: number;
+  };
   channel: { id: string; provider: string };
   contactExternalId: string;
   recent: RecentRow[];
@@ -65,7 +85,14 @@ export const readContextRows = async (db: Db, conversationId: string): Promise<C
   if (!row) return null;
   return {
     conversation: { id: row.id, tenant_id: row.tenant_id, status: row.status },
-    brand: { id: row.brand_id, tenant_id: row.brand_tenant_id, name: row.brand_name, persona: row.persona, policies: row.policies, knowledge_revision: row.knowledge_revision },
+    brand: {
+      id: row.brand_id,
+      tenant_id: row.brand_tenant_id,
+      name: row.brand_name,
+      persona: row.persona,
+      policies: row.policies,
+      knowledge_revision: row.knowledge_revision,
+    },
     channel: { id: row.channel_id, provider: row.provider },
     contactExternalId: row.external_id,
     recent: row.recent.map(({ at, ...m }) => ({ ...m, created_at: new Date(at) })),

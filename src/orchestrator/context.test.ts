@@ -10,7 +10,14 @@ const msg = (secondsAgo: number, answer: boolean, direction = answer ? "out" : "
 
 test("answers of the last minute are counted from the recent messages when they reach back a minute", () => {
   // Newest first, as read: two answers inside the minute, one outside, a holding message (no `answer`).
-  const recent = [msg(5, false), msg(10, true), msg(30, false), msg(50, true), { ...msg(55, false, "out") }, msg(70, true)];
+  const recent = [
+    msg(5, false),
+    msg(10, true),
+    msg(30, false),
+    msg(50, true),
+    { ...msg(55, false, "out") },
+    msg(70, true),
+  ];
   expect(answersInLastMinute(recent, NOW)).toEqual({ n: 2, ageMs: 50_000 });
   expect(answersInLastMinute([], NOW)).toEqual({ n: 0, ageMs: null });
 });

@@ -37,10 +37,15 @@ export type RespondContext = {
   recentAnswers: AnswerWindow | null;
 };
 
-export const answersInLastMinute = (recent: { direction: string; metadata: Record<string, unknown>; created_at: Date }[], now: number): AnswerWindow | null => {
+export const answersInLastMinute = (
+  recent: { direction: string; metadata: Record<string, unknown>; created_at: Date }[],
+  now: number,
+): AnswerWindow | null => {
   const coversMinute = recent.length < RECENT || now - (recent.at(-1)?.created_at.getTime() ?? now) >= WINDOW_MS;
   if (!coversMinute) return null;
-  const answers = recent.filter((m) => m.direction === "out" && "answer" in m.metadata && now - m.created_at.getTime() < WINDOW_MS);
+  const answers = recent.filter(
+    (m) => m.direction === "out" && "answer" in m.metadata && now - m.created_at.getTime() < WINDOW_MS,
+  );
   return { n: answers.length, ageMs: answers.length ? now - answers.at(-1)!.created_at.getTime() : null };
 };
 
@@ -53,7 +58,12 @@ const hasWords = (body: string | null): body is string => typeof body === "strin
  * `historyTokens` is spent, then the turn's own earlier messages. Messages without text (media,
  * reactions) and messages not addressed to the brand (group chatter) stay out of the history.
  */
-export const loadRespondContext = async (db: Db, conversationId: string, historyTokens: number, burstGapMs = 0): Promise<RespondContext | null> => {
+export const loadRespondContext = async (
+  db: Db,
+  conversationId: string,
+  historyTokens: number,
+  burstGapMs = 0,
+): Promise<RespondContext | null> => {
   const row = await readContextRows(db, conversationId);
   if (!row) return null;
   const { recent, pending: pendingRows } = row;
@@ -84,7 +94,14 @@ export const loadRespondContext = async (db: Db, conversationId: string, history
   for (const m of context) history.push({ role: "customer", text: m.text });
   const brand = row.brand;
   return {
-    brand: { id: brand.id, tenant_id: brand.tenant_id, name: brand.name, persona: brand.persona, policies: parsePolicies(brand.policies), knowledgeRevision: brand.knowledge_revision },
+    brand: {
+      id: brand.id,
+      tenant_id: brand.tenant_id,
+      name: brand.name,
+      persona: brand.persona,
+      policies: parsePolicies(brand.policies),
+      knowledgeRevision: brand.knowledge_revision,
+    },
     conversation: row.conversation,
     channel: row.channel,
     contactExternalId: row.contactExternalId,

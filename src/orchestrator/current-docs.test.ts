@@ -2,7 +2,15 @@ import { describe, expect, test } from "bun:test";
 import { preferCurrent, versionOf } from "./current-docs";
 import type { Passage } from "./types";
 
-const p = (source: string, title = source): Passage => ({ n: 0, chunk_id: `${source}#0`, source, title, heading: "", text: "Prices…", score: 1 });
+const p = (source: string, title = source): Passage => ({
+  n: 0,
+  chunk_id: `${source}#0`,
+  source,
+  title,
+  heading: "",
+  text: "Prices…",
+  score: 1,
+});
 
 describe("superseded documents", () => {
   test("versions: year, year-month, full dates (ISO and day.month.year) in a name", () => {
@@ -20,7 +28,12 @@ describe("superseded documents", () => {
   });
 
   test("the title counts when the file name has no date; an old version alone is kept", () => {
-    expect(preferCurrent([p("a.pdf", "Opening hours 2024"), p("b.pdf", "Opening hours 2025")]).map((x) => x.source)).toEqual(["b.pdf"]);
-    expect(preferCurrent([p("prices-2025.md"), p("shipping-2026.md")]).map((x) => x.source)).toEqual(["prices-2025.md", "shipping-2026.md"]);
+    expect(
+      preferCurrent([p("a.pdf", "Opening hours 2024"), p("b.pdf", "Opening hours 2025")]).map((x) => x.source),
+    ).toEqual(["b.pdf"]);
+    expect(preferCurrent([p("prices-2025.md"), p("shipping-2026.md")]).map((x) => x.source)).toEqual([
+      "prices-2025.md",
+      "shipping-2026.md",
+    ]);
   });
 });

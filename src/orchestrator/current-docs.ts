@@ -9,7 +9,8 @@ import type { Passage } from "./types";
  * turn, those of an older version are dropped when a newer version of the same document is there too.
  * A document without a date in its name is never dropped. Costs one pass over the top passages.
  */
-const DATE = /(?<!\d)((?:19|20)\d{2})(?:[-_./](0[1-9]|1[0-2])(?:[-_./](0[1-9]|[12]\d|3[01]))?)?(?!\d)|(?<!\d)(0[1-9]|[12]\d|3[01])[./](0[1-9]|1[0-2])[./]((?:19|20)\d{2})(?!\d)/g;
+const DATE =
+  /(?<!\d)((?:19|20)\d{2})(?:[-_./](0[1-9]|1[0-2])(?:[-_./](0[1-9]|[12]\d|3[01]))?)?(?!\d)|(?<!\d)(0[1-9]|[12]\d|3[01])[./](0[1-9]|1[0-2])[./]((?:19|20)\d{2})(?!\d)/g;
 
 type Version = { family: string; date: number };
 
@@ -22,7 +23,11 @@ export const versionOf = (name: string): Version | null => {
     date = Math.max(date, Number(`${year}${month}${day}`));
   }
   if (date === 0) return null;
-  const family = base.replace(DATE, " ").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const family = base
+    .replace(DATE, " ")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
   return family === "" ? null : { family, date };
 };
 
@@ -34,8 +39,10 @@ export const preferCurrent = (passages: readonly Passage[]): Passage[] => {
   const versions = passages.map(versionOfPassage);
   for (const v of versions) if (v) newest.set(v.family, Math.max(newest.get(v.family) ?? 0, v.date));
   if (newest.size === 0) return [...passages];
-  return passages.filter((_, i) => {
-    const v = versions[i];
-    return !v || v.date >= (newest.get(v.family) ?? 0);
-  }).map((p, i) => ({ ...p, n: i + 1 }));
+  return passages
+    .filter((_, i) => {
+      const v = versions[i];
+      return !v || v.date >= (newest.get(v.family) ?? 0);
+    })
+    .map((p, i) => ({ ...p, n: i + 1 }));
 };

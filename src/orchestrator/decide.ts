@@ -72,7 +72,11 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   // holding message of an escalation is sent in it.
   const language = detectLanguage(req.question);
   const base = { mode, tokens: { prompt: 0, completion: 0 }, language } as const;
-  const escalate = (reason: string, guardrails: GuardrailDecision[], extra: Partial<AnswerOutcome> = {}): AnswerOutcome => ({
+  const escalate = (
+    reason: string,
+    guardrails: GuardrailDecision[],
+    extra: Partial<AnswerOutcome> = {},
+  ): AnswerOutcome => ({
     ...base,
     outcome: "escalation",
     reply: null,
@@ -93,11 +97,20 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   let termWeights: TermWeights;
   let readAs: (term: string) => string[];
   try {
-    const result = await withSpan("retrieval", { attributes: { "xin.brand_id": req.brand.id, "xin.retrieval.k": deps.config.top_k } }, async (span) => {
-      const found = await deps.search({ scope, query: req.question, k: deps.config.top_k, revision: req.brand.knowledgeRevision });
-      span.setAttributes({ "xin.retrieval.hits": found.hits.length });
-      return found;
-    });
+    const result = await withSpan(
+      "retrieval",
+      { attributes: { "xin.brand_id": req.brand.id, "xin.retrieval.k": deps.config.top_k } },
+      async (span) => {
+        const found = await deps.search({
+          scope,
+          query: req.question,
+          k: deps.config.top_k,
+          revision: req.brand.knowledgeRevision,
+        });
+        span.setAttributes({ "xin.retrieval.hits": found.hits.length });
+        return found;
+      },
+    );
     retrieved = toPassages(result);
     termWeights = weightsOf(result, analyzer.language, canon);
     readAs = readingsOf(result, canon);
@@ -110,13 +123,27 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   const common = { question: req.burst ?? req.question, history: req.history, brand: req.brand, mode, now } as const;
   const defaults = { low_confidence: { default_min: deps.config.min_confidence } };
 
-  const inputChecks = await runGuardrails(deps.guardrails, "input", { ...common, passages: retrieved, draft: null, confidence: null }, defaults);
+  const inputChecks = await runGuardrails(
+    deps.guardrails,
+    "input",
+    { ...common, passages: retrieved, draft: null, confidence: null },
+    defaults,
+  );
   const retrieval = retrievalStrength(reading, req.question, passages);
   const inputFailure = firstFailure(inputChecks);
   if (inputFailure) return escalate(inputFailure, inputChecks, { confidence: { ...ZERO, retrieval } });
 
   const canned = smallTalkReply(req.brand, req.question);
-  if (canned) return { ...base, outcome: "answer", reply: canned, reason: null, confidence: { value: 1, retrieval, grounding: 1, model: 1 }, sources: [], guardrails: inputChecks };
+  if (canned)
+    return {
+      ...base,
+      outcome: "answer",
+      reply: canned,
+      reason: null,
+      confidence: { value: 1, retrieval, grounding: 1, model: 1 },
+      sources: [],
+      guardrails: inputChecks,
+    };
 
   let draft: string | null;
   let used: Passage[];
@@ -124,11 +151,18 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
   let tokens: AnswerOutcome["tokens"] = base.tokens;
   if (deps.chat) {
     try {
-      const replyIn = language && brandLanguages(req.brand.persona, req.brand.policies).includes(language) ? language : null;
+      const replyIn =
+        language && brandLanguages(req.brand.persona, req.brand.policies).includes(language) ? language : null;
       const prompt = buildPrompt(req.brand, passages, req.history, req.question, replyIn);
       const opts = { tenantId: req.brand.tenant_id, signal: req.signal };
       const result = req.live
-        ? await streamDraft(deps.chat, prompt, opts, req.live, prefixJudge({ guardrails: deps.guardrails, common, passages, retrieval, analyzer, defaults }))
+        ? await streamDraft(
+            deps.chat,
+            prompt,
+            opts,
+            req.live,
+            prefixJudge({ guardrails: deps.guardrails, common, passages, retrieval, analyzer, defaults }),
+          )
         : await deps.chat.chat(prompt, opts);
       const parsed = parseReply(stripThinking(result.text));
       draft = parsed.text || null;
@@ -136,7 +170,9 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
       used = cited.length ? cited : passages.slice(0, 3);
       // An answer in another language than its passages cannot be compared word by word: it is trusted as
       // far as the passages matched the question (its facts are still checked one by one, unsupported.ts).
-      const ground = crossLanguage(parsed.text, passages) ? retrieval : grounding(analyzer, parsed.text, passages, req.question);
+      const ground = crossLanguage(parsed.text, passages)
+        ? retrieval
+        : grounding(analyzer, parsed.text, passages, req.question);
       confidence = blend(retrieval, ground, modelSignal(result.finish_reason, parsed.text));
       tokens = { prompt: result.usage.prompt_tokens, completion: result.usage.completion_tokens };
     } catch (e) {
@@ -151,9 +187,23 @@ export const answerTurn = async (deps: PipelineDeps, req: TurnRequest): Promise<
     confidence = knowledgeConfidence(retrieval, found?.coverage ?? 0);
   }
 
-  const outputChecks = await runGuardrails(deps.guardrails, "output", { ...common, passages, draft, confidence }, defaults);
+  const outputChecks = await runGuardrails(
+    deps.guardrails,
+    "output",
+    { ...common, passages, draft, confidence },
+    defaults,
+  );
   const guardrails = [...inputChecks, ...outputChecks];
   const sources = used.map((p) => ({ source: p.source, chunk_id: p.chunk_id }));
   const failure = firstFailure(outputChecks) ?? (draft ? null : "low_confidence");
-  return { ...base, tokens, outcome: failure ? "escalation" : "answer", reply: draft, reason: failure, confidence, sources, guardrails };
+  return {
+    ...base,
+    tokens,
+    outcome: failure ? "escalation" : "answer",
+    reply: draft,
+    reason: failure,
+    confidence,
+    sources,
+    guardrails,
+  };
 };

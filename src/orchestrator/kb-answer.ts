@@ -48,16 +48,32 @@ type Piece = { passage: Passage; text: string; covered: Set<string>; asked: stri
  * When the headings say at least as much of the question as any run does ("OPENING HOURS" for "What
  * are your opening hours?") the section itself is the answer: all of it when it fits.
  */
-const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, weight: TermWeights, strict = true): Piece | null => {
+const pieceOf = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  p: Passage,
+  weight: TermWeights,
+  strict = true,
+): Piece | null => {
   const { units, lines, blocks } = unitsWithLines(p.text);
   const found = selectUnits(analyzer, wanted, units, weight, lines, blocks);
   const context = [...contextTerms(analyzer, p)].filter((t) => wanted.has(t));
   const section = new Set(analyzer.analyze(p.heading.split(" › ").at(-1) ?? ""));
   const whole = units.filter((u) => !u.endsWith("?"));
   const fits = whole.length > 0 && whole.join(" ").length <= MAX_ANSWER_CHARS;
-  if (fits && context.length > 0 && (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)) {
+  if (
+    fits &&
+    context.length > 0 &&
+    (!found || shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9)
+  ) {
     const said = new Set<string>();
-    for (const u of whole) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
+    for (const u of whole)
+      for (const t of [
+        ...analyzer.analyze(u),
+        ...termsAnsweredBy(analyzer.language, u),
+        ...heldShapes(analyzer.language, u),
+      ])
+        if (wanted.has(t)) said.add(t);
     if (strict && !holdsKeyTerms(wanted, said, section, context, weight)) return null;
     return { passage: p, text: whole.join("\n"), covered: new Set([...context, ...said]), asked: ownQuestion(p) };
   }
@@ -67,10 +83,20 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
   // is too long to send: its lead, where a document states what it is about, answers rather than one
   // sentence that happens to repeat the question's words. A paragraph tied on the question (below) is
   // such a case too ("How do gift cards work?" over "Gift Cards and E-Gifts").
-  if (strict && context.length > 0 && shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9) {
+  if (
+    strict &&
+    context.length > 0 &&
+    shareOf(wanted, new Set(context), weight) >= shareOf(wanted, found.covered, weight) - 1e-9
+  ) {
     const lead = leadOf(whole);
     const said = new Set<string>(context);
-    for (const u of lead) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t)) said.add(t);
+    for (const u of lead)
+      for (const t of [
+        ...analyzer.analyze(u),
+        ...termsAnsweredBy(analyzer.language, u),
+        ...heldShapes(analyzer.language, u),
+      ])
+        if (wanted.has(t)) said.add(t);
     return { passage: p, text: lead.join(" "), covered: said, asked: ownQuestion(p) };
   }
   if (strict && found.tied) return null;
@@ -79,10 +105,22 @@ const pieceOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, p: Passage, we
   const entry = faqEntry(units, found.start, found.end);
   const shown = entry ?? found;
   const question = shown.start > 0 && units[shown.start - 1].endsWith("?") ? units[shown.start - 1] : "";
-  if (strict && question !== "" && restsOnOtherQuestion(analyzer, wanted, question, units.slice(shown.start, shown.end + 1))) return null;
+  if (
+    strict &&
+    question !== "" &&
+    restsOnOtherQuestion(analyzer, wanted, question, units.slice(shown.start, shown.end + 1))
+  )
+    return null;
   if (entry) return { passage: p, text: units.slice(entry.start, entry.end + 1).join(" "), covered, asked: question };
   const asked = question || ownQuestion(p);
-  return { passage: p, text: units.slice(found.start, found.end + 1).join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "), covered, asked };
+  return {
+    passage: p,
+    text: units
+      .slice(found.start, found.end + 1)
+      .join(found.end > found.start && units[found.start].endsWith(":") ? "\n" : " "),
+    covered,
+    asked,
+  };
 };
 
 /**
@@ -105,8 +143,19 @@ const faqEntry = (units: readonly string[], start: number, end: number): { start
  * question asks about something the customer did not name ("How much should you expect to pay for
  * furniture?" for "When do I pay for the visa?"): the entry answers another question.
  */
-const restsOnOtherQuestion = (analyzer: Analyzer, wanted: ReadonlySet<string>, asked: string, answer: readonly string[]): boolean => {
-  for (const u of answer) for (const t of [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)]) if (wanted.has(t) && !isShape(t)) return false;
+const restsOnOtherQuestion = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  asked: string,
+  answer: readonly string[],
+): boolean => {
+  for (const u of answer)
+    for (const t of [
+      ...analyzer.analyze(u),
+      ...termsAnsweredBy(analyzer.language, u),
+      ...heldShapes(analyzer.language, u),
+    ])
+      if (wanted.has(t) && !isShape(t)) return false;
   return [...termsOf(analyzer, asked)].some((t) => !wanted.has(t) && !isLightQueryTerm(analyzer.language, t));
 };
 
@@ -134,10 +183,18 @@ const KEY_SHARE = 0.75;
  * discount?": the student discount is no answer). A key term the passage lacks altogether only
  * lowers the coverage, as any missing term does.
  */
-const holdsKeyTerms = (wanted: ReadonlySet<string>, said: ReadonlySet<string>, section: ReadonlySet<string>, context: readonly string[], weight: TermWeights): boolean => {
+const holdsKeyTerms = (
+  wanted: ReadonlySet<string>,
+  said: ReadonlySet<string>,
+  section: ReadonlySet<string>,
+  context: readonly string[],
+  weight: TermWeights,
+): boolean => {
   const words = [...wanted].filter((t) => !isShape(t));
   const heaviest = Math.max(0, ...words.map(weight));
-  return words.every((t) => weight(t) < KEY_SHARE * heaviest - 1e-9 || said.has(t) || section.has(t) || !context.includes(t));
+  return words.every(
+    (t) => weight(t) < KEY_SHARE * heaviest - 1e-9 || said.has(t) || section.has(t) || !context.includes(t),
+  );
 };
 
 const shareOf = (part: ReadonlySet<string>, covered: ReadonlySet<string>, weight: TermWeights): number => {
@@ -204,20 +261,32 @@ export const knowledgeAnswer = (
     // Cut into units only when its words could cover all the best one does (most such passages end here).
     const could = better !== null && mayCover(analyzer, first.covered, better);
     const other = could ? pieceOf(analyzer, wanted, better, weight) : null;
-    if (other && [...first.covered].every((t) => other.covered.has(t)) && shareOf(wanted, other.covered, weight) > shareOf(wanted, first.covered, weight) + 1e-9) first = other;
+    if (
+      other &&
+      [...first.covered].every((t) => other.covered.has(t)) &&
+      shareOf(wanted, other.covered, weight) > shareOf(wanted, first.covered, weight) + 1e-9
+    )
+      first = other;
   }
   // A multi-part question's best passage answers one part; its rivals are passages answering that part as well, not one answering another part.
-  const own = parts.length > 1 && first ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a)) : wanted;
+  const own =
+    parts.length > 1 && first
+      ? parts.reduce((a, b) => (shareOf(b, first!.covered, weight) > shareOf(a, first!.covered, weight) ? b : a))
+      : wanted;
   if (!first || rivalled(analyzer, own, first, passages, weight, toUs)) return null;
   const pieces = [first];
   const covered = new Set(first.covered);
-  const enough = (part: Set<string>) => (parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5);
+  const enough = (part: Set<string>) =>
+    parts.length === 1 ? shareOf(part, covered, weight) > 0 : shareOf(part, covered, weight) > 0.5;
   for (const part of parts) {
     if (enough(part)) continue;
     const extra = passages
       .slice(0, PART_DEPTH)
       .map((p) => pieceOf(analyzer, part, p, weight))
-      .find((piece) => piece !== null && shareOf(part, piece.covered, weight) > 0.5 && !pieces.some((q) => q.text === piece.text));
+      .find(
+        (piece) =>
+          piece !== null && shareOf(part, piece.covered, weight) > 0.5 && !pieces.some((q) => q.text === piece.text),
+      );
     if (!extra) return null;
     pieces.push(extra);
     for (const t of extra.covered) covered.add(t);
@@ -236,13 +305,13 @@ export const knowledgeAnswer = (
     covered.clear();
     for (const t of other.covered) covered.add(t);
   }
-  if (pieces.length === 1 && asksForList(analyzer.language, question)) pieces[0] = listedIn(analyzer, wanted, pieces[0]);
+  if (pieces.length === 1 && asksForList(analyzer.language, question))
+    pieces[0] = listedIn(analyzer, wanted, pieces[0]);
   const used = pieces.map((p) => p.passage).filter((p, i, all) => all.indexOf(p) === i);
   const body = pieces.map((p) => p.text).join("\n");
   const credit = creditLine(used, attribution);
   return { text: credit ? `${body}\n\n${credit}` : body, used, coverage: shareOf(wanted, covered, weight) };
 };
-
 
 /**
  * Whether a key term of the question (as in holdsKeyTerms) that the answer lacks is found in another
@@ -251,19 +320,28 @@ export const knowledgeAnswer = (
  * legalization price while the apostille's page is further down). A key term no passage has, or only
  * one that matches little else ("acceptance" in a price table), is only a missing share of the coverage.
  */
-const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, covered: ReadonlySet<string>, passages: readonly Passage[], pieces: readonly Piece[], weight: TermWeights): Passage | null => {
+const answeredElsewhere = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  covered: ReadonlySet<string>,
+  passages: readonly Passage[],
+  pieces: readonly Piece[],
+  weight: TermWeights,
+): Passage | null => {
   const words = [...wanted].filter((t) => !isShape(t));
   const heaviest = Math.max(0, ...words.map(weight));
   const lacking = words.filter((t) => weight(t) >= KEY_SHARE * heaviest - 1e-9 && !covered.has(t));
   if (lacking.length === 0) return null;
   const share = shareOf(wanted, covered, weight);
-  return passages.find((p) => {
-    if (pieces.some((q) => q.passage === p)) return false;
-    const terms = termsOfPassage(analyzer, p);
-    if (!lacking.some((t) => terms.has(t)) || shareOf(wanted, terms, weight) < share - 1e-9) return false;
-    // A passage without any figure cannot give the value the answer gives ("price": $1100): it does not answer what was asked either.
-    return !lacksValueOf(analyzer, covered, terms, p.text);
-  }) ?? null;
+  return (
+    passages.find((p) => {
+      if (pieces.some((q) => q.passage === p)) return false;
+      const terms = termsOfPassage(analyzer, p);
+      if (!lacking.some((t) => terms.has(t)) || shareOf(wanted, terms, weight) < share - 1e-9) return false;
+      // A passage without any figure cannot give the value the answer gives ("price": $1100): it does not answer what was asked either.
+      return !lacksValueOf(analyzer, covered, terms, p.text);
+    }) ?? null
+  );
 };
 
 /**
@@ -272,8 +350,12 @@ const answeredElsewhere = (analyzer: Analyzer, wanted: ReadonlySet<string>, cove
  * at all. Only the absence of every figure counts, so a price written in a way the value patterns do not
  * know ("19,000 rubles") never makes a rival or a better passage disappear.
  */
-const lacksValueOf = (analyzer: Analyzer, covered: ReadonlySet<string>, terms: ReadonlySet<string>, text: string): boolean =>
-  !/\d/.test(text) && [...covered].some((t) => isValueWord(analyzer.language, t) && !terms.has(t));
+const lacksValueOf = (
+  analyzer: Analyzer,
+  covered: ReadonlySet<string>,
+  terms: ReadonlySet<string>,
+  text: string,
+): boolean => !/\d/.test(text) && [...covered].some((t) => isValueWord(analyzer.language, t) && !terms.has(t));
 
 // A passage of another document that covers the question within this share of the best one's is a rival.
 const RIVAL_MARGIN = 0.1;
@@ -290,7 +372,14 @@ const RIVAL_SCORE = 0.5;
  * against the payment page's "refund processing times"), nor, for an FAQ entry asked as the customer
  * asks, anything but an entry asked as closely.
  */
-const rivalled = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights, toUs = false): boolean => {
+const rivalled = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  first: Piece,
+  passages: readonly Passage[],
+  weight: TermWeights,
+  toUs = false,
+): boolean => {
   const ours = toUs && isContactPage(analyzer, first.passage);
   const share = shareOf(wanted, first.covered, weight);
   const faq = askedShare(analyzer, wanted, first, weight);
@@ -360,12 +449,23 @@ const namesAll = (analyzer: Analyzer, keys: readonly string[], p: Passage): bool
  * about as much of the question (within RIVAL_MARGIN), that one answers: "What are seller commission
  * rates?" is for the commission page, not the seller page's line on one plan's commission.
  */
-const subjectPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
+const subjectPiece = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  first: Piece,
+  passages: readonly Passage[],
+  weight: TermWeights,
+): Piece => {
   const keys = keyTerms(wanted, weight);
   if (keys.length === 0 || namesAll(analyzer, keys, first.passage)) return first;
   const share = shareOf(wanted, first.covered, weight);
   for (const p of passages.slice(0, PART_DEPTH)) {
-    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !namesAll(analyzer, keys, p)) continue;
+    if (
+      p.source === first.passage.source ||
+      p.score < first.passage.score * RIVAL_SCORE ||
+      !namesAll(analyzer, keys, p)
+    )
+      continue;
     const piece = pieceOf(analyzer, wanted, p, weight);
     if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return withLead(piece);
   }
@@ -380,8 +480,40 @@ const CONTACT_WORDS: Record<string, ReadonlySet<string>> = {
 
 // Question words (stems) asking how to reach or find the business: its hours, address, phone, channels.
 const CONTACT_ASKED: Record<string, ReadonlySet<string>> = {
-  en: new Set(["hour", "open", "close", "address", "phone", "email", "mail", "contact", "locat", "location", "offic", "office", "wechat", "whatsapp", "telegram", "call", "reach"]),
-  de: new Set(["öffnungszeiten", "geöffnet", "offen", "adresse", "telefon", "telefonnummer", "nummer", "kontakt", "email", "e-mail", "erreichen", "erreiche", "anrufen"]),
+  en: new Set([
+    "hour",
+    "open",
+    "close",
+    "address",
+    "phone",
+    "email",
+    "mail",
+    "contact",
+    "locat",
+    "location",
+    "offic",
+    "office",
+    "wechat",
+    "whatsapp",
+    "telegram",
+    "call",
+    "reach",
+  ]),
+  de: new Set([
+    "öffnungszeiten",
+    "geöffnet",
+    "offen",
+    "adresse",
+    "telefon",
+    "telefonnummer",
+    "nummer",
+    "kontakt",
+    "email",
+    "e-mail",
+    "erreichen",
+    "erreiche",
+    "anrufen",
+  ]),
 };
 
 // Words for the business's own premises (stems): in a question asking for "your" contact details they name the business, not a subject;
@@ -426,11 +558,18 @@ const isContactPage = (analyzer: Analyzer, p: Passage): boolean => {
  * consulate's in a visa table. Taken when the page (among the retrieved passages, within RIVAL_SCORE)
  * covers the question about as well (within RIVAL_MARGIN).
  */
-const ownContactPiece = (analyzer: Analyzer, wanted: ReadonlySet<string>, first: Piece, passages: readonly Passage[], weight: TermWeights): Piece => {
+const ownContactPiece = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  first: Piece,
+  passages: readonly Passage[],
+  weight: TermWeights,
+): Piece => {
   if (isContactPage(analyzer, first.passage)) return withDetails(analyzer, wanted, first);
   const share = shareOf(wanted, first.covered, weight);
   for (const p of passages) {
-    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !isContactPage(analyzer, p)) continue;
+    if (p.source === first.passage.source || p.score < first.passage.score * RIVAL_SCORE || !isContactPage(analyzer, p))
+      continue;
     const found = pieceOf(analyzer, wanted, p, weight);
     const piece = found && withDetails(analyzer, wanted, found);
     if (piece && shareOf(wanted, piece.covered, weight) >= share - RIVAL_MARGIN) return piece;
@@ -475,8 +614,15 @@ const NEGATION = /\b(?:not?|never|cannot|can't|don't|doesn't|won't|isn't|aren't|
  * can send documents by the S7 'flying envelope'" on two pages). A rival worded alike but saying
  * "not" where the other does not is still a rival.
  */
-const saysSameOf = (analyzer: Analyzer, wanted: ReadonlySet<string>, a: Piece, b: Piece, weight: TermWeights): boolean => {
-  const words = (p: Piece) => new Set([...p.covered].filter((t) => !isShape(t) && !isLightQueryTerm(analyzer.language, t)));
+const saysSameOf = (
+  analyzer: Analyzer,
+  wanted: ReadonlySet<string>,
+  a: Piece,
+  b: Piece,
+  weight: TermWeights,
+): boolean => {
+  const words = (p: Piece) =>
+    new Set([...p.covered].filter((t) => !isShape(t) && !isLightQueryTerm(analyzer.language, t)));
   const [x, y] = [words(a), words(b)];
   const within = (small: Set<string>, big: Set<string>) => [...small].every((t) => big.has(t));
   const most = (p: Piece) => shareOf(wanted, p.covered, weight) >= SAME_SHARE;
@@ -489,7 +635,13 @@ const FAQ_MATCH = 0.75;
 
 /** How much of the question the FAQ question a piece answers asks too (0 when it answers none). */
 const askedShare = (analyzer: Analyzer, wanted: ReadonlySet<string>, piece: Piece, weight: TermWeights): number =>
-  piece.asked === "" ? 0 : shareOf(wanted, new Set([...analyzer.analyze(piece.asked), ...askedShapes(analyzer.language, piece.asked)]), weight);
+  piece.asked === ""
+    ? 0
+    : shareOf(
+        wanted,
+        new Set([...analyzer.analyze(piece.asked), ...askedShapes(analyzer.language, piece.asked)]),
+        weight,
+      );
 
 const figuresOf = (text: string): Set<string> => new Set(text.match(/(?<!\p{L})\d+(?:[.,:]\d+)*/gu) ?? []);
 
@@ -497,7 +649,13 @@ const figuresOf = (text: string): Set<string> => new Set(text.match(/(?<!\p{L})\
 const creditLine = (used: readonly Passage[], attribution: Attribution): string => {
   if (attribution === "none") return "";
   const names = used
-    .map((p) => (attribution === "url" && p.url ? p.url : FILE_NAME.test(p.title) && p.title === p.source.split("/").at(-1) ? "" : p.title))
+    .map((p) =>
+      attribution === "url" && p.url
+        ? p.url
+        : FILE_NAME.test(p.title) && p.title === p.source.split("/").at(-1)
+          ? ""
+          : p.title,
+    )
     .filter((n, i, all) => n !== "" && all.indexOf(n) === i);
   return names.length === 0 ? "" : `(Source: ${names.join("; ")})`;
 };

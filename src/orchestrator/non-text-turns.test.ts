@@ -21,7 +21,11 @@ afterAll(() => llm.stop());
 const image = (wa: string, id: string, caption?: string) => {
   const body = JSON.parse(whatsappTextBody(wa, [{ id, text: "x" }]));
   const { text: _, ...m } = body.entry[0].changes[0].value.messages[0];
-  body.entry[0].changes[0].value.messages[0] = { ...m, type: "image", image: { id: "media-1", mime_type: "image/jpeg", sha256: "abc", ...(caption ? { caption } : {}) } };
+  body.entry[0].changes[0].value.messages[0] = {
+    ...m,
+    type: "image",
+    image: { id: "media-1", mime_type: "image/jpeg", sha256: "abc", ...(caption ? { caption } : {}) },
+  };
   return JSON.stringify(body);
 };
 
@@ -36,8 +40,17 @@ describeStores("turns without words", (getDb) => {
     llm.setReply("Shipping to Austria takes 4 to 6 working days [1].");
   });
   const post = async (body: string) => {
-    const headers = { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" };
-    expect((await rig.gw.fetch(new Request(`http://x/webhooks/whatsapp/${rig.gw.channels.whatsapp.id}`, { method: "POST", headers, body }))).status).toBe(200);
+    const headers = {
+      "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body),
+      "content-type": "application/json",
+    };
+    expect(
+      (
+        await rig.gw.fetch(
+          new Request(`http://x/webhooks/whatsapp/${rig.gw.channels.whatsapp.id}`, { method: "POST", headers, body }),
+        )
+      ).status,
+    ).toBe(200);
   };
 
   test("a photo with no words escalates as unsupported_content with the holding message; the escalation names it", async () => {
@@ -66,7 +79,9 @@ describeStores("turns without words", (getDb) => {
   test("a brand's non_text policy: its acknowledgement as the reply when it does not escalate", async () => {
     const db = getDb();
     const wa = "4915200000007";
-    const policies = { non_text: { reply: "Thanks for the picture! Please describe your question in words.", escalate: false } };
+    const policies = {
+      non_text: { reply: "Thanks for the picture! Please describe your question in words.", escalate: false },
+    };
     await db.sql`update brands set policies = ${JSON.stringify(policies)}::jsonb where id = ${rig.gw.brandId}`;
     try {
       await post(image(wa, "wamid.p3"));

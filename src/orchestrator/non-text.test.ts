@@ -21,7 +21,10 @@ describe("non_text policy", () => {
   });
 
   test("a reply with escalate: it is the holding message of that escalation only", () => {
-    const c = contextWith({ holding_message: "A colleague will reply shortly.", non_text: { reply: "Thanks for the photo! A colleague will look at it." } });
+    const c = contextWith({
+      holding_message: "A colleague will reply shortly.",
+      non_text: { reply: "Thanks for the photo! A colleague will look at it." },
+    });
     const o = nonTextOutcome(c);
     expect(o.outcome).toBe("escalation");
     expect(holdingTextOf(c, o)).toBe("Thanks for the photo! A colleague will look at it.");
@@ -29,7 +32,9 @@ describe("non_text policy", () => {
   });
 
   test("escalate: false with a reply answers with it; without a reply it still escalates (never nothing)", () => {
-    expect(nonTextOutcome(contextWith({ non_text: { reply: "Please write your question in words.", escalate: false } }))).toMatchObject({ outcome: "answer", reply: "Please write your question in words." });
+    expect(
+      nonTextOutcome(contextWith({ non_text: { reply: "Please write your question in words.", escalate: false } })),
+    ).toMatchObject({ outcome: "answer", reply: "Please write your question in words." });
     expect(nonTextOutcome(contextWith({ non_text: { escalate: false } })).outcome).toBe("escalation");
     expect(nonTextOutcome(contextWith({ non_text: { reply: "  ", escalate: false } })).outcome).toBe("escalation");
   });

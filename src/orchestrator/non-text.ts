@@ -16,13 +16,20 @@ const ZERO = { value: 0, retrieval: 0, grounding: 0, model: 0 };
  */
 export const nonTextOutcome = (c: RespondContext): AnswerOutcome => {
   const policy = c.brand.policies.non_text ?? { escalate: true };
-  const base: Omit<AnswerOutcome, "outcome" | "reply" | "reason"> = { confidence: ZERO, sources: [], guardrails: [], mode: "knowledge", tokens: { prompt: 0, completion: 0 } };
+  const base: Omit<AnswerOutcome, "outcome" | "reply" | "reason"> = {
+    confidence: ZERO,
+    sources: [],
+    guardrails: [],
+    mode: "knowledge",
+    tokens: { prompt: 0, completion: 0 },
+  };
   if (!policy.escalate && policy.reply) return { ...base, outcome: "answer", reply: policy.reply, reason: null };
   return { ...base, outcome: "escalation", reply: null, reason: UNSUPPORTED_CONTENT };
 };
 
 /** The turn's messages that carry something beyond words (media, a pin, cards): noted with the reply. */
-export const nonTextOf = (c: RespondContext): { id: string; kind: string }[] => c.turn.filter((m) => BEYOND_WORDS.has(m.kind)).map((m) => ({ id: m.id, kind: m.kind }));
+export const nonTextOf = (c: RespondContext): { id: string; kind: string }[] =>
+  c.turn.filter((m) => BEYOND_WORDS.has(m.kind)).map((m) => ({ id: m.id, kind: m.kind }));
 
 /**
  * The holding message for an escalation this turn opened: a non-text turn's acknowledgement, else the

@@ -18,7 +18,8 @@ test("whole sentences are cut once whitespace follows them; the last sentence is
 });
 
 test("pieces are cleaned as the stored reply is, and add up to a prefix of it", () => {
-  const text = "Answer: Orders arrive in 2 to 3 days [1]. Returns are free [2, 3].\n\n\n\n- Refunds take 5 days [2].\nThanks!";
+  const text =
+    "Answer: Orders arrive in 2 to 3 days [1]. Returns are free [2, 3].\n\n\n\n- Refunds take 5 days [2].\nThanks!";
   const pieces = cut(text, 2);
   expect(pieces).toEqual(["Orders arrive in 2 to 3 days.", " Returns are free.", "\n\n- Refunds take 5 days."]);
   const stored = parseReply(text).text;
@@ -28,7 +29,10 @@ test("pieces are cleaned as the stored reply is, and add up to a prefix of it", 
 
 test("a dot inside a number, an address or a domain is no sentence end", () => {
   expect(cut("The parcel weighs 4.5 kg and ships from shop.example.com today")).toEqual([]);
-  expect(cut("Write to help@shop.example. We answer fast. Bye")).toEqual(["Write to help@shop.example.", " We answer fast."]);
+  expect(cut("Write to help@shop.example. We answer fast. Bye")).toEqual([
+    "Write to help@shop.example.",
+    " We answer fast.",
+  ]);
 });
 
 test("a reply opening with a quote is not streamed: whether the quote stays is known only at the end", () => {

@@ -29,13 +29,19 @@ export const brandPoliciesSchema = z
   .object({
     holding_message: z.string().min(1).optional().catch(undefined),
     holding_messages: z.record(z.string(), z.string().min(1)).optional().catch(undefined),
-    languages: z.array(z.string().regex(/^[a-z]{2}([-_][a-z0-9]+)?$/i)).optional().catch(undefined),
+    languages: z
+      .array(z.string().regex(/^[a-z]{2}([-_][a-z0-9]+)?$/i))
+      .optional()
+      .catch(undefined),
     min_confidence: z.number().min(0).max(1).optional().catch(undefined),
     /** What a knowledge-mode reply says about its source: nothing, the document's title, or a crawled page's URL. */
     attribution: z.enum(["none", "title", "url"]).default("none").catch("none"),
     guardrails: guardrailOptions.default({}),
     non_text: z
-      .object({ reply: z.string().trim().min(1).optional().catch(undefined), escalate: z.boolean().default(true).catch(true) })
+      .object({
+        reply: z.string().trim().min(1).optional().catch(undefined),
+        escalate: z.boolean().default(true).catch(true),
+      })
       // Neither a reply nor an escalation would be silence: such a policy escalates.
       .transform((p) => (p.reply === undefined ? { ...p, escalate: true } : p))
       .optional()
@@ -51,7 +57,8 @@ export const parsePolicies = (raw: unknown): BrandPolicies => {
 };
 
 /** The per-brand options of one guardrail (`{}` when none are set). */
-export const guardrailOptionsOf = (policies: BrandPolicies, code: string): Record<string, unknown> => policies.guardrails[code] ?? {};
+export const guardrailOptionsOf = (policies: BrandPolicies, code: string): Record<string, unknown> =>
+  policies.guardrails[code] ?? {};
 
 export const isGuardrailEnabled = (policies: BrandPolicies, code: string, byDefault = true): boolean => {
   const enabled = guardrailOptionsOf(policies, code).enabled;

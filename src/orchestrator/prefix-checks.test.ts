@@ -6,12 +6,25 @@ import { brandProfile } from "./test-kit";
 import type { Passage } from "./types";
 
 const passage: Passage = {
-  n: 1, chunk_id: "shipping.md#0", source: "shipping.md", title: "Shipping", heading: "Delivery times", score: 1,
+  n: 1,
+  chunk_id: "shipping.md#0",
+  source: "shipping.md",
+  title: "Shipping",
+  heading: "Delivery times",
+  score: 1,
   text: "Shipping to Austria and Switzerland takes 4 to 6 working days. Write to help@wool.example for anything else.",
 };
-const scope = (over: { policies?: unknown; guardrails?: readonly Guardrail[]; retrieval?: number } = {}): PrefixScope => ({
+const scope = (
+  over: { policies?: unknown; guardrails?: readonly Guardrail[]; retrieval?: number } = {},
+): PrefixScope => ({
   guardrails: over.guardrails ?? BUILT_IN_GUARDRAILS,
-  common: { question: "How long does shipping to Austria take?", history: [], brand: brandProfile({ tenant_id: "t", brand_id: "b" }, over.policies), mode: "llm", now: new Date() },
+  common: {
+    question: "How long does shipping to Austria take?",
+    history: [],
+    brand: brandProfile({ tenant_id: "t", brand_id: "b" }, over.policies),
+    mode: "llm",
+    now: new Date(),
+  },
   passages: [passage],
   retrieval: over.retrieval ?? 0.9,
   analyzer: analyzerFor("en"),
@@ -34,7 +47,9 @@ test("each check that can judge partial text holds a piece back with its reason 
   // Well grounded so far, but this sentence is not in the knowledge: held, however good the rest.
   expect(await judge(GOOD, " Our founder loves sailing boats near Lisbon harbour.")).toBe("unsupported_answer");
   // What the customer already saw counts too: personal data in it holds every later piece.
-  expect(await judge("Mail anna.private@gmail.com today.", " Shipping takes 4 to 6 working days.")).toBe("pii_in_answer");
+  expect(await judge("Mail anna.private@gmail.com today.", " Shipping takes 4 to 6 working days.")).toBe(
+    "pii_in_answer",
+  );
 });
 
 test("weak retrieval: nothing is shown when the finished answer could not reach the confidence threshold", async () => {
@@ -43,9 +58,21 @@ test("weak retrieval: nothing is shown when the finished answer could not reach 
 });
 
 test("a brand with an enabled output guardrail that cannot judge partial text gets no live text", () => {
-  const custom: Guardrail = { code: "tone_check", description: "tone", stages: ["output"], evaluate: () => ({ passed: true }) };
+  const custom: Guardrail = {
+    code: "tone_check",
+    description: "tone",
+    stages: ["output"],
+    evaluate: () => ({ passed: true }),
+  };
   expect(prefixJudge(scope({ guardrails: [...BUILT_IN_GUARDRAILS, custom] }))).toBeNull();
   // Switched off for this brand: it no longer stands in the way.
-  expect(prefixJudge(scope({ guardrails: [...BUILT_IN_GUARDRAILS, custom], policies: { guardrails: { tone_check: { enabled: false } } } }))).not.toBeNull();
+  expect(
+    prefixJudge(
+      scope({
+        guardrails: [...BUILT_IN_GUARDRAILS, custom],
+        policies: { guardrails: { tone_check: { enabled: false } } },
+      }),
+    ),
+  ).not.toBeNull();
   expect(prefixJudge(scope({ guardrails: [...BUILT_IN_GUARDRAILS, { ...custom, streamable: true }] }))).not.toBeNull();
 });

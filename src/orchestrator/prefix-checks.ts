@@ -33,13 +33,20 @@ export type PrefixScope = {
  */
 export const prefixJudge = (scope: PrefixScope): PrefixJudge | null => {
   const { brand, question } = scope.common;
-  const output = scope.guardrails.filter((g) => g.stages.includes("output") && isGuardrailEnabled(brand.policies, g.code, g.enabledByDefault ?? true));
+  const output = scope.guardrails.filter(
+    (g) => g.stages.includes("output") && isGuardrailEnabled(brand.policies, g.code, g.enabledByDefault ?? true),
+  );
   if (output.some((g) => g.streamable !== true)) return null;
   const grounded = (text: string) => grounding(scope.analyzer, text, scope.passages, question);
   return async (shown, piece) => {
     const draft = shown + piece;
     const confidence = blend(scope.retrieval, Math.min(grounded(draft), grounded(piece)), modelSignal("stop", draft));
-    const decisions = await runGuardrails(output, "output", { ...scope.common, passages: scope.passages, draft, confidence }, scope.defaults);
+    const decisions = await runGuardrails(
+      output,
+      "output",
+      { ...scope.common, passages: scope.passages, draft, confidence },
+      scope.defaults,
+    );
     return firstFailure(decisions);
   };
 };

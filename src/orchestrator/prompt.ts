@@ -3,7 +3,8 @@ import type { BrandProfile, Passage, Turn } from "./types";
 
 // Our fence tags; the same words inside customer text or documents are defused so data cannot close a fence.
 const FENCE_TAGS = /<\s*(\/?)\s*(documents?|customer_message|transcript)\b/gi;
-const defuse = (text: string): string => text.replace(FENCE_TAGS, (_m, slash: string, tag: string) => `‹${slash}${tag}`);
+const defuse = (text: string): string =>
+  text.replace(FENCE_TAGS, (_m, slash: string, tag: string) => `‹${slash}${tag}`);
 const attr = (value: string): string => value.replace(/["<>\n]/g, " ").slice(0, 200);
 
 const systemPrompt = (brand: BrandProfile, replyIn: string | null): string => {
@@ -13,7 +14,9 @@ const systemPrompt = (brand: BrandProfile, replyIn: string | null): string => {
   return [
     `You are ${p.name || brand.name}, the customer assistant of ${brand.name}. Tone: ${p.tone || "friendly and concise"}. Always answer in the language with code "${language}".`,
     ...(replyIn && replyIn !== (p.language || "en")
-      ? [`The customer writes in "${replyIn}"; the documents may be in another language: translate from them, and copy numbers, prices, codes, names, links and contact details exactly as the documents write them.`]
+      ? [
+          `The customer writes in "${replyIn}"; the documents may be in another language: translate from them, and copy numbers, prices, codes, names, links and contact details exactly as the documents write them.`,
+        ]
       : []),
     ...(directives.length ? ["The brand's own directives:", ...directives] : []),
     "Rules that always apply:",
@@ -31,12 +34,23 @@ const documentsBlock = (passages: readonly Passage[]): string =>
     ? "<documents>\n(no documents matched this question)\n</documents>"
     : [
         "<documents>",
-        ...passages.map((d) => `<document n="${d.n}" source="${attr(d.source)}" title="${attr([d.title, d.heading].filter(Boolean).join(" › "))}">\n${defuse(d.text)}\n</document>`),
+        ...passages.map(
+          (d) =>
+            `<document n="${d.n}" source="${attr(d.source)}" title="${attr([d.title, d.heading].filter(Boolean).join(" › "))}">\n${defuse(d.text)}\n</document>`,
+        ),
         "</documents>",
       ].join("\n");
 
 const transcriptBlock = (history: readonly Turn[]): string[] =>
-  history.length === 0 ? [] : ["Earlier in this conversation (data):", "<transcript>", ...history.map((t) => `${t.role}: ${defuse(t.text)}`), "</transcript>", ""];
+  history.length === 0
+    ? []
+    : [
+        "Earlier in this conversation (data):",
+        "<transcript>",
+        ...history.map((t) => `${t.role}: ${defuse(t.text)}`),
+        "</transcript>",
+        "",
+      ];
 
 /**
  * The chat messages for one answer: a system message with the persona, the brand's directives and
@@ -45,7 +59,13 @@ const transcriptBlock = (history: readonly Turn[]): string[] =>
  * JSON mode or a magic keyword, which many local models do not support reliably. `replyIn`: the
  * customer's language when the brand declares it (the model then answers in it), else the persona's.
  */
-export const buildPrompt = (brand: BrandProfile, passages: readonly Passage[], history: readonly Turn[], question: string, replyIn: string | null = null): ChatMessage[] => [
+export const buildPrompt = (
+  brand: BrandProfile,
+  passages: readonly Passage[],
+  history: readonly Turn[],
+  question: string,
+  replyIn: string | null = null,
+): ChatMessage[] => [
   { role: "system", content: systemPrompt(brand, replyIn) },
   {
     role: "user",
@@ -70,7 +90,9 @@ export const buildPrompt = (brand: BrandProfile, passages: readonly Passage[], h
 export const parseReply = (raw: string): { text: string; cited: number[] } => {
   let text = stripLabel(raw);
   if (/^["“].*["”]$/s.test(text)) text = text.slice(1, -1);
-  const cited = [...text.matchAll(/\[(\d{1,2})(?:\s*,\s*(\d{1,2}))*\]/g)].flatMap((m) => m[0].match(/\d+/g)!.map(Number));
+  const cited = [...text.matchAll(/\[(\d{1,2})(?:\s*,\s*(\d{1,2}))*\]/g)].flatMap((m) =>
+    m[0].match(/\d+/g)!.map(Number),
+  );
   return { text: tidy(text), cited: [...new Set(cited)] };
 };
 

@@ -7,30 +7,46 @@ const en = analyzerFor("en");
 const parts = (q: string, analyzer = en) => questionParts(analyzer, q).map((p) => [...p]);
 
 test("a second question starts after '?' or at 'and' + a question word; filler words are not part of any", () => {
-  expect(parts("What is the return policy and how do I track orders?")).toEqual([["return", "polici"], ["track", "order"]]);
+  expect(parts("What is the return policy and how do I track orders?")).toEqual([
+    ["return", "polici"],
+    ["track", "order"],
+  ]);
   expect(parts("How can I contact you? What's your phone number?")).toEqual([["contact"], ["phone", "number"]]);
   expect(parts("Do you sell bread and cakes?")).toEqual([["sell", "bread", "cake"]]);
   // A lead clause about the customer is no part of its own: it is the context of the question after its comma.
   // "How long until…" asks a wait: "until" only frames it; "Until when…?" asks a time and keeps it.
   expect(parts("how long til my refund arrives?")).toEqual([["refund", "arriv", DURATION]]);
   expect(parts("Until when is my reservation held?")[0]).toContain("until");
-  expect(parts("we are getting married in june, when must we order the cake?")).toEqual([["marri", "june", "order", "cake"]]);
+  expect(parts("we are getting married in june, when must we order the cake?")).toEqual([
+    ["marri", "june", "order", "cake"],
+  ]);
 });
 
 test("a part of light frame words only joins the part before it; a question of filler only is one part", () => {
   // …and the kinds of value asked for: a price, then a duration (answer-shapes.ts).
-  expect(parts("How much does an apostille cost and how long does it take?")).toEqual([["apostil", "cost", PRICE, "take", DURATION]]);
+  expect(parts("How much does an apostille cost and how long does it take?")).toEqual([
+    ["apostil", "cost", PRICE, "take", DURATION],
+  ]);
   expect(parts("Hi! Who are you?")).toEqual([["hi", "who", "you"]]);
 });
 
 test("German", () => {
-  expect(parts("Was kostet ein Brot und wann öffnet ihr?", analyzerFor("de"))).toEqual([["kostet", "brot", PRICE], ["öffnet", CLOCK_TIME]]);
+  expect(parts("Was kostet ein Brot und wann öffnet ihr?", analyzerFor("de"))).toEqual([
+    ["kostet", "brot", PRICE],
+    ["öffnet", CLOCK_TIME],
+  ]);
 });
 
 test("statedOnly: the words a message says only as context before its question", () => {
   const en = analyzerFor("en");
-  expect([...statedOnly(en, "I live in another city. How can I send my passport to you?")].sort()).toEqual(["anoth", "citi", "live"]);
-  expect([...statedOnly(analyzerFor("de"), "Wir heiraten im Juni. Wann müssen wir die Hochzeitstorte bestellen?")].sort()).toEqual(["heiraten", "juni"]);
+  expect([...statedOnly(en, "I live in another city. How can I send my passport to you?")].sort()).toEqual([
+    "anoth",
+    "citi",
+    "live",
+  ]);
+  expect(
+    [...statedOnly(analyzerFor("de"), "Wir heiraten im Juni. Wann müssen wir die Hochzeitstorte bestellen?")].sort(),
+  ).toEqual(["heiraten", "juni"]);
   // A word the question repeats is asked, not context; a question without content words leaves the statement as what is asked.
   expect([...statedOnly(en, "My bike has a flat tire. Do you fix a flat tire?")].sort()).toEqual(["bike"]);
   expect(statedOnly(en, "The book I got has a torn cover. What now?").size).toBe(0);
@@ -39,8 +55,12 @@ test("statedOnly: the words a message says only as context before its question",
 });
 
 test("statedOnly: a question sentence's own leading statement up to its comma is context; a condition, a question or a named subject before the comma is asked", () => {
-  expect([...statedOnly(en, "my trip got cancelled, can i take back my passport before the visa is ready?")].sort()).toEqual(["cancel", "trip"]);
-  expect([...statedOnly(analyzerFor("de"), "Wir heiraten im Juni, wann müssen wir die Torte bestellen?")].sort()).toEqual(["heiraten", "juni"]);
+  expect(
+    [...statedOnly(en, "my trip got cancelled, can i take back my passport before the visa is ready?")].sort(),
+  ).toEqual(["cancel", "trip"]);
+  expect(
+    [...statedOnly(analyzerFor("de"), "Wir heiraten im Juni, wann müssen wir die Torte bestellen?")].sort(),
+  ).toEqual(["heiraten", "juni"]);
   expect(statedOnly(en, "If I cancel my trip, can I get a refund?").size).toBe(0);
   expect(statedOnly(en, "How long does it take, and what does it cost?").size).toBe(0);
   // A lead clause that does not speak of the customer names what is asked about.

@@ -27,14 +27,20 @@ export const questionParts = (analyzer: Analyzer, question: string): Set<string>
     const lead = leadClause(analyzer.language, q);
     return lead ? `${lead.slice(0, -1)} ${q.slice(lead.length)}` : q;
   });
-  const pieces = (splitter ? joined.split(splitter) : [joined]).map((piece) => piece.replace(WAIT_UNTIL[analyzer.language] ?? /$^/u, " "));
+  const pieces = (splitter ? joined.split(splitter) : [joined]).map((piece) =>
+    piece.replace(WAIT_UNTIL[analyzer.language] ?? /$^/u, " "),
+  );
   const parts: Set<string>[] = [];
   for (const piece of pieces) {
-    const terms = new Set([...analyzer.analyze(stripQueryFiller(analyzer.language, piece)), ...askedShapes(analyzer.language, piece)]);
+    const terms = new Set([
+      ...analyzer.analyze(stripQueryFiller(analyzer.language, piece)),
+      ...askedShapes(analyzer.language, piece),
+    ]);
     if (terms.size === 0) continue;
     // A part of light frame words only ("…and how long does it take?") asks about the part before it.
     const last = parts.at(-1);
-    if (last && [...terms].every((t) => isLightQueryTerm(analyzer.language, t) || isShape(t))) for (const t of terms) last.add(t);
+    if (last && [...terms].every((t) => isLightQueryTerm(analyzer.language, t) || isShape(t)))
+      for (const t of terms) last.add(t);
     else parts.push(terms);
   }
   return parts.length > 0 ? parts : [new Set(analyzer.analyze(question))];
@@ -94,7 +100,6 @@ const SPEAKER: Record<string, RegExp> = {
   de: /(?<![\p{L}])(?:ich|mein\p{L}*|mir|mich|wir|unser\p{L}*|uns)(?![\p{L}])/iu,
 };
 
-
 // A question asking which things of a kind there are: "what"/"which" before a plural noun and its verb
 // ("What inventory tools do sellers have?", "Which payment methods are accepted?"); German "welche …"
 // before its verb or "gibt es". Per language; none for a language not listed.
@@ -107,7 +112,8 @@ const LIST_QUESTION: Record<string, RegExp> = {
  * Whether the message asks for the things of a kind a document lists, not one fact: one sentence
  * naming one such thing is then not the answer, the document's own overview is.
  */
-export const asksForList = (language: string, message: string): boolean => LIST_QUESTION[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;
+export const asksForList = (language: string, message: string): boolean =>
+  LIST_QUESTION[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;
 
 // The customer speaking to the business itself ("your hours", "contact you", "eure Adresse"). Per language.
 const ADDRESSED: Record<string, RegExp> = {
@@ -116,4 +122,5 @@ const ADDRESSED: Record<string, RegExp> = {
 };
 
 /** Whether the message addresses the business ("What are your opening hours?"), not a third party. */
-export const addressesBusiness = (language: string, message: string): boolean => ADDRESSED[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;
+export const addressesBusiness = (language: string, message: string): boolean =>
+  ADDRESSED[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.test(message) ?? false;

@@ -36,7 +36,10 @@ export class TenantAnswerCounts {
   async window(db: Db, tenantId: string): Promise<AnswerWindow> {
     const cached = this.windows.get(tenantId);
     if (cached && Date.now() - cached.readAt < TENANT_REFRESH_MS) return cached;
-    const fresh = { ...(await countWindow(db, sql`tenant_id = ${tenantId} and metadata->'answer'->>'mode' = 'llm'`)), readAt: Date.now() };
+    const fresh = {
+      ...(await countWindow(db, sql`tenant_id = ${tenantId} and metadata->'answer'->>'mode' = 'llm'`)),
+      readAt: Date.now(),
+    };
     this.windows.set(tenantId, fresh);
     return fresh;
   }
@@ -63,7 +66,8 @@ export const rateLimitWait = async (
 ): Promise<number> => {
   if (limits.perContact > 0) {
     // The respond step usually counted them already from the conversation's recent messages.
-    const window = c.recentAnswers ?? (await countWindow(db, sql`conversation_id = ${c.conversationId} and metadata ? 'answer'`));
+    const window =
+      c.recentAnswers ?? (await countWindow(db, sql`conversation_id = ${c.conversationId} and metadata ? 'answer'`));
     const contact = waitFor(window, limits.perContact);
     if (contact > 0) return contact;
   }

@@ -52,7 +52,20 @@ describeStores("respond job", (getDb) => {
         },
       },
     };
-    runner = new QueueRunner(db.sql, { [RESPOND_JOB]: respondHandler(deps) }, { concurrency: 4, max_attempts: 3, backoff_base_ms: 20, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
+    runner = new QueueRunner(
+      db.sql,
+      { [RESPOND_JOB]: respondHandler(deps) },
+      {
+        concurrency: 4,
+        max_attempts: 3,
+        backoff_base_ms: 20,
+        backoff_max_ms: 50,
+        lease_ms: 30_000,
+        poll_interval_ms: 50,
+      },
+      wake,
+      silentLogger,
+    );
     runner.start();
   });
   afterAll(() => runner.stop(Date.now() + 2000));
@@ -68,9 +81,11 @@ describeStores("respond job", (getDb) => {
     getDb().sql`select m.body, m.status, m.metadata from messages m join conversations c on c.id = m.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = ${wa} and m.direction = 'out' order by m.created_at, m.id`;
   const escalations = (wa: string) =>
-    getDb().sql`select e.reason, e.draft, e.sources, c.status from escalations e join conversations c on c.id = e.conversation_id
+    getDb()
+      .sql`select e.reason, e.draft, e.sources, c.status from escalations e join conversations c on c.id = e.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = ${wa}`;
-  const deliverJobs = async () => (await getDb().sql`select count(*)::int as n from jobs where kind = 'deliver'`)[0].n as number;
+  const deliverJobs = async () =>
+    (await getDb().sql`select count(*)::int as n from jobs where kind = 'deliver'`)[0].n as number;
 
   test("an answer is queued for delivery with its confidence, chunk ids and guardrail decisions", async () => {
     const before = await deliverJobs();
@@ -90,7 +105,11 @@ describeStores("respond job", (getDb) => {
     const calls: { channel: string; kinds: string[]; repliesSeen: number }[] = [];
     deps.act = async (channelId, actions) => {
       await Bun.sleep(100); // slower than the answer: the commit must wait for it
-      calls.push({ channel: channelId, kinds: actions.map((a) => a.kind), repliesSeen: (await outbound("4915100000009")).length });
+      calls.push({
+        channel: channelId,
+        kinds: actions.map((a) => a.kind),
+        repliesSeen: (await outbound("4915100000009")).length,
+      });
     };
     await whatsappText(gw, "4915100000009", "wamid.t1", "How long does shipping to Austria take?");
     await waitUntil(async () => (await outbound("4915100000009")).length === 1);
@@ -110,7 +129,11 @@ describeStores("respond job", (getDb) => {
     await waitUntil(async () => (await escalations("4915100000002")).length === 1);
     await queueSettled(getDb(), RESPOND_JOB);
     const [esc] = await escalations("4915100000002");
-    expect(esc).toMatchObject({ reason: "pii_in_answer", status: "human", draft: "Sure, call our manager Anna on +49 170 9876543." });
+    expect(esc).toMatchObject({
+      reason: "pii_in_answer",
+      status: "human",
+      draft: "Sure, call our manager Anna on +49 170 9876543.",
+    });
     expect(esc.sources[0].source).toBe("shipping.md");
     // A second message while the conversation waits for an agent: no second holding message, no answer.
     await whatsappText(gw, "4915100000002", "wamid.b2", "Hello?? anyone there?");
@@ -136,7 +159,8 @@ describeStores("respond job", (getDb) => {
 
   test("an agent's reply while the draft was written drops the draft", async () => {
     meanwhile = async () => {
-      await getDb().sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
+      await getDb()
+        .sql`insert into messages (id, tenant_id, conversation_id, channel_id, direction, kind, body, metadata, status)
         select 'msg_agent_1', c.tenant_id, c.id, c.channel_id, 'out', 'text', 'Hi, Tom here from the team!', '{"author":"human"}'::jsonb, 'queued'
         from conversations c join contacts k on k.id = c.contact_id where k.external_id = '4915100000004'`;
     };
@@ -153,7 +177,16 @@ describeStores("respond job", (getDb) => {
       delete m.text;
       Object.assign(m, { type: "revoke", revoke: { original_message_id: "wamid.del1" } });
       const body = JSON.stringify(raw);
-      const res = await gw.fetch(new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, { method: "POST", headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" }, body }));
+      const res = await gw.fetch(
+        new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
+          method: "POST",
+          headers: {
+            "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body),
+            "content-type": "application/json",
+          },
+          body,
+        }),
+      );
       expect(res.status).toBe(200);
     };
     await whatsappText(gw, "4915100000011", "wamid.del1", "How long does shipping to Austria take?");
@@ -192,14 +225,34 @@ describeStores("respond job", (getDb) => {
     const visitor = newVisitorId();
     const say = async (clientId: string, text: string) => {
       const { adapter, binding } = bindChannel(site.channel, INSTANCE_KEY);
-      const body = new TextEncoder().encode(JSON.stringify({ visitor_id: visitor, messages: [{ id: clientId, sent_at: Date.now(), text }] }));
-      await transaction(db.db, (tx) => acceptParsed(tx, deps.wake, 3, { id: site.channel.id, tenant_id: site.tenantId, brand_id: site.brandId, provider: "web" }, adapter.parse(body, binding)));
+      const body = new TextEncoder().encode(
+        JSON.stringify({ visitor_id: visitor, messages: [{ id: clientId, sent_at: Date.now(), text }] }),
+      );
+      await transaction(db.db, (tx) =>
+        acceptParsed(
+          tx,
+          deps.wake,
+          3,
+          { id: site.channel.id, tenant_id: site.tenantId, brand_id: site.brandId, provider: "web" },
+          adapter.parse(body, binding),
+        ),
+      );
     };
-    const replies = () => db.sql`select id, body, metadata from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId}) order by created_at, id`;
-    const escalated = () => db.sql`select e.reason from escalations e join conversations c on c.id = e.conversation_id where c.brand_id = ${site.brandId}`;
-    return { notices, onNotice: (l: (n: Notice) => void) => listeners.push(l), say, replies, escalated, stop: () => sub.unlisten() };
+    const replies = () =>
+      db.sql`select id, body, metadata from messages where direction = 'out' and conversation_id in (select id from conversations where brand_id = ${site.brandId}) order by created_at, id`;
+    const escalated = () =>
+      db.sql`select e.reason from escalations e join conversations c on c.id = e.conversation_id where c.brand_id = ${site.brandId}`;
+    return {
+      notices,
+      onNotice: (l: (n: Notice) => void) => listeners.push(l),
+      say,
+      replies,
+      escalated,
+      stop: () => sub.unlisten(),
+    };
   };
-  const THREE = "Shipping to Austria takes 4 to 6 working days [1]. Orders within Germany arrive in 2 to 3 working days [1]. Shipping is free for orders over 50 euros [1].";
+  const THREE =
+    "Shipping to Austria takes 4 to 6 working days [1]. Orders within Germany arrive in 2 to 3 working days [1]. Shipping is free for orders over 50 euros [1].";
 
   test("web widget: a one-sentence reply goes out whole with its commit, under the id its stored row names", async () => {
     const w = await widgetSite();
@@ -224,11 +277,19 @@ describeStores("respond job", (getDb) => {
     await w.say("client-msg-0002", "How long does shipping to Austria take?");
     await waitUntil(async () => {
       const [row] = await w.replies();
-      return row !== undefined && w.notices.filter((n) => n.kind === "delta").map((n) => n.text).join("") === row.body;
+      return (
+        row !== undefined &&
+        w.notices
+          .filter((n) => n.kind === "delta")
+          .map((n) => n.text)
+          .join("") === row.body
+      );
     });
     await w.stop();
     const [row] = await w.replies();
-    expect(row.body).toBe("Shipping to Austria takes 4 to 6 working days. Orders within Germany arrive in 2 to 3 working days. Shipping is free for orders over 50 euros.");
+    expect(row.body).toBe(
+      "Shipping to Austria takes 4 to 6 working days. Orders within Germany arrive in 2 to 3 working days. Shipping is free for orders over 50 euros.",
+    );
     expect(w.notices.map((n) => n.kind)).toEqual(["typing", "delta", "delta", "delta"]);
     expect(w.notices.slice(1).map((n) => n.text)).toEqual([
       "Shipping to Austria takes 4 to 6 working days.",
@@ -240,7 +301,10 @@ describeStores("respond job", (getDb) => {
   });
 
   test("web widget: a sentence with personal data is never streamed; what was shown is retracted and the conversation escalates", async () => {
-    llm.scriptChat({ reply: "Shipping to Austria takes 4 to 6 working days [1]. For details call Anna on +49 170 9876543 today. Bye!", chunkDelayMs: 5 });
+    llm.scriptChat({
+      reply: "Shipping to Austria takes 4 to 6 working days [1]. For details call Anna on +49 170 9876543 today. Bye!",
+      chunkDelayMs: 5,
+    });
     const w = await widgetSite();
     await w.say("client-msg-0003", "How long does shipping to Austria take?");
     await waitUntil(async () => w.notices.some((n) => n.kind === "retract"));
@@ -272,7 +336,9 @@ describeStores("respond job", (getDb) => {
     expect(first).toBeDefined();
     expect(first).not.toBe(row.metadata.stream_id);
     expect(w.notices.some((n) => n.kind === "retract" && n.message_id === first)).toBe(true);
-    expect(w.notices.findIndex((n) => n.kind === "retract")).toBeLessThan(w.notices.findIndex((n) => n.message_id === row.metadata.stream_id));
+    expect(w.notices.findIndex((n) => n.kind === "retract")).toBeLessThan(
+      w.notices.findIndex((n) => n.message_id === row.metadata.stream_id),
+    );
     expect(llm.chatRequests().length).toBe(2);
   });
 
@@ -284,8 +350,14 @@ describeStores("respond job", (getDb) => {
     // No deliver worker here: its queued job (same conversation key) would hold back the next respond job.
     await db.sql`update jobs set state = 'done' where kind = 'deliver'`;
     await whatsappText(gw, "4915100000007", "wamid.g2", "And how long does shipping to Switzerland take?");
-    await waitUntil(async () => (await db.sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
-    const [deferred] = await db.sql`select id, payload, extract(epoch from (run_at - now()))::float8 as wait_s from jobs where kind = 'respond' and state = 'queued'`;
+    await waitUntil(
+      async () =>
+        (
+          await db.sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`
+        )[0].n === 1,
+    );
+    const [deferred] =
+      await db.sql`select id, payload, extract(epoch from (run_at - now()))::float8 as wait_s from jobs where kind = 'respond' and state = 'queued'`;
     expect(deferred.wait_s).toBeGreaterThan(30);
     expect((await outbound("4915100000007")).length).toBe(1);
     expect(llm.chatRequests().length).toBe(1);
@@ -300,7 +372,13 @@ describeStores("respond job", (getDb) => {
   test("rate limits: one tenant's LLM answers per minute are capped", async () => {
     deps.limits = { perContact: 0, perTenantLlm: 1 };
     await whatsappText(gw, "4915100000008", "wamid.h1", "How long does shipping to Austria take?");
-    await waitUntil(async () => (await getDb().sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`)[0].n === 1);
+    await waitUntil(
+      async () =>
+        (
+          await getDb()
+            .sql`select count(*)::int as n from jobs where kind = 'respond' and state = 'queued' and (payload->>'rate_deferrals')::int = 1`
+        )[0].n === 1,
+    );
     expect((await outbound("4915100000008")).length).toBe(0);
     await getDb().sql`delete from jobs where kind = 'respond' and state = 'queued'`;
   });
@@ -309,7 +387,11 @@ describeStores("respond job", (getDb) => {
     llm.script([serverError(500), serverError(503)]);
     await whatsappText(gw, "4915100000006", "wamid.f1", "How long does shipping to Austria take?");
     await waitUntil(async () => (await escalations("4915100000006")).length === 1);
-    expect((await escalations("4915100000006"))[0]).toMatchObject({ reason: "llm_unavailable", draft: null, status: "human" });
+    expect((await escalations("4915100000006"))[0]).toMatchObject({
+      reason: "llm_unavailable",
+      draft: null,
+      status: "human",
+    });
     await queueSettled(getDb(), RESPOND_JOB);
     expect((await outbound("4915100000006")).map((m) => m.body)).toEqual([DEFAULT_HOLDING_MESSAGE]);
   });

@@ -44,7 +44,11 @@ const Payload = z.object({
   rate_deferrals: z.number().int().min(0).default(0),
   // The read receipt and typing for the newest message, when the webhook gave them to this job (inbox/persist.ts).
   channel_id: z.string().min(1).optional(),
-  actions: z.array(z.object({ kind: z.enum(["mark_read", "typing"]), conversationId: z.string(), providerMessageId: z.string() })).optional(),
+  actions: z
+    .array(
+      z.object({ kind: z.enum(["mark_read", "typing"]), conversationId: z.string(), providerMessageId: z.string() }),
+    )
+    .optional(),
 });
 type Payload = z.output<typeof Payload>;
 
@@ -120,7 +124,12 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
   return async (job, jobCtx) => {
     const parsed = Payload.safeParse(job.payload);
     // Every line of this turn names its conversation (and channel, when the payload carries it).
-    const ids = parsed.success ? { conversation_id: parsed.data.conversation_id, ...(parsed.data.channel_id ? { channel_id: parsed.data.channel_id } : {}) } : {};
+    const ids = parsed.success
+      ? {
+          conversation_id: parsed.data.conversation_id,
+          ...(parsed.data.channel_id ? { channel_id: parsed.data.channel_id } : {}),
+        }
+      : {};
     const ctx = { ...jobCtx, log: jobCtx.log.child(ids) };
     if (!parsed.success) {
       // A malformed job can never succeed: completing it (logged) beats retrying it into the dead-letter state.
@@ -133,7 +142,9 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     // typing indicator never arrives after the reply.
     const acted =
       actions?.length && channel_id && deps.act
-        ? deps.act(channel_id, actions, ctx).catch((e: unknown) => ctx.log.warn("channel actions failed", { err_code: errorCode(e) }))
+        ? deps
+            .act(channel_id, actions, ctx)
+            .catch((e: unknown) => ctx.log.warn("channel actions failed", { err_code: errorCode(e) }))
         : undefined;
     try {
       await answer(job, ctx, { data, acted });
@@ -141,33 +152,59 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
       // Retried while attempts remain (as the runner decides); the last one hands the customer to a human rather than to silence.
       const final = (e as { retryable?: boolean }).retryable === false || job.attempts >= job.max_attempts;
       if (ctx.signal.aborted || !final) throw e;
-      ctx.log.error("respond failed on its last attempt: escalated", { conversation_id: data.conversation_id, err_code: errorCode(e) });
+      ctx.log.error("respond failed on its last attempt: escalated", {
+        conversation_id: data.conversation_id,
+        err_code: errorCode(e),
+      });
       await escalateAfterLastAttempt(deps, job, ctx, data.conversation_id, DEFAULT_HOLDING_MESSAGE);
     } finally {
       await acted;
     }
   };
 
-  async function answer(job: Parameters<JobHandler>[0], ctx: Parameters<JobHandler>[1], { data, acted }: { data: Payload; acted?: Promise<void> }) {
+  async function answer(
+    job: Parameters<JobHandler>[0],
+    ctx: Parameters<JobHandler>[1],
+    { data, acted }: { data: Payload; acted?: Promise<void> },
+  ) {
     const conversationId = data.conversation_id;
     // The quiet window is waited for in the queue, not in a worker slot: the run puts itself off (a new
     // job of the same key, due when the window ends) and completes, in one transaction.
     const defer = async (delayMs: number, next: Payload) => {
       await acted;
       return transaction(deps.db(), async (tx) => {
-        await enqueueJobs(tx, deps.wake, [{ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: next, run_at: new Date(Date.now() + delayMs) }], deps.maxAttempts);
+        await enqueueJobs(
+          tx,
+          deps.wake,
+          [
+            {
+              kind: job.kind,
+              tenant_id: job.tenant_id,
+              key: job.key,
+              payload: next,
+              run_at: new Date(Date.now() + delayMs),
+            },
+          ],
+          deps.maxAttempts,
+        );
         await ctx.completeIn(tx);
       });
     };
     const remaining = await quietRemaining(deps.db(), conversationId, deps.quietWindowMs);
-    if (remaining > 0 && data.deferrals < MAX_DEFERRALS) return defer(remaining, { ...data, deferrals: data.deferrals + 1 });
+    if (remaining > 0 && data.deferrals < MAX_DEFERRALS)
+      return defer(remaining, { ...data, deferrals: data.deferrals + 1 });
     const c = await loadRespondContext(deps.db(), conversationId, deps.historyTokens, deps.quietWindowMs);
     if (!c || c.conversation.status !== "bot" || c.turn.length === 0) return;
     if (!data.channel_id) ctx = { ...ctx, log: ctx.log.child({ channel_id: c.channel.id }) };
     const worded = c.question !== "";
     let limited = false;
     if (worded && deps.limits && deps.pipeline.chat) {
-      const wait = await rateLimitWait(deps.db(), { conversationId, tenantId: c.conversation.tenant_id, recentAnswers: c.recentAnswers }, deps.limits, tenantCounts);
+      const wait = await rateLimitWait(
+        deps.db(),
+        { conversationId, tenantId: c.conversation.tenant_id, recentAnswers: c.recentAnswers },
+        deps.limits,
+        tenantCounts,
+      );
       if (wait > 0 && data.rate_deferrals < MAX_RATE_DEFERRALS) {
         ctx.log.info("answer deferred by rate limit", { conversation_id: conversationId, retrying_in_ms: wait });
         return defer(wait, { ...data, rate_deferrals: data.rate_deferrals + 1 });
@@ -183,60 +220,104 @@ export const respondHandler = (deps: RespondDeps): JobHandler => {
     const outcome: AnswerOutcome = !worded
       ? nonTextOutcome(c)
       : limited
-        ? { outcome: "escalation", reply: null, reason: RATE_LIMITED, confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 }, sources: [], guardrails: [], mode: "llm", tokens: { prompt: 0, completion: 0 } }
-        : await answerTurn(deps.pipeline, { brand: c.brand, question: c.question, burst: c.burst !== c.question ? c.burst : undefined, history: c.history, signal: ctx.signal, live });
+        ? {
+            outcome: "escalation",
+            reply: null,
+            reason: RATE_LIMITED,
+            confidence: { value: 0, retrieval: 0, grounding: 0, model: 0 },
+            sources: [],
+            guardrails: [],
+            mode: "llm",
+            tokens: { prompt: 0, completion: 0 },
+          }
+        : await answerTurn(deps.pipeline, {
+            brand: c.brand,
+            question: c.question,
+            burst: c.burst !== c.question ? c.burst : undefined,
+            history: c.history,
+            signal: ctx.signal,
+            live,
+          });
     const answers = c.turn.map((m) => m.id);
 
     await acted;
-    const committed = await group.run(async (tx) => {
-      if (!(await stillCurrent(tx, c, deps.quietWindowMs))) {
-        await ctx.completeIn(tx);
-        return false;
-      }
-      const adapter = getChannel(c.channel.provider);
-      const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
-      const jobs: NewJob[] = [];
-      // Statements not waited for one by one: they go out in call order and run in that order on the
-      // transaction's connection, so the reply, its notices, the completion and the deliver jobs travel
-      // in one round trip. Completed before the jobs are written — its key is then free, so the deliver
-      // jobs can go straight to a local worker.
-      const writes: Promise<unknown>[] = [];
-      const notify = (n: { channel: string; payload: string }) => writes.push(notifyInTx(tx, n));
-      if (outcome.outcome === "answer" && outcome.reply) {
-        const reply = startReply(tx, { ...ref, author: "ai", text: outcome.reply, metadata: { ...replyMetadata(outcome, c), ...live?.metadata }, answers }, adapter.capabilities);
-        writes.push(reply.written);
-        jobs.push(...reply.jobs);
-        for (const n of live ? live.finish(outcome.reply) : widget ? widgetDeltas(c, reply.ids[0], outcome.reply) : []) notify(n);
-      } else {
-        const escalation = await openEscalation(tx.tx, {
-          tenant_id: c.conversation.tenant_id,
-          conversation_id: conversationId,
-          reason: outcome.reason ?? "low_confidence",
-          draft: outcome.reply,
-          sources: outcome.sources,
-          pauseBot: true,
-          answers,
-        });
-        for (const n of live?.retraction() ?? []) notify(n);
-        if (escalation.created) {
-          const text = holdingTextOf(c, outcome);
-          const holding = startReply(tx, { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } }, adapter.capabilities);
-          writes.push(holding.written);
-          jobs.push(...holding.jobs);
+    const committed = await group
+      .run(async (tx) => {
+        if (!(await stillCurrent(tx, c, deps.quietWindowMs))) {
+          await ctx.completeIn(tx);
+          return false;
         }
-      }
-      // A later burst is waiting: its turn comes next, after this one's deliveries (same key).
-      if (c.morePending) jobs.push({ kind: job.kind, tenant_id: job.tenant_id, key: job.key, payload: { conversation_id: conversationId } });
-      await Promise.all([...writes, ctx.completeIn(tx), enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts)]);
-      return true;
-    }).catch(async (e: unknown) => {
-      // The job is retried (a new draft); the text shown for this one must not stay on screen.
-      await live?.retract();
-      throw e;
-    });
+        const adapter = getChannel(c.channel.provider);
+        const ref = { tenant_id: c.conversation.tenant_id, conversation_id: conversationId, channel_id: c.channel.id };
+        const jobs: NewJob[] = [];
+        // Statements not waited for one by one: they go out in call order and run in that order on the
+        // transaction's connection, so the reply, its notices, the completion and the deliver jobs travel
+        // in one round trip. Completed before the jobs are written — its key is then free, so the deliver
+        // jobs can go straight to a local worker.
+        const writes: Promise<unknown>[] = [];
+        const notify = (n: { channel: string; payload: string }) => writes.push(notifyInTx(tx, n));
+        if (outcome.outcome === "answer" && outcome.reply) {
+          const reply = startReply(
+            tx,
+            {
+              ...ref,
+              author: "ai",
+              text: outcome.reply,
+              metadata: { ...replyMetadata(outcome, c), ...live?.metadata },
+              answers,
+            },
+            adapter.capabilities,
+          );
+          writes.push(reply.written);
+          jobs.push(...reply.jobs);
+          for (const n of live
+            ? live.finish(outcome.reply)
+            : widget
+              ? widgetDeltas(c, reply.ids[0], outcome.reply)
+              : [])
+            notify(n);
+        } else {
+          const escalation = await openEscalation(tx.tx, {
+            tenant_id: c.conversation.tenant_id,
+            conversation_id: conversationId,
+            reason: outcome.reason ?? "low_confidence",
+            draft: outcome.reply,
+            sources: outcome.sources,
+            pauseBot: true,
+            answers,
+          });
+          for (const n of live?.retraction() ?? []) notify(n);
+          if (escalation.created) {
+            const text = holdingTextOf(c, outcome);
+            const holding = startReply(
+              tx,
+              { ...ref, author: "ai", text, metadata: { holding: true, escalation_id: escalation.id } },
+              adapter.capabilities,
+            );
+            writes.push(holding.written);
+            jobs.push(...holding.jobs);
+          }
+        }
+        // A later burst is waiting: its turn comes next, after this one's deliveries (same key).
+        if (c.morePending)
+          jobs.push({
+            kind: job.kind,
+            tenant_id: job.tenant_id,
+            key: job.key,
+            payload: { conversation_id: conversationId },
+          });
+        await Promise.all([...writes, ctx.completeIn(tx), enqueueJobs(tx, deps.wake, jobs, deps.maxAttempts)]);
+        return true;
+      })
+      .catch(async (e: unknown) => {
+        // The job is retried (a new draft); the text shown for this one must not stay on screen.
+        await live?.retract();
+        throw e;
+      });
     if (widget && !committed) await publishTyping(deps.db(), c, false);
     if (!committed) await live?.retract();
-    if (committed && outcome.outcome === "answer" && outcome.mode === "llm") tenantCounts.note(c.conversation.tenant_id);
+    if (committed && outcome.outcome === "answer" && outcome.mode === "llm")
+      tenantCounts.note(c.conversation.tenant_id);
     deps.onOutcome?.(c.conversation.tenant_id, outcome, (performance.now() - started) / 1000, committed);
     ctx.log.info(committed ? "respond done" : "draft dropped", {
       conversation_id: conversationId,

@@ -12,14 +12,16 @@ const QA_PREFIX = /^(?:q|a|question|answer|frage|antwort)\s*[:.)\-–]\s*/i;
 const BULLET = /^(?:[-*•▪◦–]|\d{1,2}[.)])\s+/;
 
 /** Text without its FAQ/list markers, as it may be shown to a customer. */
-export const cleanUnit = (text: string): string => text.replace(QA_PREFIX, "").replace(BULLET, "").replace(QA_PREFIX, "").trim();
+export const cleanUnit = (text: string): string =>
+  text.replace(QA_PREFIX, "").replace(BULLET, "").replace(QA_PREFIX, "").trim();
 
 /**
  * A passage cut into answer units: each line, then each sentence of a line. A sentence ends at
  * . ! ? followed by a space and a capital or digit, so "4.90 euros" and "e.g. this" stay whole.
  */
 // Not after a title or common abbreviation ("Dr. Okafor", "z. B. Brot", "No. 5"): those dots end no sentence.
-const SENTENCE_END = /(?<!\b(?:Dr|Mr|Mrs|Ms|Prof|St|Nr|No|Vol|ca|bzw|z\.\s?B|d\.\s?h|u\.\s?a|e\.g|i\.e|etc|vs)\.)(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u;
+const SENTENCE_END =
+  /(?<!\b(?:Dr|Mr|Mrs|Ms|Prof|St|Nr|No|Vol|ca|bzw|z\.\s?B|d\.\s?h|u\.\s?a|e\.g|i\.e|etc|vs)\.)(?<=[.!?]["')\]]?)\s+(?=[\p{Lu}\p{N}"“(])/u;
 
 export const unitsOf = (text: string): string[] => unitsWithLines(text).units;
 
@@ -56,7 +58,11 @@ export type Selection = { start: number; end: number; covered: Set<string>; scor
 const termsOfUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: readonly string[]): Set<string>[] => {
   let asked: string[] = [];
   return units.map((u) => {
-    const terms = [...analyzer.analyze(u), ...termsAnsweredBy(analyzer.language, u), ...heldShapes(analyzer.language, u)].filter((t) => wanted.has(t));
+    const terms = [
+      ...analyzer.analyze(u),
+      ...termsAnsweredBy(analyzer.language, u),
+      ...heldShapes(analyzer.language, u),
+    ].filter((t) => wanted.has(t));
     if (u.endsWith("?")) {
       asked = terms;
       return new Set<string>();
@@ -73,7 +79,11 @@ const termsOfUnits = (analyzer: Analyzer, wanted: ReadonlySet<string>, units: re
  * This is IDF over the passage's units (one pass over a few hundred words), times the term's IDF
  * over the brand's knowledge when the backend gave it ("Yekaterinburg" tells more than "number").
  */
-const unitWeights = (wanted: ReadonlySet<string>, unitTerms: readonly Set<string>[], corpus: TermWeights): Map<string, number> => {
+const unitWeights = (
+  wanted: ReadonlySet<string>,
+  unitTerms: readonly Set<string>[],
+  corpus: TermWeights,
+): Map<string, number> => {
   const weights = new Map<string, number>();
   for (const term of wanted) {
     const df = unitTerms.reduce((n, terms) => n + (terms.has(term) ? 1 : 0), 0);
@@ -142,14 +152,19 @@ export const selectUnits = (
   const said = new Set(widened.covered);
   for (let j = best.end + 1; j <= widened.end; j++) for (const t of unitTerms[j]) said.add(t);
   const chosen = { ...widened, covered: said };
-  const apart = (j: number) => (j < chosen.start - 1 || j > chosen.end + 1) && lines !== undefined && lines[j] === lines[chosen.start];
+  const apart = (j: number) =>
+    (j < chosen.start - 1 || j > chosen.end + 1) && lines !== undefined && lines[j] === lines[chosen.start];
   let tied = false;
   for (let i = 0; i < units.length && !tied; i++) {
     if (own[i] === 0 || !apart(i)) continue;
     const covered = new Set<string>();
-    for (let j = i; j < Math.min(units.length, i + best.end - best.start + 1) && apart(j) && !units[j].endsWith("?"); j++) {
+    for (
+      let j = i;
+      j < Math.min(units.length, i + best.end - best.start + 1) && apart(j) && !units[j].endsWith("?");
+      j++
+    ) {
       for (const t of unitTerms[j]) covered.add(t);
-      if ([...chosen.covered].every((t) => covered.has(t))) (tied = true);
+      if ([...chosen.covered].every((t) => covered.has(t))) tied = true;
     }
   }
   return { ...chosen, tied };
@@ -163,13 +178,24 @@ export const selectUnits = (
  * as much as the selection's first (a sibling — the next container size — not the rest of this answer), nor one
  * that introduces a list of its own. Never across a question (that is the next FAQ) or a blank line.
  */
-const widen = (units: readonly string[], sel: Selection, own: readonly number[], sameBlock: (i: number, j: number) => boolean): Selection => {
+const widen = (
+  units: readonly string[],
+  sel: Selection,
+  own: readonly number[],
+  sameBlock: (i: number, j: number) => boolean,
+): Selection => {
   const introduces = units[sel.end].endsWith(":");
   const budget = introduces ? MAX_ANSWER_CHARS : MAX_ANSWER_CHARS / 2;
   const most = introduces ? sel.end + 6 : sel.start + MAX_UNITS - 1;
   let end = sel.end;
   let length = units.slice(sel.start, end + 1).join(" ").length;
-  while (end < most && end + 1 < units.length && !units[end + 1].endsWith("?") && sameBlock(sel.start, end + 1) && length + units[end + 1].length < budget) {
+  while (
+    end < most &&
+    end + 1 < units.length &&
+    !units[end + 1].endsWith("?") &&
+    sameBlock(sel.start, end + 1) &&
+    length + units[end + 1].length < budget
+  ) {
     // A bare "Yes." or "No." (an FAQ answer's first word) says nothing alone: what follows always joins it.
     const bare = end === sel.start && units[sel.start].length <= BARE_ANSWER_CHARS;
     if (!introduces && !bare && (own[end + 1] >= own[sel.start] / 2 || units[end + 1].endsWith(":"))) break;

@@ -1,7 +1,16 @@
 import { expect, test } from "bun:test";
 import { readingsOf, weightsOf } from "./term-weights";
 
-const result = { mode: "lexical" as const, hits: [], terms: [{ term: "ship", idf: 0.3, df: 9 }, { term: "austria", idf: 2, df: 1 }, { term: "mar", idf: 3.1, df: 0 }, { term: "take", idf: 2.5, df: 1 }] };
+const result = {
+  mode: "lexical" as const,
+  hits: [],
+  terms: [
+    { term: "ship", idf: 0.3, df: 9 },
+    { term: "austria", idf: 2, df: 1 },
+    { term: "mar", idf: 3.1, df: 0 },
+    { term: "take", idf: 2.5, df: 1 },
+  ],
+};
 
 test("IDF from the search; an unknown word weighs as the rarest known one; light frame words a quarter", () => {
   const w = weightsOf(result, "en");
@@ -20,7 +29,15 @@ test("a backend without term weights (Qdrant): every word 1, light words still a
 
 test("terms read as one weigh as the commonest of them the documents have; readings are read the same way", () => {
   const canon = (t: string) => (t === "pai" ? "payment" : t);
-  const paid = { mode: "lexical" as const, hits: [], terms: [{ term: "pai", idf: 4.7, df: 2 }, { term: "payment", idf: 3.1, df: 5 }, { term: "visa", idf: 1.2, df: 80 }] };
+  const paid = {
+    mode: "lexical" as const,
+    hits: [],
+    terms: [
+      { term: "pai", idf: 4.7, df: 2 },
+      { term: "payment", idf: 3.1, df: 5 },
+      { term: "visa", idf: 1.2, df: 80 },
+    ],
+  };
   const w = weightsOf(paid, "en", canon);
   expect(w("payment")).toBe(3.1);
   expect(w("visa")).toBe(1.2);

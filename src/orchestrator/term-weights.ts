@@ -7,7 +7,11 @@ import type { TermWeights } from "./sentence-select";
  * has weighs as the rarest known one, not more: it is as often a typo or a compound ("giftcards") as a
  * thing the brand does not offer ("Mars"), and the missing share escalates either way.
  */
-export const weightsOf = (result: SearchResult, language: string, canon: (term: string) => string = (t) => t): TermWeights => {
+export const weightsOf = (
+  result: SearchResult,
+  language: string,
+  canon: (term: string) => string = (t) => t,
+): TermWeights => {
   // Terms read as one (equivalents.ts: "pay" and "payment") weigh as the commonest of them the documents have: together they are at least that common.
   const idf = new Map<string, number>();
   for (const t of result.terms ?? []) {
@@ -26,7 +30,12 @@ export const weightsOf = (result: SearchResult, language: string, canon: (term: 
 };
 
 /** How the search read each question term: itself, or the known terms an unknown one was searched as. */
-export const readingsOf = (result: SearchResult, canon: (term: string) => string = (t) => t): ((term: string) => string[]) => {
-  const read = new Map((result.terms ?? []).flatMap((t) => (t.read_as ? [[canon(t.term), t.read_as.map(canon)] as const] : [])));
+export const readingsOf = (
+  result: SearchResult,
+  canon: (term: string) => string = (t) => t,
+): ((term: string) => string[]) => {
+  const read = new Map(
+    (result.terms ?? []).flatMap((t) => (t.read_as ? [[canon(t.term), t.read_as.map(canon)] as const] : [])),
+  );
   return (term) => read.get(term) ?? [term];
 };

@@ -1,12 +1,20 @@
 import { describe, expect, test } from "bun:test";
 import { firstBurst, latestQuestion, MIN_BURST_GAP_MS, type PendingMessage } from "./turn";
 
-const msg = (id: string, sentAt: number, text: string | null = id): PendingMessage => ({ id, kind: "text", text, sentAt });
+const msg = (id: string, sentAt: number, text: string | null = id): PendingMessage => ({
+  id,
+  kind: "text",
+  text,
+  sentAt,
+});
 const q = (...texts: string[]) => latestQuestion(texts.map((text, i) => ({ id: `m${i}`, text })));
 
 describe("firstBurst", () => {
   test("messages closer than the gap are one turn; the first longer pause ends it", () => {
-    const { turn, rest } = firstBurst([msg("a", 0), msg("b", 1_500), msg("c", 3_000), msg("d", 20_000), msg("e", 20_500)], 2_000);
+    const { turn, rest } = firstBurst(
+      [msg("a", 0), msg("b", 1_500), msg("c", 3_000), msg("d", 20_000), msg("e", 20_500)],
+      2_000,
+    );
     expect(turn.map((m) => m.id)).toEqual(["a", "b", "c"]);
     expect(rest.map((m) => m.id)).toEqual(["d", "e"]);
   });
@@ -25,12 +33,17 @@ describe("latestQuestion", () => {
   test("greetings and lead-ins before the question are context, not the query", () => {
     expect(q("Hi,", "quick question:", "how long does shipping to Austria take?")).toEqual({
       question: "how long does shipping to Austria take?",
-      context: [{ id: "m0", text: "Hi," }, { id: "m1", text: "quick question:" }],
+      context: [
+        { id: "m0", text: "Hi," },
+        { id: "m1", text: "quick question:" },
+      ],
     });
   });
 
   test("a fragment after a question is asked with it", () => {
-    expect(q("How long does shipping to Austria take?", "And to Switzerland?").question).toBe("How long does shipping to Austria take?\nAnd to Switzerland?");
+    expect(q("How long does shipping to Austria take?", "And to Switzerland?").question).toBe(
+      "How long does shipping to Austria take?\nAnd to Switzerland?",
+    );
   });
 
   test("two full questions: the latest is asked, the earlier is context", () => {

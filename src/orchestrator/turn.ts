@@ -23,7 +23,10 @@ export const MIN_BURST_GAP_MS = 2_000;
  * changes nothing: what the customer sent apart is answered apart, in order — the rest is left pending
  * for the next turn.
  */
-export const firstBurst = (pending: PendingMessage[], gapMs: number): { turn: PendingMessage[]; rest: PendingMessage[] } => {
+export const firstBurst = (
+  pending: PendingMessage[],
+  gapMs: number,
+): { turn: PendingMessage[]; rest: PendingMessage[] } => {
   const gap = Math.max(gapMs, MIN_BURST_GAP_MS);
   let end = 1;
   while (end < pending.length && pending[end].sentAt - pending[end - 1].sentAt <= gap) end++;
@@ -45,9 +48,17 @@ const isFragment = (text: string): boolean => {
  * before ("Hi,", "quick question:", an earlier question) is context: the caller puts it in the history.
  * Never one concatenated query of everything: retrieval then looks for the latest question.
  */
-export const latestQuestion = (texts: { id: string; text: string }[]): { question: string; context: { id: string; text: string }[] } => {
+export const latestQuestion = (
+  texts: { id: string; text: string }[],
+): { question: string; context: { id: string; text: string }[] } => {
   if (texts.length === 0) return { question: "", context: [] };
   let start = texts.length - 1;
   while (start > 0 && isFragment(texts[start].text)) start--;
-  return { question: texts.slice(start).map((m) => m.text).join("\n"), context: texts.slice(0, start) };
+  return {
+    question: texts
+      .slice(start)
+      .map((m) => m.text)
+      .join("\n"),
+    context: texts.slice(0, start),
+  };
 };

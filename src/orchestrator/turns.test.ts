@@ -20,7 +20,10 @@ afterAll(() => llm.stop());
 
 const GROUNDED = "Shipping to Austria takes 4 to 6 working days [1].";
 type Chat = { messages: { content: string }[] };
-const customerMessageOf = (i: number) => /<customer_message>\n([\s\S]*?)\n<\/customer_message>/.exec((llm.chatRequests()[i].body as Chat).messages[1].content)?.[1];
+const customerMessageOf = (i: number) =>
+  /<customer_message>\n([\s\S]*?)\n<\/customer_message>/.exec(
+    (llm.chatRequests()[i].body as Chat).messages[1].content,
+  )?.[1];
 
 describeStores("respond turns", (getDb) => {
   let rig: RespondRig;
@@ -41,7 +44,12 @@ describeStores("respond turns", (getDb) => {
     const db = getDb();
     const wa = "4915200000001";
     const { adapter, binding } = bindChannel(rig.gw.channels.whatsapp, INSTANCE_KEY);
-    const ref = { id: rig.gw.channels.whatsapp.id, tenant_id: rig.gw.tenantId, brand_id: rig.gw.brandId, provider: "whatsapp" };
+    const ref = {
+      id: rig.gw.channels.whatsapp.id,
+      tenant_id: rig.gw.tenantId,
+      brand_id: rig.gw.brandId,
+      provider: "whatsapp",
+    };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let late: Promise<unknown> | undefined;
@@ -54,7 +62,9 @@ describeStores("respond turns", (getDb) => {
         await tx.tx.execute(sql`select now()`);
         begun();
         await gate;
-        const body = new TextEncoder().encode(whatsappTextBody(wa, [{ id: "wamid.race2", text: "How long does shipping to Switzerland take?" }]));
+        const body = new TextEncoder().encode(
+          whatsappTextBody(wa, [{ id: "wamid.race2", text: "How long does shipping to Switzerland take?" }]),
+        );
         await acceptParsed(tx, rig.deps.wake, 3, ref, adapter.parse(body, binding));
       });
       await started;
@@ -89,7 +99,9 @@ describeStores("respond turns", (getDb) => {
     await queueSettled(getDb(), RESPOND_JOB);
     expect(rig.queries).toEqual(["how long does shipping to Austria take?"]);
     expect(customerMessageOf(0)).toBe("how long does shipping to Austria take?");
-    expect((llm.chatRequests()[0].body as Chat).messages[1].content).toContain("customer: Hi,\ncustomer: quick question:");
+    expect((llm.chatRequests()[0].body as Chat).messages[1].content).toContain(
+      "customer: Hi,\ncustomer: quick question:",
+    );
     const inbound = await expectAllNamed(wa);
     const [reply] = await outbound(wa);
     expect(inbound.map((m) => m.answered_by)).toEqual([reply.id, reply.id, reply.id]);
@@ -132,9 +144,14 @@ describeStores("respond turns", (getDb) => {
     ]);
     await waitUntil(async () => (await outbound(wa)).length === 2);
     await queueSettled(getDb(), RESPOND_JOB);
-    expect(rig.queries).toEqual(["How long does shipping to Austria take?", "Is shipping free for orders over 50 euros?"]);
+    expect(rig.queries).toEqual([
+      "How long does shipping to Austria take?",
+      "Is shipping free for orders over 50 euros?",
+    ]);
     expect(customerMessageOf(1)).toBe("Is shipping free for orders over 50 euros?");
-    expect((llm.chatRequests()[1].body as Chat).messages[1].content).toContain("customer: How long does shipping to Austria take?\nassistant: Shipping to Austria");
+    expect((llm.chatRequests()[1].body as Chat).messages[1].content).toContain(
+      "customer: How long does shipping to Austria take?\nassistant: Shipping to Austria",
+    );
     const inbound = await expectAllNamed(wa);
     const replies = await outbound(wa);
     expect(inbound.map((m) => m.answered_by)).toEqual(replies.map((r) => r.id));
@@ -147,7 +164,9 @@ describeStores("respond turns", (getDb) => {
     await db.sql.unsafe(`create or replace function xin_test_fail_answer() returns trigger language plpgsql as $$
       begin if new.metadata ? 'answer' and new.conversation_id in (select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = '${wa}')
       then raise exception 'injected failure'; end if; return new; end $$`);
-    await db.sql.unsafe("create trigger xin_test_fail_answer before insert on messages for each row execute function xin_test_fail_answer()");
+    await db.sql.unsafe(
+      "create trigger xin_test_fail_answer before insert on messages for each row execute function xin_test_fail_answer()",
+    );
     try {
       await whatsappText(rig.gw, wa, "wamid.fail1", "How long does shipping to Austria take?");
       await waitUntil(async () => (await escalations(wa)).length === 1);
@@ -158,18 +177,25 @@ describeStores("respond turns", (getDb) => {
       const [message] = await expectAllNamed(wa);
       expect(message.answered_by).toBe(esc.id);
       expect((await outbound(wa)).map((m) => m.metadata.holding)).toEqual([true]);
-      const jobs = await db.sql`select j.state, j.attempts from jobs j join conversations c on c.id = j.payload->>'conversation_id'
+      const jobs =
+        await db.sql`select j.state, j.attempts from jobs j join conversations c on c.id = j.payload->>'conversation_id'
         join contacts k on k.id = c.contact_id where k.external_id = ${wa} and j.kind = 'respond'`;
       expect(jobs.map((j) => [j.state, j.attempts])).toEqual([["done", 3]]);
     } finally {
-      await db.sql.unsafe("drop trigger if exists xin_test_fail_answer on messages; drop function if exists xin_test_fail_answer()");
+      await db.sql.unsafe(
+        "drop trigger if exists xin_test_fail_answer on messages; drop function if exists xin_test_fail_answer()",
+      );
     }
   });
 
   test("under concurrent load, every message of every conversation ends named by exactly one turn", async () => {
     const db = getDb();
     const customers = Array.from({ length: 12 }, (_, i) => `49152100000${String(i).padStart(2, "0")}`);
-    const questions = ["How long does shipping to Austria take?", "And to Switzerland?", "Is shipping free for orders over 50 euros?"];
+    const questions = [
+      "How long does shipping to Austria take?",
+      "And to Switzerland?",
+      "Is shipping free for orders over 50 euros?",
+    ];
     // Each customer's messages in order, the customers interleaved, all posted at once: second messages
     // arrive while first ones are being answered.
     await Promise.all(
@@ -180,7 +206,12 @@ describeStores("respond turns", (getDb) => {
         }
       }),
     );
-    await waitUntil(async () => (await db.sql`select count(*)::int as n from messages where provider_message_id like 'wamid.load.%' and answered_by is null`)[0].n === 0);
+    await waitUntil(
+      async () =>
+        (
+          await db.sql`select count(*)::int as n from messages where provider_message_id like 'wamid.load.%' and answered_by is null`
+        )[0].n === 0,
+    );
     await queueSettled(db, RESPOND_JOB);
     for (const wa of customers) {
       const inbound = await expectAllNamed(wa);
@@ -188,7 +219,12 @@ describeStores("respond turns", (getDb) => {
       // Each reply names exactly the messages whose link points at it.
       for (const reply of await outbound(wa)) {
         if (!reply.metadata.answer) continue;
-        expect([...reply.metadata.answer.answers].sort()).toEqual(inbound.filter((m) => m.answered_by === reply.id).map((m) => m.id).sort());
+        expect([...reply.metadata.answer.answers].sort()).toEqual(
+          inbound
+            .filter((m) => m.answered_by === reply.id)
+            .map((m) => m.id)
+            .sort(),
+        );
       }
     }
   }, 60_000);

@@ -16,7 +16,18 @@ export type BrandProfile = {
 };
 
 /** A retrieved knowledge passage handed to the prompt and to the guardrails. `n` is its 1-based citation number. */
-export type Passage = { n: number; chunk_id: string; source: string; url?: string; title: string; heading: string; text: string; score: number; lexical?: number; dense?: number };
+export type Passage = {
+  n: number;
+  chunk_id: string;
+  source: string;
+  url?: string;
+  title: string;
+  heading: string;
+  text: string;
+  score: number;
+  lexical?: number;
+  dense?: number;
+};
 
 /**
  * How sure xin is of an answer, each part 0..1: `retrieval` (how well the best passage covers the

@@ -17,7 +17,11 @@ export const isWidget = (provider: string): boolean => provider === widget.id;
 type Notify = { channel: string; payload: string };
 
 // Best effort: a lost typing indicator or live piece must not fail the answer (the stored reply follows).
-const publish = (db: Db, n: Notify) => db.execute(sql`select pg_notify(${n.channel}, ${n.payload})`).then(() => {}, () => {});
+const publish = (db: Db, n: Notify) =>
+  db.execute(sql`select pg_notify(${n.channel}, ${n.payload})`).then(
+    () => {},
+    () => {},
+  );
 
 export const publishTyping = async (db: Db, c: RespondContext, on: boolean): Promise<void> => {
   await publish(db, widgetTypingNotice(c.channel.id, c.contactExternalId, on));

@@ -11,7 +11,11 @@ export type FusedHit = { id: string; score: number };
 
 export const RRF_K = 60;
 
-export const reciprocalRankFusion = (lists: readonly (readonly RankedId[])[], k = RRF_K, limit = Infinity): FusedHit[] => {
+export const reciprocalRankFusion = (
+  lists: readonly (readonly RankedId[])[],
+  k = RRF_K,
+  limit = Infinity,
+): FusedHit[] => {
   const scores = new Map<string, number>();
   const bestRank = new Map<string, number>();
   for (const list of lists) {
@@ -26,6 +30,11 @@ export const reciprocalRankFusion = (lists: readonly (readonly RankedId[])[], k 
   }
   return [...scores.entries()]
     .map(([id, score]) => ({ id, score }))
-    .sort((a, b) => b.score - a.score || (bestRank.get(a.id) ?? 0) - (bestRank.get(b.id) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        (bestRank.get(a.id) ?? 0) - (bestRank.get(b.id) ?? 0) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
     .slice(0, limit);
 };

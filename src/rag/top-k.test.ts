@@ -18,7 +18,10 @@ test("fewer candidates than k, and k = 0", () => {
   const top = new TopK(10);
   top.push(3, 1);
   top.push(1, 2);
-  expect(top.sorted()).toEqual([{ slot: 1, score: 2 }, { slot: 3, score: 1 }]);
+  expect(top.sorted()).toEqual([
+    { slot: 1, score: 2 },
+    { slot: 3, score: 1 },
+  ]);
   const none = new TopK(0);
   none.push(1, 5);
   expect(none.sorted()).toEqual([]);

@@ -12,7 +12,12 @@ describe("admission gate", () => {
     const gate = new AdmissionGate({ max: 2, tickMs: 1_000_000 });
     const order: number[] = [];
     const holds = [deferred(), deferred(), deferred()];
-    const runs = holds.map((h, i) => gate.run(async () => { order.push(i); await h.promise; }));
+    const runs = holds.map((h, i) =>
+      gate.run(async () => {
+        order.push(i);
+        await h.promise;
+      }),
+    );
     await Bun.sleep(1);
     expect(order).toEqual([0, 1]);
     holds[0].resolve();
@@ -51,7 +56,9 @@ describe("admission gate", () => {
     const long = deferred();
     const first = gate.run(() => long.promise);
     let started = false;
-    const second = gate.run(async () => { started = true; });
+    const second = gate.run(async () => {
+      started = true;
+    });
     await Bun.sleep(1);
     expect(started).toBe(false);
     // No observation, the first job still running: the gate's own timer grows the limit.
@@ -67,7 +74,9 @@ describe("admission gate", () => {
     const first = gate.run(() => hold.promise);
     const abort = new AbortController();
     let ran = false;
-    const waiting = gate.run(async () => { ran = true; }, abort.signal);
+    const waiting = gate.run(async () => {
+      ran = true;
+    }, abort.signal);
     abort.abort(new Error("lease lost"));
     await expect(waiting).rejects.toThrow("lease lost");
     hold.resolve();

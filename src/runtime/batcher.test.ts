@@ -5,11 +5,14 @@ test("items that arrive while a batch is written go together in the next one, ea
   const batches: number[][] = [];
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => (release = r));
-  const b = new Batcher<number, number>(async (items) => {
-    batches.push(items);
-    if (batches.length === 1) await gate;
-    return items.map((i) => i * 10);
-  }, { maxBatch: 3 });
+  const b = new Batcher<number, number>(
+    async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate;
+      return items.map((i) => i * 10);
+    },
+    { maxBatch: 3 },
+  );
   const first = b.submit(1); // written at once: an idle batcher adds no wait
   const rest = [2, 3, 4, 5].map((i) => b.submit(i));
   release();
@@ -18,9 +21,12 @@ test("items that arrive while a batch is written go together in the next one, ea
 });
 
 test("a failed batch rejects its items unless onBatchError settles them one by one", async () => {
-  const plain = new Batcher<number, number>(async () => {
-    throw new Error("db down");
-  }, { maxBatch: 10 });
+  const plain = new Batcher<number, number>(
+    async () => {
+      throw new Error("db down");
+    },
+    { maxBatch: 10 },
+  );
   await expect(plain.submit(1)).rejects.toThrow("db down");
   const retried = new Batcher<number, number>(
     async (items) => {

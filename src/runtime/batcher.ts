@@ -10,7 +10,10 @@ export class Batcher<T, R> {
 
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
-    private readonly options: { maxBatch: number; onBatchError?: (items: T[], error: unknown) => Promise<(R | Error)[]> },
+    private readonly options: {
+      maxBatch: number;
+      onBatchError?: (items: T[], error: unknown) => Promise<(R | Error)[]>;
+    },
   ) {}
 
   submit(item: T): Promise<R> {
@@ -33,7 +36,9 @@ export class Batcher<T, R> {
           for (const b of batch) b.reject(e);
           continue;
         }
-        const outcomes = await this.options.onBatchError(items, e).catch((err: unknown) => batch.map(() => err as Error));
+        const outcomes = await this.options
+          .onBatchError(items, e)
+          .catch((err: unknown) => batch.map(() => err as Error));
         batch.forEach((b, i) => (outcomes[i] instanceof Error ? b.reject(outcomes[i]) : b.resolve(outcomes[i] as R)));
       }
     }

@@ -38,7 +38,9 @@ export const encryptSecret = (instanceKey: string, plaintext: string): string =>
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", deriveKey(instanceKey, "secrets"), iv);
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(
+    ".",
+  );
 };
 
 export const decryptSecret = (instanceKey: string, sealed: string): string => {

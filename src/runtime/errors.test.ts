@@ -3,7 +3,8 @@ import { errorCode, errorText, isStoreUnreachable, storeUnavailable, XinError } 
 import { errorResponse } from "./http/respond";
 
 /** What drizzle throws: the SQL and its parameters in the message, the driver's error as the cause. */
-const queryError = (cause: unknown) => Object.assign(new Error("Failed query: insert into messages values ($1)\nparams: +4915111,hello Kim"), { cause });
+const queryError = (cause: unknown) =>
+  Object.assign(new Error("Failed query: insert into messages values ($1)\nparams: +4915111,hello Kim"), { cause });
 const pgError = (code: string, message = "boom") => Object.assign(new Error(message), { code });
 
 describe("errors for logs", () => {
@@ -17,13 +18,22 @@ describe("errors for logs", () => {
 });
 
 describe("store unreachable", () => {
-  test.each([["ECONNREFUSED"], ["CONNECTION_CLOSED"], ["CONNECT_TIMEOUT"], ["57P03"], ["08006"]])("%s, bare or wrapped by drizzle, is an outage", (code) => {
-    expect(isStoreUnreachable(pgError(code))).toBe(true);
-    expect(isStoreUnreachable(queryError(pgError(code)))).toBe(true);
-  });
+  test.each([["ECONNREFUSED"], ["CONNECTION_CLOSED"], ["CONNECT_TIMEOUT"], ["57P03"], ["08006"]])(
+    "%s, bare or wrapped by drizzle, is an outage",
+    (code) => {
+      expect(isStoreUnreachable(pgError(code))).toBe(true);
+      expect(isStoreUnreachable(queryError(pgError(code)))).toBe(true);
+    },
+  );
 
   test("a request's own failures are not an outage", () => {
-    for (const e of [pgError("23505"), pgError("22P02"), new XinError("webhook.payload_invalid", "bad", { status: 400 }), new Error("x"), null]) {
+    for (const e of [
+      pgError("23505"),
+      pgError("22P02"),
+      new XinError("webhook.payload_invalid", "bad", { status: 400 }),
+      new Error("x"),
+      null,
+    ]) {
       expect(isStoreUnreachable(e)).toBe(false);
     }
     expect(isStoreUnreachable(storeUnavailable())).toBe(true);

@@ -66,8 +66,24 @@ export const errorCode = (e: unknown): string => {
 // postgres.js connection errors and the server's "cannot serve you now" classes (08: connection
 // exception, 57P01–57P03: shutting down, crashed, starting up): the store is unreachable, not the request wrong.
 const UNREACHABLE = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ENOENT", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "CONNECTION_CLOSED", "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOENT",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
 ]);
 
 /** Whether `e` (or what it wraps) says the store cannot be reached right now: a 503, retried later. */
@@ -81,4 +97,8 @@ export const isStoreUnreachable = (e: unknown): boolean => {
 };
 
 export const storeUnavailable = (cause?: unknown) =>
-  new XinError("store.unavailable", "the store is unreachable; retry shortly", { status: 503, cause, data: { retry_after_s: 1 } });
+  new XinError("store.unavailable", "the store is unreachable; retry shortly", {
+    status: 503,
+    cause,
+    data: { retry_after_s: 1 },
+  });

@@ -9,4 +9,16 @@ export { BlobStore } from "./blobs";
 export { Batcher } from "./batcher";
 export { XIN_VERSION } from "./version";
 export { AdmissionGate, type AdmissionOptions } from "./admission";
-export { activeTraceId, bindTrace, currentTraceparent, startTelemetry, traceHeaders, tracedFetch, tracingEnabled, withSpan, withStreamSpan, type SpanHandle, type Telemetry } from "./telemetry";
+export {
+  activeTraceId,
+  bindTrace,
+  currentTraceparent,
+  startTelemetry,
+  traceHeaders,
+  tracedFetch,
+  tracingEnabled,
+  withSpan,
+  withStreamSpan,
+  type SpanHandle,
+  type Telemetry,
+} from "./telemetry";

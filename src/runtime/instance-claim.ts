@@ -59,7 +59,8 @@ export const claimInstance = (dataDir: string, command: string, options: { requi
   try {
     release = acquireInstanceLock(dataDir, command);
   } catch (e) {
-    if (!options.required && e instanceof XinError && e.code === "instance.locked") return { owner: null, release: () => {} };
+    if (!options.required && e instanceof XinError && e.code === "instance.locked")
+      return { owner: null, release: () => {} };
     throw e;
   }
   try {

@@ -11,7 +11,8 @@ const stat = (pid: number) => {
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   return { state: fields[0], started: fields[19] };
 };
-const writeLock = (dataDir: string, pid: number, started: string, command = "serve") => writeFileSync(join(dataDir, "xin.lock"), `${pid}\n${started}\n${command}\n`);
+const writeLock = (dataDir: string, pid: number, started: string, command = "serve") =>
+  writeFileSync(join(dataDir, "xin.lock"), `${pid}\n${started}\n${command}\n`);
 
 const parents: Bun.Subprocess[] = [];
 afterEach(() => {
@@ -102,7 +103,9 @@ describe("instance claim", () => {
   test("while another live process holds the lock: required is instance.locked; optional gets no owner (no proof)", () => {
     const d = dir();
     const held = claimInstance(d, "serve", { required: true });
-    expect(() => claimInstance(d, "serve", { required: true })).toThrow(expect.objectContaining({ code: "instance.locked" }));
+    expect(() => claimInstance(d, "serve", { required: true })).toThrow(
+      expect.objectContaining({ code: "instance.locked" }),
+    );
     const optional = claimInstance(d, "serve", { required: false });
     expect(optional.owner).toBeNull();
     optional.release(); // releases nothing: the holder's lock stays

@@ -62,10 +62,17 @@ export const acquireInstanceLock = (dataDir: string, command: string): (() => vo
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const holder = lockHolder(dataDir);
       if (holder) {
-        throw new XinError("instance.locked", `another xin (pid ${holder.pid}, \`xin ${holder.command}\`) is using ${dataDir}`, {
-          hint: holder.command === "serve" ? "xin is already running: stop it first, or use its admin API (xin status works against it)" : "wait for it to finish",
-          data: { pid: holder.pid },
-        });
+        throw new XinError(
+          "instance.locked",
+          `another xin (pid ${holder.pid}, \`xin ${holder.command}\`) is using ${dataDir}`,
+          {
+            hint:
+              holder.command === "serve"
+                ? "xin is already running: stop it first, or use its admin API (xin status works against it)"
+                : "wait for it to finish",
+            data: { pid: holder.pid },
+          },
+        );
       }
       rmSync(file, { force: true }); // stale: its process is gone
     }

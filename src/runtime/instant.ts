@@ -12,7 +12,8 @@ import { z } from "zod";
 export const MIN_INSTANT_MS = 0;
 export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-export const isStorableInstant = (ms: number): boolean => Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
+export const isStorableInstant = (ms: number): boolean =>
+  Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
 
 const RANGE = "in 1970–9999";
 
@@ -25,13 +26,11 @@ export const epochSeconds = z
 export const epochMillis = z.number().refine(isStorableInstant, { message: `expected epoch milliseconds ${RANGE}` });
 
 /** An ISO 8601 date or date-time from a query string → Date, within the storable range. */
-export const instantQuery = z
-  .string()
-  .transform((text, ctx) => {
-    const ms = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(text) ? Date.parse(text) : Number.NaN;
-    if (!isStorableInstant(ms)) {
-      ctx.addIssue({ code: "custom", message: `expected an ISO 8601 date ${RANGE}, e.g. 2026-01-31T12:00:00Z` });
-      return z.NEVER;
-    }
-    return new Date(ms);
-  });
+export const instantQuery = z.string().transform((text, ctx) => {
+  const ms = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(text) ? Date.parse(text) : Number.NaN;
+  if (!isStorableInstant(ms)) {
+    ctx.addIssue({ code: "custom", message: `expected an ISO 8601 date ${RANGE}, e.g. 2026-01-31T12:00:00Z` });
+    return z.NEVER;
+  }
+  return new Date(ms);
+});

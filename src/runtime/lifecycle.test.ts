@@ -19,7 +19,14 @@ test("services start in order and stop in reverse, once", async () => {
   const { events, service } = recorder();
   const stop = await startServices([service("store"), service("gateway"), service("workers")], silentLogger, 1000);
   await Promise.all([stop("SIGTERM"), stop("SIGINT")]);
-  expect(events).toEqual(["start store", "start gateway", "start workers", "stop workers", "stop gateway", "stop store"]);
+  expect(events).toEqual([
+    "start store",
+    "start gateway",
+    "start workers",
+    "stop workers",
+    "stop gateway",
+    "stop store",
+  ]);
 });
 
 test("a failing start rolls back what started, in reverse, and rethrows", async () => {

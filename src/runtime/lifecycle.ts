@@ -15,7 +15,11 @@ export type Service = {
  * Starts services in order. If one fails, those already started are stopped in reverse order and the
  * error is rethrown. Returns a `stop` that stops every started service in reverse order, once.
  */
-export const startServices = async (services: Service[], log: Logger, drainMs: number): Promise<(reason: string) => Promise<void>> => {
+export const startServices = async (
+  services: Service[],
+  log: Logger,
+  drainMs: number,
+): Promise<(reason: string) => Promise<void>> => {
   const started: Service[] = [];
   const stopAll = async (reason: string) => {
     const deadline = Date.now() + drainMs;

@@ -9,7 +9,13 @@ describe("log", () => {
     log.debug("not written at info level");
     expect(lines).toHaveLength(1);
     const record = JSON.parse(lines[0]);
-    expect(record).toMatchObject({ level: "info", msg: "webhook accepted", room: "gateway", request_id: "r1", duration_ms: 3 });
+    expect(record).toMatchObject({
+      level: "info",
+      msg: "webhook accepted",
+      room: "gateway",
+      request_id: "r1",
+      duration_ms: 3,
+    });
     expect(typeof record.ts).toBe("string");
   });
 

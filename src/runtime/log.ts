@@ -68,7 +68,13 @@ const build = (state: LoggerState, bound: LogFields): Logger => {
     if (LEVELS[level] < LEVELS[state.level]) return;
     try {
       const traceId = activeTraceId();
-      const record = { ts: new Date().toISOString(), level, msg, ...(traceId ? { trace_id: traceId } : {}), ...(redactValue("", { ...bound, ...fields }, 0) as LogFields) };
+      const record = {
+        ts: new Date().toISOString(),
+        level,
+        msg,
+        ...(traceId ? { trace_id: traceId } : {}),
+        ...(redactValue("", { ...bound, ...fields }, 0) as LogFields),
+      };
       state.sink(JSON.stringify(record));
     } catch {
       // A log line must never take the process down (e.g. a circular value or a closed stdout).

@@ -10,12 +10,26 @@
  * The context crosses the job queue as a `traceparent` string stored on the job row (`currentTraceparent`
  * at enqueue, `withSpan(…, { parent })` at run), so one trace follows a message from webhook to send.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from "@opentelemetry/sdk-trace";
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
 
 export type TelemetryOptions = {
   /** OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces; unset: tracing off. */
@@ -78,7 +92,12 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
       // stored traceparent's flags, so a trace is whole or absent.
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
       // 3.x takes `{ exporter }`; the old positional form compiles and throws at the first flush.
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.endpoint }), scheduledDelayMillis: 500 })],
+      spanProcessors: [
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: options.endpoint }),
+          scheduledDelayMillis: 500,
+        }),
+      ],
     });
     trace.setGlobalTracerProvider(provider);
     enabled = true;
@@ -102,7 +121,13 @@ export const tracingEnabled = (): boolean => enabled;
 
 /** A context whose parent is the W3C `traceparent` given (a job row's, an incoming request's), else the active one. */
 const parentContext = (traceparent: string | null | undefined): Context =>
-  traceparent ? propagator.extract(context.active(), { traceparent }, { get: (c, k) => c[k as "traceparent"], keys: () => ["traceparent"] }) : context.active();
+  traceparent
+    ? propagator.extract(
+        context.active(),
+        { traceparent },
+        { get: (c, k) => c[k as "traceparent"], keys: () => ["traceparent"] },
+      )
+    : context.active();
 
 export type SpanOptions = {
   kind?: SpanKindName;
@@ -118,16 +143,24 @@ export type SpanOptions = {
 export const withSpan = <T>(name: string, options: SpanOptions, fn: (span: SpanHandle) => Promise<T>): Promise<T> => {
   if (!enabled) return fn(noopHandle);
   const tracer = trace.getTracer("xin");
-  return tracer.startActiveSpan(name, { kind: KINDS[options.kind ?? "internal"], attributes: options.attributes }, parentContext(options.parent), async (span) => {
-    try {
-      return await fn(handleOf(span));
-    } catch (e) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message.slice(0, 200) : String(e).slice(0, 200) });
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    name,
+    { kind: KINDS[options.kind ?? "internal"], attributes: options.attributes },
+    parentContext(options.parent),
+    async (span) => {
+      try {
+        return await fn(handleOf(span));
+      } catch (e) {
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: e instanceof Error ? e.message.slice(0, 200) : String(e).slice(0, 200),
+        });
+        throw e;
+      } finally {
+        span.end();
+      }
+    },
+  );
 };
 
 /** The active span's W3C `traceparent` (to store on a job row), or null when tracing is off or no span is active. */
@@ -142,7 +175,9 @@ export const currentTraceparent = (): string | null => {
 export const activeTraceId = (): string | undefined => {
   if (!enabled) return undefined;
   const ctx = trace.getSpanContext(context.active());
-  return ctx && (ctx.traceFlags & 1) === 1 && ctx.traceId !== "00000000000000000000000000000000" ? ctx.traceId : undefined;
+  return ctx && (ctx.traceFlags & 1) === 1 && ctx.traceId !== "00000000000000000000000000000000"
+    ? ctx.traceId
+    : undefined;
 };
 
 /** Headers that carry the active trace to the callee (`traceparent`, `tracestate`); empty when off. */
@@ -168,25 +203,36 @@ export const tracedFetch = (base: typeof fetch): typeof fetch => {
  * `fn` bound to the active trace context: work handed to another async flow (a group commit runs every
  * submitter's work inside the first one's flush) still records and enqueues under its own span.
  */
-export const bindTrace = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => (enabled ? context.bind(context.active(), fn) : fn);
+export const bindTrace = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) =>
+  enabled ? context.bind(context.active(), fn) : fn;
 
 /**
  * An async iterable (a streamed LLM answer) inside one span, from the first `next()` to the last; each
  * step runs in the span's context, so the HTTP call it makes carries the span as its parent.
  * Tracing off: the iterable as made.
  */
-export const withStreamSpan = <T>(name: string, options: Omit<SpanOptions, "parent">, make: () => AsyncIterable<T>): AsyncIterable<T> => {
+export const withStreamSpan = <T>(
+  name: string,
+  options: Omit<SpanOptions, "parent">,
+  make: () => AsyncIterable<T>,
+): AsyncIterable<T> => {
   if (!enabled) return make();
   return {
     [Symbol.asyncIterator]: () => {
-      const span = trace.getTracer("xin").startSpan(name, { kind: KINDS[options.kind ?? "internal"], attributes: options.attributes }, context.active());
+      const span = trace
+        .getTracer("xin")
+        .startSpan(name, { kind: KINDS[options.kind ?? "internal"], attributes: options.attributes }, context.active());
       const ctx = trace.setSpan(context.active(), span);
       const inner = context.with(ctx, () => make()[Symbol.asyncIterator]());
       let open = true;
       const end = (error?: unknown) => {
         if (!open) return;
         open = false;
-        if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200) });
+        if (error !== undefined)
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200),
+          });
         span.end();
       };
       return {

@@ -21,7 +21,10 @@ export const automationConfigs = {
   follow_up: z
     .object({
       /** Hours the customer has left the assistant's last message unanswered before the follow-up. */
-      after_hours: z.number().positive().max(24 * 7),
+      after_hours: z
+        .number()
+        .positive()
+        .max(24 * 7),
       /** The follow-up text, sent as the assistant. */
       text: z.string().trim().min(1).max(4096),
     })
@@ -47,13 +50,17 @@ export const AUTOMATION_KINDS = Object.keys(automationConfigs) as AutomationKind
 
 export const isAutomationKind = (kind: string): kind is AutomationKind => Object.hasOwn(automationConfigs, kind);
 
-const invalid = (field: string, message: string) => new XinError("api.invalid", `${field}: ${message}`, { status: 400, data: { field } });
+const invalid = (field: string, message: string) =>
+  new XinError("api.invalid", `${field}: ${message}`, { status: 400, data: { field } });
 
 /** The kind checked against what runs: a planned kind is named as not implemented yet. */
 export const checkAutomationKind = (kind: string): AutomationKind => {
   if (isAutomationKind(kind)) return kind;
   const known = (PLANNED_AUTOMATION_KINDS as readonly string[]).includes(kind);
-  throw invalid("kind", `${known ? `automation kind '${kind}' is not implemented yet` : `unknown automation kind '${kind}'`}; xin runs: ${AUTOMATION_KINDS.join(", ")}`);
+  throw invalid(
+    "kind",
+    `${known ? `automation kind '${kind}' is not implemented yet` : `unknown automation kind '${kind}'`}; xin runs: ${AUTOMATION_KINDS.join(", ")}`,
+  );
 };
 
 /** A kind's config parsed with its schema; the error names the key (`config.after_hours: …`). */
@@ -71,7 +78,8 @@ export const parseAutomationConfig = <K extends AutomationKind>(kind: K, config:
  */
 export const automationScheduleIssue = (schedule: string): string | null => {
   if (!validate(schedule)) return "not a cron expression";
-  if (schedule.trim().split(/\s+/).length !== 5) return "use five cron fields (minute hour day month weekday, UTC): automations run at most once a minute";
+  if (schedule.trim().split(/\s+/).length !== 5)
+    return "use five cron fields (minute hour day month weekday, UTC): automations run at most once a minute";
   return null;
 };
 
@@ -88,7 +96,13 @@ export const scheduleMatches = (schedule: string, at: Date): boolean => {
   );
 };
 
-export type AutomationRunPayload = { automation_id: string; slot?: string; now?: string; manual?: boolean; actor?: string };
+export type AutomationRunPayload = {
+  automation_id: string;
+  slot?: string;
+  now?: string;
+  manual?: boolean;
+  actor?: string;
+};
 
 /** The job that runs an automation outside its schedule (`xin automation run-now`): now, once. */
 export const runNowJob = (automation: { id: string; tenant_id: string }, now: Date, actor: string): NewJob => ({

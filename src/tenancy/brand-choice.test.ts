@@ -2,7 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { chooseBrand, type BrandCandidate } from "./brand-choice";
 
 const brand = (id: string, name: string, tenant: string): BrandCandidate => ({
-  id, name, slug: name.toLowerCase().replace(/\s+/g, "-"), tenant_id: `ten_${tenant}`, tenant_name: tenant, language: "en",
+  id,
+  name,
+  slug: name.toLowerCase().replace(/\s+/g, "-"),
+  tenant_id: `ten_${tenant}`,
+  tenant_name: tenant,
+  language: "en",
 });
 const shoes = brand("brd_1", "Acme Shoes", "acme");
 const hats = brand("brd_2", "Acme Hats", "acme");

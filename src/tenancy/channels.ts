@@ -22,11 +22,15 @@ const parseCredentials = (adapter: Channel, raw: unknown) => {
   const parsed = adapter.credentials.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "credentials"}: ${i.message}`).join("; ");
-    throw new XinError("channel.credentials_invalid", `${adapter.displayName} credentials are incomplete or malformed: ${problems}`, {
-      status: 400,
-      exitCode: 2,
-      data: { field: String(parsed.error.issues[0]?.path[0] ?? "credentials") },
-    });
+    throw new XinError(
+      "channel.credentials_invalid",
+      `${adapter.displayName} credentials are incomplete or malformed: ${problems}`,
+      {
+        status: 400,
+        exitCode: 2,
+        data: { field: String(parsed.error.issues[0]?.path[0] ?? "credentials") },
+      },
+    );
   }
   return parsed.data as Record<string, unknown>;
 };
@@ -36,10 +40,22 @@ const parseCredentials = (adapter: Channel, raw: unknown) => {
  * secret token → refused) and stored encrypted with the instance key; the audit log records the
  * change without the secrets.
  */
-export const createChannel = async (tx: Tx, instanceKey: string, input: NewChannel, actor: string): Promise<ChannelRow> => {
+export const createChannel = async (
+  tx: Tx,
+  instanceKey: string,
+  input: NewChannel,
+  actor: string,
+): Promise<ChannelRow> => {
   const adapter = adapterFor(input.provider);
-  const [brand] = await tx.select().from(schema.brands).where(and(eq(schema.brands.id, input.brand_id), eq(schema.brands.tenant_id, input.tenant_id)));
-  if (!brand) throw new XinError("brand.not_found", `no brand ${input.brand_id} in this tenant`, { status: 404, data: { field: "brand" } });
+  const [brand] = await tx
+    .select()
+    .from(schema.brands)
+    .where(and(eq(schema.brands.id, input.brand_id), eq(schema.brands.tenant_id, input.tenant_id)));
+  if (!brand)
+    throw new XinError("brand.not_found", `no brand ${input.brand_id} in this tenant`, {
+      status: 404,
+      data: { field: "brand" },
+    });
   const credentials = parseCredentials(adapter, input.credentials);
   const accountId = adapter.accountIdOf(credentials);
   const [taken] = await tx
@@ -47,10 +63,14 @@ export const createChannel = async (tx: Tx, instanceKey: string, input: NewChann
     .from(schema.channels)
     .where(and(eq(schema.channels.provider, adapter.id), eq(schema.channels.external_id, accountId)));
   if (taken) {
-    throw new XinError("channel.exists", `this ${adapter.displayName} account is already connected (channel ${taken.id})`, {
-      status: 409,
-      hint: "remove that channel first, or use it",
-    });
+    throw new XinError(
+      "channel.exists",
+      `this ${adapter.displayName} account is already connected (channel ${taken.id})`,
+      {
+        status: 409,
+        hint: "remove that channel first, or use it",
+      },
+    );
   }
   const [row] = await tx
     .insert(schema.channels)
@@ -71,14 +91,22 @@ export const createChannel = async (tx: Tx, instanceKey: string, input: NewChann
     action: "channel.create",
     subject_type: "channel",
     subject_id: row.id,
-    after: { provider: row.provider, brand_id: row.brand_id, name: row.name, settings: row.settings, credential_keys: Object.keys(credentials) },
+    after: {
+      provider: row.provider,
+      brand_id: row.brand_id,
+      name: row.name,
+      settings: row.settings,
+      credential_keys: Object.keys(credentials),
+    },
   });
   return row;
 };
 
 /** A channel row by id; `tenantId` (when given) scopes the lookup, so another tenant's id is "not found". */
 export const findChannelRow = async (db: Db | Tx, id: string, tenantId?: string | null): Promise<ChannelRow | null> => {
-  const where = tenantId ? and(eq(schema.channels.id, id), eq(schema.channels.tenant_id, tenantId)) : eq(schema.channels.id, id);
+  const where = tenantId
+    ? and(eq(schema.channels.id, id), eq(schema.channels.tenant_id, tenantId))
+    : eq(schema.channels.id, id);
   const [row] = await db.select().from(schema.channels).where(where);
   return row ?? null;
 };
@@ -93,27 +121,46 @@ export const listChannelRows = (db: Db | Tx, tenantId?: string | null): Promise<
 export const removeChannel = async (tx: Tx, row: ChannelRow, actor: string): Promise<void> => {
   await tx.delete(schema.channels).where(eq(schema.channels.id, row.id));
   forgetChannels(); // before COMMIT too: a cache refilled meanwhile holds at most TTL_MS
-  await recordAudit(tx, { tenant_id: row.tenant_id, actor, action: "channel.remove", subject_type: "channel", subject_id: row.id, before: { provider: row.provider, name: row.name } });
+  await recordAudit(tx, {
+    tenant_id: row.tenant_id,
+    actor,
+    action: "channel.remove",
+    subject_type: "channel",
+    subject_id: row.id,
+    before: { provider: row.provider, name: row.name },
+  });
 };
 
 /** The adapter and decrypted credentials of a channel row. */
-export const bindChannel = (row: ChannelRow, instanceKey: string): { adapter: Channel; binding: ChannelBinding<Record<string, unknown>> } => {
+export const bindChannel = (
+  row: ChannelRow,
+  instanceKey: string,
+): { adapter: Channel; binding: ChannelBinding<Record<string, unknown>> } => {
   const adapter = adapterFor(row.provider);
-  if (!row.credentials_sealed) throw new XinError("channel.credentials_missing", `channel ${row.id} has no credentials`, { status: 409 });
+  if (!row.credentials_sealed)
+    throw new XinError("channel.credentials_missing", `channel ${row.id} has no credentials`, { status: 409 });
   const credentials = parseCredentials(adapter, JSON.parse(decryptSecret(instanceKey, row.credentials_sealed)));
   return { adapter, binding: { channelId: row.id, credentials } };
 };
 
 /** The API root the adapter talks to: the channel's `api_base` setting, else the provider's real one. */
 export const apiBaseOf = (row: ChannelRow, adapter: Channel): string =>
-  typeof (row.settings as ChannelSettings).api_base === "string" ? ((row.settings as ChannelSettings).api_base as string) : adapter.defaultBaseUrl;
+  typeof (row.settings as ChannelSettings).api_base === "string"
+    ? ((row.settings as ChannelSettings).api_base as string)
+    : adapter.defaultBaseUrl;
 
 /** What an adapter's outbound calls take: the binding, the channel's API root, fetch, a signal and a deadline. */
 export const providerContext = (
   row: ChannelRow,
   bound: { adapter: Channel; binding: ChannelBinding<Record<string, unknown>> },
   o: { signal: AbortSignal; timeoutMs: number; fetch?: typeof fetch },
-) => ({ ...bound.binding, baseUrl: apiBaseOf(row, bound.adapter), fetch: o.fetch ?? fetch, signal: o.signal, deadline: Date.now() + o.timeoutMs });
+) => ({
+  ...bound.binding,
+  baseUrl: apiBaseOf(row, bound.adapter),
+  fetch: o.fetch ?? fetch,
+  signal: o.signal,
+  deadline: Date.now() + o.timeoutMs,
+});
 
 /** Public view of a channel: never the credentials. */
 export const channelView = (row: ChannelRow) => ({

@@ -20,7 +20,15 @@ export {
 export { ChannelCache, type BoundChannel } from "./channel-cache";
 export { forgetChannels } from "./channel-generation";
 // Token administration for the API and the CLI (issue 7).
-export { listTokenRows, parseTtl, resolveTenant, revokeToken, tokenView, type TokenRow, type TokenView } from "./token-admin";
+export {
+  listTokenRows,
+  parseTtl,
+  resolveTenant,
+  revokeToken,
+  tokenView,
+  type TokenRow,
+  type TokenView,
+} from "./token-admin";
 // Automations: the kinds that run, their config and schedule rules (issue 15).
 export {
   AUTOMATION_KINDS,

@@ -7,13 +7,17 @@
  */
 import { z } from "zod";
 
-const fraction = z.number({ error: "expected a number 0..1" }).min(0, { error: "expected a number 0..1" }).max(1, { error: "expected a number 0..1" });
+const fraction = z
+  .number({ error: "expected a number 0..1" })
+  .min(0, { error: "expected a number 0..1" })
+  .max(1, { error: "expected a number 0..1" });
 
 /** An object of exactly these keys; an unknown one is reported at its own path, with the known ones. */
 const strictShape = <S extends z.ZodRawShape>(shape: S) =>
   z.looseObject(shape, { error: "expected an object" }).superRefine((value, ctx) => {
     for (const key of Object.keys(value)) {
-      if (!(key in shape)) ctx.addIssue({ code: "custom", message: `unknown key; known: ${Object.keys(shape).join(", ")}`, path: [key] });
+      if (!(key in shape))
+        ctx.addIssue({ code: "custom", message: `unknown key; known: ${Object.keys(shape).join(", ")}`, path: [key] });
     }
   });
 const words = z.array(z.string().min(1).max(500), { error: "expected a list of strings" }).max(500);
@@ -52,16 +56,21 @@ const builtIn = {
 // `enabled` is checked, the rest is theirs.
 const otherGuardrail = z.looseObject({ enabled });
 
-const guardrails = z.record(z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, { error: "expected a guardrail code (snake_case)" }), z.unknown()).superRefine((value, ctx) => {
-  for (const [code, options] of Object.entries(value)) {
-    const schema = code in builtIn ? builtIn[code as keyof typeof builtIn] : otherGuardrail;
-    const parsed = schema.safeParse(options);
-    for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ code: "custom", message: issue.message, path: [code, ...issue.path] });
-  }
-});
+const guardrails = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, { error: "expected a guardrail code (snake_case)" }), z.unknown())
+  .superRefine((value, ctx) => {
+    for (const [code, options] of Object.entries(value)) {
+      const schema = code in builtIn ? builtIn[code as keyof typeof builtIn] : otherGuardrail;
+      const parsed = schema.safeParse(options);
+      for (const issue of parsed.error?.issues ?? [])
+        ctx.addIssue({ code: "custom", message: issue.message, path: [code, ...issue.path] });
+    }
+  });
 
 const text = z.string({ error: "expected a string" }).min(1, { error: "expected a non-empty string" }).max(1000);
-const languageCode = z.string().regex(/^[a-z]{2}([-_][a-z0-9]+)?$/i, { error: "expected a language code such as de or pt-BR" });
+const languageCode = z
+  .string()
+  .regex(/^[a-z]{2}([-_][a-z0-9]+)?$/i, { error: "expected a language code such as de or pt-BR" });
 
 export const brandPoliciesInput = strictShape({
   holding_message: text.optional(),
@@ -70,7 +79,10 @@ export const brandPoliciesInput = strictShape({
   min_confidence: fraction.optional(),
   attribution: z.enum(["none", "title", "url"], { error: "expected none, title or url" }).optional(),
   guardrails: guardrails.optional(),
-  non_text: strictShape({ reply: text.optional(), escalate: z.boolean({ error: "expected true or false" }).optional() }).optional(),
+  non_text: strictShape({
+    reply: text.optional(),
+    escalate: z.boolean({ error: "expected true or false" }).optional(),
+  }).optional(),
 });
 
 export type BrandPoliciesInput = z.output<typeof brandPoliciesInput>;

@@ -18,14 +18,23 @@ export const slugify = (name: string): string =>
 /** Creates a tenant; its name is unique on the instance (`tenant.exists`, 409, otherwise). */
 export const createTenant = async (tx: Tx, name: string, actor: string): Promise<Tenant> => {
   const existing = await tx.select().from(schema.tenants).where(eq(schema.tenants.name, name));
-  if (existing.length) throw new XinError("tenant.exists", `a tenant named "${name}" exists`, { status: 409, data: { field: "name" } });
+  if (existing.length)
+    throw new XinError("tenant.exists", `a tenant named "${name}" exists`, { status: 409, data: { field: "name" } });
   const id = newId("ten");
   const [tenant] = await tx.insert(schema.tenants).values({ id, tenant_id: id, name }).returning();
-  await recordAudit(tx, { tenant_id: id, actor, action: "tenant.create", subject_type: "tenant", subject_id: id, after: { name } });
+  await recordAudit(tx, {
+    tenant_id: id,
+    actor,
+    action: "tenant.create",
+    subject_type: "tenant",
+    subject_id: id,
+    after: { name },
+  });
   return tenant;
 };
 
-export const listTenants = (db: Db | Tx): Promise<Tenant[]> => db.select().from(schema.tenants).orderBy(asc(schema.tenants.created_at));
+export const listTenants = (db: Db | Tx): Promise<Tenant[]> =>
+  db.select().from(schema.tenants).orderBy(asc(schema.tenants.created_at));
 
 /** Creates a brand with a default persona derived from its name. */
 export const createBrand = async (tx: Tx, tenantId: string, name: string, actor: string): Promise<Brand> => {
@@ -34,7 +43,14 @@ export const createBrand = async (tx: Tx, tenantId: string, name: string, actor:
     .insert(schema.brands)
     .values({ id: newId("brd"), tenant_id: tenantId, name, slug: slugify(name), persona })
     .returning();
-  await recordAudit(tx, { tenant_id: tenantId, actor, action: "brand.create", subject_type: "brand", subject_id: brand.id, after: { name, persona } });
+  await recordAudit(tx, {
+    tenant_id: tenantId,
+    actor,
+    action: "brand.create",
+    subject_type: "brand",
+    subject_id: brand.id,
+    after: { name, persona },
+  });
   return brand;
 };
 

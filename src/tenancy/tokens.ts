@@ -17,13 +17,24 @@ export type NewToken = { role: Role; tenant_id: string | null; name: string; ttl
  * Issues a signed JWT (HS256 with a key derived from the instance key) and records its id (`jti`) so it
  * can be listed and revoked. An agent token must be scoped to a tenant.
  */
-export const issueToken = async (tx: Tx, instanceKey: string, input: NewToken, actor: string): Promise<{ token: string; id: string }> => {
+export const issueToken = async (
+  tx: Tx,
+  instanceKey: string,
+  input: NewToken,
+  actor: string,
+): Promise<{ token: string; id: string }> => {
   if (input.role === "agent" && !input.tenant_id) {
-    throw new XinError("token.tenant_required", "an agent token needs a tenant", { status: 400, exitCode: 2, data: { field: "tenant" } });
+    throw new XinError("token.tenant_required", "an agent token needs a tenant", {
+      status: 400,
+      exitCode: 2,
+      data: { field: "tenant" },
+    });
   }
   const id = newId("tok");
   const expires = input.ttl_seconds ? new Date(Date.now() + input.ttl_seconds * 1000) : null;
-  await tx.insert(schema.tokens).values({ id, tenant_id: input.tenant_id, name: input.name, role: input.role, expires_at: expires });
+  await tx
+    .insert(schema.tokens)
+    .values({ id, tenant_id: input.tenant_id, name: input.name, role: input.role, expires_at: expires });
   await recordAudit(tx, {
     tenant_id: input.tenant_id,
     actor,

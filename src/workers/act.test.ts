@@ -15,7 +15,15 @@ beforeAll(() => {
 afterAll(() => meta.stop());
 
 const ctx = { log: silentLogger, signal: new AbortController().signal } as unknown as JobContext;
-const job = (payload: unknown) => ({ id: 1, kind: "channel.act", key: null, tenant_id: null, payload, attempts: 1, max_attempts: 3 });
+const job = (payload: unknown) => ({
+  id: 1,
+  kind: "channel.act",
+  key: null,
+  tenant_id: null,
+  payload,
+  attempts: 1,
+  max_attempts: 3,
+});
 
 describeStores("channel actions", (getDb) => {
   let gw: GatewayFixture;
@@ -27,9 +35,20 @@ describeStores("channel actions", (getDb) => {
     meta.reset();
     const handler = channelActHandler({ db: () => getDb().db, instanceKey: INSTANCE_KEY });
     const target = { conversationId: "5290000000000001", providerMessageId: "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3" };
-    await handler(job({ channel_id: gw.channels.instagram.id, actions: [{ kind: "mark_read", ...target }, { kind: "typing", ...target }] }), ctx);
+    await handler(
+      job({
+        channel_id: gw.channels.instagram.id,
+        actions: [
+          { kind: "mark_read", ...target },
+          { kind: "typing", ...target },
+        ],
+      }),
+      ctx,
+    );
     await handler(job({ channel_id: gw.channels.instagram.id, action: { kind: "typing", ...target } }), ctx);
-    const actions = meta.requests.filter((r) => r.method === "POST").map((r) => (r.body as { sender_action?: string }).sender_action);
+    const actions = meta.requests
+      .filter((r) => r.method === "POST")
+      .map((r) => (r.body as { sender_action?: string }).sender_action);
     expect(actions).toEqual(["mark_seen", "typing_on", "typing_on"]);
   });
 
@@ -45,8 +64,21 @@ describeStores("channel actions", (getDb) => {
 
     const other = new ProviderPauses();
     const next = channelActHandler({ db: () => getDb().db, instanceKey: INSTANCE_KEY, pauses: other });
-    meta.script({ status: 429, body: { error: { message: "(#613) Calls to this api have exceeded the rate limit.", type: "OAuthException", code: 613, fbtrace_id: "x" } }, headers: { "retry-after": "30" } });
-    await expect(next(job({ channel_id, actions: [{ kind: "mark_read", ...target }] }), ctx)).rejects.toMatchObject({ code: "channel.send_retryable" });
+    meta.script({
+      status: 429,
+      body: {
+        error: {
+          message: "(#613) Calls to this api have exceeded the rate limit.",
+          type: "OAuthException",
+          code: 613,
+          fbtrace_id: "x",
+        },
+      },
+      headers: { "retry-after": "30" },
+    });
+    await expect(next(job({ channel_id, actions: [{ kind: "mark_read", ...target }] }), ctx)).rejects.toMatchObject({
+      code: "channel.send_retryable",
+    });
     expect(meta.requests.length).toBe(1);
     expect(other.admit(channel_id)).toBeGreaterThan(29_000);
   });

@@ -9,7 +9,11 @@ import { ProviderPauses } from "./provider-pause";
 export { CHANNEL_ACT_JOB };
 
 /** Runs a conversation's side actions in order; a permanent refusal is logged and skipped, a hiccup thrown. */
-export type ChannelActions = (channelId: string, actions: ChannelAction[], ctx: { signal: AbortSignal; log: Logger }) => Promise<void>;
+export type ChannelActions = (
+  channelId: string,
+  actions: ChannelAction[],
+  ctx: { signal: AbortSignal; log: Logger },
+) => Promise<void>;
 
 type ActDeps = { db: () => Db; instanceKey: string; fetch?: typeof fetch; pauses?: ProviderPauses };
 
@@ -27,7 +31,10 @@ export const channelActions = (deps: ActDeps): ChannelActions => {
     // In order; a retry repeats the ones already done, which providers take as no-ops (read twice, typing again).
     for (const a of actions) {
       try {
-        await bound.adapter.act(a, providerContext(bound.row, bound, { signal: ctx.signal, timeoutMs: 15_000, fetch: deps.fetch }));
+        await bound.adapter.act(
+          a,
+          providerContext(bound.row, bound, { signal: ctx.signal, timeoutMs: 15_000, fetch: deps.fetch }),
+        );
         pauses.settle(channelId);
       } catch (e) {
         pauses.settle(channelId, e);
@@ -50,7 +57,11 @@ export const channelActHandler = (deps: ActDeps): JobHandler => {
   const run = channelActions(deps);
   return async (job, ctx) => {
     // `action`: one action, as jobs written before actions were grouped per conversation carry it.
-    const { channel_id, actions, action } = job.payload as { channel_id: string; actions?: ChannelAction[]; action?: ChannelAction };
+    const { channel_id, actions, action } = job.payload as {
+      channel_id: string;
+      actions?: ChannelAction[];
+      action?: ChannelAction;
+    };
     await run(channel_id, actions ?? (action ? [action] : []), ctx);
   };
 };

@@ -11,7 +11,11 @@ import { fireSlot } from "./scheduler";
 const T0 = new Date("2026-12-03T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-const addAutomation = async (db: TestDb, b: AutomationBrand, values: { schedule: string; kind?: string; enabled?: boolean; created?: Date; config?: Record<string, unknown> }) => {
+const addAutomation = async (
+  db: TestDb,
+  b: AutomationBrand,
+  values: { schedule: string; kind?: string; enabled?: boolean; created?: Date; config?: Record<string, unknown> },
+) => {
   const id = newId("aut");
   await db.db.insert(schema.automations).values({
     id,
@@ -27,7 +31,11 @@ const addAutomation = async (db: TestDb, b: AutomationBrand, values: { schedule:
 };
 
 const runSlots = async (db: TestDb, id: string) =>
-  (await db.sql<{ slot: string }[]>`select payload->>'slot' as slot from jobs where kind = ${AUTOMATION_RUN_JOB} and payload->>'automation_id' = ${id} order by id`).map((r) => r.slot);
+  (
+    await db.sql<
+      { slot: string }[]
+    >`select payload->>'slot' as slot from jobs where kind = ${AUTOMATION_RUN_JOB} and payload->>'automation_id' = ${id} order by id`
+  ).map((r) => r.slot);
 
 describeStores("automation worker", (getDb) => {
   const deps = () => ({ db: () => getDb().db, wake: null, maxAttempts: 3 });
@@ -39,12 +47,17 @@ describeStores("automation worker", (getDb) => {
     expect(await scanAutomations(deps(), at(31))).toBe(1);
     expect(await scanAutomations(deps(), at(31))).toBe(0);
     // Another instance (or this one after a restart) scanning the same minutes: the recorded slot holds.
-    const [again, other] = await Promise.all([scanAutomations(deps(), at(32)), scanAutomations({ ...deps(), owner: () => "other" }, at(32))]);
+    const [again, other] = await Promise.all([
+      scanAutomations(deps(), at(32)),
+      scanAutomations({ ...deps(), owner: () => "other" }, at(32)),
+    ]);
     expect(again + other).toBe(0);
     expect(await scanAutomations(deps(), at(44))).toBe(0);
     expect(await scanAutomations(deps(), at(45))).toBe(1);
     expect(await runSlots(db, id)).toEqual([at(30).toISOString(), at(45).toISOString()]);
-    const recorded = await db.sql<{ n: number }[]>`select count(*)::int as n from schedule_runs where schedule = ${automationSchedule(id)}`;
+    const recorded = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from schedule_runs where schedule = ${automationSchedule(id)}`;
     expect(recorded[0].n).toBe(2);
   });
 
@@ -77,7 +90,15 @@ describeStores("automation worker", (getDb) => {
     const runner = startTestWorkers(db, wake, {}, [AUTOMATION_SCAN_JOB, AUTOMATION_RUN_JOB]);
     try {
       // What the scheduler's every-minute schedule enqueues at 10:30 (its payload names the slot: the clock).
-      await fireSlot({ db: db.db, wake, maxAttempts: 3, owner: null }, { name: "run due automations", cron: "* * * * *", job: () => ({ kind: AUTOMATION_SCAN_JOB, key: AUTOMATION_SCAN_JOB }) }, at(30));
+      await fireSlot(
+        { db: db.db, wake, maxAttempts: 3, owner: null },
+        {
+          name: "run due automations",
+          cron: "* * * * *",
+          job: () => ({ kind: AUTOMATION_SCAN_JOB, key: AUTOMATION_SCAN_JOB }),
+        },
+        at(30),
+      );
       const deadline = Date.now() + 10_000;
       let row = (await db.db.select().from(schema.automations)).find((r) => r.id === id);
       while (!row?.last_run_at && Date.now() < deadline) {
@@ -85,8 +106,16 @@ describeStores("automation worker", (getDb) => {
         row = (await db.db.select().from(schema.automations)).find((r) => r.id === id);
       }
       expect(row?.last_run_at?.toISOString()).toBe(at(30).toISOString());
-      const audit = await db.sql<{ action: string; actor: string; after: { at: string; sent: number; manual: boolean } }[]>`select action, actor, after from audit_log where subject_id = ${id}`;
-      expect([...audit]).toEqual([{ action: "automation.run", actor: "scheduler", after: expect.objectContaining({ at: at(30).toISOString(), sent: 0, manual: false }) }]);
+      const audit = await db.sql<
+        { action: string; actor: string; after: { at: string; sent: number; manual: boolean } }[]
+      >`select action, actor, after from audit_log where subject_id = ${id}`;
+      expect([...audit]).toEqual([
+        {
+          action: "automation.run",
+          actor: "scheduler",
+          after: expect.objectContaining({ at: at(30).toISOString(), sent: 0, manual: false }),
+        },
+      ]);
     } finally {
       await runner.stop(Date.now() + 2_000);
     }
@@ -100,14 +129,24 @@ describeStores("automation worker", (getDb) => {
     const how = { manual: true, actor: "admin" };
     const d = { ...deps(), log: silentLogger };
     expect(await runAutomation(d, off, at(5), how)).toEqual({ ran: true, result: { sent: 0, outside_window: 0 } });
-    expect(await runAutomation(d, off, at(6), { manual: false, actor: "scheduler" })).toEqual({ ran: false, reason: "the automation is disabled" });
-    expect(await runAutomation(d, "aut_gone", at(5), how)).toEqual({ ran: false, reason: "the automation was removed" });
+    expect(await runAutomation(d, off, at(6), { manual: false, actor: "scheduler" })).toEqual({
+      ran: false,
+      reason: "the automation is disabled",
+    });
+    expect(await runAutomation(d, "aut_gone", at(5), how)).toEqual({
+      ran: false,
+      reason: "the automation was removed",
+    });
     const failed = await runAutomation(d, broken, at(5), how);
     expect(failed.ran).toBe(false);
     const rows = (await db.db.select().from(schema.automations)).filter((r) => r.id === off || r.id === broken);
-    expect(Object.fromEntries(rows.map((r) => [r.id, r.last_run_at?.toISOString() ?? null]))).toEqual({ [off]: at(5).toISOString(), [broken]: null });
-    const audit = await db.sql<{ action: string; error: string }[]>`select action, after->>'error' as error from audit_log where subject_id = ${broken}`;
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.last_run_at?.toISOString() ?? null]))).toEqual({
+      [off]: at(5).toISOString(),
+      [broken]: null,
+    });
+    const audit = await db.sql<
+      { action: string; error: string }[]
+    >`select action, after->>'error' as error from audit_log where subject_id = ${broken}`;
     expect([...audit]).toEqual([{ action: "automation.failed", error: expect.stringContaining("config.after_hours") }]);
   });
 });
-

@@ -32,7 +32,12 @@ export type AutomationDeps = {
   metrics?: Metrics;
 };
 /** One run of one automation at `now` (the slot's time, or the moment of a run-now): what it did. */
-export type KindRun<K extends AutomationKind> = AutomationDeps & { now: Date; automation: AutomationRow; config: AutomationConfig<K>; log: Logger };
+export type KindRun<K extends AutomationKind> = AutomationDeps & {
+  now: Date;
+  automation: AutomationRow;
+  config: AutomationConfig<K>;
+  log: Logger;
+};
 export type KindHandler<K extends AutomationKind> = (run: KindRun<K>) => Promise<Record<string, number | string>>;
 
 /** One handler per implemented kind: a kind with a config schema and no handler does not compile. */
@@ -67,21 +72,36 @@ export const scanAutomations = async (deps: AutomationDeps, now: Date): Promise<
     for (let t = last - (LOOKBACK_MINUTES - 1) * MINUTE_MS; t <= last; t += MINUTE_MS) {
       const slot = new Date(t);
       if (slot < row.created_at || !scheduleMatches(row.schedule, slot)) continue;
-      const job = () => ({ kind: AUTOMATION_RUN_JOB, tenant_id: row.tenant_id, key: automationSchedule(row.id), payload: { automation_id: row.id } });
-      if (await fireSlot({ db, wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner?.() ?? null }, { name: automationSchedule(row.id), cron: row.schedule, job }, slot)) fired++;
+      const job = () => ({
+        kind: AUTOMATION_RUN_JOB,
+        tenant_id: row.tenant_id,
+        key: automationSchedule(row.id),
+        payload: { automation_id: row.id },
+      });
+      if (
+        await fireSlot(
+          { db, wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner?.() ?? null },
+          { name: automationSchedule(row.id), cron: row.schedule, job },
+          slot,
+        )
+      )
+        fired++;
     }
   }
   return fired;
 };
 
-const payloadOf = (payload: unknown): AutomationRunPayload & { slot?: string } => (payload && typeof payload === "object" ? (payload as AutomationRunPayload) : { automation_id: "" });
+const payloadOf = (payload: unknown): AutomationRunPayload & { slot?: string } =>
+  payload && typeof payload === "object" ? (payload as AutomationRunPayload) : { automation_id: "" };
 
 /** The scan job: its slot (set by the scheduler) is the clock, so a late job still scans its minute. */
-export const automationScanHandler = (deps: AutomationDeps): JobHandler => async (job, ctx) => {
-  const slot = payloadOf(job.payload).slot;
-  const count = await scanAutomations(deps, slot ? new Date(slot) : new Date());
-  if (count) ctx.log.info("automation runs enqueued", { count });
-};
+export const automationScanHandler =
+  (deps: AutomationDeps): JobHandler =>
+  async (job, ctx) => {
+    const slot = payloadOf(job.payload).slot;
+    const count = await scanAutomations(deps, slot ? new Date(slot) : new Date());
+    if (count) ctx.log.info("automation runs enqueued", { count });
+  };
 
 export type RunOutcome = { ran: false; reason: string } | { ran: true; result: Record<string, number | string> };
 
@@ -91,7 +111,12 @@ export type RunOutcome = { ran: false; reason: string } | { ran: true; result: R
  * parses is recorded as `automation.failed` (retrying would not fix it). Kind handlers are idempotent
  * (a retried job after a crash repeats nothing already done).
  */
-export const runAutomation = async (deps: AutomationDeps & { log: Logger }, id: string, now: Date, how: { manual: boolean; actor: string }): Promise<RunOutcome> => {
+export const runAutomation = async (
+  deps: AutomationDeps & { log: Logger },
+  id: string,
+  now: Date,
+  how: { manual: boolean; actor: string },
+): Promise<RunOutcome> => {
   const db = deps.db();
   const [automation] = await db.select().from(schema.automations).where(eq(schema.automations.id, id));
   if (!automation) return { ran: false, reason: "the automation was removed" };
@@ -100,8 +125,19 @@ export const runAutomation = async (deps: AutomationDeps & { log: Logger }, id: 
   if (!isAutomationKind(kind)) return { ran: false, reason: `automation kind '${kind}' is not implemented` };
   const audit = (action: string, after: Record<string, unknown>) =>
     transaction(db, async ({ tx }) => {
-      if (action === "automation.run") await tx.update(schema.automations).set({ last_run_at: now }).where(and(eq(schema.automations.id, id)));
-      await recordAudit(tx, { tenant_id: automation.tenant_id, actor: how.actor, action, subject_type: "automation", subject_id: id, after: { kind, at: now.toISOString(), manual: how.manual, ...after } });
+      if (action === "automation.run")
+        await tx
+          .update(schema.automations)
+          .set({ last_run_at: now })
+          .where(and(eq(schema.automations.id, id)));
+      await recordAudit(tx, {
+        tenant_id: automation.tenant_id,
+        actor: how.actor,
+        action,
+        subject_type: "automation",
+        subject_id: id,
+        after: { kind, at: now.toISOString(), manual: how.manual, ...after },
+      });
     });
   let config: AutomationConfig<typeof kind>;
   try {
@@ -117,9 +153,14 @@ export const runAutomation = async (deps: AutomationDeps & { log: Logger }, id: 
 };
 
 /** The run job: scheduled (payload slot) or by hand (payload now, manual). */
-export const automationRunHandler = (deps: AutomationDeps): JobHandler => async (job, ctx) => {
-  const p = payloadOf(job.payload);
-  const now = new Date(p.now ?? p.slot ?? Date.now());
-  const outcome = await runAutomation({ ...deps, log: ctx.log }, p.automation_id, now, { manual: p.manual === true, actor: p.actor ?? "scheduler" });
-  if (!outcome.ran) ctx.log.info("automation not run", { automation: p.automation_id, reason: outcome.reason });
-};
+export const automationRunHandler =
+  (deps: AutomationDeps): JobHandler =>
+  async (job, ctx) => {
+    const p = payloadOf(job.payload);
+    const now = new Date(p.now ?? p.slot ?? Date.now());
+    const outcome = await runAutomation({ ...deps, log: ctx.log }, p.automation_id, now, {
+      manual: p.manual === true,
+      actor: p.actor ?? "scheduler",
+    });
+    if (!outcome.ran) ctx.log.info("automation not run", { automation: p.automation_id, reason: outcome.reason });
+  };

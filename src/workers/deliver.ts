@@ -1,5 +1,21 @@
-import { channels as allChannels, isChannelError, messagingWindow, type Channel, type OutboundContent } from "../channels";
-import { clearAttempt, DELIVER_JOB, loadOutbound, markFailed, markSent, newAttemptId, openEscalation, recordAttempt, type OutboundRow } from "../inbox";
+import {
+  channels as allChannels,
+  isChannelError,
+  messagingWindow,
+  type Channel,
+  type OutboundContent,
+} from "../channels";
+import {
+  clearAttempt,
+  DELIVER_JOB,
+  loadOutbound,
+  markFailed,
+  markSent,
+  newAttemptId,
+  openEscalation,
+  recordAttempt,
+  type OutboundRow,
+} from "../inbox";
 import { errorText, withSpan } from "../runtime";
 import { GroupTransaction, notifyInTx, transaction, type Db } from "../runtime/db";
 import type { Metrics } from "../runtime/metrics";
@@ -82,7 +98,8 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
   const group = deps.group ?? new GroupTransaction(deps.db);
   const listeningSince = Date.now();
   const pauses = deps.pauses ?? new ProviderPauses();
-  const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") => deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
+  const settled = (adapter: Channel, resolution: "confirmed" | "resent" | "held") =>
+    deps.metrics?.deliveryInDoubt.inc({ provider: adapter.id, resolution });
   const unsentAttempts = new UnsentAttempts();
 
   return async (job, jobCtx) => {
@@ -102,7 +119,12 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     }
   };
 
-  async function deliverOnce(job: Parameters<JobHandler>[0], jobCtx: JobContext, message_id: string, handover: { attempt: string | null }): Promise<void> {
+  async function deliverOnce(
+    job: Parameters<JobHandler>[0],
+    jobCtx: JobContext,
+    message_id: string,
+    handover: { attempt: string | null },
+  ): Promise<void> {
     // The read records this run's attempt in the same statement when the row is queued with none yet (the
     // usual first send), committed with other deliveries' before the provider is called. Whether a failed
     // read committed it or not, the provider never saw it.
@@ -111,7 +133,10 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const row = await group.run((tx) => loadOutbound(tx, message_id, fresh, NO_DOUBT_PROVIDERS));
     handover.attempt = row?.recordedAttempt ?? null;
     if (!row) return;
-    const ctx = { ...jobCtx, log: jobCtx.log.child({ channel_id: row.message.channel_id, conversation_id: row.conversation.id }) };
+    const ctx = {
+      ...jobCtx,
+      log: jobCtx.log.child({ channel_id: row.message.channel_id, conversation_id: row.conversation.id }),
+    };
     const unsent = row.recordedAttempt;
     const bound = await channels.get(row.message.channel_id);
     const provider = bound?.adapter.id ?? "unknown"; // a removed channel's provider is not known any more
@@ -123,18 +148,44 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       }
       return;
     }
-    if (!bound) return fail(deps, ctx, row, provider, "channel_removed", "the channel was removed before the message went out", unsent);
+    if (!bound)
+      return fail(
+        deps,
+        ctx,
+        row,
+        provider,
+        "channel_removed",
+        "the channel was removed before the message went out",
+        unsent,
+      );
     const { adapter, row: channelRow } = bound;
     const policy = adapter.capabilities.inDoubt;
 
     // An attempt this process recorded and never handed over (see UnsentAttempts) is not in doubt.
-    if (row.message.send_attempt_id && row.message.send_attempted_at && policy.kind !== "no_doubt" && !unsentAttempts.take(row.message.send_attempt_id)) {
+    if (
+      row.message.send_attempt_id &&
+      row.message.send_attempted_at &&
+      policy.kind !== "no_doubt" &&
+      !unsentAttempts.take(row.message.send_attempt_id)
+    ) {
       const at = { attemptedAt: row.message.send_attempted_at.getTime(), listeningSince, now: Date.now() };
       const step = inDoubtStep(policy, at, deps.inDoubtWaitMs);
-      if (step.kind === "wait") throw new JobDeferred(Math.min(step.ms, IN_DOUBT_RECHECK_MS), "the last send attempt is in doubt: waiting for the provider's status webhook");
+      if (step.kind === "wait")
+        throw new JobDeferred(
+          Math.min(step.ms, IN_DOUBT_RECHECK_MS),
+          "the last send attempt is in doubt: waiting for the provider's status webhook",
+        );
       settled(adapter, step.kind === "hold" ? "held" : "resent");
       ctx.log.warn("send attempt in doubt", { channel: adapter.id, message_id, resolution: step.kind });
-      if (step.kind === "hold") return fail(deps, ctx, row, provider, "delivery_in_doubt", "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again");
+      if (step.kind === "hold")
+        return fail(
+          deps,
+          ctx,
+          row,
+          provider,
+          "delivery_in_doubt",
+          "xin stopped while sending this message and cannot tell whether it arrived; check the conversation before sending it again",
+        );
     }
 
     const meta = row.message.metadata as { author?: "ai" | "human"; content?: OutboundContent };
@@ -142,11 +193,26 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const last = row.conversation.last_customer_message_at?.getTime();
     const window = messagingWindow(adapter.capabilities, last, Date.now(), author);
     let content: OutboundContent = meta.content ?? { kind: "text", text: row.message.body ?? "" };
-    if (window.kind === "closed") return fail(deps, ctx, row, provider, "window_closed", "outside the channel's messaging window", unsent);
+    if (window.kind === "closed")
+      return fail(deps, ctx, row, provider, "window_closed", "outside the channel's messaging window", unsent);
     if (window.kind === "template_only") {
       const template = (channelRow.settings as { template?: { name: string; language: string } }).template;
-      if (!template) return fail(deps, ctx, row, provider, "window_closed", "outside the 24-hour window and no approved template is configured on the channel", unsent);
-      content = { kind: "template", name: template.name, language: template.language, bodyParams: [row.message.body ?? ""] };
+      if (!template)
+        return fail(
+          deps,
+          ctx,
+          row,
+          provider,
+          "window_closed",
+          "outside the 24-hour window and no approved template is configured on the channel",
+          unsent,
+        );
+      content = {
+        kind: "template",
+        name: template.name,
+        language: template.language,
+        bodyParams: [row.message.body ?? ""],
+      };
     }
 
     await deps.beforeProviderCall?.(message_id);
@@ -164,34 +230,59 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
     const attemptId = policy.kind === "no_doubt" ? undefined : (unsent ?? newAttemptId(message_id));
     if (attemptId && !unsent) {
       handover.attempt = attemptId;
-      const recorded = await group.run((tx) => recordAttempt(tx, message_id, attemptId)).catch((e: unknown) => {
-        pauses.release(channelId);
-        throw e;
-      });
+      const recorded = await group
+        .run((tx) => recordAttempt(tx, message_id, attemptId))
+        .catch((e: unknown) => {
+          pauses.release(channelId);
+          throw e;
+        });
       if (!recorded) return pauses.release(channelId);
     }
 
     handover.attempt = null; // from here the provider may have it: a failure leaves it in doubt
     let sent;
     try {
-      const attributes = { "xin.provider": adapter.id, "xin.channel_id": channelId, "xin.conversation_id": row.conversation.id, "xin.message_id": message_id };
+      const attributes = {
+        "xin.provider": adapter.id,
+        "xin.channel_id": channelId,
+        "xin.conversation_id": row.conversation.id,
+        "xin.message_id": message_id,
+      };
       sent = await withSpan("provider send", { kind: "client", attributes }, () =>
         adapter.send(
-          { conversationId: row.contact.external_id, content, isHumanAgent: window.kind === "human_agent_tag", attemptId },
-          providerContext(channelRow, bound, { signal: ctx.signal, timeoutMs: deps.sendTimeoutMs ?? 30_000, fetch: deps.fetch }),
+          {
+            conversationId: row.contact.external_id,
+            content,
+            isHumanAgent: window.kind === "human_agent_tag",
+            attemptId,
+          },
+          providerContext(channelRow, bound, {
+            signal: ctx.signal,
+            timeoutMs: deps.sendTimeoutMs ?? 30_000,
+            fetch: deps.fetch,
+          }),
         ),
       );
     } catch (e) {
       const pausedMs = pauses.settle(channelId, e);
       if (pausedMs > 0) {
         deps.metrics?.providerPauses.inc({ provider: adapter.id });
-        ctx.log.warn("provider paused", { channel: adapter.id, channel_id: channelId, pause_ms: Math.round(pausedMs), err_code: isChannelError(e) ? (e.providerCode ?? e.reason) : undefined });
+        ctx.log.warn("provider paused", {
+          channel: adapter.id,
+          channel_id: channelId,
+          pause_ms: Math.round(pausedMs),
+          err_code: isChannelError(e) ? (e.providerCode ?? e.reason) : undefined,
+        });
       }
       const retryable = isChannelError(e) ? e.retryable : true;
       // The provider answered: nothing went out, so the next try is a plain send, not one in doubt.
-      if (attemptId && isChannelError(e) && !outcomeUnknown(e.reason)) await clearAttempt(deps.db(), message_id, attemptId);
+      if (attemptId && isChannelError(e) && !outcomeUnknown(e.reason))
+        await clearAttempt(deps.db(), message_id, attemptId);
       if (pausedMs > 0 && Date.now() - row.message.created_at.getTime() < OUTAGE_PATIENCE_MS) {
-        throw new JobDeferred(pausedMs + Math.random() * 500, "the channel's provider is down or rate limiting: waiting it out");
+        throw new JobDeferred(
+          pausedMs + Math.random() * 500,
+          "the channel's provider is down or rate limiting: waiting it out",
+        );
       }
       if (retryable && job.attempts < job.max_attempts) throw e;
       const code = isChannelError(e) ? (e.providerCode ?? e.reason) : "delivery_error";
@@ -205,17 +296,30 @@ export const deliverHandler = (deps: DeliverDeps): JobHandler => {
       // Sent together (pipelined): the status, the listeners' notice and the completion in one round trip.
       // Channels without a provider API (the web widget) hand delivery to listeners: committed with the row.
       const notify = sent.notify;
-      await Promise.all([markSent(tx, message_id, sent.providerMessageId), notify ? notifyInTx(tx, notify) : null, ctx.completeIn(tx)]);
+      await Promise.all([
+        markSent(tx, message_id, sent.providerMessageId),
+        notify ? notifyInTx(tx, notify) : null,
+        ctx.completeIn(tx),
+      ]);
     });
     deps.metrics?.deliveries.inc({ provider: adapter.id, outcome: "sent" });
     // Time to reply as the customer sees it: from their latest message to the bot's reply leaving xin.
-    if (author === "ai" && last !== undefined) deps.metrics?.replyLatency.observe({ provider: adapter.id }, Math.max(0, Date.now() - last) / 1000);
+    if (author === "ai" && last !== undefined)
+      deps.metrics?.replyLatency.observe({ provider: adapter.id }, Math.max(0, Date.now() - last) / 1000);
     ctx.log.info("message sent", { channel: adapter.id, message_id });
   }
 };
 
 /** `unsentAttempt`: the attempt this run recorded before finding it must not send (cleared: nothing is in doubt). */
-const fail = async (deps: DeliverDeps, ctx: JobContext, row: OutboundRow, provider: string, code: string, message: string, unsentAttempt?: string | null) => {
+const fail = async (
+  deps: DeliverDeps,
+  ctx: JobContext,
+  row: OutboundRow,
+  provider: string,
+  code: string,
+  message: string,
+  unsentAttempt?: string | null,
+) => {
   await transaction(deps.db(), async (tx) => {
     await markFailed(tx.tx, row.message.id, code, message, unsentAttempt);
     await openEscalation(tx.tx, {

@@ -13,7 +13,15 @@ const TEXT = "Did that answer your question?";
 
 const followUp = async (db: TestDb, b: AutomationBrand, afterHours = 4) => {
   const id = newId("aut");
-  await db.db.insert(schema.automations).values({ id, tenant_id: b.tenantId, brand_id: b.brandId, kind: "follow_up", schedule: "0 * * * *", config: { after_hours: afterHours, text: TEXT }, created_at: hours(-48) });
+  await db.db.insert(schema.automations).values({
+    id,
+    tenant_id: b.tenantId,
+    brand_id: b.brandId,
+    kind: "follow_up",
+    schedule: "0 * * * *",
+    config: { after_hours: afterHours, text: TEXT },
+    created_at: hours(-48),
+  });
   return id;
 };
 
@@ -25,7 +33,11 @@ const followUps = async (db: TestDb, conversationId: string) =>
     from messages m where m.conversation_id = ${conversationId} and m.metadata ? 'follow_up_of' order by m.created_at`;
 
 describeStores("follow_up automation", (getDb) => {
-  const run = (id: string, now: Date) => runAutomation({ db: () => getDb().db, wake: null, maxAttempts: 3, log: silentLogger }, id, now, { manual: false, actor: "scheduler" });
+  const run = (id: string, now: Date) =>
+    runAutomation({ db: () => getDb().db, wake: null, maxAttempts: 3, log: silentLogger }, id, now, {
+      manual: false,
+      actor: "scheduler",
+    });
 
   test("sends once after N hours of silence, inside the window, through deliver jobs; not early, not twice, again after the next answer", async () => {
     const db = getDb();
@@ -44,10 +56,32 @@ describeStores("follow_up automation", (getDb) => {
     expect(await run(id, hours(6.1))).toEqual({ ran: true, result: { sent: 0, outside_window: 0 } });
     expect(await followUps(db, conv)).toHaveLength(1);
     // The customer writes again and the assistant answers: that answer may be followed up once too.
-    const later = await db.db.insert(schema.messages).values([
-      { id: newId("msg"), tenant_id: b.tenantId, conversation_id: conv, channel_id: b.channels.whatsapp, direction: "in", body: "and to Lisbon?", status: "received", created_at: hours(7) },
-      { id: newId("msg"), tenant_id: b.tenantId, conversation_id: conv, channel_id: b.channels.whatsapp, direction: "out", body: "Yes.", metadata: { author: "ai" }, status: "sent", created_at: hours(7.01) },
-    ]).returning();
+    const later = await db.db
+      .insert(schema.messages)
+      .values([
+        {
+          id: newId("msg"),
+          tenant_id: b.tenantId,
+          conversation_id: conv,
+          channel_id: b.channels.whatsapp,
+          direction: "in",
+          body: "and to Lisbon?",
+          status: "received",
+          created_at: hours(7),
+        },
+        {
+          id: newId("msg"),
+          tenant_id: b.tenantId,
+          conversation_id: conv,
+          channel_id: b.channels.whatsapp,
+          direction: "out",
+          body: "Yes.",
+          metadata: { author: "ai" },
+          status: "sent",
+          created_at: hours(7.01),
+        },
+      ])
+      .returning();
     await db.sql`update conversations set last_customer_message_at = ${hours(7).toISOString()}::timestamptz where id = ${conv}`;
     expect((await run(id, hours(11.1))).ran).toBe(true);
     const both = await followUps(db, conv);
@@ -58,15 +92,30 @@ describeStores("follow_up automation", (getDb) => {
     const db = getDb();
     const b = await seedAutomationBrand(db.db);
     const id = await followUp(db, b, 20);
-    const thread = [{ from: "customer" as const, at: hours(0) }, { from: "ai" as const, at: hours(0.5) }];
+    const thread = [
+      { from: "customer" as const, at: hours(0) },
+      { from: "ai" as const, at: hours(0.5) },
+    ];
     // WhatsApp: the 24 h window opened at the customer's message closes at hour 24.
     const closing = await seedThread(db.db, b, "whatsapp", thread);
     const human = await seedThread(db.db, b, "whatsapp", thread, "human");
     const closed = await seedThread(db.db, b, "whatsapp", thread, "closed");
-    const agentWrote = await seedThread(db.db, b, "whatsapp", [{ from: "customer", at: hours(0) }, { from: "human", at: hours(0.5) }]);
-    const holding = await seedThread(db.db, b, "whatsapp", [{ from: "customer", at: hours(0) }, { from: "ai", at: hours(0.5), metadata: { holding: true } }]);
-    const failed = await seedThread(db.db, b, "whatsapp", [{ from: "customer", at: hours(0) }, { from: "ai", at: hours(0.5), status: "failed" }]);
-    const telegram = await seedThread(db.db, b, "telegram", [{ from: "customer", at: hours(-100) }, { from: "ai", at: hours(-99) }]);
+    const agentWrote = await seedThread(db.db, b, "whatsapp", [
+      { from: "customer", at: hours(0) },
+      { from: "human", at: hours(0.5) },
+    ]);
+    const holding = await seedThread(db.db, b, "whatsapp", [
+      { from: "customer", at: hours(0) },
+      { from: "ai", at: hours(0.5), metadata: { holding: true } },
+    ]);
+    const failed = await seedThread(db.db, b, "whatsapp", [
+      { from: "customer", at: hours(0) },
+      { from: "ai", at: hours(0.5), status: "failed" },
+    ]);
+    const telegram = await seedThread(db.db, b, "telegram", [
+      { from: "customer", at: hours(-100) },
+      { from: "ai", at: hours(-99) },
+    ]);
     // Hour 24.6: past 20 h of silence, the WhatsApp window closed; Telegram has none.
     expect(await run(id, hours(24.6))).toEqual({ ran: true, result: { sent: 1, outside_window: 1 } });
     expect(await followUps(db, closing)).toHaveLength(0);
@@ -83,12 +132,17 @@ describeStores("follow_up automation", (getDb) => {
     const db = getDb();
     const b = await seedAutomationBrand(db.db);
     const id = await followUp(db, b, 2);
-    const conv = await seedThread(db.db, b, "whatsapp", [{ from: "customer", at: hours(0) }, { from: "ai", at: hours(0.1) }]);
+    const conv = await seedThread(db.db, b, "whatsapp", [
+      { from: "customer", at: hours(0) },
+      { from: "ai", at: hours(0.1) },
+    ]);
     const deps = { db: () => db.db, wake: null, maxAttempts: 3 };
     // Two scans of the 13:00 slot (the second as a restarted instance would): one run job.
     expect(await scanAutomations(deps, hours(3))).toBeGreaterThanOrEqual(1);
     await scanAutomations(deps, hours(3));
-    const jobs = await db.sql<{ slot: string }[]>`select payload->>'slot' as slot from jobs where kind = 'automation.run' and payload->>'automation_id' = ${id}`;
+    const jobs = await db.sql<
+      { slot: string }[]
+    >`select payload->>'slot' as slot from jobs where kind = 'automation.run' and payload->>'automation_id' = ${id}`;
     expect(jobs.map((j) => j.slot)).toEqual([hours(3).toISOString()]);
     // Each run job, run twice (a retry after a crash), sends one follow-up.
     for (const j of jobs) {

@@ -4,7 +4,13 @@ import { transaction } from "../runtime/db";
 import { enqueueJobs } from "../runtime/queue";
 import type { KindHandler } from "./automation";
 
-type Candidate = { conversation_id: string; channel_id: string; provider: string; message_id: string; last_customer_ms: number | null };
+type Candidate = {
+  conversation_id: string;
+  channel_id: string;
+  provider: string;
+  message_id: string;
+  last_customer_ms: number | null;
+};
 
 /**
  * `follow_up`: a conversation of the brand whose last message is the assistant's, left unanswered for
@@ -41,7 +47,14 @@ export const followUpHandler: KindHandler<"follow_up"> = async ({ db, wake, maxA
       }
       const reply = await queueReply(
         ctx,
-        { tenant_id: automation.tenant_id, conversation_id: r.conversation_id, channel_id: r.channel_id, author: "ai", text: config.text, metadata: { follow_up_of: r.message_id, automation_id: automation.id } },
+        {
+          tenant_id: automation.tenant_id,
+          conversation_id: r.conversation_id,
+          channel_id: r.channel_id,
+          author: "ai",
+          text: config.text,
+          metadata: { follow_up_of: r.message_id, automation_id: automation.id },
+        },
         adapter.capabilities,
       );
       await enqueueJobs(ctx, wake, reply.jobs, maxAttempts);

@@ -6,11 +6,19 @@ const WAIT = { kind: "await_status", waitMs: 60_000, otherwise: "resend" } as co
 
 describe("in-doubt policy", () => {
   test("await_status waits from the later of the attempt and the start of listening, then applies `otherwise`", () => {
-    expect(inDoubtStep(WAIT, { attemptedAt: 1_000, listeningSince: 0, now: 31_000 })).toEqual({ kind: "wait", ms: 30_000 });
+    expect(inDoubtStep(WAIT, { attemptedAt: 1_000, listeningSince: 0, now: 31_000 })).toEqual({
+      kind: "wait",
+      ms: 30_000,
+    });
     // xin was down from the attempt until 500 000: the provider's retried status can only come after that.
-    expect(inDoubtStep(WAIT, { attemptedAt: 1_000, listeningSince: 500_000, now: 510_000 })).toEqual({ kind: "wait", ms: 50_000 });
+    expect(inDoubtStep(WAIT, { attemptedAt: 1_000, listeningSince: 500_000, now: 510_000 })).toEqual({
+      kind: "wait",
+      ms: 50_000,
+    });
     expect(inDoubtStep(WAIT, { attemptedAt: 1_000, listeningSince: 0, now: 61_000 })).toEqual({ kind: "resend" });
-    expect(inDoubtStep({ ...WAIT, otherwise: "hold" }, { attemptedAt: 1_000, listeningSince: 0, now: 61_000 })).toEqual({ kind: "hold" });
+    expect(inDoubtStep({ ...WAIT, otherwise: "hold" }, { attemptedAt: 1_000, listeningSince: 0, now: 61_000 })).toEqual(
+      { kind: "hold" },
+    );
     expect(inDoubtStep(WAIT, { attemptedAt: 1_000, listeningSince: 0, now: 2_000 }, 500)).toEqual({ kind: "resend" });
   });
 
@@ -29,6 +37,7 @@ describe("in-doubt policy", () => {
 
   test("only a call that got no answer leaves its outcome unknown", () => {
     for (const reason of ["timeout", "network", "aborted"]) expect(outcomeUnknown(reason)).toBe(true);
-    for (const reason of ["rate_limited", "unavailable", "outside_window", "payload", undefined]) expect(outcomeUnknown(reason)).toBe(false);
+    for (const reason of ["rate_limited", "unavailable", "outside_window", "payload", undefined])
+      expect(outcomeUnknown(reason)).toBe(false);
   });
 });

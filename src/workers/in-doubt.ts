@@ -15,7 +15,11 @@ export type InDoubtStep =
  * while xin was down arrive only with the provider's retries after the restart, so a window that had
  * run out during the outage would wrongly give up on them.
  */
-export const inDoubtStep = (policy: InDoubtPolicy, at: { attemptedAt: number; listeningSince: number; now: number }, waitMs?: number): InDoubtStep => {
+export const inDoubtStep = (
+  policy: InDoubtPolicy,
+  at: { attemptedAt: number; listeningSince: number; now: number },
+  waitMs?: number,
+): InDoubtStep => {
   switch (policy.kind) {
     case "no_doubt":
     case "resend":
@@ -34,4 +38,5 @@ export const inDoubtStep = (policy: InDoubtPolicy, at: { attemptedAt: number; li
  * (timeout, a broken connection, an abort mid-call). Any provider answer — an error status included —
  * means it was not sent.
  */
-export const outcomeUnknown = (reason: string | undefined): boolean => reason === "timeout" || reason === "network" || reason === "aborted";
+export const outcomeUnknown = (reason: string | undefined): boolean =>
+  reason === "timeout" || reason === "network" || reason === "aborted";

@@ -21,7 +21,14 @@ import { ProviderPauses } from "./provider-pause";
 
 export { schedulerService, type Schedule } from "./scheduler";
 export { PURGE_JOBS } from "./maintenance";
-export { AUTOMATION_RUN_JOB, AUTOMATION_SCAN_JOB, automationSchedule, runAutomation, scanAutomations, type RunOutcome } from "./automation";
+export {
+  AUTOMATION_RUN_JOB,
+  AUTOMATION_SCAN_JOB,
+  automationSchedule,
+  runAutomation,
+  scanAutomations,
+  type RunOutcome,
+} from "./automation";
 export { pollingService } from "./telegram-poll";
 export { pollRetryMs, type PollHealth } from "./poll-health";
 export { deliverHandler, DELIVER_JOB } from "./deliver";
@@ -57,9 +64,15 @@ const defaultAnswering = (deps: HandlerDeps): NonNullable<HandlerDeps["answering
   // The one set of answer defaults: the config schema's (no quiet window: nothing configured it).
   const answer = answerConfigSchema.parse({});
   return {
-      pipeline: { search: (r) => deps.knowledge.search(r), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: answer.top_k, min_confidence: answer.min_confidence }, log: silentLogger },
-      quietWindowMs: 0,
-      historyTokens: answer.history_tokens,
+    pipeline: {
+      search: (r) => deps.knowledge.search(r),
+      chat: null,
+      guardrails: BUILT_IN_GUARDRAILS,
+      config: { top_k: answer.top_k, min_confidence: answer.min_confidence },
+      log: silentLogger,
+    },
+    quietWindowMs: 0,
+    historyTokens: answer.history_tokens,
   };
 };
 
@@ -73,13 +86,29 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
   return {
     ...(deps.embed && deps.embeddingModel
       ? {
-          [REEMBED_SCAN_JOB]: reembedScanHandler({ db: deps.db, wake: deps.wake, model: deps.embeddingModel, maxAttempts: deps.maxAttempts }),
+          [REEMBED_SCAN_JOB]: reembedScanHandler({
+            db: deps.db,
+            wake: deps.wake,
+            model: deps.embeddingModel,
+            maxAttempts: deps.maxAttempts,
+          }),
           [REEMBED_JOB]: reembedHandler({ db: deps.db, model: deps.embeddingModel, embed: deps.embed }),
         }
       : {}),
     [PURGE_JOBS]: purgeJobsHandler(deps.sql, deps.retentionDays),
-    [AUTOMATION_SCAN_JOB]: automationScanHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner }),
-    [AUTOMATION_RUN_JOB]: automationRunHandler({ db: deps.db, wake: deps.wake, maxAttempts: deps.maxAttempts, blobs: deps.blobs, metrics: deps.metrics }),
+    [AUTOMATION_SCAN_JOB]: automationScanHandler({
+      db: deps.db,
+      wake: deps.wake,
+      maxAttempts: deps.maxAttempts,
+      owner: deps.owner,
+    }),
+    [AUTOMATION_RUN_JOB]: automationRunHandler({
+      db: deps.db,
+      wake: deps.wake,
+      maxAttempts: deps.maxAttempts,
+      blobs: deps.blobs,
+      metrics: deps.metrics,
+    }),
     [RESPOND_JOB]: respondHandler({
       db: deps.db,
       wake: deps.wake,
@@ -88,10 +117,29 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
       group,
       ...(deps.answering ?? defaultAnswering(deps)),
     }),
-    [DELIVER_JOB]: deliverHandler({ db: deps.db, instanceKey: deps.instanceKey, metrics: deps.metrics, pauses, group, ...deps.delivery }),
-    [INGEST_JOB]: ingestHandler({ db: deps.db, backend: deps.knowledge, blobs: deps.blobs, fetch: deps.egress.fetch, embed: deps.embed }),
+    [DELIVER_JOB]: deliverHandler({
+      db: deps.db,
+      instanceKey: deps.instanceKey,
+      metrics: deps.metrics,
+      pauses,
+      group,
+      ...deps.delivery,
+    }),
+    [INGEST_JOB]: ingestHandler({
+      db: deps.db,
+      backend: deps.knowledge,
+      blobs: deps.blobs,
+      fetch: deps.egress.fetch,
+      embed: deps.embed,
+    }),
     [CHANNEL_ACT_JOB]: channelActHandler({ db: deps.db, instanceKey: deps.instanceKey, pauses }),
-    [MEDIA_FETCH_JOB]: mediaFetchHandler({ db: deps.db, instanceKey: deps.instanceKey, blobs: deps.blobs, maxBytes: deps.mediaMaxBytes, egress: deps.egress }),
+    [MEDIA_FETCH_JOB]: mediaFetchHandler({
+      db: deps.db,
+      instanceKey: deps.instanceKey,
+      blobs: deps.blobs,
+      maxBytes: deps.mediaMaxBytes,
+      egress: deps.egress,
+    }),
   };
 };
 
@@ -104,7 +152,9 @@ export const jobHandlers = (deps: HandlerDeps): Record<string, JobHandler> => {
 export const behindGate = (handlers: Record<string, JobHandler>, gate: AdmissionGate): Record<string, JobHandler> =>
   Object.fromEntries(
     Object.entries(handlers).map(([kind, handle]): [string, JobHandler] =>
-      kind === DELIVER_JOB || kind === CHANNEL_ACT_JOB ? [kind, handle] : [kind, (job, ctx) => gate.run(() => handle(job, ctx), ctx.signal)],
+      kind === DELIVER_JOB || kind === CHANNEL_ACT_JOB
+        ? [kind, handle]
+        : [kind, (job, ctx) => gate.run(() => handle(job, ctx), ctx.signal)],
     ),
   );
 
@@ -121,17 +171,25 @@ export const workersService = (deps: {
 }): Service & { busy(): number } => {
   let runner: QueueRunner | null = null;
   return {
-      name: "workers",
-      busy: () => runner?.busy ?? 0,
-      start: async () => {
-        await deps.wake.listen(deps.sql(), deps.log);
-        runner = new QueueRunner(deps.sql(), deps.handlers(), deps.options, deps.wake, deps.log, deps.metrics, deps.owner?.());
-        runner.start();
-      },
-      stop: async (deadline) => {
-        await runner?.stop(deadline);
-        runner = null;
-        await deps.wake.close();
-      },
+    name: "workers",
+    busy: () => runner?.busy ?? 0,
+    start: async () => {
+      await deps.wake.listen(deps.sql(), deps.log);
+      runner = new QueueRunner(
+        deps.sql(),
+        deps.handlers(),
+        deps.options,
+        deps.wake,
+        deps.log,
+        deps.metrics,
+        deps.owner?.(),
+      );
+      runner.start();
+    },
+    stop: async (deadline) => {
+      await runner?.stop(deadline);
+      runner = null;
+      await deps.wake.close();
+    },
   };
 };

@@ -5,7 +5,15 @@ import type { JobContext } from "../runtime/queue";
 import { purgeJobsHandler } from "./maintenance";
 
 const ctx = { log: silentLogger, signal: new AbortController().signal } as unknown as JobContext;
-const job = { id: 1, kind: "maintenance.purge_jobs", key: null, tenant_id: null, payload: {}, attempts: 1, max_attempts: 3 };
+const job = {
+  id: 1,
+  kind: "maintenance.purge_jobs",
+  key: null,
+  tenant_id: null,
+  payload: {},
+  attempts: 1,
+  max_attempts: 3,
+};
 
 describeStores("purge", (getDb) => {
   test("drops finished jobs, slot records and shared uploads past their time; keeps what is recent or still named", async () => {
@@ -18,8 +26,14 @@ describeStores("purge", (getDb) => {
     await sql`insert into upload_blobs (tenant_id, sha256, bytes, created_at) values
       ('ten_p', ${"a".repeat(64)}, '\\x61', now() - interval '2 days'), ('ten_p', ${"b".repeat(64)}, '\\x62', now() - interval '2 days'), ('ten_p', ${"c".repeat(64)}, '\\x63', now())`;
     await purgeJobsHandler(sql, 7)(job, ctx);
-    expect((await sql`select kind, state from jobs order by id`).map((r) => `${r.kind}:${r.state}`)).toEqual(["x:done", "ingest:queued"]);
+    expect((await sql`select kind, state from jobs order by id`).map((r) => `${r.kind}:${r.state}`)).toEqual([
+      "x:done",
+      "ingest:queued",
+    ]);
     expect((await sql`select count(*)::int as n from schedule_runs`)[0].n).toBe(1);
-    expect((await sql`select sha256 from upload_blobs order by sha256`).map((r) => r.sha256)).toEqual(["a".repeat(64), "c".repeat(64)]);
+    expect((await sql`select sha256 from upload_blobs order by sha256`).map((r) => r.sha256)).toEqual([
+      "a".repeat(64),
+      "c".repeat(64),
+    ]);
   });
 });

@@ -10,7 +10,10 @@ import { bindChannel, findChannelRow, providerContext } from "../tenancy";
 export { MEDIA_FETCH_JOB };
 
 type Payload = { message_id: string; channel_id: string };
-type Attachment = InboundMedia & { blob?: { sha256: string; size: number; mime_type?: string }; refused?: { code: string; reason: string } };
+type Attachment = InboundMedia & {
+  blob?: { sha256: string; size: number; mime_type?: string };
+  refused?: { code: string; reason: string };
+};
 
 /** Refusals by policy: the URL's host is not the provider's, or its address is not public. Final. */
 const REFUSALS = new Set(["egress.blocked", "channel.media_host_refused"]);
@@ -23,7 +26,8 @@ const REFUSALS = new Set(["egress.blocked", "channel.media_host_refused"]);
  * a private address) is marked `refused` with the code and never fetched again — the message itself
  * is answered as usual (its respond job does not wait for media).
  */
-export const mediaFetchHandler = (deps: { db: () => Db; instanceKey: string; blobs: BlobStore; maxBytes: number; egress: EgressGuard }): JobHandler =>
+export const mediaFetchHandler =
+  (deps: { db: () => Db; instanceKey: string; blobs: BlobStore; maxBytes: number; egress: EgressGuard }): JobHandler =>
   async (job, ctx) => {
     const { message_id, channel_id } = job.payload as Payload;
     const [message] = await deps.db().select().from(schema.messages).where(eq(schema.messages.id, message_id));
@@ -31,7 +35,12 @@ export const mediaFetchHandler = (deps: { db: () => Db; instanceKey: string; blo
     if (!message || !channelRow) return;
     const bound = bindChannel(channelRow, deps.instanceKey);
     const attachments = [...(message.attachments as Attachment[])];
-    const save = () => deps.db().update(schema.messages).set({ attachments, updated_at: sql`now()` }).where(eq(schema.messages.id, message_id));
+    const save = () =>
+      deps
+        .db()
+        .update(schema.messages)
+        .set({ attachments, updated_at: sql`now()` })
+        .where(eq(schema.messages.id, message_id));
     for (let i = 0; i < attachments.length; i++) {
       if (attachments[i].blob || attachments[i].refused) continue;
       let file: { data: Uint8Array; mimeType?: string };
@@ -49,7 +58,10 @@ export const mediaFetchHandler = (deps: { db: () => Db; instanceKey: string; blo
         continue;
       }
       const stored = deps.blobs.put(file.data);
-      attachments[i] = { ...attachments[i], blob: { sha256: stored.sha256, size: stored.size, mime_type: file.mimeType ?? attachments[i].mimeType } };
+      attachments[i] = {
+        ...attachments[i],
+        blob: { sha256: stored.sha256, size: stored.size, mime_type: file.mimeType ?? attachments[i].mimeType },
+      };
       // Saved after each file, so a failure on the next one keeps this one.
       await save();
     }

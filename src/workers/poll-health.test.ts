@@ -15,7 +15,9 @@ describe("polling health", () => {
     expect(board.failed("chn_1", "telegram", "401 Unauthorized")).toBe(5_000);
     const since = board.list()[0].since;
     expect(board.failed("chn_1", "telegram", "401 Unauthorized again")).toBe(10_000);
-    expect(board.list()).toMatchObject([{ state: "failing", failures: 2, last_error: "401 Unauthorized again", since, retry_in_ms: 10_000 }]);
+    expect(board.list()).toMatchObject([
+      { state: "failing", failures: 2, last_error: "401 Unauthorized again", since, retry_in_ms: 10_000 },
+    ]);
     board.ok("chn_1", "telegram");
     expect(board.list()).toMatchObject([{ state: "polling", failures: 0, retry_in_ms: null }]);
     expect(board.failed("chn_1", "telegram", "timeout")).toBe(5_000);

@@ -16,7 +16,8 @@ export type PollHealth = {
  * The wait after the n-th failed poll in a row: 5 s, doubling, at most 5 minutes — a revoked bot token
  * or an unreachable API is retried for good, but not every 5 s in the log forever.
  */
-export const pollRetryMs = (failures: number): number => Math.min(300_000, 5_000 * 2 ** Math.max(0, Math.min(failures, 10) - 1));
+export const pollRetryMs = (failures: number): number =>
+  Math.min(300_000, 5_000 * 2 ** Math.max(0, Math.min(failures, 10) - 1));
 
 /** The health of every channel this process polls: one record per channel, updated by its loop. */
 export class PollHealthBoard {
@@ -25,7 +26,15 @@ export class PollHealthBoard {
   ok(channelId: string, provider: string): void {
     const cur = this.byChannel.get(channelId);
     if (cur?.state === "polling") return;
-    this.byChannel.set(channelId, { channel_id: channelId, provider, state: "polling", failures: 0, last_error: null, since: new Date().toISOString(), retry_in_ms: null });
+    this.byChannel.set(channelId, {
+      channel_id: channelId,
+      provider,
+      state: "polling",
+      failures: 0,
+      last_error: null,
+      since: new Date().toISOString(),
+      retry_in_ms: null,
+    });
   }
 
   /** Records a failed poll; returns the wait before the next one. */

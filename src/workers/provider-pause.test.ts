@@ -12,7 +12,12 @@ describe("ProviderPauses", () => {
     const c = clock();
     const pauses = new ProviderPauses(c.now);
     expect(pauses.admit("chn_a")).toBe(0);
-    expect(pauses.settle("chn_a", sendRetryable("Too Many Requests: retry after 3", { reason: "rate_limited", retryAfterMs: 3_000 }))).toBe(3_000);
+    expect(
+      pauses.settle(
+        "chn_a",
+        sendRetryable("Too Many Requests: retry after 3", { reason: "rate_limited", retryAfterMs: 3_000 }),
+      ),
+    ).toBe(3_000);
     expect(pauses.admit("chn_a")).toBe(3_000);
     expect(pauses.admit("chn_b")).toBe(0); // other channels are not held
     expect(pauses.holding("chn_a")).toBe(true);
@@ -61,7 +66,12 @@ describe("ProviderPauses", () => {
     expect(pauses.settle("chn_a", sendRetryable("aborted", { reason: "aborted" }))).toBe(0);
     expect(pauses.settle("chn_a", new Error("store gone"))).toBe(0);
     expect(pauses.admit("chn_a")).toBe(5_000);
-    expect(pauses.settle("chn_a", sendRetryable("pair rate limit", { reason: "rate_limited", retryAfterMs: 6_000, scope: "recipient" }))).toBe(0);
+    expect(
+      pauses.settle(
+        "chn_a",
+        sendRetryable("pair rate limit", { reason: "rate_limited", retryAfterMs: 6_000, scope: "recipient" }),
+      ),
+    ).toBe(0);
     expect(pauses.admit("chn_a")).toBe(0);
     pauses.settle("chn_a", limited);
     pauses.settle("chn_a", sendRejected("chat not found", { reason: "undeliverable" }));

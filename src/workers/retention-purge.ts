@@ -12,7 +12,14 @@ const BATCH = 1000;
  * and no knowledge document names them. Counted in `/metrics` as `xin_retention_purged_total{what}`.
  * Conversations stay (closing them is close_idle's). Idempotent: a second run finds nothing older.
  */
-export const retentionPurgeHandler: KindHandler<"retention_purge"> = async ({ db, now, automation, config, blobs, metrics }) => {
+export const retentionPurgeHandler: KindHandler<"retention_purge"> = async ({
+  db,
+  now,
+  automation,
+  config,
+  blobs,
+  metrics,
+}) => {
   const before = new Date(now.getTime() - config.after_days * 86_400_000).toISOString();
   let messages = 0;
   let files = 0;
@@ -37,7 +44,8 @@ export const retentionPurgeHandler: KindHandler<"retention_purge"> = async ({ db
         where not exists (select 1 from messages m where m.attachments @> jsonb_build_array(jsonb_build_object('blob', jsonb_build_object('sha256', s.sha))))
           and not exists (select 1 from knowledge_sources k where k.content_hash = s.sha)`;
       const orphans = unnamed.map((r) => r.sha);
-      if (orphans.length) await sql`delete from upload_blobs where tenant_id = ${automation.tenant_id} and sha256 = any(${sql.array(orphans)}::text[])`;
+      if (orphans.length)
+        await sql`delete from upload_blobs where tenant_id = ${automation.tenant_id} and sha256 = any(${sql.array(orphans)}::text[])`;
       return { n: gone.n, orphans };
     });
     for (const sha of orphans) if (blobs?.remove(sha)) files++;

@@ -4,7 +4,11 @@ import { silentLogger } from "../runtime";
 import { openClient } from "../runtime/db";
 import { fireSlot, schedulerService, type Schedule } from "./scheduler";
 
-const EVERY_SECOND: Schedule = { name: "tick", cron: "* * * * * *", job: () => ({ kind: "test.tick", key: "test.tick" }) };
+const EVERY_SECOND: Schedule = {
+  name: "tick",
+  cron: "* * * * * *",
+  job: () => ({ kind: "test.tick", key: "test.tick" }),
+};
 
 describeStores("scheduler", (getDb) => {
   test("a slot fired by two leaders at once is recorded and enqueued once, its job naming the slot", async () => {
@@ -14,9 +18,16 @@ describeStores("scheduler", (getDb) => {
     const fired = await Promise.all([fireSlot(deps("a"), EVERY_SECOND, slot), fireSlot(deps("b"), EVERY_SECOND, slot)]);
     expect(fired.sort()).toEqual([false, true]);
     expect(await fireSlot(deps("a"), EVERY_SECOND, new Date("2026-12-03T03:17:01Z"))).toBe(true);
-    const runs = await sql<{ ms: number }[]>`select extract(epoch from slot)::float8 * 1000 as ms from schedule_runs where schedule = 'tick' order by slot`;
-    expect(runs.map((r) => new Date(r.ms).toISOString())).toEqual(["2026-12-03T03:17:00.000Z", "2026-12-03T03:17:01.000Z"]);
-    const jobs = await sql<{ slot: string }[]>`select payload->>'slot' as slot from jobs where kind = 'test.tick' order by id`;
+    const runs = await sql<
+      { ms: number }[]
+    >`select extract(epoch from slot)::float8 * 1000 as ms from schedule_runs where schedule = 'tick' order by slot`;
+    expect(runs.map((r) => new Date(r.ms).toISOString())).toEqual([
+      "2026-12-03T03:17:00.000Z",
+      "2026-12-03T03:17:01.000Z",
+    ]);
+    const jobs = await sql<
+      { slot: string }[]
+    >`select payload->>'slot' as slot from jobs where kind = 'test.tick' order by id`;
     expect(jobs.map((j) => j.slot)).toEqual(["2026-12-03T03:17:00.000Z", "2026-12-03T03:17:01.000Z"]);
   });
 
@@ -47,13 +58,17 @@ describeStores("scheduler", (getDb) => {
     await a.stop(Date.now() + 2_000);
     await Bun.sleep(2_500);
     await b.stop(Date.now() + 2_000);
-    const runs = await sql<{ fired_by: string }[]>`select fired_by from schedule_runs where schedule = 'two' order by slot`;
+    const runs = await sql<
+      { fired_by: string }[]
+    >`select fired_by from schedule_runs where schedule = 'two' order by slot`;
     const by = runs.map((r) => r.fired_by);
     // a led first (it asked first), then b; never both, never back.
     expect(by[0]).toBe("a");
     expect(by.at(-1)).toBe("b");
     expect(by.join("")).toMatch(/^a+b+$/);
-    const jobs = await sql<{ n: number; slots: number }[]>`select count(*)::int as n, count(distinct payload->>'slot')::int as slots from jobs where kind = 'test.tick'`;
+    const jobs = await sql<
+      { n: number; slots: number }[]
+    >`select count(*)::int as n, count(distinct payload->>'slot')::int as slots from jobs where kind = 'test.tick'`;
     expect(jobs[0].n).toBe(jobs[0].slots);
     for (const s of sessions) await s.end().catch(() => {});
   }, 20_000);

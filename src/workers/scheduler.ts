@@ -14,10 +14,18 @@ export type Schedule = { name: string; cron: string; job: () => NewJob; atStart?
  * not yet noticed its session was replaced while another took the lock) and the durable record of
  * which instance ran which slot. The job's payload names its slot. Returns false for a taken slot.
  */
-export const fireSlot = async (deps: { db: Db; wake: Wake | null; maxAttempts: number; owner: string | null }, s: Schedule, slot: Date): Promise<boolean> =>
+export const fireSlot = async (
+  deps: { db: Db; wake: Wake | null; maxAttempts: number; owner: string | null },
+  s: Schedule,
+  slot: Date,
+): Promise<boolean> =>
   transaction(deps.db, async (ctx) => {
     const at = new Date(Math.floor(slot.getTime() / 1000) * 1000);
-    const taken = await ctx.tx.insert(schema.scheduleRuns).values({ schedule: s.name, slot: at, fired_by: deps.owner }).onConflictDoNothing().returning({ slot: schema.scheduleRuns.slot });
+    const taken = await ctx.tx
+      .insert(schema.scheduleRuns)
+      .values({ schedule: s.name, slot: at, fired_by: deps.owner })
+      .onConflictDoNothing()
+      .returning({ slot: schema.scheduleRuns.slot });
     if (taken.length === 0) return false;
     const job = s.job();
     const payload = job.payload && typeof job.payload === "object" ? job.payload : {};
@@ -52,7 +60,11 @@ export const schedulerService = (deps: {
 
   const fire = async (s: Schedule, slot: Date) => {
     try {
-      const fired = await fireSlot({ db: deps.db(), wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner?.() ?? null }, s, slot);
+      const fired = await fireSlot(
+        { db: deps.db(), wake: deps.wake, maxAttempts: deps.maxAttempts, owner: deps.owner?.() ?? null },
+        s,
+        slot,
+      );
       if (fired) deps.log.info("schedule fired", { schedule: s.name, slot: slot.toISOString() });
       else deps.log.warn("schedule slot already fired", { schedule: s.name, slot: slot.toISOString() });
     } catch (e) {
@@ -70,7 +82,9 @@ export const schedulerService = (deps: {
       session ??= deps.session();
       const [row] = await session`select pg_try_advisory_lock(${SCHEDULER_LOCK.toString()}::bigint) as ok`;
       if (row?.ok && tasks.length === 0) {
-        tasks = deps.schedules.map((s) => cron.schedule(s.cron, (c) => fire(s, c.date), { name: s.name, noOverlap: true }));
+        tasks = deps.schedules.map((s) =>
+          cron.schedule(s.cron, (c) => fire(s, c.date), { name: s.name, noOverlap: true }),
+        );
         deps.log.info("scheduler leading", { schedules: deps.schedules.length });
         for (const s of deps.schedules) if (s.atStart) await fire(s, new Date());
       } else if (!row?.ok && tasks.length > 0) {

@@ -16,7 +16,16 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
   });
 
-export type PollDeps = { db: () => Db; session: () => Sql; instanceKey: string; wake: Wake; maxAttempts: number; log: Logger; metrics?: Metrics; refreshMs?: number };
+export type PollDeps = {
+  db: () => Db;
+  session: () => Sql;
+  instanceKey: string;
+  wake: Wake;
+  maxAttempts: number;
+  log: Logger;
+  metrics?: Metrics;
+  refreshMs?: number;
+};
 
 /**
  * Long polling for channels whose adapter polls and whose credentials say `mode = "polling"` (servers
@@ -31,7 +40,8 @@ export const pollingService = (deps: PollDeps): Service & { health(): PollHealth
   const loops = new Map<string, AbortController>();
   const running = new Set<Promise<void>>();
   const board = new PollHealthBoard();
-  const report = (row: ChannelRow, up: boolean) => deps.metrics?.channelPollingUp.set({ provider: row.provider, channel_id: row.id }, up ? 1 : 0);
+  const report = (row: ChannelRow, up: boolean) =>
+    deps.metrics?.channelPollingUp.set({ provider: row.provider, channel_id: row.id }, up ? 1 : 0);
   let session: Sql | null = null;
   let timer: Timer | null = null;
   let stopped = false;
@@ -42,12 +52,20 @@ export const pollingService = (deps: PollDeps): Service & { health(): PollHealth
     const log = deps.log.child({ channel: row.provider, channel_id: row.id });
     while (!abort.signal.aborted) {
       try {
-        const [fresh] = await deps.db().select({ poll_offset: schema.channels.poll_offset }).from(schema.channels).where(eq(schema.channels.id, row.id));
+        const [fresh] = await deps
+          .db()
+          .select({ poll_offset: schema.channels.poll_offset })
+          .from(schema.channels)
+          .where(eq(schema.channels.id, row.id));
         const ctx = providerContext(row, bound, { signal: abort.signal, timeoutMs: 120_000 });
         for await (const update of adapter.poll!(ctx, { offset: Number(fresh?.poll_offset ?? 0) })) {
           board.ok(row.id, row.provider);
           report(row, true);
-          const saveOffset = (tx: TxContext) => tx.tx.update(schema.channels).set({ poll_offset: String(update.nextOffset) }).where(eq(schema.channels.id, row.id));
+          const saveOffset = (tx: TxContext) =>
+            tx.tx
+              .update(schema.channels)
+              .set({ poll_offset: String(update.nextOffset) })
+              .where(eq(schema.channels.id, row.id));
           let reason: string | null = null;
           let parsed: ParseResult | null = null;
           try {
@@ -71,14 +89,24 @@ export const pollingService = (deps: PollDeps): Service & { health(): PollHealth
             }
           }
           if (reason) {
-            const letter = { tenant_id: row.tenant_id, channel_id: row.id, provider: row.provider, reason, body: update.body };
+            const letter = {
+              tenant_id: row.tenant_id,
+              channel_id: row.id,
+              provider: row.provider,
+              reason,
+              body: update.body,
+            };
             const added = await transaction(deps.db(), async (tx) => {
               const kept = await keepDeadLetter(tx.tx, letter);
               await saveOffset(tx);
               return kept;
             });
             if (added) deps.metrics?.webhookDeadLetters.inc({ provider: row.provider });
-            log.error("polled update dead-lettered", { tenant_id: row.tenant_id, err_code: reason, bytes: update.body.length });
+            log.error("polled update dead-lettered", {
+              tenant_id: row.tenant_id,
+              err_code: reason,
+              bytes: update.body.length,
+            });
           }
         }
         // A long poll that ended without updates is a good poll too.
@@ -88,7 +116,11 @@ export const pollingService = (deps: PollDeps): Service & { health(): PollHealth
         if (abort.signal.aborted) return;
         const retryMs = board.failed(row.id, row.provider, errorText(e));
         report(row, false);
-        log.warn("polling failed, retrying", { err: errorText(e), failures: board.list().find((h) => h.channel_id === row.id)?.failures, retrying_in_ms: retryMs });
+        log.warn("polling failed, retrying", {
+          err: errorText(e),
+          failures: board.list().find((h) => h.channel_id === row.id)?.failures,
+          retrying_in_ms: retryMs,
+        });
         await abortableSleep(retryMs, abort.signal);
       }
     }

@@ -6,7 +6,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { combineReports, loadEvalSet, memoryBrand, runEvalSet, type Counts, type EvalSet } from "../../src/app/eval-answers";
+import {
+  combineReports,
+  loadEvalSet,
+  memoryBrand,
+  runEvalSet,
+  type Counts,
+  type EvalSet,
+} from "../../src/app/eval-answers";
 import { createChatClient } from "../../src/llm";
 import { llmConfigSchema } from "../../src/runtime/config";
 import { startOpenAIFake } from "../support/fakes/openai";
@@ -25,7 +32,15 @@ const groups = {
 
 const llm = startOpenAIFake();
 afterAll(() => llm.stop());
-const chat = createChatClient(llmConfigSchema.parse({ base_url: llm.baseUrl, model: "scripted", max_retries: 0, timeout_ms: 10_000, max_tokens: 512 }));
+const chat = createChatClient(
+  llmConfigSchema.parse({
+    base_url: llm.baseUrl,
+    model: "scripted",
+    max_retries: 0,
+    timeout_ms: 10_000,
+    max_tokens: 512,
+  }),
+);
 
 const measure = async (sets: readonly EvalSet[], withLlm: boolean): Promise<Counts> => {
   const reports = [];
@@ -40,7 +55,10 @@ const measure = async (sets: readonly EvalSet[], withLlm: boolean): Promise<Coun
 // right: at least; wrong and missed escalations: at most. Issue 12's goals: 0 wrong and 0 missed in both
 // modes; right ≥ 65/81 (no LLM) and ≥ 78/81 (scripted model) on the shared sets: both met (66, 79).
 const FLOORS = {
-  knowledge: { shared: { right: 66, wrong: 0, missed_escalation: 0 }, own: { right: 100, wrong: 0, missed_escalation: 0 } },
+  knowledge: {
+    shared: { right: 66, wrong: 0, missed_escalation: 0 },
+    own: { right: 100, wrong: 0, missed_escalation: 0 },
+  },
   llm: { shared: { right: 79, wrong: 0, missed_escalation: 0 }, own: { right: 163, wrong: 0, missed_escalation: 0 } },
 } as const;
 

@@ -37,7 +37,13 @@ for (const set of sets) {
     test("sources exist, no question twice, every must-escalate item has a gullible reply", () => {
       expect(set.docsDir).not.toBeNull();
       const files = [...new Glob("**/*").scanSync({ cwd: set.docsDir!, onlyFiles: true })];
-      for (const item of set.answer) for (const s of [item.source, ...item.source_alt]) expect({ q: item.q, source: s, exists: files.some((f) => isSource(f, s)) }).toEqual({ q: item.q, source: s, exists: true });
+      for (const item of set.answer)
+        for (const s of [item.source, ...item.source_alt])
+          expect({ q: item.q, source: s, exists: files.some((f) => isSource(f, s)) }).toEqual({
+            q: item.q,
+            source: s,
+            exists: true,
+          });
       const qs = [...set.answer, ...set.escalate].map((i) => i.q.toLowerCase());
       expect(qs.filter((q, i) => qs.indexOf(q) !== i)).toEqual([]);
       expect(set.escalate.filter((i) => !i.llm || !i.why).map((i) => i.q)).toEqual([]);
@@ -47,7 +53,12 @@ for (const set of sets) {
       const docs = await docTexts(set.docsDir!);
       const problems: string[] = [];
       for (const item of set.answer) {
-        const j = judgeAnswer(item, { outcome: "answer", reply: item.llm, reason: null, sources: [{ source: item.source, chunk_id: "x" }] });
+        const j = judgeAnswer(item, {
+          outcome: "answer",
+          reply: item.llm,
+          reason: null,
+          sources: [{ source: item.source, chunk_id: "x" }],
+        });
         if (j.verdict !== "right") problems.push(`${item.q}: llm ${j.reason}`);
         const inDocs = docs.filter((c) => [item.phrase, ...item.phrase_alt].some((p) => carries(c.text, p)));
         if (inDocs.length === 0) problems.push(`${item.q}: no document carries "${item.phrase}"`);
@@ -58,5 +69,12 @@ for (const set of sets) {
 }
 
 test("the shared sets are where bench-answers looks for them", () => {
-  expect(existsSync(join(process.env.SHARED_DIR ?? join(import.meta.dir, "../../../shared"), "data/answering-peers/shoplite/questions.json"))).toBe(true);
+  expect(
+    existsSync(
+      join(
+        process.env.SHARED_DIR ?? join(import.meta.dir, "../../../shared"),
+        "data/answering-peers/shoplite/questions.json",
+      ),
+    ),
+  ).toBe(true);
 });

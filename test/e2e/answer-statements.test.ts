@@ -64,13 +64,24 @@ describeStores("answering statements", (getDb) => {
     llm.setReply(() => "Shipping to Austria takes 4 to 6 working days [1].");
     // A first answer warms what is read once (the channel row, the brand's knowledge index).
     await whatsappText(gw, "4916000000101", "wamid.st1", "How long does shipping to Austria take?");
-    const sentTo = async (to: string) => (await getDb().sql`select m.status from messages m join conversations c on c.id = m.conversation_id join contacts k on k.id = c.contact_id where k.external_id = ${to} and m.direction = 'out'`)[0]?.status === "sent";
-    const deliverDone = async () => (await getDb().sql`select count(*)::int as n from jobs where kind in ('respond', 'deliver') and state <> 'done'`)[0].n === 0;
+    const sentTo = async (to: string) =>
+      (
+        await getDb()
+          .sql`select m.status from messages m join conversations c on c.id = m.conversation_id join contacts k on k.id = c.contact_id where k.external_id = ${to} and m.direction = 'out'`
+      )[0]?.status === "sent";
+    const deliverDone = async () =>
+      (
+        await getDb().sql`select count(*)::int as n from jobs where kind in ('respond', 'deliver') and state <> 'done'`
+      )[0].n === 0;
     await waitUntil(async () => (await sentTo("4916000000101")) && (await deliverDone()));
     sent.length = 0;
-    expect((await whatsappText(gw, "4916000000102", "wamid.st2", "How long does shipping to Austria take?")).status).toBe(200);
+    expect(
+      (await whatsappText(gw, "4916000000102", "wamid.st2", "How long does shipping to Austria take?")).status,
+    ).toBe(200);
     await waitUntil(async () => (await sentTo("4916000000102")) && (await deliverDone()));
-    const perAnswer = sent.filter((q) => !POLLING.some((p) => p.test(q))).map((q) => q.replace(/\s+/g, " ").trim().slice(0, 60));
+    const perAnswer = sent
+      .filter((q) => !POLLING.some((p) => p.test(q)))
+      .map((q) => q.replace(/\s+/g, " ").trim().slice(0, 60));
     // Outside transactions: the context (one statement; the chunk search is served from the brand's
     // in-memory index). The respond transaction: the lock and the still-current check, the reply, the
     // answered link, the completion, the deliver job. The delivery: its read recording the attempt (a

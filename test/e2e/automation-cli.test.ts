@@ -25,7 +25,9 @@ beforeAll(async () => {
   const port = freePort();
   const dataDir = join(dir, "data");
   config = join(dataDir, "xin.toml");
-  expect(run(xin, ["init", "--yes", "--data-dir", dataDir, "--brand", "Kite Shop", "--port", String(port)]).code).toBe(0);
+  expect(run(xin, ["init", "--yes", "--data-dir", dataDir, "--brand", "Kite Shop", "--port", String(port)]).code).toBe(
+    0,
+  );
   token = parseEnvFile(readFileSync(join(dataDir, "xin.env"), "utf8")).XIN_ADMIN_TOKEN ?? "";
   server = await serve(xin, config, port, { XIN_LOG__LEVEL: "warn" });
 }, 60_000);
@@ -35,20 +37,40 @@ afterAll(async () => {
 });
 
 const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${server?.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${server?.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 test("with the server: an unbuilt kind is refused, a follow-up is listed, shown, and run now by the server's workers", async () => {
   const brands = (await (await api("GET", "/api/v1/brands")).json()) as { data: { id: string }[] };
   const brand = brands.data[0].id;
-  const refused = await api("POST", "/api/v1/automations", { brand, kind: "crm_push", schedule: "0 3 * * *", config: {} });
+  const refused = await api("POST", "/api/v1/automations", {
+    brand,
+    kind: "crm_push",
+    schedule: "0 3 * * *",
+    config: {},
+  });
   expect(refused.status).toBe(400);
-  expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("'crm_push' is not implemented yet");
-  const created = await api("POST", "/api/v1/automations", { brand, kind: "follow_up", schedule: "0 9 * * *", config: { after_hours: 4, text: "Anything else?" } });
+  expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+    "'crm_push' is not implemented yet",
+  );
+  const created = await api("POST", "/api/v1/automations", {
+    brand,
+    kind: "follow_up",
+    schedule: "0 9 * * *",
+    config: { after_hours: 4, text: "Anything else?" },
+  });
   expect(created.status).toBe(201);
   automationId = ((await created.json()) as { id: string }).id;
 
   expect((cli("list") as View[]).map((a) => [a.id, a.kind])).toEqual([[automationId, "follow_up"]]);
-  expect(cli("show", automationId)).toMatchObject({ id: automationId, config: { after_hours: 4, text: "Anything else?" }, last_run_at: null });
+  expect(cli("show", automationId)).toMatchObject({
+    id: automationId,
+    config: { after_hours: 4, text: "Anything else?" },
+    last_run_at: null,
+  });
   expect(cli("run-now", automationId)).toMatchObject({ id: automationId, queued: true, job_id: expect.any(Number) });
   const deadline = Date.now() + 10_000;
   let shown = cli("show", automationId) as View;
@@ -63,7 +85,12 @@ test("without a server: run-now runs it on the store and says what it did; show 
   await server?.stop();
   server = null;
   const before = (cli("show", automationId) as View).last_run_at ?? "";
-  expect(cli("run-now", automationId)).toEqual({ id: automationId, queued: false, ran: true, result: { sent: 0, outside_window: 0 } });
+  expect(cli("run-now", automationId)).toEqual({
+    id: automationId,
+    queued: false,
+    ran: true,
+    result: { sent: 0, outside_window: 0 },
+  });
   const after = (cli("show", automationId) as View).last_run_at ?? "";
   expect(after > before).toBe(true);
   const missing = run(xin, ["automation", "show", "aut_missing", "--config", config], { cwd: dir, env: { HOME: dir } });

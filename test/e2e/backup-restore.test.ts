@@ -15,8 +15,17 @@ const servers: Serving[] = [];
 
 // Async: the load loop below runs on this process's event loop while the CLI works.
 const runAsync = async (args: string[]) => {
-  const p = Bun.spawn([xin, ...args], { env: { PATH: process.env.PATH ?? "", HOME: dir }, cwd: dir, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const p = Bun.spawn([xin, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: dir },
+    cwd: dir,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 };
 
@@ -35,7 +44,10 @@ const searchJson = (config: string) => {
 beforeAll(async () => {
   ({ dir, xin } = await loneBinary());
   port = freePort();
-  expect(run(xin, ["init", "--yes", "--data-dir", join(dir, "a"), "--brand", "Kite Shop", "--port", String(port), "--demo"]).code).toBe(0);
+  expect(
+    run(xin, ["init", "--yes", "--data-dir", join(dir, "a"), "--brand", "Kite Shop", "--port", String(port), "--demo"])
+      .code,
+  ).toBe(0);
 }, 60_000); // init starts the embedded PostgreSQL: beyond the 5 s hook default on a loaded machine
 afterAll(async () => {
   for (const s of servers) if (s.proc.exitCode === null) await s.stop();
@@ -53,7 +65,11 @@ test("a backup taken under write load restores into an identical, consistent ins
   let written = 0;
   const load = (async () => {
     while (writing) {
-      const res = await fetch(`${a.url}/api/v1/tenants`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ name: `load-${String(written).padStart(4, "0")}` }) });
+      const res = await fetch(`${a.url}/api/v1/tenants`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: `load-${String(written).padStart(4, "0")}` }),
+      });
       expect(res.status).toBe(201);
       written += 1;
     }
@@ -69,16 +85,25 @@ test("a backup taken under write load restores into an identical, consistent ins
   // The server's temporary archive is gone once it was sent; the backup is recorded for `xin doctor`.
   expect(readdirSync(join(dir, "a/backups"))).toEqual(["last.json"]);
   const doctor = await runAsync(["doctor", "--json", "--config", configA]);
-  const lastBackup = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string }[] }).checks.find((c) => c.name === "last backup");
+  const lastBackup = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string }[] }).checks.find(
+    (c) => c.name === "last backup",
+  );
   expect(lastBackup?.status).toBe("ok");
   // The archive holds every tenant's data: instance admins only.
   expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST" })).status).toBe(401);
   for (const role of ["agent", "admin"]) {
     // An agent, and a tenant's own admin: neither may take every tenant's data.
-    const made = await fetch(`${a.url}/api/v1/tokens`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ role, tenant: "load-0000", name: `carol-${role}` }) });
+    const made = await fetch(`${a.url}/api/v1/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ role, tenant: "load-0000", name: `carol-${role}` }),
+    });
     expect(made.status).toBe(201);
     const scoped = ((await made.json()) as { token: string }).token;
-    expect((await fetch(`${a.url}/api/v1/backup`, { method: "POST", headers: { authorization: `Bearer ${scoped}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${a.url}/api/v1/backup`, { method: "POST", headers: { authorization: `Bearer ${scoped}` } }))
+        .status,
+    ).toBe(403);
   }
 
   const searchA = searchJson(configA);
@@ -87,8 +112,16 @@ test("a backup taken under write load restores into an identical, consistent ins
 
   const restore = run(xin, ["restore", join(dir, "snap.tar.gz"), "--data-dir", join(dir, "b"), "--json"], { cwd: dir });
   expect(restore.code).toBe(0);
-  const restored = JSON.parse(restore.stdout) as { data_dir: string; needs_secrets: boolean; manifest: { includes_secrets: boolean } };
-  expect(restored).toMatchObject({ data_dir: join(dir, "b"), needs_secrets: false, manifest: { includes_secrets: true } });
+  const restored = JSON.parse(restore.stdout) as {
+    data_dir: string;
+    needs_secrets: boolean;
+    manifest: { includes_secrets: boolean };
+  };
+  expect(restored).toMatchObject({
+    data_dir: join(dir, "b"),
+    needs_secrets: false,
+    manifest: { includes_secrets: true },
+  });
 
   const configB = join(dir, "b/xin.toml");
   expect(await Bun.file(configB).text()).toContain(`data_dir = "${join(dir, "b")}"`);
@@ -126,10 +159,19 @@ test("backup.schedule: the server backs itself up on schedule, keeps the newest 
   const config = join(dir, "a/xin.toml");
   // Every two seconds (a sixth leading field counts seconds), the newest one kept. Warnings only: the
   // test does not read the server's log pipe, which must not fill up.
-  const s = await serve(xin, config, port, { XIN_BACKUP__SCHEDULE: "*/2 * * * * *", XIN_BACKUP__KEEP: "1", XIN_LOG__LEVEL: "warn" });
+  const s = await serve(xin, config, port, {
+    XIN_BACKUP__SCHEDULE: "*/2 * * * * *",
+    XIN_BACKUP__KEEP: "1",
+    XIN_LOG__LEVEL: "warn",
+  });
   servers.push(s);
   const scheduled = join(dir, "a/backups/scheduled");
-  const archives = () => (existsSync(scheduled) ? readdirSync(scheduled).filter((n) => n.endsWith(".tar.gz")).sort() : []);
+  const archives = () =>
+    existsSync(scheduled)
+      ? readdirSync(scheduled)
+          .filter((n) => n.endsWith(".tar.gz"))
+          .sort()
+      : [];
   const seen = new Set<string>();
   const deadline = Date.now() + 100_000;
   while (seen.size < 2 && Date.now() < deadline) {

@@ -23,9 +23,32 @@ afterAll(async () => {
 
 describe("dist/xin", () => {
   test("--version, --help and help for every subcommand exit 0; a usage error exits 2", async () => {
-    const commands = ["init", "serve", "status", "doctor", "backup", "restore", "systemd", "migrate", "ingest", "search", "knowledge", "channel", "eval", "widget"];
+    const commands = [
+      "init",
+      "serve",
+      "status",
+      "doctor",
+      "backup",
+      "restore",
+      "systemd",
+      "migrate",
+      "ingest",
+      "search",
+      "knowledge",
+      "channel",
+      "eval",
+      "widget",
+    ];
     // Independent runs, side by side: each start of the binary costs about a second.
-    const [version, help, unknown, badPort, ...subs] = await Promise.all([["--version"], ["--help"], ["frobnicate"], ["init", "--yes", "--port", "http"], ...commands.map((cmd) => [cmd, "--help"])].map((args) => runAsync(xin, args)));
+    const [version, help, unknown, badPort, ...subs] = await Promise.all(
+      [
+        ["--version"],
+        ["--help"],
+        ["frobnicate"],
+        ["init", "--yes", "--port", "http"],
+        ...commands.map((cmd) => [cmd, "--help"]),
+      ].map((args) => runAsync(xin, args)),
+    );
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect(help.code).toBe(0);
     for (const [i, cmd] of commands.entries()) {
@@ -38,7 +61,19 @@ describe("dist/xin", () => {
   });
 
   test("init --yes writes config, a 0600 secrets file, the store, tenant and brand; re-running refuses", () => {
-    const r = run(xin, ["init", "--yes", "--data-dir", join(dir, "data"), "--tenant", "acme", "--brand", "Acme Shoes", "--port", String(port), "--json"]);
+    const r = run(xin, [
+      "init",
+      "--yes",
+      "--data-dir",
+      join(dir, "data"),
+      "--tenant",
+      "acme",
+      "--brand",
+      "Acme Shoes",
+      "--port",
+      String(port),
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ store: "embedded", tenant: { name: "acme" }, brand: { name: "Acme Shoes" }, config });
@@ -54,7 +89,12 @@ describe("dist/xin", () => {
   test("init on a terminal asks for what the flags did not give, and accepts answers typed ahead", async () => {
     const inst = join(dir, "asked");
     // `script` gives the command a real terminal, as an operator's ssh session would.
-    const p = Bun.spawn(["script", "-qc", `${xin} init`, "/dev/null"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", HOME: dir } });
+    const p = Bun.spawn(["script", "-qc", `${xin} init`, "/dev/null"], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PATH: process.env.PATH ?? "", HOME: dir },
+    });
     p.stdin.write(`${inst}\nAcme\nAcme Boots\n${port + 1}\nhttps://chat.acme.example\n`);
     await p.stdin.end();
     const out = await new Response(p.stdout).text();
@@ -125,7 +165,7 @@ describe("dist/xin", () => {
     writeFileSync(bad, `data_dir = "${join(dir, "data")}"\n[server]\nport = "eighty"\n`);
     const r = run(xin, ["serve", "--config", bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('server.port (in ' + bad + '): ');
+    expect(r.stderr).toContain("server.port (in " + bad + "): ");
     expect(r.stderr).toContain('got "eighty"; set e.g. 8080');
     expect(r.stderr).not.toContain("    at "); // no stack trace
 
@@ -146,7 +186,9 @@ describe("dist/xin", () => {
       mkdirSync(privateDir, { mode: 0o700 });
       const hidden = run(xin, ["init", "--yes", "--data-dir", join(privateDir, "inst")]);
       expect(hidden.code).toBe(1);
-      expect(hidden.stderr).toContain(`the user xin, which runs the embedded PostgreSQL, cannot enter ${privateDir} (mode 700)`);
+      expect(hidden.stderr).toContain(
+        `the user xin, which runs the embedded PostgreSQL, cannot enter ${privateDir} (mode 700)`,
+      );
       expect(existsSync(join(privateDir, "inst"))).toBe(false); // nothing half-made
     }
 

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { freePort, pebbleInstalled, startPebble, type Pebble } from "../support/pebble";
 import { probeTls } from "../support/tls-probe";
 
-if (!pebbleInstalled()) throw new Error("pebble is not installed: scripts/test.sh installs it (apt-get install pebble)");
+if (!pebbleInstalled())
+  throw new Error("pebble is not installed: scripts/test.sh installs it (apt-get install pebble)");
 
 const root = join(import.meta.dir, "../..");
 const httpPort = freePort();
@@ -20,11 +21,21 @@ let pebble: Pebble;
 const xin = async (...args: string[]) => xinWith({}, ...args);
 const xinWith = async (extraEnv: Record<string, string>, ...args: string[]) => {
   const p = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), ...args, "--config", config], {
-    env: { PATH: process.env.PATH ?? "", HOME: dir, XIN_SERVER__HOST: "127.0.0.1", XIN_SERVER__PORT: String(httpPort), ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: dir,
+      XIN_SERVER__HOST: "127.0.0.1",
+      XIN_SERVER__PORT: String(httpPort),
+      ...extraEnv,
+    },
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 };
 
@@ -32,7 +43,16 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "xin-certs-cli-"));
   chmodSync(dir, 0o755);
   config = join(dir, "data/xin.toml");
-  const init = Bun.spawnSync([process.execPath, join(root, "src/cli/main.ts"), "init", "--yes", "--data-dir", join(dir, "data"), "--brand", "Acme Shoes"]);
+  const init = Bun.spawnSync([
+    process.execPath,
+    join(root, "src/cli/main.ts"),
+    "init",
+    "--yes",
+    "--data-dir",
+    join(dir, "data"),
+    "--brand",
+    "Acme Shoes",
+  ]);
   expect(init.exitCode).toBe(0);
   pebble = await startPebble(httpPort);
 }, 120_000);
@@ -55,10 +75,29 @@ test("bad input is a usage error before anything is ordered", async () => {
   const email = await xin("certs", "issue", "--domain", "shop.acme.test", "--email", "not-an-address");
   expect(email.code).toBe(2);
   expect(email.stderr).toContain("not an email address");
-  const both = await xin("certs", "issue", "--domain", "shop.acme.test", "--email", "ops@acme.test", "--staging", "--directory", pebble.directory);
+  const both = await xin(
+    "certs",
+    "issue",
+    "--domain",
+    "shop.acme.test",
+    "--email",
+    "ops@acme.test",
+    "--staging",
+    "--directory",
+    pebble.directory,
+  );
   expect(both.code).toBe(2);
   // A private CA the directory's TLS certificate is not signed by: refused, never "verification off".
-  const untrusted = await xin("certs", "issue", "--domain", "shop.acme.test", "--email", "ops@acme.test", "--directory", pebble.directory);
+  const untrusted = await xin(
+    "certs",
+    "issue",
+    "--domain",
+    "shop.acme.test",
+    "--email",
+    "ops@acme.test",
+    "--directory",
+    pebble.directory,
+  );
   expect(untrusted.code).toBe(1);
   expect(untrusted.stderr).toContain("could not reach the ACME directory");
   expect(untrusted.stderr).toContain("--directory-ca");
@@ -66,7 +105,21 @@ test("bad input is a usage error before anything is ordered", async () => {
 }, 120_000);
 
 test("issue, then status: the certificate for both names, from pebble, files 0600", async () => {
-  const r = await xin("certs", "issue", "--domain", "shop.acme.test", "--domain", "www.shop.acme.test", "--email", "ops@acme.test", "--directory", pebble.directory, "--directory-ca", pebble.directoryCaFile, "--json");
+  const r = await xin(
+    "certs",
+    "issue",
+    "--domain",
+    "shop.acme.test",
+    "--domain",
+    "www.shop.acme.test",
+    "--email",
+    "ops@acme.test",
+    "--directory",
+    pebble.directory,
+    "--directory-ca",
+    pebble.directoryCaFile,
+    "--json",
+  );
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   const issued = JSON.parse(r.stdout);
@@ -80,15 +133,38 @@ test("issue, then status: the certificate for both names, from pebble, files 060
 }, 120_000);
 
 test("a private CA trusted through NODE_EXTRA_CA_CERTS instead of --directory-ca", async () => {
-  const r = await xinWith({ NODE_EXTRA_CA_CERTS: pebble.directoryCaFile }, "certs", "issue", "--domain", "shop.acme.test", "--domain", "www.shop.acme.test", "--email", "ops@acme.test", "--directory", pebble.directory, "--json");
+  const r = await xinWith(
+    { NODE_EXTRA_CA_CERTS: pebble.directoryCaFile },
+    "certs",
+    "issue",
+    "--domain",
+    "shop.acme.test",
+    "--domain",
+    "www.shop.acme.test",
+    "--email",
+    "ops@acme.test",
+    "--directory",
+    pebble.directory,
+    "--json",
+  );
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).issuer).toContain("Pebble Intermediate CA");
 }, 120_000);
 
 test("xin serve serves the certificate on server.https_port; xin certs issue while it runs orders inside it and the new one is served without a restart", async () => {
   const httpsPort = freePort();
-  const env = { PATH: process.env.PATH ?? "", HOME: dir, XIN_SERVER__HOST: "127.0.0.1", XIN_SERVER__PORT: String(httpPort), XIN_SERVER__HTTPS_PORT: String(httpsPort) };
-  const serve = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config", config], { env, stdout: "pipe", stderr: "pipe" });
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: dir,
+    XIN_SERVER__HOST: "127.0.0.1",
+    XIN_SERVER__PORT: String(httpPort),
+    XIN_SERVER__HTTPS_PORT: String(httpsPort),
+  };
+  const serve = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config", config], {
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   try {
     const pebbleRoot = await pebble.root();
     let first: Awaited<ReturnType<typeof probeTls>> | null = null;
@@ -100,7 +176,21 @@ test("xin serve serves the certificate on server.https_port; xin certs issue whi
     const before = JSON.parse((await xin("certs", "status", "--json")).stdout);
     expect(first?.serial).toBe(before.serial.toLowerCase());
 
-    const r = await xin("certs", "issue", "--domain", "shop.acme.test", "--domain", "api.shop.acme.test", "--email", "ops@acme.test", "--directory", pebble.directory, "--directory-ca", pebble.directoryCaFile, "--json");
+    const r = await xin(
+      "certs",
+      "issue",
+      "--domain",
+      "shop.acme.test",
+      "--domain",
+      "api.shop.acme.test",
+      "--email",
+      "ops@acme.test",
+      "--directory",
+      pebble.directory,
+      "--directory-ca",
+      pebble.directoryCaFile,
+      "--json",
+    );
     expect(r.code).toBe(0);
     const renewed = JSON.parse(r.stdout);
     expect(renewed.serial).not.toBe(before.serial);

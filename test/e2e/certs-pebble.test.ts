@@ -18,7 +18,8 @@ import { gatewayDeps, INSTANCE_KEY } from "../support/gateway";
 import { freePort, pebbleInstalled, startPebble, type Pebble } from "../support/pebble";
 import { probeTls } from "../support/tls-probe";
 
-if (!pebbleInstalled()) throw new Error("pebble is not installed: scripts/test.sh installs it (apt-get install pebble)");
+if (!pebbleInstalled())
+  throw new Error("pebble is not installed: scripts/test.sh installs it (apt-get install pebble)");
 
 const httpPort = freePort();
 let pebble: Pebble;
@@ -45,7 +46,12 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 describeStores("certificates from pebble over HTTP-01", (getDb) => {
   const dataDir = mkdtempSync(join(tmpdir(), "xin-certs-"));
   const httpsPort = freePort();
-  const request = () => ({ domains: ["xin.test", "www.xin.test"], email: "ops@xin.test", directory: pebble.directory, directoryCa: pebble.directoryCaFile });
+  const request = () => ({
+    domains: ["xin.test", "www.xin.test"],
+    email: "ops@xin.test",
+    directory: pebble.directory,
+    directoryCa: pebble.directoryCaFile,
+  });
   const challengeRows = async () => (await getDb().db.select().from(schema.acmeChallenges)).length;
   let issued: CertStatus;
 
@@ -53,7 +59,13 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
     const fresh = mkdtempSync(join(tmpdir(), "xin-certs-bad-"));
     // Nothing listens on 127.0.0.2: pebble's fetch of the token is refused.
     await pebble.setA("unreachable.test", "127.0.0.2");
-    const error = await issueWithoutServer(configFor(fresh, httpsPort), () => getDb().db, { ...request(), domains: ["unreachable.test"] }, silentLogger, { pollMs: 50 }).catch((e: unknown) => e);
+    const error = await issueWithoutServer(
+      configFor(fresh, httpsPort),
+      () => getDb().db,
+      { ...request(), domains: ["unreachable.test"] },
+      silentLogger,
+      { pollMs: 50 },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(XinError);
     expect((error as XinError).code).toBe("certs.challenge_failed");
     expect((error as XinError).message).toContain("unreachable.test");
@@ -64,7 +76,9 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
   }, 60_000);
 
   test("xin certs issue without a server: a short-lived listener answers pebble, files are 0600", async () => {
-    issued = await issueWithoutServer(configFor(dataDir, httpsPort), () => getDb().db, request(), silentLogger, { pollMs: 50 });
+    issued = await issueWithoutServer(configFor(dataDir, httpsPort), () => getDb().db, request(), silentLogger, {
+      pollMs: 50,
+    });
     expect(issued.present).toBe(true);
     expect(issued.domains.sort()).toEqual(["www.xin.test", "xin.test"]);
     expect(issued.issuer).toContain("Pebble Intermediate CA");
@@ -84,9 +98,18 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
     const metrics = createMetrics();
     // The renewal policy reads this clock; the CA and TLS clients use the real one.
     let clock = Date.now();
-    const certs = certificates(config, () => getDb().db, metrics, silentLogger, { pollMs: 50, now: () => new Date(clock) });
+    const certs = certificates(config, () => getDb().db, metrics, silentLogger, {
+      pollMs: 50,
+      now: () => new Date(clock),
+    });
     const gateway = gatewayService(
-      gatewayDeps(getDb(), 1 << 20, { port: httpPort, metrics, challenges: certs.challenges, https: { port: httpsPort, hsts: true, certs: certs.manager }, certs: certs.manager }),
+      gatewayDeps(getDb(), 1 << 20, {
+        port: httpPort,
+        metrics,
+        challenges: certs.challenges,
+        https: { port: httpsPort, hsts: true, certs: certs.manager },
+        certs: certs.manager,
+      }),
     );
     await gateway.start();
     try {
@@ -100,7 +123,9 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
       await expect(probeTls(httpsPort, "other.test", root)).rejects.toThrow(/altnames|does not match/i);
       await expect(probeTls(httpsPort, "xin.test")).rejects.toThrow(/issuer|self.signed|unable to (get|verify)/i);
 
-      const https = await fetch(`https://127.0.0.1:${httpsPort}/healthz`, { tls: { ca: root, serverName: "xin.test" } });
+      const https = await fetch(`https://127.0.0.1:${httpsPort}/healthz`, {
+        tls: { ca: root, serverName: "xin.test" },
+      });
       expect(https.status).toBe(200);
       expect(https.headers.get("strict-transport-security")).toBe("max-age=31536000");
 
@@ -108,7 +133,9 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
       await certs.challenges.put("tok_AAAAAAAAAAAAAAAAAAAA", "tok_AAAAAAAAAAAAAAAAAAAA.thumb", "xin.test");
       const answer = await fetch(`http://127.0.0.1:${httpPort}/.well-known/acme-challenge/tok_AAAAAAAAAAAAAAAAAAAA`);
       expect(await answer.text()).toBe("tok_AAAAAAAAAAAAAAAAAAAA.thumb");
-      expect((await fetch(`http://127.0.0.1:${httpPort}/.well-known/acme-challenge/tok_BBBBBBBBBBBBBBBBBBBB`)).status).toBe(404);
+      expect(
+        (await fetch(`http://127.0.0.1:${httpPort}/.well-known/acme-challenge/tok_BBBBBBBBBBBBBBBBBBBB`)).status,
+      ).toBe(404);
       await certs.challenges.remove("tok_AAAAAAAAAAAAAAAAAAAA");
       // Loopback clients (the CLI's admin client) keep plain HTTP; others are redirected (https.test.ts).
       expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`, { redirect: "manual" })).status).toBe(200);
@@ -149,26 +176,47 @@ describeStores("certificates from pebble over HTTP-01", (getDb) => {
       await certs.renewHandler(jobStub(), ctxStub());
       expect(await metricValue(metrics, 'xin_cert_renewal_checks_total{outcome="backing_off"}')).toBe(1);
       expect(certs.manager.status().last_attempt_at).toBe(failed.last_attempt_at);
-      expect(await metricValue(metrics, "xin_cert_expiry_timestamp_seconds")).toBe(Math.floor(Date.parse(failed.not_after!) / 1000));
+      expect(await metricValue(metrics, "xin_cert_expiry_timestamp_seconds")).toBe(
+        Math.floor(Date.parse(failed.not_after!) / 1000),
+      );
 
       // `xin certs issue` while the server runs: the order runs in the server through its admin API.
       const tokens = await transaction(getDb().db, async ({ tx }) => {
         const tenant = await createTenant(tx, `certs-${crypto.randomUUID()}`, "test");
         return {
           root: (await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: null, name: "root" }, "test")).token,
-          tenantAdmin: (await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: tenant.id, name: "shop" }, "test")).token,
+          tenantAdmin: (
+            await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: tenant.id, name: "shop" }, "test")
+          ).token,
         };
       });
-      const issueBody = JSON.stringify({ domains: ["xin.test", "API.xin.test"], email: "ops@xin.test", directory: pebble.directory, directory_ca: pebble.directoryCaFile });
-      const refused = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, { method: "POST", headers: { authorization: `Bearer ${tokens.tenantAdmin}`, "content-type": "application/json" }, body: issueBody });
+      const issueBody = JSON.stringify({
+        domains: ["xin.test", "API.xin.test"],
+        email: "ops@xin.test",
+        directory: pebble.directory,
+        directory_ca: pebble.directoryCaFile,
+      });
+      const refused = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.tenantAdmin}`, "content-type": "application/json" },
+        body: issueBody,
+      });
       expect(refused.status).toBe(403);
-      const viaApi = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, { method: "POST", headers: { authorization: `Bearer ${tokens.root}`, "content-type": "application/json" }, body: issueBody });
+      const viaApi = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.root}`, "content-type": "application/json" },
+        body: issueBody,
+      });
       expect(viaApi.status).toBe(200);
       const apiStatus = (await viaApi.json()) as CertStatus;
       expect(apiStatus.domains.sort()).toEqual(["api.xin.test", "xin.test"]);
       expect(apiStatus.consecutive_failures).toBe(0);
       expect((await probeTls(httpsPort, "api.xin.test", root)).serial).toBe(apiStatus.serial!.toLowerCase());
-      const bad = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, { method: "POST", headers: { authorization: `Bearer ${tokens.root}`, "content-type": "application/json" }, body: JSON.stringify({ domains: ["*.xin.test"], email: "ops@xin.test" }) });
+      const bad = await fetch(`http://127.0.0.1:${httpPort}/api/v1/certs/issue`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.root}`, "content-type": "application/json" },
+        body: JSON.stringify({ domains: ["*.xin.test"], email: "ops@xin.test" }),
+      });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("certs.domain_wildcard");
     } finally {

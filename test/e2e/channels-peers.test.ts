@@ -35,7 +35,11 @@ const Expectation = z.object({
   calls: z.array(z.object({ method: z.string(), field: z.string(), value: z.string() })).optional(),
 });
 type Expectation = z.infer<typeof Expectation>;
-const corpus = Object.entries(z.object({ payloads: z.record(z.string(), Expectation) }).parse(JSON.parse(readFileSync(join(root, "expectations.json"), "utf8"))).payloads);
+const corpus = Object.entries(
+  z
+    .object({ payloads: z.record(z.string(), Expectation) })
+    .parse(JSON.parse(readFileSync(join(root, "expectations.json"), "utf8"))).payloads,
+);
 
 // Bot whose button press the corpus holds: its channel talks to the Telegram fake (one token per fake).
 const callbackBot = corpus.find(([, e]) => e.calls?.length)?.[1].route.bot_id;
@@ -54,7 +58,11 @@ afterAll(async () => {
 });
 
 test("the corpus is complete: every payload file has an expectation and every expectation a file", () => {
-  const files = ["whatsapp", "instagram", "telegram"].flatMap((p) => readdirSync(join(root, p)).filter((f) => f.endsWith(".json")).map((f) => `${p}/${f}`));
+  const files = ["whatsapp", "instagram", "telegram"].flatMap((p) =>
+    readdirSync(join(root, p))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => `${p}/${f}`),
+  );
   expect(files.sort()).toEqual(corpus.map(([f]) => f).sort());
   expect(files.length).toBe(81);
 });
@@ -69,7 +77,8 @@ const credentialsFor = (e: Expectation) =>
 const signed = (provider: string, channelId: string, body: Uint8Array) => {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (provider === "telegram") headers["x-telegram-bot-api-secret-token"] = TG.secret_token;
-  else headers["x-hub-signature-256"] = metaSignatureHeader(provider === "whatsapp" ? WA.app_secret : IG.app_secret, body);
+  else
+    headers["x-hub-signature-256"] = metaSignatureHeader(provider === "whatsapp" ? WA.app_secret : IG.app_secret, body);
   return new Request(`http://x/webhooks/${provider}/${channelId}`, { method: "POST", headers, body: body as BodyInit });
 };
 
@@ -80,9 +89,48 @@ const customerText = (e: Expectation, customer: string, n: number): Uint8Array =
     e.provider === "whatsapp"
       ? {
           object: "whatsapp_business_account",
-          entry: [{ id: "waba", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550100000", phone_number_id: String(e.route.phone_number_id) }, contacts: [{ wa_id: customer, profile: { name: "Customer" } }], messages: [{ from: customer, id: `wamid.conformance.${n}`, timestamp: String(Math.floor(now / 1000)), type: "text", text: { body: "Where is my parcel?" } }] } }] }],
+          entry: [
+            {
+              id: "waba",
+              changes: [
+                {
+                  field: "messages",
+                  value: {
+                    messaging_product: "whatsapp",
+                    metadata: { display_phone_number: "15550100000", phone_number_id: String(e.route.phone_number_id) },
+                    contacts: [{ wa_id: customer, profile: { name: "Customer" } }],
+                    messages: [
+                      {
+                        from: customer,
+                        id: `wamid.conformance.${n}`,
+                        timestamp: String(Math.floor(now / 1000)),
+                        type: "text",
+                        text: { body: "Where is my parcel?" },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
         }
-      : { object: "instagram", entry: [{ id: String(e.route.ig_user_id), time: now, messaging: [{ sender: { id: customer }, recipient: { id: String(e.route.ig_user_id) }, timestamp: now, message: { mid: `m_conformance_${n}`, text: "Where is my parcel?" } }] }] };
+      : {
+          object: "instagram",
+          entry: [
+            {
+              id: String(e.route.ig_user_id),
+              time: now,
+              messaging: [
+                {
+                  sender: { id: customer },
+                  recipient: { id: String(e.route.ig_user_id) },
+                  timestamp: now,
+                  message: { mid: `m_conformance_${n}`, text: "Where is my parcel?" },
+                },
+              ],
+            },
+          ],
+        };
   return new TextEncoder().encode(JSON.stringify(body));
 };
 
@@ -95,7 +143,14 @@ const withText = (provider: string, body: unknown, value: unknown): unknown | nu
   const copy = structuredClone(body) as Node;
   const holders: Node[] =
     provider === "whatsapp"
-      ? list(copy.entry).flatMap((en) => list(en.changes).flatMap((c) => node(c.value).flatMap((v) => list(v.messages)).filter((m) => m.type === "text").flatMap((m) => node(m.text))))
+      ? list(copy.entry).flatMap((en) =>
+          list(en.changes).flatMap((c) =>
+            node(c.value)
+              .flatMap((v) => list(v.messages))
+              .filter((m) => m.type === "text")
+              .flatMap((m) => node(m.text)),
+          ),
+        )
       : provider === "instagram"
         ? list(copy.entry).flatMap((en) => list(en.messaging).flatMap((ev) => node(ev.message)))
         : ["message", "edited_message", "channel_post", "edited_channel_post"].flatMap((k) => node(copy[k]));
@@ -118,27 +173,57 @@ describeStores("channels-peers conformance", (getDb) => {
       const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
       const brand = await createBrand(tx, tenant.id, "Shop", "test");
       for (const [file, e] of corpus) {
-        const api = e.provider === "whatsapp" ? waFake.baseUrl : e.provider === "instagram" ? igFake.baseUrl : e.route.bot_id === callbackBot ? tgFake.url : "http://127.0.0.1:9";
-        channels.set(file, await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: e.provider, credentials: credentialsFor(e), settings: { api_base: api } }, "test"));
+        const api =
+          e.provider === "whatsapp"
+            ? waFake.baseUrl
+            : e.provider === "instagram"
+              ? igFake.baseUrl
+              : e.route.bot_id === callbackBot
+                ? tgFake.url
+                : "http://127.0.0.1:9";
+        channels.set(
+          file,
+          await createChannel(
+            tx,
+            INSTANCE_KEY,
+            {
+              tenant_id: tenant.id,
+              brand_id: brand.id,
+              provider: e.provider,
+              credentials: credentialsFor(e),
+              settings: { api_base: api },
+            },
+            "test",
+          ),
+        );
       }
     });
     fetch = gatewayHandler(db, 1 << 20, { metrics, wake });
   });
   afterAll(() => runner?.stop(Date.now() + 2000));
   // The fakes are on loopback: allowed as an operator would (egress.allow_cidrs).
-  const workers = (kinds?: string[]) => startTestWorkers(getDb(), wake, { egress: new EgressGuard({ allowCidrs: ["127.0.0.1/32"] }) }, kinds);
+  const workers = (kinds?: string[]) =>
+    startTestWorkers(getDb(), wake, { egress: new EgressGuard({ allowCidrs: ["127.0.0.1/32"] }) }, kinds);
 
-  const post = (file: string, body = readFileSync(join(root, file))) => fetch(signed(corpus.find(([f]) => f === file)![1].provider, channels.get(file)!.id, body));
+  const post = (file: string, body = readFileSync(join(root, file))) =>
+    fetch(signed(corpus.find(([f]) => f === file)![1].provider, channels.get(file)!.id, body));
   const inboundRows = async (file: string) =>
-    getDb().sql<{ provider_message_id: string; kind: string; awaits_turn: boolean }[]>`select provider_message_id, kind, awaits_turn from messages where channel_id = ${channels.get(file)!.id} and direction = 'in'`;
+    getDb().sql<
+      { provider_message_id: string; kind: string; awaits_turn: boolean }[]
+    >`select provider_message_id, kind, awaits_turn from messages where channel_id = ${channels.get(file)!.id} and direction = 'in'`;
   const snapshot = async () =>
     (
-      await getDb().sql`select (select count(*) from messages)::int as messages, (select count(*) from jobs)::int as jobs, (select count(*) from contacts)::int as contacts,
+      await getDb()
+        .sql`select (select count(*) from messages)::int as messages, (select count(*) from jobs)::int as jobs, (select count(*) from contacts)::int as contacts,
         (select count(*) from conversations)::int as conversations, (select count(*) from escalations)::int as escalations,
         (select string_agg(id || ':' || status, ',' order by id) from messages where direction = 'out') as outbound`
     )[0];
   const outboundStatus = async (file: string, providerId: string) =>
-    (await getDb().sql<{ status: string; error_code: string | null }[]>`select status, error_code from messages where channel_id = ${channels.get(file)!.id} and provider_message_id = ${providerId} and direction = 'out'`)[0];
+    (
+      await getDb().sql<
+        { status: string; error_code: string | null }[]
+      >`select status, error_code from messages where channel_id = ${channels.get(file)!.id} and provider_message_id = ${providerId} and direction = 'out'`
+    )[0];
   const ignoredCount = async () => (await metrics.webhookIgnored.get()).values.reduce((n, v) => n + v.value, 0);
 
   /**
@@ -150,13 +235,30 @@ describeStores("channels-peers conformance", (getDb) => {
     const db = getDb();
     const { id: outboundId, customer } = e.outbound!;
     const fake = e.provider === "whatsapp" ? waFake : igFake;
-    const answer = e.provider === "whatsapp" ? { messaging_product: "whatsapp", contacts: [{ input: customer, wa_id: customer }], messages: [{ id: outboundId }] } : { recipient_id: customer, message_id: outboundId };
+    const answer =
+      e.provider === "whatsapp"
+        ? {
+            messaging_product: "whatsapp",
+            contacts: [{ input: customer, wa_id: customer }],
+            messages: [{ id: outboundId }],
+          }
+        : { recipient_id: customer, message_id: outboundId };
     const route = String(e.route.phone_number_id ?? e.route.ig_user_id);
     // Message sends only: read receipts and typing go to the same path.
-    fake.script({ status: 200, body: answer }, (r) => r.path.endsWith(`/${route}/messages`) && (r.body?.type === "text" || typeof (r.body?.message as { text?: unknown } | undefined)?.text === "string"));
+    fake.script(
+      { status: 200, body: answer },
+      (r) =>
+        r.path.endsWith(`/${route}/messages`) &&
+        (r.body?.type === "text" || typeof (r.body?.message as { text?: unknown } | undefined)?.text === "string"),
+    );
     expect((await post(file, Buffer.from(customerText(e, customer, n)))).status).toBe(200);
     const channel = channels.get(file)!;
-    await waitUntil(async () => (await db.sql`select 1 from messages where channel_id = ${channel.id} and provider_message_id = ${outboundId} and direction = 'out' and status = 'sent'`).length === 1);
+    await waitUntil(
+      async () =>
+        (
+          await db.sql`select 1 from messages where channel_id = ${channel.id} and provider_message_id = ${outboundId} and direction = 'out' and status = 'sent'`
+        ).length === 1,
+    );
     await waitUntil(async () => (await db.sql`select 1 from jobs where state in ('queued', 'running')`).length === 0);
     return new Set((await inboundRows(file)).map((r) => r.provider_message_id));
   };
@@ -170,24 +272,46 @@ describeStores("channels-peers conformance", (getDb) => {
     expect({ file, status: res.status }).toEqual({ file, status: 200 });
     const rows = (await inboundRows(file)).filter((r) => !ownIds.has(r.provider_message_id));
     // Stored customer messages: a count the corpus accepts.
-    expect({ file, stored: rows.length, accepted: e.accept.includes(rows.length) }).toEqual({ file, stored: rows.length, accepted: true });
-    if (e.expect !== "messages") expect({ file, awaiting: rows.filter((r) => r.awaits_turn).length }).toEqual({ file, awaiting: 0 });
+    expect({ file, stored: rows.length, accepted: e.accept.includes(rows.length) }).toEqual({
+      file,
+      stored: rows.length,
+      accepted: true,
+    });
+    if (e.expect !== "messages")
+      expect({ file, awaiting: rows.filter((r) => r.awaits_turn).length }).toEqual({ file, awaiting: 0 });
     if (e.expect === "ignore" && rows.length === 0) {
       // Nothing stored is never silent: the event was counted as ignored, or it changed state (a block, a deletion).
       const adapter = getChannel(e.provider);
-      const parsed = adapter.parse(readFileSync(join(root, file)), { channelId: channels.get(file)!.id, credentials: adapter.credentials.parse(credentialsFor(e)) });
-      expect({ file, accounted: parsed.events.length > 0 || (await ignoredCount()) > ignoredBefore }).toEqual({ file, accounted: true });
+      const parsed = adapter.parse(readFileSync(join(root, file)), {
+        channelId: channels.get(file)!.id,
+        credentials: adapter.credentials.parse(credentialsFor(e)),
+      });
+      expect({ file, accounted: parsed.events.length > 0 || (await ignoredCount()) > ignoredBefore }).toEqual({
+        file,
+        accounted: true,
+      });
     }
     if (e.expect === "statuses") {
       const out = await outboundStatus(file, e.outbound!.id);
-      expect({ file, status: out.status, wanted: e.outbound!.want.includes(out.status) }).toEqual({ file, status: out.status, wanted: true });
+      expect({ file, status: out.status, wanted: e.outbound!.want.includes(out.status) }).toEqual({
+        file,
+        status: out.status,
+        wanted: true,
+      });
       // xin's own send mark says `sent` already: any other wanted status must have been applied by the payload.
-      if (!e.outbound!.want.includes("sent")) expect({ file, before: outboundBefore!.status, changed: out.status !== outboundBefore!.status }).toEqual({ file, before: "sent", changed: true });
+      if (!e.outbound!.want.includes("sent"))
+        expect({ file, before: outboundBefore!.status, changed: out.status !== outboundBefore!.status }).toEqual({
+          file,
+          before: "sent",
+          changed: true,
+        });
       if (out.status === "failed") expect({ file, error: typeof out.error_code }).toEqual({ file, error: "string" });
     }
     for (const call of e.calls ?? []) {
       expect(call.method).toBe("answerCallbackQuery");
-      await waitUntil(async () => tgFake.callbackAnswers.some((a) => (a as Record<string, unknown>)[call.field] === call.value));
+      await waitUntil(async () =>
+        tgFake.callbackAnswers.some((a) => (a as Record<string, unknown>)[call.field] === call.value),
+      );
     }
     // A provider's retry: 200, and nothing anywhere changes (no row, job, status or call more).
     const before = await snapshot();
@@ -195,7 +319,11 @@ describeStores("channels-peers conformance", (getDb) => {
     expect({ file, replay: (await post(file)).status }).toEqual({ file, replay: 200 });
     expect({ file, ...(await snapshot()) }).toEqual({ file, ...before });
     if (e.calls?.length) {
-      await waitUntil(async () => (await db.sql`select 1 from jobs where kind = ${CHANNEL_ACT_JOB} and state in ('queued', 'running')`).length === 0);
+      await waitUntil(
+        async () =>
+          (await db.sql`select 1 from jobs where kind = ${CHANNEL_ACT_JOB} and state in ('queued', 'running')`)
+            .length === 0,
+      );
       expect(tgFake.callbackAnswers.length).toBe(answersBefore);
     }
     return { stored: rows.length, kinds: rows.map((r) => r.kind) };
@@ -225,7 +353,12 @@ describeStores("channels-peers conformance", (getDb) => {
         if (bad === null) continue;
         const before = await snapshot();
         const res = await post(file, Buffer.from(JSON.stringify(bad)));
-        expect({ file, wrong, status: res.status, code: ((await res.json()) as { error?: { code?: string } }).error?.code }).toEqual({ file, wrong, status: 400, code: "webhook.payload_invalid" });
+        expect({
+          file,
+          wrong,
+          status: res.status,
+          code: ((await res.json()) as { error?: { code?: string } }).error?.code,
+        }).toEqual({ file, wrong, status: 400, code: "webhook.payload_invalid" });
         expect({ file, ...(await snapshot()) }).toEqual({ file, ...before });
         refused += 1;
       }

@@ -8,7 +8,8 @@ import { freePort, waitReady } from "../support/binary";
 
 const root = join(import.meta.dir, "../..");
 const tmuxSocket = `xin-chat-${process.pid}`;
-const tmux = (...args: string[]) => Bun.spawnSync(["tmux", "-L", tmuxSocket, ...args], { stdout: "pipe", stderr: "pipe" });
+const tmux = (...args: string[]) =>
+  Bun.spawnSync(["tmux", "-L", tmuxSocket, ...args], { stdout: "pipe", stderr: "pipe" });
 const screen = () => tmux("capture-pane", "-p", "-t", "chat").stdout.toString();
 const keys = (...k: string[]) => tmux("send-keys", "-t", "chat", ...k);
 const until = async (what: string, check: () => boolean, ms = 30_000) => {
@@ -26,11 +27,28 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "xin-chat-"));
   chmodSync(dir, 0o755); // as root, the embedded PostgreSQL runs as the user xin, who must enter it
   port = freePort();
-  const init = Bun.spawnSync([process.execPath, join(root, "src/cli/main.ts"), "init", "--yes", "--demo", "--data-dir", join(dir, "data"), "--port", String(port)], { env: { PATH: process.env.PATH ?? "", HOME: dir } });
+  const init = Bun.spawnSync(
+    [
+      process.execPath,
+      join(root, "src/cli/main.ts"),
+      "init",
+      "--yes",
+      "--demo",
+      "--data-dir",
+      join(dir, "data"),
+      "--port",
+      String(port),
+    ],
+    { env: { PATH: process.env.PATH ?? "", HOME: dir } },
+  );
   expect(init.exitCode, init.stderr.toString()).toBe(0);
   const launcher = join(dir, "chat.sh");
   // No --brand: the demo instance has one brand. After the chat ends, the shell prints a marker.
-  writeFileSync(launcher, `#!/bin/sh\nexport TERM=xterm-256color HOME=${dir}\n${process.execPath} ${join(root, "src/cli/main.ts")} chat --config ${join(dir, "data/xin.toml")}\necho "SHELL-AGAIN exit=$?"\nsleep 30\n`, { mode: 0o755 });
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\nexport TERM=xterm-256color HOME=${dir}\n${process.execPath} ${join(root, "src/cli/main.ts")} chat --config ${join(dir, "data/xin.toml")}\necho "SHELL-AGAIN exit=$?"\nsleep 30\n`,
+    { mode: 0o755 },
+  );
   expect(tmux("new-session", "-d", "-s", "chat", "-x", "100", "-y", "30", launcher).exitCode).toBe(0);
 });
 afterAll(async () => {
@@ -52,12 +70,18 @@ test("typed text is echoed and answered; a xin serve started meanwhile takes the
   await until("the next prompt", () => screen().trimEnd().endsWith("you>"));
 
   // A server started meanwhile gets the embedded store handed over; the chat goes on through it.
-  server = Bun.spawn([process.execPath, join(root, "src/cli/main.ts"), "serve", "--config", join(dir, "data/xin.toml")], { env: { PATH: process.env.PATH ?? "", HOME: dir }, stdout: "ignore", stderr: "ignore" });
+  server = Bun.spawn(
+    [process.execPath, join(root, "src/cli/main.ts"), "serve", "--config", join(dir, "data/xin.toml")],
+    { env: { PATH: process.env.PATH ?? "", HOME: dir }, stdout: "ignore", stderr: "ignore" },
+  );
   await waitReady(`http://127.0.0.1:${port}`, server, 40_000);
   await until("the hand-over note", () => screen().includes("this chat goes on through it"));
   keys("-l", "Do you ship to Austria?");
   keys("Enter");
-  await until("an answer through the server", () => (screen().match(/My Brand> (answer|escalation)/g) ?? []).length >= 2);
+  await until(
+    "an answer through the server",
+    () => (screen().match(/My Brand> (answer|escalation)/g) ?? []).length >= 2,
+  );
   await until("the next prompt", () => screen().trimEnd().endsWith("you>"));
   keys("-l", "/quit");
   await until("/quit echoed", () => screen().includes("you> /quit"));

@@ -24,12 +24,15 @@ describeStores("webhook dead letters", (getDb) => {
   const refuseMessagesWith = async (sqlstate: string) => {
     await getDb().sql.unsafe(`create or replace function refuse_poison() returns trigger language plpgsql as $$
       begin if new.body = 'poison' then raise exception 'refused' using errcode = '${sqlstate}'; end if; return new; end $$`);
-    await getDb().sql.unsafe("create or replace trigger refuse_poison before insert on messages for each row execute function refuse_poison()");
+    await getDb().sql.unsafe(
+      "create or replace trigger refuse_poison before insert on messages for each row execute function refuse_poison()",
+    );
   };
   afterEach(async () => {
     await getDb().sql.unsafe("drop trigger if exists refuse_poison on messages");
   });
-  const letters = () => getDb().sql`select provider, reason, body, body_sha256, channel_id from webhook_dead_letters order by id`;
+  const letters = () =>
+    getDb().sql`select provider, reason, body, body_sha256, channel_id from webhook_dead_letters order by id`;
 
   test("a permanent refusal (a check constraint) is acknowledged, kept once and counted; a duplicate delivery adds nothing", async () => {
     await refuseMessagesWith("23514");
@@ -38,10 +41,15 @@ describeStores("webhook dead letters", (getDb) => {
     const res = await fetch(signedWebhook("whatsapp", gw.channels.whatsapp.id, body));
     expect(res.status).toBe(200);
     const kept = await letters();
-    expect(kept.map((l) => ({ provider: l.provider, reason: l.reason, channel_id: l.channel_id }))).toEqual([{ provider: "whatsapp", reason: "pg.23514", channel_id: gw.channels.whatsapp.id }]);
+    expect(kept.map((l) => ({ provider: l.provider, reason: l.reason, channel_id: l.channel_id }))).toEqual([
+      { provider: "whatsapp", reason: "pg.23514", channel_id: gw.channels.whatsapp.id },
+    ]);
     expect(new TextDecoder().decode(kept[0].body)).toBe(body);
     expect(await deadLetterCount(metrics, "whatsapp")).toBe(1);
-    expect(await storeSnapshot(getDb())).toEqual({ ...before, webhook_dead_letters: Number(before.webhook_dead_letters) + 1 });
+    expect(await storeSnapshot(getDb())).toEqual({
+      ...before,
+      webhook_dead_letters: Number(before.webhook_dead_letters) + 1,
+    });
 
     const again = await fetch(signedWebhook("whatsapp", gw.channels.whatsapp.id, body));
     expect(again.status).toBe(200);
@@ -66,7 +74,9 @@ describeStores("webhook dead letters", (getDb) => {
   test("a transient refusal (serialization failure) is an error the provider retries, and nothing is kept", async () => {
     await refuseMessagesWith("40001");
     const before = await storeSnapshot(getDb());
-    const res = await fetch(signedWebhook("whatsapp", gw.channels.whatsapp.id, whatsappBody({ text: { body: "poison" } })));
+    const res = await fetch(
+      signedWebhook("whatsapp", gw.channels.whatsapp.id, whatsappBody({ text: { body: "poison" } })),
+    );
     expect(res.status).toBeGreaterThanOrEqual(500);
     expect(await storeSnapshot(getDb())).toEqual(before);
   });
@@ -74,7 +84,10 @@ describeStores("webhook dead letters", (getDb) => {
   test("the healthy path is untouched: the same kind of message without the poison is stored", async () => {
     await refuseMessagesWith("23514");
     const before = await storeSnapshot(getDb());
-    expect((await fetch(signedWebhook("whatsapp", gw.channels.whatsapp.id, whatsappBody({ text: { body: "fine" } })))).status).toBe(200);
+    expect(
+      (await fetch(signedWebhook("whatsapp", gw.channels.whatsapp.id, whatsappBody({ text: { body: "fine" } }))))
+        .status,
+    ).toBe(200);
     const after = await storeSnapshot(getDb());
     expect(after.messages).toBe(Number(before.messages) + 1);
     expect(after.webhook_dead_letters).toBe(before.webhook_dead_letters);

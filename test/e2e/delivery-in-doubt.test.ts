@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 type Recorded = { method: string; path: string; body?: Record<string, unknown> };
-const textSends = (fake: { requests: Recorded[] }) => fake.requests.filter((r) => r.path.endsWith("/messages") && r.body?.type === "text");
+const textSends = (fake: { requests: Recorded[] }) =>
+  fake.requests.filter((r) => r.path.endsWith("/messages") && r.body?.type === "text");
 
 const waitFor = async (fn: () => Promise<boolean>, what: string) => {
   const deadline = Date.now() + 30_000;
@@ -83,25 +84,52 @@ describeStores("delivery in doubt", (getDb) => {
   });
 
   const inDoubt = async (provider: string, resolution: string) =>
-    (await metrics.deliveryInDoubt.get()).values.find((v) => v.labels.provider === provider && v.labels.resolution === resolution)?.value ?? 0;
+    (await metrics.deliveryInDoubt.get()).values.find(
+      (v) => v.labels.provider === provider && v.labels.resolution === resolution,
+    )?.value ?? 0;
   const outbound = (externalId: string) =>
-    getDb().sql`select m.id, m.status, m.body, m.provider_message_id, m.send_attempt_id from messages m join conversations c on c.id = m.conversation_id
+    getDb()
+      .sql`select m.id, m.status, m.body, m.provider_message_id, m.send_attempt_id from messages m join conversations c on c.id = m.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = ${externalId} and m.direction = 'out' order by m.created_at`;
   const deliverJob = async (messageId: string) =>
-    (await getDb().sql`select state, last_error from jobs where kind = 'deliver' and payload->>'message_id' = ${messageId}`)[0];
+    (
+      await getDb()
+        .sql`select state, last_error from jobs where kind = 'deliver' and payload->>'message_id' = ${messageId}`
+    )[0];
   const signed = (path: string, body: string) =>
-    gw.fetch(new Request(`http://x${path}`, { method: "POST", headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" }, body }));
+    gw.fetch(
+      new Request(`http://x${path}`, {
+        method: "POST",
+        headers: {
+          "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body),
+          "content-type": "application/json",
+        },
+        body,
+      }),
+    );
 
   const postWhatsappText = (from: string, id: string, text: string) => {
     const raw = JSON.parse(new TextDecoder().decode(fixtureBytes("whatsapp", "inbound/text.json")));
     const value = raw.entry[0].changes[0].value;
     value.contacts[0].wa_id = from;
-    value.messages[0] = { ...value.messages[0], from, id, text: { body: text }, timestamp: String(Math.floor(Date.now() / 1000)) };
+    value.messages[0] = {
+      ...value.messages[0],
+      from,
+      id,
+      text: { body: text },
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    };
     return signed(`/webhooks/whatsapp/${gw.channels.whatsapp.id}`, JSON.stringify(raw));
   };
   const postWhatsappStatus = (to: string, wamid: string, callbackData: string) => {
     const raw = JSON.parse(new TextDecoder().decode(fixtureBytes("whatsapp", "inbound/status_sent.json")));
-    raw.entry[0].changes[0].value.statuses[0] = { id: wamid, status: "sent", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, biz_opaque_callback_data: callbackData };
+    raw.entry[0].changes[0].value.statuses[0] = {
+      id: wamid,
+      status: "sent",
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      recipient_id: to,
+      biz_opaque_callback_data: callbackData,
+    };
     return signed(`/webhooks/whatsapp/${gw.channels.whatsapp.id}`, JSON.stringify(raw));
   };
 
@@ -118,9 +146,14 @@ describeStores("delivery in doubt", (getDb) => {
     // The rerun finds the attempt in doubt and waits for a status instead of sending again.
     // The attempt id names its message: the status finds the row by primary key.
     expect(attemptMessageId(String(callbackData))).toBe(holding.id);
-    await waitFor(async () => String((await deliverJob(holding.id))?.last_error).startsWith("deferred:"), "the in-doubt wait");
+    await waitFor(
+      async () => String((await deliverJob(holding.id))?.last_error).startsWith("deferred:"),
+      "the in-doubt wait",
+    );
     // One naming this message but not the attempt it carries (an earlier attempt's) settles nothing.
-    expect((await postWhatsappStatus(customer, "wamid.STALE31", `att_${holding.id}.0000000000000000000000`)).status).toBe(200);
+    expect(
+      (await postWhatsappStatus(customer, "wamid.STALE31", `att_${holding.id}.0000000000000000000000`)).status,
+    ).toBe(200);
     expect((await outbound(customer))[0]).toMatchObject({ status: "queued", provider_message_id: null });
     expect((await postWhatsappStatus(customer, "wamid.SETTLED31", String(callbackData))).status).toBe(200);
     expect((await outbound(customer))[0]).toMatchObject({ status: "sent", provider_message_id: "wamid.SETTLED31" });
@@ -179,7 +212,10 @@ describeStores("delivery in doubt", (getDb) => {
 
   test("WhatsApp: a provider error clears the attempt, so the retry is a plain send, not one in doubt", async () => {
     const customer = "4917000000033";
-    meta.script({ status: 500, body: { error: { message: "oops", type: "OAuthException", code: 1, fbtrace_id: "x" } } }, (r) => r.body?.type === "text");
+    meta.script(
+      { status: 500, body: { error: { message: "oops", type: "OAuthException", code: 1, fbtrace_id: "x" } } },
+      (r) => r.body?.type === "text",
+    );
     await postWhatsappText(customer, "wamid.c3", "Is the store open?");
     await waitFor(async () => (await outbound(customer))[0]?.status === "sent", "the retried send");
     expect(textSends(meta).length).toBe(2);
@@ -190,11 +226,13 @@ describeStores("delivery in doubt", (getDb) => {
   test("Telegram: no correlation offered — the send in doubt is repeated at once and counted as a possible duplicate", async () => {
     crashes = 1;
     const body = fixtureBytes("telegram", "inbound/private_text.json");
-    const res = await gw.fetch(new Request(`http://x/webhooks/telegram/${gw.channels.telegram.id}`, {
-      method: "POST",
-      headers: { "x-telegram-bot-api-secret-token": TG.secret_token, "content-type": "application/json" },
-      body: body as BodyInit,
-    }));
+    const res = await gw.fetch(
+      new Request(`http://x/webhooks/telegram/${gw.channels.telegram.id}`, {
+        method: "POST",
+        headers: { "x-telegram-bot-api-secret-token": TG.secret_token, "content-type": "application/json" },
+        body: body as BodyInit,
+      }),
+    );
     expect(res.status).toBe(200);
     const chat = String(JSON.parse(new TextDecoder().decode(body)).message.chat.id);
     await waitFor(async () => (await outbound(chat))[0]?.status === "sent", "the resend");
@@ -209,9 +247,18 @@ describeStores("delivery in doubt", (getDb) => {
     const visitor = `v_${crypto.randomUUID()}`;
     const conversationId = await transaction(db.db, async ({ tx }) => {
       const contactId = newId("con");
-      await tx.insert(schema.contacts).values({ id: contactId, tenant_id: site.tenantId, channel_id: site.channel.id, external_id: visitor });
+      await tx
+        .insert(schema.contacts)
+        .values({ id: contactId, tenant_id: site.tenantId, channel_id: site.channel.id, external_id: visitor });
       const id = newId("cnv");
-      await tx.insert(schema.conversations).values({ id, tenant_id: site.tenantId, brand_id: site.brandId, channel_id: site.channel.id, contact_id: contactId, last_customer_message_at: new Date() });
+      await tx.insert(schema.conversations).values({
+        id,
+        tenant_id: site.tenantId,
+        brand_id: site.brandId,
+        channel_id: site.channel.id,
+        contact_id: contactId,
+        last_customer_message_at: new Date(),
+      });
       return id;
     });
     const notices: string[] = [];
@@ -220,7 +267,13 @@ describeStores("delivery in doubt", (getDb) => {
     });
     crashes = 1;
     await transaction(db.db, async (ctx) => {
-      const reply = { tenant_id: site.tenantId, conversation_id: conversationId, channel_id: site.channel.id, author: "ai" as const, text: "Hello from the shop" };
+      const reply = {
+        tenant_id: site.tenantId,
+        conversation_id: conversationId,
+        channel_id: site.channel.id,
+        author: "ai" as const,
+        text: "Hello from the shop",
+      };
       const { jobs } = await queueReply(ctx, reply, getChannel("web").capabilities);
       await enqueueJobs(ctx, wake, jobs, 4);
     });

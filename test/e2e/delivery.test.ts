@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 type Recorded = { method: string; path: string; body?: Record<string, unknown> };
-const sends = (fake: { requests: Recorded[] }, suffix: string) => fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(suffix));
+const sends = (fake: { requests: Recorded[] }, suffix: string) =>
+  fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(suffix));
 /** A WhatsApp text send (mark-as-read goes to the same path with `status: "read"`). */
 const isTextSend = (r: Recorded) => r.path.endsWith("/messages") && r.body?.type === "text";
 
@@ -52,13 +53,24 @@ describeStores("delivery", (getDb) => {
     const raw = JSON.parse(new TextDecoder().decode(fixtureBytes("whatsapp", "inbound/text.json")));
     const value = raw.entry[0].changes[0].value;
     value.contacts[0].wa_id = from;
-    value.messages[0] = { ...value.messages[0], from, id, text: { body: text }, timestamp: String(Math.floor(Date.now() / 1000)) };
+    value.messages[0] = {
+      ...value.messages[0],
+      from,
+      id,
+      text: { body: text },
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    };
     const body = JSON.stringify(raw);
-    return gw.fetch(new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
-      method: "POST",
-      headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" },
-      body,
-    }));
+    return gw.fetch(
+      new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
+        method: "POST",
+        headers: {
+          "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body),
+          "content-type": "application/json",
+        },
+        body,
+      }),
+    );
   };
   const waitFor = async (fn: () => Promise<boolean>) => {
     const deadline = Date.now() + 20_000;
@@ -68,7 +80,8 @@ describeStores("delivery", (getDb) => {
     }
   };
   const outbound = (conversationWaId: string) =>
-    getDb().sql`select m.status, m.body, m.provider_message_id, m.error_code, m.send_attempt_id from messages m join conversations c on c.id = m.conversation_id
+    getDb()
+      .sql`select m.status, m.body, m.provider_message_id, m.error_code, m.send_attempt_id from messages m join conversations c on c.id = m.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = ${conversationWaId} and m.direction = 'out' order by m.created_at`;
 
   test("a customer message gets the holding reply once, through the provider API, and an escalation", async () => {
@@ -76,7 +89,9 @@ describeStores("delivery", (getDb) => {
     expect((await postWhatsapp("4917000000021", "wamid.d1", "Hello, do you ship to Austria?")).status).toBe(200);
     await waitFor(async () => (await outbound("4917000000021"))[0]?.status === "sent");
     await postWhatsapp("4917000000021", "wamid.d2", "and how long does it take?");
-    await waitFor(async () => (await db.sql`select count(*)::int as n from jobs where state in ('queued','running')`)[0].n === 0);
+    await waitFor(
+      async () => (await db.sql`select count(*)::int as n from jobs where state in ('queued','running')`)[0].n === 0,
+    );
     const out = await outbound("4917000000021");
     expect(out.length).toBe(1);
     expect(out[0].provider_message_id).toStartWith("wamid.");
@@ -85,7 +100,8 @@ describeStores("delivery", (getDb) => {
     const request = (sent[0] as unknown as { body: { to: string; text: { body: string } } }).body;
     expect(request.to).toBe("+4917000000021");
     expect(request.text.body).toBe(DEFAULT_HOLDING_MESSAGE);
-    const [esc] = await db.sql`select e.reason, e.state, c.status from escalations e join conversations c on c.id = e.conversation_id
+    const [esc] =
+      await db.sql`select e.reason, e.state, c.status from escalations e join conversations c on c.id = e.conversation_id
       join contacts k on k.id = c.contact_id where k.external_id = '4917000000021'`;
     // No knowledge and no LLM in this harness: the question escalates as low_confidence (the answering pipeline).
     expect(esc).toMatchObject({ reason: "low_confidence", state: "open", status: "human" });
@@ -98,7 +114,14 @@ describeStores("delivery", (getDb) => {
   });
 
   test("5xx and 429 are retried with backoff (honouring Retry-After) and the reply arrives exactly once", async () => {
-    meta.script([{ status: 500, body: { error: { message: "oops", type: "OAuthException", code: 1, fbtrace_id: "x" } } }, { status: 503 }, replyWith(errorFixture("whatsapp", "130429_throughput.400.json"), { "retry-after": "1" })], isTextSend);
+    meta.script(
+      [
+        { status: 500, body: { error: { message: "oops", type: "OAuthException", code: 1, fbtrace_id: "x" } } },
+        { status: 503 },
+        replyWith(errorFixture("whatsapp", "130429_throughput.400.json"), { "retry-after": "1" }),
+      ],
+      isTextSend,
+    );
     await postWhatsapp("4917000000022", "wamid.r1", "Is the store open on Sunday?");
     await waitFor(async () => (await outbound("4917000000022"))[0]?.status === "sent");
     const attempts = meta.requests.filter(isTextSend);
@@ -140,13 +163,17 @@ describeStores("delivery", (getDb) => {
   });
 
   test("Telegram: a user who blocked the bot fails permanently (403), no retry", async () => {
-    telegram.script(replyWith(errorFixture("telegram", "403_bot_blocked.403.json")), (r) => r.path.endsWith("/sendMessage"));
+    telegram.script(replyWith(errorFixture("telegram", "403_bot_blocked.403.json")), (r) =>
+      r.path.endsWith("/sendMessage"),
+    );
     const body = fixtureBytes("telegram", "inbound/private_text.json");
-    const res = await gw.fetch(new Request(`http://x/webhooks/telegram/${gw.channels.telegram.id}`, {
-      method: "POST",
-      headers: { "x-telegram-bot-api-secret-token": TG.secret_token, "content-type": "application/json" },
-      body: body as BodyInit,
-    }));
+    const res = await gw.fetch(
+      new Request(`http://x/webhooks/telegram/${gw.channels.telegram.id}`, {
+        method: "POST",
+        headers: { "x-telegram-bot-api-secret-token": TG.secret_token, "content-type": "application/json" },
+        body: body as BodyInit,
+      }),
+    );
     expect(res.status).toBe(200);
     const chat = JSON.parse(new TextDecoder().decode(body)).message.chat.id;
     await waitFor(async () => (await outbound(String(chat)))[0]?.status === "failed");
@@ -157,16 +184,29 @@ describeStores("delivery", (getDb) => {
   test("an inbound voice note is fetched into the blob store by a durable job after the ack", async () => {
     const db = getDb();
     const body = fixtureBytes("whatsapp", "inbound/audio_voice.json");
-    const res = await gw.fetch(new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
-      method: "POST",
-      headers: { "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body), "content-type": "application/json" },
-      body: body as BodyInit,
-    }));
+    const res = await gw.fetch(
+      new Request(`http://x/webhooks/whatsapp/${gw.channels.whatsapp.id}`, {
+        method: "POST",
+        headers: {
+          "x-hub-signature-256": metaSignatureHeader(WA.app_secret, body),
+          "content-type": "application/json",
+        },
+        body: body as BodyInit,
+      }),
+    );
     expect(res.status).toBe(200);
-    await waitFor(async () => (await db.sql`select attachments from messages where kind = 'media' and channel_id = ${gw.channels.whatsapp.id}`)[0]?.attachments?.[0]?.blob !== undefined);
-    const [row] = await db.sql`select attachments from messages where kind = 'media' and channel_id = ${gw.channels.whatsapp.id}`;
+    await waitFor(
+      async () =>
+        (
+          await db.sql`select attachments from messages where kind = 'media' and channel_id = ${gw.channels.whatsapp.id}`
+        )[0]?.attachments?.[0]?.blob !== undefined,
+    );
+    const [row] =
+      await db.sql`select attachments from messages where kind = 'media' and channel_id = ${gw.channels.whatsapp.id}`;
     const blob = row.attachments[0].blob;
-    expect(blob.sha256).toBe(new Bun.CryptoHasher("sha256").update(`fake-media:${row.attachments[0].id}`).digest("hex"));
+    expect(blob.sha256).toBe(
+      new Bun.CryptoHasher("sha256").update(`fake-media:${row.attachments[0].id}`).digest("hex"),
+    );
     expect(meta.requests.some((r) => r.path.startsWith("/download/"))).toBe(true);
   });
 
@@ -174,25 +214,44 @@ describeStores("delivery", (getDb) => {
     const db = getDb();
     await postWhatsapp("4917000000024", "wamid.w1", "hello");
     await waitFor(async () => (await outbound("4917000000024"))[0]?.status === "sent");
-    const [conv] = await db.sql`select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = '4917000000024'`;
+    const [conv] =
+      await db.sql`select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = '4917000000024'`;
     await db.sql`update conversations set last_customer_message_at = now() - interval '25 hours' where id = ${conv.id}`;
     const queue = async (text: string) =>
       transaction(db.db, async (ctx) => {
-        const { jobs } = await queueReply(ctx, { tenant_id: gw.tenantId, conversation_id: conv.id, channel_id: gw.channels.whatsapp.id, author: "human", text }, getChannel("whatsapp").capabilities);
+        const { jobs } = await queueReply(
+          ctx,
+          {
+            tenant_id: gw.tenantId,
+            conversation_id: conv.id,
+            channel_id: gw.channels.whatsapp.id,
+            author: "human",
+            text,
+          },
+          getChannel("whatsapp").capabilities,
+        );
         await enqueueJobs(ctx, wake, jobs, 4);
       });
     await queue("late answer");
-    await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "late answer" && m.status === "failed"));
+    await waitFor(async () =>
+      (await outbound("4917000000024")).some((m) => m.body === "late answer" && m.status === "failed"),
+    );
     const late = (await outbound("4917000000024")).find((m) => m.body === "late answer");
     expect(late?.error_code).toBe("window_closed");
     // Nothing went out: the attempt its read recorded is cleared with the failure, so it is not in doubt.
     expect(late?.send_attempt_id).toBeNull();
-    expect(meta.requests.some((r) => (r.body as { text?: { body?: string } } | undefined)?.text?.body === "late answer")).toBe(false);
+    expect(
+      meta.requests.some((r) => (r.body as { text?: { body?: string } } | undefined)?.text?.body === "late answer"),
+    ).toBe(false);
     await db.sql`update channels set settings = settings || '{"template": {"name": "order_update", "language": "en"}}'::jsonb where id = ${gw.channels.whatsapp.id}`;
     forgetChannels(); // what xin's own channel edits do: workers read the row again
     await queue("templated answer");
-    await waitFor(async () => (await outbound("4917000000024")).some((m) => m.body === "templated answer" && m.status === "sent"));
-    expect((await outbound("4917000000024")).find((m) => m.body === "templated answer")?.send_attempt_id).toStartWith("att_");
+    await waitFor(async () =>
+      (await outbound("4917000000024")).some((m) => m.body === "templated answer" && m.status === "sent"),
+    );
+    expect((await outbound("4917000000024")).find((m) => m.body === "templated answer")?.send_attempt_id).toStartWith(
+      "att_",
+    );
     const template = meta.requests.find((r) => (r.body as { type?: string } | undefined)?.type === "template");
     expect((template?.body as { template: { name: string } }).template.name).toBe("order_update");
   });

@@ -21,13 +21,17 @@ const alive = (pid: number) => {
 };
 const adminToken = () => /XIN_ADMIN_TOKEN=(.+)/.exec(readFileSync(join(dir, "data/xin.env"), "utf8"))![1];
 const tenants = async (url: string) =>
-  (await (await fetch(`${url}/api/v1/tenants`, { headers: { authorization: `Bearer ${adminToken()}` } })).json()).data.map((t: { name: string }) => t.name);
+  (
+    await (await fetch(`${url}/api/v1/tenants`, { headers: { authorization: `Bearer ${adminToken()}` } })).json()
+  ).data.map((t: { name: string }) => t.name);
 
 beforeAll(async () => {
   ({ dir, xin } = await loneBinary());
   port = freePort();
   config = join(dir, "data/xin.toml");
-  expect(run(xin, ["init", "--yes", "--data-dir", join(dir, "data"), "--tenant", "kept", "--port", String(port)]).code).toBe(0);
+  expect(
+    run(xin, ["init", "--yes", "--data-dir", join(dir, "data"), "--tenant", "kept", "--port", String(port)]).code,
+  ).toBe(0);
 });
 
 afterAll(async () => {

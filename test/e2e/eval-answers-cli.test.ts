@@ -14,15 +14,29 @@ let config = "";
 let port = 0;
 
 const run = async (...args: string[]) => {
-  const p = Bun.spawn([xin, ...args], { env: { PATH: process.env.PATH ?? "", HOME: dir }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const p = Bun.spawn([xin, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: dir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 };
-const evalAnswers = (file: string, ...more: string[]) => run("eval", "answers", join(dir, file), "--brand", "kite-shop", "--config", config, ...more);
+const evalAnswers = (file: string, ...more: string[]) =>
+  run("eval", "answers", join(dir, file), "--brand", "kite-shop", "--config", config, ...more);
 
-const write = (name: string, body: unknown) => writeFileSync(join(dir, name), typeof body === "string" ? body : JSON.stringify(body));
+const write = (name: string, body: unknown) =>
+  writeFileSync(join(dir, name), typeof body === "string" ? body : JSON.stringify(body));
 
-type Out = { passed: boolean; counts: Record<string, number>; items: { q: string; verdict: string; outcome: string; reason: string | null; miss: string | null }[] };
+type Out = {
+  passed: boolean;
+  counts: Record<string, number>;
+  items: { q: string; verdict: string; outcome: string; reason: string | null; miss: string | null }[];
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "xin-evalcli-"));
@@ -32,10 +46,18 @@ beforeAll(async () => {
   chmodSync(xin, 0o755);
   port = freePort();
   config = join(dir, "data/xin.toml");
-  expect((await run("init", "--yes", "--data-dir", join(dir, "data"), "--brand", "Kite Shop", "--port", String(port))).code).toBe(0);
+  expect(
+    (await run("init", "--yes", "--data-dir", join(dir, "data"), "--brand", "Kite Shop", "--port", String(port))).code,
+  ).toBe(0);
   mkdirSync(join(dir, "docs"));
-  write("docs/shipping.md", "# Shipping\n\n## Delivery times\n\nOrders within Germany arrive in 2 to 3 working days. Shipping to Austria takes 4 to 6 working days.\n");
-  write("docs/repairs.md", "# Repairs\n\n## Torn kites\n\nTorn kites are repaired for free within two years of purchase.\n");
+  write(
+    "docs/shipping.md",
+    "# Shipping\n\n## Delivery times\n\nOrders within Germany arrive in 2 to 3 working days. Shipping to Austria takes 4 to 6 working days.\n",
+  );
+  write(
+    "docs/repairs.md",
+    "# Repairs\n\n## Torn kites\n\nTorn kites are repaired for free within two years of purchase.\n",
+  );
   expect((await run("ingest", join(dir, "docs"), "--brand", "kite-shop", "--config", config)).code).toBe(0);
   write("passing.json", {
     answer: [{ q: "How long does shipping to Austria take?", phrase: "4 to 6 working days", source: "shipping.md" }],
@@ -76,7 +98,18 @@ test("on the store: a wrong answer and a missed escalation exit 1, each with its
   expect(json.code).toBe(1);
   const out = JSON.parse(json.stdout) as Out;
   expect(out.passed).toBe(false);
-  expect(out.counts).toMatchObject({ right: 1, right_by_handoff: 0, wrong: 1, missed_escalation: 1, over_escalated: 1, escalated: 0, answerable: 3, must_escalate: 1, sent: 3, sent_right: 1 });
+  expect(out.counts).toMatchObject({
+    right: 1,
+    right_by_handoff: 0,
+    wrong: 1,
+    missed_escalation: 1,
+    over_escalated: 1,
+    escalated: 0,
+    answerable: 3,
+    must_escalate: 1,
+    sent: 3,
+    sent_right: 1,
+  });
   expect(out.items.map((i) => i.verdict)).toEqual(["right", "wrong", "over_escalated", "missed_escalation"]);
   expect(out.items[2]).toMatchObject({ outcome: "escalation", reason: expect.any(String) });
 }, 30_000);

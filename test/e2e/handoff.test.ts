@@ -13,7 +13,16 @@ import { describeStores } from "../support/db";
 import { startMetaGraphFake, type MetaGraphFake } from "../support/fakes";
 import { isChatRequest, rateLimited, serverError, startOpenAIFake, type OpenAIFake } from "../support/fakes/openai";
 import { gatewayHandler, INSTANCE_KEY, setupGateway, WA, type GatewayFixture } from "../support/gateway";
-import { agentOf, auditOf, conversationOf, escalationsOf, jobsSettled, outboundOf, textsTo, type AgentApi } from "../support/handoff";
+import {
+  agentOf,
+  auditOf,
+  conversationOf,
+  escalationsOf,
+  jobsSettled,
+  outboundOf,
+  textsTo,
+  type AgentApi,
+} from "../support/handoff";
 import { startTestWorkers } from "../support/workers";
 
 let meta: MetaGraphFake;
@@ -68,7 +77,9 @@ describeStores("hand-off end to end", (getDb) => {
   const settled = () => waitUntil(() => jobsSettled(getDb()));
   /** The model answers the shipping question from shipping.md, citing it, as a grounded answer does. */
   const shippingReply = () =>
-    llm.setReply((messages) => (messages.at(-1)?.content.includes("shipping.md") ? `${SHIPPING_ANSWER.slice(0, -1)} [1].` : "I don't know."));
+    llm.setReply((messages) =>
+      messages.at(-1)?.content.includes("shipping.md") ? `${SHIPPING_ANSWER.slice(0, -1)} [1].` : "I don't know.",
+    );
 
   /** The customer complains; waits for the escalation and its holding message, the only thing sent so far. */
   const escalated = async (waId: string) => {
@@ -101,7 +112,9 @@ describeStores("hand-off end to end", (getDb) => {
       [HOLDING, "ai", "sent"],
       [DRAFT, "human", "sent"],
     ]);
-    expect((await auditOf(getDb(), escalationId)).map((r) => [r.action, r.actor])).toEqual([["escalation.approve", alice.actor]]);
+    expect((await auditOf(getDb(), escalationId)).map((r) => [r.action, r.actor])).toEqual([
+      ["escalation.approve", alice.actor],
+    ]);
     expect(llm.chatRequests().length).toBe(1); // approving asks the model nothing
   });
 
@@ -123,14 +136,20 @@ describeStores("hand-off end to end", (getDb) => {
   test("take over: the agent's reply goes out once; the customer's next message gets no bot answer and no LLM call", async () => {
     const waId = "4916100000003";
     const { conversationId, escalationId } = await escalated(waId);
-    expect((await alice("POST", `/api/v1/escalations/${escalationId}/take-over`)).body.escalation).toMatchObject({ state: "claimed", conversation_status: "human" });
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/take-over`)).body.escalation).toMatchObject({
+      state: "claimed",
+      conversation_status: "human",
+    });
     const own = "Hi, this is Alice. I am sorry about the sweater; a replacement is on its way.";
     expect((await alice("POST", `/api/v1/escalations/${escalationId}/reply`, { text: own })).status).toBe(200);
     await waitUntil(async () => textsTo(meta, waId).length === 2);
 
     llm.setReply(SHIPPING_ANSWER);
     expect((await whatsappText(gw, waId, `wamid.${waId}.2`, SHIPPING)).status).toBe(200);
-    await waitUntil(async () => (await getDb().sql`select 1 from messages where provider_message_id = ${`wamid.${waId}.2`}`).length === 1);
+    await waitUntil(
+      async () =>
+        (await getDb().sql`select 1 from messages where provider_message_id = ${`wamid.${waId}.2`}`).length === 1,
+    );
     await settled();
     expect(textsTo(meta, waId)).toEqual([HOLDING, own]);
     expect(llm.chatRequests().length).toBe(1); // the complaint's draft only
@@ -151,7 +170,11 @@ describeStores("hand-off end to end", (getDb) => {
     const own = "Hi, this is Alice. A replacement sweater is on its way.";
     await alice("POST", `/api/v1/escalations/${escalationId}/reply`, { text: own });
     const back = await alice("POST", `/api/v1/escalations/${escalationId}/hand-back`);
-    expect(back.body.escalation).toMatchObject({ state: "resolved", resolution: "handed_back", conversation_status: "bot" });
+    expect(back.body.escalation).toMatchObject({
+      state: "resolved",
+      resolution: "handed_back",
+      conversation_status: "bot",
+    });
     await waitUntil(async () => textsTo(meta, waId).length === 2);
 
     shippingReply();
@@ -166,7 +189,9 @@ describeStores("hand-off end to end", (getDb) => {
       [SHIPPING_ANSWER, "ai", "sent"],
     ]);
     expect(out[2].answer.mode).toBe("llm");
-    expect(await escalationsOf(getDb(), conversationId)).toMatchObject([{ state: "resolved", resolution: "handed_back" }]);
+    expect(await escalationsOf(getDb(), conversationId)).toMatchObject([
+      { state: "resolved", resolution: "handed_back" },
+    ]);
     expect((await auditOf(getDb(), escalationId)).map((r) => [r.action, r.actor])).toEqual([
       ["escalation.take_over", alice.actor],
       ["escalation.reply", alice.actor],
@@ -178,8 +203,13 @@ describeStores("hand-off end to end", (getDb) => {
     const waId = "4916100000005";
     const { conversationId, escalationId } = await escalated(waId);
     await alice("POST", `/api/v1/escalations/${escalationId}/take-over`);
-    expect((await alice("POST", `/api/v1/escalations/${escalationId}/close`)).body.escalation).toMatchObject({ state: "closed", conversation_status: "bot" });
-    expect((await alice("POST", `/api/v1/escalations/${escalationId}/hand-back`)).body.error?.code).toBe("escalation.done");
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/close`)).body.escalation).toMatchObject({
+      state: "closed",
+      conversation_status: "bot",
+    });
+    expect((await alice("POST", `/api/v1/escalations/${escalationId}/hand-back`)).body.error?.code).toBe(
+      "escalation.done",
+    );
     const [conv] = await getDb().sql`select status, assigned_agent_id from conversations where id = ${conversationId}`;
     expect(conv).toEqual({ status: "bot", assigned_agent_id: null });
 
@@ -188,7 +218,10 @@ describeStores("hand-off end to end", (getDb) => {
     await waitUntil(async () => textsTo(meta, waId).length === 2);
     await settled();
     expect(textsTo(meta, waId)).toEqual([HOLDING, SHIPPING_ANSWER]);
-    expect((await auditOf(getDb(), escalationId)).map((r) => r.action)).toEqual(["escalation.take_over", "escalation.close"]);
+    expect((await auditOf(getDb(), escalationId)).map((r) => r.action)).toEqual([
+      "escalation.take_over",
+      "escalation.close",
+    ]);
   });
 
   test("the answered link through a hand-off: the escalation names the complaint, the agent's reply what came meanwhile, closing the rest", async () => {
@@ -196,21 +229,31 @@ describeStores("hand-off end to end", (getDb) => {
     const { conversationId, escalationId } = await escalated(waId);
     await alice("POST", `/api/v1/escalations/${escalationId}/take-over`);
     const link = async () =>
-      (await getDb().sql`select provider_message_id, answered_by from messages where conversation_id = ${conversationId} and direction = 'in' order by provider_message_id`).map(
-        (r) => [r.provider_message_id, r.answered_by],
-      );
+      (
+        await getDb()
+          .sql`select provider_message_id, answered_by from messages where conversation_id = ${conversationId} and direction = 'in' order by provider_message_id`
+      ).map((r) => [r.provider_message_id, r.answered_by]);
     const arrived = async (n: number, text: string) => {
       await whatsappText(gw, waId, `wamid.${waId}.${n}`, text);
-      await waitUntil(async () => (await getDb().sql`select 1 from messages where provider_message_id = ${`wamid.${waId}.${n}`}`).length === 1);
+      await waitUntil(
+        async () =>
+          (await getDb().sql`select 1 from messages where provider_message_id = ${`wamid.${waId}.${n}`}`).length === 1,
+      );
       await settled();
     };
     // While the agent holds the conversation, what the customer says is pending under the claimed escalation.
     await arrived(2, SHIPPING);
-    expect(await link()).toEqual([[`wamid.${waId}.1`, escalationId], [`wamid.${waId}.2`, null]]);
+    expect(await link()).toEqual([
+      [`wamid.${waId}.1`, escalationId],
+      [`wamid.${waId}.2`, null],
+    ]);
     const own = "Hi, this is Alice. Shipping to Austria takes 4 to 6 working days.";
     expect((await alice("POST", `/api/v1/escalations/${escalationId}/reply`, { text: own })).status).toBe(200);
     const agentReply = (await outboundOf(getDb(), conversationId)).find((m) => m.body === own)!;
-    expect(await link()).toEqual([[`wamid.${waId}.1`, escalationId], [`wamid.${waId}.2`, agentReply.id]]);
+    expect(await link()).toEqual([
+      [`wamid.${waId}.1`, escalationId],
+      [`wamid.${waId}.2`, agentReply.id],
+    ]);
     await arrived(3, "Thanks, that is all I needed to know.");
     expect((await alice("POST", `/api/v1/escalations/${escalationId}/close`)).status).toBe(200);
     expect((await link())[2]).toEqual([`wamid.${waId}.3`, escalationId]);
@@ -249,8 +292,11 @@ describeStores("hand-off end to end", (getDb) => {
       [d, `Hello? ${SHIPPING}`],
     ];
     const escalatedCount = async () =>
-      (await getDb().sql`select count(*)::int as n from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id
-                         where e.reason = 'llm_unavailable' and k.external_id in ${getDb().sql(customers)}`)[0].n as number;
+      (
+        await getDb()
+          .sql`select count(*)::int as n from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id
+                         where e.reason = 'llm_unavailable' and k.external_id in ${getDb().sql(customers)}`
+      )[0].n as number;
     // Lifted after 2 s at the earliest and only once two customers were escalated, so the outage
     // certainly hit someone while later messages still arrive around the recovery.
     const lifted = (async () => {
@@ -268,7 +314,8 @@ describeStores("hand-off end to end", (getDb) => {
     const fates: string[] = [];
     for (const waId of customers) {
       const conversationId = (await conversationOf(getDb(), waId))!;
-      const inbound = await getDb().sql`select id from messages where conversation_id = ${conversationId} and direction = 'in' order by created_at`;
+      const inbound = await getDb()
+        .sql`select id from messages where conversation_id = ${conversationId} and direction = 'in' order by created_at`;
       for (const m of inbound) fates.push(await fateOf(conversationId, m.id));
       // What went out is exactly what is stored as sent: no send lost, none repeated.
       const out = await outboundOf(getDb(), conversationId);
@@ -279,7 +326,8 @@ describeStores("hand-off end to end", (getDb) => {
     expect(fates.length).toBe(plan.length);
     expect(fates.filter((f) => f !== "answered" && f !== "escalated: llm_unavailable")).toEqual([]);
     expect(fates.filter((f) => f === "escalated: llm_unavailable").length).toBeGreaterThanOrEqual(2);
-    const reasons = await getDb().sql`select distinct reason from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id in ${getDb().sql(customers)}`;
+    const reasons = await getDb()
+      .sql`select distinct reason from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id in ${getDb().sql(customers)}`;
     expect(reasons.map((r) => r.reason)).toEqual(["llm_unavailable"]);
 
     // Recovered: a new customer is answered normally, once.
@@ -291,7 +339,9 @@ describeStores("hand-off end to end", (getDb) => {
     expect(textsTo(meta, after)).toEqual([SHIPPING_ANSWER]);
     expect(llm.chatRequests().length).toBe(calls + 1);
     const conversationId = (await conversationOf(getDb(), after))!;
-    expect((await outboundOf(getDb(), conversationId)).map((m) => [m.body, m.answer?.mode])).toEqual([[SHIPPING_ANSWER, "llm"]]);
+    expect((await outboundOf(getDb(), conversationId)).map((m) => [m.body, m.answer?.mode])).toEqual([
+      [SHIPPING_ANSWER, "llm"],
+    ]);
     expect((await escalationsOf(getDb(), conversationId)).length).toBe(0);
   });
 });

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { metaSignatureHeader, newVisitorId, WIDGET_SIGNATURE_HEADER, widgetBodySignature, widgetCredentials } from "../../src/channels";
+import {
+  metaSignatureHeader,
+  newVisitorId,
+  WIDGET_SIGNATURE_HEADER,
+  widgetBodySignature,
+  widgetCredentials,
+} from "../../src/channels";
 import { MEDIA_FETCH_JOB, RESPOND_JOB } from "../../src/inbox";
 import { SHOP_DOCS } from "../../src/orchestrator/test-kit";
 import { transaction, type Db } from "../../src/runtime/db";
@@ -31,7 +37,9 @@ const Expectations = z.object({
     }),
   ),
 });
-const customerMessages = Object.entries(Expectations.parse(JSON.parse(readFileSync(join(root, "expectations.json"), "utf8"))).payloads).filter(([, e]) => e.expect === "messages");
+const customerMessages = Object.entries(
+  Expectations.parse(JSON.parse(readFileSync(join(root, "expectations.json"), "utf8"))).payloads,
+).filter(([, e]) => e.expect === "messages");
 
 /** Kinds that ask nothing and so await no turn: recorded only. */
 const RECORDED_ONLY = new Set(["reaction", "edit", "referral"]);
@@ -57,9 +65,28 @@ describeStores("no silence over the peers' payloads", (getDb) => {
               ? { ...IG, ig_user_id: String(route.ig_user_id) }
               : { ...TG, bot_token: `${route.bot_id}:AAFakeTokenForTestsOnly` };
         // Deliveries go nowhere (a closed port): the test is about what each message is named by, not sending.
-        channels.set(file, await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: e.provider, credentials, settings: { api_base: "http://127.0.0.1:9" } }, "test"));
+        channels.set(
+          file,
+          await createChannel(
+            tx,
+            INSTANCE_KEY,
+            {
+              tenant_id: tenant.id,
+              brand_id: brand.id,
+              provider: e.provider,
+              credentials,
+              settings: { api_base: "http://127.0.0.1:9" },
+            },
+            "test",
+          ),
+        );
       }
-      web = await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: webCredentials }, "test");
+      web = await createChannel(
+        tx,
+        INSTANCE_KEY,
+        { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: webCredentials },
+        "test",
+      );
       return { tenant_id: tenant.id, brand_id: brand.id };
     });
     await ingestDocs(db, scope, SHOP_DOCS);
@@ -72,13 +99,21 @@ describeStores("no silence over the peers' payloads", (getDb) => {
     const body = readFileSync(join(root, file));
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (provider === "telegram") headers["x-telegram-bot-api-secret-token"] = TG.secret_token;
-    else headers["x-hub-signature-256"] = metaSignatureHeader(provider === "whatsapp" ? WA.app_secret : IG.app_secret, body);
+    else
+      headers["x-hub-signature-256"] = metaSignatureHeader(
+        provider === "whatsapp" ? WA.app_secret : IG.app_secret,
+        body,
+      );
     return fetch(new Request(`http://x/webhooks/${provider}/${channelId}`, { method: "POST", headers, body }));
   };
 
   test(`each of the ${customerMessages.length} customer-message payloads ends named by a turn or an open escalation`, async () => {
     const db = getDb();
-    for (const [file, e] of customerMessages) expect({ file, status: (await post(file, e.provider, channels.get(file)!.id)).status }).toEqual({ file, status: 200 });
+    for (const [file, e] of customerMessages)
+      expect({ file, status: (await post(file, e.provider, channels.get(file)!.id)).status }).toEqual({
+        file,
+        status: 200,
+      });
     await queueSettled(db, RESPOND_JOB);
     const outcomes: Record<string, string> = {};
     for (const [file, e] of customerMessages) {
@@ -95,7 +130,11 @@ describeStores("no silence over the peers' payloads", (getDb) => {
       for (const r of rows) {
         if (!r.awaits_turn) {
           // Recorded only: allowed just where the corpus accepts storing nothing, and only for content that asks nothing.
-          expect({ file, optional: accept.includes(0), recordedOnly: RECORDED_ONLY.has(r.kind) || r.not_addressed === "true" }).toEqual({ file, optional: true, recordedOnly: true });
+          expect({
+            file,
+            optional: accept.includes(0),
+            recordedOnly: RECORDED_ONLY.has(r.kind) || r.not_addressed === "true",
+          }).toEqual({ file, optional: true, recordedOnly: true });
           outcomes[file] = `recorded (${r.kind})`;
           continue;
         }
@@ -114,8 +153,19 @@ describeStores("no silence over the peers' payloads", (getDb) => {
     const db = getDb();
     const visitor_id = newVisitorId();
     const file = { sha256: "c".repeat(64), size: 2048, mime_type: "image/jpeg", name: "parcel.jpg" };
-    const body = new TextEncoder().encode(JSON.stringify({ visitor_id, messages: [{ id: "photo-0001", sent_at: Date.now(), file }] }));
-    const res = await fetch(new Request(`http://x/webhooks/web/${web.id}`, { method: "POST", headers: { "content-type": "application/json", [WIDGET_SIGNATURE_HEADER]: widgetBodySignature(webCredentials, body) }, body }));
+    const body = new TextEncoder().encode(
+      JSON.stringify({ visitor_id, messages: [{ id: "photo-0001", sent_at: Date.now(), file }] }),
+    );
+    const res = await fetch(
+      new Request(`http://x/webhooks/web/${web.id}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          [WIDGET_SIGNATURE_HEADER]: widgetBodySignature(webCredentials, body),
+        },
+        body,
+      }),
+    );
     expect(res.status).toBe(200);
     await queueSettled(db, RESPOND_JOB);
     await queueSettled(db, MEDIA_FETCH_JOB);

@@ -21,13 +21,23 @@ let receiver: OtlpReceiver;
 let exposition = "";
 let meta: MetaGraphFake;
 /** What a real Prometheus scraping the running xin made of each dashboard query and each SLO rule. */
-let evaluated: { queries: { panel: string; status: string; error?: string; series: number }[]; rules: { name: string; health: string; status: string; error?: string }[] } = { queries: [], rules: [] };
+let evaluated: {
+  queries: { panel: string; status: string; error?: string; series: number }[];
+  rules: { name: string; health: string; status: string; error?: string }[];
+} = { queries: [], rules: [] };
 
 const CUSTOMER = "4917000000777";
 const ADMIN_TRACE = "0af7651916cd43dd8448eb211c80319c";
 const ADMIN_PARENT = "b7ad6b7169203331";
 
-type Instance = { dir: string; config: string; url: string; channel: string; logFile: string; proc: Bun.Subprocess<"ignore", number, number> };
+type Instance = {
+  dir: string;
+  config: string;
+  url: string;
+  channel: string;
+  logFile: string;
+  proc: Bun.Subprocess<"ignore", number, number>;
+};
 let xin: Instance;
 
 /** `xin init` (no demo knowledge: the reply is the holding message, sent like any other) and one WhatsApp channel. */
@@ -39,12 +49,40 @@ const setUp = async (): Promise<Instance> => {
   const env = { HOME: dir };
   const init = run(bin, ["init", "--yes", "--data-dir", data, "--brand", "Shop", "--port", String(port)], { env });
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-  const add = run(bin, ["channel", "add", "whatsapp", "--brand", "shop", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", meta.baseUrl, "--config", config, "--json"], { env });
+  const add = run(
+    bin,
+    [
+      "channel",
+      "add",
+      "whatsapp",
+      "--brand",
+      "shop",
+      "--phone-number-id",
+      WA.phone_number_id,
+      "--access-token",
+      WA.access_token,
+      "--app-secret",
+      WA.app_secret,
+      "--verify-token",
+      WA.verify_token,
+      "--api-base",
+      meta.baseUrl,
+      "--config",
+      config,
+      "--json",
+    ],
+    { env },
+  );
   if (add.code !== 0) throw new Error(`channel add failed: ${add.stderr}`);
   const logFile = join(dir, "serve.log");
   const out = openSync(logFile, "w");
   const proc = Bun.spawn([bin, "serve", "--config", config], {
-    env: { PATH: process.env.PATH ?? "", HOME: dir, XIN_TELEMETRY__OTLP_ENDPOINT: receiver.url, XIN_ANSWER__QUIET_WINDOW_MS: "0" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: dir,
+      XIN_TELEMETRY__OTLP_ENDPOINT: receiver.url,
+      XIN_ANSWER__QUIET_WINDOW_MS: "0",
+    },
     stdin: "ignore",
     stdout: out,
     stderr: out,
@@ -59,7 +97,10 @@ beforeAll(async () => {
   receiver = startOtlpReceiver();
   meta = startMetaGraphFake({ accessToken: WA.access_token });
   xin = await setUp();
-  const hook = whatsappHook(`${xin.url}/webhooks/whatsapp/${xin.channel}`, whatsappText(CUSTOMER, "wamid.trace1", "Do you ship to Austria?"));
+  const hook = whatsappHook(
+    `${xin.url}/webhooks/whatsapp/${xin.channel}`,
+    whatsappText(CUSTOMER, "wamid.trace1", "Do you ship to Austria?"),
+  );
   const acked = await fetch(hook.url as string, { method: "POST", headers: hook.headers, body: hook.body });
   expect(acked.status).toBe(200);
   const deadline = Date.now() + 30_000;
@@ -69,7 +110,9 @@ beforeAll(async () => {
   }
   // An admin call from a traced tool: its traceparent is continued.
   const token = /XIN_ADMIN_TOKEN=(\S+)/.exec(readFileSync(join(xin.config, "../xin.env"), "utf8"))?.[1] ?? "";
-  const listed = await fetch(`${xin.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${token}`, traceparent: `00-${ADMIN_TRACE}-${ADMIN_PARENT}-01` } });
+  const listed = await fetch(`${xin.url}/api/v1/conversations`, {
+    headers: { authorization: `Bearer ${token}`, traceparent: `00-${ADMIN_TRACE}-${ADMIN_PARENT}-01` },
+  });
   expect(listed.status).toBe(200);
   exposition = await fetch(`${xin.url}/metrics`).then((r) => r.text());
   // A real Prometheus scrapes this xin with the SLO rules loaded; every dashboard query is evaluated.
@@ -78,12 +121,22 @@ beforeAll(async () => {
     await Bun.sleep(2500); // a few samples and rule evaluations: rate() needs two
     for (const q of allQueries()) {
       const r = await prometheus.query(q.expr.replaceAll("$__rate_interval", "1m"));
-      evaluated.queries.push({ panel: `${q.dashboard} / ${q.panel}`, status: r.status, error: r.error, series: r.data?.result.length ?? 0 });
+      evaluated.queries.push({
+        panel: `${q.dashboard} / ${q.panel}`,
+        status: r.status,
+        error: r.error,
+        series: r.data?.result.length ?? 0,
+      });
     }
     // Each rule's own expression, evaluated now (its group may not have run yet), and none failing where it ran.
     for (const rule of await prometheus.rules()) {
       const r = await prometheus.query(rule.query);
-      evaluated.rules.push({ name: rule.name, health: rule.health, status: r.status, error: r.error ?? rule.lastError });
+      evaluated.rules.push({
+        name: rule.name,
+        health: rule.health,
+        status: r.status,
+        error: r.error ?? rule.lastError,
+      });
     }
   } finally {
     await prometheus.stop();
@@ -170,13 +223,20 @@ test("an admin request continues the caller's traceparent", () => {
 test("the message's log lines carry its trace id, conversation and channel; the phone number stays redacted", () => {
   const root = webhookSpan();
   const log = readFileSync(xin.logFile, "utf8");
-  const lines = log.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = log
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const sent = lines.find((l) => l.msg === "message sent");
   expect(sent).toMatchObject({ trace_id: root.traceId, channel_id: xin.channel, kind: "deliver" });
   expect(String(sent?.conversation_id)).toStartWith("cnv_");
   expect(sent?.tenant_id).toBeString();
   const respondDone = lines.find((l) => l.msg === "respond done");
-  expect(respondDone).toMatchObject({ trace_id: root.traceId, channel_id: xin.channel, conversation_id: sent?.conversation_id });
+  expect(respondDone).toMatchObject({
+    trace_id: root.traceId,
+    channel_id: xin.channel,
+    conversation_id: sent?.conversation_id,
+  });
   expect(log).not.toContain(CUSTOMER);
 });
 

@@ -25,7 +25,13 @@ beforeAll(() => {
 afterAll(() => fake.stop());
 
 const press = (gw: GatewayFixture, body = fixtureBytes("telegram", "inbound/callback_query.json")) =>
-  gw.fetch(new Request(`http://x/webhooks/telegram/${gw.channels.telegram.id}`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": TG.secret_token }, body: body as BodyInit }));
+  gw.fetch(
+    new Request(`http://x/webhooks/telegram/${gw.channels.telegram.id}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": TG.secret_token },
+      body: body as BodyInit,
+    }),
+  );
 
 describeStores("telegram button press", (getDb) => {
   let gw: GatewayFixture;
@@ -42,11 +48,16 @@ describeStores("telegram button press", (getDb) => {
     runner = startTestWorkers(db, wake, {
       egress: new EgressGuard({ allowCidrs: ["127.0.0.1/32"] }),
       answering: {
-        pipeline: { search: async (r) => {
-          await gate;
-          return knowledge.search(r);
+        pipeline: {
+          search: async (r) => {
+            await gate;
+            return knowledge.search(r);
+          },
+          chat: null,
+          guardrails: BUILT_IN_GUARDRAILS,
+          config: { top_k: 5, min_confidence: 0.45 },
+          log: silentLogger,
         },
-        chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: 5, min_confidence: 0.45 }, log: silentLogger },
         quietWindowMs: 0,
         historyTokens: 1000,
       },
@@ -64,7 +75,8 @@ describeStores("telegram button press", (getDb) => {
     expect(fake.callbackAnswers).toEqual([{ callback_query_id: "2367000000000000101" }]);
     // The answer is still held at the gate: nothing was sent to the customer yet.
     expect(fake.requests.filter((r) => r.path.endsWith("/sendMessage")).length).toBe(0);
-    const [row] = await getDb().sql`select kind, body, awaits_turn, metadata from messages where channel_id = ${gw.channels.telegram.id} and provider_message_id = 'callback:2367000000000000101'`;
+    const [row] = await getDb()
+      .sql`select kind, body, awaits_turn, metadata from messages where channel_id = ${gw.channels.telegram.id} and provider_message_id = 'callback:2367000000000000101'`;
     expect(row).toMatchObject({ kind: "callback_query", body: "Shipping", awaits_turn: true });
     expect(row.metadata.content.data).toBe("faq:shipping");
 
@@ -73,11 +85,14 @@ describeStores("telegram button press", (getDb) => {
     await waitUntil(async () => fake.requests.some((r) => r.path.endsWith("/sendMessage")));
     const methods = fake.requests.map((r) => r.path.split("/").pop());
     expect(methods.indexOf("answerCallbackQuery")).toBeLessThan(methods.indexOf("sendMessage"));
-    const [named] = await getDb().sql`select answered_by from messages where provider_message_id = 'callback:2367000000000000101' and channel_id = ${gw.channels.telegram.id}`;
+    const [named] = await getDb()
+      .sql`select answered_by from messages where provider_message_id = 'callback:2367000000000000101' and channel_id = ${gw.channels.telegram.id}`;
     expect(named.answered_by).not.toBeNull();
 
     expect((await press(gw)).status).toBe(200);
-    await waitUntil(async () => (await getDb().sql`select 1 from jobs where state in ('queued', 'running')`).length === 0);
+    await waitUntil(
+      async () => (await getDb().sql`select 1 from jobs where state in ('queued', 'running')`).length === 0,
+    );
     expect(fake.callbackAnswers.length).toBe(1);
   });
 
@@ -86,7 +101,10 @@ describeStores("telegram button press", (getDb) => {
     update.update_id += 1;
     update.callback_query.id = "2367000000000000199";
     const adapter = getChannel("telegram");
-    const parsed = adapter.parse(new TextEncoder().encode(JSON.stringify(update)), { channelId: gw.channels.telegram.id, credentials: adapter.credentials.parse(TG) });
+    const parsed = adapter.parse(new TextEncoder().encode(JSON.stringify(update)), {
+      channelId: gw.channels.telegram.id,
+      credentials: adapter.credentials.parse(TG),
+    });
     await transaction(getDb().db as Db, (tx) => acceptParsed(tx, new Wake(), 3, gw.channels.telegram, parsed));
     await waitUntil(async () => fake.callbackAnswers.some((a) => a.callback_query_id === "2367000000000000199"));
   });

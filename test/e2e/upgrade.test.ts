@@ -21,8 +21,17 @@ let token = "";
 const env = { XIN_LOG__LEVEL: "warn" };
 
 const runAsync = async (args: string[]) => {
-  const p = Bun.spawn([xin, ...args], { env: { PATH: process.env.PATH ?? "", HOME: dir }, cwd: dir, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const p = Bun.spawn([xin, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: dir },
+    cwd: dir,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 };
 
@@ -31,9 +40,12 @@ const api = async <T>(path: string): Promise<T> => {
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 };
-const tokenNames = async () => (await api<{ data: { name: string }[] }>("/api/v1/tokens")).data.map((t) => t.name).sort();
-const brandNames = async () => (await api<{ data: { name: string }[] }>("/api/v1/brands")).data.map((b) => b.name).sort();
-const versionOf = (binary: string) => (JSON.parse(run(binary, ["version", "--json"]).stdout) as { version: string }).version;
+const tokenNames = async () =>
+  (await api<{ data: { name: string }[] }>("/api/v1/tokens")).data.map((t) => t.name).sort();
+const brandNames = async () =>
+  (await api<{ data: { name: string }[] }>("/api/v1/brands")).data.map((b) => b.name).sort();
+const versionOf = (binary: string) =>
+  (JSON.parse(run(binary, ["version", "--json"]).stdout) as { version: string }).version;
 
 /** A "new" xin: a wrapper around a copy of the build, reporting `version`; one command (`serve`, `migrate`) may be replaced by a script. */
 const wrapper = (name: string, version: string, replaced?: { command: string; script: string }): string => {
@@ -64,7 +76,9 @@ beforeAll(async () => {
   port = freePort();
   dataDir = join(dir, "data");
   config = join(dataDir, "xin.toml");
-  expect(run(xin, ["init", "--yes", "--data-dir", dataDir, "--brand", "Kite Shop", "--port", String(port)]).code).toBe(0);
+  expect(run(xin, ["init", "--yes", "--data-dir", dataDir, "--brand", "Kite Shop", "--port", String(port)]).code).toBe(
+    0,
+  );
   token = parseEnvFile(readFileSync(join(dataDir, "xin.env"), "utf8")).XIN_ADMIN_TOKEN ?? "";
   await serve(xin, config, port, env);
 }, 60_000);
@@ -112,7 +126,10 @@ test("rollback: a new binary that writes, then fails to start, leaves the old bi
   const tokensBefore = await tokenNames();
   const installed = readFileSync(xin);
   // Its `serve` changes the store (as a migration would), then dies.
-  const broken = wrapper("xin-broken", "0.3.0-broken", { command: "serve", script: `"$REAL" token create --role admin --name written-by-broken --config "$3" >/dev/null && touch ${join(dir, "broken-wrote")}\necho "simulated: this build cannot start" >&2\nexit 3` });
+  const broken = wrapper("xin-broken", "0.3.0-broken", {
+    command: "serve",
+    script: `"$REAL" token create --role admin --name written-by-broken --config "$3" >/dev/null && touch ${join(dir, "broken-wrote")}\necho "simulated: this build cannot start" >&2\nexit 3`,
+  });
   // --binary: the installed `xin` is now a wrapper, and the running executable is the copy it starts.
   const r = await runAsync(["upgrade", broken, "--binary", xin, "--config", config, "--timeout", "30"]);
   expect(r.code).toBe(1);
@@ -136,9 +153,16 @@ test("rollback: a new binary that writes, then fails to start, leaves the old bi
 
 test("with nothing running, the new binary is tried with `xin migrate`; when that fails, binary and data are rolled back", async () => {
   await stopServing();
-  const tokensBefore = (JSON.parse(run(xin, ["token", "list", "--json", "--config", config]).stdout) as { name: string }[]).map((t) => t.name).sort();
+  const tokensBefore = (
+    JSON.parse(run(xin, ["token", "list", "--json", "--config", config]).stdout) as { name: string }[]
+  )
+    .map((t) => t.name)
+    .sort();
   const installed = readFileSync(xin);
-  const failing = wrapper("xin-bad-migration", "0.4.0-bad", { command: "migrate", script: `"$REAL" token create --role admin --name written-by-bad-migration --config "$3" >/dev/null && touch ${join(dir, "bad-wrote")}\necho "simulated: migration 0002 failed" >&2\nexit 4` });
+  const failing = wrapper("xin-bad-migration", "0.4.0-bad", {
+    command: "migrate",
+    script: `"$REAL" token create --role admin --name written-by-bad-migration --config "$3" >/dev/null && touch ${join(dir, "bad-wrote")}\necho "simulated: migration 0002 failed" >&2\nexit 4`,
+  });
   const r = await runAsync(["upgrade", failing, "--binary", xin, "--config", config, "--timeout", "30"]);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain("run by nothing");
@@ -147,7 +171,11 @@ test("with nothing running, the new binary is tried with `xin migrate`; when tha
   expect(r.stderr).toContain("rolled back to xin 0.2.0-test and the backup");
   expect(readFileSync(xin).equals(installed)).toBe(true);
   expect(existsSync(join(dir, "bad-wrote"))).toBe(true);
-  const tokensAfter = (JSON.parse(run(xin, ["token", "list", "--json", "--config", config]).stdout) as { name: string }[]).map((t) => t.name).sort();
+  const tokensAfter = (
+    JSON.parse(run(xin, ["token", "list", "--json", "--config", config]).stdout) as { name: string }[]
+  )
+    .map((t) => t.name)
+    .sort();
   expect(tokensAfter).toEqual(tokensBefore);
   // Nothing was started: the user starts xin serve.
   expect(lockHolder(dataDir)).toBeNull();
@@ -159,7 +187,11 @@ test("a database migrated by a newer xin is refused by serve, migrate and the CL
   const store = new Store({ dataDir, poolMax: 1, log: silentLogger });
   await store.open({ migrate: false });
   try {
-    const future = { tag: "0001_from_the_future", when: migrations.at(-1)!.when + 1000, sql: "create table from_the_future (id int);" };
+    const future = {
+      tag: "0001_from_the_future",
+      when: migrations.at(-1)!.when + 1000,
+      sql: "create table from_the_future (id int);",
+    };
     expect(await migrate(store.sql, [...migrations, future], "9.0.0")).toEqual(["0001_from_the_future"]);
   } finally {
     await store.close();

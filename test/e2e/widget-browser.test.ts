@@ -8,7 +8,13 @@ import { widgetDeltaNotices } from "../../src/channels";
 import { snippetOf } from "../../src/gateway/widget";
 import { launchChromium } from "../support/chromium";
 import { describeStores } from "../support/db";
-import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../support/widget";
+import {
+  setupWidgetSite,
+  startEchoWorkers,
+  startLiveGateway,
+  type LiveGateway,
+  type WidgetSiteFixture,
+} from "../support/widget";
 
 export const SCREENSHOT = "/tmp/xin-widget-open.png";
 
@@ -21,7 +27,8 @@ const shopPage = (snippet: string) => `<!doctype html><html lang="en"><head><met
 <div class="panel" id="page-panel">A page .panel</div>${snippet}</body></html>`;
 
 const widgetHost = (page: Page) => page.locator("#xin-chat-widget");
-const activeClass = (page: Page) => page.evaluate(() => document.querySelector("#xin-chat-widget")?.shadowRoot?.activeElement?.className ?? "");
+const activeClass = (page: Page) =>
+  page.evaluate(() => document.querySelector("#xin-chat-widget")?.shadowRoot?.activeElement?.className ?? "");
 
 describeStores("widget in Chromium", (getDb) => {
   let gw: LiveGateway;
@@ -36,8 +43,18 @@ describeStores("widget in Chromium", (getDb) => {
     // The shop listens on 127.0.0.1 but is visited as http://localhost:<port>: a different origin from
     // xin's http://127.0.0.1:<gw port>. The same server visited as http://127.0.0.1:<port> is the
     // disallowed origin.
-    shop = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(shopPage(snippetOf(gw.url, site.brandId)), { headers: { "content-type": "text/html" } }) });
-    site = await setupWidgetSite(getDb(), [`http://localhost:${shop.port}`], { title: "Acme Support", subtitle: "Typically replies in a minute", color: "#0f766e", greeting: "Hi! Ask us anything about your order." });
+    shop = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () =>
+        new Response(shopPage(snippetOf(gw.url, site.brandId)), { headers: { "content-type": "text/html" } }),
+    });
+    site = await setupWidgetSite(getDb(), [`http://localhost:${shop.port}`], {
+      title: "Acme Support",
+      subtitle: "Typically replies in a minute",
+      color: "#0f766e",
+      greeting: "Hi! Ask us anything about your order.",
+    });
     workers = await startEchoWorkers(getDb(), gw.wake);
     browser = await launchChromium();
     context = browser.context;
@@ -71,18 +88,29 @@ describeStores("widget in Chromium", (getDb) => {
     expect(await mine.first().textContent()).toBe(text);
     expect(await mine.first().locator("b").count()).toBe(0); // rendered as text, not markup
 
-    const look = await mine.first().evaluate((n) => ({ font: getComputedStyle(n).fontFamily, color: getComputedStyle(n).color, bg: getComputedStyle(n).backgroundColor }));
+    const look = await mine.first().evaluate((n) => ({
+      font: getComputedStyle(n).fontFamily,
+      color: getComputedStyle(n).color,
+      bg: getComputedStyle(n).backgroundColor,
+    }));
     expect(look.font).not.toContain("Georgia");
     expect(look.color).toBe("rgb(255, 255, 255)");
     expect(look.bg).toBe("rgb(15, 118, 110)");
-    const pageBubble = await page.locator("#page-bubble").evaluate((n) => ({ padding: getComputedStyle(n).padding, width: getComputedStyle(document.getElementById("page-panel") as Element).width }));
+    const pageBubble = await page.locator("#page-bubble").evaluate((n) => ({
+      padding: getComputedStyle(n).padding,
+      width: getComputedStyle(document.getElementById("page-panel") as Element).width,
+    }));
     expect(pageBubble).toEqual({ padding: "3px", width: "200px" });
     await page.screenshot({ path: SCREENSHOT });
 
     await page.keyboard.press("Escape");
     expect(await panel.isVisible()).toBe(false);
     expect(await launcher.getAttribute("aria-expanded")).toBe("false");
-    expect(await page.evaluate(() => document.querySelector("#xin-chat-widget")?.shadowRoot?.activeElement?.classList.contains("launcher"))).toBe(true);
+    expect(
+      await page.evaluate(() =>
+        document.querySelector("#xin-chat-widget")?.shadowRoot?.activeElement?.classList.contains("launcher"),
+      ),
+    ).toBe(true);
 
     await page.reload();
     // Keyboard only: focus the bubble, Enter opens it with focus in the input.
@@ -91,7 +119,10 @@ describeStores("widget in Chromium", (getDb) => {
     expect(await activeClass(page)).toBe("input");
     expect(await widgetHost(page).locator(".launcher").getAttribute("aria-label")).toBe("Close chat: Acme Support");
     await reply.first().waitFor({ timeout: 10_000 });
-    expect(await widgetHost(page).locator(".msg[data-id] .bubble").allTextContents()).toEqual([text, `You said: ${text}`]);
+    expect(await widgetHost(page).locator(".msg[data-id] .bubble").allTextContents()).toEqual([
+      text,
+      `You said: ${text}`,
+    ]);
     const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id}`;
     expect(n).toBe(2);
     await page.close();
@@ -135,8 +166,11 @@ describeStores("widget in Chromium", (getDb) => {
     await widgetHost(page).locator(".launcher").click();
     await widgetHost(page).locator("textarea").fill("over plain http");
     await widgetHost(page).locator("textarea").press("Enter");
-    await widgetHost(page).locator(".msg.assistant[data-id] .bubble", { hasText: "You said: over plain http" }).waitFor({ timeout: 15_000 });
-    const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'over plain http'`;
+    await widgetHost(page)
+      .locator(".msg.assistant[data-id] .bubble", { hasText: "You said: over plain http" })
+      .waitFor({ timeout: 15_000 });
+    const [{ n }] = await getDb()
+      .sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'over plain http'`;
     expect(n).toBe(1);
     await page.close();
   }, 60_000);
@@ -147,13 +181,17 @@ describeStores("widget in Chromium", (getDb) => {
     await widgetHost(page).locator(".launcher").click();
     await widgetHost(page).locator("textarea").fill("before the restart");
     await widgetHost(page).locator("textarea").press("Enter");
-    await widgetHost(page).locator(".msg.assistant[data-id] .bubble", { hasText: "You said: before the restart" }).waitFor({ timeout: 10_000 });
+    await widgetHost(page)
+      .locator(".msg.assistant[data-id] .bubble", { hasText: "You said: before the restart" })
+      .waitFor({ timeout: 10_000 });
 
     const port = gw.port;
     await gw.stop();
     await widgetHost(page).locator("textarea").fill("typed while down");
     await widgetHost(page).locator("textarea").press("Enter");
-    await widgetHost(page).locator(".msg.visitor.pending .bubble", { hasText: "typed while down" }).waitFor({ timeout: 5_000 });
+    await widgetHost(page)
+      .locator(".msg.visitor.pending .bubble", { hasText: "typed while down" })
+      .waitFor({ timeout: 5_000 });
     // A reload while xin is down: the widget script itself cannot load, but the message is in the
     // page's storage, not only in the closed page's memory.
     await page.reload();
@@ -164,8 +202,11 @@ describeStores("widget in Chromium", (getDb) => {
     gw = await startLiveGateway(getDb(), gw.wake, { port });
     await page.reload();
     await widgetHost(page).locator(".launcher").click();
-    await widgetHost(page).locator(".msg.assistant[data-id] .bubble", { hasText: "You said: typed while down" }).waitFor({ timeout: 30_000 });
-    const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'typed while down'`;
+    await widgetHost(page)
+      .locator(".msg.assistant[data-id] .bubble", { hasText: "You said: typed while down" })
+      .waitFor({ timeout: 30_000 });
+    const [{ n }] = await getDb()
+      .sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'typed while down'`;
     expect(n).toBe(1);
     expect(await widgetHost(page).locator(".msg.visitor.pending").count()).toBe(0);
     const left = await page.evaluate((key) => localStorage.getItem(key), pendingKey);
@@ -182,7 +223,8 @@ describeStores("widget in Chromium", (getDb) => {
     await widgetHost(page).locator("textarea").fill("let me in");
     await widgetHost(page).locator("textarea").press("Enter");
     await widgetHost(page).locator(".status", { hasText: "unavailable" }).waitFor({ timeout: 15_000 });
-    const [{ n }] = await getDb().sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'let me in'`;
+    const [{ n }] = await getDb()
+      .sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = 'let me in'`;
     expect(n).toBe(0);
     // Chromium reports the refused handshake; the fallback's fetch is blocked too (no CORS for this origin).
     expect(consoleLines.some((l) => /WebSocket/.test(l) && /403/.test(l))).toBe(true);

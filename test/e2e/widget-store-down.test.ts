@@ -8,7 +8,13 @@ import { snippetOf } from "../../src/gateway/widget";
 import { openClient } from "../../src/runtime/db";
 import { launchChromium } from "../support/chromium";
 import { describeStores } from "../support/db";
-import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../support/widget";
+import {
+  setupWidgetSite,
+  startEchoWorkers,
+  startLiveGateway,
+  type LiveGateway,
+  type WidgetSiteFixture,
+} from "../support/widget";
 
 describeStores("widget in Chromium, store down", (getDb) => {
   let gw: LiveGateway;
@@ -25,8 +31,20 @@ describeStores("widget in Chromium, store down", (getDb) => {
     cut = openClient(real.target, { max: 1 });
     await cut.sql.end(); // every query on it fails as one to a server that is gone does
     // The gateway's store can be switched off; the answering workers keep the real one.
-    gw = await startLiveGateway({ ...real, get db() { return storeDown ? cut.db : real.db; } } as typeof real);
-    shop = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(`<!doctype html><html><body><h1>Shop</h1>${snippetOf(gw.url, site.brandId)}</body></html>`, { headers: { "content-type": "text/html" } }) });
+    gw = await startLiveGateway({
+      ...real,
+      get db() {
+        return storeDown ? cut.db : real.db;
+      },
+    } as typeof real);
+    shop = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () =>
+        new Response(`<!doctype html><html><body><h1>Shop</h1>${snippetOf(gw.url, site.brandId)}</body></html>`, {
+          headers: { "content-type": "text/html" },
+        }),
+    });
     site = await setupWidgetSite(real, [`http://localhost:${shop.port}`], { title: "Acme Support" });
     workers = await startEchoWorkers(real, gw.wake);
     browser = await launchChromium();
@@ -65,7 +83,9 @@ describeStores("widget in Chromium, store down", (getDb) => {
       await host.locator(".launcher").click();
       await host.locator("textarea").fill(`before the outage (${transport})`);
       await host.locator("textarea").press("Enter");
-      await host.locator(".msg.assistant[data-id] .bubble", { hasText: `You said: before the outage (${transport})` }).waitFor({ timeout: 15_000 });
+      await host
+        .locator(".msg.assistant[data-id] .bubble", { hasText: `You said: before the outage (${transport})` })
+        .waitFor({ timeout: 15_000 });
 
       storeDown = true;
       await host.locator("textarea").fill(text);
@@ -78,11 +98,15 @@ describeStores("widget in Chromium, store down", (getDb) => {
       expect(await host.locator(".msg.failed").count()).toBe(0);
       expect(await host.locator(".msg.visitor.pending").count()).toBe(1);
       const sql = getDb().sql;
-      const stored = async () => (await sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = ${text}`)[0].n;
+      const stored = async () =>
+        (await sql`select count(*)::int as n from messages where channel_id = ${site.channel.id} and body = ${text}`)[0]
+          .n;
       expect(await stored()).toBe(0);
 
       storeDown = false;
-      await host.locator(".msg.assistant[data-id] .bubble", { hasText: `You said: ${text}` }).waitFor({ timeout: 15_000 });
+      await host
+        .locator(".msg.assistant[data-id] .bubble", { hasText: `You said: ${text}` })
+        .waitFor({ timeout: 15_000 });
       expect(await stored()).toBe(1);
       expect(await host.locator(".msg.visitor.pending").count()).toBe(0);
       const left = await page.evaluate((key) => localStorage.getItem(key), `xin.widget.${site.brandId}.pending`);

@@ -16,7 +16,15 @@ export const asPromql = (expr: string) => expr.replaceAll("$__rate_interval", "5
 const checkRules = (exprs: string[]) => {
   const dir = mkdtempSync(join(tmpdir(), "xin-dash-"));
   try {
-    const rules = ["groups:", "  - name: dashboards", "    rules:", ...exprs.flatMap((e, i) => [`      - record: xin:dashboard_query_${i}`, `        expr: ${JSON.stringify(asPromql(e))}`])].join("\n");
+    const rules = [
+      "groups:",
+      "  - name: dashboards",
+      "    rules:",
+      ...exprs.flatMap((e, i) => [
+        `      - record: xin:dashboard_query_${i}`,
+        `        expr: ${JSON.stringify(asPromql(e))}`,
+      ]),
+    ].join("\n");
     writeFileSync(join(dir, "rules.yml"), `${rules}\n`);
     const r = Bun.spawnSync(["promtool", "check", "rules", "rules.yml"], { cwd: dir });
     return { code: r.exitCode, out: `${r.stdout.toString()}${r.stderr.toString()}` };
@@ -29,7 +37,9 @@ describe("Grafana dashboards", () => {
   test("the committed JSON is the generator's output (bun scripts/gen-dashboards.ts)", () => {
     for (const d of DASHBOARDS) {
       const committed = readFileSync(join(root, "ops/grafana", `${d.uid}.json`), "utf8");
-      expect(committed, `ops/grafana/${d.uid}.json is stale: run bun scripts/gen-dashboards.ts`).toBe(`${JSON.stringify(renderDashboard(d), null, 2)}\n`);
+      expect(committed, `ops/grafana/${d.uid}.json is stale: run bun scripts/gen-dashboards.ts`).toBe(
+        `${JSON.stringify(renderDashboard(d), null, 2)}\n`,
+      );
     }
   });
 
@@ -44,7 +54,13 @@ describe("Grafana dashboards", () => {
 
   test("every query names only series xin exports", async () => {
     const exposition = await createMetrics().registry.metrics();
-    const families = new Set([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => (type === "histogram" ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name])));
-    for (const q of allQueries()) for (const [name] of q.expr.matchAll(/\bxin_[a-z_]+\b/g)) expect(families.has(name), `${q.dashboard} / ${q.panel}: ${name} is not exported by xin`).toBe(true);
+    const families = new Set(
+      [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
+        type === "histogram" ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name],
+      ),
+    );
+    for (const q of allQueries())
+      for (const [name] of q.expr.matchAll(/\bxin_[a-z_]+\b/g))
+        expect(families.has(name), `${q.dashboard} / ${q.panel}: ${name} is not exported by xin`).toBe(true);
   });
 });

@@ -58,14 +58,24 @@ describe("SLO rules", () => {
       expect(text, a.runbook).toStartWith(`# ${a.name}`);
     }
     for (const name of new Set(all.map((a) => a.name))) {
-      expect(all.filter((a) => a.name === name).map((a) => a.severity).sort(), name).toEqual(["page", "ticket"]);
+      expect(
+        all
+          .filter((a) => a.name === name)
+          .map((a) => a.severity)
+          .sort(),
+        name,
+      ).toEqual(["page", "ticket"]);
     }
   });
 
   test("the rules read only metrics xin exports", async () => {
     const metrics = createMetrics();
     const exposition = await metrics.registry.metrics();
-    const families = new Set([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => (type === "histogram" ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name])));
+    const families = new Set(
+      [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
+        type === "histogram" ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name],
+      ),
+    );
     const used = new Set([...readFileSync(rulesFile, "utf8").matchAll(/\b(xin_[a-z_]+)\b/g)].map((m) => m[1]));
     expect(used.size).toBeGreaterThan(5);
     for (const name of used) expect(families.has(name), `${name} is not exported by xin`).toBe(true);

@@ -3,7 +3,18 @@
 // async flow (a group commit) keeps its submitter's trace, log lines carry the trace id, and shutdown
 // exports what is buffered. Tracing is process-global: this file turns it on and off itself.
 import { afterAll, describe, expect, test } from "bun:test";
-import { activeTraceId, bindTrace, createLogger, currentTraceparent, startTelemetry, traceHeaders, tracedFetch, tracingEnabled, withSpan, withStreamSpan } from "../../src/runtime";
+import {
+  activeTraceId,
+  bindTrace,
+  createLogger,
+  currentTraceparent,
+  startTelemetry,
+  traceHeaders,
+  tracedFetch,
+  tracingEnabled,
+  withSpan,
+  withStreamSpan,
+} from "../../src/runtime";
 import { startOtlpReceiver } from "../support/otlp-receiver";
 
 const receiver = startOtlpReceiver();
@@ -14,7 +25,11 @@ describe("tracing off", () => {
     const off = startTelemetry({ serviceName: "xin", version: "test" });
     expect(off.enabled).toBe(false);
     expect(tracingEnabled()).toBe(false);
-    const seen = await withSpan("job respond", {}, async () => ({ parent: currentTraceparent(), headers: traceHeaders(), id: activeTraceId() }));
+    const seen = await withSpan("job respond", {}, async () => ({
+      parent: currentTraceparent(),
+      headers: traceHeaders(),
+      id: activeTraceId(),
+    }));
     expect(seen).toEqual({ parent: null, headers: {}, id: undefined });
     const lines: string[] = [];
     createLogger({ sink: (l) => lines.push(l) }).info("job done");
@@ -89,7 +104,11 @@ describe("sampling", () => {
     expect(stored).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     await withSpan("job respond", { kind: "consumer", parent: stored }, async () => log.info("respond done"));
     // A caller that did sample (an admin tool's traceparent, flag 01) is recorded whatever the ratio.
-    await withSpan("GET /api/v1/status", { kind: "server", parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }, async () => {});
+    await withSpan(
+      "GET /api/v1/status",
+      { kind: "server", parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+      async () => {},
+    );
     await telemetry.shutdown();
     expect(receiver.spans.slice(before).map((s) => s.name)).toEqual(["GET /api/v1/status"]);
     for (const line of lines) expect(JSON.parse(line)).not.toHaveProperty("trace_id");

@@ -37,7 +37,8 @@ export class Courier {
   async drained(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.idle) {
-      if (Date.now() > deadline) throw new Error(`courier: ${this.pending.length + this.inFlight} webhooks never acknowledged`);
+      if (Date.now() > deadline)
+        throw new Error(`courier: ${this.pending.length + this.inFlight} webhooks never acknowledged`);
       await Bun.sleep(50);
     }
   }
@@ -56,7 +57,12 @@ export class Courier {
   private async post(hook: Webhook, duplicate = false, acked?: () => void): Promise<void> {
     for (;;) {
       const url = typeof hook.url === "function" ? hook.url() : hook.url;
-      const ok = await fetch(url, { method: "POST", headers: hook.headers, body: hook.body, signal: AbortSignal.timeout(5000) }).then(
+      const ok = await fetch(url, {
+        method: "POST",
+        headers: hook.headers,
+        body: hook.body,
+        signal: AbortSignal.timeout(5000),
+      }).then(
         async (r) => (await r.arrayBuffer(), r.ok),
         () => false,
       );

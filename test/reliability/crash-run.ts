@@ -12,7 +12,16 @@ import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
 import { startMetaGraphFake, startTelegramFake } from "../support/fakes";
 import { IG, TG, WA } from "../support/gateway";
 import { Courier } from "./courier";
-import { instagramHook, instagramText, telegramHook, telegramText, webhookUrl, whatsappHook, whatsappSent, whatsappText } from "./customer-hooks";
+import {
+  instagramHook,
+  instagramText,
+  telegramHook,
+  telegramText,
+  webhookUrl,
+  whatsappHook,
+  whatsappSent,
+  whatsappText,
+} from "./customer-hooks";
 import { XinUnderTest } from "./instance";
 import { WidgetVisitor } from "./widget-visitor";
 
@@ -66,7 +75,12 @@ export type CrashReport = {
   duplicatedAt?: Record<string, number>;
 };
 
-const QUESTIONS = ["How long does delivery to Austria take?", "Is shipping free?", "What payment methods do you accept?", "Can you cancel my order 5521 and refund it?"];
+const QUESTIONS = [
+  "How long does delivery to Austria take?",
+  "Is shipping free?",
+  "What payment methods do you accept?",
+  "Can you cancel my order 5521 and refund it?",
+];
 const WIDGET_ORIGIN = "https://shop.example";
 
 /** Mulberry32: a seeded generator, so a run's kill moments can be replayed. */
@@ -78,13 +92,17 @@ const seeded = (seed: number) => () => {
 };
 
 /** Five in eight customers write on WhatsApp, one each on Telegram, Instagram and the web widget. */
-const providerOf = (i: number): Provider => (["whatsapp", "whatsapp", "whatsapp", "telegram", "whatsapp", "instagram", "whatsapp", "widget"] as const)[i % 8];
+const providerOf = (i: number): Provider =>
+  (["whatsapp", "whatsapp", "whatsapp", "telegram", "whatsapp", "instagram", "whatsapp", "widget"] as const)[i % 8];
 
 export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Promise<CrashReport> => {
   const random = seeded(profile.seed);
   const inbound = new Courier({ concurrency: 16, retryMs: 200, duplicateShare: 0.1, random });
   const statuses = new Courier({ concurrency: 8, retryMs: 200, duplicateShare: 0, random });
-  const sends = Object.fromEntries(PROVIDERS.map((p) => [p, new Map<string, string[]>()])) as Record<Provider, Map<string, string[]>>;
+  const sends = Object.fromEntries(PROVIDERS.map((p) => [p, new Map<string, string[]>()])) as Record<
+    Provider,
+    Map<string, string[]>
+  >;
   const killsInCall: Record<Provider, number> = { whatsapp: 0, telegram: 0, instagram: 0, widget: 0 };
   let killInCall: ((p: Api) => void) | null = null;
   let xin: XinUnderTest | null = null;
@@ -100,7 +118,9 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     onWhatsappSend: (body, wamid) => {
       if (body.type !== "text" || !hooked) return;
       const to = String(body.to).replace(/^\+/, "");
-      statuses.deliver(whatsappHook(webhookUrl(hooked, "whatsapp"), whatsappSent(to, wamid, body.biz_opaque_callback_data)));
+      statuses.deliver(
+        whatsappHook(webhookUrl(hooked, "whatsapp"), whatsappSent(to, wamid, body.biz_opaque_callback_data)),
+      );
       record("whatsapp", to, String((body.text as { body: string }).body));
     },
     onInstagramSend: (body) => {
@@ -109,13 +129,28 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     },
   });
   // MarkdownV2 escapes punctuation: compare the text as the customer reads it.
-  const telegram = startTelegramFake({ token: TG.bot_token, onSend: (body) => record("telegram", String(body.chat_id), String(body.text).replace(/\\(.)/g, "$1")) });
+  const telegram = startTelegramFake({
+    token: TG.bot_token,
+    onSend: (body) => record("telegram", String(body.chat_id), String(body.text).replace(/\\(.)/g, "$1")),
+  });
   const started = Date.now();
   try {
     xin = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, databaseUrl);
     if (profile.inDoubtWaitMs) xin.env = { ...xin.env, XIN_QUEUE__IN_DOUBT_WAIT_MS: String(profile.inDoubtWaitMs) };
     // The fake Meta checks one token: the Instagram channel uses WhatsApp's.
-    const instagram = await xin.addChannel(["instagram", "--ig-user-id", IG.ig_user_id, "--access-token", WA.access_token, "--app-secret", IG.app_secret, "--verify-token", IG.verify_token, "--api-base", meta.baseUrl]);
+    const instagram = await xin.addChannel([
+      "instagram",
+      "--ig-user-id",
+      IG.ig_user_id,
+      "--access-token",
+      WA.access_token,
+      "--app-secret",
+      IG.app_secret,
+      "--verify-token",
+      IG.verify_token,
+      "--api-base",
+      meta.baseUrl,
+    ]);
     const web = await xin.addChannel(["web", "--origin", WIDGET_ORIGIN]);
     hooked = { url: xin.url, channels: { ...xin.channels, instagram: instagram.id } };
     const hooks = hooked;
@@ -127,7 +162,12 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
         const provider = providerOf(i);
         // Shifted once per round of eight customers, so every provider gets every question (answers and escalations).
         const question = QUESTIONS[(i + Math.floor(i / 8)) % QUESTIONS.length];
-        const id = { whatsapp: String(4915100000000 + i), telegram: String(700000000 + i), instagram: String(5290000000000000 + i), widget: `visitor-${i}` }[provider];
+        const id = {
+          whatsapp: String(4915100000000 + i),
+          telegram: String(700000000 + i),
+          instagram: String(5290000000000000 + i),
+          widget: `visitor-${i}`,
+        }[provider];
         customers.push({ provider, id });
         if (provider === "widget") {
           // A visitor opens the chat, types, and closes the tab once answered (the end re-reads its history).
@@ -137,9 +177,16 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
           });
           visitors.set(id, visitor);
           visitor.say(`crash-widget-${i}`, question);
-        } else if (provider === "whatsapp") inbound.deliver(whatsappHook(webhookUrl(hooks, "whatsapp"), whatsappText(id, `wamid.crash.${i}`, question)));
-        else if (provider === "telegram") inbound.deliver(telegramHook(webhookUrl(hooks, "telegram"), telegramText(Number(id), 900000000 + i, question)));
-        else inbound.deliver(instagramHook(webhookUrl(hooks, "instagram"), instagramText(id, `aWdfCRASHmid${i}`, question)));
+        } else if (provider === "whatsapp")
+          inbound.deliver(whatsappHook(webhookUrl(hooks, "whatsapp"), whatsappText(id, `wamid.crash.${i}`, question)));
+        else if (provider === "telegram")
+          inbound.deliver(
+            telegramHook(webhookUrl(hooks, "telegram"), telegramText(Number(id), 900000000 + i, question)),
+          );
+        else
+          inbound.deliver(
+            instagramHook(webhookUrl(hooks, "instagram"), instagramText(id, `aWdfCRASHmid${i}`, question)),
+          );
         await Bun.sleep(1000 / profile.ratePerSecond);
       }
     })();
@@ -147,7 +194,7 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     const storeRecoveryMs: number[] = [];
     let storeDownSeen = false;
     let inCallTurn = 0;
-    const spacing = (profile.messages / profile.ratePerSecond) * 1000 / profile.kills;
+    const spacing = ((profile.messages / profile.ratePerSecond) * 1000) / profile.kills;
     while (kills < profile.kills) {
       await Bun.sleep(spacing * (0.3 + random() * 0.7));
       if (profile.killStore && kills === Math.floor(profile.kills / 2) && storeRecoveryMs.length === 0) {
@@ -213,7 +260,8 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     const deadline = Date.now() + 150_000;
     while (Date.now() < deadline) {
       // A refused widget message will get no reply: waiting longer would not change the count.
-      const done = (c: { provider: Provider; id: string }) => sends[c.provider].has(c.id) || (visitors.get(c.id)?.refused.length ?? 0) > 0;
+      const done = (c: { provider: Provider; id: string }) =>
+        sends[c.provider].has(c.id) || (visitors.get(c.id)?.refused.length ?? 0) > 0;
       const answered = customers.every(done) && [...visitors.values()].every((v) => v.settled);
       if (answered && (await target.openJobs()) === 0 && statuses.idle) break;
       await Bun.sleep(250);
@@ -238,7 +286,10 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
       providers[p] = {
         customers: mine.length,
         // The courier posts each webhook until acknowledged; a visitor's message is acked by its echo.
-        acked: p === "widget" ? mine.filter((c) => visitors.get(c.id)?.settled && !visitors.get(c.id)?.refused.length).length : mine.length,
+        acked:
+          p === "widget"
+            ? mine.filter((c) => visitors.get(c.id)?.settled && !visitors.get(c.id)?.refused.length).length
+            : mine.length,
         replies: replies.reduce((n, r) => n + r.length, 0),
         holding: replies.filter((r) => r[0] === DEFAULT_HOLDING_MESSAGE).length,
         lost: replies.filter((r) => r.length === 0).length,
@@ -251,21 +302,37 @@ export const crashRun = async (profile: CrashProfile, databaseUrl?: string): Pro
     // Widget visitors are contacts by a visitor id the harness does not know: the store is asked about the others.
     const missing = customers.filter((c) => !sends[c.provider].has(c.id)).map((c) => c.id);
     const unanswered = missing.length ? await target.diagnose(missing) : undefined;
-    const doubled = customers.filter((c) => { const r = sends[c.provider].get(c.id) ?? []; return new Set(r).size < r.length; }).map((c) => c.id);
+    const doubled = customers
+      .filter((c) => {
+        const r = sends[c.provider].get(c.id) ?? [];
+        return new Set(r).size < r.length;
+      })
+      .map((c) => c.id);
     const duplicatedAt = doubled.length ? await target.diagnose(doubled) : undefined;
     const keep = process.env.RELIABILITY_KEEP_LOGS; // a folder: the runs' logs are copied there (the test's temp dir is removed)
     if (keep && (missing.length || doubled.length)) {
       mkdirSync(keep, { recursive: true });
       for (let n = 1; n <= target.starts; n++) copyFileSync(target.logFile(n), join(keep, `serve-${n}.log`));
-      console.log(`logs in ${keep}; unanswered ${missing.slice(0, 5).join(",")}; duplicated ${doubled.slice(0, 5).join(",")}`);
+      console.log(
+        `logs in ${keep}; unanswered ${missing.slice(0, 5).join(",")}; duplicated ${doubled.slice(0, 5).join(",")}`,
+      );
     }
     const visitorList = [...visitors.values()];
     return {
-      duplicatedAt, kills, killsInCall: killsInCall.whatsapp + killsInCall.telegram + killsInCall.instagram,
-      storeKills: storeRecoveryMs.length, storeRecoveryMs, storeDownSeen,
-      seconds: Math.round((Date.now() - started) / 1000), webhookRetries: inbound.retries, duplicateDeliveries: inbound.duplicates,
-      widgetReconnects: visitorList.reduce((n, v) => n + v.reconnects, 0), widgetDeferred: visitorList.reduce((n, v) => n + v.deferred, 0), widgetRefused: visitorList.flatMap((v) => v.refused),
-      providers, unanswered,
+      duplicatedAt,
+      kills,
+      killsInCall: killsInCall.whatsapp + killsInCall.telegram + killsInCall.instagram,
+      storeKills: storeRecoveryMs.length,
+      storeRecoveryMs,
+      storeDownSeen,
+      seconds: Math.round((Date.now() - started) / 1000),
+      webhookRetries: inbound.retries,
+      duplicateDeliveries: inbound.duplicates,
+      widgetReconnects: visitorList.reduce((n, v) => n + v.reconnects, 0),
+      widgetDeferred: visitorList.reduce((n, v) => n + v.deferred, 0),
+      widgetRefused: visitorList.flatMap((v) => v.refused),
+      providers,
+      unanswered,
     };
   } finally {
     for (const visitor of visitors.values()) visitor.close();

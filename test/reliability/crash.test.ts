@@ -21,7 +21,11 @@ const PROFILE: CrashProfile = {
   // it is resent when the wait is over. The fake's statuses are retried every 200 ms, so after a restart
   // they arrive within a second or two; the short profile waits 15 s for them instead of the default
   // minute (a status later than that would show as a WhatsApp duplicate and fail the run). Long: default.
-  inDoubtWaitMs: process.env.RELIABILITY_IN_DOUBT_WAIT_MS ? Number(process.env.RELIABILITY_IN_DOUBT_WAIT_MS) : LONG ? undefined : 15_000,
+  inDoubtWaitMs: process.env.RELIABILITY_IN_DOUBT_WAIT_MS
+    ? Number(process.env.RELIABILITY_IN_DOUBT_WAIT_MS)
+    : LONG
+      ? undefined
+      : 15_000,
 };
 
 let external: ExternalPostgres | null = null;
@@ -47,24 +51,39 @@ const check = (store: string, report: CrashReport) => {
   expect(report.providers.widget.duplicated).toBe(0);
   // Telegram and Instagram have no correlation: a kill between the send and the sent mark resends, and
   // each such resend is counted.
-  for (const p of ["telegram", "instagram"] as const) expect(report.providers[p].duplicated).toBeLessThanOrEqual(report.providers[p].inDoubt.resend ?? 0);
+  for (const p of ["telegram", "instagram"] as const)
+    expect(report.providers[p].duplicated).toBeLessThanOrEqual(report.providers[p].inDoubt.resend ?? 0);
 };
 
 describe(`crash suite (${LONG ? "long" : "short"} profile)`, () => {
-  test("embedded store: nothing lost, nothing sent twice on WhatsApp or the widget", async () => {
-    // Its postmaster SIGKILLed: xin's supervisor must start it again.
-    check("embedded", await crashRun({ ...PROFILE, killStore: async (xin) => xin.killEmbeddedStore() }));
-  }, LONG || process.env.RELIABILITY_MESSAGES ? 1_200_000 : 180_000);
+  test(
+    "embedded store: nothing lost, nothing sent twice on WhatsApp or the widget",
+    async () => {
+      // Its postmaster SIGKILLed: xin's supervisor must start it again.
+      check("embedded", await crashRun({ ...PROFILE, killStore: async (xin) => xin.killEmbeddedStore() }));
+    },
+    LONG || process.env.RELIABILITY_MESSAGES ? 1_200_000 : 180_000,
+  );
 
-  test("external store: nothing lost, nothing sent twice on WhatsApp or the widget", async () => {
-    // Durable (fsync, synchronous commit): a crashed server keeps every commit it acknowledged, as a
-    // production one does; the suite's other tests run without for speed.
-    const server = (external = await startExternalPostgres({ durable: true }));
-    const admin = postgres(server.url, { max: 1, onnotice: () => {} });
-    await admin.unsafe("create database xin_crash");
-    await admin.end();
-    // The server crashes (immediate shutdown: no checkpoint, every client cut off) and its operator
-    // starts it again a second later.
-    check("external", await crashRun({ ...PROFILE, seed: PROFILE.seed + 1, killStore: () => server.crash(), restoreStore: () => server.restart() }, server.url.replace(/\/postgres$/, "/xin_crash")));
-  }, LONG || process.env.RELIABILITY_MESSAGES ? 1_200_000 : 180_000);
+  test(
+    "external store: nothing lost, nothing sent twice on WhatsApp or the widget",
+    async () => {
+      // Durable (fsync, synchronous commit): a crashed server keeps every commit it acknowledged, as a
+      // production one does; the suite's other tests run without for speed.
+      const server = (external = await startExternalPostgres({ durable: true }));
+      const admin = postgres(server.url, { max: 1, onnotice: () => {} });
+      await admin.unsafe("create database xin_crash");
+      await admin.end();
+      // The server crashes (immediate shutdown: no checkpoint, every client cut off) and its operator
+      // starts it again a second later.
+      check(
+        "external",
+        await crashRun(
+          { ...PROFILE, seed: PROFILE.seed + 1, killStore: () => server.crash(), restoreStore: () => server.restart() },
+          server.url.replace(/\/postgres$/, "/xin_crash"),
+        ),
+      );
+    },
+    LONG || process.env.RELIABILITY_MESSAGES ? 1_200_000 : 180_000,
+  );
 });

@@ -24,7 +24,15 @@ import { createTestDb, type StoreKindName, type TestDb } from "../support/db";
 import { seedEscalation } from "../support/escalation-seed";
 import { gatewayApp, setupGateway } from "../support/gateway";
 import { startLiveGateway } from "../support/widget";
-import { adminRequest, toRequest, webhookRequest, widgetRequest, type FuzzWorld, type Operation, type RequestSpec } from "../support/fuzz-requests";
+import {
+  adminRequest,
+  toRequest,
+  webhookRequest,
+  widgetRequest,
+  type FuzzWorld,
+  type Operation,
+  type RequestSpec,
+} from "../support/fuzz-requests";
 import { setupWidgetSite } from "../support/widget";
 
 const LONG = process.env.RELIABILITY_PROFILE === "long";
@@ -42,11 +50,29 @@ const BROWSER_REFUSALS = [
 ] as const;
 const ERROR_CODE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
 
-type OpenApi = { paths: Record<string, Record<string, { parameters: Operation["parameters"]; requestBody?: { content: { "application/json": { schema: Operation["body"] } } }; "x-resource"?: string }>> };
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters: Operation["parameters"];
+        requestBody?: { content: { "application/json": { schema: Operation["body"] } } };
+        "x-resource"?: string;
+      }
+    >
+  >;
+};
 
 const operationsOf = (doc: OpenApi): Operation[] =>
   Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, parameters: op.parameters, body: op.requestBody?.content["application/json"].schema, resource: op["x-resource"] })),
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      parameters: op.parameters,
+      body: op.requestBody?.content["application/json"].schema,
+      resource: op["x-resource"],
+    })),
   );
 
 /** Why a response is not well formed, or null. Reads (or cancels) the body. */
@@ -59,9 +85,11 @@ const malformed = async (spec: RequestSpec, res: Response): Promise<string | nul
   }
   const text = await res.text();
   if (spec.method === "HEAD") return text === "" ? null : "HEAD answered with a body";
-  if (res.status < 400 && !type.includes("json")) return type || text === "" ? null : "a success with a body but no content type";
+  if (res.status < 400 && !type.includes("json"))
+    return type || text === "" ? null : "a success with a body but no content type";
   // A <script src> or a browser tab gets a refusal it can show: a script that warns, or a page.
-  if (BROWSER_REFUSALS.some(([prefix, kind]) => spec.url.startsWith(prefix) && type.startsWith(kind))) return text ? null : "an empty refusal";
+  if (BROWSER_REFUSALS.some(([prefix, kind]) => spec.url.startsWith(prefix) && type.startsWith(kind)))
+    return text ? null : "an empty refusal";
   let body: { error?: { code?: unknown; message?: unknown; request_id?: unknown } };
   try {
     body = JSON.parse(text);
@@ -70,14 +98,36 @@ const malformed = async (spec: RequestSpec, res: Response): Promise<string | nul
   }
   if (res.status < 400) return null;
   const error = body.error;
-  if (!error || typeof error.code !== "string" || !ERROR_CODE.test(error.code) || typeof error.message !== "string" || error.message === "") return `not an error body: ${text.slice(0, 120)}`;
+  if (
+    !error ||
+    typeof error.code !== "string" ||
+    !ERROR_CODE.test(error.code) ||
+    typeof error.message !== "string" ||
+    error.message === ""
+  )
+    return `not an error body: ${text.slice(0, 120)}`;
   // The widget's refusals are protocol frames (code, message); everything else carries the request id.
-  if (!spec.url.startsWith("http://x/widget/") && typeof error.request_id !== "string") return `error without request_id: ${text.slice(0, 120)}`;
+  if (!spec.url.startsWith("http://x/widget/") && typeof error.request_id !== "string")
+    return `error without request_id: ${text.slice(0, 120)}`;
   return null;
 };
 
 /** Row counts of every table a request could write to, in one round trip. */
-const WRITTEN = ["messages", "contacts", "conversations", "jobs", "escalations", "audit_log", "brands", "channels", "tokens", "tenants", "automations", "knowledge_sources", "webhook_dead_letters"];
+const WRITTEN = [
+  "messages",
+  "contacts",
+  "conversations",
+  "jobs",
+  "escalations",
+  "audit_log",
+  "brands",
+  "channels",
+  "tokens",
+  "tenants",
+  "automations",
+  "knowledge_sources",
+  "webhook_dead_letters",
+];
 const snapshotQuery = `select ${WRITTEN.map((t) => `(select count(*) from ${t})::int as ${t}`).join(", ")}, (select max(updated_at) from brands)::text as brands_updated`;
 const snapshot = async (db: TestDb): Promise<string> => JSON.stringify((await db.sql.unsafe(snapshotQuery))[0]);
 
@@ -98,14 +148,33 @@ const openLane = async (kind: StoreKindName): Promise<Lane> => {
   const seeded = await seedEscalation(db.db);
   const site = await setupWidgetSite(db, [ORIGIN]);
   const extra = await transaction(db.db, async ({ tx }) => {
-    const [automation] = await tx.insert(schema.automations).values({ id: newId("aut"), tenant_id: seeded.tenantId, brand_id: seeded.brandId, kind: "follow_up", schedule: "0 9 * * *" }).returning();
-    const [job] = await tx.insert(schema.jobs).values({ kind: "ingest", tenant_id: seeded.tenantId, max_attempts: 1, payload: {} }).returning();
+    const [automation] = await tx
+      .insert(schema.automations)
+      .values({
+        id: newId("aut"),
+        tenant_id: seeded.tenantId,
+        brand_id: seeded.brandId,
+        kind: "follow_up",
+        schedule: "0 9 * * *",
+      })
+      .returning();
+    const [job] = await tx
+      .insert(schema.jobs)
+      .values({ kind: "ingest", tenant_id: seeded.tenantId, max_attempts: 1, payload: {} })
+      .returning();
     return { automation: automation.id, job: String(job.id) };
   });
   // Agent tokens only: revoking the admin's own token would end the admin half of the run.
-  const agentTokens = (await db.sql`select id from tokens where tenant_id = ${seeded.tenantId}`).map((r) => r.id as string);
+  const agentTokens = (await db.sql`select id from tokens where tenant_id = ${seeded.tenantId}`).map(
+    (r) => r.id as string,
+  );
   const world: FuzzWorld = {
-    channels: { whatsapp: gw.channels.whatsapp.id, instagram: gw.channels.instagram.id, telegram: gw.channels.telegram.id, web: site.channel.id },
+    channels: {
+      whatsapp: gw.channels.whatsapp.id,
+      instagram: gw.channels.instagram.id,
+      telegram: gw.channels.telegram.id,
+      web: site.channel.id,
+    },
     brandId: site.brandId,
     ids: {
       tenant: [seeded.tenantId],
@@ -125,8 +194,12 @@ const openLane = async (kind: StoreKindName): Promise<Lane> => {
   const big = () => new TokenBuckets({ capacity: 1_000_000, refillPerSecond: 1_000_000 });
   const statements = { n: 0 };
   const client = openClient(db.target, { max: 4, onQuery: () => statements.n++ });
-  const app = gatewayApp({ ...db, db: client.db, sql: client.sql }, 64 * 1024, { widgetLimits: { visitor: big(), ip: big(), connect: big() } });
-  const operations = operationsOf((await (await app.fetch(new Request("http://x/api/v1/openapi.json"))).json()) as OpenApi);
+  const app = gatewayApp({ ...db, db: client.db, sql: client.sql }, 64 * 1024, {
+    widgetLimits: { visitor: big(), ip: big(), connect: big() },
+  });
+  const operations = operationsOf(
+    (await (await app.fetch(new Request("http://x/api/v1/openapi.json"))).json()) as OpenApi,
+  );
   return { db, app: client, statements, world, operations, fetch: app.fetch, closeStreams: app.closeStreams };
 };
 
@@ -182,53 +255,87 @@ afterAll(async () => {
   }
 }, 60_000);
 
-test(`fuzz: ${TIME_LIMIT_MS ? `up to ${TOTAL}` : TOTAL} generated requests over webhooks, widget and admin API never get a 5xx, and refused ones write nothing (seed ${SEED})`, async () => {
-  const tally: Tally = { counts: new Map(), refused: 0 };
-  const started = performance.now();
-  const perLane = Math.ceil(TOTAL / lanes.length);
-  const deadline = TIME_LIMIT_MS ? started + TIME_LIMIT_MS : Number.POSITIVE_INFINITY;
-  await Promise.all(lanes.map((lane, i) => runLane(lane, lanes.length, i, perLane, deadline, tally)));
-  const seconds = (performance.now() - started) / 1000;
-  const total = [...tally.counts.values()].reduce((a, b) => a + b, 0);
-  console.log(`fuzz: ${total} requests in ${seconds.toFixed(1)} s over ${lanes.length} lanes (${LANES.join(", ")}), seed ${SEED}, ${tally.refused} refused:`, Object.fromEntries([...tally.counts].sort()));
-  if (!TIME_LIMIT_MS) expect(total).toBeGreaterThanOrEqual(TOTAL);
-  // The run covered what it claims: every area answered, with both accepted and refused requests.
-  for (const area of ["webhook whatsapp", "webhook instagram", "webhook telegram", "webhook web", "widget /widget/send", "widget /widget/sync", "widget /embed.js", "admin GET", "admin POST", "admin PATCH", "admin DELETE"]) {
-    expect([area, [...tally.counts.keys()].some((k) => k.startsWith(area))]).toEqual([area, true]);
-  }
-  for (const accepted of ["webhook whatsapp 2xx", "webhook instagram 2xx", "webhook telegram 2xx", "widget /widget/send 2xx", "admin GET 2xx"]) {
-    expect([accepted, (tally.counts.get(accepted) ?? 0) > 0]).toEqual([accepted, true]);
-  }
-  expect(tally.refused).toBeGreaterThan(total / 10);
-}, TIME_LIMIT_MS ? 120_000 : 6 * 3_600_000);
-
-test(`through a real listener, ${OVER_THE_WIRE} generated requests are each answered on their connection, none with a 5xx`, async () => {
-  const lane = lanes[0];
-  const live = await startLiveGateway({ ...lane.db, db: lane.app.db, sql: lane.app.sql });
-  try {
-    const request = fc.oneof(
-      { arbitrary: webhookRequest(lane.world), weight: 4 },
-      { arbitrary: widgetRequest(lane.world), weight: 2 },
-      { arbitrary: adminRequest(lane.world, lane.operations), weight: 4 },
+test(
+  `fuzz: ${TIME_LIMIT_MS ? `up to ${TOTAL}` : TOTAL} generated requests over webhooks, widget and admin API never get a 5xx, and refused ones write nothing (seed ${SEED})`,
+  async () => {
+    const tally: Tally = { counts: new Map(), refused: 0 };
+    const started = performance.now();
+    const perLane = Math.ceil(TOTAL / lanes.length);
+    const deadline = TIME_LIMIT_MS ? started + TIME_LIMIT_MS : Number.POSITIVE_INFINITY;
+    await Promise.all(lanes.map((lane, i) => runLane(lane, lanes.length, i, perLane, deadline, tally)));
+    const seconds = (performance.now() - started) / 1000;
+    const total = [...tally.counts.values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `fuzz: ${total} requests in ${seconds.toFixed(1)} s over ${lanes.length} lanes (${LANES.join(", ")}), seed ${SEED}, ${tally.refused} refused:`,
+      Object.fromEntries([...tally.counts].sort()),
     );
-    const seed = SEED + 7919;
-    for (const [i, spec] of fc.sample(request, { numRuns: OVER_THE_WIRE, seed }).entries()) {
-      const local = toRequest(spec);
-      const where = `seed ${seed} request ${i}: ${spec.method} ${spec.url.slice(0, 200)}`;
-      let res: Response;
-      try {
-        // The fetch client refuses a body on GET, HEAD and TRACE (the in-process run sends those too).
-        const body = ["GET", "HEAD", "TRACE"].includes(spec.method) ? undefined : spec.body;
-        res = await fetch(live.url + spec.url.slice("http://x".length), { method: local.method, headers: local.headers, body });
-      } catch (e) {
-        throw new Error(`${where}: no answer on the connection (${String(e)})`);
-      }
-      // Bun's fetch client hands back a TRACE answer without its body (the server sent it:
-      // server.test.ts reads it off a raw socket), so only its status is checked here.
-      const problem = spec.method === "TRACE" ? (res.status >= 500 ? `status ${res.status}` : null) : await malformed(spec, res);
-      if (problem) throw new Error(`${where}: ${problem}`);
+    if (!TIME_LIMIT_MS) expect(total).toBeGreaterThanOrEqual(TOTAL);
+    // The run covered what it claims: every area answered, with both accepted and refused requests.
+    for (const area of [
+      "webhook whatsapp",
+      "webhook instagram",
+      "webhook telegram",
+      "webhook web",
+      "widget /widget/send",
+      "widget /widget/sync",
+      "widget /embed.js",
+      "admin GET",
+      "admin POST",
+      "admin PATCH",
+      "admin DELETE",
+    ]) {
+      expect([area, [...tally.counts.keys()].some((k) => k.startsWith(area))]).toEqual([area, true]);
     }
-  } finally {
-    await live.stop();
-  }
-}, LONG ? 3_600_000 : 60_000);
+    for (const accepted of [
+      "webhook whatsapp 2xx",
+      "webhook instagram 2xx",
+      "webhook telegram 2xx",
+      "widget /widget/send 2xx",
+      "admin GET 2xx",
+    ]) {
+      expect([accepted, (tally.counts.get(accepted) ?? 0) > 0]).toEqual([accepted, true]);
+    }
+    expect(tally.refused).toBeGreaterThan(total / 10);
+  },
+  TIME_LIMIT_MS ? 120_000 : 6 * 3_600_000,
+);
+
+test(
+  `through a real listener, ${OVER_THE_WIRE} generated requests are each answered on their connection, none with a 5xx`,
+  async () => {
+    const lane = lanes[0];
+    const live = await startLiveGateway({ ...lane.db, db: lane.app.db, sql: lane.app.sql });
+    try {
+      const request = fc.oneof(
+        { arbitrary: webhookRequest(lane.world), weight: 4 },
+        { arbitrary: widgetRequest(lane.world), weight: 2 },
+        { arbitrary: adminRequest(lane.world, lane.operations), weight: 4 },
+      );
+      const seed = SEED + 7919;
+      for (const [i, spec] of fc.sample(request, { numRuns: OVER_THE_WIRE, seed }).entries()) {
+        const local = toRequest(spec);
+        const where = `seed ${seed} request ${i}: ${spec.method} ${spec.url.slice(0, 200)}`;
+        let res: Response;
+        try {
+          // The fetch client refuses a body on GET, HEAD and TRACE (the in-process run sends those too).
+          const body = ["GET", "HEAD", "TRACE"].includes(spec.method) ? undefined : spec.body;
+          res = await fetch(live.url + spec.url.slice("http://x".length), {
+            method: local.method,
+            headers: local.headers,
+            body,
+          });
+        } catch (e) {
+          throw new Error(`${where}: no answer on the connection (${String(e)})`);
+        }
+        // Bun's fetch client hands back a TRACE answer without its body (the server sent it:
+        // server.test.ts reads it off a raw socket), so only its status is checked here.
+        const problem =
+          spec.method === "TRACE" ? (res.status >= 500 ? `status ${res.status}` : null) : await malformed(spec, res);
+        if (problem) throw new Error(`${where}: ${problem}`);
+      }
+    } finally {
+      await live.stop();
+    }
+  },
+  LONG ? 3_600_000 : 60_000,
+);

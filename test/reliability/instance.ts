@@ -1,6 +1,15 @@
 // One `xin serve` of the compiled binary, as an operator runs it, with a WhatsApp and a Telegram channel
 // pointed at loopback fakes, that a test kills with SIGKILL and starts again on the same data dir.
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { serviceIds } from "../../src/runtime/db";
@@ -33,11 +42,51 @@ export class XinUnderTest {
     const data = join(dir, "data");
     const config = join(data, "xin.toml");
     const env = { HOME: dir };
-    const init = run(xin, ["init", "--yes", "--demo", "--data-dir", data, "--brand", "Shop", "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : []), "--json"], { env });
+    const init = run(
+      xin,
+      [
+        "init",
+        "--yes",
+        "--demo",
+        "--data-dir",
+        data,
+        "--brand",
+        "Shop",
+        "--port",
+        String(port),
+        ...(databaseUrl ? ["--database-url", databaseUrl] : []),
+        "--json",
+      ],
+      { env },
+    );
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
     const x = new XinUnderTest(xin, config, port, { whatsapp: "", telegram: "" }, databaseUrl);
-    const whatsapp = (await x.addChannel(["whatsapp", "--phone-number-id", WA.phone_number_id, "--access-token", WA.access_token, "--app-secret", WA.app_secret, "--verify-token", WA.verify_token, "--api-base", apis.meta])).id;
-    const telegram = (await x.addChannel(["telegram", "--bot-token", TG.bot_token, "--secret-token", TG.secret_token, "--api-base", apis.telegram])).id;
+    const whatsapp = (
+      await x.addChannel([
+        "whatsapp",
+        "--phone-number-id",
+        WA.phone_number_id,
+        "--access-token",
+        WA.access_token,
+        "--app-secret",
+        WA.app_secret,
+        "--verify-token",
+        WA.verify_token,
+        "--api-base",
+        apis.meta,
+      ])
+    ).id;
+    const telegram = (
+      await x.addChannel([
+        "telegram",
+        "--bot-token",
+        TG.bot_token,
+        "--secret-token",
+        TG.secret_token,
+        "--api-base",
+        apis.telegram,
+      ])
+    ).id;
     Object.assign(x.channels, { whatsapp, telegram });
     return x;
   }
@@ -55,7 +104,9 @@ export class XinUnderTest {
     const data = join(dir, "data");
     mkdirSync(data, { mode: 0o750 });
     const from = join(this.config, "..");
-    const toml = readFileSync(this.config, "utf8").replace(/^data_dir = .*$/m, `data_dir = ${JSON.stringify(data)}`).replace(/^port = \d+$/m, `port = ${port}`);
+    const toml = readFileSync(this.config, "utf8")
+      .replace(/^data_dir = .*$/m, `data_dir = ${JSON.stringify(data)}`)
+      .replace(/^port = \d+$/m, `port = ${port}`);
     const config = join(data, "xin.toml");
     writeFileSync(config, toml);
     copyFileSync(join(from, "xin.env"), join(data, "xin.env"));
@@ -73,11 +124,17 @@ export class XinUnderTest {
    * CLI checks the credentials with the provider — the test's fake, which must have accepted them.
    */
   async addChannel(args: string[]): Promise<{ id: string; brandId: string }> {
-    const r = await runAsync(this.xin, ["channel", "add", ...args, "--brand", "shop", "--config", this.config, "--json"], { env: { HOME: join(this.config, "../..") } });
+    const r = await runAsync(
+      this.xin,
+      ["channel", "add", ...args, "--brand", "shop", "--config", this.config, "--json"],
+      { env: { HOME: join(this.config, "../..") } },
+    );
     if (r.code !== 0) throw new Error(`channel add failed: ${r.stderr}`);
     const added = JSON.parse(r.stdout) as { id: string; brand_id: string; verified?: string; connect?: string | null };
     // Reached and accepted: before the CLI ran without blocking this process, every check timed out.
-    for (const said of [added.verified, added.connect]) if (said && /^(not verified|REFUSED|could not reach)/.test(said)) throw new Error(`channel add ${args[0]}: ${said}`);
+    for (const said of [added.verified, added.connect])
+      if (said && /^(not verified|REFUSED|could not reach)/.test(said))
+        throw new Error(`channel add ${args[0]}: ${said}`);
     return { id: added.id, brandId: added.brand_id };
   }
 
@@ -93,7 +150,10 @@ export class XinUnderTest {
 
   /** Whether xin reports itself ready (store reachable): `/readyz` answers 200. */
   async ready(): Promise<boolean> {
-    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.arrayBuffer(), r.ok), () => false);
+    return fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => (r.arrayBuffer(), r.ok),
+      () => false,
+    );
   }
 
   get running(): boolean {
@@ -139,7 +199,14 @@ export class XinUnderTest {
   async diagnose(externalIds: string[]): Promise<Record<string, number>> {
     const sql = this.databaseUrl
       ? postgres(this.databaseUrl, { max: 1, onnotice: () => {} })
-      : postgres({ host: join(this.config, "../run"), port: 5432, username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"), database: "xin", max: 1, onnotice: () => {} });
+      : postgres({
+          host: join(this.config, "../run"),
+          port: 5432,
+          username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"),
+          database: "xin",
+          max: 1,
+          onnotice: () => {},
+        });
     try {
       const rows = await sql<{ what: string; n: number }[]>`
         with k as (select k.external_id, c.id as conversation_id, c.status from contacts k left join conversations c on c.contact_id = k.id where k.external_id = any(${externalIds}))
@@ -157,7 +224,10 @@ export class XinUnderTest {
 
   /** Jobs still queued or running (sampled by /metrics), or null while xin does not answer. */
   async openJobs(): Promise<number | null> {
-    const text = await fetch(`${this.url}/metrics`).then((r) => (r.ok ? r.text() : null), () => null);
+    const text = await fetch(`${this.url}/metrics`).then(
+      (r) => (r.ok ? r.text() : null),
+      () => null,
+    );
     if (text === null) return null;
     let open = 0;
     for (const line of text.split("\n")) {
@@ -171,10 +241,21 @@ export class XinUnderTest {
   async storeTally(): Promise<{ outbound: Record<string, number>; jobs: Record<string, number> }> {
     const sql = this.databaseUrl
       ? postgres(this.databaseUrl, { max: 1, onnotice: () => {} })
-      : postgres({ host: join(this.config, "../run"), port: 5432, username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"), database: "xin", max: 1, onnotice: () => {} });
+      : postgres({
+          host: join(this.config, "../run"),
+          port: 5432,
+          username: serviceIds({ create: false })?.name ?? (process.env.USER || "postgres"),
+          database: "xin",
+          max: 1,
+          onnotice: () => {},
+        });
     try {
-      const outbound = await sql<{ k: string; n: number }[]>`select status as k, count(*)::int as n from messages where direction = 'out' group by 1`;
-      const jobs = await sql<{ k: string; n: number }[]>`select kind || ':' || state as k, count(*)::int as n from jobs group by 1`;
+      const outbound = await sql<
+        { k: string; n: number }[]
+      >`select status as k, count(*)::int as n from messages where direction = 'out' group by 1`;
+      const jobs = await sql<
+        { k: string; n: number }[]
+      >`select kind || ':' || state as k, count(*)::int as n from jobs group by 1`;
       const asRecord = (rows: { k: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.k, r.n]));
       return { outbound: asRecord(outbound), jobs: asRecord(jobs) };
     } finally {

@@ -17,7 +17,12 @@ import { EgressGuard } from "../../src/runtime/net";
 import { describeStores } from "../support/db";
 import { fixtureJson } from "../support/fixtures";
 import { IG, setupGateway } from "../support/gateway";
-import { knowledgeApiHarness, seedKnowledgeTenant, type KnowledgeApiHarness, type KnowledgeTenant } from "../support/knowledge-api";
+import {
+  knowledgeApiHarness,
+  seedKnowledgeTenant,
+  type KnowledgeApiHarness,
+  type KnowledgeTenant,
+} from "../support/knowledge-api";
 
 const SECRETS = ["VICTIMSECRET", "SERVERSECRET", "INTERNALSECRET", "METADATASECRET"];
 
@@ -29,7 +34,9 @@ const internal = Bun.serve({
   fetch: (req) => {
     internalHits++;
     if (new URL(req.url).pathname === "/robots.txt") return new Response("User-agent: *\nAllow: /\n");
-    return new Response("<main><p>INTERNALSECRET the admin password is hunter2</p></main>", { headers: { "content-type": "text/html" } });
+    return new Response("<main><p>INTERNALSECRET the admin password is hunter2</p></main>", {
+      headers: { "content-type": "text/html" },
+    });
   },
 });
 // A site the operator allowed (127.0.0.2 in egress.allow_cidrs) that redirects to the internal service.
@@ -37,7 +44,9 @@ const redirector = Bun.serve({
   hostname: "127.0.0.2",
   port: 0,
   fetch: (req) =>
-    new URL(req.url).pathname === "/robots.txt" ? new Response("User-agent: *\nAllow: /\n") : Response.redirect(`http://127.0.0.1:${internal.port}/`, 302),
+    new URL(req.url).pathname === "/robots.txt"
+      ? new Response("User-agent: *\nAllow: /\n")
+      : Response.redirect(`http://127.0.0.1:${internal.port}/`, 302),
 });
 afterAll(() => {
   internal.stop(true);
@@ -67,9 +76,18 @@ describeStores("ingest and media isolation under attack", (getDb) => {
     dir = mkdtempSync(join(tmpdir(), "xin-attack-"));
     // Tenant B's knowledge, ingested by the operator from the server's disk (the local CLI's path).
     mkdirSync(join(dir, "tenant-b", "docs"), { recursive: true });
-    writeFileSync(join(dir, "tenant-b", "docs", "pricing.md"), "# Pricing\n\nVICTIMSECRET: our supplier margin is 61 percent.\n");
+    writeFileSync(
+      join(dir, "tenant-b", "docs", "pricing.md"),
+      "# Pricing\n\nVICTIMSECRET: our supplier margin is 61 percent.\n",
+    );
     writeFileSync(join(dir, "server-notes.md"), "# Notes\n\nSERVERSECRET the database password is swordfish.\n");
-    await ingestIntoBrand({ db: () => getDb().db, dataDir: dir, scope: { tenant_id: b.tenantId, brand_id: b.brandId }, inputs: [join(dir, "tenant-b", "docs")], prune: false });
+    await ingestIntoBrand({
+      db: () => getDb().db,
+      dataDir: dir,
+      scope: { tenant_id: b.tenantId, brand_id: b.brandId },
+      inputs: [join(dir, "tenant-b", "docs")],
+      prune: false,
+    });
   }, 30_000);
   afterAll(async () => {
     await h.stop();
@@ -79,7 +97,10 @@ describeStores("ingest and media isolation under attack", (getDb) => {
   const ingest = (token: string, body: unknown) => h.call("POST", `/api/v1/brands/${a.brandId}/ingest`, token, body);
   /** Requests that must be refused outright (4xx, nothing queued). */
   const mustRefuse = async (label: string, body: unknown) => {
-    for (const [role, token] of [["admin", a.admin], ["agent", a.agent]] as const) {
+    for (const [role, token] of [
+      ["admin", a.admin],
+      ["agent", a.agent],
+    ] as const) {
       const res = await ingest(token, body);
       if (res.status < 400) breaches.push(`${label} as ${role}: accepted (${res.status})`);
       if (role === "agent" && res.status !== 403) breaches.push(`${label} as agent: ${res.status}, not 403`);
@@ -88,10 +109,24 @@ describeStores("ingest and media isolation under attack", (getDb) => {
 
   test("server paths: tenant B's folder and files, server files, traversal and file: URLs, as inputs and as upload names", async () => {
     const victim = join(dir, "tenant-b", "docs");
-    for (const input of [victim, join(victim, "pricing.md"), join(dir, "server-notes.md"), "/etc/passwd", `file://${victim}`, `${victim}/../../server-notes.md`, "../../../../etc/hostname", "tenant-b/docs"]) {
+    for (const input of [
+      victim,
+      join(victim, "pricing.md"),
+      join(dir, "server-notes.md"),
+      "/etc/passwd",
+      `file://${victim}`,
+      `${victim}/../../server-notes.md`,
+      "../../../../etc/hostname",
+      "tenant-b/docs",
+    ]) {
       await mustRefuse(`input ${input}`, { inputs: [input] });
     }
-    for (const name of [join(victim, "pricing.md"), "../../etc/passwd", "docs/../../../etc/passwd", "C:\\Windows\\win.ini"]) {
+    for (const name of [
+      join(victim, "pricing.md"),
+      "../../etc/passwd",
+      "docs/../../../etc/passwd",
+      "C:\\Windows\\win.ini",
+    ]) {
       await mustRefuse(`upload name ${name}`, { files: [{ name, text: "x" }] });
     }
     const form = new FormData();
@@ -127,12 +162,19 @@ describeStores("ingest and media isolation under attack", (getDb) => {
       await mustRefuse(`url ${url}`, { inputs: [url] });
       const res = await ingest(a.admin, { inputs: [url] });
       const { error } = await res.json();
-      if (error?.code !== "egress.blocked") breaches.push(`url ${url}: ${error?.code ?? res.status}, not egress.blocked`);
+      if (error?.code !== "egress.blocked")
+        breaches.push(`url ${url}: ${error?.code ?? res.status}, not egress.blocked`);
     }
     // A channel's API root is where sends carry its token: a tenant admin may not aim it at the metadata service.
-    const channel = await h.call("POST", "/api/v1/channels", a.admin, { brand: a.brandId, provider: "telegram", credentials: { bot_token: "7000000009:AAEvilTokenForTestsOnly", mode: "polling" }, settings: { api_base: "http://169.254.169.254/" } });
+    const channel = await h.call("POST", "/api/v1/channels", a.admin, {
+      brand: a.brandId,
+      provider: "telegram",
+      credentials: { bot_token: "7000000009:AAEvilTokenForTestsOnly", mode: "polling" },
+      settings: { api_base: "http://169.254.169.254/" },
+    });
     if (channel.status !== 403) breaches.push(`channel api_base on the metadata address: ${channel.status}`);
-    if ((await getDb().sql`select 1 from channels where tenant_id = ${a.tenantId}`).length > 0) breaches.push("a channel of A was created");
+    if ((await getDb().sql`select 1 from channels where tenant_id = ${a.tenantId}`).length > 0)
+      breaches.push("a channel of A was created");
     expect(internalHits).toBe(0);
   });
 
@@ -149,28 +191,47 @@ describeStores("ingest and media isolation under attack", (getDb) => {
       if (job.state !== "done" || !summary) breaches.push(`${url}: job ${job.state} ${job.last_error ?? ""}`);
       if (summary && summary.added.length > 0) breaches.push(`${url}: added ${summary.added.join(", ")}`);
       // Refused by the guard (egress.blocked) or, for a hop to another origin, by the crawler itself.
-      const refusal = (f: { code?: string; reason: string }) => f.code === "egress.blocked" || (!url.includes("flip") && f.reason === "redirects off-site");
-      if (summary && !summary.failed.some(refusal)) breaches.push(`${url}: no refusal reported (${JSON.stringify(summary.failed)})`);
+      const refusal = (f: { code?: string; reason: string }) =>
+        f.code === "egress.blocked" || (!url.includes("flip") && f.reason === "redirects off-site");
+      if (summary && !summary.failed.some(refusal))
+        breaches.push(`${url}: no refusal reported (${JSON.stringify(summary.failed)})`);
     }
     expect(internalHits).toBe(0);
   });
 
   test("Instagram attachments on foreign hosts are refused unfetched; the message is still answered", async () => {
     const gw = await setupGateway(getDb());
-    const base = fixtureJson<{ entry: { messaging: { message: { mid: string; attachments: { payload: { url: string } }[] } }[] }[] }>("instagram", "inbound/image.json");
-    const urls = [`http://127.0.0.1:${internal.port}/`, "http://169.254.169.254/latest/meta-data/", "https://lookaside.fbsbx.com.attacker.test/x", `https://internal.attacker.test:${internal.port}/`];
+    const base = fixtureJson<{
+      entry: { messaging: { message: { mid: string; attachments: { payload: { url: string } }[] } }[] }[];
+    }>("instagram", "inbound/image.json");
+    const urls = [
+      `http://127.0.0.1:${internal.port}/`,
+      "http://169.254.169.254/latest/meta-data/",
+      "https://lookaside.fbsbx.com.attacker.test/x",
+      `https://internal.attacker.test:${internal.port}/`,
+    ];
     for (const [i, url] of urls.entries()) {
       const payload = structuredClone(base);
       payload.entry[0].messaging[0].message.mid = `attack-media-${i}-${crypto.randomUUID()}`;
       payload.entry[0].messaging[0].message.attachments[0].payload.url = url;
       const body = JSON.stringify(payload);
-      const res = await h.fetch(new Request(`http://x/webhooks/instagram/${gw.channels.instagram.id}`, { method: "POST", headers: { "x-hub-signature-256": metaSignatureHeader(IG.app_secret, body), "content-type": "application/json" }, body }));
+      const res = await h.fetch(
+        new Request(`http://x/webhooks/instagram/${gw.channels.instagram.id}`, {
+          method: "POST",
+          headers: {
+            "x-hub-signature-256": metaSignatureHeader(IG.app_secret, body),
+            "content-type": "application/json",
+          },
+          body,
+        }),
+      );
       if (res.status !== 200) breaches.push(`instagram media ${url}: webhook answered ${res.status}`);
     }
     const until = Date.now() + 15_000;
     let rows: { attachments: { refused?: { code: string }; blob?: unknown }[] }[] = [];
     while (Date.now() < until) {
-      rows = (await getDb().sql`select attachments from messages where channel_id = ${gw.channels.instagram.id} and direction = 'in'`) as unknown as typeof rows;
+      rows = (await getDb()
+        .sql`select attachments from messages where channel_id = ${gw.channels.instagram.id} and direction = 'in'`) as unknown as typeof rows;
       if (rows.length === urls.length && rows.every((r) => r.attachments[0]?.refused)) break;
       await Bun.sleep(50);
     }
@@ -183,7 +244,8 @@ describeStores("ingest and media isolation under attack", (getDb) => {
     if (dead.length > 0) breaches.push(`${dead.length} jobs dead-lettered instead of the refusals being recorded`);
     // Each message is still answered: its respond job ran (the media refusal does not hold it up).
     for (;;) {
-      const [r] = await getDb().sql`select count(*) filter (where state = 'done')::int as done, count(*)::int as n from jobs where tenant_id = ${gw.tenantId} and kind = 'respond'`;
+      const [r] = await getDb()
+        .sql`select count(*) filter (where state = 'done')::int as done, count(*)::int as n from jobs where tenant_id = ${gw.tenantId} and kind = 'respond'`;
       if ((r.n > 0 && r.done === r.n) || Date.now() > until) {
         if (r.n === 0 || r.done !== r.n) breaches.push(`respond jobs: ${r.done} of ${r.n} done`);
         break;

@@ -5,7 +5,13 @@
 // escalation — is right. What xin did meanwhile is read from the fakes' request logs and xin's own log.
 import { readFileSync } from "node:fs";
 import { DEFAULT_HOLDING_MESSAGE } from "../../src/orchestrator";
-import { startMetaGraphFake, startTelegramFake, type FakeServer, type RecordedRequest, type ScriptedReply } from "../support/fakes";
+import {
+  startMetaGraphFake,
+  startTelegramFake,
+  type FakeServer,
+  type RecordedRequest,
+  type ScriptedReply,
+} from "../support/fakes";
 import { isChatRequest, serverError, startOpenAIFake } from "../support/fakes/openai";
 import { fixtureJson } from "../support/fixtures";
 import { TG, WA } from "../support/gateway";
@@ -13,7 +19,14 @@ import { Courier } from "./courier";
 import { telegramHook, telegramText, webhookUrl, whatsappHook, whatsappSent, whatsappText } from "./customer-hooks";
 import { XinUnderTest } from "./instance";
 
-export type OutageProfile = { beforeMs: number; windowMs: number; afterMs: number; ratePerSecond: number; retryAfterS: number; llmTimeoutMs: number };
+export type OutageProfile = {
+  beforeMs: number;
+  windowMs: number;
+  afterMs: number;
+  ratePerSecond: number;
+  retryAfterS: number;
+  llmTimeoutMs: number;
+};
 type Provider = "whatsapp" | "telegram";
 
 export type ProviderTally = {
@@ -39,7 +52,12 @@ export type OutageReport = {
   providers: Record<Provider, ProviderTally>;
   llm: { calls: number; windowCalls: number };
   /** xin's log: escalation reasons of the turns it answered, retries and deferrals of its jobs. */
-  xin: { outcomes: Record<string, number>; retries: Record<string, number>; deferred: number; paused: Record<string, number> };
+  xin: {
+    outcomes: Record<string, number>;
+    retries: Record<string, number>;
+    deferred: number;
+    paused: Record<string, number>;
+  };
   /** `xin_provider_pauses_total` by provider, read from `/metrics` at the end. */
   pausesMetric: Record<string, number>;
   /** The store at the end: outbound messages by status, jobs by kind:state. */
@@ -51,13 +69,23 @@ export type OutageReport = {
 const IN_FLIGHT_GRACE_MS = 500;
 
 const QUESTIONS: [string, string][] = [
-  ["How long does delivery to Austria take?", "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1]."],
+  [
+    "How long does delivery to Austria take?",
+    "Delivery to Austria, Switzerland and the rest of the EU takes 3 to 5 working days [1].",
+  ],
   ["Is shipping free?", "Shipping is free for orders over 50 euros [1]."],
-  ["Do you ship to the United Kingdom?", "We ship to every country of the European Union, to Switzerland, Norway and the United Kingdom [1]."],
+  [
+    "Do you ship to the United Kingdom?",
+    "We ship to every country of the European Union, to Switzerland, Norway and the United Kingdom [1].",
+  ],
   ["Can you cancel my order 5521 and refund it?", "I cannot do that."],
 ];
 
-const waError = (file: string, status: number, headers?: Record<string, string>): ScriptedReply => ({ status, body: fixtureJson("whatsapp", `errors/${file}`), headers });
+const waError = (file: string, status: number, headers?: Record<string, string>): ScriptedReply => ({
+  status,
+  body: fixtureJson("whatsapp", `errors/${file}`),
+  headers,
+});
 
 export const earlyAfter429 = (requests: RecordedRequest[], waitMs: number, graceMs = IN_FLIGHT_GRACE_MS): number => {
   let last429 = -Infinity;
@@ -87,11 +115,16 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
     onWhatsappSend: (body, wamid) => {
       if (body.type !== "text" || !xin) return;
       const to = String(body.to).replace(/^\+/, "");
-      statuses.deliver(whatsappHook(webhookUrl(xin, "whatsapp"), whatsappSent(to, wamid, body.biz_opaque_callback_data)));
+      statuses.deliver(
+        whatsappHook(webhookUrl(xin, "whatsapp"), whatsappSent(to, wamid, body.biz_opaque_callback_data)),
+      );
       record("whatsapp", to, String((body.text as { body: string }).body));
     },
   });
-  const telegram = startTelegramFake({ token: TG.bot_token, onSend: (body) => record("telegram", String(body.chat_id), String(body.text).replace(/\\(.)/g, "$1")) });
+  const telegram = startTelegramFake({
+    token: TG.bot_token,
+    onSend: (body) => record("telegram", String(body.chat_id), String(body.text).replace(/\\(.)/g, "$1")),
+  });
   const llm = startOpenAIFake();
   llm.setReply((messages) => {
     const asked = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
@@ -101,9 +134,12 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
   try {
     xin = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url });
     xin.env = {
-      XIN_LLM__BASE_URL: llm.baseUrl, XIN_LLM__MODEL: "gpt-fake", XIN_LLM__TIMEOUT_MS: String(profile.llmTimeoutMs),
+      XIN_LLM__BASE_URL: llm.baseUrl,
+      XIN_LLM__MODEL: "gpt-fake",
+      XIN_LLM__TIMEOUT_MS: String(profile.llmTimeoutMs),
       // The outage is under test, not the answer budget: no per-contact or per-tenant answer limits.
-      XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "0", XIN_ANSWER__CONTACT_ANSWERS_PER_MINUTE: "0",
+      XIN_ANSWER__TENANT_LLM_ANSWERS_PER_MINUTE: "0",
+      XIN_ANSWER__CONTACT_ANSWERS_PER_MINUTE: "0",
     };
     await xin.start();
     const target = xin;
@@ -115,7 +151,11 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
         const question = QUESTIONS[(i + Math.floor(i / 4)) % QUESTIONS.length][0];
         const id = provider === "whatsapp" ? String(4915200000000 + i) : String(710000000 + i);
         customers.push({ provider, id, postedAt: Date.now() });
-        inbound.deliver(provider === "whatsapp" ? whatsappHook(webhookUrl(target, "whatsapp"), whatsappText(id, `wamid.outage.${i}`, question)) : telegramHook(webhookUrl(target, "telegram"), telegramText(Number(id), 910000000 + i, question)));
+        inbound.deliver(
+          provider === "whatsapp"
+            ? whatsappHook(webhookUrl(target, "whatsapp"), whatsappText(id, `wamid.outage.${i}`, question))
+            : telegramHook(webhookUrl(target, "telegram"), telegramText(Number(id), 910000000 + i, question)),
+        );
         await Bun.sleep(1000 / profile.ratePerSecond);
       }
     })();
@@ -124,9 +164,24 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
     const wait = { "retry-after": String(profile.retryAfterS) };
     const down = Date.now();
     // Meta: its documented error bodies (131000, 131016 with HTTP 500; code 4 — what its OpenAPI maps 429 to).
-    meta.outage([waError("131000_unknown_error.500.json", 500), waError("4_app_rate_limit.400.json", 429, wait), waError("131016_service_unavailable.500.json", 500)], (r) => r.method === "POST" && r.path.endsWith("/messages"));
+    meta.outage(
+      [
+        waError("131000_unknown_error.500.json", 500),
+        waError("4_app_rate_limit.400.json", 429, wait),
+        waError("131016_service_unavailable.500.json", 500),
+      ],
+      (r) => r.method === "POST" && r.path.endsWith("/messages"),
+    );
     telegram.outage([
-      { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${profile.retryAfterS}`, parameters: { retry_after: profile.retryAfterS } } },
+      {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${profile.retryAfterS}`,
+          parameters: { retry_after: profile.retryAfterS },
+        },
+      },
       { status: 500, body: { ok: false, error_code: 500, description: "Internal Server Error: restart" } },
       { status: 502, body: "<html><head><title>502 Bad Gateway</title></head></html>" },
     ]);
@@ -142,14 +197,19 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
     const deadline = Date.now() + 240_000;
     let drainedAt = 0;
     while (Date.now() < deadline) {
-      if (!drainedAt && backlog.every((c) => sends[c.provider].has(c.id))) drainedAt = Math.max(healed, ...backlog.map((c) => firstReplyAt.get(`${c.provider}:${c.id}`) ?? 0));
+      if (!drainedAt && backlog.every((c) => sends[c.provider].has(c.id)))
+        drainedAt = Math.max(healed, ...backlog.map((c) => firstReplyAt.get(`${c.provider}:${c.id}`) ?? 0));
       const answered = customers.every((c) => sends[c.provider].has(c.id));
       if (answered && statuses.idle && (await target.openJobs()) === 0) break;
       await Bun.sleep(250);
     }
     const settled = Date.now();
-    const inWindow = (f: FakeServer, match: (r: RecordedRequest) => boolean) => f.requests.filter((r) => r.at >= down && r.at < healed && match(r));
-    const providerRequests = { whatsapp: (r: RecordedRequest) => r.method === "POST" && r.path.endsWith("/messages"), telegram: () => true };
+    const inWindow = (f: FakeServer, match: (r: RecordedRequest) => boolean) =>
+      f.requests.filter((r) => r.at >= down && r.at < healed && match(r));
+    const providerRequests = {
+      whatsapp: (r: RecordedRequest) => r.method === "POST" && r.path.endsWith("/messages"),
+      telegram: () => true,
+    };
     const fakes = { whatsapp: meta, telegram };
     const providers = {} as Record<Provider, ProviderTally>;
     for (const p of ["whatsapp", "telegram"] as Provider[]) {
@@ -189,7 +249,9 @@ export const outageRun = async (profile: OutageProfile): Promise<OutageReport> =
 
 const pausesMetric = async (xin: XinUnderTest): Promise<Record<string, number>> => {
   const text = await fetch(`${xin.url}/metrics`).then((r) => r.text());
-  return Object.fromEntries([...text.matchAll(/^xin_provider_pauses_total\{provider="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...text.matchAll(/^xin_provider_pauses_total\{provider="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]),
+  );
 };
 
 /**
@@ -202,8 +264,15 @@ const readLog = (xin: XinUnderTest): OutageReport["xin"] => {
   for (let n = 1; n <= xin.starts; n++) {
     for (const line of readFileSync(xin.logFile(n), "utf8").split("\n")) {
       if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; outcome?: string; reason?: string; kind?: string; channel?: string };
-      if (entry.msg === "respond done") bump(tally.outcomes, entry.reason ? `${entry.outcome}:${entry.reason}` : String(entry.outcome));
+      const entry = JSON.parse(line) as {
+        msg?: string;
+        outcome?: string;
+        reason?: string;
+        kind?: string;
+        channel?: string;
+      };
+      if (entry.msg === "respond done")
+        bump(tally.outcomes, entry.reason ? `${entry.outcome}:${entry.reason}` : String(entry.outcome));
       else if (entry.msg === "will retry") bump(tally.retries, entry.kind ?? "llm call");
       else if (entry.msg === "provider paused") bump(tally.paused, String(entry.channel));
       else if (entry.msg === "job deferred") tally.deferred += 1;

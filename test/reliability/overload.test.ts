@@ -14,7 +14,13 @@ const DRAIN_BOUND_MS = 120_000;
 
 describe(`overload suite (${LONG ? "long" : "short"} profile)`, () => {
   test("open loop at 2× the answering capacity: nothing lost, the backlog drains", async () => {
-    const result = await runOverload({ seconds: LONG ? 30 : 10, factor: 2, burst: LONG ? 1000 : 500, store: "embedded", drainTimeoutMs: DRAIN_BOUND_MS });
+    const result = await runOverload({
+      seconds: LONG ? 30 : 10,
+      factor: 2,
+      burst: LONG ? 1000 : 500,
+      store: "embedded",
+      drainTimeoutMs: DRAIN_BOUND_MS,
+    });
     console.log(`overload ${LONG ? "long" : "short"} ${JSON.stringify(result)}`);
     expect(result.capacity_replies_per_s).toBeGreaterThan(0);
     expect(result.offered).toBeGreaterThanOrEqual(result.offered_per_s * (LONG ? 30 : 10));

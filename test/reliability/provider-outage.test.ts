@@ -33,29 +33,33 @@ describe(`provider outage suite (${LONG ? "long" : "short"} profile)`, () => {
     expect(earlyAfter429(requests, 3_000, 500)).toBe(3);
   });
 
-  test("Meta 500/429, Telegram 429/5xx and LLM timeouts for a window: nothing lost or doubled, backlog drained, waits honoured", async () => {
-    const report = await outageRun(PROFILE);
-    console.log(`provider outage ${LONG ? "long" : "short"} ${JSON.stringify(report)}`);
-    for (const tally of Object.values(report.providers)) {
-      expect(tally.lost).toBe(0);
-      expect(tally.duplicated).toBe(0);
-      expect(tally.answered + tally.holding).toBe(tally.customers);
-      expect(tally.windowRequests).toBeGreaterThan(0); // the outage was seen
-      expect(tally.earlyAfter429).toBe(0);
-    }
-    // Persisted: every reply and holding message sent (none failed or still queued), no job dead.
-    const texts = Object.values(report.providers).reduce((n, t) => n + t.customers, 0);
-    expect(report.stored.outbound).toEqual({ sent: texts });
-    expect(Object.keys(report.stored.jobs).filter((k) => k.endsWith(":dead"))).toEqual([]);
-    // What xin did about it, as an operator sees it: the log's pauses are the metric's.
-    expect(report.pausesMetric).toEqual(report.xin.paused);
-    expect(Object.values(report.pausesMetric).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(report.providers.whatsapp.windowRateLimited).toBeGreaterThan(0);
-    expect(report.providers.telegram.windowRateLimited).toBeGreaterThan(0);
-    expect(report.llm.windowCalls).toBeGreaterThan(0);
-    // An LLM that fails is an escalation with the holding message, never silence.
-    expect(report.xin.outcomes["escalation:llm_unavailable"] ?? 0).toBeGreaterThan(0);
-    expect(report.drainMs).toBeGreaterThanOrEqual(0);
-    expect(report.drainMs).toBeLessThanOrEqual(DRAIN_BOUND_MS);
-  }, LONG ? 600_000 : 240_000);
+  test(
+    "Meta 500/429, Telegram 429/5xx and LLM timeouts for a window: nothing lost or doubled, backlog drained, waits honoured",
+    async () => {
+      const report = await outageRun(PROFILE);
+      console.log(`provider outage ${LONG ? "long" : "short"} ${JSON.stringify(report)}`);
+      for (const tally of Object.values(report.providers)) {
+        expect(tally.lost).toBe(0);
+        expect(tally.duplicated).toBe(0);
+        expect(tally.answered + tally.holding).toBe(tally.customers);
+        expect(tally.windowRequests).toBeGreaterThan(0); // the outage was seen
+        expect(tally.earlyAfter429).toBe(0);
+      }
+      // Persisted: every reply and holding message sent (none failed or still queued), no job dead.
+      const texts = Object.values(report.providers).reduce((n, t) => n + t.customers, 0);
+      expect(report.stored.outbound).toEqual({ sent: texts });
+      expect(Object.keys(report.stored.jobs).filter((k) => k.endsWith(":dead"))).toEqual([]);
+      // What xin did about it, as an operator sees it: the log's pauses are the metric's.
+      expect(report.pausesMetric).toEqual(report.xin.paused);
+      expect(Object.values(report.pausesMetric).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(report.providers.whatsapp.windowRateLimited).toBeGreaterThan(0);
+      expect(report.providers.telegram.windowRateLimited).toBeGreaterThan(0);
+      expect(report.llm.windowCalls).toBeGreaterThan(0);
+      // An LLM that fails is an escalation with the holding message, never silence.
+      expect(report.xin.outcomes["escalation:llm_unavailable"] ?? 0).toBeGreaterThan(0);
+      expect(report.drainMs).toBeGreaterThanOrEqual(0);
+      expect(report.drainMs).toBeLessThanOrEqual(DRAIN_BOUND_MS);
+    },
+    LONG ? 600_000 : 240_000,
+  );
 });

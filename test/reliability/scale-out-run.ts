@@ -17,7 +17,14 @@ import { readCustomers, readSlots, unrecordedJobs, type CustomerRows, type SlotR
 
 /** `strandedMs`: the middle kill keeps its instance down that long (0: not at all) — past the lease, the
  *  survivor takes over the jobs the dead one held, and settles its sends in doubt. */
-export type ScaleOutProfile = { customers: number; customersPerSecond: number; kills: number; leaderDownMs: number; strandedMs: number; seed: number };
+export type ScaleOutProfile = {
+  customers: number;
+  customersPerSecond: number;
+  kills: number;
+  leaderDownMs: number;
+  strandedMs: number;
+  seed: number;
+};
 type Provider = "whatsapp" | "telegram";
 type Customer = { provider: Provider; id: string; texts: string[] };
 export const PURGE_SCHEDULE = "purge finished jobs";
@@ -42,20 +49,35 @@ export type ScaleOutResult = {
   unanswered?: Record<string, number>;
 };
 
-const QUESTIONS = ["How long does delivery to Austria take?", "Is shipping free?", "What payment methods do you accept?"];
+const QUESTIONS = [
+  "How long does delivery to Austria take?",
+  "Is shipping free?",
+  "What payment methods do you accept?",
+];
 const ESCALATES = "Can you cancel my order 5521 and refund it?";
 
 const pendingIn = async (databaseUrl: string, customers: Customer[]) =>
-  [...(await readCustomers(databaseUrl, customers.map((c) => c.id))).values()].reduce((n, c) => n + c.pending, 0);
+  [
+    ...(
+      await readCustomers(
+        databaseUrl,
+        customers.map((c) => c.id),
+      )
+    ).values(),
+  ].reduce((n, c) => n + c.pending, 0);
 
 const logLines = (x: XinUnderTest) =>
-  Array.from({ length: x.starts }, (_, n) => readFileSync(x.logFile(n + 1), "utf8").split("\n")).flat().filter((l) => l.startsWith("{"));
+  Array.from({ length: x.starts }, (_, n) => readFileSync(x.logFile(n + 1), "utf8").split("\n"))
+    .flat()
+    .filter((l) => l.startsWith("{"));
 
 /** The instance whose current process leads the schedules (its last word on it was "leading"). */
 const leaderOf = (xs: XinUnderTest[]): number => {
   for (const [i, x] of xs.entries()) {
     if (!x.running) continue;
-    const said = readFileSync(x.logFile(), "utf8").split("\n").filter((l) => l.includes('"scheduler leading"') || l.includes('"scheduler lost the lead"'));
+    const said = readFileSync(x.logFile(), "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"scheduler leading"') || l.includes('"scheduler lost the lead"'));
     if (said.at(-1)?.includes("leading")) return i;
   }
   return -1;
@@ -78,11 +100,19 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
     onWhatsappSend: (body, wamid) => {
       if (body.type !== "text") return;
       const to = String(body.to).replace(/^\+/, "");
-      statuses.deliver(whatsappHook(lb((x) => webhookUrl(x, "whatsapp")), whatsappSent(to, wamid, body.biz_opaque_callback_data)));
+      statuses.deliver(
+        whatsappHook(
+          lb((x) => webhookUrl(x, "whatsapp")),
+          whatsappSent(to, wamid, body.biz_opaque_callback_data),
+        ),
+      );
       record("whatsapp", to, String((body.text as { body: string }).body));
     },
   });
-  const telegram = startTelegramFake({ token: TG.bot_token, onSend: (body) => record("telegram", String(body.chat_id), String(body.text).replace(/\\(.)/g, "$1")) });
+  const telegram = startTelegramFake({
+    token: TG.bot_token,
+    onSend: (body) => record("telegram", String(body.chat_id), String(body.text).replace(/\\(.)/g, "$1")),
+  });
   const started = Date.now();
   try {
     const first = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, databaseUrl);
@@ -97,7 +127,16 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
     let seq = 0;
     const talk = async (c: Customer, i: number) => {
       for (const [k, text] of c.texts.entries()) {
-        const hook = c.provider === "whatsapp" ? whatsappHook(lb((x) => webhookUrl(x, "whatsapp")), whatsappText(c.id, `wamid.scale.${i}.${k}`, text)) : telegramHook(lb((x) => webhookUrl(x, "telegram")), telegramText(Number(c.id), 910000000 + seq++, text));
+        const hook =
+          c.provider === "whatsapp"
+            ? whatsappHook(
+                lb((x) => webhookUrl(x, "whatsapp")),
+                whatsappText(c.id, `wamid.scale.${i}.${k}`, text),
+              )
+            : telegramHook(
+                lb((x) => webhookUrl(x, "telegram")),
+                telegramText(Number(c.id), 910000000 + seq++, text),
+              );
         await inbound.send(hook);
         await Bun.sleep(200 + random() * 2300); // typing the next one; some land inside the quiet window
       }
@@ -108,7 +147,9 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
         const provider: Provider = i % 4 === 3 ? "telegram" : "whatsapp";
         const n = 2 + Math.floor(random() * 2);
         // Distinct answerable questions; every fifth customer ends by asking for what only a human can do.
-        const texts = Array.from({ length: n }, (_, k) => (i % 5 === 4 && k === n - 1 ? ESCALATES : QUESTIONS[(i + k) % QUESTIONS.length]));
+        const texts = Array.from({ length: n }, (_, k) =>
+          i % 5 === 4 && k === n - 1 ? ESCALATES : QUESTIONS[(i + k) % QUESTIONS.length],
+        );
         const c = { provider, id: provider === "whatsapp" ? String(4917100000000 + i) : String(710000000 + i), texts };
         customers.push(c);
         conversations.push(talk(c, i));
@@ -154,11 +195,22 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
     while (Date.now() < deadline) {
       const answered = customers.every((c) => sends[c.provider].has(c.id));
       // A customer's later message may still sit in its quiet window after the first was answered.
-      if (answered && (await instances[0].openJobs()) === 0 && statuses.idle && (await pendingIn(databaseUrl, customers)) === 0) break;
+      if (
+        answered &&
+        (await instances[0].openJobs()) === 0 &&
+        statuses.idle &&
+        (await pendingIn(databaseUrl, customers)) === 0
+      )
+        break;
       await Bun.sleep(250);
     }
-    const rows = await readCustomers(databaseUrl, customers.map((c) => c.id));
-    const missing = customers.filter((c) => !sends[c.provider].has(c.id) || (rows.get(c.id)?.pending ?? 1) > 0).map((c) => c.id);
+    const rows = await readCustomers(
+      databaseUrl,
+      customers.map((c) => c.id),
+    );
+    const missing = customers
+      .filter((c) => !sends[c.provider].has(c.id) || (rows.get(c.id)?.pending ?? 1) > 0)
+      .map((c) => c.id);
     const unanswered = missing.length ? await instances[0].diagnose(missing) : undefined;
     for (const x of instances) await x.stop();
 
@@ -171,7 +223,9 @@ export const scaleOutRun = async (profile: ScaleOutProfile, databaseUrl: string)
         const { channel, resolution } = JSON.parse(line) as { channel: Provider; resolution: string };
         inDoubt[channel][resolution] = (inDoubt[channel][resolution] ?? 0) + 1;
       } else if (line.includes('"schedule fired"') && line.includes(PURGE_SCHEDULE)) {
-        firedInLogs.push(new Date((JSON.parse(line) as { slot: string }).slot).toISOString().replace(/\.\d+Z$/, ".000Z"));
+        firedInLogs.push(
+          new Date((JSON.parse(line) as { slot: string }).slot).toISOString().replace(/\.\d+Z$/, ".000Z"),
+        );
       } else if (line.includes('"schedule slot already fired"')) refusedInLogs += 1;
     }
     return {

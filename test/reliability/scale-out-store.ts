@@ -23,7 +23,18 @@ const SENT = ["sent", "delivered", "read"];
 export const readCustomers = async (databaseUrl: string, externalIds: string[]): Promise<Map<string, CustomerRows>> => {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql<{ external_id: string; conversation_status: string; id: string; direction: string; body: string | null; status: string; awaits_turn: boolean; answered_by: string | null }[]>`
+    const rows = await sql<
+      {
+        external_id: string;
+        conversation_status: string;
+        id: string;
+        direction: string;
+        body: string | null;
+        status: string;
+        awaits_turn: boolean;
+        answered_by: string | null;
+      }[]
+    >`
       select k.external_id, c.status as conversation_status, m.id, m.direction, m.body, m.status, m.awaits_turn, m.answered_by
       from contacts k join conversations c on c.contact_id = k.id join messages m on m.conversation_id = c.id
       where k.external_id = any(${externalIds})

@@ -59,11 +59,15 @@ const summary = (r: ScaleOutResult) => {
     duplicateDeliveries: r.duplicateDeliveries,
     repliesWhatsapp: [...r.sends.whatsapp.values()].reduce((n, s) => n + s.length, 0),
     repliesTelegram: [...r.sends.telegram.values()].reduce((n, s) => n + s.length, 0),
-    telegramDuplicated: r.customers.filter((c) => c.provider === "telegram").reduce((n, c) => n + (extraSends(r.sends.telegram.get(c.id) ?? [], r.rows.get(c.id)?.replies ?? []) ?? 0), 0),
+    telegramDuplicated: r.customers
+      .filter((c) => c.provider === "telegram")
+      .reduce((n, c) => n + (extraSends(r.sends.telegram.get(c.id) ?? [], r.rows.get(c.id)?.replies ?? []) ?? 0), 0),
     killsInCall: r.kills.filter((k) => k.inCall).length,
     inDoubt: r.inDoubt,
     slots: r.slots.length,
-    slotsBy: Object.entries(Object.groupBy(r.slots, (s) => s.fired_by ?? "none")).map(([k, v]) => `${k.slice(-6)}:${v?.length}`),
+    slotsBy: Object.entries(Object.groupBy(r.slots, (s) => s.fired_by ?? "none")).map(
+      ([k, v]) => `${k.slice(-6)}:${v?.length}`,
+    ),
     longestSlotGapMs: Math.max(0, ...gaps),
     refusedInLogs: r.refusedInLogs,
     pendingWithAgent: [...r.rows.values()].reduce((n, c) => n + c.withAgent, 0),
@@ -71,50 +75,58 @@ const summary = (r: ScaleOutResult) => {
   };
 };
 
-test(`scale-out (${LONG ? "long" : "short"} profile): two instances on one PostgreSQL, killed mid-load — nothing lost, nothing twice, order kept, each slot once`, async () => {
-  const r = await scaleOutRun(PROFILE, await database("xin_scale"));
-  console.log(`scale-out ${LONG ? "long" : "short"} ${JSON.stringify(summary(r))}`);
+test(
+  `scale-out (${LONG ? "long" : "short"} profile): two instances on one PostgreSQL, killed mid-load — nothing lost, nothing twice, order kept, each slot once`,
+  async () => {
+    const r = await scaleOutRun(PROFILE, await database("xin_scale"));
+    console.log(`scale-out ${LONG ? "long" : "short"} ${JSON.stringify(summary(r))}`);
 
-  expect(r.kills.length).toBe(PROFILE.kills);
-  expect(r.kills[0].leader).toBe(true);
-  let telegramExtra = 0;
-  for (const c of r.customers) {
-    const rows = r.rows.get(c.id);
-    const sent = r.sends[c.provider].get(c.id) ?? [];
-    // Stored once each, in the order sent; none left pending; answered in that order.
-    expect({ id: c.id, inbound: rows?.inbound }).toEqual({ id: c.id, inbound: c.texts });
-    expect({ id: c.id, pending: rows?.pending }).toEqual({ id: c.id, pending: 0 });
-    const answered = (rows?.answeredAt ?? []).filter((a) => a >= 0);
-    expect({ id: c.id, answeredAt: answered }).toEqual({ id: c.id, answeredAt: answered.toSorted((a, b) => a - b) });
-    // Every customer got a reply; what the store sent reached the customer, in the store's order.
-    expect({ id: c.id, replied: sent.length > 0 }).toEqual({ id: c.id, replied: true });
-    if (c.provider === "whatsapp") expect({ id: c.id, sent }).toEqual({ id: c.id, sent: rows?.replies ?? [] });
-    else {
-      const extra = extraSends(sent, rows?.replies ?? []);
-      expect({ id: c.id, extra: extra !== null }).toEqual({ id: c.id, extra: true });
-      telegramExtra += extra ?? 0;
+    expect(r.kills.length).toBe(PROFILE.kills);
+    expect(r.kills[0].leader).toBe(true);
+    let telegramExtra = 0;
+    for (const c of r.customers) {
+      const rows = r.rows.get(c.id);
+      const sent = r.sends[c.provider].get(c.id) ?? [];
+      // Stored once each, in the order sent; none left pending; answered in that order.
+      expect({ id: c.id, inbound: rows?.inbound }).toEqual({ id: c.id, inbound: c.texts });
+      expect({ id: c.id, pending: rows?.pending }).toEqual({ id: c.id, pending: 0 });
+      const answered = (rows?.answeredAt ?? []).filter((a) => a >= 0);
+      expect({ id: c.id, answeredAt: answered }).toEqual({ id: c.id, answeredAt: answered.toSorted((a, b) => a - b) });
+      // Every customer got a reply; what the store sent reached the customer, in the store's order.
+      expect({ id: c.id, replied: sent.length > 0 }).toEqual({ id: c.id, replied: true });
+      if (c.provider === "whatsapp") expect({ id: c.id, sent }).toEqual({ id: c.id, sent: rows?.replies ?? [] });
+      else {
+        const extra = extraSends(sent, rows?.replies ?? []);
+        expect({ id: c.id, extra: extra !== null }).toEqual({ id: c.id, extra: true });
+        telegramExtra += extra ?? 0;
+      }
     }
-  }
-  // Telegram offers no correlation: a kill between its send and the sent mark resends, each one counted.
-  expect(telegramExtra).toBeLessThanOrEqual(r.inDoubt.telegram.resend ?? 0);
+    // Telegram offers no correlation: a kill between its send and the sent mark resends, each one counted.
+    expect(telegramExtra).toBeLessThanOrEqual(r.inDoubt.telegram.resend ?? 0);
 
-  // Each purge slot: logged as fired by one process of either instance at most (a kill may fall between
-  // the commit and the log line), recorded once, its one job done.
-  expect(r.firedInLogs.length).toBe(new Set(r.firedInLogs).size);
-  const recorded = new Set(r.slots.map((s) => s.slot));
-  expect(r.firedInLogs.filter((s) => !recorded.has(s))).toEqual([]);
-  for (const s of r.slots) expect({ slot: s.slot, jobs: s.jobs, done: s.done }).toEqual({ slot: s.slot, jobs: 1, done: 1 });
-  expect(r.unrecordedJobs).toBe(0);
-  // The leader's kill moved the lead: both instances fired slots (under their own owner ids, though the
-  // second's data dir began as a copy of the first's), and the schedule kept running.
-  expect(new Set(r.slots.map((s) => s.fired_by)).size).toBe(2);
-  expect(r.slots.length).toBeGreaterThanOrEqual(Math.floor((r.seconds - 30) / 4));
-}, LONG || process.env.RELIABILITY_CUSTOMERS ? 1_200_000 : 180_000);
+    // Each purge slot: logged as fired by one process of either instance at most (a kill may fall between
+    // the commit and the log line), recorded once, its one job done.
+    expect(r.firedInLogs.length).toBe(new Set(r.firedInLogs).size);
+    const recorded = new Set(r.slots.map((s) => s.slot));
+    expect(r.firedInLogs.filter((s) => !recorded.has(s))).toEqual([]);
+    for (const s of r.slots)
+      expect({ slot: s.slot, jobs: s.jobs, done: s.done }).toEqual({ slot: s.slot, jobs: 1, done: 1 });
+    expect(r.unrecordedJobs).toBe(0);
+    // The leader's kill moved the lead: both instances fired slots (under their own owner ids, though the
+    // second's data dir began as a copy of the first's), and the schedule kept running.
+    expect(new Set(r.slots.map((s) => s.fired_by)).size).toBe(2);
+    expect(r.slots.length).toBeGreaterThanOrEqual(Math.floor((r.seconds - 30) / 4));
+  },
+  LONG || process.env.RELIABILITY_CUSTOMERS ? 1_200_000 : 180_000,
+);
 
 test("a file uploaded through a gateway-only instance is ingested by the other's job, and both search it", async () => {
   const meta = startMetaGraphFake({ accessToken: WA.access_token });
   const telegram = startTelegramFake({ token: TG.bot_token });
-  const worker = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, await database("xin_scale_ingest"));
+  const worker = await XinUnderTest.create(
+    { meta: meta.baseUrl, telegram: telegram.url },
+    await database("xin_scale_ingest"),
+  );
   const gateway = await worker.twin();
   gateway.env = { XIN_QUEUE__RUN_JOBS: "false" }; // acknowledges and persists; the worker instance runs every job
   try {
@@ -122,9 +134,15 @@ test("a file uploaded through a gateway-only instance is ingested by the other's
     await gateway.start();
     const token = /^XIN_ADMIN_TOKEN=(.+)$/m.exec(readFileSync(join(gateway.config, "../xin.env"), "utf8"))?.[1];
     const api = (x: XinUnderTest, path: string, init: RequestInit = {}) =>
-      fetch(`${x.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+      fetch(`${x.url}/api/v1${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
     const text = "# Kites\n\nOur kites are sewn from ripstop nylon and fly in winds from 8 to 30 km/h.\n";
-    const queued = await api(gateway, "/brands/shop/ingest", { method: "POST", body: JSON.stringify({ files: [{ name: "kites.md", text }] }) });
+    const queued = await api(gateway, "/brands/shop/ingest", {
+      method: "POST",
+      body: JSON.stringify({ files: [{ name: "kites.md", text }] }),
+    });
     expect(queued.status).toBe(202);
     let job: Record<string, unknown> = {};
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await Bun.sleep(200)) {
@@ -148,7 +166,10 @@ test("a file uploaded through a gateway-only instance is ingested by the other's
 test("a widget visitor's socket on one instance gets the replies to messages posted through the other, once each", async () => {
   const meta = startMetaGraphFake({ accessToken: WA.access_token });
   const telegram = startTelegramFake({ token: TG.bot_token });
-  const first = await XinUnderTest.create({ meta: meta.baseUrl, telegram: telegram.url }, await database("xin_scale_widget"));
+  const first = await XinUnderTest.create(
+    { meta: meta.baseUrl, telegram: telegram.url },
+    await database("xin_scale_widget"),
+  );
   const second = await first.twin();
   try {
     const brand = await addWidget(first);
@@ -158,7 +179,8 @@ test("a widget visitor's socket on one instance gets the replies to messages pos
     const questions = ["Is shipping free?", "What payment methods do you accept?"];
     for (const [i, q] of questions.entries()) {
       expect(await postVisitorMessage(first, brand, visitor.token, `scale-widget-${i}`, q)).toBe(200);
-      for (const deadline = Date.now() + 30_000; visitor.replies().length <= i && Date.now() < deadline; ) await Bun.sleep(50);
+      for (const deadline = Date.now() + 30_000; visitor.replies().length <= i && Date.now() < deadline;)
+        await Bun.sleep(50);
     }
     await Bun.sleep(1_000); // time for a second copy of a reply to arrive, if one were sent
     const replies = visitor.replies();

@@ -15,16 +15,51 @@ import { startExternalPostgres, type ExternalPostgres } from "../support/externa
 const SECRET = "outage-app-secret";
 const PHONE_ID = "108000111";
 
-type Instance = { dir: string; dataDir: string; server: Serving; channelId: string; url: string; cleanup(): Promise<void> };
+type Instance = {
+  dir: string;
+  dataDir: string;
+  server: Serving;
+  channelId: string;
+  url: string;
+  cleanup(): Promise<void>;
+};
 
 const setUp = async (databaseUrl?: string): Promise<Instance> => {
   const { dir, xin } = await loneBinary();
   const dataDir = join(dir, "data");
   const port = freePort();
-  const init = run(xin, ["init", "--yes", "--data-dir", dataDir, "--tenant", "t", "--brand", "Shop", "--port", String(port), ...(databaseUrl ? ["--database-url", databaseUrl] : [])]);
+  const init = run(xin, [
+    "init",
+    "--yes",
+    "--data-dir",
+    dataDir,
+    "--tenant",
+    "t",
+    "--brand",
+    "Shop",
+    "--port",
+    String(port),
+    ...(databaseUrl ? ["--database-url", databaseUrl] : []),
+  ]);
   expect(init.code, init.stderr).toBe(0);
   const config = join(dataDir, "xin.toml");
-  const add = run(xin, ["channel", "add", "whatsapp", "--brand", "shop", "--phone-number-id", PHONE_ID, "--access-token", "tok", "--app-secret", SECRET, "--verify-token", "vt", "--config", config]);
+  const add = run(xin, [
+    "channel",
+    "add",
+    "whatsapp",
+    "--brand",
+    "shop",
+    "--phone-number-id",
+    PHONE_ID,
+    "--access-token",
+    "tok",
+    "--app-secret",
+    SECRET,
+    "--verify-token",
+    "vt",
+    "--config",
+    config,
+  ]);
   expect(add.code, add.stderr).toBe(0);
   const channelId = /chn_[a-z0-9]+/.exec(add.stdout)?.[0] ?? "";
   expect(channelId).not.toBe("");
@@ -33,11 +68,16 @@ const setUp = async (databaseUrl?: string): Promise<Instance> => {
   // Read xin's log as it is written (a full pipe would stall its writes); the store's lines are printed.
   void (async () => {
     for await (const chunk of server.proc.stdout) {
-      for (const line of new TextDecoder().decode(chunk).split("\n")) if (/"room":"store"/.test(line)) console.log(`  xin: ${line.slice(0, 200)}`);
+      for (const line of new TextDecoder().decode(chunk).split("\n"))
+        if (/"room":"store"/.test(line)) console.log(`  xin: ${line.slice(0, 200)}`);
     }
   })();
   return {
-    dir, dataDir, server, channelId, url: server.url,
+    dir,
+    dataDir,
+    server,
+    channelId,
+    url: server.url,
     cleanup: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -48,12 +88,30 @@ const setUp = async (databaseUrl?: string): Promise<Instance> => {
 const webhook = async (inst: Instance, id: string): Promise<number | "hung"> => {
   const body = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "1", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "15550001111", phone_number_id: PHONE_ID },
-      contacts: [{ profile: { name: "Kim" }, wa_id: "4915111" }],
-      messages: [{ from: "4915111", id, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: `hello ${id}` } }],
-    } }] }],
+    entry: [
+      {
+        id: "1",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550001111", phone_number_id: PHONE_ID },
+              contacts: [{ profile: { name: "Kim" }, wa_id: "4915111" }],
+              messages: [
+                {
+                  from: "4915111",
+                  id,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: "text",
+                  text: { body: `hello ${id}` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
   const t0 = Date.now();
   return fetch(`${inst.url}/webhooks/whatsapp/${inst.channelId}`, {
@@ -61,22 +119,31 @@ const webhook = async (inst: Instance, id: string): Promise<number | "hung"> => 
     body,
     headers: { "x-hub-signature-256": metaSignatureHeader(SECRET, body), "content-type": "application/json" },
     signal: AbortSignal.timeout(5_000),
-  }).then((r) => r.status, () => "hung" as const).finally(() => {
-    const ms = Date.now() - t0;
-    if (ms > 1_000) console.log(`${id} answered after ${ms} ms`);
-  });
+  })
+    .then(
+      (r) => r.status,
+      () => "hung" as const,
+    )
+    .finally(() => {
+      const ms = Date.now() - t0;
+      if (ms > 1_000) console.log(`${id} answered after ${ms} ms`);
+    });
 };
 
 /** How often each inbound text was stored, read through the admin API (the same for both stores). */
 const storedCounts = async (inst: Instance): Promise<Map<string, number>> => {
   const env = await Bun.file(join(inst.dataDir, "xin.env")).text();
   const token = /XIN_ADMIN_TOKEN=(\S+)/.exec(env)?.[1] ?? "";
-  const get = (path: string) => fetch(`${inst.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+  const get = (path: string) =>
+    fetch(`${inst.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
   const conversations = (await get("/api/v1/conversations?limit=200")) as { data: { id: string }[] };
   const counts = new Map<string, number>();
   for (const c of conversations.data) {
-    const messages = (await get(`/api/v1/conversations/${c.id}/messages?limit=200`)) as { data: { direction: string; body: string | null }[] };
-    for (const m of messages.data) if (m.direction === "in" && m.body) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
+    const messages = (await get(`/api/v1/conversations/${c.id}/messages?limit=200`)) as {
+      data: { direction: string; body: string | null }[];
+    };
+    for (const m of messages.data)
+      if (m.direction === "in" && m.body) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
   }
   return counts;
 };
@@ -88,7 +155,11 @@ const expectStoredOnce = async (inst: Instance, acked: string[]) => {
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
 };
 
-const readyz = (inst: Instance) => fetch(`${inst.url}/readyz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => "hung" as const);
+const readyz = (inst: Instance) =>
+  fetch(`${inst.url}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
+    (r) => r.status,
+    () => "hung" as const,
+  );
 
 const until = async (fn: () => Promise<boolean>, timeoutMs: number): Promise<number> => {
   const started = Date.now();
@@ -128,7 +199,9 @@ const outage = async (inst: Instance, label: string, crash: () => Promise<void>)
     if (!ok) await Bun.sleep(80); // a provider's retries are not a flood
     return ok;
   }, 30_000);
-  console.log(`${label}: store down → first webhook 200 again after ${recoveredIn} ms (${sent} webhooks, ${refused.length} answered 503)`);
+  console.log(
+    `${label}: store down → first webhook 200 again after ${recoveredIn} ms (${sent} webhooks, ${refused.length} answered 503)`,
+  );
 
   // The provider retries what got a 503.
   for (const id of [...refused]) {
@@ -153,23 +226,21 @@ describe("store outage", () => {
     instances.push(inst);
     const external = pg;
     let downStatus: { readyz: unknown; webhook: unknown; ms: number } | undefined;
-    const acked = await outage(
-      inst,
-      "external",
-      async () => {
-        await external.crash();
-        // Down for a while: /readyz turns 503 within the probe's period, webhooks answer 503, not 500.
-        const noticed = await until(async () => (await readyz(inst)) === 503, 5_000);
-        const started = performance.now();
-        const w = await webhook(inst, "wamid.external.down");
-        downStatus = { readyz: 503, webhook: w, ms: Math.round(performance.now() - started) };
-        console.log(`external: /readyz 503 ${noticed} ms after the crash; a webhook while down answered ${w} in ${downStatus.ms} ms`);
-        await Bun.sleep(1_000);
-        const restarted = performance.now();
-        await external.restart();
-        console.log(`external: PostgreSQL accepting again after ${Math.round(performance.now() - restarted)} ms`);
-      },
-    );
+    const acked = await outage(inst, "external", async () => {
+      await external.crash();
+      // Down for a while: /readyz turns 503 within the probe's period, webhooks answer 503, not 500.
+      const noticed = await until(async () => (await readyz(inst)) === 503, 5_000);
+      const started = performance.now();
+      const w = await webhook(inst, "wamid.external.down");
+      downStatus = { readyz: 503, webhook: w, ms: Math.round(performance.now() - started) };
+      console.log(
+        `external: /readyz 503 ${noticed} ms after the crash; a webhook while down answered ${w} in ${downStatus.ms} ms`,
+      );
+      await Bun.sleep(1_000);
+      const restarted = performance.now();
+      await external.restart();
+      console.log(`external: PostgreSQL accepting again after ${Math.round(performance.now() - restarted)} ms`);
+    });
     expect(downStatus?.webhook).toBe(503);
     await expectStoredOnce(inst, acked);
   }, 120_000);
@@ -177,15 +248,14 @@ describe("store outage", () => {
   test("embedded PostgreSQL is killed: xin restarts it and accepts again, no 500, nothing lost or doubled", async () => {
     const inst = await setUp();
     instances.push(inst);
-    const acked = await outage(
-      inst,
-      "embedded",
-      async () => {
-        const pids = spawnSync("pgrep", ["-f", `postgres -D ${inst.dataDir}/pg`], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
-        expect(pids.length).toBe(1);
-        process.kill(Number(pids[0]), "SIGKILL");
-      },
-    );
+    const acked = await outage(inst, "embedded", async () => {
+      const pids = spawnSync("pgrep", ["-f", `postgres -D ${inst.dataDir}/pg`], { encoding: "utf8" })
+        .stdout.trim()
+        .split("\n")
+        .filter(Boolean);
+      expect(pids.length).toBe(1);
+      process.kill(Number(pids[0]), "SIGKILL");
+    });
     await expectStoredOnce(inst, acked);
   }, 120_000);
 });

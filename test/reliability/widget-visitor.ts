@@ -100,7 +100,11 @@ export class WidgetVisitor {
     } else if (f.type === "history") (f as { messages: Wire[] }).messages.forEach((m) => this.render(m));
     else if (f.type === "message") this.render((f as { message: Wire }).message);
     else if (f.type === "error") {
-      const { client_id: id, code, retry_after_ms: wait } = f as { code: string; client_id?: string; retry_after_ms?: number };
+      const {
+        client_id: id,
+        code,
+        retry_after_ms: wait,
+      } = f as { code: string; client_id?: string; retry_after_ms?: number };
       // xin's store is briefly unreachable: still pending, sent again after the pause it names.
       if (id && code === "unavailable") {
         this.deferred += 1;

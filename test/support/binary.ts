@@ -34,8 +34,15 @@ export const loneBinary = async (): Promise<{ dir: string; xin: string }> => {
 
 export type RunResult = { code: number; stdout: string; stderr: string };
 
-export const run = (xin: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): RunResult => {
-  const r = Bun.spawnSync([xin, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...options.env } });
+export const run = (
+  xin: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): RunResult => {
+  const r = Bun.spawnSync([xin, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...options.env },
+  });
   return { code: r.exitCode ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 };
 
@@ -44,16 +51,39 @@ export const run = (xin: string, args: string[], options: { cwd?: string; env?: 
  * `channel add` checks the credentials against the provider, here an in-process fake that could not
  * answer while `spawnSync` waits (each check then ran into its 20 s timeout).
  */
-export const runAsync = async (xin: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> => {
-  const p = Bun.spawn([xin, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...options.env }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+export const runAsync = async (
+  xin: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<RunResult> => {
+  const p = Bun.spawn([xin, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...options.env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 };
 
-export type Serving = { proc: Bun.Subprocess<"ignore", "pipe", "pipe">; port: number; url: string; stop(): Promise<number> };
+export type Serving = {
+  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  port: number;
+  url: string;
+  stop(): Promise<number>;
+};
 
 /** Starts `xin serve` and waits until /readyz answers 200 (or the process exits). */
-export const serve = async (xin: string, config: string, port: number, env: Record<string, string> = {}): Promise<Serving> => {
+export const serve = async (
+  xin: string,
+  config: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<Serving> => {
   const proc = Bun.spawn([xin, "serve", "--config", config], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdin: "ignore",
@@ -80,7 +110,10 @@ export const waitReady = async (url: string, proc?: Bun.Subprocess, timeoutMs = 
       const err = proc.stderr instanceof ReadableStream ? await new Response(proc.stderr).text() : "";
       throw new Error(`xin serve exited with ${proc.exitCode}: ${err}`);
     }
-    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await Bun.sleep(25);
   }

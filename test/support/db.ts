@@ -6,7 +6,15 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres, { type Sql } from "postgres";
-import { EmbeddedPostgres, migrate, migrations, openClient, serviceIds, type StoreClient, type StoreTarget } from "../../src/runtime/db";
+import {
+  EmbeddedPostgres,
+  migrate,
+  migrations,
+  openClient,
+  serviceIds,
+  type StoreClient,
+  type StoreTarget,
+} from "../../src/runtime/db";
 import { silentLogger } from "../../src/runtime";
 import { startExternalPostgres } from "./external-postgres";
 
@@ -28,7 +36,15 @@ const startEmbedded = async (): Promise<Server> => {
   const target = (database: string): StoreTarget => ({ socketDir: pg.layout.sockDir, user: pg.user, database });
   return {
     target,
-    admin: () => postgres({ host: pg.layout.sockDir, port: 5432, username: pg.user, database: "postgres", max: 1, onnotice: () => {} }),
+    admin: () =>
+      postgres({
+        host: pg.layout.sockDir,
+        port: 5432,
+        username: pg.user,
+        database: "postgres",
+        max: 1,
+        onnotice: () => {},
+      }),
     stop: async () => {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -72,7 +88,10 @@ const server = (kind: StoreKindName): Promise<Server> => {
 export type TestDb = StoreClient & { kind: StoreKindName; target: StoreTarget; database: string };
 
 /** A fresh, migrated database on the given store. Closed (and dropped) with `dispose`. */
-export const createTestDb = async (kind: StoreKindName, options: { max?: number } = {}): Promise<TestDb & { dispose(): Promise<void> }> => {
+export const createTestDb = async (
+  kind: StoreKindName,
+  options: { max?: number } = {},
+): Promise<TestDb & { dispose(): Promise<void> }> => {
   const srv = await server(kind);
   const database = `xin_t${process.pid}_${++counter}`;
   const admin = srv.admin();

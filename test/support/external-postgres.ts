@@ -27,16 +27,27 @@ const ids = () => {
 export type ExternalPostgres = { url: string; stop(): Promise<void>; crash(): Promise<void>; restart(): Promise<void> };
 
 /** `durable` keeps fsync and synchronous commit on (benchmarks); tests run without them for speed. */
-export const startExternalPostgres = async (options: { durable?: boolean; extra?: string[] } = {}): Promise<ExternalPostgres> => {
+export const startExternalPostgres = async (
+  options: { durable?: boolean; extra?: string[] } = {},
+): Promise<ExternalPostgres> => {
   if (!existsSync(`${BIN}/initdb`)) {
-    throw new Error(`${BIN}/initdb not found: install Debian's postgresql-15 (bash scripts/test.sh does it when run as root)`);
+    throw new Error(
+      `${BIN}/initdb not found: install Debian's postgresql-15 (bash scripts/test.sh does it when run as root)`,
+    );
   }
   const { uid, gid } = ids();
   const dir = mkdtempSync(join(tmpdir(), "xin-pg15-"));
   chownSync(dir, uid, gid);
-  const init = spawnSync(`${BIN}/initdb`, ["-D", `${dir}/data`, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], {
-    uid, gid, cwd: dir, encoding: "utf8",
-  });
+  const init = spawnSync(
+    `${BIN}/initdb`,
+    ["-D", `${dir}/data`, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+    {
+      uid,
+      gid,
+      cwd: dir,
+      encoding: "utf8",
+    },
+  );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -45,8 +56,20 @@ export const startExternalPostgres = async (options: { durable?: boolean; extra?
   const launch = async () => {
     child = spawn(
       `${BIN}/postgres`,
-      ["-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
-        ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]), ...(options.extra ?? [])],
+      [
+        "-D",
+        `${dir}/data`,
+        "-p",
+        String(port),
+        "-k",
+        dir,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "max_connections=200",
+        ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+        ...(options.extra ?? []),
+      ],
       { uid, gid, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
     );
     child.stderr?.on("data", (d) => (stderr += String(d)));

@@ -12,7 +12,8 @@ export const channelFixturesRoot = join(sharedRoot, "fixtures", "channels");
 
 export type Provider = "whatsapp" | "instagram" | "telegram";
 
-export const fixturePath = (provider: Provider, relative: string): string => join(channelFixturesRoot, provider, relative);
+export const fixturePath = (provider: Provider, relative: string): string =>
+  join(channelFixturesRoot, provider, relative);
 
 export const fixtureBytes = (provider: Provider, relative: string): Uint8Array =>
   new Uint8Array(readFileSync(fixturePath(provider, relative)));
@@ -43,4 +44,8 @@ export const errorFixture = (provider: Provider, file: string): ErrorFixture => 
 };
 
 /** An error fixture as a fake-server reply: `fake.script(replyWith(errorFixture("whatsapp", "…")))`. */
-export const replyWith = (fixture: ErrorFixture, headers?: Record<string, string>) => ({ status: fixture.httpStatus, body: fixture.body, headers });
+export const replyWith = (fixture: ErrorFixture, headers?: Record<string, string>) => ({
+  status: fixture.httpStatus,
+  body: fixture.body,
+  headers,
+});

@@ -7,13 +7,18 @@ import type { MetaGraphFake } from "./fakes";
 import { INSTANCE_KEY, type GatewayFixture } from "./gateway";
 
 /** An admin API answer: an action's `{ escalation, message_ids }`, or `{ error }`. */
-export type ApiAnswer = { status: number; body: { escalation?: Record<string, unknown>; message_ids?: string[]; error?: { code: string } } };
+export type ApiAnswer = {
+  status: number;
+  body: { escalation?: Record<string, unknown>; message_ids?: string[]; error?: { code: string } };
+};
 /** Calls the admin API as one agent; `actor` is how the audit log names them (by token). */
 export type AgentApi = ((method: string, path: string, body?: unknown) => Promise<ApiAnswer>) & { actor: string };
 
 /** An agent token of the fixture's tenant, and a caller that sends it with every admin API request. */
 export const agentOf = async (gw: GatewayFixture, name: string): Promise<AgentApi> => {
-  const { token, id } = await transaction(gw.db.db as Db, ({ tx }) => issueToken(tx, INSTANCE_KEY, { role: "agent", tenant_id: gw.tenantId, name }, "test"));
+  const { token, id } = await transaction(gw.db.db as Db, ({ tx }) =>
+    issueToken(tx, INSTANCE_KEY, { role: "agent", tenant_id: gw.tenantId, name }, "test"),
+  );
   const call = async (method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
     const res = await gw.fetch(
       new Request(`http://x${path}`, {
@@ -39,11 +44,14 @@ export const sentTo = (meta: MetaGraphFake, waId: string): GraphSend[] =>
     .map((r) => r.body as GraphSend)
     .filter((b) => b.to === `+${waId}` || b.to === waId);
 
-export const textsTo = (meta: MetaGraphFake, waId: string): string[] => sentTo(meta, waId).map((b) => b.text?.body ?? `<${b.type}>`);
+export const textsTo = (meta: MetaGraphFake, waId: string): string[] =>
+  sentTo(meta, waId).map((b) => b.text?.body ?? `<${b.type}>`);
 
 /** The customer's conversation id (one conversation per contact on a channel). */
 export const conversationOf = async (db: TestDb, waId: string): Promise<string | undefined> =>
-  (await db.sql`select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = ${waId}`)[0]?.id;
+  (
+    await db.sql`select c.id from conversations c join contacts k on k.id = c.contact_id where k.external_id = ${waId}`
+  )[0]?.id;
 
 export const escalationsOf = (db: TestDb, conversationId: string) =>
   db.sql`select id, reason, state, resolution, draft, agent_id from escalations where conversation_id = ${conversationId} order by created_at`;
@@ -53,7 +61,8 @@ export const outboundOf = (db: TestDb, conversationId: string) =>
   db.sql`select id, body, status, metadata->>'author' as author, (metadata->>'holding')::boolean as holding, metadata->'answer' as answer
          from messages where conversation_id = ${conversationId} and direction = 'out' order by created_at, id`;
 
-export const auditOf = (db: TestDb, subjectId: string) => db.sql`select action, actor from audit_log where subject_id = ${subjectId} order by id`;
+export const auditOf = (db: TestDb, subjectId: string) =>
+  db.sql`select action, actor from audit_log where subject_id = ${subjectId} order by id`;
 
 /** Resolves when no job at all is queued or running: every respond, deliver and read receipt is done. */
 export const jobsSettled = async (db: TestDb): Promise<boolean> =>

@@ -19,8 +19,18 @@ export const seedKnowledgeTenant = (db: TestDb, label: string): Promise<Knowledg
   transaction(db.db, async ({ tx }) => {
     const tenant = await createTenant(tx, `${label}-${crypto.randomUUID()}`, "test");
     const brand = await createBrand(tx, tenant.id, `${label} Shop`, "test");
-    const admin = await issueToken(tx, INSTANCE_KEY, { role: "admin", tenant_id: tenant.id, name: `${label}-admin` }, "test");
-    const agent = await issueToken(tx, INSTANCE_KEY, { role: "agent", tenant_id: tenant.id, name: `${label}-agent` }, "test");
+    const admin = await issueToken(
+      tx,
+      INSTANCE_KEY,
+      { role: "admin", tenant_id: tenant.id, name: `${label}-admin` },
+      "test",
+    );
+    const agent = await issueToken(
+      tx,
+      INSTANCE_KEY,
+      { role: "agent", tenant_id: tenant.id, name: `${label}-agent` },
+      "test",
+    );
     return { tenantId: tenant.id, brandId: brand.id, admin: admin.token, agent: agent.token };
   });
 
@@ -33,7 +43,14 @@ export type KnowledgeApiHarness = {
   /** Posts multipart/form-data as a browser or curl would. */
   upload(path: string, token: string, form: FormData): Promise<Response>;
   /** Waits for a job to finish; its row as the API shows it. */
-  job(id: number, token: string): Promise<{ state: string; last_error: string | null; progress: { summary?: { added: string[]; failed: { source: string; reason: string; code?: string }[] } } | null }>;
+  job(
+    id: number,
+    token: string,
+  ): Promise<{
+    state: string;
+    last_error: string | null;
+    progress: { summary?: { added: string[]; failed: { source: string; reason: string; code?: string }[] } } | null;
+  }>;
   stop(): Promise<void>;
 };
 
@@ -42,14 +59,25 @@ export const knowledgeApiHarness = (db: TestDb, egress = new EgressGuard()): Kno
   const blobDir = mkdtempSync(join(tmpdir(), "xin-blobs-"));
   const blobs = new BlobStore(blobDir);
   const fetch = gatewayHandler(db, 1 << 20, { blobs, egress });
-  const runner: QueueRunner = startTestWorkers(db, new Wake(), { blobs, egress, knowledge: createKnowledgeBackend(() => db.db) });
+  const runner: QueueRunner = startTestWorkers(db, new Wake(), {
+    blobs,
+    egress,
+    knowledge: createKnowledgeBackend(() => db.db),
+  });
   const request = (method: string, path: string, token: string, body?: BodyInit, type?: string) =>
-    fetch(new Request(`http://x${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(type ? { "content-type": type } : {}) }, body }));
+    fetch(
+      new Request(`http://x${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(type ? { "content-type": type } : {}) },
+        body,
+      }),
+    );
   return {
     blobs,
     blobDir,
     fetch,
-    call: (method, path, token, body) => request(method, path, token, body === undefined ? undefined : JSON.stringify(body), "application/json"),
+    call: (method, path, token, body) =>
+      request(method, path, token, body === undefined ? undefined : JSON.stringify(body), "application/json"),
     upload: async (path, token, form) => {
       const prepared = new Request("http://x/", { method: "POST", body: form });
       // The boundary header first: Bun forgets it once the body was read.

@@ -46,12 +46,42 @@ export const buildZip = (files: Record<string, string>): Uint8Array => {
     const nameBytes = new TextEncoder().encode(name);
     const crc = Bun.hash.crc32(data);
     const offset = chunks.length;
-    const common = [...u16(20), ...u16(0), ...u16(0), ...u16(0), ...u16(0x21), ...u32(crc), ...u32(data.length), ...u32(data.length), ...u16(nameBytes.length), ...u16(0)];
+    const common = [
+      ...u16(20),
+      ...u16(0),
+      ...u16(0),
+      ...u16(0),
+      ...u16(0x21),
+      ...u32(crc),
+      ...u32(data.length),
+      ...u32(data.length),
+      ...u16(nameBytes.length),
+      ...u16(0),
+    ];
     chunks.push(...u32(0x04034b50), ...common, ...nameBytes, ...data);
-    central.push(...u32(0x02014b50), ...u16(20), ...common, ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(offset), ...nameBytes);
+    central.push(
+      ...u32(0x02014b50),
+      ...u16(20),
+      ...common,
+      ...u16(0),
+      ...u16(0),
+      ...u16(0),
+      ...u32(0),
+      ...u32(offset),
+      ...nameBytes,
+    );
   }
   const count = Object.keys(files).length;
-  const end = [...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(count), ...u16(count), ...u32(central.length), ...u32(chunks.length), ...u16(0)];
+  const end = [
+    ...u32(0x06054b50),
+    ...u16(0),
+    ...u16(0),
+    ...u16(count),
+    ...u16(count),
+    ...u32(central.length),
+    ...u32(chunks.length),
+    ...u16(0),
+  ];
   return new Uint8Array([...chunks, ...central, ...end]);
 };
 
@@ -70,4 +100,3 @@ export const buildDocx = (paragraphs: [string, string?][]): Uint8Array =>
     "word/styles.xml": `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style></w:styles>`,
     "word/document.xml": `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${paragraphs.map(([t, s]) => para(t, s)).join("")}</w:body></w:document>`,
   });
-

@@ -66,7 +66,10 @@ const fields = (buf: Uint8Array): Field[] => {
 
 const hex = (b?: Uint8Array) => (b ? Buffer.from(b).toString("hex") : "");
 const text = (b?: Uint8Array) => (b ? new TextDecoder().decode(b) : "");
-const sub = (buf: Uint8Array, no: number) => fields(buf).filter((f) => f.no === no && f.bytes).map((f) => f.bytes!);
+const sub = (buf: Uint8Array, no: number) =>
+  fields(buf)
+    .filter((f) => f.no === no && f.bytes)
+    .map((f) => f.bytes!);
 
 /** KeyValue{1 key, 2 AnyValue{1 string, 2 bool, 3 int, 4 double}}. */
 const attributesOf = (kvs: Uint8Array[]): Record<string, string | number | boolean> => {
@@ -120,7 +123,8 @@ export const startOtlpReceiver = (): OtlpReceiver => {
     hostname: "127.0.0.1",
     port: 0,
     fetch: async (req) => {
-      if (req.method !== "POST" || new URL(req.url).pathname !== "/v1/traces") return new Response("not found", { status: 404 });
+      if (req.method !== "POST" || new URL(req.url).pathname !== "/v1/traces")
+        return new Response("not found", { status: 404 });
       const body = new Uint8Array(await req.arrayBuffer());
       posts.push({ contentType: req.headers.get("content-type") ?? "", bytes: body.length });
       spans.push(...decodeTraces(body));

@@ -44,10 +44,64 @@ const openssl = (args: string[], cwd: string) => {
 
 /** A CA and a localhost certificate it signed, for pebble's API listener (Debian ships none). */
 const listenerCerts = (dir: string) => {
-  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=xin test listener CA", "-keyout", "ca.key", "-out", "ca.pem"], dir);
-  openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost", "-keyout", "key.pem", "-out", "req.csr"], dir);
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=xin test listener CA",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.pem",
+    ],
+    dir,
+  );
+  openssl(
+    [
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-subj",
+      "/CN=localhost",
+      "-keyout",
+      "key.pem",
+      "-out",
+      "req.csr",
+    ],
+    dir,
+  );
   writeFileSync(join(dir, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  openssl(["x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "ext.cnf", "-out", "cert.pem"], dir);
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      "req.csr",
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-extfile",
+      "ext.cnf",
+      "-out",
+      "cert.pem",
+    ],
+    dir,
+  );
 };
 
 const httpsGet = (url: string, ca: string, method = "GET", body?: string): Promise<{ status: number; text: string }> =>
@@ -80,10 +134,27 @@ export const startPebble = async (httpPort: number): Promise<Pebble> => {
   const ca = await Bun.file(join(dir, "ca.pem")).text();
   const [dnsPort, mgmtPort, apiPort, pebbleMgmtPort] = [await freeUdpPort(), freePort(), freePort(), freePort()];
   const dns = spawn(
-    ["pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", `127.0.0.1:${dnsPort}`, "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", `127.0.0.1:${mgmtPort}`],
+    [
+      "pebble-challtestsrv",
+      "-defaultIPv4",
+      "127.0.0.1",
+      "-defaultIPv6",
+      "",
+      "-dns01",
+      `127.0.0.1:${dnsPort}`,
+      "-http01",
+      "",
+      "-https01",
+      "",
+      "-tlsalpn01",
+      "",
+      "-management",
+      `127.0.0.1:${mgmtPort}`,
+    ],
     { stdout: "ignore", stderr: "ignore" },
   );
-  const manage = (path: string, body: unknown) => fetch(`http://127.0.0.1:${mgmtPort}${path}`, { method: "POST", body: JSON.stringify(body) });
+  const manage = (path: string, body: unknown) =>
+    fetch(`http://127.0.0.1:${mgmtPort}${path}`, { method: "POST", body: JSON.stringify(body) });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${mgmtPort}/`)).status > 0, "pebble-challtestsrv", dns);
   const config = {
     pebble: {
@@ -98,13 +169,16 @@ export const startPebble = async (httpPort: number): Promise<Pebble> => {
     },
   };
   writeFileSync(join(dir, "pebble-config.json"), JSON.stringify(config));
-  const pebble = spawn(["pebble", "-config", join(dir, "pebble-config.json"), "-dnsserver", `127.0.0.1:${dnsPort}`, "-strict=false"], {
-    cwd: dir,
-    // No reuse of earlier valid authorizations: every order (a renewal too) is validated again.
-    env: { ...process.env, PEBBLE_VA_NOSLEEP: "1", PEBBLE_AUTHZREUSE: "0" },
-    stdout: "ignore",
-    stderr: "ignore",
-  });
+  const pebble = spawn(
+    ["pebble", "-config", join(dir, "pebble-config.json"), "-dnsserver", `127.0.0.1:${dnsPort}`, "-strict=false"],
+    {
+      cwd: dir,
+      // No reuse of earlier valid authorizations: every order (a renewal too) is validated again.
+      env: { ...process.env, PEBBLE_VA_NOSLEEP: "1", PEBBLE_AUTHZREUSE: "0" },
+      stdout: "ignore",
+      stderr: "ignore",
+    },
+  );
   const directory = `https://localhost:${apiPort}/dir`;
   await waitFor(async () => (await httpsGet(directory, ca)).status === 200, "pebble", pebble);
   return {

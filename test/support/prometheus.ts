@@ -23,13 +23,26 @@ export const startPrometheus = async (target: string, ruleFiles: string[]): Prom
     `    static_configs: [{ targets: [${JSON.stringify(new URL(target).host)}] }]`,
   ].join("\n");
   writeFileSync(join(dir, "prometheus.yml"), `${config}\n`);
-  const proc = Bun.spawn(["prometheus", `--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdout: "ignore", stderr: "ignore" });
+  const proc = Bun.spawn(
+    [
+      "prometheus",
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdout: "ignore", stderr: "ignore" },
+  );
   const url = `http://127.0.0.1:${port}`;
   const api = async <T>(path: string): Promise<T> => (await fetch(`${url}${path}`)).json() as Promise<T>;
   const prometheus: Prometheus = {
     url,
     query: (expr) => api(`/api/v1/query?query=${encodeURIComponent(expr)}`),
-    rules: async () => (await api<{ data: { groups: { rules: { name: string; query: string; health: string; lastError?: string }[] }[] } }>("/api/v1/rules")).data.groups.flatMap((g) => g.rules),
+    rules: async () =>
+      (
+        await api<{
+          data: { groups: { rules: { name: string; query: string; health: string; lastError?: string }[] }[] };
+        }>("/api/v1/rules")
+      ).data.groups.flatMap((g) => g.rules),
     stop: async () => {
       proc.kill("SIGTERM");
       await proc.exited;

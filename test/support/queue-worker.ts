@@ -41,7 +41,14 @@ await wake.listen(client.sql, silentLogger);
 const runner = new QueueRunner(
   client.sql,
   handlers,
-  { concurrency: 4, max_attempts: 5, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: leaseMs, poll_interval_ms: 100 },
+  {
+    concurrency: 4,
+    max_attempts: 5,
+    backoff_base_ms: 10,
+    backoff_max_ms: 50,
+    lease_ms: leaseMs,
+    poll_interval_ms: 100,
+  },
   wake,
   silentLogger,
   undefined,

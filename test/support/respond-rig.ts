@@ -54,7 +54,20 @@ export const startRespondRig = async (db: TestDb, llmBaseUrl: string): Promise<R
   };
   // Deliveries complete at once (no provider here): they hold the conversation's key, so the next turn waits for them.
   const handlers = { [RESPOND_JOB]: respondHandler(deps), [DELIVER_JOB]: async () => {} };
-  const runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 3, backoff_base_ms: 20, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 50 }, deps.wake, silentLogger);
+  const runner = new QueueRunner(
+    db.sql,
+    handlers,
+    {
+      concurrency: 4,
+      max_attempts: 3,
+      backoff_base_ms: 20,
+      backoff_max_ms: 50,
+      lease_ms: 30_000,
+      poll_interval_ms: 50,
+    },
+    deps.wake,
+    silentLogger,
+  );
   runner.start();
 
   const rows = (wa: string) =>
@@ -65,10 +78,14 @@ export const startRespondRig = async (db: TestDb, llmBaseUrl: string): Promise<R
     db.sql`select e.id, e.reason, c.status from escalations e join conversations c on c.id = e.conversation_id join contacts k on k.id = c.contact_id where k.external_id = ${wa}`;
   const expectAllNamed = async (wa: string) => {
     const all = await rows(wa);
-    const turns = new Set([...all.filter((m) => m.direction === "out").map((m) => m.id), ...(await escalations(wa)).map((e) => e.id)]);
+    const turns = new Set([
+      ...all.filter((m) => m.direction === "out").map((m) => m.id),
+      ...(await escalations(wa)).map((e) => e.id),
+    ]);
     const inbound = all.filter((m) => m.direction === "in" && m.awaits_turn);
     expect(inbound.length).toBeGreaterThan(0);
-    for (const m of inbound) expect({ message: m.id, named: turns.has(m.answered_by) }).toEqual({ message: m.id, named: true });
+    for (const m of inbound)
+      expect({ message: m.id, named: turns.has(m.answered_by) }).toEqual({ message: m.id, named: true });
     await expectPendingConsistent(db.sql);
     return inbound;
   };

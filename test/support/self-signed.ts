@@ -8,7 +8,26 @@ import { join } from "node:path";
 export const selfSigned = (names: string[]): { cert: string; key: string } => {
   const dir = mkdtempSync(join(tmpdir(), "xin-selfsigned-"));
   const r = spawnSync(
-    ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", `/CN=${names[0]}`, "-addext", `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`, "-keyout", "key.pem", "-out", "cert.pem"],
+    [
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${names[0]}`,
+      "-addext",
+      `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`,
+      "-keyout",
+      "key.pem",
+      "-out",
+      "cert.pem",
+    ],
     { cwd: dir, stderr: "pipe" },
   );
   if (r.exitCode !== 0) throw new Error(`openssl: ${r.stderr.toString()}`);

@@ -7,16 +7,28 @@ export type Served = { serial: string; subjectAltName: string; issuer: string; c
 /** Resolves what `host:port` served for `servername`; rejects with the TLS error a client would see. */
 export const probeTls = (port: number, servername: string, ca?: string): Promise<Served> =>
   new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port, servername, ...(ca ? { ca } : {}), rejectUnauthorized: true }, () => {
-      const leaf = socket.getPeerCertificate(true);
-      let chainLength = 0;
-      const seen = new Set<string>();
-      for (let c: PeerCertificate | undefined = leaf; c && !seen.has(c.fingerprint256); c = (c as { issuerCertificate?: PeerCertificate }).issuerCertificate) {
-        seen.add(c.fingerprint256);
-        chainLength++;
-      }
-      resolve({ serial: leaf.serialNumber.toLowerCase(), subjectAltName: leaf.subjectaltname ?? "", issuer: String(leaf.issuer.CN ?? ""), chainLength });
-      socket.end();
-    });
+    const socket = connect(
+      { host: "127.0.0.1", port, servername, ...(ca ? { ca } : {}), rejectUnauthorized: true },
+      () => {
+        const leaf = socket.getPeerCertificate(true);
+        let chainLength = 0;
+        const seen = new Set<string>();
+        for (
+          let c: PeerCertificate | undefined = leaf;
+          c && !seen.has(c.fingerprint256);
+          c = (c as { issuerCertificate?: PeerCertificate }).issuerCertificate
+        ) {
+          seen.add(c.fingerprint256);
+          chainLength++;
+        }
+        resolve({
+          serial: leaf.serialNumber.toLowerCase(),
+          subjectAltName: leaf.subjectaltname ?? "",
+          issuer: String(leaf.issuer.CN ?? ""),
+          chainLength,
+        });
+        socket.end();
+      },
+    );
     socket.on("error", reject);
   });

@@ -20,14 +20,32 @@ import { createBrand, createChannel, createTenant, type ChannelRow } from "../..
 import type { TestDb } from "./db";
 import { INSTANCE_KEY } from "./gateway";
 
-export type WidgetSiteFixture = { tenantId: string; brandId: string; brandSlug: string; brandName: string; channel: ChannelRow };
+export type WidgetSiteFixture = {
+  tenantId: string;
+  brandId: string;
+  brandSlug: string;
+  brandName: string;
+  channel: ChannelRow;
+};
 
-export const setupWidgetSite = async (db: TestDb, origins: string[], widget: Record<string, unknown> = {}): Promise<WidgetSiteFixture> =>
+export const setupWidgetSite = async (
+  db: TestDb,
+  origins: string[],
+  widget: Record<string, unknown> = {},
+): Promise<WidgetSiteFixture> =>
   transaction(db.db as Db, async ({ tx }) => {
     const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
     const brand = await createBrand(tx, tenant.id, `Shop ${crypto.randomUUID().slice(0, 6)}`, "test");
-    await tx.update(schema.brands).set({ widget }).where(dsql`${schema.brands.id} = ${brand.id}`);
-    const channel = await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: { allowed_origins: origins } }, "test");
+    await tx
+      .update(schema.brands)
+      .set({ widget })
+      .where(dsql`${schema.brands.id} = ${brand.id}`);
+    const channel = await createChannel(
+      tx,
+      INSTANCE_KEY,
+      { tenant_id: tenant.id, brand_id: brand.id, provider: "web", credentials: { allowed_origins: origins } },
+      "test",
+    );
     return { tenantId: tenant.id, brandId: brand.id, brandSlug: brand.slug, brandName: brand.name, channel };
   });
 
@@ -35,7 +53,11 @@ export type LiveGateway = { port: number; url: string; wake: Wake; stop(): Promi
 
 /** `options`: the proxy and rate-limit settings a test wants to see through the real listener, and the
  *  port to listen on (a restart on the port a page knows; default a free one). */
-export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> & { port?: number } = {}): Promise<LiveGateway> => {
+export const startLiveGateway = async (
+  db: TestDb,
+  wake = new Wake(),
+  options: Pick<GatewayDeps, "trustedProxies" | "widgetLimits"> & { port?: number } = {},
+): Promise<LiveGateway> => {
   const service = gatewayService({
     db: () => db.db,
     sql: () => db.sql,
@@ -50,7 +72,10 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: P
     readiness: async () => ({ ready: true }),
     status: async () => ({}),
     beforeScrape: async () => {},
-    knowledge: knowledgeApi(() => db.db, createKnowledgeBackend(() => db.db)),
+    knowledge: knowledgeApi(
+      () => db.db,
+      createKnowledgeBackend(() => db.db),
+    ),
     blobs: new BlobStore(mkdtempSync(join(tmpdir(), "xin-blobs-"))),
     // The product's default: only public addresses.
     egress: new EgressGuard(),
@@ -63,24 +88,43 @@ export const startLiveGateway = async (db: TestDb, wake = new Wake(), options: P
 };
 
 /** Echoes the conversation's latest customer message as the reply ("You said: …"). */
-const echoResponder = (db: TestDb, wake: Wake): JobHandler => async (job, ctx) => {
-  const { conversation_id } = job.payload as { conversation_id: string };
-  const [last] = await db.sql`select m.body, c.tenant_id, c.channel_id from messages m join conversations c on c.id = m.conversation_id
+const echoResponder =
+  (db: TestDb, wake: Wake): JobHandler =>
+  async (job, ctx) => {
+    const { conversation_id } = job.payload as { conversation_id: string };
+    const [last] =
+      await db.sql`select m.body, c.tenant_id, c.channel_id from messages m join conversations c on c.id = m.conversation_id
     where m.conversation_id = ${conversation_id} and m.direction = 'in' order by m.created_at desc limit 1`;
-  await transaction(db.db, async (tx) => {
-    if (last) {
-      const reply = { tenant_id: last.tenant_id, conversation_id, channel_id: last.channel_id, author: "ai" as const, text: `You said: ${last.body}` };
-      const queued = await queueReply(tx, reply, getChannel("web").capabilities);
-      await enqueueJobs(tx, wake, queued.jobs, 3);
-    }
-    await ctx.completeIn(tx);
-  });
-};
+    await transaction(db.db, async (tx) => {
+      if (last) {
+        const reply = {
+          tenant_id: last.tenant_id,
+          conversation_id,
+          channel_id: last.channel_id,
+          author: "ai" as const,
+          text: `You said: ${last.body}`,
+        };
+        const queued = await queueReply(tx, reply, getChannel("web").capabilities);
+        await enqueueJobs(tx, wake, queued.jobs, 3);
+      }
+      await ctx.completeIn(tx);
+    });
+  };
 
 export const startEchoWorkers = async (db: TestDb, wake: Wake): Promise<{ stop(): Promise<void> }> => {
   // The real deliver worker; only the respond step is a test echo until the answering pipeline lands.
-  const handlers = { respond: echoResponder(db, wake), deliver: deliverHandler({ db: () => db.db, instanceKey: INSTANCE_KEY }) };
-  const options = { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 100 };
+  const handlers = {
+    respond: echoResponder(db, wake),
+    deliver: deliverHandler({ db: () => db.db, instanceKey: INSTANCE_KEY }),
+  };
+  const options = {
+    concurrency: 2,
+    max_attempts: 3,
+    backoff_base_ms: 10,
+    backoff_max_ms: 50,
+    lease_ms: 30_000,
+    poll_interval_ms: 100,
+  };
   const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
   runner.start();
   return { stop: () => runner.stop(Date.now() + 2000) };
@@ -90,10 +134,28 @@ export const startEchoWorkers = async (db: TestDb, wake: Wake): Promise<{ stop()
  * The real respond step (pipeline as given: a streaming LLM fake, the brand's knowledge) and the real
  * deliver worker: what `xin serve` runs for a widget, without the rest of the app.
  */
-export const startAnsweringWorkers = async (db: TestDb, wake: Wake, pipeline: PipelineDeps): Promise<{ stop(): Promise<void> }> => {
-  const respond = respondHandler({ db: () => db.db, wake, maxAttempts: 3, pipeline, quietWindowMs: 0, historyTokens: 500 });
+export const startAnsweringWorkers = async (
+  db: TestDb,
+  wake: Wake,
+  pipeline: PipelineDeps,
+): Promise<{ stop(): Promise<void> }> => {
+  const respond = respondHandler({
+    db: () => db.db,
+    wake,
+    maxAttempts: 3,
+    pipeline,
+    quietWindowMs: 0,
+    historyTokens: 500,
+  });
   const handlers = { respond, deliver: deliverHandler({ db: () => db.db, instanceKey: INSTANCE_KEY }) };
-  const options = { concurrency: 2, max_attempts: 3, backoff_base_ms: 10, backoff_max_ms: 50, lease_ms: 30_000, poll_interval_ms: 100 };
+  const options = {
+    concurrency: 2,
+    max_attempts: 3,
+    backoff_base_ms: 10,
+    backoff_max_ms: 50,
+    lease_ms: 30_000,
+    poll_interval_ms: 100,
+  };
   const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
   runner.start();
   return { stop: () => runner.stop(Date.now() + 2000) };

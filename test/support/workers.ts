@@ -11,7 +11,12 @@ import type { TestDb } from "./db";
 import { INSTANCE_KEY } from "./gateway";
 
 /** `kinds`: run only the handlers of these job kinds (the rest stay queued, untouched). */
-export const startTestWorkers = (db: TestDb, wake: Wake, overrides: Partial<HandlerDeps> = {}, kinds?: string[]): QueueRunner => {
+export const startTestWorkers = (
+  db: TestDb,
+  wake: Wake,
+  overrides: Partial<HandlerDeps> = {},
+  kinds?: string[],
+): QueueRunner => {
   const all = jobHandlers({
     db: () => db.db,
     sql: db.sql,
@@ -27,7 +32,20 @@ export const startTestWorkers = (db: TestDb, wake: Wake, overrides: Partial<Hand
     ...overrides,
   });
   const handlers = kinds ? Object.fromEntries(kinds.map((k) => [k, all[k]])) : all;
-  const runner = new QueueRunner(db.sql, handlers, { concurrency: 4, max_attempts: 4, backoff_base_ms: 50, backoff_max_ms: 200, lease_ms: 30_000, poll_interval_ms: 50 }, wake, silentLogger);
+  const runner = new QueueRunner(
+    db.sql,
+    handlers,
+    {
+      concurrency: 4,
+      max_attempts: 4,
+      backoff_base_ms: 50,
+      backoff_max_ms: 200,
+      lease_ms: 30_000,
+      poll_interval_ms: 50,
+    },
+    wake,
+    silentLogger,
+  );
   runner.start();
   return runner;
 };

@@ -8,16 +8,33 @@ import { DEMO_KNOWLEDGE, DEMO_QUESTIONS, seedDemoKnowledge } from "./index";
 import { DEMO_QUALITY_SET, judge } from "./quality";
 
 const scope = { tenant_id: "ten_demo", brand_id: "brd_demo" };
-const brand = { id: scope.brand_id, tenant_id: scope.tenant_id, name: "Demo Shop", persona: { name: "Demo Shop", tone: "friendly", language: "en", directives: [] }, policies: parsePolicies({}) };
+const brand = {
+  id: scope.brand_id,
+  tenant_id: scope.tenant_id,
+  name: "Demo Shop",
+  persona: { name: "Demo Shop", tone: "friendly", language: "en", directives: [] },
+  policies: parsePolicies({}),
+};
 
 const seeded = async () => {
   const backend = new MemoryBackend(() => analyzerFor("en"));
   expect(await seedDemoKnowledge(backend, scope)).toBeGreaterThan(10);
-  return { search: backend.search.bind(backend), chat: null, guardrails: BUILT_IN_GUARDRAILS, config: { top_k: 6, min_confidence: 0.45 }, log: silentLogger };
+  return {
+    search: backend.search.bind(backend),
+    chat: null,
+    guardrails: BUILT_IN_GUARDRAILS,
+    config: { top_k: 6, min_confidence: 0.45 },
+    log: silentLogger,
+  };
 };
 
 test("the demo knowledge is embedded text, one source per file", () => {
-  expect(Object.keys(DEMO_KNOWLEDGE)).toEqual(["demo/shipping.md", "demo/returns.md", "demo/products.md", "demo/contact.md"]);
+  expect(Object.keys(DEMO_KNOWLEDGE)).toEqual([
+    "demo/shipping.md",
+    "demo/returns.md",
+    "demo/products.md",
+    "demo/contact.md",
+  ]);
   for (const text of Object.values(DEMO_KNOWLEDGE)) expect(text).toStartWith("# ");
 });
 
@@ -35,7 +52,8 @@ test("the README's first questions are answered with no LLM from a demo source, 
 test("on the demo question set, knowledge mode is never wrong and answers most", async () => {
   const deps = await seeded();
   const verdicts = [];
-  for (const c of DEMO_QUALITY_SET) verdicts.push({ q: c.question, v: judge(c, await answerTurn(deps, { brand, question: c.question, history: [] })) });
+  for (const c of DEMO_QUALITY_SET)
+    verdicts.push({ q: c.question, v: judge(c, await answerTurn(deps, { brand, question: c.question, history: [] })) });
   expect(verdicts.filter((x) => x.v === "wrong")).toEqual([]);
   expect(verdicts.filter((x) => x.v === "correct").length).toBeGreaterThanOrEqual(12);
 });

@@ -15,7 +15,12 @@ export const DEMO_KNOWLEDGE: Record<string, string> = {
 };
 
 /** Questions the demo knowledge answers in knowledge-base mode (README, BENCH quality run). */
-export const DEMO_QUESTIONS = ["How long does delivery to Austria take?", "Is shipping free?", "How do I wash merino wool?", "What payment methods do you accept?"];
+export const DEMO_QUESTIONS = [
+  "How long does delivery to Austria take?",
+  "Is shipping free?",
+  "How do I wash merino wool?",
+  "What payment methods do you accept?",
+];
 
 /** Writes the demo knowledge into a brand. Idempotent: unchanged sources are left as they are. */
 export const seedDemoKnowledge = async (backend: RetrievalBackend, scope: BrandScope): Promise<number> => {
@@ -23,7 +28,11 @@ export const seedDemoKnowledge = async (backend: RetrievalBackend, scope: BrandS
   for (const [source, text] of Object.entries(DEMO_KNOWLEDGE)) {
     const prepared = await prepareSource({ source, bytes: new TextEncoder().encode(text) });
     if (!prepared.ok) throw new Error(`demo knowledge ${source}: ${prepared.reason}`);
-    await backend.upsertSource({ scope, meta: { source, hash: prepared.hash, format: prepared.format, title: prepared.title }, chunks: prepared.chunks });
+    await backend.upsertSource({
+      scope,
+      meta: { source, hash: prepared.hash, format: prepared.format, title: prepared.title },
+      chunks: prepared.chunks,
+    });
     chunks += prepared.chunks.length;
   }
   return chunks;

@@ -26,17 +26,33 @@ const failure = (path: string): XinError => {
 
 test("a set folder: questions.json with defaults filled in, docs/ found, named after the folder", () => {
   write("shop/docs/faq.md", "# FAQ\n");
-  write("shop/questions.json", { answer: [{ q: "Hours?", phrase: "9 am", source: "faq.md", by: "me" }], escalate: [{ q: "Refund me" }] });
+  write("shop/questions.json", {
+    answer: [{ q: "Hours?", phrase: "9 am", source: "faq.md", by: "me" }],
+    escalate: [{ q: "Refund me" }],
+  });
   const set = loadEvalSet(join(root, "shop"));
   expect(set.name).toBe("shop");
   expect(set.docsDir).toBe(join(root, "shop/docs"));
-  expect(set.answer[0]).toMatchObject({ q: "Hours?", phrase_alt: [], also: [], forbid: [], source_alt: [], or_escalate: false, llm: "" });
+  expect(set.answer[0]).toMatchObject({
+    q: "Hours?",
+    phrase_alt: [],
+    also: [],
+    forbid: [],
+    source_alt: [],
+    or_escalate: false,
+    llm: "",
+  });
   expect(set.escalate[0]).toMatchObject({ q: "Refund me", why: "", llm: "" });
   expect(set.brand).toEqual({ name: "Eval brand", language: "en", policies: {} });
 });
 
 test("an owner's file without docs/ loads by its file name", () => {
-  const set = loadEvalSet(write("owner/regression.json", { brand: { name: "Bäckerei", language: "de" }, escalate: [{ q: "Storniere meine Bestellung" }] }));
+  const set = loadEvalSet(
+    write("owner/regression.json", {
+      brand: { name: "Bäckerei", language: "de" },
+      escalate: [{ q: "Storniere meine Bestellung" }],
+    }),
+  );
   expect(set).toMatchObject({ name: "regression", docsDir: null, brand: { name: "Bäckerei", language: "de" } });
 });
 
@@ -45,8 +61,12 @@ test("bad inputs are eval.set_invalid errors that name the file and the problem"
   expect(failure(join(root, "nope.json")).message).toContain("no such file");
   expect(failure(write("bad/json.json", "{ not json")).code).toBe("eval.set_invalid");
   expect(failure(write("bad/empty.json", { answer: [], escalate: [] })).message).toContain("holds no questions");
-  expect(failure(write("bad/nophrase.json", { answer: [{ q: "x", source: "a.md" }] })).message).toContain("answer.0.phrase");
-  expect(failure(write("bad/regex.json", { answer: [{ q: "x", phrase: "re:(unclosed", source: "a.md" }] })).message).toContain("bad regular expression");
+  expect(failure(write("bad/nophrase.json", { answer: [{ q: "x", source: "a.md" }] })).message).toContain(
+    "answer.0.phrase",
+  );
+  expect(
+    failure(write("bad/regex.json", { answer: [{ q: "x", phrase: "re:(unclosed", source: "a.md" }] })).message,
+  ).toContain("bad regular expression");
 });
 
 test("the README's example set is a valid set", () => {

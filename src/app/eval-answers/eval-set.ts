@@ -26,7 +26,9 @@ export const answerItemSchema = z
   })
   .loose();
 
-export const escalateItemSchema = z.object({ q: z.string().trim().min(1), why: z.string().default(""), llm: z.string().default("") }).loose();
+export const escalateItemSchema = z
+  .object({ q: z.string().trim().min(1), why: z.string().default(""), llm: z.string().default("") })
+  .loose();
 
 /** Optional: how the brand is set up when the harness builds it in memory (ignored against a real brand). */
 export const evalBrandSchema = z
@@ -45,12 +47,22 @@ export const evalSetFileSchema = z
     escalate: z.array(escalateItemSchema).default([]),
   })
   .loose()
-  .refine((s) => s.answer.length + s.escalate.length > 0, "the set holds no questions (answer and escalate are both empty)");
+  .refine(
+    (s) => s.answer.length + s.escalate.length > 0,
+    "the set holds no questions (answer and escalate are both empty)",
+  );
 
 export type AnswerItem = z.infer<typeof answerItemSchema>;
 export type EscalateItem = z.infer<typeof escalateItemSchema>;
 export type EvalBrand = z.infer<typeof evalBrandSchema>;
-export type EvalSet = { name: string; file: string; docsDir: string | null; brand: EvalBrand; answer: AnswerItem[]; escalate: EscalateItem[] };
+export type EvalSet = {
+  name: string;
+  file: string;
+  docsDir: string | null;
+  brand: EvalBrand;
+  answer: AnswerItem[];
+  escalate: EscalateItem[];
+};
 
 /**
  * Reads a questions.json (or a set folder holding one, with its documents in docs/). Every bad input is
@@ -63,29 +75,47 @@ export const loadEvalSet = (path: string): EvalSet => {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (cause as Error).message;
-    throw new XinError("eval.set_invalid", `${file}: ${reason}`, { hint: "an answer set is a questions.json with `answer` and `escalate` lists", exitCode: 2, cause });
+    throw new XinError("eval.set_invalid", `${file}: ${reason}`, {
+      hint: "an answer set is a questions.json with `answer` and `escalate` lists",
+      exitCode: 2,
+      cause,
+    });
   }
   const parsed = evalSetFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new XinError("eval.set_invalid", `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`, { exitCode: 2 });
+    throw new XinError("eval.set_invalid", `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`, {
+      exitCode: 2,
+    });
   }
   for (const item of parsed.data.answer) checkPatterns(file, item);
   const dir = dirname(file);
   const docsDir = existsSync(join(dir, "docs")) ? join(dir, "docs") : null;
   const name = basename(file) === "questions.json" ? basename(dir) : basename(file).replace(/\.json$/i, "");
-  return { name, file, docsDir, brand: evalBrandSchema.parse(parsed.data.brand ?? {}), answer: parsed.data.answer, escalate: parsed.data.escalate };
+  return {
+    name,
+    file,
+    docsDir,
+    brand: evalBrandSchema.parse(parsed.data.brand ?? {}),
+    answer: parsed.data.answer,
+    escalate: parsed.data.escalate,
+  };
 };
 
 /** A set whose regular expressions do not compile is a bad input, not a wrong answer at run time. */
 const checkPatterns = (file: string, item: AnswerItem) => {
-  const patterns = [item.phrase, ...item.phrase_alt, ...item.also].filter((p) => p.startsWith("re:")).map((p) => p.slice(3));
+  const patterns = [item.phrase, ...item.phrase_alt, ...item.also]
+    .filter((p) => p.startsWith("re:"))
+    .map((p) => p.slice(3));
   if (item.forbid_re) patterns.push(item.forbid_re);
   for (const p of patterns) {
     try {
       new RegExp(p, "iu");
     } catch (cause) {
-      throw new XinError("eval.set_invalid", `${file}: question "${item.q}": bad regular expression ${p}`, { exitCode: 2, cause });
+      throw new XinError("eval.set_invalid", `${file}: question "${item.q}": bad regular expression ${p}`, {
+        exitCode: 2,
+        cause,
+      });
     }
   }
 };

@@ -2,9 +2,25 @@ import { describe, expect, test } from "bun:test";
 import { answerItemSchema, escalateItemSchema } from "./eval-set";
 import { carries, isSource, judgeAnswer, judgeEscalate } from "./judge";
 
-const item = (over: Record<string, unknown> = {}) => answerItemSchema.parse({ q: "How long do refunds take?", phrase: "3-5 business days", source: "returns.md", ...over });
-const answer = (reply: string, sources = ["/srv/docs/returns.md"]) => ({ outcome: "answer" as const, reply, reason: null, sources: sources.map((source) => ({ source, chunk_id: "c1" })) });
-const escalation = (reason = "low_confidence") => ({ outcome: "escalation" as const, reply: null, reason, sources: [] });
+const item = (over: Record<string, unknown> = {}) =>
+  answerItemSchema.parse({
+    q: "How long do refunds take?",
+    phrase: "3-5 business days",
+    source: "returns.md",
+    ...over,
+  });
+const answer = (reply: string, sources = ["/srv/docs/returns.md"]) => ({
+  outcome: "answer" as const,
+  reply,
+  reason: null,
+  sources: sources.map((source) => ({ source, chunk_id: "c1" })),
+});
+const escalation = (reason = "low_confidence") => ({
+  outcome: "escalation" as const,
+  reply: null,
+  reason,
+  sources: [],
+});
 
 describe("carries", () => {
   test("plain phrases ignore case, runs of whitespace and typographic dashes", () => {
@@ -27,16 +43,27 @@ test("isSource matches a stored path or URL by its tail, not by a look-alike nam
 describe("judgeAnswer", () => {
   test("right: the phrase (or an alternative), every `also`, no `forbid`, a right source", () => {
     expect(judgeAnswer(item(), answer("Refunds take 3-5 business days."))).toEqual({ verdict: "right", reason: null });
-    expect(judgeAnswer(item({ phrase_alt: ["five working days"] }), answer("About five working days."))).toEqual({ verdict: "right", reason: null });
-    expect(judgeAnswer(item({ source_alt: ["payments.md"] }), answer("3-5 business days", ["/d/payments.md"])).verdict).toBe("right");
+    expect(judgeAnswer(item({ phrase_alt: ["five working days"] }), answer("About five working days."))).toEqual({
+      verdict: "right",
+      reason: null,
+    });
+    expect(
+      judgeAnswer(item({ source_alt: ["payments.md"] }), answer("3-5 business days", ["/d/payments.md"])).verdict,
+    ).toBe("right");
   });
   test("wrong, with each reason: missing fact, missing part, forbidden text, wrong source", () => {
     const missing = judgeAnswer(item(), answer("Refunds are instant."));
     expect(missing.verdict).toBe("wrong");
     expect(missing.reason).toContain('lacks "3-5 business days"');
-    expect(judgeAnswer(item({ also: ["original payment method"] }), answer("3-5 business days")).reason).toContain('lacks also "original payment method"');
-    expect(judgeAnswer(item({ forbid: ["instant"] }), answer("3-5 business days, often instant")).reason).toContain('carries forbidden "instant"');
-    expect(judgeAnswer(item({ forbid_re: "₦\\s?\\d" }), answer("3-5 business days for ₦500")).reason).toContain("matches forbidden");
+    expect(judgeAnswer(item({ also: ["original payment method"] }), answer("3-5 business days")).reason).toContain(
+      'lacks also "original payment method"',
+    );
+    expect(judgeAnswer(item({ forbid: ["instant"] }), answer("3-5 business days, often instant")).reason).toContain(
+      'carries forbidden "instant"',
+    );
+    expect(judgeAnswer(item({ forbid_re: "₦\\s?\\d" }), answer("3-5 business days for ₦500")).reason).toContain(
+      "matches forbidden",
+    );
     const source = judgeAnswer(item(), answer("3-5 business days", ["/d/shipping.md"]));
     expect(source).toMatchObject({ verdict: "wrong" });
     expect(source.reason).toContain("sources shipping.md, expected returns.md");

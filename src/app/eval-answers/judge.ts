@@ -30,7 +30,8 @@ export const carries = (text: string, pattern: string): boolean => {
 };
 
 /** Whether a stored source (absolute path, path as ingested, or URL) is the set's `name` (a file name or a path tail). */
-export const isSource = (stored: string, name: string): boolean => stored === name || stored.endsWith(`/${name}`) || stored.endsWith(`\\${name}`);
+export const isSource = (stored: string, name: string): boolean =>
+  stored === name || stored.endsWith(`/${name}`) || stored.endsWith(`\\${name}`);
 
 const clip = (text: string | null, n = 160): string => {
   const t = (text ?? "").replace(/\s+/g, " ").trim();
@@ -40,9 +41,17 @@ const clip = (text: string | null, n = 160): string => {
 const shortSource = (s: string) => s.split(/[\\/]/).pop() ?? s;
 
 /** An answerable item against what the pipeline did with its question. */
-export const judgeAnswer = (item: AnswerItem, result: Pick<AskResult, "outcome" | "reply" | "reason" | "sources">): Judgement => {
+export const judgeAnswer = (
+  item: AnswerItem,
+  result: Pick<AskResult, "outcome" | "reply" | "reason" | "sources">,
+): Judgement => {
   if (result.outcome !== "answer") {
-    return item.or_escalate ? { verdict: "right", reason: null } : { verdict: "over_escalated", reason: `escalated (${result.reason ?? "no reason"}) where ${shortSource(item.source)} answers it` };
+    return item.or_escalate
+      ? { verdict: "right", reason: null }
+      : {
+          verdict: "over_escalated",
+          reason: `escalated (${result.reason ?? "no reason"}) where ${shortSource(item.source)} answers it`,
+        };
   }
   const reply = result.reply ?? "";
   const problems: string[] = [];
@@ -58,11 +67,16 @@ export const judgeAnswer = (item: AnswerItem, result: Pick<AskResult, "outcome" 
     const got = [...new Set(result.sources.map((s) => shortSource(s.source)))].join(", ") || "none";
     problems.push(`sources ${got}, expected ${wanted.join(" or ")}`);
   }
-  return problems.length ? { verdict: "wrong", reason: `${problems.join("; ")} — reply: "${clip(reply)}"` } : { verdict: "right", reason: null };
+  return problems.length
+    ? { verdict: "wrong", reason: `${problems.join("; ")} — reply: "${clip(reply)}"` }
+    : { verdict: "right", reason: null };
 };
 
 /** A must-escalate item: any reply sent is a miss, whatever it says. */
 export const judgeEscalate = (item: EscalateItem, result: Pick<AskResult, "outcome" | "reply">): Judgement =>
   result.outcome === "answer"
-    ? { verdict: "missed_escalation", reason: `answered${item.why ? ` (must escalate: ${item.why})` : ""} — reply: "${clip(result.reply)}"` }
+    ? {
+        verdict: "missed_escalation",
+        reason: `answered${item.why ? ` (must escalate: ${item.why})` : ""} — reply: "${clip(result.reply)}"`,
+      }
     : { verdict: "escalated", reason: null };

@@ -1,4 +1,12 @@
-import { answerTurn, BUILT_IN_GUARDRAILS, parsePolicies, toAskResult, type BrandProfile, type Guardrail, type PipelineDeps } from "../../orchestrator";
+import {
+  answerTurn,
+  BUILT_IN_GUARDRAILS,
+  parsePolicies,
+  toAskResult,
+  type BrandProfile,
+  type Guardrail,
+  type PipelineDeps,
+} from "../../orchestrator";
 import type { ChatClient } from "../../llm";
 import { analyzerFor, MemoryBackend, runIngest, type IngestSummary } from "../../rag";
 import { silentLogger, XinError } from "../../runtime";
@@ -22,14 +30,22 @@ export type MemoryBrand = { ask: Ask; ingest: IngestSummary; brand: BrandProfile
  * question through the real answering pipeline (retrieval, guardrails, confidence) as `xin ask` does.
  * Nothing is stored; a set of a few hundred questions runs in seconds.
  */
-export const memoryBrand = async (set: Pick<EvalSet, "name" | "docsDir" | "brand">, options: MemoryBrandOptions): Promise<MemoryBrand> => {
-  if (!set.docsDir) throw new XinError("eval.set_invalid", `set ${set.name} has no docs/ folder beside its questions.json`, { exitCode: 2 });
+export const memoryBrand = async (
+  set: Pick<EvalSet, "name" | "docsDir" | "brand">,
+  options: MemoryBrandOptions,
+): Promise<MemoryBrand> => {
+  if (!set.docsDir)
+    throw new XinError("eval.set_invalid", `set ${set.name} has no docs/ folder beside its questions.json`, {
+      exitCode: 2,
+    });
   const scope = { tenant_id: "ten_eval", brand_id: `brd_${set.name}` };
   const backend = new MemoryBackend(() => analyzerFor(set.brand.language));
   const ingest = await runIngest({ backend, scope, inputs: [set.docsDir] });
   if (ingest.failed.length) {
     const f = ingest.failed[0];
-    throw new XinError("eval.docs_invalid", `set ${set.name}: ${f.source} could not be ingested: ${f.reason}`, { exitCode: 2 });
+    throw new XinError("eval.docs_invalid", `set ${set.name}: ${f.source} could not be ingested: ${f.reason}`, {
+      exitCode: 2,
+    });
   }
   const brand: BrandProfile = {
     id: scope.brand_id,
@@ -43,8 +59,15 @@ export const memoryBrand = async (set: Pick<EvalSet, "name" | "docsDir" | "brand
     search: (r) => backend.search(r),
     chat: options.chat,
     guardrails: options.guardrails ?? BUILT_IN_GUARDRAILS,
-    config: { top_k: options.config?.top_k ?? defaults.top_k, min_confidence: options.config?.min_confidence ?? defaults.min_confidence },
+    config: {
+      top_k: options.config?.top_k ?? defaults.top_k,
+      min_confidence: options.config?.min_confidence ?? defaults.min_confidence,
+    },
     log: silentLogger,
   };
-  return { ask: async (question) => toAskResult(await answerTurn(deps, { brand, question, history: [] })), ingest, brand };
+  return {
+    ask: async (question) => toAskResult(await answerTurn(deps, { brand, question, history: [] })),
+    ingest,
+    brand,
+  };
 };

@@ -15,7 +15,9 @@ const row = (name: string, c: Counts): string[] => [
 
 const align = (rows: string[][]): string => {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")).join("\n");
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "))
+    .join("\n");
 };
 
 /** Named totals over some of the sets (the bench's shared and own sets). */
@@ -23,17 +25,27 @@ export type Subtotal = { name: string; counts: Counts };
 
 /** One line per set, then any subtotals and the overall line when there are several sets. */
 export const renderTable = (report: EvalReport, subtotals: readonly Subtotal[] = []): string =>
-  align([HEAD, ...report.sets.map((s) => row(s.set, s.counts)), ...subtotals.map((t) => row(t.name, t.counts)), ...(report.sets.length > 1 ? [row("overall", report.overall)] : [])]);
+  align([
+    HEAD,
+    ...report.sets.map((s) => row(s.set, s.counts)),
+    ...subtotals.map((t) => row(t.name, t.counts)),
+    ...(report.sets.length > 1 ? [row("overall", report.overall)] : []),
+  ]);
 
 const LABEL = { wrong: "WRONG", missed_escalation: "MISSED ESCALATION", over_escalated: "over-escalated" } as const;
 
 /** Every question that is not right, worst first, with why. */
 export const renderMisses = (set: SetReport): string[] => {
   const order = ["wrong", "missed_escalation", "over_escalated"] as const;
-  return order.flatMap((v) => set.items.filter((i) => i.verdict === v).map((i) => `  ${LABEL[v]}  [${set.set}] "${i.q}": ${i.miss}`));
+  return order.flatMap((v) =>
+    set.items.filter((i) => i.verdict === v).map((i) => `  ${LABEL[v]}  [${set.set}] "${i.q}": ${i.miss}`),
+  );
 };
 
-export const renderReport = (report: EvalReport, options: { misses?: boolean; subtotals?: readonly Subtotal[] } = {}): string => {
+export const renderReport = (
+  report: EvalReport,
+  options: { misses?: boolean; subtotals?: readonly Subtotal[] } = {},
+): string => {
   const misses = options.misses === false ? [] : report.sets.flatMap(renderMisses);
   return [renderTable(report, options.subtotals), ...(misses.length ? ["", "misses:", ...misses] : [])].join("\n");
 };

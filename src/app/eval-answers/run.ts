@@ -37,7 +37,18 @@ export type Counts = {
 export type SetReport = { set: string; counts: Counts; items: ItemResult[] };
 export type EvalReport = { sets: SetReport[]; overall: Counts };
 
-export const emptyCounts = (): Counts => ({ right: 0, right_by_handoff: 0, escalated: 0, wrong: 0, missed_escalation: 0, over_escalated: 0, answerable: 0, must_escalate: 0, sent: 0, sent_right: 0 });
+export const emptyCounts = (): Counts => ({
+  right: 0,
+  right_by_handoff: 0,
+  escalated: 0,
+  wrong: 0,
+  missed_escalation: 0,
+  over_escalated: 0,
+  answerable: 0,
+  must_escalate: 0,
+  sent: 0,
+  sent_right: 0,
+});
 
 export const addCounts = (a: Counts, b: Counts): Counts => {
   const out = emptyCounts();
@@ -66,7 +77,15 @@ const countsOf = (items: readonly ItemResult[]): Counts => {
 export const runEvalSet = async (set: Pick<EvalSet, "name" | "answer" | "escalate">, ask: Ask): Promise<SetReport> => {
   const items: ItemResult[] = [];
   const record = (kind: ItemResult["kind"], q: string, r: AskResult, j: { verdict: Verdict; reason: string | null }) =>
-    items.push({ kind, q, verdict: j.verdict, miss: j.reason, outcome: r.outcome, reason: r.outcome === "answer" ? null : r.reason, confidence: r.confidence });
+    items.push({
+      kind,
+      q,
+      verdict: j.verdict,
+      miss: j.reason,
+      outcome: r.outcome,
+      reason: r.outcome === "answer" ? null : r.reason,
+      confidence: r.confidence,
+    });
   for (const item of set.answer) {
     const r = await ask(item.q);
     record("answer", item.q, r, judgeAnswer(item, r));
@@ -78,7 +97,10 @@ export const runEvalSet = async (set: Pick<EvalSet, "name" | "answer" | "escalat
   return { set: set.name, counts: countsOf(items), items };
 };
 
-export const combineReports = (sets: SetReport[]): EvalReport => ({ sets, overall: sets.reduce((acc, s) => addCounts(acc, s.counts), emptyCounts()) });
+export const combineReports = (sets: SetReport[]): EvalReport => ({
+  sets,
+  overall: sets.reduce((acc, s) => addCounts(acc, s.counts), emptyCounts()),
+});
 
 /** The owner's gate: no wrong answer and no missed escalation. */
 export const passes = (c: Counts): boolean => c.wrong === 0 && c.missed_escalation === 0;

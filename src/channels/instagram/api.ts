@@ -28,7 +28,10 @@ const quickReplies = (text: string, buttons: QuickReply[]) => {
     throw sendRejected("Instagram allows at most 13 quick replies", { reason: "payload" });
   }
   checkText(text);
-  return { text, quick_replies: buttons.map((b) => ({ content_type: "text", title: truncate(b.title, 20), payload: b.id })) };
+  return {
+    text,
+    quick_replies: buttons.map((b) => ({ content_type: "text", title: truncate(b.title, 20), payload: b.id })),
+  };
 };
 
 const messageOf = (content: OutboundContent): Record<string, unknown> => {
@@ -42,11 +45,18 @@ const messageOf = (content: OutboundContent): Record<string, unknown> => {
     case "buttons":
       return quickReplies(content.text, content.buttons);
     case "list":
-      return quickReplies(content.text, content.sections.flatMap((s) => s.rows));
+      return quickReplies(
+        content.text,
+        content.sections.flatMap((s) => s.rows),
+      );
     case "media": {
-      if (content.caption) throw sendRejected("Instagram attachments have no caption; send the caption as its own text", { reason: "unsupported" });
+      if (content.caption)
+        throw sendRejected("Instagram attachments have no caption; send the caption as its own text", {
+          reason: "unsupported",
+        });
       const source = content.source;
-      if ("upload" in source) throw sendRejected("Instagram does not take uploads here; send the file by URL", { reason: "unsupported" });
+      if ("upload" in source)
+        throw sendRejected("Instagram does not take uploads here; send the file by URL", { reason: "unsupported" });
       const payload = "url" in source ? { url: source.url } : { attachment_id: source.providerMediaId };
       return { attachment: { type: ATTACHMENT_TYPES[content.mediaType], payload } };
     }

@@ -29,7 +29,12 @@ const MEDIA_TYPES: Record<string, InboundMedia["mediaType"]> = {
 const attachmentContent = (raw: unknown, i: number): InboundContent => {
   const parsed = parseShape(attachmentSchema, raw, `message.attachments[${i}]`);
   const mediaType = MEDIA_TYPES[parsed.type];
-  if (!mediaType) return { kind: "unsupported", providerType: `attachment.${parsed.type}`, reason: "attachment type not handled by xin" };
+  if (!mediaType)
+    return {
+      kind: "unsupported",
+      providerType: `attachment.${parsed.type}`,
+      reason: "attachment type not handled by xin",
+    };
   return { kind: "media", media: stripUndefined({ mediaType, url: parsed.payload?.url }) };
 };
 
@@ -45,14 +50,23 @@ export const referralOf = (r: InstagramReferral | undefined): Referral | undefin
     : undefined;
 
 export const messageContents = (message: Message): InboundContent[] => {
-  if (message.is_unsupported) return [{ kind: "unsupported", providerType: "message", reason: "Instagram marked the message unsupported" }];
+  if (message.is_unsupported)
+    return [{ kind: "unsupported", providerType: "message", reason: "Instagram marked the message unsupported" }];
   const story = message.reply_to?.story;
-  if (story) return [stripUndefined({ kind: "story_reply" as const, story: stripUndefined({ id: story.id, url: story.url }), text: message.text })];
+  if (story)
+    return [
+      stripUndefined({
+        kind: "story_reply" as const,
+        story: stripUndefined({ id: story.id, url: story.url }),
+        text: message.text,
+      }),
+    ];
   const attachments = (message.attachments ?? []).map((a, i) => attachmentContent(a, i));
   if (attachments.length > 0) {
     // Text and attachments rarely come together; when they do, the text rides on the first one.
     const [first, ...rest] = attachments;
-    const withCaption = first.kind === "media" && message.text !== undefined ? { ...first, caption: message.text } : first;
+    const withCaption =
+      first.kind === "media" && message.text !== undefined ? { ...first, caption: message.text } : first;
     return [withCaption, ...rest];
   }
   if (message.text !== undefined) {

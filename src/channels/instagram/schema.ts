@@ -22,7 +22,9 @@ const referralSchema = z.object({
   source: z.string().optional(),
   type: z.string().optional(),
   ad_id: z.string().optional(),
-  ads_context_data: z.object({ ad_title: z.string().optional(), photo_url: z.string().optional(), video_url: z.string().optional() }).optional(),
+  ads_context_data: z
+    .object({ ad_title: z.string().optional(), photo_url: z.string().optional(), video_url: z.string().optional() })
+    .optional(),
 });
 export type InstagramReferral = z.infer<typeof referralSchema>;
 
@@ -41,7 +43,12 @@ export const eventSchema = z.object({
       text: z.string().optional(),
       attachments: z.array(z.unknown()).optional(),
       quick_reply: z.object({ payload: z.string() }).optional(),
-      reply_to: z.object({ mid: z.string().optional(), story: z.object({ id: z.string().optional(), url: z.string().optional() }).optional() }).optional(),
+      reply_to: z
+        .object({
+          mid: z.string().optional(),
+          story: z.object({ id: z.string().optional(), url: z.string().optional() }).optional(),
+        })
+        .optional(),
       referral: referralSchema.optional(),
       is_echo: z.boolean().optional(),
       is_deleted: z.boolean().optional(),
@@ -49,9 +56,22 @@ export const eventSchema = z.object({
     })
     .optional(),
   postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string() }).optional(),
-  reaction: z.object({ mid: z.string().min(1), action: z.enum(["react", "unreact"]), reaction: z.string().optional(), emoji: z.string().optional() }).optional(),
+  reaction: z
+    .object({
+      mid: z.string().min(1),
+      action: z.enum(["react", "unreact"]),
+      reaction: z.string().optional(),
+      emoji: z.string().optional(),
+    })
+    .optional(),
   read: z.object({ mid: z.string().min(1) }).optional(),
   referral: referralSchema.optional(),
-  message_edit: z.object({ mid: z.string().min(1), text: z.string().optional(), num_edit: z.number().int().nonnegative().optional() }).optional(),
+  message_edit: z
+    .object({
+      mid: z.string().min(1),
+      text: z.string().optional(),
+      num_edit: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 export type InstagramEvent = z.infer<typeof eventSchema>;

@@ -51,7 +51,18 @@ describe("Graph error classification by error.code", () => {
     ["429 without body, Retry-After seconds", 429, { "retry-after": "7" }, undefined, true, 7000],
     ["503 HTML page", 503, {}, "<html>", true, undefined],
     ["404 without Graph body", 404, {}, undefined, false, undefined],
-    ["BUC header hint", 400, { "x-business-use-case-usage": JSON.stringify({ "1": [{ type: "whatsapp", estimated_time_to_regain_access: 3 }] }) }, { error: { code: 80007, message: "(#80007) Rate limit issues" } }, true, 180000],
+    [
+      "BUC header hint",
+      400,
+      {
+        "x-business-use-case-usage": JSON.stringify({
+          "1": [{ type: "whatsapp", estimated_time_to_regain_access: 3 }],
+        }),
+      },
+      { error: { code: 80007, message: "(#80007) Rate limit issues" } },
+      true,
+      180000,
+    ],
     ["unknown code on 500", 500, {}, { error: { code: 999999, message: "new" } }, true, undefined],
     ["unknown code on 400", 400, {}, { error: { code: 999999, message: "new" } }, false, undefined],
     ["is_transient", 400, {}, { error: { code: 999999, message: "new", is_transient: true } }, true, undefined],
@@ -68,7 +79,10 @@ describe("Graph error classification by error.code", () => {
 
   test("only the pair rate limit is scoped to one recipient (it must not pause the whole number)", () => {
     for (const [file, fixture] of cases) {
-      expect([file, classifyGraphFailure(fixture.httpStatus, new Headers(), fixture.body).scope]).toEqual([file, file.startsWith("131056") ? "recipient" : undefined]);
+      expect([file, classifyGraphFailure(fixture.httpStatus, new Headers(), fixture.body).scope]).toEqual([
+        file,
+        file.startsWith("131056") ? "recipient" : undefined,
+      ]);
     }
   });
 });

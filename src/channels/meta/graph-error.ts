@@ -28,7 +28,12 @@ export const parseGraphError = (body: unknown): GraphError | undefined => {
 
 type Rule = { retryable: boolean; reason: ChannelErrorReason; retryAfterMs?: number; scope?: "recipient" };
 
-const retry = (reason: ChannelErrorReason, retryAfterMs?: number, scope?: "recipient"): Rule => ({ retryable: true, reason, retryAfterMs, scope });
+const retry = (reason: ChannelErrorReason, retryAfterMs?: number, scope?: "recipient"): Rule => ({
+  retryable: true,
+  reason,
+  retryAfterMs,
+  scope,
+});
 const final = (reason: ChannelErrorReason): Rule => ({ retryable: false, reason });
 
 // channels.md §1.10 (WhatsApp) and §2.6 (Instagram). Delays are first-retry hints; the worker backs off.
@@ -116,7 +121,8 @@ export const bucRetryAfterMs = (headers: Headers): number | undefined => {
 /** Safe text for the agents' queue: the title Meta puts in `message` plus `error_data.details`. */
 const safeText = (error: GraphError): string => {
   const details = error.error_data?.details;
-  const head = error.code === 190 ? "access token invalid or expired" : (error.message ?? `Graph API error ${error.code}`);
+  const head =
+    error.code === 190 ? "access token invalid or expired" : (error.message ?? `Graph API error ${error.code}`);
   return details && !head.includes(details) ? `${head}: ${details}` : head;
 };
 
@@ -126,7 +132,10 @@ export const classifyGraphFailure = (status: number, headers: Headers, body: unk
   const hinted = retryAfterHeaderMs(headers) ?? bucRetryAfterMs(headers);
   if (!error) {
     if (status === 429 || status >= 500) {
-      return sendRetryable(`provider answered HTTP ${status}`, { reason: status === 429 ? "rate_limited" : "unavailable", retryAfterMs: hinted });
+      return sendRetryable(`provider answered HTTP ${status}`, {
+        reason: status === 429 ? "rate_limited" : "unavailable",
+        retryAfterMs: hinted,
+      });
     }
     return sendRejected(`provider answered HTTP ${status} without an error body`, { reason: "unknown" });
   }
@@ -134,6 +143,12 @@ export const classifyGraphFailure = (status: number, headers: Headers, body: unk
   const data = { http_status: status, error_subcode: error.error_subcode, error_type: error.type };
   const providerCode = String(error.code);
   return rule.retryable
-    ? sendRetryable(safeText(error), { reason: rule.reason, providerCode, retryAfterMs: hinted ?? rule.retryAfterMs, scope: rule.scope, data })
+    ? sendRetryable(safeText(error), {
+        reason: rule.reason,
+        providerCode,
+        retryAfterMs: hinted ?? rule.retryAfterMs,
+        scope: rule.scope,
+        data,
+      })
     : sendRejected(safeText(error), { reason: rule.reason, providerCode, data });
 };

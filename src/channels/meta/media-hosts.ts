@@ -35,5 +35,9 @@ export const assertMetaMediaUrl = (url: string, apiBase: string): void => {
   try {
     host = new URL(url).hostname;
   } catch {}
-  throw new ChannelError("channel.media_host_refused", `media URL refused: ${issue}`, { retryable: false, reason: "policy", data: { host } });
+  throw new ChannelError("channel.media_host_refused", `media URL refused: ${issue}`, {
+    retryable: false,
+    reason: "policy",
+    data: { host },
+  });
 };

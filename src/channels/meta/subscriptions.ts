@@ -11,13 +11,22 @@ const appSchema = z
     name: z.string().optional(),
     id: z.string().optional(),
     subscribed_fields: z.array(z.string()).optional(),
-    whatsapp_business_api_data: z.object({ name: z.string().optional(), id: z.string().optional() }).partial().optional(),
+    whatsapp_business_api_data: z
+      .object({ name: z.string().optional(), id: z.string().optional() })
+      .partial()
+      .optional(),
   })
   .passthrough();
 const listSchema = z.object({ data: z.array(appSchema) });
 
 /** The apps subscribed to an account's webhooks (Graph `GET /<id>/subscribed_apps`). */
-export const subscribedApps = async <C extends GraphCredentials>(ctx: ChannelContext<C>, accountPath: string): Promise<WebhookRegistration["subscriptions"]> => {
+export const subscribedApps = async <C extends GraphCredentials>(
+  ctx: ChannelContext<C>,
+  accountPath: string,
+): Promise<WebhookRegistration["subscriptions"]> => {
   const list = listSchema.parse(await graphCall(ctx, "GET", `/${accountPath}/subscribed_apps`, { none: true }));
-  return list.data.map((a) => ({ app: a.whatsapp_business_api_data?.name ?? a.name ?? a.whatsapp_business_api_data?.id ?? a.id ?? null, fields: a.subscribed_fields ?? null }));
+  return list.data.map((a) => ({
+    app: a.whatsapp_business_api_data?.name ?? a.name ?? a.whatsapp_business_api_data?.id ?? a.id ?? null,
+    fields: a.subscribed_fields ?? null,
+  }));
 };

@@ -47,7 +47,9 @@ const textContent = (message: TelegramMessage, text: string): InboundContent => 
   return stripUndefined({
     kind: "text" as const,
     text,
-    command: command ? { name: text.slice(1, command.length).split("@")[0], args: text.slice(command.length).trim() } : undefined,
+    command: command
+      ? { name: text.slice(1, command.length).split("@")[0], args: text.slice(command.length).trim() }
+      : undefined,
     mentions: mentions.length > 0 ? mentions : undefined,
   });
 };
@@ -67,14 +69,34 @@ export const messageContent = (message: TelegramMessage, raw: Record<string, unk
     if (file) return stripUndefined({ kind: "media" as const, media: mediaOf(mediaType, file), caption });
   }
   if (message.location) {
-    return stripUndefined({ kind: "location" as const, ...message.location, name: message.venue?.title, address: message.venue?.address });
+    return stripUndefined({
+      kind: "location" as const,
+      ...message.location,
+      name: message.venue?.title,
+      address: message.venue?.address,
+    });
   }
   if (message.contact) {
     const c = message.contact;
     const name = [c.first_name, c.last_name].filter(Boolean).join(" ") || undefined;
-    return { kind: "contacts", contacts: [stripUndefined({ name, phones: [{ phone: c.phone_number }], emails: [], userId: c.user_id === undefined ? undefined : String(c.user_id) })] };
+    return {
+      kind: "contacts",
+      contacts: [
+        stripUndefined({
+          name,
+          phones: [{ phone: c.phone_number }],
+          emails: [],
+          userId: c.user_id === undefined ? undefined : String(c.user_id),
+        }),
+      ],
+    };
   }
-  const other = OTHER_KINDS.find((k) => k in raw) ?? Object.keys(raw).find((k) => !["message_id", "date", "chat", "from", "sender_chat", "edit_date", "message_thread_id"].includes(k)) ?? "empty";
+  const other =
+    OTHER_KINDS.find((k) => k in raw) ??
+    Object.keys(raw).find(
+      (k) => !["message_id", "date", "chat", "from", "sender_chat", "edit_date", "message_thread_id"].includes(k),
+    ) ??
+    "empty";
   return { kind: "unsupported", providerType: other, reason: "message kind not handled by xin" };
 };
 

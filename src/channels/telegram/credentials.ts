@@ -9,10 +9,21 @@ const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
  */
 export const telegramCredentials = z
   .object({
-    bot_token: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, "expected <bot id>:<secret> from @BotFather").describe("Bot token from @BotFather"),
+    bot_token: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, "expected <bot id>:<secret> from @BotFather")
+      .describe("Bot token from @BotFather"),
     mode: z.enum(["webhook", "polling"]).default("webhook").describe("webhook (public HTTPS) or polling (getUpdates)"),
-    secret_token: z.string().regex(SECRET_TOKEN, "1-256 characters of A-Z a-z 0-9 _ -").optional().describe("X-Telegram-Bot-Api-Secret-Token value"),
-    bot_username: z.string().regex(/^\w+$/).optional().describe("Bot username without @: tells which group mentions are for the bot"),
+    secret_token: z
+      .string()
+      .regex(SECRET_TOKEN, "1-256 characters of A-Z a-z 0-9 _ -")
+      .optional()
+      .describe("X-Telegram-Bot-Api-Secret-Token value"),
+    bot_username: z
+      .string()
+      .regex(/^\w+$/)
+      .optional()
+      .describe("Bot username without @: tells which group mentions are for the bot"),
   })
   .refine((c) => c.mode === "polling" || c.secret_token !== undefined, {
     path: ["secret_token"],

@@ -32,19 +32,31 @@ export const telegram = {
   webhookRegistration: async (ctx) => {
     const info = await getTelegramWebhookInfo(ctx);
     const at = info.last_error_date ? new Date(info.last_error_date * 1000).toISOString() : null;
-    return { url: info.url, pending: info.pending_update_count ?? 0, lastError: info.last_error_message ? { message: info.last_error_message, at } : null };
+    return {
+      url: info.url,
+      pending: info.pending_update_count ?? 0,
+      lastError: info.last_error_message ? { message: info.last_error_message, at } : null,
+    };
   },
   connect: async (ctx, webhookUrl) => {
     if (ctx.credentials.mode === "polling") {
       await deleteTelegramWebhook(ctx);
       return "polling mode: any webhook removed, xin serve polls getUpdates";
     }
-    if (!webhookUrl) return "webhook mode, but no server.public_url is set: configure it, then run `xin channel connect`";
+    if (!webhookUrl)
+      return "webhook mode, but no server.public_url is set: configure it, then run `xin channel connect`";
     await setTelegramWebhook(ctx, webhookUrl);
     return `webhook set to ${webhookUrl} with the secret token`;
   },
 } satisfies Channel<typeof telegramCredentials>;
 
 export { telegramCredentials, botIdOf, type TelegramCredentials } from "./credentials";
-export { deleteTelegramWebhook, getTelegramMe, getTelegramWebhookInfo, setTelegramWebhook, telegramFileUrl, TELEGRAM_ALLOWED_UPDATES } from "./api";
+export {
+  deleteTelegramWebhook,
+  getTelegramMe,
+  getTelegramWebhookInfo,
+  setTelegramWebhook,
+  telegramFileUrl,
+  TELEGRAM_ALLOWED_UPDATES,
+} from "./api";
 export { messageKey } from "./parse";

@@ -16,7 +16,15 @@ import { parseJsonBody, parseShape, stripUndefined } from "../payload";
 import { buttonTextOf, messageContent } from "./content";
 import { serviceKindOf } from "./service";
 import { botIdOf, type TelegramCredentials } from "./credentials";
-import { callbackQuerySchema, chatMemberUpdatedSchema, messageReactionSchema, messageSchema, updateSchema, type TelegramMessage, type TelegramUser } from "./schema";
+import {
+  callbackQuerySchema,
+  chatMemberUpdatedSchema,
+  messageReactionSchema,
+  messageSchema,
+  updateSchema,
+  type TelegramMessage,
+  type TelegramUser,
+} from "./schema";
 
 type Binding = ChannelBinding<TelegramCredentials>;
 
@@ -34,7 +42,9 @@ const contactOf = (user: TelegramUser | undefined, fallbackChat: TelegramMessage
 
 /** A customer sharing their own contact card tells us their phone number: keep it on the contact. */
 const withOwnPhone = (contact: InboundContact, message: TelegramMessage): InboundContact =>
-  message.contact && message.from && message.contact.user_id === message.from.id ? { ...contact, phone: message.contact.phone_number } : contact;
+  message.contact && message.from && message.contact.user_id === message.from.id
+    ? { ...contact, phone: message.contact.phone_number }
+    : contact;
 
 /** In groups the bot answers only commands, mentions of itself and replies to its own messages. */
 const isAddressedToBot = (message: TelegramMessage, content: InboundContent, channel: Binding): boolean => {
@@ -47,7 +57,10 @@ const isAddressedToBot = (message: TelegramMessage, content: InboundContent, cha
   // Without a configured username, trust privacy mode: Telegram only forwards what concerns the bot.
   if (!username) return true;
   const handle = `@${username}`.toLowerCase();
-  return (content.mentions ?? []).some((m) => m.toLowerCase() === handle) || (message.entities ?? []).some((e) => e.type === "text_mention" && e.user?.id === botId);
+  return (
+    (content.mentions ?? []).some((m) => m.toLowerCase() === handle) ||
+    (message.entities ?? []).some((e) => e.type === "text_mention" && e.user?.id === botId)
+  );
 };
 
 const messageEvent = (out: ParseResult, raw: unknown, where: string, channel: Binding, isEdit: boolean): void => {
@@ -69,7 +82,9 @@ const messageEvent = (out: ParseResult, raw: unknown, where: string, channel: Bi
     contact: withOwnPhone(contactOf(message.from, message.chat), message),
     timestamp: (isEdit ? (message.edit_date ?? message.date) : message.date) * 1000,
     content: isEdit ? { kind: "edit" as const, originalMessageId: original, content } : content,
-    replyTo: message.reply_to_message ? { providerMessageId: messageKey(message.chat.id, message.reply_to_message.message_id), isButtonHost: false } : undefined,
+    replyTo: message.reply_to_message
+      ? { providerMessageId: messageKey(message.chat.id, message.reply_to_message.message_id), isButtonHost: false }
+      : undefined,
     isEcho: false,
     raw,
   });
@@ -113,7 +128,9 @@ const HANDLERS: Record<string, Handler> = {
           title: q.data === undefined ? undefined : buttonTextOf(q.message?.reply_markup, q.data),
           hostMessageId: q.message ? messageKey(q.message.chat.id, q.message.message_id) : undefined,
         }),
-        replyTo: q.message ? { providerMessageId: messageKey(q.message.chat.id, q.message.message_id), isButtonHost: true } : undefined,
+        replyTo: q.message
+          ? { providerMessageId: messageKey(q.message.chat.id, q.message.message_id), isButtonHost: true }
+          : undefined,
         isEcho: false,
         raw,
       }),
@@ -124,16 +141,26 @@ const HANDLERS: Record<string, Handler> = {
     const isOut = (s: string) => s === "kicked" || s === "left";
     const [was, now] = [isOut(u.old_chat_member.status), isOut(u.new_chat_member.status)];
     if (was === now) {
-      out.skipped.push({ reason: "unknown_event", detail: `telegram my_chat_member ${u.old_chat_member.status}->${u.new_chat_member.status}` });
+      out.skipped.push({
+        reason: "unknown_event",
+        detail: `telegram my_chat_member ${u.old_chat_member.status}->${u.new_chat_member.status}`,
+      });
       return;
     }
-    out.events.push({ kind: now ? "contact_blocked" : "contact_unblocked", accountId: botIdOf(ch.credentials.bot_token), conversationId: String(u.chat.id), timestamp: u.date * 1000 });
+    out.events.push({
+      kind: now ? "contact_blocked" : "contact_unblocked",
+      accountId: botIdOf(ch.credentials.bot_token),
+      conversationId: String(u.chat.id),
+      timestamp: u.date * 1000,
+    });
   },
   message_reaction: (out, raw, ch) => {
     const r = parseShape(messageReactionSchema, raw, "message_reaction");
     const emoji = r.new_reaction.find((x) => x.type === "emoji")?.emoji;
     const target = messageKey(r.chat.id, r.message_id);
-    const content: InboundContent = emoji ? { kind: "reaction", targetMessageId: target, emoji, action: "react" } : { kind: "reaction", targetMessageId: target, action: "unreact" };
+    const content: InboundContent = emoji
+      ? { kind: "reaction", targetMessageId: target, emoji, action: "react" }
+      : { kind: "reaction", targetMessageId: target, action: "unreact" };
     out.messages.push({
       channel: "telegram",
       accountId: botIdOf(ch.credentials.bot_token),

@@ -17,10 +17,15 @@ const ctx = (signal: AbortSignal): ChannelContext<TelegramCredentials> => ({
   signal,
   deadline: Date.now() + 1000,
 });
-const fixtureUpdates = () => fixtureJson<{ result: { update_id: number }[] }>("telegram", "inbound/get_updates.response.json").result;
+const fixtureUpdates = () =>
+  fixtureJson<{ result: { update_id: number }[] }>("telegram", "inbound/get_updates.response.json").result;
 
 /** Collects `count` updates from a poll, then stops it through the signal. */
-const take = async (count: number, offset: number, extra: { timeoutSeconds?: number; allowedUpdates?: string[] } = {}) => {
+const take = async (
+  count: number,
+  offset: number,
+  extra: { timeoutSeconds?: number; allowedUpdates?: string[] } = {},
+) => {
   const controller = new AbortController();
   const got: PolledUpdate[] = [];
   for await (const update of telegram.poll(ctx(controller.signal), { offset, timeoutSeconds: 1, ...extra })) {
@@ -33,7 +38,10 @@ const take = async (count: number, offset: number, extra: { timeoutSeconds?: num
 describe("telegram poll", () => {
   test("yields the three fixture updates in order with the next offset; the request matches the fixture", async () => {
     fake.pushUpdates(fixtureUpdates());
-    const got = await take(3, 871000110, { timeoutSeconds: 30, allowedUpdates: ["message", "callback_query", "my_chat_member"] });
+    const got = await take(3, 871000110, {
+      timeoutSeconds: 30,
+      allowedUpdates: ["message", "callback_query", "my_chat_member"],
+    });
     expect(got.map((u) => [u.updateId, u.nextOffset])).toEqual([
       [871000110, 871000111],
       [871000111, 871000112],
@@ -41,8 +49,14 @@ describe("telegram poll", () => {
     ]);
     expect(fake.requests[0].body).toEqual(fixtureJson("telegram", "send/get_updates.request.json"));
     // The yielded bytes go through the same parse as a webhook body.
-    const parsed = telegram.parse(got[0].body, { channelId: "ch_tg_1", credentials: { bot_token: TOKEN, mode: "polling" } });
-    expect(parsed.messages[0]).toMatchObject({ providerMessageId: "551000001:110", content: { kind: "text", text: "Do you have gift cards?" } });
+    const parsed = telegram.parse(got[0].body, {
+      channelId: "ch_tg_1",
+      credentials: { bot_token: TOKEN, mode: "polling" },
+    });
+    expect(parsed.messages[0]).toMatchObject({
+      providerMessageId: "551000001:110",
+      content: { kind: "text", text: "Do you have gift cards?" },
+    });
   });
 
   test("a restart from a persisted offset neither repeats nor skips", async () => {
@@ -61,7 +75,11 @@ describe("telegram poll", () => {
     const iterator = telegram.poll(ctx(controller.signal), { offset: 1, timeoutSeconds: 5 })[Symbol.asyncIterator]();
     const next = iterator.next();
     await fake.waitForRequests(1);
-    fake.pushUpdates([{ update_id: 1, message: { message_id: 1, date: 1, chat: { id: 5, type: "private" }, text: "late" } } as { update_id: number }]);
+    fake.pushUpdates([
+      { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 5, type: "private" }, text: "late" } } as {
+        update_id: number;
+      },
+    ]);
     expect((await next).value?.updateId).toBe(1);
     expect(fake.requests).toHaveLength(1);
     controller.abort();

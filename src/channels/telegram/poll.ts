@@ -18,7 +18,10 @@ const encoder = new TextEncoder();
 
 export type PollOptions = { offset: number; timeoutSeconds?: number; limit?: number; allowedUpdates?: string[] };
 
-export async function* pollTelegram(ctx: ChannelContext<TelegramCredentials>, options: PollOptions): AsyncGenerator<PolledUpdate> {
+export async function* pollTelegram(
+  ctx: ChannelContext<TelegramCredentials>,
+  options: PollOptions,
+): AsyncGenerator<PolledUpdate> {
   const timeout = Math.min(options.timeoutSeconds ?? 30, 50);
   let offset = options.offset;
   while (!ctx.signal.aborted) {
@@ -26,7 +29,12 @@ export async function* pollTelegram(ctx: ChannelContext<TelegramCredentials>, op
     try {
       // Each long poll gets its own deadline: the server holds it up to `timeout` seconds.
       result = await callBotApi({ ...ctx, deadline: Date.now() + (timeout + 15) * 1000 }, "getUpdates", {
-        json: { offset, limit: options.limit ?? 100, timeout, allowed_updates: options.allowedUpdates ?? TELEGRAM_ALLOWED_UPDATES },
+        json: {
+          offset,
+          limit: options.limit ?? 100,
+          timeout,
+          allowed_updates: options.allowedUpdates ?? TELEGRAM_ALLOWED_UPDATES,
+        },
       });
     } catch (error) {
       if (ctx.signal.aborted) return;

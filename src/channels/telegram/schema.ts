@@ -63,7 +63,14 @@ export const messageSchema = z.object({
   sticker: fileSchema.optional(),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   venue: z.object({ title: z.string().optional(), address: z.string().optional() }).optional(),
-  contact: z.object({ phone_number: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), user_id: id.optional() }).optional(),
+  contact: z
+    .object({
+      phone_number: z.string(),
+      first_name: z.string().optional(),
+      last_name: z.string().optional(),
+      user_id: id.optional(),
+    })
+    .optional(),
   reply_to_message: z.object({ message_id: id, from: userSchema.optional() }).optional(),
 });
 export type TelegramMessage = z.infer<typeof messageSchema>;

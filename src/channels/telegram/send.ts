@@ -19,7 +19,8 @@ const sentSchema = z.object({ message_id: z.number(), chat: z.object({ id: z.num
 const bodyOf = (request: BotRequest): RequestBody => {
   if (!request.upload) return { json: request.fields };
   const form = new FormData();
-  for (const [key, value] of Object.entries(request.fields)) form.append(key, typeof value === "string" ? value : JSON.stringify(value));
+  for (const [key, value] of Object.entries(request.fields))
+    form.append(key, typeof value === "string" ? value : JSON.stringify(value));
   const { field, data, filename, mimeType } = request.upload;
   form.append(field, new Blob([new Uint8Array(data)], { type: mimeType }), filename);
   return { form };
@@ -39,7 +40,10 @@ const callWithPlainFallback = async (message: OutboundMessage, ctx: Ctx): Promis
   } catch (error) {
     const content = message.content;
     if (content.kind !== "text" || content.format !== "markdown" || !isEntityParseError(error)) throw error;
-    const plain = messageRequest({ ...message, content: { ...content, text: renderMarkdown(content.text, "plain"), format: "plain" } });
+    const plain = messageRequest({
+      ...message,
+      content: { ...content, text: renderMarkdown(content.text, "plain"), format: "plain" },
+    });
     return callBotApi(ctx, plain.method, bodyOf(plain));
   }
 };

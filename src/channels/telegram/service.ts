@@ -38,4 +38,5 @@ const SERVICE_FIELDS = [
 ] as const;
 
 /** The service field a message carries (`pinned_message`, …), or undefined for a message someone wrote. */
-export const serviceKindOf = (message: Record<string, unknown>): string | undefined => SERVICE_FIELDS.find((f) => f in message);
+export const serviceKindOf = (message: Record<string, unknown>): string | undefined =>
+  SERVICE_FIELDS.find((f) => f in message);

@@ -4,7 +4,10 @@ import type { WebhookRequest } from "../types";
 import { telegram, telegramCredentials } from "./index";
 
 const SECRET = "xinTestSecret_0123456789-abcdefABCDEF";
-const channel = { channelId: "ch_tg_1", credentials: { bot_token: "7000000001:AAFakeTokenForTestsOnly", mode: "webhook" as const, secret_token: SECRET } };
+const channel = {
+  channelId: "ch_tg_1",
+  credentials: { bot_token: "7000000001:AAFakeTokenForTestsOnly", mode: "webhook" as const, secret_token: SECRET },
+};
 const request = (headers: Record<string, string>, method = "POST"): WebhookRequest => ({
   method,
   headers: new Headers(headers),
@@ -14,7 +17,9 @@ const request = (headers: Record<string, string>, method = "POST"): WebhookReque
 
 describe("telegram verify", () => {
   test("the secret token header verifies", () => {
-    expect(telegram.verify(request({ "X-Telegram-Bot-Api-Secret-Token": SECRET }), channel)).toEqual({ kind: "verified" });
+    expect(telegram.verify(request({ "X-Telegram-Bot-Api-Secret-Token": SECRET }), channel)).toEqual({
+      kind: "verified",
+    });
   });
 
   test.each([
@@ -23,16 +28,22 @@ describe("telegram verify", () => {
     ["prefix of the token", { "X-Telegram-Bot-Api-Secret-Token": SECRET.slice(0, -1) }],
     ["token plus a byte", { "X-Telegram-Bot-Api-Secret-Token": `${SECRET}x` }],
   ])("%s → webhook.signature_invalid (401)", (_, headers) => {
-    expect(() => telegram.verify(request(headers), channel)).toThrow(expect.objectContaining({ code: "webhook.signature_invalid", status: 401 }));
+    expect(() => telegram.verify(request(headers), channel)).toThrow(
+      expect.objectContaining({ code: "webhook.signature_invalid", status: 401 }),
+    );
   });
 
   test("a polling channel without a secret token refuses webhooks (fail closed)", () => {
     const polling = { ...channel, credentials: { bot_token: channel.credentials.bot_token, mode: "polling" as const } };
-    expect(() => telegram.verify(request({ "X-Telegram-Bot-Api-Secret-Token": "" }), polling)).toThrow(expect.objectContaining({ code: "webhook.signature_invalid" }));
+    expect(() => telegram.verify(request({ "X-Telegram-Bot-Api-Secret-Token": "" }), polling)).toThrow(
+      expect.objectContaining({ code: "webhook.signature_invalid" }),
+    );
   });
 
   test("GET is not a Telegram webhook", () => {
-    expect(() => telegram.verify(request({}, "GET"), channel)).toThrow(expect.objectContaining({ code: "webhook.method_not_allowed", status: 405 }));
+    expect(() => telegram.verify(request({}, "GET"), channel)).toThrow(
+      expect.objectContaining({ code: "webhook.method_not_allowed", status: 405 }),
+    );
   });
 });
 

@@ -40,7 +40,12 @@ const listBody = (c: Extract<OutboundContent, { kind: "list" }>) =>
     action: {
       button: truncate(c.buttonLabel, 20),
       sections: c.sections.map((s) =>
-        stripUndefined({ title: s.title, rows: s.rows.map((r) => stripUndefined({ id: r.id, title: truncate(r.title, 24), description: r.description })) }),
+        stripUndefined({
+          title: s.title,
+          rows: s.rows.map((r) =>
+            stripUndefined({ id: r.id, title: truncate(r.title, 24), description: r.description }),
+          ),
+        }),
       ),
     },
   });
@@ -59,7 +64,14 @@ export const contentFields = (content: OutboundContent, mediaRef?: MediaRef): Re
       checkLength(content.text, 1024, "button message body");
       // More than 3 choices do not fit reply buttons; a one-section list holds up to 10.
       if (content.buttons.length > 3) {
-        return contentFields({ kind: "list", text: content.text, buttonLabel: "Choose", sections: [{ rows: content.buttons }], header: content.header, footer: content.footer });
+        return contentFields({
+          kind: "list",
+          text: content.text,
+          buttonLabel: "Choose",
+          sections: [{ rows: content.buttons }],
+          header: content.header,
+          footer: content.footer,
+        });
       }
       const interactive = stripUndefined({
         type: "button",
@@ -78,9 +90,13 @@ export const contentFields = (content: OutboundContent, mediaRef?: MediaRef): Re
       return { type: "interactive", interactive: listBody(content) };
     }
     case "media": {
-      if (!mediaRef) throw sendRejected("media must be resolved to a link or an uploaded id first", { reason: "payload" });
+      if (!mediaRef)
+        throw sendRejected("media must be resolved to a link or an uploaded id first", { reason: "payload" });
       const hasCaption = content.mediaType !== "audio";
-      if (content.caption && !hasCaption) throw sendRejected("WhatsApp audio has no caption; send the caption as its own text", { reason: "unsupported" });
+      if (content.caption && !hasCaption)
+        throw sendRejected("WhatsApp audio has no caption; send the caption as its own text", {
+          reason: "unsupported",
+        });
       if (content.caption) checkLength(content.caption, whatsappCapabilities.text.captionLimit, "caption");
       const media = stripUndefined({
         ...mediaRef,
@@ -95,7 +111,12 @@ export const contentFields = (content: OutboundContent, mediaRef?: MediaRef): Re
         components.push({ type: "body", parameters: content.bodyParams.map((text) => ({ type: "text", text })) });
       }
       (content.quickReplyPayloads ?? []).forEach((payload, index) => {
-        components.push({ type: "button", sub_type: "quick_reply", index: String(index), parameters: [{ type: "payload", payload }] });
+        components.push({
+          type: "button",
+          sub_type: "quick_reply",
+          index: String(index),
+          parameters: [{ type: "payload", payload }],
+        });
       });
       return { type: "template", template: { name: content.name, language: { code: content.language }, components } };
     }
@@ -123,7 +144,12 @@ export const actionBody = (action: ChannelAction): Record<string, unknown> | und
     case "typing":
       // The typing indicator is tied to the inbound message being answered (and marks it read).
       return action.providerMessageId
-        ? { messaging_product: "whatsapp", status: "read", message_id: action.providerMessageId, typing_indicator: { type: "text" } }
+        ? {
+            messaging_product: "whatsapp",
+            status: "read",
+            message_id: action.providerMessageId,
+            typing_indicator: { type: "text" },
+          }
         : undefined;
     case "react":
       return {

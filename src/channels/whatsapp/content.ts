@@ -12,7 +12,11 @@ import { contentSchemas, mediaSchema, type WhatsappErrorItem } from "./schema";
 
 const MEDIA_TYPES = new Set(["image", "video", "audio", "document", "sticker"]);
 
-const unsupported = (providerType: string, reason: string): InboundContent => ({ kind: "unsupported", providerType, reason });
+const unsupported = (providerType: string, reason: string): InboundContent => ({
+  kind: "unsupported",
+  providerType,
+  reason,
+});
 
 /** The content object checked against its schema; null when the message carries none. */
 const contentOf = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> | null =>
@@ -41,7 +45,12 @@ const errorReason = (errors: WhatsappErrorItem[] | undefined): string => {
 };
 
 /** `where` is the message's path in the payload (`entry[0].changes[0].value.messages[0]`), for errors. */
-export const mapContent = (type: string, message: Record<string, unknown>, errors?: WhatsappErrorItem[], where = "message"): InboundContent => {
+export const mapContent = (
+  type: string,
+  message: Record<string, unknown>,
+  errors?: WhatsappErrorItem[],
+  where = "message",
+): InboundContent => {
   const value = message[type];
   const at = `${where}.${type}`;
   if (MEDIA_TYPES.has(type)) return mediaContent(type, value, at);
@@ -60,7 +69,9 @@ export const mapContent = (type: string, message: Record<string, unknown>, error
       const contacts = parsed.map((c) =>
         stripUndefined({
           name: c.name?.formatted_name ?? c.name?.first_name,
-          phones: (c.phones ?? []).filter((p) => p.phone).map((p) => stripUndefined({ phone: p.phone!, waId: p.wa_id, type: p.type })),
+          phones: (c.phones ?? [])
+            .filter((p) => p.phone)
+            .map((p) => stripUndefined({ phone: p.phone!, waId: p.wa_id, type: p.type })),
           emails: (c.emails ?? []).flatMap((e) => (e.email ? [e.email] : [])),
         }),
       );
@@ -70,29 +81,44 @@ export const mapContent = (type: string, message: Record<string, unknown>, error
       const parsed = contentOf(contentSchemas.interactive, value, at);
       if (!parsed) return unsupported(type, errors?.length ? errorReason(errors) : `no ${type} object`);
       const { button_reply: button, list_reply: list } = parsed;
-      if (parsed.type === "button_reply" && button) return { kind: "button_reply", source: "button", id: button.id, title: button.title };
+      if (parsed.type === "button_reply" && button)
+        return { kind: "button_reply", source: "button", id: button.id, title: button.title };
       if (parsed.type === "list_reply" && list) {
-        return stripUndefined({ kind: "button_reply", source: "list", id: list.id, title: list.title, description: list.description });
+        return stripUndefined({
+          kind: "button_reply",
+          source: "list",
+          id: list.id,
+          title: list.title,
+          description: list.description,
+        });
       }
       return unsupported(`interactive.${parsed.type}`, "interactive reply type not handled");
     }
     case "button": {
       const parsed = contentOf(contentSchemas.button, value, at);
-      return parsed ? { kind: "button_reply", source: "template_button", id: parsed.payload, title: parsed.text } : absent(type);
+      return parsed
+        ? { kind: "button_reply", source: "template_button", id: parsed.payload, title: parsed.text }
+        : absent(type);
     }
     case "reaction": {
       const parsed = contentOf(contentSchemas.reaction, value, at);
       if (!parsed) return absent(type);
       const { message_id: targetMessageId, emoji } = parsed;
       // Meta omits `emoji` (or sends "") when the customer removes a reaction.
-      return emoji ? { kind: "reaction", targetMessageId, emoji, action: "react" } : { kind: "reaction", targetMessageId, action: "unreact" };
+      return emoji
+        ? { kind: "reaction", targetMessageId, emoji, action: "react" }
+        : { kind: "reaction", targetMessageId, action: "unreact" };
     }
     case "edit": {
       const parsed = contentOf(contentSchemas.edit, value, at);
       if (!parsed) return absent(type);
       const inner = parsed.message;
       const innerType = typeof inner.type === "string" ? inner.type : "text";
-      return { kind: "edit", originalMessageId: parsed.original_message_id, content: mapContent(innerType, inner, undefined, `${at}.message`) };
+      return {
+        kind: "edit",
+        originalMessageId: parsed.original_message_id,
+        content: mapContent(innerType, inner, undefined, `${at}.message`),
+      };
     }
     case "unsupported":
     case "unknown":

@@ -33,7 +33,11 @@ export const whatsapp = {
     const howToSubscribe = `subscribe the app to the "messages" field: App Dashboard → WhatsApp → Configuration → Webhook fields, or POST ${ctx.baseUrl}/${ctx.credentials.waba_id ?? "<WABA_ID>"}/subscribed_apps with the access token`;
     return ctx.credentials.waba_id
       ? { subscriptions: await subscribedApps(ctx, ctx.credentials.waba_id), howToSubscribe }
-      : { unreadable: "the channel has no waba_id, so xin cannot ask Meta which apps are subscribed to its WhatsApp Business Account", howToSubscribe };
+      : {
+          unreadable:
+            "the channel has no waba_id, so xin cannot ask Meta which apps are subscribed to its WhatsApp Business Account",
+          howToSubscribe,
+        };
   },
 } satisfies Channel<typeof whatsappCredentials>;
 

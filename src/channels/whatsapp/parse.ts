@@ -11,7 +11,14 @@ import { emptyParseResult } from "../inbound";
 import type { ChannelBinding, DeliveryStatus, InboundContact, ParseResult, Referral } from "../types";
 import { parseJsonBody, parseShape, secondsToMs, stripUndefined } from "../payload";
 import { mapContent } from "./content";
-import { contentSchemas, envelopeSchema, messageBaseSchema, messagesValueSchema, statusSchema, type WhatsappMessageBase } from "./schema";
+import {
+  contentSchemas,
+  envelopeSchema,
+  messageBaseSchema,
+  messagesValueSchema,
+  statusSchema,
+  type WhatsappMessageBase,
+} from "./schema";
 import type { WhatsappCredentials } from "./credentials";
 import { z } from "zod";
 
@@ -24,8 +31,11 @@ const BUTTON_HOST_TYPES = new Set(["interactive", "button"]);
 const contactFor = (value: MessagesValue, message: WhatsappMessageBase): InboundContact => {
   const contacts = value.contacts ?? [];
   const match =
-    contacts.find((c) => (message.from !== undefined && c.wa_id === message.from) || (message.from_user_id !== undefined && c.user_id === message.from_user_id)) ??
-    (contacts.length === 1 ? contacts[0] : undefined);
+    contacts.find(
+      (c) =>
+        (message.from !== undefined && c.wa_id === message.from) ||
+        (message.from_user_id !== undefined && c.user_id === message.from_user_id),
+    ) ?? (contacts.length === 1 ? contacts[0] : undefined);
   const phone = message.from ?? match?.wa_id;
   const bsuid = message.from_user_id ?? match?.user_id;
   return stripUndefined({
@@ -56,7 +66,17 @@ const parseMessages = (out: ParseResult, value: MessagesValue, accountId: string
   (value.messages ?? []).forEach((raw, i) => {
     const message = parseShape(messageBaseSchema, raw, `${where}.messages[${i}]`);
     const contact = contactFor(value, message);
-    if (notices(out, message, raw as Record<string, unknown>, message.group_id ?? contact.id, accountId, `${where}.messages[${i}]`)) return;
+    if (
+      notices(
+        out,
+        message,
+        raw as Record<string, unknown>,
+        message.group_id ?? contact.id,
+        accountId,
+        `${where}.messages[${i}]`,
+      )
+    )
+      return;
     const content = mapContent(message.type, raw as Record<string, unknown>, message.errors, `${where}.messages[${i}]`);
     const context = message.context;
     out.messages.push(
@@ -71,7 +91,9 @@ const parseMessages = (out: ParseResult, value: MessagesValue, accountId: string
         contact,
         timestamp: secondsToMs(message.timestamp),
         content,
-        replyTo: context?.id ? { providerMessageId: context.id, isButtonHost: BUTTON_HOST_TYPES.has(message.type) } : undefined,
+        replyTo: context?.id
+          ? { providerMessageId: context.id, isButtonHost: BUTTON_HOST_TYPES.has(message.type) }
+          : undefined,
         referral: referralOf(message),
         isEcho: false,
         raw,
@@ -84,10 +106,23 @@ const parseMessages = (out: ParseResult, value: MessagesValue, accountId: string
  * Deletions and system notices, which arrive as messages but are none: true when `message` was one
  * (and was recorded as an event or a skip). A wrong shape is refused like any content object.
  */
-const notices = (out: ParseResult, message: WhatsappMessageBase, raw: Record<string, unknown>, conversationId: string, accountId: string, where: string): boolean => {
+const notices = (
+  out: ParseResult,
+  message: WhatsappMessageBase,
+  raw: Record<string, unknown>,
+  conversationId: string,
+  accountId: string,
+  where: string,
+): boolean => {
   if (message.type === "revoke") {
     const revoke = parseShape(contentSchemas.revoke, raw.revoke, `${where}.revoke`);
-    out.events.push({ kind: "message_deleted", accountId, conversationId, providerMessageId: revoke.original_message_id, timestamp: secondsToMs(message.timestamp) });
+    out.events.push({
+      kind: "message_deleted",
+      accountId,
+      conversationId,
+      providerMessageId: revoke.original_message_id,
+      timestamp: secondsToMs(message.timestamp),
+    });
     return true;
   }
   if (message.type === "system") {
@@ -116,7 +151,13 @@ const parseStatuses = (out: ParseResult, value: MessagesValue, accountId: string
         recipientId: status.recipient_id ?? status.recipient_user_id,
         coversEarlier: false,
         attemptId: status.biz_opaque_callback_data,
-        error: error ? stripUndefined({ code: String(error.code), title: error.title ?? error.message ?? "failed", details: error.error_data?.details }) : undefined,
+        error: error
+          ? stripUndefined({
+              code: String(error.code),
+              title: error.title ?? error.message ?? "failed",
+              details: error.error_data?.details,
+            })
+          : undefined,
         raw,
       }),
     );
@@ -143,7 +184,13 @@ export const parseWhatsapp = (body: Uint8Array, channel: ChannelBinding<Whatsapp
       parseStatuses(out, value, accountId, where);
       for (const error of value.errors ?? []) {
         out.events.push(
-          stripUndefined({ kind: "account_error" as const, accountId, code: String(error.code), title: error.title ?? error.message ?? "error", details: error.error_data?.details }),
+          stripUndefined({
+            kind: "account_error" as const,
+            accountId,
+            code: String(error.code),
+            title: error.title ?? error.message ?? "error",
+            details: error.error_data?.details,
+          }),
         );
       }
     });

@@ -44,9 +44,12 @@ export const messagesValueSchema = z.object({
 // way the instant must be one xin can store (1970–9999), else "Invalid Date" fails the write later.
 const numericString = z
   .union([z.string(), z.number()])
-  .refine((v) => (typeof v === "number" ? Number.isInteger(v) : /^\d{1,12}$/.test(v)) && isStorableInstant(Number(v) * 1000), {
-    message: "expected epoch seconds in 1970–9999",
-  });
+  .refine(
+    (v) => (typeof v === "number" ? Number.isInteger(v) : /^\d{1,12}$/.test(v)) && isStorableInstant(Number(v) * 1000),
+    {
+      message: "expected epoch seconds in 1970–9999",
+    },
+  );
 
 export const messageBaseSchema = z
   .object({
@@ -57,7 +60,12 @@ export const messageBaseSchema = z
     timestamp: numericString,
     type: z.string(),
     context: z
-      .object({ id: z.string().optional(), from: z.string().optional(), forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() })
+      .object({
+        id: z.string().optional(),
+        from: z.string().optional(),
+        forwarded: z.boolean().optional(),
+        frequently_forwarded: z.boolean().optional(),
+      })
       .optional(),
     referral: z
       .object({
@@ -74,7 +82,10 @@ export const messageBaseSchema = z
       .optional(),
     errors: z.array(errorItemSchema).optional(),
   })
-  .refine((m) => m.from !== undefined || m.from_user_id !== undefined, { message: "from or from_user_id required", path: ["from"] });
+  .refine((m) => m.from !== undefined || m.from_user_id !== undefined, {
+    message: "from or from_user_id required",
+    path: ["from"],
+  });
 export type WhatsappMessageBase = z.infer<typeof messageBaseSchema>;
 
 export const statusSchema = z.object({
@@ -110,7 +121,9 @@ export const contentSchemas = {
   contacts: z.array(
     z.object({
       name: z.object({ formatted_name: z.string().optional(), first_name: z.string().optional() }).optional(),
-      phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() })).optional(),
+      phones: z
+        .array(z.object({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() }))
+        .optional(),
       emails: z.array(z.object({ email: z.string().optional() })).optional(),
     }),
   ),

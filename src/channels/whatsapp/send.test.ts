@@ -21,19 +21,104 @@ const ctx = (overrides: Partial<ChannelContext<WhatsappCredentials>> = {}): Chan
 });
 
 const request = (name: string) => fixtureJson<Record<string, unknown>>("whatsapp", `send/${name}.request.json`);
-const response = (name: string) => fixtureJson<{ messages: { id: string }[] }>("whatsapp", `send/${name}.response.json`);
+const response = (name: string) =>
+  fixtureJson<{ messages: { id: string }[] }>("whatsapp", `send/${name}.response.json`);
 
 // Each outbound message xin may produce, and the fixture its request body must equal.
 const SEND_CASES: [string, OutboundMessage][] = [
-  ["text", { conversationId: "4917000000011", content: { kind: "text", text: "Yes, the blue jacket is available in size M. Would you like us to reserve it for you?" } }],
-  ["image_link", { conversationId: "4917000000011", content: { kind: "media", mediaType: "image", source: { url: "https://shop.example.com/media/blue-jacket.jpg" }, caption: "Blue jacket, size M" } }],
-  ["document_id", { conversationId: "4917000000012", content: { kind: "media", mediaType: "document", source: { providerMediaId: "1700000000000201" }, filename: "invoice-2025-118.pdf", caption: "Your invoice" } }],
-  ["interactive_buttons", { conversationId: "4917000000012", content: { kind: "buttons", text: "How can I help you with your order?", footer: "Xin demo shop", buttons: [{ id: "order_status", title: "Order status" }, { id: "return_item", title: "Return an item" }, { id: "talk_to_human", title: "Talk to a person" }] } }],
-  ["interactive_list", { conversationId: "4917000000012", content: { kind: "list", header: "Shipping options", text: "Which shipping option do you prefer?", footer: "Prices include VAT", buttonLabel: "Choose option", sections: [
-    { title: "Fast", rows: [{ id: "ship_express", title: "Express shipping", description: "1-2 business days" }, { id: "ship_priority", title: "Priority shipping", description: "2-3 business days" }] },
-    { title: "Standard", rows: [{ id: "ship_standard", title: "Standard shipping", description: "3-5 business days" }, { id: "ship_pickup", title: "Store pickup", description: "Collect in store, free" }] },
-  ] } }],
-  ["template", { conversationId: "4917000000013", content: { kind: "template", name: "appointment_reminder", language: "en_US", bodyParams: ["Clara", "Tuesday 10:00"], quickReplyPayloads: ["CONFIRM_APPOINTMENT", "RESCHEDULE_APPOINTMENT"] } }],
+  [
+    "text",
+    {
+      conversationId: "4917000000011",
+      content: {
+        kind: "text",
+        text: "Yes, the blue jacket is available in size M. Would you like us to reserve it for you?",
+      },
+    },
+  ],
+  [
+    "image_link",
+    {
+      conversationId: "4917000000011",
+      content: {
+        kind: "media",
+        mediaType: "image",
+        source: { url: "https://shop.example.com/media/blue-jacket.jpg" },
+        caption: "Blue jacket, size M",
+      },
+    },
+  ],
+  [
+    "document_id",
+    {
+      conversationId: "4917000000012",
+      content: {
+        kind: "media",
+        mediaType: "document",
+        source: { providerMediaId: "1700000000000201" },
+        filename: "invoice-2025-118.pdf",
+        caption: "Your invoice",
+      },
+    },
+  ],
+  [
+    "interactive_buttons",
+    {
+      conversationId: "4917000000012",
+      content: {
+        kind: "buttons",
+        text: "How can I help you with your order?",
+        footer: "Xin demo shop",
+        buttons: [
+          { id: "order_status", title: "Order status" },
+          { id: "return_item", title: "Return an item" },
+          { id: "talk_to_human", title: "Talk to a person" },
+        ],
+      },
+    },
+  ],
+  [
+    "interactive_list",
+    {
+      conversationId: "4917000000012",
+      content: {
+        kind: "list",
+        header: "Shipping options",
+        text: "Which shipping option do you prefer?",
+        footer: "Prices include VAT",
+        buttonLabel: "Choose option",
+        sections: [
+          {
+            title: "Fast",
+            rows: [
+              { id: "ship_express", title: "Express shipping", description: "1-2 business days" },
+              { id: "ship_priority", title: "Priority shipping", description: "2-3 business days" },
+            ],
+          },
+          {
+            title: "Standard",
+            rows: [
+              { id: "ship_standard", title: "Standard shipping", description: "3-5 business days" },
+              { id: "ship_pickup", title: "Store pickup", description: "Collect in store, free" },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+  [
+    "template",
+    {
+      conversationId: "4917000000013",
+      content: {
+        kind: "template",
+        name: "appointment_reminder",
+        language: "en_US",
+        bodyParams: ["Clara", "Tuesday 10:00"],
+        quickReplyPayloads: ["CONFIRM_APPOINTMENT", "RESCHEDULE_APPOINTMENT"],
+      },
+    },
+  ],
 ];
 
 describe("whatsapp send: request bodies equal the fixtures", () => {
@@ -53,20 +138,37 @@ describe("whatsapp send: request bodies equal the fixtures", () => {
     fake.script({ status: 200, body: response("text") });
     const [, message] = SEND_CASES[0];
     await whatsapp.send({ ...message, attemptId: "att_0123456789abcdefghjkmnpq" }, ctx());
-    expect(fake.requests[0].body).toEqual({ ...request("text"), biz_opaque_callback_data: "att_0123456789abcdefghjkmnpq" });
+    expect(fake.requests[0].body).toEqual({
+      ...request("text"),
+      biz_opaque_callback_data: "att_0123456789abcdefghjkmnpq",
+    });
   });
 
   test("actions: reaction, mark-as-read and typing indicator", async () => {
     const inbound = "wamid.HBgNNDkxNzAwMDAwMDAxMRUCABIYFDNBMDAwMDAwMDAwMDAwMDAwMDAxAA==";
-    await whatsapp.act({ kind: "react", conversationId: "4917000000011", providerMessageId: inbound, emoji: "👍" }, ctx());
+    await whatsapp.act(
+      { kind: "react", conversationId: "4917000000011", providerMessageId: inbound, emoji: "👍" },
+      ctx(),
+    );
     await whatsapp.act({ kind: "mark_read", conversationId: "4917000000011", providerMessageId: inbound }, ctx());
     await whatsapp.act({ kind: "typing", conversationId: "4917000000011", providerMessageId: inbound }, ctx());
     await whatsapp.act({ kind: "answer_callback", conversationId: "4917000000011", queryId: "x" }, ctx());
-    expect(fake.requests.map((r) => r.body)).toEqual([request("reaction"), request("mark_read"), request("typing_indicator")]);
+    expect(fake.requests.map((r) => r.body)).toEqual([
+      request("reaction"),
+      request("mark_read"),
+      request("typing_indicator"),
+    ]);
   });
 
   test("markdown is rendered in WhatsApp's flavour; a BSUID goes in `recipient`; replyTo becomes context", async () => {
-    await whatsapp.send({ conversationId: "DE.1781234567890123456", replyTo: "wamid.Q", content: { kind: "text", text: "**Yes**, on *Sunday*", format: "markdown" } }, ctx());
+    await whatsapp.send(
+      {
+        conversationId: "DE.1781234567890123456",
+        replyTo: "wamid.Q",
+        content: { kind: "text", text: "**Yes**, on *Sunday*", format: "markdown" },
+      },
+      ctx(),
+    );
     expect(fake.requests[0].body).toEqual({
       messaging_product: "whatsapp",
       recipient_type: "individual",
@@ -79,18 +181,38 @@ describe("whatsapp send: request bodies equal the fixtures", () => {
 
   test("upload: multipart POST /media first, then the message by the returned id", async () => {
     const data = new TextEncoder().encode("%PDF-1.4 fake");
-    const result = await whatsapp.send({ conversationId: "4917000000012", content: { kind: "media", mediaType: "document", source: { upload: { data, filename: "invoice.pdf", mimeType: "application/pdf" } }, caption: "Your invoice" } }, ctx());
+    const result = await whatsapp.send(
+      {
+        conversationId: "4917000000012",
+        content: {
+          kind: "media",
+          mediaType: "document",
+          source: { upload: { data, filename: "invoice.pdf", mimeType: "application/pdf" } },
+          caption: "Your invoice",
+        },
+      },
+      ctx(),
+    );
     expect(result.providerMessageId).toStartWith("wamid.FAKE");
     const [upload, send] = fake.requests;
     expect(upload.path).toBe("/v25.0/106540352242922/media");
     expect(upload.headers.get("content-type")).toStartWith("multipart/form-data");
-    expect(upload.body).toEqual({ messaging_product: "whatsapp", type: "application/pdf", file: { name: "invoice.pdf", type: "application/pdf", size: data.length, text: "%PDF-1.4 fake" } });
+    expect(upload.body).toEqual({
+      messaging_product: "whatsapp",
+      type: "application/pdf",
+      file: { name: "invoice.pdf", type: "application/pdf", size: data.length, text: "%PDF-1.4 fake" },
+    });
     // The fake answers uploads with ids "17000000009" + a 6-digit counter.
-    expect(send.body).toMatchObject({ type: "document", document: { id: expect.stringMatching(/^17000000009\d{6}$/), filename: "invoice.pdf", caption: "Your invoice" } });
+    expect(send.body).toMatchObject({
+      type: "document",
+      document: { id: expect.stringMatching(/^17000000009\d{6}$/), filename: "invoice.pdf", caption: "Your invoice" },
+    });
   });
 
   test("too long text is rejected before any request", async () => {
-    const error = await whatsapp.send({ conversationId: "491", content: { kind: "text", text: "x".repeat(4097) } }, ctx()).catch((e) => e);
+    const error = await whatsapp
+      .send({ conversationId: "491", content: { kind: "text", text: "x".repeat(4097) } }, ctx())
+      .catch((e) => e);
     expect(error).toMatchObject({ code: "channel.send_rejected", reason: "too_long", retryable: false });
     expect(fake.requests).toHaveLength(0);
   });
@@ -129,13 +251,23 @@ describe("whatsapp send: provider errors become ChannelErrors", () => {
   });
 
   test("429 with Retry-After is retryable after that delay", async () => {
-    fake.script({ status: 429, body: { error: { code: 4, message: "(#4) Application request limit reached" } }, headers: { "retry-after": "12" } });
-    expect(await whatsapp.send(text, ctx()).catch((e) => e)).toMatchObject({ code: "channel.send_retryable", retryAfterMs: 12000 });
+    fake.script({
+      status: 429,
+      body: { error: { code: 4, message: "(#4) Application request limit reached" } },
+      headers: { "retry-after": "12" },
+    });
+    expect(await whatsapp.send(text, ctx()).catch((e) => e)).toMatchObject({
+      code: "channel.send_retryable",
+      retryAfterMs: 12000,
+    });
   });
 
   test("a bare 502 is retryable", async () => {
     fake.script({ status: 502, body: "" });
-    expect(await whatsapp.send(text, ctx()).catch((e) => e)).toMatchObject({ code: "channel.send_retryable", reason: "unavailable" });
+    expect(await whatsapp.send(text, ctx()).catch((e) => e)).toMatchObject({
+      code: "channel.send_retryable",
+      reason: "unavailable",
+    });
   });
 
   test("a hanging provider times out at the deadline, retryable", async () => {
@@ -161,7 +293,9 @@ describe("whatsapp send: provider errors become ChannelErrors", () => {
   });
 
   test("the fake rejects a wrong token like Graph does", async () => {
-    const error = await whatsapp.send(text, ctx({ credentials: { ...ctx().credentials, access_token: "wrong" } })).catch((e) => e);
+    const error = await whatsapp
+      .send(text, ctx({ credentials: { ...ctx().credentials, access_token: "wrong" } }))
+      .catch((e) => e);
     expect(error).toMatchObject({ code: "channel.send_rejected", reason: "auth", providerCode: "190" });
   });
 });

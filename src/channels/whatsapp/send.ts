@@ -16,9 +16,13 @@ const sendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string(
 const uploadResponseSchema = z.object({ id: z.string().min(1) });
 
 /** A 2xx we cannot read may still have been sent; never retried, so it cannot duplicate. */
-const unexpectedAnswer = (what: string) => sendRejected(`unexpected ${what} answer from the Cloud API`, { reason: "unknown" });
+const unexpectedAnswer = (what: string) =>
+  sendRejected(`unexpected ${what} answer from the Cloud API`, { reason: "unknown" });
 
-export const uploadWhatsappMedia = async (ctx: Ctx, upload: { data: Uint8Array; filename: string; mimeType: string }): Promise<string> => {
+export const uploadWhatsappMedia = async (
+  ctx: Ctx,
+  upload: { data: Uint8Array; filename: string; mimeType: string },
+): Promise<string> => {
   const form = new FormData();
   form.append("messaging_product", "whatsapp");
   form.append("type", upload.mimeType);
@@ -51,14 +55,23 @@ export const actWhatsapp = async (action: ChannelAction, ctx: Ctx): Promise<void
   await graphCall(ctx, "POST", messagesPath(ctx.credentials.phone_number_id), { json: body });
 };
 
-const mediaInfoSchema = z.object({ url: z.string().url(), mime_type: z.string().optional(), file_size: z.string().optional() });
+const mediaInfoSchema = z.object({
+  url: z.string().url(),
+  mime_type: z.string().optional(),
+  file_size: z.string().optional(),
+});
 
 /**
  * Where to download an inbound media id (`GET /{media-id}`): the URL is valid 5 minutes and must be
  * fetched with the same bearer token. For the media-fetch job.
  */
 export const whatsappMediaUrl = async (ctx: Ctx, mediaId: string): Promise<{ url: string; mimeType?: string }> => {
-  const json = await graphCall(ctx, "GET", `${encodeURIComponent(mediaId)}?phone_number_id=${ctx.credentials.phone_number_id}`, { none: true });
+  const json = await graphCall(
+    ctx,
+    "GET",
+    `${encodeURIComponent(mediaId)}?phone_number_id=${ctx.credentials.phone_number_id}`,
+    { none: true },
+  );
   const parsed = mediaInfoSchema.safeParse(json);
   if (!parsed.success) throw unexpectedAnswer("media lookup");
   return { url: parsed.data.url, mimeType: parsed.data.mime_type };

@@ -2,16 +2,14 @@ import { z } from "zod";
 import { randomToken } from "../../runtime";
 
 /** An exact web origin: scheme, host and optional port; nothing else (no path, no trailing slash). */
-const origin = z
-  .string()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
-    } catch {
-      return false;
-    }
-  }, "expected an exact origin such as https://shop.example (scheme and host, optional port, no path or trailing slash)");
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}, "expected an exact origin such as https://shop.example (scheme and host, optional port, no path or trailing slash)");
 
 /**
  * What a web widget channel needs (`xin channel add web --brand B --origin https://shop.example`).

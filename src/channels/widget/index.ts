@@ -28,13 +28,22 @@ export const widget = {
   // Visitors' files are stored by the gateway at upload and their messages name the blob, so the
   // media-fetch job never asks for them; a server-to-server body naming a file it did not upload has none.
   fetchMedia: async () => {
-    throw sendRejected("the web widget's files are stored when uploaded; there is nothing to fetch", { reason: "unsupported" });
+    throw sendRejected("the web widget's files are stored when uploaded; there is nothing to fetch", {
+      reason: "unsupported",
+    });
   },
 } satisfies Channel<typeof widgetCredentials>;
 
 export { VISITOR_TEXT_LIMIT, WIDGET_UPLOADS } from "./capabilities";
 export { widgetCredentials, type WidgetCredentials } from "./credentials";
 export { widgetIngestSchema, widgetMessageKey, type WidgetIngest } from "./parse";
-export { WIDGET_NOTIFY_CHANNEL, widgetDeltaNotices, widgetPresenceNotice, widgetRetractNotice, widgetTypingNotice, type WidgetNotice } from "./send";
+export {
+  WIDGET_NOTIFY_CHANNEL,
+  widgetDeltaNotices,
+  widgetPresenceNotice,
+  widgetRetractNotice,
+  widgetTypingNotice,
+  type WidgetNotice,
+} from "./send";
 export { newVisitorId, visitorOfToken, visitorToken, widgetBodySignature } from "./token";
 export { WIDGET_SIGNATURE_HEADER } from "./verify";

@@ -13,14 +13,20 @@ const item = z.object({
   id: z.string().regex(CLIENT_ID),
   // Epoch ms within what xin stores (to 9999-12-31): a larger one would be an "Invalid Date" at write.
   sent_at: z.number().int().positive().max(MAX_INSTANT_MS),
-  text: z.string().min(1).max(VISITOR_TEXT_LIMIT * 2).optional(),
+  text: z
+    .string()
+    .min(1)
+    .max(VISITOR_TEXT_LIMIT * 2)
+    .optional(),
   button: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(256) }).optional(),
   /** A file the gateway already stored (its upload route): named by content hash, with what it checked. */
   file: z
     .object({
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       size: z.number().int().positive().max(WIDGET_UPLOADS.maxBytes),
-      mime_type: z.string().refine((t) => WIDGET_UPLOADS.types.includes(t), `one of ${WIDGET_UPLOADS.types.join(", ")}`),
+      mime_type: z
+        .string()
+        .refine((t) => WIDGET_UPLOADS.types.includes(t), `one of ${WIDGET_UPLOADS.types.join(", ")}`),
       name: z.string().min(1).max(200),
     })
     .optional(),
@@ -45,7 +51,15 @@ export const widgetMessageKey = (visitorId: string, clientId: string): string =>
 const contentOf = (m: z.output<typeof item>): InboundContent | null => {
   if (m.file) {
     const { sha256, size, mime_type, name } = m.file;
-    const media = { mediaType: mime_type.startsWith("image/") ? ("image" as const) : ("document" as const), id: sha256, mimeType: mime_type, filename: name, sizeBytes: size, sha256, blob: { sha256, size, mime_type } };
+    const media = {
+      mediaType: mime_type.startsWith("image/") ? ("image" as const) : ("document" as const),
+      id: sha256,
+      mimeType: mime_type,
+      filename: name,
+      sizeBytes: size,
+      sha256,
+      blob: { sha256, size, mime_type },
+    };
     return { kind: "media", media, ...(m.text?.trim() ? { caption: m.text } : {}) };
   }
   if (m.button) return { kind: "button_reply", source: "button", id: m.button.id, title: m.button.title };
@@ -78,7 +92,11 @@ export const parseWidget = (body: Uint8Array, channel: ChannelBinding<WidgetCred
       conversationId: visitor_id,
       isGroup: false,
       isAddressedToUs: true,
-      contact: { id: visitor_id, ...(visitor.name ? { name: visitor.name } : {}), ...(visitor.language ? { languageCode: visitor.language } : {}) },
+      contact: {
+        id: visitor_id,
+        ...(visitor.name ? { name: visitor.name } : {}),
+        ...(visitor.language ? { languageCode: visitor.language } : {}),
+      },
       timestamp: m.sent_at,
       content,
       isEcho: false,

@@ -47,7 +47,15 @@ export const widgetDeltaNotices = (channelId: string, visitorId: string, message
   const points = [...text];
   const out: Notify[] = [];
   for (let i = 0; i < points.length; i += DELTA_PIECE) {
-    out.push(notify({ kind: "delta", channel_id: channelId, visitor_id: visitorId, message_id: messageId, text: points.slice(i, i + DELTA_PIECE).join("") }));
+    out.push(
+      notify({
+        kind: "delta",
+        channel_id: channelId,
+        visitor_id: visitorId,
+        message_id: messageId,
+        text: points.slice(i, i + DELTA_PIECE).join(""),
+      }),
+    );
   }
   return out;
 };
@@ -56,7 +64,8 @@ export const widgetTypingNotice = (channelId: string, visitorId: string, on: boo
   notify({ kind: "typing", channel_id: channelId, visitor_id: visitorId, on });
 
 /** Who answers may have changed: the widget re-reads it (see gateway/widget presenceOf). */
-export const widgetPresenceNotice = (channelId: string, visitorId: string): Notify => notify({ kind: "presence", channel_id: channelId, visitor_id: visitorId });
+export const widgetPresenceNotice = (channelId: string, visitorId: string): Notify =>
+  notify({ kind: "presence", channel_id: channelId, visitor_id: visitorId });
 
 /** Takes back every piece streamed under `messageId`: the browser removes that bubble. */
 export const widgetRetractNotice = (channelId: string, visitorId: string, messageId: string): Notify =>
@@ -70,21 +79,34 @@ const textOf = (message: OutboundMessage): string | null => {
     case "list":
       return c.text;
     case "media":
-      if (!("url" in c.source)) throw sendRejected("the web widget sends files as links only", { reason: "unsupported" });
+      if (!("url" in c.source))
+        throw sendRejected("the web widget sends files as links only", { reason: "unsupported" });
       return c.caption ?? "";
     case "template":
       throw sendRejected("the web widget has no message templates", { reason: "unsupported" });
   }
 };
 
-export const sendWidget = async (message: OutboundMessage, ctx: ChannelContext<WidgetCredentials>): Promise<SendResult> => {
-  if (ctx.signal.aborted) throw new ChannelError("channel.send_retryable", "delivery was aborted", { retryable: true, reason: "aborted" });
+export const sendWidget = async (
+  message: OutboundMessage,
+  ctx: ChannelContext<WidgetCredentials>,
+): Promise<SendResult> => {
+  if (ctx.signal.aborted)
+    throw new ChannelError("channel.send_retryable", "delivery was aborted", { retryable: true, reason: "aborted" });
   const text = textOf(message) ?? "";
   if (measureText(text, widgetCapabilities.text.unit) > widgetCapabilities.text.limit) {
     throw sendRejected(`text is longer than ${widgetCapabilities.text.limit} characters`, { reason: "too_long" });
   }
   const providerMessageId = `wgt_${randomUUID()}`;
-  return { providerMessageId, notify: notify({ kind: "sent", channel_id: ctx.channelId, visitor_id: message.conversationId, provider_message_id: providerMessageId }) };
+  return {
+    providerMessageId,
+    notify: notify({
+      kind: "sent",
+      channel_id: ctx.channelId,
+      visitor_id: message.conversationId,
+      provider_message_id: providerMessageId,
+    }),
+  };
 };
 
 /** Typing and read state are the gateway's own business (it shows typing while a reply is pending). */

@@ -20,7 +20,10 @@ export const visitorToken = (credentials: Pick<WidgetCredentials, "session_secre
   `${visitorId}.${mac(credentials.session_secret, "visitor", visitorId)}`;
 
 /** The visitor id a token names, or null when it is malformed or signed with another secret. */
-export const visitorOfToken = (credentials: Pick<WidgetCredentials, "session_secret">, token: string | null | undefined): string | null => {
+export const visitorOfToken = (
+  credentials: Pick<WidgetCredentials, "session_secret">,
+  token: string | null | undefined,
+): string | null => {
   if (!token) return null;
   const dot = token.indexOf(".");
   const id = token.slice(0, dot);

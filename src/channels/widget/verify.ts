@@ -15,6 +15,7 @@ export const WIDGET_SIGNATURE_HEADER = "x-xin-signature";
 export const verifyWidget = (request: WebhookRequest, channel: ChannelBinding<WidgetCredentials>): VerifyResult => {
   const given = request.headers.get(WIDGET_SIGNATURE_HEADER);
   if (!given) throw signatureInvalid(`missing ${WIDGET_SIGNATURE_HEADER} header`);
-  if (!constantTimeEqual(given, widgetBodySignature(channel.credentials, request.body))) throw signatureInvalid("signature does not match");
+  if (!constantTimeEqual(given, widgetBodySignature(channel.credentials, request.body)))
+    throw signatureInvalid("signature does not match");
   return { kind: "verified" };
 };

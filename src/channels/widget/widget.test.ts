@@ -13,7 +13,9 @@ describe("credentials", () => {
     expect(creds.widget_id).toMatch(/^wgt_/);
     expect(creds.session_secret.length).toBeGreaterThanOrEqual(32);
     expect(widgetCredentials.parse(creds)).toEqual(creds);
-    expect(widgetCredentials.parse({ allowed_origins: ["https://shop.example"] }).session_secret).not.toBe(creds.session_secret);
+    expect(widgetCredentials.parse({ allowed_origins: ["https://shop.example"] }).session_secret).not.toBe(
+      creds.session_secret,
+    );
   });
 
   test.each([
@@ -43,7 +45,8 @@ describe("visitor tokens", () => {
     expect(visitorOfToken(other, token)).toBeNull();
     const otherId = newVisitorId();
     expect(visitorOfToken(creds, `${otherId}.${token.split(".")[1]}`)).toBeNull();
-    for (const bad of ["", "v_x", "nodot", `${id}.`, `${token}x`, null, undefined]) expect(visitorOfToken(creds, bad)).toBeNull();
+    for (const bad of ["", "v_x", "nodot", `${id}.`, `${token}x`, null, undefined])
+      expect(visitorOfToken(creds, bad)).toBeNull();
   });
 });
 
@@ -54,8 +57,20 @@ describe("parse", () => {
   test("text is byte-exact, the key is visitor:client id, buttons become button replies", () => {
     const visitor_id = newVisitorId();
     const text = "  Grüße 👩🏽‍💻\n<b>not html</b>  ";
-    const result = widget.parse(encode({ visitor_id, messages: [{ id: "abcdefgh", sent_at: 1_790_000_000_000, text }, { id: "ijklmnop", sent_at: 1_790_000_000_001, button: { id: "yes", title: "Yes" } }] }), binding);
-    expect(result.messages.map((m) => m.providerMessageId)).toEqual([`${visitor_id}:abcdefgh`, `${visitor_id}:ijklmnop`]);
+    const result = widget.parse(
+      encode({
+        visitor_id,
+        messages: [
+          { id: "abcdefgh", sent_at: 1_790_000_000_000, text },
+          { id: "ijklmnop", sent_at: 1_790_000_000_001, button: { id: "yes", title: "Yes" } },
+        ],
+      }),
+      binding,
+    );
+    expect(result.messages.map((m) => m.providerMessageId)).toEqual([
+      `${visitor_id}:abcdefgh`,
+      `${visitor_id}:ijklmnop`,
+    ]);
     expect(result.messages[0].content).toEqual({ kind: "text", text });
     expect(result.messages[1].content).toEqual({ kind: "button_reply", source: "button", id: "yes", title: "Yes" });
     expect(result.messages.every((m) => m.conversationId === visitor_id && m.accountId === creds.widget_id)).toBe(true);
@@ -64,34 +79,89 @@ describe("parse", () => {
   test("a stored file becomes media with its blob named (nothing left to fetch) and the text as caption", () => {
     const visitor_id = newVisitorId();
     const file = { sha256: "a".repeat(64), size: 1234, mime_type: "application/pdf", name: "receipt.pdf" };
-    const [m] = widget.parse(encode({ visitor_id, messages: [{ id: "abcdefgh", sent_at: 1_790_000_000_000, file, text: "my receipt" }] }), binding).messages;
+    const [m] = widget.parse(
+      encode({ visitor_id, messages: [{ id: "abcdefgh", sent_at: 1_790_000_000_000, file, text: "my receipt" }] }),
+      binding,
+    ).messages;
     expect(m.content).toEqual({
       kind: "media",
       caption: "my receipt",
-      media: { mediaType: "document", id: file.sha256, mimeType: "application/pdf", filename: "receipt.pdf", sizeBytes: 1234, sha256: file.sha256, blob: { sha256: file.sha256, size: 1234, mime_type: "application/pdf" } },
+      media: {
+        mediaType: "document",
+        id: file.sha256,
+        mimeType: "application/pdf",
+        filename: "receipt.pdf",
+        sizeBytes: 1234,
+        sha256: file.sha256,
+        blob: { sha256: file.sha256, size: 1234, mime_type: "application/pdf" },
+      },
     });
   });
 
   test.each([
-    ["a file type the widget does not take", { visitor_id: newVisitorId(), messages: [{ id: "abcdefgh", sent_at: 1, file: { sha256: "a".repeat(64), size: 1, mime_type: "image/svg+xml", name: "x.svg" } }] }],
-    ["a file over the limit", { visitor_id: newVisitorId(), messages: [{ id: "abcdefgh", sent_at: 1, file: { sha256: "a".repeat(64), size: 10 * 1024 * 1024 + 1, mime_type: "image/png", name: "x.png" } }] }],
+    [
+      "a file type the widget does not take",
+      {
+        visitor_id: newVisitorId(),
+        messages: [
+          {
+            id: "abcdefgh",
+            sent_at: 1,
+            file: { sha256: "a".repeat(64), size: 1, mime_type: "image/svg+xml", name: "x.svg" },
+          },
+        ],
+      },
+    ],
+    [
+      "a file over the limit",
+      {
+        visitor_id: newVisitorId(),
+        messages: [
+          {
+            id: "abcdefgh",
+            sent_at: 1,
+            file: { sha256: "a".repeat(64), size: 10 * 1024 * 1024 + 1, mime_type: "image/png", name: "x.png" },
+          },
+        ],
+      },
+    ],
     ["bad visitor id", { visitor_id: "v_1", messages: [{ id: "abcdefgh", sent_at: 1, text: "x" }] }],
     ["no messages", { visitor_id: newVisitorId(), messages: [] }],
     ["empty item", { visitor_id: newVisitorId(), messages: [{ id: "abcdefgh", sent_at: 1 }] }],
     ["bad client id", { visitor_id: newVisitorId(), messages: [{ id: "a b", sent_at: 1, text: "x" }] }],
   ])("%s → webhook.payload_invalid", (_, body) => {
-    expect(() => widget.parse(encode(body), binding)).toThrow(expect.objectContaining({ code: "webhook.payload_invalid" }));
+    expect(() => widget.parse(encode(body), binding)).toThrow(
+      expect.objectContaining({ code: "webhook.payload_invalid" }),
+    );
   });
 });
 
 describe("send", () => {
-  const ctx = { channelId: "chn_1", credentials: creds, baseUrl: "", fetch, signal: new AbortController().signal, deadline: Date.now() + 1000 };
+  const ctx = {
+    channelId: "chn_1",
+    credentials: creds,
+    baseUrl: "",
+    fetch,
+    signal: new AbortController().signal,
+    deadline: Date.now() + 1000,
+  };
 
   test("returns a NOTIFY on xin_widget naming the channel, visitor and provider message id", async () => {
-    const sent = await widget.send({ conversationId: "v_AAAAAAAAAAAAAAAAAAAAAA", content: { kind: "buttons", text: "Pick one", buttons: [{ id: "a", title: "A" }] } }, ctx);
+    const sent = await widget.send(
+      {
+        conversationId: "v_AAAAAAAAAAAAAAAAAAAAAA",
+        content: { kind: "buttons", text: "Pick one", buttons: [{ id: "a", title: "A" }] },
+      },
+      ctx,
+    );
     expect(sent.notify?.channel).toBe("xin_widget");
     const notice = JSON.parse(sent.notify?.payload ?? "{}") as WidgetNotice;
-    expect(notice).toEqual({ kind: "sent", channel_id: "chn_1", visitor_id: "v_AAAAAAAAAAAAAAAAAAAAAA", provider_message_id: sent.providerMessageId });
+    expect(notice).toEqual({
+      kind: "sent",
+      channel_id: "chn_1",
+      visitor_id: "v_AAAAAAAAAAAAAAAAAAAAAA",
+      provider_message_id: sent.providerMessageId,
+    });
   });
 
   test("a long streamed reply becomes delta notices that each fit a NOTIFY payload and rejoin to the text", () => {
@@ -103,9 +173,19 @@ describe("send", () => {
   });
 
   test("templates and uploads are refused as unsupported, not retried", async () => {
-    const template = { conversationId: "v", content: { kind: "template" as const, name: "t", language: "en", bodyParams: [] } };
+    const template = {
+      conversationId: "v",
+      content: { kind: "template" as const, name: "t", language: "en", bodyParams: [] },
+    };
     expect(await widget.send(template, ctx).catch((e) => e)).toMatchObject({ retryable: false, reason: "unsupported" });
-    const upload = { conversationId: "v", content: { kind: "media" as const, mediaType: "image" as const, source: { upload: { data: new Uint8Array(1), filename: "a", mimeType: "image/png" } } } };
+    const upload = {
+      conversationId: "v",
+      content: {
+        kind: "media" as const,
+        mediaType: "image" as const,
+        source: { upload: { data: new Uint8Array(1), filename: "a", mimeType: "image/png" } },
+      },
+    };
     expect(await widget.send(upload, ctx).catch((e) => e)).toMatchObject({ retryable: false, reason: "unsupported" });
   });
 });

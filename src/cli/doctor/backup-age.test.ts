@@ -21,8 +21,14 @@ test("no backup yet warns with how to make one", () => {
 });
 
 test("a backup from this morning is ok; one older than a week warns", () => {
-  expect(checkBackupAge(withLast("2026-12-03T06:00:00Z"), false, now)).toMatchObject({ status: "ok", detail: "2026-12-03T06:00:00Z (6 h ago)" });
-  expect(checkBackupAge(withLast("2026-11-20T12:00:00Z"), false, now)).toMatchObject({ status: "warn", detail: expect.stringContaining("13 day(s) ago") });
+  expect(checkBackupAge(withLast("2026-12-03T06:00:00Z"), false, now)).toMatchObject({
+    status: "ok",
+    detail: "2026-12-03T06:00:00Z (6 h ago)",
+  });
+  expect(checkBackupAge(withLast("2026-11-20T12:00:00Z"), false, now)).toMatchObject({
+    status: "warn",
+    detail: expect.stringContaining("13 day(s) ago"),
+  });
 });
 
 test("an external store is not xin's to back up", () => {

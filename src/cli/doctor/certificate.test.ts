@@ -3,9 +3,20 @@ import type { CertStatus } from "../../app";
 import { checkCertificate } from "./certificate";
 
 const status = (over: Partial<CertStatus>): CertStatus => ({
-  present: true, domains: ["chat.example.com"], issuer: "Pebble Intermediate CA", serial: "01", not_before: "2026-11-01T00:00:00Z",
-  not_after: "2027-01-30T00:00:00Z", days_left: 58, renewal_due_at: "2026-12-31T00:00:00Z", last_attempt_at: null,
-  last_result: "ok", last_error: null, consecutive_failures: 0, next_attempt_at: null, ...over,
+  present: true,
+  domains: ["chat.example.com"],
+  issuer: "Pebble Intermediate CA",
+  serial: "01",
+  not_before: "2026-11-01T00:00:00Z",
+  not_after: "2027-01-30T00:00:00Z",
+  days_left: 58,
+  renewal_due_at: "2026-12-31T00:00:00Z",
+  last_attempt_at: null,
+  last_result: "ok",
+  last_error: null,
+  consecutive_failures: 0,
+  next_attempt_at: null,
+  ...over,
 });
 
 describe("doctor: certificate", () => {
@@ -18,7 +29,9 @@ describe("doctor: certificate", () => {
   });
 
   test("a failed renewal or two weeks left warns, an expired one fails, each with the fix", () => {
-    const failed = checkCertificate(status({ last_result: "failed", consecutive_failures: 2, last_error: "challenge failed: connection refused" }));
+    const failed = checkCertificate(
+      status({ last_result: "failed", consecutive_failures: 2, last_error: "challenge failed: connection refused" }),
+    );
     expect([failed.status, failed.detail.includes("connection refused")]).toEqual(["warn", true]);
     expect(checkCertificate(status({ days_left: 9 })).status).toBe("warn");
     const expired = checkCertificate(status({ days_left: -1 }));

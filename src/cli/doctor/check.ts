@@ -24,7 +24,10 @@ const MARK: Record<CheckStatus, string> = { ok: "ok  ", warn: "WARN", fail: "FAI
 /** The human report: one line per check, the fix indented under each warn or fail, a summary last. */
 export const renderReport = (r: DoctorReport): string => {
   const width = Math.max(...r.checks.map((c) => c.name.length));
-  const lines = r.checks.flatMap((c) => [`${MARK[c.status]}  ${c.name.padEnd(width)}  ${c.detail}`, ...(c.fix ? [`      ${" ".repeat(width)}  fix: ${c.fix}`] : [])]);
+  const lines = r.checks.flatMap((c) => [
+    `${MARK[c.status]}  ${c.name.padEnd(width)}  ${c.detail}`,
+    ...(c.fix ? [`      ${" ".repeat(width)}  fix: ${c.fix}`] : []),
+  ]);
   const summary = `${r.counts.ok} ok, ${r.counts.warn} warning(s), ${r.counts.fail} failure(s)${r.counts.skip ? `, ${r.counts.skip} skipped` : ""}`;
   return [...lines, "", r.ok ? `${summary}: xin can run` : `${summary}: fix the failures above`].join("\n");
 };

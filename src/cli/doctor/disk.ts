@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import { fail, ok, warn, type Check } from "./check";
 
 const GiB = 1024 ** 3;
-const human = (bytes: number) => (bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`);
+const human = (bytes: number) =>
+  bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
 
 /**
  * Free space verdict. PostgreSQL stops accepting writes when its disk fills (and WAL keeps growing
@@ -26,7 +27,9 @@ export const checkDisk = (dataDir: string): Check => {
   const total = fs.blocks * fs.bsize;
   const detail = `${human(free)} free of ${human(total)} under ${dir}`;
   const verdict = diskVerdict(free, total);
-  if (verdict === "fail") return fail("disk", detail, "free space on that disk (old backups, logs), or move data_dir to a larger one");
-  if (verdict === "warn") return warn("disk", detail, "free space soon: the store stops accepting messages when the disk is full");
+  if (verdict === "fail")
+    return fail("disk", detail, "free space on that disk (old backups, logs), or move data_dir to a larger one");
+  if (verdict === "warn")
+    return warn("disk", detail, "free space soon: the store stops accepting messages when the disk is full");
   return ok("disk", detail);
 };

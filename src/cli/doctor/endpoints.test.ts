@@ -6,7 +6,11 @@ import { checkClock, checkEndpoint } from "./endpoints";
 const fake = startOpenAIFake({ apiKey: "sk-right", models: ["gpt-fake", "text-embedding-fake"] });
 // A server whose clock is ten minutes behind: Bun.serve keeps a Date header the handler sets.
 const lateDate = new Date(Date.now() - 10 * 60_000).toUTCString();
-const late = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json({ data: [{ id: "m" }] }, { headers: { date: lateDate } }) });
+const late = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch: () => Response.json({ data: [{ id: "m" }] }, { headers: { date: lateDate } }),
+});
 afterAll(async () => {
   await fake.stop();
   late.stop(true);
@@ -24,7 +28,12 @@ describe("checkEndpoint against an OpenAI-compatible server", () => {
 
   test.each([
     ["a wrong key", { model: "gpt-fake", api_key: "sk-wrong" }, "refused the API key (HTTP 401)", "XIN_LLM__API_KEY"],
-    ["a model it does not offer", { model: "gpt-9", api_key: "sk-right" }, "does not offer the model gpt-9 (offers: gpt-fake, text-embedding-fake)", "set llm.model"],
+    [
+      "a model it does not offer",
+      { model: "gpt-9", api_key: "sk-right" },
+      "does not offer the model gpt-9 (offers: gpt-fake, text-embedding-fake)",
+      "set llm.model",
+    ],
   ])("fails on %s, naming the fix", async (_name, e, detail, fix) => {
     const r = await checkEndpoint("llm endpoint", "llm", { base_url: base, ...e });
     expect(r.check.status).toBe("fail");
@@ -33,14 +42,21 @@ describe("checkEndpoint against an OpenAI-compatible server", () => {
   });
 
   test("fails when nothing listens there", async () => {
-    const r = await checkEndpoint("embeddings endpoint", "embeddings", { base_url: `http://127.0.0.1:${freePort()}/v1`, model: "e" });
+    const r = await checkEndpoint("embeddings endpoint", "embeddings", {
+      base_url: `http://127.0.0.1:${freePort()}/v1`,
+      model: "e",
+    });
     expect(r.check).toMatchObject({ status: "fail", name: "embeddings endpoint" });
     expect(r.check.fix).toContain("embeddings.base_url");
     expect(r.date).toBeNull();
   });
 
   test("a wrong API root (no /models) is a warning", async () => {
-    const r = await checkEndpoint("llm endpoint", "llm", { base_url: fake.url, model: "gpt-fake", api_key: "sk-right" });
+    const r = await checkEndpoint("llm endpoint", "llm", {
+      base_url: fake.url,
+      model: "gpt-fake",
+      api_key: "sk-right",
+    });
     expect(r.check.status).toBe("warn");
     expect(r.check.fix).toContain("/v1");
   });

@@ -24,9 +24,15 @@ const urlOf = (db: TestDb): string => {
 
 const PUBLIC_URL = "https://xin.example.com";
 const configFor = (url: string, publicUrl?: string): Config =>
-  configSchema.parse({ data_dir: mkdtempSync(join(tmpdir(), "xin-doctor-")), instance_key: INSTANCE_KEY, server: { host: "127.0.0.1", port: freePort(), ...(publicUrl ? { public_url: publicUrl } : {}) }, database: { url } });
+  configSchema.parse({
+    data_dir: mkdtempSync(join(tmpdir(), "xin-doctor-")),
+    instance_key: INSTANCE_KEY,
+    server: { host: "127.0.0.1", port: freePort(), ...(publicUrl ? { public_url: publicUrl } : {}) },
+    database: { url },
+  });
 
-const byName = (checks: Awaited<ReturnType<typeof instanceChecks>>) => Object.fromEntries(checks.map((c) => [c.name, c]));
+const byName = (checks: Awaited<ReturnType<typeof instanceChecks>>) =>
+  Object.fromEntries(checks.map((c) => [c.name, c]));
 
 let telegram: TelegramFake;
 let meta: MetaGraphFake;
@@ -62,7 +68,19 @@ describe("xin doctor: instance checks on an external store", () => {
       const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
       const brand = await createBrand(tx, tenant.id, "Shop", "test");
       const make = (name: string, token: string) =>
-        createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider: "telegram", name, credentials: { ...TG, bot_token: token }, settings: { api_base: telegram.url } }, "test");
+        createChannel(
+          tx,
+          INSTANCE_KEY,
+          {
+            tenant_id: tenant.id,
+            brand_id: brand.id,
+            provider: "telegram",
+            name,
+            credentials: { ...TG, bot_token: token },
+            settings: { api_base: telegram.url },
+          },
+          "test",
+        );
       const good = await make("good", TG.bot_token);
       const bad = await make("revoked", "7000000002:AARevokedToken");
       return { good: good.id, bad: bad.id };
@@ -70,7 +88,10 @@ describe("xin doctor: instance checks on an external store", () => {
     await db.sql`insert into jobs (kind, state, attempts, max_attempts, last_error) values ('doctor-test', 'dead', 8, 8, 'boom')`;
 
     const checks = byName(await instanceChecks(configFor(urlOf(db)), silentLogger));
-    expect(checks["channel telegram good"]).toMatchObject({ status: "ok", detail: expect.stringContaining("accepted the token") });
+    expect(checks["channel telegram good"]).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("accepted the token"),
+    });
     const bad = checks["channel telegram revoked"];
     expect(bad.status).toBe("fail");
     expect(bad.fix).toContain(`xin channel test ${ids.bad}`);
@@ -87,9 +108,19 @@ describe("xin doctor: webhook registrations, as each provider reports them", () 
       const tenant = await createTenant(tx, `t-${crypto.randomUUID()}`, "test");
       const brand = await createBrand(tx, tenant.id, "Hooks", "test");
       const make = async (provider: string, name: string, credentials: Record<string, unknown>, api_base: string) =>
-        (await createChannel(tx, INSTANCE_KEY, { tenant_id: tenant.id, brand_id: brand.id, provider, name, credentials, settings: { api_base } }, "test")).id;
+        (
+          await createChannel(
+            tx,
+            INSTANCE_KEY,
+            { tenant_id: tenant.id, brand_id: brand.id, provider, name, credentials, settings: { api_base } },
+            "test",
+          )
+        ).id;
       // The fake Telegram knows one bot, connected as "good" by the test above: its webhook is checked here.
-      const [good] = await tx.select({ id: schema.channels.id }).from(schema.channels).where(eq(schema.channels.name, "good"));
+      const [good] = await tx
+        .select({ id: schema.channels.id })
+        .from(schema.channels)
+        .where(eq(schema.channels.name, "good"));
       return {
         tg: good.id,
         wa: await make("whatsapp", "wa-sub", { ...WA, waba_id: WABA }, meta.baseUrl),
@@ -104,25 +135,50 @@ describe("xin doctor: webhook registrations, as each provider reports them", () 
 
     let checks = byName(await instanceChecks(config, silentLogger));
     expect(checks["webhook telegram good"]).toMatchObject({ status: "ok", detail: `delivers to ${ours}` });
-    expect(checks["webhook whatsapp wa-sub"]).toMatchObject({ status: "fail", detail: expect.stringContaining("no app is subscribed") });
+    expect(checks["webhook whatsapp wa-sub"]).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("no app is subscribed"),
+    });
     expect(checks["webhook whatsapp wa-sub"].fix).toContain(`/${WABA}/subscribed_apps`);
-    expect(checks["webhook whatsapp wa-noid"]).toMatchObject({ status: "warn", detail: expect.stringContaining("no waba_id") });
-    expect(checks["webhook instagram ig-nomsg"]).toMatchObject({ status: "fail", detail: expect.stringContaining('without the "messages" field') });
+    expect(checks["webhook whatsapp wa-noid"]).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("no waba_id"),
+    });
+    expect(checks["webhook instagram ig-nomsg"]).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining('without the "messages" field'),
+    });
     expect(checks["webhook instagram ig-nomsg"].fix).toContain("/me/subscribed_apps?subscribed_fields=messages");
     // A channel whose token the provider refuses: its registration cannot be read, and the fix points at the credentials.
-    expect(checks["webhook telegram revoked"]).toMatchObject({ status: "warn", detail: expect.stringContaining("cannot ask Telegram") });
+    expect(checks["webhook telegram revoked"]).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("cannot ask Telegram"),
+    });
 
-    telegram.setDeliveryError({ message: "Wrong response from the webhook: 502 Bad Gateway", date: Math.floor(Date.now() / 1000) - 60 });
+    telegram.setDeliveryError({
+      message: "Wrong response from the webhook: 502 Bad Gateway",
+      date: Math.floor(Date.now() / 1000) - 60,
+    });
     meta.setSubscription(WABA, ["messages"]);
     checks = byName(await instanceChecks(config, silentLogger));
-    expect(checks["webhook telegram good"]).toMatchObject({ status: "warn", detail: expect.stringContaining("502 Bad Gateway") });
+    expect(checks["webhook telegram good"]).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("502 Bad Gateway"),
+    });
     expect(checks["webhook telegram good"].fix).toContain(`check that ${ours} answers from the internet over HTTPS`);
-    expect(checks["webhook whatsapp wa-sub"]).toMatchObject({ status: "ok", detail: expect.stringContaining("xin fake app") });
+    expect(checks["webhook whatsapp wa-sub"]).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("xin fake app"),
+    });
 
     telegram.setDeliveryError(null);
     telegram.setWebhookUrl("https://elsewhere.example.net/hook");
     checks = byName(await instanceChecks(config, silentLogger));
-    expect(checks["webhook telegram good"]).toMatchObject({ status: "fail", detail: `delivers to https://elsewhere.example.net/hook, not to this instance (${ours})`, fix: `xin channel connect ${ids.tg}` });
+    expect(checks["webhook telegram good"]).toMatchObject({
+      status: "fail",
+      detail: `delivers to https://elsewhere.example.net/hook, not to this instance (${ours})`,
+      fix: `xin channel connect ${ids.tg}`,
+    });
   });
 });
 

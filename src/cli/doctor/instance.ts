@@ -1,10 +1,25 @@
-import { channelView, checkWebhookRegistration, listChannelRows, readStatus, testChannel, type InstanceStatus, type RegistrationVerdict } from "../../app";
+import {
+  channelView,
+  checkWebhookRegistration,
+  listChannelRows,
+  readStatus,
+  testChannel,
+  type InstanceStatus,
+  type RegistrationVerdict,
+} from "../../app";
 import { isXinError, type Logger } from "../../runtime";
 import type { Config } from "../../runtime/config";
 import { viaServerOrStore } from "../with-store";
 import { fail, ok, reason, skip, warn, type Check } from "./check";
 
-type ChannelResult = { id: string; provider: string; name: string | null; result: string | null; error: string | null; webhook: RegistrationVerdict };
+type ChannelResult = {
+  id: string;
+  provider: string;
+  name: string | null;
+  result: string | null;
+  error: string | null;
+  webhook: RegistrationVerdict;
+};
 type Inventory = { status: InstanceStatus; channels: ChannelResult[] };
 
 const errorText = (e: unknown) => (isXinError(e) ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : reason(e));
@@ -30,11 +45,15 @@ const inventory = (config: Config, log: Logger): Promise<Inventory> =>
       const { data } = await client.get<{ data: ReturnType<typeof channelView>[] }>("/api/v1/channels");
       const channels = await Promise.all(
         data.map(async (c) => {
-          const r = await client.request<{ result: string }>("POST", `/api/v1/channels/${encodeURIComponent(c.id)}/test`).then(
-            (x) => ({ result: x.result, error: null }),
-            (e: unknown) => ({ result: null, error: errorText(e) }),
-          );
-          const webhook = await client.get<RegistrationVerdict>(`/api/v1/channels/${encodeURIComponent(c.id)}/webhook`).catch((e: unknown) => unasked(c, e));
+          const r = await client
+            .request<{ result: string }>("POST", `/api/v1/channels/${encodeURIComponent(c.id)}/test`)
+            .then(
+              (x) => ({ result: x.result, error: null }),
+              (e: unknown) => ({ result: null, error: errorText(e) }),
+            );
+          const webhook = await client
+            .get<RegistrationVerdict>(`/api/v1/channels/${encodeURIComponent(c.id)}/webhook`)
+            .catch((e: unknown) => unasked(c, e));
           return { id: c.id, provider: c.provider, name: c.name, ...r, webhook };
         }),
       );
@@ -49,7 +68,9 @@ const inventory = (config: Config, log: Logger): Promise<Inventory> =>
             (x) => ({ result: x.result, error: null }),
             (e: unknown) => ({ result: null, error: errorText(e) }),
           );
-          const webhook = await checkWebhookRegistration(config, store.db, row.id, null).catch((e: unknown) => unasked(row, e));
+          const webhook = await checkWebhookRegistration(config, store.db, row.id, null).catch((e: unknown) =>
+            unasked(row, e),
+          );
           return { id: row.id, provider: row.provider, name: row.name, ...r, webhook };
         }),
       );
@@ -62,18 +83,31 @@ const storeChecks = (s: InstanceStatus): Check[] => {
   const where = s.server.running ? `through the running server (pid ${s.server.pid})` : "directly";
   const store = ok("store", `${s.store.kind} PostgreSQL reachable ${where}`);
   const migrations = m.pending.length
-    ? warn("migrations", `${m.applied}/${m.known} applied, pending: ${m.pending.join(", ")}`, "run `xin migrate` (xin serve also applies them at start)")
+    ? warn(
+        "migrations",
+        `${m.applied}/${m.known} applied, pending: ${m.pending.join(", ")}`,
+        "run `xin migrate` (xin serve also applies them at start)",
+      )
     : ok("migrations", `${m.applied}/${m.known} applied`);
   const dead = s.queue.by_state.dead ?? 0;
   const jobs = dead
-    ? warn("dead letters", `${dead} job(s) failed every attempt (replies or deliveries that never happened)`, "open `xin queue` to see why, then retry or drop them")
+    ? warn(
+        "dead letters",
+        `${dead} job(s) failed every attempt (replies or deliveries that never happened)`,
+        "open `xin queue` to see why, then retry or drop them",
+      )
     : ok("dead letters", "no dead-lettered jobs");
   return [store, migrations, jobs];
 };
 
 const channelCheck = (c: ChannelResult): Check => {
   const name = `channel ${c.provider} ${c.name ?? c.id}`;
-  if (c.error) return fail(name, c.error, `check its credentials: \`xin channel test ${c.id}\`; re-add it with the right ones if the provider rejects them`);
+  if (c.error)
+    return fail(
+      name,
+      c.error,
+      `check its credentials: \`xin channel test ${c.id}\`; re-add it with the right ones if the provider rejects them`,
+    );
   return ok(name, c.result ?? "ok");
 };
 
@@ -89,9 +123,16 @@ export const instanceChecks = async (config: Config, log: Logger): Promise<Check
   try {
     inv = await inventory(config, log);
   } catch (e) {
-    const hint = isXinError(e) && e.hint ? e.hint : config.database.url ? "check database.url and that the PostgreSQL server runs" : "see `xin status` for the store's error";
+    const hint =
+      isXinError(e) && e.hint
+        ? e.hint
+        : config.database.url
+          ? "check database.url and that the PostgreSQL server runs"
+          : "see `xin status` for the store's error";
     return [fail("store", `not reachable: ${reason(e)}`, hint)];
   }
-  const channels = inv.channels.length ? inv.channels.flatMap((c) => [channelCheck(c), ...(c.webhook.status === "skip" ? [] : [webhookCheck(c)])]) : [skip("channels", "no channel added yet (`xin channel add`)")];
+  const channels = inv.channels.length
+    ? inv.channels.flatMap((c) => [channelCheck(c), ...(c.webhook.status === "skip" ? [] : [webhookCheck(c)])])
+    : [skip("channels", "no channel added yet (`xin channel add`)")];
   return [...storeChecks(inv.status), ...channels];
 };

@@ -13,7 +13,10 @@ afterAll(() => {
 
 test("a free port is ok", async () => {
   const port = freePort();
-  expect(await checkPort("port", "127.0.0.1", port, null)).toMatchObject({ status: "ok", detail: `127.0.0.1:${port} is free` });
+  expect(await checkPort("port", "127.0.0.1", port, null)).toMatchObject({
+    status: "ok",
+    detail: `127.0.0.1:${port} is free`,
+  });
 });
 
 test("a port taken by another program fails with how to find it", async () => {
@@ -23,8 +26,13 @@ test("a port taken by another program fails with how to find it", async () => {
 });
 
 test("a port held by this instance's running server is ok; another xin there (no lock of ours) fails", async () => {
-  expect((await checkPort("port", "127.0.0.1", xinLike.port!, 4242)).detail).toBe(`127.0.0.1:${xinLike.port} is served by this xin (pid 4242)`);
-  expect(await checkPort("port", "127.0.0.1", xinLike.port!, null)).toMatchObject({ status: "fail", detail: `127.0.0.1:${xinLike.port} is taken by another xin instance` });
+  expect((await checkPort("port", "127.0.0.1", xinLike.port!, 4242)).detail).toBe(
+    `127.0.0.1:${xinLike.port} is served by this xin (pid 4242)`,
+  );
+  expect(await checkPort("port", "127.0.0.1", xinLike.port!, null)).toMatchObject({
+    status: "fail",
+    detail: `127.0.0.1:${xinLike.port} is taken by another xin instance`,
+  });
 });
 
 test("a host that is not an address of this machine fails", async () => {

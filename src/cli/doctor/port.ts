@@ -15,8 +15,14 @@ const answersAsXin = async (port: number): Promise<boolean> => {
  * The listening port is free, or held by this instance's own server (`servingPid` from the data dir's
  * lock). Binding is tried for real, so permissions (ports below 1024) are checked too.
  */
-export const checkPort = async (name: string, host: string, port: number, servingPid: number | null): Promise<Check> => {
-  if (servingPid !== null && (await answersAsXin(port))) return ok(name, `${host}:${port} is served by this xin (pid ${servingPid})`);
+export const checkPort = async (
+  name: string,
+  host: string,
+  port: number,
+  servingPid: number | null,
+): Promise<Check> => {
+  if (servingPid !== null && (await answersAsXin(port)))
+    return ok(name, `${host}:${port} is served by this xin (pid ${servingPid})`);
   try {
     const probe = Bun.listen({ hostname: host, port, socket: { data() {} } });
     probe.stop(true);
@@ -24,7 +30,11 @@ export const checkPort = async (name: string, host: string, port: number, servin
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
     if (code === "EACCES" || code === "EPERM") {
-      return warn(name, `${host}:${port} needs privileges to bind (port below 1024)`, "run xin under its systemd unit, which grants CAP_NET_BIND_SERVICE (`xin systemd install`)");
+      return warn(
+        name,
+        `${host}:${port} needs privileges to bind (port below 1024)`,
+        "run xin under its systemd unit, which grants CAP_NET_BIND_SERVICE (`xin systemd install`)",
+      );
     }
     if (code === "EADDRINUSE") {
       const xin = await answersAsXin(port);
@@ -34,6 +44,10 @@ export const checkPort = async (name: string, host: string, port: number, servin
         `find it with: ss -ltnp 'sport = :${port}' ; stop it, or set server.port to a free port`,
       );
     }
-    return fail(name, `cannot bind ${host}:${port}: ${code || (e as Error).message}`, "check server.host: it must be an address of this machine (0.0.0.0 for all)");
+    return fail(
+      name,
+      `cannot bind ${host}:${port}: ${code || (e as Error).message}`,
+      "check server.host: it must be an address of this machine (0.0.0.0 for all)",
+    );
   }
 };

@@ -31,7 +31,9 @@ describeStores("xin queue screen", (getDb) => {
   beforeAll(start);
   afterAll(() => server.stop(true));
   const url = () => `http://127.0.0.1:${port}`;
-  const outbound = (conversationId: string) => getDb().sql`select body, metadata->>'author' as author from messages where conversation_id = ${conversationId} and direction = 'out'`;
+  const outbound = (conversationId: string) =>
+    getDb()
+      .sql`select body, metadata->>'author' as author from messages where conversation_id = ${conversationId} and direction = 'out'`;
 
   test("lists waiting escalations with reason, brand, channel, waiting time, and the keys in the footer", async () => {
     const s = await seedEscalation(getDb().db);
@@ -43,7 +45,8 @@ describeStores("xin queue screen", (getDb) => {
     expect(frame).toMatch(/Shop \w+ · WhatsApp/);
     expect(frame).toContain("Ana Customer");
     expect(frame).toMatch(/\d+s\s/);
-    for (const hint of ["approve & send", "edit", "reply", "take over", "hand back", "close", "help", "quit"]) expect(frame).toContain(hint);
+    for (const hint of ["approve & send", "edit", "reply", "take over", "hand back", "close", "help", "quit"])
+      expect(frame).toContain(hint);
     r.stdin.write("?");
     await until("help", () => (r.lastFrame() ?? "").includes("Keys"));
     r.stdin.write("x");
@@ -120,7 +123,9 @@ describeStores("xin queue screen", (getDb) => {
 
   test("take over keeps the conversation with the agent through replies; hand back returns it to the bot", async () => {
     const s = await seedEscalation(getDb().db);
-    const r = render(<QueueApp api={queueApi(url(), s.agent)} pollMs={200} openExternal={(text) => `${text} (checked in $EDITOR)`} />);
+    const r = render(
+      <QueueApp api={queueApi(url(), s.agent)} pollMs={200} openExternal={(text) => `${text} (checked in $EDITOR)`} />,
+    );
     await until("the list", () => (r.lastFrame() ?? "").includes("needs authorization"));
     r.stdin.write("t");
     await until("taken over", () => (r.lastFrame() ?? "").includes("the bot is paused"));
@@ -129,17 +134,22 @@ describeStores("xin queue screen", (getDb) => {
     await until("the editor with the draft", () => (r.lastFrame() ?? "").includes("Edit the draft"));
     r.stdin.write(""); // ctrl+o: the external editor
     // The editor box wraps long text: compare with its borders and line breaks flattened.
-    await until("edited externally", () => (r.lastFrame() ?? "").replace(/[│\s]+/g, " ").includes("full refund. (checked in $EDITOR)"));
+    await until("edited externally", () =>
+      (r.lastFrame() ?? "").replace(/[│\s]+/g, " ").includes("full refund. (checked in $EDITOR)"),
+    );
     r.stdin.write(KEY.enter);
     await until("sent", () => (r.lastFrame() ?? "").includes("Edited reply sent."));
     await until("still listed as yours", () => (r.lastFrame() ?? "").includes("yours"));
     r.stdin.write("b");
     await until("handed back", () => (r.lastFrame() ?? "").includes("Handed back to the bot."));
     await until("gone from the queue", () => (r.lastFrame() ?? "").includes("Nothing waiting"));
-    const [conv] = await getDb().sql`select status, assigned_agent_id from conversations where id = ${s.conversationId}`;
+    const [conv] = await getDb()
+      .sql`select status, assigned_agent_id from conversations where id = ${s.conversationId}`;
     expect(conv).toMatchObject({ status: "bot", assigned_agent_id: null });
     const out = await outbound(s.conversationId);
-    expect(out.map((m) => m.body)).toEqual(["Sorry about the fit! You can return unworn shoes within 30 days for a full refund. (checked in $EDITOR)"]);
+    expect(out.map((m) => m.body)).toEqual([
+      "Sorry about the fit! You can return unworn shoes within 30 days for a full refund. (checked in $EDITOR)",
+    ]);
     r.unmount();
   });
 
@@ -169,8 +179,23 @@ describeStores("xin queue screen", (getDb) => {
       };
     }
     const stdout = new Screen();
-    const stdin = Object.assign(new EventEmitter(), { isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null });
-    const app = inkRender(<QueueApp api={queueApi(url(), s.agent)} pollMs={200} />, { stdout: stdout as never, stdin: stdin as never, debug: true, patchConsole: false, exitOnCtrlC: false });
+    const stdin = Object.assign(new EventEmitter(), {
+      isTTY: true,
+      setRawMode() {},
+      setEncoding() {},
+      resume() {},
+      pause() {},
+      ref() {},
+      unref() {},
+      read: () => null,
+    });
+    const app = inkRender(<QueueApp api={queueApi(url(), s.agent)} pollMs={200} />, {
+      stdout: stdout as never,
+      stdin: stdin as never,
+      debug: true,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    });
     await until("the list", () => stdout.frame.includes("needs authorization")).catch((e) => {
       throw new Error(`${e.message}; frame: ${JSON.stringify(stdout.frame)}`);
     });

@@ -61,7 +61,11 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
   const found = items.findIndex((i) => i.id === selectedId);
   const index = found >= 0 ? found : Math.min(lastIndex, Math.max(0, items.length - 1));
   const item: QueueItem | undefined = items[index];
-  const detail = useDetail(api, view === "detail" ? (item?.id ?? null) : null, version + (connection.state === "live" ? connection.at : 0));
+  const detail = useDetail(
+    api,
+    view === "detail" ? (item?.id ?? null) : null,
+    version + (connection.state === "live" ? connection.at : 0),
+  );
   const offline = connection.state === "reconnecting";
   // With nothing left to show (the last one was just resolved), the detail view falls back to the list.
   const shown = item ? view : "list";
@@ -83,7 +87,10 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
         return true;
       } catch (e) {
         const f = isFailure(e) ? e : { kind: "rejected" as const, message: String(e) };
-        const text = f.kind === "offline" ? "Not sent: the server is unreachable. Nothing is lost; try again when it is back." : f.message;
+        const text =
+          f.kind === "offline"
+            ? "Not sent: the server is unreachable. Nothing is lost; try again when it is back."
+            : f.message;
         setFlash({ text, tone: "error" });
         return false;
       } finally {
@@ -125,9 +132,14 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
     if (command === "open") return setView("detail");
     if (command === "approve") {
       if (!item.draft) return setFlash({ text: "No AI draft here: press r to write a reply.", tone: "info" });
-      return setConfirm({ id: item.id, action: "approve", question: `Send the AI draft to ${item.contact_name ?? "the customer"}?` });
+      return setConfirm({
+        id: item.id,
+        action: "approve",
+        question: `Send the AI draft to ${item.contact_name ?? "the customer"}?`,
+      });
     }
-    if (command === "close") return setConfirm({ id: item.id, action: "close", question: "Close this escalation without replying?" });
+    if (command === "close")
+      return setConfirm({ id: item.id, action: "close", question: "Close this escalation without replying?" });
     if (command === "edit") return void startEditing(item, "edit");
     if (command === "reply") return void startEditing(item, "reply");
     if (command === "takeOver") return void run(item.id, "take-over");
@@ -140,7 +152,11 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
       if (outcome === "cancel") return setEditing(null);
       if (outcome === "external") {
         const edited = openExternal?.(draftsRef.current[editing.id] ?? "");
-        if (edited == null) return setFlash({ text: "The external editor did not save (is $EDITOR set?); your text is unchanged.", tone: "error" });
+        if (edited == null)
+          return setFlash({
+            text: "The external editor did not save (is $EDITOR set?); your text is unchanged.",
+            tone: "error",
+          });
         return setDrafts((d) => ({ ...d, [editing.id]: edited }));
       }
       if (outcome === "send") {
@@ -172,14 +188,33 @@ export const QueueApp = ({ api, pollMs = 2000, slaMinutes = 15, openExternal }: 
       {help ? (
         <HelpOverlay width={width} height={bodyHeight} />
       ) : connection.state === "unauthorized" ? (
-        <Box height={bodyHeight} width={width} borderStyle="round" borderColor="red" flexDirection="column" justifyContent="center" paddingX={2}>
-          <Text bold color="red">The server refused this token: {connection.message}.</Text>
+        <Box
+          height={bodyHeight}
+          width={width}
+          borderStyle="round"
+          borderColor="red"
+          flexDirection="column"
+          justifyContent="center"
+          paddingX={2}
+        >
+          <Text bold color="red">
+            The server refused this token: {connection.message}.
+          </Text>
           <Text>It may have been revoked or have expired. Ask an admin for a new one:</Text>
           <Text color="cyan">{"  xin token create --role agent --tenant <tenant> --name <you>"}</Text>
           <Text dimColor>Unsent replies stay here; this screen retries by itself.</Text>
         </Box>
       ) : shown === "detail" && item ? (
-        <DetailView item={item} detail={detail} me={me} now={now} slaMinutes={slaMinutes} width={width} height={bodyHeight} position={`${index + 1}/${items.length}`} />
+        <DetailView
+          item={item}
+          detail={detail}
+          me={me}
+          now={now}
+          slaMinutes={slaMinutes}
+          width={width}
+          height={bodyHeight}
+          position={`${index + 1}/${items.length}`}
+        />
       ) : (
         <QueueList
           items={items}

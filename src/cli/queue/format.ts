@@ -31,7 +31,12 @@ export const fit = (text: string, width: number, pad = false): string => {
 /** `needs_authorization` → `needs authorization`. */
 export const humanReason = (code: string) => code.replace(/[_.]/g, " ");
 
-export const PROVIDER_LABEL: Record<string, string> = { whatsapp: "WhatsApp", instagram: "Instagram", telegram: "Telegram", widget: "Web chat" };
+export const PROVIDER_LABEL: Record<string, string> = {
+  whatsapp: "WhatsApp",
+  instagram: "Instagram",
+  telegram: "Telegram",
+  widget: "Web chat",
+};
 
 /** A source as the detail view lists it, whatever shape the answering pipeline stored. */
 export const sourceLabel = (source: unknown): string => {

@@ -6,8 +6,21 @@ import type { Key } from "ink";
 export type Mode = "list" | "detail" | "editor" | "confirm" | "help";
 
 export type Command =
-  | "up" | "down" | "open" | "back" | "approve" | "edit" | "reply" | "takeOver" | "handBack" | "close"
-  | "help" | "quit" | "refresh" | "yes" | "no";
+  | "up"
+  | "down"
+  | "open"
+  | "back"
+  | "approve"
+  | "edit"
+  | "reply"
+  | "takeOver"
+  | "handBack"
+  | "close"
+  | "help"
+  | "quit"
+  | "refresh"
+  | "yes"
+  | "no";
 
 export type Binding = { keys: string; label: string; command: Command; match: (input: string, key: Key) => boolean };
 
@@ -35,7 +48,12 @@ const COMMON: Binding[] = [
 export const BINDINGS: Record<Mode, Binding[]> = {
   list: [...NAV, { keys: "⏎", label: "open", command: "open", match: (_, k) => k.return }, ...ACTIONS, ...COMMON],
   detail: [
-    { keys: "n/p", label: "next/prev", command: "down", match: (i, k) => ch("n")(i, k) || ch("j")(i, k) || k.downArrow },
+    {
+      keys: "n/p",
+      label: "next/prev",
+      command: "down",
+      match: (i, k) => ch("n")(i, k) || ch("j")(i, k) || k.downArrow,
+    },
     { keys: "", label: "", command: "up", match: (i, k) => ch("p")(i, k) || ch("k")(i, k) || k.upArrow },
     ...ACTIONS,
     { keys: "esc", label: "back", command: "back", match: (_, k) => k.escape || k.leftArrow },
@@ -56,7 +74,8 @@ export const EDITOR_HINTS: { keys: string; label: string }[] = [
   { keys: "esc", label: "back (text kept)" },
 ];
 
-export const commandFor = (mode: Mode, input: string, key: Key): Command | null => BINDINGS[mode].find((b) => b.match(input, key))?.command ?? null;
+export const commandFor = (mode: Mode, input: string, key: Key): Command | null =>
+  BINDINGS[mode].find((b) => b.match(input, key))?.command ?? null;
 
 export type EditOutcome = { text: string } | "send" | "cancel" | "external";
 
@@ -67,7 +86,8 @@ export const editKey = (text: string, input: string, key: Key): EditOutcome => {
   if (key.return) return "send";
   if (key.backspace || key.delete) return { text: text.slice(0, -1) };
   if (key.ctrl && input === "u") return { text: "" };
-  if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return { text };
+  if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab)
+    return { text };
   return { text: text + input.replace(/\r\n?/g, "\n") };
 };
 

@@ -25,7 +25,8 @@ const Acted = z.object({ escalation: QueueDetail });
 export const toFailure = (e: unknown): Failure => {
   const err = e as { code?: string; status?: number; message?: string };
   const message = err.message ?? String(e);
-  if (err.code === "client.unreachable" || err.code === "client.http_error" || (err.status ?? 0) >= 500) return { kind: "offline", message };
+  if (err.code === "client.unreachable" || err.code === "client.http_error" || (err.status ?? 0) >= 500)
+    return { kind: "offline", message };
   if (err.status === 401) return { kind: "unauthorized", message };
   if (err.status === 409) return { kind: "conflict", message };
   return { kind: "rejected", message };
@@ -39,7 +40,11 @@ const call = async <T>(fn: () => Promise<unknown>, schema: z.ZodType<T>): Promis
     throw toFailure(e);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw { kind: "rejected", message: "the server answered in an unexpected shape (version mismatch?)" } satisfies Failure;
+  if (!parsed.success)
+    throw {
+      kind: "rejected",
+      message: "the server answered in an unexpected shape (version mismatch?)",
+    } satisfies Failure;
   return parsed.data;
 };
 
@@ -50,10 +55,22 @@ export const queueApi = (baseUrl: string, token: string): QueueApi => {
     list: () => call(() => client.get("/api/v1/escalations?state=open,claimed&limit=200"), Page).then((p) => p.data),
     detail: (id) => call(() => client.get(`/api/v1/escalations/${encodeURIComponent(id)}`), QueueDetail),
     act: (id, action, text) =>
-      call(() => client.request("POST", `/api/v1/escalations/${encodeURIComponent(id)}/${action}`, text === undefined ? undefined : { text }, 10_000), Acted).then((a) => a.escalation),
+      call(
+        () =>
+          client.request(
+            "POST",
+            `/api/v1/escalations/${encodeURIComponent(id)}/${action}`,
+            text === undefined ? undefined : { text },
+            10_000,
+          ),
+        Acted,
+      ).then((a) => a.escalation),
     watch: async (onChange, signal) => {
       try {
-        const res = await fetch(new URL("/api/v1/events", baseUrl), { headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" }, signal });
+        const res = await fetch(new URL("/api/v1/events", baseUrl), {
+          headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
+          signal,
+        });
         if (!res.ok || !res.body) return;
         const decoder = new TextDecoder();
         for await (const chunk of res.body) {
@@ -66,4 +83,5 @@ export const queueApi = (baseUrl: string, token: string): QueueApi => {
   };
 };
 
-export const isFailure = (e: unknown): e is Failure => typeof e === "object" && e !== null && "kind" in e && "message" in e;
+export const isFailure = (e: unknown): e is Failure =>
+  typeof e === "object" && e !== null && "kind" in e && "message" in e;

@@ -10,7 +10,16 @@ export const QueueMessage = z.object({
   status: z.string(),
   author: z.string().nullable(),
   /** Files the customer sent or a reply linked (downloadable by sha256 through the admin API). */
-  files: z.array(z.object({ kind: z.string(), name: z.string().nullable(), size: z.number().nullable(), url: z.string().nullable() })).default([]),
+  files: z
+    .array(
+      z.object({
+        kind: z.string(),
+        name: z.string().nullable(),
+        size: z.number().nullable(),
+        url: z.string().nullable(),
+      }),
+    )
+    .default([]),
   created_at: z.string(),
 });
 
@@ -30,7 +39,12 @@ export const QueueItem = z.object({
 });
 
 export const QueueDetail = QueueItem.extend({ sources: z.array(z.unknown()), transcript: z.array(QueueMessage) });
-export const QueueMe = z.object({ token_id: z.string(), role: z.enum(["admin", "agent"]), tenant_id: z.string().nullable(), name: z.string() });
+export const QueueMe = z.object({
+  token_id: z.string(),
+  role: z.enum(["admin", "agent"]),
+  tenant_id: z.string().nullable(),
+  name: z.string(),
+});
 
 export type QueueItem = z.infer<typeof QueueItem>;
 export type QueueDetail = z.infer<typeof QueueDetail>;

@@ -40,7 +40,11 @@ export const useQueue = (api: QueueApi, pollMs: number) => {
         if (stopped) return;
         failures += 1;
         const message = isFailure(e) ? e.message : String(e);
-        setConnection(isFailure(e) && e.kind === "unauthorized" ? { state: "unauthorized", message } : { state: "reconnecting", attempt: failures, retryInMs: retryDelay(failures), message });
+        setConnection(
+          isFailure(e) && e.kind === "unauthorized"
+            ? { state: "unauthorized", message }
+            : { state: "reconnecting", attempt: failures, retryInMs: retryDelay(failures), message },
+        );
       }
       if (!stopped) timer = setTimeout(poll, failures ? retryDelay(failures) : pollMs);
     };

@@ -48,7 +48,8 @@ describe("executing an install plan", () => {
 
   test("uninstall --purge removes what install made", async () => {
     await executePlan(fileSteps(uninstallPlan(paths, readFacts(paths, paths.binary), true)), () => {});
-    for (const p of [paths.binary, paths.dataDir, paths.envFile, paths.unitFile, join(root, "etc/xin")]) expect(existsSync(p)).toBe(false);
+    for (const p of [paths.binary, paths.dataDir, paths.envFile, paths.unitFile, join(root, "etc/xin")])
+      expect(existsSync(p)).toBe(false);
   });
 
   test("a failing command stops the plan with systemd.step_failed naming the command", async () => {
@@ -67,7 +68,11 @@ describe("executing an install plan", () => {
 
 describe("waiting for /readyz", () => {
   let hits = 0;
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(null, { status: ++hits < 3 ? 503 : 200 }) });
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: () => new Response(null, { status: ++hits < 3 ? 503 : 200 }),
+  });
   const down = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(null, { status: 503 }) });
   afterAll(() => {
     server.stop(true);
@@ -80,7 +85,11 @@ describe("waiting for /readyz", () => {
   });
 
   test("fails with the last answer and where to look when it never gets ready", async () => {
-    const error = await executeStep({ kind: "wait-ready", url: `http://127.0.0.1:${down.port}/readyz`, timeoutMs: 600 }).catch((e: unknown) => e);
+    const error = await executeStep({
+      kind: "wait-ready",
+      url: `http://127.0.0.1:${down.port}/readyz`,
+      timeoutMs: 600,
+    }).catch((e: unknown) => e);
     expect((error as Error).message).toContain("not ready: HTTP 503");
     expect(isXinError(error) && error.hint).toContain("journalctl -u xin.service");
   });

@@ -1,15 +1,31 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
 import { XinError } from "../../runtime";
 import { describeStep, type Step } from "./plan";
 
 const fail = (step: Step, detail: string, hint?: string) =>
-  new XinError("systemd.step_failed", `${describeStep(step)}: ${detail}`, { hint: hint ?? "fix the cause and run the same command again: every step is safe to repeat" });
+  new XinError("systemd.step_failed", `${describeStep(step)}: ${detail}`, {
+    hint: hint ?? "fix the cause and run the same command again: every step is safe to repeat",
+  });
 
 const ownerIds = (user: string): { uid: number; gid: number } => {
   const uid = spawnSync("id", ["-u", user], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", user], { encoding: "utf8" });
-  if (uid.status !== 0 || gid.status !== 0) throw new XinError("systemd.user_missing", `the user ${user} does not exist`, { hint: `create it: useradd --system --user-group ${user}` });
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new XinError("systemd.user_missing", `the user ${user} does not exist`, {
+      hint: `create it: useradd --system --user-group ${user}`,
+    });
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 };
 
@@ -46,9 +62,14 @@ export const executeStep = async (step: Step): Promise<void> => {
   switch (step.kind) {
     case "run": {
       // cwd "/": the service user may not be able to enter the caller's folder (/root).
-      const r = spawnSync(step.argv[0], step.argv.slice(1), { cwd: "/", encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      const r = spawnSync(step.argv[0], step.argv.slice(1), {
+        cwd: "/",
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       if (r.error) throw fail(step, r.error.message);
-      if (r.status !== 0) throw fail(step, `exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ")}`);
+      if (r.status !== 0)
+        throw fail(step, `exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ")}`);
       return;
     }
     case "mkdir": {

@@ -8,7 +8,9 @@ import type { UnitPaths } from "./unit";
 /** The HTTP port the installed instance listens on: the env file wins over xin.toml, as at load time. */
 const configuredPort = (paths: UnitPaths): number | null => {
   if (!existsSync(paths.config)) return null;
-  const fromEnv = existsSync(paths.envFile) ? parseEnvFile(readFileSync(paths.envFile, "utf8")).XIN_SERVER__PORT : undefined;
+  const fromEnv = existsSync(paths.envFile)
+    ? parseEnvFile(readFileSync(paths.envFile, "utf8")).XIN_SERVER__PORT
+    : undefined;
   const server = (parseToml(readFileSync(paths.config, "utf8")) as { server?: { port?: unknown } }).server;
   const port = Number(fromEnv ?? server?.port ?? 8080);
   return Number.isInteger(port) ? port : 8080;

@@ -3,7 +3,14 @@ import { describeStep, installPlan, uninstallPlan, type Facts } from "./plan";
 import { defaultPaths } from "./unit";
 
 const paths = defaultPaths();
-const fresh: Facts = { sourceBinary: "/root/xin", userExists: false, envFileExists: false, configExists: false, unitExists: false, configuredPort: null };
+const fresh: Facts = {
+  sourceBinary: "/root/xin",
+  userExists: false,
+  envFileExists: false,
+  configExists: false,
+  unitExists: false,
+  configuredPort: null,
+};
 const lines = (steps: ReturnType<typeof installPlan>) => steps.map(describeStep);
 
 describe("xin systemd install plan", () => {
@@ -24,7 +31,15 @@ describe("xin systemd install plan", () => {
   });
 
   test("a re-install keeps the user, the operator's env file and the instance, and waits on the configured port", () => {
-    const again = installPlan(paths, { ...fresh, sourceBinary: "/tmp/xin-new", userExists: true, envFileExists: true, configExists: true, unitExists: true, configuredPort: 8443 });
+    const again = installPlan(paths, {
+      ...fresh,
+      sourceBinary: "/tmp/xin-new",
+      userExists: true,
+      envFileExists: true,
+      configExists: true,
+      unitExists: true,
+      configuredPort: 8443,
+    });
     const text = lines(again).join("\n");
     expect(text).not.toContain("useradd");
     expect(text).not.toContain("/etc/xin/xin.env");
@@ -35,11 +50,15 @@ describe("xin systemd install plan", () => {
   });
 
   test("installing the binary that is already in place copies nothing", () => {
-    expect(lines(installPlan(paths, { ...fresh, sourceBinary: "/usr/local/bin/xin" })).join("\n")).not.toContain("install -m 0755");
+    expect(lines(installPlan(paths, { ...fresh, sourceBinary: "/usr/local/bin/xin" })).join("\n")).not.toContain(
+      "install -m 0755",
+    );
   });
 
   test("the unit written is rendered for the chosen user", () => {
-    const write = installPlan(defaultPaths("chat"), fresh).find((s) => s.kind === "write" && s.path.endsWith(".service"));
+    const write = installPlan(defaultPaths("chat"), fresh).find(
+      (s) => s.kind === "write" && s.path.endsWith(".service"),
+    );
     expect(write?.kind === "write" && write.text).toContain("User=chat\nGroup=chat\n");
   });
 });
@@ -66,6 +85,8 @@ describe("xin systemd uninstall plan", () => {
   });
 
   test("with no unit installed it does not call systemctl", () => {
-    expect(lines(uninstallPlan(paths, { ...installed, unitExists: false }, false))).toEqual(["rm -f /usr/local/bin/xin"]);
+    expect(lines(uninstallPlan(paths, { ...installed, unitExists: false }, false))).toEqual([
+      "rm -f /usr/local/bin/xin",
+    ]);
   });
 });

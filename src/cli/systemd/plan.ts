@@ -45,19 +45,44 @@ export const installPlan = (paths: UnitPaths, facts: Facts): Step[] => {
     steps.push({
       kind: "run",
       why: `create the system user ${paths.user}`,
-      argv: ["useradd", "--system", "--user-group", "--home-dir", paths.dataDir, "--no-create-home", "--shell", "/usr/sbin/nologin", paths.user],
+      argv: [
+        "useradd",
+        "--system",
+        "--user-group",
+        "--home-dir",
+        paths.dataDir,
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        paths.user,
+      ],
     });
   }
   steps.push({ kind: "mkdir", path: paths.dataDir, mode: 0o700, owner: paths.user });
   steps.push({ kind: "mkdir", path: dirname(paths.envFile), mode: 0o755, owner: null });
-  if (facts.sourceBinary !== paths.binary) steps.push({ kind: "copy", from: facts.sourceBinary, to: paths.binary, mode: 0o755 });
+  if (facts.sourceBinary !== paths.binary)
+    steps.push({ kind: "copy", from: facts.sourceBinary, to: paths.binary, mode: 0o755 });
   if (!facts.envFileExists) steps.push({ kind: "write", path: paths.envFile, text: ENV_TEMPLATE, mode: 0o600 });
   if (!facts.configExists) {
     // Created as the service user, so the embedded PostgreSQL's files are its own from the start.
     steps.push({
       kind: "run",
       why: "create the instance (config, secrets, store, first tenant and admin token)",
-      argv: ["runuser", "-u", paths.user, "--", paths.binary, "init", "--yes", "--data-dir", paths.dataDir, "--config", paths.config, "--port", String(VPS_PORT)],
+      argv: [
+        "runuser",
+        "-u",
+        paths.user,
+        "--",
+        paths.binary,
+        "init",
+        "--yes",
+        "--data-dir",
+        paths.dataDir,
+        "--config",
+        paths.config,
+        "--port",
+        String(VPS_PORT),
+      ],
     });
   }
   steps.push({ kind: "write", path: paths.unitFile, text: renderUnit(paths), mode: 0o644 });
@@ -65,7 +90,11 @@ export const installPlan = (paths: UnitPaths, facts: Facts): Step[] => {
   steps.push({ kind: "run", why: "start xin at boot", argv: ["systemctl", "enable", SERVICE] });
   // restart, not start: a re-install with a new binary must run it; a stopped service is started.
   steps.push({ kind: "run", why: "(re)start xin now", argv: ["systemctl", "restart", SERVICE] });
-  steps.push({ kind: "wait-ready", url: `http://127.0.0.1:${facts.configuredPort ?? VPS_PORT}/readyz`, timeoutMs: 60_000 });
+  steps.push({
+    kind: "wait-ready",
+    url: `http://127.0.0.1:${facts.configuredPort ?? VPS_PORT}/readyz`,
+    timeoutMs: 60_000,
+  });
   return steps;
 };
 
@@ -73,7 +102,11 @@ export const installPlan = (paths: UnitPaths, facts: Facts): Step[] => {
 export const uninstallPlan = (paths: UnitPaths, facts: Facts, purge: boolean): Step[] => {
   const steps: Step[] = [];
   if (facts.unitExists) {
-    steps.push({ kind: "run", why: "stop xin and drop it from boot", argv: ["systemctl", "disable", "--now", SERVICE] });
+    steps.push({
+      kind: "run",
+      why: "stop xin and drop it from boot",
+      argv: ["systemctl", "disable", "--now", SERVICE],
+    });
     steps.push({ kind: "remove", path: paths.unitFile, recursive: false });
     steps.push({ kind: "run", why: "forget the unit", argv: ["systemctl", "daemon-reload"] });
   }
@@ -82,7 +115,8 @@ export const uninstallPlan = (paths: UnitPaths, facts: Facts, purge: boolean): S
   steps.push({ kind: "remove", path: paths.dataDir, recursive: true });
   steps.push({ kind: "remove", path: paths.envFile, recursive: false });
   steps.push({ kind: "rmdir-if-empty", path: dirname(paths.envFile) });
-  if (facts.userExists) steps.push({ kind: "run", why: `remove the system user ${paths.user}`, argv: ["userdel", paths.user] });
+  if (facts.userExists)
+    steps.push({ kind: "run", why: `remove the system user ${paths.user}`, argv: ["userdel", paths.user] });
   return steps;
 };
 

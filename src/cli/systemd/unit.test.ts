@@ -59,7 +59,12 @@ describe("the rendered systemd unit", () => {
   test("the same unit without its sandbox scores far worse (the gate can fail)", () => {
     const bare = unit
       .split("\n")
-      .filter((l) => !/^(Protect|Private|Restrict|SystemCall|Capability|NoNewPrivileges|Lock|Remove|Device|Keyring|SecureBits|UMask)/.test(l))
+      .filter(
+        (l) =>
+          !/^(Protect|Private|Restrict|SystemCall|Capability|NoNewPrivileges|Lock|Remove|Device|Keyring|SecureBits|UMask)/.test(
+            l,
+          ),
+      )
       .join("\n");
     const r = analyze(["security", "--offline=yes", "--threshold=20"], bare);
     expect(r.code).not.toBe(0);

@@ -33,10 +33,21 @@ const SAFE_PATH = /^\/[A-Za-z0-9._/+-]*$/;
 /** Refuses a user or path that would change the unit's meaning instead of filling a placeholder. */
 export const checkPaths = (p: UnitPaths): UnitPaths => {
   for (const name of [p.user, p.group]) {
-    if (!USER_NAME.test(name)) throw usageError(`"${name}" is not a valid user name`, "use lower-case letters, digits, _ and -, starting with a letter (e.g. xin)");
+    if (!USER_NAME.test(name))
+      throw usageError(
+        `"${name}" is not a valid user name`,
+        "use lower-case letters, digits, _ and -, starting with a letter (e.g. xin)",
+      );
   }
-  for (const [key, path] of [["binary", p.binary], ["config", p.config], ["data dir", p.dataDir], ["env file", p.envFile], ["unit file", p.unitFile]] as const) {
-    if (!isAbsolute(path) || !SAFE_PATH.test(path)) throw usageError(`the ${key} path "${path}" must be absolute, without spaces or % characters`);
+  for (const [key, path] of [
+    ["binary", p.binary],
+    ["config", p.config],
+    ["data dir", p.dataDir],
+    ["env file", p.envFile],
+    ["unit file", p.unitFile],
+  ] as const) {
+    if (!isAbsolute(path) || !SAFE_PATH.test(path))
+      throw usageError(`the ${key} path "${path}" must be absolute, without spaces or % characters`);
   }
   return p;
 };
@@ -44,6 +55,13 @@ export const checkPaths = (p: UnitPaths): UnitPaths => {
 /** The unit file for these paths: the embedded template with every placeholder filled. */
 export const renderUnit = (paths: UnitPaths): string => {
   const p = checkPaths(paths);
-  const values: Record<string, string> = { USER: p.user, GROUP: p.group, BINARY: p.binary, CONFIG: p.config, DATA_DIR: p.dataDir, ENV_FILE: p.envFile };
+  const values: Record<string, string> = {
+    USER: p.user,
+    GROUP: p.group,
+    BINARY: p.binary,
+    CONFIG: p.config,
+    DATA_DIR: p.dataDir,
+    ENV_FILE: p.envFile,
+  };
   return template.replace(/@([A-Z_]+)@/g, (whole, key: string) => values[key] ?? whole);
 };

@@ -17,7 +17,10 @@ export type Runner =
 
 const UNIT = "xin";
 
-const nulSeparated = (file: string): string[] => readFileSync(file, "utf8").split("\0").filter((s) => s.length > 0);
+const nulSeparated = (file: string): string[] =>
+  readFileSync(file, "utf8")
+    .split("\0")
+    .filter((s) => s.length > 0);
 
 const envOf = (pid: number): Record<string, string> =>
   Object.fromEntries(
@@ -31,7 +34,9 @@ const envOf = (pid: number): Record<string, string> =>
 export const systemdRuns = (target: string): boolean => {
   const unitFile = defaultPaths().unitFile;
   if (!existsSync("/run/systemd/system") || !existsSync(unitFile)) return false;
-  return readFileSync(unitFile, "utf8").split("\n").some((l) => l.startsWith("ExecStart=") && l.includes(target));
+  return readFileSync(unitFile, "utf8")
+    .split("\n")
+    .some((l) => l.startsWith("ExecStart=") && l.includes(target));
 };
 
 export const detectRunner = (dataDir: string, target: string): Runner => {
@@ -42,31 +47,55 @@ export const detectRunner = (dataDir: string, target: string): Runner => {
   let runner: Runner;
   try {
     argv = nulSeparated(`/proc/${holder.pid}/cmdline`);
-    runner = { kind: "process", pid: holder.pid, args: argv.slice(1), env: envOf(holder.pid), cwd: readlinkSync(`/proc/${holder.pid}/cwd`) };
+    runner = {
+      kind: "process",
+      pid: holder.pid,
+      args: argv.slice(1),
+      env: envOf(holder.pid),
+      cwd: readlinkSync(`/proc/${holder.pid}/cwd`),
+    };
   } catch (e) {
-    throw new XinError("upgrade.process_unreadable", `xin serve runs as pid ${holder.pid}, but its command line cannot be read: ${(e as Error).message}`, {
-      hint: "run xin upgrade as the user running xin serve (or root), or stop it yourself and upgrade with nothing running",
-    });
+    throw new XinError(
+      "upgrade.process_unreadable",
+      `xin serve runs as pid ${holder.pid}, but its command line cannot be read: ${(e as Error).message}`,
+      {
+        hint: "run xin upgrade as the user running xin serve (or root), or stop it yourself and upgrade with nothing running",
+      },
+    );
   }
   // Restarted as `<binary> <its arguments>`: only a serve started from a xin executable can be (not `bun src/cli/main.ts serve`).
   if (argv[1] !== "serve") {
-    throw new XinError("upgrade.process_foreign", `xin serve (pid ${holder.pid}) was not started from a xin executable (${argv.join(" ")}), so it cannot be restarted on the new one`, {
-      hint: "stop it, run xin upgrade with nothing running, then start the new binary yourself",
-    });
+    throw new XinError(
+      "upgrade.process_foreign",
+      `xin serve (pid ${holder.pid}) was not started from a xin executable (${argv.join(" ")}), so it cannot be restarted on the new one`,
+      {
+        hint: "stop it, run xin upgrade with nothing running, then start the new binary yourself",
+      },
+    );
   }
   return runner;
 };
 
 export const describeRunner = (r: Runner): string =>
-  r.kind === "systemd" ? `the systemd unit ${r.unit}.service` : r.kind === "process" ? `xin serve (pid ${r.pid})` : "nothing (no xin serve runs on this data dir)";
+  r.kind === "systemd"
+    ? `the systemd unit ${r.unit}.service`
+    : r.kind === "process"
+      ? `xin serve (pid ${r.pid})`
+      : "nothing (no xin serve runs on this data dir)";
 
 const systemctl = (...args: string[]) => {
   const r = spawnSync("systemctl", args, { encoding: "utf8" });
-  if (r.error || r.status !== 0) throw new XinError("upgrade.systemctl_failed", `systemctl ${args.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim()}`, { hint: "see journalctl -u xin -n 50" });
+  if (r.error || r.status !== 0)
+    throw new XinError(
+      "upgrade.systemctl_failed",
+      `systemctl ${args.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim()}`,
+      { hint: "see journalctl -u xin -n 50" },
+    );
   return r.stdout.trim();
 };
 
-export const systemdMainPid = (unit: string): number => Number(systemctl("show", "-p", "MainPID", "--value", unit)) || 0;
+export const systemdMainPid = (unit: string): number =>
+  Number(systemctl("show", "-p", "MainPID", "--value", unit)) || 0;
 
 const alive = (pid: number): boolean => {
   try {
@@ -93,7 +122,10 @@ export const stopProcess = async (pid: number, graceMs = 60_000): Promise<void> 
   signal("SIGKILL");
   const hard = Date.now() + 10_000;
   while (alive(pid) && Date.now() < hard) await Bun.sleep(50);
-  if (alive(pid)) throw new XinError("upgrade.stop_failed", `xin serve (pid ${pid}) does not stop`, { hint: `stop it (kill -9 ${pid}) and run xin upgrade again` });
+  if (alive(pid))
+    throw new XinError("upgrade.stop_failed", `xin serve (pid ${pid}) does not stop`, {
+      hint: `stop it (kill -9 ${pid}) and run xin upgrade again`,
+    });
 };
 
 /** The log a restarted `xin serve` writes to (it has no terminal any more). */
@@ -129,7 +161,11 @@ export const startUnit = (unit: string) => systemctl("start", unit);
  * Polls `/readyz` until it answers 200. `gone` says why the server cannot become ready any more (its
  * process exited), to fail at once instead of at the deadline. Returns null when ready, else why not.
  */
-export const waitReady = async (baseUrl: string, timeoutMs: number, gone: () => string | null = () => null): Promise<string | null> => {
+export const waitReady = async (
+  baseUrl: string,
+  timeoutMs: number,
+  gone: () => string | null = () => null,
+): Promise<string | null> => {
   const deadline = Date.now() + timeoutMs;
   let last = "no answer";
   while (Date.now() < deadline) {

@@ -13,13 +13,17 @@ export const upgradeBackupDir = (dataDir: string) => join(dataDir, "backups", "u
  * A full backup (secrets included: it stays in the data dir, beside xin.env) before anything changes:
  * through the running server when one runs, else on the store directly.
  */
-export const backupBeforeUpgrade = async (config: Config, fromVersion: string): Promise<{ path: string; bytes: number }> => {
+export const backupBeforeUpgrade = async (
+  config: Config,
+  fromVersion: string,
+): Promise<{ path: string; bytes: number }> => {
   const dir = upgradeBackupDir(config.data_dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `xin-${fromVersion}-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
   await viaServerOrStore(config, cliLogger(), {
     api: () => downloadBackup(config, path, true),
-    store: async (store) => moveFile((await createBackupArchive(store, config.data_dir, { includeSecrets: true })).path, path),
+    store: async (store) =>
+      moveFile((await createBackupArchive(store, config.data_dir, { includeSecrets: true })).path, path),
   });
   return { path, bytes: statSync(path).size };
 };

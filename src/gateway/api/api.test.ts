@@ -16,7 +16,12 @@ describeStores("admin API auth", (getDb) => {
       await createBrand(tx, a.id, "Brand A", "test");
       const admin = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "admin" }, "test");
       const agentA = await issueToken(tx, KEY, { role: "agent", tenant_id: a.id, name: "agent a" }, "test");
-      const expired = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "old", ttl_seconds: -10 }, "test");
+      const expired = await issueToken(
+        tx,
+        KEY,
+        { role: "admin", tenant_id: null, name: "old", ttl_seconds: -10 },
+        "test",
+      );
       return { a, b, admin, agentA, expired };
     });
   };
@@ -38,7 +43,9 @@ describeStores("admin API auth", (getDb) => {
   });
 
   test("a token signed with another instance key is rejected", async () => {
-    const other = await transaction(getDb().db, ({ tx }) => issueToken(tx, "another-instance-key-0123456789abcdefgh", { role: "admin", tenant_id: null, name: "x" }, "test"));
+    const other = await transaction(getDb().db, ({ tx }) =>
+      issueToken(tx, "another-instance-key-0123456789abcdefgh", { role: "admin", tenant_id: null, name: "x" }, "test"),
+    );
     expect((await get("/api/v1/tenants", other.token)).status).toBe(401);
   });
 
@@ -68,13 +75,28 @@ describeStores("admin API: automations", (getDb) => {
     const { admin, automation } = await transaction(db, async ({ tx }) => {
       const t = await createTenant(tx, `auto-${crypto.randomUUID()}`, "test");
       const brand = await createBrand(tx, t.id, "Auto Brand", "test");
-      const [automation] = await tx.insert(schema.automations).values({ id: `aut_${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`, tenant_id: t.id, brand_id: brand.id, kind: "follow_up", schedule: "0 9 * * *" }).returning();
+      const [automation] = await tx
+        .insert(schema.automations)
+        .values({
+          id: `aut_${crypto.randomUUID().replace(/-/g, "").slice(0, 22)}`,
+          tenant_id: t.id,
+          brand_id: brand.id,
+          kind: "follow_up",
+          schedule: "0 9 * * *",
+        })
+        .returning();
       const admin = await issueToken(tx, KEY, { role: "admin", tenant_id: null, name: "admin" }, "test");
       return { admin, automation };
     });
     const handler = gatewayHandler(getDb(), 1 << 20, { status: async () => ({ ok: true }) });
     const patch = (body: unknown) =>
-      handler(new Request(`http://x/api/v1/automations/${automation.id}`, { method: "PATCH", headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+      handler(
+        new Request(`http://x/api/v1/automations/${automation.id}`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
     const empty = await patch({});
     expect(empty.status).toBe(200);
     expect(await empty.json()).toMatchObject({ id: automation.id, enabled: automation.enabled, schedule: "0 9 * * *" });
@@ -96,20 +118,33 @@ describeStores("admin API: automations that run or are refused", (getDb) => {
     });
     const handler = gatewayHandler(getDb(), 1 << 20, { status: async () => ({ ok: true }) });
     const call = (method: string, path: string, body?: unknown) =>
-      handler(new Request(`http://x${path}`, { method, headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
-    const create = (body: Record<string, unknown>) => call("POST", "/api/v1/automations", { brand: brand.id, schedule: "0 9 * * *", ...body });
+      handler(
+        new Request(`http://x${path}`, {
+          method,
+          headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+    const create = (body: Record<string, unknown>) =>
+      call("POST", "/api/v1/automations", { brand: brand.id, schedule: "0 9 * * *", ...body });
     const refused = async (body: Record<string, unknown>) => {
       const res = await create(body);
       expect(res.status).toBe(400);
       return ((await res.json()) as { error: { message: string } }).error.message;
     };
     const good = { after_hours: 4, text: "Anything else I can help with?" };
-    expect(await refused({ kind: "sla_reminder", config: {} })).toBe("kind: automation kind 'sla_reminder' is not implemented yet; xin runs: follow_up, close_idle, retention_purge");
+    expect(await refused({ kind: "sla_reminder", config: {} })).toBe(
+      "kind: automation kind 'sla_reminder' is not implemented yet; xin runs: follow_up, close_idle, retention_purge",
+    );
     expect(await refused({ kind: "nudge" })).toContain("unknown automation kind 'nudge'");
     expect(await refused({ kind: "follow_up", config: { text: "hi" } })).toStartWith("config.after_hours: ");
-    expect(await refused({ kind: "follow_up", config: { ...good, after_hours: -1 } })).toStartWith("config.after_hours: ");
+    expect(await refused({ kind: "follow_up", config: { ...good, after_hours: -1 } })).toStartWith(
+      "config.after_hours: ",
+    );
     expect(await refused({ kind: "follow_up", config: { ...good, extra: 1 } })).toStartWith("config.extra: ");
-    expect(await refused({ kind: "follow_up", config: good, schedule: "*/5 * * * * *" })).toStartWith("schedule: use five cron fields");
+    expect(await refused({ kind: "follow_up", config: good, schedule: "*/5 * * * * *" })).toStartWith(
+      "schedule: use five cron fields",
+    );
     expect(await db.select().from(schema.automations).where(eq(schema.automations.brand_id, brand.id))).toEqual([]);
 
     const created = await create({ kind: "follow_up", config: good });
@@ -121,7 +156,10 @@ describeStores("admin API: automations that run or are refused", (getDb) => {
     expect(run.status).toBe(202);
     const { job_id } = (await run.json()) as { job_id: number };
     const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, job_id));
-    expect(job).toMatchObject({ kind: "automation.run", payload: { automation_id: row.id, manual: true, actor: expect.any(String) } });
+    expect(job).toMatchObject({
+      kind: "automation.run",
+      payload: { automation_id: row.id, manual: true, actor: expect.any(String) },
+    });
     expect((await call("POST", "/api/v1/automations/aut_missing/run")).status).toBe(404);
   });
 });

@@ -11,7 +11,11 @@ import type { Db } from "../../runtime/db";
  * never on a webhook's path.
  */
 export type AskApi = {
-  ask(scope: { tenant_id: string; brand_id: string }, question: string, history: { role: "customer" | "assistant"; text: string }[]): Promise<unknown>;
+  ask(
+    scope: { tenant_id: string; brand_id: string },
+    question: string,
+    history: { role: "customer" | "assistant"; text: string }[],
+  ): Promise<unknown>;
 };
 
 const AskBody = z

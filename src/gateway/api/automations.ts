@@ -3,7 +3,14 @@ import { z } from "zod";
 import { newId } from "../../runtime";
 import { schema, transaction } from "../../runtime/db";
 import { enqueueJobs } from "../../runtime/queue";
-import { AUTOMATION_KINDS, automationScheduleIssue, checkAutomationKind, parseAutomationConfig, recordAudit, runNowJob } from "../../tenancy";
+import {
+  AUTOMATION_KINDS,
+  automationScheduleIssue,
+  checkAutomationKind,
+  parseAutomationConfig,
+  recordAudit,
+  runNowJob,
+} from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand } from "./lookup";
 import { decodeCursor, keysetBefore, page, pageOf, PageQuery, TimeQuery, timeWindow } from "./page";
@@ -49,7 +56,12 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(Automation), next_cursor: z.null() }),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);
-      const rows = await deps.db().select().from(schema.automations).where(inScope(schema.automations.tenant_id, scope)).orderBy(asc(schema.automations.created_at));
+      const rows = await deps
+        .db()
+        .select()
+        .from(schema.automations)
+        .where(inScope(schema.automations.tenant_id, scope))
+        .orderBy(asc(schema.automations.created_at));
       return { data: rows, next_cursor: null };
     },
   }),
@@ -62,7 +74,10 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     body: z
       .object({
         brand: z.string().min(1),
-        kind: z.string().min(1).describe(`the automation's kind; xin runs: ${AUTOMATION_KINDS.join(", ")}`),
+        kind: z
+          .string()
+          .min(1)
+          .describe(`the automation's kind; xin runs: ${AUTOMATION_KINDS.join(", ")}`),
         schedule: Schedule.describe("five cron fields, in UTC"),
         config: z.record(z.string(), z.unknown()).default({}),
         enabled: z.boolean().default(true),
@@ -79,9 +94,24 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
         const config = parseAutomationConfig(kind, body.config);
         const [row] = await tx
           .insert(schema.automations)
-          .values({ id: newId("aut"), tenant_id: brand.tenant_id, brand_id: brand.id, kind, schedule: body.schedule, config, enabled: body.enabled })
+          .values({
+            id: newId("aut"),
+            tenant_id: brand.tenant_id,
+            brand_id: brand.id,
+            kind,
+            schedule: body.schedule,
+            config,
+            enabled: body.enabled,
+          })
           .returning();
-        await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.create", subject_type: "automation", subject_id: row.id, after: { ...body, config } });
+        await recordAudit(tx, {
+          tenant_id: row.tenant_id,
+          actor: actorName(principal),
+          action: "automation.create",
+          subject_type: "automation",
+          subject_id: row.id,
+          after: { ...body, config },
+        });
         return row;
       }),
   }),
@@ -94,7 +124,13 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     params: IdParams,
     response: Automation,
     handle: async ({ principal, params }) => {
-      const [row] = await deps.db().select().from(schema.automations).where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, tenantScope(principal))));
+      const [row] = await deps
+        .db()
+        .select()
+        .from(schema.automations)
+        .where(
+          and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, tenantScope(principal))),
+        );
       if (!row) throw notFound("automation");
       return row;
     },
@@ -111,9 +147,19 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ queued: z.literal(true), id: z.string(), job_id: z.number().int() }),
     handle: async ({ principal, params }) =>
       transaction(deps.db(), async (ctx) => {
-        const [row] = await ctx.tx.select().from(schema.automations).where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, tenantScope(principal))));
+        const [row] = await ctx.tx
+          .select()
+          .from(schema.automations)
+          .where(
+            and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, tenantScope(principal))),
+          );
         if (!row) throw notFound("automation");
-        const [jobId] = await enqueueJobs(ctx, deps.wake, [runNowJob(row, new Date(), actorName(principal))], deps.maxAttempts);
+        const [jobId] = await enqueueJobs(
+          ctx,
+          deps.wake,
+          [runNowJob(row, new Date(), actorName(principal))],
+          deps.maxAttempts,
+        );
         return { queued: true as const, id: row.id, job_id: jobId };
       }),
   }),
@@ -136,7 +182,15 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
         // An empty change changes nothing (an UPDATE with no column would fail): the automation as it is.
         if (body.enabled === undefined && body.schedule === undefined) return before;
         const [row] = await tx.update(schema.automations).set(body).where(where).returning();
-        await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.update", subject_type: "automation", subject_id: row.id, before: { enabled: before.enabled, schedule: before.schedule }, after: body });
+        await recordAudit(tx, {
+          tenant_id: row.tenant_id,
+          actor: actorName(principal),
+          action: "automation.update",
+          subject_type: "automation",
+          subject_id: row.id,
+          before: { enabled: before.enabled, schedule: before.schedule },
+          after: body,
+        });
         return row;
       }),
   }),
@@ -152,9 +206,19 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     handle: async ({ principal, params }) =>
       transaction(deps.db(), async ({ tx }) => {
         const scope = tenantScope(principal);
-        const [row] = await tx.delete(schema.automations).where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, scope))).returning();
+        const [row] = await tx
+          .delete(schema.automations)
+          .where(and(eq(schema.automations.id, params.id), inScope(schema.automations.tenant_id, scope)))
+          .returning();
         if (!row) throw notFound("automation");
-        await recordAudit(tx, { tenant_id: row.tenant_id, actor: actorName(principal), action: "automation.remove", subject_type: "automation", subject_id: row.id, before: { kind: row.kind, schedule: row.schedule } });
+        await recordAudit(tx, {
+          tenant_id: row.tenant_id,
+          actor: actorName(principal),
+          action: "automation.remove",
+          subject_type: "automation",
+          subject_id: row.id,
+          before: { kind: row.kind, schedule: row.schedule },
+        });
         return { removed: true as const, id: row.id };
       }),
   }),
@@ -163,7 +227,13 @@ export const automationRoutes = (deps: AdminDeps): ApiRoute[] => [
     path: "/api/v1/audit",
     tag: "audit",
     summary: "The audit log, newest first; filter by action, subject and time.",
-    query: z.object({ ...PageQuery, ...TimeQuery, ...TenantQuery, action: z.string().optional(), subject_id: z.string().optional() }),
+    query: z.object({
+      ...PageQuery,
+      ...TimeQuery,
+      ...TenantQuery,
+      action: z.string().optional(),
+      subject_id: z.string().optional(),
+    }),
     response: pageOf(AuditEntry),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);

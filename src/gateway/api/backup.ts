@@ -36,12 +36,26 @@ export const backupRoutes = (backup: BackupApi): ApiRoute[] => [
     tag: "instance",
     summary: "One consistent archive of the store, blobs and config, streamed as application/gzip (instance admins).",
     admin: true,
-    query: z.object({ include_secrets: z.enum(["true", "false"]).default("false").describe("add xin.env (instance key, tokens' secret) to the archive") }),
+    query: z.object({
+      include_secrets: z
+        .enum(["true", "false"])
+        .default("false")
+        .describe("add xin.env (instance key, tokens' secret) to the archive"),
+    }),
     response: z.string().describe("the archive (application/gzip)"),
     handle: async ({ principal, query }) => {
-      if (principal.tenant_id !== null) throw new XinError("auth.forbidden", "only an instance admin takes backups: the archive holds every tenant", { status: 403 });
+      if (principal.tenant_id !== null)
+        throw new XinError("auth.forbidden", "only an instance admin takes backups: the archive holds every tenant", {
+          status: 403,
+        });
       const { path, size } = await backup.create({ includeSecrets: query.include_secrets === "true" });
-      return new Response(streamThenDelete(path), { headers: { "content-type": "application/gzip", "content-length": String(size), "x-xin-backup-bytes": String(size) } });
+      return new Response(streamThenDelete(path), {
+        headers: {
+          "content-type": "application/gzip",
+          "content-length": String(size),
+          "x-xin-backup-bytes": String(size),
+        },
+      });
     },
   }),
 ];

@@ -7,11 +7,38 @@ import { defineRoute, type ApiRoute } from "./define";
 import { findBrand, type BrandRow } from "./lookup";
 import { actorName, type AdminDeps, IdParams, inScope, TenantQuery, tenantScope } from "./scope";
 
-const Persona = z.object({ name: z.string().min(1).max(100), tone: z.string().max(500), language: z.string().min(2).max(35), directives: z.array(z.string().max(2000)).max(50) }).strict();
+const Persona = z
+  .object({
+    name: z.string().min(1).max(100),
+    tone: z.string().max(500),
+    language: z.string().min(2).max(35),
+    directives: z.array(z.string().max(2000)).max(50),
+  })
+  .strict();
 const Json = z.record(z.string(), z.unknown());
 
-const BrandView = z.object({ id: z.string(), tenant_id: z.string(), name: z.string(), slug: z.string(), persona: Persona, policies: Json, widget: Json, created_at: z.iso.datetime(), updated_at: z.iso.datetime() });
-const view = (b: BrandRow) => ({ id: b.id, tenant_id: b.tenant_id, name: b.name, slug: b.slug, persona: b.persona, policies: b.policies, widget: b.widget, created_at: b.created_at, updated_at: b.updated_at });
+const BrandView = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  persona: Persona,
+  policies: Json,
+  widget: Json,
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+const view = (b: BrandRow) => ({
+  id: b.id,
+  tenant_id: b.tenant_id,
+  name: b.name,
+  slug: b.slug,
+  persona: b.persona,
+  policies: b.policies,
+  widget: b.widget,
+  created_at: b.created_at,
+  updated_at: b.updated_at,
+});
 
 /** Brands: persona (voice), policies (blocked topics, authorization rules) and widget settings. */
 export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
@@ -24,7 +51,12 @@ export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(BrandView), next_cursor: z.null() }),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);
-      const rows = await deps.db().select().from(schema.brands).where(inScope(schema.brands.tenant_id, scope)).orderBy(schema.brands.created_at);
+      const rows = await deps
+        .db()
+        .select()
+        .from(schema.brands)
+        .where(inScope(schema.brands.tenant_id, scope))
+        .orderBy(schema.brands.created_at);
       return { data: rows.map(view), next_cursor: null };
     },
   }),
@@ -66,13 +98,24 @@ export const brandRoutes = (deps: AdminDeps): ApiRoute[] => [
     admin: true,
     resource: "brand",
     params: IdParams,
-    body: z.object({ name: z.string().trim().min(1).max(200).optional(), persona: Persona.optional(), policies: brandPoliciesInput.optional(), widget: widgetSettingsInput.optional() }).strict(),
+    body: z
+      .object({
+        name: z.string().trim().min(1).max(200).optional(),
+        persona: Persona.optional(),
+        policies: brandPoliciesInput.optional(),
+        widget: widgetSettingsInput.optional(),
+      })
+      .strict(),
     response: BrandView,
     handle: async ({ principal, params, body }) =>
       view(
         await transaction(deps.db(), async ({ tx }) => {
           const before = await findBrand(tx, params.id, tenantScope(principal), "id");
-          const [after] = await tx.update(schema.brands).set({ ...body, updated_at: sql`now()` }).where(eq(schema.brands.id, before.id)).returning();
+          const [after] = await tx
+            .update(schema.brands)
+            .set({ ...body, updated_at: sql`now()` })
+            .where(eq(schema.brands.id, before.id))
+            .returning();
           const changed = Object.keys(body) as (keyof typeof body)[];
           await recordAudit(tx, {
             tenant_id: before.tenant_id,

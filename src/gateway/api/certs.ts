@@ -14,7 +14,8 @@ const IssueBody = z
   .strict();
 
 const instanceAdmin = (principal: Principal) => {
-  if (principal.tenant_id !== null) throw new XinError("auth.forbidden", "certificates need an instance admin token", { status: 403 });
+  if (principal.tenant_id !== null)
+    throw new XinError("auth.forbidden", "certificates need an instance admin token", { status: 403 });
 };
 
 /**
@@ -45,7 +46,12 @@ export const certRoutes = (certs: CertManager): ApiRoute[] => [
     response: z.record(z.string(), z.unknown()),
     handle: async ({ principal, body }) => {
       instanceAdmin(principal);
-      await certs.issue({ domains: parseDomains(body.domains), email: body.email, directory: body.directory, directoryCa: body.directory_ca });
+      await certs.issue({
+        domains: parseDomains(body.domains),
+        email: body.email,
+        directory: body.directory,
+        directoryCa: body.directory_ca,
+      });
       return certs.status();
     },
   }),

@@ -49,7 +49,8 @@ export const channelOpRoutes = (deps: { db: () => Db; ops: ChannelOps }): ApiRou
       method: "GET",
       path: "/api/v1/channels/:id/webhook",
       tag: "channels",
-      summary: "What the provider says about delivering this channel's webhooks (Telegram getWebhookInfo, Meta subscribed_apps), judged ok/warn/fail with the fix.",
+      summary:
+        "What the provider says about delivering this channel's webhooks (Telegram getWebhookInfo, Meta subscribed_apps), judged ok/warn/fail with the fix.",
       resource: "channel",
       params: IdParams,
       response: WebhookVerdict,
@@ -63,7 +64,8 @@ export const channelOpRoutes = (deps: { db: () => Db; ops: ChannelOps }): ApiRou
       method: "POST",
       path: "/api/v1/channels/:id/connect",
       tag: "channels",
-      summary: "Register the channel's webhook with its provider (Telegram setWebhook; Meta's is set in its dashboard).",
+      summary:
+        "Register the channel's webhook with its provider (Telegram setWebhook; Meta's is set in its dashboard).",
       resource: "channel",
       params: IdParams,
       response: z.object({ id: z.string(), result: z.string() }),

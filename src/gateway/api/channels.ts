@@ -2,7 +2,14 @@ import { z } from "zod";
 import { XinError } from "../../runtime";
 import { channelIds } from "../../channels";
 import { transaction } from "../../runtime/db";
-import { channelDetail, channelView, createChannel, findChannelRow, listChannelRows, removeChannel } from "../../tenancy";
+import {
+  channelDetail,
+  channelView,
+  createChannel,
+  findChannelRow,
+  listChannelRows,
+  removeChannel,
+} from "../../tenancy";
 import { defineRoute, type ApiRoute } from "./define";
 import { findBrand } from "./lookup";
 import { actorName, IdParams, notFound, TenantQuery, tenantScope, type AdminDeps } from "./scope";
@@ -19,7 +26,12 @@ const ChannelView = z.object({
   created_at: z.iso.datetime(),
 });
 
-const ChannelDetail = ChannelView.extend({ mode: z.string().nullable().describe("how it receives messages where the provider offers a choice (Telegram: webhook or polling)") });
+const ChannelDetail = ChannelView.extend({
+  mode: z
+    .string()
+    .nullable()
+    .describe("how it receives messages where the provider offers a choice (Telegram: webhook or polling)"),
+});
 
 const NewChannelBody = z
   .object({
@@ -60,11 +72,26 @@ export const channelRoutes = (deps: AdminDeps): ApiRoute[] => [
       // The API root decides where xin sends the channel's token and messages: an operator setting
       // (tests point it at fakes), never a tenant's, or a tenant admin could aim xin at internal hosts.
       if (body.settings?.api_base !== undefined && principal.tenant_id !== null) {
-        throw new XinError("auth.forbidden", "settings.api_base can only be set with an instance admin token", { status: 403, data: { field: "settings.api_base" } });
+        throw new XinError("auth.forbidden", "settings.api_base can only be set with an instance admin token", {
+          status: 403,
+          data: { field: "settings.api_base" },
+        });
       }
       const row = await transaction(deps.db(), async ({ tx }) => {
         const brand = await findBrand(tx, body.brand, tenantScope(principal));
-        return createChannel(tx, deps.instanceKey, { tenant_id: brand.tenant_id, brand_id: brand.id, provider: body.provider, credentials: body.credentials, settings: body.settings, name: body.name }, actorName(principal));
+        return createChannel(
+          tx,
+          deps.instanceKey,
+          {
+            tenant_id: brand.tenant_id,
+            brand_id: brand.id,
+            provider: body.provider,
+            credentials: body.credentials,
+            settings: body.settings,
+            name: body.name,
+          },
+          actorName(principal),
+        );
       });
       return channelView(row);
     },

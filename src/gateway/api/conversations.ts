@@ -19,7 +19,14 @@ const Conversation = z.object({
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
-const Contact = z.object({ id: z.string(), tenant_id: z.string(), channel_id: z.string(), external_id: z.string(), display_name: z.string().nullable(), created_at: z.iso.datetime() });
+const Contact = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  channel_id: z.string(),
+  external_id: z.string(),
+  display_name: z.string().nullable(),
+  created_at: z.iso.datetime(),
+});
 
 /** Conversations, their messages, and contacts. Read-only here: replies go through escalation actions. */
 export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
@@ -28,7 +35,12 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     path: "/api/v1/conversations",
     tag: "conversations",
     summary: "List conversations, oldest first; filter by status and creation time.",
-    query: z.object({ ...PageQuery, ...TimeQuery, ...TenantQuery, status: z.enum(["bot", "human", "closed"]).optional() }),
+    query: z.object({
+      ...PageQuery,
+      ...TimeQuery,
+      ...TenantQuery,
+      status: z.enum(["bot", "human", "closed"]).optional(),
+    }),
     response: pageOf(Conversation),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);
@@ -60,7 +72,11 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: Conversation,
     handle: async ({ principal, params }) => {
       const scope = tenantScope(principal);
-      const [row] = await deps.db().select().from(schema.conversations).where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
+      const [row] = await deps
+        .db()
+        .select()
+        .from(schema.conversations)
+        .where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
       return row ?? Promise.reject(notFound("conversation"));
     },
   }),
@@ -75,7 +91,11 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(MessageView) }),
     handle: async ({ principal, params, query }) => {
       const scope = tenantScope(principal);
-      const [row] = await deps.db().select({ id: schema.conversations.id }).from(schema.conversations).where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
+      const [row] = await deps
+        .db()
+        .select({ id: schema.conversations.id })
+        .from(schema.conversations)
+        .where(and(eq(schema.conversations.id, params.id), inScope(schema.conversations.tenant_id, scope)));
       if (!row) throw notFound("conversation");
       return { data: await recentMessages(deps.db(), row.id, query.limit) };
     },
@@ -97,7 +117,13 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
         limit 1`);
       if (!rows[0]) throw notFound("file");
       const bytes = new Uint8Array(rows[0].bytes);
-      return new Response(new Blob([bytes]), { headers: { "content-type": sniffType(bytes) ?? "application/octet-stream", "x-content-type-options": "nosniff", "content-disposition": "attachment" } });
+      return new Response(new Blob([bytes]), {
+        headers: {
+          "content-type": sniffType(bytes) ?? "application/octet-stream",
+          "x-content-type-options": "nosniff",
+          "content-disposition": "attachment",
+        },
+      });
     },
   }),
   defineRoute({
@@ -112,7 +138,14 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
       const k = schema.contacts;
       const rows = await deps
         .db()
-        .select({ id: k.id, tenant_id: k.tenant_id, channel_id: k.channel_id, external_id: k.external_id, display_name: k.display_name, created_at: k.created_at })
+        .select({
+          id: k.id,
+          tenant_id: k.tenant_id,
+          channel_id: k.channel_id,
+          external_id: k.external_id,
+          display_name: k.display_name,
+          created_at: k.created_at,
+        })
         .from(k)
         .where(
           and(
@@ -137,7 +170,11 @@ export const conversationRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: Contact.extend({ profile: z.record(z.string(), z.unknown()) }),
     handle: async ({ principal, params }) => {
       const scope = tenantScope(principal);
-      const [row] = await deps.db().select().from(schema.contacts).where(and(eq(schema.contacts.id, params.id), inScope(schema.contacts.tenant_id, scope)));
+      const [row] = await deps
+        .db()
+        .select()
+        .from(schema.contacts)
+        .where(and(eq(schema.contacts.id, params.id), inScope(schema.contacts.tenant_id, scope)));
       return row ?? Promise.reject(notFound("contact"));
     },
   }),

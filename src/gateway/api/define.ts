@@ -47,7 +47,9 @@ export type RouteDef<P extends AnyObject, Q extends AnyObject, B extends z.ZodTy
 };
 
 /** A route with its types erased: what the registry, the router and the OpenAPI generator hold. */
-export type ApiRoute = Omit<RouteDef<AnyObject, AnyObject, z.ZodType>, "handle"> & { run(ctx: RequestContext, deps: AuthDeps): Promise<Response> };
+export type ApiRoute = Omit<RouteDef<AnyObject, AnyObject, z.ZodType>, "handle"> & {
+  run(ctx: RequestContext, deps: AuthDeps): Promise<Response>;
+};
 
 const invalid = (error: z.ZodError, where: string) => {
   const issue = error.issues[0];
@@ -61,7 +63,11 @@ const parseOr = <T extends z.ZodType>(schema: T, value: unknown, where: string):
   return parsed.data;
 };
 
-export const defineRoute = <P extends AnyObject = EmptyObject, Q extends AnyObject = EmptyObject, B extends z.ZodType = z.ZodUndefined>(
+export const defineRoute = <
+  P extends AnyObject = EmptyObject,
+  Q extends AnyObject = EmptyObject,
+  B extends z.ZodType = z.ZodUndefined,
+>(
   def: RouteDef<P, Q, B>,
 ): ApiRoute => ({
   ...def,
@@ -70,7 +76,9 @@ export const defineRoute = <P extends AnyObject = EmptyObject, Q extends AnyObje
     if (def.admin) requireAdmin(principal);
     const params = parseOr(def.params ?? Empty, ctx.params, "path") as z.output<P>;
     const query = parseOr(def.query ?? Empty, Object.fromEntries(ctx.url.searchParams), "query") as z.output<Q>;
-    const body = (def.body ? parseOr(def.body, await (def.readBody ? def.readBody(ctx) : ctx.json()), "body") : undefined) as z.output<B>;
+    const body = (
+      def.body ? parseOr(def.body, await (def.readBody ? def.readBody(ctx) : ctx.json()), "body") : undefined
+    ) as z.output<B>;
     const result = await def.handle({ ctx, principal, params, query, body });
     return result instanceof Response ? result : json(result, def.status ?? 200);
   },

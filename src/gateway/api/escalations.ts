@@ -1,6 +1,16 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { claimEscalation, closeEscalation, getEscalationDetail, handBack, listEscalations, sendResolution, takeOver, type ActionResult, type Actor } from "../../inbox";
+import {
+  claimEscalation,
+  closeEscalation,
+  getEscalationDetail,
+  handBack,
+  listEscalations,
+  sendResolution,
+  takeOver,
+  type ActionResult,
+  type Actor,
+} from "../../inbox";
 import { widgetPresenceNotice } from "../../channels";
 import { transaction, type TxContext } from "../../runtime/db";
 import { enqueueJobs } from "../../runtime/queue";
@@ -37,13 +47,18 @@ export const EscalationDetail = Summary.extend({ sources: z.array(z.unknown()), 
 const ActionAnswer = z.object({ escalation: EscalationDetail, message_ids: z.array(z.string()) });
 const FileLink = z
   .object({
-    url: z.url({ protocol: /^https?$/ }).max(2000).describe("a public http(s) link to the file"),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .describe("a public http(s) link to the file"),
     media_type: z.enum(["image", "document"]).describe("image (shown inline) or document (a PDF, shown as a link)"),
     filename: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 const TextBody = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();
-const ReplyBody = TextBody.extend({ attachments: z.array(FileLink).max(10).optional().describe("files sent after the text, by link") }).strict();
+const ReplyBody = TextBody.extend({
+  attachments: z.array(FileLink).max(10).optional().describe("files sent after the text, by link"),
+}).strict();
 
 export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
   /** Runs an action and enqueues its deliveries in the same transaction, then answers with the fresh detail. */
@@ -53,7 +68,9 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
       await enqueueJobs(ctx, deps.wake, r.jobs, deps.maxAttempts);
       await ctx.tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`); // live views on every instance
       // Who answers may have changed (taken over, handed back): a web-widget visitor's header follows.
-      const [who] = await ctx.tx.execute<{ channel_id: string; external_id: string }>(sql`select ct.channel_id, ct.external_id from conversations c join contacts ct on ct.id = c.contact_id where c.id = ${r.escalation.conversation_id}`);
+      const [who] = await ctx.tx.execute<{ channel_id: string; external_id: string }>(
+        sql`select ct.channel_id, ct.external_id from conversations c join contacts ct on ct.id = c.contact_id where c.id = ${r.escalation.conversation_id}`,
+      );
       if (who) {
         const notice = widgetPresenceNotice(who.channel_id, who.external_id);
         await ctx.tx.execute(sql`select pg_notify(${notice.channel}, ${notice.payload})`);
@@ -62,7 +79,11 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
     });
     return { escalation: await getEscalationDetail(deps.db(), id, actor.tenantId), message_ids: result.message_ids };
   };
-  const action = (path: string, summary: string, run: (ctx: TxContext, id: string, actor: Actor) => Promise<ActionResult>) =>
+  const action = (
+    path: string,
+    summary: string,
+    run: (ctx: TxContext, id: string, actor: Actor) => Promise<ActionResult>,
+  ) =>
     defineRoute({
       method: "POST",
       path: `/api/v1/escalations/:id/${path}`,
@@ -83,7 +104,10 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
       params: IdParams,
       body: ReplyBody,
       response: ActionAnswer,
-      handle: ({ principal, params, body }) => act(params.id, actorOf(principal), (ctx, actor) => sendResolution(ctx, params.id, actor, kind, body.text, body.attachments)),
+      handle: ({ principal, params, body }) =>
+        act(params.id, actorOf(principal), (ctx, actor) =>
+          sendResolution(ctx, params.id, actor, kind, body.text, body.attachments),
+        ),
     });
 
   return [
@@ -92,7 +116,16 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
       path: "/api/v1/escalations",
       tag: "escalations",
       summary: "List escalations, oldest first (the queue's order). Default: open and claimed.",
-      query: z.object({ ...PageQuery, ...TimeQuery, ...TenantQuery, state: z.string().regex(/^(open|claimed|resolved|closed)(,(open|claimed|resolved|closed))*$/).default("open,claimed").describe("comma-separated states") }),
+      query: z.object({
+        ...PageQuery,
+        ...TimeQuery,
+        ...TenantQuery,
+        state: z
+          .string()
+          .regex(/^(open|claimed|resolved|closed)(,(open|claimed|resolved|closed))*$/)
+          .default("open,claimed")
+          .describe("comma-separated states"),
+      }),
       response: pageOf(Summary),
       handle: async ({ principal, query }) => {
         const rows = await listEscalations(deps.db(), {
@@ -114,10 +147,14 @@ export const escalationRoutes = (deps: AdminDeps): ApiRoute[] => {
       resource: "escalation",
       params: IdParams,
       response: EscalationDetail,
-      handle: async ({ principal, params }) => (await getEscalationDetail(deps.db(), params.id, tenantScope(principal))) ?? Promise.reject(notFound("escalation")),
+      handle: async ({ principal, params }) =>
+        (await getEscalationDetail(deps.db(), params.id, tenantScope(principal))) ??
+        Promise.reject(notFound("escalation")),
     }),
     action("claim", "Claim it: other agents then see it as claimed and cannot act on it (409).", claimEscalation),
-    action("approve", "Send the AI draft as it is, as a human reply, and resolve.", (ctx, id, actor) => sendResolution(ctx, id, actor, "approve")),
+    action("approve", "Send the AI draft as it is, as a human reply, and resolve.", (ctx, id, actor) =>
+      sendResolution(ctx, id, actor, "approve"),
+    ),
     textAction("send", "Send an edited draft and resolve.", "edit"),
     textAction("reply", "Send the agent's own reply and resolve.", "reply"),
     action("take-over", "Take the conversation over: the bot stays paused until handed back.", takeOver),

@@ -6,7 +6,11 @@ import { WAKE_CHANNEL } from "../../runtime/queue";
 /** The NOTIFY channel agent-visible changes announce themselves on (besides the job queue's). */
 export const EVENTS_CHANNEL = "xin_events";
 
-export type FeedEvent = { type: "escalation" | "message" | "ingestion" | "conversation.closed"; at: Date; data: Record<string, unknown> };
+export type FeedEvent = {
+  type: "escalation" | "message" | "ingestion" | "conversation.closed";
+  at: Date;
+  data: Record<string, unknown>;
+};
 
 /**
  * Fans one LISTEN connection per process out to every open event stream. Writers anywhere (any
@@ -64,24 +68,57 @@ export const readChanges = async (db: Db, tenantId: string | null, from: Date): 
   const c = schema.conversations;
   const [escalations, messages, jobs, closed] = await Promise.all([
     db
-      .select({ id: e.id, state: e.state, reason: e.reason, conversation_id: e.conversation_id, agent_id: e.agent_id, at: e.updated_at })
+      .select({
+        id: e.id,
+        state: e.state,
+        reason: e.reason,
+        conversation_id: e.conversation_id,
+        agent_id: e.agent_id,
+        at: e.updated_at,
+      })
       .from(e)
       .where(and(tenantId ? eq(e.tenant_id, tenantId) : undefined, gt(e.updated_at, since)))
       .orderBy(asc(e.updated_at))
       .limit(500),
     db
-      .select({ id: m.id, conversation_id: m.conversation_id, direction: m.direction, status: m.status, at: m.updated_at })
+      .select({
+        id: m.id,
+        conversation_id: m.conversation_id,
+        direction: m.direction,
+        status: m.status,
+        at: m.updated_at,
+      })
       .from(m)
-      .where(and(tenantId ? eq(m.tenant_id, tenantId) : undefined, gt(m.updated_at, since), sql`${m.status} <> 'draft'`))
+      .where(
+        and(tenantId ? eq(m.tenant_id, tenantId) : undefined, gt(m.updated_at, since), sql`${m.status} <> 'draft'`),
+      )
       .orderBy(asc(m.updated_at))
       .limit(500),
     db
-      .select({ id: j.id, state: j.state, progress: j.progress, at: sql<Date>`coalesce(${j.finished_at}, now())`.mapWith((v: string | Date) => new Date(v)) })
+      .select({
+        id: j.id,
+        state: j.state,
+        progress: j.progress,
+        at: sql<Date>`coalesce(${j.finished_at}, now())`.mapWith((v: string | Date) => new Date(v)),
+      })
       .from(j)
-      .where(and(eq(j.kind, "ingest"), tenantId ? eq(j.tenant_id, tenantId) : isNotNull(j.kind), or(inArray(j.state, ["queued", "running"]), gt(j.finished_at, since)))),
+      .where(
+        and(
+          eq(j.kind, "ingest"),
+          tenantId ? eq(j.tenant_id, tenantId) : isNotNull(j.kind),
+          or(inArray(j.state, ["queued", "running"]), gt(j.finished_at, since)),
+        ),
+      ),
     // A conversation closed (by the close_idle automation or otherwise): its row, while it stays closed.
     db
-      .select({ id: c.id, brand_id: c.brand_id, channel_id: c.channel_id, contact_id: c.contact_id, status: c.status, at: c.updated_at })
+      .select({
+        id: c.id,
+        brand_id: c.brand_id,
+        channel_id: c.channel_id,
+        contact_id: c.contact_id,
+        status: c.status,
+        at: c.updated_at,
+      })
       .from(c)
       .where(and(tenantId ? eq(c.tenant_id, tenantId) : undefined, eq(c.status, "closed"), gt(c.updated_at, since)))
       .orderBy(asc(c.updated_at))

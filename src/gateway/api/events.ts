@@ -27,9 +27,19 @@ export const eventRoutes = (deps: AdminDeps & EventsDeps, closing: AbortSignal):
       method: "GET",
       path: "/api/v1/events",
       tag: "events",
-      summary: "Server-sent events (escalation, message, ingestion, conversation.closed) scoped to the token; resume with Last-Event-ID.",
+      summary:
+        "Server-sent events (escalation, message, ingestion, conversation.closed) scoped to the token; resume with Last-Event-ID.",
       stream: true,
-      query: z.object({ ...TenantQuery, since: z.coerce.number().int().nonnegative().max(MAX_INSTANT_MS).optional().describe("resume point: an event id (epoch ms)") }),
+      query: z.object({
+        ...TenantQuery,
+        since: z.coerce
+          .number()
+          .int()
+          .nonnegative()
+          .max(MAX_INSTANT_MS)
+          .optional()
+          .describe("resume point: an event id (epoch ms)"),
+      }),
       response: z.string(),
       handle: async ({ ctx, principal, query }) => {
         const scope = tenantScope(principal, query.tenant);
@@ -78,7 +88,9 @@ export const eventRoutes = (deps: AdminDeps & EventsDeps, closing: AbortSignal):
           },
           cancel: () => abort.abort(),
         });
-        return new Response(stream, { headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" } });
+        return new Response(stream, {
+          headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" },
+        });
       },
     }),
   ];

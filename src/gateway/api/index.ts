@@ -18,7 +18,8 @@ export const statusRoutes = (deps: ApiDeps): ApiRoute[] => [
     admin: true,
     response: z.record(z.string(), z.unknown()),
     handle: async ({ principal }) => {
-      if (principal.tenant_id !== null) throw new XinError("auth.forbidden", "instance status needs an instance admin token", { status: 403 });
+      if (principal.tenant_id !== null)
+        throw new XinError("auth.forbidden", "instance status needs an instance admin token", { status: 403 });
       return deps.status();
     },
   }),

@@ -13,19 +13,39 @@ import type { EgressGuard } from "../../runtime/net";
 
 const UploadFile = z
   .object({
-    name: z.string().min(1).describe("the file's path relative to the folder ingested (faq/returns.md): its source name"),
+    name: z
+      .string()
+      .min(1)
+      .describe("the file's path relative to the folder ingested (faq/returns.md): its source name"),
     text: z.string().optional().describe("the content as UTF-8 text"),
     content_base64: z.string().optional().describe("the content, base64 (binary formats: PDF, DOCX)"),
   })
   .strict()
-  .refine((f) => (f.text === undefined) !== (f.content_base64 === undefined), { message: "give exactly one of text or content_base64" });
+  .refine((f) => (f.text === undefined) !== (f.content_base64 === undefined), {
+    message: "give exactly one of text or content_base64",
+  });
 
 export const IngestBody = z
   .object({
-    inputs: z.array(z.string().min(1).max(4096)).max(1000).default([]).describe("http(s) URLs to crawl within their site; server paths are refused (upload the files)"),
-    files: z.array(UploadFile).max(10_000).default([]).describe("uploaded files; multipart/form-data parts with a filename are taken the same way"),
-    keep: z.array(z.string().max(4096)).max(100_000).default([]).describe("names uploaded by earlier requests of the same batched upload, kept by prune"),
-    prune: z.boolean().default(false).describe("remove stored sources gone from the given sites, and uploaded sources neither in files nor in keep"),
+    inputs: z
+      .array(z.string().min(1).max(4096))
+      .max(1000)
+      .default([])
+      .describe("http(s) URLs to crawl within their site; server paths are refused (upload the files)"),
+    files: z
+      .array(UploadFile)
+      .max(10_000)
+      .default([])
+      .describe("uploaded files; multipart/form-data parts with a filename are taken the same way"),
+    keep: z
+      .array(z.string().max(4096))
+      .max(100_000)
+      .default([])
+      .describe("names uploaded by earlier requests of the same batched upload, kept by prune"),
+    prune: z
+      .boolean()
+      .default(false)
+      .describe("remove stored sources gone from the given sites, and uploaded sources neither in files nor in keep"),
     crawl: z
       .object({ max_pages: z.number().int().min(1).max(10_000), max_depth: z.number().int().min(0).max(20) })
       .strict()
@@ -46,14 +66,20 @@ const fromMultipart = async (bytes: Uint8Array, contentType: string): Promise<un
   const body: Record<string, unknown> = { inputs: [], files: [], keep: [] };
   for (const [field, value] of form) {
     if (typeof value !== "string") {
-      (body.files as unknown[]).push({ name: value.name, content_base64: Buffer.from(await value.arrayBuffer()).toString("base64") });
+      (body.files as unknown[]).push({
+        name: value.name,
+        content_base64: Buffer.from(await value.arrayBuffer()).toString("base64"),
+      });
     } else if (field === "inputs" || field === "keep") (body[field] as string[]).push(value);
     else if (field === "prune") body.prune = value === "true";
     else if (field === "crawl") {
       try {
         body.crawl = JSON.parse(value);
       } catch {
-        throw new XinError("api.invalid", "crawl: must be JSON like {\"max_pages\":50,\"max_depth\":2}", { status: 400, data: { field: "crawl" } });
+        throw new XinError("api.invalid", 'crawl: must be JSON like {"max_pages":50,"max_depth":2}', {
+          status: 400,
+          data: { field: "crawl" },
+        });
       }
     } else body[field] = value; // unknown fields fail the strict schema, naming them
   }
@@ -61,22 +87,26 @@ const fromMultipart = async (bytes: Uint8Array, contentType: string): Promise<un
 };
 
 /** Reads JSON or multipart under the upload limit (`server.upload_limit_bytes`). */
-export const readIngestBody = (limitBytes: number) => async (ctx: RequestContext): Promise<unknown> => {
-  const bytes = await ctx.body({ bytes: limitBytes, key: "server.upload_limit_bytes" });
-  const type = ctx.req.headers.get("content-type") ?? "";
-  if (/^multipart\/form-data/i.test(type)) return fromMultipart(bytes, type);
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new XinError("http.json_invalid", "request body is not valid JSON", { status: 400 });
-  }
-};
+export const readIngestBody =
+  (limitBytes: number) =>
+  async (ctx: RequestContext): Promise<unknown> => {
+    const bytes = await ctx.body({ bytes: limitBytes, key: "server.upload_limit_bytes" });
+    const type = ctx.req.headers.get("content-type") ?? "";
+    if (/^multipart\/form-data/i.test(type)) return fromMultipart(bytes, type);
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new XinError("http.json_invalid", "request body is not valid JSON", { status: 400 });
+    }
+  };
 
-const refused = (field: string, code: string, message: string) => new XinError(code, message, { status: 400, data: { field } });
+const refused = (field: string, code: string, message: string) =>
+  new XinError(code, message, { status: 400, data: { field } });
 
 /** Refuses server paths and bad upload names; decodes the files. Nothing is written yet. */
 export const checkIngest = (body: IngestRequest): { name: string; bytes: Uint8Array }[] => {
-  if (body.inputs.length + body.files.length + body.keep.length === 0) throw refused("body", "knowledge.nothing_to_ingest", "give inputs (http(s) URLs) or files (uploaded content)");
+  if (body.inputs.length + body.files.length + body.keep.length === 0)
+    throw refused("body", "knowledge.nothing_to_ingest", "give inputs (http(s) URLs) or files (uploaded content)");
   body.inputs.forEach((input, i) => {
     const unstorable = textIssue(input);
     if (unstorable) throw refused(`inputs.${i}`, "http.request_invalid", `inputs.${i} ${unstorable}`);
@@ -98,11 +128,17 @@ export const checkIngest = (body: IngestRequest): { name: string; bytes: Uint8Ar
   return body.files.map((file, i) => {
     const issue = uploadNameIssue(file.name);
     if (issue) throw refused(`files.${i}.name`, "knowledge.upload_name_invalid", `files.${i}.name ${issue}`);
-    if (names.has(file.name)) throw refused(`files.${i}.name`, "knowledge.upload_name_invalid", `files.${i}.name "${file.name}" is given twice`);
+    if (names.has(file.name))
+      throw refused(
+        `files.${i}.name`,
+        "knowledge.upload_name_invalid",
+        `files.${i}.name "${file.name}" is given twice`,
+      );
     names.add(file.name);
     if (file.text !== undefined) return { name: file.name, bytes: new TextEncoder().encode(file.text) };
     const base64 = file.content_base64 as string;
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) throw refused(`files.${i}.content_base64`, "api.invalid", `files.${i}.content_base64 is not base64`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1)
+      throw refused(`files.${i}.content_base64`, "api.invalid", `files.${i}.content_base64 is not base64`);
     return { name: file.name, bytes: new Uint8Array(Buffer.from(base64, "base64")) };
   });
 };

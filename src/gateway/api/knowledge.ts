@@ -21,7 +21,12 @@ export type KnowledgeApi = {
   /** Passages held back at ingest (and released ones), of the brand or one source. */
   listQuarantined(scope: { tenant_id: string; brand_id: string }, source?: string): Promise<unknown[]>;
   /** Releases held passages of a source (one, or all) and audits each; returns those released (none: nothing held there). */
-  release(scope: { tenant_id: string; brand_id: string }, source: string, ordinal: number | undefined, actor: string): Promise<unknown[]>;
+  release(
+    scope: { tenant_id: string; brand_id: string },
+    source: string,
+    ordinal: number | undefined,
+    actor: string,
+  ): Promise<unknown[]>;
 };
 
 export type KnowledgeDeps = {
@@ -42,14 +47,20 @@ const BrandParams = z.object({ brand: z.string().min(1).describe("brand id, slug
 const ReleaseBody = z
   .object({
     source: z.string().min(1).describe("the source as listed"),
-    passage: z.number().int().min(0).optional().describe("one passage number (as shown); omitted: every held-back passage of the source"),
+    passage: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("one passage number (as shown); omitted: every held-back passage of the source"),
   })
   .strict();
 
 /** Brand routes take an id, slug or name; an agent only ever resolves brands of its own tenant. */
 const brandOf = async (principal: Principal, ref: string, deps: KnowledgeDeps): Promise<BrandScopeRef> => {
   const brand = await deps.knowledge.resolveBrand(ref, principal.tenant_id);
-  if (!canSeeTenant(principal, brand.tenant_id)) throw new XinError("brand.not_found", "no such brand", { status: 404 });
+  if (!canSeeTenant(principal, brand.tenant_id))
+    throw new XinError("brand.not_found", "no such brand", { status: 404 });
   return brand;
 };
 
@@ -79,13 +90,42 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
       const uploads = checkIngest(body);
       await checkUrls(deps.egress, body.inputs);
       const files = storeUploads(deps.blobs, uploads);
-      const payload = { tenant_id: brand.tenant_id, brand_id: brand.id, urls: body.inputs, files, keep: body.keep, prune: body.prune, crawl: body.crawl };
+      const payload = {
+        tenant_id: brand.tenant_id,
+        brand_id: brand.id,
+        urls: body.inputs,
+        files,
+        keep: body.keep,
+        prune: body.prune,
+        crawl: body.crawl,
+      };
       const [id] = await transaction(deps.db(), async (tx) => {
         // Any instance on the database may run the job: the bytes travel through the store.
-        await shareUploads(tx.tx, brand.tenant_id, files.map((f, i) => ({ blob: f.blob, bytes: uploads[i].bytes })));
-        const ids = await enqueueJobs(tx, deps.wake, [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload }], deps.maxAttempts);
-        const after = { urls: body.inputs, files: files.slice(0, 100).map((f) => ({ name: f.name, sha256: f.blob, size: f.size })), file_count: files.length, prune: body.prune };
-        await recordAudit(tx.tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.ingest", subject_type: "brand", subject_id: brand.id, after });
+        await shareUploads(
+          tx.tx,
+          brand.tenant_id,
+          files.map((f, i) => ({ blob: f.blob, bytes: uploads[i].bytes })),
+        );
+        const ids = await enqueueJobs(
+          tx,
+          deps.wake,
+          [{ kind: "ingest", tenant_id: brand.tenant_id, key: `ingest:${brand.id}`, payload }],
+          deps.maxAttempts,
+        );
+        const after = {
+          urls: body.inputs,
+          files: files.slice(0, 100).map((f) => ({ name: f.name, sha256: f.blob, size: f.size })),
+          file_count: files.length,
+          prune: body.prune,
+        };
+        await recordAudit(tx.tx, {
+          tenant_id: brand.tenant_id,
+          actor: `token:${principal.token_id}`,
+          action: "knowledge.ingest",
+          subject_type: "brand",
+          subject_id: brand.id,
+          after,
+        });
         return ids;
       });
       return { job_id: id, brand_id: brand.id };
@@ -98,7 +138,10 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     summary: "Search the brand's knowledge as the answering pipeline does.",
     resource: "brand",
     params: BrandParams,
-    query: z.object({ q: z.string().trim().min(1, "q is required"), k: z.coerce.number().catch(8).default(8).describe("results (1–100)") }),
+    query: z.object({
+      q: z.string().trim().min(1, "q is required"),
+      k: z.coerce.number().catch(8).default(8).describe("results (1–100)"),
+    }),
     response: z.unknown(),
     handle: async ({ principal, params, query }) => {
       const brand = await brandOf(principal, params.brand, deps);
@@ -130,10 +173,20 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     response: z.object({ removed: z.literal(true) }),
     handle: async ({ principal, params, query }) => {
       const brand = await brandToChange(principal, params.brand, deps);
-      const removed = await deps.knowledge.removeSource({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.source);
+      const removed = await deps.knowledge.removeSource(
+        { tenant_id: brand.tenant_id, brand_id: brand.id },
+        query.source,
+      );
       if (!removed) throw new XinError("knowledge.source_not_found", "no such source in this brand", { status: 404 });
       await transaction(deps.db(), ({ tx }) =>
-        recordAudit(tx, { tenant_id: brand.tenant_id, actor: `token:${principal.token_id}`, action: "knowledge.remove", subject_type: "source", subject_id: query.source, before: { source: query.source } }),
+        recordAudit(tx, {
+          tenant_id: brand.tenant_id,
+          actor: `token:${principal.token_id}`,
+          action: "knowledge.remove",
+          subject_type: "source",
+          subject_id: query.source,
+          before: { source: query.source },
+        }),
       );
       return { removed: true as const };
     },
@@ -142,7 +195,8 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     method: "GET",
     path: "/api/v1/brands/:brand/quarantine",
     tag: "knowledge",
-    summary: "Passages held back at ingest because they carry instructions for the assistant (and those released), with the reasons.",
+    summary:
+      "Passages held back at ingest because they carry instructions for the assistant (and those released), with the reasons.",
     admin: true,
     resource: "brand",
     params: BrandParams,
@@ -150,14 +204,17 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     response: z.object({ data: z.array(z.unknown()) }),
     handle: async ({ principal, params, query }) => {
       const brand = await brandOf(principal, params.brand, deps);
-      return { data: await deps.knowledge.listQuarantined({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.source) };
+      return {
+        data: await deps.knowledge.listQuarantined({ tenant_id: brand.tenant_id, brand_id: brand.id }, query.source),
+      };
     },
   }),
   defineRoute({
     method: "POST",
     path: "/api/v1/brands/:brand/quarantine/release",
     tag: "knowledge",
-    summary: "Release held-back passages of a source (one, or all) so they are retrieved again; audited, and kept across re-ingests while the passage is unchanged.",
+    summary:
+      "Release held-back passages of a source (one, or all) so they are retrieved again; audited, and kept across re-ingests while the passage is unchanged.",
     admin: true,
     resource: "brand",
     params: BrandParams,
@@ -168,9 +225,17 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
       const scope = { tenant_id: brand.tenant_id, brand_id: brand.id };
       const released = await deps.knowledge.release(scope, body.source, body.passage, `token:${principal.token_id}`);
       if (released.length > 0) return { released };
-      const known = (await deps.knowledge.listSources(scope)).some((s) => (s as { source?: unknown }).source === body.source);
+      const known = (await deps.knowledge.listSources(scope)).some(
+        (s) => (s as { source?: unknown }).source === body.source,
+      );
       if (!known) throw new XinError("knowledge.source_not_found", "no such source in this brand", { status: 404 });
-      throw new XinError("knowledge.not_quarantined", body.passage === undefined ? "no passage of this source is held back" : `passage ${body.passage} of this source is not held back`, { status: 404 });
+      throw new XinError(
+        "knowledge.not_quarantined",
+        body.passage === undefined
+          ? "no passage of this source is held back"
+          : `passage ${body.passage} of this source is not held back`,
+        { status: 404 },
+      );
     },
   }),
   defineRoute({
@@ -180,17 +245,40 @@ export const knowledgeRoutes = (deps: KnowledgeDeps): ApiRoute[] => [
     summary: "An ingestion (or other) job: state, attempts, progress, last error.",
     resource: "job",
     params: z.object({ id: z.string() }),
-    response: z.object({ id: z.number().int(), kind: z.string(), state: z.string(), attempts: z.number().int(), progress: z.unknown(), last_error: z.string().nullable(), created_at: z.iso.datetime(), finished_at: z.iso.datetime().nullable() }),
+    response: z.object({
+      id: z.number().int(),
+      kind: z.string(),
+      state: z.string(),
+      attempts: z.number().int(),
+      progress: z.unknown(),
+      last_error: z.string().nullable(),
+      created_at: z.iso.datetime(),
+      finished_at: z.iso.datetime().nullable(),
+    }),
     handle: async ({ principal, params }) => {
       const id = Number(params.id);
       if (!Number.isSafeInteger(id)) throw new XinError("job.not_found", "no such job", { status: 404 });
-      const [job] = await deps.db().select().from(schema.jobs).where(and(eq(schema.jobs.id, id)));
+      const [job] = await deps
+        .db()
+        .select()
+        .from(schema.jobs)
+        .where(and(eq(schema.jobs.id, id)));
       if (!job || (job.tenant_id ? !canSeeTenant(principal, job.tenant_id) : principal.role !== "admin")) {
         throw new XinError("job.not_found", "no such job", { status: 404 });
       }
-      return { id: job.id, kind: job.kind, state: job.state, attempts: job.attempts, progress: job.progress, last_error: job.last_error, created_at: job.created_at, finished_at: job.finished_at };
+      return {
+        id: job.id,
+        kind: job.kind,
+        state: job.state,
+        attempts: job.attempts,
+        progress: job.progress,
+        last_error: job.last_error,
+        created_at: job.created_at,
+        finished_at: job.finished_at,
+      };
     },
   }),
 ];
 
-export const registerKnowledgeApi = (router: Router, deps: KnowledgeDeps) => registerRoutes(router, knowledgeRoutes(deps), deps);
+export const registerKnowledgeApi = (router: Router, deps: KnowledgeDeps) =>
+  registerRoutes(router, knowledgeRoutes(deps), deps);

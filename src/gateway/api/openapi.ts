@@ -4,12 +4,21 @@ import type { ApiRoute } from "./define";
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as JsonSchema;
   return rest;
 };
 
 const ErrorBody = z.object({
-  error: z.object({ code: z.string().describe("stable, dotted: auth.forbidden, escalation.claimed …"), message: z.string(), request_id: z.string(), field: z.string().optional() }),
+  error: z.object({
+    code: z.string().describe("stable, dotted: auth.forbidden, escalation.claimed …"),
+    message: z.string(),
+    request_id: z.string(),
+    field: z.string().optional(),
+  }),
 });
 
 /** `:id` → `{id}`, the OpenAPI path template form. */
@@ -20,7 +29,13 @@ const parameters = (route: ApiRoute) => {
   const add = (where: "path" | "query", shape: z.ZodObject<z.ZodRawShape> | undefined) => {
     for (const [name, field] of Object.entries(shape?.shape ?? {})) {
       const schema = toSchema(field as z.ZodType, "input");
-      list.push({ name, in: where, required: where === "path" || !(field as z.ZodType).safeParse(undefined).success, schema, ...(schema.description ? { description: schema.description } : {}) });
+      list.push({
+        name,
+        in: where,
+        required: where === "path" || !(field as z.ZodType).safeParse(undefined).success,
+        schema,
+        ...(schema.description ? { description: schema.description } : {}),
+      });
     }
   };
   add("path", route.params);
@@ -29,7 +44,13 @@ const parameters = (route: ApiRoute) => {
 };
 
 const errors = (route: ApiRoute) => {
-  const codes = ["400", "401", ...(route.admin ? ["403"] : []), ...(route.resource || route.query?.shape.tenant ? ["403", "404"] : []), ...(route.method === "POST" ? ["409"] : [])];
+  const codes = [
+    "400",
+    "401",
+    ...(route.admin ? ["403"] : []),
+    ...(route.resource || route.query?.shape.tenant ? ["403", "404"] : []),
+    ...(route.method === "POST" ? ["409"] : []),
+  ];
   return Object.fromEntries([...new Set(codes)].map((c) => [c, { $ref: `#/components/responses/Error` }]));
 };
 
@@ -41,16 +62,25 @@ export const openApiDocument = (routes: ApiRoute[], version: string) => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const operation = {
-      operationId: `${route.method.toLowerCase()}${openApiPath(route.path).replace(/^\/api\/v1/, "").replace(/[{}]/g, "").replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
+      operationId: `${route.method.toLowerCase()}${openApiPath(route.path)
+        .replace(/^\/api\/v1/, "")
+        .replace(/[{}]/g, "")
+        .replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
       summary: route.summary,
       tags: [route.tag],
       security: [{ bearer: [] }],
       parameters: parameters(route),
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } },
+          }
+        : {}),
       responses: {
         [String(route.status ?? 200)]: {
           description: route.summary,
-          content: route.stream ? { "text/event-stream": { schema: { type: "string" } } } : { "application/json": { schema: toSchema(route.response, "output") } },
+          content: route.stream
+            ? { "text/event-stream": { schema: { type: "string" } } }
+            : { "application/json": { schema: toSchema(route.response, "output") } },
         },
         ...errors(route),
       },
@@ -61,13 +91,23 @@ export const openApiDocument = (routes: ApiRoute[], version: string) => {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "xin admin API", version, description: "Tenants, brands, channels, conversations, escalations, tokens, automations and the audit log of a xin server." },
+    info: {
+      title: "xin admin API",
+      version,
+      description:
+        "Tenants, brands, channels, conversations, escalations, tokens, automations and the audit log of a xin server.",
+    },
     servers: [{ url: "/" }],
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       schemas: { Error: toSchema(ErrorBody, "output") },
-      responses: { Error: { description: "an error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } } },
+      responses: {
+        Error: {
+          description: "an error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
     },
   };
 };

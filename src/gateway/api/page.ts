@@ -30,14 +30,27 @@ export const MessageView = z.object({
   status: z.string(),
   author: z.string().nullable().describe("ai or human for replies"),
   files: z
-    .array(z.object({ kind: z.string(), name: z.string().nullable(), mime_type: z.string().nullable(), size: z.number().nullable(), sha256: z.string().nullable(), url: z.string().nullable() }))
-    .describe("files the customer sent (download by sha256 from /api/v1/conversations/{id}/files/{sha256}) or a reply linked"),
+    .array(
+      z.object({
+        kind: z.string(),
+        name: z.string().nullable(),
+        mime_type: z.string().nullable(),
+        size: z.number().nullable(),
+        sha256: z.string().nullable(),
+        url: z.string().nullable(),
+      }),
+    )
+    .describe(
+      "files the customer sent (download by sha256 from /api/v1/conversations/{id}/files/{sha256}) or a reply linked",
+    ),
   created_at: z.iso.datetime(),
 });
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
-export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString("base64url");
+export const encodeCursor = (c: Cursor): string =>
+  Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString("base64url");
 
 export const decodeCursor = (raw: string | undefined): Cursor | undefined => {
   if (!raw) return undefined;
@@ -48,13 +61,28 @@ export const decodeCursor = (raw: string | undefined): Cursor | undefined => {
     decoded = null; // reported below as an invalid cursor
   }
   // The id goes into SQL: a NUL in it would fail the query, so it is refused with the rest.
-  const parsed = z.tuple([z.iso.datetime(), z.string().max(200).refine((id) => textIssue(id) === null)]).safeParse(decoded);
-  if (!parsed.success) throw new XinError("api.invalid", "cursor: not a cursor this server issued", { status: 400, data: { field: "cursor" } });
+  const parsed = z
+    .tuple([
+      z.iso.datetime(),
+      z
+        .string()
+        .max(200)
+        .refine((id) => textIssue(id) === null),
+    ])
+    .safeParse(decoded);
+  if (!parsed.success)
+    throw new XinError("api.invalid", "cursor: not a cursor this server issued", {
+      status: 400,
+      data: { field: "cursor" },
+    });
   return { at: new Date(parsed.data[0]), id: parsed.data[1] };
 };
 
 /** A page answer: `next_cursor` is set only when the page came back full. */
 export const page = <T extends { id: string | number; created_at: Date }>(rows: T[], limit: number) => ({
   data: rows,
-  next_cursor: rows.length === limit ? encodeCursor({ at: rows[rows.length - 1].created_at, id: String(rows[rows.length - 1].id) }) : null,
+  next_cursor:
+    rows.length === limit
+      ? encodeCursor({ at: rows[rows.length - 1].created_at, id: String(rows[rows.length - 1].id) })
+      : null,
 });

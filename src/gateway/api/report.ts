@@ -13,7 +13,11 @@ export type ReportApi = {
 };
 
 const Period = {
-  since: z.string().max(40).optional().describe("a span back from now (7d, 24h, 4w) or a date (2026-11-01); default 7d"),
+  since: z
+    .string()
+    .max(40)
+    .optional()
+    .describe("a span back from now (7d, 24h, 4w) or a date (2026-11-01); default 7d"),
   until: z.string().max(40).optional().describe("a date or time; default now"),
 };
 
@@ -28,23 +32,30 @@ export const reportRoutes = (deps: { db: () => Db; report: ReportApi }): ApiRout
       method: "GET",
       path: "/api/v1/brands/:brand/report",
       tag: "reports",
-      summary: "A brand over a period: conversations, share resolved by the assistant, hand-overs by reason, reply/claim/resolution times, delivery failures, LLM tokens and cost.",
+      summary:
+        "A brand over a period: conversations, share resolved by the assistant, hand-overs by reason, reply/claim/resolution times, delivery failures, LLM tokens and cost.",
       resource: "brand",
       params: z.object({ brand: z.string().min(1) }),
       query: z.object(Period),
       response: z.record(z.string(), z.unknown()),
-      handle: async ({ principal, params, query }) => deps.report.activity(await brandOf(params.brand, principal), query.since, query.until),
+      handle: async ({ principal, params, query }) =>
+        deps.report.activity(await brandOf(params.brand, principal), query.since, query.until),
     }),
     defineRoute({
       method: "GET",
       path: "/api/v1/brands/:brand/report/gaps",
       tag: "reports",
-      summary: "Knowledge gaps: the questions escalated for low confidence, unsupported or no answer, grouped by similarity, newest first.",
+      summary:
+        "Knowledge gaps: the questions escalated for low confidence, unsupported or no answer, grouped by similarity, newest first.",
       resource: "brand",
       params: z.object({ brand: z.string().min(1) }),
-      query: z.object({ ...Period, limit: z.coerce.number().int().min(1).max(200).default(20).describe("groups returned") }),
+      query: z.object({
+        ...Period,
+        limit: z.coerce.number().int().min(1).max(200).default(20).describe("groups returned"),
+      }),
       response: z.record(z.string(), z.unknown()),
-      handle: async ({ principal, params, query }) => deps.report.gaps(await brandOf(params.brand, principal), query.since, query.until, query.limit),
+      handle: async ({ principal, params, query }) =>
+        deps.report.gaps(await brandOf(params.brand, principal), query.since, query.until, query.limit),
     }),
   ];
 };

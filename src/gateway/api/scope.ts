@@ -10,7 +10,9 @@ import type { Actor } from "../../inbox";
 /** What the admin-API areas need from the gateway. */
 export type AdminDeps = { db: () => Db; instanceKey: string; wake: Wake; maxAttempts: number };
 
-export const TenantQuery = { tenant: z.string().optional().describe("tenant id (admins: any; agents: only their own)") };
+export const TenantQuery = {
+  tenant: z.string().optional().describe("tenant id (admins: any; agents: only their own)"),
+};
 
 /**
  * The tenant a request may read: an agent is pinned to its own (asking for another is 403); an instance
@@ -18,12 +20,17 @@ export const TenantQuery = { tenant: z.string().optional().describe("tenant id (
  */
 export const tenantScope = (principal: Principal, requested?: string): string | null => {
   if (principal.tenant_id === null) return principal.role === "admin" ? (requested ?? null) : "\u0000none";
-  if (requested && requested !== principal.tenant_id) throw new XinError("auth.forbidden", "this token cannot see that tenant", { status: 403, data: { field: "tenant" } });
+  if (requested && requested !== principal.tenant_id)
+    throw new XinError("auth.forbidden", "this token cannot see that tenant", {
+      status: 403,
+      data: { field: "tenant" },
+    });
   return principal.tenant_id;
 };
 
 /** The row filter for a scope from `tenantScope`: none for "every tenant", else the tenant's rows only. */
-export const inScope = (tenantColumn: AnyPgColumn, scope: string | null): SQL | undefined => (scope ? eq(tenantColumn, scope) : undefined);
+export const inScope = (tenantColumn: AnyPgColumn, scope: string | null): SQL | undefined =>
+  scope ? eq(tenantColumn, scope) : undefined;
 
 export const actorName = (principal: Principal) => `token:${principal.token_id}`;
 

@@ -7,7 +7,11 @@ import { defineRoute, type ApiRoute } from "./define";
 import { actorName, IdParams, notFound, tenantScope, type AdminDeps } from "./scope";
 
 const TenantView = z.object({ id: z.string(), name: z.string(), created_at: z.iso.datetime() });
-const view = (t: { id: string; name: string; created_at: Date }) => ({ id: t.id, name: t.name, created_at: t.created_at });
+const view = (t: { id: string; name: string; created_at: Date }) => ({
+  id: t.id,
+  name: t.name,
+  created_at: t.created_at,
+});
 
 /** Tenants. Only an instance admin (a token without a tenant) creates them; others see their own. */
 export const tenantRoutes = (deps: AdminDeps): ApiRoute[] => [
@@ -19,7 +23,10 @@ export const tenantRoutes = (deps: AdminDeps): ApiRoute[] => [
     response: z.object({ data: z.array(TenantView), next_cursor: z.null() }),
     handle: async ({ principal }) => {
       const scope = tenantScope(principal);
-      return { data: (await listTenants(deps.db())).filter((t) => scope === null || t.id === scope).map(view), next_cursor: null };
+      return {
+        data: (await listTenants(deps.db())).filter((t) => scope === null || t.id === scope).map(view),
+        next_cursor: null,
+      };
     },
   }),
   defineRoute({
@@ -47,7 +54,8 @@ export const tenantRoutes = (deps: AdminDeps): ApiRoute[] => [
     status: 201,
     response: TenantView,
     handle: async ({ principal, body }) => {
-      if (principal.tenant_id !== null) throw new XinError("auth.forbidden", "only an instance admin creates tenants", { status: 403 });
+      if (principal.tenant_id !== null)
+        throw new XinError("auth.forbidden", "only an instance admin creates tenants", { status: 403 });
       return view(await transaction(deps.db(), ({ tx }) => createTenant(tx, body.name, actorName(principal))));
     },
   }),

@@ -17,9 +17,17 @@ const TokenView = z.object({
 const NewTokenBody = z
   .object({
     role: z.enum(["admin", "agent"]),
-    tenant: z.string().min(1).nullable().default(null).describe("tenant id or name; null only for an instance admin token"),
+    tenant: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("tenant id or name; null only for an instance admin token"),
     name: z.string().trim().min(1).max(200),
-    ttl: z.string().refine((t) => parseTtl(t) !== null && parseTtl(t)! > 0, { message: "a duration like 30d, 12h, 45m" }).optional(),
+    ttl: z
+      .string()
+      .refine((t) => parseTtl(t) !== null && parseTtl(t)! > 0, { message: "a duration like 30d, 12h, 45m" })
+      .optional(),
   })
   .strict();
 
@@ -30,7 +38,12 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     path: "/api/v1/me",
     tag: "tokens",
     summary: "Who this token is: id, role, tenant, name.",
-    response: z.object({ token_id: z.string(), role: z.enum(["admin", "agent"]), tenant_id: z.string().nullable(), name: z.string() }),
+    response: z.object({
+      token_id: z.string(),
+      role: z.enum(["admin", "agent"]),
+      tenant_id: z.string().nullable(),
+      name: z.string(),
+    }),
     handle: async ({ principal }) => principal,
   }),
   defineRoute({
@@ -42,7 +55,10 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     query: z.object(TenantQuery),
     response: z.object({ data: z.array(TokenView), next_cursor: z.null() }),
     handle: async ({ principal, query }) => {
-      const scope = tenantScope(principal, query.tenant ? (await resolveTenant(deps.db(), query.tenant)).id : undefined);
+      const scope = tenantScope(
+        principal,
+        query.tenant ? (await resolveTenant(deps.db(), query.tenant)).id : undefined,
+      );
       return { data: (await listTokenRows(deps.db(), scope)).map(view), next_cursor: null };
     },
   }),
@@ -60,7 +76,12 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
       const ref = body.tenant ?? principal.tenant_id;
       const tenant = ref === null ? null : tenantScope(principal, (await resolveTenant(deps.db(), ref)).id);
       const issued = await transaction(deps.db(), ({ tx }) =>
-        issueToken(tx, deps.instanceKey, { role: body.role, tenant_id: tenant, name: body.name, ttl_seconds: body.ttl ? parseTtl(body.ttl) : null }, actorName(principal)),
+        issueToken(
+          tx,
+          deps.instanceKey,
+          { role: body.role, tenant_id: tenant, name: body.name, ttl_seconds: body.ttl ? parseTtl(body.ttl) : null },
+          actorName(principal),
+        ),
       );
       const [row] = await deps.db().select().from(schema.tokens).where(eq(schema.tokens.id, issued.id));
       return { ...view(row), token: issued.token };
@@ -75,7 +96,12 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     resource: "token",
     params: IdParams,
     response: TokenView,
-    handle: async ({ principal, params }) => view(await transaction(deps.db(), ({ tx }) => revokeToken(tx, params.id, tenantScope(principal), actorName(principal)))),
+    handle: async ({ principal, params }) =>
+      view(
+        await transaction(deps.db(), ({ tx }) =>
+          revokeToken(tx, params.id, tenantScope(principal), actorName(principal)),
+        ),
+      ),
   }),
   defineRoute({
     method: "GET",
@@ -83,14 +109,23 @@ export const tokenRoutes = (deps: AdminDeps): ApiRoute[] => [
     tag: "tokens",
     summary: "Agents of the tenant: the names behind active agent tokens.",
     query: z.object(TenantQuery),
-    response: z.object({ data: z.array(z.object({ token_id: z.string(), name: z.string(), tenant_id: z.string().nullable() })), next_cursor: z.null() }),
+    response: z.object({
+      data: z.array(z.object({ token_id: z.string(), name: z.string(), tenant_id: z.string().nullable() })),
+      next_cursor: z.null(),
+    }),
     handle: async ({ principal, query }) => {
       const scope = tenantScope(principal, query.tenant);
       const rows = await deps
         .db()
         .select({ token_id: schema.tokens.id, name: schema.tokens.name, tenant_id: schema.tokens.tenant_id })
         .from(schema.tokens)
-        .where(and(eq(schema.tokens.role, "agent"), isNull(schema.tokens.revoked_at), inScope(schema.tokens.tenant_id, scope)))
+        .where(
+          and(
+            eq(schema.tokens.role, "agent"),
+            isNull(schema.tokens.revoked_at),
+            inScope(schema.tokens.tenant_id, scope),
+          ),
+        )
         .orderBy(asc(schema.tokens.name));
       return { data: rows, next_cursor: null };
     },

@@ -5,7 +5,10 @@ import { businessHoursSchema, opennessAt } from "./business-hours";
 import { sniffType } from "./files";
 import { resolveSettings } from "./settings";
 
-const berlin = businessHoursSchema.parse({ timezone: "Europe/Berlin", days: { mon: ["09:00-12:00", "13:00-17:00"], fri: ["09:00-24:00"], sat: ["10:00-14:00"] } });
+const berlin = businessHoursSchema.parse({
+  timezone: "Europe/Berlin",
+  days: { mon: ["09:00-12:00", "13:00-17:00"], fri: ["09:00-24:00"], sat: ["10:00-14:00"] },
+});
 
 describe("opennessAt", () => {
   test.each([
@@ -22,12 +25,16 @@ describe("opennessAt", () => {
   });
 
   test("no hours on any day: away, with no time to be back", () => {
-    expect(opennessAt(businessHoursSchema.parse({ timezone: "UTC", days: {} }), new Date())).toEqual({ open: false, reopens: null });
+    expect(opennessAt(businessHoursSchema.parse({ timezone: "UTC", days: {} }), new Date())).toEqual({
+      open: false,
+      reopens: null,
+    });
   });
 });
 
 describe("the schema names each mistake", () => {
-  const problems = (raw: unknown) => (businessHoursSchema.safeParse(raw).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
+  const problems = (raw: unknown) =>
+    (businessHoursSchema.safeParse(raw).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
   test.each([
     [{ timezone: "Mars/Olympus", days: {} }, "timezone: an IANA time zone such as Europe/Berlin or America/New_York"],
     [{ timezone: "UTC", days: { mon: ["9-17"] } }, 'days.mon.0: a range of 24-hour times such as "09:00-17:30"'],
@@ -49,7 +56,14 @@ describe("the away note", () => {
     });
     expect(resolveSettings("Acme", "de", widget, sunday).away?.note).toContain("(Montag 09:00, Europe/Berlin)");
     expect(resolveSettings("Acme", "en", widget, new Date("2026-12-07T10:00:00Z")).away).toBeNull();
-    expect(resolveSettings("Acme", "en", { business_hours: { ...widget.business_hours, away_message: "Back Monday!", ask_email: false } }, sunday).away).toEqual({ note: "Back Monday!", ask_email: false });
+    expect(
+      resolveSettings(
+        "Acme",
+        "en",
+        { business_hours: { ...widget.business_hours, away_message: "Back Monday!", ask_email: false } },
+        sunday,
+      ).away,
+    ).toEqual({ note: "Back Monday!", ask_email: false });
   });
   test("stored hours that do not parse leave the widget as if always open", () => {
     expect(resolveSettings("Acme", "en", { business_hours: { timezone: "nope" } }, new Date()).away).toBeNull();

@@ -18,7 +18,10 @@ const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Numb
 const range = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a range of 24-hour times such as "09:00-17:30"')
-  .refine((r) => minutesOf(r.slice(6)) > minutesOf(r.slice(0, 5)), 'the range must end after it starts (split a night shift: "22:00-24:00" and "00:00-06:00" the next day)');
+  .refine(
+    (r) => minutesOf(r.slice(6)) > minutesOf(r.slice(0, 5)),
+    'the range must end after it starts (split a night shift: "22:00-24:00" and "00:00-06:00" the next day)',
+  );
 
 const isTimeZone = (tz: string): boolean => {
   try {
@@ -33,7 +36,12 @@ export const businessHoursSchema = z
   .object({
     timezone: z.string().refine(isTimeZone, "an IANA time zone such as Europe/Berlin or America/New_York"),
     days: z
-      .object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(range).max(6).optional()])) as Record<Weekday, z.ZodOptional<z.ZodArray<typeof range>>>)
+      .object(
+        Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(range).max(6).optional()])) as Record<
+          Weekday,
+          z.ZodOptional<z.ZodArray<typeof range>>
+        >,
+      )
       .strict(), // an unknown key (say "monday") is named: days are mon … sun
     away_message: z.string().trim().min(1).max(300).optional(),
     ask_email: z.boolean().default(true),
@@ -44,7 +52,13 @@ export type BusinessHours = z.output<typeof businessHoursSchema>;
 
 /** The weekday and minute of the day at `now` in `timezone`. */
 const localTime = (now: Date, timezone: string): { day: number; minute: number } => {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: timezone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   const day = WEEKDAYS.indexOf(get("weekday").toLowerCase().slice(0, 3) as Weekday);
   return { day, minute: Number(get("hour")) * 60 + Number(get("minute")) };
@@ -55,7 +69,12 @@ export type Openness = { open: true } | { open: false; reopens: { day: Weekday; 
 /** Whether the team is in at `now`, and if not, when it is next (within a week; null: never). */
 export const opennessAt = (hours: BusinessHours, now: Date): Openness => {
   const { day, minute } = localTime(now, hours.timezone);
-  const rangesOf = (d: number) => (hours.days[WEEKDAYS[d % 7]] ?? []).map((r) => ({ start: minutesOf(r.slice(0, 5)), end: minutesOf(r.slice(6)), text: r.slice(0, 5) }));
+  const rangesOf = (d: number) =>
+    (hours.days[WEEKDAYS[d % 7]] ?? []).map((r) => ({
+      start: minutesOf(r.slice(0, 5)),
+      end: minutesOf(r.slice(6)),
+      text: r.slice(0, 5),
+    }));
   if (rangesOf(day).some((r) => minute >= r.start && minute < r.end)) return { open: true };
   for (let offset = 0; offset <= 7; offset++) {
     const next = rangesOf(day + offset)

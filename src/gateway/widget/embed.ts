@@ -10,13 +10,21 @@ import embedSource from "./client/embed.js" with { type: "text" };
 import { loadSite, type WidgetSettings } from "./settings";
 import type { SocketDeps } from "./socket";
 
-const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+const scriptJson = (value: unknown): string =>
+  JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 
 export const embedScript = (brandId: string, base: string, settings: WidgetSettings): string =>
   `/* xin chat widget */\n(function (CONFIG) {\n"use strict";\n${embedSource}\n})(${scriptJson({ brand: brandId, base, settings })});\n`;
 
 export const unknownWidget = (): XinError =>
-  new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404, exitCode: 2, hint: "add one: xin channel add web --brand B --origin https://shop.example" });
+  new XinError("widget.unknown_brand", "no chat widget for this brand", {
+    status: 404,
+    exitCode: 2,
+    hint: "add one: xin channel add web --brand B --origin https://shop.example",
+  });
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
@@ -39,7 +47,11 @@ main{max-width:560px;margin:0 0 0 6vw;padding:72px 24px}@media (max-width:1000px
 export const registerEmbed = (router: Router, deps: SocketDeps) => {
   router.get("/embed.js", async (ctx) => {
     const site = await loadSite(deps.db(), deps.instanceKey, ctx.url.searchParams.get("brand") ?? "");
-    const headers = { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300", "x-content-type-options": "nosniff" };
+    const headers = {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=300",
+      "x-content-type-options": "nosniff",
+    };
     if (!site) return new Response(`console.warn("xin: no chat widget for this brand");\n`, { status: 404, headers });
     return new Response(embedScript(site.brandId, ctx.url.origin, site.settings), { headers });
   });
@@ -55,7 +67,11 @@ export const registerEmbed = (router: Router, deps: SocketDeps) => {
     if (!site) throw unknownWidget();
     const base = deps.publicUrl ?? ctx.url.origin;
     return new Response(demoPage(site.settings.title, snippetOf(base, site.brandId), site.brandId), {
-      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; script-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:" },
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy":
+          "default-src 'none'; script-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:",
+      },
     });
   });
 };

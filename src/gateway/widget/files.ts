@@ -29,13 +29,17 @@ export const sniffType = (bytes: Uint8Array): string | null => {
 
 const MB = 1024 * 1024;
 
-export const fileRefused = (message: string, status: number) => new XinError("widget.file_refused", message, { status });
+export const fileRefused = (message: string, status: number) =>
+  new XinError("widget.file_refused", message, { status });
 
 /** Checks an upload (size, type by content) and stores it; answers what a send frame names. */
 export const storeUpload = async (db: Db, tenantId: string, bytes: Uint8Array, name: string): Promise<StoredFile> => {
   if (bytes.length === 0) throw fileRefused("the file is empty", 400);
   if (bytes.length > WIDGET_UPLOADS.maxBytes) {
-    throw fileRefused(`files are limited to ${WIDGET_UPLOADS.maxBytes / MB} MB; this one is ${(bytes.length / MB).toFixed(1)} MB`, 413);
+    throw fileRefused(
+      `files are limited to ${WIDGET_UPLOADS.maxBytes / MB} MB; this one is ${(bytes.length / MB).toFixed(1)} MB`,
+      413,
+    );
   }
   const mime = sniffType(bytes);
   if (!mime) throw fileRefused("only images (PNG, JPEG, GIF, WebP) and PDF files can be sent", 415);
@@ -48,12 +52,20 @@ export const storeUpload = async (db: Db, tenantId: string, bytes: Uint8Array, n
 const cleanName = (name: string, mime: string): string => {
   const base = name.split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return clean || (mime === "application/pdf" ? "document.pdf" : `image.${mime.slice(6)}`);
 };
 
 /** A stored upload of this tenant, its size and type read from the stored bytes; null when there is none. */
-export const storedUpload = async (db: Db, tenantId: string, sha256: string, name: string): Promise<StoredFile | null> => {
+export const storedUpload = async (
+  db: Db,
+  tenantId: string,
+  sha256: string,
+  name: string,
+): Promise<StoredFile | null> => {
   const rows = await db.execute<{ size: number; head: Uint8Array }>(
     sql`select octet_length(bytes)::int as size, substring(bytes from 1 for 16) as head from upload_blobs where tenant_id = ${tenantId} and sha256 = ${sha256}`,
   );
@@ -64,7 +76,12 @@ export const storedUpload = async (db: Db, tenantId: string, sha256: string, nam
 };
 
 /** The bytes and type of a file attached to a message of this visitor's conversation; null otherwise. */
-export const visitorFile = async (db: Db, channelId: string, visitorId: string, sha256: string): Promise<{ bytes: Uint8Array; mime_type: string } | null> => {
+export const visitorFile = async (
+  db: Db,
+  channelId: string,
+  visitorId: string,
+  sha256: string,
+): Promise<{ bytes: Uint8Array; mime_type: string } | null> => {
   const rows = await db.execute<{ bytes: Uint8Array }>(sql`
     select u.bytes from upload_blobs u
     join contacts ct on ct.channel_id = ${channelId} and ct.external_id = ${visitorId} and ct.tenant_id = u.tenant_id

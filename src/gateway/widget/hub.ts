@@ -97,7 +97,11 @@ export class WidgetHub {
     }
     if (!this.sockets.has(keyOf(notice.channel_id, notice.visitor_id))) return;
     if (notice.kind === "delta") {
-      this.push(notice.channel_id, notice.visitor_id, { type: "delta", message_id: notice.message_id, text: notice.text });
+      this.push(notice.channel_id, notice.visitor_id, {
+        type: "delta",
+        message_id: notice.message_id,
+        text: notice.text,
+      });
       return;
     }
     if (notice.kind === "retract") {

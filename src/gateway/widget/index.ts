@@ -39,7 +39,12 @@ export type Widget = {
 
 export const registerWidget = (router: Router, deps: WidgetDeps): Widget => {
   const hub = new WidgetHub(deps.db, deps.log);
-  const socketDeps: SocketDeps = { ...deps, limits: deps.limits ?? defaultWidgetLimits(), hub, clientIp: deps.clientIp ?? peerClientIp };
+  const socketDeps: SocketDeps = {
+    ...deps,
+    limits: deps.limits ?? defaultWidgetLimits(),
+    hub,
+    clientIp: deps.clientIp ?? peerClientIp,
+  };
   registerEmbed(router, socketDeps);
   registerWidgetHttp(router, socketDeps);
   return {

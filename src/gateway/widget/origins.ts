@@ -6,7 +6,11 @@ import type { WidgetSite } from "./settings";
  * `allowed_origins` exactly, or xin's own origin (the `/demo` page). Browsers always send Origin on
  * WebSocket upgrades and cross-origin POSTs, so a request without one is refused too.
  */
-export const isOriginAllowed = (site: WidgetSite, origin: string | null, ownOrigins: readonly string[]): origin is string =>
+export const isOriginAllowed = (
+  site: WidgetSite,
+  origin: string | null,
+  ownOrigins: readonly string[],
+): origin is string =>
   origin !== null && (site.credentials.allowed_origins.includes(origin) || ownOrigins.includes(origin));
 
 export const originRefused = (): XinError =>

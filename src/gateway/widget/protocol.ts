@@ -84,9 +84,14 @@ export type ServerFrame =
   | { type: "pong" }
   | { type: "error"; code: WidgetErrorCode; message: string; client_id?: string; retry_after_ms?: number };
 
-export type WidgetErrorCode = "frame_invalid" | "message_too_long" | "rate_limited" | "internal" | "unavailable" | "file_refused" | "email_invalid";
+export type WidgetErrorCode =
+  "frame_invalid" | "message_too_long" | "rate_limited" | "internal" | "unavailable" | "file_refused" | "email_invalid";
 
-export const errorFrame = (code: WidgetErrorCode, message: string, extra: { client_id?: string; retry_after_ms?: number } = {}): ServerFrame => ({
+export const errorFrame = (
+  code: WidgetErrorCode,
+  message: string,
+  extra: { client_id?: string; retry_after_ms?: number } = {},
+): ServerFrame => ({
   type: "error",
   code,
   message,
@@ -105,7 +110,11 @@ export const readClientFrame = (raw: string | Buffer): ClientFrame | ServerFrame
   const issue = jsonIssue(json, { strings: true, root: "frame" });
   if (issue) return errorFrame("frame_invalid", `${issue.where}: ${issue.why}`);
   const parsed = clientFrameSchema.safeParse(json);
-  if (!parsed.success) return errorFrame("frame_invalid", `unknown or malformed frame: ${parsed.error.issues[0]?.path.join(".") || "type"}`);
+  if (!parsed.success)
+    return errorFrame(
+      "frame_invalid",
+      `unknown or malformed frame: ${parsed.error.issues[0]?.path.join(".") || "type"}`,
+    );
   return parsed.data;
 };
 

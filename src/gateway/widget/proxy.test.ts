@@ -4,7 +4,12 @@
 // One store is enough: nothing here depends on which PostgreSQL runs underneath.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestDb, type TestDb } from "../../../test/support/db";
-import { setupWidgetSite, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../../../test/support/widget";
+import {
+  setupWidgetSite,
+  startLiveGateway,
+  type LiveGateway,
+  type WidgetSiteFixture,
+} from "../../../test/support/widget";
 import type { ServerFrame } from "./protocol";
 import { TokenBuckets, type WidgetLimits } from "./rate-limit";
 
@@ -26,7 +31,10 @@ let n = 0;
 beforeAll(async () => {
   db = await createTestDb("embedded");
   site = await setupWidgetSite(db, [SITE]);
-  behindProxy = await startLiveGateway(db, undefined, { trustedProxies: ["127.0.0.1", "10.0.0.0/8"], widgetLimits: tinyLimits() });
+  behindProxy = await startLiveGateway(db, undefined, {
+    trustedProxies: ["127.0.0.1", "10.0.0.0/8"],
+    widgetLimits: tinyLimits(),
+  });
   // Trusts a proxy range the test client is not in: its forwarding headers must count for nothing.
   direct = await startLiveGateway(db, undefined, { trustedProxies: ["10.0.0.0/8"], widgetLimits: tinyLimits() });
 });
@@ -48,7 +56,13 @@ const send = async (gw: LiveGateway, forwardedFor?: string): Promise<number> => 
 
 /** The socket upgrade's status alone (the connection budget is charged before the upgrade). */
 const upgrade = async (gw: LiveGateway, forwardedFor?: string): Promise<number> => {
-  const headers: Record<string, string> = { origin: SITE, upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
+  const headers: Record<string, string> = {
+    origin: SITE,
+    upgrade: "websocket",
+    connection: "Upgrade",
+    "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "sec-websocket-version": "13",
+  };
   if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
   return (await fetch(`${gw.url}/widget/ws?brand=${site.brandId}`, { headers })).status;
 };
@@ -56,7 +70,9 @@ const upgrade = async (gw: LiveGateway, forwardedFor?: string): Promise<number> 
 /** An open widget socket whose frames are collected; `until` waits for a frame of a type. */
 const openSocket = (gw: LiveGateway, forwardedFor: string) =>
   new Promise<{ ws: WebSocket; until(type: ServerFrame["type"]): Promise<ServerFrame> }>((resolve, reject) => {
-    const ws = new BunWebSocket(`ws://127.0.0.1:${gw.port}/widget/ws?brand=${site.brandId}`, { headers: { Origin: SITE, "X-Forwarded-For": forwardedFor } });
+    const ws = new BunWebSocket(`ws://127.0.0.1:${gw.port}/widget/ws?brand=${site.brandId}`, {
+      headers: { Origin: SITE, "X-Forwarded-For": forwardedFor },
+    });
     const frames: ServerFrame[] = [];
     const waiters = new Set<() => void>();
     ws.onmessage = (e) => {
@@ -66,7 +82,10 @@ const openSocket = (gw: LiveGateway, forwardedFor: string) =>
     ws.onerror = () => reject(new Error("socket error"));
     const until = (type: ServerFrame["type"]) =>
       new Promise<ServerFrame>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no ${type} frame; got ${frames.map((f) => f.type).join(",")}`)), 5000);
+        const timer = setTimeout(
+          () => fail(new Error(`no ${type} frame; got ${frames.map((f) => f.type).join(",")}`)),
+          5000,
+        );
         const check = () => {
           const i = frames.findIndex((f) => f.type === type);
           if (i < 0) return;
@@ -91,7 +110,9 @@ describe("behind a trusted proxy", () => {
   });
 
   test("socket upgrades: each forwarded client has its own connection budget", async () => {
-    expect([await upgrade(behindProxy, "203.0.113.11"), await upgrade(behindProxy, "203.0.113.11")]).toEqual([101, 101]);
+    expect([await upgrade(behindProxy, "203.0.113.11"), await upgrade(behindProxy, "203.0.113.11")]).toEqual([
+      101, 101,
+    ]);
     expect(await upgrade(behindProxy, "203.0.113.11")).toBe(429);
     expect(await upgrade(behindProxy, "203.0.113.12")).toBe(101);
     expect(await upgrade(behindProxy, "192.0.2.1, 203.0.113.11")).toBe(429);

@@ -3,9 +3,22 @@
 // their `sent` commits (via NOTIFY xin_widget), history after a reconnect, error frames, rate limits.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { describeStores } from "../../../test/support/db";
-import { setupWidgetSite, startEchoWorkers, startLiveGateway, type LiveGateway, type WidgetSiteFixture } from "../../../test/support/widget";
+import {
+  setupWidgetSite,
+  startEchoWorkers,
+  startLiveGateway,
+  type LiveGateway,
+  type WidgetSiteFixture,
+} from "../../../test/support/widget";
 import { openClient } from "../../runtime/db";
-import { newVisitorId, WIDGET_SIGNATURE_HEADER, widgetBodySignature, widgetCredentials, widgetDeltaNotices, widgetTypingNotice } from "../../channels";
+import {
+  newVisitorId,
+  WIDGET_SIGNATURE_HEADER,
+  widgetBodySignature,
+  widgetCredentials,
+  widgetDeltaNotices,
+  widgetTypingNotice,
+} from "../../channels";
 import { decryptSecret } from "../../runtime";
 import { INSTANCE_KEY } from "../../../test/support/gateway";
 import type { ServerFrame } from "./protocol";
@@ -14,11 +27,19 @@ const SITE = "http://shop.localhost:5173";
 // Bun's WebSocket takes request headers (Origin); the DOM lib's constructor type does not say so.
 const BunWebSocket = WebSocket as unknown as new (url: string, options?: Bun.WebSocketOptions) => WebSocket;
 
-type Client = { ws: WebSocket; frames: ServerFrame[]; next<T extends ServerFrame["type"]>(type: T, ms?: number): Promise<Extract<ServerFrame, { type: T }>>; close(): void };
+type Client = {
+  ws: WebSocket;
+  frames: ServerFrame[];
+  next<T extends ServerFrame["type"]>(type: T, ms?: number): Promise<Extract<ServerFrame, { type: T }>>;
+  close(): void;
+};
 
 const connect = (gw: LiveGateway, brand: string, token = "", origin = SITE): Promise<Client> =>
   new Promise((resolve, reject) => {
-    const ws = new BunWebSocket(`ws://127.0.0.1:${gw.port}/widget/ws?brand=${brand}&token=${encodeURIComponent(token)}`, { headers: { Origin: origin } });
+    const ws = new BunWebSocket(
+      `ws://127.0.0.1:${gw.port}/widget/ws?brand=${brand}&token=${encodeURIComponent(token)}`,
+      { headers: { Origin: origin } },
+    );
     const frames: ServerFrame[] = [];
     let cursor = 0;
     const waiters: (() => void)[] = [];
@@ -46,7 +67,12 @@ const connect = (gw: LiveGateway, brand: string, token = "", origin = SITE): Pro
   });
 
 const upgradeStatus = async (gw: LiveGateway, brand: string, origin?: string) => {
-  const headers: Record<string, string> = { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
+  const headers: Record<string, string> = {
+    upgrade: "websocket",
+    connection: "Upgrade",
+    "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "sec-websocket-version": "13",
+  };
   if (origin) headers.origin = origin;
   return (await fetch(`${gw.url}/widget/ws?brand=${brand}`, { headers })).status;
 };
@@ -56,7 +82,12 @@ describeStores("widget socket", (getDb) => {
   let site: WidgetSiteFixture;
   let workers: { stop(): Promise<void> } | null = null;
   beforeAll(async () => {
-    site = await setupWidgetSite(getDb(), [SITE], { title: "Acme Help", color: "#0f766e", greeting: "Hey there", position: "left" });
+    site = await setupWidgetSite(getDb(), [SITE], {
+      title: "Acme Help",
+      color: "#0f766e",
+      greeting: "Hey there",
+      position: "left",
+    });
     gw = await startLiveGateway(getDb());
   });
   afterAll(async () => {
@@ -77,7 +108,12 @@ describeStores("widget socket", (getDb) => {
     const db = getDb();
     const a = await connect(gw, site.brandId);
     const ready = await a.next("ready");
-    expect(ready.settings).toMatchObject({ title: "Acme Help", color: "#0f766e", greeting: "Hey there", position: "left" });
+    expect(ready.settings).toMatchObject({
+      title: "Acme Help",
+      color: "#0f766e",
+      greeting: "Hey there",
+      position: "left",
+    });
     expect((await a.next("history")).messages).toEqual([]);
     const tab2 = await connect(gw, site.brandId, ready.visitor_token);
     expect((await tab2.next("ready")).visitor_token).toBe(ready.visitor_token);
@@ -91,9 +127,12 @@ describeStores("widget socket", (getDb) => {
     a.ws.send(JSON.stringify({ type: "send", id: "client-msg-0001", text }));
     await a.next("message");
 
-    const rows = await db.sql`select m.body, m.direction, c.external_id from messages m join conversations v on v.id = m.conversation_id join contacts c on c.id = v.contact_id
+    const rows =
+      await db.sql`select m.body, m.direction, c.external_id from messages m join conversations v on v.id = m.conversation_id join contacts c on c.id = v.contact_id
       where m.channel_id = ${site.channel.id}`;
-    expect(rows.map((r) => ({ ...r }))).toEqual([{ body: text, direction: "in", external_id: ready.visitor_token.split(".")[0] }]);
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { body: text, direction: "in", external_id: ready.visitor_token.split(".")[0] },
+    ]);
     const jobs = await db.sql`select kind, key from jobs where kind = 'respond'`;
     expect(jobs.length).toBe(1);
     a.close();
@@ -162,13 +201,25 @@ describeStores("widget socket", (getDb) => {
 
   test("server-to-server ingest at /webhooks/web/<channel>: signed bodies are stored, unsigned ones get 401", async () => {
     const visitor_id = newVisitorId();
-    const body = new TextEncoder().encode(JSON.stringify({ visitor_id, messages: [{ id: "s2s-msg-0001", sent_at: Date.now(), text: "from a custom front end" }] }));
-    const credentials = widgetCredentials.parse(JSON.parse(decryptSecret(INSTANCE_KEY, site.channel.credentials_sealed ?? "")));
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        visitor_id,
+        messages: [{ id: "s2s-msg-0001", sent_at: Date.now(), text: "from a custom front end" }],
+      }),
+    );
+    const credentials = widgetCredentials.parse(
+      JSON.parse(decryptSecret(INSTANCE_KEY, site.channel.credentials_sealed ?? "")),
+    );
     const url = `${gw.url}/webhooks/web/${site.channel.id}`;
     expect((await fetch(url, { method: "POST", body })).status).toBe(401);
-    const ok = await fetch(url, { method: "POST", body, headers: { [WIDGET_SIGNATURE_HEADER]: widgetBodySignature(credentials, body) } });
+    const ok = await fetch(url, {
+      method: "POST",
+      body,
+      headers: { [WIDGET_SIGNATURE_HEADER]: widgetBodySignature(credentials, body) },
+    });
     expect(ok.status).toBe(200);
-    const rows = await getDb().sql`select body from messages where channel_id = ${site.channel.id} and provider_message_id = ${`${visitor_id}:s2s-msg-0001`}`;
+    const rows = await getDb()
+      .sql`select body from messages where channel_id = ${site.channel.id} and provider_message_id = ${`${visitor_id}:s2s-msg-0001`}`;
     expect(rows.map((r) => r.body)).toEqual(["from a custom front end"]);
   });
 
@@ -194,18 +245,30 @@ describeStores("widget socket", (getDb) => {
     expect((await a.next("error")).code).toBe("frame_invalid");
     a.ws.send(JSON.stringify({ type: "send", id: "client-long-01", text: "a".repeat(2001) }));
     expect(await a.next("error")).toMatchObject({ code: "message_too_long", client_id: "client-long-01" });
-    expect((await db.sql`select count(*)::int as n from messages where body = 'short id' or length(body) > 2000`)[0].n).toBe(0);
+    expect(
+      (await db.sql`select count(*)::int as n from messages where body = 'short id' or length(body) > 2000`)[0].n,
+    ).toBe(0);
     // Text PostgreSQL cannot store is a frame_invalid naming where, not an "internal" failure.
     // Inbound rows only: an earlier test's reply may still be written meanwhile, and a visitor's frame
     // can only ever write an inbound one.
     const inbound = async () => (await db.sql`select count(*)::int as n from messages where direction = 'in'`)[0].n;
     const messagesBefore = await inbound();
     a.ws.send(JSON.stringify({ type: "send", id: "client-nul-001", text: "hi\u0000there" }));
-    expect(await a.next("error")).toMatchObject({ code: "frame_invalid", message: "frame.text: contains a NUL character (U+0000)" });
+    expect(await a.next("error")).toMatchObject({
+      code: "frame_invalid",
+      message: "frame.text: contains a NUL character (U+0000)",
+    });
     a.ws.send('{"type":"send","id":"client-sur-001","text":"hi \\ud83d"}');
-    expect(await a.next("error")).toMatchObject({ code: "frame_invalid", message: "frame.text: contains an unpaired UTF-16 surrogate" });
+    expect(await a.next("error")).toMatchObject({
+      code: "frame_invalid",
+      message: "frame.text: contains an unpaired UTF-16 surrogate",
+    });
     expect(await inbound()).toBe(messagesBefore);
-    expect((await db.sql`select count(*)::int as n from messages where provider_message_id like '%:client-nul-001' or provider_message_id like '%:client-sur-001'`)[0].n).toBe(0);
+    expect(
+      (
+        await db.sql`select count(*)::int as n from messages where provider_message_id like '%:client-nul-001' or provider_message_id like '%:client-sur-001'`
+      )[0].n,
+    ).toBe(0);
     for (let i = 0; i < 7; i++) a.ws.send(JSON.stringify({ type: "send", id: `client-flood-${i}`, text: `n${i}` }));
     const limited = await a.next("error");
     expect(limited).toMatchObject({ code: "rate_limited", client_id: "client-flood-6" });
@@ -218,12 +281,19 @@ describeStores("widget socket", (getDb) => {
     const cut = openClient(real.target, { max: 1 });
     await cut.sql.end(); // every query on it fails as a connection to a server that is gone does
     let storeDown = false;
-    const flaky = { ...real, get db() { return storeDown ? cut.db : real.db; } } as typeof real;
+    const flaky = {
+      ...real,
+      get db() {
+        return storeDown ? cut.db : real.db;
+      },
+    } as typeof real;
     const own = await startLiveGateway(flaky);
     try {
       const a = await connect(own, site.brandId);
       await a.next("ready");
-      const stored = async () => (await real.sql`select count(*)::int as n from messages where provider_message_id like '%:client-down-0001'`)[0].n;
+      const stored = async () =>
+        (await real.sql`select count(*)::int as n from messages where provider_message_id like '%:client-down-0001'`)[0]
+          .n;
       const frame = JSON.stringify({ type: "send", id: "client-down-0001", text: "typed while the store is down" });
       storeDown = true;
       a.ws.send(frame);
@@ -233,7 +303,11 @@ describeStores("widget socket", (getDb) => {
       expect(await stored()).toBe(0);
       storeDown = false;
       a.ws.send(frame); // what the widget does after retry_after_ms
-      expect((await a.next("message")).message).toMatchObject({ role: "visitor", client_id: "client-down-0001", text: "typed while the store is down" });
+      expect((await a.next("message")).message).toMatchObject({
+        role: "visitor",
+        client_id: "client-down-0001",
+        text: "typed while the store is down",
+      });
       a.ws.send(frame); // and a second resend (its ack lost) is a no-op
       await a.next("message");
       expect(await stored()).toBe(1);
@@ -245,17 +319,32 @@ describeStores("widget socket", (getDb) => {
 
   test("HTTP fallback: sync and send with CORS for allowed origins; 403 without CORS headers for others", async () => {
     const post = (path: string, body: unknown, origin = SITE) =>
-      fetch(`${gw.url}${path}?brand=${site.brandId}`, { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(body) });
+      fetch(`${gw.url}${path}?brand=${site.brandId}`, {
+        method: "POST",
+        headers: { origin, "content-type": "text/plain" },
+        body: JSON.stringify(body),
+      });
     const sync = await post("/widget/sync", {});
     expect(sync.status).toBe(200);
     expect(sync.headers.get("access-control-allow-origin")).toBe(SITE);
     const { visitor_token } = (await sync.json()) as { visitor_token: string };
-    const sent = await post("/widget/send", { token: visitor_token, type: "send", id: "http-msg-0001", text: "via http" });
+    const sent = await post("/widget/send", {
+      token: visitor_token,
+      type: "send",
+      id: "http-msg-0001",
+      text: "via http",
+    });
     expect(sent.status).toBe(200);
     expect(((await sent.json()) as { messages: { text: string }[] }).messages[0].text).toBe("via http");
-    const history = (await (await post("/widget/sync", { token: visitor_token })).json()) as { messages: { text: string }[] };
+    const history = (await (await post("/widget/sync", { token: visitor_token })).json()) as {
+      messages: { text: string }[];
+    };
     expect(history.messages[0].text).toBe("via http");
-    const refused = await post("/widget/send", { token: visitor_token, type: "send", id: "http-msg-0002", text: "x" }, "https://evil.example");
+    const refused = await post(
+      "/widget/send",
+      { token: visitor_token, type: "send", id: "http-msg-0002", text: "x" },
+      "https://evil.example",
+    );
     expect(refused.status).toBe(403);
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
   });

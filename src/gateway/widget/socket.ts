@@ -38,7 +38,11 @@ const send = (ws: WidgetSocket, frame: ServerFrame): void => {
  * Upgrades a widget socket request. Returns null when the request is not for the widget socket (the
  * router handles it), undefined once upgraded, or the refusal to answer with.
  */
-export const upgradeWidgetSocket = async (deps: SocketDeps, req: Request, server: Server<SocketData>): Promise<Response | undefined | null> => {
+export const upgradeWidgetSocket = async (
+  deps: SocketDeps,
+  req: Request,
+  server: Server<SocketData>,
+): Promise<Response | undefined | null> => {
   const url = new URL(req.url);
   if (url.pathname !== WIDGET_SOCKET_PATH) return null;
   const refuse = (e: XinError) => Response.json({ error: { code: e.code, message: e.message } }, { status: e.status });
@@ -51,13 +55,26 @@ export const upgradeWidgetSocket = async (deps: SocketDeps, req: Request, server
   }
   const site = await loadSite(deps.db(), deps.instanceKey, url.searchParams.get("brand") ?? "");
   if (!site) return refuse(new XinError("widget.unknown_brand", "no chat widget for this brand", { status: 404 }));
-  if (!isOriginAllowed(site, req.headers.get("origin"), ownOriginsOf(req, deps.publicUrl))) return refuse(originRefused());
+  if (!isOriginAllowed(site, req.headers.get("origin"), ownOriginsOf(req, deps.publicUrl)))
+    return refuse(originRefused());
   const ip = deps.clientIp(server.requestIP(req)?.address ?? null, req.headers) ?? "unknown";
   const wait = deps.limits.connect.take(ip);
-  if (wait > 0) return refuse(new XinError("widget.rate_limited", "too many connections; try again shortly", { status: 429, data: { retry_after_ms: wait } }));
+  if (wait > 0)
+    return refuse(
+      new XinError("widget.rate_limited", "too many connections; try again shortly", {
+        status: 429,
+        data: { retry_after_ms: wait },
+      }),
+    );
   const known = visitorOfToken(site.credentials, url.searchParams.get("token"));
   const visitorId = known ?? newVisitorId();
-  const data: SocketData = { site, visitorId, visitorToken: visitorToken(site.credentials, visitorId), ip, history: known !== null };
+  const data: SocketData = {
+    site,
+    visitorId,
+    visitorToken: visitorToken(site.credentials, visitorId),
+    ip,
+    history: known !== null,
+  };
   if (server.upgrade(req, { data })) return undefined;
   return refuse(new XinError("widget.upgrade_required", "this endpoint speaks WebSocket", { status: 426 }));
 };
@@ -68,9 +85,17 @@ export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketDa
   open: async (ws) => {
     deps.hub.add(ws);
     send(ws, { type: "ready", visitor_token: ws.data.visitorToken, settings: ws.data.site.settings });
-    const messages = ws.data.history ? await historyOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => []) : [];
+    const messages = ws.data.history
+      ? await historyOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => [])
+      : [];
     send(ws, { type: "history", messages });
-    if (ws.data.history) send(ws, { type: "presence", ...(await presenceOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => ({ state: "bot" as const }))) });
+    if (ws.data.history)
+      send(ws, {
+        type: "presence",
+        ...(await presenceOf(deps.db(), ws.data.site.channel.id, ws.data.visitorId).catch(() => ({
+          state: "bot" as const,
+        }))),
+      });
   },
   message: async (ws, raw) => {
     const frame = readClientFrame(raw);
@@ -78,7 +103,14 @@ export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketDa
     if (frame.type === "ping") return send(ws, { type: "pong" });
     const { site, visitorId, ip } = ws.data;
     if (frame.type === "email") {
-      return send(ws, (await leaveEmail(deps, site, visitorId, frame.email).catch(() => ({ frame: errorFrame("internal", "the e-mail could not be saved; please try again") }))).frame);
+      return send(
+        ws,
+        (
+          await leaveEmail(deps, site, visitorId, frame.email).catch(() => ({
+            frame: errorFrame("internal", "the e-mail could not be saved; please try again"),
+          }))
+        ).frame,
+      );
     }
     try {
       const outcome = await sendAsVisitor(deps, site, visitorId, ip, frame);
@@ -89,8 +121,17 @@ export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketDa
       // The store is down (or was cut off mid-write): a condition, not a failure of this message. The
       // browser keeps it pending and sends it again; the same id makes a resend of a stored one a no-op.
       if (isStoreUnreachable(e)) {
-        deps.log.warn("widget message deferred: store unreachable", { err_code: errorCode(e), channel_id: site.channel.id });
-        return send(ws, errorFrame("unavailable", "the chat is briefly unavailable; the message will be sent again", { client_id: frame.id, retry_after_ms: STORE_RETRY_MS }));
+        deps.log.warn("widget message deferred: store unreachable", {
+          err_code: errorCode(e),
+          channel_id: site.channel.id,
+        });
+        return send(
+          ws,
+          errorFrame("unavailable", "the chat is briefly unavailable; the message will be sent again", {
+            client_id: frame.id,
+            retry_after_ms: STORE_RETRY_MS,
+          }),
+        );
       }
       deps.log.error("widget message failed", { err_code: errorCode(e), channel_id: site.channel.id });
       send(ws, errorFrame("internal", "the message could not be stored; please try again", { client_id: frame.id }));
@@ -98,4 +139,3 @@ export const widgetSocketHandler = (deps: SocketDeps): WebSocketHandler<SocketDa
   },
   close: (ws) => deps.hub.remove(ws),
 });
-

@@ -13,21 +13,40 @@ import type { WidgetSite } from "./settings";
 
 export type StoreDeps = { db: () => Db; wake: Wake; maxAttempts: number };
 
-type Row = Pick<typeof schema.messages.$inferSelect, "id" | "direction" | "body" | "metadata" | "attachments" | "provider_message_id" | "created_at">;
+type Row = Pick<
+  typeof schema.messages.$inferSelect,
+  "id" | "direction" | "body" | "metadata" | "attachments" | "provider_message_id" | "created_at"
+>;
 
 const VISIBLE_OUT = ["sent", "delivered", "read"] as const;
 const HISTORY_LIMIT = 200;
 
-type StoredMedia = { mimeType?: string; filename?: string; sizeBytes?: number; sha256?: string; blob?: { sha256: string } };
+type StoredMedia = {
+  mimeType?: string;
+  filename?: string;
+  sizeBytes?: number;
+  sha256?: string;
+  blob?: { sha256: string };
+};
 
-const MIME_OF_MEDIA: Record<string, string> = { image: "image/*", document: "application/pdf", video: "video/*", audio: "audio/*" };
+const MIME_OF_MEDIA: Record<string, string> = {
+  image: "image/*",
+  document: "application/pdf",
+  video: "video/*",
+  audio: "audio/*",
+};
 
 /** A visitor's stored uploads (fetched back by hash), or a reply's file (a link the agent gave). */
 const attachmentsOf = (row: Row, content: OutboundContent | undefined): WireAttachment[] => {
   if (row.direction === "in") {
     return (row.attachments as StoredMedia[])
       .filter((a) => a.blob?.sha256)
-      .map((a) => ({ name: a.filename ?? "file", mime_type: a.mimeType ?? "application/octet-stream", ...(a.sizeBytes ? { size: a.sizeBytes } : {}), sha256: a.blob?.sha256 }));
+      .map((a) => ({
+        name: a.filename ?? "file",
+        mime_type: a.mimeType ?? "application/octet-stream",
+        ...(a.sizeBytes ? { size: a.sizeBytes } : {}),
+        sha256: a.blob?.sha256,
+      }));
   }
   if (content?.kind !== "media" || !("url" in content.source)) return [];
   const url = content.source.url;
@@ -47,7 +66,9 @@ const toWire = (row: Row): WireMessage => {
     role: row.direction === "in" ? "visitor" : "assistant",
     text: row.body ?? "",
     ...(buttons ? { buttons } : {}),
-    ...(row.direction === "out" && meta.author === "human" ? { agent: typeof meta.agent_name === "string" ? meta.agent_name : "" } : {}),
+    ...(row.direction === "out" && meta.author === "human"
+      ? { agent: typeof meta.agent_name === "string" ? meta.agent_name : "" }
+      : {}),
     ...(attachments.length ? { attachments } : {}),
     ...(clientId ? { client_id: clientId } : {}),
     ...(typeof streamId === "string" ? { stream_id: streamId } : {}),
@@ -70,7 +91,11 @@ const visible = sql`(${schema.messages.direction} = 'in' or ${schema.messages.st
 export type Accepted = { messages: WireMessage[]; willReply: boolean };
 
 /** Stores a visitor's messages and their `respond` job in one transaction; returns them as stored. */
-export const acceptVisitorMessages = async (deps: StoreDeps, site: WidgetSite, ingest: WidgetIngest): Promise<Accepted> => {
+export const acceptVisitorMessages = async (
+  deps: StoreDeps,
+  site: WidgetSite,
+  ingest: WidgetIngest,
+): Promise<Accepted> => {
   const body = new TextEncoder().encode(JSON.stringify(ingest));
   const parsed = widget.parse(body, { channelId: site.channel.id, credentials: site.credentials });
   const keys = parsed.messages.map((m) => m.providerMessageId);
@@ -102,14 +127,23 @@ export const historyOf = async (db: Db, channelId: string, visitorId: string): P
 };
 
 /** A reply announced on `xin_widget`, once its `sent` state committed; null if not visible (yet). */
-export const sentMessage = async (db: Db, channelId: string, providerMessageId: string): Promise<WireMessage | null> => {
+export const sentMessage = async (
+  db: Db,
+  channelId: string,
+  providerMessageId: string,
+): Promise<WireMessage | null> => {
   const [row] = await db
     .select(columns)
     .from(schema.messages)
-    .where(and(eq(schema.messages.channel_id, channelId), eq(schema.messages.provider_message_id, providerMessageId), visible));
+    .where(
+      and(
+        eq(schema.messages.channel_id, channelId),
+        eq(schema.messages.provider_message_id, providerMessageId),
+        visible,
+      ),
+    );
   return row ? toWire(row) : null;
 };
-
 
 /**
  * Who answers this visitor now: a person who took the conversation over (by their token's name), a
@@ -131,7 +165,12 @@ export const presenceOf = async (db: Db, channelId: string, visitorId: string): 
  * Keeps the e-mail a visitor left (the away note asks for it) on their contact, where agents see it.
  * Before their first message there is no contact yet: false, and the widget asks again after one.
  */
-export const saveVisitorEmail = async (db: Db, channelId: string, visitorId: string, email: string): Promise<boolean> => {
+export const saveVisitorEmail = async (
+  db: Db,
+  channelId: string,
+  visitorId: string,
+  email: string,
+): Promise<boolean> => {
   const updated = await db
     .update(schema.contacts)
     .set({ profile: sql`${schema.contacts.profile} || ${JSON.stringify({ email })}::jsonb` })

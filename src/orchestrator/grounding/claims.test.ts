@@ -51,6 +51,10 @@ test("a draft that does not know, cannot help or hands over says no answer; an a
     "Leider weiß ich nicht, ob das geht.",
   ])
     expect({ draft, no: saysNoAnswer(draft) }).toEqual({ draft, no: true });
-  for (const draft of ["We close at 8:00 PM.", "No, we don't accept cash on delivery.", "Our team ships every order within 2 days."])
+  for (const draft of [
+    "We close at 8:00 PM.",
+    "No, we don't accept cash on delivery.",
+    "Our team ships every order within 2 days.",
+  ])
     expect({ draft, no: saysNoAnswer(draft) }).toEqual({ draft, no: false });
 });

@@ -14,22 +14,29 @@ const CLAIMS: RegExp[] = [
   // Any perfect tense of ours is a deed done: "I have started a return", "we've checked your order".
   /\b(i|we)\s*(have|'ve)\s+(just\s+|already\s+|now\s+)?(\w+ed|sent|made|done|set\s+up|taken\s+care)\b/,
   // A state of the customer's own case: "your visa is ready", "order #4471 is cancelled", "it has been fixed".
-  new RegExp(`\\byour\\s+([^\\s.!?]+\\s+){0,3}(is|are|has\\s+been|have\\s+been|was|were)\\s+(now\\s+|already\\s+|all\\s+)?(ready|done|complete[d]?|on\\s+(its|the|their)\\s+way|${VERBS})\\b.{0,40}`),
+  new RegExp(
+    `\\byour\\s+([^\\s.!?]+\\s+){0,3}(is|are|has\\s+been|have\\s+been|was|were)\\s+(now\\s+|already\\s+|all\\s+)?(ready|done|complete[d]?|on\\s+(its|the|their)\\s+way|${VERBS})\\b.{0,40}`,
+  ),
   /#?\d{3,}\s+(is|are|has\s+been|was)\s+(now\s+)?(ready|done|\w+ed)\b/,
   /\b(everything|all|it|this|that)\s+(is|has\s+been|have\s+been)\s+(now\s+)?(taken\s+care\s+of|sorted|fixed|resolved|done|cancel+ed|booked|refunded|confirmed)\b/,
   /^\s*(done|all\s+set|all\s+done|sorted|booked|confirmed)\b[\s!.,—–-]/,
   // Promised by us: "we will call you", "I'll send you the code", "we guarantee approval".
-  new RegExp(`\\b(i|we)\\s*(will|'ll|’ll|shall|am\\s+going\\s+to|are\\s+going\\s+to)\\s+(now\\s+|immediately\\s+|personally\\s+)?(${FUTURE})\\b.{0,30}`),
+  new RegExp(
+    `\\b(i|we)\\s*(will|'ll|’ll|shall|am\\s+going\\s+to|are\\s+going\\s+to)\\s+(now\\s+|immediately\\s+|personally\\s+)?(${FUTURE})\\b.{0,30}`,
+  ),
   /\b(we|i)\s+(guarantee|promise|assure)\b/,
   // Someone of the brand will act for this customer: "the rider is on the way", "our courier will bring it".
-  new RegExp(`\\b(a|our|the|one\\s+of\\s+our)\\s+(courier|rider|driver|technician|delivery)s?\\b.{0,20}\\b(will|'ll|is\\s+going\\s+to|is\\s+on\\s+(the|its|his|her)\\s+way)\\b`),
+  new RegExp(
+    `\\b(a|our|the|one\\s+of\\s+our)\\s+(courier|rider|driver|technician|delivery)s?\\b.{0,20}\\b(will|'ll|is\\s+going\\s+to|is\\s+on\\s+(the|its|his|her)\\s+way)\\b`,
+  ),
 ];
 
 const CLAIMS_ALL = CLAIMS.map((re) => new RegExp(re.source, "g"));
 const CONDITION = /\b(once|after|when|whenever|if|as\s+soon\s+as|until|before|unless|so\s+that)\s*$/;
 const GENERAL = /\b(within|usually|typically|normally|generally|always|every|each)\b/;
 const sentenceAt = (text: string, index: number): string => {
-  const start = Math.max(text.lastIndexOf(". ", index), text.lastIndexOf("! ", index), text.lastIndexOf("? ", index), -1) + 1;
+  const start =
+    Math.max(text.lastIndexOf(". ", index), text.lastIndexOf("! ", index), text.lastIndexOf("? ", index), -1) + 1;
   const ends = [". ", "! ", "? "].map((e) => text.indexOf(e, index)).filter((i) => i >= 0);
   return text.slice(start, ends.length ? Math.min(...ends) : text.length);
 };
@@ -57,11 +64,20 @@ export const actionClaims = (draft: string, passageTexts: readonly string[]): st
       const claim = m[0].trim();
       // A rule, not a deed: "once we have received the parcel"; "your order is shipped within 2 days" (a state
       // of "your" thing stated generally; a deed by "we" is never excused so).
-      if (CONDITION.test(text.slice(Math.max(0, m.index - 16), m.index)) || (claim.startsWith("your") && GENERAL.test(sentenceAt(text, m.index)))) continue;
+      if (
+        CONDITION.test(text.slice(Math.max(0, m.index - 16), m.index)) ||
+        (claim.startsWith("your") && GENERAL.test(sentenceAt(text, m.index)))
+      )
+        continue;
       // The documented process, as the documents word it: its verb phrase (subject dropped) is in a passage.
       // The phrase runs on past the match ("we sent" + " the wrong item"): a short match is looked up with its words after it.
       const phrase = `${claim} ${text.slice(m.index + m[0].length, m.index + m[0].length + 60).trimStart()}`;
-      const words = phrase.replace(/^(i|we|your|the|a|our|one of our)\s+/, "").split(/[^\p{L}\p{N}' -]/u)[0].trim().split(/\s+/).slice(0, 4);
+      const words = phrase
+        .replace(/^(i|we|your|the|a|our|one of our)\s+/, "")
+        .split(/[^\p{L}\p{N}' -]/u)[0]
+        .trim()
+        .split(/\s+/)
+        .slice(0, 4);
       if (words.length >= 2 && (docs ??= passageTexts.map(normal).join("\n")).includes(words.join(" "))) continue;
       out.push(claim);
     }

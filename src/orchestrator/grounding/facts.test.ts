@@ -4,7 +4,10 @@ import { FactIndex, factsOf, numberValues } from "./facts";
 const kinds = (text: string) => factsOf(text).map((f) => `${f.kind}:${f.values.join("|")}`);
 
 test("facts are found by kind: links, e-mails, phones, quantities, numbers, money, codes, names", () => {
-  expect(kinds("Write to help@shop.example or see https://shop.example/help.")).toEqual(["email:help@shop.example", "url:shop.example/help"]);
+  expect(kinds("Write to help@shop.example or see https://shop.example/help.")).toEqual([
+    "email:help@shop.example",
+    "url:shop.example/help",
+  ]);
   expect(kinds("Call +7 (343) 271-90-09")).toEqual(["phone:73432719009"]);
   expect(kinds("Use code LOYAL20 for 20% off")).toEqual(["code:loyal20", "quantity:20 %", "number:20"]);
   expect(kinds("About ₦1,500,000.")).toEqual(["number:1500000", "currency:ngn"]);

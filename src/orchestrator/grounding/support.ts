@@ -38,19 +38,27 @@ export const sentencesOf = (text: string): string[] =>
 
 // A sentence that declines or negates may name what the customer asked about ("we deliver within Abuja
 // only, so we can't deliver to Ikeja"): echoing the question there asserts nothing about it.
-const NEGATION = /\b(not|no|never|none|only|cannot|can['’]t|don['’]t|doesn['’]t|won['’]t|isn['’]t|aren['’]t|unfortunately|sorry|nicht|kein\w*|leider|nur|pas|jamais|seulement|désolé|nunca|solo|lo\s+siento)\b|n['’]t\b/i;
+const NEGATION =
+  /\b(not|no|never|none|only|cannot|can['’]t|don['’]t|doesn['’]t|won['’]t|isn['’]t|aren['’]t|unfortunately|sorry|nicht|kein\w*|leider|nur|pas|jamais|seulement|désolé|nunca|solo|lo\s+siento)\b|n['’]t\b/i;
 export const negates = (sentence: string): boolean => NEGATION.test(sentence);
 
 // A sentence that limits what the brand does to a named scope ("we deliver within Abuja only", "we
 // only accept Visa and Mastercard") says no to any other place or thing of that kind.
 const LIMIT = /\b(only|exclusively|solely|nur|ausschließlich|uniquement|seulement|solo|solamente|alleen)\b/i;
-export const limitsToNamed = (sentence: string): boolean => LIMIT.test(sentence) && factsOf(sentence).some((f) => f.kind === "name");
+export const limitsToNamed = (sentence: string): boolean =>
+  LIMIT.test(sentence) && factsOf(sentence).some((f) => f.kind === "name");
 
 /** `language`: the brand's, for an answer too short to tell its own. */
-export type SupportContext = { question: string; passages: readonly Passage[]; brandNames: readonly string[]; language?: string };
+export type SupportContext = {
+  question: string;
+  passages: readonly Passage[];
+  brandNames: readonly string[];
+  language?: string;
+};
 
 // German writes every noun with a capital: there a capital is no sign of a name.
-const capitalisesNouns = (language: string | null): boolean => language !== null && language.toLowerCase().startsWith("de");
+const capitalisesNouns = (language: string | null): boolean =>
+  language !== null && language.toLowerCase().startsWith("de");
 
 /**
  * The facts of `answer` that neither the passages nor the brand's own name carry. A fact the customer
@@ -85,17 +93,26 @@ export const unsupportedFacts = (answer: string, ctx: SupportContext): Fact[] =>
 // Words of the question's predicate rather than its subject (analysed forms): "who do I call", "how much
 // can it carry", "how long does it take" — a draft repeating them says nothing the passages must carry.
 const GENERAL_TERMS = new Set(
-  "on in at by to of off up out over under into onto near take took hold call carri carry keep give get got go goe come make put use work need cost pay happen mean offer provid includ allow accept help find see look send bring insid outsid long big small larg much mani time way thing kind type best good possibl avail abl usual normal also just still ever".split(" "),
+  "on in at by to of off up out over under into onto near take took hold call carri carry keep give get got go goe come make put use work need cost pay happen mean offer provid includ allow accept help find see look send bring insid outsid long big small larg much mani time way thing kind type best good possibl avail abl usual normal also just still ever".split(
+    " ",
+  ),
 );
 
-export const unsupportedTopics = (analyzer: Analyzer, answer: string, question: string, passages: readonly Passage[]): string[] => {
+export const unsupportedTopics = (
+  analyzer: Analyzer,
+  answer: string,
+  question: string,
+  passages: readonly Passage[],
+): string[] => {
   const asked = termsOf(analyzer, question);
   if (asked.size === 0) return [];
   const known = passages.map((p) => termsOfPassage(analyzer, p));
-  const unknown = (t: string) => asked.has(t) && t.length > 2 && !/^\d/.test(t) && !GENERAL_TERMS.has(t) && !known.some((k) => k.has(t));
+  const unknown = (t: string) =>
+    asked.has(t) && t.length > 2 && !/^\d/.test(t) && !GENERAL_TERMS.has(t) && !known.some((k) => k.has(t));
   // Slow path only: a term counts as known inside a longer token ("payload" in "payload_kg") or by its
   // first five letters ("carrying", "carries").
-  const looselyKnown = (t: string) => known.some((k) => [...k].some((w) => w.includes(t) || (t.length >= 5 && w.startsWith(t.slice(0, 5)))));
+  const looselyKnown = (t: string) =>
+    known.some((k) => [...k].some((w) => w.includes(t) || (t.length >= 5 && w.startsWith(t.slice(0, 5)))));
   // One pass over the whole answer first; sentences are looked at only when a term is missing.
   if (![...termsOf(analyzer, answer)].some(unknown)) return [];
   const out = new Set<string>();
@@ -110,7 +127,11 @@ export const unsupportedTopics = (analyzer: Analyzer, answer: string, question: 
  * What the question names that none of the passages knows of, so no answer drawn from them can be
  * about it: its proper names and codes ("Amazon", "Mars", "RMA") that no passage carries.
  */
-export const unknownToPassages = (question: string, passages: readonly Passage[], brandNames: readonly string[]): string[] => {
+export const unknownToPassages = (
+  question: string,
+  passages: readonly Passage[],
+  brandNames: readonly string[],
+): string[] => {
   const indexes = passages.map(passageIndex);
   const brand = indexOf(brandNames.join("\n"));
   const out = new Set<string>();
@@ -127,7 +148,9 @@ export const unknownToPassages = (question: string, passages: readonly Passage[]
  * cut from mentions both.
  */
 export const missedInExcerpt = (question: string, excerpt: string, brandNames: readonly string[]): string[] => {
-  const asked = factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) }).filter((f) => f.kind === "name" || f.kind === "code" || f.kind === "number");
+  const asked = factsOf(question, { names: !capitalisesNouns(detectLanguage(question)) }).filter(
+    (f) => f.kind === "name" || f.kind === "code" || f.kind === "number",
+  );
   if (asked.length === 0) return [];
   // Most are there as written; only the rest are looked up in normalised form.
   const lower = excerpt.toLowerCase();

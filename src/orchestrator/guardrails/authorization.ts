@@ -24,7 +24,10 @@ export const authorizationRequired: Guardrail = {
       return extra ? fail(`the customer asks about "${extra}"`) : pass;
     }
     if (!draft) return pass;
-    const claims = actionClaims(draft, passages.map((p) => p.text));
+    const claims = actionClaims(
+      draft,
+      passages.map((p) => p.text),
+    );
     return claims.length ? fail(`the answer claims or promises an action: "${claims[0].slice(0, 60)}"`) : pass;
   },
 };

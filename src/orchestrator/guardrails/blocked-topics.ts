@@ -16,7 +16,9 @@ export const blockedTopics: Guardrail = {
     const topics = stringList(options.topics);
     if (topics.length === 0) return pass;
     const text = stage === "input" ? question : (draft ?? "");
-    const hit = topics.find((t) => new RegExp(`(^|[^\\p{L}\\p{N}])${escape(t.toLowerCase())}($|[^\\p{L}\\p{N}])`, "u").test(text.toLowerCase()));
+    const hit = topics.find((t) =>
+      new RegExp(`(^|[^\\p{L}\\p{N}])${escape(t.toLowerCase())}($|[^\\p{L}\\p{N}])`, "u").test(text.toLowerCase()),
+    );
     return hit ? fail(`topic "${hit}" in the ${stage === "input" ? "message" : "answer"}`) : pass;
   },
 };

@@ -6,9 +6,18 @@ const RANGE = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/;
 /** Day (0 = Sunday) and minute of the day of `now` in `timeZone`; null for an unknown zone. */
 const localTime = (now: Date, timeZone: string): { day: number; minute: number } | null => {
   try {
-    const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(now);
     const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-    return { day: DAYS.indexOf(get("weekday").toLowerCase().slice(0, 3) as (typeof DAYS)[number]), minute: Number(get("hour")) * 60 + Number(get("minute")) };
+    return {
+      day: DAYS.indexOf(get("weekday").toLowerCase().slice(0, 3) as (typeof DAYS)[number]),
+      minute: Number(get("hour")) * 60 + Number(get("minute")),
+    };
   } catch {
     return null;
   }

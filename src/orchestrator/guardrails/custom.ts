@@ -26,9 +26,16 @@ export const loadCustomGuardrails = async (dir: string, taken: readonly string[]
   const root = resolve(dir);
   let names: string[];
   try {
-    names = readdirSync(root).filter((n) => MODULE.test(n) && !n.endsWith(".d.ts") && !n.includes(".test.") && statSync(join(root, n)).isFile()).sort();
+    names = readdirSync(root)
+      .filter(
+        (n) => MODULE.test(n) && !n.endsWith(".d.ts") && !n.includes(".test.") && statSync(join(root, n)).isFile(),
+      )
+      .sort();
   } catch (cause) {
-    throw new XinError("guardrails.invalid", `cannot read the guardrails folder ${root}`, { hint: "check answer.guardrails_dir", cause });
+    throw new XinError("guardrails.invalid", `cannot read the guardrails folder ${root}`, {
+      hint: "check answer.guardrails_dir",
+      cause,
+    });
   }
   const codes = new Set(taken);
   const out: Guardrail[] = [];
@@ -43,11 +50,16 @@ export const loadCustomGuardrails = async (dir: string, taken: readonly string[]
     const parsed = shape.safeParse(mod.default ?? mod.guardrail);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new XinError("guardrails.invalid", `custom guardrail ${file}: ${issue?.path.join(".") || "export"} ${issue?.message ?? "is not a guardrail"}`, {
-        hint: "export default { code, description, stages, evaluate } (see examples/guardrails)",
-      });
+      throw new XinError(
+        "guardrails.invalid",
+        `custom guardrail ${file}: ${issue?.path.join(".") || "export"} ${issue?.message ?? "is not a guardrail"}`,
+        {
+          hint: "export default { code, description, stages, evaluate } (see examples/guardrails)",
+        },
+      );
     }
-    if (codes.has(parsed.data.code)) throw new XinError("guardrails.invalid", `custom guardrail ${file}: code "${parsed.data.code}" is already taken`);
+    if (codes.has(parsed.data.code))
+      throw new XinError("guardrails.invalid", `custom guardrail ${file}: code "${parsed.data.code}" is already taken`);
     codes.add(parsed.data.code);
     out.push(parsed.data);
   }

@@ -39,4 +39,5 @@ export const documentInjection: Guardrail = {
 };
 
 /** The passages that look clean: what the prompt may contain whatever the guardrail's setting. */
-export const dropPoisoned = <P extends { text: string }>(passages: readonly P[]): P[] => passages.filter((p) => passageSigns(p.text).length === 0);
+export const dropPoisoned = <P extends { text: string }>(passages: readonly P[]): P[] =>
+  passages.filter((p) => passageSigns(p.text).length === 0);

@@ -17,8 +17,8 @@ const PATTERNS = [
   /\b(human|live)\s+(agent|support|help)\b/,
   /\bare\s+you\s+a\s+(bot|robot|machine)\b.{0,40}\b(human|person)\b/,
   /\b(mich|uns)\b.{0,40}\b(zuruckrufen|anrufen)\b|\b(rappeler|appeler)\b.{0,10}\b(moi)\b|\b(me\s+(rappeler|appeler))\b|\b(llamarme|me\s+llame)\b/,
-    /\bmit\s+(frau|herrn?|dr)\b.{0,30}\b(sprechen|reden|telefonieren)\b|\bpersonlich\s+sprechen\b|\b(parler|discuter)\s+(a|avec)\s+(madame|monsieur|mme|m\.|le\s+docteur|la\s+docteure?)\b|\bhablar\s+con\s+(el\s+senor|la\s+senora|el\s+doctor|la\s+doctora)\b/,
-    /\b(mit\s+einem?\s+(menschen|mitarbeiter\w*|berater\w*|person)|echten?\s+menschen|kein(en)?\s+(bot|roboter)|ruckruf|ruf(en\s+sie)?\s+mich\s+(an|zuruck))\b/,
+  /\bmit\s+(frau|herrn?|dr)\b.{0,30}\b(sprechen|reden|telefonieren)\b|\bpersonlich\s+sprechen\b|\b(parler|discuter)\s+(a|avec)\s+(madame|monsieur|mme|m\.|le\s+docteur|la\s+docteure?)\b|\bhablar\s+con\s+(el\s+senor|la\s+senora|el\s+doctor|la\s+doctora)\b/,
+  /\b(mit\s+einem?\s+(menschen|mitarbeiter\w*|berater\w*|person)|echten?\s+menschen|kein(en)?\s+(bot|roboter)|ruckruf|ruf(en\s+sie)?\s+mich\s+(an|zuruck))\b/,
   /\b(parler|discuter)\s+(a|avec)\s+(un|une|quelqu'un)\b.{0,15}\b(humain|personne|conseiller|agent)?|\b(rappelez-moi|pas\s+un\s+robot|un\s+vrai\s+humain)\b/,
   /\b(hablar)\s+con\s+(una?\s+)?(persona|humano|agente|asesor)\b|\b(llamame|llameme|no\s+un\s+bot)\b/,
   /\bparlare\s+con\s+(un|una)\s+(operatore|persona|umano)\b|\b(met\s+een\s+(medewerker|mens|persoon)\s+(spreken|praten))\b|\bfalar\s+com\s+(um|uma)\s+(atendente|humano|pessoa)\b/,
@@ -32,7 +32,10 @@ export const humanRequest: Guardrail = {
   description: "the customer asks for a human",
   stages: ["input"],
   evaluate: ({ question, options }) => {
-    const text = question.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const text = question
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
     if (PATTERNS.some((p) => p.test(text)) || NAMED.test(question.normalize("NFKD"))) return fail("asked for a person");
     const extra = stringList(options.phrases).find((p) => text.includes(p.toLowerCase()));
     return extra ? fail(`said "${extra}"`) : pass;

@@ -59,11 +59,16 @@ export const runGuardrails = async (
 ): Promise<GuardrailDecision[]> => {
   const decisions: GuardrailDecision[] = [];
   for (const g of guardrails) {
-    if (!g.stages.includes(stage) || !isGuardrailEnabled(input.brand.policies, g.code, g.enabledByDefault ?? true)) continue;
+    if (!g.stages.includes(stage) || !isGuardrailEnabled(input.brand.policies, g.code, g.enabledByDefault ?? true))
+      continue;
     const options = { ...defaults[g.code], ...guardrailOptionsOf(input.brand.policies, g.code) };
     try {
       const verdict = await g.evaluate({ ...input, stage, options });
-      decisions.push({ code: g.code, passed: verdict.passed === true, ...(verdict.detail ? { detail: verdict.detail } : {}) });
+      decisions.push({
+        code: g.code,
+        passed: verdict.passed === true,
+        ...(verdict.detail ? { detail: verdict.detail } : {}),
+      });
     } catch (e) {
       decisions.push({ code: g.code, passed: false, detail: `the check failed: ${errorText(e)}` });
     }
@@ -72,4 +77,5 @@ export const runGuardrails = async (
 };
 
 /** The reason code of the first failed decision, or null when all passed. */
-export const firstFailure = (decisions: readonly GuardrailDecision[]): string | null => decisions.find((d) => !d.passed)?.code ?? null;
+export const firstFailure = (decisions: readonly GuardrailDecision[]): string | null =>
+  decisions.find((d) => !d.passed)?.code ?? null;

@@ -1,5 +1,14 @@
 import { analyzerOf, termsOf } from "../confidence";
-import { crossLanguage, limitsToNamed, missedInExcerpt, negates, sentencesOf, unknownToPassages, unsupportedFacts, unsupportedTopics } from "../grounding/support";
+import {
+  crossLanguage,
+  limitsToNamed,
+  missedInExcerpt,
+  negates,
+  sentencesOf,
+  unknownToPassages,
+  unsupportedFacts,
+  unsupportedTopics,
+} from "../grounding/support";
 import { fail, numberIn, pass, type Guardrail } from "./types";
 
 /**
@@ -29,8 +38,14 @@ export const unsupportedAnswer: Guardrail = {
     // only the question-side checks below can tell it does not answer.
     const llm = mode === "llm";
     if (llm && options.check_facts !== false) {
-      const facts = unsupportedFacts(draft, { question, passages, brandNames: [brand.name, brand.persona.name], language: brand.persona.language });
-      if (facts.length) return fail(`not in the passages: ${[...new Set(facts.map((f) => f.raw.trim()))].slice(0, 5).join(", ")}`);
+      const facts = unsupportedFacts(draft, {
+        question,
+        passages,
+        brandNames: [brand.name, brand.persona.name],
+        language: brand.persona.language,
+      });
+      if (facts.length)
+        return fail(`not in the passages: ${[...new Set(facts.map((f) => f.raw.trim()))].slice(0, 5).join(", ")}`);
     }
     if (options.check_topics !== false && !crossLanguage(draft, passages)) {
       const analyzer = analyzerOf(brand.persona.language);
@@ -44,12 +59,32 @@ export const unsupportedAnswer: Guardrail = {
       // answers a question naming another place by that limit; codes and numbers still have to be found.
       // The limit must be about what was asked (a word of the question: "deliver"), not any "only" of the excerpt.
       let askedTerms: Set<string> | null = null;
-      const aboutAsked = (s: string) => [...termsOf(analyzer, s)].some((t) => (askedTerms ??= termsOf(analyzer, question)).has(t));
+      const aboutAsked = (s: string) =>
+        [...termsOf(analyzer, s)].some((t) => (askedTerms ??= termsOf(analyzer, question)).has(t));
       const limited = mode === "knowledge" && sentencesOf(draft).some((s) => limitsToNamed(s) && aboutAsked(s));
       const named = (raws: string[]) => (limited ? raws.filter((r) => /\d/.test(r) || r === r.toUpperCase()) : raws);
-      const unknown = mode === "knowledge" ? named(unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter((n) => !declines.includes(n.toLowerCase()))) : [];
-      const excerpt = mode === "knowledge" ? named(missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [brand.name, brand.persona.name])) : [];
-      const topics = [...unknown, ...excerpt, ...(stems && llm ? unsupportedTopics(analyzer, draft, question, passages) : [])];
+      const unknown =
+        mode === "knowledge"
+          ? named(
+              unknownToPassages(question, passages, [brand.name, brand.persona.name]).filter(
+                (n) => !declines.includes(n.toLowerCase()),
+              ),
+            )
+          : [];
+      const excerpt =
+        mode === "knowledge"
+          ? named(
+              missedInExcerpt(question, `${passages[0].title}\n${passages[0].heading}\n${draft}`, [
+                brand.name,
+                brand.persona.name,
+              ]),
+            )
+          : [];
+      const topics = [
+        ...unknown,
+        ...excerpt,
+        ...(stems && llm ? unsupportedTopics(analyzer, draft, question, passages) : []),
+      ];
       if (topics.length) return fail(`the passages never mention ${[...new Set(topics)].slice(0, 5).join(", ")}`);
     }
     const min = numberIn(options.min_grounding, 0, 1, 0.5);

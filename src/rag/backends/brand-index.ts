@@ -10,7 +10,14 @@ import { equivalentsOf } from "../lexical/equivalents";
 import { chunkTerms } from "./chunk-terms";
 import { heldCount, isHeld, toQuarantinedPassage } from "../ingest/quarantine/quarantine";
 import type { Quarantine, QuarantinedPassage } from "../ingest/quarantine/types";
-import { sourceVersion, type SearchHit, type SearchMode, type SearchResult, type SourceMeta, type UpsertOutcome } from "./types";
+import {
+  sourceVersion,
+  type SearchHit,
+  type SearchMode,
+  type SearchResult,
+  type SourceMeta,
+  type UpsertOutcome,
+} from "./types";
 
 type Vector = readonly number[] | Float32Array;
 /** A flagged chunk of a source: held back (not in any index) or released (indexed like any other). */
@@ -58,17 +65,21 @@ export class BrandIndex {
   replaceSource(meta: SourceMeta, chunks: readonly Chunk[], embeddings?: readonly Vector[]): UpsertOutcome {
     const previous = this.sources.get(meta.source);
     const stored = withCount(meta, chunks);
-    if (previous && sourceVersion(previous.meta) === sourceVersion(stored)) return { status: "unchanged", chunks: previous.ids.length + heldOf(previous).length };
+    if (previous && sourceVersion(previous.meta) === sourceVersion(stored))
+      return { status: "unchanged", chunks: previous.ids.length + heldOf(previous).length };
     this.checkEmbeddings(chunks.length, embeddings);
     if (chunks.some((c) => c.source !== meta.source)) {
-      throw new XinError("rag.source_mismatch", "every chunk must belong to the source being replaced", { status: 400 });
+      throw new XinError("rag.source_mismatch", "every chunk must belong to the source being replaced", {
+        status: 400,
+      });
     }
     if (previous) this.dropSource(previous);
     const entry: SourceEntry = { meta: stored, ids: [], flagged: new Map() };
     chunks.forEach((chunk, i) => {
       const id = chunkId(chunk);
       const vector = embeddings?.[i];
-      if (chunk.quarantine) entry.flagged.set(id, { chunk: { ...chunk, quarantine: chunk.quarantine }, ...(vector ? { vector } : {}) });
+      if (chunk.quarantine)
+        entry.flagged.set(id, { chunk: { ...chunk, quarantine: chunk.quarantine }, ...(vector ? { vector } : {}) });
       if (!isHeld(chunk)) this.indexChunk(entry, id, chunk, vector);
     });
     this.sources.set(meta.source, entry);
@@ -77,7 +88,8 @@ export class BrandIndex {
 
   /** Held and released passages, of one source or all, in source and passage order. */
   quarantined(source?: string): QuarantinedPassage[] {
-    const entries = source === undefined ? [...this.sources.values()] : [this.sources.get(source)].filter((e) => e !== undefined);
+    const entries =
+      source === undefined ? [...this.sources.values()] : [this.sources.get(source)].filter((e) => e !== undefined);
     return entries
       .flatMap((e) => [...e.flagged].map(([id, f]) => toQuarantinedPassage(f.chunk, id)))
       .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.ordinal - b.ordinal));
@@ -122,14 +134,22 @@ export class BrandIndex {
       const read = readUnknownTerm(term, this.lexical);
       if (read) readings.set(term, read);
     }
-    const terms = asked.flatMap((t) => [...(readings.get(t) ?? [t]), ...same.others(t).filter((o) => !asked.includes(o) && this.lexical.docFrequency(o) > 0)]);
+    const terms = asked.flatMap((t) => [
+      ...(readings.get(t) ?? [t]),
+      ...same.others(t).filter((o) => !asked.includes(o) && this.lexical.docFrequency(o) > 0),
+    ]);
     const lexical = this.lexical.searchTerms(terms, depth);
     const useDense = embedding !== undefined && this.dense !== undefined && this.dense.size > 0;
     const dense = useDense && this.dense ? this.dense.search(embedding, depth) : [];
     const mode: SearchMode = useDense ? (query.trim() === "" ? "dense" : "hybrid") : "lexical";
     const lexRank = new Map(lexical.map((h, i) => [h.id, { rank: i + 1, score: h.score }]));
     const denseRank = new Map(dense.map((h, i) => [h.id, { rank: i + 1, score: h.score }]));
-    const ranked = mode === "lexical" ? lexical.slice(0, k) : mode === "dense" ? dense.slice(0, k) : reciprocalRankFusion([lexical, dense], undefined, k);
+    const ranked =
+      mode === "lexical"
+        ? lexical.slice(0, k)
+        : mode === "dense"
+          ? dense.slice(0, k)
+          : reciprocalRankFusion([lexical, dense], undefined, k);
     const hits: SearchHit[] = [];
     for (const { id, score } of ranked) {
       const chunk = this.chunks.get(id);
@@ -140,7 +160,12 @@ export class BrandIndex {
     }
     const weights = [...new Set([...asked, ...terms])].map((term) => {
       const read = readings.get(term);
-      return { term, idf: this.lexical.idf(term), df: this.lexical.docFrequency(term), ...(read ? { read_as: read } : {}) };
+      return {
+        term,
+        idf: this.lexical.idf(term),
+        df: this.lexical.docFrequency(term),
+        ...(read ? { read_as: read } : {}),
+      };
     });
     return { mode, hits, terms: weights };
   }
@@ -170,12 +195,22 @@ export class BrandIndex {
   private checkEmbeddings(count: number, embeddings?: readonly (readonly number[] | Float32Array)[]): void {
     if (embeddings === undefined) return;
     if (embeddings.length !== count) {
-      throw new XinError("rag.vector_invalid", `got ${embeddings.length} embeddings for ${count} chunks`, { status: 400 });
+      throw new XinError("rag.vector_invalid", `got ${embeddings.length} embeddings for ${count} chunks`, {
+        status: 400,
+      });
     }
     const dims = this.dense?.dims ?? embeddings[0]?.length;
     for (const vector of embeddings) {
-      if (vector.length !== dims || !vector.some((x) => x !== 0) || !Array.prototype.every.call(vector, Number.isFinite)) {
-        throw new XinError("rag.vector_invalid", `embeddings must be finite, non-zero and ${dims}-dimensional (a model change needs a re-embed)`, { status: 400 });
+      if (
+        vector.length !== dims ||
+        !vector.some((x) => x !== 0) ||
+        !Array.prototype.every.call(vector, Number.isFinite)
+      ) {
+        throw new XinError(
+          "rag.vector_invalid",
+          `embeddings must be finite, non-zero and ${dims}-dimensional (a model change needs a re-embed)`,
+          { status: 400 },
+        );
       }
     }
   }

@@ -19,12 +19,18 @@ const titleWords = (chunk: Pick<Chunk, "title" | "source">): string => {
 };
 
 /** An FAQ pair's question: its first line (records.ts and the parsers write pairs that way). */
-const questionOf = (chunk: Pick<Chunk, "kind" | "text">): string => (chunk.kind === "faq" ? (chunk.text.split("\n", 1)[0] ?? "") : "");
+const questionOf = (chunk: Pick<Chunk, "kind" | "text">): string =>
+  chunk.kind === "faq" ? (chunk.text.split("\n", 1)[0] ?? "") : "";
 
 /** The terms a chunk is indexed with: its index text, plus the boosted fields once more per extra weight. */
-export const chunkTerms = (analyzer: Analyzer, chunk: Pick<Chunk, "title" | "source" | "headingPath" | "kind" | "text">): string[] => {
+export const chunkTerms = (
+  analyzer: Analyzer,
+  chunk: Pick<Chunk, "title" | "source" | "headingPath" | "kind" | "text">,
+): string[] => {
   const terms = analyzer.analyze(indexText({ ...chunk, title: titleWords(chunk) }));
-  const fields = [titleWords(chunk), ...chunk.headingPath, questionOf(chunk)].filter((f, i, all) => f !== "" && all.indexOf(f) === i);
+  const fields = [titleWords(chunk), ...chunk.headingPath, questionOf(chunk)].filter(
+    (f, i, all) => f !== "" && all.indexOf(f) === i,
+  );
   const boosted = analyzer.analyze(fields.join("\n"));
   for (let extra = 1; extra < FIELD_BOOST; extra++) terms.push(...boosted);
   return terms;

@@ -68,7 +68,11 @@ export const retrievalBackendContract = (label: string, create: BackendFactory):
       const b = await backend();
       await upsert(b, B, "prices.md", "h", "Secret supplier prices for tenant b.");
       await upsert(b, A, '", "tenant_id": "ten_b', "h", "Public opening hours.");
-      const crafted = ['{"must": [], "tenant_id": "ten_b"} secret supplier prices hours', "ten_b brd_shop secret OR 1=1 hours", "* secret* prices hours"];
+      const crafted = [
+        '{"must": [], "tenant_id": "ten_b"} secret supplier prices hours',
+        "ten_b brd_shop secret OR 1=1 hours",
+        "* secret* prices hours",
+      ];
       for (const query of crafted) {
         const hits = (await b.search({ scope: A, query, k: 50, embedding: [1, 1, 1] })).hits;
         expect(hits.map((h) => h.chunk.text)).toEqual(["Public opening hours."]);
@@ -89,8 +93,14 @@ export const retrievalBackendContract = (label: string, create: BackendFactory):
   describe(`${label}: sources`, () => {
     test("same hash is a no-op; a new hash replaces every chunk of the source", async () => {
       const b = await backend();
-      expect(await upsert(b, A, "a.md", "v1", "Old alpha text.", "Old beta text.")).toEqual({ status: "added", chunks: 2 });
-      expect(await upsert(b, A, "a.md", "v1", "ignored because the hash is unchanged")).toEqual({ status: "unchanged", chunks: 2 });
+      expect(await upsert(b, A, "a.md", "v1", "Old alpha text.", "Old beta text.")).toEqual({
+        status: "added",
+        chunks: 2,
+      });
+      expect(await upsert(b, A, "a.md", "v1", "ignored because the hash is unchanged")).toEqual({
+        status: "unchanged",
+        chunks: 2,
+      });
       expect(await upsert(b, A, "a.md", "v2", "New gamma text.")).toEqual({ status: "changed", chunks: 1 });
       expect((await b.search({ scope: A, query: "old alpha beta" })).hits).toEqual([]);
       expect((await b.search({ scope: A, query: "gamma" })).hits.map((h) => h.chunk_id)).toEqual(["a.md#0"]);
@@ -112,9 +122,22 @@ export const retrievalBackendContract = (label: string, create: BackendFactory):
   describe(`${label}: search modes`, () => {
     test("hybrid fuses BM25 and cosine; without a query vector it is lexical-only and says so", async () => {
       const b = await backend();
-      const chunks = chunkDocument(doc("Our kettles boil water fast.", "Descaling removes limescale.", "Opening hours are nine to five."), { source: "k.md" }, small);
+      const chunks = chunkDocument(
+        doc("Our kettles boil water fast.", "Descaling removes limescale.", "Opening hours are nine to five."),
+        { source: "k.md" },
+        small,
+      );
       // The vectors make the third chunk the dense favourite for the query vector below.
-      await b.upsertSource({ scope: A, meta: meta("k.md", "v1"), chunks, embeddings: [[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0]] });
+      await b.upsertSource({
+        scope: A,
+        meta: meta("k.md", "v1"),
+        chunks,
+        embeddings: [
+          [1, 0, 0],
+          [0.9, 0.1, 0],
+          [0, 1, 0],
+        ],
+      });
       const lexical = await b.search({ scope: A, query: "descaling limescale" });
       expect(lexical.mode).toBe("lexical");
       expect(lexical.hits.map((h) => h.chunk_id)).toEqual(["k.md#1"]);

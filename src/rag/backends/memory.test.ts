@@ -19,7 +19,11 @@ test("a query word is searched with the others of its group the brand's document
   const b = new MemoryBackend(() => analyzerFor("en"));
   const scope = { tenant_id: "ten_eq", brand_id: "brd_eq" };
   const put = (source: string, text: string) =>
-    b.upsertSource({ scope, meta: { source, hash: "h", format: "markdown", title: source }, chunks: chunkDocument({ sections: [{ kind: "paragraph", text, headingPath: [] }] }, { source }) });
+    b.upsertSource({
+      scope,
+      meta: { source, hash: "h", format: "markdown", title: source },
+      chunks: chunkDocument({ sections: [{ kind: "paragraph", text, headingPath: [] }] }, { source }),
+    });
   await put("visa.md", "Payment policy: payment upon visa readiness.");
   await put("furniture.md", "How much should you expect to spend on furniture for the visa trip?");
   const r = await b.search({ scope, query: "When do I pay for the visa?", k: 2 });

@@ -2,7 +2,18 @@ import type { Analyzer } from "../lexical/analyzer";
 import type { Bm25Params } from "../lexical/bm25-index";
 import { BrandIndex } from "./brand-index";
 import type { QuarantinedPassage } from "../ingest/quarantine/types";
-import { checkScope, scopeKey, type BrandScope, type ReleaseRequest, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "./types";
+import {
+  checkScope,
+  scopeKey,
+  type BrandScope,
+  type ReleaseRequest,
+  type RetrievalBackend,
+  type SearchRequest,
+  type SearchResult,
+  type SourceMeta,
+  type SourceUpsert,
+  type UpsertOutcome,
+} from "./types";
 
 /** Picks the analyzer for a brand (from its persona language); called once per brand. */
 export type AnalyzerForScope = (scope: BrandScope) => Analyzer;

@@ -7,9 +7,13 @@ import type { SourceMeta } from "./types";
 
 // A stand-in for the store: source → (hash, text).
 const store = new Map<string, { hash: string; text: string }>();
-const metas = (): SourceMeta[] => [...store].map(([source, v]) => ({ source, hash: v.hash, format: "text", title: source }));
+const metas = (): SourceMeta[] =>
+  [...store].map(([source, v]) => ({ source, hash: v.hash, format: "text", title: source }));
 const chunksOf = (source: string): Chunk[] =>
-  chunkDocument({ sections: [{ kind: "paragraph", text: store.get(source)?.text ?? "", headingPath: [] }] }, { source });
+  chunkDocument(
+    { sections: [{ kind: "paragraph", text: store.get(source)?.text ?? "", headingPath: [] }] },
+    { source },
+  );
 const loads: string[] = [];
 const load = async (source: string) => {
   loads.push(source);

@@ -17,7 +17,11 @@ export type SourceLoader = (source: string) => Promise<{ chunks: Chunk[]; embedd
 export type SyncSummary = { added: number; changed: number; removed: number; unchanged: number };
 
 /** Brings `index` to the state `stored` describes; returns what it did. Safe to repeat. */
-export const syncBrandIndex = async (index: BrandIndex, stored: readonly SourceMeta[], load: SourceLoader): Promise<SyncSummary> => {
+export const syncBrandIndex = async (
+  index: BrandIndex,
+  stored: readonly SourceMeta[],
+  load: SourceLoader,
+): Promise<SyncSummary> => {
   const summary: SyncSummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
   const current = new Map(index.listSources().map((m) => [m.source, sourceVersion(m)]));
   const wanted = new Set(stored.map((m) => m.source));

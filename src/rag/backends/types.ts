@@ -35,7 +35,9 @@ export const checkScope = (scope: unknown): BrandScope => {
   const parsed = ScopeSchema.safeParse(scope);
   if (parsed.success) return parsed.data;
   const field = parsed.error.issues[0]?.path.join(".") || "scope";
-  throw new XinError("rag.scope_invalid", `retrieval needs a tenant_id and brand_id (${field} is missing or empty)`, { status: 400 });
+  throw new XinError("rag.scope_invalid", `retrieval needs a tenant_id and brand_id (${field} is missing or empty)`, {
+    status: 400,
+  });
 };
 
 /** A collision-free key for per-brand structures ("a:b"+"c" and "a"+"b:c" must differ). */
@@ -52,9 +54,15 @@ export type SourceMeta = {
 };
 
 /** What a stored source is at: its content and how many of its passages are held back (a release changes it). */
-export const sourceVersion = (meta: Pick<SourceMeta, "hash" | "quarantined">): string => `${meta.hash}/${meta.quarantined ?? 0}`;
+export const sourceVersion = (meta: Pick<SourceMeta, "hash" | "quarantined">): string =>
+  `${meta.hash}/${meta.quarantined ?? 0}`;
 
-export type ReleaseRequest = { scope: BrandScope; source: string; /** One passage; omitted: every held passage of the source. */ ordinal?: number; /** Who released: `cli`, `token:<id>`. */ by: string };
+export type ReleaseRequest = {
+  scope: BrandScope;
+  source: string;
+  /** One passage; omitted: every held passage of the source. */ ordinal?: number;
+  /** Who released: `cli`, `token:<id>`. */ by: string;
+};
 
 export type SourceUpsert = {
   scope: BrandScope;

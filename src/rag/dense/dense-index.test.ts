@@ -54,11 +54,16 @@ describe("DenseIndex", () => {
     }
     const q = Array.from({ length: 1536 }, rand);
     const cos = (a: number[], b: number[]) => {
-      let dot = 0, na = 0, nb = 0;
-      for (let i = 0; i < a.length; i++) (dot += a[i] * b[i]), (na += a[i] * a[i]), (nb += b[i] * b[i]);
+      let dot = 0,
+        na = 0,
+        nb = 0;
+      for (let i = 0; i < a.length; i++) ((dot += a[i] * b[i]), (na += a[i] * a[i]), (nb += b[i] * b[i]));
       return dot / Math.sqrt(na * nb);
     };
-    const expected = [...vectors].map(([id, v]) => ({ id, s: cos(q, v) })).sort((a, b) => b.s - a.s).slice(0, 5);
+    const expected = [...vectors]
+      .map(([id, v]) => ({ id, s: cos(q, v) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 5);
     expect(index.search(q, 5).map((h) => h.id)).toEqual(expected.map((e) => e.id));
   });
 });

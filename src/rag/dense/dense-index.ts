@@ -78,7 +78,10 @@ export class DenseIndex {
     const unrolled = dims - (dims % 4);
     for (let slot = 0, base = 0; slot < this.slotIds.length; slot++, base += dims) {
       // Four independent accumulators let the JIT overlap the multiply-adds.
-      let a = 0, b = 0, c = 0, d = 0;
+      let a = 0,
+        b = 0,
+        c = 0,
+        d = 0;
       let i = 0;
       for (; i < unrolled; i += 4) {
         a += q[i] * data[base + i];

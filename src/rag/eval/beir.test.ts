@@ -22,7 +22,10 @@ const dataset = (gzip: boolean, corpusLines: string[]) => {
   const corpus = corpusLines.join("\n") + "\n";
   if (gzip) writeFileSync(join(dir, "corpus.jsonl.gz"), gzipSync(corpus));
   else writeFileSync(join(dir, "corpus.jsonl"), corpus);
-  writeFileSync(join(dir, "queries.jsonl"), ['{"_id":"q1","text":"first"}', '{"_id":"q2","text":"unjudged"}'].join("\n"));
+  writeFileSync(
+    join(dir, "queries.jsonl"),
+    ['{"_id":"q1","text":"first"}', '{"_id":"q2","text":"unjudged"}'].join("\n"),
+  );
   writeFileSync(join(dir, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\nq1\t10\t1\nq1\td2\t2\n");
   return dir;
 };
@@ -38,7 +41,10 @@ describe("loadBeir", () => {
         { id: "d2", title: "", text: "no title" },
       ]);
       expect(data.queries).toEqual([{ id: "q1", text: "first" }]);
-      expect([...(data.qrels.get("q1") ?? [])]).toEqual([["10", 1], ["d2", 2]]);
+      expect([...(data.qrels.get("q1") ?? [])]).toEqual([
+        ["10", 1],
+        ["d2", 2],
+      ]);
     });
   }
 

@@ -69,7 +69,11 @@ export const loadBeir = (dir: string, split = "test"): BeirDataset => {
   }
   const raw = readFileSync(corpusFile);
   const corpusText = (corpusFile === gz ? gunzipSync(raw) : raw).toString("utf8");
-  const corpus = readJsonl(corpusFile, corpusText, CorpusLine).map((d) => ({ id: String(d._id), title: d.title ?? "", text: d.text }));
+  const corpus = readJsonl(corpusFile, corpusText, CorpusLine).map((d) => ({
+    id: String(d._id),
+    title: d.title ?? "",
+    text: d.text,
+  }));
   const qrelsFile = join(dir, "qrels", `${split}.tsv`);
   const queriesFile = join(dir, "queries.jsonl");
   for (const f of [qrelsFile, queriesFile]) {

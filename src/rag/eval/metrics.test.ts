@@ -29,7 +29,15 @@ describe("per-query metrics", () => {
   });
 
   test("ties are ordered by document id descending, as trec_eval does", () => {
-    expect(rankRun(new Map([["a", 1], ["c", 1], ["b", 2]]))).toEqual(["b", "c", "a"]);
+    expect(
+      rankRun(
+        new Map([
+          ["a", 1],
+          ["c", 1],
+          ["b", 2],
+        ]),
+      ),
+    ).toEqual(["b", "c", "a"]);
   });
 });
 
@@ -39,7 +47,15 @@ test("evaluateRun averages over judged queries; a query without results scores 0
     ["q2", judged({ d2: 1 })],
     ["q3", judged({ d9: 0 })],
   ]);
-  const run: Run = new Map([["q1", new Map([["d1", 3], ["d5", 1]])]]);
+  const run: Run = new Map([
+    [
+      "q1",
+      new Map([
+        ["d1", 3],
+        ["d5", 1],
+      ]),
+    ],
+  ]);
   const m = evaluateRun(run, qrels);
   expect(m.queries).toBe(2);
   expect(m.ndcg_at_10).toBeCloseTo(0.5, 12);

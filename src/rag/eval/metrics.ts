@@ -16,9 +16,7 @@ export type MetricsSummary = { ndcg_at_10: number; recall_at_100: number; mrr_at
 
 /** Document ids of one query's run in trec_eval order. */
 export const rankRun = (scores: Map<string, number>): string[] =>
-  [...scores.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0))
-    .map(([id]) => id);
+  [...scores.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)).map(([id]) => id);
 
 /** nDCG@k of one ranked list (trec_eval `ndcg_cut_k`). */
 export const ndcgAt = (ranked: readonly string[], judged: Map<string, number>, k: number): number => {

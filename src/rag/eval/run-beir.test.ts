@@ -31,14 +31,24 @@ test("runBeir through the memory backend: found queries score 1, the unanswerabl
   expect(report.mrr_at_10).toBeCloseTo(2 / 3, 12);
   expect(report.recall_at_100).toBeCloseTo(2 / 3, 12);
   expect(report.query_p95_ms).toBeGreaterThanOrEqual(report.query_p50_ms);
-  expect(Object.keys(report).sort()).toEqual(
-    ["documents", "ingest_seconds", "mrr_at_10", "ndcg_at_10", "queries", "query_p50_ms", "query_p95_ms", "recall_at_100"],
-  );
+  expect(Object.keys(report).sort()).toEqual([
+    "documents",
+    "ingest_seconds",
+    "mrr_at_10",
+    "ndcg_at_10",
+    "queries",
+    "query_p50_ms",
+    "query_p95_ms",
+    "recall_at_100",
+  ]);
 });
 
 test("a document split into several chunks counts once, at its best chunk (MaxP)", async () => {
   const long = Array.from({ length: 120 }, (_, i) => `Filler sentence ${i} about nothing much.`).join(" ");
-  const data: BeirDataset = { ...dataset, corpus: [{ id: "long", title: "Manual", text: `${long} The boiler pressure valve is here.` }, ...dataset.corpus] };
+  const data: BeirDataset = {
+    ...dataset,
+    corpus: [{ id: "long", title: "Manual", text: `${long} The boiler pressure valve is here.` }, ...dataset.corpus],
+  };
   const target = backendTarget(new MemoryBackend(() => analyzerFor("en")), { tenant_id: "t", brand_id: "b" });
   await target.ingest(data.corpus);
   const hits = await target.search("filler sentence boiler pressure", 10);

@@ -63,7 +63,10 @@ export const runBeir = async (dataset: BeirDataset, target: BeirTarget): Promise
  * chunk's (MaxP), so long documents split into several chunks are still judged as one.
  */
 export const backendTarget = (
-  backend: RetrievalBackend & { upsertSources?: (inputs: SourceUpsert[]) => Promise<unknown>; warm?: (scope: BrandScope) => Promise<void> },
+  backend: RetrievalBackend & {
+    upsertSources?: (inputs: SourceUpsert[]) => Promise<unknown>;
+    warm?: (scope: BrandScope) => Promise<void>;
+  },
   scope: BrandScope,
 ): BeirTarget => ({
   async ingest(documents) {
@@ -71,7 +74,10 @@ export const backendTarget = (
     const batchSize = backend.upsertSources ? 200 : 1;
     for (let i = 0; i < documents.length; i += batchSize) {
       const batch: SourceUpsert[] = documents.slice(i, i + batchSize).map((doc) => {
-        const parsed = { title: doc.title, sections: [{ kind: "paragraph" as const, text: doc.text, headingPath: [] }] };
+        const parsed = {
+          title: doc.title,
+          sections: [{ kind: "paragraph" as const, text: doc.text, headingPath: [] }],
+        };
         const chunks = chunkDocument(parsed, { source: doc.id });
         return { scope, meta: { source: doc.id, hash: doc.id, format: "json", title: doc.title }, chunks };
       });

@@ -4,13 +4,21 @@ import { chunkDocument, indexText } from "./chunker";
 import { estimateTokens } from "./tokens";
 import type { ParsedDocument, Section } from "./types";
 
-const para = (text: string, headingPath: string[] = [], page?: number): Section => ({ kind: "paragraph", text, headingPath, ...(page ? { page } : {}) });
+const para = (text: string, headingPath: string[] = [], page?: number): Section => ({
+  kind: "paragraph",
+  text,
+  headingPath,
+  ...(page ? { page } : {}),
+});
 const sentence = (i: number) => `Sentence number ${i} talks about kettles.`;
 const ref = { source: "guide.md" };
 
 describe("chunkDocument", () => {
   test("small sections under one heading share a chunk; a new heading starts a new chunk", () => {
-    const doc: ParsedDocument = { title: "Guide", sections: [para("A one.", ["H1"]), para("A two.", ["H1"]), para("B one.", ["H1", "H2"])] };
+    const doc: ParsedDocument = {
+      title: "Guide",
+      sections: [para("A one.", ["H1"]), para("A two.", ["H1"]), para("B one.", ["H1", "H2"])],
+    };
     const chunks = chunkDocument(doc, ref);
     expect(chunks.map((c) => [c.text, c.headingPath])).toEqual([
       ["A one.\n\nA two.", ["H1"]],
@@ -96,18 +104,27 @@ describe("chunkDocument", () => {
   test("randomised documents: no chunk ever exceeds the budget, and no word is lost", () => {
     let seed = 11;
     const rand = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
-    const word = () => (rand(20) === 0 ? "x".repeat(5 + rand(300)) : ["kettle", "Refund", "a", "2,000", "退货", "ship."][rand(6)]);
-    for (const options of [{ maxTokens: 16, overlapTokens: 0 }, { maxTokens: 40, overlapTokens: 10 }, { maxTokens: 120, overlapTokens: 30 }]) {
+    const word = () =>
+      rand(20) === 0 ? "x".repeat(5 + rand(300)) : ["kettle", "Refund", "a", "2,000", "退货", "ship."][rand(6)];
+    for (const options of [
+      { maxTokens: 16, overlapTokens: 0 },
+      { maxTokens: 40, overlapTokens: 10 },
+      { maxTokens: 120, overlapTokens: 30 },
+    ]) {
       for (let round = 0; round < 30; round++) {
         const sections: Section[] = Array.from({ length: 1 + rand(6) }, () => ({
           kind: (["paragraph", "list_item", "faq", "record"] as const)[rand(4)],
-          text: Array.from({ length: 1 + rand(150) }, word).join(" ").replace(/^/, "Q? ").replace("Q? ", "Question here?\n"),
+          text: Array.from({ length: 1 + rand(150) }, word)
+            .join(" ")
+            .replace(/^/, "Q? ")
+            .replace("Q? ", "Question here?\n"),
           headingPath: rand(2) === 0 ? [] : ["H"],
         }));
         const chunks = chunkDocument({ sections }, ref, options);
         for (const c of chunks) expect(c.tokens).toBeLessThanOrEqual(options.maxTokens);
         const all = chunks.map((c) => c.text).join(" ");
-        for (const s of sections) for (const w of s.text.split(/\s+/)) if (w.length > 12) expect(all).toContain(w.slice(0, 12));
+        for (const s of sections)
+          for (const w of s.text.split(/\s+/)) if (w.length > 12) expect(all).toContain(w.slice(0, 12));
       }
     }
   });

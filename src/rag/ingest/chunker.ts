@@ -45,7 +45,8 @@ const groupSections = (sections: Section[]): Section[][] => {
   const groups: Section[][] = [];
   for (const section of sections) {
     const last = groups[groups.length - 1];
-    const joinable = last && !STANDALONE.has(section.kind) && !STANDALONE.has(last[0].kind) && groupKey(last[0]) === groupKey(section);
+    const joinable =
+      last && !STANDALONE.has(section.kind) && !STANDALONE.has(last[0].kind) && groupKey(last[0]) === groupKey(section);
     if (joinable) last.push(section);
     else groups.push([section]);
   }
@@ -57,7 +58,8 @@ const faqBodies = (text: string, options: ChunkOptions): string[] => {
   const [question, ...rest] = text.split("\n");
   const answer = rest.join(" ");
   const room = options.maxTokens - estimateTokens(question);
-  if (estimateTokens(text) <= options.maxTokens || room < options.maxTokens / 4) return splitToFit(text, options.maxTokens);
+  if (estimateTokens(text) <= options.maxTokens || room < options.maxTokens / 4)
+    return splitToFit(text, options.maxTokens);
   return splitToFit(answer, room).map((piece) => `${question}\n${piece}`);
 };
 
@@ -81,7 +83,11 @@ const proseBodies = (group: Section[], options: ChunkOptions): string[] => {
   for (const unit of proseUnits(group, options)) {
     // Pieces of one section read on with a space; list items one per line; sections as paragraphs.
     const separator =
-      previous?.index === unit.index ? " " : unit.kind === "list_item" && previous?.kind === "list_item" ? "\n" : "\n\n";
+      previous?.index === unit.index
+        ? " "
+        : unit.kind === "list_item" && previous?.kind === "list_item"
+          ? "\n"
+          : "\n\n";
     const joined = current === "" ? unit.text : `${current}${separator}${unit.text}`;
     if (current !== "" && estimateTokens(joined) > options.maxTokens) {
       bodies.push(current);
@@ -100,15 +106,28 @@ const proseBodies = (group: Section[], options: ChunkOptions): string[] => {
  * idempotent. A chunk never mixes two heading paths or pages, never exceeds `maxTokens` (by the
  * estimate in tokens.ts), and FAQ pairs and records are never merged with anything.
  */
-export const chunkDocument = (doc: ParsedDocument, ref: SourceRef, options: ChunkOptions = DEFAULT_CHUNKING): Chunk[] => {
+export const chunkDocument = (
+  doc: ParsedDocument,
+  ref: SourceRef,
+  options: ChunkOptions = DEFAULT_CHUNKING,
+): Chunk[] => {
   if (!(options.maxTokens >= 16) || !(options.overlapTokens >= 0) || options.overlapTokens >= options.maxTokens / 2) {
-    throw new XinError("rag.chunking_invalid", "chunking needs maxTokens >= 16 and 0 <= overlapTokens < maxTokens / 2", { data: options });
+    throw new XinError(
+      "rag.chunking_invalid",
+      "chunking needs maxTokens >= 16 and 0 <= overlapTokens < maxTokens / 2",
+      { data: options },
+    );
   }
   const title = doc.title ?? ref.source.split("/").pop() ?? ref.source;
   const chunks: Chunk[] = [];
   for (const group of groupSections(doc.sections)) {
     const first = group[0];
-    const bodies = first.kind === "faq" ? faqBodies(first.text, options) : STANDALONE.has(first.kind) ? splitToFit(first.text, options.maxTokens) : proseBodies(group, options);
+    const bodies =
+      first.kind === "faq"
+        ? faqBodies(first.text, options)
+        : STANDALONE.has(first.kind)
+          ? splitToFit(first.text, options.maxTokens)
+          : proseBodies(group, options);
     for (const text of bodies) {
       const base = { title, headingPath: first.headingPath, text };
       chunks.push({

@@ -50,7 +50,11 @@ describe("parseSource", () => {
   test("a PDF without a text layer says so", async () => {
     const { buildPdf } = await import("../../../test/support/knowledge-fixtures");
     const outcome = await parseSource({ path: "scan.pdf", bytes: buildPdf([[]], "Scan") });
-    expect(outcome).toEqual({ ok: false, format: "pdf", reason: "no text found (no text layer: a scanned PDF needs OCR first)" });
+    expect(outcome).toEqual({
+      ok: false,
+      format: "pdf",
+      reason: "no text found (no text layer: a scanned PDF needs OCR first)",
+    });
   });
 
   test("format detection by extension, case-insensitive; a BOM is dropped", async () => {

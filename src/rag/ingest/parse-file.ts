@@ -9,12 +9,22 @@ import { parseText } from "./parsers/text";
 import type { ParsedDocument, ParseOutcome, SourceFormat } from "./types";
 
 const BY_EXTENSION: Record<string, SourceFormat> = {
-  md: "markdown", markdown: "markdown", mdx: "markdown",
-  txt: "text", text: "text",
-  html: "html", htm: "html", xhtml: "html",
-  pdf: "pdf", docx: "docx",
-  csv: "csv", tsv: "tsv", tab: "tsv",
-  json: "json", jsonl: "jsonl", ndjson: "jsonl",
+  md: "markdown",
+  markdown: "markdown",
+  mdx: "markdown",
+  txt: "text",
+  text: "text",
+  html: "html",
+  htm: "html",
+  xhtml: "html",
+  pdf: "pdf",
+  docx: "docx",
+  csv: "csv",
+  tsv: "tsv",
+  tab: "tsv",
+  json: "json",
+  jsonl: "jsonl",
+  ndjson: "jsonl",
 };
 
 /** The format a path's extension names, or undefined (the caller reports it as unsupported). */
@@ -24,13 +34,18 @@ export const detectFormat = (path: string): SourceFormat | undefined => {
 };
 
 const BY_MEDIA_TYPE: Record<string, SourceFormat> = {
-  "text/html": "html", "application/xhtml+xml": "html",
+  "text/html": "html",
+  "application/xhtml+xml": "html",
   "application/pdf": "pdf",
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-  "text/markdown": "markdown", "text/x-markdown": "markdown",
+  "text/markdown": "markdown",
+  "text/x-markdown": "markdown",
   "text/plain": "text",
-  "text/csv": "csv", "text/tab-separated-values": "tsv",
-  "application/json": "json", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl",
+  "text/csv": "csv",
+  "text/tab-separated-values": "tsv",
+  "application/json": "json",
+  "application/x-ndjson": "jsonl",
+  "application/jsonl": "jsonl",
 };
 
 /**
@@ -83,10 +98,18 @@ const parseAs = async (format: SourceFormat, bytes: Uint8Array): Promise<ParsedD
  * or a document without any text (a scanned PDF) is `{ ok: false, reason }`, with a reason a user
  * can act on, so a batch ingest reports that file and continues with the next.
  */
-export const parseSource = async (input: { path: string; bytes: Uint8Array; format?: SourceFormat }): Promise<ParseOutcome> => {
+export const parseSource = async (input: {
+  path: string;
+  bytes: Uint8Array;
+  format?: SourceFormat;
+}): Promise<ParseOutcome> => {
   const format = input.format ?? detectFormat(input.path);
   if (format === undefined) {
-    return { ok: false, format: "unknown", reason: `unsupported file type (supported: ${Object.keys(BY_EXTENSION).join(", ")})` };
+    return {
+      ok: false,
+      format: "unknown",
+      reason: `unsupported file type (supported: ${Object.keys(BY_EXTENSION).join(", ")})`,
+    };
   }
   let document: ParsedDocument;
   try {

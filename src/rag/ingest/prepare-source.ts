@@ -16,12 +16,22 @@ export type PreparedSource =
 
 export type SourceInput = { source: string; bytes: Uint8Array; url?: string; format?: SourceFormat };
 
-export const prepareSource = async (input: SourceInput, options: ChunkOptions = DEFAULT_CHUNKING): Promise<PreparedSource> => {
+export const prepareSource = async (
+  input: SourceInput,
+  options: ChunkOptions = DEFAULT_CHUNKING,
+): Promise<PreparedSource> => {
   const hash = hashSource(input.bytes);
   const parsed = await parseSource({ path: input.url ?? input.source, bytes: input.bytes, format: input.format });
   if (!parsed.ok) return { ok: false, source: input.source, hash, format: parsed.format, reason: parsed.reason };
   const chunks = screenChunks(chunkDocument(parsed.document, { source: input.source, url: input.url }, options));
-  return { ok: true, source: input.source, hash, format: parsed.format, title: chunks[0]?.title ?? input.source, chunks };
+  return {
+    ok: true,
+    source: input.source,
+    hash,
+    format: parsed.format,
+    title: chunks[0]?.title ?? input.source,
+    chunks,
+  };
 };
 
 /**
@@ -29,6 +39,9 @@ export const prepareSource = async (input: SourceInput, options: ChunkOptions = 
  * would only interleave them) and yields each result as it is ready, so a caller can show
  * progress and a failure never stops the run.
  */
-export async function* prepareSources(inputs: Iterable<SourceInput> | AsyncIterable<SourceInput>, options: ChunkOptions = DEFAULT_CHUNKING): AsyncGenerator<PreparedSource> {
+export async function* prepareSources(
+  inputs: Iterable<SourceInput> | AsyncIterable<SourceInput>,
+  options: ChunkOptions = DEFAULT_CHUNKING,
+): AsyncGenerator<PreparedSource> {
   for await (const input of inputs) yield prepareSource(input, options);
 }

@@ -69,7 +69,11 @@ test("a URL is crawled within its origin, honouring robots.txt, boilerplate stri
 
 test("a site the egress guard refuses is that input's failure, with its code; nothing is fetched", async () => {
   const backend = new MemoryBackend(() => analyzerFor("en"));
-  const summary = await runIngest({ backend, scope, inputs: [`http://127.0.0.1:${site.port}/`, "http://169.254.169.254/latest/meta-data/"] });
+  const summary = await runIngest({
+    backend,
+    scope,
+    inputs: [`http://127.0.0.1:${site.port}/`, "http://169.254.169.254/latest/meta-data/"],
+  });
   expect(summary.failed.map((f) => f.code)).toEqual(["egress.blocked", "egress.blocked"]);
   expect(summary.failed[1].reason).toContain("169.254.169.254");
   expect(summary.added).toEqual([]);
@@ -82,13 +86,33 @@ test("uploads: named by their relative path; prune removes uploaded sources neit
   const dir = mkdtempSync(join(tmpdir(), "ingest-up-"));
   writeFileSync(join(dir, "local.md"), "# Local\n\nFrom the operator's disk.\n");
   await runIngest({ backend, scope, inputs: [dir] });
-  const first = await runIngest({ backend, scope, inputs: [], uploads: [{ source: "faq/a.md", read: bytes("# A\n\nAlpha.\n") }, { source: "b.txt", read: bytes("Beta.") }, { source: "c.md", read: bytes("# C\n\nGamma.\n") }, { source: "x.exe", read: bytes("MZ") }, { source: "gone.md", read: () => null }] });
+  const first = await runIngest({
+    backend,
+    scope,
+    inputs: [],
+    uploads: [
+      { source: "faq/a.md", read: bytes("# A\n\nAlpha.\n") },
+      { source: "b.txt", read: bytes("Beta.") },
+      { source: "c.md", read: bytes("# C\n\nGamma.\n") },
+      { source: "x.exe", read: bytes("MZ") },
+      { source: "gone.md", read: () => null },
+    ],
+  });
   expect(first.added.sort()).toEqual(["b.txt", "c.md", "faq/a.md"]);
   expect(first.failed.map((f) => f.source).sort()).toEqual(["gone.md", "x.exe"]);
   // The second batch of an upload of the folder without c.md: b.txt came in an earlier batch (keep).
-  const second = await runIngest({ backend, scope, inputs: [], uploads: [{ source: "faq/a.md", read: bytes("# A\n\nAlpha.\n") }], keep: ["b.txt"], prune: true });
+  const second = await runIngest({
+    backend,
+    scope,
+    inputs: [],
+    uploads: [{ source: "faq/a.md", read: bytes("# A\n\nAlpha.\n") }],
+    keep: ["b.txt"],
+    prune: true,
+  });
   expect(second.unchanged).toEqual(["faq/a.md"]);
   expect(second.removed).toEqual(["c.md"]);
-  expect((await backend.listSources(scope)).map((s) => s.source).sort()).toEqual([join(dir, "local.md"), "b.txt", "faq/a.md"].sort());
+  expect((await backend.listSources(scope)).map((s) => s.source).sort()).toEqual(
+    [join(dir, "local.md"), "b.txt", "faq/a.md"].sort(),
+  );
   rmSync(dir, { recursive: true, force: true });
 });

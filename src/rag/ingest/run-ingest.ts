@@ -21,7 +21,14 @@ export type IngestSummary = {
   /** `code` is set when a policy refused the source (e.g. `egress.blocked`). */
   failed: { source: string; reason: string; code?: string }[];
   /** Passages held back in this run (new or changed sources only), with why: never retrieved until released. */
-  quarantined: { source: string; passage: number; chunk_id: string; hash: string; reasons: InjectionReason[]; evidence: string }[];
+  quarantined: {
+    source: string;
+    passage: number;
+    chunk_id: string;
+    hash: string;
+    reasons: InjectionReason[];
+    evidence: string;
+  }[];
   chunks: number;
   seconds: number;
 };
@@ -79,19 +86,32 @@ const planFiles = (inputs: string[], failed: IngestSummary["failed"]): Map<strin
     try {
       plan.set(input, walkFiles(root));
     } catch (e) {
-      failed.push({ source: root, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message });
+      failed.push({
+        source: root,
+        reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : (e as Error).message,
+      });
       plan.set(input, []);
     }
   }
   return plan;
 };
 
-async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options: IngestOptions, failed: IngestSummary["failed"]): AsyncGenerator<SourceInput> {
+async function* sourcesOf(
+  inputs: string[],
+  plan: Map<string, string[]>,
+  options: IngestOptions,
+  failed: IngestSummary["failed"],
+): AsyncGenerator<SourceInput> {
   for (const input of inputs) {
     if (isUrl(input)) {
       try {
-        for await (const event of crawl(input, { ...options.crawl, signal: options.signal, ...(options.fetch ? { fetch: options.fetch } : {}) })) {
-          if (event.kind === "skipped") failed.push({ source: event.url, reason: event.reason, ...(event.code ? { code: event.code } : {}) });
+        for await (const event of crawl(input, {
+          ...options.crawl,
+          signal: options.signal,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        })) {
+          if (event.kind === "skipped")
+            failed.push({ source: event.url, reason: event.reason, ...(event.code ? { code: event.code } : {}) });
           else yield { source: event.url, url: event.url, bytes: event.bytes, format: event.format };
         }
       } catch (e) {
@@ -115,7 +135,11 @@ async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options
       continue;
     }
     const bytes = upload.read();
-    if (bytes === null) failed.push({ source: upload.source, reason: "the uploaded content is gone from the blob store; upload it again" });
+    if (bytes === null)
+      failed.push({
+        source: upload.source,
+        reason: "the uploaded content is gone from the blob store; upload it again",
+      });
     else yield { source: upload.source, bytes };
   }
 }
@@ -131,21 +155,38 @@ async function* sourcesOf(inputs: string[], plan: Map<string, string[]>, options
  */
 export const runIngest = async (options: IngestOptions): Promise<IngestSummary> => {
   const started = performance.now();
-  const summary: IngestSummary = { added: [], changed: [], unchanged: [], removed: [], failed: [], quarantined: [], chunks: 0, seconds: 0 };
+  const summary: IngestSummary = {
+    added: [],
+    changed: [],
+    unchanged: [],
+    removed: [],
+    failed: [],
+    quarantined: [],
+    chunks: 0,
+    seconds: 0,
+  };
   const stored = new Map((await options.backend.listSources(options.scope)).map((s) => [s.source, s.hash]));
   const releases = releasesOf(await options.backend.listQuarantined(options.scope));
   const seen = new Set<string>();
   let batch: SourceUpsert[] = [];
   let done = 0;
   const plan = planFiles(options.inputs, summary.failed);
-  const total = options.inputs.some(isUrl) ? null : [...plan.values()].reduce((n, f) => n + f.length, 0) + (options.uploads?.length ?? 0);
+  const total = options.inputs.some(isUrl)
+    ? null
+    : [...plan.values()].reduce((n, f) => n + f.length, 0) + (options.uploads?.length ?? 0);
 
   const flush = async () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    const outcomes = options.backend.upsertSources ? await options.backend.upsertSources(items) : await Promise.all(items.map((i) => options.backend.upsertSource(i)));
-    outcomes.forEach((o, i) => (o.status === "added" ? summary.added : o.status === "changed" ? summary.changed : summary.unchanged).push(items[i].meta.source));
+    const outcomes = options.backend.upsertSources
+      ? await options.backend.upsertSources(items)
+      : await Promise.all(items.map((i) => options.backend.upsertSource(i)));
+    outcomes.forEach((o, i) =>
+      (o.status === "added" ? summary.added : o.status === "changed" ? summary.changed : summary.unchanged).push(
+        items[i].meta.source,
+      ),
+    );
   };
 
   for await (const input of sourcesOf(options.inputs, plan, options, summary.failed)) {
@@ -164,13 +205,27 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
       const embeddings = options.embed && chunks.length ? await options.embed(chunks.map((c) => c.text)) : undefined;
       batch.push({
         scope: options.scope,
-        meta: { source: prepared.source, hash: prepared.hash, format: prepared.format, title: prepared.title, ...(input.url ? { url: input.url } : {}), ...(held > 0 ? { quarantined: held } : {}) },
+        meta: {
+          source: prepared.source,
+          hash: prepared.hash,
+          format: prepared.format,
+          title: prepared.title,
+          ...(input.url ? { url: input.url } : {}),
+          ...(held > 0 ? { quarantined: held } : {}),
+        },
         chunks,
         embeddings,
       });
       for (const c of chunks) {
         if (!isHeld(c) || !c.quarantine) continue;
-        summary.quarantined.push({ source: c.source, passage: c.ordinal, chunk_id: chunkId(c), hash: c.hash, reasons: c.quarantine.reasons, evidence: c.quarantine.evidence });
+        summary.quarantined.push({
+          source: c.source,
+          passage: c.ordinal,
+          chunk_id: chunkId(c),
+          hash: c.hash,
+          reasons: c.quarantine.reasons,
+          evidence: c.quarantine.evidence,
+        });
       }
       summary.chunks += chunks.length;
       if (batch.length >= 200 || batch.reduce((n, b) => n + b.chunks.length, 0) >= 5000) await flush();
@@ -183,12 +238,19 @@ export const runIngest = async (options: IngestOptions): Promise<IngestSummary> 
     const roots = options.inputs.map((i) => (isUrl(i) ? new URL(i).origin : resolve(i)));
     for (const source of stored.keys()) {
       const under = roots.some((r) => source === r || source.startsWith(r.endsWith("/") ? r : `${r}/`));
-      if (under && !seen.has(source) && (await options.backend.removeSource(options.scope, source))) summary.removed.push(source);
+      if (under && !seen.has(source) && (await options.backend.removeSource(options.scope, source)))
+        summary.removed.push(source);
     }
     if (options.uploads?.length || options.keep?.length) {
       const keep = new Set(options.keep ?? []);
       for (const source of stored.keys()) {
-        if (isUploadSource(source) && !seen.has(source) && !keep.has(source) && (await options.backend.removeSource(options.scope, source))) summary.removed.push(source);
+        if (
+          isUploadSource(source) &&
+          !seen.has(source) &&
+          !keep.has(source) &&
+          (await options.backend.removeSource(options.scope, source))
+        )
+          summary.removed.push(source);
       }
     }
   }

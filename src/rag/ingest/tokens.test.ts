@@ -13,7 +13,12 @@ describe("estimateTokens", () => {
 
 describe("splitting", () => {
   test("sentences end at . ! ? before a capital or digit, and at CJK full stops", () => {
-    expect(splitSentences("It works. Does it? Yes! 3 times. e.g. not here")).toEqual(["It works.", "Does it?", "Yes!", "3 times. e.g. not here"]);
+    expect(splitSentences("It works. Does it? Yes! 3 times. e.g. not here")).toEqual([
+      "It works.",
+      "Does it?",
+      "Yes!",
+      "3 times. e.g. not here",
+    ]);
     expect(splitSentences("第一句。第二句。")).toEqual(["第一句。", "第二句。"]);
   });
 

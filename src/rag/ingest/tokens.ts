@@ -31,9 +31,17 @@ export const splitSentences = (text: string): string[] =>
 
 /** Words (whitespace-separated, CJK characters one by one) of `text`. */
 const words = (text: string): string[] =>
-  text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu) ?? [];
+  text.match(
+    /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu,
+  ) ?? [];
 
-const joinWords = (ws: string[]): string => ws.join(" ").replace(/(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]) (?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu, "");
+const joinWords = (ws: string[]): string =>
+  ws
+    .join(" ")
+    .replace(
+      /(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]) (?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu,
+      "",
+    );
 
 // A "word" longer than the whole budget (a URL, a base64 blob) is cut into the longest slices that
 // fit, found by binary search since the cost of a slice depends on its punctuation.
@@ -41,7 +49,7 @@ const sliceLongWord = (word: string, maxTokens: number): string[] => {
   if (rawTokens(word) <= maxTokens) return [word];
   const chars = Array.from(word);
   const out: string[] = [];
-  for (let start = 0; start < chars.length; ) {
+  for (let start = 0; start < chars.length;) {
     let lo = start + 1;
     let hi = Math.min(chars.length, start + maxTokens * 10);
     while (lo < hi) {

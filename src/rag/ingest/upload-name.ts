@@ -11,9 +11,11 @@ export const uploadNameIssue = (name: string): string | null => {
   if (name.length === 0 || name.length > MAX_NAME) return `must be 1–${MAX_NAME} characters`;
   if (/[\u0000-\u001f\u007f\\]/.test(name)) return "must not contain control characters or backslashes";
   if (!name.isWellFormed()) return "must be valid Unicode (it has an unpaired UTF-16 surrogate)";
-  if (name.startsWith("/") || /^[a-z]:/i.test(name)) return "must be a path relative to the ingested folder, not an absolute path";
+  if (name.startsWith("/") || /^[a-z]:/i.test(name))
+    return "must be a path relative to the ingested folder, not an absolute path";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return "must be a file name, not a URL (send URLs in inputs)";
-  if (name.split("/").some((part) => part === "" || part === "." || part === "..")) return "must not contain empty, . or .. segments";
+  if (name.split("/").some((part) => part === "" || part === "." || part === ".."))
+    return "must not contain empty, . or .. segments";
   return null;
 };
 

@@ -5,7 +5,17 @@ import { tokenize } from "./tokenize";
 describe("tokenize", () => {
   test("splits on punctuation and hyphens, keeps decimals, abbreviations and contractions", () => {
     expect(tokenize("COVID-19 rates fell 3.5% (e.g. in 2,000 cases); don't panic!")).toEqual([
-      "covid", "19", "rates", "fell", "3.5", "e.g", "in", "2,000", "cases", "don't", "panic",
+      "covid",
+      "19",
+      "rates",
+      "fell",
+      "3.5",
+      "e.g",
+      "in",
+      "2,000",
+      "cases",
+      "don't",
+      "panic",
     ]);
   });
 

@@ -10,7 +10,8 @@ const tiny = (params = { k1: 1.2, b: 0.75 }) => {
   return index;
 };
 
-const scoreOf = (index: Bm25Index, query: string, id: string) => index.search(query, 10).find((h) => h.id === id)?.score;
+const scoreOf = (index: Bm25Index, query: string, id: string) =>
+  index.search(query, 10).find((h) => h.id === id)?.score;
 
 describe("Bm25Index scoring", () => {
   test("matches BM25 computed by hand", () => {
@@ -53,7 +54,7 @@ describe("Bm25Index scoring", () => {
     index.add("none", "coffee");
     const one = scoreOf(index, "tea", "one") ?? 0;
     const ten = scoreOf(index, "tea", "ten") ?? 0;
-    expect(ten / one).toBeCloseTo((10 / (10 + 1.2)) / (1 / (1 + 1.2)), 12);
+    expect(ten / one).toBeCloseTo(10 / (10 + 1.2) / (1 / (1 + 1.2)), 12);
     expect(ten / one).toBeLessThan(2.2);
   });
 

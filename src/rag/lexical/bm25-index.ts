@@ -222,9 +222,20 @@ export class Bm25Index {
 
   stats(): Bm25Stats {
     const bytes =
-      this.postings.bytes() + this.df.byteLength + this.norms.byteLength + this.exactLengths.byteLength +
-      this.fwdStart.byteLength + this.fwdLen.byteLength + this.fwdPool.byteLength;
-    return { documents: this.live, terms: this.termIds.size, postings: this.totalPostings - this.deadPostings, dead_postings: this.deadPostings, bytes };
+      this.postings.bytes() +
+      this.df.byteLength +
+      this.norms.byteLength +
+      this.exactLengths.byteLength +
+      this.fwdStart.byteLength +
+      this.fwdLen.byteLength +
+      this.fwdPool.byteLength;
+    return {
+      documents: this.live,
+      terms: this.termIds.size,
+      postings: this.totalPostings - this.deadPostings,
+      dead_postings: this.deadPostings,
+      bytes,
+    };
   }
 
   private termId(term: string): number {

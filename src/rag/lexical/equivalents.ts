@@ -57,7 +57,13 @@ export const equivalentsOf = (analyzer: Analyzer): Equivalents => {
       if (word.includes(" ")) {
         // "send the item back": up to two words may stand between a verb and its particle; they stay ("return the item").
         const [verb, ...rest] = word.split(" ");
-        phrases.push([new RegExp(`(?<![\\p{L}\\p{N}])${verb}((?:\\s+[\\p{L}\\p{N}'’]+){0,2}?)\\s+${rest.join("\\s+")}(?![\\p{L}\\p{N}])`, "giu"), `${head}$1`]);
+        phrases.push([
+          new RegExp(
+            `(?<![\\p{L}\\p{N}])${verb}((?:\\s+[\\p{L}\\p{N}'’]+){0,2}?)\\s+${rest.join("\\s+")}(?![\\p{L}\\p{N}])`,
+            "giu",
+          ),
+          `${head}$1`,
+        ]);
         continue;
       }
       for (const t of analyzer.analyze(word)) all.add(t);
@@ -65,7 +71,11 @@ export const equivalentsOf = (analyzer: Analyzer): Equivalents => {
     // A term already in an earlier group stays there: one reading per term.
     const own = [...all].filter((t) => !canonOf.has(t));
     for (const t of own) canonOf.set(t, first);
-    for (const t of own) members.set(t, own.filter((o) => o !== t));
+    for (const t of own)
+      members.set(
+        t,
+        own.filter((o) => o !== t),
+      );
   }
   found = {
     canon: (t) => canonOf.get(t) ?? t,
@@ -82,7 +92,15 @@ export const withEquivalents = (analyzer: Analyzer): Analyzer => {
   if (eq === NONE) return analyzer;
   const key = `${analyzer.id}:${analyzer.language}`;
   let reading = readers.get(key);
-  if (!reading) readers.set(key, (reading = { id: `${analyzer.id}+eq`, language: analyzer.language, analyze: (text) => analyzer.analyze(eq.rewrite(text)).map(eq.canon) }));
+  if (!reading)
+    readers.set(
+      key,
+      (reading = {
+        id: `${analyzer.id}+eq`,
+        language: analyzer.language,
+        analyze: (text) => analyzer.analyze(eq.rewrite(text)).map(eq.canon),
+      }),
+    );
   return reading;
 };
 const readers = new Map<string, Analyzer>();

@@ -6,19 +6,40 @@ import { queryTerms, stripQueryFiller } from "./query-words";
 describe("query filler words", () => {
   test("English interrogatives, auxiliaries, pronouns and politeness carry no weight", () => {
     expect(queryTerms(analyzerFor("en"), "What is your WeChat id?")).toEqual(["wechat", "id"]);
-    expect(queryTerms(analyzerFor("en"), "Can you please tell me how I can cancel my order?")).toEqual(["cancel", "order"]);
+    expect(queryTerms(analyzerFor("en"), "Can you please tell me how I can cancel my order?")).toEqual([
+      "cancel",
+      "order",
+    ]);
     expect(queryTerms(analyzerFor("en"), "What's your phone number?")).toEqual(["phone", "number"]);
     // Third-party pronouns, prepositions and the time of asking: the reply carries the subject, not these.
-    expect(queryTerms(analyzerFor("en"), "How do I use wishlists and share them?")).toEqual(["us", "wishlist", "share"]);
-    expect(queryTerms(analyzerFor("en"), "What are the entry conditions for China right now?")).toEqual(["entri", "condit", "china", "right"]);
+    expect(queryTerms(analyzerFor("en"), "How do I use wishlists and share them?")).toEqual([
+      "us",
+      "wishlist",
+      "share",
+    ]);
+    expect(queryTerms(analyzerFor("en"), "What are the entry conditions for China right now?")).toEqual([
+      "entri",
+      "condit",
+      "china",
+      "right",
+    ]);
     // A phrasal verb's particle: the verb carries it.
     expect(queryTerms(analyzerFor("en"), "When does my refund show up?")).toEqual(["refund", "show"]);
   });
 
   test("German: the same for German question words (the generic analyzer has no stop list of its own)", () => {
-    expect(queryTerms(analyzerFor("de"), "Wie lange dauert der Versand nach Österreich, bitte?")).toEqual(["dauert", "versand", "nach", "österreich"]);
+    expect(queryTerms(analyzerFor("de"), "Wie lange dauert der Versand nach Österreich, bitte?")).toEqual([
+      "dauert",
+      "versand",
+      "nach",
+      "österreich",
+    ]);
     expect(queryTerms(analyzerFor("de-AT"), "Können Sie mir sagen, was das kostet?")).toEqual(["kostet"]);
-    expect(queryTerms(analyzerFor("de"), "Habt ihr glutenfreies Brot für meine Tochter?")).toEqual(["glutenfreies", "brot", "tochter"]);
+    expect(queryTerms(analyzerFor("de"), "Habt ihr glutenfreies Brot für meine Tochter?")).toEqual([
+      "glutenfreies",
+      "brot",
+      "tochter",
+    ]);
   });
 
   test("words that matter stay: negations, and a word that merely contains a filler word", () => {
@@ -34,7 +55,10 @@ describe("query filler words", () => {
   test("ranking: the short passage with the asked-about words beats a long one full of question words", () => {
     const en = analyzerFor("en");
     const index = new Bm25Index(en);
-    index.add("faq", "What do you do? What can you do for your clients? How do we help you? You can ask what you want, when you want.");
+    index.add(
+      "faq",
+      "What do you do? What can you do for your clients? How do we help you? You can ask what you want, when you want.",
+    );
     index.add("contacts", "WeChat: dima_tri. Telegram and WhatsApp.");
     expect(index.searchTerms(en.analyze("What is your WeChat id, what can you do?"), 1)[0]?.id).toBe("faq");
     expect(index.searchTerms(queryTerms(en, "What is your WeChat id, what can you do?"), 1)[0]?.id).toBe("contacts");
@@ -45,8 +69,10 @@ describe("light frame words", () => {
   test("generic verbs and negations of a question's frame are light; what a shop question asks about is not", async () => {
     const { isLightQueryTerm } = await import("./query-words");
     const en = analyzerFor("en");
-    for (const word of ["accept", "included", "arrives", "compared", "can't"]) expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: true });
-    for (const word of ["sell", "buy", "deliver", "cancel"]) expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: false });
+    for (const word of ["accept", "included", "arrives", "compared", "can't"])
+      expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: true });
+    for (const word of ["sell", "buy", "deliver", "cancel"])
+      expect({ word, light: isLightQueryTerm("en", en.analyze(word)[0]) }).toEqual({ word, light: false });
     expect(isLightQueryTerm("de", "akzeptiert")).toBe(true);
   });
 });
@@ -59,7 +85,9 @@ describe("values that answer question words", () => {
     expect(termsAnsweredBy("en", "Rubles are accepted")).not.toContain("cost");
     expect(termsAnsweredBy("en", "Sunday: 1:00 PM – 7:00 PM")).toContain("open");
     // A time of day answers when something starts, leaves or ends ("When does the city tour start?").
-    expect(termsAnsweredBy("en", "City tour: daily at 10:00, three hours.")).toEqual(expect.arrayContaining(["start", "leav", "depart", "end"]));
+    expect(termsAnsweredBy("en", "City tour: daily at 10:00, three hours.")).toEqual(
+      expect.arrayContaining(["start", "leav", "depart", "end"]),
+    );
     expect(termsAnsweredBy("de", "Laugenbrezel: 0,95 €")).toContain("kostet");
     expect(termsAnsweredBy("de", "Samstag 7 Uhr bis 13 Uhr")).toContain("geöffnet");
     expect(termsAnsweredBy("en", "Points: 100 points = £1 off your next order.")).toContain("worth");

@@ -41,7 +41,10 @@ const fillerOf = (language: string): RegExp | null => {
   if (pattern === undefined) {
     const words = FILLER[language]?.split(" ");
     pattern = words
-      ? new RegExp(`(?<![\\p{L}\\p{N}'\u2019])(?:${words.map((w) => w.replace(/'/g, "['\u2019]")).join("|")})(?![\\p{L}\\p{N}]|['\u2019]\\p{L})`, "giu")
+      ? new RegExp(
+          `(?<![\\p{L}\\p{N}'\u2019])(?:${words.map((w) => w.replace(/'/g, "['\u2019]")).join("|")})(?![\\p{L}\\p{N}]|['\u2019]\\p{L})`,
+          "giu",
+        )
       : null;
     patterns.set(language, pattern);
   }
@@ -70,48 +73,121 @@ export const queryTerms = (analyzer: Analyzer, text: string): string[] => {
  * within 3-5 days", "How does the subscription work?" by what it does. Coverage weighs them a quarter.
  */
 const LIGHT: Record<string, ReadonlySet<string>> = {
-  en: new Set(["take", "took", "taken", "us", "work", "use", "offer", "avail", "available", "provid", "provide", "happen", "exist", "mean", "requir", "option", "time",
+  en: new Set([
+    "take",
+    "took",
+    "taken",
+    "us",
+    "work",
+    "use",
+    "offer",
+    "avail",
+    "available",
+    "provid",
+    "provide",
+    "happen",
+    "exist",
+    "mean",
+    "requir",
+    "option",
+    "time",
     // Generic verbs of a question's frame ("Do you accept fireworks?", "What can I put in a 40 foot container?"); not buy or sell,
     // which name what a shop question is about ("What food do you sell?").
-    "put", "keep", "kept", "hold", "run", "accept", "includ", "arriv", "compar",
+    "put",
+    "keep",
+    "kept",
+    "hold",
+    "run",
+    "accept",
+    "includ",
+    "arriv",
+    "compar",
     // Negations are searched ("Don't you ship on weekends?") but the reply states the rule in its own words.
-    "can't", "cannot", "don't", "doesn't", "didn't", "won't", "isn't", "aren't"]),
-  de: new Set(["dauert", "dauern", "funktioniert", "funktionieren", "benutzen", "nutzen", "verfügbar", "bietet", "bieten", "anbieten", "gibt", "zeit", "uhrzeit",
-    "benutzt", "nutzt", "verwendet", "verwenden", "leisten", "reicht", "bekomme", "bekommen", "nehmt", "nehmen", "akzeptiert", "akzeptieren"]),
+    "can't",
+    "cannot",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "isn't",
+    "aren't",
+  ]),
+  de: new Set([
+    "dauert",
+    "dauern",
+    "funktioniert",
+    "funktionieren",
+    "benutzen",
+    "nutzen",
+    "verfügbar",
+    "bietet",
+    "bieten",
+    "anbieten",
+    "gibt",
+    "zeit",
+    "uhrzeit",
+    "benutzt",
+    "nutzt",
+    "verwendet",
+    "verwenden",
+    "leisten",
+    "reicht",
+    "bekomme",
+    "bekommen",
+    "nehmt",
+    "nehmen",
+    "akzeptiert",
+    "akzeptieren",
+  ]),
 };
 export const LIGHT_WEIGHT = 0.25;
 
 /** Whether an analysed query term is a light word of a question's frame in `language`. */
-export const isLightQueryTerm = (language: string, term: string): boolean => LIGHT[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.has(term) ?? false;
+export const isLightQueryTerm = (language: string, term: string): boolean =>
+  LIGHT[language.toLowerCase().split(/[-_]/)[0] ?? ""]?.has(term) ?? false;
 
 /**
  * Question words that a kind of value answers: "How much does the visa cost?" is answered by
  * "Business visa (M): 12,000 RUB" though the line never says "cost", "When do you open on Sunday?" by
  * "Sunday: 1:00 PM – 7:00 PM". A unit holding such a value counts as carrying these words.
  */
-const MONEY = /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
+const MONEY =
+  /\d[\d.,\u00a0 ]*\s?(?:€|\$|£|₽|eur\b|euro|usd\b|rub\b|rub(?:les?)\b|roubles?\b|dollars?\b|yuan\b|rmb\b|chf\b|gbp\b)|(?:€|\$|£)\s?\d/i;
 const CLOCK = /\b\d{1,2}(?::\d{2}|\.\d{2}\s?uhr|\s?(?:am|pm|uhr)\b)/i;
 // A span of time answers how fast or soon ("emailed within 1 hour", "next-day delivery"). German keeps
 // its own words out: "schnell" is as often about the product as about the wait.
-const SPAN = /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|werktagen?|tagen?|wochen?|stunden?|minuten?)\b|\b(?:same|next)[- ]day\b/i;
+const SPAN =
+  /\b\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+)?\s?(?:business\s|working\s)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|werktagen?|tagen?|wochen?|stunden?|minuten?)\b|\b(?:same|next)[- ]day\b/i;
 // A figure given as a lower bound ("loads from 10 kg", "not less than $45", "at least 3 days") answers "minimum"; a time of day ("from 9:00") is no such bound.
-const LEAST = /(?:\bfrom|\bat\s+least|\bnot\s+less\s+than|\bminimum(?:\s+of)?|\bmin\.?)\s+(?:€|\$|£)?\d+(?![:.]\d{2}|\d|\s?(?:am|pm)\b)/i;
+const LEAST =
+  /(?:\bfrom|\bat\s+least|\bnot\s+less\s+than|\bminimum(?:\s+of)?|\bmin\.?)\s+(?:€|\$|£)?\d+(?![:.]\d{2}|\d|\s?(?:am|pm)\b)/i;
 const SHAPES: Record<string, { pattern: RegExp; terms: ReadonlySet<string> }[]> = {
   en: [
     { pattern: MONEY, terms: new Set(["cost", "price", "fee", "charg", "expens", "cheap", "worth", "valu"]) },
-    { pattern: CLOCK, terms: new Set(["open", "close", "hour", "start", "begin", "leav", "depart", "departur", "finish", "end"]) },
+    {
+      pattern: CLOCK,
+      terms: new Set(["open", "close", "hour", "start", "begin", "leav", "depart", "departur", "finish", "end"]),
+    },
     { pattern: SPAN, terms: new Set(["fast", "quick", "quickli", "soon"]) },
     { pattern: LEAST, terms: new Set(["minimum", "least", "smallest"]) },
   ],
   de: [
-    { pattern: MONEY, terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]) },
-    { pattern: CLOCK, terms: new Set(["geöffnet", "öffnet", "offen", "öffnungszeiten", "schließt", "geschlossen", "auf", "zu"]) },
+    {
+      pattern: MONEY,
+      terms: new Set(["kostet", "kosten", "preis", "preise", "teuer", "gebühr", "gebühren", "günstig"]),
+    },
+    {
+      pattern: CLOCK,
+      terms: new Set(["geöffnet", "öffnet", "offen", "öffnungszeiten", "schließt", "geschlossen", "auf", "zu"]),
+    },
   ],
 };
 
 /** The question words of `language` that `text` answers by the values it holds (a price, a time of day). */
 export const termsAnsweredBy = (language: string, text: string): string[] =>
-  (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? []).filter((s) => s.pattern.test(text)).flatMap((s) => [...s.terms]);
+  (SHAPES[language.toLowerCase().split(/[-_]/)[0] ?? ""] ?? [])
+    .filter((s) => s.pattern.test(text))
+    .flatMap((s) => [...s.terms]);
 
 /**
  * Whether an analysed query term is one a kind of value answers ("cost", "price", "open"): a passage

@@ -2,7 +2,20 @@ import { describe, expect, test } from "bun:test";
 import { readUnknownTerm } from "./spelling";
 
 const vocabulary = (terms: Record<string, number>) => ({ docFrequency: (t: string) => terms[t] ?? 0 });
-const known = vocabulary({ commiss: 4, receiv: 2, gift: 5, card: 7, water: 9, guess: 3, ship: 8, per: 6, laugen: 1, brezel: 2, delivery: 3, deliveri: 9 });
+const known = vocabulary({
+  commiss: 4,
+  receiv: 2,
+  gift: 5,
+  card: 7,
+  water: 9,
+  guess: 3,
+  ship: 8,
+  per: 6,
+  laugen: 1,
+  brezel: 2,
+  delivery: 3,
+  deliveri: 9,
+});
 
 describe("reading unknown query terms", () => {
   test("a dropped, doubled or swapped letter reads as the known term; the more frequent one wins", () => {

@@ -3,7 +3,9 @@
  * flag says so: `XIN_URL` and `XIN_TOKEN`. These two are not config keys (load.ts skips them), so a
  * client on a laptop needs no xin.toml at all.
  */
-export const clientEnv = (env: Record<string, string | undefined> = process.env): { url?: string; token?: string; editor: string } => ({
+export const clientEnv = (
+  env: Record<string, string | undefined> = process.env,
+): { url?: string; token?: string; editor: string } => ({
   url: env.XIN_URL || undefined,
   token: env.XIN_TOKEN || undefined,
   // The user's editor for long replies (`ctrl+o` in xin queue), as every terminal program finds it.

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { configKeys, configTable } from "./docs";
 
 test("every config key is described", () => {
-  const undocumented = configKeys().filter((k) => !k.description).map((k) => k.key);
+  const undocumented = configKeys()
+    .filter((k) => !k.description)
+    .map((k) => k.key);
   expect(undocumented).toEqual([]);
 });
 

@@ -21,14 +21,22 @@ export const configKeys = (schema: z.ZodObject = configSchema, prefix = ""): Key
     const key = `${prefix}${name}`;
     const { inner, def } = unwrap(field as z.ZodType);
     if (inner instanceof z.ZodObject) return configKeys(inner, `${key}.`);
-    return [{
-      key,
-      env: `XIN_${key.toUpperCase().replaceAll(".", "__")}`,
-      default: def === undefined ? "" : JSON.stringify(def),
-      description: (field as z.ZodType).description ?? inner.description ?? "",
-    }];
+    return [
+      {
+        key,
+        env: `XIN_${key.toUpperCase().replaceAll(".", "__")}`,
+        default: def === undefined ? "" : JSON.stringify(def),
+        description: (field as z.ZodType).description ?? inner.description ?? "",
+      },
+    ];
   });
 
 /** The README's configuration table. */
 export const configTable = (): string =>
-  ["| key | env | default | meaning |", "| --- | --- | --- | --- |", ...configKeys().map((k) => `| \`${k.key}\` | \`${k.env}\` | ${k.default ? `\`${k.default}\`` : ""} | ${k.description} |`)].join("\n");
+  [
+    "| key | env | default | meaning |",
+    "| --- | --- | --- | --- |",
+    ...configKeys().map(
+      (k) => `| \`${k.key}\` | \`${k.env}\` | ${k.default ? `\`${k.default}\`` : ""} | ${k.description} |`,
+    ),
+  ].join("\n");

@@ -25,7 +25,13 @@ describe("llm config", () => {
   });
 
   test("numbers from environment variables (strings) are coerced", () => {
-    const parsed = llmConfigSchema.parse({ base_url: "https://api.openai.com/v1", model: "m", timeout_ms: "5000", temperature: "0.3", max_retries: "0" });
+    const parsed = llmConfigSchema.parse({
+      base_url: "https://api.openai.com/v1",
+      model: "m",
+      timeout_ms: "5000",
+      temperature: "0.3",
+      max_retries: "0",
+    });
     expect(parsed).toMatchObject({ timeout_ms: 5000, temperature: 0.3, max_retries: 0 });
   });
 
@@ -68,7 +74,10 @@ describe("embeddings config", () => {
 test("every key is described (the source of `xin config` and the README table)", () => {
   for (const schema of [llmConfigSchema, embeddingsConfigSchema]) {
     for (const [key, field] of Object.entries(schema.shape)) {
-      expect({ key, description: field.description ?? "" }).toEqual({ key, description: expect.stringMatching(/\w{3,}/) });
+      expect({ key, description: field.description ?? "" }).toEqual({
+        key,
+        description: expect.stringMatching(/\w{3,}/),
+      });
     }
   }
 });

@@ -28,7 +28,9 @@ export const llmConfigSchema = z
       .int()
       .min(100)
       .default(60_000)
-      .describe("budget for one answer, retries included; for streams, the wait for the first token and between tokens"),
+      .describe(
+        "budget for one answer, retries included; for streams, the wait for the first token and between tokens",
+      ),
     max_retries: z.coerce
       .number()
       .int()
@@ -64,7 +66,9 @@ export const embeddingsConfigSchema = z
       .min(1)
       .max(16_384)
       .optional()
-      .describe("requested vector size (models that support shortening, e.g. text-embedding-3-*); unset uses the model's own"),
+      .describe(
+        "requested vector size (models that support shortening, e.g. text-embedding-3-*); unset uses the model's own",
+      ),
     batch_size: z.coerce
       .number()
       .int()

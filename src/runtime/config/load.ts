@@ -45,7 +45,12 @@ const setPath = (tree: Tree, path: string[], value: unknown) => {
   node[path[path.length - 1]] = value;
 };
 
-const applyEnv = (tree: Tree, env: Record<string, string | undefined>, origins: Map<string, Origin>, label: (k: string) => string) => {
+const applyEnv = (
+  tree: Tree,
+  env: Record<string, string | undefined>,
+  origins: Map<string, Origin>,
+  label: (k: string) => string,
+) => {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith("XIN_") || CLIENT_VARS.has(name) || value === undefined) continue;
     const path = name.slice(4).toLowerCase().split("__");
@@ -60,10 +65,16 @@ const readToml = (path: string): Tree => {
     text = readFileSync(path, "utf8");
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
-    throw new XinError(missing ? "config.missing" : "config.unreadable", missing ? `no config file at ${path}` : `cannot read ${path}`, {
-      hint: missing ? "run `xin init` to create one, or pass --config FILE (or set XIN_CONFIG)" : "check the file's permissions",
-      cause,
-    });
+    throw new XinError(
+      missing ? "config.missing" : "config.unreadable",
+      missing ? `no config file at ${path}` : `cannot read ${path}`,
+      {
+        hint: missing
+          ? "run `xin init` to create one, or pass --config FILE (or set XIN_CONFIG)"
+          : "check the file's permissions",
+        cause,
+      },
+    );
   }
   try {
     return parseToml(text) as Tree;
@@ -117,13 +128,19 @@ export const loadConfig = ({ path, env = process.env }: LoadOptions): Config => 
 const checkEnvFileMode = (file: string) => {
   const mode = statSync(file).mode & 0o777;
   if (mode & 0o077) {
-    throw new XinError("config.env_file_exposed", `${file} holds secrets but is readable by others (mode ${mode.toString(8)})`, {
-      hint: `run: chmod 600 ${file}`,
-    });
+    throw new XinError(
+      "config.env_file_exposed",
+      `${file} holds secrets but is readable by others (mode ${mode.toString(8)})`,
+      {
+        hint: `run: chmod 600 ${file}`,
+      },
+    );
   }
 };
 
 const flattenKeys = (tree: Tree, prefix = ""): string[] =>
   Object.entries(tree).flatMap(([k, v]) =>
-    typeof v === "object" && v !== null && !Array.isArray(v) ? flattenKeys(v as Tree, `${prefix}${k}.`) : [`${prefix}${k}`],
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? flattenKeys(v as Tree, `${prefix}${k}.`)
+      : [`${prefix}${k}`],
   );

@@ -12,7 +12,10 @@ afterAll(() => db.dispose());
 
 test("a transaction's tagged templates and its drizzle statements are one transaction", async () => {
   const seen = await transaction(db.db, async (ctx) => {
-    const [[viaTemplate], [viaDrizzle]] = await Promise.all([ctx.sql`select txid_current()::text as id`, ctx.tx.execute<{ id: string }>(sql`select txid_current()::text as id`)]);
+    const [[viaTemplate], [viaDrizzle]] = await Promise.all([
+      ctx.sql`select txid_current()::text as id`,
+      ctx.tx.execute<{ id: string }>(sql`select txid_current()::text as id`),
+    ]);
     await ctx.sql`insert into tx_both (n) values (1)`;
     // Written through one, read through the other before COMMIT.
     const [row] = await ctx.tx.execute<{ n: number }>(sql`select count(*)::int as n from tx_both`);

@@ -17,7 +17,10 @@ export type StoreClient = { sql: Sql; db: Db; close(timeoutSeconds?: number): Pr
  * embedded server is picked up by the next query without reopening the client.
  */
 /** `onQuery` is called as each statement is sent (tests count the statements a request caused). */
-export const openClient = (target: StoreTarget, options: { max?: number; connectTimeoutSeconds?: number; onQuery?: () => void } = {}): StoreClient => {
+export const openClient = (
+  target: StoreTarget,
+  options: { max?: number; connectTimeoutSeconds?: number; onQuery?: () => void } = {},
+): StoreClient => {
   // postgres.js waits before reconnecting after a failed connection, 3^n/100 s by default and up to 20 s:
   // after a few seconds of outage the pool was still asleep 10–16 s after the server came back. A
   // refused connect costs nothing, so retry soon, at most half a second apart.
@@ -62,19 +65,28 @@ export type TxContext = {
 export const sqlOf = (db: Db): Sql => (db as Db & { $client: Sql }).$client;
 
 /** A NOTIFY issued in `ctx`'s transaction: PostgreSQL delivers it to listeners only if that commits. */
-export const notifyInTx = (ctx: TxContext, n: { channel: string; payload: string }) => ctx.sql`select pg_notify(${n.channel}, ${n.payload})`;
+export const notifyInTx = (ctx: TxContext, n: { channel: string; payload: string }) =>
+  ctx.sql`select pg_notify(${n.channel}, ${n.payload})`;
 
 /** The postgres.js transaction under a drizzle one (drizzle keeps it as its session's client). */
 const clientOf = (tx: Tx): TransactionSql => (tx as unknown as { session: { client: TransactionSql } }).session.client;
 
-export const transaction = <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => withSpan("db transaction", { kind: "client" }, () => runTransaction(db, fn));
+export const transaction = <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> =>
+  withSpan("db transaction", { kind: "client" }, () => runTransaction(db, fn));
 
 const runTransaction = async <T>(db: Db, fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
   const committed: (() => void)[] = [];
   const rolledBack: (() => void)[] = [];
   let result: T;
   try {
-    result = await db.transaction((tx) => fn({ tx, sql: clientOf(tx), afterCommit: (hook) => committed.push(hook), afterRollback: (hook) => rolledBack.push(hook) }));
+    result = await db.transaction((tx) =>
+      fn({
+        tx,
+        sql: clientOf(tx),
+        afterCommit: (hook) => committed.push(hook),
+        afterRollback: (hook) => rolledBack.push(hook),
+      }),
+    );
   } catch (e) {
     for (const hook of rolledBack) hook();
     throw e;

@@ -31,5 +31,10 @@ export const driverFor = (sql: Sql, policy = new StatementPolicy()): Sql => {
   return wrap(sql);
 };
 
-const preparing = (target: object, unsafe: Unsafe, policy: StatementPolicy) => (query: string, args: unknown[] = [], options: { prepare?: boolean } = {}) =>
-  unsafe.call(target, query, args, { ...options, prepare: options.prepare || policy.shouldPrepare(query, args.length) });
+const preparing =
+  (target: object, unsafe: Unsafe, policy: StatementPolicy) =>
+  (query: string, args: unknown[] = [], options: { prepare?: boolean } = {}) =>
+    unsafe.call(target, query, args, {
+      ...options,
+      prepare: options.prepare || policy.shouldPrepare(query, args.length),
+    });

@@ -10,12 +10,14 @@ beforeAll(async () => {
 });
 afterAll(() => db.dispose());
 
-const write = (n: number) => async ({ tx, afterCommit }: Parameters<Parameters<GroupTransaction["run"]>[0]>[0]) => {
-  await tx.execute(sql`insert into gt (n, txid) values (${n}, txid_current())`);
-  let committed = false;
-  afterCommit(() => (committed = true));
-  return () => committed;
-};
+const write =
+  (n: number) =>
+  async ({ tx, afterCommit }: Parameters<Parameters<GroupTransaction["run"]>[0]>[0]) => {
+    await tx.execute(sql`insert into gt (n, txid) values (${n}, txid_current())`);
+    let committed = false;
+    afterCommit(() => (committed = true));
+    return () => committed;
+  };
 
 test("concurrent work shares one transaction, each caller gets its own result after COMMIT", async () => {
   const group = new GroupTransaction(() => db.db);
@@ -31,7 +33,12 @@ test("one failing piece of work fails alone: the others are run again by themsel
   const boom = async () => {
     throw new Error("lease lost");
   };
-  const outcomes = await Promise.allSettled([group.run(write(10)), group.run(write(11)), group.run(boom), group.run(write(12))]);
+  const outcomes = await Promise.allSettled([
+    group.run(write(10)),
+    group.run(write(11)),
+    group.run(boom),
+    group.run(write(12)),
+  ]);
   expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
   expect((outcomes[2] as PromiseRejectedResult).reason.message).toBe("lease lost");
   expect((await db.sql`select n from gt where n >= 10 order by n`).map((r) => r.n)).toEqual([10, 11, 12]);

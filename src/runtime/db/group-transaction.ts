@@ -18,15 +18,18 @@ export class GroupTransaction {
   private readonly batcher: Batcher<Work, unknown>;
 
   constructor(db: () => Db, maxBatch = 32) {
-    this.batcher = new Batcher<Work, unknown>((work) => transaction(db(), (ctx) => Promise.all(work.map((w) => w(ctx)))), {
-      maxBatch,
-      onBatchError: async (work, error) => {
-        if (work.length === 1) return [asError(error)];
-        const outcomes: unknown[] = [];
-        for (const w of work) outcomes.push(await transaction(db(), w).catch(asError));
-        return outcomes;
+    this.batcher = new Batcher<Work, unknown>(
+      (work) => transaction(db(), (ctx) => Promise.all(work.map((w) => w(ctx)))),
+      {
+        maxBatch,
+        onBatchError: async (work, error) => {
+          if (work.length === 1) return [asError(error)];
+          const outcomes: unknown[] = [];
+          for (const w of work) outcomes.push(await transaction(db(), w).catch(asError));
+          return outcomes;
+        },
       },
-    });
+    );
   }
 
   run<T>(work: (ctx: TxContext) => Promise<T>): Promise<T> {

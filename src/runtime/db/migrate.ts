@@ -27,8 +27,8 @@ const ensureTables = async (tx: TransactionSql) => {
 };
 
 const appliedRows = async (sql: Sql | TransactionSql) =>
-  (await sql<{ created_at: string }[]>`select created_at from drizzle.__drizzle_migrations order by created_at`).map((r) =>
-    Number(r.created_at),
+  (await sql<{ created_at: string }[]>`select created_at from drizzle.__drizzle_migrations order by created_at`).map(
+    (r) => Number(r.created_at),
   );
 
 const tableExists = async (sql: Sql | TransactionSql, name: string) =>
@@ -36,24 +36,33 @@ const tableExists = async (sql: Sql | TransactionSql, name: string) =>
 
 const describeUnknown = async (sql: Sql | TransactionSql, unknown: number[]): Promise<UnknownMigration[]> => {
   const recorded = (await tableExists(sql, "drizzle.xin_migrations"))
-    ? await sql<{ created_at: string; tag: string; xin_version: string }[]>`select created_at, tag, xin_version from drizzle.xin_migrations where created_at = any(${unknown.map(String)}::bigint[])`
+    ? await sql<
+        { created_at: string; tag: string; xin_version: string }[]
+      >`select created_at, tag, xin_version from drizzle.xin_migrations where created_at = any(${unknown.map(String)}::bigint[])`
     : [];
   const byWhen = new Map(recorded.map((r) => [Number(r.created_at), r]));
-  return unknown.map((when) => ({ when, tag: byWhen.get(when)?.tag ?? null, xin_version: byWhen.get(when)?.xin_version ?? null }));
+  return unknown.map((when) => ({
+    when,
+    tag: byWhen.get(when)?.tag ?? null,
+    xin_version: byWhen.get(when)?.xin_version ?? null,
+  }));
 };
 
 /** The highest of dotted versions (numeric parts compared as numbers). */
 const newestVersion = (versions: string[]): string | null => {
   const parts = (v: string) => v.split(/[.-]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   return (
-    versions.toSorted((a, b) => {
-      const [pa, pb] = [parts(a), parts(b)];
-      for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const [x, y] = [pa[i] ?? 0, pb[i] ?? 0];
-        if (x !== y) return typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-      }
-      return 0;
-    }).at(-1) ?? null
+    versions
+      .toSorted((a, b) => {
+        const [pa, pb] = [parts(a), parts(b)];
+        for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+          const [x, y] = [pa[i] ?? 0, pb[i] ?? 0];
+          if (x !== y)
+            return typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        }
+        return 0;
+      })
+      .at(-1) ?? null
   );
 };
 
@@ -116,5 +125,10 @@ export const migrationStatus = async (sql: Sql, migrations: EmbeddedMigration[])
   await refuseUnknown(sql, applied, migrations);
   const last = applied.length ? Math.max(...applied) : 0;
   const latest = migrations.filter((m) => m.when <= last).at(-1)?.tag ?? null;
-  return { applied: applied.length, pending: migrations.filter((m) => m.when > last).map((m) => m.tag), latest, known: migrations.length };
+  return {
+    applied: applied.length,
+    pending: migrations.filter((m) => m.when > last).map((m) => m.tag),
+    latest,
+    known: migrations.length,
+  };
 };

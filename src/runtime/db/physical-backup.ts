@@ -57,9 +57,12 @@ export const copyClusterOnline = async (sql: Sql, pgdata: string, dest: string):
     await c`select pg_create_physical_replication_slot(${`xin_backup_${process.pid}`}, true, true)`;
     await c`select pg_backup_start('xin backup', true)`;
     const bytes = copyTree(pgdata, dest, true);
-    const [stop] = await c<{ lsn: string; labelfile: string; spcmapfile: string | null }[]>`select * from pg_backup_stop(false)`;
+    const [stop] = await c<
+      { lsn: string; labelfile: string; spcmapfile: string | null }[]
+    >`select * from pg_backup_stop(false)`;
     const first = /START WAL LOCATION: .* \(file ([0-9A-F]{24})\)/.exec(stop.labelfile)?.[1];
-    if (!first) throw new XinError("backup.label_unreadable", "PostgreSQL returned a backup label without a start WAL file");
+    if (!first)
+      throw new XinError("backup.label_unreadable", "PostgreSQL returned a backup label without a start WAL file");
     const [{ last }] = await c<{ last: string }[]>`select pg_walfile_name(${stop.lsn}) as last`;
     let walFiles = 0;
     for (const f of readdirSync(join(pgdata, "pg_wal"))) {

@@ -24,10 +24,22 @@ const preparedTexts = async (run: (q: string) => Promise<unknown[]>) =>
   ((await run("select statement from pg_prepared_statements")) as { statement: string }[]).map((r) => r.statement);
 
 test("drizzle's repeated queries become prepared statements on the connection, inside transactions too", async () => {
-  for (let i = 0; i < 3; i++) await db.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.kind, `k${i}`));
-  expect((await preparedTexts((q) => db.db.execute(sql.raw(q)))).some((s) => s.includes('from "jobs" where "jobs"."kind" = $1'))).toBe(true);
+  for (let i = 0; i < 3; i++)
+    await db.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(eq(jobs.kind, `k${i}`));
+  expect(
+    (await preparedTexts((q) => db.db.execute(sql.raw(q)))).some((s) =>
+      s.includes('from "jobs" where "jobs"."kind" = $1'),
+    ),
+  ).toBe(true);
   const inTx = await transaction(db.db, async ({ tx }) => {
-    for (let i = 0; i < 3; i++) await tx.select({ n: jobs.attempts }).from(jobs).where(eq(jobs.key, `x${i}`));
+    for (let i = 0; i < 3; i++)
+      await tx
+        .select({ n: jobs.attempts })
+        .from(jobs)
+        .where(eq(jobs.key, `x${i}`));
     return preparedTexts((q) => tx.execute(sql.raw(q)));
   });
   expect(inTx.some((s) => s.includes('from "jobs" where "jobs"."key" = $1'))).toBe(true);

@@ -18,7 +18,10 @@ export const STORAGE_PARAMETERS: StorageParameter[] = [{ table: "messages", fill
  * A catalog change only: rows already stored keep their pages; new pages are filled to the new limit.
  * Tables the schema does not hold (yet) are skipped.
  */
-export const applyStorageParameters = async (sql: Sql | TransactionSql, parameters: StorageParameter[] = STORAGE_PARAMETERS): Promise<void> => {
+export const applyStorageParameters = async (
+  sql: Sql | TransactionSql,
+  parameters: StorageParameter[] = STORAGE_PARAMETERS,
+): Promise<void> => {
   for (const p of parameters) {
     const [row] = await sql<{ ok: boolean | null }[]>`
       select coalesce(${`fillfactor=${p.fillfactor}`} = any(c.reloptions), false) as ok

@@ -59,7 +59,10 @@ export class StoreHealth {
     this.timer = null;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     const outcome = await Promise.race([
-      this.probeSql`select 1`.then(() => "ok" as const, (e: unknown) => (isStoreUnreachable(e) ? ("refused" as const) : ("ok" as const))),
+      this.probeSql`select 1`.then(
+        () => "ok" as const,
+        (e: unknown) => (isStoreUnreachable(e) ? ("refused" as const) : ("ok" as const)),
+      ),
       new Promise<"slow">((resolve) => (timeout = setTimeout(() => resolve("slow"), this.o.timeoutMs))),
     ]);
     clearTimeout(timeout);

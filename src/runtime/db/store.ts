@@ -75,7 +75,10 @@ export class Store {
    */
   watchHealth(): void {
     if (this.storeHealth || !this.target) return;
-    this.storeHealth = new StoreHealth(openClient(this.target, { max: 1, connectTimeoutSeconds: 1 }).sql, this.options.log);
+    this.storeHealth = new StoreHealth(
+      openClient(this.target, { max: 1, connectTimeoutSeconds: 1 }).sql,
+      this.options.log,
+    );
     this.storeHealth.start();
   }
 
@@ -102,7 +105,13 @@ export class Store {
     if (!this.client) return false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const ok = await Promise.race([this.client.sql`select 1`.then(() => true, () => false), timeout]);
+    const ok = await Promise.race([
+      this.client.sql`select 1`.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
     clearTimeout(timer);
     return ok;
   }

@@ -14,14 +14,25 @@ type Upload = { blob: string; bytes: Uint8Array };
  */
 export const shareUploads = async (tx: Tx, tenantId: string, uploads: Upload[]): Promise<void> => {
   if (uploads.length === 0) return;
-  await tx.insert(uploadBlobs).values(uploads.map((u) => ({ tenant_id: tenantId, sha256: u.blob, bytes: u.bytes }))).onConflictDoNothing();
+  await tx
+    .insert(uploadBlobs)
+    .values(uploads.map((u) => ({ tenant_id: tenantId, sha256: u.blob, bytes: u.bytes })))
+    .onConflictDoNothing();
 };
 
 /** Copies into this instance's blob store the job's uploads it does not hold yet (checked by hash). */
-export const fetchSharedUploads = async (db: () => Db, blobs: BlobStore, tenantId: string, shas: string[]): Promise<void> => {
+export const fetchSharedUploads = async (
+  db: () => Db,
+  blobs: BlobStore,
+  tenantId: string,
+  shas: string[],
+): Promise<void> => {
   const missing = shas.filter((sha) => blobs.read(sha) === null);
   if (missing.length === 0) return;
-  const rows = await db().select({ sha256: uploadBlobs.sha256, bytes: uploadBlobs.bytes }).from(uploadBlobs).where(and(eq(uploadBlobs.tenant_id, tenantId), inArray(uploadBlobs.sha256, missing)));
+  const rows = await db()
+    .select({ sha256: uploadBlobs.sha256, bytes: uploadBlobs.bytes })
+    .from(uploadBlobs)
+    .where(and(eq(uploadBlobs.tenant_id, tenantId), inArray(uploadBlobs.sha256, missing)));
   // The blob store files bytes under their own hash: a row whose bytes do not match its name stays missing.
   for (const r of rows) blobs.put(new Uint8Array(r.bytes));
 };

@@ -54,7 +54,9 @@ const splitOutsideQuotes = (text: string, separator: string): string[] => {
 };
 
 const unquote = (value: string): string =>
-  value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
+  value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1).replace(/\\(.)/g, "$1")
+    : value;
 
 /**
  * The `for=` value of each RFC 7239 element, left to right; "" for an element without one (a hop we

@@ -17,7 +17,12 @@ const router = new Router()
   .get("/crash", () => {
     throw new Error("secret detail: password=hunter2");
   });
-const handle = createFetchHandler({ router, log: createLogger({ sink: (l) => lines.push(l) }), metrics, bodyLimitBytes: 1024 });
+const handle = createFetchHandler({
+  router,
+  log: createLogger({ sink: (l) => lines.push(l) }),
+  metrics,
+  bodyLimitBytes: 1024,
+});
 const req = (path: string, init?: RequestInit) => handle(new Request(`http://x${path}`, init));
 
 describe("fetch handler", () => {
@@ -54,7 +59,9 @@ describe("fetch handler", () => {
     expect((await req("/parse")).status).toBe(405);
     const res = await req("/teapot", { headers: { "x-request-id": "abc" } });
     expect(res.status).toBe(418);
-    expect(await res.json()).toEqual({ error: { code: "demo.teapot", message: "I am a teapot", request_id: "abc", field: "pot" } });
+    expect(await res.json()).toEqual({
+      error: { code: "demo.teapot", message: "I am a teapot", request_id: "abc", field: "pot" },
+    });
   });
 
   test("an unexpected error is a 500 that hides its detail, which goes to the log redacted", async () => {

@@ -25,7 +25,11 @@ export type HttpOptions = {
 type Peer = { requestIP(req: Request): { address: string } | null } | undefined;
 
 const readLimited = async (req: Request, limit: number, key = "server.body_limit_bytes"): Promise<Uint8Array> => {
-  const tooLarge = () => new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, { status: 413, hint: `raise ${key}` });
+  const tooLarge = () =>
+    new XinError("http.body_too_large", `request body is larger than ${limit} bytes`, {
+      status: 413,
+      hint: `raise ${key}`,
+    });
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
   if (!req.body) return new Uint8Array();
@@ -50,8 +54,21 @@ const allowHeader = (methods: string[]): string => {
  * Turns a Router into a `fetch` handler: request id, body limit, error → JSON response, one log line
  * and metrics per request. Tests call it in process with `new Request(...)`.
  */
-export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clientIp = peerClientIp, continuesTrace }: HttpOptions) => {
-  const handle = async (req: Request, server: Peer, url: URL, match: ReturnType<Router["match"]>, routeLabel: string): Promise<Response> => {
+export const createFetchHandler = ({
+  router,
+  log,
+  metrics,
+  bodyLimitBytes,
+  clientIp = peerClientIp,
+  continuesTrace,
+}: HttpOptions) => {
+  const handle = async (
+    req: Request,
+    server: Peer,
+    url: URL,
+    match: ReturnType<Router["match"]>,
+    routeLabel: string,
+  ): Promise<Response> => {
     const started = performance.now();
     const requestId = req.headers.get("x-request-id")?.slice(0, 64) || newId("req");
     const reqLog = log.child({ request_id: requestId, route: routeLabel });
@@ -63,7 +80,11 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
       if (!match.route) {
         if (match.allowed.length) allow = allowHeader(match.allowed);
         throw match.allowed.length
-          ? new XinError("http.method_not_allowed", `${req.method.slice(0, 32)} is not allowed here; allowed: ${allow}`, { status: 405 })
+          ? new XinError(
+              "http.method_not_allowed",
+              `${req.method.slice(0, 32)} is not allowed here; allowed: ${allow}`,
+              { status: 405 },
+            )
           : new XinError("http.not_found", "no such route", { status: 404 });
       }
       let body: Uint8Array | null = null;
@@ -116,11 +137,15 @@ export const createFetchHandler = ({ router, log, metrics, bodyLimitBytes, clien
     const routeLabel = match.route?.pattern ?? "unmatched";
     const parent = continuesTrace?.(url) ? req.headers.get("traceparent") : null;
     // One server span per request; everything the route does (store, enqueue) nests under it.
-    return withSpan(`${req.method} ${routeLabel}`, { kind: "server", parent, attributes: { "http.request.method": req.method, "http.route": routeLabel } }, async (span) => {
-      const response = await handle(req, server, url, match, routeLabel);
-      span.setAttributes({ "http.response.status_code": response.status });
-      if (response.status >= 500) span.fail(`status ${response.status}`);
-      return response;
-    });
+    return withSpan(
+      `${req.method} ${routeLabel}`,
+      { kind: "server", parent, attributes: { "http.request.method": req.method, "http.route": routeLabel } },
+      async (span) => {
+        const response = await handle(req, server, url, match, routeLabel);
+        span.setAttributes({ "http.response.status_code": response.status });
+        if (response.status >= 500) span.fail(`status ${response.status}`);
+        return response;
+      },
+    );
   };
 };

@@ -28,8 +28,14 @@ test.each(["/", "/a/b%20c", "/a/%F0%9F%91%9F", "/a?q=a+b&r=%C3%BC&flag", "/a?", 
 });
 
 test("jsonIssue names the first unstorable string or key and the depth limit, iteratively", () => {
-  expect(jsonIssue({ a: ["ok", { b: "x\u0000" }] }, { strings: true })).toEqual({ where: "body.a[1].b", why: "contains a NUL character (U+0000)" });
-  expect(jsonIssue({ ["k\ud800"]: 1 }, { strings: true })).toEqual({ where: "body", why: "a key contains an unpaired UTF-16 surrogate" });
+  expect(jsonIssue({ a: ["ok", { b: "x\u0000" }] }, { strings: true })).toEqual({
+    where: "body.a[1].b",
+    why: "contains a NUL character (U+0000)",
+  });
+  expect(jsonIssue({ ["k\ud800"]: 1 }, { strings: true })).toEqual({
+    where: "body",
+    why: "a key contains an unpaired UTF-16 surrogate",
+  });
   expect(jsonIssue({ a: "x\u0000" }, { strings: false })).toBeNull();
   expect(jsonIssue({ emoji: "👟 Größe 尺码", n: 1, t: true, z: null }, { strings: true })).toBeNull();
   const deep = JSON.parse("[".repeat(100_000) + "]".repeat(100_000));

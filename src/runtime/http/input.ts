@@ -54,14 +54,20 @@ export const checkRequestTarget = (url: URL): void => {
   }
 };
 
-const pathOf = (base: string, key: string | number): string => (typeof key === "number" ? `${base}[${key}]` : `${base}.${key}`);
+const pathOf = (base: string, key: string | number): string =>
+  typeof key === "number" ? `${base}[${key}]` : `${base}.${key}`;
 
 /**
  * The first problem in a parsed JSON value: a string or key that cannot be stored (`strings`), or
  * nesting deeper than `MAX_JSON_DEPTH`. Iterative, so hostile nesting cannot overflow the stack here.
  */
-export const jsonIssue = (value: unknown, options: { strings: boolean; root?: string }): { where: string; why: string } | null => {
-  const stack: { value: unknown; where: string; depth: number }[] = [{ value, where: options.root ?? "body", depth: 0 }];
+export const jsonIssue = (
+  value: unknown,
+  options: { strings: boolean; root?: string },
+): { where: string; why: string } | null => {
+  const stack: { value: unknown; where: string; depth: number }[] = [
+    { value, where: options.root ?? "body", depth: 0 },
+  ];
   while (stack.length > 0) {
     const item = stack.pop()!;
     const v = item.value;
@@ -73,7 +79,8 @@ export const jsonIssue = (value: unknown, options: { strings: boolean; root?: st
     if (v === null || typeof v !== "object") continue;
     if (item.depth >= MAX_JSON_DEPTH) return { where: item.where, why: `nested deeper than ${MAX_JSON_DEPTH} levels` };
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], where: pathOf(item.where, i), depth: item.depth + 1 });
+      for (let i = 0; i < v.length; i++)
+        stack.push({ value: v[i], where: pathOf(item.where, i), depth: item.depth + 1 });
       continue;
     }
     for (const [key, child] of Object.entries(v)) {

@@ -10,7 +10,10 @@ import { Router } from "./router";
 import { listen } from "./server";
 
 const router = new Router().get("/items", () => json({ ok: true })).post("/items", () => json({ ok: true }));
-const server = listen({ host: "127.0.0.1", port: 0, fetch: createFetchHandler({ router, log: silentLogger, bodyLimitBytes: 1024 }) }, silentLogger);
+const server = listen(
+  { host: "127.0.0.1", port: 0, fetch: createFetchHandler({ router, log: silentLogger, bodyLimitBytes: 1024 }) },
+  silentLogger,
+);
 afterAll(() => server.stop(true));
 
 /** Sends raw bytes and reads until the server closes (the request asks it to). */
@@ -32,11 +35,14 @@ const answer = async (method: string, path: string) => {
   return { status, allow, body };
 };
 
-test.each(["PROPFIND", "TRACE", "PURGE", "LINK", "M-SEARCH", "QUERY", "PUT", "DELETE", "OPTIONS"])("%s on a known path is a JSON 405 naming the allowed methods", async (method) => {
-  const res = await answer(method, "/items");
-  expect({ status: res.status, allow: res.allow }).toEqual({ status: 405, allow: "GET, HEAD, POST" });
-  expect(JSON.parse(res.body).error.code).toBe("http.method_not_allowed");
-});
+test.each(["PROPFIND", "TRACE", "PURGE", "LINK", "M-SEARCH", "QUERY", "PUT", "DELETE", "OPTIONS"])(
+  "%s on a known path is a JSON 405 naming the allowed methods",
+  async (method) => {
+    const res = await answer(method, "/items");
+    expect({ status: res.status, allow: res.allow }).toEqual({ status: 405, allow: "GET, HEAD, POST" });
+    expect(JSON.parse(res.body).error.code).toBe("http.method_not_allowed");
+  },
+);
 
 test.each(["PROPFIND", "TRACE", "MKCOL"])("%s on an unknown path is a JSON 404", async (method) => {
   const res = await answer(method, "/nowhere");

@@ -18,15 +18,18 @@ test("a swap serves the new certificate on the same port at once while a request
   const second = selfSigned(["a.test"]);
   let release: () => void = () => {};
   const held = new Promise<void>((r) => (release = r));
-  listener = listenTls({
-    host: "127.0.0.1",
-    port: freePort(),
-    tls: first,
-    fetch: async (req) => {
-      if (new URL(req.url).pathname === "/slow") await held;
-      return new Response("ok");
+  listener = listenTls(
+    {
+      host: "127.0.0.1",
+      port: freePort(),
+      tls: first,
+      fetch: async (req) => {
+        if (new URL(req.url).pathname === "/slow") await held;
+        return new Response("ok");
+      },
     },
-  }, silentLogger);
+    silentLogger,
+  );
   const port = listener.port();
   expect((await probeTls(port, "a.test", first.cert)).serial).toBe(serial(first.cert));
 
@@ -50,9 +53,15 @@ test("stop also ends listeners still draining after a swap", async () => {
   const first = selfSigned(["a.test"]);
   let release: () => void = () => {};
   const held = new Promise<void>((r) => (release = r));
-  listener = listenTls({ host: "127.0.0.1", port: freePort(), tls: first, fetch: async () => (await held, new Response("late")) }, silentLogger);
+  listener = listenTls(
+    { host: "127.0.0.1", port: freePort(), tls: first, fetch: async () => (await held, new Response("late")) },
+    silentLogger,
+  );
   const port = listener.port();
-  const pending = fetch(`https://127.0.0.1:${port}/`, { tls: { ca: first.cert, serverName: "a.test" } }).then((r) => r.status, () => "cut");
+  const pending = fetch(`https://127.0.0.1:${port}/`, { tls: { ca: first.cert, serverName: "a.test" } }).then(
+    (r) => r.status,
+    () => "cut",
+  );
   await Bun.sleep(50);
   await listener.swap(selfSigned(["a.test"]));
   await listener.stop(Date.now() + 50);

@@ -55,7 +55,8 @@ const BLOCKED: Range[] = [
 
 export type AddressVerdict = { blocked: false } | { blocked: true; range: string; name: string; via?: string };
 
-const embeddedIpv4 = (ip: Ip, at: number): Ip => Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...ip.subarray(at, at + 4)]);
+const embeddedIpv4 = (ip: Ip, at: number): Ip =>
+  Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...ip.subarray(at, at + 4)]);
 
 /** The IPv4 address an embedding form leads to, or null for every other address. */
 export const ipv4Inside = (ip: Ip): Ip | null => {

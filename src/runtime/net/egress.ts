@@ -25,7 +25,11 @@ export const ALLOW_KEY = "egress.allow_cidrs (XIN_EGRESS__ALLOW_CIDRS)";
 export class EgressBlocked extends XinError {
   readonly retryable = false;
   constructor(message: string, data: Record<string, unknown>) {
-    super("egress.blocked", message, { status: 400, data, hint: `an operator can allow a range with ${ALLOW_KEY}, e.g. ["127.0.0.1/32"]` });
+    super("egress.blocked", message, {
+      status: 400,
+      data,
+      hint: `an operator can allow a range with ${ALLOW_KEY}, e.g. ["127.0.0.1/32"]`,
+    });
     this.name = "EgressBlocked";
   }
 }
@@ -46,7 +50,8 @@ export type EgressOptions = {
 
 export type CheckedTarget = { url: URL; address: string; connectUrl: URL };
 
-const systemResolve: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+const systemResolve: Resolve = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
@@ -87,7 +92,8 @@ export class EgressGuard {
     } catch {
       throw new EgressBlocked(`not a URL: ${String(target).slice(0, 200)}`, { url: String(target).slice(0, 200) });
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new EgressBlocked(`only http(s) URLs are fetched, not ${url.protocol}`, { url: url.href });
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new EgressBlocked(`only http(s) URLs are fetched, not ${url.protocol}`, { url: url.href });
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const literal = parseIp(host);
     let addresses: string[];
@@ -98,7 +104,8 @@ export class EgressGuard {
       } catch (cause) {
         throw new XinError("egress.unresolvable", `cannot resolve ${host}`, { status: 502, data: { host }, cause });
       }
-      if (addresses.length === 0) throw new XinError("egress.unresolvable", `cannot resolve ${host}`, { status: 502, data: { host } });
+      if (addresses.length === 0)
+        throw new XinError("egress.unresolvable", `cannot resolve ${host}`, { status: 502, data: { host } });
     }
     let first: Ip | null = null;
     for (const text of addresses) {
@@ -110,12 +117,15 @@ export class EgressGuard {
       if (verdict.blocked) {
         const address = formatIp(ip);
         const named = literal ? address : `${host} (${address})`;
-        throw new EgressBlocked(`refused to fetch from ${named}: ${verdict.name} address (${verdict.range}); allow it with ${ALLOW_KEY}`, {
-          host,
-          address,
-          range: verdict.range,
-          config_key: "egress.allow_cidrs",
-        });
+        throw new EgressBlocked(
+          `refused to fetch from ${named}: ${verdict.name} address (${verdict.range}); allow it with ${ALLOW_KEY}`,
+          {
+            host,
+            address,
+            range: verdict.range,
+            config_key: "egress.allow_cidrs",
+          },
+        );
       }
     }
     const address = formatIp(first as Ip);
@@ -126,7 +136,10 @@ export class EgressGuard {
 
   /** `fetch` with every hop checked and connected to the checked address (see the file comment). */
   readonly fetch = async (input: string | URL | Request, init: BunFetchRequestInit = {}): Promise<Response> => {
-    if (input instanceof Request) throw new XinError("egress.request_object", "the egress guard takes a URL and init, not a Request", { status: 500 });
+    if (input instanceof Request)
+      throw new XinError("egress.request_object", "the egress guard takes a URL and init, not a Request", {
+        status: 500,
+      });
     let url = new URL(input);
     let method = (init.method ?? "GET").toUpperCase();
     let body = init.body;
@@ -137,11 +150,22 @@ export class EgressGuard {
       if (named) headers.set("host", url.host);
       else headers.delete("host");
       const tls = url.protocol === "https:" && named ? { ...init.tls, serverName: url.hostname } : init.tls;
-      const response = await this.transport(target.connectUrl, { ...init, method, body, headers, redirect: "manual", ...(tls ? { tls } : {}) });
+      const response = await this.transport(target.connectUrl, {
+        ...init,
+        method,
+        body,
+        headers,
+        redirect: "manual",
+        ...(tls ? { tls } : {}),
+      });
       const location = response.headers.get("location");
       if (init.redirect === "manual" || !REDIRECTS.has(response.status) || location === null) return response;
       await response.body?.cancel();
-      if (hop >= this.maxRedirects) throw new XinError("egress.too_many_redirects", `more than ${this.maxRedirects} redirects from ${url.origin}`, { status: 502, data: { url: url.origin } });
+      if (hop >= this.maxRedirects)
+        throw new XinError("egress.too_many_redirects", `more than ${this.maxRedirects} redirects from ${url.origin}`, {
+          status: 502,
+          data: { url: url.origin },
+        });
       const next = new URL(location, url);
       if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) headers.delete(h);
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {

@@ -10,7 +10,13 @@ type Row = Job & { lease_token: string };
  * rare race of two transactions committing same-key jobs out of id order: the loser gets a unique
  * violation and claims nothing this round.
  */
-export const claimJobs = async (sql: Sql, workerId: string, limit: number, leaseMs: number, kinds: string[]): Promise<Row[]> => {
+export const claimJobs = async (
+  sql: Sql,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+  kinds: string[],
+): Promise<Row[]> => {
   const token = crypto.randomUUID();
   try {
     const rows = await sql<Row[]>`

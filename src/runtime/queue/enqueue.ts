@@ -24,13 +24,20 @@ type HandOff = { index: number; job: NewJob; taker: HandOffTaker };
  * running under its lease, started when the transaction commits. A keyed job is handed over only when
  * no other job of its key is open, so per-key order holds; the ones that are not go to the queue.
  */
-export const enqueueJobs = async (ctx: TxContext, wake: Wake | null, items: NewJob[], defaultMaxAttempts: number): Promise<number[]> => {
+export const enqueueJobs = async (
+  ctx: TxContext,
+  wake: Wake | null,
+  items: NewJob[],
+  defaultMaxAttempts: number,
+): Promise<number[]> => {
   if (items.length === 0) return [];
   // The enqueuing span (a request, a job) becomes the parent of each job's run.
   const trace = currentTraceparent();
   const ids: number[] = new Array(items.length);
   const handOffs = pickHandOffs(wake, items);
-  const started = handOffs.length ? await insertRunning(ctx, handOffs, defaultMaxAttempts, trace) : new Map<number, ClaimedJob>();
+  const started = handOffs.length
+    ? await insertRunning(ctx, handOffs, defaultMaxAttempts, trace)
+    : new Map<number, ClaimedJob>();
   for (const h of handOffs) {
     const job = started.get(h.index);
     if (!job) {
@@ -92,7 +99,12 @@ const pickHandOffs = (wake: Wake | null, items: NewJob[]): HandOff[] => {
  * here, and by the one-running-per-key index for a concurrent transaction: ON CONFLICT skips it then);
  * skipped jobs are queued by the caller. Returns the started jobs by their index in the batch.
  */
-const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAttempts: number, trace: string | null): Promise<Map<number, ClaimedJob>> => {
+const insertRunning = async (
+  ctx: TxContext,
+  handOffs: HandOff[],
+  defaultMaxAttempts: number,
+  trace: string | null,
+): Promise<Map<number, ClaimedJob>> => {
   const started = new Map<number, ClaimedJob>();
   const byTaker = new Map<HandOffTaker, HandOff[]>();
   for (const h of handOffs) {
@@ -111,7 +123,17 @@ const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAtte
       max_attempts: h.job.max_attempts ?? defaultMaxAttempts,
     }));
     // The batch index rides along in the lease token (`<token>:<index>`): RETURNING cannot name the input row.
-    const rows = await ctx.sql<{ id: string; kind: string; key: string | null; tenant_id: string | null; payload: unknown; max_attempts: number; lease_token: string }[]>`
+    const rows = await ctx.sql<
+      {
+        id: string;
+        kind: string;
+        key: string | null;
+        tenant_id: string | null;
+        payload: unknown;
+        max_attempts: number;
+        lease_token: string;
+      }[]
+    >`
       insert into jobs (kind, payload, tenant_id, key, run_at, max_attempts, state, attempts, lease_token, locked_by, locked_until, trace)
       select t.kind, t.payload, t.tenant_id, t.key, now(), t.max_attempts, 'running', 1, ${token} || ':' || t.i, ${taker.workerId},
         now() + ${taker.leaseMs} * interval '1 millisecond', ${trace}::text
@@ -122,7 +144,17 @@ const insertRunning = async (ctx: TxContext, handOffs: HandOff[], defaultMaxAtte
       returning id, kind, key, tenant_id, payload, max_attempts, lease_token`;
     for (const r of rows) {
       const index = Number(r.lease_token.slice(token.length + 1));
-      started.set(index, { id: Number(r.id), kind: r.kind, key: r.key, tenant_id: r.tenant_id, payload: r.payload, attempts: 1, max_attempts: r.max_attempts, lease_token: r.lease_token, trace });
+      started.set(index, {
+        id: Number(r.id),
+        kind: r.kind,
+        key: r.key,
+        tenant_id: r.tenant_id,
+        payload: r.payload,
+        attempts: 1,
+        max_attempts: r.max_attempts,
+        lease_token: r.lease_token,
+        trace,
+      });
     }
   }
   return started;

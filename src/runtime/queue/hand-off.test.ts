@@ -4,9 +4,17 @@ import { transaction } from "../db";
 import { silentLogger } from "../log";
 import { enqueueJobs, QueueRunner, Wake, type ClaimedJob, type HandOffTaker, type JobHandler, type NewJob } from ".";
 
-const OPTIONS = { concurrency: 2, max_attempts: 3, backoff_base_ms: 5, backoff_max_ms: 20, lease_ms: 60_000, poll_interval_ms: 50 };
+const OPTIONS = {
+  concurrency: 2,
+  max_attempts: 3,
+  backoff_base_ms: 5,
+  backoff_max_ms: 20,
+  lease_ms: 60_000,
+  poll_interval_ms: 50,
+};
 
-const enqueue = (db: TestDb, wake: Wake, jobs: NewJob[]) => transaction(db.db, (ctx) => enqueueJobs(ctx, wake, jobs, 3));
+const enqueue = (db: TestDb, wake: Wake, jobs: NewJob[]) =>
+  transaction(db.db, (ctx) => enqueueJobs(ctx, wake, jobs, 3));
 
 const waitFor = async (fn: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +29,12 @@ const idleRunner = async (db: TestDb, handlers: Record<string, JobHandler>, opti
   const wake = new Wake();
   const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
   runner.start();
-  await waitFor(() => wake.reserveFor("__probe__") === null && runner.tryReserve(Object.keys(handlers)[0]) && (runner.unreserve(), true));
+  await waitFor(
+    () =>
+      wake.reserveFor("__probe__") === null &&
+      runner.tryReserve(Object.keys(handlers)[0]) &&
+      (runner.unreserve(), true),
+  );
   return { wake, runner, stop: () => runner.stop(Date.now() + 2000) };
 };
 
@@ -31,7 +44,12 @@ describeStores("queue hand-off", (getDb) => {
     const seen: number[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { wake, runner, stop } = await idleRunner(db, { direct: async (job) => { seen.push(job.id); await gate; } });
+    const { wake, runner, stop } = await idleRunner(db, {
+      direct: async (job) => {
+        seen.push(job.id);
+        await gate;
+      },
+    });
     const committed = transaction(db.db, async (ctx) => {
       const [id] = await enqueueJobs(ctx, wake, [{ kind: "direct", payload: { n: 1 } }], 3);
       await Bun.sleep(50); // not started before the transaction commits
@@ -40,7 +58,8 @@ describeStores("queue hand-off", (getDb) => {
     });
     const id = await committed;
     await waitFor(() => seen.length === 1);
-    const [row] = await db.sql`select state, attempts, locked_by, locked_until > now() as leased from jobs where id = ${id}`;
+    const [row] =
+      await db.sql`select state, attempts, locked_by, locked_until > now() as leased from jobs where id = ${id}`;
     expect(row).toEqual({ state: "running", attempts: 1, locked_by: runner.workerId, leased: true });
     release();
     await waitFor(async () => (await db.sql`select state from jobs where id = ${id}`)[0].state === "done");
@@ -69,11 +88,27 @@ describeStores("queue hand-off", (getDb) => {
     const order: number[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { wake, stop } = await idleRunner(db, { keyed: async (job) => { order.push((job.payload as { seq: number }).seq); if ((job.payload as { seq: number }).seq === 0) await gate; } }, { ...OPTIONS, concurrency: 4 });
-    await enqueue(db, wake, [{ kind: "keyed", key: "conv:k", payload: { seq: 0 } }, { kind: "keyed", key: "conv:k", payload: { seq: 1 } }]);
+    const { wake, stop } = await idleRunner(
+      db,
+      {
+        keyed: async (job) => {
+          order.push((job.payload as { seq: number }).seq);
+          if ((job.payload as { seq: number }).seq === 0) await gate;
+        },
+      },
+      { ...OPTIONS, concurrency: 4 },
+    );
+    await enqueue(db, wake, [
+      { kind: "keyed", key: "conv:k", payload: { seq: 0 } },
+      { kind: "keyed", key: "conv:k", payload: { seq: 1 } },
+    ]);
     await enqueue(db, wake, [{ kind: "keyed", key: "conv:k", payload: { seq: 2 } }]);
     const states = await db.sql`select payload->>'seq' as seq, state from jobs where kind = 'keyed' order by id`;
-    expect(states.map((r) => [r.seq, r.state])).toEqual([["0", "running"], ["1", "queued"], ["2", "queued"]]);
+    expect(states.map((r) => [r.seq, r.state])).toEqual([
+      ["0", "running"],
+      ["1", "queued"],
+      ["2", "queued"],
+    ]);
     release();
     await waitFor(() => order.length === 3);
     await stop();
@@ -85,7 +120,16 @@ describeStores("queue hand-off", (getDb) => {
     const order: number[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { wake, stop } = await idleRunner(db, { slow: async (job) => { order.push((job.payload as { seq: number }).seq); await gate; } }, { ...OPTIONS, concurrency: 1 });
+    const { wake, stop } = await idleRunner(
+      db,
+      {
+        slow: async (job) => {
+          order.push((job.payload as { seq: number }).seq);
+          await gate;
+        },
+      },
+      { ...OPTIONS, concurrency: 1 },
+    );
     await enqueue(db, wake, [{ kind: "slow", payload: { seq: 0 } }]); // takes the only slot
     await enqueue(db, wake, [{ kind: "slow", payload: { seq: 1 } }]); // queued: the runner is full
     const [second] = await db.sql`select state from jobs where kind = 'slow' and payload->>'seq' = '1'`;
@@ -116,7 +160,13 @@ describeStores("queue hand-off", (getDb) => {
     const [id] = await enqueue(db, wake, [{ kind: "orphan" }]);
     expect(dead.adopted.map((j) => j.id)).toEqual([id]);
     const runs: number[] = [];
-    const survivor = new QueueRunner(db.sql, { orphan: async (job) => void runs.push(job.attempts) }, { ...OPTIONS, poll_interval_ms: 50 }, new Wake(), silentLogger);
+    const survivor = new QueueRunner(
+      db.sql,
+      { orphan: async (job) => void runs.push(job.attempts) },
+      { ...OPTIONS, poll_interval_ms: 50 },
+      new Wake(),
+      silentLogger,
+    );
     survivor.start();
     await waitFor(async () => (await db.sql`select state from jobs where id = ${id}`)[0].state === "done");
     await survivor.stop(Date.now() + 2000);

@@ -5,10 +5,18 @@ import { transaction } from "../db";
 import { silentLogger } from "../log";
 import { enqueueJobs, JobDeferred, QueueRunner, Wake, type JobHandler, type NewJob } from ".";
 
-const OPTIONS = { concurrency: 4, max_attempts: 3, backoff_base_ms: 5, backoff_max_ms: 20, lease_ms: 60_000, poll_interval_ms: 50 };
+const OPTIONS = {
+  concurrency: 4,
+  max_attempts: 3,
+  backoff_base_ms: 5,
+  backoff_max_ms: 20,
+  lease_ms: 60_000,
+  poll_interval_ms: 50,
+};
 const WORKER = join(import.meta.dir, "../../../test/support/queue-worker.ts");
 
-const enqueue = (db: TestDb, wake: Wake | null, jobs: NewJob[]) => transaction(db.db, (ctx) => enqueueJobs(ctx, wake, jobs, 3));
+const enqueue = (db: TestDb, wake: Wake | null, jobs: NewJob[]) =>
+  transaction(db.db, (ctx) => enqueueJobs(ctx, wake, jobs, 3));
 
 const waitFor = async (fn: () => Promise<boolean>, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -19,10 +27,11 @@ const waitFor = async (fn: () => Promise<boolean>, timeoutMs = 20_000) => {
 };
 
 const states = async (db: TestDb, kind: string) =>
-  (await db.sql<{ state: string; count: number }[]>`select state, count(*)::int as count from jobs where kind = ${kind} group by state`).reduce(
-    (acc, r) => ({ ...acc, [r.state]: r.count }),
-    {} as Record<string, number>,
-  );
+  (
+    await db.sql<
+      { state: string; count: number }[]
+    >`select state, count(*)::int as count from jobs where kind = ${kind} group by state`
+  ).reduce((acc, r) => ({ ...acc, [r.state]: r.count }), {} as Record<string, number>);
 
 const children: Bun.Subprocess[] = [];
 afterEach(() => {
@@ -58,14 +67,24 @@ describeStores("queue", (getDb) => {
     await wake.listen(db.sql, silentLogger);
     const runner = new QueueRunner(db.sql, handlers, options, wake, silentLogger);
     runner.start();
-    return { wake, stop: async () => { await runner.stop(Date.now() + 2000); await wake.close(); } };
+    return {
+      wake,
+      stop: async () => {
+        await runner.stop(Date.now() + 2000);
+        await wake.close();
+      },
+    };
   };
 
   test("jobs enqueued in a transaction run once; a rolled-back enqueue never runs", async () => {
     const db = getDb();
     const seen: number[] = [];
     const { wake, stop } = await run({ ok: async (job) => void seen.push((job.payload as { n: number }).n) });
-    await enqueue(db, wake, [1, 2, 3].map((n) => ({ kind: "ok", payload: { n } })));
+    await enqueue(
+      db,
+      wake,
+      [1, 2, 3].map((n) => ({ kind: "ok", payload: { n } })),
+    );
     await transaction(db.db, async (ctx) => {
       await enqueueJobs(ctx, wake, [{ kind: "ok", payload: { n: 99 } }], 3);
       throw new Error("rollback");
@@ -80,7 +99,12 @@ describeStores("queue", (getDb) => {
   test("a job that always fails ends dead-lettered with its error after max attempts", async () => {
     const db = getDb();
     let calls = 0;
-    const { wake, stop } = await run({ boom: async () => { calls++; throw new Error("provider exploded"); } });
+    const { wake, stop } = await run({
+      boom: async () => {
+        calls++;
+        throw new Error("provider exploded");
+      },
+    });
     const [id] = await enqueue(db, wake, [{ kind: "boom" }]);
     await waitFor(async () => (await states(db, "boom")).dead === 1);
     await stop();
@@ -97,7 +121,8 @@ describeStores("queue", (getDb) => {
     let defers = 0;
     const { wake, stop } = await run({
       waits: async (job) => {
-        if (defers < 5) { // more than max_attempts (3): deferring must not use them up
+        if (defers < 5) {
+          // more than max_attempts (3): deferring must not use them up
           defers += 1;
           throw new JobDeferred(10, "waiting for a status");
         }
@@ -105,7 +130,10 @@ describeStores("queue", (getDb) => {
       },
       next: async () => void order.push("next"),
     });
-    const [id] = await enqueue(db, wake, [{ kind: "waits", key: "conv:d" }, { kind: "next", key: "conv:d" }]);
+    const [id] = await enqueue(db, wake, [
+      { kind: "waits", key: "conv:d" },
+      { kind: "next", key: "conv:d" },
+    ]);
     await waitFor(async () => (await states(db, "next")).done === 1);
     await stop();
     expect(order).toEqual(["waits:1", "next"]);
@@ -117,7 +145,9 @@ describeStores("queue", (getDb) => {
     const db = getDb();
     const attempts: number[] = [];
     const { wake, stop } = await run({
-      final: async () => { throw Object.assign(new Error("outside window"), { retryable: false }); },
+      final: async () => {
+        throw Object.assign(new Error("outside window"), { retryable: false });
+      },
       later: async (job) => {
         attempts.push(Date.now());
         if (job.attempts === 1) throw Object.assign(new Error("429"), { retryAfterMs: 300 });
@@ -149,7 +179,8 @@ describeStores("queue", (getDb) => {
       },
     });
     const jobs: NewJob[] = [];
-    for (let seq = 0; seq < 8; seq++) for (const key of ["conv:a", "conv:b"]) jobs.push({ kind: "step", key, payload: { seq } });
+    for (let seq = 0; seq < 8; seq++)
+      for (const key of ["conv:a", "conv:b"]) jobs.push({ kind: "step", key, payload: { seq } });
     await enqueue(db, wake, jobs);
     await waitFor(async () => (await states(db, "step")).done === 16);
     await stop();

@@ -18,7 +18,13 @@ afterEach(() => {
 /** A worker process started like `xin serve` on `dataDir`; resolves once it has released and started. */
 const spawnWorker = async (db: TestDb, dataDir: string, env: Record<string, string> = {}) => {
   const child = Bun.spawn([process.execPath, WORKER], {
-    env: { ...process.env, XIN_TEST_TARGET: JSON.stringify(db.target), XIN_TEST_DATA_DIR: dataDir, XIN_TEST_LEASE_MS: "60000", ...env },
+    env: {
+      ...process.env,
+      XIN_TEST_TARGET: JSON.stringify(db.target),
+      XIN_TEST_DATA_DIR: dataDir,
+      XIN_TEST_LEASE_MS: "60000",
+      ...env,
+    },
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -52,7 +58,8 @@ describeStores("queue: release of a dead instance's jobs", (getDb) => {
       returning id::int as id`;
     return row.id;
   };
-  const stateOf = async (id: number) => (await getDb().sql`select state, locked_by, attempts, crashes, last_error from jobs where id = ${id}`)[0];
+  const stateOf = async (id: number) =>
+    (await getDb().sql`select state, locked_by, attempts, crashes, last_error from jobs where id = ${id}`)[0];
 
   test("an owner's jobs return to the queue without using an attempt (dead after too many crashes); other instances' leases stand", async () => {
     const mine = await running("inst_aaaaaaaaaaaaaaaaaaaaaa/wrk_1");
@@ -62,7 +69,13 @@ describeStores("queue: release of a dead instance's jobs", (getDb) => {
     const theirs = await running("inst_bbbbbbbbbbbbbbbbbbbbbb/wrk_2");
     const lookalike = await running("inst_aaaaaaaaaaaaaaaaaaaaaab/wrk_3"); // a prefix of the id, not the owner
     expect(await releaseDeadOwners(getDb().sql, { owner: "inst_aaaaaaaaaaaaaaaaaaaaaa" })).toBe(3);
-    expect(await stateOf(mine)).toMatchObject({ state: "queued", locked_by: null, attempts: 0, crashes: 1, last_error: expect.stringContaining("released at start") });
+    expect(await stateOf(mine)).toMatchObject({
+      state: "queued",
+      locked_by: null,
+      attempts: 0,
+      crashes: 1,
+      last_error: expect.stringContaining("released at start"),
+    });
     // Its last attempt was cut short by the crash, not used: the job gets it again.
     expect(await stateOf(spent)).toMatchObject({ state: "queued", attempts: 2, crashes: 1 });
     expect(await stateOf(poison)).toMatchObject({ state: "dead", crashes: MAX_CRASH_RELEASES });
@@ -79,7 +92,9 @@ describeStores("queue: release of a dead instance's jobs", (getDb) => {
     const dirA = mkdtempSync(join(tmpdir(), "xin-instance-a-"));
     const dirB = mkdtempSync(join(tmpdir(), "xin-instance-b-"));
     const victim = await spawnWorker(db, dirA, { XIN_TEST_HANG: "1" });
-    const [{ id }] = await db.sql<{ id: number }[]>`insert into jobs (kind, payload, max_attempts) values ('effect', '{}', 5) returning id::int as id`;
+    const [{ id }] = await db.sql<
+      { id: number }[]
+    >`insert into jobs (kind, payload, max_attempts) values ('effect', '{}', 5) returning id::int as id`;
     await waitFor(async () => (await db.sql`select 1 from test_markers where job_id = ${id}`).count === 1);
     victim.kill("SIGKILL");
     await victim.exited;

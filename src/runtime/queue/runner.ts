@@ -111,7 +111,10 @@ export class QueueRunner implements HandOffTaker {
           this.backlog = jobs.length === free;
           if (this.backlog) continue; // more may be waiting
         }
-        const idle = this.inFlight.size < this.options.concurrency ? await msUntilNextDue(this.sql, this.options.poll_interval_ms) : this.options.poll_interval_ms;
+        const idle =
+          this.inFlight.size < this.options.concurrency
+            ? await msUntilNextDue(this.sql, this.options.poll_interval_ms)
+            : this.options.poll_interval_ms;
         if (idle > 0) await this.wake.wait(idle, this.stopSignal.signal);
       } catch (e) {
         // The store may be restarting: keep the loop alive and try again shortly.
@@ -124,8 +127,15 @@ export class QueueRunner implements HandOffTaker {
   private execute(job: ClaimedJob): void {
     const abort = new AbortController();
     // The run continues the trace of whoever enqueued the job (a webhook request, the previous job).
-    const attributes = { "xin.job.id": job.id, "xin.job.kind": job.kind, "xin.job.attempt": job.attempts, ...(job.tenant_id ? { "xin.tenant_id": job.tenant_id } : {}) };
-    const done = withSpan(`job ${job.kind}`, { kind: "consumer", parent: job.trace, attributes }, (span) => this.runOne(job, abort, span)).finally(() => {
+    const attributes = {
+      "xin.job.id": job.id,
+      "xin.job.kind": job.kind,
+      "xin.job.attempt": job.attempts,
+      ...(job.tenant_id ? { "xin.tenant_id": job.tenant_id } : {}),
+    };
+    const done = withSpan(`job ${job.kind}`, { kind: "consumer", parent: job.trace, attributes }, (span) =>
+      this.runOne(job, abort, span),
+    ).finally(() => {
       this.inFlight.delete(job.id);
       this.wake.notify(); // a slot is free: claim again
     });
@@ -133,11 +143,19 @@ export class QueueRunner implements HandOffTaker {
   }
 
   private async runOne(job: ClaimedJob, abort: AbortController, span: SpanHandle): Promise<void> {
-    const log = this.log.child({ job_id: job.id, kind: job.kind, tenant_id: job.tenant_id ?? undefined, attempt: job.attempts });
+    const log = this.log.child({
+      job_id: job.id,
+      kind: job.kind,
+      tenant_id: job.tenant_id ?? undefined,
+      attempt: job.attempts,
+    });
     const started = performance.now();
     let completed = false;
     let progressChain: Promise<void> = Promise.resolve();
-    const heartbeat = setInterval(() => void this.extendLease(job, abort), Math.max(100, Math.floor(this.options.lease_ms / 3)));
+    const heartbeat = setInterval(
+      () => void this.extendLease(job, abort),
+      Math.max(100, Math.floor(this.options.lease_ms / 3)),
+    );
     try {
       const handler = this.handlers[job.kind];
       if (!handler) throw new XinError("queue.no_handler", `no handler for job kind ${job.kind}`);
@@ -154,7 +172,8 @@ export class QueueRunner implements HandOffTaker {
         // Writes are chained so a late, unawaited update can never overwrite a newer one.
         reportProgress: (progress) =>
           (progressChain = progressChain.then(() =>
-            this.sql`update jobs set progress = ${JSON.stringify(progress)}::jsonb where id = ${job.id} and lease_token = ${job.lease_token}`.then(
+            this
+              .sql`update jobs set progress = ${JSON.stringify(progress)}::jsonb where id = ${job.id} and lease_token = ${job.lease_token}`.then(
               () => {},
               () => {},
             ),
@@ -220,7 +239,10 @@ export class QueueRunner implements HandOffTaker {
       log.error("job dead-lettered", { err_code: errorCode(e), attempts: job.attempts });
       return;
     }
-    const delay = typeof err.retryAfterMs === "number" ? err.retryAfterMs : backoffDelay(job.attempts, this.options.backoff_base_ms, this.options.backoff_max_ms);
+    const delay =
+      typeof err.retryAfterMs === "number"
+        ? err.retryAfterMs
+        : backoffDelay(job.attempts, this.options.backoff_base_ms, this.options.backoff_max_ms);
     await this.sql`
       update jobs set state = 'queued', run_at = now() + ${delay} * interval '1 millisecond', last_error = ${message},
         lease_token = null, locked_by = null, locked_until = null

@@ -19,9 +19,7 @@ export type RecordedRequest = {
   status?: number;
 };
 
-export type ScriptedReply =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { hang: true };
+export type ScriptedReply = { status: number; body?: unknown; headers?: Record<string, string> } | { hang: true };
 
 type Script = { reply: ScriptedReply; matches: (r: RecordedRequest) => boolean };
 
@@ -62,7 +60,10 @@ const readBody = async (request: Request): Promise<{ text: string; body: Record<
   const text = await request.text();
   try {
     const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
-    return { text, body: parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : undefined };
+    return {
+      text,
+      body: parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : undefined,
+    };
   } catch {
     return { text, body: undefined };
   }
@@ -95,7 +96,15 @@ export const startFakeServer = (handler: Handler): FakeServer => {
       const at = Date.now();
       const url = new URL(request.url);
       const { text, body } = await readBody(request);
-      const recorded: RecordedRequest = { method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers, text, body, at };
+      const recorded: RecordedRequest = {
+        method: request.method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: request.headers,
+        text,
+        body,
+        at,
+      };
       requests.push(recorded);
       for (const w of waiters.filter((w) => requests.length >= w.count)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -125,7 +134,10 @@ export const startFakeServer = (handler: Handler): FakeServer => {
     waitForRequests(count, timeoutMs = 5000) {
       if (requests.length >= count) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`fake saw ${requests.length} of ${count} requests`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`fake saw ${requests.length} of ${count} requests`)),
+          timeoutMs,
+        );
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },

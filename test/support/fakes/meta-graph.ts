@@ -45,14 +45,19 @@ export const startMetaGraphFake = (options: {
   const subscribedApps = (account: string) => {
     const fields = subscriptions.get(account);
     if (!fields) return json(200, { data: [] });
-    return json(200, { data: [account === "me" ? { ...APP, subscribed_fields: fields } : { whatsapp_business_api_data: APP }] });
+    return json(200, {
+      data: [account === "me" ? { ...APP, subscribed_fields: fields } : { whatsapp_business_api_data: APP }],
+    });
   };
   const nextId = (prefix: string) => `${prefix}${String(++counter).padStart(6, "0")}`;
 
   const whatsappMessages = (body: Record<string, unknown>) => {
-    if (body.messaging_product !== "whatsapp") return graphError(400, 100, "(#100) The parameter messaging_product is required.");
+    if (body.messaging_product !== "whatsapp")
+      return graphError(400, 100, "(#100) The parameter messaging_product is required.");
     if (body.status === "read") {
-      return typeof body.message_id === "string" ? json(200, { success: true }) : graphError(400, 100, "(#100) Invalid parameter");
+      return typeof body.message_id === "string"
+        ? json(200, { success: true })
+        : graphError(400, 100, "(#100) Invalid parameter");
     }
     const to = typeof body.to === "string" ? body.to : undefined;
     const recipient = typeof body.recipient === "string" ? body.recipient : undefined;
@@ -74,13 +79,19 @@ export const startMetaGraphFake = (options: {
     if (typeof recipient !== "string") return graphError(400, 100, "(#100) Invalid parameter", "IGApiException");
     if (body.sender_action !== undefined) {
       const allowed = new Set(["recipient", "sender_action", "payload"]);
-      if (Object.keys(body).some((k) => !allowed.has(k))) return graphError(400, 100, "(#100) Invalid parameter", "IGApiException");
+      if (Object.keys(body).some((k) => !allowed.has(k)))
+        return graphError(400, 100, "(#100) Invalid parameter", "IGApiException");
       return json(200, { recipient_id: recipient });
     }
     const message = body.message as { text?: unknown } | undefined;
     if (!message) return graphError(400, 100, "(#100) Invalid parameter", "IGApiException");
     if (typeof message.text === "string" && new TextEncoder().encode(message.text).length > 1000) {
-      return graphError(400, 100, "(#100) Length of param message[text] must be less than or equal to 1000", "IGApiException");
+      return graphError(
+        400,
+        100,
+        "(#100) Length of param message[text] must be less than or equal to 1000",
+        "IGApiException",
+      );
     }
     const mid = nextId("aWdfFAKEmid");
     options.onInstagramSend?.(body, mid);
@@ -89,12 +100,14 @@ export const startMetaGraphFake = (options: {
 
   const server = startFakeServer((r) => {
     const cdn = /^\/cdn\/(.+)$/.exec(r.path);
-    if (cdn && r.method === "GET") return new Response(`fake-cdn:${cdn[1]}`, { headers: { "content-type": "image/jpeg" } });
+    if (cdn && r.method === "GET")
+      return new Response(`fake-cdn:${cdn[1]}`, { headers: { "content-type": "image/jpeg" } });
     if (r.headers.get("authorization") !== `Bearer ${options.accessToken}`) {
       return graphError(401, 190, "Invalid OAuth access token - Cannot parse access token");
     }
     const download = /^\/download\/(\d+)$/.exec(r.path);
-    if (download && r.method === "GET") return new Response(`fake-media:${download[1]}`, { headers: { "content-type": "audio/ogg" } });
+    if (download && r.method === "GET")
+      return new Response(`fake-media:${download[1]}`, { headers: { "content-type": "audio/ogg" } });
     const match = PATH.exec(r.path);
     if (!match) return graphError(400, 100, "Unsupported request - method type or path not supported");
     const [, id, edge] = match;
@@ -103,7 +116,14 @@ export const startMetaGraphFake = (options: {
       return r.method === "POST" ? json(200, { success: true }) : subscribedApps(id);
     }
     if (r.method === "GET" && !edge) {
-      return json(200, { messaging_product: "whatsapp", url: `${server.url}/download/${id}`, mime_type: "audio/ogg; codecs=opus", sha256: "fake", file_size: "4", id });
+      return json(200, {
+        messaging_product: "whatsapp",
+        url: `${server.url}/download/${id}`,
+        mime_type: "audio/ogg; codecs=opus",
+        sha256: "fake",
+        file_size: "4",
+        id,
+      });
     }
     if (r.method !== "POST") return graphError(400, 100, "Unsupported request - method type or path not supported");
     if (edge === "media") {

@@ -33,7 +33,9 @@ describe("auth", () => {
   test("a missing key and a wrong key get OpenAI's 401 bodies; the wrong key is masked", async () => {
     const missing = await post("/chat/completions", chatBody, null);
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain("You didn't provide an API key");
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
+      "You didn't provide an API key",
+    );
     const wrong = await post("/chat/completions", chatBody, "sk-wrong-987654321");
     expect(wrong.status).toBe(401);
     const body = (await wrong.json()) as { error: { message: string; code: string } };
@@ -57,7 +59,9 @@ describe("chat completions", () => {
   test("replies can be a function of the messages", async () => {
     fake.setReply((messages) => `${messages.length} messages, last ${messages.at(-1)?.content}`);
     const res = await post("/chat/completions", chatBody);
-    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe("1 messages, last hi there");
+    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe(
+      "1 messages, last hi there",
+    );
   });
 
   test("streaming: role chunk, content chunks, finish chunk, usage chunk, [DONE]", async () => {
@@ -66,7 +70,14 @@ describe("chat completions", () => {
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const data = sseData(await res.text());
     expect(data.at(-1)).toBe("[DONE]");
-    const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as { object: string; choices: { delta: { content?: string }; finish_reason: string | null }[]; usage: unknown });
+    const chunks = data.slice(0, -1).map(
+      (d) =>
+        JSON.parse(d) as {
+          object: string;
+          choices: { delta: { content?: string }; finish_reason: string | null }[];
+          usage: unknown;
+        },
+    );
     expect(chunks.every((c) => c.object === "chat.completion.chunk")).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("one two three");
     expect(chunks.at(-2)?.choices[0].finish_reason).toBe("stop");
@@ -82,9 +93,17 @@ describe("chat completions", () => {
   test.each([
     [{ messages: [{ role: "user", content: "x" }] }, "Missing required parameter: 'model'.", "model"],
     [{ model: "gpt-fake", messages: [] }, "Invalid 'messages'", "messages"],
-    [{ model: "gpt-fake", messages: [{ role: "robot", content: "x" }] }, "Invalid 'messages[0].role'", "messages[0].role"],
+    [
+      { model: "gpt-fake", messages: [{ role: "robot", content: "x" }] },
+      "Invalid 'messages[0].role'",
+      "messages[0].role",
+    ],
     [{ ...chatBody, temperature: 5 }, "Invalid 'temperature'", "temperature"],
-    [{ ...chatBody, stream_options: { include_usage: true } }, "only allowed when 'stream' is enabled", "stream_options"],
+    [
+      { ...chatBody, stream_options: { include_usage: true } },
+      "only allowed when 'stream' is enabled",
+      "stream_options",
+    ],
     [{ ...chatBody, tools_please: true }, "Unrecognized request argument supplied: tools_please", null],
   ])("rejects %j with a 400 naming the parameter", async (body, message, param) => {
     const res = await post("/chat/completions", body);
@@ -130,7 +149,10 @@ describe("chat completions", () => {
 describe("embeddings", () => {
   test("float vectors from the hashed bag of words, in order, with word-count usage", async () => {
     const res = await post("/embeddings", { model: "emb-fake", input: ["refund policy", "gift card"] });
-    const body = (await res.json()) as { data: { index: number; embedding: number[] }[]; usage: { prompt_tokens: number } };
+    const body = (await res.json()) as {
+      data: { index: number; embedding: number[] }[];
+      usage: { prompt_tokens: number };
+    };
     expect(body.data.map((d) => d.index)).toEqual([0, 1]);
     expect(body.data[0].embedding).toEqual(fakeEmbedding("refund policy", 8));
     expect(body.usage.prompt_tokens).toBe(4);
@@ -138,21 +160,27 @@ describe("embeddings", () => {
   });
 
   test("dimensions and base64 encoding are honoured", async () => {
-    const res = await post("/embeddings", { model: "emb-fake", input: "refund policy", dimensions: 4, encoding_format: "base64" });
+    const res = await post("/embeddings", {
+      model: "emb-fake",
+      input: "refund policy",
+      dimensions: 4,
+      encoding_format: "base64",
+    });
     const encoded = ((await res.json()) as { data: { embedding: string }[] }).data[0].embedding;
     const bytes = Buffer.from(encoded, "base64");
     const decoded = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
     expect(decoded).toEqual(Array.from(Float32Array.from(fakeEmbedding("refund policy", 4))));
   });
 
-  test.each([[{ model: "emb-fake", input: "" }], [{ model: "emb-fake", input: ["ok", ""] }], [{ model: "emb-fake", input: [] }]])(
-    "rejects empty input %j like OpenAI",
-    async (body) => {
-      const res = await post("/embeddings", body);
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { message: string } }).error.message).toContain("'$.input' is invalid");
-    },
-  );
+  test.each([
+    [{ model: "emb-fake", input: "" }],
+    [{ model: "emb-fake", input: ["ok", ""] }],
+    [{ model: "emb-fake", input: [] }],
+  ])("rejects empty input %j like OpenAI", async (body) => {
+    const res = await post("/embeddings", body);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("'$.input' is invalid");
+  });
 });
 
 test("GET /v1/models lists the configured models; unknown paths are 404 with OpenAI's body", async () => {
@@ -160,5 +188,7 @@ test("GET /v1/models lists the configured models; unknown paths are 404 with Ope
   expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(["gpt-fake", "emb-fake"]);
   const missing = await post("/completions", chatBody);
   expect(missing.status).toBe(404);
-  expect(((await missing.json()) as { error: { message: string } }).error.message).toBe("Invalid URL (POST /v1/completions)");
+  expect(((await missing.json()) as { error: { message: string } }).error.message).toBe(
+    "Invalid URL (POST /v1/completions)",
+  );
 });

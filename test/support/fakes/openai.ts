@@ -66,7 +66,14 @@ export const openAIError = (
   extra: { type?: string; code?: string | null; param?: string | null; headers?: Record<string, string> } = {},
 ): ScriptedReply => ({
   status,
-  body: { error: { message, type: extra.type ?? "invalid_request_error", param: extra.param ?? null, code: extra.code ?? null } },
+  body: {
+    error: {
+      message,
+      type: extra.type ?? "invalid_request_error",
+      param: extra.param ?? null,
+      code: extra.code ?? null,
+    },
+  },
   headers: extra.headers,
 });
 
@@ -82,7 +89,9 @@ export const rateLimited = (wait: { retryAfterS?: number; retryAfterMs?: number 
   });
 
 export const serverError = (status = 500): ScriptedReply =>
-  openAIError(status, "The server had an error while processing your request. Sorry about that!", { type: "server_error" });
+  openAIError(status, "The server had an error while processing your request. Sorry about that!", {
+    type: "server_error",
+  });
 
 export const countTokens = (text: string): number => text.split(/\s+/).filter(Boolean).length;
 
@@ -111,7 +120,9 @@ export const fakeEmbedding = (text: string, dimensions: number): number[] => {
 
 const message = z.object({
   role: z.enum(["system", "developer", "user", "assistant", "tool"]),
-  content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose())]).nullable(),
+  content: z
+    .union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose())])
+    .nullable(),
   name: z.string().optional(),
 });
 
@@ -120,7 +131,6 @@ const contentText = (content: z.infer<typeof message>["content"]): string =>
 
 /** The default answer: deterministic and tied to the question, so tests can tell answers apart. */
 const echoReply: ChatReply = (messages) => `echo: ${messages.filter((m) => m.role === "user").at(-1)?.content ?? ""}`;
-
 
 const chatBody = z
   .object({
@@ -154,9 +164,18 @@ const embeddingsBody = z
 /** OpenAI-style 400 for the first problem zod found (param in OpenAI's `messages[0].role` form). */
 const invalid = (error: z.ZodError) => {
   const issue = error.issues[0];
-  const param = issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+  const param = issue.path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join("");
   if (issue.code === "unrecognized_keys") {
-    return json(400, { error: { message: `Unrecognized request argument supplied: ${issue.keys.join(", ")}`, type: "invalid_request_error", param: null, code: null } });
+    return json(400, {
+      error: {
+        message: `Unrecognized request argument supplied: ${issue.keys.join(", ")}`,
+        type: "invalid_request_error",
+        param: null,
+        code: null,
+      },
+    });
   }
   const missing = issue.code === "invalid_type" && issue.input === undefined;
   return json(400, {
@@ -176,7 +195,9 @@ const maskKey = (key: string) => (key.length > 8 ? `${key.slice(0, 3)}***${key.s
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; embeddingDimensions?: number } = {}): OpenAIFake => {
+export const startOpenAIFake = (
+  options: { apiKey?: string; models?: string[]; embeddingDimensions?: number } = {},
+): OpenAIFake => {
   let defaultReply: ChatReply = echoReply;
   const chatScripts: ChatScript[] = [];
   let embeddings: EmbeddingsBehaviour = {};
@@ -186,11 +207,18 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
     if (options.apiKey === undefined) return undefined;
     const header = r.headers.get("authorization") ?? "";
     if (!header.startsWith("Bearer ") || header.length <= 7) {
-      return fail(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+      return fail(
+        401,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      );
     }
     const key = header.slice(7);
     if (key === options.apiKey) return undefined;
-    return fail(401, `Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`, "invalid_api_key");
+    return fail(
+      401,
+      `Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      "invalid_api_key",
+    );
   };
 
   const unknownModel = (model: string): Response | undefined =>
@@ -199,12 +227,21 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
       : undefined;
 
   const chat = (r: RecordedRequest): Response => {
-    if (r.body === undefined) return fail(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)");
+    if (r.body === undefined)
+      return fail(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+      );
     const parsed = chatBody.safeParse(r.body);
     if (!parsed.success) return invalid(parsed.error);
     const body = parsed.data;
     if (body.stream_options && !body.stream) {
-      return fail(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "invalid_value", "stream_options");
+      return fail(
+        400,
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+        "invalid_value",
+        "stream_options",
+      );
     }
     const notFound = unknownModel(body.model);
     if (notFound) return notFound;
@@ -218,13 +255,25 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
       total_tokens: 0,
     };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-    const head = { id: `chatcmpl-fake${++completionId}`, created: Math.floor(Date.now() / 1000), model: script.model ?? body.model, system_fingerprint: "fp_fake" };
+    const head = {
+      id: `chatcmpl-fake${++completionId}`,
+      created: Math.floor(Date.now() / 1000),
+      model: script.model ?? body.model,
+      system_fingerprint: "fp_fake",
+    };
     const finish = script.finishReason ?? "stop";
     if (!body.stream) {
       return json(200, {
         ...head,
         object: "chat.completion",
-        choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, logprobs: null, finish_reason: finish }],
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: text, refusal: null },
+            logprobs: null,
+            finish_reason: finish,
+          },
+        ],
         ...(script.omitUsage ? {} : { usage }),
       });
     }
@@ -232,10 +281,17 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
     return sse(head, text, finish, includeUsage ? usage : undefined, script);
   };
 
-  const sse = (head: Record<string, unknown>, text: string, finish: string, usage: Record<string, number> | undefined, script: ChatScript): Response => {
+  const sse = (
+    head: Record<string, unknown>,
+    text: string,
+    finish: string,
+    usage: Record<string, number> | undefined,
+    script: ChatScript,
+  ): Response => {
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices, ...(usage ? { usage: null } : {}), ...extra })}\n\n`;
-    const delta = (d: Record<string, unknown>, finishReason: string | null = null) => chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
+    const delta = (d: Record<string, unknown>, finishReason: string | null = null) =>
+      chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finishReason }]);
     const pieces = text.match(/\s*\S+\s*|\s+/g) ?? [];
     const encoder = new TextEncoder();
     let cancelled = false;
@@ -259,7 +315,9 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
         cancelled = true;
       },
     });
-    return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
+    return new Response(body, {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+    });
   };
 
   const embed = (r: RecordedRequest): Response => {
@@ -267,7 +325,12 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
     const parsed = embeddingsBody.safeParse(r.body);
     if (!parsed.success) {
       const inputIssue = parsed.error.issues[0]?.path[0] === "input";
-      return inputIssue ? fail(400, "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.") : invalid(parsed.error);
+      return inputIssue
+        ? fail(
+            400,
+            "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+          )
+        : invalid(parsed.error);
     }
     const body = parsed.data;
     const notFound = unknownModel(body.model);
@@ -276,13 +339,19 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
     const dims = embeddings.forceDimensions ?? body.dimensions ?? options.embeddingDimensions ?? 64;
     let data = inputs.map((text, index) => {
       const vector = fakeEmbedding(text, dims);
-      const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
+      const embedding =
+        body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
       return { object: "embedding", index, embedding };
     });
     if (embeddings.dropOne) data = data.slice(1);
     if (embeddings.reverseOrder) data = data.reverse();
     const tokens = inputs.reduce((n, t) => n + countTokens(t), 0);
-    return json(200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    return json(200, {
+      object: "list",
+      data,
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
   };
 
   const server = startFakeServer((r) => {
@@ -292,7 +361,10 @@ export const startOpenAIFake = (options: { apiKey?: string; models?: string[]; e
     if (isEmbeddingsRequest(r)) return embed(r);
     if (r.method === "GET" && r.path === "/v1/models") {
       const ids = options.models ?? ["gpt-fake", "text-embedding-fake"];
-      return json(200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "xin-fake" })) });
+      return json(200, {
+        object: "list",
+        data: ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "xin-fake" })),
+      });
     }
     return fail(404, `Invalid URL (${r.method} ${r.path})`);
   });

@@ -47,9 +47,13 @@ const CONSTRAINTS = ["$ref", "type", "enum", "properties", "items", "anyOf", "on
 
 const depth = (problem: string): number => problem.slice(0, problem.indexOf(": ")).split(/[.[]/).length;
 const deepest = (problems: (string | null)[]): string | undefined =>
-  problems.reduce<string | undefined>((best, p) => (p !== null && (best === undefined || depth(p) > depth(best)) ? p : best), undefined);
+  problems.reduce<string | undefined>(
+    (best, p) => (p !== null && (best === undefined || depth(p) > depth(best)) ? p : best),
+    undefined,
+  );
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 const describe = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
 export const createSchemaValidator = (doc: OpenApiDocument, options: { closed?: boolean } = {}) => {
@@ -71,14 +75,19 @@ export const createSchemaValidator = (doc: OpenApiDocument, options: { closed?: 
       case "string":
         if (typeof value !== "string") return `${path}: expected string, got ${describe(value)}`;
         if (schema.format === "uuid" && !UUID.test(value)) return `${path}: not a uuid`;
-        return schema.minLength !== undefined && value.length < schema.minLength ? `${path}: shorter than ${schema.minLength}` : null;
+        return schema.minLength !== undefined && value.length < schema.minLength
+          ? `${path}: shorter than ${schema.minLength}`
+          : null;
       case "integer": {
-        if (typeof value !== "number" || !Number.isInteger(value)) return `${path}: expected integer, got ${describe(value)}`;
+        if (typeof value !== "number" || !Number.isInteger(value))
+          return `${path}: expected integer, got ${describe(value)}`;
         const range = schema.format ? INTEGER_RANGES[schema.format] : undefined;
         return range && (value < range[0] || value > range[1]) ? `${path}: out of range for ${schema.format}` : null;
       }
       case "number":
-        return typeof value === "number" && Number.isFinite(value) ? null : `${path}: expected number, got ${describe(value)}`;
+        return typeof value === "number" && Number.isFinite(value)
+          ? null
+          : `${path}: expected number, got ${describe(value)}`;
       case "boolean":
         return typeof value === "boolean" ? null : `${path}: expected boolean, got ${describe(value)}`;
       default:
@@ -108,8 +117,10 @@ export const createSchemaValidator = (doc: OpenApiDocument, options: { closed?: 
   };
 
   const checkArray = (schema: JsonSchema, value: unknown[], path: string): string | null => {
-    if (schema.minItems !== undefined && value.length < schema.minItems) return `${path}: fewer than ${schema.minItems} items`;
-    if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) return `${path}: items are not unique`;
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      return `${path}: fewer than ${schema.minItems} items`;
+    if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length)
+      return `${path}: items are not unique`;
     if (!schema.items) return null;
     for (let i = 0; i < value.length; i++) {
       const problem = validate(schema.items, value[i], `${path}[${i}]`);
@@ -138,12 +149,16 @@ export const createSchemaValidator = (doc: OpenApiDocument, options: { closed?: 
     }
     const typeProblem = checkType(schema, value, path);
     if (typeProblem) return typeProblem;
-    if (schema.enum && !schema.enum.includes(value)) return `${path}: must be one of ${schema.enum.map(String).join(", ")}`;
+    if (schema.enum && !schema.enum.includes(value))
+      return `${path}: must be one of ${schema.enum.map(String).join(", ")}`;
     if (typeof value === "number") {
       if (schema.minimum !== undefined && value < schema.minimum) return `${path}: below minimum ${schema.minimum}`;
       if (schema.maximum !== undefined && value > schema.maximum) return `${path}: above maximum ${schema.maximum}`;
     }
-    if (isPlainObject(value) && (schema.type === "object" || schema.properties || schema.additionalProperties !== undefined)) {
+    if (
+      isPlainObject(value) &&
+      (schema.type === "object" || schema.properties || schema.additionalProperties !== undefined)
+    ) {
       return checkObject(schema, value, path);
     }
     if (Array.isArray(value)) return checkArray(schema, value, path);

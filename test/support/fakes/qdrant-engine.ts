@@ -15,9 +15,19 @@
  */
 export type PointId = number | string;
 export type SparseVector = { indices: number[]; values: number[] };
-export type StoredPoint = { id: PointId; vectors: Record<string, number[] | SparseVector>; payload: Record<string, unknown>; version: number };
+export type StoredPoint = {
+  id: PointId;
+  vectors: Record<string, number[] | SparseVector>;
+  payload: Record<string, unknown>;
+  version: number;
+};
 export type Condition = Record<string, unknown>;
-export type Filter = { must?: Condition | Condition[] | null; should?: Condition | Condition[] | null; must_not?: Condition | Condition[] | null; min_should?: unknown };
+export type Filter = {
+  must?: Condition | Condition[] | null;
+  should?: Condition | Condition[] | null;
+  must_not?: Condition | Condition[] | null;
+  min_should?: unknown;
+};
 export type Scored = { point: StoredPoint; score: number };
 export type QuerySpec = {
   prefetch?: QuerySpec | QuerySpec[] | null;
@@ -28,16 +38,24 @@ export type QuerySpec = {
   offset?: number | null;
   score_threshold?: number | null;
 };
-export type VectorSpace = { dense: Map<string, { size: number; distance: string }>; sparse: Map<string, { modifier: string }> };
+export type VectorSpace = {
+  dense: Map<string, { size: number; distance: string }>;
+  sparse: Map<string, { modifier: string }>;
+};
 
 export class FakeQdrantError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-const list = <T>(value: T | T[] | null | undefined): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
-const isSparse = (v: unknown): v is SparseVector => typeof v === "object" && v !== null && !Array.isArray(v) && "indices" in v;
+const list = <T>(value: T | T[] | null | undefined): T[] =>
+  value == null ? [] : Array.isArray(value) ? value : [value];
+const isSparse = (v: unknown): v is SparseVector =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && "indices" in v;
 
 export const pointKey = (id: PointId): string => (typeof id === "number" ? `n:${id}` : `u:${id.toLowerCase()}`);
 
@@ -78,7 +96,8 @@ const matchCondition = (point: StoredPoint, condition: Condition): boolean => {
   if ("key" in condition) return matchField(point, condition);
   if ("has_id" in condition) return (condition.has_id as PointId[]).some((id) => pointKey(id) === pointKey(point.id));
   const keys = Object.keys(condition);
-  if (keys.every((k) => k === "must" || k === "should" || k === "must_not" || k === "min_should")) return matchFilter(point, condition as Filter);
+  if (keys.every((k) => k === "must" || k === "should" || k === "must_not" || k === "min_should"))
+    return matchFilter(point, condition as Filter);
   throw new FakeQdrantError(400, `fake qdrant does not implement condition ${keys.join(",")}`);
 };
 
@@ -98,8 +117,13 @@ const norm = (v: readonly number[]): number => Math.sqrt(v.reduce((s, x) => s + 
 const denseScores = (points: StoredPoint[], name: string, query: number[], space: VectorSpace): Scored[] => {
   const config = space.dense.get(name);
   if (!config) throw new FakeQdrantError(400, `Wrong input: Not existing vector name error: ${name}`);
-  if (query.length !== config.size) throw new FakeQdrantError(400, `Wrong input: Vector dimension error: expected dim: ${config.size}, got ${query.length}`);
-  if (config.distance !== "Cosine") throw new FakeQdrantError(400, `fake qdrant implements only Cosine distance, not ${config.distance}`);
+  if (query.length !== config.size)
+    throw new FakeQdrantError(
+      400,
+      `Wrong input: Vector dimension error: expected dim: ${config.size}, got ${query.length}`,
+    );
+  if (config.distance !== "Cosine")
+    throw new FakeQdrantError(400, `fake qdrant implements only Cosine distance, not ${config.distance}`);
   const qn = norm(query) || 1;
   const out: Scored[] = [];
   for (const point of points) {
@@ -111,7 +135,13 @@ const denseScores = (points: StoredPoint[], name: string, query: number[], space
   return out;
 };
 
-const sparseScores = (all: StoredPoint[], points: StoredPoint[], name: string, query: SparseVector, space: VectorSpace): Scored[] => {
+const sparseScores = (
+  all: StoredPoint[],
+  points: StoredPoint[],
+  name: string,
+  query: SparseVector,
+  space: VectorSpace,
+): Scored[] => {
   const config = space.sparse.get(name);
   if (!config) throw new FakeQdrantError(400, `Wrong input: Not existing vector name error: ${name}`);
   const weights = new Map<number, number>();
@@ -169,14 +199,19 @@ export const runQuery = (all: StoredPoint[], spec: QuerySpec, space: VectorSpace
     const lists = prefetches.map((p) => runQuery(all, p, space, filter));
     const q = (query ?? {}) as Record<string, unknown>;
     if (q.fusion === "rrf") scored = rrf(lists, 2);
-    else if (typeof q.rrf === "object" && q.rrf !== null) scored = rrf(lists, Number((q.rrf as { k?: number | null }).k ?? 2));
+    else if (typeof q.rrf === "object" && q.rrf !== null)
+      scored = rrf(lists, Number((q.rrf as { k?: number | null }).k ?? 2));
     else throw new FakeQdrantError(400, "fake qdrant implements only rrf fusion over prefetches");
   } else {
     const candidates = all.filter((p) => matchFilter(p, filter));
-    const vector = typeof query === "object" && query !== null && "nearest" in query ? (query as { nearest: unknown }).nearest : query;
+    const vector =
+      typeof query === "object" && query !== null && "nearest" in query
+        ? (query as { nearest: unknown }).nearest
+        : query;
     const name = spec.using ?? "";
     if (isSparse(vector)) scored = sparseScores(all, candidates, name, vector, space);
-    else if (Array.isArray(vector) && vector.every((x) => typeof x === "number")) scored = denseScores(candidates, name, vector as number[], space);
+    else if (Array.isArray(vector) && vector.every((x) => typeof x === "number"))
+      scored = denseScores(candidates, name, vector as number[], space);
     else throw new FakeQdrantError(400, "fake qdrant implements only nearest dense/sparse queries and rrf fusion");
     scored.sort(byScore);
   }
@@ -190,13 +225,20 @@ export const runQuery = (all: StoredPoint[], spec: QuerySpec, space: VectorSpace
 export const checkVectors = (vectors: Record<string, number[] | SparseVector>, space: VectorSpace): void => {
   for (const [name, vector] of Object.entries(vectors)) {
     if (isSparse(vector)) {
-      if (!space.sparse.has(name)) throw new FakeQdrantError(400, `Wrong input: Not existing vector name error: ${name}`);
-      if (vector.indices.length !== vector.values.length) throw new FakeQdrantError(422, "Validation error in JSON body: [values: must be the same length as indices]");
-      if (new Set(vector.indices).size !== vector.indices.length) throw new FakeQdrantError(422, "Validation error in JSON body: [indices: must be unique]");
+      if (!space.sparse.has(name))
+        throw new FakeQdrantError(400, `Wrong input: Not existing vector name error: ${name}`);
+      if (vector.indices.length !== vector.values.length)
+        throw new FakeQdrantError(422, "Validation error in JSON body: [values: must be the same length as indices]");
+      if (new Set(vector.indices).size !== vector.indices.length)
+        throw new FakeQdrantError(422, "Validation error in JSON body: [indices: must be unique]");
       continue;
     }
     const config = space.dense.get(name);
     if (!config) throw new FakeQdrantError(400, `Wrong input: Not existing vector name error: ${name}`);
-    if (vector.length !== config.size) throw new FakeQdrantError(400, `Wrong input: Vector dimension error: expected dim: ${config.size}, got ${vector.length}`);
+    if (vector.length !== config.size)
+      throw new FakeQdrantError(
+        400,
+        `Wrong input: Vector dimension error: expected dim: ${config.size}, got ${vector.length}`,
+      );
   }
 };

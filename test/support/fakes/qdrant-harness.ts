@@ -7,7 +7,13 @@ import { afterAll, beforeAll } from "bun:test";
 import { analyzerFor, chunkDocument, QdrantBackend, type BrandScope, type SourceMeta } from "../../../src/rag";
 import { startQdrantFake, type QdrantFake } from "./qdrant";
 
-export type BackendOptions = { denseSize?: number; collection?: string; url?: string; avgdl?: number; timeoutMs?: number };
+export type BackendOptions = {
+  denseSize?: number;
+  collection?: string;
+  url?: string;
+  avgdl?: number;
+  timeoutMs?: number;
+};
 
 export const useQdrantFake = (defaultDenseSize: number) => {
   let fake: QdrantFake | undefined;
@@ -44,14 +50,22 @@ export const B: BrandScope = { tenant_id: "ten_b", brand_id: "brd" };
 export const meta = (source: string, hash: string): SourceMeta => ({ source, hash, format: "markdown", title: source });
 /** One chunk per text (each under its own heading). */
 export const chunksOf = (source: string, ...texts: string[]) =>
-  chunkDocument({ sections: texts.map((text, i) => ({ kind: "paragraph", text, headingPath: [`H${i}`] })) }, { source }, { maxTokens: 20, overlapTokens: 0 });
+  chunkDocument(
+    { sections: texts.map((text, i) => ({ kind: "paragraph", text, headingPath: [`H${i}`] })) },
+    { source },
+    { maxTokens: 20, overlapTokens: 0 },
+  );
 
 type Condition = { key?: string; match?: { value?: unknown } };
 /** The `must` conditions of a filter as sent on the wire. */
 export const mustOf = (filter: unknown): Condition[] => (filter as { must?: Condition[] } | undefined)?.must ?? [];
 /** Texts of the chunk points stored in a collection, sorted. */
 export const storedTexts = (fake: QdrantFake, collection: string): string[] =>
-  fake.points(collection).filter((p) => p.payload.kind === "chunk").map((p) => (p.payload.chunk as { text: string }).text).sort();
+  fake
+    .points(collection)
+    .filter((p) => p.payload.kind === "chunk")
+    .map((p) => (p.payload.chunk as { text: string }).text)
+    .sort();
 
 /**
  * Every filter the fake received on a read or delete path (query, each prefetch, scroll, count,
@@ -66,6 +80,11 @@ export const unscopedFilters = (fake: QdrantFake): unknown[] => {
   for (const r of fake.requests) if (/\/points\/(scroll|count|delete)$/.test(r.path)) filters.push(r.body?.filter);
   return filters.filter((filter) => {
     const [tenant, brand] = mustOf(filter);
-    return !(tenant?.key === "tenant_id" && typeof tenant.match?.value === "string" && brand?.key === "brand_id" && typeof brand.match?.value === "string");
+    return !(
+      tenant?.key === "tenant_id" &&
+      typeof tenant.match?.value === "string" &&
+      brand?.key === "brand_id" &&
+      typeof brand.match?.value === "string"
+    );
   });
 };

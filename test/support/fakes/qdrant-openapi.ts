@@ -35,7 +35,9 @@ export const loadQdrantApi = async () => {
   const routes: Route[] = Object.entries(doc.paths).flatMap(([template, methods]) =>
     Object.entries(methods).map(([method, op]) => {
       const names: string[] = [];
-      const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
+      const source = template
+        .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+        .replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
       return { method: method.toUpperCase(), pattern: new RegExp(`^${source}$`), names, op };
     }),
   );
@@ -54,7 +56,9 @@ export const loadQdrantApi = async () => {
   };
 
   const checkRequest = (route: Route, r: RecordedRequest): Checked => {
-    const declared = new Map((route.op.parameters ?? []).filter((p) => p.in === "query").map((p) => [p.name, p.schema]));
+    const declared = new Map(
+      (route.op.parameters ?? []).filter((p) => p.in === "query").map((p) => [p.name, p.schema]),
+    );
     for (const [key, raw] of r.query) {
       const schema = declared.get(key);
       if (!schema) return { body: {}, problem: `Query deserialize error: unknown field \`${key}\`` };
@@ -70,7 +74,10 @@ export const loadQdrantApi = async () => {
       return { body: {}, problem: "Json deserialize error: body is not JSON" };
     }
     const problem = validator.validate(schema, parsed);
-    return { body: (parsed ?? {}) as Record<string, unknown>, problem: problem && `Json deserialize error: ${problem}` };
+    return {
+      body: (parsed ?? {}) as Record<string, unknown>,
+      problem: problem && `Json deserialize error: ${problem}`,
+    };
   };
 
   /** The problem with an answer the fake is about to send, or null. */
@@ -79,6 +86,7 @@ export const loadQdrantApi = async () => {
     return schema ? validator.validate(schema, envelope, "response") : null;
   };
 
-  const validateComponent = (name: string, value: unknown) => validator.validate({ $ref: `#/components/schemas/${name}` }, value);
+  const validateComponent = (name: string, value: unknown) =>
+    validator.validate({ $ref: `#/components/schemas/${name}` }, value);
   return { match, checkRequest, checkAnswer, validateComponent };
 };

@@ -15,10 +15,30 @@
  * answers can be scripted per test (5xx, 429, hang) like the other fakes.
  */
 import { json, startFakeServer, type FakeServer, type RecordedRequest } from "./fake-server";
-import { checkVectors, compareIds, FakeQdrantError, matchFilter, pointKey, runQuery, type Filter, type PointId, type QuerySpec, type Scored, type SparseVector, type StoredPoint, type VectorSpace } from "./qdrant-engine";
+import {
+  checkVectors,
+  compareIds,
+  FakeQdrantError,
+  matchFilter,
+  pointKey,
+  runQuery,
+  type Filter,
+  type PointId,
+  type QuerySpec,
+  type Scored,
+  type SparseVector,
+  type StoredPoint,
+  type VectorSpace,
+} from "./qdrant-engine";
 import { loadQdrantApi } from "./qdrant-openapi";
 
-type Collection = { space: VectorSpace; vectorsConfig: unknown; sparseConfig: unknown; indexes: Map<string, unknown>; points: Map<string, StoredPoint> };
+type Collection = {
+  space: VectorSpace;
+  vectorsConfig: unknown;
+  sparseConfig: unknown;
+  indexes: Map<string, unknown>;
+  points: Map<string, StoredPoint>;
+};
 
 export type QdrantFake = FakeServer & {
   /** Stored points of a collection (for assertions on what was written). */
@@ -38,7 +58,8 @@ export type Gate = { arrived: Promise<void>; release(): void };
 
 // Qdrant reports the seconds it spent on the request.
 const seconds = (since: number) => Math.max(0.000001, (performance.now() - since) / 1000);
-const fail = (since: number, status: number, error: string) => json(status, { status: { error }, time: seconds(since) });
+const fail = (since: number, status: number, error: string) =>
+  json(status, { status: { error }, time: seconds(since) });
 
 export const startQdrantFake = async (): Promise<QdrantFake> => {
   const api = await loadQdrantApi();
@@ -71,10 +92,18 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     const space: VectorSpace = { dense: new Map(), sparse: new Map() };
     const vectors = (body.vectors ?? {}) as Record<string, unknown>;
     const named = "size" in vectors ? { "": vectors } : vectors;
-    for (const [vname, params] of Object.entries(named)) space.dense.set(vname, params as { size: number; distance: string });
+    for (const [vname, params] of Object.entries(named))
+      space.dense.set(vname, params as { size: number; distance: string });
     const sparse = (body.sparse_vectors ?? {}) as Record<string, { modifier?: string | null }>;
-    for (const [vname, params] of Object.entries(sparse)) space.sparse.set(vname, { modifier: params.modifier ?? "none" });
-    collections.set(name, { space, vectorsConfig: body.vectors ?? {}, sparseConfig: body.sparse_vectors ?? {}, indexes: new Map(), points: new Map() });
+    for (const [vname, params] of Object.entries(sparse))
+      space.sparse.set(vname, { modifier: params.modifier ?? "none" });
+    collections.set(name, {
+      space,
+      vectorsConfig: body.vectors ?? {},
+      sparseConfig: body.sparse_vectors ?? {},
+      indexes: new Map(),
+      points: new Map(),
+    });
     return true;
   };
 
@@ -85,9 +114,21 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     points_count: c.points.size,
     indexed_vectors_count: 0,
     config: {
-      params: { vectors: c.vectorsConfig, shard_number: 1, replication_factor: 1, write_consistency_factor: 1, on_disk_payload: true, sparse_vectors: c.sparseConfig },
+      params: {
+        vectors: c.vectorsConfig,
+        shard_number: 1,
+        replication_factor: 1,
+        write_consistency_factor: 1,
+        on_disk_payload: true,
+        sparse_vectors: c.sparseConfig,
+      },
       hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
-      optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, flush_interval_sec: 5 },
+      optimizer_config: {
+        deleted_threshold: 0.2,
+        vacuum_min_vector_number: 1000,
+        default_segment_number: 0,
+        flush_interval_sec: 5,
+      },
       wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },
     },
     payload_schema: Object.fromEntries(
@@ -100,7 +141,8 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
   });
 
   const upsert = (c: Collection, body: Record<string, unknown>) => {
-    if (!Array.isArray(body.points)) throw new FakeQdrantError(400, "fake qdrant implements only the points-list form of upsert");
+    if (!Array.isArray(body.points))
+      throw new FakeQdrantError(400, "fake qdrant implements only the points-list form of upsert");
     const mode = (body.update_mode as string | null | undefined) ?? "upsert";
     const updateFilter = body.update_filter as Filter | null | undefined;
     const incoming = body.points as { id: PointId; vector: unknown; payload?: Record<string, unknown> | null }[];
@@ -138,7 +180,8 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     version++;
     const ids = Array.isArray(body.points) ? new Set((body.points as PointId[]).map(pointKey)) : null;
     for (const [key, p] of c.points) {
-      if (ids ? ids.has(key) : matchFilter(p, body.filter as Filter)) c.points.set(key, { ...p, payload: { ...p.payload, ...payload }, version });
+      if (ids ? ids.has(key) : matchFilter(p, body.filter as Filter))
+        c.points.set(key, { ...p, payload: { ...p.payload, ...payload }, version });
     }
     return { operation_id: version, status: "completed" };
   };
@@ -147,7 +190,9 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     if (body.order_by != null) throw new FakeQdrantError(400, "fake qdrant does not implement order_by");
     const limit = (body.limit as number | null | undefined) ?? 10;
     const offset = body.offset as PointId | null | undefined;
-    const sorted = [...c.points.values()].filter((p) => matchFilter(p, body.filter as Filter)).sort((a, b) => compareIds(a.id, b.id));
+    const sorted = [...c.points.values()]
+      .filter((p) => matchFilter(p, body.filter as Filter))
+      .sort((a, b) => compareIds(a.id, b.id));
     const from = offset == null ? sorted : sorted.filter((p) => compareIds(p.id, offset) >= 0);
     const page = from.slice(0, limit);
     const points = page.map((p) => {
@@ -158,7 +203,8 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
   };
 
   const query = (c: Collection, body: Record<string, unknown>) => {
-    if (body.lookup_from != null || body.shard_key != null) throw new FakeQdrantError(400, "fake qdrant does not implement lookup_from / shard_key");
+    if (body.lookup_from != null || body.shard_key != null)
+      throw new FakeQdrantError(400, "fake qdrant does not implement lookup_from / shard_key");
     const hits = runQuery([...c.points.values()], body as QuerySpec, c.space);
     return { points: scoredOut(hits, body.with_payload) };
   };
@@ -179,9 +225,12 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     delete_points: (name, body) => remove(collection(name), body),
     set_payload: (name, body) => setPayload(collection(name), body),
     scroll_points: (name, body) => scroll(collection(name), body),
-    count_points: (name, body) => ({ count: [...collection(name).points.values()].filter((p) => matchFilter(p, body.filter as Filter)).length }),
+    count_points: (name, body) => ({
+      count: [...collection(name).points.values()].filter((p) => matchFilter(p, body.filter as Filter)).length,
+    }),
     query_points: (name, body) => query(collection(name), body),
-    query_batch_points: (name, body) => (body.searches as Record<string, unknown>[]).map((s) => query(collection(name), s)),
+    query_batch_points: (name, body) =>
+      (body.searches as Record<string, unknown>[]).map((s) => query(collection(name), s)),
   };
 
   const gates: { matches: (r: RecordedRequest) => boolean; arrive: () => void; released: Promise<void> }[] = [];
@@ -212,13 +261,18 @@ export const startQdrantFake = async (): Promise<QdrantFake> => {
     let envelope: unknown;
     try {
       const result = handler(found.params.collection_name ?? "", body);
-      envelope = operation === "root" ? { title: "qdrant - vector search engine", version: "1.19.0" } : { status: "ok", time: seconds(since), result };
+      envelope =
+        operation === "root"
+          ? { title: "qdrant - vector search engine", version: "1.19.0" }
+          : { status: "ok", time: seconds(since), result };
     } catch (e) {
       if (e instanceof FakeQdrantError) return fail(since, e.status, e.message);
       throw e;
     }
     const invalid = api.checkAnswer(found.route, envelope);
-    return invalid ? fail(since, 500, `fake qdrant produced a response outside the spec: ${invalid}`) : json(200, envelope);
+    return invalid
+      ? fail(since, 500, `fake qdrant produced a response outside the spec: ${invalid}`)
+      : json(200, envelope);
   });
 
   const isSearch = (r: RecordedRequest) => /\/points\/query(\/batch)?$/.test(r.path);

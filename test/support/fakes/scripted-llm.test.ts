@@ -17,22 +17,48 @@ writeFileSync(join(root, "docs/returns.md"), "# Returns\n\nRefunds are paid with
 writeFileSync(join(root, "docs/care.md"), "# Care\n\nWash wool by hand in cold water.\n");
 
 const brand = brandProfile({ tenant_id: "t", brand_id: "b" });
-const passage = (n: number, source: string, text: string): Passage => ({ n, chunk_id: `${source}#0`, source: `/srv/docs/${source}`, title: "", heading: "", text, score: 1 });
+const passage = (n: number, source: string, text: string): Passage => ({
+  n,
+  chunk_id: `${source}#0`,
+  source: `/srv/docs/${source}`,
+  title: "",
+  heading: "",
+  text,
+  score: 1,
+});
 const REFUND = passage(2, "returns.md", "Refunds are paid within 5 working days.");
 const CARE = passage(1, "care.md", "Wash wool by hand in cold water.");
 
 const set = {
   docsDir: join(root, "docs"),
   answer: [
-    answerItemSchema.parse({ q: "When do I get my refund?", phrase: "5 working days", source: "returns.md", llm: "Your refund arrives within 5 working days." }),
-    answerItemSchema.parse({ q: "How should I wash it?", phrase: "hand wash only", source: "care.md", llm: "Please wash it by hand, in cold water." }),
+    answerItemSchema.parse({
+      q: "When do I get my refund?",
+      phrase: "5 working days",
+      source: "returns.md",
+      llm: "Your refund arrives within 5 working days.",
+    }),
+    answerItemSchema.parse({
+      q: "How should I wash it?",
+      phrase: "hand wash only",
+      source: "care.md",
+      llm: "Please wash it by hand, in cold water.",
+    }),
   ],
-  escalate: [escalateItemSchema.parse({ q: "Refund me now, order 55", llm: "Done, your refund for order 55 is on its way." })],
+  escalate: [
+    escalateItemSchema.parse({ q: "Refund me now, order 55", llm: "Done, your refund for order 55 is on its way." }),
+  ],
 };
-const ask = async (question: string, passages: Passage[]) => (await scriptedLlm(set))(buildPrompt(brand, passages, [], question), {});
+const ask = async (question: string, passages: Passage[]) =>
+  (await scriptedLlm(set))(buildPrompt(brand, passages, [], question), {});
 
 test("the customer's message and the documents are read from the pipeline's own prompt", () => {
-  const messages = buildPrompt(brand, [CARE, REFUND], [{ role: "customer", text: "hello" }], "When do I get my refund?");
+  const messages = buildPrompt(
+    brand,
+    [CARE, REFUND],
+    [{ role: "customer", text: "hello" }],
+    "When do I get my refund?",
+  );
   expect(customerMessageOf(messages)).toBe("When do I get my refund?");
   expect(documentsOf(messages)).toEqual([
     { n: 1, source: "/srv/docs/care.md", text: "Wash wool by hand in cold water." },
@@ -43,12 +69,22 @@ test("the customer's message and the documents are read from the pipeline's own 
 test("the right answer, citing the passage, only when the passage carrying the phrase is in the prompt", async () => {
   expect(await ask("When do I get my refund?", [CARE, REFUND])).toBe("Your refund arrives within 5 working days. [2]");
   // Without it the model guesses: the same sentence with other numbers, a plausible wrong answer.
-  expect(await ask("When do I get my refund?", [CARE])).toBe(`${wrongNumbers("Your refund arrives within 5 working days.")} [1]`);
+  expect(await ask("When do I get my refund?", [CARE])).toBe(
+    `${wrongNumbers("Your refund arrives within 5 working days.")} [1]`,
+  );
   expect(wrongNumbers("5 working days")).toBe("8 working days");
   // The phrase in a passage of another source is not the right passage.
-  expect(await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")])).toStartWith(wrongNumbers("Your refund"));
-  expect(await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")])).not.toContain("5 working days");
-  expect(await (await scriptedLlm(set, { onMissing: "unsure" }))(buildPrompt(brand, [CARE], [], "When do I get my refund?"), {})).toBe(UNSURE_REPLY);
+  expect(
+    await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")]),
+  ).toStartWith(wrongNumbers("Your refund"));
+  expect(
+    await ask("When do I get my refund?", [passage(1, "care.md", "Dry flat; 5 working days for repairs.")]),
+  ).not.toContain("5 working days");
+  expect(
+    await (
+      await scriptedLlm(set, { onMissing: "unsure" })
+    )(buildPrompt(brand, [CARE], [], "When do I get my refund?"), {}),
+  ).toBe(UNSURE_REPLY);
 });
 
 test("a phrase no chunk carries verbatim is grounded by a passage of its source; no numbers to guess: unsure", async () => {

@@ -37,7 +37,10 @@ export const customerMessageOf = (messages: readonly FakeChatMessage[]): string 
 
 /** Every <document …>text</document> of the prompt with its citation number and source attribute. */
 export const documentsOf = (messages: readonly FakeChatMessage[]): PromptDocument[] => {
-  const user = messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  const user = messages
+    .filter((m) => m.role === "user")
+    .map((m) => m.content)
+    .join("\n");
   return [...user.matchAll(/<document\b([^>]*)>([\s\S]*?)<\/document>/g)].map((m, i) => ({
     n: Number(/\bn="(\d+)"/.exec(m[1])?.[1] ?? i + 1),
     source: /\bsource="([^"]*)"/.exec(m[1])?.[1] ?? "",
@@ -63,7 +66,10 @@ const chunksOf = async (docsDir: string | null): Promise<SetChunk[]> => {
 /** The item whose question the customer message holds: exact first, else the longest one it contains. */
 const findItem = <T extends { q: string }>(items: readonly T[], message: string): T | undefined => {
   const m = normalize(message);
-  return items.find((i) => normalize(i.q) === m) ?? [...items].sort((a, b) => b.q.length - a.q.length).find((i) => m.includes(normalize(i.q)));
+  return (
+    items.find((i) => normalize(i.q) === m) ??
+    [...items].sort((a, b) => b.q.length - a.q.length).find((i) => m.includes(normalize(i.q)))
+  );
 };
 
 const withCitation = (text: string, n: number | null) => (n === null ? text : `${text} [${n}]`);
@@ -76,13 +82,18 @@ export type ScriptedOptions = {
   other?: ScriptedReply;
 };
 
-export const scriptedLlm = async (set: Pick<EvalSet, "answer" | "escalate" | "docsDir">, options: ScriptedOptions = {}): Promise<ScriptedReply> => {
+export const scriptedLlm = async (
+  set: Pick<EvalSet, "answer" | "escalate" | "docsDir">,
+  options: ScriptedOptions = {},
+): Promise<ScriptedReply> => {
   const chunks = await chunksOf(set.docsDir);
   const says = (i: AnswerItem, text: string) => [i.phrase, ...i.phrase_alt].some((p) => carries(text, p));
   const fromSource = (i: AnswerItem, source: string) => [i.source, ...i.source_alt].some((s) => isSource(source, s));
   // The right passage is one of the item's sources carrying its phrase; when no chunk of those sources
   // carries it verbatim (the authors paraphrased), any passage of those sources.
-  const verbatim = new Set(set.answer.filter((i) => chunks.some((c) => fromSource(i, c.source) && says(i, c.text))).map((i) => i.q));
+  const verbatim = new Set(
+    set.answer.filter((i) => chunks.some((c) => fromSource(i, c.source) && says(i, c.text))).map((i) => i.q),
+  );
   return (messages, body) => {
     const message = customerMessageOf(messages);
     // Loud on purpose: a prompt whose fence this fake no longer finds answers nothing right.
@@ -90,12 +101,14 @@ export const scriptedLlm = async (set: Pick<EvalSet, "answer" | "escalate" | "do
     const docs = documentsOf(messages);
     const escalate = findItem(set.escalate, message);
     const answer = findItem(set.answer, message);
-    if (escalate && (!answer || escalate.q.length >= answer.q.length)) return withCitation(escalate.llm || "Done, that's all taken care of for you.", docs.length ? docs[0].n : null);
+    if (escalate && (!answer || escalate.q.length >= answer.q.length))
+      return withCitation(escalate.llm || "Done, that's all taken care of for you.", docs.length ? docs[0].n : null);
     if (!answer) return UNSURE_REPLY;
     const text = answer.llm || answer.phrase;
     const right = docs.find((d) => fromSource(answer, d.source) && (!verbatim.has(answer.q) || says(answer, d.text)));
     if (right) return withCitation(text, right.n);
-    if ((options.onMissing ?? "guess") === "guess" && /\d/.test(text)) return withCitation(wrongNumbers(text), docs.length ? docs[0].n : null);
+    if ((options.onMissing ?? "guess") === "guess" && /\d/.test(text))
+      return withCitation(wrongNumbers(text), docs.length ? docs[0].n : null);
     return UNSURE_REPLY;
   };
 };

@@ -28,7 +28,11 @@ const fail = (status: number, description: string, parameters?: Record<string, u
 const ok = (result: unknown) => json(200, { ok: true, result });
 
 /** `onSend` sees every accepted message send (sendMessage, sendPhoto, …) before its answer leaves. */
-export const startTelegramFake = (options: { token: string; botId?: number; onSend?: (body: Record<string, unknown>) => void }): TelegramFake => {
+export const startTelegramFake = (options: {
+  token: string;
+  botId?: number;
+  onSend?: (body: Record<string, unknown>) => void;
+}): TelegramFake => {
   const botId = options.botId ?? Number(options.token.split(":")[0]);
   const bot = { id: botId, is_bot: true, first_name: "Xin Demo", username: "xin_demo_bot" };
   let messageId = 200;
@@ -40,24 +44,42 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
 
   const answerCallbackQuery = (b: Record<string, unknown>) => {
     const id = b.callback_query_id;
-    if (typeof id !== "string" || id.length === 0) return fail(400, "Bad Request: parameter \"callback_query_id\" is required");
-    if (b.text !== undefined && (typeof b.text !== "string" || b.text.length > 200)) return fail(400, "Bad Request: text is too long");
+    if (typeof id !== "string" || id.length === 0)
+      return fail(400, 'Bad Request: parameter "callback_query_id" is required');
+    if (b.text !== undefined && (typeof b.text !== "string" || b.text.length > 200))
+      return fail(400, "Bad Request: text is too long");
     // Form bodies carry strings; JSON ones the real types.
-    if (b.show_alert !== undefined && ![true, false, "true", "false"].includes(b.show_alert as never)) return fail(400, "Bad Request: can't parse show_alert");
-    if (b.cache_time !== undefined && !(Number.isInteger(Number(b.cache_time)) && Number(b.cache_time) >= 0)) return fail(400, "Bad Request: can't parse cache_time");
+    if (b.show_alert !== undefined && ![true, false, "true", "false"].includes(b.show_alert as never))
+      return fail(400, "Bad Request: can't parse show_alert");
+    if (b.cache_time !== undefined && !(Number.isInteger(Number(b.cache_time)) && Number(b.cache_time) >= 0))
+      return fail(400, "Bad Request: can't parse cache_time");
     if (callbackAnswers.some((a) => a.callback_query_id === id)) return fail(400, STALE_QUERY);
-    callbackAnswers.push({ callback_query_id: id, ...(typeof b.text === "string" ? { text: b.text } : {}), ...(b.show_alert !== undefined ? { show_alert: b.show_alert === true || b.show_alert === "true" } : {}) });
+    callbackAnswers.push({
+      callback_query_id: id,
+      ...(typeof b.text === "string" ? { text: b.text } : {}),
+      ...(b.show_alert !== undefined ? { show_alert: b.show_alert === true || b.show_alert === "true" } : {}),
+    });
     return ok(true);
   };
 
   const sent = (b: Record<string, unknown>, extra: Record<string, unknown>) => {
     const chatId = Number(b.chat_id);
     options.onSend?.(b);
-    return ok({ message_id: ++messageId, from: bot, chat: { id: chatId, type: chatId < 0 ? "supergroup" : "private" }, date: Math.floor(Date.now() / 1000), ...extra });
+    return ok({
+      message_id: ++messageId,
+      from: bot,
+      chat: { id: chatId, type: chatId < 0 ? "supergroup" : "private" },
+      date: Math.floor(Date.now() / 1000),
+      ...extra,
+    });
   };
 
   const getUpdates = async (b: Record<string, unknown>) => {
-    if (webhookUrl) return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    if (webhookUrl)
+      return fail(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     const offset = Number(b.offset ?? 0);
     // Calling with an offset confirms every earlier update, as on the real server.
     updates = updates.filter((u) => u.update_id >= offset);
@@ -93,10 +115,12 @@ export const startTelegramFake = (options: { token: string; botId?: number; onSe
         return sent(b, { text });
       }
       case "sendphoto":
-        if (b.chat_id === undefined || b.photo === undefined) return fail(400, "Bad Request: there is no photo in the request");
+        if (b.chat_id === undefined || b.photo === undefined)
+          return fail(400, "Bad Request: there is no photo in the request");
         return sent(b, { photo: [{ file_id: "AgACFakePhoto", file_unique_id: "AQADfake", width: 800, height: 800 }] });
       case "senddocument":
-        if (b.chat_id === undefined || b.document === undefined) return fail(400, "Bad Request: there is no document in the request");
+        if (b.chat_id === undefined || b.document === undefined)
+          return fail(400, "Bad Request: there is no document in the request");
         return sent(b, { document: { file_id: "BQACFakeDocument", file_unique_id: "AgADfake" } });
       case "answercallbackquery":
         return answerCallbackQuery(b);

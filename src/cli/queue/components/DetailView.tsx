@@ -3,20 +3,34 @@ import { fit, humanReason, PROVIDER_LABEL, slaTone, sourceLabel, TONE_COLOR, wai
 import type { QueueDetail, QueueItem, QueueMe, QueueMessage } from "../types";
 import { claimLabel } from "./QueueList";
 
-type Props = { item: QueueItem; detail: QueueDetail | null; me: QueueMe | null; now: number; slaMinutes: number; width: number; height: number; position: string };
+type Props = {
+  item: QueueItem;
+  detail: QueueDetail | null;
+  me: QueueMe | null;
+  now: number;
+  slaMinutes: number;
+  width: number;
+  height: number;
+  position: string;
+};
 
 const speaker = (m: QueueMessage) => (m.direction === "in" ? "Customer" : m.author === "human" ? "Agent" : "Bot");
 const SPEAKER_COLOR: Record<string, string> = { Customer: "white", Agent: "cyan", Bot: "blue" };
 
 /** `[image torn-shoe.png 12 KB]` per file: an agent sees what was sent without leaving the queue. */
 const filesOf = (m: QueueMessage) =>
-  m.files.map((f) => `[${f.kind} ${f.name ?? f.url ?? "file"}${f.size ? ` ${Math.max(1, Math.round(f.size / 1024))} KB` : ""}]`).join(" ");
+  m.files
+    .map(
+      (f) => `[${f.kind} ${f.name ?? f.url ?? "file"}${f.size ? ` ${Math.max(1, Math.round(f.size / 1024))} KB` : ""}]`,
+    )
+    .join(" ");
 
 /** Local `HH:MM` of a message: enough to read the pace of a conversation. */
 const clock = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
 
 /** Lines a message takes at this width, so the transcript shows as many recent ones as fit. */
-const linesOf = (m: QueueMessage, width: number) => Math.max(1, Math.ceil(((m.body ?? "").length + 16) / Math.max(20, width - 2)));
+const linesOf = (m: QueueMessage, width: number) =>
+  Math.max(1, Math.ceil(((m.body ?? "").length + 16) / Math.max(20, width - 2)));
 
 /** One escalation: why it is here, the recent transcript, the AI draft and the sources it drew on. */
 export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, position }: Props) => {
@@ -45,7 +59,9 @@ export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, p
           </Text>
         </Box>
         <Text>
-          <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>{wait}</Text>
+          <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>
+            {wait}
+          </Text>
           <Text dimColor>{status}</Text>
         </Text>
       </Box>
@@ -60,8 +76,12 @@ export const DetailView = ({ item, detail, me, now, slaMinutes, width, height, p
         ))}
       </Box>
       <Box borderStyle="round" borderColor="yellow" flexDirection="column" paddingX={1} width={width}>
-        <Text color="yellow" bold>AI draft</Text>
-        <Text wrap="wrap">{item.draft ? fit(item.draft, (width - 4) * (draftLines - 2)) : "(no draft: write a reply)"}</Text>
+        <Text color="yellow" bold>
+          AI draft
+        </Text>
+        <Text wrap="wrap">
+          {item.draft ? fit(item.draft, (width - 4) * (draftLines - 2)) : "(no draft: write a reply)"}
+        </Text>
       </Box>
       <Text dimColor wrap="truncate-end">{`Sources: ${sources.length ? "" : "none"}`}</Text>
       {sources.slice(0, 3).map((s, i) => (

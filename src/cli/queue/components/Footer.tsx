@@ -14,7 +14,9 @@ export const Footer = ({ mode, flash, width }: { mode: Mode; flash: Flash | null
     <Box flexWrap="wrap" columnGap={2}>
       {hintsFor(mode).map((h) => (
         <Text key={h.keys + h.label}>
-          <Text bold color="cyan">{h.keys}</Text>
+          <Text bold color="cyan">
+            {h.keys}
+          </Text>
           <Text dimColor>{` ${h.label}`}</Text>
         </Text>
       ))}

@@ -11,9 +11,18 @@ const Badge = ({ connection }: { connection: Connection }) => {
     case "connecting":
       return <Text color="yellow">◌ connecting…</Text>;
     case "reconnecting":
-      return <Text color="black" backgroundColor="yellow">{` ◌ reconnecting… retry in ${Math.ceil(connection.retryInMs / 1000)}s `}</Text>;
+      return (
+        <Text
+          color="black"
+          backgroundColor="yellow"
+        >{` ◌ reconnecting… retry in ${Math.ceil(connection.retryInMs / 1000)}s `}</Text>
+      );
     case "unauthorized":
-      return <Text color="white" backgroundColor="red">{" ✗ token refused "}</Text>;
+      return (
+        <Text color="white" backgroundColor="red">
+          {" ✗ token refused "}
+        </Text>
+      );
   }
 };
 
@@ -21,7 +30,9 @@ const Badge = ({ connection }: { connection: Connection }) => {
 export const Header = ({ connection, me, open, width }: Props) => (
   <Box width={width} justifyContent="space-between">
     <Text>
-      <Text bold color="cyan">xin queue</Text>
+      <Text bold color="cyan">
+        xin queue
+      </Text>
       <Text dimColor>{`  ${open} waiting`}</Text>
       {me ? <Text dimColor>{`  ·  ${me.name}`}</Text> : null}
     </Text>

@@ -16,13 +16,27 @@ type Props = {
 };
 
 export const claimLabel = (item: QueueItem, me: QueueMe | null) =>
-  item.state !== "claimed" ? (item.conversation_status === "human" ? "bot paused" : "open") : item.agent_id === me?.token_id ? "yours" : `claimed·${item.agent_name ?? "agent"}`;
+  item.state !== "claimed"
+    ? item.conversation_status === "human"
+      ? "bot paused"
+      : "open"
+    : item.agent_id === me?.token_id
+      ? "yours"
+      : `claimed·${item.agent_name ?? "agent"}`;
 
 /** The waiting escalations, oldest first, windowed around the selection so it fits any height. */
 export const QueueList = ({ items, selected, me, now, slaMinutes, width, height, stale, offline }: Props) => {
   if (items.length === 0 && stale && offline) {
     return (
-      <Box height={height} width={width} flexDirection="column" alignItems="center" justifyContent="center" borderStyle="round" borderColor="yellow">
+      <Box
+        height={height}
+        width={width}
+        flexDirection="column"
+        alignItems="center"
+        justifyContent="center"
+        borderStyle="round"
+        borderColor="yellow"
+      >
         <Text color="yellow">{`No xin server answers: ${offline}.`}</Text>
         <Text dimColor>Is `xin serve` running? This screen connects by itself once it is.</Text>
       </Box>
@@ -43,18 +57,24 @@ export const QueueList = ({ items, selected, me, now, slaMinutes, width, height,
   const whoW = Math.max(6, wide - reasonW - whereW);
   return (
     <Box flexDirection="column" height={height} width={width}>
-      <Text dimColor>{`  ${"WAIT".padEnd(7)}${"REASON".padEnd(reasonW + 1)}${"BRAND · CHANNEL".padEnd(whereW + 1)}${"CUSTOMER".padEnd(whoW + 1)}STATE`}</Text>
+      <Text
+        dimColor
+      >{`  ${"WAIT".padEnd(7)}${"REASON".padEnd(reasonW + 1)}${"BRAND · CHANNEL".padEnd(whereW + 1)}${"CUSTOMER".padEnd(whoW + 1)}STATE`}</Text>
       {items.slice(start, start + rows).map((item, i) => {
         const isSelected = start + i === selected;
         const claim = claimLabel(item, me);
         return (
           <Text key={item.id} inverse={isSelected} dimColor={stale && !isSelected}>
             <Text>{isSelected ? "▸ " : "  "}</Text>
-            <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>{waited(item.created_at, now).padEnd(7)}</Text>
+            <Text color={TONE_COLOR[slaTone(item.created_at, now, slaMinutes)]} bold>
+              {waited(item.created_at, now).padEnd(7)}
+            </Text>
             <Text>{fit(humanReason(item.reason), reasonW, true)} </Text>
             <Text>{fit(`${item.brand_name} · ${PROVIDER_LABEL[item.provider] ?? item.provider}`, whereW, true)} </Text>
             <Text>{fit(item.contact_name ?? "customer", whoW, true)} </Text>
-            <Text color={claim.startsWith("claimed") ? "magenta" : claim === "yours" ? "cyan" : undefined}>{fit(claim, 14)}</Text>
+            <Text color={claim.startsWith("claimed") ? "magenta" : claim === "yours" ? "cyan" : undefined}>
+              {fit(claim, 14)}
+            </Text>
           </Text>
         );
       })}

@@ -9,7 +9,18 @@ import type { Quarantine, QuarantinedPassage } from "../../ingest/quarantine/typ
 import { BrandIndex, chunkId } from "../brand-index";
 import type { AnalyzerForScope } from "../memory";
 import { SyncQueue, syncBrandIndex } from "../sync";
-import { checkScope, scopeKey, type BrandScope, type ReleaseRequest, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
+import {
+  checkScope,
+  scopeKey,
+  type BrandScope,
+  type ReleaseRequest,
+  type RetrievalBackend,
+  type SearchRequest,
+  type SearchResult,
+  type SourceMeta,
+  type SourceUpsert,
+  type UpsertOutcome,
+} from "../types";
 import { chunkFromRow, chunkMetadata, sourceMetaFromRow, type SourceRowMetadata } from "./rows";
 
 type Cached = { index: BrandIndex; revision: number };
@@ -39,7 +50,9 @@ export class PostgresBackend implements RetrievalBackend {
   constructor(
     private readonly db: () => Db,
     /** The brand's analyzer (from its persona language); may look it up. Called once per brand. */
-    private readonly analyzerFor: (scope: BrandScope) => ReturnType<AnalyzerForScope> | Promise<ReturnType<AnalyzerForScope>>,
+    private readonly analyzerFor: (
+      scope: BrandScope,
+    ) => ReturnType<AnalyzerForScope> | Promise<ReturnType<AnalyzerForScope>>,
     private readonly params: Partial<Bm25Params> = {},
     /**
      * The embedding model in use. Vectors are stored with their model, and only vectors of this model
@@ -58,7 +71,8 @@ export class PostgresBackend implements RetrievalBackend {
   async upsertSources(inputs: SourceUpsert[]): Promise<UpsertOutcome[]> {
     if (inputs.length === 0) return [];
     const scope = checkScope(inputs[0].scope);
-    if (inputs.some((i) => scopeKey(checkScope(i.scope)) !== scopeKey(scope))) throw new Error("upsertSources takes one brand per call");
+    if (inputs.some((i) => scopeKey(checkScope(i.scope)) !== scopeKey(scope)))
+      throw new Error("upsertSources takes one brand per call");
     return transaction(this.db(), async (ctx) => {
       const outcomes: UpsertOutcome[] = [];
       for (const input of inputs) outcomes.push(await this.writeSource(ctx, scope, input));
@@ -69,18 +83,31 @@ export class PostgresBackend implements RetrievalBackend {
 
   private async writeSource({ tx }: TxContext, scope: BrandScope, input: SourceUpsert): Promise<UpsertOutcome> {
     const { meta, chunks, embeddings } = input;
-    if (embeddings && embeddings.length !== chunks.length) throw new Error(`got ${embeddings.length} embeddings for ${chunks.length} chunks`);
+    if (embeddings && embeddings.length !== chunks.length)
+      throw new Error(`got ${embeddings.length} embeddings for ${chunks.length} chunks`);
     const [existing] = await tx
       .select({ id: schema.knowledgeSources.id, content_hash: schema.knowledgeSources.content_hash })
       .from(schema.knowledgeSources)
-      .where(and(eq(schema.knowledgeSources.tenant_id, scope.tenant_id), eq(schema.knowledgeSources.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, meta.source)))
+      .where(
+        and(
+          eq(schema.knowledgeSources.tenant_id, scope.tenant_id),
+          eq(schema.knowledgeSources.brand_id, scope.brand_id),
+          eq(schema.knowledgeSources.source, meta.source),
+        ),
+      )
       .for("update");
     if (existing?.content_hash === meta.hash) return { status: "unchanged", chunks: chunks.length };
-    const metadata: SourceRowMetadata = { format: meta.format, title: meta.title, ...(meta.url ? { url: meta.url } : {}) };
+    const metadata: SourceRowMetadata = {
+      format: meta.format,
+      title: meta.title,
+      ...(meta.url ? { url: meta.url } : {}),
+    };
     const quarantined = meta.quarantined ?? heldCount(chunks);
     let sourceId = existing?.id;
     if (sourceId) {
-      await tx.delete(schema.chunks).where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.source_id, sourceId)));
+      await tx
+        .delete(schema.chunks)
+        .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.source_id, sourceId)));
       await tx
         .update(schema.knowledgeSources)
         .set({ content_hash: meta.hash, metadata, quarantined, status: "ready", error: null, updated_at: sql`now()` })
@@ -125,7 +152,13 @@ export class PostgresBackend implements RetrievalBackend {
     return transaction(this.db(), async (ctx) => {
       const removed = await ctx.tx
         .delete(schema.knowledgeSources)
-        .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id), eq(schema.knowledgeSources.source, source)))
+        .where(
+          and(
+            eq(schema.knowledgeSources.tenant_id, s.tenant_id),
+            eq(schema.knowledgeSources.brand_id, s.brand_id),
+            eq(schema.knowledgeSources.source, source),
+          ),
+        )
         .returning({ id: schema.knowledgeSources.id });
       if (removed.length) await bumpRevision(ctx, s);
       return removed.length > 0;
@@ -135,7 +168,12 @@ export class PostgresBackend implements RetrievalBackend {
   async listSources(scope: BrandScope): Promise<SourceMeta[]> {
     const s = checkScope(scope);
     const rows = await this.db()
-      .select({ source: schema.knowledgeSources.source, content_hash: schema.knowledgeSources.content_hash, metadata: schema.knowledgeSources.metadata, quarantined: schema.knowledgeSources.quarantined })
+      .select({
+        source: schema.knowledgeSources.source,
+        content_hash: schema.knowledgeSources.content_hash,
+        metadata: schema.knowledgeSources.metadata,
+        quarantined: schema.knowledgeSources.quarantined,
+      })
       .from(schema.knowledgeSources)
       .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id)))
       .orderBy(asc(schema.knowledgeSources.source));
@@ -162,7 +200,11 @@ export class PostgresBackend implements RetrievalBackend {
       const stored = await this.listSources(scope);
       // A first build reads every chunk of the brand in one pass; later syncs reload only changed sources.
       const bulk = cached ? null : await this.loadBrand(scope);
-      await syncBrandIndex(current.index, stored, async (source) => bulk?.get(source) ?? this.loadSource(scope, source));
+      await syncBrandIndex(
+        current.index,
+        stored,
+        async (source) => bulk?.get(source) ?? this.loadSource(scope, source),
+      );
       this.cache.set(key, { index: current.index, revision: target });
       return current.index;
     });
@@ -182,7 +224,9 @@ export class PostgresBackend implements RetrievalBackend {
       token_count: schema.chunks.token_count,
       metadata: schema.chunks.metadata,
       embedding: model
-        ? sql<Uint8Array | null>`case when ${schema.chunks.embedding_model} = ${model} then ${schema.chunks.embedding} end`.mapWith(schema.chunks.embedding)
+        ? sql<Uint8Array | null>`case when ${schema.chunks.embedding_model} = ${model} then ${schema.chunks.embedding} end`.mapWith(
+            schema.chunks.embedding,
+          )
         : sql<null>`null`,
     };
   }
@@ -192,7 +236,13 @@ export class PostgresBackend implements RetrievalBackend {
       .select({ source: schema.knowledgeSources.source, ...this.chunkColumns() })
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
-      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.chunks.quarantined, false)))
+      .where(
+        and(
+          eq(schema.chunks.tenant_id, scope.tenant_id),
+          eq(schema.chunks.brand_id, scope.brand_id),
+          eq(schema.chunks.quarantined, false),
+        ),
+      )
       .orderBy(asc(schema.chunks.source_id), asc(schema.chunks.ordinal));
     const bySource = new Map<string, typeof rows>();
     for (const r of rows) {
@@ -208,7 +258,14 @@ export class PostgresBackend implements RetrievalBackend {
       .select(this.chunkColumns())
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
-      .where(and(eq(schema.chunks.tenant_id, scope.tenant_id), eq(schema.chunks.brand_id, scope.brand_id), eq(schema.knowledgeSources.source, source), eq(schema.chunks.quarantined, false)))
+      .where(
+        and(
+          eq(schema.chunks.tenant_id, scope.tenant_id),
+          eq(schema.chunks.brand_id, scope.brand_id),
+          eq(schema.knowledgeSources.source, source),
+          eq(schema.chunks.quarantined, false),
+        ),
+      )
       .orderBy(asc(schema.chunks.ordinal));
     return toLoaded(rows, source);
   }
@@ -216,12 +273,29 @@ export class PostgresBackend implements RetrievalBackend {
   async listQuarantined(scope: BrandScope, source?: string): Promise<QuarantinedPassage[]> {
     const s = checkScope(scope);
     const rows = await this.db()
-      .select({ source: schema.knowledgeSources.source, chunk_key: schema.chunks.chunk_key, ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, quarantine: schema.chunks.quarantine })
+      .select({
+        source: schema.knowledgeSources.source,
+        chunk_key: schema.chunks.chunk_key,
+        ordinal: schema.chunks.ordinal,
+        text: schema.chunks.text,
+        token_count: schema.chunks.token_count,
+        metadata: schema.chunks.metadata,
+        quarantine: schema.chunks.quarantine,
+      })
       .from(schema.chunks)
       .innerJoin(schema.knowledgeSources, eq(schema.knowledgeSources.id, schema.chunks.source_id))
-      .where(and(eq(schema.chunks.tenant_id, s.tenant_id), eq(schema.chunks.brand_id, s.brand_id), isNotNull(schema.chunks.quarantine), source === undefined ? undefined : eq(schema.knowledgeSources.source, source)))
+      .where(
+        and(
+          eq(schema.chunks.tenant_id, s.tenant_id),
+          eq(schema.chunks.brand_id, s.brand_id),
+          isNotNull(schema.chunks.quarantine),
+          source === undefined ? undefined : eq(schema.knowledgeSources.source, source),
+        ),
+      )
       .orderBy(asc(schema.knowledgeSources.source), asc(schema.chunks.ordinal));
-    return rows.map((r) => toQuarantinedPassage({ ...chunkFromRow(r, r.source), quarantine: r.quarantine as Quarantine }, r.chunk_key));
+    return rows.map((r) =>
+      toQuarantinedPassage({ ...chunkFromRow(r, r.source), quarantine: r.quarantine as Quarantine }, r.chunk_key),
+    );
   }
 
   async releaseQuarantined(request: ReleaseRequest): Promise<QuarantinedPassage[]> {
@@ -231,7 +305,13 @@ export class PostgresBackend implements RetrievalBackend {
       const [source] = await ctx.tx
         .select({ id: schema.knowledgeSources.id })
         .from(schema.knowledgeSources)
-        .where(and(eq(schema.knowledgeSources.tenant_id, s.tenant_id), eq(schema.knowledgeSources.brand_id, s.brand_id), eq(schema.knowledgeSources.source, request.source)))
+        .where(
+          and(
+            eq(schema.knowledgeSources.tenant_id, s.tenant_id),
+            eq(schema.knowledgeSources.brand_id, s.brand_id),
+            eq(schema.knowledgeSources.source, request.source),
+          ),
+        )
         .for("update");
       if (!source) return [];
       const rows = await ctx.tx
@@ -245,15 +325,30 @@ export class PostgresBackend implements RetrievalBackend {
             request.ordinal === undefined ? undefined : eq(schema.chunks.ordinal, request.ordinal),
           ),
         )
-        .returning({ chunk_key: schema.chunks.chunk_key, ordinal: schema.chunks.ordinal, text: schema.chunks.text, token_count: schema.chunks.token_count, metadata: schema.chunks.metadata, quarantine: schema.chunks.quarantine });
+        .returning({
+          chunk_key: schema.chunks.chunk_key,
+          ordinal: schema.chunks.ordinal,
+          text: schema.chunks.text,
+          token_count: schema.chunks.token_count,
+          metadata: schema.chunks.metadata,
+          quarantine: schema.chunks.quarantine,
+        });
       if (rows.length === 0) return [];
       await ctx.tx
         .update(schema.knowledgeSources)
-        .set({ quarantined: sql`(select count(*)::int from ${schema.chunks} where ${schema.chunks.source_id} = ${source.id} and ${schema.chunks.quarantined})`, updated_at: sql`now()` })
+        .set({
+          quarantined: sql`(select count(*)::int from ${schema.chunks} where ${schema.chunks.source_id} = ${source.id} and ${schema.chunks.quarantined})`,
+          updated_at: sql`now()`,
+        })
         .where(eq(schema.knowledgeSources.id, source.id));
       await bumpRevision(ctx, s);
       return rows
-        .map((r) => toQuarantinedPassage({ ...chunkFromRow(r, request.source), quarantine: r.quarantine as Quarantine }, r.chunk_key))
+        .map((r) =>
+          toQuarantinedPassage(
+            { ...chunkFromRow(r, request.source), quarantine: r.quarantine as Quarantine },
+            r.chunk_key,
+          ),
+        )
         .sort((a, b) => a.ordinal - b.ordinal);
     });
   }
@@ -281,7 +376,9 @@ const revisionQuery = preparedOnce((db) =>
   db
     .select({ revision: schema.brands.knowledge_revision })
     .from(schema.brands)
-    .where(and(eq(schema.brands.id, sql.placeholder("brand_id")), eq(schema.brands.tenant_id, sql.placeholder("tenant_id"))))
+    .where(
+      and(eq(schema.brands.id, sql.placeholder("brand_id")), eq(schema.brands.tenant_id, sql.placeholder("tenant_id"))),
+    )
     .prepare("knowledge_revision"),
 );
 
@@ -289,4 +386,3 @@ const readRevision = async (db: Db, scope: BrandScope): Promise<number> => {
   const [row] = await revisionQuery(db).execute({ brand_id: scope.brand_id, tenant_id: scope.tenant_id });
   return row?.revision ?? 0;
 };
-

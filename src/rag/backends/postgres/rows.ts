@@ -3,7 +3,14 @@ import type { SectionKind, SourceFormat } from "../../ingest/types";
 import type { SourceMeta } from "../types";
 
 /** What a chunk row keeps in `metadata` besides its text: everything needed to rebuild the Chunk. */
-export type ChunkMetadata = { url?: string; title: string; heading_path: string[]; page?: number; kind: SectionKind; hash: string };
+export type ChunkMetadata = {
+  url?: string;
+  title: string;
+  heading_path: string[];
+  page?: number;
+  kind: SectionKind;
+  hash: string;
+};
 
 export const chunkMetadata = (c: Chunk): ChunkMetadata => ({
   ...(c.url ? { url: c.url } : {}),
@@ -14,7 +21,10 @@ export const chunkMetadata = (c: Chunk): ChunkMetadata => ({
   hash: c.hash,
 });
 
-export const chunkFromRow = (row: { ordinal: number; text: string; token_count: number; metadata: unknown }, source: string): Chunk => {
+export const chunkFromRow = (
+  row: { ordinal: number; text: string; token_count: number; metadata: unknown },
+  source: string,
+): Chunk => {
   const m = row.metadata as ChunkMetadata;
   return {
     ordinal: row.ordinal,
@@ -33,8 +43,20 @@ export const chunkFromRow = (row: { ordinal: number; text: string; token_count: 
 /** `knowledge_sources.metadata` holds the source's format, title and URL. */
 export type SourceRowMetadata = { format: SourceFormat; title: string; url?: string };
 
-export const sourceMetaFromRow = (row: { source: string; content_hash: string; metadata: unknown; quarantined?: number }): SourceMeta => {
+export const sourceMetaFromRow = (row: {
+  source: string;
+  content_hash: string;
+  metadata: unknown;
+  quarantined?: number;
+}): SourceMeta => {
   const m = row.metadata as SourceRowMetadata;
   const held = row.quarantined ?? 0;
-  return { source: row.source, hash: row.content_hash, format: m.format, title: m.title, ...(m.url ? { url: m.url } : {}), ...(held > 0 ? { quarantined: held } : {}) };
+  return {
+    source: row.source,
+    hash: row.content_hash,
+    format: m.format,
+    title: m.title,
+    ...(m.url ? { url: m.url } : {}),
+    ...(held > 0 ? { quarantined: held } : {}),
+  };
 };

@@ -34,11 +34,17 @@ const verify = async (client: QdrantClient, layout: CollectionLayout): Promise<S
   const dense = named[DENSE_VECTOR];
   if (layout.denseSize !== undefined) {
     if (!dense) throw mismatch(layout.name, `it has no "${DENSE_VECTOR}" vector`);
-    if (dense.size !== layout.denseSize) throw mismatch(layout.name, `"${DENSE_VECTOR}" has ${dense.size} dimensions, the embedding model ${layout.denseSize}`);
-    if (dense.distance !== "Cosine") throw mismatch(layout.name, `"${DENSE_VECTOR}" uses ${dense.distance} distance, not Cosine`);
+    if (dense.size !== layout.denseSize)
+      throw mismatch(
+        layout.name,
+        `"${DENSE_VECTOR}" has ${dense.size} dimensions, the embedding model ${layout.denseSize}`,
+      );
+    if (dense.distance !== "Cosine")
+      throw mismatch(layout.name, `"${DENSE_VECTOR}" uses ${dense.distance} distance, not Cosine`);
   }
   const sparse = info.config.params.sparse_vectors?.[SPARSE_VECTOR];
-  if (!sparse || sparse.modifier !== "idf") throw mismatch(layout.name, `"${SPARSE_VECTOR}" must be a sparse vector with the idf modifier`);
+  if (!sparse || sparse.modifier !== "idf")
+    throw mismatch(layout.name, `"${SPARSE_VECTOR}" must be a sparse vector with the idf modifier`);
   return new Set(Object.keys(info.payload_schema));
 };
 
@@ -54,7 +60,9 @@ export const ensureCollection = async (client: QdrantClient, layout: CollectionL
     await call("create collection", async () => {
       try {
         await client.createCollection(layout.name, {
-          ...(layout.denseSize === undefined ? {} : { vectors: { [DENSE_VECTOR]: { size: layout.denseSize, distance: "Cosine" } } }),
+          ...(layout.denseSize === undefined
+            ? {}
+            : { vectors: { [DENSE_VECTOR]: { size: layout.denseSize, distance: "Cosine" } } }),
           sparse_vectors: { [SPARSE_VECTOR]: { modifier: "idf" } },
         });
       } catch (e) {
@@ -65,6 +73,8 @@ export const ensureCollection = async (client: QdrantClient, layout: CollectionL
   const indexed = await verify(client, layout);
   for (const field of INDEXED_FIELDS) {
     if (indexed.has(field)) continue;
-    await call(`index ${field}`, () => client.createPayloadIndex(layout.name, { field_name: field, field_schema: fieldSchema(field), wait: true }));
+    await call(`index ${field}`, () =>
+      client.createPayloadIndex(layout.name, { field_name: field, field_schema: fieldSchema(field), wait: true }),
+    );
   }
 };

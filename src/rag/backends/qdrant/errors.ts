@@ -23,7 +23,14 @@ export class QdrantBackendError extends XinError {
   }
 }
 
-type HttpLike = { status?: unknown; data?: unknown; retry_after?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+type HttpLike = {
+  status?: unknown;
+  data?: unknown;
+  retry_after?: unknown;
+  name?: unknown;
+  message?: unknown;
+  cause?: unknown;
+};
 
 // Qdrant's error body is `{ status: { error } }`; the client keeps it as `data`.
 const qdrantText = (data: unknown): string | undefined => {
@@ -35,7 +42,8 @@ const qdrantText = (data: unknown): string | undefined => {
 };
 
 // Network failures surface as TypeError / DOMException / system errors depending on the runtime.
-const NETWORK = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ETIMEDOUT|socket|connect|fetch failed|network/i;
+const NETWORK =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ETIMEDOUT|socket|connect|fetch failed|network/i;
 
 /** Maps anything the Qdrant client threw during `operation` to a QdrantBackendError. */
 export const toBackendError = (operation: string, e: unknown): QdrantBackendError => {
@@ -45,33 +53,66 @@ export const toBackendError = (operation: string, e: unknown): QdrantBackendErro
   const status = typeof err.status === "number" ? err.status : undefined;
   const text = qdrantText(err.data);
   if (name === "QdrantClientTimeoutError" || name === "TimeoutError" || name === "AbortError") {
-    return new QdrantBackendError("rag.backend_unreachable", `qdrant did not answer ${operation} in time`, { status: 503, retryable: true, cause: e });
+    return new QdrantBackendError("rag.backend_unreachable", `qdrant did not answer ${operation} in time`, {
+      status: 503,
+      retryable: true,
+      cause: e,
+    });
   }
   if (name === "QdrantClientResourceExhaustedError" || status === 429) {
     const seconds = Number(err.retry_after);
     const retryAfterMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-    return new QdrantBackendError("rag.backend_busy", `qdrant is rate limiting ${operation}`, { status: 503, retryable: true, retryAfterMs, cause: e });
+    return new QdrantBackendError("rag.backend_busy", `qdrant is rate limiting ${operation}`, {
+      status: 503,
+      retryable: true,
+      retryAfterMs,
+      cause: e,
+    });
   }
   if (status !== undefined && status >= 500) {
-    return new QdrantBackendError("rag.backend_failed", `qdrant failed ${operation} (${status}${text ? `: ${text}` : ""})`, { status: 502, retryable: true, cause: e });
+    return new QdrantBackendError(
+      "rag.backend_failed",
+      `qdrant failed ${operation} (${status}${text ? `: ${text}` : ""})`,
+      { status: 502, retryable: true, cause: e },
+    );
   }
   if (status !== undefined && status >= 400) {
     if (text && /dimension error/i.test(text)) {
-      return new QdrantBackendError("rag.vector_invalid", `the query embedding does not fit the qdrant collection (${text})`, { status: 400, retryable: false, cause: e });
+      return new QdrantBackendError(
+        "rag.vector_invalid",
+        `the query embedding does not fit the qdrant collection (${text})`,
+        { status: 400, retryable: false, cause: e },
+      );
     }
-    return new QdrantBackendError("rag.backend_rejected", `qdrant rejected ${operation} (${status}${text ? `: ${text}` : ""})`, {
-      status: 500,
-      retryable: false,
-      hint: status === 404 ? "the collection is missing: start xin once so it creates it, or check rag.qdrant.collection" : undefined,
-      cause: e,
-    });
+    return new QdrantBackendError(
+      "rag.backend_rejected",
+      `qdrant rejected ${operation} (${status}${text ? `: ${text}` : ""})`,
+      {
+        status: 500,
+        retryable: false,
+        hint:
+          status === 404
+            ? "the collection is missing: start xin once so it creates it, or check rag.qdrant.collection"
+            : undefined,
+        cause: e,
+      },
+    );
   }
   const message = typeof err.message === "string" ? err.message : String(e);
   const causeText = err.cause instanceof Error ? err.cause.message : "";
   if (NETWORK.test(message) || NETWORK.test(causeText) || name === "TypeError") {
-    return new QdrantBackendError("rag.backend_unreachable", `qdrant is unreachable (${operation})`, { status: 503, retryable: true, hint: "check rag.qdrant.url and that qdrant is running", cause: e });
+    return new QdrantBackendError("rag.backend_unreachable", `qdrant is unreachable (${operation})`, {
+      status: 503,
+      retryable: true,
+      hint: "check rag.qdrant.url and that qdrant is running",
+      cause: e,
+    });
   }
-  return new QdrantBackendError("rag.backend_failed", `qdrant call ${operation} failed unexpectedly`, { status: 502, retryable: true, cause: e });
+  return new QdrantBackendError("rag.backend_failed", `qdrant call ${operation} failed unexpectedly`, {
+    status: 502,
+    retryable: true,
+    cause: e,
+  });
 };
 
 /** Runs one client call, translating its failure. */

@@ -66,7 +66,11 @@ export class LiveGenerations {
       const next = await this.load(scope, token);
       if (stillLive(live, next)) return answer;
       if (attempt >= MAX_ATTEMPTS) {
-        throw new QdrantBackendError("rag.backend_busy", "the brand's sources kept changing during the search", { status: 503, retryable: true, retryAfterMs: 100 });
+        throw new QdrantBackendError("rag.backend_busy", "the brand's sources kept changing during the search", {
+          status: 503,
+          retryable: true,
+          retryAfterMs: 100,
+        });
       }
       live = next;
     }
@@ -75,14 +79,19 @@ export class LiveGenerations {
   private async snapshot(scope: BrandScope): Promise<LiveSet> {
     const token = await this.reader.readToken(scope);
     const cached = this.cache.get(scopeKey(scope));
-    if (cached && cached.token === token && token !== null && this.now() - cached.loadedAt < CACHE_TTL_MS) return cached;
+    if (cached && cached.token === token && token !== null && this.now() - cached.loadedAt < CACHE_TTL_MS)
+      return cached;
     return this.load(scope, token);
   }
 
   // `token` must have been read before this call: the records then reflect at least that token.
   private async load(scope: BrandScope, token: string | null): Promise<LiveSet> {
     const records = await this.reader.readRecords(scope);
-    const live: LiveSet = { token, generations: new Map(records.map((r) => [r.source, r.generation])), loadedAt: this.now() };
+    const live: LiveSet = {
+      token,
+      generations: new Map(records.map((r) => [r.source, r.generation])),
+      loadedAt: this.now(),
+    };
     this.cache.set(scopeKey(scope), live);
     return live;
   }

@@ -70,7 +70,10 @@ export type SourceRecord = z.infer<typeof SourcePayload>;
 export const parsePayload = <T extends z.ZodType>(schema: T, payload: unknown, what: string): z.infer<T> => {
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
-  throw new XinError("rag.backend_corrupt", `a qdrant ${what} point has an unexpected payload`, { status: 500, data: { issue: parsed.error.issues[0]?.path.join(".") } });
+  throw new XinError("rag.backend_corrupt", `a qdrant ${what} point has an unexpected payload`, {
+    status: 500,
+    data: { issue: parsed.error.issues[0]?.path.join(".") },
+  });
 };
 
 // Point ids must be unsigned integers or UUIDs: hash the identifying parts into UUID form.
@@ -81,7 +84,8 @@ export const pointId = (...parts: string[]): string => {
 
 export const chunkPointId = (scope: BrandScope, source: string, generation: string, ordinal: number) =>
   pointId(KIND.chunk, scope.tenant_id, scope.brand_id, source, generation, String(ordinal));
-export const sourcePointId = (scope: BrandScope, source: string) => pointId(KIND.source, scope.tenant_id, scope.brand_id, source);
+export const sourcePointId = (scope: BrandScope, source: string) =>
+  pointId(KIND.source, scope.tenant_id, scope.brand_id, source);
 export const brandPointId = (scope: BrandScope) => pointId(KIND.brand, scope.tenant_id, scope.brand_id);
 
 export const scopePayload = (scope: BrandScope) => ({ tenant_id: scope.tenant_id, brand_id: scope.brand_id });
@@ -104,7 +108,13 @@ const flaggedFields = ({ released, ...finding }: Quarantine) => ({
   ...(released ? { quarantine_released: released } : {}),
 });
 
-export const sourcePayload = (scope: BrandScope, meta: SourceMeta, generation: string, retired: string | null, chunks: number) => ({
+export const sourcePayload = (
+  scope: BrandScope,
+  meta: SourceMeta,
+  generation: string,
+  retired: string | null,
+  chunks: number,
+) => ({
   ...scopePayload(scope),
   kind: KIND.source,
   source: meta.source,
@@ -123,12 +133,18 @@ const eq = (key: string, value: string): Match => ({ key, match: { value } });
  * The filter every read and delete carries: tenant_id AND brand_id first, then the narrowing
  * conditions. Built in one place so no call site can forget the scope.
  */
-export const scopedFilter = (scope: BrandScope, kind: string, extra: Record<string, string | string[]> = {}): ScopedFilter => ({
+export const scopedFilter = (
+  scope: BrandScope,
+  kind: string,
+  extra: Record<string, string | string[]> = {},
+): ScopedFilter => ({
   must: [
     eq("tenant_id", scope.tenant_id),
     eq("brand_id", scope.brand_id),
     eq("kind", kind),
-    ...Object.entries(extra).map(([key, value]): Match => (Array.isArray(value) ? { key, match: { any: value } } : eq(key, value))),
+    ...Object.entries(extra).map(([key, value]): Match =>
+      Array.isArray(value) ? { key, match: { any: value } } : eq(key, value),
+    ),
   ],
 });
 

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { A, B, chunksOf, meta, mustOf, unscopedFilters, useQdrantFake } from "../../../../test/support/fakes/qdrant-harness";
+import {
+  A,
+  B,
+  chunksOf,
+  meta,
+  mustOf,
+  unscopedFilters,
+  useQdrantFake,
+} from "../../../../test/support/fakes/qdrant-harness";
 import { chunkTerms } from "../chunk-terms";
 import { analyzerFor } from "../../lexical/analyzer";
 import { CONTRACT_DIMS, retrievalBackendContract } from "../contract";
@@ -18,10 +26,19 @@ describe("QdrantBackend: every request is scoped inside Qdrant", () => {
   test("every search, prefetch, scroll, count and delete carried tenant_id AND brand_id in its must filter", () => {
     expect(unscopedFilters(fake())).toEqual([]);
     // …and every search left held-back chunks out inside Qdrant.
-    for (const s of fake().searches()) expect(JSON.stringify(s.filter)).toContain('"must_not":[{"key":"quarantine_state","match":{"value":"held"}}]');
-    expect(fake().requests.filter((r) => /\/points\/(query|query\/batch|scroll|delete)$/.test(r.path)).length).toBeGreaterThan(50);
+    for (const s of fake().searches())
+      expect(JSON.stringify(s.filter)).toContain('"must_not":[{"key":"quarantine_state","match":{"value":"held"}}]');
+    expect(
+      fake().requests.filter((r) => /\/points\/(query|query\/batch|scroll|delete)$/.test(r.path)).length,
+    ).toBeGreaterThan(50);
     // Hybrid searches went through prefetch + RRF in Qdrant.
-    expect(fake().searches().some((s) => Array.isArray(s.prefetch) && s.prefetch.length === 2 && JSON.stringify(s.query) === '{"rrf":{"k":61}}')).toBe(true);
+    expect(
+      fake()
+        .searches()
+        .some(
+          (s) => Array.isArray(s.prefetch) && s.prefetch.length === 2 && JSON.stringify(s.query) === '{"rrf":{"k":61}}',
+        ),
+    ).toBe(true);
   });
 
   test("stored points hold the scope in their payload and the BM25 weights in a sparse vector", () => {
@@ -38,17 +55,28 @@ describe("QdrantBackend: every request is scoped inside Qdrant", () => {
   });
 });
 
-
 describe("QdrantBackend: collection", () => {
   test("creates one collection with a cosine dense vector, an idf sparse vector and tenant-keyed payload indexes", async () => {
     const b = make({ denseSize: 4 });
     await b.upsertSource({ scope: A, meta: meta("a.md", "1"), chunks: chunksOf("a.md", "hello there") });
     const name = lastCollection();
     const create = fake().requests.find((r) => r.method === "PUT" && r.path === `/collections/${name}`);
-    expect(create?.body).toEqual({ vectors: { dense: { size: 4, distance: "Cosine" } }, sparse_vectors: { bm25: { modifier: "idf" } } });
-    const indexes = fake().requests.filter((r) => r.path === `/collections/${name}/index`).map((r) => r.body);
+    expect(create?.body).toEqual({
+      vectors: { dense: { size: 4, distance: "Cosine" } },
+      sparse_vectors: { bm25: { modifier: "idf" } },
+    });
+    const indexes = fake()
+      .requests.filter((r) => r.path === `/collections/${name}/index`)
+      .map((r) => r.body);
     expect(indexes).toContainEqual({ field_name: "tenant_id", field_schema: { type: "keyword", is_tenant: true } });
-    expect(indexes.map((i) => i?.field_name)).toEqual(["tenant_id", "brand_id", "kind", "source", "generation", "quarantine_state"]);
+    expect(indexes.map((i) => i?.field_name)).toEqual([
+      "tenant_id",
+      "brand_id",
+      "kind",
+      "source",
+      "generation",
+      "quarantine_state",
+    ]);
   });
 
   test("an existing collection with other dimensions is refused with a fix", async () => {
@@ -60,7 +88,11 @@ describe("QdrantBackend: collection", () => {
 
   test("a lexical-only deployment needs no dense vector and ignores query embeddings", async () => {
     const b = make({ denseSize: undefined });
-    await b.upsertSource({ scope: A, meta: meta("l.md", "1"), chunks: chunksOf("l.md", "Parcel lockers accept returns.") });
+    await b.upsertSource({
+      scope: A,
+      meta: meta("l.md", "1"),
+      chunks: chunksOf("l.md", "Parcel lockers accept returns."),
+    });
     const result = await b.search({ scope: A, query: "parcel returns", embedding: [1, 0, 0] });
     expect(result.mode).toBe("lexical");
     expect(result.hits).toHaveLength(1);
@@ -75,7 +107,11 @@ describe("QdrantBackend: listing", () => {
     const records = (scope: BrandScope, n: number) =>
       Array.from({ length: n }, (_, i) => {
         const source = `doc-${String(i).padStart(3, "0")}.md`;
-        return { id: sourcePointId(scope, source), vector: {}, payload: sourcePayload(scope, meta(source, "h"), `g${i}`, null, 1) };
+        return {
+          id: sourcePointId(scope, source),
+          vector: {},
+          payload: sourcePayload(scope, meta(source, "h"), `g${i}`, null, 1),
+        };
       });
     const put = await fetch(`${fake().url}/collections/${name}/points?wait=true`, {
       method: "PUT",
@@ -101,16 +137,30 @@ describe("QdrantBackend: errors", () => {
     const b = make({ timeoutMs: 150 });
     await b.init();
     fake().script({ hang: true });
-    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({ code: "rag.backend_unreachable", retryable: true });
+    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({
+      code: "rag.backend_unreachable",
+      retryable: true,
+    });
   });
 
   test("5xx is retryable, 429 carries Retry-After, 4xx is final", async () => {
     const b = make();
     await b.init();
     fake().script({ status: 503, body: { status: { error: "Service unavailable" }, time: 0 } });
-    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({ code: "rag.backend_failed", retryable: true });
-    fake().script({ status: 429, body: { status: { error: "Too many requests" }, time: 0 }, headers: { "retry-after": "2" } });
-    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({ code: "rag.backend_busy", retryable: true, retryAfterMs: 2000 });
+    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({
+      code: "rag.backend_failed",
+      retryable: true,
+    });
+    fake().script({
+      status: 429,
+      body: { status: { error: "Too many requests" }, time: 0 },
+      headers: { "retry-after": "2" },
+    });
+    expect(await b.listSources(A).catch((e: unknown) => e)).toMatchObject({
+      code: "rag.backend_busy",
+      retryable: true,
+      retryAfterMs: 2000,
+    });
     fake().script({ status: 400, body: { status: { error: "Wrong input: bad filter" }, time: 0 } });
     const rejected = await b.listSources(A).catch((e: unknown) => e);
     expect(rejected).toMatchObject({ code: "rag.backend_rejected", retryable: false });
@@ -134,7 +184,12 @@ describe("QdrantBackend: ranking", () => {
     const qdrant = make({ avgdl });
     const memory = new MemoryBackend(() => analyzerFor("en"));
     for (const b of [qdrant, memory]) await b.upsertSource({ scope: A, meta: meta("corpus.md", "v1"), chunks });
-    for (const query of ["refund working days", "kettle boiling limescale", "gift cards expire", "damaged parcel photo refund refund"]) {
+    for (const query of [
+      "refund working days",
+      "kettle boiling limescale",
+      "gift cards expire",
+      "damaged parcel photo refund refund",
+    ]) {
       const expected = (await memory.search({ scope: A, query, k: 10 })).hits;
       const actual = (await qdrant.search({ scope: A, query, k: 10 })).hits;
       expect(expected.length).toBeGreaterThan(0);

@@ -8,7 +8,17 @@ import type { AnalyzerForScope } from "../memory";
 import { heldCount } from "../../ingest/quarantine/quarantine";
 import type { QuarantinedPassage } from "../../ingest/quarantine/types";
 import { chunkId } from "../brand-index";
-import { checkScope, type BrandScope, type ReleaseRequest, type RetrievalBackend, type SearchRequest, type SearchResult, type SourceMeta, type SourceUpsert, type UpsertOutcome } from "../types";
+import {
+  checkScope,
+  type BrandScope,
+  type ReleaseRequest,
+  type RetrievalBackend,
+  type SearchRequest,
+  type SearchResult,
+  type SourceMeta,
+  type SourceUpsert,
+  type UpsertOutcome,
+} from "../types";
 import { DENSE_VECTOR, ensureCollection, SPARSE_VECTOR } from "./collection";
 import { call, QdrantBackendError } from "./errors";
 import { LiveGenerations } from "./generations";
@@ -79,14 +89,25 @@ export class QdrantBackend implements RetrievalBackend {
   private ready: Promise<void> | undefined;
 
   constructor(private readonly options: QdrantBackendOptions) {
-    this.client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout: options.timeoutMs ?? 10_000, checkCompatibility: false });
+    this.client = new QdrantClient({
+      url: options.url,
+      apiKey: options.apiKey,
+      timeout: options.timeoutMs ?? 10_000,
+      checkCompatibility: false,
+    });
     this.bm25 = { ...DEFAULT_SPARSE_BM25, ...options.bm25 };
-    this.live = new LiveGenerations({ readToken: (scope) => this.readToken(scope), readRecords: (scope) => this.readRecords(scope) });
+    this.live = new LiveGenerations({
+      readToken: (scope) => this.readToken(scope),
+      readRecords: (scope) => this.readRecords(scope),
+    });
   }
 
   /** Creates or verifies the collection and its payload indexes; a failed attempt is retried on the next call. */
   init(): Promise<void> {
-    this.ready ??= ensureCollection(this.client, { name: this.options.collection, denseSize: this.options.denseSize }).catch((e: unknown) => {
+    this.ready ??= ensureCollection(this.client, {
+      name: this.options.collection,
+      denseSize: this.options.denseSize,
+    }).catch((e: unknown) => {
       this.ready = undefined;
       throw e;
     });
@@ -101,7 +122,9 @@ export class QdrantBackend implements RetrievalBackend {
     const meta = held > 0 ? { ...plainMeta, quarantined: held } : plainMeta;
     const vectors = this.checkEmbeddings(chunks.length, input.embeddings);
     if (chunks.some((c) => c.source !== meta.source)) {
-      throw new XinError("rag.source_mismatch", "every chunk must belong to the source being replaced", { status: 400 });
+      throw new XinError("rag.source_mismatch", "every chunk must belong to the source being replaced", {
+        status: 400,
+      });
     }
     await this.init();
     const previous = await this.readRecord(scope, meta.source);
@@ -128,7 +151,11 @@ export class QdrantBackend implements RetrievalBackend {
     if (current?.generation !== generation) {
       await this.deleteChunks(scope, meta.source, generation);
       if (current?.meta.hash === meta.hash) return { status: previous ? "changed" : "added", chunks: current.chunks };
-      throw new QdrantBackendError("rag.replace_conflict", "another writer replaced the source at the same time", { status: 409, retryable: true, data: { source: meta.source } });
+      throw new QdrantBackendError("rag.replace_conflict", "another writer replaced the source at the same time", {
+        status: 409,
+        retryable: true,
+        data: { source: meta.source },
+      });
     }
     await this.finish(scope, current);
     return { status: previous ? "changed" : "added", chunks: chunks.length };
@@ -162,7 +189,14 @@ export class QdrantBackend implements RetrievalBackend {
     return this.live.read(scope, async (live) => {
       if (live.generations.size === 0) return { mode: "lexical", hits: [] };
       const filter = searchFilter(scope, [...live.generations.values()]);
-      return runSearch({ client: this.client, collection: this.options.collection, filter, sparse: queryVector(terms), embedding, k });
+      return runSearch({
+        client: this.client,
+        collection: this.options.collection,
+        filter,
+        sparse: queryVector(terms),
+        embedding,
+        k,
+      });
     });
   }
 
@@ -170,11 +204,26 @@ export class QdrantBackend implements RetrievalBackend {
     const checked = checkScope(scope);
     const records = (await this.readRecords(checked)).filter((r) => source === undefined || r.source === source);
     if (records.length === 0) return [];
-    const filter = scopedFilter(checked, KIND.chunk, { generation: records.map((r) => r.generation), quarantine_state: [QUARANTINE_STATE.held, QUARANTINE_STATE.released] });
+    const filter = scopedFilter(checked, KIND.chunk, {
+      generation: records.map((r) => r.generation),
+      quarantine_state: [QUARANTINE_STATE.held, QUARANTINE_STATE.released],
+    });
     const passages = (await this.scrollAll(filter)).map(({ payload }) => {
       const p = parsePayload(FlaggedChunkPayload, payload, "chunk");
-      const quarantine = { ...p.quarantine, reasons: p.quarantine.reasons as QuarantinedPassage["quarantine"]["reasons"], ...(p.quarantine_released ? { released: p.quarantine_released } : {}) };
-      return { source: p.chunk.source, ordinal: p.chunk.ordinal, chunk_id: chunkId(p.chunk), hash: p.chunk.hash, heading: p.chunk.headingPath.join(" › "), text: p.chunk.text, quarantine };
+      const quarantine = {
+        ...p.quarantine,
+        reasons: p.quarantine.reasons as QuarantinedPassage["quarantine"]["reasons"],
+        ...(p.quarantine_released ? { released: p.quarantine_released } : {}),
+      };
+      return {
+        source: p.chunk.source,
+        ordinal: p.chunk.ordinal,
+        chunk_id: chunkId(p.chunk),
+        hash: p.chunk.hash,
+        heading: p.chunk.headingPath.join(" › "),
+        text: p.chunk.text,
+        quarantine,
+      };
     });
     return passages.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.ordinal - b.ordinal));
   }
@@ -184,17 +233,37 @@ export class QdrantBackend implements RetrievalBackend {
     await this.init();
     const record = await this.readRecord(scope, request.source);
     if (!record) return [];
-    const held = (await this.listQuarantined(scope, request.source)).filter((p) => p.quarantine.released === undefined && (request.ordinal === undefined || p.ordinal === request.ordinal));
+    const held = (await this.listQuarantined(scope, request.source)).filter(
+      (p) => p.quarantine.released === undefined && (request.ordinal === undefined || p.ordinal === request.ordinal),
+    );
     if (held.length === 0) return [];
     const release = { by: request.by, at: new Date().toISOString() };
     const points = held.map((p) => chunkPointId(scope, p.source, record.generation, p.ordinal));
-    await call("release passages", () => this.client.setPayload(this.options.collection, { wait: true, points, payload: { quarantine_state: QUARANTINE_STATE.released, quarantine_released: release } }));
+    await call("release passages", () =>
+      this.client.setPayload(this.options.collection, {
+        wait: true,
+        points,
+        payload: { quarantine_state: QUARANTINE_STATE.released, quarantine_released: release },
+      }),
+    );
     // The record's count, flipped only if no replace got in between (that one wrote its own count).
     const left = (record.meta.quarantined ?? 0) - held.length;
     const { quarantined: _old, ...meta } = record.meta;
-    const point = { id: sourcePointId(scope, record.source), vector: {}, payload: sourcePayload(scope, left > 0 ? { ...meta, quarantined: left } : meta, record.generation, record.retired, record.chunks) };
+    const point = {
+      id: sourcePointId(scope, record.source),
+      vector: {},
+      payload: sourcePayload(
+        scope,
+        left > 0 ? { ...meta, quarantined: left } : meta,
+        record.generation,
+        record.retired,
+        record.chunks,
+      ),
+    };
     const update_filter = scopedFilter(scope, KIND.source, { source: record.source, generation: record.generation });
-    await call("count released", () => this.client.upsert(this.options.collection, { wait: true, points: [point], update_filter }));
+    await call("count released", () =>
+      this.client.upsert(this.options.collection, { wait: true, points: [point], update_filter }),
+    );
     await this.touchBrand(scope);
     this.live.invalidate(scope);
     return held.map((p) => ({ ...p, quarantine: { ...p.quarantine, released: release } }));
@@ -205,7 +274,13 @@ export class QdrantBackend implements RetrievalBackend {
     let offset: string | number | undefined;
     do {
       const page = await call("list passages", () =>
-        this.client.scroll(this.options.collection, { filter, limit: SCROLL_PAGE, with_payload: true, with_vector: false, ...(offset === undefined ? {} : { offset }) }),
+        this.client.scroll(this.options.collection, {
+          filter,
+          limit: SCROLL_PAGE,
+          with_payload: true,
+          with_vector: false,
+          ...(offset === undefined ? {} : { offset }),
+        }),
       );
       for (const p of page.points) out.push({ payload: p.payload });
       const next = page.next_page_offset;
@@ -214,14 +289,22 @@ export class QdrantBackend implements RetrievalBackend {
     return out;
   }
 
-  private async writeChunks(scope: BrandScope, generation: string, chunks: readonly Chunk[], vectors: number[][] | undefined): Promise<void> {
+  private async writeChunks(
+    scope: BrandScope,
+    generation: string,
+    chunks: readonly Chunk[],
+    vectors: number[][] | undefined,
+  ): Promise<void> {
     const analyzer = this.options.analyzerFor(scope);
     for (let start = 0; start < chunks.length; start += UPSERT_BATCH) {
       const points = chunks.slice(start, start + UPSERT_BATCH).map((chunk, i) => {
         const dense = vectors?.[start + i];
         return {
           id: chunkPointId(scope, chunk.source, generation, chunk.ordinal),
-          vector: { [SPARSE_VECTOR]: documentVector(chunkTerms(analyzer, chunk), this.bm25), ...(dense ? { [DENSE_VECTOR]: dense } : {}) },
+          vector: {
+            [SPARSE_VECTOR]: documentVector(chunkTerms(analyzer, chunk), this.bm25),
+            ...(dense ? { [DENSE_VECTOR]: dense } : {}),
+          },
           payload: chunkPayload(scope, generation, chunk),
         };
       });
@@ -231,12 +314,24 @@ export class QdrantBackend implements RetrievalBackend {
 
   // The atomic step: one point. Conditional on the generation this writer read, or insert-only
   // when there was none, so two concurrent replaces cannot both win.
-  private async flip(scope: BrandScope, meta: SourceMeta, generation: string, count: number, previous: SourceRecord | undefined): Promise<void> {
-    const point = { id: sourcePointId(scope, meta.source), vector: {}, payload: sourcePayload(scope, meta, generation, previous?.generation ?? null, count) };
+  private async flip(
+    scope: BrandScope,
+    meta: SourceMeta,
+    generation: string,
+    count: number,
+    previous: SourceRecord | undefined,
+  ): Promise<void> {
+    const point = {
+      id: sourcePointId(scope, meta.source),
+      vector: {},
+      payload: sourcePayload(scope, meta, generation, previous?.generation ?? null, count),
+    };
     const condition = previous
       ? { update_filter: scopedFilter(scope, KIND.source, { source: meta.source, generation: previous.generation }) }
       : { update_mode: "insert_only" as const };
-    await call("switch generation", () => this.client.upsert(this.options.collection, { wait: true, points: [point], ...condition }));
+    await call("switch generation", () =>
+      this.client.upsert(this.options.collection, { wait: true, points: [point], ...condition }),
+    );
   }
 
   // After a flip: publish the change (token), then delete the retired generation, then clear
@@ -246,13 +341,23 @@ export class QdrantBackend implements RetrievalBackend {
     this.live.invalidate(scope);
     if (record.retired === null) return;
     await this.deleteChunks(scope, record.source, record.retired);
-    const point = { id: sourcePointId(scope, record.source), vector: {}, payload: sourcePayload(scope, record.meta, record.generation, null, record.chunks) };
+    const point = {
+      id: sourcePointId(scope, record.source),
+      vector: {},
+      payload: sourcePayload(scope, record.meta, record.generation, null, record.chunks),
+    };
     const update_filter = scopedFilter(scope, KIND.source, { source: record.source, generation: record.generation });
-    await call("retire generation", () => this.client.upsert(this.options.collection, { wait: true, points: [point], update_filter }));
+    await call("retire generation", () =>
+      this.client.upsert(this.options.collection, { wait: true, points: [point], update_filter }),
+    );
   }
 
   private async touchBrand(scope: BrandScope): Promise<void> {
-    const point = { id: brandPointId(scope), vector: {}, payload: { ...scopePayload(scope), kind: KIND.brand, token: randomUUID() } };
+    const point = {
+      id: brandPointId(scope),
+      vector: {},
+      payload: { ...scopePayload(scope), kind: KIND.brand, token: randomUUID() },
+    };
     await call("publish change", () => this.client.upsert(this.options.collection, { wait: true, points: [point] }));
   }
 
@@ -263,14 +368,24 @@ export class QdrantBackend implements RetrievalBackend {
 
   private async readToken(scope: BrandScope): Promise<string | null> {
     const { points } = await call("read brand", () =>
-      this.client.scroll(this.options.collection, { filter: scopedFilter(scope, KIND.brand), limit: 1, with_payload: true, with_vector: false }),
+      this.client.scroll(this.options.collection, {
+        filter: scopedFilter(scope, KIND.brand),
+        limit: 1,
+        with_payload: true,
+        with_vector: false,
+      }),
     );
     return points[0] ? parsePayload(BrandPayload, points[0].payload, "brand").token : null;
   }
 
   private async readRecord(scope: BrandScope, source: string): Promise<SourceRecord | undefined> {
     const { points } = await call("read source", () =>
-      this.client.scroll(this.options.collection, { filter: scopedFilter(scope, KIND.source, { source }), limit: 1, with_payload: true, with_vector: false }),
+      this.client.scroll(this.options.collection, {
+        filter: scopedFilter(scope, KIND.source, { source }),
+        limit: 1,
+        with_payload: true,
+        with_vector: false,
+      }),
     );
     return points[0] ? parsePayload(SourcePayload, points[0].payload, "source") : undefined;
   }
@@ -281,7 +396,13 @@ export class QdrantBackend implements RetrievalBackend {
     let offset: string | number | undefined;
     do {
       const page = await call("list sources", () =>
-        this.client.scroll(this.options.collection, { filter: scopedFilter(scope, KIND.source), limit: SCROLL_PAGE, with_payload: true, with_vector: false, ...(offset === undefined ? {} : { offset }) }),
+        this.client.scroll(this.options.collection, {
+          filter: scopedFilter(scope, KIND.source),
+          limit: SCROLL_PAGE,
+          with_payload: true,
+          with_vector: false,
+          ...(offset === undefined ? {} : { offset }),
+        }),
       );
       for (const p of page.points) records.push(parsePayload(SourcePayload, p.payload, "source"));
       const next = page.next_page_offset;
@@ -293,19 +414,39 @@ export class QdrantBackend implements RetrievalBackend {
   private queryEmbedding(embedding: SearchRequest["embedding"]): number[] | undefined {
     if (embedding === undefined || this.options.denseSize === undefined) return undefined;
     if (embedding.length !== this.options.denseSize || !Array.prototype.every.call(embedding, Number.isFinite)) {
-      throw new XinError("rag.vector_invalid", `the query embedding must be finite and ${this.options.denseSize}-dimensional`, { status: 400 });
+      throw new XinError(
+        "rag.vector_invalid",
+        `the query embedding must be finite and ${this.options.denseSize}-dimensional`,
+        { status: 400 },
+      );
     }
     return Array.from(embedding);
   }
 
   private checkEmbeddings(count: number, embeddings: SourceUpsert["embeddings"]): number[][] | undefined {
     if (embeddings === undefined) return undefined;
-    if (embeddings.length !== count) throw new XinError("rag.vector_invalid", `got ${embeddings.length} embeddings for ${count} chunks`, { status: 400 });
+    if (embeddings.length !== count)
+      throw new XinError("rag.vector_invalid", `got ${embeddings.length} embeddings for ${count} chunks`, {
+        status: 400,
+      });
     const dims = this.options.denseSize;
-    if (dims === undefined) throw new XinError("rag.vector_invalid", "this qdrant backend has no dense vector configured (set the embedding dimensions)", { status: 400 });
+    if (dims === undefined)
+      throw new XinError(
+        "rag.vector_invalid",
+        "this qdrant backend has no dense vector configured (set the embedding dimensions)",
+        { status: 400 },
+      );
     for (const vector of embeddings) {
-      if (vector.length !== dims || !vector.some((x) => x !== 0) || !Array.prototype.every.call(vector, Number.isFinite)) {
-        throw new XinError("rag.vector_invalid", `embeddings must be finite, non-zero and ${dims}-dimensional (a model change needs a re-embed)`, { status: 400 });
+      if (
+        vector.length !== dims ||
+        !vector.some((x) => x !== 0) ||
+        !Array.prototype.every.call(vector, Number.isFinite)
+      ) {
+        throw new XinError(
+          "rag.vector_invalid",
+          `embeddings must be finite, non-zero and ${dims}-dimensional (a model change needs a re-embed)`,
+          { status: 400 },
+        );
       }
     }
     return embeddings.map((v) => Array.from(v));

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { A, chunksOf, meta, mustOf, storedTexts, unscopedFilters, useQdrantFake } from "../../../../test/support/fakes/qdrant-harness";
+import {
+  A,
+  chunksOf,
+  meta,
+  mustOf,
+  storedTexts,
+  unscopedFilters,
+  useQdrantFake,
+} from "../../../../test/support/fakes/qdrant-harness";
 import { indexText } from "../../ingest/chunker";
 import { analyzerFor } from "../../lexical/analyzer";
 import { chunkPayload, chunkPointId } from "./points";
@@ -14,10 +22,14 @@ describe("QdrantBackend: generations", () => {
     const b = make();
     await b.upsertSource({ scope: A, meta: meta("g.md", "v1"), chunks: chunksOf("g.md", "first version text") });
     const name = lastCollection();
-    const oldGen = fake().points(name).find((p) => p.payload.kind === "chunk")?.payload.generation;
+    const oldGen = fake()
+      .points(name)
+      .find((p) => p.payload.kind === "chunk")?.payload.generation;
     fake().reset();
     await b.upsertSource({ scope: A, meta: meta("g.md", "v2"), chunks: chunksOf("g.md", "second version text") });
-    const writes = fake().requests.filter((r) => r.method === "PUT" || r.path.endsWith("/delete")).map((r) => r.path.split("/").pop());
+    const writes = fake()
+      .requests.filter((r) => r.method === "PUT" || r.path.endsWith("/delete"))
+      .map((r) => r.path.split("/").pop());
     // chunks, flip, token, delete the old generation, clear `retired` on the record
     expect(writes).toEqual(["points", "points", "points", "delete", "points"]);
     const flip = fake().requests.filter((r) => r.method === "PUT")[1]?.body as { update_filter?: unknown };
@@ -34,7 +46,8 @@ describe("QdrantBackend: generations", () => {
     const seen = new Set<string>();
     let writing = true;
     const replaces = (async () => {
-      for (let v = 1; v <= 6; v++) await writer.upsertSource({ scope: A, meta: meta("r.md", `v${v}`), chunks: chunksOf("r.md", ...texts(v)) });
+      for (let v = 1; v <= 6; v++)
+        await writer.upsertSource({ scope: A, meta: meta("r.md", `v${v}`), chunks: chunksOf("r.md", ...texts(v)) });
       writing = false;
     })();
     while (writing) {
@@ -69,10 +82,16 @@ describe("QdrantBackend: generations", () => {
     const b = make({ collection: name });
     await a.upsertSource({ scope: A, meta: meta("c.md", "v1"), chunks: chunksOf("c.md", "version one") });
     // Hold a's conditional flip until b has replaced the source completely.
-    const gate = fake().hold((r) => r.method === "PUT" && r.path === `/collections/${name}/points` && r.body?.update_filter !== undefined);
-    const loser = a.upsertSource({ scope: A, meta: meta("c.md", "v2"), chunks: chunksOf("c.md", "version two") }).catch((e: unknown) => e);
+    const gate = fake().hold(
+      (r) => r.method === "PUT" && r.path === `/collections/${name}/points` && r.body?.update_filter !== undefined,
+    );
+    const loser = a
+      .upsertSource({ scope: A, meta: meta("c.md", "v2"), chunks: chunksOf("c.md", "version two") })
+      .catch((e: unknown) => e);
     await gate.arrived;
-    expect(await b.upsertSource({ scope: A, meta: meta("c.md", "v3"), chunks: chunksOf("c.md", "version three") })).toEqual({ status: "changed", chunks: 1 });
+    expect(
+      await b.upsertSource({ scope: A, meta: meta("c.md", "v3"), chunks: chunksOf("c.md", "version three") }),
+    ).toEqual({ status: "changed", chunks: 1 });
     gate.release();
     expect(await loser).toMatchObject({ code: "rag.replace_conflict", retryable: true });
     expect(storedTexts(fake(), name)).toEqual(["version three"]);
@@ -87,15 +106,25 @@ describe("QdrantBackend: generations", () => {
     const isToken = (r: { method: string; body?: Record<string, unknown> }) =>
       r.method === "PUT" && JSON.stringify(r.body?.points ?? "").includes('"kind":"brand"');
     fake().script({ status: 503, body: { status: { error: "Service unavailable" }, time: 0 } }, isToken);
-    const failed = await b.upsertSource({ scope: A, meta: meta("i.md", "v2"), chunks: chunksOf("i.md", "second edition") }).catch((e: unknown) => e);
+    const failed = await b
+      .upsertSource({ scope: A, meta: meta("i.md", "v2"), chunks: chunksOf("i.md", "second edition") })
+      .catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: "rag.backend_failed", retryable: true });
     const texts = () => storedTexts(fake(), name);
     expect(texts()).toEqual(["first edition", "second edition"]);
     // Readers already see only the new generation: the flip happened.
-    expect((await make({ collection: name }).search({ scope: A, query: "edition" })).hits.map((h) => h.chunk.text)).toEqual(["second edition"]);
-    expect(await b.upsertSource({ scope: A, meta: meta("i.md", "v2"), chunks: chunksOf("i.md", "second edition") })).toEqual({ status: "unchanged", chunks: 1 });
+    expect(
+      (await make({ collection: name }).search({ scope: A, query: "edition" })).hits.map((h) => h.chunk.text),
+    ).toEqual(["second edition"]);
+    expect(
+      await b.upsertSource({ scope: A, meta: meta("i.md", "v2"), chunks: chunksOf("i.md", "second edition") }),
+    ).toEqual({ status: "unchanged", chunks: 1 });
     expect(texts()).toEqual(["second edition"]);
-    expect(fake().points(name).find((p) => p.payload.kind === "source")?.payload.retired).toBeNull();
+    expect(
+      fake()
+        .points(name)
+        .find((p) => p.payload.kind === "source")?.payload.retired,
+    ).toBeNull();
   });
 
   test("points of an unfinished or abandoned write are never read", async () => {
@@ -109,7 +138,11 @@ describe("QdrantBackend: generations", () => {
       vector: { bm25: documentVector(analyzerFor("en").analyze(indexText(ghost))) },
       payload: chunkPayload(A, "abandoned", ghost),
     };
-    const put = await fetch(`${fake().url}/collections/${name}/points?wait=true`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ points: [point] }) });
+    const put = await fetch(`${fake().url}/collections/${name}/points?wait=true`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ points: [point] }),
+    });
     expect(put.status).toBe(200);
     const hits = (await b.search({ scope: A, query: "warranty terms", k: 10 })).hits;
     expect(hits.map((h) => h.chunk.text)).toEqual(["live warranty terms"]);

@@ -36,14 +36,21 @@ const fusionDepth = (k: number) => Math.max(k * 5, 50);
 type Point = { id: string | number; score: number; payload?: Record<string, unknown> | null };
 type Ranks = Map<string, { rank: number; score: number }>;
 
-const ranks = (points: Point[]): Ranks => new Map(points.map((p, i) => [String(p.id), { rank: i + 1, score: p.score }]));
+const ranks = (points: Point[]): Ranks =>
+  new Map(points.map((p, i) => [String(p.id), { rank: i + 1, score: p.score }]));
 
 const toHits = (points: Point[], lexical: Ranks, dense: Ranks, scoreOf: (p: Point) => number): SearchHit[] =>
   points.map((p) => {
     const { chunk } = parsePayload(ChunkPayload, p.payload, "chunk");
     const lex = lexical.get(String(p.id));
     const den = dense.get(String(p.id));
-    return { chunk_id: chunkId(chunk), score: scoreOf(p), ...(lex ? { lexical: lex } : {}), ...(den ? { dense: den } : {}), chunk };
+    return {
+      chunk_id: chunkId(chunk),
+      score: scoreOf(p),
+      ...(lex ? { lexical: lex } : {}),
+      ...(den ? { dense: den } : {}),
+      chunk,
+    };
   });
 
 const withChunk = { with_payload: ["kind", "generation", "chunk"] };
@@ -53,12 +60,16 @@ export const runSearch = async (plan: SearchPlan): Promise<SearchResult> => {
   const hasTerms = sparse.indices.length > 0;
   if (embedding === undefined) {
     if (!hasTerms) return { mode: "lexical", hits: [] };
-    const { points } = await call("search", () => client.query(collection, { query: sparse, using: SPARSE_VECTOR, filter, limit: k, ...withChunk }));
+    const { points } = await call("search", () =>
+      client.query(collection, { query: sparse, using: SPARSE_VECTOR, filter, limit: k, ...withChunk }),
+    );
     const lexical = ranks(points);
     return { mode: "lexical", hits: toHits(points, lexical, new Map(), (p) => p.score) };
   }
   if (!hasTerms) {
-    const { points } = await call("search", () => client.query(collection, { query: embedding, using: DENSE_VECTOR, filter, limit: k, ...withChunk }));
+    const { points } = await call("search", () =>
+      client.query(collection, { query: embedding, using: DENSE_VECTOR, filter, limit: k, ...withChunk }),
+    );
     const dense = ranks(points);
     return { mode: "dense", hits: toHits(points, new Map(), dense, (p) => p.score) };
   }

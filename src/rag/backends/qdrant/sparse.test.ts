@@ -23,7 +23,11 @@ describe("sparse BM25 vectors", () => {
 
   test("longer documents weigh the same term less; b = 0 turns normalisation off", () => {
     const short = documentVector(["a", "b"], { k1: 1.2, b: 0.75, avgdl: 10 });
-    const long = documentVector(["a", ...Array.from({ length: 30 }, (_, i) => `w${i}`)], { k1: 1.2, b: 0.75, avgdl: 10 });
+    const long = documentVector(["a", ...Array.from({ length: 30 }, (_, i) => `w${i}`)], {
+      k1: 1.2,
+      b: 0.75,
+      avgdl: 10,
+    });
     const weight = (v: { indices: number[]; values: number[] }) => v.values[v.indices.indexOf(termId("a"))];
     expect(weight(long)).toBeLessThan(weight(short));
     const flat = (terms: string[]) => weight(documentVector(terms, { k1: 1.2, b: 0, avgdl: 10 }));

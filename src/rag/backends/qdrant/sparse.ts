@@ -54,7 +54,10 @@ const toVector = (entries: Iterable<[number, number]>): SparseVector => {
 };
 
 /** A document's BM25 term weights (everything but IDF), sorted by term id. */
-export const documentVector = (terms: readonly string[], params: SparseBm25Params = DEFAULT_SPARSE_BM25): SparseVector => {
+export const documentVector = (
+  terms: readonly string[],
+  params: SparseBm25Params = DEFAULT_SPARSE_BM25,
+): SparseVector => {
   const { k1, b, avgdl } = params;
   const lengthFactor = k1 * (1 - b + (b * terms.length) / avgdl);
   const weights = [...countIds(terms)].map(([id, tf]): [number, number] => [id, (tf * (k1 + 1)) / (tf + lengthFactor)]);

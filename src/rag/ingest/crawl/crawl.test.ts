@@ -5,7 +5,10 @@ import { EgressGuard } from "../../../runtime/net";
 import { crawl, type CrawlEvent, type CrawlOptions } from "./crawl";
 
 const pdf = readFileSync(join(import.meta.dir, "../../../../test/fixtures/knowledge/warranty.pdf"));
-const html = (body: string, head = "") => new Response(`<html><head>${head}</head><body>${body}</body></html>`, { headers: { "content-type": "text/html; charset=utf-8" } });
+const html = (body: string, head = "") =>
+  new Response(`<html><head>${head}</head><body>${body}</body></html>`, {
+    headers: { "content-type": "text/html; charset=utf-8" },
+  });
 const requested: string[] = [];
 
 // A small shop site on loopback; every request is recorded so tests can assert what was fetched.
@@ -19,7 +22,9 @@ const server = Bun.serve({
       case "/robots.txt":
         return new Response(`User-agent: *\nDisallow: /private\nSitemap: ${origin}/sitemap.xml\n`);
       case "/sitemap.xml":
-        return new Response(`<urlset><url><loc>${origin}/from-sitemap</loc></url><url><loc>https://elsewhere.test/x</loc></url></urlset>`);
+        return new Response(
+          `<urlset><url><loc>${origin}/from-sitemap</loc></url><url><loc>https://elsewhere.test/x</loc></url></urlset>`,
+        );
       case "/":
         return html(`<a href="/a">A</a><a href="/private/secret">secret</a><a href="/logo.png">logo</a><a href="/missing">gone</a>
           <a href="https://elsewhere.test/">external</a><a href="/deep1">deep</a><a href="/manual.pdf">manual</a>
@@ -66,7 +71,9 @@ const collect = async (start: string, options: CrawlOptions = {}) => {
   return events;
 };
 const summary = (events: CrawlEvent[]) =>
-  Object.fromEntries(events.map((e) => [new URL(e.url).pathname, e.kind === "page" ? `${e.format}@${e.depth}` : e.reason]));
+  Object.fromEntries(
+    events.map((e) => [new URL(e.url).pathname, e.kind === "page" ? `${e.format}@${e.depth}` : e.reason]),
+  );
 
 describe("crawl", () => {
   test("follows robots.txt, the sitemap, same-origin links and in-origin redirects, within depth", async () => {
@@ -104,7 +111,13 @@ describe("crawl", () => {
     const failing = async (url: string, init: RequestInit) =>
       url.endsWith("/robots.txt") ? new Response("down", { status: 503 }) : local(url, init);
     const events = await collect(`${base()}/`, { fetch: failing });
-    expect(events).toEqual([{ kind: "skipped", url: `${base()}/robots.txt`, reason: "robots.txt unreachable (HTTP 503): nothing crawled, as RFC 9309 requires" }]);
+    expect(events).toEqual([
+      {
+        kind: "skipped",
+        url: `${base()}/robots.txt`,
+        reason: "robots.txt unreachable (HTTP 503): nothing crawled, as RFC 9309 requires",
+      },
+    ]);
   });
 
   test("without an allowed range the loopback site is refused by the egress guard, nothing requested", async () => {

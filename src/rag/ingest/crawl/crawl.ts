@@ -31,11 +31,20 @@ export type CrawlEvent =
   | { kind: "page"; url: string; depth: number; format: SourceFormat; bytes: Uint8Array }
   | { kind: "skipped"; url: string; reason: string; code?: string };
 
-const DEFAULTS = { maxPages: 200, maxDepth: 3, maxBytes: 10 * 1024 * 1024, timeoutMs: 15_000, userAgent: "xin", maxDelayMs: 2_000 };
+const DEFAULTS = {
+  maxPages: 200,
+  maxDepth: 3,
+  maxBytes: 10 * 1024 * 1024,
+  timeoutMs: 15_000,
+  userAgent: "xin",
+  maxDelayMs: 2_000,
+};
 const MAX_SITEMAPS = 10;
 const MAX_REDIRECTS = 5;
 
-type Fetched = { ok: true; url: string; contentType: string; bytes: Uint8Array } | { ok: false; reason: string; location?: string; code?: string };
+type Fetched =
+  | { ok: true; url: string; contentType: string; bytes: Uint8Array }
+  | { ok: false; reason: string; location?: string; code?: string };
 
 export async function* crawl(startUrl: string, options: CrawlOptions = {}): AsyncGenerator<CrawlEvent> {
   const o = { ...DEFAULTS, ...options };
@@ -49,7 +58,11 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
   const get = async (url: string): Promise<Fetched> => {
     const signals = [AbortSignal.timeout(o.timeoutMs), ...(o.signal ? [o.signal] : [])];
     try {
-      const res = await doFetch(url, { redirect: "manual", signal: AbortSignal.any(signals), headers: { "user-agent": o.userAgent } });
+      const res = await doFetch(url, {
+        redirect: "manual",
+        signal: AbortSignal.any(signals),
+        headers: { "user-agent": o.userAgent },
+      });
       if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel();
         return { ok: false, reason: `HTTP ${res.status}`, location: res.headers.get("location") ?? undefined };
@@ -65,7 +78,11 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
       if (o.signal?.aborted) throw e;
       // The egress guard refused the address: the URL's own failure, with the policy's reason.
       if (isEgressBlocked(e)) return { ok: false, reason: e.message, code: e.code };
-      return { ok: false, reason: e instanceof Error && e.name === "TimeoutError" ? `no answer within ${o.timeoutMs} ms` : "network error" };
+      return {
+        ok: false,
+        reason:
+          e instanceof Error && e.name === "TimeoutError" ? `no answer within ${o.timeoutMs} ms` : "network error",
+      };
     }
   };
 
@@ -102,7 +119,12 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
       if (target !== undefined && new URL(target).origin === origin && item.hops < MAX_REDIRECTS) {
         queue.unshift({ url: target, depth: item.depth, hops: item.hops + 1 });
       } else {
-        yield { kind: "skipped", url: item.url, reason: target !== undefined ? "redirects off-site" : fetched.reason, ...(fetched.code ? { code: fetched.code } : {}) };
+        yield {
+          kind: "skipped",
+          url: item.url,
+          reason: target !== undefined ? "redirects off-site" : fetched.reason,
+          ...(fetched.code ? { code: fetched.code } : {}),
+        };
       }
       continue;
     }
@@ -114,7 +136,9 @@ export async function* crawl(startUrl: string, options: CrawlOptions = {}): Asyn
     if (format === "html") {
       const page = extractLinks(new TextDecoder().decode(fetched.bytes), item.url);
       if (!page.nofollow && item.depth < o.maxDepth) {
-        for (const link of page.links) if (new URL(link).origin === origin && !seen.has(link)) queue.push({ url: link, depth: item.depth + 1, hops: 0 });
+        for (const link of page.links)
+          if (new URL(link).origin === origin && !seen.has(link))
+            queue.push({ url: link, depth: item.depth + 1, hops: 0 });
       }
       if (page.noindex) {
         yield { kind: "skipped", url: item.url, reason: "page asks not to be indexed (meta robots noindex)" };
@@ -134,7 +158,11 @@ const robotsRules = (res: Fetched, agent: string): RobotsRules | string => {
 };
 
 /** Same-origin page URLs from the site's sitemaps (nested indexes followed, at most 10 files). */
-const sitemapPages = async (get: (url: string) => Promise<Fetched>, robots: RobotsRules, origin: string): Promise<string[]> => {
+const sitemapPages = async (
+  get: (url: string) => Promise<Fetched>,
+  robots: RobotsRules,
+  origin: string,
+): Promise<string[]> => {
   const queue = robots.sitemaps.length > 0 ? [...robots.sitemaps] : [`${origin}/sitemap.xml`];
   const pages: string[] = [];
   for (let fetched = 0; queue.length > 0 && fetched < MAX_SITEMAPS; fetched++) {

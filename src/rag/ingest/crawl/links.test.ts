@@ -13,9 +13,16 @@ describe("extractLinks", () => {
   });
 
   test("honours <base href> and meta robots", () => {
-    const page = extractLinks('<head><base href="https://shop.test/docs/"><meta name="robots" content="noindex, nofollow"></head><a href="x">x</a>', "https://shop.test/");
+    const page = extractLinks(
+      '<head><base href="https://shop.test/docs/"><meta name="robots" content="noindex, nofollow"></head><a href="x">x</a>',
+      "https://shop.test/",
+    );
     expect(page).toEqual({ links: ["https://shop.test/docs/x"], noindex: true, nofollow: true });
-    expect(extractLinks("<p>no links</p>", "https://shop.test/")).toEqual({ links: [], noindex: false, nofollow: false });
+    expect(extractLinks("<p>no links</p>", "https://shop.test/")).toEqual({
+      links: [],
+      noindex: false,
+      nofollow: false,
+    });
   });
 
   test("normalizeUrl rejects junk", () => {

@@ -11,7 +11,10 @@ export type PageLinks = { links: string[]; noindex: boolean; nofollow: boolean }
 /** Absolute http(s) URLs of `<a href>` (not rel=nofollow), with fragments removed, in page order. */
 export const extractLinks = (html: string, baseUrl: string): PageLinks => {
   const doc = parseDocument(html, { decodeEntities: true });
-  const meta = DomUtils.findAll((el) => el.name === "meta" && (el.attribs.name ?? "").toLowerCase() === "robots", doc.children);
+  const meta = DomUtils.findAll(
+    (el) => el.name === "meta" && (el.attribs.name ?? "").toLowerCase() === "robots",
+    doc.children,
+  );
   const directives = meta.map((m) => (m.attribs.content ?? "").toLowerCase()).join(",");
   const baseEl = DomUtils.findOne((el) => el.name === "base" && el.attribs.href !== undefined, doc.children);
   let base = baseUrl;

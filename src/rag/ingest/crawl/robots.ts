@@ -46,7 +46,8 @@ export const parseRobots = (text: string, productToken: string): RobotsRules => 
     }
     lastWasAgent = false;
     if (!current) continue;
-    if ((key === "allow" || key === "disallow") && value !== "") current.rules.push({ allow: key === "allow", pattern: value, regex: toRegex(value) });
+    if ((key === "allow" || key === "disallow") && value !== "")
+      current.rules.push({ allow: key === "allow", pattern: value, regex: toRegex(value) });
     if (key === "crawl-delay" && Number.isFinite(Number(value))) current.delay = Number(value);
   }
   const token = productToken.toLowerCase();

@@ -21,7 +21,11 @@ export const parseDelimited = (text: string, delimiter: "," | "\t"): ParsedDocum
   const columns = faqColumns(header);
   const sections: Section[] = [];
   for (const row of body) {
-    const section = recordSection(header.map((field, i) => [field, row[i] ?? ""]), columns, true);
+    const section = recordSection(
+      header.map((field, i) => [field, row[i] ?? ""]),
+      columns,
+      true,
+    );
     if (section) sections.push(section);
   }
   return { sections };

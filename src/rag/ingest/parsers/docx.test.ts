@@ -8,8 +8,16 @@ test("DOCX heading styles become the heading path, paragraphs become sections", 
   const doc = await parseDocx(bytes);
   expect(doc.title).toBe("Returns Policy");
   expect(doc.sections).toEqual([
-    { kind: "paragraph", text: "You may return any unused item within 30 days for a full refund.", headingPath: ["Returns Policy"] },
-    { kind: "paragraph", text: "Send us a photo of the damage and we ship a replacement at no cost.", headingPath: ["Returns Policy", "Damaged items"] },
+    {
+      kind: "paragraph",
+      text: "You may return any unused item within 30 days for a full refund.",
+      headingPath: ["Returns Policy"],
+    },
+    {
+      kind: "paragraph",
+      text: "Send us a photo of the damage and we ship a replacement at no cost.",
+      headingPath: ["Returns Policy", "Damaged items"],
+    },
   ]);
 });
 

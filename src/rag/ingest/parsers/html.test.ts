@@ -4,20 +4,47 @@ import { join } from "node:path";
 import { parseHtml } from "./html";
 
 const fixture = readFileSync(join(import.meta.dir, "../../../../test/fixtures/knowledge/care.html"), "utf8");
-const allText = (html: string) => parseHtml(html).sections.map((s) => s.text).join("\n");
+const allText = (html: string) =>
+  parseHtml(html)
+    .sections.map((s) => s.text)
+    .join("\n");
 
 describe("parseHtml", () => {
   test("reads only the main content of a page with chrome", () => {
     const doc = parseHtml(fixture);
     expect(doc.title).toBe("Kettle care | Acme");
     expect(doc.sections).toEqual([
-      { kind: "paragraph", text: "Descale your kettle every month with white vinegar diluted in water.", headingPath: ["Caring for your kettle"] },
-      { kind: "list_item", text: "Unplug the kettle and let it cool down.", headingPath: ["Caring for your kettle", "Cleaning the filter"] },
-      { kind: "list_item", text: "Rinse the limescale filter under running water.", headingPath: ["Caring for your kettle", "Cleaning the filter"] },
-      { kind: "table", text: "Water hardness | Descale every", headingPath: ["Caring for your kettle", "Cleaning the filter"] },
+      {
+        kind: "paragraph",
+        text: "Descale your kettle every month with white vinegar diluted in water.",
+        headingPath: ["Caring for your kettle"],
+      },
+      {
+        kind: "list_item",
+        text: "Unplug the kettle and let it cool down.",
+        headingPath: ["Caring for your kettle", "Cleaning the filter"],
+      },
+      {
+        kind: "list_item",
+        text: "Rinse the limescale filter under running water.",
+        headingPath: ["Caring for your kettle", "Cleaning the filter"],
+      },
+      {
+        kind: "table",
+        text: "Water hardness | Descale every",
+        headingPath: ["Caring for your kettle", "Cleaning the filter"],
+      },
       { kind: "table", text: "Hard | 2 weeks", headingPath: ["Caring for your kettle", "Cleaning the filter"] },
     ]);
-    for (const chrome of ["analytics", "font-family", "Shop all kettles", "cookies", "Related products", "Privacy", "Acme home"]) {
+    for (const chrome of [
+      "analytics",
+      "font-family",
+      "Shop all kettles",
+      "cookies",
+      "Related products",
+      "Privacy",
+      "Acme home",
+    ]) {
       expect(allText(fixture)).not.toContain(chrome);
     }
   });

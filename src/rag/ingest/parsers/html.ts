@@ -18,15 +18,56 @@ type Node = Document["children"][number];
 type Tag = Extract<Node, { attribs: Record<string, string> }>;
 
 const DROP = new Set([
-  "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "video", "audio",
-  "form", "button", "select", "textarea", "input", "nav", "aside", "dialog", "head",
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "svg",
+  "canvas",
+  "iframe",
+  "object",
+  "embed",
+  "video",
+  "audio",
+  "form",
+  "button",
+  "select",
+  "textarea",
+  "input",
+  "nav",
+  "aside",
+  "dialog",
+  "head",
 ]);
 const PAGE_CHROME = new Set(["header", "footer"]);
 const DROP_ROLES = new Set(["navigation", "banner", "contentinfo", "search", "complementary", "dialog"]);
-const CHROME_NAME = /(^|[\s_-])(cookie|consent|gdpr|breadcrumbs?|skip-link|skip-to-content|navbar|site-nav|newsletter|share-buttons?)([\s_-]|$)/i;
+const CHROME_NAME =
+  /(^|[\s_-])(cookie|consent|gdpr|breadcrumbs?|skip-link|skip-to-content|navbar|site-nav|newsletter|share-buttons?)([\s_-]|$)/i;
 const BLOCK = new Set([
-  "p", "div", "section", "article", "main", "body", "ul", "ol", "dl", "dt", "dd", "blockquote", "table", "thead",
-  "tbody", "tfoot", "figure", "figcaption", "details", "summary", "address", "hr", "center", "fieldset",
+  "p",
+  "div",
+  "section",
+  "article",
+  "main",
+  "body",
+  "ul",
+  "ol",
+  "dl",
+  "dt",
+  "dd",
+  "blockquote",
+  "table",
+  "thead",
+  "tbody",
+  "tfoot",
+  "figure",
+  "figcaption",
+  "details",
+  "summary",
+  "address",
+  "hr",
+  "center",
+  "fieldset",
 ]);
 const HEADING = /^h([1-6])$/;
 
@@ -50,7 +91,12 @@ const detailsPair = (el: Tag): [string, string][] => {
   const summary = el.children.find((c): c is Tag => "attribs" in c && c.name === "summary");
   if (!summary) return [];
   const question = textOf(summary);
-  const answer = cleanText(el.children.filter((c) => c !== summary).map((c) => DomUtils.textContent(c)).join(" "));
+  const answer = cleanText(
+    el.children
+      .filter((c) => c !== summary)
+      .map((c) => DomUtils.textContent(c))
+      .join(" "),
+  );
   return question !== "" && answer !== "" ? [[question, answer]] : [];
 };
 
@@ -89,7 +135,8 @@ export const parseHtml = (html: string): ParsedDocument => {
 
   const push = (kind: SectionKind, raw: string) => {
     // Code keeps its layout; a FAQ pair keeps the line break between question and answer.
-    const text = kind === "code" ? raw.trim() : kind === "faq" ? raw.split("\n").map(cleanText).join("\n") : cleanText(raw);
+    const text =
+      kind === "code" ? raw.trim() : kind === "faq" ? raw.split("\n").map(cleanText).join("\n") : cleanText(raw);
     if (text !== "") sections.push({ kind, text, headingPath: headings.map((h) => h.text) });
   };
   const flush = () => {
@@ -131,7 +178,13 @@ export const parseHtml = (html: string): ParsedDocument => {
     if (node.name === "tr") {
       flush();
       const cells = node.children.filter((c): c is Tag => "attribs" in c && (c.name === "td" || c.name === "th"));
-      push("table", cells.map(textOf).filter((t) => t !== "").join(" | "));
+      push(
+        "table",
+        cells
+          .map(textOf)
+          .filter((t) => t !== "")
+          .join(" | "),
+      );
       return;
     }
     if (node.name === "details" || node.name === "dl") {

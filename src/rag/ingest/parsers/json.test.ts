@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJson, parseJsonLines } from "./json";
 
-const fixture = (name: string) => readFileSync(join(import.meta.dir, "../../../../test/fixtures/knowledge", name), "utf8");
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dir, "../../../../test/fixtures/knowledge", name), "utf8");
 
 describe("JSON records", () => {
   test("an object holding one list of records: each record flattened to field lines", () => {
@@ -15,12 +16,23 @@ describe("JSON records", () => {
   });
 
   test("a top-level array of FAQ objects; a lone object is one record", () => {
-    expect(parseJson('[{"question":"Q1?","answer":"A1."},{"question":"Q2?","answer":"A2."}]').sections.map((s) => s.kind)).toEqual(["faq", "faq"]);
-    expect(parseJson('{"name":"Acme","founded":1999}').sections).toEqual([{ kind: "record", text: "Acme, Founded: 1999", headingPath: [] }]);
+    expect(
+      parseJson('[{"question":"Q1?","answer":"A1."},{"question":"Q2?","answer":"A2."}]').sections.map((s) => s.kind),
+    ).toEqual(["faq", "faq"]);
+    expect(parseJson('{"name":"Acme","founded":1999}').sections).toEqual([
+      { kind: "record", text: "Acme, Founded: 1999", headingPath: [] },
+    ]);
   });
 
   test("nested lists read as sentences: an element is named by its naming field, generic leaf names are dropped", () => {
-    const profile = { name: "Cafe Blau", opening_hours: [{ day: "Monday", open: "09:00" }, { day: "Saturday", note: "10:00–16:00" }], contact: { phoneNumber: "+49 30 1234" } };
+    const profile = {
+      name: "Cafe Blau",
+      opening_hours: [
+        { day: "Monday", open: "09:00" },
+        { day: "Saturday", note: "10:00–16:00" },
+      ],
+      contact: { phoneNumber: "+49 30 1234" },
+    };
     expect(parseJson(JSON.stringify(profile)).sections).toEqual([
       {
         kind: "record",
@@ -32,8 +44,16 @@ describe("JSON records", () => {
   });
 
   test("a list element without a naming field is named by its first text field, not its position", () => {
-    const prices = { currency: "EUR", bikes: [{ bike: "Tandem", one_day: "€29" }, { bike: "City bike", one_day: "€14" }] };
-    expect(parseJson(JSON.stringify(prices)).sections[0]?.text).toBe("Currency: EUR\nBikes, Tandem, one day: €29\nBikes, City bike, one day: €14");
+    const prices = {
+      currency: "EUR",
+      bikes: [
+        { bike: "Tandem", one_day: "€29" },
+        { bike: "City bike", one_day: "€14" },
+      ],
+    };
+    expect(parseJson(JSON.stringify(prices)).sections[0]?.text).toBe(
+      "Currency: EUR\nBikes, Tandem, one day: €29\nBikes, City bike, one day: €14",
+    );
   });
 
   test("invalid JSON throws (reported by parseSource)", () => {

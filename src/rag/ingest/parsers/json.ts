@@ -16,7 +16,9 @@ const NAMING = /^(name|title|label|day|weekday|key|type|id|tag|titel|bezeichnung
 // row header would in a table; only then its position.
 const namingKeyOf = (v: Record<string, unknown>): string | undefined =>
   Object.keys(v).find((k) => NAMING.test(k) && (typeof v[k] === "string" || typeof v[k] === "number")) ??
-  Object.keys(v).find((k, i) => i === 0 && typeof v[k] === "string" && (v[k] as string).length <= 80 && /\p{L}/u.test(v[k] as string));
+  Object.keys(v).find(
+    (k, i) => i === 0 && typeof v[k] === "string" && (v[k] as string).length <= 80 && /\p{L}/u.test(v[k] as string),
+  );
 const nameOfElement = (v: unknown, i: number): string => {
   const key = isObject(v) ? namingKeyOf(v) : undefined;
   return key === undefined || !isObject(v) ? String(i + 1) : String(v[key]);
@@ -31,15 +33,17 @@ const flatten = (value: unknown, prefix: string, out: [string, string][], skip?:
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     if (value.every((v) => !isObject(v) && !Array.isArray(v))) out.push([prefix, value.map(String).join(", ")]);
-    else value.forEach((v, i) => {
-      const name = nameOfElement(v, i);
-      const key = isObject(v) ? namingKeyOf(v) : undefined;
-      flatten(v, prefix === "" ? name : `${prefix}, ${name}`, out, key);
-    });
+    else
+      value.forEach((v, i) => {
+        const name = nameOfElement(v, i);
+        const key = isObject(v) ? namingKeyOf(v) : undefined;
+        flatten(v, prefix === "" ? name : `${prefix}, ${name}`, out, key);
+      });
     return;
   }
   if (isObject(value)) {
-    for (const [key, v] of Object.entries(value)) if (key !== skip) flatten(v, prefix === "" ? key : `${prefix}, ${key}`, out);
+    for (const [key, v] of Object.entries(value))
+      if (key !== skip) flatten(v, prefix === "" ? key : `${prefix}, ${key}`, out);
     return;
   }
   out.push([prefix, String(value)]);
@@ -51,7 +55,8 @@ const toSection = (record: unknown): Section | undefined => {
   return recordSection(fields, faqColumns(fields.map(([f]) => f)));
 };
 
-const COLLECTION = /^(items|faqs?|records|data|entries|results|rows|questions|products|services|articles|documents|docs|list|eintr(ä|ae)ge|fragen|produkte)$/i;
+const COLLECTION =
+  /^(items|faqs?|records|data|entries|results|rows|questions|products|services|articles|documents|docs|list|eintr(ä|ae)ge|fragen|produkte)$/i;
 
 const recordsOf = (value: unknown): unknown[] => {
   if (Array.isArray(value)) return value;
@@ -60,7 +65,8 @@ const recordsOf = (value: unknown): unknown[] => {
     // a business profile with a list of opening hours is one record, not its hours without its name.
     const lists = Object.entries(value).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isObject));
     const [only] = lists;
-    if (lists.length === 1 && only && (Object.keys(value).length === 1 || COLLECTION.test(only[0]))) return only[1] as unknown[];
+    if (lists.length === 1 && only && (Object.keys(value).length === 1 || COLLECTION.test(only[0])))
+      return only[1] as unknown[];
   }
   return [value];
 };

@@ -17,7 +17,9 @@ describe("parseMarkdown", () => {
       ["paragraph", "Shipping > Tracking"],
     ]);
     expect(doc.sections[3].text).toBe("Orders over $50 ship free with standard delivery.");
-    expect(doc.sections[4].text).toBe("Every parcel gets a tracking number by email. Use the tracking page to follow it.");
+    expect(doc.sections[4].text).toBe(
+      "Every parcel gets a tracking number by email. Use the tracking page to follow it.",
+    );
   });
 
   test("a heading pops deeper headings; setext headings count; first H1 is the title", () => {
@@ -27,7 +29,9 @@ describe("parseMarkdown", () => {
   });
 
   test("fenced code keeps its lines; tables become rows; list continuation joins the item", () => {
-    const doc = parseMarkdown("```sh\nxin serve\nxin ingest ./docs\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n  more\n- two\n");
+    const doc = parseMarkdown(
+      "```sh\nxin serve\nxin ingest ./docs\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n  more\n- two\n",
+    );
     expect(doc.sections).toEqual([
       { kind: "code", text: "xin serve\nxin ingest ./docs", headingPath: [] },
       { kind: "table", text: "a | b ; 1 | 2", headingPath: [] },

@@ -42,7 +42,10 @@ export const parseMarkdown = (source: string): ParsedDocument => {
   if (lines[0]?.trim() === "---") {
     const end = lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l));
     if (end > 0) {
-      const match = lines.slice(1, end).join("\n").match(/^title:\s*["']?(.+?)["']?\s*$/m);
+      const match = lines
+        .slice(1, end)
+        .join("\n")
+        .match(/^title:\s*["']?(.+?)["']?\s*$/m);
       if (match) title = match[1];
       start = end + 1;
     }
@@ -50,7 +53,10 @@ export const parseMarkdown = (source: string): ParsedDocument => {
 
   const flush = () => {
     if (!open) return;
-    const text = open.kind === "code" ? open.lines.join("\n").trim() : stripInline(open.lines.join(open.kind === "table" ? " ; " : " "));
+    const text =
+      open.kind === "code"
+        ? open.lines.join("\n").trim()
+        : stripInline(open.lines.join(open.kind === "table" ? " ; " : " "));
     if (text !== "") sections.push({ kind: open.kind, text, headingPath: headings.map((h) => h.text) });
     open = undefined;
   };
@@ -104,7 +110,15 @@ export const parseMarkdown = (source: string): ParsedDocument => {
     if (trimmed.trimStart().startsWith("|")) {
       if (open?.kind !== "table") flush();
       open ??= { kind: "table", lines: [] };
-      if (!TABLE_RULE.test(trimmed)) open.lines.push(trimmed.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim()).join(" | "));
+      if (!TABLE_RULE.test(trimmed))
+        open.lines.push(
+          trimmed
+            .trim()
+            .replace(/^\||\|$/g, "")
+            .split("|")
+            .map((c) => c.trim())
+            .join(" | "),
+        );
       continue;
     }
     if (open?.kind === "table") flush();

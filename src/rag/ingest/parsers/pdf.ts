@@ -39,7 +39,8 @@ export const pageSections = (pageText: string, page: number, headingPath: string
       headingPath.splice(0, headingPath.length, cleanText(line));
       continue;
     }
-    paragraph = paragraph.endsWith("-") && /^\p{Ll}/u.test(line) ? paragraph.slice(0, -1) + line : `${paragraph} ${line}`;
+    paragraph =
+      paragraph.endsWith("-") && /^\p{Ll}/u.test(line) ? paragraph.slice(0, -1) + line : `${paragraph} ${line}`;
   }
   flush();
   return sections;

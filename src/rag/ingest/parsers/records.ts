@@ -13,11 +13,13 @@ import { cleanText, type Section } from "../types";
 const QUESTION = /^(q|question|questions|faq|query|frage|pregunta|question[ _-]?text)$/i;
 const ANSWER = /^(a|answer|answers|antwort|respuesta|response|reply|answer[ _-]?text)$/i;
 const GROUP = /^(category|section|topic|group|kategorie|categoria)$/i;
-const LABEL = /^(name|title|label|field[ _-]?label|heading|subject|item|product|service|day|weekday|bezeichnung|titel|tag)$/i;
+const LABEL =
+  /^(name|title|label|field[ _-]?label|heading|subject|item|product|service|day|weekday|bezeichnung|titel|tag)$/i;
 const IDENTIFIER = /^(id|uuid|slug|key|.*[ _-]id)$/i;
 const BARE_TOKEN = /^[\w.:\-/]+$/;
 // Fields whose name adds nothing to their value ("notes: Cost: 12,000 RUB").
-const GENERIC = /^(notes?|description|details?|text|value|info|information|comments?|content|body|remarks?|beschreibung|hinweis|inhalt)$/i;
+const GENERIC =
+  /^(notes?|description|details?|text|value|info|information|comments?|content|body|remarks?|beschreibung|hinweis|inhalt)$/i;
 
 /** Which fields of a header hold the question, answer, group (category) and label, if any. */
 export type FaqColumns = { question?: string; answer?: string; group?: string; label?: string };
@@ -44,28 +46,43 @@ export const humanizeField = (name: string): string => {
 
 /** A field path in words, generic leaf names dropped ("Opening hours, Saturday, note" → "Opening hours, Saturday"). */
 const nameOf = (field: string): string => {
-  const segments = field.split(", ").map((s) => s.trim()).filter((s) => s !== "");
+  const segments = field
+    .split(", ")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (segments.length > 0 && GENERIC.test(segments.at(-1) as string)) segments.pop();
-  return segments.map((s, i) => (i === 0 ? humanizeField(s) : /[_A-Z]/.test(s.slice(1)) || /^[a-z]/.test(s) ? humanizeField(s).toLowerCase() : s)).join(", ");
+  return segments
+    .map((s, i) =>
+      i === 0 ? humanizeField(s) : /[_A-Z]/.test(s.slice(1)) || /^[a-z]/.test(s) ? humanizeField(s).toLowerCase() : s,
+    )
+    .join(", ");
 };
 
 /** A value that can name its row: text, not a number or a bare identifier, short. */
-const canName = (text: string): boolean => text !== "" && text.length <= 80 && !/^[\d\s.,:%€$£-]+$/.test(text) && !(BARE_TOKEN.test(text) && /[_\d]/.test(text));
+const canName = (text: string): boolean =>
+  text !== "" && text.length <= 80 && !/^[\d\s.,:%€$£-]+$/.test(text) && !(BARE_TOKEN.test(text) && /[_\d]/.test(text));
 
 /**
  * One record (ordered field → text) as a section; undefined when it holds no text. `rowHeader`: a
  * table's first column names its row when no column is called name/title/label ("40ft high cube"
  * in a `container_type` column), as a reader of the table would take it.
  */
-export const recordSection = (fields: readonly [string, string][], columns: FaqColumns, rowHeader = false): Section | undefined => {
-  const value = (name: string | undefined) => (name === undefined ? "" : cleanText(fields.find(([f]) => f === name)?.[1] ?? ""));
+export const recordSection = (
+  fields: readonly [string, string][],
+  columns: FaqColumns,
+  rowHeader = false,
+): Section | undefined => {
+  const value = (name: string | undefined) =>
+    name === undefined ? "" : cleanText(fields.find(([f]) => f === name)?.[1] ?? "");
   const group = value(columns.group);
   const headingPath = group === "" ? [] : [group];
   const question = value(columns.question);
   const answer = value(columns.answer);
   if (question !== "" && answer !== "") return { kind: "faq", text: `${question}\n${answer}`, headingPath };
   const first = fields.find(([, text]) => cleanText(text) !== "");
-  const labelField = columns.label ?? (rowHeader && first && !IDENTIFIER.test(leafOf(first[0])) && canName(cleanText(first[1])) ? first[0] : undefined);
+  const labelField =
+    columns.label ??
+    (rowHeader && first && !IDENTIFIER.test(leafOf(first[0])) && canName(cleanText(first[1])) ? first[0] : undefined);
   const label = value(labelField);
   const lines = fields
     .filter(([field]) => field !== labelField && field !== columns.group)

@@ -10,7 +10,8 @@ test("blank lines separate paragraphs; hard wraps and CRLF are joined", () => {
 });
 
 test("structured text: capital headings head their block, short lines stand alone, hard wraps are joined", () => {
-  const text = "OPENING HOURS\n- Monday – Saturday: 12:00 PM – 8:00 PM\n- Sunday: 1:00 PM – 7:00 PM\n\nContacts\nPhone: +7 (343) 271-90-09\nWeChat: dima_tri\n";
+  const text =
+    "OPENING HOURS\n- Monday – Saturday: 12:00 PM – 8:00 PM\n- Sunday: 1:00 PM – 7:00 PM\n\nContacts\nPhone: +7 (343) 271-90-09\nWeChat: dima_tri\n";
   expect(parseText(text).sections).toEqual([
     { kind: "list_item", text: "- Monday – Saturday: 12:00 PM – 8:00 PM", headingPath: ["OPENING HOURS"] },
     { kind: "list_item", text: "- Sunday: 1:00 PM – 7:00 PM", headingPath: ["OPENING HOURS"] },
@@ -21,7 +22,15 @@ test("structured text: capital headings head their block, short lines stand alon
 });
 
 test("a block that starts with a question is an FAQ pair; a lone short line heads the blocks after it", () => {
-  expect(parseText("Questions and answers\n\nCan I go without buying anything?\nOf course, you don't have to\nbuy anything.\n").sections).toEqual([
-    { kind: "faq", text: "Can I go without buying anything?\nOf course, you don't have to buy anything.", headingPath: ["Questions and answers"] },
+  expect(
+    parseText(
+      "Questions and answers\n\nCan I go without buying anything?\nOf course, you don't have to\nbuy anything.\n",
+    ).sections,
+  ).toEqual([
+    {
+      kind: "faq",
+      text: "Can I go without buying anything?\nOf course, you don't have to buy anything.",
+      headingPath: ["Questions and answers"],
+    },
   ]);
 });

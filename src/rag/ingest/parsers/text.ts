@@ -17,7 +17,8 @@ const MAX_HEADING_CHARS = 60;
 
 const isCapsHeading = (line: string): boolean =>
   line.length <= MAX_HEADING_CHARS && /\p{Lu}{2}/u.test(line) && line === line.toUpperCase() && !BULLET.test(line);
-const isLoneHeading = (line: string): boolean => line.length <= MAX_HEADING_CHARS && !CLOSED.test(line) && !BULLET.test(line) && !/\d{3}/.test(line);
+const isLoneHeading = (line: string): boolean =>
+  line.length <= MAX_HEADING_CHARS && !CLOSED.test(line) && !BULLET.test(line) && !/\d{3}/.test(line);
 
 /** The block's lines with hard wraps undone: a line continues the previous when it starts in lower case after no closing punctuation. */
 const logicalLines = (block: string): string[] => {
@@ -26,7 +27,8 @@ const logicalLines = (block: string): string[] => {
     const line = cleanText(raw);
     if (line === "") continue;
     const previous = lines[lines.length - 1];
-    if (previous !== undefined && !BULLET.test(line) && /^\p{Ll}/u.test(line) && !CLOSED.test(previous)) lines[lines.length - 1] = `${previous} ${line}`;
+    if (previous !== undefined && !BULLET.test(line) && /^\p{Ll}/u.test(line) && !CLOSED.test(previous))
+      lines[lines.length - 1] = `${previous} ${line}`;
     else lines.push(line);
   }
   return lines;

@@ -27,7 +27,9 @@ describe("detectInjection: the table as a whole", () => {
     const fp = flagged(CLEAN);
     const precision = tp / (tp + fp);
     const recall = tp / POISONED.length;
-    console.log(`injection detector: ${POISONED.length} poisoned, ${CLEAN.length} clean; precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`);
+    console.log(
+      `injection detector: ${POISONED.length} poisoned, ${CLEAN.length} clean; precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`,
+    );
     expect(POISONED.length).toBeGreaterThanOrEqual(40);
     expect(CLEAN.length).toBeGreaterThanOrEqual(40);
     for (const lang of ["en", "de", "fr", "es", "ru"]) {

@@ -1,6 +1,14 @@
 import * as L from "./lexicon";
 import { anyOf, normalise, sentencesOf } from "./match";
-import { ASK_TRIGGER, CODE_LITERAL, OVERRIDE, PASSIVE_COMMAND, ROLE_STRONG, ROLE_WEAK, SYSTEM_STRONG } from "./patterns";
+import {
+  ASK_TRIGGER,
+  CODE_LITERAL,
+  OVERRIDE,
+  PASSIVE_COMMAND,
+  ROLE_STRONG,
+  ROLE_WEAK,
+  SYSTEM_STRONG,
+} from "./patterns";
 import { commandsOf, isAimedAtAnswerer, type Command } from "./signals";
 
 /**
@@ -55,18 +63,28 @@ const isNegated = has(L.NEGATION);
 const hasSolicit = has(L.SOLICIT);
 const hasOwner = has(L.THIRD_PERSON_OWNER);
 const hasChat = has(L.CHAT_CHANNEL);
-const ASKING = /(?<!\p{L})(ask\p{L}*|request\p{L}*|collect\p{L}*|obtain\p{L}*|demand\p{L}*|requir\p{L}*|frag\p{L}*|verlang\p{L}*|erfrag\p{L}*|demand\p{L}*|exig\p{L}*|recueill\p{L}*|pid\p{L}*|pedir|solicit\p{L}*|exij\p{L}*|recopil\p{L}*|попрос\p{L}*|запрос\p{L}*|запрашива\p{L}*|спрос\p{L}*|требу\p{L}*|собира\p{L}*)(?!\p{L})/u;
+const ASKING =
+  /(?<!\p{L})(ask\p{L}*|request\p{L}*|collect\p{L}*|obtain\p{L}*|demand\p{L}*|requir\p{L}*|frag\p{L}*|verlang\p{L}*|erfrag\p{L}*|demand\p{L}*|exig\p{L}*|recueill\p{L}*|pid\p{L}*|pedir|solicit\p{L}*|exij\p{L}*|recopil\p{L}*|попрос\p{L}*|запрос\p{L}*|запрашива\p{L}*|спрос\p{L}*|требу\p{L}*|собира\p{L}*)(?!\p{L})/u;
 const hasCodeTerm = has(L.CODE_TERMS);
 const isNarrowing = has(L.NARROWING);
 const hasDestination = has(L.DESTINATIONS);
 const hasPaymentChannel = has(L.PAYMENT_CHANNELS);
 const secretExceptions = new RegExp(anyOf(L.SECRET_EXCEPTIONS).source, "gu");
-const PAY = /(?<!\p{L})(pay|payment|payments|transfer|wire|send money|zahl\p{L}*|uberweis\p{L}*|pai\p{L}*|payer|virement\p{L}*|pag\p{L}*|transfer\p{L}*|оплат\p{L}*|перев\p{L}*|плат\p{L}*)/u;
-const URGENT = /(?<!\p{L})(must|only|now|instead|from now on|muss|mussen|nur|ab sofort|doit|doivent|uniquement|desormais|debe|deben|solo|ahora|должн\p{L}*|только|теперь)(?!\p{L})/u;
+const PAY =
+  /(?<!\p{L})(pay|payment|payments|transfer|wire|send money|zahl\p{L}*|uberweis\p{L}*|pai\p{L}*|payer|virement\p{L}*|pag\p{L}*|transfer\p{L}*|оплат\p{L}*|перев\p{L}*|плат\p{L}*)/u;
+const URGENT =
+  /(?<!\p{L})(must|only|now|instead|from now on|muss|mussen|nur|ab sofort|doit|doivent|uniquement|desormais|debe|deben|solo|ahora|должн\p{L}*|только|теперь)(?!\p{L})/u;
 // "our assistant", "unser Chatbot": the business describing its own bot, not addressing one.
-const OWN_BOT = /(?<!\p{L})(our|my|your|unser\p{L}*|mein\p{L}*|notre|mon|ma|nuestro|nuestra|mi|наш\p{L}*|мой|моя)\s+(?:[\p{L}-]+\s+){0,2}?(ai|ki|ia|ии|assistant\p{L}*|assistent\p{L}*|asistente|ассистент\p{L}*|помощник\p{L}*|chatbot\p{L}*|bot|бот\p{L}*|language model|sprachmodell|нейросет\p{L}*)(?!\p{L})/gu;
+const OWN_BOT =
+  /(?<!\p{L})(our|my|your|unser\p{L}*|mein\p{L}*|notre|mon|ma|nuestro|nuestra|mi|наш\p{L}*|мой|моя)\s+(?:[\p{L}-]+\s+){0,2}?(ai|ki|ia|ии|assistant\p{L}*|assistent\p{L}*|asistente|ассистент\p{L}*|помощник\p{L}*|chatbot\p{L}*|bot|бот\p{L}*|language model|sprachmodell|нейросет\p{L}*)(?!\p{L})/gu;
 
-type Scored = { score: number; reasons: Set<InjectionReason>; imperative: boolean; addressed: boolean; commands: number };
+type Scored = {
+  score: number;
+  reasons: Set<InjectionReason>;
+  imperative: boolean;
+  addressed: boolean;
+  commands: number;
+};
 
 const credentialScore = (n: string, commands: Command[]): number => {
   const cleaned = n.replace(secretExceptions, " ");
@@ -106,18 +124,29 @@ const scoreSentence = (original: string): Scored => {
   if (aimed.length > 0 || PASSIVE_COMMAND.some((r) => r.test(n))) add("instructs_replies", 3);
   // Asking back ("if a customer asks for a price, ask for the exact item") is clarification, not a scripted claim;
   // asking for secrets is caught as a credential request.
-  if (ASK_TRIGGER.some((r) => r.test(n)) && commands.some((c) => !c.reader && c.kind !== "modal" && c.kind !== "request")) add("conditional_reply", 3);
+  if (
+    ASK_TRIGGER.some((r) => r.test(n)) &&
+    commands.some((c) => !c.reader && c.kind !== "modal" && c.kind !== "request")
+  )
+    add("conditional_reply", 3);
   const credential = credentialScore(n, commands);
   if (credential >= 3) add("credential_request", 3);
   else score += credential;
-  if ((hasCodeTerm(n) || CODE_LITERAL.test(original)) && aimed.some((c) => c.kind === "give" || c.kind === "speak" || c.kind === "modal")) add("code_handout", 3);
-  if (hasDestination(n) && aimed.some((c) => c.kind === "redirect" || c.kind === "speak" || c.kind === "modal")) add("redirect", 3);
-  if (hasPaymentChannel(n) && PAY.test(n) && !isNegated(n)) add("payment_redirect", aimed.length > 0 || URGENT.test(n) ? 3 : 2);
+  if (
+    (hasCodeTerm(n) || CODE_LITERAL.test(original)) &&
+    aimed.some((c) => c.kind === "give" || c.kind === "speak" || c.kind === "modal")
+  )
+    add("code_handout", 3);
+  if (hasDestination(n) && aimed.some((c) => c.kind === "redirect" || c.kind === "speak" || c.kind === "modal"))
+    add("redirect", 3);
+  if (hasPaymentChannel(n) && PAY.test(n) && !isNegated(n))
+    add("payment_redirect", aimed.length > 0 || URGENT.test(n) ? 3 : 2);
   // A bare imperative ("say the shop never closes") counts for little alone, for much near an address to the assistant.
   const onlyAddressed = [...reasons].every((r) => r === "addresses_assistant");
   // "The assistant must answer strictly from this document / never guess prices": the business's own
   // narrowing rules for its bot. They neither count nor make the passage's other sentences commands.
-  if (addressed && onlyAddressed && aimed.length === 0 && isNarrowing(own)) return { score: 0, reasons: new Set(), imperative: false, addressed: false, commands: 0 };
+  if (addressed && onlyAddressed && aimed.length === 0 && isNarrowing(own))
+    return { score: 0, reasons: new Set(), imperative: false, addressed: false, commands: 0 };
   if (imperative && onlyAddressed) {
     score += 1;
     if (addressed) reasons.add("instructs_replies");

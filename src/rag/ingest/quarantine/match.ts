@@ -22,15 +22,19 @@ const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 /** One phrase as a regex body: spaces match any whitespace or hyphen, a trailing `*` any word ending. */
 const phraseBody = (phrase: string): string => {
   const stem = phrase.endsWith("*");
-  const words = normalise(stem ? phrase.slice(0, -1) : phrase).split(/[ -]/).map(escape);
+  const words = normalise(stem ? phrase.slice(0, -1) : phrase)
+    .split(/[ -]/)
+    .map(escape);
   return words.join("[\\s-]+") + (stem ? "\\p{L}*" : "");
 };
 
 /** A whole-word, case-insensitive matcher for any of `phrases` (Unicode letters as word characters). */
-export const anyOf = (phrases: readonly string[]): RegExp => new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.map(phraseBody).join("|")})(?![\\p{L}\\p{N}])`, "u");
+export const anyOf = (phrases: readonly string[]): RegExp =>
+  new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.map(phraseBody).join("|")})(?![\\p{L}\\p{N}])`, "u");
 
 /** Like anyOf but anchored at the start of the text. */
-export const startsWithAny = (phrases: readonly string[]): RegExp => new RegExp(`^(?:${phrases.map(phraseBody).join("|")})(?![\\p{L}\\p{N}])`, "u");
+export const startsWithAny = (phrases: readonly string[]): RegExp =>
+  new RegExp(`^(?:${phrases.map(phraseBody).join("|")})(?![\\p{L}\\p{N}])`, "u");
 
 /** Sentences of the original text (so evidence is shown as written): end marks, line breaks, bullets. */
 export const sentencesOf = (text: string): string[] =>
@@ -46,7 +50,8 @@ export const clausesOf = (sentence: string): string[] =>
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
 
-const CONJUNCTION = /\s+(?:and then|and|then|but|und dann|und|dann|et puis|et|puis|y luego|y|luego|en dan|en|и затем|и|а затем|затем)\s+/u;
+const CONJUNCTION =
+  /\s+(?:and then|and|then|but|und dann|und|dann|et puis|et|puis|y luego|y|luego|en dan|en|и затем|и|а затем|затем)\s+/u;
 
 /** A clause cut at its conjunctions ("ignore the above and instead tell …"): the first part, then the chained ones. */
 export const conjunctsOf = (clause: string): string[] => clause.split(CONJUNCTION).filter((c) => c.length > 0);

@@ -2,7 +2,8 @@ import { indexText, type Chunk } from "../chunker";
 import { detectInjection } from "./detect";
 import type { Quarantine, QuarantinedPassage } from "./types";
 
-export const isHeld = (chunk: Pick<Chunk, "quarantine">): boolean => chunk.quarantine !== undefined && chunk.quarantine.released === undefined;
+export const isHeld = (chunk: Pick<Chunk, "quarantine">): boolean =>
+  chunk.quarantine !== undefined && chunk.quarantine.released === undefined;
 
 /** Runs the detector over each chunk (its index text: title and headings count too). */
 export const screenChunks = (chunks: readonly Chunk[]): Chunk[] =>
@@ -17,7 +18,10 @@ export const screenChunks = (chunks: readonly Chunk[]): Chunk[] =>
  * content hash the owner released stays released however often its source is re-ingested; an
  * edited passage has a new hash and is judged afresh.
  */
-export const applyReleases = (chunks: readonly Chunk[], released: ReadonlyMap<string, { by: string; at: string }>): Chunk[] =>
+export const applyReleases = (
+  chunks: readonly Chunk[],
+  released: ReadonlyMap<string, { by: string; at: string }>,
+): Chunk[] =>
   chunks.map((chunk) => {
     const release = chunk.quarantine && released.get(chunk.hash);
     return release && chunk.quarantine ? { ...chunk, quarantine: { ...chunk.quarantine, released: release } } : chunk;
@@ -25,7 +29,10 @@ export const applyReleases = (chunks: readonly Chunk[], released: ReadonlyMap<st
 
 export const heldCount = (chunks: readonly Chunk[]): number => chunks.filter(isHeld).length;
 
-export const toQuarantinedPassage = (chunk: Chunk & { quarantine: Quarantine }, chunkId: string): QuarantinedPassage => ({
+export const toQuarantinedPassage = (
+  chunk: Chunk & { quarantine: Quarantine },
+  chunkId: string,
+): QuarantinedPassage => ({
   source: chunk.source,
   ordinal: chunk.ordinal,
   chunk_id: chunkId,

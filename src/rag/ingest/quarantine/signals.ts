@@ -8,14 +8,58 @@ import { anyOf, clausesOf, conjunctsOf, startsWithAny } from "./match";
  * naming the assistant as the one who must act.
  */
 export type VerbKind = "speak" | "give" | "request" | "redirect" | "modal";
-export type Command = { kind: VerbKind; reader: boolean; audience: boolean; always: boolean; assistant: boolean; youModal: boolean; content: boolean };
+export type Command = {
+  kind: VerbKind;
+  reader: boolean;
+  audience: boolean;
+  always: boolean;
+  assistant: boolean;
+  youModal: boolean;
+  content: boolean;
+};
 
 // What follows a verb of speaking when it gives the words to say ("always say that …", "reply: …"),
 // not the person to tell ("always tell the pharmacist …", the reader's own business).
-const CONTENT = /^\s*(that|dass|que|qu'|что|чтобы|"|'|:|no|yes|nein|ja|oui|non|si|да|нет|only|nur|seulement|solo|только)(?![\p{L}\p{N}])/u;
-const SAY_ONLY = startsWithAny(["say", "claim", "reply", "respond", "answer", "state", "deny", "admit", "sag", "sage", "antworte", "behaupte", "dis", "dites", "reponds", "repondez", "affirme", "affirmez", "di", "diga", "responde", "responda", "contesta", "afirma", "скажи", "скажите", "говори", "говорите", "отвечай", "отвечайте", "утверждай"]);
+const CONTENT =
+  /^\s*(that|dass|que|qu'|что|чтобы|"|'|:|no|yes|nein|ja|oui|non|si|да|нет|only|nur|seulement|solo|только)(?![\p{L}\p{N}])/u;
+const SAY_ONLY = startsWithAny([
+  "say",
+  "claim",
+  "reply",
+  "respond",
+  "answer",
+  "state",
+  "deny",
+  "admit",
+  "sag",
+  "sage",
+  "antworte",
+  "behaupte",
+  "dis",
+  "dites",
+  "reponds",
+  "repondez",
+  "affirme",
+  "affirmez",
+  "di",
+  "diga",
+  "responde",
+  "responda",
+  "contesta",
+  "afirma",
+  "скажи",
+  "скажите",
+  "говори",
+  "говорите",
+  "отвечай",
+  "отвечайте",
+  "утверждай",
+]);
 
-const leadIns = new RegExp(`^(?:${anyOf(L.LEAD_INS).source.replace(/^\(\?<!\[\\p\{L\}\\p\{N\}\]\)/, "")}[\\s,]*)*`, "u");
+const leadIns = new RegExp(
+  `^(?:${anyOf(L.LEAD_INS).source.replace(/^\(\?<!\[\\p\{L\}\\p\{N\}\]\)/, "")}[\\s,]*)*`,
+  "u",
+);
 const cyrillic = (list: readonly string[]) => list.filter((w) => /[\u0400-\u04ff]/.test(w));
 const KINDS: [VerbKind, readonly string[]][] = [
   ["request", L.REQUEST],
@@ -36,8 +80,62 @@ const nounFollower = startsWithAny(L.NOUN_FOLLOWERS);
 const narrowing = anyOf(L.NARROWING);
 // English verbs that open noun phrases as often as commands ("Direct evidence", "Issue tracking",
 // "Offer a …"): a command only when an object follows at once (a determiner, a person, a pronoun).
-const AMBIGUOUS = startsWithAny(["direct", "point", "forward", "issue", "state", "quote", "answer", "request", "offer", "move", "route", "add", "include", "apply", "get", "share", "reply", "respond", "demand", "claim", "promise", "confirm", "collect", "refer", "steer", "grant", "write", "admit", "deny"]);
-const OBJECT_START = startsWithAny([...L.AUDIENCE, ...L.READER, "a", "an", "the", "every", "all", "any", "each", "this", "that", "these", "those", "to", "with", "by", "for", "that", "no", "yes", "only", "back", "it"]);
+const AMBIGUOUS = startsWithAny([
+  "direct",
+  "point",
+  "forward",
+  "issue",
+  "state",
+  "quote",
+  "answer",
+  "request",
+  "offer",
+  "move",
+  "route",
+  "add",
+  "include",
+  "apply",
+  "get",
+  "share",
+  "reply",
+  "respond",
+  "demand",
+  "claim",
+  "promise",
+  "confirm",
+  "collect",
+  "refer",
+  "steer",
+  "grant",
+  "write",
+  "admit",
+  "deny",
+]);
+const OBJECT_START = startsWithAny([
+  ...L.AUDIENCE,
+  ...L.READER,
+  "a",
+  "an",
+  "the",
+  "every",
+  "all",
+  "any",
+  "each",
+  "this",
+  "that",
+  "these",
+  "those",
+  "to",
+  "with",
+  "by",
+  "for",
+  "that",
+  "no",
+  "yes",
+  "only",
+  "back",
+  "it",
+]);
 
 const commandAt = (kind: VerbKind, clause: string, rest: string, extra: Partial<Command> = {}): Command => ({
   kind,
@@ -70,7 +168,12 @@ const findCommand = (body: string): Command | null => {
   if (modal) {
     const rest = body.slice(modal[0].length);
     const verb = infinitive.exec(rest);
-    if (verb) return { ...commandAt("modal", body, rest.slice(verb.index + verb[0].length)), youModal: true, audience: audience.test(rest) };
+    if (verb)
+      return {
+        ...commandAt("modal", body, rest.slice(verb.index + verb[0].length)),
+        youModal: true,
+        audience: audience.test(rest),
+      };
   }
   for (const [kind, re] of atStart) {
     const m = re.exec(body);
@@ -89,7 +192,22 @@ const findCommand = (body: string): Command | null => {
 };
 
 // Verbs that open an override: a command even though no verb list holds them ("ignore the above and …").
-const OVERRIDE_VERB = startsWithAny(["ignore", "disregard", "forget", "ignoriere", "vergiss", "ignorez", "oubliez", "oublie", "ignora", "olvida", "игнорируй", "забудь", "negeer", "vergeet"]);
+const OVERRIDE_VERB = startsWithAny([
+  "ignore",
+  "disregard",
+  "forget",
+  "ignoriere",
+  "vergiss",
+  "ignorez",
+  "oubliez",
+  "oublie",
+  "ignora",
+  "olvida",
+  "игнорируй",
+  "забудь",
+  "negeer",
+  "vergeet",
+]);
 
 /**
  * Every command of a sentence, clause by clause, in order. A clause's later conjuncts count only
@@ -102,10 +220,14 @@ export const commandsOf = (sentence: string): Command[] =>
     const [first, ...chained] = conjunctsOf(clause);
     const head = commandOf(clause);
     // Asking back ("ask for the exact item and confirm the price") chains a clarification, not commands.
-    const isChain = chained.length > 0 && (head ? head.kind !== "request" : OVERRIDE_VERB.test(first.replace(leadIns, "")));
+    const isChain =
+      chained.length > 0 && (head ? head.kind !== "request" : OVERRIDE_VERB.test(first.replace(leadIns, "")));
     const rest = isChain ? chained.flatMap((c) => commandOf(c) ?? []) : [];
     return head ? [head, ...rest] : rest;
   });
 
 /** A command aimed at whoever answers customers rather than at the reader. */
-export const isAimedAtAnswerer = (c: Command): boolean => c.assistant || (!c.reader && c.audience) || (!c.reader && c.always && c.content && (c.kind === "speak" || c.kind === "modal"));
+export const isAimedAtAnswerer = (c: Command): boolean =>
+  c.assistant ||
+  (!c.reader && c.audience) ||
+  (!c.reader && c.always && c.content && (c.kind === "speak" || c.kind === "modal"));

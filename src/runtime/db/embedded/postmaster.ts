@@ -43,7 +43,10 @@ const waitGone = async (pid: number, timeoutMs: number) => {
  * holds the instance lock, so no other xin owns it) gets a fast shutdown; a dead one's lock files are
  * removed, because a zombie's pid makes postgres refuse to start. Returns what it did, for the log.
  */
-export const clearPostmaster = async (pgdata: string, sockDir: string): Promise<"none" | "stopped_orphan" | "removed_stale_lock"> => {
+export const clearPostmaster = async (
+  pgdata: string,
+  sockDir: string,
+): Promise<"none" | "stopped_orphan" | "removed_stale_lock"> => {
   const info = readPostmaster(pgdata);
   if (!info) return "none";
   if (isAlive(info.pid) && isOurPostgres(info.pid, pgdata)) {

@@ -1,4 +1,14 @@
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { XinError } from "../../errors";
@@ -54,7 +64,11 @@ export class EmbeddedPostgres {
   private ids: ServiceIds = null;
   private runtimeDir = "";
 
-  constructor(dataDir: string, private readonly log: Logger, private readonly onRestart?: () => void) {
+  constructor(
+    dataDir: string,
+    private readonly log: Logger,
+    private readonly onRestart?: () => void,
+  ) {
     this.layout = embeddedLayout(dataDir);
   }
 
@@ -69,9 +83,13 @@ export class EmbeddedPostgres {
   async start(): Promise<void> {
     const { dataDir, pgdata, sockDir } = this.layout;
     if (join(sockDir, SOCKET_NAME).length > MAX_SOCKET_PATH) {
-      throw new XinError("store.path_too_long", `the data dir path is too long for PostgreSQL's socket (${join(sockDir, SOCKET_NAME).length} > ${MAX_SOCKET_PATH} bytes)`, {
-        hint: "choose a shorter data dir path, e.g. /var/lib/xin",
-      });
+      throw new XinError(
+        "store.path_too_long",
+        `the data dir path is too long for PostgreSQL's socket (${join(sockDir, SOCKET_NAME).length} > ${MAX_SOCKET_PATH} bytes)`,
+        {
+          hint: "choose a shorter data dir path, e.g. /var/lib/xin",
+        },
+      );
     }
     this.ids = serviceIds({ create: false });
     assertReachable(dataDir, this.ids);
@@ -100,9 +118,13 @@ export class EmbeddedPostgres {
       { ...spawnIds(this.ids), cwd: dataDir, stdout: "pipe", stderr: "pipe" },
     );
     if (result.exitCode !== 0) {
-      throw new XinError("store.initdb_failed", `initdb failed: ${result.stderr.toString().trim().split("\n").at(-1)}`, {
-        hint: `check that ${dataDir} is writable by ${this.user}`,
-      });
+      throw new XinError(
+        "store.initdb_failed",
+        `initdb failed: ${result.stderr.toString().trim().split("\n").at(-1)}`,
+        {
+          hint: `check that ${dataDir} is writable by ${this.user}`,
+        },
+      );
     }
     renameSync(tmp, pgdata);
   }
@@ -111,10 +133,24 @@ export class EmbeddedPostgres {
     const { dataDir, pgdata, sockDir, logFile } = this.layout;
     const cleared = await clearPostmaster(pgdata, sockDir);
     if (cleared !== "none") this.log.warn("embedded store recovered", { action: cleared });
-    const args = [join(this.runtimeDir, "bin/postgres"), "-D", pgdata, "-k", sockDir, ...SETTINGS.flatMap((s) => ["-c", s])];
+    const args = [
+      join(this.runtimeDir, "bin/postgres"),
+      "-D",
+      pgdata,
+      "-k",
+      sockDir,
+      ...SETTINGS.flatMap((s) => ["-c", s]),
+    ];
     const fd = openSync(logFile, "a"); // a file, not a pipe: the server must not die with a full pipe
     if (this.ids) chownSync(logFile, this.ids.uid, this.ids.gid);
-    const child = Bun.spawn(args, { ...spawnIds(this.ids), cwd: dataDir, stdin: "ignore", stdout: fd, stderr: fd, detached: true });
+    const child = Bun.spawn(args, {
+      ...spawnIds(this.ids),
+      cwd: dataDir,
+      stdin: "ignore",
+      stdout: fd,
+      stderr: fd,
+      detached: true,
+    });
     closeSync(fd);
     this.process = child;
     this.stopping = false;
@@ -128,20 +164,33 @@ export class EmbeddedPostgres {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
-        throw new XinError("store.start_failed", `the embedded PostgreSQL exited during start (code ${child.exitCode}): ${this.lastLogLine()}`, {
-          hint: `see ${this.layout.logFile}`,
-        });
+        throw new XinError(
+          "store.start_failed",
+          `the embedded PostgreSQL exited during start (code ${child.exitCode}): ${this.lastLogLine()}`,
+          {
+            hint: `see ${this.layout.logFile}`,
+          },
+        );
       }
       const info = readPostmaster(this.layout.pgdata);
       if (info?.pid === child.pid && info.status === "ready") return;
       await Bun.sleep(5);
     }
-    throw new XinError("store.start_timeout", "the embedded PostgreSQL did not become ready within 60 s", { hint: `see ${this.layout.logFile}` });
+    throw new XinError("store.start_timeout", "the embedded PostgreSQL did not become ready within 60 s", {
+      hint: `see ${this.layout.logFile}`,
+    });
   }
 
   private async ensureDatabase() {
     const { default: postgres } = await import("postgres");
-    const sql = postgres({ host: this.layout.sockDir, port: 5432, username: this.user, database: "postgres", max: 1, onnotice: () => {} });
+    const sql = postgres({
+      host: this.layout.sockDir,
+      port: 5432,
+      username: this.user,
+      database: "postgres",
+      max: 1,
+      onnotice: () => {},
+    });
     try {
       const [row] = await sql`select 1 as ok from pg_database where datname = ${EMBEDDED_DATABASE}`;
       if (!row) await sql.unsafe(`create database ${EMBEDDED_DATABASE}`);

@@ -21,13 +21,21 @@ export const serviceIds = (options: { create: boolean }): ServiceIds => {
   if (process.getuid?.() !== 0) return null;
   let ids = lookup(SERVICE_USER);
   if (!ids && options.create) {
-    const made = spawnSync("useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_USER], {
-      encoding: "utf8",
-    });
+    const made = spawnSync(
+      "useradd",
+      ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+      {
+        encoding: "utf8",
+      },
+    );
     if (made.status !== 0) {
-      throw new XinError("store.user_create_failed", `cannot create the system user ${SERVICE_USER}: ${made.stderr.trim() || made.error?.message}`, {
-        hint: `create it yourself: useradd --system --no-create-home --shell /usr/sbin/nologin ${SERVICE_USER}`,
-      });
+      throw new XinError(
+        "store.user_create_failed",
+        `cannot create the system user ${SERVICE_USER}: ${made.stderr.trim() || made.error?.message}`,
+        {
+          hint: `create it yourself: useradd --system --no-create-home --shell /usr/sbin/nologin ${SERVICE_USER}`,
+        },
+      );
     }
     ids = lookup(SERVICE_USER);
   }
@@ -49,9 +57,13 @@ export const assertReachable = (dataDir: string, ids: ServiceIds) => {
     const st = statSync(dir);
     const bit = st.uid === ids.uid ? 0o100 : st.gid === ids.gid ? 0o010 : 0o001;
     if ((st.mode & bit) === 0) {
-      throw new XinError("store.dir_unreachable", `the user ${ids.name}, which runs the embedded PostgreSQL, cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)})`, {
-        hint: `choose a data dir under a folder it can enter (the default is /var/lib/xin), or run: chmod o+x ${dir}`,
-      });
+      throw new XinError(
+        "store.dir_unreachable",
+        `the user ${ids.name}, which runs the embedded PostgreSQL, cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)})`,
+        {
+          hint: `choose a data dir under a folder it can enter (the default is /var/lib/xin), or run: chmod o+x ${dir}`,
+        },
+      );
     }
     if (dir === "/") return;
   }

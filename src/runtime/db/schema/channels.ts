@@ -11,7 +11,9 @@ export const channels = pgTable(
   {
     id: text("id").primaryKey(),
     tenant_id: text("tenant_id").notNull(),
-    brand_id: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    brand_id: text("brand_id")
+      .notNull()
+      .references(() => brands.id, { onDelete: "cascade" }),
     provider: text("provider").notNull(),
     name: text("name").notNull(),
     external_id: text("external_id"),
@@ -22,5 +24,8 @@ export const channels = pgTable(
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("channels_tenant").on(t.tenant_id), uniqueIndex("channels_provider_external").on(t.provider, t.external_id)],
+  (t) => [
+    index("channels_tenant").on(t.tenant_id),
+    uniqueIndex("channels_provider_external").on(t.provider, t.external_id),
+  ],
 );

@@ -21,5 +21,8 @@ export const webhookDeadLetters = pgTable(
     body: bytea("body").notNull(),
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("webhook_dead_letters_body").on(t.channel_id, t.body_sha256), index("webhook_dead_letters_tenant_time").on(t.tenant_id, t.created_at)],
+  (t) => [
+    uniqueIndex("webhook_dead_letters_body").on(t.channel_id, t.body_sha256),
+    index("webhook_dead_letters_tenant_time").on(t.tenant_id, t.created_at),
+  ],
 );

@@ -9,7 +9,9 @@ export const escalations = pgTable(
   {
     id: text("id").primaryKey(),
     tenant_id: text("tenant_id").notNull(),
-    conversation_id: text("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    conversation_id: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     reason: text("reason").notNull(),
     draft: text("draft"),
     sources: jsonb("sources").$type<unknown[]>().notNull().default([]),

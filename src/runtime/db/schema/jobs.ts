@@ -35,10 +35,20 @@ export const jobs = pgTable(
     finished_at: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [
-    index("jobs_claim").on(t.id).where(sql`state = 'queued'`), // claim walks queued jobs in id order
-    index("jobs_key_open").on(t.key, t.id).where(sql`state in ('queued', 'running')`),
-    uniqueIndex("jobs_one_running_per_key").on(t.key).where(sql`state = 'running' and key is not null`),
-    index("jobs_running_lease").on(t.locked_until).where(sql`state = 'running'`),
-    index("jobs_finished").on(t.finished_at).where(sql`state in ('done', 'dead')`),
+    index("jobs_claim")
+      .on(t.id)
+      .where(sql`state = 'queued'`), // claim walks queued jobs in id order
+    index("jobs_key_open")
+      .on(t.key, t.id)
+      .where(sql`state in ('queued', 'running')`),
+    uniqueIndex("jobs_one_running_per_key")
+      .on(t.key)
+      .where(sql`state = 'running' and key is not null`),
+    index("jobs_running_lease")
+      .on(t.locked_until)
+      .where(sql`state = 'running'`),
+    index("jobs_finished")
+      .on(t.finished_at)
+      .where(sql`state in ('done', 'dead')`),
   ],
 );

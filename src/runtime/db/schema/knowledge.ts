@@ -10,7 +10,9 @@ export const knowledgeSources = pgTable(
   {
     id: text("id").primaryKey(),
     tenant_id: text("tenant_id").notNull(),
-    brand_id: text("brand_id").notNull().references(() => brands.id, { onDelete: "cascade" }),
+    brand_id: text("brand_id")
+      .notNull()
+      .references(() => brands.id, { onDelete: "cascade" }),
     kind: text("kind").$type<"file" | "url">().notNull(),
     source: text("source").notNull(),
     content_hash: text("content_hash").notNull(),
@@ -22,7 +24,10 @@ export const knowledgeSources = pgTable(
     created_at: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updated_at: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("knowledge_sources_brand_source").on(t.brand_id, t.source), index("knowledge_sources_tenant").on(t.tenant_id)],
+  (t) => [
+    uniqueIndex("knowledge_sources_brand_source").on(t.brand_id, t.source),
+    index("knowledge_sources_tenant").on(t.tenant_id),
+  ],
 );
 
 /** A retrievable piece of a source: text, where it came from, its lexical terms and (optionally) its embedding. */
@@ -32,7 +37,9 @@ export const chunks = pgTable(
     id: text("id").primaryKey(),
     tenant_id: text("tenant_id").notNull(),
     brand_id: text("brand_id").notNull(),
-    source_id: text("source_id").notNull().references(() => knowledgeSources.id, { onDelete: "cascade" }),
+    source_id: text("source_id")
+      .notNull()
+      .references(() => knowledgeSources.id, { onDelete: "cascade" }),
     /** `<source>#<ordinal>`: the id retrieval reports, unique within a brand. */
     chunk_key: text("chunk_key").notNull(),
     ordinal: integer("ordinal").notNull(),

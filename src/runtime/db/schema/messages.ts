@@ -31,7 +31,9 @@ export const messages = pgTable(
   {
     id: text("id").primaryKey(),
     tenant_id: text("tenant_id").notNull(),
-    conversation_id: text("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    conversation_id: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     channel_id: text("channel_id").notNull(),
     direction: text("direction").$type<MessageDirection>().notNull(),
     kind: text("kind").notNull().default("text"),

@@ -14,7 +14,9 @@ import { conversations } from "./conversations";
 export const pendingMessages = pgTable(
   "pending_messages",
   {
-    conversation_id: text("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    conversation_id: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     /** The message's `created_at`: the order a turn reads its pending messages in. */
     created_at: timestamp("created_at", { withTimezone: true }).notNull(),
     message_id: text("message_id").notNull(),
