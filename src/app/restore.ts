@@ -7,6 +7,18 @@ import { assertReachable, serviceIds, Store } from "../runtime/db";
 import { acquireInstanceLock } from "../runtime/instance-lock";
 import { unpackBackup, type BackupManifest } from "./backup";
 
+/** Opens the restored store once under the data dir's lock and closes it: PostgreSQL replays its WAL. */
+const openOnce = async (dataDir: string, log: Logger) => {
+  const release = acquireInstanceLock(dataDir, "restore");
+  const store = new Store({ dataDir, poolMax: 2, log });
+  try {
+    await store.open({ migrate: false });
+  } finally {
+    await store.close();
+    release();
+  }
+};
+
 export type RestoreResult = {
   data_dir: string;
   config: string | null;
@@ -37,14 +49,7 @@ export const restoreInstance = async (file: string, dataDirIn: string, log: Logg
         throw new XinError("restore.chown_failed", `cannot give ${dataDir} to ${ids.name}: ${r.stderr.trim()}`);
     }
     assertReachable(dataDir, ids);
-    const release = acquireInstanceLock(dataDir, "restore");
-    const store = new Store({ dataDir, poolMax: 2, log });
-    try {
-      await store.open({ migrate: false });
-    } finally {
-      await store.close();
-      release();
-    }
+    await openOnce(dataDir, log);
     return {
       data_dir: dataDir,
       config: manifest.includes_config ? configPath : null,
@@ -112,13 +117,6 @@ export const rollBackStore = async (file: string, dataDirIn: string, log: Logger
     rmSync(staging, { recursive: true, force: true });
   }
   giveToOwner([join(dataDir, "pg"), join(dataDir, "blobs")], moved.includes("pg") ? join(replaced, "pg") : null);
-  const release = acquireInstanceLock(dataDir, "restore");
-  const store = new Store({ dataDir, poolMax: 2, log });
-  try {
-    await store.open({ migrate: false });
-  } finally {
-    await store.close();
-    release();
-  }
+  await openOnce(dataDir, log);
   return { manifest, replaced };
 };
