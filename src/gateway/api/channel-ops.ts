@@ -27,53 +27,49 @@ const WebhookVerdict = z.object({
  * app calls any provider.
  */
 export const channelOpRoutes = (deps: { db: () => Db; ops: ChannelOps }): ApiRoute[] => {
-  const inScope = async (id: string, tenantId: string | null) => {
-    if (!(await findChannelRow(deps.db(), id, tenantId))) throw notFound("channel");
-  };
+  /** One operation on a channel of the caller's scope: looked up here first, then handed to the app. */
+  const channelOp = <R extends z.ZodType>(
+    method: "GET" | "POST",
+    operation: "test" | "webhook" | "connect",
+    summary: string,
+    response: R,
+    run: (id: string, scope: string | null) => Promise<z.infer<R>>,
+  ) =>
+    defineRoute({
+      method,
+      path: `/api/v1/channels/:id/${operation}`,
+      tag: "channels",
+      summary,
+      resource: "channel",
+      params: IdParams,
+      response,
+      handle: async ({ principal, params }) => {
+        const scope = tenantScope(principal);
+        if (!(await findChannelRow(deps.db(), params.id, scope))) throw notFound("channel");
+        return run(params.id, scope);
+      },
+    });
   return [
-    defineRoute({
-      method: "POST",
-      path: "/api/v1/channels/:id/test",
-      tag: "channels",
-      summary: "Check the channel's credentials with its provider.",
-      resource: "channel",
-      params: IdParams,
-      response: z.object({ id: z.string(), provider: z.string(), result: z.string() }),
-      handle: async ({ principal, params }) => {
-        const scope = tenantScope(principal);
-        await inScope(params.id, scope);
-        return deps.ops.test(params.id, scope);
-      },
-    }),
-    defineRoute({
-      method: "GET",
-      path: "/api/v1/channels/:id/webhook",
-      tag: "channels",
-      summary:
-        "What the provider says about delivering this channel's webhooks (Telegram getWebhookInfo, Meta subscribed_apps), judged ok/warn/fail with the fix.",
-      resource: "channel",
-      params: IdParams,
-      response: WebhookVerdict,
-      handle: async ({ principal, params }) => {
-        const scope = tenantScope(principal);
-        await inScope(params.id, scope);
-        return deps.ops.webhook(params.id, scope);
-      },
-    }),
-    defineRoute({
-      method: "POST",
-      path: "/api/v1/channels/:id/connect",
-      tag: "channels",
-      summary:
-        "Register the channel's webhook with its provider (Telegram setWebhook; Meta's is set in its dashboard).",
-      resource: "channel",
-      params: IdParams,
-      response: z.object({ id: z.string(), result: z.string() }),
-      handle: async ({ principal, params }) => {
-        const scope = tenantScope(principal);
-        await inScope(params.id, scope);
-        return deps.ops.connect(params.id, scope);
-      },
-    }),
+    channelOp(
+      "POST",
+      "test",
+      "Check the channel's credentials with its provider.",
+      z.object({ id: z.string(), provider: z.string(), result: z.string() }),
+      (id, scope) => deps.ops.test(id, scope),
+    ),
+    channelOp(
+      "GET",
+      "webhook",
+      "What the provider says about delivering this channel's webhooks (Telegram getWebhookInfo, Meta subscribed_apps), judged ok/warn/fail with the fix.",
+      WebhookVerdict,
+      (id, scope) => deps.ops.webhook(id, scope),
+    ),
+    channelOp(
+      "POST",
+      "connect",
+      "Register the channel's webhook with its provider (Telegram setWebhook; Meta's is set in its dashboard).",
+      z.object({ id: z.string(), result: z.string() }),
+      (id, scope) => deps.ops.connect(id, scope),
+    ),
   ];
 };
